@@ -1,0 +1,85 @@
+// store: the storage interface every backend implements, and the backends
+// (sqlite/ embedded default; postgres/ later). The interface is an ordered
+// key-value store with transactions, in the manner of HashiCorp Vault's
+// physical backends: the engine owns the data model, so a backend needs no
+// knowledge of datasets, records or audit events, and the same storage test
+// suite runs against every backend.
+//
+// Keys and values are arbitrary bytes; keys order bytewise (memcmp).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace mamori::store {
+
+struct KeyValue {
+  std::string key;
+  std::string value;
+};
+
+class ReadTxn {
+ public:
+  virtual ~ReadTxn() = default;
+  // nullopt when absent.
+  virtual Result<std::optional<std::string>> Get(std::string_view key) = 0;
+  // Pairs with begin <= key < end, ascending, at most `limit` of them (limit 0
+  // means no limit). An empty `end` means no upper bound. With reverse=true the
+  // same range is returned descending.
+  virtual Result<std::vector<KeyValue>> Scan(std::string_view begin, std::string_view end,
+                                             size_t limit, bool reverse = false) = 0;
+};
+
+class WriteTxn : public ReadTxn {
+ public:
+  virtual Status Put(std::string_view key, std::string_view value) = 0;
+  // Deleting an absent key is not an error.
+  virtual Status Delete(std::string_view key) = 0;
+};
+
+// The smallest key greater than every key that starts with prefix: the `end`
+// that makes Scan(prefix, PrefixEnd(prefix)) a prefix scan. Empty for a prefix
+// of all 0xff bytes (no upper bound).
+std::string PrefixEnd(std::string_view prefix);
+
+using UpdateFn = std::function<Status(WriteTxn&)>;
+using ViewFn = std::function<Status(ReadTxn&)>;
+
+class Storage {
+ public:
+  virtual ~Storage() = default;
+
+  // Runs fn in a read-write transaction and returns once its writes are durable.
+  //
+  // Group commit: concurrent Update calls may share one database transaction
+  // and one sync. Functions run one at a time, in arrival order, on a single
+  // committer thread, each seeing the writes of those before it. Each runs
+  // inside its own savepoint: if fn returns an error, only its own writes are
+  // rolled back and that error is returned to its caller; the others commit.
+  // If the shared commit itself fails, every caller in it gets the error and
+  // none of their writes happened.
+  //
+  // fn must be short and must not call Update or View (it would deadlock):
+  // do expensive work such as encryption before calling Update.
+  virtual Status Update(UpdateFn fn) = 0;
+
+  // Runs fn on the calling thread against a consistent read-only snapshot.
+  // Views run concurrently with each other and with Update.
+  virtual Status View(ViewFn fn) = 0;
+
+  // Finishes pending updates and closes. Idempotent; further calls fail with
+  // kUnavailable.
+  virtual Status Close() = 0;
+
+  // A short name for diagnostics: "sqlite", "postgres".
+  virtual std::string_view Backend() const = 0;
+};
+
+}  // namespace mamori::store
