@@ -15,7 +15,7 @@ Result<SecretBytes> HkdfSha256(const SecretBytes& input_key, std::string_view sa
                                std::string_view info, size_t length);
 
 struct Argon2Params {
-  uint32_t time_cost = 3;          // passes
+  uint32_t time_cost = 3;           // passes
   uint32_t memory_kib = 64 * 1024;  // 64 MiB
   uint32_t parallelism = 1;
 };
@@ -23,6 +23,14 @@ struct Argon2Params {
 // Raw Argon2id output of `length` bytes; salt must be at least 16 bytes.
 Result<SecretBytes> Argon2idDerive(std::string_view secret, std::string_view salt,
                                    const Argon2Params& params, size_t length);
+
+// The same with RFC 9106's optional inputs: the secret value K (a pepper held
+// outside the database, so a stolen database alone cannot be brute-forced) and
+// the associated data X. Argon2idDerive is this with both empty.
+Result<SecretBytes> Argon2idDeriveWithPepper(std::string_view secret, std::string_view salt,
+                                             const SecretBytes& pepper,
+                                             std::string_view associated_data,
+                                             const Argon2Params& params, size_t length);
 
 // PHC-format encoded hash ("$argon2id$v=19$m=...,t=...,p=...$salt$hash") with a
 // fresh random salt.

@@ -16,7 +16,7 @@ namespace mamori::crypto {
 class SecretBytes {
  public:
   SecretBytes() = default;
-  explicit SecretBytes(size_t size);            // zero-filled
+  explicit SecretBytes(size_t size);             // zero-filled
   explicit SecretBytes(std::string_view bytes);  // copies; caller wipes its source
   ~SecretBytes();
   SecretBytes(SecretBytes&& other) noexcept;
