@@ -1,0 +1,84 @@
+// audit: the record of every operation, kept so that anyone holding a signed
+// tree head can later prove it was not changed (DESIGN.md decisions 1 and 4,
+// REQUIREMENTS.md §6). The folder owns
+//   event.h   the event schema and its canonical (RFC 8785) bytes;
+//   merkle.h  RFC 6962 Merkle tree math: hashes, proofs, their verification;
+//   head.h    tree heads and signed tree heads;
+//   log.h     the storage-backed log: append, heads, proofs, queries;
+//   verify.h  offline verification of a whole stored log.
+// audit depends on core, crypto and store only.
+//
+// Events never carry personal data: the subject is a keyed-hash reference and
+// field values are never logged. Reads and refusals are events too.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "core/status.h"
+#include "core/time.h"
+#include "crypto/hash.h"
+
+namespace mamori::audit {
+
+inline constexpr std::string_view kResultOk = "ok";
+inline constexpr std::string_view kResultRefused = "refused";
+inline constexpr std::string_view kResultError = "error";
+
+struct Event {
+  TimeMicros time = 0;
+  std::string actor;      // user, application or peer id
+  std::string terminal;   // terminal id the request came from
+  std::string purpose;    // registered purpose (利用目的) the operation was done for
+  std::string operation;  // required, e.g. "record.read", "session.login"
+  std::string dataset;
+  std::string subject;  // keyed-hash reference to the person, lower-case hex; never a value
+  std::string record;   // record id, or empty
+  std::string result;   // required: kResultOk, kResultRefused or kResultError
+  std::string code;     // CodeName() of the status when result is not "ok"
+  std::string reason;   // non-personal detail, e.g. the name of the field that failed
+  std::string request_id;
+  std::map<std::string, std::string> attrs;  // extra non-personal attributes
+
+  // Assigned by Append (log.h).
+  uint64_t seq = 0;  // position in the log, from 0
+  std::string prev;  // hex leaf hash of event seq-1; empty for the first event
+
+  bool operator==(const Event&) const = default;
+};
+
+// What Append requires, checked before anything is written: operation set;
+// result one of the three values; subject empty or lower-case hex (so that a
+// name or number cannot be put there by mistake); time within years
+// 1970..9999 so that it round-trips through FormatUtc. kInvalidArgument names
+// the offending field.
+Status ValidateEvent(const Event& ev);
+
+// The canonical bytes that are stored and hashed: RFC 8785 JSON with members
+//   actor attrs code dataset operation prev purpose reason record request_id
+//   result seq subject terminal time
+// where time is FormatUtc ("2026-11-22T03:04:05.123456Z"), seq a decimal
+// integer and attrs an object of strings. Decision: empty strings and an empty
+// attrs are omitted (absent and empty mean the same), while seq, time and
+// result are always present. Invalid UTF-8 is replaced by U+FFFD (jcs.h), so
+// the stored event may differ from `ev` in those bytes only.
+std::string CanonicalJson(const Event& ev);
+
+// The RFC 6962 leaf hash of CanonicalJson(ev): what an inclusion proof proves.
+crypto::Digest EventLeafHash(const Event& ev);
+
+// Parses stored event JSON (any member order and whitespace). Strict: invalid
+// JSON, unknown members, wrong types or an unparsable time are kDataLoss,
+// because for a stored event they mean the bytes are not what Append wrote.
+Result<Event> ParseEvent(std::string_view json);
+
+// The same shape as CanonicalJson, as a JSON value for the CLI and the API.
+nlohmann::json EventToJson(const Event& ev);
+// The inverse, equally strict; kInvalidArgument naming the offending member.
+Result<Event> EventFromJson(const nlohmann::json& j);
+
+}  // namespace mamori::audit

@@ -1,0 +1,398 @@
+#include "audit/verify.h"
+
+#include <cstring>
+#include <limits>
+
+#include "audit/log.h"
+#include "audit/log_internal.h"
+#include "audit/merkle.h"
+#include "audit/verify_heads.h"
+#include "audit/verify_scan.h"
+
+namespace mamori::audit {
+namespace {
+
+using crypto::Digest;
+using internal::PagedCursor;
+using internal::Printable;
+
+// Page sizes: large enough that a Scan call costs little per row, small
+// enough that memory stays a few megabytes however long the log.
+constexpr size_t kEventPage = 2048;
+constexpr size_t kNodePage = 4096;  // level 0; halves per level, down to kMinPage
+constexpr size_t kMinPage = 64;
+
+std::string N(uint64_t v) { return std::to_string(v); }
+
+void HexInto(const Digest& d, char out[64]) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (size_t i = 0; i < d.size(); ++i) {
+    out[2 * i] = kHex[d[i] >> 4];
+    out[2 * i + 1] = kHex[d[i] & 0xF];
+  }
+}
+
+// Advances the fixed-width lower-case hex number that ends `key` by one, so
+// the key each cursor expects next is kept without formatting a new string.
+void IncrementHexSuffix(std::string& key) {
+  for (size_t i = key.size(); i-- > 0;) {
+    char& c = key[i];
+    if (c == 'f') {
+      c = '0';
+      continue;
+    }
+    c = c == '9' ? 'a' : static_cast<char>(c + 1);
+    return;
+  }
+}
+
+std::string LevelPrefix(unsigned level) {
+  std::string k = NodeKey(level, 0);
+  k.resize(kNodePrefix.size() + 2);
+  return k;
+}
+
+class Verifier {
+ public:
+  Verifier(store::ReadTxn& txn, const crypto::EcdsaP256PublicKey* pinned)
+      : txn_(txn),
+        events_(std::string(kEventPrefix), store::PrefixEnd(kEventPrefix), kEventPage),
+        heads_(txn, pinned, r_) {
+    r_.key_pinned = pinned != nullptr;
+  }
+
+  VerifyReport Run() {
+    if (ReadStateRecord() && CheckHeadsThrough(0) && CheckEvents() && CheckEnd()) {
+      r_.ok = true;
+      AddNotes();
+    }
+    r_.head = TreeHead{frontier_.size(), frontier_.Root(hasher_)};
+    return std::move(r_);
+  }
+
+ private:
+  bool Bad(Problem p, std::optional<uint64_t> seq, std::string en, std::string ja) {
+    return internal::Failed(r_, p, seq, std::move(en), std::move(ja));
+  }
+  bool BadNode(Problem p, uint64_t seq, unsigned level, uint64_t index, std::string en,
+               std::string ja) {
+    r_.bad_node = std::pair{level, index};
+    return Bad(p, seq, std::move(en), std::move(ja));
+  }
+  bool StoreError(const Status& s) { return internal::StoreFailed(r_, s); }
+  bool CheckHeadsThrough(uint64_t size) { return heads_.CheckThrough(size, frontier_, hasher_); }
+
+  bool ReadStateRecord() {
+    auto st = ReadState(txn_);
+    if (st) {
+      state_ = *st;
+      return true;
+    }
+    if (st.error().code() != Code::kDataLoss) return StoreError(st.error());
+    return Bad(Problem::kState, std::nullopt, "the state record audit/state is malformed",
+               "状態レコード audit/state が壊れています");
+  }
+
+  bool CheckEvents() {
+    while (true) {
+      auto row = events_.Peek(txn_);
+      if (!row) return StoreError(row.error());
+      if (*row == nullptr) return true;
+      if (!CheckEvent(**row)) return false;
+      events_.Pop();
+    }
+  }
+
+  bool CheckEvent(const store::KeyValue& kv) {
+    const uint64_t p = frontier_.size();
+    if (kv.key != next_event_key_) return EventKeyMismatch(kv, p);
+    IncrementHexSuffix(next_event_key_);
+    const Digest leaf = hasher_.Leaf(kv.value);
+    r_.bytes_hashed += kv.value.size();
+    internal::EventFields f;
+    if (!internal::ScanEventFields(kv.value, &f)) {
+      return Bad(Problem::kEventModified, p,
+                 "event " + N(p) + ": stored content is not a valid event (modified)",
+                 "イベント " + N(p) + ": 保存内容がイベントとして読めません（改ざん）");
+    }
+    if (f.seq != p) return WrongSeq(p, f.seq, leaf);
+    Digest stored;
+    bool found;
+    if (!TakeNode(0, p, &stored, &found)) return false;
+    if (!found) {
+      return BadNode(
+          Problem::kNodeMissing, p, 0, p,
+          "event " + N(p) + ": its leaf hash (subtree node 0/" + N(p) + ") is missing (deleted)",
+          "イベント " + N(p) + ": 葉ハッシュ (部分木ノード 0/" + N(p) + ") がありません（削除）");
+    }
+    if (stored != leaf) return LeafMismatch(p, leaf);
+    ++r_.nodes_checked;
+    if (f.prev != (p == 0 ? std::string_view() : std::string_view(last_hex_, 64))) {
+      if (p == 0) {
+        return Bad(Problem::kEventModified, 0, "event 0: names a previous event (modified)",
+                   "イベント 0: 先頭なのに前のイベントを指しています（改ざん）");
+      }
+      return Bad(Problem::kChainBroken, p - 1,
+                 "event " + N(p) + ": prev does not match the hash of event " + N(p - 1) +
+                     " (one of them was modified together with its leaf hash)",
+                 "イベント " + N(p) + ": prev がイベント " + N(p - 1) +
+                     " のハッシュと一致しません（いずれかが葉ハッシュごと改ざんされました）");
+    }
+    bool ok = true;
+    frontier_.Push(leaf, hasher_, [&](unsigned level, uint64_t index, const Digest& h) {
+      if (ok) ok = CheckNode(level, index, h);
+    });
+    if (!ok) return false;
+    HexInto(leaf, last_hex_);
+    last_leaf_ = leaf;
+    ++r_.events_checked;
+    return CheckHeadsThrough(p + 1);
+  }
+
+  // The key at position p is not EventKey(p): a gap, or a key off the layout.
+  bool EventKeyMismatch(const store::KeyValue& kv, uint64_t p) {
+    const auto key_seq = ParseEventKey(kv.key);
+    if (!key_seq) {
+      return Bad(Problem::kMalformedKey, p, "key \"" + Printable(kv.key) + "\" is not an event key",
+                 "キー \"" + Printable(kv.key) + "\" はイベントのキーではありません");
+    }
+    return Bad(Problem::kEventMissing, p,
+               "event " + N(p) + " missing: next stored event is " + N(*key_seq) + " (deleted)",
+               "イベント " + N(p) + " がありません: 次に保存されているのはイベント " + N(*key_seq) +
+                   " です（削除）");
+  }
+
+  // The event at position p says it is event `seq`: an event moved from its
+  // place, or its seq edited. Its hash tells which.
+  bool WrongSeq(uint64_t p, uint64_t seq, const Digest& leaf) {
+    auto original = internal::ReadNode(txn_, 0, seq);
+    if (!original && original.error().code() != Code::kDataLoss) {
+      return StoreError(original.error());
+    }
+    if (original && *original == leaf) {
+      return Bad(Problem::kEventReordered, p,
+                 "event at position " + N(p) + " has seq " + N(seq) + " (reordered)",
+                 "位置 " + N(p) + " のイベントの番号が " + N(seq) + " です（順序の入れ替え）");
+    }
+    return Bad(Problem::kEventModified, p,
+               "event " + N(p) + ": content carries seq " + N(seq) +
+                   " and matches no leaf hash (modified)",
+               "イベント " + N(p) + ": 内容の番号が " + N(seq) +
+                   " で、どの葉ハッシュとも一致しません（改ざん）");
+  }
+
+  // Content and stored leaf hash disagree. The next event's prev (or, for the
+  // last event, the state record) still names the original hash: if it names
+  // this content, the event is intact and the stored hash was changed.
+  bool LeafMismatch(uint64_t p, const Digest& leaf) {
+    char hex[64];
+    HexInto(leaf, hex);
+    const std::string_view want(hex, 64);
+    bool node_changed = false;
+    auto next = txn_.Get(EventKey(p + 1));
+    if (!next) return StoreError(next.error());
+    internal::EventFields f;
+    if (*next) {
+      node_changed = internal::ScanEventFields(**next, &f) && f.prev == want;
+    } else if (state_ && state_->size == p + 1) {
+      node_changed = state_->last_leaf == leaf;
+    }
+    if (node_changed) {
+      return BadNode(Problem::kNodeMismatch, p, 0, p,
+                     "subtree node 0/" + N(p) + " does not match event " + N(p) +
+                         ", which the next link confirms (leaf hash modified)",
+                     "部分木ノード 0/" + N(p) + " がイベント " + N(p) +
+                         " と一致しません。イベントは次の連鎖で確認済みです（葉ハッシュの改ざん）");
+    }
+    return Bad(Problem::kEventModified, p,
+               "event " + N(p) + ": content does not match its leaf hash (modified)",
+               "イベント " + N(p) + ": 内容が葉ハッシュと一致しません（改ざん）");
+  }
+
+  // Nodes of one level are completed in index order, so each level is read
+  // by its own cursor, opened when its first node completes.
+  struct Level {
+    PagedCursor cursor;
+    std::string next_key;  // NodeKey(level, next index expected)
+  };
+
+  Level& OpenLevel(unsigned level) {
+    Level& l = levels_[level];
+    if (l.next_key.empty()) {
+      l.next_key = NodeKey(level, 0);
+      l.cursor = PagedCursor(l.next_key, store::PrefixEnd(LevelPrefix(level)),
+                             std::max(kMinPage, kNodePage >> level));
+    }
+    return l;
+  }
+
+  // Takes the stored node (level, index) off its level's cursor; index is
+  // the next one of its level.
+  bool TakeNode(unsigned level, uint64_t index, Digest* out, bool* found) {
+    Level& l = OpenLevel(level);
+    auto row = l.cursor.Peek(txn_);
+    if (!row) return StoreError(row.error());
+    *found = false;
+    if (*row == nullptr) return true;
+    if ((*row)->key != l.next_key) {
+      const auto parsed = ParseNodeKey((*row)->key);
+      if (parsed && parsed->first == level) return true;  // a later index: this one is missing
+      return Bad(Problem::kMalformedKey, index << level,
+                 "key \"" + Printable((*row)->key) + "\" is not a subtree node key",
+                 "キー \"" + Printable((*row)->key) + "\" は部分木ノードのキーではありません");
+    }
+    if ((*row)->value.size() != out->size()) {
+      return BadNode(
+          Problem::kNodeMismatch, index << level, level, index,
+          "subtree node " + N(level) + "/" + N(index) + " is not a 32-byte hash",
+          "部分木ノード " + N(level) + "/" + N(index) + " が32バイトのハッシュではありません");
+    }
+    std::memcpy(out->data(), (*row)->value.data(), out->size());
+    l.cursor.Pop();
+    IncrementHexSuffix(l.next_key);
+    *found = true;
+    return true;
+  }
+
+  bool CheckNode(unsigned level, uint64_t index, const Digest& hash) {
+    Digest stored;
+    bool found;
+    if (!TakeNode(level, index, &stored, &found)) return false;
+    if (found && stored == hash) {
+      ++r_.nodes_checked;
+      return true;
+    }
+    const uint64_t first = index << level, last = ((index + 1) << level) - 1;
+    const std::string what = "subtree node " + N(level) + "/" + N(index) + " covering events " +
+                             N(first) + ".." + N(last);
+    const std::string what_ja = "イベント " + N(first) + "〜" + N(last) + " を覆う部分木ノード " +
+                                N(level) + "/" + N(index);
+    if (!found) {
+      return BadNode(Problem::kNodeMissing, first, level, index, what + " is missing (deleted)",
+                     what_ja + " がありません（削除）");
+    }
+    return BadNode(Problem::kNodeMismatch, first, level, index,
+                   what + " does not match its recomputed hash (modified)",
+                   what_ja + " が再計算したハッシュと一致しません（改ざん）");
+  }
+
+  bool CheckEnd() {
+    const uint64_t n = frontier_.size();
+    if (!state_ && n > 0) {
+      return Bad(Problem::kState, n,
+                 "the state record is missing although " + N(n) + " events are stored",
+                 N(n) + " 件のイベントがあるのに状態レコードがありません");
+    }
+    if (state_ && state_->size > n) {
+      return Bad(Problem::kEventMissing, n,
+                 "event " + N(n) + " missing: the state records " + N(state_->size) +
+                     " events but only " + N(n) + " are stored (deleted)",
+                 "イベント " + N(n) + " がありません: 状態レコードは " + N(state_->size) +
+                     " 件ですが保存は " + N(n) + " 件です（削除）");
+    }
+    if (state_ && state_->size < n) {
+      return Bad(
+          Problem::kState, state_->size,
+          "the state record counts " + N(state_->size) + " events but " + N(n) + " are stored",
+          "状態レコードは " + N(state_->size) + " 件ですが " + N(n) + " 件が保存されています");
+    }
+    if (state_ && n > 0 && state_->last_leaf != last_leaf_) {
+      return Bad(Problem::kState, n - 1,
+                 "the state record's last leaf hash does not match event " + N(n - 1),
+                 "状態レコードの最終葉ハッシュがイベント " + N(n - 1) + " と一致しません");
+    }
+    for (unsigned level = 0; level < 64; ++level) {
+      const std::string end = store::PrefixEnd(LevelPrefix(level));
+      auto rows = txn_.Scan(NodeKey(level, n >> level), end, 1);
+      if (!rows) return StoreError(rows.error());
+      if (rows->empty()) continue;
+      const auto parsed = ParseNodeKey(rows->front().key);
+      if (!parsed) {
+        return Bad(
+            Problem::kMalformedKey, n,
+            "key \"" + Printable(rows->front().key) + "\" is not a subtree node key",
+            "キー \"" + Printable(rows->front().key) + "\" は部分木ノードのキーではありません");
+      }
+      return BadNode(Problem::kNodeUnexpected, n, parsed->first, parsed->second,
+                     "subtree node " + N(parsed->first) + "/" + N(parsed->second) +
+                         " exists beyond the " + N(n) + " stored events (deleted from the end)",
+                     "部分木ノード " + N(parsed->first) + "/" + N(parsed->second) +
+                         " が保存されている " + N(n) + " 件の先にあります（末尾の削除）");
+    }
+    return CheckHeadsThrough(std::numeric_limits<uint64_t>::max());
+  }
+
+  void AddNotes() {
+    if (!r_.key_pinned && r_.heads_checked > 0) {
+      r_.notes.push_back(
+          "signatures were checked with keys stored in the log itself (audit/key/); this shows "
+          "the heads are intact, not who signed them: pin the server's public key to prove that");
+      r_.notes_ja.push_back(
+          "署名はログ自身に保存された鍵 (audit/key/) "
+          "で検証しました。ヘッドが無傷であることは示せますが、"
+          "署名者は証明できません。証明するにはサーバの公開鍵を固定してください");
+    }
+    const uint64_t n = frontier_.size();
+    if (r_.signed_size < n) {
+      r_.notes.push_back("events " + N(r_.signed_size) + ".." + N(n - 1) +
+                         " are not yet covered by a signed head; until one is signed their "
+                         "integrity rests on the store alone");
+      r_.notes_ja.push_back("イベント " + N(r_.signed_size) + "〜" + N(n - 1) +
+                            " はまだ署名付きツリーヘッドで保護されていません");
+    }
+  }
+
+  store::ReadTxn& txn_;
+  VerifyReport r_;
+  std::optional<LogState> state_;
+  merkle::TreeHasher hasher_;
+  merkle::Frontier frontier_;
+  Digest last_leaf_{};
+  char last_hex_[64] = {};
+  PagedCursor events_;
+  std::string next_event_key_ = EventKey(0);
+  internal::HeadChecker heads_;
+  std::array<Level, 64> levels_;
+};
+
+}  // namespace
+
+std::string_view ProblemName(Problem p) {
+  switch (p) {
+    case Problem::kNone:
+      return "none";
+    case Problem::kStorage:
+      return "storage";
+    case Problem::kMalformedKey:
+      return "malformed_key";
+    case Problem::kEventMissing:
+      return "event_missing";
+    case Problem::kEventReordered:
+      return "event_reordered";
+    case Problem::kEventModified:
+      return "event_modified";
+    case Problem::kChainBroken:
+      return "chain_broken";
+    case Problem::kNodeMissing:
+      return "node_missing";
+    case Problem::kNodeMismatch:
+      return "node_mismatch";
+    case Problem::kNodeUnexpected:
+      return "node_unexpected";
+    case Problem::kHeadInvalid:
+      return "head_invalid";
+    case Problem::kHeadRoot:
+      return "head_root";
+    case Problem::kHeadBeyondLog:
+      return "head_beyond_log";
+    case Problem::kState:
+      return "state";
+  }
+  return "unknown";
+}
+
+VerifyReport VerifyLog(store::ReadTxn& txn, const crypto::EcdsaP256PublicKey* pinned) {
+  return Verifier(txn, pinned).Run();
+}
+
+}  // namespace mamori::audit

@@ -1,0 +1,90 @@
+// Offline verification of a stored audit log, needing no secret: what an
+// auditor runs against a copy of the data file (REQUIREMENTS.md §6, logs
+// protected against tampering).
+//
+// VerifyLog streams once through every event in seq order, in O(log n)
+// memory (a Merkle frontier plus fixed-size pages of each key range), and
+// checks, stopping at the first failure:
+//   - the stored keys run 0, 1, 2, ... with no gap (deletion);
+//   - each event's own seq field equals its position (reordering);
+//   - its content hashes to the stored leaf hash, level 0 (modification);
+//   - its prev names the previous event's leaf hash (the hash chain);
+//   - every stored subtree hash equals the hash recomputed from below, and
+//     none exists for events that are not there (truncation);
+//   - every signed head's signature, and that its root equals the root
+//     recomputed over its first `size` events (history rewritten);
+//   - the state record's size and last leaf hash.
+// Only seq and prev are read from each event; the rest is covered by its hash.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "audit/head.h"
+#include "crypto/signature.h"
+#include "store/storage.h"
+
+namespace mamori::audit {
+
+enum class Problem {
+  kNone,
+  kStorage,         // the store could not be read; nothing was concluded
+  kMalformedKey,    // a key under audit/e/, audit/n/ or audit/sth/ off the layout
+  kEventMissing,    // a seq with no event: deleted
+  kEventReordered,  // an event stored at another event's position
+  kEventModified,   // content differs from its leaf hash, or is not an event
+  kChainBroken,     // prev does not name the previous event's hash
+  kNodeMissing,     // a subtree hash that must exist does not
+  kNodeMismatch,    // a stored subtree hash differs from its recomputation
+  kNodeUnexpected,  // a subtree hash for events that are not stored: truncated
+  kHeadInvalid,     // a signed head is malformed, its key unknown, or its signature bad
+  kHeadRoot,        // a validly signed root differs from the log's: history rewritten
+  kHeadBeyondLog,   // a validly signed head covers more events than are stored
+  kState,           // the state record is missing, malformed or disagrees
+};
+
+// Stable lower-case name, e.g. "event_modified", for the CLI and tests.
+std::string_view ProblemName(Problem p);
+
+struct VerifyReport {
+  bool ok = false;
+  uint64_t events_checked = 0;  // events whose every check passed
+  uint64_t nodes_checked = 0;   // stored subtree hashes recomputed, leaves included
+  uint64_t heads_checked = 0;   // signed heads whose signature and root verified
+  uint64_t bytes_hashed = 0;    // event bytes read and hashed
+  TreeHead head;                // size and root recomputed over the events checked
+  uint64_t signed_size = 0;     // largest size a verified signed head covers
+  // False when no key was pinned: signatures were checked with the keys the
+  // log itself stores under audit/key/, which shows the heads are intact but
+  // not who made them. Pin the server's public key to prove that.
+  bool key_pinned = false;
+  std::vector<std::string> signer_fingerprints;  // keys that signed verified heads
+
+  // When !ok, the first failure found.
+  Problem problem = Problem::kNone;
+  // The first event that may be bad (for a deletion, the missing seq).
+  std::optional<uint64_t> bad_seq;
+  std::optional<std::pair<unsigned, uint64_t>> bad_node;  // (level, index)
+  std::optional<uint64_t> bad_head_size;                  // size of the signed head at fault
+  // Plain sentences naming the entry, e.g. "event 17: content does not
+  // match its leaf hash (modified)" / 「イベント 17: 内容が葉ハッシュと一致しません（改ざん）」.
+  std::string reason;
+  std::string reason_ja;
+
+  // Facts an auditor should weigh even when ok: the trust basis of the
+  // signatures, events not yet covered by a signed head.
+  std::vector<std::string> notes;
+  std::vector<std::string> notes_ja;
+};
+
+// Verifies the whole log visible in txn. With `pinned` non-null every signed
+// head must be signed by that key; with null, heads are checked against the
+// keys stored in the log and the report says so. Never fails as a call: a
+// store error is reported as Problem::kStorage.
+VerifyReport VerifyLog(store::ReadTxn& txn, const crypto::EcdsaP256PublicKey* pinned);
+
+}  // namespace mamori::audit
