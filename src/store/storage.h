@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -49,6 +50,13 @@ class WriteTxn : public ReadTxn {
 // of all 0xff bytes (no upper bound).
 std::string PrefixEnd(std::string_view prefix);
 
+// Counters for diagnostics and tests. A backend that keeps none reports zeros.
+struct StorageStats {
+  uint64_t updates = 0;  // Update functions run, whatever they returned
+  uint64_t commits = 0;  // database transactions committed (one per group commit)
+  uint64_t pending = 0;  // calls queued for the committer and not yet started, right now
+};
+
 using UpdateFn = std::function<Status(WriteTxn&)>;
 using ViewFn = std::function<Status(ReadTxn&)>;
 
@@ -80,6 +88,21 @@ class Storage {
 
   // A short name for diagnostics: "sqlite", "postgres".
   virtual std::string_view Backend() const = 0;
+
+  // Makes what committed Updates deleted unrecoverable from the backend's own
+  // files, as far as the backend can (crypto-shredding relies on it): waits
+  // for the Updates before it, then rewrites or truncates whatever still holds
+  // old versions. Slow; meant for after deleting keys, not for every Update.
+  // A backend that cannot do this fails (kFailedPrecondition) rather than
+  // pretend. kUnavailable after Close.
+  virtual Status Compact() {
+    return Status::FailedPrecondition(
+        "the " + std::string(Backend()) + " storage backend cannot compact",
+        "ストレージ " + std::string(Backend()) + " はコンパクションに対応していません");
+  }
+
+  // Optional; safe to call from any thread, including after Close.
+  virtual StorageStats Stats() const { return {}; }
 };
 
 }  // namespace mamori::store

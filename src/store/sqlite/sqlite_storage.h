@@ -7,6 +7,24 @@
 // max_batch), each inside a SAVEPOINT. Views use a pool of read connections.
 // Several processes may open the same file; writers wait for the lock up to
 // busy_timeout_ms.
+//
+// The file: created with mode 0600, never wider whatever the umask (SQLite
+// gives its -wal and -shm files the mode of the database file); an existing
+// file keeps its mode. A `meta` table carries the format marker ("mamori-kv",
+// version 1), and any other file, SQLite or not, is refused before anything is
+// written to it.
+//
+// Deleting for good: with secure_delete, deleted content is overwritten in
+// the pages that held it, but the WAL still holds the older page versions
+// until a checkpoint. Compact() checkpoints the WAL into the database file and
+// truncates it to zero bytes (wal_checkpoint(TRUNCATE)), after which neither
+// file holds deleted content; blocks the file system freed are beyond reach.
+// It waits up to busy_timeout_ms for Views still reading older snapshots, and
+// fails with kUnavailable if they do not finish.
+//
+// Errors name the path and the operation, never a key or a value. A database
+// still locked by another process after busy_timeout_ms gives kUnavailable;
+// other SQLite failures give kIoError. Stats() and Compact() are supported.
 #pragma once
 
 #include <memory>
@@ -17,15 +35,19 @@
 namespace mamori::store {
 
 struct SqliteOptions {
-  std::string path;          // database file; created when absent
+  std::string path;  // database file; created when absent
   bool create_if_missing = true;
-  size_t max_batch = 256;    // most Update calls shared by one commit
+  size_t max_batch = 256;  // most Update calls shared by one commit (0 acts as 1)
   int busy_timeout_ms = 10'000;
+  // Overwrite deleted content instead of leaving it in free pages (PRAGMA
+  // secure_delete). Costs some writes; the key store needs it, a store whose
+  // values are ciphertext under shreddable keys can do without.
+  bool secure_delete = true;
 };
 
-// kNotFound when the file is absent and create_if_missing is false; kIoError
-// (naming the path, never the contents) when it cannot be opened or is not a
-// mamori store.
+// kNotFound when the file is absent (or empty) and create_if_missing is
+// false; kIoError (naming the path, never the contents) when it cannot be
+// opened or is not a mamori store.
 Result<std::unique_ptr<Storage>> OpenSqliteStorage(const SqliteOptions& options);
 
 }  // namespace mamori::store
