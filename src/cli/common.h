@@ -1,0 +1,53 @@
+// cli: the `mamori` command. Local operator tasks and everything the engine
+// does; the local operator is the OS user. Output for programs is JSON on
+// stdout; errors go to stderr in English and Japanese.
+//
+// Exit codes: 0 success; 1 the operation was refused or failed, a check
+// failed (audit verify, mynumber check); 2 the command line was wrong.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "core/status.h"
+#include "engine/engine.h"
+
+namespace mamori::cli {
+
+// Flags shared by every command that opens a store.
+struct StoreFlags {
+  std::string data;
+  std::string keys;             // key store directory; default <data>/keys
+  std::string passphrase_file;  // root key from a passphrase instead of the key file
+
+  engine::Paths MakePaths() const;
+  void AddTo(CLI::App* cmd);
+};
+
+// The OS user as actor, "local:<hostname>" as terminal, a fresh request id.
+engine::Context LocalContext(const std::string& purpose = "");
+
+Result<std::unique_ptr<keys::RootKeyProvider>> MakeRootProvider(const StoreFlags& flags);
+Result<std::unique_ptr<engine::Engine>> OpenEngine(const StoreFlags& flags, size_t record_key_pool = 1);
+
+// Prints JSON to stdout, pretty unless MAMORI_COMPACT_JSON is set.
+void PrintJson(const nlohmann::json& j);
+// Prints the error and returns exit code 1.
+int ReportError(const Status& status);
+// Reads a whole file or "-" for standard input.
+Result<std::string> ReadInput(const std::string& path);
+
+// The command tree: each registers its sub-commands; the callbacks store
+// their exit code in `exit_code`.
+void AddInitCommand(CLI::App& app, int& exit_code);
+void AddDatasetCommands(CLI::App& app, int& exit_code);
+void AddRecordCommands(CLI::App& app, int& exit_code);
+void AddKeysCommands(CLI::App& app, int& exit_code);
+void AddRetentionCommands(CLI::App& app, int& exit_code);
+void AddAuditCommands(CLI::App& app, int& exit_code);
+void AddMyNumberCommands(CLI::App& app, int& exit_code);
+
+}  // namespace mamori::cli

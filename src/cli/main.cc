@@ -1,0 +1,28 @@
+// mamori — 個人情報保護管理サーバ / a store for personal information that
+// enforces the rules it is held under.
+#include <iostream>
+
+#include "cli/common.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "mamori — 個人情報を規程どおりに保管・利用・廃棄する / stores personal information so that "
+      "the rules hold by construction"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "every command's help / 全コマンドのヘルプ");
+  int exit_code = 0;
+  mamori::cli::AddInitCommand(app, exit_code);
+  mamori::cli::AddDatasetCommands(app, exit_code);
+  mamori::cli::AddRecordCommands(app, exit_code);
+  mamori::cli::AddKeysCommands(app, exit_code);
+  mamori::cli::AddRetentionCommands(app, exit_code);
+  mamori::cli::AddAuditCommands(app, exit_code);
+  mamori::cli::AddMyNumberCommands(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  return exit_code;
+}

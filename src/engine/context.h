@@ -1,0 +1,19 @@
+// Who is doing what, why and from where: carried by every engine operation
+// and written into its audit event (DESIGN.md decision 1).
+#pragma once
+
+#include <string>
+
+#include "core/time.h"
+
+namespace mamori::engine {
+
+struct Context {
+  std::string actor;       // "os:alice" for the local operator, a user id in the server
+  std::string terminal;    // "local:hostname", or a terminal id
+  std::string purpose;     // registered purpose id; required for every record operation
+  std::string request_id;  // correlates the audit event with logs
+  TimeMicros time = 0;     // 0: now
+};
+
+}  // namespace mamori::engine

@@ -1,0 +1,492 @@
+#include "engine/engine.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+
+#include "audit/log.h"
+#include "core/encoding.h"
+#include "crypto/hash.h"
+#include "engine/envelope.h"
+#include "engine/keyspace.h"
+#include "store/sqlite/sqlite_storage.h"
+
+namespace mamori::engine {
+namespace {
+
+constexpr std::string_view kDataFormat = "mamori-data-1";
+
+Status MakePrivateDir(const std::string& dir) {
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return Status::IoError("cannot create directory " + dir + ": " + std::strerror(errno),
+                           "ディレクトリを作成できません: " + dir, dir);
+  }
+  return Status::Ok();
+}
+
+bool FileExists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+Context WithTime(const Context& ctx) {
+  Context c = ctx;
+  if (c.time == 0) c.time = NowMicros();
+  return c;
+}
+
+}  // namespace
+
+Engine::Engine(EngineOptions options, std::unique_ptr<keys::KeyStore> keys,
+               std::unique_ptr<store::Storage> data)
+    : options_(std::move(options)), keys_(std::move(keys)), data_(std::move(data)) {}
+
+Engine::~Engine() { (void)Close(); }
+
+Status Engine::Init(const Paths& paths, keys::RootKeyProvider* root, const Context& ctx_in) {
+  const Context ctx = WithTime(ctx_in);
+  if (FileExists(paths.DataStore()) || FileExists(paths.KeyStore())) {
+    return Status::AlreadyExists("a mamori store already exists in " + paths.data_dir,
+                                 "既に mamori のストアがあります: " + paths.data_dir, paths.data_dir);
+  }
+  MAMORI_RETURN_IF_ERROR(MakePrivateDir(paths.data_dir));
+  MAMORI_RETURN_IF_ERROR(MakePrivateDir(paths.KeysDir()));
+  std::unique_ptr<keys::RootKeyProvider> file_provider;
+  if (root == nullptr) {
+    MAMORI_RETURN_IF_ERROR(keys::KeyFileProvider::CreateKeyFile(paths.RootKeyFile()));
+    file_provider = std::make_unique<keys::KeyFileProvider>(paths.RootKeyFile());
+    root = file_provider.get();
+  } else if (dynamic_cast<keys::PassphraseProvider*>(root) != nullptr &&
+             !FileExists(paths.PassphraseSalt())) {
+    MAMORI_RETURN_IF_ERROR(keys::PassphraseProvider::CreateSaltFile(paths.PassphraseSalt()));
+  }
+  MAMORI_ASSIGN_OR_RETURN(auto key_store, keys::KeyStore::Create(paths.KeyStore(), *root));
+  store::SqliteOptions so;
+  so.path = paths.DataStore();
+  MAMORI_ASSIGN_OR_RETURN(auto data, store::OpenSqliteStorage(so));
+  const auto& signer = key_store->AuditSigningKey();
+  MAMORI_RETURN_IF_ERROR(data->Update([&](store::WriteTxn& txn) -> Status {
+    MAMORI_RETURN_IF_ERROR(txn.Put("meta/format", kDataFormat));
+    audit::Event ev;
+    ev.time = ctx.time;
+    ev.actor = ctx.actor;
+    ev.terminal = ctx.terminal;
+    ev.request_id = ctx.request_id;
+    ev.operation = "store.init";
+    ev.result = "ok";
+    MAMORI_RETURN_IF_ERROR(audit::Append(txn, ev));
+    MAMORI_RETURN_IF_ERROR(audit::SignHead(txn, signer, ctx.time));
+    return Status::Ok();
+  }));
+  MAMORI_RETURN_IF_ERROR(data->Close());
+  // The public half, for auditors who verify the log offline.
+  std::ofstream pem(paths.AuditPublicKey(), std::ios::trunc);
+  pem << signer.PublicKey().ToPem();
+  if (!pem) return Status::IoError("cannot write " + paths.AuditPublicKey());
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options, const Context& ctx) {
+  const Paths& paths = options.paths;
+  if (!FileExists(paths.DataStore())) {
+    return Fail(Status::NotFound("no mamori store in " + paths.data_dir + " (run mamori init --data " + paths.data_dir + ")",
+                                 "mamori のストアがありません: " + paths.data_dir + " (mamori init を実行してください)",
+                                 paths.data_dir));
+  }
+  if (!options.root) options.root = std::make_unique<keys::KeyFileProvider>(paths.RootKeyFile());
+  // Keys first: a wrong or missing root key refuses before the data store is touched.
+  MAMORI_ASSIGN_OR_RETURN(auto key_store,
+                          keys::KeyStore::Open(paths.KeyStore(), *options.root, options.record_key_pool));
+  store::SqliteOptions so;
+  so.path = paths.DataStore();
+  so.create_if_missing = false;
+  MAMORI_ASSIGN_OR_RETURN(auto data, store::OpenSqliteStorage(so));
+  std::optional<std::string> format;
+  MAMORI_RETURN_IF_ERROR(data->View([&](store::ReadTxn& txn) -> Status {
+    MAMORI_ASSIGN_OR_RETURN(format, txn.Get("meta/format"));
+    return Status::Ok();
+  }));
+  if (!format || *format != kDataFormat) {
+    return Fail(Status::DataLoss("not a mamori data store: " + paths.DataStore(),
+                                 "mamori のデータストアではありません: " + paths.DataStore()));
+  }
+  std::unique_ptr<Engine> engine(new Engine(std::move(options), std::move(key_store), std::move(data)));
+  MAMORI_RETURN_IF_ERROR(engine->CompletePendingShreds(WithTime(ctx)));
+  return engine;
+}
+
+Status Engine::Close() {
+  if (closed_) return Status::Ok();
+  closed_ = true;
+  Status signed_head = data_->Update([&](store::WriteTxn& txn) -> Status {
+    return StatusOf(audit::SignHead(txn, keys_->AuditSigningKey(), NowMicros()));
+  });
+  Status closed = data_->Close();
+  keys_.reset();
+  return signed_head.ok() ? closed : signed_head;
+}
+
+audit::Event Engine::MakeEvent(const Context& ctx, std::string_view operation, std::string_view dataset,
+                               std::string_view record) {
+  audit::Event ev;
+  ev.time = ctx.time ? ctx.time : NowMicros();
+  ev.actor = ctx.actor;
+  ev.terminal = ctx.terminal;
+  ev.purpose = ctx.purpose;
+  ev.request_id = ctx.request_id;
+  ev.operation = std::string(operation);
+  ev.dataset = IsValidName(dataset) ? std::string(dataset) : std::string(dataset.empty() ? "" : "(invalid)");
+  ev.record = std::string(record);
+  if (!record.empty()) ev.subject = SubjectRef(dataset, record);
+  ev.result = "ok";
+  return ev;
+}
+
+std::string Engine::SubjectRef(std::string_view dataset, std::string_view discriminator) {
+  auto key = keys_->SubjectKey();
+  if (!key) return "";
+  std::string msg(dataset);
+  msg += '\0';
+  msg += discriminator;
+  const auto mac = crypto::HmacSha256(*key, msg);
+  return HexEncode(crypto::DigestView(mac).substr(0, 16));
+}
+
+Result<uint64_t> Engine::AppendEvent(store::WriteTxn& txn, audit::Event& ev) {
+  MAMORI_ASSIGN_OR_RETURN(uint64_t seq, audit::Append(txn, ev));
+  if (events_since_head_.fetch_add(1) + 1 >= options_.sign_every_events) {
+    events_since_head_ = 0;
+    MAMORI_RETURN_IF_ERROR(audit::SignHead(txn, keys_->AuditSigningKey(), ev.time));
+  }
+  return seq;
+}
+
+Status Engine::Refuse(const Context& ctx, std::string_view operation, std::string_view dataset,
+                      std::string_view record, Status why) {
+  audit::Event ev = MakeEvent(ctx, operation, dataset, IsValidName(dataset) ? record : "");
+  ev.result = why.code() == Code::kDataLoss || why.code() == Code::kIoError || why.code() == Code::kInternal
+                  ? "error"
+                  : "refused";
+  ev.code = std::string(CodeName(why.code()));
+  ev.reason = why.subject();
+  Status written = data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); });
+  if (!written.ok()) {
+    return Status::IoError("the refusal could not be audited: " + written.message() + " (original: " + why.message() + ")",
+                           "拒否を監査ログに記録できませんでした", why.subject());
+  }
+  return why;
+}
+
+Status Engine::CheckPurpose(const DatasetDef& def, const Context& ctx) const {
+  if (ctx.purpose.empty()) {
+    return Status::PermissionDenied("a purpose (利用目的) is required for every record operation",
+                                    "レコードの操作には利用目的の指定が必要です", "purpose");
+  }
+  if (!def.FindPurpose(ctx.purpose)) {
+    return Status::PermissionDenied(
+        "purpose '" + ctx.purpose + "' is not registered for dataset " + def.name,
+        "利用目的 '" + ctx.purpose + "' は台帳 " + def.name + " に登録されていません", ctx.purpose);
+  }
+  return Status::Ok();
+}
+
+Result<std::shared_ptr<const DatasetDef>> Engine::LoadDataset(std::string_view name) {
+  if (!IsValidName(name)) {
+    return Fail(Status::InvalidArgument("dataset name must be lower-case letters, digits and _",
+                                        "台帳名は英小文字・数字・_ で指定してください", "dataset"));
+  }
+  std::optional<std::string> raw, version;
+  MAMORI_RETURN_IF_ERROR(data_->View([&](store::ReadTxn& txn) -> Status {
+    MAMORI_ASSIGN_OR_RETURN(version, txn.Get(keyspace::DatasetVersionCurrent(name)));
+    {
+      std::lock_guard lock(datasets_mu_);
+      auto it = datasets_.find(name);
+      if (version && it != datasets_.end() && std::to_string(it->second->version) == *version) {
+        return Status::Ok();
+      }
+    }
+    MAMORI_ASSIGN_OR_RETURN(raw, txn.Get(keyspace::Dataset(name)));
+    return Status::Ok();
+  }));
+  std::lock_guard lock(datasets_mu_);
+  if (!raw) {
+    auto it = datasets_.find(name);
+    if (version && it != datasets_.end()) return it->second;
+    return Fail(Status::NotFound("dataset '" + std::string(name) + "' does not exist",
+                                 "台帳 '" + std::string(name) + "' は存在しません", "dataset"));
+  }
+  auto json = nlohmann::json::parse(*raw, nullptr, false);
+  MAMORI_ASSIGN_OR_RETURN(DatasetDef def, ParseDatasetDef(json));
+  def.version = json.value("version", 0u);
+  def.created_at = ParseUtc(json.value("created_at", "")).value_or(0);
+  def.updated_at = ParseUtc(json.value("updated_at", "")).value_or(0);
+  def.created_by = json.value("created_by", "");
+  def.updated_by = json.value("updated_by", "");
+  auto shared = std::make_shared<const DatasetDef>(std::move(def));
+  datasets_[std::string(name)] = shared;
+  return shared;
+}
+
+Result<DatasetDef> Engine::CreateDataset(const Context& ctx_in, const nlohmann::json& definition) {
+  const Context ctx = WithTime(ctx_in);
+  const std::string requested = definition.is_object() ? definition.value("name", "") : "";
+  auto parsed = ParseDatasetDef(definition);
+  if (!parsed) return Fail(Refuse(ctx, "dataset.create", requested, "", parsed.error()));
+  DatasetDef def = std::move(*parsed);
+  def.version = 1;
+  def.created_at = def.updated_at = ctx.time;
+  def.created_by = def.updated_by = ctx.actor;
+  if (!keys_->HasDataset(def.name)) {
+    if (Status s = keys_->CreateDataset(def.name); !s.ok() && s.code() != Code::kAlreadyExists) return Fail(s);
+  }
+  const std::string body = DatasetDefToJson(def).dump();
+  Status domain;
+  audit::Event ev = MakeEvent(ctx, "dataset.create", def.name, "");
+  ev.attrs["version"] = "1";
+  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
+    MAMORI_ASSIGN_OR_RETURN(auto existing, txn.Get(keyspace::Dataset(def.name)));
+    if (existing) {
+      domain = Status::AlreadyExists("dataset '" + def.name + "' already exists",
+                                     "台帳 '" + def.name + "' は既に存在します", "name");
+      ev.result = "refused";
+      ev.code = std::string(CodeName(domain.code()));
+      ev.reason = "name";
+      return StatusOf(AppendEvent(txn, ev));
+    }
+    MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Dataset(def.name), body));
+    MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::DatasetVersion(def.name, 1), body));
+    MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::DatasetVersionCurrent(def.name), "1"));
+    MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Count(def.name), "0"));
+    return StatusOf(AppendEvent(txn, ev));
+  }));
+  if (!domain.ok()) return Fail(domain);
+  return def;
+}
+
+Result<DatasetDef> Engine::UpdateDataset(const Context& ctx_in, const nlohmann::json& definition) {
+  const Context ctx = WithTime(ctx_in);
+  const std::string requested = definition.is_object() ? definition.value("name", "") : "";
+  auto parsed = ParseDatasetDef(definition);
+  if (!parsed) return Fail(Refuse(ctx, "dataset.update", requested, "", parsed.error()));
+  auto current = LoadDataset(parsed->name);
+  if (!current) return Fail(Refuse(ctx, "dataset.update", parsed->name, "", current.error()));
+  // Which fields hold values: field names are in the clear in envelopes.
+  std::set<std::string> with_values;
+  MAMORI_RETURN_IF_ERROR(data_->View([&](store::ReadTxn& txn) -> Status {
+    const std::string prefixes[] = {keyspace::RecordsPrefix(parsed->name), "h/" + parsed->name + "/"};
+    for (const auto& prefix : prefixes) {
+      std::string cursor = prefix;
+      const std::string end = store::PrefixEnd(prefix);
+      for (;;) {
+        MAMORI_ASSIGN_OR_RETURN(auto rows, txn.Scan(cursor, end, 1000));
+        for (const auto& row : rows) {
+          MAMORI_ASSIGN_OR_RETURN(Envelope env, Envelope::Decode(row.value));
+          for (const auto& [field, _] : env.sealed) with_values.insert(field);
+        }
+        if (rows.size() < 1000) break;
+        cursor = rows.back().key + std::string(1, '\0');
+      }
+    }
+    return Status::Ok();
+  }));
+  if (Status s = CheckCompatible(**current, *parsed, with_values); !s.ok()) {
+    return Fail(Refuse(ctx, "dataset.update", parsed->name, "", s));
+  }
+  DatasetDef def = std::move(*parsed);
+  def.version = (*current)->version + 1;
+  def.created_at = (*current)->created_at;
+  def.created_by = (*current)->created_by;
+  def.updated_at = ctx.time;
+  def.updated_by = ctx.actor;
+  const std::string body = DatasetDefToJson(def).dump();
+  const uint32_t expected = (*current)->version;
+  Status domain;
+  audit::Event ev = MakeEvent(ctx, "dataset.update", def.name, "");
+  ev.attrs["version"] = std::to_string(def.version);
+  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
+    MAMORI_ASSIGN_OR_RETURN(auto version, txn.Get(keyspace::DatasetVersionCurrent(def.name)));
+    if (!version || *version != std::to_string(expected)) {
+      domain = Status::Unavailable("dataset changed concurrently; try again", "台帳が同時に変更されました。再試行してください");
+      return Status::Ok();
+    }
+    MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Dataset(def.name), body));
+    MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::DatasetVersion(def.name, def.version), body));
+    MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::DatasetVersionCurrent(def.name), std::to_string(def.version)));
+    return StatusOf(AppendEvent(txn, ev));
+  }));
+  if (!domain.ok()) return Fail(domain);
+  return def;
+}
+
+Result<std::vector<DatasetDef>> Engine::ListDatasets(const Context& ctx_in) {
+  const Context ctx = WithTime(ctx_in);
+  std::vector<std::string> names;
+  MAMORI_RETURN_IF_ERROR(data_->View([&](store::ReadTxn& txn) -> Status {
+    MAMORI_ASSIGN_OR_RETURN(auto rows, txn.Scan("ds/", store::PrefixEnd("ds/"), 0));
+    for (const auto& row : rows) names.push_back(row.key.substr(3));
+    return Status::Ok();
+  }));
+  std::vector<DatasetDef> out;
+  for (const auto& name : names) {
+    MAMORI_ASSIGN_OR_RETURN(auto def, LoadDataset(name));
+    out.push_back(*def);
+  }
+  audit::Event ev = MakeEvent(ctx, "dataset.list", "", "");
+  ev.attrs["count"] = std::to_string(out.size());
+  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
+  return out;
+}
+
+Result<DatasetDef> Engine::GetDataset(const Context& ctx_in, std::string_view name) {
+  const Context ctx = WithTime(ctx_in);
+  auto def = LoadDataset(name);
+  if (!def) return Fail(Refuse(ctx, "dataset.show", name, "", def.error()));
+  audit::Event ev = MakeEvent(ctx, "dataset.show", name, "");
+  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
+  return **def;
+}
+
+Result<std::vector<DatasetDef>> Engine::DatasetVersions(const Context& ctx_in, std::string_view name) {
+  const Context ctx = WithTime(ctx_in);
+  auto current = LoadDataset(name);
+  if (!current) return Fail(Refuse(ctx, "dataset.versions", name, "", current.error()));
+  std::vector<DatasetDef> out;
+  MAMORI_RETURN_IF_ERROR(data_->View([&](store::ReadTxn& txn) -> Status {
+    const std::string prefix = keyspace::DatasetVersionsPrefix(name);
+    MAMORI_ASSIGN_OR_RETURN(auto rows, txn.Scan(prefix, store::PrefixEnd(prefix), 0));
+    for (const auto& row : rows) {
+      auto json = nlohmann::json::parse(row.value, nullptr, false);
+      MAMORI_ASSIGN_OR_RETURN(DatasetDef def, ParseDatasetDef(json));
+      def.version = json.value("version", 0u);
+      def.updated_at = ParseUtc(json.value("updated_at", "")).value_or(0);
+      def.updated_by = json.value("updated_by", "");
+      out.push_back(std::move(def));
+    }
+    return Status::Ok();
+  }));
+  audit::Event ev = MakeEvent(ctx, "dataset.versions", name, "");
+  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
+  return out;
+}
+
+Result<nlohmann::json> Engine::Ledger(const Context& ctx_in, std::string_view name) {
+  const Context ctx = WithTime(ctx_in);
+  auto loaded = LoadDataset(name);
+  if (!loaded) return Fail(Refuse(ctx, "dataset.ledger", name, "", loaded.error()));
+  const DatasetDef& def = **loaded;
+  uint64_t records = 0, disposals = 0;
+  MAMORI_RETURN_IF_ERROR(data_->View([&](store::ReadTxn& txn) -> Status {
+    MAMORI_ASSIGN_OR_RETURN(auto count, txn.Get(keyspace::Count(name)));
+    if (count) std::from_chars(count->data(), count->data() + count->size(), records);
+    const std::string prefix = keyspace::DisposalsPrefix(name);
+    MAMORI_ASSIGN_OR_RETURN(auto rows, txn.Scan(prefix, store::PrefixEnd(prefix), 0));
+    disposals = rows.size();
+    return Status::Ok();
+  }));
+  nlohmann::json items = nlohmann::json::array();
+  for (const auto& f : def.fields) {
+    items.push_back({{"name", f.name}, {"title", f.title}, {"type", FieldTypeName(f.type)},
+                     {"type_ja", FieldTypeLabelJa(f.type)}, {"required", f.required},
+                     {"indexed", f.indexed}});
+  }
+  nlohmann::json handling = nlohmann::json::array();
+  for (const auto& h : def.handling) {
+    const auto label = HandlingLabelJa(h);
+    handling.push_back({{"id", h}, {"label_ja", label.empty() ? h : std::string(label)}});
+  }
+  nlohmann::json purposes = nlohmann::json::array();
+  for (const auto& p : def.purposes) purposes.push_back({{"id", p.id}, {"title", p.title}, {"basis", p.basis}});
+  nlohmann::json ledger = {
+      {"name", def.name},
+      {"title", def.title},
+      {"department", def.department},
+      {"management_category", def.category},
+      {"description", def.description},
+      {"items_collected", items},
+      {"purposes", purposes},
+      {"classification",
+       {{"confidentiality", def.classification.confidentiality},
+        {"integrity", def.classification.integrity},
+        {"availability", def.classification.availability},
+        {"label", "機密性" + std::to_string(def.classification.confidentiality) + " 完全性" +
+                      std::to_string(def.classification.integrity) + " 可用性" +
+                      std::to_string(def.classification.availability)},
+        {"derived", def.classification.DerivedLabels()}}},
+      {"handling_restrictions", handling},
+      {"retention", {{"rule", def.retention.Describe()}, {"defined", def.retention.defined}}},
+      {"storage",
+       {{"place", options_.paths.DataStore()},
+        {"backend", data_->Backend()},
+        {"key_store", options_.paths.KeyStore()},
+        {"method", "AES-256-GCM per-record keys (envelope encryption); blind indexes HMAC-SHA-256; "
+                   "key store separate from data store / レコード単位の鍵で暗号化、索引は鍵付きハッシュ"}}},
+      {"access_restrictions",
+       {{"purpose_binding", "every record operation must name a registered purpose / 登録済みの利用目的の指定が必須"},
+        {"audit", "every operation, including reads and refusals, is recorded in the verifiable audit log / 参照・拒否を含む全操作を監査ログに記録"},
+        {"handling", handling}}},
+      {"records", records},
+      {"disposals", disposals},
+      {"definition_version", def.version},
+      {"created_at", FormatJst(def.created_at)},
+      {"created_by", def.created_by},
+      {"updated_at", FormatJst(def.updated_at)},
+      {"updated_by", def.updated_by},
+  };
+  audit::Event ev = MakeEvent(ctx, "dataset.ledger", name, "");
+  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
+  return ledger;
+}
+
+Result<size_t> Engine::RotateDatasetKey(const Context& ctx_in, std::string_view dataset) {
+  const Context ctx = WithTime(ctx_in);
+  auto def = LoadDataset(dataset);
+  if (!def) return Fail(Refuse(ctx, "keys.rotate", dataset, "", def.error()));
+  auto count = keys_->RotateDatasetKey(dataset);
+  audit::Event ev = MakeEvent(ctx, "keys.rotate", dataset, "");
+  if (count) {
+    ev.attrs["rewrapped"] = std::to_string(*count);
+  } else {
+    ev.result = "error";
+    ev.code = std::string(CodeName(count.error().code()));
+  }
+  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
+  return count;
+}
+
+Status Engine::RotateRootKey(const Context& ctx_in) {
+  const Context ctx = WithTime(ctx_in);
+  Status s = keys_->RotateRootKey();
+  audit::Event ev = MakeEvent(ctx, "keys.rotate_root", "", "");
+  if (!s.ok()) {
+    ev.result = "error";
+    ev.code = std::string(CodeName(s.code()));
+  }
+  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
+  return s;
+}
+
+Result<keys::KeyStoreInfo> Engine::KeyInfo(const Context& ctx_in) {
+  const Context ctx = WithTime(ctx_in);
+  audit::Event ev = MakeEvent(ctx, "keys.info", "", "");
+  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
+  return keys_->Info();
+}
+
+Result<nlohmann::json> Engine::SignTreeHead(const Context& ctx_in) {
+  const Context ctx = WithTime(ctx_in);
+  nlohmann::json out;
+  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
+    audit::Event ev = MakeEvent(ctx, "audit.sign_head", "", "");
+    MAMORI_RETURN_IF_ERROR(audit::Append(txn, ev));
+    MAMORI_ASSIGN_OR_RETURN(auto head, audit::SignHead(txn, keys_->AuditSigningKey(), ctx.time));
+    out = audit::SignedHeadToJson(head);
+    return Status::Ok();
+  }));
+  events_since_head_ = 0;
+  return out;
+}
+
+}  // namespace mamori::engine

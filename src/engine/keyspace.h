@@ -1,0 +1,63 @@
+// The engine's layout of the data store's ordered key space. One place, so
+// that scans and deletions agree on it.
+//
+//   meta/format                       "mamori-data-1"
+//   ds/<dataset>                      current definition (JSON)
+//   dsc/<dataset>                     current definition version (decimal)
+//   dsv/<dataset>/<version:08>        every definition version (JSON)
+//   cnt/<dataset>                     number of live records (decimal)
+//   r/<dataset>/<record>              sealed record envelope (current version)
+//   h/<dataset>/<record>/<version:08> sealed envelopes of earlier versions
+//   i/<dataset>/<field>/<tag>/<record> blind index entry (tag: hex HMAC)
+//   t/<deadline:YYYYMMDD>/<dataset>/<record>  retention deadline
+//   p/<dataset>/<record>              shred in progress
+//   x/<dataset>/<record>              signed disposal record
+//   audit/...                         the audit log (audit/log.h)
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include "core/time.h"
+
+namespace mamori::engine::keyspace {
+
+inline std::string Pad8(uint32_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%08u", v);
+  return buf;
+}
+inline std::string Cat(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (auto p : parts) out += p;
+  return out;
+}
+
+inline std::string Dataset(std::string_view ds) { return Cat({"ds/", ds}); }
+inline std::string DatasetVersionCurrent(std::string_view ds) { return Cat({"dsc/", ds}); }
+inline std::string DatasetVersion(std::string_view ds, uint32_t v) { return Cat({"dsv/", ds, "/", Pad8(v)}); }
+inline std::string DatasetVersionsPrefix(std::string_view ds) { return Cat({"dsv/", ds, "/"}); }
+inline std::string Count(std::string_view ds) { return Cat({"cnt/", ds}); }
+inline std::string Record(std::string_view ds, std::string_view id) { return Cat({"r/", ds, "/", id}); }
+inline std::string RecordsPrefix(std::string_view ds) { return Cat({"r/", ds, "/"}); }
+inline std::string History(std::string_view ds, std::string_view id, uint32_t v) {
+  return Cat({"h/", ds, "/", id, "/", Pad8(v)});
+}
+inline std::string HistoryPrefix(std::string_view ds, std::string_view id) { return Cat({"h/", ds, "/", id, "/"}); }
+inline std::string IndexPrefix(std::string_view ds, std::string_view field, std::string_view tag) {
+  return Cat({"i/", ds, "/", field, "/", tag, "/"});
+}
+inline std::string Index(std::string_view ds, std::string_view field, std::string_view tag, std::string_view id) {
+  return Cat({IndexPrefix(ds, field, tag), id});
+}
+inline std::string Deadline(CivilDate d, std::string_view ds, std::string_view id) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d%02d%02d", d.year, d.month, d.day);
+  return Cat({"t/", buf, "/", ds, "/", id});
+}
+inline std::string PendingShred(std::string_view ds, std::string_view id) { return Cat({"p/", ds, "/", id}); }
+inline std::string Disposal(std::string_view ds, std::string_view id) { return Cat({"x/", ds, "/", id}); }
+inline std::string DisposalsPrefix(std::string_view ds) { return Cat({"x/", ds, "/"}); }
+
+}  // namespace mamori::engine::keyspace

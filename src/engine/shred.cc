@@ -1,0 +1,213 @@
+// Disposal: crypto-shredding of records, signed disposal records (廃棄記録),
+// and the retention sweep.
+//
+// A shred spans two stores, so it is written ahead: (1) a pending marker and
+// the request's audit event, (2) the record key destroyed in the key store,
+// (3) the stored versions, index entries and marker deleted and the signed
+// disposal record written with its audit event. Open() finishes any shred
+// that stopped between (1) and (3); every step is idempotent.
+#include <charconv>
+
+#include "audit/log.h"
+#include "core/encoding.h"
+#include "engine/engine.h"
+#include "engine/envelope.h"
+#include "engine/keyspace.h"
+
+namespace mamori::engine {
+namespace {
+
+Context WithTime(const Context& ctx) {
+  Context c = ctx;
+  if (c.time == 0) c.time = NowMicros();
+  return c;
+}
+
+constexpr std::string_view kMethod =
+    "crypto-shredding: the record key (AES-256-GCM) was destroyed in the key store and every stored "
+    "version deleted; no copy of the data store can be decrypted / 暗号鍵消去: レコード鍵を破棄し全版を削除 (バックアップを含め復元不能)";
+
+}  // namespace
+
+Result<nlohmann::json> Engine::Shred(const Context& ctx_in, std::string_view dataset, std::string_view id,
+                                     std::string_view reason) {
+  const Context ctx = WithTime(ctx_in);
+  auto def = LoadDataset(dataset);
+  if (!def) return Fail(Refuse(ctx, "record.shred", dataset, "", def.error()));
+  bool id_ok = id.size() == 32;
+  for (char c : id) id_ok = id_ok && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+  if (!id_ok) {
+    return Fail(Refuse(ctx, "record.shred", dataset, "",
+                       Status::InvalidArgument("record id must be 32 lower-case hex characters", "レコードIDは32桁の16進小文字です", "id")));
+  }
+  if (reason.empty() || reason.size() > 1024) {
+    return Fail(Refuse(ctx, "record.shred", dataset, id,
+                       Status::InvalidArgument("a reason (1 to 1024 bytes) is required for disposal",
+                                               "廃棄理由 (1〜1024バイト) が必要です", "reason")));
+  }
+  nlohmann::json pending = {{"reason", std::string(reason)}, {"actor", ctx.actor}, {"terminal", ctx.terminal},
+                            {"purpose", ctx.purpose}, {"requested_at", ctx.time}};
+  audit::Event ev = MakeEvent(ctx, "record.shred_request", dataset, id);
+  Status domain;
+  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
+    MAMORI_ASSIGN_OR_RETURN(auto raw, txn.Get(keyspace::Record(dataset, id)));
+    MAMORI_ASSIGN_OR_RETURN(auto existing, txn.Get(keyspace::PendingShred(dataset, id)));
+    if (!raw) {
+      domain = Status::NotFound("record " + std::string(id) + " does not exist in " + std::string(dataset),
+                                "レコード " + std::string(id) + " は台帳 " + std::string(dataset) + " に存在しません", "id");
+    } else if (existing) {
+      domain = Status::FailedPrecondition("record is already being shredded", "レコードは既に廃棄処理中です", "id");
+    }
+    if (!domain.ok()) {
+      ev.result = "refused";
+      ev.code = std::string(CodeName(domain.code()));
+      ev.reason = "id";
+      return StatusOf(AppendEvent(txn, ev));
+    }
+    MAMORI_ASSIGN_OR_RETURN(Envelope env, Envelope::Decode(*raw));
+    pending["key_id"] = env.key_id;
+    MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::PendingShred(dataset, id), pending.dump()));
+    return StatusOf(AppendEvent(txn, ev));
+  }));
+  if (!domain.ok()) return Fail(domain);
+  return FinishShred(ctx, dataset, id, pending);
+}
+
+Result<nlohmann::json> Engine::FinishShred(const Context& ctx, std::string_view dataset, std::string_view id,
+                                           const nlohmann::json& pending) {
+  const std::string key_id = pending.value("key_id", "");
+  MAMORI_RETURN_IF_ERROR(keys_->DestroyRecordKey(dataset, key_id));
+  Context as_requested = ctx;
+  as_requested.actor = pending.value("actor", ctx.actor);
+  as_requested.terminal = pending.value("terminal", ctx.terminal);
+  as_requested.purpose = pending.value("purpose", ctx.purpose);
+  audit::Event ev = MakeEvent(as_requested, "record.shred", dataset, id);
+  ev.time = ctx.time;
+  nlohmann::json disposal;
+  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
+    MAMORI_ASSIGN_OR_RETURN(auto marker, txn.Get(keyspace::PendingShred(dataset, id)));
+    if (!marker) return Status::Ok();  // finished by someone else
+    size_t versions = 0;
+    auto drop = [&](const std::string& key, const std::string& raw) -> Status {
+      MAMORI_ASSIGN_OR_RETURN(Envelope env, Envelope::Decode(raw));
+      for (const auto& [field, tag] : env.index_tags) {
+        MAMORI_RETURN_IF_ERROR(txn.Delete(keyspace::Index(dataset, field, tag, id)));
+      }
+      if (env.deadline) MAMORI_RETURN_IF_ERROR(txn.Delete(keyspace::Deadline(*env.deadline, dataset, id)));
+      ++versions;
+      return txn.Delete(key);
+    };
+    const std::string hprefix = keyspace::HistoryPrefix(dataset, id);
+    MAMORI_ASSIGN_OR_RETURN(auto history, txn.Scan(hprefix, store::PrefixEnd(hprefix), 0));
+    for (const auto& row : history) MAMORI_RETURN_IF_ERROR(drop(row.key, row.value));
+    MAMORI_ASSIGN_OR_RETURN(auto current, txn.Get(keyspace::Record(dataset, id)));
+    if (current) {
+      MAMORI_RETURN_IF_ERROR(drop(keyspace::Record(dataset, id), *current));
+      MAMORI_ASSIGN_OR_RETURN(auto count, txn.Get(keyspace::Count(dataset)));
+      uint64_t n = 0;
+      if (count) std::from_chars(count->data(), count->data() + count->size(), n);
+      MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Count(dataset), std::to_string(n > 0 ? n - 1 : 0)));
+    }
+    ev.attrs["versions"] = std::to_string(versions);
+    MAMORI_ASSIGN_OR_RETURN(uint64_t seq, AppendEvent(txn, ev));
+    disposal = {
+        {"type", "disposal"},
+        {"dataset", std::string(dataset)},
+        {"record", std::string(id)},
+        {"subject", ev.subject},
+        {"versions_destroyed", versions},
+        {"method", kMethod},
+        {"reason", pending.value("reason", "")},
+        {"requested_by", as_requested.actor},
+        {"terminal", as_requested.terminal},
+        {"requested_at", FormatUtc(pending.value("requested_at", ctx.time))},
+        {"disposed_at", FormatUtc(ctx.time)},
+        {"audit_seq", seq},
+        {"key_fingerprint", keys_->AuditSigningKey().PublicKey().Fingerprint()},
+    };
+    // nlohmann's dump sorts members and leaves UTF-8 as is: canonical for
+    // this object's ASCII keys and string/integer values.
+    MAMORI_ASSIGN_OR_RETURN(std::string signature, keys_->AuditSigningKey().Sign(disposal.dump()));
+    disposal["signature"] = Base64Encode(signature);
+    MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Disposal(dataset, id), disposal.dump()));
+    return txn.Delete(keyspace::PendingShred(dataset, id));
+  }));
+  if (disposal.is_null()) {
+    std::optional<std::string> stored;
+    MAMORI_RETURN_IF_ERROR(data_->View([&](store::ReadTxn& txn) -> Status {
+      MAMORI_ASSIGN_OR_RETURN(stored, txn.Get(keyspace::Disposal(dataset, id)));
+      return Status::Ok();
+    }));
+    if (stored) disposal = nlohmann::json::parse(*stored, nullptr, false);
+  }
+  return disposal;
+}
+
+Status Engine::CompletePendingShreds(const Context& ctx) {
+  std::vector<store::KeyValue> rows;
+  MAMORI_RETURN_IF_ERROR(data_->View([&](store::ReadTxn& txn) -> Status {
+    MAMORI_ASSIGN_OR_RETURN(rows, txn.Scan("p/", store::PrefixEnd("p/"), 0));
+    return Status::Ok();
+  }));
+  for (const auto& row : rows) {
+    const std::string rest = row.key.substr(2);
+    const auto slash = rest.find('/');
+    if (slash == std::string::npos) continue;
+    auto pending = nlohmann::json::parse(row.value, nullptr, false);
+    if (pending.is_discarded()) continue;
+    MAMORI_RETURN_IF_ERROR(FinishShred(ctx, rest.substr(0, slash), rest.substr(slash + 1), pending));
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<nlohmann::json>> Engine::Disposals(const Context& ctx_in, std::string_view dataset) {
+  const Context ctx = WithTime(ctx_in);
+  auto def = LoadDataset(dataset);
+  if (!def) return Fail(Refuse(ctx, "disposal.list", dataset, "", def.error()));
+  std::vector<nlohmann::json> out;
+  MAMORI_RETURN_IF_ERROR(data_->View([&](store::ReadTxn& txn) -> Status {
+    const std::string prefix = keyspace::DisposalsPrefix(dataset);
+    MAMORI_ASSIGN_OR_RETURN(auto rows, txn.Scan(prefix, store::PrefixEnd(prefix), 0));
+    for (const auto& row : rows) out.push_back(nlohmann::json::parse(row.value, nullptr, false));
+    return Status::Ok();
+  }));
+  audit::Event ev = MakeEvent(ctx, "disposal.list", dataset, "");
+  ev.attrs["count"] = std::to_string(out.size());
+  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
+  return out;
+}
+
+Result<SweepReport> Engine::SweepRetention(const Context& ctx_in, CivilDate today) {
+  Context ctx = WithTime(ctx_in);
+  // Deadlines are inclusive: a record kept "7 years" may be held through its
+  // deadline day and is shredded from the day after.
+  const std::string end = keyspace::Deadline(today, "", "").substr(0, 11);  // "t/YYYYMMDD/"
+  std::vector<std::string> due;
+  MAMORI_RETURN_IF_ERROR(data_->View([&](store::ReadTxn& txn) -> Status {
+    MAMORI_ASSIGN_OR_RETURN(auto rows, txn.Scan("t/", end, 0));
+    for (const auto& row : rows) due.push_back(row.key);
+    return Status::Ok();
+  }));
+  SweepReport report;
+  audit::Event start = MakeEvent(ctx, "retention.sweep", "", "");
+  start.attrs["due"] = std::to_string(due.size());
+  start.attrs["today"] = FormatDate(today);
+  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, start)); }));
+  for (const auto& key : due) {
+    ++report.examined;
+    const std::string rest = key.substr(11);  // "<dataset>/<record>"
+    const auto slash = rest.find('/');
+    if (slash == std::string::npos) continue;
+    const std::string dataset = rest.substr(0, slash), id = rest.substr(slash + 1);
+    ctx.purpose = "retention";
+    auto disposal = Shred(ctx, dataset, id, "保存期間満了 / retention period expired");
+    if (disposal) {
+      report.disposals.push_back(std::move(*disposal));
+    } else {
+      report.errors.push_back(dataset + "/" + id + ": " + disposal.error().message());
+    }
+  }
+  return report;
+}
+
+}  // namespace mamori::engine

@@ -1,0 +1,152 @@
+// Bad input: a clear error naming the field or purpose, nothing written, the
+// refusal itself audited.
+#include "engine/engine_fixture.h"
+
+namespace mamori::engine {
+namespace {
+
+class RefusalTest : public EngineTest {
+ protected:
+  void SetUp() override {
+    EngineTest::SetUp();
+    CreateEmployees();
+    PutEmployee(1);
+  }
+  // Runs a put that must be refused and checks the three promises.
+  void ExpectRefusedPut(const nlohmann::json& values, Code code, const std::string& subject,
+                        const std::string& purpose = "withholding") {
+    const size_t records = CountKeys("r/");
+    const size_t index = CountKeys("i/");
+    auto r = engine_->Put(TestContext(purpose), "employee_my_number", values);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().code(), code) << r.error().ToString();
+    EXPECT_EQ(r.error().subject(), subject) << r.error().ToString();
+    EXPECT_NE(r.error().message().find(subject), std::string::npos) << r.error().message();
+    EXPECT_FALSE(r.error().message_ja().empty());
+    EXPECT_EQ(CountKeys("r/"), records);
+    EXPECT_EQ(CountKeys("i/"), index);
+    const audit::Event ev = LastEvent();
+    EXPECT_EQ(ev.operation, "record.put");
+    EXPECT_NE(ev.result, "ok");
+    EXPECT_EQ(ev.code, std::string(CodeName(code)));
+    EXPECT_EQ(ev.reason, subject);
+    // Never the value itself, in the error or the event.
+    for (const auto& [_, v] : values.items()) {
+      if (!v.is_string() || v.get<std::string>().size() < 4) continue;
+      EXPECT_EQ(r.error().message().find(v.get<std::string>()), std::string::npos);
+      EXPECT_EQ(audit::CanonicalJson(ev).find(v.get<std::string>()), std::string::npos);
+    }
+  }
+  std::string BadCheckDigit() {
+    std::string n = TestMyNumber(5);
+    n.back() = static_cast<char>('0' + (n.back() - '0' + 1) % 10);
+    return n;
+  }
+};
+
+TEST_F(RefusalTest, InvalidCheckDigit) {
+  ExpectRefusedPut({{"my_number", BadCheckDigit()}, {"name", "検査 太郎"}}, Code::kInvalidArgument, "my_number");
+}
+TEST_F(RefusalTest, UnknownField) {
+  ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", "検査 太郎"}, {"salary", 1}}, Code::kInvalidArgument, "salary");
+}
+TEST_F(RefusalTest, MissingRequiredField) {
+  ExpectRefusedPut({{"my_number", TestMyNumber(6)}}, Code::kInvalidArgument, "name");
+}
+TEST_F(RefusalTest, WrongType) {
+  ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", 12345}}, Code::kInvalidArgument, "name");
+}
+TEST_F(RefusalTest, ImpossibleDate) {
+  ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", "検査 太郎"}, {"birth_date", "2023-02-29"}},
+                   Code::kInvalidArgument, "birth_date");
+}
+TEST_F(RefusalTest, OversizeValue) {
+  ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", std::string(300, 'a')}}, Code::kInvalidArgument, "name");
+}
+TEST_F(RefusalTest, InvalidUtf8) {
+  ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", std::string("\xC0\xAF\xE3\x81")}}, Code::kInvalidArgument, "name");
+}
+TEST_F(RefusalTest, KanaFieldWithKanji) {
+  ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", "検査 太郎"}, {"name_kana", "検査"}}, Code::kInvalidArgument, "name_kana");
+}
+TEST_F(RefusalTest, PurposeNotRegistered) {
+  ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", "検査 太郎"}}, Code::kPermissionDenied, "marketing", "marketing");
+}
+TEST_F(RefusalTest, PurposeMissing) {
+  ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", "検査 太郎"}}, Code::kPermissionDenied, "purpose", "");
+}
+TEST_F(RefusalTest, NotAnObject) {
+  ExpectRefusedPut(nlohmann::json::array({1, 2}), Code::kInvalidArgument, "record");
+}
+
+TEST_F(RefusalTest, GetWithUnregisteredPurposeIsRefusedAndAudited) {
+  const std::string id = PutEmployee(9);
+  auto r = engine_->Get(TestContext("marketing"), "employee_my_number", id);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code(), Code::kPermissionDenied);
+  EXPECT_EQ(LastEvent().operation, "record.get");
+  EXPECT_EQ(LastEvent().result, "refused");
+  EXPECT_EQ(LastEvent().purpose, "marketing");
+}
+
+TEST_F(RefusalTest, DuplicateDataset) {
+  const size_t before = CountKeys("ds/");
+  auto r = engine_->CreateDataset(TestContext(), EmployeeDataset());
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code(), Code::kAlreadyExists);
+  EXPECT_EQ(CountKeys("ds/"), before);
+  EXPECT_EQ(LastEvent().operation, "dataset.create");
+  EXPECT_EQ(LastEvent().result, "refused");
+}
+
+TEST_F(RefusalTest, BadDefinitionsNameTheMember) {
+  auto def = EmployeeDataset();
+  def["name"] = "other";
+  def["fields"][0]["type"] = "ssn";
+  auto r = engine_->CreateDataset(TestContext(), def);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().subject(), "fields[0].type");
+  def = EmployeeDataset();
+  def["name"] = "other";
+  def["classification"]["confidentiality"] = 4;
+  r = engine_->CreateDataset(TestContext(), def);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().subject(), "classification.confidentiality");
+  def = EmployeeDataset();
+  def["name"] = "other";
+  def["handling"] = {"no_coppy"};
+  r = engine_->CreateDataset(TestContext(), def);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().subject(), "handling");
+  EXPECT_EQ(LastEvent().result, "refused");
+}
+
+TEST_F(RefusalTest, DefinitionChangesThatStrandDataAreRefused) {
+  auto def = EmployeeDataset();
+  def["fields"].erase(3);  // birth_date has a value in PutEmployee's record
+  auto r = engine_->UpdateDataset(TestContext(), def);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(r.error().subject(), "birth_date");
+  def = EmployeeDataset();
+  def["fields"][3]["type"] = "text";
+  r = engine_->UpdateDataset(TestContext(), def);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().subject(), "birth_date");
+  // Adding an optional field and a purpose is fine, and versioned.
+  def = EmployeeDataset();
+  def["fields"].push_back({{"name", "phone"}, {"type", "phone"}});
+  def["purposes"].push_back({{"id", "social_insurance"}, {"title", "社会保険関係事務"}});
+  r = engine_->UpdateDataset(TestContext(), def);
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_EQ(r->version, 2u);
+  auto versions = engine_->DatasetVersions(TestContext(), "employee_my_number");
+  ASSERT_TRUE(versions.has_value());
+  EXPECT_EQ(versions->size(), 2u);
+  EXPECT_TRUE(engine_->Put(TestContext("social_insurance"), "employee_my_number",
+                           {{"my_number", TestMyNumber(77)}, {"name", "追加 項目"}, {"phone", "03-1234-5678"}})
+                  .has_value());
+}
+
+}  // namespace
+}  // namespace mamori::engine
