@@ -147,9 +147,7 @@ void AddRecordCommands(CLI::App& app, int& exit_code) {
     }
     WithEngine(end_f->store, exit_code, [&](engine::Engine& e) -> Status {
       MAMORI_ASSIGN_OR_RETURN(auto r, e.EndUse(LocalContext(end_f->purpose), end_f->dataset, end_f->id, d));
-      nlohmann::json out = r.ToJson();
-      out.erase("values");
-      PrintJson(out);
+      PrintJson(r.ToJson()["_meta"]);
       return Status::Ok();
     });
   });

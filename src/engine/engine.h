@@ -65,6 +65,7 @@ struct RecordView {
   std::string created_by, updated_by;
   std::optional<CivilDate> end_of_use, deadline;
   nlohmann::json values;  // field name → value
+  // {"<field>": value, …, "_meta": {id, version, created_at, …}}
   nlohmann::json ToJson() const;
 };
 

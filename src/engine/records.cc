@@ -186,11 +186,15 @@ class RecordOps {
 };
 
 nlohmann::json RecordView::ToJson() const {
-  nlohmann::json j = {{"id", id}, {"version", version}, {"created_at", FormatJst(created_at)},
-                      {"updated_at", FormatJst(updated_at)}, {"created_by", created_by},
-                      {"updated_by", updated_by}, {"values", values}};
-  if (end_of_use) j["end_of_use"] = FormatDate(*end_of_use);
-  if (deadline) j["retention_deadline"] = FormatDate(*deadline);
+  // Values under their field names; metadata under "_meta", a name no field
+  // can have (field names start with a letter).
+  nlohmann::json j = values.is_object() ? values : nlohmann::json::object();
+  nlohmann::json meta = {{"id", id}, {"version", version}, {"created_at", FormatJst(created_at)},
+                         {"updated_at", FormatJst(updated_at)}, {"created_by", created_by},
+                         {"updated_by", updated_by}};
+  if (end_of_use) meta["end_of_use"] = FormatDate(*end_of_use);
+  if (deadline) meta["retention_deadline"] = FormatDate(*deadline);
+  j["_meta"] = std::move(meta);
   return j;
 }
 

@@ -67,13 +67,14 @@ expect_rc 0 "record put" -- "$M" record put --data "$D" --dataset employee_my_nu
 id=$(json_get "['id']" <"$T/out")
 [ ${#id} = 32 ] && ok || bad "put prints an id"
 expect_rc 0 "record get" -- "$M" record get --data "$D" --dataset employee_my_number --purpose withholding --id "$id"
-[ "$(json_get "['values']['name_kana']" <"$T/out")" = "ヤマダ タロウ" ] && ok || bad "get returns normalised kana"
-[ "$(json_get "['values']['my_number']" <"$T/out")" = "$mn" ] && ok || bad "get returns the number"
+[ "$(json_get "['name_kana']" <"$T/out")" = "ヤマダ タロウ" ] && ok || bad "get returns normalised kana"
+[ "$(json_get "['my_number']" <"$T/out")" = "$mn" ] && ok || bad "get returns the number"
 expect_rc 0 "record find" -- "$M" record find --data "$D" --dataset employee_my_number --purpose withholding --field name_kana --value "やまだ　たろう"
 contains "$T/out" "$id" "find by kana in another script"
 expect_rc 0 "record update" -- "$M" record update --data "$D" --dataset employee_my_number --purpose withholding --id "$id" --json '{"name":"山田 一郎"}'
 expect_rc 0 "record history" -- "$M" record history --data "$D" --dataset employee_my_number --purpose withholding --id "$id"
-[ "$(json_get "[0]['values']['name']" <"$T/out")" = "山田 太郎" ] && ok || bad "history keeps the old version"
+[ "$(json_get "[0]['name']" <"$T/out")" = "山田 太郎" ] && ok || bad "history keeps the old version"
+[ "$(json_get "[1]['_meta']['version']" <"$T/out")" = 2 ] && ok || bad "history carries versions"
 expect_rc 0 "record list" -- "$M" record list --data "$D" --dataset employee_my_number --purpose withholding --limit 10
 
 # Refusals: clear, named, nothing written.
