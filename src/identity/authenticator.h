@@ -1,0 +1,157 @@
+// Authentication of people: logon with password (+ TOTP where required),
+// sessions, logout, and the self-service changes a session allows (password
+// change, TOTP enrolment).
+//
+// Logon ([003 II.5(2)]):
+// - Lockout holds under parallel attempts (attempts.h): the gate and the
+//   outcome are each decided inside one Storage::Update.
+// - An unknown ID, a disabled ID, a wrong password and a wrong TOTP code all
+//   get the same answer (kUnauthenticated, "login.failed") and take about as
+//   long (unknown and disabled IDs are checked against a dummy hash), so the
+//   answer does not tell which IDs exist. The audit event tells the auditor:
+//   "identity.login" refused with reason unknown_id (the attempted ID only as
+//   a keyed reference in `subject`: it may be a mistyped password), disabled,
+//   wrong_password, totp_invalid or totp_replayed.
+// - A locked ID is told so ("login.locked") so that its holder knows to wait
+//   or call an administrator; the password is then not checked at all.
+// - TOTP is asked for only once the password is right ("login.totp_required"),
+//   so the question reveals nothing to someone without the password, and a
+//   wrong code counts as a failed attempt. A user who must use TOTP but has
+//   not enrolled gets a session restricted to enrolment — only from a
+//   terminal inside the controlled area; from outside the logon is refused
+//   ("login.totp_enrolment_outside"), since enrolling there would let a
+//   stolen password choose its own second factor.
+// - The previous logon's time and result are returned ([003 II.5(2) 例示 A]).
+// - An expired password (policy.expiry_days) or an administrator's temporary
+//   password still logs on, into a session restricted to changing it.
+//
+// Sessions: a bearer token of 32 random bytes; only its SHA-256 is stored.
+// No "remember me" ([003 II.5(2)]: no automatic logon): a session ends after
+// policy.idle_timeout_minutes without a Touch, after
+// policy.session_lifetime_minutes in any case, at Logout, and when its user
+// is disabled or has a password reset. A session is bound to the certificate
+// of the terminal it logged on from.
+//
+// Thread-safe. Every call is audited as described per method.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+#include "engine/context.h"
+#include "identity/directory.h"
+#include "identity/principal.h"
+#include "identity/records.h"
+
+namespace mamori::identity {
+
+struct LoginRequest {
+  std::string user_id;
+  std::string password;
+  std::string totp;   // empty when the client sent none
+  Terminal terminal;  // TerminalRegistry::ResolveTerminal of the client certificate
+  std::string request_id;
+  TimeMicros time = 0;  // 0: now
+};
+
+struct LoginResult {
+  std::string token;  // give to the client once; never log it
+  Principal principal;
+  LogonRecord previous_logon;  // time 0 on the first logon
+  uint32_t failures_since_previous_success = 0;
+  bool must_change_password = false;     // session restricted to a password change
+  bool totp_enrolment_required = false;  // session restricted to TOTP enrolment
+  TimeMicros idle_expires_at = 0;
+  TimeMicros expires_at = 0;
+};
+
+struct SessionInfo {
+  Principal principal;  // roles and positions as stored now, not at logon
+  TimeMicros created_at = 0;
+  TimeMicros last_seen = 0;
+  TimeMicros idle_expires_at = 0;
+  TimeMicros expires_at = 0;
+  bool must_change_password = false;
+  // TOTP is required for this user and terminal and this session has not
+  // verified a code: enrol (when not enrolled) or log on again with a code.
+  bool totp_required = false;
+  bool restricted() const { return must_change_password || totp_required; }
+};
+
+struct TotpEnrolment {
+  std::string secret_base32;  // for manual entry
+  std::string otpauth_uri;    // for a QR code
+};
+
+class Authenticator {
+ public:
+  // How long ended sessions are remembered, so that a late token is told
+  // "session.logged_out"/"session.expired" rather than "session.unknown".
+  static constexpr TimeMicros kEndedSessionMemory = 24LL * 3600 * kMicrosPerSecond;
+
+  explicit Authenticator(Directory& directory) : dir_(directory) {}
+
+  // Audited as "identity.login" (ok or refused) and, when this attempt locks
+  // the ID, "identity.lockout".
+  Result<LoginResult> Login(const LoginRequest& req);
+
+  // Resolves a bearer token for one request and records the activity. `terminal`
+  // is the request's resolved client certificate; null skips the terminal
+  // binding check (for the self-service calls below, which the server makes
+  // after it has already touched the session for the request).
+  // kUnauthenticated with subject session.unknown, session.logged_out,
+  // session.expired, session.revoked or session.terminal_mismatch; a
+  // restricted session unless allow_restricted is kPermissionDenied,
+  // session.password_change_required or session.totp_required. Refusals are
+  // audited ("identity.session"); the first use after an expiry also records
+  // "identity.session_expired". last_seen is written at most once per
+  // min(30 s, idle timeout / 30), so idle expiry errs early by at most that.
+  Result<SessionInfo> Touch(std::string_view token, const Terminal* terminal,
+                            const engine::Context& ctx, bool allow_restricted = false);
+
+  // Ends the session ("identity.logout"). The same refusals as Touch.
+  Status Logout(std::string_view token, const engine::Context& ctx);
+
+  // Marks every session past its idle or absolute limit as expired (one
+  // "identity.session_expired" event each) and forgets sessions ended more
+  // than kEndedSessionMemory ago. For a periodic timer; returns how many
+  // expired now.
+  Result<size_t> ExpireSessions(const engine::Context& ctx);
+
+  // The session's user changes their password: `current` is checked like a
+  // logon (a wrong one counts towards the lockout; the lockout then also ends
+  // the user's sessions), `next` must meet the rules and not reuse history
+  // (password_reuse.h). Lifts the must-change restriction and ends the user's
+  // other sessions. "identity.password_change", refusals with the rule's code
+  // as reason.
+  Status ChangePassword(std::string_view token, std::string_view current, std::string_view next,
+                        const engine::Context& ctx);
+
+  // Starts TOTP enrolment for the session's user: a new secret, kept pending
+  // until confirmed. kFailedPrecondition ("totp.already_enrolled") when one is
+  // enrolled: an administrator resets it first (Directory::ResetTotp).
+  Result<TotpEnrolment> BeginTotpEnrolment(std::string_view token, const engine::Context& ctx);
+  // Completes it with the first code from the app (kUnauthenticated,
+  // "totp.invalid" otherwise); the session then counts as TOTP-verified.
+  Status ConfirmTotpEnrolment(std::string_view token, std::string_view code,
+                              const engine::Context& ctx);
+
+ private:
+  // An active, unexpired session with its user and the policy in force.
+  struct Loaded {
+    Session session;
+    User user;
+    IdentityPolicy policy;
+  };
+  // Touch without the last_seen write and the restriction check.
+  Result<Loaded> LoadSession(std::string_view token, const engine::Context& ctx,
+                             const Terminal* terminal);
+  Status RefuseSession(const engine::Context& ctx, std::string_view actor, std::string_view handle,
+                       const Status& why);
+
+  Directory& dir_;
+};
+
+}  // namespace mamori::identity

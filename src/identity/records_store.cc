@@ -1,0 +1,75 @@
+#include "identity/records_store.h"
+
+#include <nlohmann/json.hpp>
+
+#include "identity/keyspace.h"
+
+namespace mamori::identity::internal {
+namespace {
+
+template <class T, class Parse>
+Result<std::optional<T>> Load(store::ReadTxn& txn, const std::string& key, Parse parse) {
+  MAMORI_ASSIGN_OR_RETURN(auto raw, txn.Get(key));
+  if (!raw) return std::optional<T>();
+  MAMORI_ASSIGN_OR_RETURN(T value, parse(*raw));
+  return std::optional<T>(std::move(value));
+}
+
+}  // namespace
+
+Result<std::optional<User>> LoadUser(store::ReadTxn& txn, std::string_view id) {
+  return Load<User>(txn, keyspace::User(id), UserFromJson);
+}
+Status PutUser(store::WriteTxn& txn, const User& u) {
+  return txn.Put(keyspace::User(u.id), UserToJson(u).dump());
+}
+
+Result<std::optional<ServiceAccount>> LoadServiceAccount(store::ReadTxn& txn, std::string_view id) {
+  return Load<ServiceAccount>(txn, keyspace::Service(id), ServiceAccountFromJson);
+}
+Status PutServiceAccount(store::WriteTxn& txn, const ServiceAccount& s) {
+  return txn.Put(keyspace::Service(s.id), ServiceAccountToJson(s).dump());
+}
+
+Result<std::optional<TerminalEntry>> LoadTerminal(store::ReadTxn& txn, std::string_view id) {
+  return Load<TerminalEntry>(txn, keyspace::Terminal(id), TerminalFromJson);
+}
+Status PutTerminal(store::WriteTxn& txn, const TerminalEntry& t) {
+  return txn.Put(keyspace::Terminal(t.id), TerminalToJson(t).dump());
+}
+
+Result<std::optional<Session>> LoadSession(store::ReadTxn& txn, std::string_view token_hash) {
+  return Load<Session>(txn, keyspace::Session(token_hash), SessionFromJson);
+}
+
+Status PutSession(store::WriteTxn& txn, const Session& s) {
+  MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Session(s.token_hash), SessionToJson(s).dump()));
+  return txn.Put(keyspace::UserSession(s.user_id, s.token_hash), "");
+}
+
+Status DeleteSession(store::WriteTxn& txn, const Session& s) {
+  MAMORI_RETURN_IF_ERROR(txn.Delete(keyspace::Session(s.token_hash)));
+  return txn.Delete(keyspace::UserSession(s.user_id, s.token_hash));
+}
+
+Result<size_t> EndUserSessions(store::WriteTxn& txn, std::string_view user_id, TimeMicros now,
+                               SessionState state, std::string_view reason,
+                               std::string_view keep_hash) {
+  const std::string prefix = keyspace::UserSessionsPrefix(user_id);
+  MAMORI_ASSIGN_OR_RETURN(auto rows, txn.Scan(prefix, store::PrefixEnd(prefix), 0));
+  size_t ended = 0;
+  for (const auto& row : rows) {
+    const std::string_view hash = std::string_view(row.key).substr(prefix.size());
+    if (hash == keep_hash) continue;
+    MAMORI_ASSIGN_OR_RETURN(auto s, LoadSession(txn, hash));
+    if (!s || s->state != SessionState::kActive) continue;
+    s->state = state;
+    s->ended_at = now;
+    s->end_reason = std::string(reason);
+    MAMORI_RETURN_IF_ERROR(PutSession(txn, *s));
+    ++ended;
+  }
+  return ended;
+}
+
+}  // namespace mamori::identity::internal

@@ -1,0 +1,245 @@
+#include "identity/service_accounts.h"
+
+#include <algorithm>
+
+#include "identity/identity_audit.h"
+#include "identity/ids.h"
+#include "identity/keyspace.h"
+#include "identity/records_store.h"
+#include "identity/roles.h"
+
+namespace mamori::identity {
+namespace {
+
+Status UnknownAccount() {
+  return Status::NotFound("no service account has this id",
+                          "この ID のサービスアカウントはありません", "service_account");
+}
+
+Status BadFingerprint() {
+  return Status::InvalidArgument(
+      "cert_fingerprint must be the SHA-256 of the certificate: 64 hex digits",
+      "cert_fingerprint には証明書の SHA-256（16進64桁）を指定してください", "cert_fingerprint");
+}
+
+Status FingerprintTaken() {
+  return Status::AlreadyExists("another service account holds this certificate",
+                               "この証明書は別のサービスアカウントに登録されています",
+                               "cert_fingerprint");
+}
+
+Status Unauthenticated(std::string_view subject) {
+  return Status::Unauthenticated("the client certificate is not that of an active service account",
+                                 "クライアント証明書が有効なサービスアカウントのものではありません",
+                                 std::string(subject));
+}
+
+}  // namespace
+
+Status ServiceAccountRegistry::Mutate(const engine::Context& ctx, std::string_view operation,
+                                      std::string_view id, const Mutation& fn) {
+  const TimeMicros now = internal::Now(ctx);
+  return internal::RunAudited(store_, [&](store::WriteTxn& txn, Status& refusal) -> Status {
+    audit::Event ev = internal::MakeEvent(ctx, "identity." + std::string(operation), now);
+    ev.attrs["target"] = IsValidId(id) ? std::string(id) : "(invalid)";
+    if (!IsValidId(id)) return internal::Refuse(txn, ev, CheckId(id, "service_account"), refusal);
+    MAMORI_ASSIGN_OR_RETURN(auto s, internal::LoadServiceAccount(txn, id));
+    if (!s) return internal::Refuse(txn, ev, UnknownAccount(), refusal);
+    Status why;
+    MAMORI_RETURN_IF_ERROR(fn(txn, *s, ev, why));
+    if (!why.ok()) return internal::Refuse(txn, ev, why, refusal);
+    s->updated_at = now;
+    MAMORI_RETURN_IF_ERROR(internal::PutServiceAccount(txn, *s));
+    return internal::AppendEvent(txn, ev);
+  });
+}
+
+Status ServiceAccountRegistry::Create(const engine::Context& ctx, const NewServiceAccount& in) {
+  const TimeMicros now = internal::Now(ctx);
+  Status valid = CheckId(in.id, "service_account");
+  if (valid.ok()) valid = CheckLabel(in.display_name, "display_name", 256);
+  const auto fp = NormaliseFingerprint(in.cert_fingerprint);
+  if (valid.ok() && !fp) valid = BadFingerprint();
+  for (const auto& r : in.roles) {
+    if (valid.ok()) valid = CheckRole(r);
+  }
+  return internal::RunAudited(store_, [&](store::WriteTxn& txn, Status& refusal) -> Status {
+    audit::Event ev = internal::MakeEvent(ctx, "identity.service_create", now);
+    ev.attrs["target"] = IsValidId(in.id) ? in.id : "(invalid)";
+    if (!valid.ok()) return internal::Refuse(txn, ev, valid, refusal);
+    ev.attrs["fingerprint"] = *fp;
+    MAMORI_ASSIGN_OR_RETURN(auto existing, internal::LoadServiceAccount(txn, in.id));
+    if (existing) {
+      return internal::Refuse(
+          txn, ev,
+          Status::AlreadyExists("a service account with this id exists",
+                                "この ID のサービスアカウントは既に存在します", "service_account"),
+          refusal);
+    }
+    MAMORI_ASSIGN_OR_RETURN(auto holder, txn.Get(keyspace::ServiceFingerprint(*fp)));
+    if (holder) return internal::Refuse(txn, ev, FingerprintTaken(), refusal);
+    ServiceAccount s;
+    s.id = in.id;
+    s.display_name = in.display_name;
+    s.cert_fingerprint = *fp;
+    for (const auto& r : in.roles) {
+      if (std::find(s.roles.begin(), s.roles.end(), r) == s.roles.end()) s.roles.push_back(r);
+    }
+    s.created_at = s.updated_at = now;
+    MAMORI_RETURN_IF_ERROR(internal::PutServiceAccount(txn, s));
+    MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::ServiceFingerprint(*fp), s.id));
+    return internal::AppendEvent(txn, ev);
+  });
+}
+
+Result<ServiceAccount> ServiceAccountRegistry::Get(std::string_view id) {
+  MAMORI_RETURN_IF_ERROR(CheckId(id, "service_account"));
+  std::optional<ServiceAccount> s;
+  MAMORI_RETURN_IF_ERROR(store_.View([&](store::ReadTxn& txn) -> Status {
+    MAMORI_ASSIGN_OR_RETURN(s, internal::LoadServiceAccount(txn, id));
+    return Status::Ok();
+  }));
+  if (!s) return Fail(UnknownAccount());
+  return std::move(*s);
+}
+
+Result<std::vector<ServiceAccount>> ServiceAccountRegistry::List() {
+  std::vector<ServiceAccount> out;
+  MAMORI_RETURN_IF_ERROR(store_.View([&](store::ReadTxn& txn) -> Status {
+    const std::string prefix(keyspace::kServices);
+    MAMORI_ASSIGN_OR_RETURN(auto rows, txn.Scan(prefix, store::PrefixEnd(prefix), 0));
+    for (const auto& row : rows) {
+      MAMORI_ASSIGN_OR_RETURN(auto s, ServiceAccountFromJson(row.value));
+      out.push_back(std::move(s));
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status ServiceAccountRegistry::SetCertificate(const engine::Context& ctx, std::string_view id,
+                                              std::string_view fingerprint) {
+  const auto fp = NormaliseFingerprint(fingerprint);
+  return Mutate(
+      ctx, "service_certificate", id,
+      [&](store::WriteTxn& txn, ServiceAccount& s, audit::Event& ev, Status& refusal) -> Status {
+        if (!fp) {
+          refusal = BadFingerprint();
+          return Status::Ok();
+        }
+        MAMORI_ASSIGN_OR_RETURN(auto holder, txn.Get(keyspace::ServiceFingerprint(*fp)));
+        if (holder && *holder != s.id) {
+          refusal = FingerprintTaken();
+          return Status::Ok();
+        }
+        ev.attrs["previous_fingerprint"] = s.cert_fingerprint;
+        ev.attrs["fingerprint"] = *fp;
+        MAMORI_RETURN_IF_ERROR(txn.Delete(keyspace::ServiceFingerprint(s.cert_fingerprint)));
+        MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::ServiceFingerprint(*fp), s.id));
+        s.cert_fingerprint = *fp;
+        return Status::Ok();
+      });
+}
+
+Status ServiceAccountRegistry::AddRole(const engine::Context& ctx, std::string_view id,
+                                       std::string_view role) {
+  const Status valid = CheckRole(role);
+  return Mutate(
+      ctx, "service_role_add", id,
+      [&](store::WriteTxn&, ServiceAccount& s, audit::Event& ev, Status& refusal) -> Status {
+        ev.attrs["role"] = valid.ok() ? std::string(role) : "(invalid)";
+        if (!valid.ok()) {
+          refusal = valid;
+        } else if (std::find(s.roles.begin(), s.roles.end(), role) != s.roles.end()) {
+          refusal = Status::FailedPrecondition(
+              "the service account already holds this role",
+              "このサービスアカウントは既にこのロールを持っています", "role");
+        } else {
+          s.roles.emplace_back(role);
+        }
+        return Status::Ok();
+      });
+}
+
+Status ServiceAccountRegistry::RemoveRole(const engine::Context& ctx, std::string_view id,
+                                          std::string_view role) {
+  return Mutate(
+      ctx, "service_role_remove", id,
+      [&](store::WriteTxn&, ServiceAccount& s, audit::Event& ev, Status& refusal) -> Status {
+        ev.attrs["role"] = IsValidRole(role) ? std::string(role) : "(invalid)";
+        auto it = std::find(s.roles.begin(), s.roles.end(), role);
+        if (it == s.roles.end()) {
+          refusal = Status::FailedPrecondition("the service account does not hold this role",
+                                               "このサービスアカウントはこのロールを持っていません",
+                                               "role");
+        } else {
+          s.roles.erase(it);
+        }
+        return Status::Ok();
+      });
+}
+
+Status ServiceAccountRegistry::Disable(const engine::Context& ctx, std::string_view id) {
+  const TimeMicros now = internal::Now(ctx);
+  return Mutate(ctx, "service_disable", id,
+                [&](store::WriteTxn&, ServiceAccount& s, audit::Event&, Status& refusal) -> Status {
+                  if (!s.active()) {
+                    refusal = Status::FailedPrecondition(
+                        "the service account is already disabled",
+                        "このサービスアカウントは既に無効化されています", "service_account.state");
+                    return Status::Ok();
+                  }
+                  s.state = AccountState::kDisabled;
+                  s.disabled_at = now;
+                  return Status::Ok();
+                });
+}
+
+Status ServiceAccountRegistry::Enable(const engine::Context& ctx, std::string_view id) {
+  return Mutate(ctx, "service_enable", id,
+                [&](store::WriteTxn&, ServiceAccount& s, audit::Event&, Status& refusal) -> Status {
+                  if (s.active()) {
+                    refusal = Status::FailedPrecondition(
+                        "the service account is not disabled",
+                        "このサービスアカウントは無効化されていません", "service_account.state");
+                    return Status::Ok();
+                  }
+                  s.state = AccountState::kActive;
+                  s.disabled_at = 0;
+                  return Status::Ok();
+                });
+}
+
+Result<Principal> ServiceAccountRegistry::AuthenticateCertificate(std::string_view fingerprint,
+                                                                  const engine::Context& ctx) {
+  const auto fp = NormaliseFingerprint(fingerprint);
+  std::optional<ServiceAccount> account;
+  if (fp) {
+    MAMORI_RETURN_IF_ERROR(store_.View([&](store::ReadTxn& txn) -> Status {
+      MAMORI_ASSIGN_OR_RETURN(auto holder, txn.Get(keyspace::ServiceFingerprint(*fp)));
+      if (!holder) return Status::Ok();
+      MAMORI_ASSIGN_OR_RETURN(account, internal::LoadServiceAccount(txn, *holder));
+      return Status::Ok();
+    }));
+  }
+  if (account && account->active() && account->cert_fingerprint == *fp) {
+    Principal p;
+    p.kind = PrincipalKind::kService;
+    p.id = account->id;
+    p.display_name = account->display_name;
+    p.roles = account->roles;
+    p.terminal.fingerprint = *fp;
+    return p;
+  }
+  const Status why = Unauthenticated(account ? "certificate.disabled" : "certificate.unknown");
+  const TimeMicros now = internal::Now(ctx);
+  return Fail(internal::RunAudited(store_, [&](store::WriteTxn& txn, Status& refusal) -> Status {
+    audit::Event ev = internal::MakeEvent(ctx, "identity.cert_auth", now);
+    if (account) ev.actor = account->id;
+    ev.attrs["fingerprint"] = fp ? *fp : "(malformed)";
+    ev.reason = account ? "disabled" : "unknown";
+    return internal::Refuse(txn, ev, why, refusal);
+  }));
+}
+
+}  // namespace mamori::identity

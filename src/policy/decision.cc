@@ -1,0 +1,59 @@
+#include "policy/decision.h"
+
+namespace mamori::policy {
+namespace {
+
+std::string Quoted(const std::string& s) { return s.empty() ? std::string() : " '" + s + "'"; }
+std::string Kakko(const std::string& s) { return s.empty() ? std::string() : "「" + s + "」"; }
+
+}  // namespace
+
+std::string Decision::Message() const {
+  if (code == kAllowed) return "allowed by grant " + grant;
+  if (code == kUnidentified) return "the caller is not identified";
+  if (code == kDisabled) return "your access is suspended while your rights are reviewed";
+  if (code == kPurposeRequired) return "a purpose (利用目的) is required for this operation";
+  if (code == kPurposeNotRegistered) {
+    return "the purpose" + Quoted(subject) + " is not registered for this dataset";
+  }
+  if (code == kHandlingNoCopy) return "the dataset is marked no_copy: bulk export is refused";
+  if (code == kGrantExpired) return "your grant for this operation and purpose has expired";
+  if (code == kC3Terminal) {
+    return "confidentiality-3 data is available only from a designated terminal; terminal" +
+           Quoted(subject) + " is not one";
+  }
+  if (code == kTerminalNotDesignated) {
+    return "this dataset is available only from its designated terminals; terminal" +
+           Quoted(subject) + " is not one";
+  }
+  if (code == kUnavailable) return "the access rules could not be read; try again";
+  return "no grant allows this operation on this dataset for this purpose";
+}
+
+std::string Decision::MessageJa() const {
+  if (code == kAllowed) return "権限 " + grant + " により許可";
+  if (code == kUnidentified) return "利用者が識別されていません";
+  if (code == kDisabled) return "権限の見直し中のため利用が停止されています";
+  if (code == kPurposeRequired) return "この操作には利用目的の指定が必要です";
+  if (code == kPurposeNotRegistered) {
+    return "利用目的" + Kakko(subject) + "はこのデータセットに登録されていません";
+  }
+  if (code == kHandlingNoCopy) return "複製禁止のデータセットのため一括出力はできません";
+  if (code == kGrantExpired) return "この操作・利用目的の権限は有効期限が切れています";
+  if (code == kC3Terminal) {
+    return "機密性3の情報は指定された端末からのみ利用できます (端末" + Kakko(subject) + ")";
+  }
+  if (code == kTerminalNotDesignated) {
+    return "このデータセットは指定された端末からのみ利用できます (端末" + Kakko(subject) + ")";
+  }
+  if (code == kUnavailable) return "アクセス規則を読み込めませんでした。再度お試しください";
+  return "この操作・データセット・利用目的を許可する権限がありません";
+}
+
+Status Decision::ToStatus() const {
+  if (allowed) return Status::Ok();
+  return Status(code == kUnavailable ? Code::kUnavailable : Code::kPermissionDenied, Message(),
+                MessageJa(), std::string(code));
+}
+
+}  // namespace mamori::policy

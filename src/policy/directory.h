@@ -1,0 +1,36 @@
+// What policy needs to know about people and cannot own: who holds a role,
+// who manages whom, who belongs where. The identity module implements this
+// interface; policy depends on nothing else of identity, and tests use a
+// map-backed fake.
+//
+// Contract: policy calls these methods outside any of its own storage
+// transactions, so an implementation may read the store itself (View) but
+// must not assume it runs inside a policy Update. Ids are Principal::id.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace mamori::policy {
+
+class Directory {
+ public:
+  virtual ~Directory() = default;
+
+  // Every enabled principal (people and service accounts) holding `role` now,
+  // through any position; each id once, any order.
+  virtual Result<std::vector<std::string>> HoldersOf(std::string_view role) const = 0;
+
+  // The person who reviews `person`'s rights (line manager, 情報セキュリティ
+  // 管理者 of their section); nullopt when there is none.
+  virtual Result<std::optional<std::string>> ManagerOf(std::string_view person) const = 0;
+
+  // `person`'s department; empty when unknown.
+  virtual Result<std::string> DepartmentOf(std::string_view person) const = 0;
+};
+
+}  // namespace mamori::policy

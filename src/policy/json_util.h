@@ -1,0 +1,48 @@
+// Internal: strict reading of the JSON objects policy stores and accepts.
+// One reader serves both caller input (errors are kInvalidArgument naming the
+// member) and stored records (kDataLoss: the bytes are not what policy wrote).
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/status.h"
+#include "core/time.h"
+
+namespace mamori::policy {
+
+class JsonReader {
+ public:
+  // `what` names the object in messages ("right", "grant"); `code` is the
+  // code of every error.
+  JsonReader(const nlohmann::json& json, std::string what, Code code)
+      : json_(json), what_(std::move(what)), code_(code) {}
+
+  // Refuses a non-object and members outside `allowed`.
+  Status Only(std::initializer_list<std::string_view> allowed) const;
+  // Absent members read as "", false, 0, {} unless `required`.
+  Result<std::string> String(std::string_view member, bool required) const;
+  Result<bool> Bool(std::string_view member) const;
+  Result<int64_t> Int(std::string_view member) const;
+  // A FormatUtc string; absent reads as 0.
+  Result<TimeMicros> Time(std::string_view member) const;
+  Result<std::vector<std::string>> Strings(std::string_view member) const;
+  // nullptr when absent and not required.
+  Result<const nlohmann::json*> Object(std::string_view member, bool required) const;
+
+  Status Corrupt(std::string_view member) const;
+
+ private:
+  const nlohmann::json* Find(std::string_view member) const;
+
+  const nlohmann::json& json_;
+  std::string what_;
+  Code code_;
+};
+
+}  // namespace mamori::policy

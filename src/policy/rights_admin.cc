@@ -1,0 +1,257 @@
+#include "policy/rights_admin.h"
+
+#include "engine/dataset.h"
+#include "policy/change_apply.h"
+#include "policy/keyspace.h"
+#include "policy/records.h"
+#include "policy/separation.h"
+
+namespace mamori::policy {
+namespace {
+
+constexpr size_t kMaxText = 1024;
+
+Status CheckText(std::string_view text, bool required, const char* member) {
+  if ((required && text.empty()) || text.size() > kMaxText) {
+    return Status::InvalidArgument(
+        std::string(member) +
+            (required ? " is required (1 to 1024 bytes)" : " is at most 1024 bytes"),
+        std::string(member) + (required ? " は必須です (1〜1024バイト)" : " は1024バイト以内です"),
+        member);
+  }
+  return Status::Ok();
+}
+
+Status CheckTerminalIds(const std::vector<std::string>& ids) {
+  for (const auto& id : ids) {
+    bool printable = !id.empty() && id.size() <= 128;
+    for (char c : id) printable = printable && c > 0x20 && c < 0x7f && c != ',';
+    if (!printable) {
+      return Status::InvalidArgument(
+          "terminal ids are 1-128 printable ASCII characters without commas",
+          "端末 ID は空白・カンマを含まない 1〜128 文字の ASCII です", "terminals");
+    }
+  }
+  return Status::Ok();
+}
+
+// Everything about a draft that needs no stored state.
+Status ValidateDraft(const ChangeRequest& req) {
+  switch (req.kind) {
+    case ChangeKind::kGrant:
+    case ChangeKind::kChange:
+      return ValidateRight(*req.right);
+    case ChangeKind::kReinstate:
+      if (req.person.empty() || req.person.size() > 256) {
+        return Status::InvalidArgument("person must be a principal id", "person は利用者 ID です",
+                                       "person");
+      }
+      return Status::Ok();
+    case ChangeKind::kMaskRule:
+      MAMORI_RETURN_IF_ERROR(ValidateMaskScope(*req.mask_scope));
+      return req.mask_rule ? ValidateMaskRule(*req.mask_rule) : Status::Ok();
+    case ChangeKind::kTerminals:
+      if (!engine::IsValidName(req.dataset)) {
+        return Status::InvalidArgument("dataset must be a dataset name",
+                                       "dataset はデータセット名でなければなりません", "dataset");
+      }
+      return CheckTerminalIds(req.terminals);
+    default:
+      return Status::Ok();
+  }
+}
+
+Status NotFound(std::string_view what, std::string_view id) {
+  return Status::NotFound("no " + std::string(what) + " " + std::string(id),
+                          std::string(what) + " " + std::string(id) + " はありません",
+                          std::string(what));
+}
+
+Step MakeStep(const Caller& caller, std::string_view text) {
+  return Step{caller.principal.id, caller.principal.display_name, caller.Now(), std::string(text)};
+}
+
+}  // namespace
+
+Result<ChangeRequest> RightsAdmin::Submit(const Caller& caller, ChangeRequest draft,
+                                          std::string_view reason) {
+  audit::Event ev = MakeEvent(caller, "policy.request");
+  ChangeRequest stored;
+  Status s = RunAudited(storage_, ev, [&](store::WriteTxn& txn, audit::Event& e) -> Status {
+    ChangeRequest req = draft;
+    DescribeChange(req, e);
+    MAMORI_RETURN_IF_ERROR(CheckText(reason, true, "reason"));
+    MAMORI_RETURN_IF_ERROR(ValidateDraft(req));
+    MAMORI_RETURN_IF_ERROR(CheckRequester(caller.principal, req));
+    MAMORI_RETURN_IF_ERROR(PrepareRequest(txn, req));
+    MAMORI_ASSIGN_OR_RETURN(req.id, NextId(txn, "request", 'R'));
+    req.state = ChangeState::kRequested;
+    req.requested = MakeStep(caller, reason);
+    DescribeChange(req, e);
+    MAMORI_RETURN_IF_ERROR(WriteRequest(txn, req));
+    stored = std::move(req);
+    return Status::Ok();
+  });
+  if (!s.ok()) return Fail(s);
+  return stored;
+}
+
+Result<ChangeRequest> RightsAdmin::RequestGrant(const Caller& caller, const Right& right,
+                                                std::string_view reason) {
+  ChangeRequest req;
+  req.kind = ChangeKind::kGrant;
+  req.right = right;
+  return Submit(caller, std::move(req), reason);
+}
+
+Result<ChangeRequest> RightsAdmin::RequestChange(const Caller& caller, std::string_view grant_id,
+                                                 const Right& right, std::string_view reason) {
+  ChangeRequest req;
+  req.kind = ChangeKind::kChange;
+  req.grant_id = std::string(grant_id);
+  req.right = right;
+  return Submit(caller, std::move(req), reason);
+}
+
+Result<ChangeRequest> RightsAdmin::RequestRemoval(const Caller& caller, std::string_view grant_id,
+                                                  std::string_view reason) {
+  ChangeRequest req;
+  req.kind = ChangeKind::kRemoval;
+  req.grant_id = std::string(grant_id);
+  return Submit(caller, std::move(req), reason);
+}
+
+Result<ChangeRequest> RightsAdmin::RequestReinstate(const Caller& caller, std::string_view grant_id,
+                                                    std::string_view person,
+                                                    std::string_view reason) {
+  ChangeRequest req;
+  req.kind = ChangeKind::kReinstate;
+  req.grant_id = std::string(grant_id);
+  req.person = std::string(person);
+  return Submit(caller, std::move(req), reason);
+}
+
+Result<ChangeRequest> RightsAdmin::RequestMaskRule(const Caller& caller, const MaskScope& scope,
+                                                   const std::optional<MaskRule>& rule,
+                                                   std::string_view reason) {
+  ChangeRequest req;
+  req.kind = ChangeKind::kMaskRule;
+  req.mask_scope = scope;
+  req.mask_rule = rule;
+  return Submit(caller, std::move(req), reason);
+}
+
+Result<ChangeRequest> RightsAdmin::RequestTerminals(const Caller& caller, std::string_view dataset,
+                                                    const std::vector<std::string>& terminal_ids,
+                                                    std::string_view reason) {
+  ChangeRequest req;
+  req.kind = ChangeKind::kTerminals;
+  req.dataset = std::string(dataset);
+  req.terminals = terminal_ids;
+  return Submit(caller, std::move(req), reason);
+}
+
+Result<ChangeRequest> RightsAdmin::TakeStep(const Caller& caller, std::string_view request,
+                                            StepKind step, std::string_view text) {
+  static constexpr std::string_view kOps[] = {"policy.approve", "policy.configure", "policy.reject",
+                                              "policy.withdraw"};
+  audit::Event ev = MakeEvent(caller, kOps[static_cast<int>(step)]);
+  ev.attrs["request"] = std::string(request);
+  ChangeRequest result;
+  Status s = RunAudited(storage_, ev, [&](store::WriteTxn& txn, audit::Event& e) -> Status {
+    const bool needs_reason = step == StepKind::kReject || step == StepKind::kWithdraw;
+    MAMORI_RETURN_IF_ERROR(CheckText(text, needs_reason, needs_reason ? "reason" : "comment"));
+    MAMORI_ASSIGN_OR_RETURN(auto found, ReadRequest(txn, request));
+    if (!found) return NotFound("request", request);
+    ChangeRequest req = std::move(*found);
+    DescribeChange(req, e);
+    const ChangeState required =
+        step == StepKind::kConfigure ? ChangeState::kApproved : ChangeState::kRequested;
+    const bool open_ok = (step == StepKind::kReject || step == StepKind::kWithdraw) && req.Open();
+    if (req.state != required && !open_ok) {
+      return Status::FailedPrecondition(
+          "request " + req.id + " is " + std::string(ChangeStateName(req.state)),
+          "申請 " + req.id + " の状態は " + std::string(ChangeStateName(req.state)) + " です",
+          std::string(kNotOpen));
+    }
+    const Step done = MakeStep(caller, text);
+    switch (step) {
+      case StepKind::kApprove:
+        MAMORI_RETURN_IF_ERROR(CheckApprover(caller.principal, req));
+        req.approved = done;
+        req.state = ChangeState::kApproved;
+        break;
+      case StepKind::kConfigure:
+        MAMORI_RETURN_IF_ERROR(CheckConfigurer(caller.principal, req));
+        MAMORI_RETURN_IF_ERROR(ApplyChange(txn, req, done.at));
+        req.configured = done;
+        req.state = ChangeState::kConfigured;
+        DescribeChange(req, e);
+        break;
+      case StepKind::kReject:
+        MAMORI_RETURN_IF_ERROR(CheckRejecter(caller.principal, req));
+        req.closed = done;
+        req.state = ChangeState::kRejected;
+        break;
+      case StepKind::kWithdraw:
+        if (caller.principal.id != req.requested.by) {
+          return Status::PermissionDenied("only the requester may withdraw a request",
+                                          "申請を取り下げられるのは申請者だけです",
+                                          std::string(kNotRequester));
+        }
+        req.closed = done;
+        req.state = ChangeState::kWithdrawn;
+        break;
+    }
+    MAMORI_RETURN_IF_ERROR(WriteRequest(txn, req));
+    result = std::move(req);
+    return Status::Ok();
+  });
+  if (!s.ok()) return Fail(s);
+  return result;
+}
+
+Result<ChangeRequest> RightsAdmin::Approve(const Caller& caller, std::string_view request,
+                                           std::string_view comment) {
+  return TakeStep(caller, request, StepKind::kApprove, comment);
+}
+
+Result<ChangeRequest> RightsAdmin::Configure(const Caller& caller, std::string_view request,
+                                             std::string_view comment) {
+  return TakeStep(caller, request, StepKind::kConfigure, comment);
+}
+
+Result<ChangeRequest> RightsAdmin::Reject(const Caller& caller, std::string_view request,
+                                          std::string_view reason) {
+  return TakeStep(caller, request, StepKind::kReject, reason);
+}
+
+Result<ChangeRequest> RightsAdmin::Withdraw(const Caller& caller, std::string_view request,
+                                            std::string_view reason) {
+  return TakeStep(caller, request, StepKind::kWithdraw, reason);
+}
+
+Result<ChangeRequest> RightsAdmin::Get(std::string_view request) {
+  std::optional<ChangeRequest> found;
+  MAMORI_RETURN_IF_ERROR(storage_.View([&](store::ReadTxn& txn) -> Status {
+    MAMORI_ASSIGN_OR_RETURN(found, ReadRequest(txn, request));
+    return Status::Ok();
+  }));
+  if (!found) return Fail(NotFound("request", request));
+  return std::move(*found);
+}
+
+Result<std::vector<ChangeRequest>> RightsAdmin::OpenRequests() {
+  std::vector<ChangeRequest> out;
+  MAMORI_RETURN_IF_ERROR(storage_.View([&](store::ReadTxn& txn) -> Status {
+    MAMORI_ASSIGN_OR_RETURN(auto all, ScanJson(txn, keyspace::kRequests));
+    for (const auto& json : all) {
+      MAMORI_ASSIGN_OR_RETURN(ChangeRequest r, ChangeFromJson(json));
+      if (r.Open()) out.push_back(std::move(r));
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
+}  // namespace mamori::policy

@@ -1,0 +1,104 @@
+// The request → approve → configure flow for every change to access rights
+// and access-control settings (change.h), with segregation of duties
+// (separation.h). The flow's records are the rights register (register.h).
+//
+// Contract of every method that changes state:
+// - One storage transaction reads the stored request, checks the rules
+//   against it, writes the step and appends the audit event, so two people
+//   racing on one request cannot both succeed.
+// - A refusal (a rule, a stale or closed request, bad input) changes nothing
+//   and is audited with result "refused", code and reason (the reason code or
+//   member that was wrong); the Status subject is that same reason.
+// - Audit events carry ids, the right's role, category, dataset, operation
+//   and purpose, never the free-text reasons (people write names there).
+// - Only Configure changes what Authorize decides; it bumps pol/version so
+//   the change holds from the next decision in every process.
+//
+// Decisions:
+// - A change or removal is requested against the grant's current version;
+//   if another change is configured first, configuring it fails with
+//   policy.stale_request and it must be requested again.
+// - Only one active grant may have a given key (Right::SameKey):
+//   policy.duplicate_grant, checked when requesting and when configuring.
+// - Reasons are required to request, reject and withdraw (1-1024 bytes);
+//   approving and configuring take an optional comment (at most 1024 bytes).
+// - Approving or configuring does not check that the dataset or purpose
+//   exists: a right that names neither never matches (right.h).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "policy/caller.h"
+#include "policy/change.h"
+#include "policy/mask.h"
+#include "policy/right.h"
+#include "store/storage.h"
+
+namespace mamori::policy {
+
+// Reason codes (Status subject) of flow refusals besides separation.h's.
+inline constexpr std::string_view kNotOpen = "policy.not_open";
+inline constexpr std::string_view kStaleRequest = "policy.stale_request";
+inline constexpr std::string_view kDuplicateGrant = "policy.duplicate_grant";
+inline constexpr std::string_view kGrantInactive = "policy.grant_inactive";
+inline constexpr std::string_view kNotRevoked = "policy.not_revoked";
+inline constexpr std::string_view kNotRequester = "policy.not_requester";
+
+class RightsAdmin {
+ public:
+  // `storage` is Engine::data_store(); it must outlive this object.
+  explicit RightsAdmin(store::Storage& storage) : storage_(storage) {}
+
+  // Requests (audit operation "policy.request"). Each returns the stored
+  // request in state requested.
+  Result<ChangeRequest> RequestGrant(const Caller& caller, const Right& right,
+                                     std::string_view reason);
+  Result<ChangeRequest> RequestChange(const Caller& caller, std::string_view grant_id,
+                                      const Right& right, std::string_view reason);
+  Result<ChangeRequest> RequestRemoval(const Caller& caller, std::string_view grant_id,
+                                       std::string_view reason);
+  // Lifts the revocation a review made of `person`'s use of `grant_id`.
+  Result<ChangeRequest> RequestReinstate(const Caller& caller, std::string_view grant_id,
+                                         std::string_view person, std::string_view reason);
+  // rule nullopt: delete the stored rule (back to the next rule in line, mask.h).
+  Result<ChangeRequest> RequestMaskRule(const Caller& caller, const MaskScope& scope,
+                                        const std::optional<MaskRule>& rule,
+                                        std::string_view reason);
+  // Designates the terminal ids `dataset` may be used from; an empty list
+  // removes the designation (authorizer.h, rule 7).
+  Result<ChangeRequest> RequestTerminals(const Caller& caller, std::string_view dataset,
+                                         const std::vector<std::string>& terminal_ids,
+                                         std::string_view reason);
+
+  // requested → approved ("policy.approve").
+  Result<ChangeRequest> Approve(const Caller& caller, std::string_view request,
+                                std::string_view comment = {});
+  // approved → configured ("policy.configure"): the change takes effect.
+  Result<ChangeRequest> Configure(const Caller& caller, std::string_view request,
+                                  std::string_view comment = {});
+  // requested or approved → rejected ("policy.reject"), by CheckRejecter.
+  Result<ChangeRequest> Reject(const Caller& caller, std::string_view request,
+                               std::string_view reason);
+  // requested or approved → withdrawn ("policy.withdraw"), by the requester only.
+  Result<ChangeRequest> Withdraw(const Caller& caller, std::string_view request,
+                                 std::string_view reason);
+
+  // Reads (not audited: the API audits the request that asks).
+  Result<ChangeRequest> Get(std::string_view request);
+  // Requests still requested or approved, oldest first.
+  Result<std::vector<ChangeRequest>> OpenRequests();
+
+ private:
+  Result<ChangeRequest> Submit(const Caller& caller, ChangeRequest draft, std::string_view reason);
+  enum class StepKind { kApprove, kConfigure, kReject, kWithdraw };
+  Result<ChangeRequest> TakeStep(const Caller& caller, std::string_view request, StepKind step,
+                                 std::string_view text);
+
+  store::Storage& storage_;
+};
+
+}  // namespace mamori::policy

@@ -1,0 +1,106 @@
+#include "policy/separation.h"
+
+#include <string>
+
+namespace mamori::policy {
+namespace {
+
+Status Refuse(std::string_view code, const std::string& en, const std::string& ja) {
+  return Status::PermissionDenied(en, ja, std::string(code));
+}
+
+Status CheckPerson(const identity::Principal& who) {
+  if (who.kind != identity::PrincipalKind::kUser || who.id.empty()) {
+    return Refuse(kSodNotPerson,
+                  "only a person logged in with their own user id may request, approve or "
+                  "configure rights",
+                  "権限の申請・承認・設定は本人の利用者 ID でログインした人だけが行えます");
+  }
+  return Status::Ok();
+}
+
+// Rule 5: does this step let an administrator reach data themselves?
+Status CheckAdminSelfGrant(const identity::Principal& who, const ChangeRequest& req) {
+  if (!who.HasRole(kAdminRole)) return Status::Ok();
+  bool self = false;
+  switch (req.kind) {
+    case ChangeKind::kGrant:
+    case ChangeKind::kChange:
+      self = req.right && who.HasRole(req.right->role);
+      break;
+    case ChangeKind::kReinstate:
+      self = req.person == who.id;
+      break;
+    default:
+      break;
+  }
+  if (!self) return Status::Ok();
+  return Refuse(kSodAdminSelfGrant,
+                "an administrator cannot take part in granting a role they hold themselves",
+                "管理者は自分が保有するロールへの権限付与に関与できません");
+}
+
+}  // namespace
+
+bool HoldsApproverRole(const identity::Principal& who) {
+  for (auto role : kApproverRoles) {
+    if (who.HasRole(role)) return true;
+  }
+  return false;
+}
+
+Status CheckRequester(const identity::Principal& who, const ChangeRequest& req) {
+  MAMORI_RETURN_IF_ERROR(CheckPerson(who));
+  return CheckAdminSelfGrant(who, req);
+}
+
+Status CheckApprover(const identity::Principal& who, const ChangeRequest& req) {
+  MAMORI_RETURN_IF_ERROR(CheckPerson(who));
+  if (!HoldsApproverRole(who)) {
+    return Refuse(kSodNotApprover,
+                  "approving rights needs section_manager, department_officer, chief_officer or "
+                  "ciso",
+                  "権限の承認には情報セキュリティ管理者・責任者・統括責任者・CISO "
+                  "のいずれかのロールが必要です");
+  }
+  if (who.id == req.requested.by) {
+    return Refuse(kSodSelfApproval, "nobody approves their own request",
+                  "自分の申請を自分で承認することはできません");
+  }
+  return CheckAdminSelfGrant(who, req);
+}
+
+Status CheckConfigurer(const identity::Principal& who, const ChangeRequest& req) {
+  MAMORI_RETURN_IF_ERROR(CheckPerson(who));
+  if (!who.HasRole(kAdminRole)) {
+    return Refuse(kSodNotConfigurer, "configuring rights needs the admin role",
+                  "権限の設定には admin ロールが必要です");
+  }
+  if (who.id == req.approved.by) {
+    return Refuse(kSodApproverConfigures, "the approver of a request cannot also configure it",
+                  "承認者と設定者は別の人でなければなりません");
+  }
+  if (who.id == req.requested.by) {
+    return Refuse(kSodRequesterConfigures, "the requester of a request cannot also configure it",
+                  "申請者と設定者は別の人でなければなりません");
+  }
+  return CheckAdminSelfGrant(who, req);
+}
+
+Status CheckRejecter(const identity::Principal& who, const ChangeRequest& req) {
+  MAMORI_RETURN_IF_ERROR(CheckPerson(who));
+  if (who.id == req.requested.by) {
+    return Refuse(kSodSelfApproval, "a requester withdraws their request rather than reject it",
+                  "申請者は却下ではなく取下げを行ってください");
+  }
+  const bool configurer =
+      req.state == ChangeState::kApproved && who.HasRole(kAdminRole) && who.id != req.approved.by;
+  if (!HoldsApproverRole(who) && !configurer) {
+    return Refuse(kSodNotApprover,
+                  "only someone who could approve or configure it may reject a request",
+                  "申請を却下できるのは承認または設定を行える人だけです");
+  }
+  return Status::Ok();
+}
+
+}  // namespace mamori::policy

@@ -1,0 +1,63 @@
+// Segregation of duties for change requests (REQUIREMENTS.md §4 and §14;
+// 003 II.5(4) 必須 A-B; 002 第19条, 第130条). Pure checks: the flow
+// (rights_admin.h) runs them inside the transaction that records the step,
+// against the stored request.
+//
+// The rules (decisions where the sources leave it open):
+// 1. Only people act: the principal of every step is a user
+//    (PrincipalKind::kUser). Service accounts act for systems, and the local
+//    operator ("os:…") is an OS account that could be the same person as a
+//    user under another id, which would defeat rules 3-5.
+// 2. Any person may request. The approver holds an approving role
+//    (section_manager, department_officer, chief_officer, ciso). The
+//    configurer holds "admin": only authorised people change access-control
+//    settings (002 第130条).
+// 3. The requester does not approve (applicant ≠ approver).
+// 4. The configurer is neither the approver nor the requester: a grant is
+//    the act of three different people, so no two of them can give a right
+//    on their own.
+// 5. An administrator cannot give themselves access: a step on a grant,
+//    change or reinstate is refused when the actor holds "admin" and holds
+//    the role granted (or, for reinstate, is the person reinstated). It
+//    applies to every step, so an admin cannot request it either.
+// People are compared by Principal::id only: a person holding several roles
+// or positions is one person, whichever role they act in.
+//
+// Refusals are kPermissionDenied whose subject is the reason code below.
+#pragma once
+
+#include <array>
+#include <string_view>
+
+#include "core/status.h"
+#include "identity/principal.h"
+#include "policy/change.h"
+
+namespace mamori::policy {
+
+inline constexpr std::string_view kAdminRole = "admin";
+inline constexpr std::array<std::string_view, 4> kApproverRoles = {
+    "section_manager", "department_officer", "chief_officer", "ciso"};
+
+inline constexpr std::string_view kSodNotPerson = "policy.sod_not_a_person";
+inline constexpr std::string_view kSodNotApprover = "policy.sod_not_approver";
+inline constexpr std::string_view kSodNotConfigurer = "policy.sod_not_configurer";
+inline constexpr std::string_view kSodSelfApproval = "policy.sod_self_approval";
+inline constexpr std::string_view kSodApproverConfigures = "policy.sod_approver_configures";
+inline constexpr std::string_view kSodRequesterConfigures = "policy.sod_requester_configures";
+inline constexpr std::string_view kSodAdminSelfGrant = "policy.sod_admin_self_grant";
+
+bool HoldsApproverRole(const identity::Principal& who);
+
+// Rules 1 and 5.
+Status CheckRequester(const identity::Principal& who, const ChangeRequest& req);
+// Rules 1, 2, 3 and 5.
+Status CheckApprover(const identity::Principal& who, const ChangeRequest& req);
+// Rules 1, 2, 4 and 5.
+Status CheckConfigurer(const identity::Principal& who, const ChangeRequest& req);
+// Who may reject an open request: a person other than the requester who
+// holds an approving role or, once it is approved, an admin other than the
+// approver. Rule 5 does not apply: a rejection gives nobody anything.
+Status CheckRejecter(const identity::Principal& who, const ChangeRequest& req);
+
+}  // namespace mamori::policy

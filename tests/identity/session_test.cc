@@ -1,0 +1,122 @@
+// Sessions: idle timeout, absolute lifetime, logout, the expiry sweep, the
+// terminal binding, current roles, and the distinct answers for a dead token.
+#include "identity/token.h"
+#include "identity_fixture.h"
+
+namespace mamori::identity {
+namespace {
+
+class SessionTest : public IdentityTest {
+ protected:
+  void SetUp() override {
+    IdentityTest::SetUp();
+    AddUser("endo");
+  }
+  std::string LogOn(TimeMicros t = kT0) {
+    auto r = auth().Login(Req("endo", kGoodPassword, t));
+    EXPECT_TRUE(r.has_value()) << r.error().ToString();
+    return r ? r->token : "";
+  }
+  Result<SessionInfo> TouchAt(const std::string& token, TimeMicros t) {
+    const Terminal term = Inside();
+    return auth().Touch(token, &term, At(t));
+  }
+};
+
+TEST_F(SessionTest, IdleTimeoutCountsFromTheLastActivity) {
+  const std::string token = LogOn();
+  auto info = TouchAt(token, kT0 + 14 * kMinute);
+  ASSERT_TRUE(info.has_value()) << info.error().ToString();
+  EXPECT_EQ(info->principal.id, "endo");
+  EXPECT_EQ(info->idle_expires_at, kT0 + 29 * kMinute);
+  ASSERT_TRUE(TouchAt(token, kT0 + 28 * kMinute).has_value());
+  auto expired = TouchAt(token, kT0 + 43 * kMinute);
+  ASSERT_FALSE(expired.has_value());
+  EXPECT_EQ(expired.error().code(), Code::kUnauthenticated);
+  EXPECT_EQ(expired.error().subject(), "session.expired");
+  // It stays expired, even at a time that would have been within the limit.
+  EXPECT_EQ(TouchAt(token, kT0 + 29 * kMinute).error().subject(), "session.expired");
+  const auto ended = Events("identity.session_expired");
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_EQ(ended[0].reason, "idle");
+  EXPECT_EQ(ended[0].actor, "endo");
+  EXPECT_EQ(LastEvent("identity.session").reason, "session.expired");
+}
+
+TEST_F(SessionTest, AbsoluteLifetimeEndsEvenAnActiveSession) {
+  const std::string token = LogOn();
+  TimeMicros t = kT0;
+  for (; t < kT0 + 470 * kMinute; t += 10 * kMinute) {
+    ASSERT_TRUE(TouchAt(token, t).has_value()) << (t - kT0) / kMinute;
+  }
+  auto r = TouchAt(token, kT0 + 480 * kMinute);
+  EXPECT_EQ(r.error().subject(), "session.expired");
+  EXPECT_EQ(LastEvent("identity.session_expired").reason, "lifetime");
+}
+
+TEST_F(SessionTest, LogoutInvalidatesTheToken) {
+  const std::string token = LogOn();
+  ASSERT_TRUE(auth().Logout(token, At(kT0 + kMinute)).ok());
+  const audit::Event ev = LastEvent("identity.logout");
+  EXPECT_EQ(ev.result, "ok");
+  EXPECT_EQ(ev.actor, "endo");
+  EXPECT_EQ(TouchAt(token, kT0 + 2 * kMinute).error().subject(), "session.logged_out");
+  EXPECT_EQ(auth().Logout(token, At(kT0 + 2 * kMinute)).subject(), "session.logged_out");
+  // Another session of the same user is unaffected.
+  const std::string other = LogOn(kT0 + 3 * kMinute);
+  EXPECT_TRUE(TouchAt(other, kT0 + 4 * kMinute).has_value());
+}
+
+TEST_F(SessionTest, UnknownAndMalformedTokensAreRefusedAndAudited) {
+  auto random = NewSessionToken();
+  ASSERT_TRUE(random.has_value());
+  EXPECT_EQ(TouchAt(*random, kT0).error().subject(), "session.unknown");
+  EXPECT_EQ(TouchAt("not a token", kT0).error().subject(), "session.unknown");
+  EXPECT_EQ(TouchAt("", kT0).error().subject(), "session.unknown");
+  EXPECT_EQ(Events("identity.session").size(), 3u);
+  EXPECT_EQ(LastEvent("identity.session").result, "refused");
+}
+
+TEST_F(SessionTest, ASessionIsBoundToItsTerminal) {
+  const std::string token = LogOn();
+  const Terminal elsewhere{"t-other", Fingerprint('c'), true};
+  EXPECT_EQ(auth().Touch(token, &elsewhere, At(kT0)).error().subject(),
+            "session.terminal_mismatch");
+  EXPECT_TRUE(TouchAt(token, kT0).has_value());
+}
+
+TEST_F(SessionTest, PrincipalCarriesTheCurrentRoles) {
+  const std::string token = LogOn();
+  ASSERT_TRUE(dir().AddRole(Admin(), "endo", "confirmer").ok());
+  auto info = TouchAt(token, kT0 + kMinute);
+  ASSERT_TRUE(info.has_value());
+  EXPECT_TRUE(info->principal.HasRole("confirmer"));
+  EXPECT_EQ(info->principal.session_id, SessionHandle(TokenHash(token)));
+}
+
+TEST_F(SessionTest, TighterIdleTimeoutAppliesToOpenSessions) {
+  const std::string token = LogOn();
+  IdentityPolicy p;
+  p.idle_timeout_minutes = 5;
+  ASSERT_TRUE(id_->SetPolicy(Admin(), p).ok());
+  EXPECT_EQ(TouchAt(token, kT0 + 6 * kMinute).error().subject(), "session.expired");
+}
+
+TEST_F(SessionTest, SweepExpiresIdleSessionsAndForgetsOldOnes) {
+  const std::string idle = LogOn();
+  const std::string busy = LogOn(kT0 + 10 * kMinute);
+  auto swept = auth().ExpireSessions(At(kT0 + 20 * kMinute));
+  ASSERT_TRUE(swept.has_value());
+  EXPECT_EQ(*swept, 1u);
+  EXPECT_EQ(TouchAt(idle, kT0 + 20 * kMinute).error().subject(), "session.expired");
+  EXPECT_TRUE(TouchAt(busy, kT0 + 20 * kMinute).has_value());
+
+  const TimeMicros next_day = kT0 + 25LL * 60 * kMinute;
+  ASSERT_TRUE(auth().ExpireSessions(At(next_day)).has_value());  // expires `busy`
+  ASSERT_TRUE(auth().ExpireSessions(At(next_day + 25LL * 60 * kMinute)).has_value());
+  EXPECT_EQ(TouchAt(idle, next_day).error().subject(), "session.unknown");
+  EXPECT_EQ(TouchAt(busy, next_day).error().subject(), "session.unknown");
+}
+
+}  // namespace
+}  // namespace mamori::identity
