@@ -49,5 +49,6 @@ void AddKeysCommands(CLI::App& app, int& exit_code);
 void AddRetentionCommands(CLI::App& app, int& exit_code);
 void AddAuditCommands(CLI::App& app, int& exit_code);
 void AddMyNumberCommands(CLI::App& app, int& exit_code);
+void AddServeCommand(CLI::App& app, int& exit_code);
 
 }  // namespace mamori::cli

@@ -1,0 +1,71 @@
+// api: the HTTPS JSON API (DESIGN.md decision 8) — the asynchronous HTTPS
+// server (server.h, session.h, tls_context.h), routing (router.h), the
+// request pipeline (service.h), problem+json errors (problem.h), the
+// resources (routes.h), configuration (config.h), the generated server
+// certificate (certificate.h), logs and metrics. Authentication and
+// authorisation plug in through auth.h; api depends on neither identity's
+// nor policy's implementation.
+//
+// This header: the API server assembled: routes (routes.h) + pipeline (service.h) + HTTPS
+// server (server.h) + logs and metrics, on one open engine. What `mamori
+// serve` runs, and what the tests start in-process.
+//
+// The engine stays the caller's: after Shutdown() the caller closes it,
+// which signs the final tree head (Engine::Close).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "api/auth.h"
+#include "api/config.h"
+#include "api/logger.h"
+#include "api/metrics.h"
+#include "api/router.h"
+#include "core/status.h"
+#include "engine/engine.h"
+
+namespace mamori::api {
+
+class Server;
+class Service;
+
+struct ApiServerOptions {
+  ServerConfig config;  // tls.certificate and private_key must be set
+  engine::Engine* engine = nullptr;
+  Authenticator* authenticator = nullptr;
+  Authorizer* authorizer = nullptr;
+  Logger::Sink log_sink;  // empty: stderr
+  // Registers more routes after the API's own (tests add slow or failing ones).
+  std::function<Status(Router&)> extra_routes;
+};
+
+class ApiServer {
+ public:
+  // The pointers in `options` must outlive the ApiServer.
+  static Result<std::unique_ptr<ApiServer>> Start(ApiServerOptions options);
+  ~ApiServer();
+
+  uint16_t port() const;
+  std::string url() const;
+  const Router& router() const;
+  Metrics& metrics() { return metrics_; }
+
+  // /readyz turns 503 at once; then Server::Shutdown (server.h). Returns
+  // false when connections had to be cut at the shutdown deadline.
+  bool Shutdown();
+
+ private:
+  ApiServer(ApiServerOptions options);
+
+  ApiServerOptions options_;
+  Logger logger_;
+  Metrics metrics_;
+  std::atomic<bool> draining_{false};
+  std::unique_ptr<Service> service_;
+  std::unique_ptr<Server> server_;
+};
+
+}  // namespace mamori::api

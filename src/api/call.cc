@@ -1,0 +1,186 @@
+#include "api/call.h"
+
+#include <charconv>
+
+#include <nlohmann/json.hpp>
+
+namespace mamori::api {
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool IsJsonMediaType(std::string_view content_type) {
+  const std::string lower = Lower(content_type);
+  std::string_view rest = lower;
+  size_t semi = rest.find(';');
+  if (Trim(rest.substr(0, semi)) != "application/json") return false;
+  while (semi != std::string_view::npos) {
+    rest.remove_prefix(semi + 1);
+    semi = rest.find(';');
+    const std::string_view param = Trim(rest.substr(0, semi));
+    if (!param.empty() && param != "charset=utf-8" && param != "charset=\"utf-8\"") return false;
+  }
+  return true;
+}
+
+// Nesting depth of arrays and objects outside strings; -1 past `limit`.
+int JsonDepth(std::string_view text, int limit) {
+  int depth = 0, max_depth = 0;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limit) return -1;
+      max_depth = std::max(max_depth, depth);
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return max_depth;
+}
+
+}  // namespace
+
+engine::Context Call::Context(std::string_view purpose) const {
+  engine::Context ctx;
+  ctx.purpose = std::string(purpose);
+  ctx.request_id = request.info.request_id;
+  if (principal) {
+    ctx.actor = principal->id;
+    if (!principal->terminal.id.empty()) {
+      ctx.terminal = principal->terminal.id;
+    } else if (!principal->terminal.fingerprint.empty()) {
+      ctx.terminal = "cert:" + principal->terminal.fingerprint;
+    }
+  }
+  if (ctx.terminal.empty() && !request.info.peer.cert_sha256.empty()) {
+    ctx.terminal = "cert:" + request.info.peer.cert_sha256;
+  }
+  if (ctx.terminal.empty()) ctx.terminal = "remote:" + request.info.peer.address;
+  return ctx;
+}
+
+const std::string& Call::Param(std::string_view name) const {
+  static const std::string kEmpty;
+  auto it = request.params.find(name);
+  return it == request.params.end() ? kEmpty : it->second;
+}
+
+std::optional<std::string_view> Call::Query(std::string_view name) const {
+  auto it = request.query.find(name);
+  if (it == request.query.end()) return std::nullopt;
+  return std::string_view(it->second);
+}
+
+std::expected<uint64_t, Problem> QueryUint(const Call& call, std::string_view name,
+                                           std::optional<uint64_t> fallback) {
+  auto text = call.Query(name);
+  if (!text || text->empty()) {
+    if (fallback) return *fallback;
+    return std::unexpected(Problem::Make(
+        "invalid_argument", "query parameter '" + std::string(name) + "' is required",
+        "クエリパラメータ '" + std::string(name) + "' が必要です", std::string(name)));
+  }
+  uint64_t value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || end != text->data() + text->size()) {
+    return std::unexpected(Problem::Make(
+        "invalid_argument", "query parameter '" + std::string(name) + "' must be a whole number",
+        "クエリパラメータ '" + std::string(name) + "' は0以上の整数で指定してください",
+        std::string(name)));
+  }
+  return value;
+}
+
+std::expected<std::string, Problem> QueryRequired(const Call& call, std::string_view name) {
+  auto text = call.Query(name);
+  if (!text || text->empty()) {
+    return std::unexpected(Problem::Make(
+        "invalid_argument", "query parameter '" + std::string(name) + "' is required",
+        "クエリパラメータ '" + std::string(name) + "' が必要です", std::string(name)));
+  }
+  return std::string(*text);
+}
+
+std::expected<nlohmann::json, Problem> JsonBody(const Call& call) {
+  auto content_type = call.request.info.Header("content-type");
+  if (!content_type || !IsJsonMediaType(*content_type)) {
+    return std::unexpected(Problem::Make(
+        problem_code::kUnsupportedMediaType, "the request body must be application/json (UTF-8)",
+        "リクエスト本文は application/json (UTF-8) で送ってください", "content-type"));
+  }
+  const std::string& body = call.request.body;
+  if (JsonDepth(body, kMaxJsonDepth) < 0) {
+    return std::unexpected(Problem::Make(
+        problem_code::kMalformedJson,
+        "the JSON body nests deeper than " + std::to_string(kMaxJsonDepth) + " levels",
+        "JSONの入れ子が " + std::to_string(kMaxJsonDepth) + " 段を超えています", "body"));
+  }
+  try {
+    return nlohmann::json::parse(body);
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.byte is a position; e.what() may quote input, so it is not used.
+    return std::unexpected(Problem::Make(
+        problem_code::kMalformedJson,
+        "the body is not valid JSON (error at byte " + std::to_string(e.byte) + ")",
+        "本文が正しいJSONではありません (" + std::to_string(e.byte) + " バイト目)", "body"));
+  }
+}
+
+Response JsonResponse(int status, const nlohmann::json& body) {
+  Response r;
+  r.status = status;
+  r.content_type = "application/json; charset=utf-8";
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+Problem EngineProblem(const Status& status, const engine::Context& ctx) {
+  if (status.code() == Code::kPermissionDenied) {
+    if (ctx.purpose.empty() && status.subject() == "purpose") {
+      return Problem::Make(problem_code::kPurposeRequired, status.message(), status.message_ja(),
+                           "purpose");
+    }
+    if (!ctx.purpose.empty() && status.subject() == ctx.purpose) {
+      return Problem::Make(problem_code::kPurposeNotRegistered, status.message(),
+                           status.message_ja(), "purpose");
+    }
+  }
+  return Problem::FromStatus(status);
+}
+
+std::expected<void, Problem> Authorize(Authorizer& authorizer, const Call& call,
+                                       const Action& action) {
+  if (!call.principal) {
+    return std::unexpected(
+        Problem::Make("unauthenticated", "authentication is required", "認証が必要です"));
+  }
+  Status s = authorizer.Authorize(*call.principal, action);
+  if (!s.ok()) return std::unexpected(Problem::FromStatus(s));
+  return {};
+}
+
+}  // namespace mamori::api

@@ -1,0 +1,69 @@
+// One request in a handler: the request, the authenticated Principal, and
+// the decoding steps every resource handler shares — query parameters,
+// strict JSON bodies, the engine::Context, and turning engine errors into
+// problems.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "api/auth.h"
+#include "api/problem.h"
+#include "api/request.h"
+#include "engine/context.h"
+#include "identity/principal.h"
+
+namespace mamori::api {
+
+// Deeper JSON is refused before parsing: nothing mamori accepts nests this
+// deep, and depth is what makes JSON handling expensive.
+inline constexpr int kMaxJsonDepth = 32;
+
+struct Call {
+  Request& request;
+  const identity::Principal* principal = nullptr;  // non-null on authenticated routes
+
+  // Who, from where, why and which request, for an engine operation
+  // (DESIGN.md decision 1): actor = principal id; terminal = the registered
+  // terminal id, else the terminal's or the connection's client-certificate
+  // fingerprint ("cert:<sha256>"), else "remote:<address>".
+  engine::Context Context(std::string_view purpose) const;
+
+  // A path parameter of the matched template (always present).
+  const std::string& Param(std::string_view name) const;
+  // A query parameter, or nullopt.
+  std::optional<std::string_view> Query(std::string_view name) const;
+};
+
+// A non-negative decimal query parameter; `fallback` when absent, or a 400
+// problem naming the parameter when absent without a fallback or malformed.
+std::expected<uint64_t, Problem> QueryUint(const Call& call, std::string_view name,
+                                           std::optional<uint64_t> fallback = std::nullopt);
+// A required, non-empty query parameter (400 invalid_argument naming it).
+std::expected<std::string, Problem> QueryRequired(const Call& call, std::string_view name);
+
+// The body as JSON: Content-Type must be application/json (a charset
+// parameter, if any, utf-8) → else 415 unsupported_media_type; the body must
+// parse, nest at most kMaxJsonDepth and be valid UTF-8 → else 400
+// malformed_json. The detail names the position, never the content.
+std::expected<nlohmann::json, Problem> JsonBody(const Call& call);
+
+// A JSON response (application/json; charset=utf-8).
+Response JsonResponse(int status, const nlohmann::json& body);
+
+// The problem for an engine error in the operation run with `ctx`. The
+// engine refuses a missing purpose and an unregistered one with
+// permission_denied (and audits it); the API names these two cases with
+// their own codes: purpose_required (400) and purpose_not_registered (403).
+Problem EngineProblem(const Status& status, const engine::Context& ctx);
+
+// Authorizer::Authorize as a problem (403, or what the authorizer said).
+std::expected<void, Problem> Authorize(Authorizer& authorizer, const Call& call,
+                                       const Action& action);
+
+}  // namespace mamori::api

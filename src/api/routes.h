@@ -1,0 +1,45 @@
+// The resources of the API and what they are built on. Each Add*Routes
+// registers one family on a Router; docs/openapi.yaml describes every one of
+// them (tests/api/openapi_test.cc holds the two together).
+//
+//   operations (public)  GET /healthz, /readyz, /metrics
+//   datasets (台帳)      GET|POST /v1/datasets, GET /v1/datasets/{ds}, GET …/{ds}/ledger
+//   records              POST|GET /v1/datasets/{ds}/records (put; find or list),
+//                        GET|PATCH|DELETE …/records/{id}, GET …/records/{id}/history
+//   audit                GET /v1/audit/head, /proof, /consistency, /events
+//
+// Data routes call the engine, which audits every operation and refusal in
+// the same transaction (DESIGN.md decision 1); each asks the Authorizer
+// first. A body that cannot be decoded on a write route is still handed to
+// the engine as a JSON null, which refuses it and records the refusal, so a
+// malformed write leaves an audit event as the issue requires.
+#pragma once
+
+#include <atomic>
+
+#include "api/auth.h"
+#include "api/metrics.h"
+#include "api/router.h"
+#include "core/status.h"
+#include "engine/engine.h"
+
+namespace mamori::api {
+
+struct RouteDeps {
+  engine::Engine* engine = nullptr;  // required by every family but operations' /healthz
+  Authorizer* authorizer = nullptr;  // required by datasets, records, audit
+  Metrics* metrics = nullptr;        // required by /metrics
+  // Set while the server drains at shutdown: /readyz then answers 503 so a
+  // load balancer stops sending new requests.
+  const std::atomic<bool>* draining = nullptr;
+};
+
+Status AddOperationsRoutes(Router& router, const RouteDeps& deps);
+Status AddDatasetRoutes(Router& router, const RouteDeps& deps);
+Status AddRecordRoutes(Router& router, const RouteDeps& deps);
+Status AddAuditRoutes(Router& router, const RouteDeps& deps);
+
+// All of the above.
+Status AddAllRoutes(Router& router, const RouteDeps& deps);
+
+}  // namespace mamori::api

@@ -1,0 +1,166 @@
+#include "api/service.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "api/call.h"
+#include "core/encoding.h"
+#include "crypto/random.h"
+
+namespace mamori::api {
+namespace {
+
+// Client-chosen strings never reach logs or labels verbatim.
+std::string_view MethodForLog(std::string_view method) {
+  for (std::string_view m : {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"}) {
+    if (m == method) return m;
+  }
+  return "other";
+}
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+}  // namespace
+
+std::string NewRequestId() {
+  auto bytes = crypto::RandomBytes(8);
+  if (bytes) return HexEncode(*bytes);
+  // The CSPRNG failing is not a reason to refuse service; ids stay unique
+  // within the process, which is what correlation needs.
+  static std::atomic<uint64_t> counter{0};
+  return "c" + std::to_string(counter.fetch_add(1));
+}
+
+Service::Service(Router router, Authenticator& authenticator, Logger& logger, Metrics& metrics)
+    : router_(std::move(router)),
+      authenticator_(authenticator),
+      logger_(logger),
+      metrics_(metrics) {}
+
+Response Service::Finish(Response response, std::string_view request_id) {
+  response.headers.emplace_back("X-Request-Id", std::string(request_id));
+  // Responses carry personal data: no cache may keep them.
+  response.headers.emplace_back("Cache-Control", "no-store");
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  response.headers.emplace_back("Strict-Transport-Security", "max-age=31536000");
+  return response;
+}
+
+Response Service::Handle(Request request) {
+  const auto start = std::chrono::steady_clock::now();
+  metrics_.RequestStarted();
+  RequestInfo& info = request.info;
+  info.request_id = NewRequestId();
+  std::string route_label(kUnmatchedRoute);
+  std::string principal_id;
+  HandlerResult result;
+  std::vector<std::string> allowed;
+
+  if (Status s = ParseTarget(info.target, &info.path, &request.query); !s.ok()) {
+    result = std::unexpected(
+        Problem::Make(problem_code::kBadRequest, s.message(), s.message_ja(), "target"));
+  } else if (Router::Match match = router_.Find(info.method, info.path); !match.route) {
+    allowed = std::move(match.allowed);
+    result = std::unexpected(
+        allowed.empty()
+            ? Problem::Make(problem_code::kRouteNotFound, "no resource at this path",
+                            "このパスに該当するリソースはありません")
+            : Problem::Make(problem_code::kMethodNotAllowed,
+                            "this resource allows " + Join(allowed),
+                            "このリソースで使えるメソッドは " + Join(allowed) + " です", "method"));
+  } else {
+    const Route& route = *match.route;
+    route_label = route.pattern;
+    info.route = route.pattern;
+    request.params = std::move(match.params);
+    std::optional<identity::Principal> principal;
+    if (route.access == Access::kAuthenticated) {
+      auto authenticated = authenticator_.Authenticate(info);
+      if (authenticated) {
+        principal = std::move(*authenticated);
+        principal_id = principal->id;
+      } else {
+        result = std::unexpected(Problem::FromStatus(authenticated.error()));
+      }
+    }
+    // After authentication, so that an anonymous client learns nothing
+    // about which parameters a resource takes.
+    for (const auto& [name, value] : request.query) {
+      if (!result) break;
+      if (std::find(route.query.begin(), route.query.end(), name) == route.query.end()) {
+        result = std::unexpected(
+            Problem::Make(problem_code::kUnknownParameter,
+                          "this resource takes no query parameter '" + name + "'",
+                          "このリソースにクエリパラメータ '" + name + "' はありません", name));
+      }
+    }
+    if (result) {
+      Call call{request, principal ? &*principal : nullptr};
+      try {
+        result = route.handler(call);
+      } catch (const std::exception&) {
+        result = std::unexpected(Problem::FromStatus(
+            Status::Internal("a handler threw an exception on route " + route.pattern)));
+      }
+    }
+  }
+
+  Response response;
+  std::string problem_code;
+  if (result) {
+    response = std::move(*result);
+  } else {
+    const Problem& p = result.error();
+    problem_code = p.code;
+    response = ProblemResponse(p, info.request_id);
+    if (p.status == 405) response.headers.emplace_back("Allow", Join(allowed));
+    if (p.status == 401)
+      response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"mamori\"");
+    if (p.status >= 500 && !p.log_detail.empty()) {
+      logger_.Log(LogLevel::kError, "request failed",
+                  {{"request_id", info.request_id},
+                   {"route", route_label},
+                   {"code", p.code},
+                   {"cause", p.log_detail}});
+    }
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  metrics_.RequestFinished(info.method, route_label, response.status, seconds);
+  if (logger_.Enabled(LogLevel::kInfo)) {
+    nlohmann::json line = {{"request_id", info.request_id},
+                           {"method", MethodForLog(info.method)},
+                           {"route", route_label},
+                           {"status", response.status},
+                           {"duration_ms", std::round(seconds * 1e6) / 1e3},
+                           {"principal", principal_id}};
+    if (!problem_code.empty()) line["code"] = problem_code;
+    logger_.Log(LogLevel::kInfo, "request", line);
+  }
+  return Finish(std::move(response), info.request_id);
+}
+
+Response Service::Reject(const Problem& problem, std::string_view method) {
+  const std::string request_id = NewRequestId();
+  metrics_.RequestRejected(method, problem.status);
+  logger_.Log(LogLevel::kInfo, "request",
+              {{"request_id", request_id},
+               {"method", MethodForLog(method)},
+               {"route", kUnmatchedRoute},
+               {"status", problem.status},
+               {"code", problem.code},
+               {"principal", ""}});
+  Response response = ProblemResponse(problem, request_id);
+  response.close = true;
+  return Finish(std::move(response), request_id);
+}
+
+}  // namespace mamori::api

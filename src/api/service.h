@@ -1,0 +1,54 @@
+// The request pipeline between the wire and the handlers, independent of the
+// transport (the server calls it; tests may call it directly):
+//
+//   request id → target → route (404 / 405) → query names (400) →
+//   authentication for non-public routes (401) → handler → problem+json →
+//   X-Request-Id and security headers → access log line → metrics.
+//
+// Handle never throws: a handler's exception becomes a 500 internal problem.
+// Thread-safe; handlers run concurrently on the server's handler threads.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "api/auth.h"
+#include "api/logger.h"
+#include "api/metrics.h"
+#include "api/problem.h"
+#include "api/request.h"
+#include "api/router.h"
+
+namespace mamori::api {
+
+class Service {
+ public:
+  // The references must outlive the Service.
+  Service(Router router, Authenticator& authenticator, Logger& logger, Metrics& metrics);
+
+  // `request` arrives with method, target, headers, peer and body set; the
+  // pipeline fills path, query, route, params and request_id.
+  Response Handle(Request request);
+
+  // A request the server refused before it could be dispatched: header or
+  // body too large, malformed framing. Logged and counted like the others.
+  Response Reject(const Problem& problem, std::string_view method);
+
+  const Router& router() const { return router_; }
+  Logger& logger() { return logger_; }
+  Metrics& metrics() { return metrics_; }
+
+ private:
+  Response Finish(Response response, std::string_view request_id);
+
+  Router router_;
+  Authenticator& authenticator_;
+  Logger& logger_;
+  Metrics& metrics_;
+};
+
+// 16 random hex digits: the id of one request in logs, audit events and the
+// X-Request-Id response header. Never taken from the client (log injection).
+std::string NewRequestId();
+
+}  // namespace mamori::api

@@ -1,0 +1,294 @@
+#include "api/session.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <nlohmann/json.hpp>
+
+#include "api/tls_context.h"
+
+namespace mamori::api {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+
+namespace {
+
+constexpr size_t kFirstRead = 4096;
+// How long Close() waits for the client's close_notify. RFC 8446 §6.1 lets
+// the closing side not wait at all; a short wait still drains what a client
+// was sending, so that closing does not reset the connection before the
+// client has read a final error response.
+constexpr std::chrono::milliseconds kCloseWait{500};
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool IsQuietEnd(const beast::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == net::error::eof ||
+         ec == net::ssl::error::stream_truncated || ec == net::error::connection_reset ||
+         ec == net::error::operation_aborted || ec == net::error::broken_pipe;
+}
+
+}  // namespace
+
+// ServerState ---------------------------------------------------------------
+
+void ServerState::Register(const std::shared_ptr<Session>& session) {
+  std::lock_guard lock(mu_);
+  sessions_.emplace(session.get(), session);
+  service.metrics().ConnectionOpened();
+}
+
+void ServerState::Unregister(const Session* session) {
+  std::lock_guard lock(mu_);
+  if (sessions_.erase(session) == 0) return;
+  service.metrics().ConnectionClosed();
+  if (sessions_.empty()) idle_.notify_all();
+}
+
+size_t ServerState::Active() {
+  std::lock_guard lock(mu_);
+  return sessions_.size();
+}
+
+void ServerState::DrainAll() {
+  std::vector<std::weak_ptr<Session>> all;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [ptr, weak] : sessions_) all.push_back(weak);
+  }
+  for (const auto& weak : all) {
+    if (auto s = weak.lock()) s->Drain();
+  }
+}
+
+bool ServerState::WaitIdle(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(mu_);
+  return idle_.wait_until(lock, deadline, [&] { return sessions_.empty(); });
+}
+
+// Session -------------------------------------------------------------------
+
+Session::Session(net::ip::tcp::socket socket, net::ssl::context& tls, ServerState& state)
+    : state_(state), stream_(std::move(socket), tls) {
+  beast::error_code ec;
+  auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+  if (!ec) peer_.address = endpoint.address().to_string();
+}
+
+Session::~Session() { state_.Unregister(this); }
+
+void Session::Start() {
+  state_.Register(shared_from_this());
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    beast::get_lowest_layer(self->stream_).expires_after(self->state_.config.timeouts.handshake);
+    self->stream_.async_handshake(net::ssl::stream_base::server,
+                                  [self](beast::error_code ec) { self->OnHandshake(ec); });
+  });
+}
+
+void Session::Drain() {
+  net::post(stream_.get_executor(), [self = shared_from_this()] {
+    // Only a connection waiting for its next request is cut; the others see
+    // `draining` when their response is written and close then.
+    if (self->phase_ == Phase::kIdle) beast::get_lowest_layer(self->stream_).cancel();
+  });
+}
+
+void Session::OnHandshake(beast::error_code ec) {
+  if (ec) {
+    if (ec == beast::error::timeout) {
+      state_.service.metrics().TimedOut("handshake");
+    } else {
+      state_.service.metrics().HandshakeFailed();
+    }
+    state_.service.logger().Log(LogLevel::kDebug, "tls handshake failed",
+                                {{"error", ec.message()}});
+    return;  // the stream closes with the last reference
+  }
+  peer_.cert_sha256 = PeerCertificateSha256(stream_.native_handle());
+  WaitForRequest();
+}
+
+void Session::WaitForRequest() {
+  if (state_.draining.load()) return Close();
+  phase_ = Phase::kIdle;
+  if (buffer_.size() > 0) return ReadHeader();  // a pipelined request is already here
+  beast::get_lowest_layer(stream_).expires_after(state_.config.timeouts.idle);
+  stream_.async_read_some(
+      buffer_.prepare(kFirstRead),
+      [self = shared_from_this()](beast::error_code ec, size_t n) { self->OnFirstBytes(ec, n); });
+}
+
+void Session::OnFirstBytes(beast::error_code ec, size_t n) {
+  if (ec) {
+    if (ec == beast::error::timeout) {
+      state_.service.metrics().TimedOut("idle");
+      return;
+    }
+    if (ec == net::error::operation_aborted && state_.draining.load()) return Close();
+    return;
+  }
+  buffer_.commit(n);
+  ReadHeader();
+}
+
+void Session::ReadHeader() {
+  phase_ = Phase::kHeader;
+  parser_.emplace();
+  parser_->header_limit(static_cast<uint32_t>(state_.config.limits.max_header_bytes));
+  parser_->body_limit(state_.config.limits.max_body_bytes);
+  beast::get_lowest_layer(stream_).expires_after(state_.config.timeouts.header);
+  http::async_read_header(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, size_t n) { self->OnHeader(ec, n); });
+}
+
+void Session::OnReadError(beast::error_code ec, const char* phase) {
+  if (ec == beast::error::timeout) {
+    // The timer closed the socket: nothing can be written any more.
+    state_.service.metrics().TimedOut(phase);
+    state_.service.logger().Log(LogLevel::kDebug, "connection timed out", {{"phase", phase}});
+    return;
+  }
+  if (ec == http::error::header_limit) {
+    return Refuse(Problem::Make(
+        problem_code::kHeaderTooLarge,
+        "the request header is larger than " +
+            std::to_string(state_.config.limits.max_header_bytes) + " bytes",
+        "リクエストヘッダーが " + std::to_string(state_.config.limits.max_header_bytes) +
+            " バイトを超えています"));
+  }
+  if (ec == http::error::body_limit) {
+    return Refuse(Problem::Make(problem_code::kPayloadTooLarge,
+                                "the request body is larger than " +
+                                    std::to_string(state_.config.limits.max_body_bytes) + " bytes",
+                                "リクエスト本文が " +
+                                    std::to_string(state_.config.limits.max_body_bytes) +
+                                    " バイトを超えています",
+                                "body"));
+  }
+  if (IsQuietEnd(ec) || ec == http::error::partial_message) return;
+  // Any other error of the HTTP parser is malformed framing; errors from
+  // TLS or the socket leave nothing to answer on.
+  if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
+    return Refuse(Problem::Make(problem_code::kBadRequest,
+                                "the request is not well-formed HTTP/1.1 (" + ec.message() + ")",
+                                "リクエストが正しい HTTP/1.1 の形式ではありません"));
+  }
+}
+
+void Session::OnHeader(beast::error_code ec, size_t) {
+  if (ec) return OnReadError(ec, "header");
+  version_ = parser_->get().version() == 10 ? 10 : 11;
+  const auto expect = parser_->get()[http::field::expect];
+  if (!parser_->is_done() && Lower(expect) == "100-continue") {
+    // The client waits for this before sending a large body; limits were
+    // already checked against Content-Length.
+    continue_ = {};
+    continue_.version(11);
+    continue_.result(http::status::continue_);
+    beast::get_lowest_layer(stream_).expires_after(state_.config.timeouts.write);
+    return http::async_write(stream_, continue_,
+                             [self = shared_from_this()](beast::error_code wec, size_t) {
+                               if (wec) return;
+                               self->ReadBody();
+                             });
+  }
+  ReadBody();
+}
+
+void Session::ReadBody() {
+  if (parser_->is_done()) return Dispatch();
+  phase_ = Phase::kBody;
+  beast::get_lowest_layer(stream_).expires_after(state_.config.timeouts.body);
+  http::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](beast::error_code ec, size_t n) { self->OnBody(ec, n); });
+}
+
+void Session::OnBody(beast::error_code ec, size_t) {
+  if (ec) return OnReadError(ec, "body");
+  Dispatch();
+}
+
+void Session::Dispatch() {
+  phase_ = Phase::kHandling;
+  beast::get_lowest_layer(stream_).expires_never();
+  auto message = parser_->release();
+  parser_.reset();
+  Request request;
+  request.info.method = std::string(message.method_string());
+  request.info.target = std::string(message.target());
+  for (const auto& field : message) {
+    request.info.headers.emplace_back(Lower(field.name_string()), std::string(field.value()));
+  }
+  request.info.peer = peer_;
+  request.body = std::move(message.body());
+  const bool keep_alive = message.keep_alive();
+  net::post(state_.handlers,
+            [self = shared_from_this(), request = std::move(request), keep_alive]() mutable {
+              Response response = self->state_.service.Handle(std::move(request));
+              net::post(self->stream_.get_executor(),
+                        [self, response = std::move(response), keep_alive]() mutable {
+                          self->Write(std::move(response), keep_alive);
+                        });
+            });
+}
+
+void Session::Refuse(const Problem& problem) {
+  phase_ = Phase::kHandling;
+  const std::string method =
+      parser_ && parser_->is_header_done() ? std::string(parser_->get().method_string()) : "";
+  Write(state_.service.Reject(problem, method), false);
+}
+
+void Session::Write(Response response, bool keep_alive) {
+  phase_ = Phase::kWriting;
+  const bool keep = keep_alive && !response.close && !state_.draining.load();
+  response_ = {};
+  response_.version(version_);
+  response_.result(static_cast<unsigned>(response.status));
+  for (const auto& [name, value] : response.headers) response_.set(name, value);
+  if (!response.content_type.empty())
+    response_.set(http::field::content_type, response.content_type);
+  response_.body() = std::move(response.body);
+  response_.keep_alive(keep);
+  response_.prepare_payload();
+  beast::get_lowest_layer(stream_).expires_after(state_.config.timeouts.write);
+  http::async_write(stream_, response_,
+                    [self = shared_from_this(), keep](beast::error_code ec, size_t n) {
+                      self->OnWrite(keep, ec, n);
+                    });
+}
+
+void Session::OnWrite(bool keep_alive, beast::error_code ec, size_t) {
+  if (ec) {
+    if (ec == beast::error::timeout) state_.service.metrics().TimedOut("write");
+    return;
+  }
+  if (!keep_alive) return Close();
+  WaitForRequest();
+}
+
+void Session::Close() {
+  if (phase_ == Phase::kClosing) return;
+  phase_ = Phase::kClosing;
+  beast::get_lowest_layer(stream_).expires_after(
+      std::min(kCloseWait, state_.config.timeouts.write));
+  stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+    beast::error_code ignored;
+    beast::get_lowest_layer(self->stream_)
+        .socket()
+        .shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+    beast::get_lowest_layer(self->stream_).close();
+  });
+}
+
+}  // namespace mamori::api

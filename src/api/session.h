@@ -1,0 +1,105 @@
+// One client connection: TLS handshake, then HTTP/1.1 requests one at a time
+// (keep-alive) until the client closes, a limit or timeout cuts it off, or
+// the server drains. Internal to src/api (Beast types).
+//
+// Every wait is bounded (ServerConfig::timeouts):
+//   handshake  TCP accept → TLS established
+//   idle       keep-alive wait for the first byte of the next request
+//   header     first byte → end of header, as one deadline: a client that
+//              trickles a header byte by byte (slowloris) is cut off
+//   body       end of header → end of body, one deadline
+//   write      one response
+// Handlers run on the handler pool, never on an I/O thread, because engine
+// operations block until their audit event is durable.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include "api/config.h"
+#include "api/service.h"
+
+namespace mamori::api {
+
+class Session;
+
+// What the acceptor and all sessions share. Outlives every Session.
+struct ServerState {
+  ServerState(const ServerConfig& c, Service& s, boost::asio::thread_pool& h)
+      : config(c), service(s), handlers(h) {}
+
+  const ServerConfig& config;
+  Service& service;
+  boost::asio::thread_pool& handlers;
+  std::atomic<bool> draining{false};
+
+  void Register(const std::shared_ptr<Session>& session);
+  void Unregister(const Session* session);
+  size_t Active();
+  // Asks every session to finish (Session::Drain on its own strand).
+  void DrainAll();
+  // Waits until no session is left or `deadline`; true when none is left.
+  bool WaitIdle(std::chrono::steady_clock::time_point deadline);
+
+ private:
+  std::mutex mu_;
+  std::condition_variable idle_;
+  std::map<const Session*, std::weak_ptr<Session>> sessions_;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context& tls, ServerState& state);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Registers the session and starts the handshake.
+  void Start();
+  // At shutdown: an idle connection is closed now; one in the middle of a
+  // request finishes it and then closes.
+  void Drain();
+
+ private:
+  enum class Phase { kHandshake, kIdle, kHeader, kBody, kHandling, kWriting, kClosing };
+
+  void OnHandshake(boost::beast::error_code ec);
+  void WaitForRequest();
+  void OnFirstBytes(boost::beast::error_code ec, size_t n);
+  void ReadHeader();
+  void OnHeader(boost::beast::error_code ec, size_t n);
+  void ReadBody();
+  void OnBody(boost::beast::error_code ec, size_t n);
+  void Dispatch();
+  void Write(Response response, bool keep_alive);
+  void OnWrite(bool keep_alive, boost::beast::error_code ec, size_t n);
+  // Writes a problem for a request that could not be read, then closes.
+  void Refuse(const Problem& problem);
+  // TLS close_notify (bounded), then the socket.
+  void Close();
+  // Handles a read error: timeouts are counted, limits answered, the rest closed.
+  void OnReadError(boost::beast::error_code ec, const char* phase);
+
+  ServerState& state_;
+  boost::beast::ssl_stream<boost::beast::tcp_stream> stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  boost::beast::http::response<boost::beast::http::string_body> response_;
+  boost::beast::http::response<boost::beast::http::empty_body> continue_;
+  PeerInfo peer_;
+  Phase phase_ = Phase::kHandshake;
+  unsigned version_ = 11;
+};
+
+}  // namespace mamori::api

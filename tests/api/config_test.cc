@@ -1,0 +1,146 @@
+// TOML configuration and the generated server certificate.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include "api/certificate.h"
+#include "api/config.h"
+#include "testing/temp_dir.h"
+
+namespace mamori::api {
+namespace {
+
+TEST(ConfigTest, ParsesEveryKey) {
+  auto c = ParseConfig(R"(
+listen = "[::1]:9443"
+threads = 3
+handler_threads = 12
+log_level = "warn"
+[tls]
+certificate = "server.crt"
+private_key = "/abs/server.key"
+client_ca = "ca.pem"
+[limits]
+max_header_bytes = 4096
+max_body_bytes = 2048
+max_connections = 10
+[timeouts]
+handshake = 1
+idle = 2.5
+header = 0.25
+body = 4
+write = 5
+shutdown = 6
+)",
+                       "test.toml", "/etc/mamori");
+  ASSERT_TRUE(c.has_value()) << c.error().ToString();
+  EXPECT_EQ(c->host, "::1");
+  EXPECT_EQ(c->port, 9443);
+  EXPECT_EQ(c->IoThreads(), 3u);
+  EXPECT_EQ(c->HandlerThreads(), 12u);
+  EXPECT_EQ(c->log_level, LogLevel::kWarn);
+  EXPECT_EQ(c->tls.certificate, "/etc/mamori/server.crt");
+  EXPECT_EQ(c->tls.private_key, "/abs/server.key");
+  EXPECT_EQ(c->tls.client_ca, "/etc/mamori/ca.pem");
+  EXPECT_EQ(c->limits.max_header_bytes, 4096u);
+  EXPECT_EQ(c->limits.max_body_bytes, 2048u);
+  EXPECT_EQ(c->limits.max_connections, 10u);
+  EXPECT_EQ(c->timeouts.idle.count(), 2500);
+  EXPECT_EQ(c->timeouts.header.count(), 250);
+  EXPECT_EQ(c->timeouts.shutdown.count(), 6000);
+}
+
+TEST(ConfigTest, DefaultsWhenEmpty) {
+  auto c = ParseConfig("", "empty");
+  ASSERT_TRUE(c.has_value());
+  EXPECT_EQ(c->host, "127.0.0.1");
+  EXPECT_EQ(c->port, 8443);
+  EXPECT_EQ(c->limits.max_header_bytes, 8192u);
+  EXPECT_EQ(c->limits.max_body_bytes, 1048576u);
+  EXPECT_GE(c->HandlerThreads(), 8u);
+}
+
+TEST(ConfigTest, RefusesUnknownKeysSecretsAndBadValues) {
+  struct Case {
+    const char* toml;
+    const char* subject;
+  };
+  for (const Case& c :
+       {Case{"password = \"hunter2\"", "password"},
+        Case{"[tls]\nprivate_key_pem = \"-----BEGIN\"", "tls.private_key_pem"},
+        Case{"[limits]\nmax_header_bytes = 10", "limits.max_header_bytes"},
+        Case{"[limits]\nmax_body_bytes = -1", "limits.max_body_bytes"},
+        Case{"[timeouts]\nheader = 0", "timeouts.header"},
+        Case{"[timeouts]\nheader = \"10s\"", "timeouts.header"},
+        Case{"listen = \"localhost\"", "listen"}, Case{"listen = \"1.2.3.4:70000\"", "listen"},
+        Case{"log_level = \"loud\"", "log_level"}, Case{"tls = 1", "tls"},
+        Case{"[tls]\ncertificate = \"a.crt\"", "tls"}, Case{"listen = ", "config"}}) {
+    auto parsed = ParseConfig(c.toml, "t.toml");
+    ASSERT_FALSE(parsed.has_value()) << c.toml;
+    EXPECT_EQ(parsed.error().code(), Code::kInvalidArgument);
+    EXPECT_EQ(parsed.error().subject(), c.subject) << parsed.error().ToString();
+    // The message never repeats a value that might be a secret.
+    EXPECT_EQ(parsed.error().message().find("hunter2"), std::string::npos);
+  }
+  EXPECT_EQ(LoadConfigFile("/nonexistent/mamori.toml").error().code(), Code::kNotFound);
+}
+
+TEST(ConfigTest, ListenForms) {
+  std::string host;
+  uint16_t port = 1;
+  ASSERT_TRUE(ParseListen("0.0.0.0:0", &host, &port).ok());
+  EXPECT_EQ(host, "0.0.0.0");
+  EXPECT_EQ(port, 0);
+  ASSERT_TRUE(ParseListen("[::]:443", &host, &port).ok());
+  EXPECT_EQ(host, "::");
+  EXPECT_FALSE(ParseListen("::1:443", &host, &port).ok());
+  EXPECT_FALSE(ParseListen(":443", &host, &port).ok());
+  EXPECT_FALSE(ParseListen("host:", &host, &port).ok());
+}
+
+TEST(CertificateTest, GeneratedOnceWithPrivateKeyAndNames) {
+  mamori::testing::TempDir dir;
+  const std::string tls = dir / "tls";
+  auto first = EnsureServerCertificate(tls, {"api.example.jp", "10.0.0.5"});
+  ASSERT_TRUE(first.has_value()) << first.error().ToString();
+  EXPECT_TRUE(first->created);
+  struct stat st {};
+  ASSERT_EQ(::stat(first->private_key_path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  ASSERT_EQ(::stat(tls.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  EXPECT_EQ(first->sha256_fingerprint.size(), 32u * 3 - 1);
+  EXPECT_EQ(first->public_key_pin.rfind("sha256//", 0), 0u);
+
+  // Kept: the fingerprint clients pinned stays valid.
+  auto second = EnsureServerCertificate(tls);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_FALSE(second->created);
+  EXPECT_EQ(second->sha256_fingerprint, first->sha256_fingerprint);
+
+  FILE* f = std::fopen(first->certificate_path.c_str(), "r");
+  ASSERT_NE(f, nullptr);
+  X509* cert = PEM_read_X509(f, nullptr, nullptr, nullptr);
+  std::fclose(f);
+  ASSERT_NE(cert, nullptr);
+  EXPECT_EQ(X509_check_host(cert, "localhost", 0, 0, nullptr), 1);
+  EXPECT_EQ(X509_check_host(cert, "api.example.jp", 0, 0, nullptr), 1);
+  EXPECT_EQ(X509_check_ip_asc(cert, "127.0.0.1", 0), 1);
+  EXPECT_EQ(X509_check_ip_asc(cert, "10.0.0.5", 0), 1);
+  EXPECT_EQ(X509_check_host(cert, "evil.example", 0, 0, nullptr), 0);
+  EVP_PKEY* key = X509_get0_pubkey(cert);
+  EXPECT_TRUE(EVP_PKEY_is_a(key, "EC"));
+  EXPECT_EQ(EVP_PKEY_get_bits(key), 256);
+  X509_free(cert);
+
+  // A certificate without its key is refused rather than replaced.
+  ASSERT_EQ(::unlink(first->private_key_path.c_str()), 0);
+  EXPECT_EQ(EnsureServerCertificate(tls).error().code(), Code::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace mamori::api

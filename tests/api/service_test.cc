@@ -1,0 +1,176 @@
+// The request pipeline without the network: routing errors, authentication
+// before parameter checks, exceptions, readiness while draining, the status
+// → problem mapping, and request parsing.
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "api/call.h"
+#include "api/routes.h"
+#include "api/service.h"
+#include "api/test_auth.h"
+
+namespace mamori::api::testing {
+namespace {
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  ServiceTest() : logger_(LogLevel::kInfo, [this](std::string_view l) { log_.emplace_back(l); }) {
+    identity::Principal p;
+    p.id = "bob";
+    auth_.Add("t", p);
+  }
+
+  void Build(Router router) {
+    service_ = std::make_unique<Service>(std::move(router), auth_, logger_, metrics_);
+  }
+
+  Response Handle(std::string method, std::string target, bool token = true) {
+    Request r;
+    r.info.method = std::move(method);
+    r.info.target = std::move(target);
+    r.info.peer.address = "127.0.0.1";
+    if (token) r.info.headers.emplace_back("authorization", "Bearer t");
+    return service_->Handle(std::move(r));
+  }
+
+  static std::string Code(const Response& r) {
+    return nlohmann::json::parse(r.body).value("code", "");
+  }
+
+  FixedTokenAuthenticator auth_;
+  std::vector<std::string> log_;
+  Logger logger_;
+  Metrics metrics_;
+  std::unique_ptr<Service> service_;
+};
+
+TEST_F(ServiceTest, RoutingErrorsAndAuthenticationOrder) {
+  Router router;
+  ASSERT_TRUE(
+      router
+          .Add(
+              {"GET",
+               "/v1/things/{id}",
+               Access::kAuthenticated,
+               {"purpose"},
+               [](Call& c) -> HandlerResult {
+                 return JsonResponse(200, {{"id", c.Param("id")}, {"actor", c.Context("p").actor}});
+               }})
+          .ok());
+  Build(std::move(router));
+
+  auto ok = Handle("GET", "/v1/things/a%20b?purpose=x");
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(ok.body)["id"], "a b");
+  EXPECT_EQ(nlohmann::json::parse(ok.body)["actor"], "bob");
+
+  EXPECT_EQ(Code(Handle("GET", "/v1/things")), "route_not_found");
+  auto wrong = Handle("DELETE", "/v1/things/1");
+  EXPECT_EQ(wrong.status, 405);
+  EXPECT_EQ(Code(wrong), "method_not_allowed");
+  // Without credentials nothing else is revealed, not even parameter names.
+  EXPECT_EQ(Code(Handle("GET", "/v1/things/1?bogus=1", false)), "unauthenticated");
+  EXPECT_EQ(Code(Handle("GET", "/v1/things/1?bogus=1")), "unknown_parameter");
+  EXPECT_EQ(Code(Handle("GET", "http://evil/v1/things/1")), "bad_request");
+}
+
+TEST_F(ServiceTest, HandlerExceptionIsAnInternalProblemAndLogged) {
+  Router router;
+  ASSERT_TRUE(router
+                  .Add({"GET",
+                        "/boom",
+                        Access::kPublic,
+                        {},
+                        [](Call&) -> HandlerResult { throw std::runtime_error("boom"); }})
+                  .ok());
+  Build(std::move(router));
+  auto r = Handle("GET", "/boom");
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(Code(r), "internal");
+  EXPECT_EQ(r.body.find("boom"), std::string::npos);
+  ASSERT_EQ(log_.size(), 2u);
+  EXPECT_NE(log_[0].find("\"level\":\"error\""), std::string::npos);
+  EXPECT_NE(log_[1].find("\"route\":\"/boom\""), std::string::npos);
+}
+
+TEST_F(ServiceTest, ReadinessIsOffWhileDraining) {
+  std::atomic<bool> draining{true};
+  Router router;
+  RouteDeps deps;
+  deps.metrics = &metrics_;
+  deps.draining = &draining;
+  ASSERT_TRUE(AddOperationsRoutes(router, deps).ok());
+  Build(std::move(router));
+  auto r = Handle("GET", "/readyz", false);
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(Code(r), "not_ready");
+  EXPECT_EQ(Handle("GET", "/healthz", false).status, 200);
+}
+
+TEST(ProblemTest, StatusCodesMapToHttp) {
+  EXPECT_EQ(Problem::FromStatus(Status::InvalidArgument("x")).status, 400);
+  EXPECT_EQ(Problem::FromStatus(Status::Unauthenticated("x")).status, 401);
+  EXPECT_EQ(Problem::FromStatus(Status::PermissionDenied("x")).status, 403);
+  EXPECT_EQ(Problem::FromStatus(Status::NotFound("x")).status, 404);
+  EXPECT_EQ(Problem::FromStatus(Status::AlreadyExists("x")).status, 409);
+  EXPECT_EQ(Problem::FromStatus(Status::FailedPrecondition("x")).status, 409);
+  EXPECT_EQ(Problem::FromStatus(Status::Unavailable("x")).status, 503);
+  const Problem integrity = Problem::FromStatus(Status::DataLoss("tag mismatch in field name"));
+  EXPECT_EQ(integrity.status, 500);
+  EXPECT_EQ(TitleOf(integrity.code), "Integrity check failed");
+  const Problem io = Problem::FromStatus(Status::IoError("disk /var/secret full"));
+  EXPECT_EQ(io.status, 500);
+  EXPECT_EQ(io.detail.find("/var/secret"), std::string::npos);
+  EXPECT_EQ(io.log_detail, "disk /var/secret full");
+  for (std::string_view code : {"purpose_required", "malformed_json", "header_too_large"}) {
+    EXPECT_NE(TitleJaOf(code), TitleJaOf("no_such_code")) << code;
+  }
+  EXPECT_EQ(HttpStatusOf("header_too_large"), 431);
+  EXPECT_EQ(HttpStatusOf("payload_too_large"), 413);
+  EXPECT_EQ(HttpStatusOf("unsupported_media_type"), 415);
+}
+
+TEST(RequestTest, TargetsAndQueries) {
+  std::string path;
+  QueryParams q;
+  ASSERT_TRUE(ParseTarget("/a/b?x=1&y=%E5%B1%B1+%E7%94%B0&z", &path, &q).ok());
+  EXPECT_EQ(path, "/a/b");
+  EXPECT_EQ(q["x"], "1");
+  EXPECT_EQ(q["y"], "山 田");
+  EXPECT_EQ(q["z"], "");
+  EXPECT_FALSE(ParseTarget("/a?x=1&x=2", &path, &q).ok());
+  EXPECT_FALSE(ParseTarget("/a?x=%4", &path, &q).ok());
+  EXPECT_FALSE(ParseTarget("/a?x=%00", &path, &q).ok());
+  EXPECT_FALSE(ParseTarget("*", &path, &q).ok());
+  EXPECT_EQ(PercentDecode("%2Fx", false), "/x");
+  EXPECT_EQ(PercentDecode("a+b", false), "a+b");
+}
+
+TEST(RouterTest, MatchingPrefersLiteralsAndReportsMethods) {
+  Router r;
+  auto h = [](Call&) -> HandlerResult { return Response{}; };
+  ASSERT_TRUE(r.Add({"GET", "/v1/x/{id}", Access::kPublic, {}, h}).ok());
+  ASSERT_TRUE(r.Add({"GET", "/v1/x/special", Access::kPublic, {}, h}).ok());
+  ASSERT_TRUE(r.Add({"DELETE", "/v1/x/{id}", Access::kPublic, {}, h}).ok());
+  EXPECT_EQ(r.Add({"GET", "/v1/x/{id}", Access::kPublic, {}, h}).code(), Code::kAlreadyExists);
+  EXPECT_FALSE(r.Add({"GET", "/v1/{bad", Access::kPublic, {}, h}).ok());
+  EXPECT_FALSE(r.Add({"BREW", "/v1/y", Access::kPublic, {}, h}).ok());
+
+  auto special = r.Find("GET", "/v1/x/special");
+  ASSERT_NE(special.route, nullptr);
+  EXPECT_EQ(special.route->pattern, "/v1/x/special");
+  auto param = r.Find("GET", "/v1/x/a%2Fb");
+  ASSERT_NE(param.route, nullptr);
+  EXPECT_EQ(param.params.at("id"), "a/b");
+  auto post = r.Find("POST", "/v1/x/1");
+  EXPECT_EQ(post.route, nullptr);
+  EXPECT_EQ(post.allowed, (std::vector<std::string>{"GET", "DELETE"}));
+  EXPECT_TRUE(r.Find("GET", "/v1/x/").allowed.empty());
+  EXPECT_TRUE(r.Find("GET", "/v1/x/1/2").allowed.empty());
+}
+
+}  // namespace
+}  // namespace mamori::api::testing

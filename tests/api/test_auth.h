@@ -1,0 +1,65 @@
+// Test-only implementations of the server's two plug-in points, until
+// identity and policy provide the real ones: fixed bearer tokens, and an
+// authorizer that allows everything except the operations a test denies.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+
+#include "api/auth.h"
+
+namespace mamori::api::testing {
+
+class FixedTokenAuthenticator final : public Authenticator {
+ public:
+  void Add(std::string token, identity::Principal principal) {
+    tokens_.emplace(std::move(token), std::move(principal));
+  }
+  Result<identity::Principal> Authenticate(const RequestInfo& request) override {
+    const std::string_view token = BearerToken(request);
+    if (token.empty()) {
+      return Fail(
+          Status::Unauthenticated("a bearer token is required", "ベアラートークンが必要です"));
+    }
+    auto it = tokens_.find(std::string(token));
+    if (it == tokens_.end()) {
+      return Fail(Status::Unauthenticated("the token is not valid", "トークンが無効です"));
+    }
+    identity::Principal p = it->second;
+    p.terminal.fingerprint = request.peer.cert_sha256;
+    return p;
+  }
+
+ private:
+  std::map<std::string, identity::Principal> tokens_;
+};
+
+class TestAuthorizer final : public Authorizer {
+ public:
+  void Deny(std::string operation) {
+    std::lock_guard lock(mu_);
+    denied_.insert(std::move(operation));
+  }
+  Status Authorize(const identity::Principal&, const Action& action) override {
+    std::lock_guard lock(mu_);
+    ++calls_;
+    if (denied_.count(std::string(action.operation))) {
+      return Status::PermissionDenied("no grant allows " + std::string(action.operation),
+                                      "権限がありません", "grant");
+    }
+    return Status::Ok();
+  }
+  int calls() {
+    std::lock_guard lock(mu_);
+    return calls_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::set<std::string> denied_;
+  int calls_ = 0;
+};
+
+}  // namespace mamori::api::testing
