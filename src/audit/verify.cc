@@ -3,6 +3,10 @@
 #include <cstring>
 #include <limits>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "audit/log.h"
 #include "audit/log_internal.h"
 #include "audit/merkle.h"
@@ -16,21 +20,53 @@ using crypto::Digest;
 using internal::PagedCursor;
 using internal::Printable;
 
-// Page sizes: large enough that a Scan call costs little per row, small
-// enough that memory stays a few megabytes however long the log.
-constexpr size_t kEventPage = 2048;
+// Node page sizes: large enough that a fetch costs little per row, small
+// enough that memory stays a few hundred kilobytes however long the log.
 constexpr size_t kNodePage = 4096;  // level 0; halves per level, down to kMinPage
 constexpr size_t kMinPage = 64;
 
 std::string N(uint64_t v) { return std::to_string(v); }
 
+// Lower-case hex, as prev holds it. Runs for every event (its hex is what the
+// next event's prev must say), so with SSE2 sixteen bytes at a time.
 void HexInto(const Digest& d, char out[64]) {
+#if defined(__SSE2__)
+  const __m128i low4 = _mm_set1_epi8(0x0F);
+  const __m128i nine = _mm_set1_epi8(9);
+  const __m128i digit0 = _mm_set1_epi8('0');
+  const __m128i letter_gap = _mm_set1_epi8('a' - '0' - 10);
+  const auto ascii = [&](__m128i nibbles) {
+    const __m128i letters = _mm_and_si128(_mm_cmpgt_epi8(nibbles, nine), letter_gap);
+    return _mm_add_epi8(_mm_add_epi8(nibbles, digit0), letters);
+  };
+  for (size_t half = 0; half < 2; ++half) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d.data() + 16 * half));
+    const __m128i hi = _mm_and_si128(_mm_srli_epi16(v, 4), low4);
+    const __m128i lo = _mm_and_si128(v, low4);
+    char* at = out + 32 * half;
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(at), ascii(_mm_unpacklo_epi8(hi, lo)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(at + 16), ascii(_mm_unpackhi_epi8(hi, lo)));
+  }
+#else
   static constexpr char kHex[] = "0123456789abcdef";
   for (size_t i = 0; i < d.size(); ++i) {
     out[2 * i] = kHex[d[i] >> 4];
     out[2 * i + 1] = kHex[d[i] & 0xF];
   }
+#endif
 }
+
+// a == b, for keys that are almost always kSize bytes long: a memcmp of a
+// constant size compiles to a few loads instead of a call, once or twice
+// per event.
+template <size_t kSize>
+bool SameKey(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  if (a.size() == kSize) return std::memcmp(a.data(), b.data(), kSize) == 0;
+  return a == b;
+}
+constexpr size_t kEventKeySize = kEventPrefix.size() + 16;
+constexpr size_t kNodeKeySize = kNodePrefix.size() + 18;
 
 // Advances the fixed-width lower-case hex number that ends `key` by one, so
 // the key each cursor expects next is kept without formatting a new string.
@@ -55,9 +91,7 @@ std::string LevelPrefix(unsigned level) {
 class Verifier {
  public:
   Verifier(store::ReadTxn& txn, const crypto::EcdsaP256PublicKey* pinned)
-      : txn_(txn),
-        events_(std::string(kEventPrefix), store::PrefixEnd(kEventPrefix), kEventPage),
-        heads_(txn, pinned, r_) {
+      : txn_(txn), heads_(txn, pinned, r_) {
     r_.key_pinned = pinned != nullptr;
   }
 
@@ -93,24 +127,28 @@ class Verifier {
                "状態レコード audit/state が壊れています");
   }
 
+  // Events stream straight out of the store's buffers, uncopied: they are
+  // most of the bytes read. The node and head cursors fill their pages from
+  // inside this scan (nested ScanEach calls).
   bool CheckEvents() {
-    while (true) {
-      auto row = events_.Peek(txn_);
-      if (!row) return StoreError(row.error());
-      if (*row == nullptr) return true;
-      if (!CheckEvent(**row)) return false;
-      events_.Pop();
-    }
+    bool ok = true;
+    const Status s = txn_.ScanEach(kEventPrefix, store::PrefixEnd(kEventPrefix),
+                                   [&](std::string_view key, std::string_view value) {
+                                     ok = CheckEvent(key, value);
+                                     return ok;
+                                   });
+    if (!s.ok()) return StoreError(s);
+    return ok;
   }
 
-  bool CheckEvent(const store::KeyValue& kv) {
+  bool CheckEvent(std::string_view key, std::string_view value) {
     const uint64_t p = frontier_.size();
-    if (kv.key != next_event_key_) return EventKeyMismatch(kv, p);
+    if (!SameKey<kEventKeySize>(key, next_event_key_)) return EventKeyMismatch(key, p);
     IncrementHexSuffix(next_event_key_);
-    const Digest leaf = hasher_.Leaf(kv.value);
-    r_.bytes_hashed += kv.value.size();
+    const Digest leaf = hasher_.Leaf(value);
+    r_.bytes_hashed += value.size();
     internal::EventFields f;
-    if (!internal::ScanEventFields(kv.value, &f)) {
+    if (!internal::ScanEventFields(value, &f)) {
       return Bad(Problem::kEventModified, p,
                  "event " + N(p) + ": stored content is not a valid event (modified)",
                  "イベント " + N(p) + ": 保存内容がイベントとして読めません（改ざん）");
@@ -150,11 +188,11 @@ class Verifier {
   }
 
   // The key at position p is not EventKey(p): a gap, or a key off the layout.
-  bool EventKeyMismatch(const store::KeyValue& kv, uint64_t p) {
-    const auto key_seq = ParseEventKey(kv.key);
+  bool EventKeyMismatch(std::string_view key, uint64_t p) {
+    const auto key_seq = ParseEventKey(key);
     if (!key_seq) {
-      return Bad(Problem::kMalformedKey, p, "key \"" + Printable(kv.key) + "\" is not an event key",
-                 "キー \"" + Printable(kv.key) + "\" はイベントのキーではありません");
+      return Bad(Problem::kMalformedKey, p, "key \"" + Printable(key) + "\" is not an event key",
+                 "キー \"" + Printable(key) + "\" はイベントのキーではありません");
     }
     return Bad(Problem::kEventMissing, p,
                "event " + N(p) + " missing: next stored event is " + N(*key_seq) + " (deleted)",
@@ -234,7 +272,7 @@ class Verifier {
     if (!row) return StoreError(row.error());
     *found = false;
     if (*row == nullptr) return true;
-    if ((*row)->key != l.next_key) {
+    if (!SameKey<kNodeKeySize>((*row)->key, l.next_key)) {
       const auto parsed = ParseNodeKey((*row)->key);
       if (parsed && parsed->first == level) return true;  // a later index: this one is missing
       return Bad(Problem::kMalformedKey, index << level,
@@ -349,7 +387,6 @@ class Verifier {
   merkle::Frontier frontier_;
   Digest last_leaf_{};
   char last_hex_[64] = {};
-  PagedCursor events_;
   std::string next_event_key_ = EventKey(0);
   internal::HeadChecker heads_;
   std::array<Level, 64> levels_;

@@ -3,8 +3,9 @@
 // protected against tampering).
 //
 // VerifyLog streams once through every event in seq order, in O(log n)
-// memory (a Merkle frontier plus fixed-size pages of each key range), and
-// checks, stopping at the first failure:
+// memory (a Merkle frontier, one event at a time straight from the store's
+// buffers, and fixed-size pages of each node level and of the signed heads),
+// and checks, stopping at the first failure:
 //   - the stored keys run 0, 1, 2, ... with no gap (deletion);
 //   - each event's own seq field equals its position (reordering);
 //   - its content hashes to the stored leaf hash, level 0 (modification);

@@ -96,9 +96,9 @@ const crypto::EcdsaP256PublicKey* HeadChecker::SignerKey(const SignedTreeHead& s
   return &keys_.back().second;
 }
 
-bool HeadChecker::Check(const store::KeyValue& kv, uint64_t size, const merkle::Frontier& frontier,
+bool HeadChecker::Check(const Row& row, uint64_t size, const merkle::Frontier& frontier,
                         merkle::TreeHasher& hasher) {
-  auto sth = ParseStoredHead(kv.key, kv.value);
+  auto sth = ParseStoredHead(row.key, row.value);
   if (!sth)
     return Bad(Problem::kHeadInvalid, size, std::nullopt, "malformed", "形式が壊れています");
   const crypto::EcdsaP256PublicKey* key = SignerKey(*sth);

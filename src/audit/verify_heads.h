@@ -39,7 +39,7 @@ class HeadChecker {
   bool CheckThrough(uint64_t size, const merkle::Frontier& frontier, merkle::TreeHasher& hasher);
 
  private:
-  bool Check(const store::KeyValue& kv, uint64_t size, const merkle::Frontier& frontier,
+  bool Check(const Row& row, uint64_t size, const merkle::Frontier& frontier,
              merkle::TreeHasher& hasher);
   const crypto::EcdsaP256PublicKey* SignerKey(const SignedTreeHead& sth);
   bool Bad(Problem p, uint64_t size, std::optional<uint64_t> seq, const std::string& en,

@@ -26,6 +26,12 @@ struct KeyValue {
   std::string value;
 };
 
+// What ScanEach calls for each row. `key` and `value` point into the
+// backend's own buffers and are valid only until the visitor returns: copy
+// whatever must outlive the call. Return true for the next row, false to stop
+// after this one; returning an error stops the scan too.
+using ScanVisitor = std::function<Result<bool>(std::string_view key, std::string_view value)>;
+
 class ReadTxn {
  public:
   virtual ~ReadTxn() = default;
@@ -36,6 +42,23 @@ class ReadTxn {
   // same range is returned descending.
   virtual Result<std::vector<KeyValue>> Scan(std::string_view begin, std::string_view end,
                                              size_t limit, bool reverse = false) = 0;
+
+  // Passes the rows Scan(begin, end, 0) would return to `visit`, ascending,
+  // one at a time: a pass over a long range in bounded memory. An empty `end`
+  // means no upper bound. Returns OK when the range is exhausted or the
+  // visitor returned false; the visitor's own error, unchanged, when it
+  // returned one (that error is the caller's: a backend does not count it as
+  // a failure of its own); a storage error otherwise, after which the visitor
+  // may have seen only part of the range.
+  //
+  // The visitor may read through this transaction (Get, Scan, a nested
+  // ScanEach). It must not write through it: which rows the scan then
+  // visits is unspecified.
+  //
+  // The default runs Scan in pages of a few hundred rows, copying each row.
+  // Backends override it to hand out views of their own buffers, without a
+  // copy or an allocation per row (the sqlite backend does).
+  virtual Status ScanEach(std::string_view begin, std::string_view end, const ScanVisitor& visit);
 };
 
 class WriteTxn : public ReadTxn {

@@ -4,7 +4,10 @@
 #include <algorithm>
 #include <cstring>
 #include <initializer_list>
+#include <map>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "store/storage.h"
 
@@ -62,6 +65,117 @@ TEST(PrefixEndTest, BoundsExactlyTheKeysWithThePrefix) {
     bool in_range = !BytewiseLess(key, prefix) && (end.empty() || BytewiseLess(key, end));
     EXPECT_EQ(in_range, key.starts_with(prefix)) << "prefix size " << prefix.size();
   }
+}
+
+// ---- ReadTxn::ScanEach's default, over Scan ----
+
+// A backend that implements only what it must: Get and Scan over a map, and
+// counts its Scan calls. std::string orders bytewise, as the contract needs.
+class MapTxn final : public ReadTxn {
+ public:
+  explicit MapTxn(std::map<std::string, std::string> rows) : rows_(std::move(rows)) {}
+
+  Result<std::optional<std::string>> Get(std::string_view key) override {
+    auto it = rows_.find(std::string(key));
+    if (it == rows_.end()) return std::optional<std::string>();
+    return std::optional<std::string>(it->second);
+  }
+  Result<std::vector<KeyValue>> Scan(std::string_view begin, std::string_view end, size_t limit,
+                                     bool reverse) override {
+    ++scans;
+    if (fail_scan_after >= 0 && scans > fail_scan_after) {
+      return Fail(Status::IoError("scan failed"));
+    }
+    std::vector<KeyValue> out;
+    for (auto it = rows_.lower_bound(std::string(begin)); it != rows_.end(); ++it) {
+      if (!end.empty() && it->first >= end) break;
+      if (limit != 0 && out.size() == limit) break;
+      out.push_back({it->first, it->second});
+    }
+    if (reverse) std::reverse(out.begin(), out.end());
+    return out;
+  }
+
+  int scans = 0;
+  int fail_scan_after = -1;  // fail every Scan after this many; -1 never
+
+ private:
+  std::map<std::string, std::string> rows_;
+};
+
+// Rows whose keys end in 0x00 and 0xff, so that resuming a page after the
+// last key seen is exercised at the awkward bytes.
+std::map<std::string, std::string> ManyRows(int n) {
+  std::map<std::string, std::string> rows;
+  for (int i = 0; i < n; ++i) {
+    std::string key = "k" + std::to_string(100000 + i);
+    if (i % 3 == 1) key.push_back('\0');
+    if (i % 3 == 2) key += Bytes({0xff, 0xff});
+    rows[key] = Bytes({0x00}) + key;
+  }
+  return rows;
+}
+
+std::vector<KeyValue> Collect(ReadTxn& txn, std::string_view begin, std::string_view end,
+                              Status* status) {
+  std::vector<KeyValue> out;
+  *status = txn.ScanEach(begin, end, [&](std::string_view k, std::string_view v) {
+    out.push_back({std::string(k), std::string(v)});
+    return true;
+  });
+  return out;
+}
+
+TEST(DefaultScanEachTest, VisitsEveryRowOfTheRangeAcrossPages) {
+  MapTxn txn(ManyRows(1000));
+  for (const auto& [begin, end] : std::vector<std::pair<std::string, std::string>>{
+           {"", ""}, {"k100300", "k100900"}, {"k100999", ""}, {"x", ""}, {"k1005", "k1005"}}) {
+    SCOPED_TRACE(begin + ".." + end);
+    auto want = txn.Scan(begin, end, 0, false);
+    ASSERT_TRUE(want);
+    Status status;
+    const auto got = Collect(txn, begin, end, &status);
+    EXPECT_TRUE(status.ok()) << status.ToString();
+    ASSERT_EQ(got.size(), want->size());
+    for (size_t i = 0; i < got.size(); ++i) {
+      EXPECT_EQ(got[i].key, (*want)[i].key);
+      EXPECT_EQ(got[i].value, (*want)[i].value);
+    }
+  }
+  // Pages, not one Scan per row nor one Scan of everything.
+  txn.scans = 0;
+  Status status;
+  EXPECT_EQ(Collect(txn, "", "", &status).size(), 1000u);
+  EXPECT_GT(txn.scans, 1);
+  EXPECT_LT(txn.scans, 10);
+}
+
+TEST(DefaultScanEachTest, StopsWhereTheVisitorStops) {
+  MapTxn txn(ManyRows(1000));
+  int visited = 0;
+  Status status = txn.ScanEach("", "", [&](std::string_view, std::string_view) {
+    return ++visited < 300;  // past the first page
+  });
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(visited, 300);
+  EXPECT_EQ(txn.scans, 2);
+}
+
+TEST(DefaultScanEachTest, PassesOnTheVisitorsErrorAndTheStoresError) {
+  MapTxn txn(ManyRows(1000));
+  int visited = 0;
+  Status status = txn.ScanEach("", "", [&](std::string_view, std::string_view) -> Result<bool> {
+    if (++visited == 5) return Fail(Status::DataLoss("bad row", "", "row"));
+    return true;
+  });
+  EXPECT_EQ(status.code(), Code::kDataLoss);
+  EXPECT_EQ(status.subject(), "row");
+  EXPECT_EQ(visited, 5);
+
+  txn.scans = 0;
+  txn.fail_scan_after = 1;  // the second page fails
+  Collect(txn, "", "", &status);
+  EXPECT_EQ(status.code(), Code::kIoError);
 }
 
 }  // namespace

@@ -42,12 +42,14 @@ enum class Sql : int {
   kCount,
 };
 
-// A cached statement borrowed from a Connection. Resets it on destruction, so
-// the next user starts clean and a finished read holds no lock.
+// A statement borrowed from a Connection's cache, or owned: a private copy
+// made while the cached one was in use. Resets a borrowed statement on
+// destruction, so the next user starts clean and a finished read holds no
+// lock; finalizes an owned one.
 class Stmt {
  public:
-  explicit Stmt(sqlite3_stmt* stmt) : stmt_(stmt) {}
-  Stmt(Stmt&& other) noexcept : stmt_(std::exchange(other.stmt_, nullptr)) {}
+  explicit Stmt(sqlite3_stmt* stmt, bool owned = false) : stmt_(stmt), owned_(owned) {}
+  Stmt(Stmt&& other) noexcept : stmt_(std::exchange(other.stmt_, nullptr)), owned_(other.owned_) {}
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
   Stmt& operator=(Stmt&&) = delete;
@@ -60,9 +62,14 @@ class Stmt {
   int BindInt64(int index, int64_t value);
   // The column as raw bytes; a zero-length BLOB gives an empty string.
   std::string ColumnBytes(int column) const;
+  // The same bytes in SQLite's own buffer, without a copy: valid until the
+  // next step, reset or finalize of this statement. Reading another column of
+  // the same row leaves it valid.
+  std::string_view ColumnView(int column) const;
 
  private:
   sqlite3_stmt* stmt_;
+  bool owned_;
 };
 
 class Connection {
@@ -75,14 +82,19 @@ class Connection {
   // Opens an existing file; never creates one, because the caller creates the
   // file itself with mode 0600. Sets per-connection pragmas only: nothing here
   // writes to the file, so a foreign file can still be refused unchanged.
-  // secure_delete applies to the writer.
+  // secure_delete applies to the writer, read_mmap_bytes (PRAGMA mmap_size;
+  // 0 reads with pread) to readers.
   static Result<std::unique_ptr<Connection>> Open(const std::string& path, Role role,
-                                                  int busy_timeout_ms, bool secure_delete);
+                                                  int busy_timeout_ms, bool secure_delete,
+                                                  uint64_t read_mmap_bytes = 0);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // The cached statement for sql, ready to bind.
+  // A cached statement for sql, ready to bind. Never one that is still
+  // stepping: a ScanEach's visitor may run the same query, and borrowing the
+  // outer scan's statement would reset its cursor. A few copies per query are
+  // cached for such nesting; deeper nesting gets a private copy.
   Result<Stmt> Prepare(Sql sql);
   // Prepares (if needed) and runs a statement that returns no rows.
   Status Run(Sql sql);
@@ -116,7 +128,9 @@ class Connection {
 
   std::string path_;
   sqlite3* db_;
-  std::array<sqlite3_stmt*, static_cast<size_t>(Sql::kCount)> stmts_{};
+  // Statements a scan may nest in at once without preparing a new one.
+  static constexpr size_t kNesting = 4;
+  std::array<std::array<sqlite3_stmt*, kNesting>, static_cast<size_t>(Sql::kCount)> stmts_{};
 };
 
 }  // namespace mamori::store::sqlite

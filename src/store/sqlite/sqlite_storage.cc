@@ -255,8 +255,9 @@ Status SqliteStorage::View(ViewFn fn) {
   }
   // From here every path ends in ReleaseReader, which Close waits for.
   if (conn == nullptr) {
-    auto opened = Connection::Open(options_.path, Connection::Role::kReader,
-                                   options_.busy_timeout_ms, options_.secure_delete);
+    auto opened =
+        Connection::Open(options_.path, Connection::Role::kReader, options_.busy_timeout_ms,
+                         options_.secure_delete, options_.read_mmap_bytes);
     if (!opened) {
       ReleaseReader(nullptr, false);
       return opened.error();

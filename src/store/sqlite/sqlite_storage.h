@@ -27,6 +27,7 @@
 // other SQLite failures give kIoError. Stats() and Compact() are supported.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -43,6 +44,13 @@ struct SqliteOptions {
   // secure_delete). Costs some writes; the key store needs it, a store whose
   // values are ciphertext under shreddable keys can do without.
   bool secure_delete = true;
+  // How much of the file each View connection maps into memory (PRAGMA
+  // mmap_size) instead of reading it page by page with pread; 0 turns it off.
+  // Long scans (an audit verification) run about a fifth faster. The mapping
+  // is the kernel's page cache, read-only, and costs address space, not
+  // memory. The price: a disk read error while a View reads a mapped page
+  // ends the process (SIGBUS) instead of failing that View with kIoError.
+  uint64_t read_mmap_bytes = uint64_t{1} << 30;
 };
 
 // kNotFound when the file is absent (or empty) and create_if_missing is

@@ -43,6 +43,29 @@ Result<std::vector<KeyValue>> SqliteTxn::Scan(std::string_view begin, std::strin
   return out;
 }
 
+Status SqliteTxn::ScanEach(std::string_view begin, std::string_view end, const ScanVisitor& visit) {
+  // The upper bound is checked here on the key already in hand rather than
+  // by SQLite, which would compare it again as a record on every row.
+  auto stmt = conn_.Prepare(Sql::kScanAsc);
+  if (!stmt) return Note(stmt.error());
+  int rc = stmt->BindBytes(1, begin);
+  if (rc == SQLITE_OK) rc = stmt->BindInt64(3, -1);  // no limit
+  if (rc != SQLITE_OK) return Note(conn_.Error(rc, "scan"));
+  while ((rc = sqlite3_step(stmt->get())) == SQLITE_ROW) {
+    // Both views stay valid until the next step: reading column 1 does not
+    // move column 0's buffer.
+    const std::string_view key = stmt->ColumnView(0);
+    if (!end.empty() && key >= end) return Status::Ok();
+    Result<bool> more = visit(key, stmt->ColumnView(1));
+    // Not noted: the visitor's error is the caller's, and a storage call it
+    // made that failed has noted its own.
+    if (!more) return std::move(more).error();
+    if (!*more) return Status::Ok();
+  }
+  if (rc != SQLITE_DONE) return Note(conn_.Error(rc, "scan"));
+  return Status::Ok();
+}
+
 Status SqliteTxn::Put(std::string_view key, std::string_view value) {
   auto stmt = conn_.Prepare(Sql::kPut);
   if (!stmt) return Note(stmt.error());

@@ -15,6 +15,8 @@ class SqliteTxn final : public WriteTxn {
   Result<std::optional<std::string>> Get(std::string_view key) override;
   Result<std::vector<KeyValue>> Scan(std::string_view begin, std::string_view end, size_t limit,
                                      bool reverse = false) override;
+  // Steps one statement and hands the visitor SQLite's column buffers.
+  Status ScanEach(std::string_view begin, std::string_view end, const ScanVisitor& visit) override;
   Status Put(std::string_view key, std::string_view value) override;
   Status Delete(std::string_view key) override;
 
