@@ -79,6 +79,7 @@ int Main(int argc, char** argv) {
   ScratchDir scratch(dir, keep);
   store::SqliteOptions so;
   so.path = scratch / "audit.db";
+  so.read_mmap_bytes = uint64_t{1} << 30;  // as `mamori audit verify` opens it
   auto storage = Must(store::OpenSqliteStorage(so), "open store");
   auto key = Must(crypto::EcdsaP256PrivateKey::Generate(), "signing key");
   const auto pub = key.PublicKey();

@@ -43,6 +43,8 @@ Result<std::unique_ptr<store::Storage>> OpenDataReadOnly(const StoreFlags& flags
   store::SqliteOptions options;
   options.path = flags.MakePaths().DataStore();
   options.create_if_missing = false;
+  // These commands scan; nothing commits under them (see read_mmap_bytes).
+  options.read_mmap_bytes = uint64_t{1} << 30;
   auto storage = store::OpenSqliteStorage(options);
   if (!storage && storage.error().code() == Code::kNotFound) {
     return Fail(Status::NotFound("no mamori store in " + flags.data, "mamori のストアがありません: " + flags.data, "data"));

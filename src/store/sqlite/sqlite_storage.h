@@ -50,7 +50,12 @@ struct SqliteOptions {
   // is the kernel's page cache, read-only, and costs address space, not
   // memory. The price: a disk read error while a View reads a mapped page
   // ends the process (SIGBUS) instead of failing that View with kIoError.
-  uint64_t read_mmap_bytes = uint64_t{1} << 30;
+  // Off by default: SQLite drops a reader's whole mapping whenever another
+  // connection has committed, so point reads right after commits (every
+  // audited Get under load) fault pages back in and get ~20x slower
+  // (docs/PERFORMANCE.md). Turn it on for read-mostly scans such as
+  // `mamori audit verify`.
+  uint64_t read_mmap_bytes = 0;
 };
 
 // kNotFound when the file is absent (or empty) and create_if_missing is
