@@ -16,4 +16,12 @@ struct Context {
   TimeMicros time = 0;     // 0: now
 };
 
+// ctx with its time fixed: an operation evaluates every rule and stamps every
+// event it writes at one instant.
+inline Context WithTime(const Context& ctx) {
+  Context c = ctx;
+  if (c.time == 0) c.time = NowMicros();
+  return c;
+}
+
 }  // namespace mamori::engine

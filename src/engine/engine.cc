@@ -32,12 +32,6 @@ bool FileExists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
-Context WithTime(const Context& ctx) {
-  Context c = ctx;
-  if (c.time == 0) c.time = NowMicros();
-  return c;
-}
-
 }  // namespace
 
 Engine::Engine(EngineOptions options, std::unique_ptr<keys::KeyStore> keys,

@@ -61,6 +61,14 @@ Result<Envelope> Envelope::Decode(std::string_view bytes) {
   }
 }
 
+bool IsRecordId(std::string_view id) {
+  if (id.size() != 32) return false;
+  for (char c : id) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
 std::string ValueAssociatedData(std::string_view dataset, std::string_view record, uint32_t version,
                                 std::string_view field, std::string_view key_id) {
   std::string ad = "mamori/value/v1|";

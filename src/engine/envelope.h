@@ -29,6 +29,9 @@ struct Envelope {
   static Result<Envelope> Decode(std::string_view bytes);
 };
 
+// Record ids: 32 lower-case hex characters (time-ordered, random).
+bool IsRecordId(std::string_view id);
+
 // Associated data of one sealed value.
 std::string ValueAssociatedData(std::string_view dataset, std::string_view record, uint32_t version,
                                 std::string_view field, std::string_view key_id);

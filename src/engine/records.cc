@@ -18,20 +18,6 @@ namespace {
 constexpr size_t kMaxRecordBytes = 1 << 20;
 constexpr int kOptimisticRetries = 5;
 
-Context WithTime(const Context& ctx) {
-  Context c = ctx;
-  if (c.time == 0) c.time = NowMicros();
-  return c;
-}
-
-bool IsRecordId(std::string_view id) {
-  if (id.size() != 32) return false;
-  for (char c : id) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
 Status BadRecordId() {
   return Status::InvalidArgument("record id must be 32 lower-case hex characters",
                                  "レコードIDは32桁の16進小文字です", "id");

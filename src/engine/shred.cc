@@ -17,12 +17,6 @@
 namespace mamori::engine {
 namespace {
 
-Context WithTime(const Context& ctx) {
-  Context c = ctx;
-  if (c.time == 0) c.time = NowMicros();
-  return c;
-}
-
 constexpr std::string_view kMethod =
     "crypto-shredding: the record key (AES-256-GCM) was destroyed in the key store and every stored "
     "version deleted; no copy of the data store can be decrypted / 暗号鍵消去: レコード鍵を破棄し全版を削除 (バックアップを含め復元不能)";
@@ -34,9 +28,7 @@ Result<nlohmann::json> Engine::Shred(const Context& ctx_in, std::string_view dat
   const Context ctx = WithTime(ctx_in);
   auto def = LoadDataset(dataset);
   if (!def) return Fail(Refuse(ctx, "record.shred", dataset, "", def.error()));
-  bool id_ok = id.size() == 32;
-  for (char c : id) id_ok = id_ok && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
-  if (!id_ok) {
+  if (!IsRecordId(id)) {
     return Fail(Refuse(ctx, "record.shred", dataset, "",
                        Status::InvalidArgument("record id must be 32 lower-case hex characters", "レコードIDは32桁の16進小文字です", "id")));
   }
