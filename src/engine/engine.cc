@@ -10,6 +10,7 @@
 #include "audit/log.h"
 #include "core/encoding.h"
 #include "crypto/hash.h"
+#include "crypto/kdf.h"
 #include "engine/envelope.h"
 #include "engine/keyspace.h"
 #include "store/sqlite/sqlite_storage.h"
@@ -44,7 +45,8 @@ Status Engine::Init(const Paths& paths, keys::RootKeyProvider* root, const Conte
   const Context ctx = WithTime(ctx_in);
   if (FileExists(paths.DataStore()) || FileExists(paths.KeyStore())) {
     return Status::AlreadyExists("a mamori store already exists in " + paths.data_dir,
-                                 "既に mamori のストアがあります: " + paths.data_dir, paths.data_dir);
+                                 "既に mamori のストアがあります: " + paths.data_dir,
+                                 paths.data_dir);
   }
   MAMORI_RETURN_IF_ERROR(MakePrivateDir(paths.data_dir));
   MAMORI_RETURN_IF_ERROR(MakePrivateDir(paths.KeysDir()));
@@ -86,14 +88,15 @@ Status Engine::Init(const Paths& paths, keys::RootKeyProvider* root, const Conte
 Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options, const Context& ctx) {
   const Paths& paths = options.paths;
   if (!FileExists(paths.DataStore())) {
-    return Fail(Status::NotFound("no mamori store in " + paths.data_dir + " (run mamori init --data " + paths.data_dir + ")",
-                                 "mamori のストアがありません: " + paths.data_dir + " (mamori init を実行してください)",
-                                 paths.data_dir));
+    return Fail(Status::NotFound(
+        "no mamori store in " + paths.data_dir + " (run mamori init --data " + paths.data_dir + ")",
+        "mamori のストアがありません: " + paths.data_dir + " (mamori init を実行してください)",
+        paths.data_dir));
   }
   if (!options.root) options.root = std::make_unique<keys::KeyFileProvider>(paths.RootKeyFile());
   // Keys first: a wrong or missing root key refuses before the data store is touched.
-  MAMORI_ASSIGN_OR_RETURN(auto key_store,
-                          keys::KeyStore::Open(paths.KeyStore(), *options.root, options.record_key_pool));
+  MAMORI_ASSIGN_OR_RETURN(auto key_store, keys::KeyStore::Open(paths.KeyStore(), *options.root,
+                                                               options.record_key_pool));
   store::SqliteOptions so;
   so.path = paths.DataStore();
   so.create_if_missing = false;
@@ -107,7 +110,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options, const Contex
     return Fail(Status::DataLoss("not a mamori data store: " + paths.DataStore(),
                                  "mamori のデータストアではありません: " + paths.DataStore()));
   }
-  std::unique_ptr<Engine> engine(new Engine(std::move(options), std::move(key_store), std::move(data)));
+  std::unique_ptr<Engine> engine(
+      new Engine(std::move(options), std::move(key_store), std::move(data)));
   MAMORI_RETURN_IF_ERROR(engine->CompletePendingShreds(WithTime(ctx)));
   return engine;
 }
@@ -123,8 +127,8 @@ Status Engine::Close() {
   return signed_head.ok() ? closed : signed_head;
 }
 
-audit::Event Engine::MakeEvent(const Context& ctx, std::string_view operation, std::string_view dataset,
-                               std::string_view record) {
+audit::Event Engine::MakeEvent(const Context& ctx, std::string_view operation,
+                               std::string_view dataset, std::string_view record) {
   audit::Event ev;
   ev.time = ctx.time ? ctx.time : NowMicros();
   ev.actor = ctx.actor;
@@ -132,7 +136,8 @@ audit::Event Engine::MakeEvent(const Context& ctx, std::string_view operation, s
   ev.purpose = ctx.purpose;
   ev.request_id = ctx.request_id;
   ev.operation = std::string(operation);
-  ev.dataset = IsValidName(dataset) ? std::string(dataset) : std::string(dataset.empty() ? "" : "(invalid)");
+  ev.dataset =
+      IsValidName(dataset) ? std::string(dataset) : std::string(dataset.empty() ? "" : "(invalid)");
   ev.record = std::string(record);
   if (!record.empty()) ev.subject = SubjectRef(dataset, record);
   ev.result = "ok";
@@ -161,14 +166,17 @@ Result<uint64_t> Engine::AppendEvent(store::WriteTxn& txn, audit::Event& ev) {
 Status Engine::Refuse(const Context& ctx, std::string_view operation, std::string_view dataset,
                       std::string_view record, Status why) {
   audit::Event ev = MakeEvent(ctx, operation, dataset, IsValidName(dataset) ? record : "");
-  ev.result = why.code() == Code::kDataLoss || why.code() == Code::kIoError || why.code() == Code::kInternal
-                  ? "error"
-                  : "refused";
+  ev.result =
+      why.code() == Code::kDataLoss || why.code() == Code::kIoError || why.code() == Code::kInternal
+          ? "error"
+          : "refused";
   ev.code = std::string(CodeName(why.code()));
   ev.reason = why.subject();
-  Status written = data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); });
+  Status written =
+      data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); });
   if (!written.ok()) {
-    return Status::IoError("the refusal could not be audited: " + written.message() + " (original: " + why.message() + ")",
+    return Status::IoError("the refusal could not be audited: " + written.message() +
+                               " (original: " + why.message() + ")",
                            "拒否を監査ログに記録できませんでした", why.subject());
   }
   return why;
@@ -234,7 +242,8 @@ Result<DatasetDef> Engine::CreateDataset(const Context& ctx_in, const nlohmann::
   def.created_at = def.updated_at = ctx.time;
   def.created_by = def.updated_by = ctx.actor;
   if (!keys_->HasDataset(def.name)) {
-    if (Status s = keys_->CreateDataset(def.name); !s.ok() && s.code() != Code::kAlreadyExists) return Fail(s);
+    if (Status s = keys_->CreateDataset(def.name); !s.ok() && s.code() != Code::kAlreadyExists)
+      return Fail(s);
   }
   const std::string body = DatasetDefToJson(def).dump();
   Status domain;
@@ -270,7 +279,8 @@ Result<DatasetDef> Engine::UpdateDataset(const Context& ctx_in, const nlohmann::
   // Which fields hold values: field names are in the clear in envelopes.
   std::set<std::string> with_values;
   MAMORI_RETURN_IF_ERROR(data_->View([&](store::ReadTxn& txn) -> Status {
-    const std::string prefixes[] = {keyspace::RecordsPrefix(parsed->name), "h/" + parsed->name + "/"};
+    const std::string prefixes[] = {keyspace::RecordsPrefix(parsed->name),
+                                    "h/" + parsed->name + "/"};
     for (const auto& prefix : prefixes) {
       std::string cursor = prefix;
       const std::string end = store::PrefixEnd(prefix);
@@ -303,12 +313,14 @@ Result<DatasetDef> Engine::UpdateDataset(const Context& ctx_in, const nlohmann::
   MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
     MAMORI_ASSIGN_OR_RETURN(auto version, txn.Get(keyspace::DatasetVersionCurrent(def.name)));
     if (!version || *version != std::to_string(expected)) {
-      domain = Status::Unavailable("dataset changed concurrently; try again", "台帳が同時に変更されました。再試行してください");
+      domain = Status::Unavailable("dataset changed concurrently; try again",
+                                   "台帳が同時に変更されました。再試行してください");
       return Status::Ok();
     }
     MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Dataset(def.name), body));
     MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::DatasetVersion(def.name, def.version), body));
-    MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::DatasetVersionCurrent(def.name), std::to_string(def.version)));
+    MAMORI_RETURN_IF_ERROR(
+        txn.Put(keyspace::DatasetVersionCurrent(def.name), std::to_string(def.version)));
     return StatusOf(AppendEvent(txn, ev));
   }));
   if (!domain.ok()) return Fail(domain);
@@ -330,7 +342,8 @@ Result<std::vector<DatasetDef>> Engine::ListDatasets(const Context& ctx_in) {
   }
   audit::Event ev = MakeEvent(ctx, "dataset.list", "", "");
   ev.attrs["count"] = std::to_string(out.size());
-  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
+  MAMORI_RETURN_IF_ERROR(
+      data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
   return out;
 }
 
@@ -339,11 +352,13 @@ Result<DatasetDef> Engine::GetDataset(const Context& ctx_in, std::string_view na
   auto def = LoadDataset(name);
   if (!def) return Fail(Refuse(ctx, "dataset.show", name, "", def.error()));
   audit::Event ev = MakeEvent(ctx, "dataset.show", name, "");
-  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
+  MAMORI_RETURN_IF_ERROR(
+      data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
   return **def;
 }
 
-Result<std::vector<DatasetDef>> Engine::DatasetVersions(const Context& ctx_in, std::string_view name) {
+Result<std::vector<DatasetDef>> Engine::DatasetVersions(const Context& ctx_in,
+                                                        std::string_view name) {
   const Context ctx = WithTime(ctx_in);
   auto current = LoadDataset(name);
   if (!current) return Fail(Refuse(ctx, "dataset.versions", name, "", current.error()));
@@ -362,7 +377,8 @@ Result<std::vector<DatasetDef>> Engine::DatasetVersions(const Context& ctx_in, s
     return Status::Ok();
   }));
   audit::Event ev = MakeEvent(ctx, "dataset.versions", name, "");
-  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
+  MAMORI_RETURN_IF_ERROR(
+      data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
   return out;
 }
 
@@ -382,8 +398,11 @@ Result<nlohmann::json> Engine::Ledger(const Context& ctx_in, std::string_view na
   }));
   nlohmann::json items = nlohmann::json::array();
   for (const auto& f : def.fields) {
-    items.push_back({{"name", f.name}, {"title", f.title}, {"type", FieldTypeName(f.type)},
-                     {"type_ja", FieldTypeLabelJa(f.type)}, {"required", f.required},
+    items.push_back({{"name", f.name},
+                     {"title", f.title},
+                     {"type", FieldTypeName(f.type)},
+                     {"type_ja", FieldTypeLabelJa(f.type)},
+                     {"required", f.required},
                      {"indexed", f.indexed}});
   }
   nlohmann::json handling = nlohmann::json::array();
@@ -392,7 +411,8 @@ Result<nlohmann::json> Engine::Ledger(const Context& ctx_in, std::string_view na
     handling.push_back({{"id", h}, {"label_ja", label.empty() ? h : std::string(label)}});
   }
   nlohmann::json purposes = nlohmann::json::array();
-  for (const auto& p : def.purposes) purposes.push_back({{"id", p.id}, {"title", p.title}, {"basis", p.basis}});
+  for (const auto& p : def.purposes)
+    purposes.push_back({{"id", p.id}, {"title", p.title}, {"basis", p.basis}});
   nlohmann::json ledger = {
       {"name", def.name},
       {"title", def.title},
@@ -415,11 +435,15 @@ Result<nlohmann::json> Engine::Ledger(const Context& ctx_in, std::string_view na
        {{"place", options_.paths.DataStore()},
         {"backend", data_->Backend()},
         {"key_store", options_.paths.KeyStore()},
-        {"method", "AES-256-GCM per-record keys (envelope encryption); blind indexes HMAC-SHA-256; "
-                   "key store separate from data store / レコード単位の鍵で暗号化、索引は鍵付きハッシュ"}}},
+        {"method",
+         "AES-256-GCM per-record keys (envelope encryption); blind indexes HMAC-SHA-256; "
+         "key store separate from data store / レコード単位の鍵で暗号化、索引は鍵付きハッシュ"}}},
       {"access_restrictions",
-       {{"purpose_binding", "every record operation must name a registered purpose / 登録済みの利用目的の指定が必須"},
-        {"audit", "every operation, including reads and refusals, is recorded in the verifiable audit log / 参照・拒否を含む全操作を監査ログに記録"},
+       {{"purpose_binding",
+         "every record operation must name a registered purpose / 登録済みの利用目的の指定が必須"},
+        {"audit",
+         "every operation, including reads and refusals, is recorded in the verifiable audit log / "
+         "参照・拒否を含む全操作を監査ログに記録"},
         {"handling", handling}}},
       {"records", records},
       {"disposals", disposals},
@@ -430,7 +454,8 @@ Result<nlohmann::json> Engine::Ledger(const Context& ctx_in, std::string_view na
       {"updated_by", def.updated_by},
   };
   audit::Event ev = MakeEvent(ctx, "dataset.ledger", name, "");
-  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
+  MAMORI_RETURN_IF_ERROR(
+      data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
   return ledger;
 }
 
@@ -446,7 +471,8 @@ Result<size_t> Engine::RotateDatasetKey(const Context& ctx_in, std::string_view 
     ev.result = "error";
     ev.code = std::string(CodeName(count.error().code()));
   }
-  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
+  MAMORI_RETURN_IF_ERROR(
+      data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
   return count;
 }
 
@@ -458,15 +484,35 @@ Status Engine::RotateRootKey(const Context& ctx_in) {
     ev.result = "error";
     ev.code = std::string(CodeName(s.code()));
   }
-  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
+  MAMORI_RETURN_IF_ERROR(
+      data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
   return s;
 }
 
 Result<keys::KeyStoreInfo> Engine::KeyInfo(const Context& ctx_in) {
   const Context ctx = WithTime(ctx_in);
   audit::Event ev = MakeEvent(ctx, "keys.info", "", "");
-  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
+  MAMORI_RETURN_IF_ERROR(
+      data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
   return keys_->Info();
+}
+
+Result<crypto::SecretBytes> Engine::DeriveModuleKey(std::string_view label) {
+  MAMORI_ASSIGN_OR_RETURN(auto base, keys_->SubjectKey());
+  return crypto::HkdfSha256(base, "mamori module key", label, 32);
+}
+
+Result<uint64_t> Engine::RecordEvent(const Context& ctx, std::string_view operation,
+                                     std::string_view dataset,
+                                     const std::map<std::string, std::string>& attrs) {
+  audit::Event ev = MakeEvent(ctx, operation, dataset, "");
+  ev.attrs = attrs;
+  uint64_t seq = 0;
+  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
+    MAMORI_ASSIGN_OR_RETURN(seq, AppendEvent(txn, ev));
+    return Status::Ok();
+  }));
+  return seq;
 }
 
 Result<nlohmann::json> Engine::SignTreeHead(const Context& ctx_in) {

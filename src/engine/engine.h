@@ -110,14 +110,16 @@ class Engine {
   Result<nlohmann::json> Ledger(const Context& ctx, std::string_view name);
 
   // Records.
-  Result<WriteResult> Put(const Context& ctx, std::string_view dataset, const nlohmann::json& values);
+  Result<WriteResult> Put(const Context& ctx, std::string_view dataset,
+                          const nlohmann::json& values);
   Result<RecordView> Get(const Context& ctx, std::string_view dataset, std::string_view id);
   // Merges `changes` into the record (a null value removes an optional
   // field); the previous version is kept for history (完全性).
   Result<WriteResult> Update(const Context& ctx, std::string_view dataset, std::string_view id,
                              const nlohmann::json& changes);
   // Every version, oldest first.
-  Result<std::vector<RecordView>> History(const Context& ctx, std::string_view dataset, std::string_view id);
+  Result<std::vector<RecordView>> History(const Context& ctx, std::string_view dataset,
+                                          std::string_view id);
   // Ids of records whose indexed field equals value (after normalisation).
   Result<std::vector<std::string>> Find(const Context& ctx, std::string_view dataset,
                                         std::string_view field, std::string_view value);
@@ -139,14 +141,44 @@ class Engine {
   Result<size_t> RotateDatasetKey(const Context& ctx, std::string_view dataset);
   Status RotateRootKey(const Context& ctx);
   Result<keys::KeyStoreInfo> KeyInfo(const Context& ctx);
+  // A 32-byte key for another module's own sealing (identity seals birth
+  // dates, phone numbers and TOTP secrets), derived with HKDF-SHA-256 from a
+  // system key of the key store under `label`, so it lives and dies with the
+  // key store and never sits in the data store. Distinct labels give
+  // independent keys.
+  Result<crypto::SecretBytes> DeriveModuleKey(std::string_view label);
+
+  // The current definition of a dataset, not audited: for the server's
+  // authorisation step, which audits the request itself (the operation that
+  // follows, or the refusal). kNotFound / kInvalidArgument as GetDataset.
+  Result<std::shared_ptr<const DatasetDef>> Definition(std::string_view name) {
+    return LoadDataset(name);
+  }
 
   // Audit.
+  // Appends the event of a request refused before any engine operation ran
+  // (no credentials, unknown route, malformed framing, a policy refusal) in
+  // its own transaction: operation, result "refused" (or "error" for
+  // kDataLoss/kIoError/kInternal), code and reason = why.subject(). Returns
+  // `why`, or kIoError when the event could not be written.
+  Status RecordRefusal(const Context& ctx, std::string_view operation, std::string_view dataset,
+                       const Status& why) {
+    return Refuse(ctx, operation, dataset, "", why);
+  }
+  // Appends an event of a successful operation that is not the engine's own
+  // (identity and policy write theirs through their own transactions; this is
+  // for the server's reads that touch no engine state, e.g. a register view).
+  // attrs must hold no personal value. Returns the event's sequence number.
+  Result<uint64_t> RecordEvent(const Context& ctx, std::string_view operation,
+                               std::string_view dataset,
+                               const std::map<std::string, std::string>& attrs = {});
   Result<nlohmann::json> SignTreeHead(const Context& ctx);
   store::Storage& data_store() { return *data_; }
   const crypto::EcdsaP256PrivateKey& audit_key() const { return keys_->AuditSigningKey(); }
 
  private:
-  Engine(EngineOptions options, std::unique_ptr<keys::KeyStore> keys, std::unique_ptr<store::Storage> data);
+  Engine(EngineOptions options, std::unique_ptr<keys::KeyStore> keys,
+         std::unique_ptr<store::Storage> data);
 
   Result<std::shared_ptr<const DatasetDef>> LoadDataset(std::string_view name);
   Status CheckPurpose(const DatasetDef& def, const Context& ctx) const;
@@ -159,8 +191,8 @@ class Engine {
   // Appends ev inside txn and signs a tree head when one is due.
   Result<uint64_t> AppendEvent(store::WriteTxn& txn, audit::Event& ev);
   Status CompletePendingShreds(const Context& ctx);
-  Result<nlohmann::json> FinishShred(const Context& ctx, std::string_view dataset, std::string_view id,
-                                     const nlohmann::json& pending);
+  Result<nlohmann::json> FinishShred(const Context& ctx, std::string_view dataset,
+                                     std::string_view id, const nlohmann::json& pending);
 
   EngineOptions options_;
   std::unique_ptr<keys::KeyStore> keys_;
