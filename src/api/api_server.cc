@@ -3,6 +3,7 @@
 #include "api/routes.h"
 #include "api/server.h"
 #include "api/service.h"
+#include "api/stack.h"
 
 namespace mamori::api {
 
@@ -18,13 +19,36 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(ApiServerOptions options) {
   }
   std::unique_ptr<ApiServer> api(new ApiServer(std::move(options)));
   Router router;
-  RouteDeps deps{api->options_.engine, api->options_.authorizer, &api->metrics_, &api->draining_};
+  RouteDeps deps;
+  deps.engine = api->options_.engine;
+  deps.authorizer = api->options_.authorizer;
+  deps.metrics = &api->metrics_;
+  deps.draining = &api->draining_;
+  deps.identity = api->options_.identity;
+  deps.rights = api->options_.rights;
+  deps.rights_register = api->options_.rights_register;
+  deps.reviews = api->options_.reviews;
   MAMORI_RETURN_IF_ERROR(AddAllRoutes(router, deps));
   if (api->options_.extra_routes) MAMORI_RETURN_IF_ERROR(api->options_.extra_routes(router));
   api->service_ = std::make_unique<Service>(std::move(router), *api->options_.authenticator,
-                                            api->logger_, api->metrics_);
+                                            api->logger_, api->metrics_, api->options_.auditor);
   MAMORI_ASSIGN_OR_RETURN(api->server_, Server::Start(api->options_.config, *api->service_));
   return api;
+}
+
+ApiServerOptions OptionsFor(Stack& stack, ServerConfig config) {
+  ApiServerOptions options;
+  options.config = std::move(config);
+  options.engine = &stack.engine();
+  options.authenticator = &stack.access();
+  options.authorizer = &stack.access();
+  options.auditor = &stack.access();
+  const RouteDeps deps = stack.Deps();
+  options.identity = deps.identity;
+  options.rights = deps.rights;
+  options.rights_register = deps.rights_register;
+  options.reviews = deps.reviews;
+  return options;
 }
 
 uint16_t ApiServer::port() const { return server_->port(); }

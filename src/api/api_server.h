@@ -24,6 +24,7 @@
 #include "api/logger.h"
 #include "api/metrics.h"
 #include "api/router.h"
+#include "api/routes.h"
 #include "core/status.h"
 #include "engine/engine.h"
 
@@ -37,10 +38,24 @@ struct ApiServerOptions {
   engine::Engine* engine = nullptr;
   Authenticator* authenticator = nullptr;
   Authorizer* authorizer = nullptr;
+  // Optional: records the refusals nobody else audits (auth.h).
+  RequestAuditor* auditor = nullptr;
+  // Optional: the families over identity and policy (routes.h); without
+  // them the server has only the engine's routes.
+  identity::Identity* identity = nullptr;
+  policy::RightsAdmin* rights = nullptr;
+  policy::RightsRegister* rights_register = nullptr;
+  policy::ReviewCampaigns* reviews = nullptr;
   Logger::Sink log_sink;  // empty: stderr
   // Registers more routes after the API's own (tests add slow or failing ones).
   std::function<Status(Router&)> extra_routes;
 };
+
+class Stack;
+
+// Options for a server over a whole Stack (stack.h): its AccessControl as
+// authenticator, authorizer and auditor, and every route family.
+ApiServerOptions OptionsFor(Stack& stack, ServerConfig config);
 
 class ApiServer {
  public:

@@ -1,5 +1,7 @@
 #include "api/auth.h"
 
+#include <nlohmann/json.hpp>
+
 namespace mamori::api {
 
 Result<identity::Principal> RejectAllAuthenticator::Authenticate(const RequestInfo&) {
@@ -11,6 +13,11 @@ Status DenyAllAuthorizer::Authorize(const identity::Principal&, const Action& ac
   return Status::PermissionDenied(
       "no grant allows " + std::string(action.operation),
       "操作 " + std::string(action.operation) + " を許可する権限付与がありません", "grant");
+}
+
+nlohmann::json Authorizer::Disclose(const identity::Principal&, const Action&,
+                                    nlohmann::json values) {
+  return values;
 }
 
 std::string_view BearerToken(const RequestInfo& request) {

@@ -13,6 +13,9 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json_fwd.hpp>
+
+#include "api/problem.h"
 #include "api/request.h"
 #include "core/status.h"
 #include "identity/principal.h"
@@ -35,10 +38,14 @@ class Authenticator {
 
 // One operation a principal asks for, in the engine's vocabulary.
 struct Action {
-  std::string_view operation;  // audit operation name, e.g. "record.get", "audit.proof"
-  std::string_view dataset;    // empty for operations not on one dataset
-  std::string_view purpose;    // the stated purpose (利用目的), or empty
-  std::string_view record;     // record id, or empty
+  Action(std::string_view op, std::string_view ds = {}, std::string_view why = {},
+         std::string_view rid = {}, std::string_view req = {})
+      : operation(op), dataset(ds), purpose(why), record(rid), request_id(req) {}
+  std::string_view operation;   // audit operation name, e.g. "record.get", "audit.proof"
+  std::string_view dataset;     // empty for operations not on one dataset
+  std::string_view purpose;     // the stated purpose (利用目的), or empty
+  std::string_view record;      // record id, or empty
+  std::string_view request_id;  // set by api::Authorize (call.h) for the audit event
 };
 
 class Authorizer {
@@ -49,6 +56,28 @@ class Authorizer {
   // audited"); the server only turns the Status into a 403 problem. Called
   // concurrently.
   virtual Status Authorize(const identity::Principal& principal, const Action& action) = 0;
+
+  // What of an authorised read the principal may see: `values` is one
+  // record as RecordView::ToJson gives it (field name → value, plus
+  // "_meta"); the result replaces it in the response. Masking by role and
+  // purpose (policy/mask.h) happens here. The default discloses everything
+  // (for authorizers that do not mask, e.g. in tests).
+  virtual nlohmann::json Disclose(const identity::Principal& principal, const Action& action,
+                                  nlohmann::json values);
+};
+
+// Records the requests that ended in a problem nobody else audited: no or
+// bad framing, unknown routes and methods, unknown query parameters,
+// malformed parameters. (Engine, identity and policy refusals are audited
+// where they are decided; Problem::audited marks them.) Must not fail the
+// request: an implementation that cannot write reports it through its own
+// channel. Called concurrently.
+class RequestAuditor {
+ public:
+  virtual ~RequestAuditor() = default;
+  // `principal` is null when the request was not (or not yet) authenticated.
+  virtual void Refused(const RequestInfo& request, const identity::Principal* principal,
+                       const Problem& problem) = 0;
 };
 
 // The production default until identity is wired in: every credential is

@@ -161,15 +161,25 @@ Response JsonResponse(int status, const nlohmann::json& body) {
 Problem EngineProblem(const Status& status, const engine::Context& ctx) {
   if (status.code() == Code::kPermissionDenied) {
     if (ctx.purpose.empty() && status.subject() == "purpose") {
-      return Problem::Make(problem_code::kPurposeRequired, status.message(), status.message_ja(),
-                           "purpose");
+      Problem p = Problem::Make(problem_code::kPurposeRequired, status.message(),
+                                status.message_ja(), "purpose");
+      p.audited = true;
+      return p;
     }
     if (!ctx.purpose.empty() && status.subject() == ctx.purpose) {
-      return Problem::Make(problem_code::kPurposeNotRegistered, status.message(),
-                           status.message_ja(), "purpose");
+      Problem p = Problem::Make(problem_code::kPurposeNotRegistered, status.message(),
+                                status.message_ja(), "purpose");
+      p.audited = true;
+      return p;
     }
   }
-  return Problem::FromStatus(status);
+  return AuditedProblem(status);
+}
+
+Problem AuditedProblem(const Status& status) {
+  Problem p = Problem::FromStatus(status);
+  p.audited = true;
+  return p;
 }
 
 std::expected<void, Problem> Authorize(Authorizer& authorizer, const Call& call,
@@ -178,8 +188,10 @@ std::expected<void, Problem> Authorize(Authorizer& authorizer, const Call& call,
     return std::unexpected(
         Problem::Make("unauthenticated", "authentication is required", "認証が必要です"));
   }
-  Status s = authorizer.Authorize(*call.principal, action);
-  if (!s.ok()) return std::unexpected(Problem::FromStatus(s));
+  Action with_id = action;
+  with_id.request_id = call.request.info.request_id;
+  Status s = authorizer.Authorize(*call.principal, with_id);
+  if (!s.ok()) return std::unexpected(AuditedProblem(s));
   return {};
 }
 

@@ -60,7 +60,11 @@ Response JsonResponse(int status, const nlohmann::json& body);
 // engine refuses a missing purpose and an unregistered one with
 // permission_denied (and audits it); the API names these two cases with
 // their own codes: purpose_required (400) and purpose_not_registered (403).
+// Marked audited: the engine audits every refusal it returns.
 Problem EngineProblem(const Status& status, const engine::Context& ctx);
+// Problem::FromStatus for a refusal that the part deciding it has already
+// audited (identity, policy, engine).
+Problem AuditedProblem(const Status& status);
 
 // Authorizer::Authorize as a problem (403, or what the authorizer said).
 std::expected<void, Problem> Authorize(Authorizer& authorizer, const Call& call,

@@ -43,6 +43,10 @@ struct Problem {
   // For the server log only, never sent: the original message of an
   // io_error or internal Status (which names no personal value either).
   std::string log_detail;
+  // Set when the refusal has already been written to the audit log by the
+  // part that decided it (engine, identity, policy); the server audits the
+  // others itself (auth.h RequestAuditor).
+  bool audited = false;
 
   // A problem with one of the codes above or a CodeName.
   static Problem Make(std::string_view code, std::string detail, std::string detail_ja,

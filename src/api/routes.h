@@ -7,6 +7,8 @@
 //   records              POST|GET /v1/datasets/{ds}/records (put; find or list),
 //                        GET|PATCH|DELETE …/records/{id}, GET …/records/{id}/history
 //   audit                GET /v1/audit/head, /proof, /consistency, /events
+//   auth (sessions)      POST /v1/auth/login (public), /logout, /password, /totp,
+//                        /totp/confirm; GET /v1/auth/session
 //
 // Data routes call the engine, which audits every operation and refusal in
 // the same transaction (DESIGN.md decision 1); each asks the Authorizer
@@ -22,6 +24,10 @@
 #include "api/router.h"
 #include "core/status.h"
 #include "engine/engine.h"
+#include "identity/identity.h"
+#include "policy/register.h"
+#include "policy/review.h"
+#include "policy/rights_admin.h"
 
 namespace mamori::api {
 
@@ -29,6 +35,13 @@ struct RouteDeps {
   engine::Engine* engine = nullptr;  // required by every family but operations' /healthz
   Authorizer* authorizer = nullptr;  // required by datasets, records, audit
   Metrics* metrics = nullptr;        // required by /metrics
+  // The people, sessions, terminals and service accounts; required by the
+  // auth, user and terminal families (absent in servers without identity).
+  identity::Identity* identity = nullptr;
+  // The rights flow, its register and reviews; required by the rights family.
+  policy::RightsAdmin* rights = nullptr;
+  policy::RightsRegister* rights_register = nullptr;
+  policy::ReviewCampaigns* reviews = nullptr;
   // Set while the server drains at shutdown: /readyz then answers 503 so a
   // load balancer stops sending new requests.
   const std::atomic<bool>* draining = nullptr;
@@ -38,6 +51,7 @@ Status AddOperationsRoutes(Router& router, const RouteDeps& deps);
 Status AddDatasetRoutes(Router& router, const RouteDeps& deps);
 Status AddRecordRoutes(Router& router, const RouteDeps& deps);
 Status AddAuditRoutes(Router& router, const RouteDeps& deps);
+Status AddAuthRoutes(Router& router, const RouteDeps& deps);
 
 // All of the above.
 Status AddAllRoutes(Router& router, const RouteDeps& deps);

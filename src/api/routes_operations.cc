@@ -56,6 +56,7 @@ Status AddAllRoutes(Router& router, const RouteDeps& deps) {
   MAMORI_RETURN_IF_ERROR(AddDatasetRoutes(router, deps));
   MAMORI_RETURN_IF_ERROR(AddRecordRoutes(router, deps));
   MAMORI_RETURN_IF_ERROR(AddAuditRoutes(router, deps));
+  if (deps.identity) MAMORI_RETURN_IF_ERROR(AddAuthRoutes(router, deps));
   return Status::Ok();
 }
 

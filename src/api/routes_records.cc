@@ -101,7 +101,10 @@ Status AddRecordRoutes(Router& router, const RouteDeps& deps) {
              engine->List(ctx, ds, call.Query("cursor").value_or(""), static_cast<size_t>(*limit));
          if (!page) return std::unexpected(EngineProblem(page.error(), ctx));
          nlohmann::json out = nlohmann::json::array();
-         for (const auto& r : page->records) out.push_back(r.ToJson());
+         for (const auto& r : page->records) {
+           out.push_back(authz->Disclose(*call.principal, {"record.list", ds, ctx.purpose, r.id},
+                                         r.ToJson()));
+         }
          return JsonResponse(
              200, {{"records", std::move(out)},
                    {"next_cursor", page->next_cursor.empty() ? nlohmann::json(nullptr)
@@ -118,7 +121,9 @@ Status AddRecordRoutes(Router& router, const RouteDeps& deps) {
          }
          auto view = engine->Get(ctx, ds, id);
          if (!view) return std::unexpected(EngineProblem(view.error(), ctx));
-         return JsonResponse(200, view->ToJson());
+         return JsonResponse(
+             200,
+             authz->Disclose(*call.principal, {"record.get", ds, ctx.purpose, id}, view->ToJson()));
        }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add(
@@ -153,7 +158,10 @@ Status AddRecordRoutes(Router& router, const RouteDeps& deps) {
                     auto versions = engine->History(ctx, ds, id);
                     if (!versions) return std::unexpected(EngineProblem(versions.error(), ctx));
                     nlohmann::json out = nlohmann::json::array();
-                    for (const auto& v : *versions) out.push_back(v.ToJson());
+                    for (const auto& v : *versions) {
+                      out.push_back(authz->Disclose(
+                          *call.principal, {"record.history", ds, ctx.purpose, id}, v.ToJson()));
+                    }
                     return JsonResponse(200, {{"versions", std::move(out)}});
                   }}));
 

@@ -39,11 +39,13 @@ std::string NewRequestId() {
   return "c" + std::to_string(counter.fetch_add(1));
 }
 
-Service::Service(Router router, Authenticator& authenticator, Logger& logger, Metrics& metrics)
+Service::Service(Router router, Authenticator& authenticator, Logger& logger, Metrics& metrics,
+                 RequestAuditor* auditor)
     : router_(std::move(router)),
       authenticator_(authenticator),
       logger_(logger),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      auditor_(auditor) {}
 
 Response Service::Finish(Response response, std::string_view request_id) {
   response.headers.emplace_back("X-Request-Id", std::string(request_id));
@@ -63,6 +65,7 @@ Response Service::Handle(Request request) {
   std::string principal_id;
   HandlerResult result;
   std::vector<std::string> allowed;
+  std::optional<identity::Principal> principal;
 
   if (Status s = ParseTarget(info.target, &info.path, &request.query); !s.ok()) {
     result = std::unexpected(
@@ -81,14 +84,16 @@ Response Service::Handle(Request request) {
     route_label = route.pattern;
     info.route = route.pattern;
     request.params = std::move(match.params);
-    std::optional<identity::Principal> principal;
     if (route.access == Access::kAuthenticated) {
       auto authenticated = authenticator_.Authenticate(info);
       if (authenticated) {
         principal = std::move(*authenticated);
         principal_id = principal->id;
       } else {
-        result = std::unexpected(Problem::FromStatus(authenticated.error()));
+        // The Authenticator audits failed attempts itself (auth.h).
+        Problem p = Problem::FromStatus(authenticated.error());
+        p.audited = true;
+        result = std::unexpected(std::move(p));
       }
     }
     // After authentication, so that an anonymous client learns nothing
@@ -120,6 +125,7 @@ Response Service::Handle(Request request) {
   } else {
     const Problem& p = result.error();
     problem_code = p.code;
+    if (!p.audited && auditor_) auditor_->Refused(info, principal ? &*principal : nullptr, p);
     response = ProblemResponse(p, info.request_id);
     if (p.status == 405) response.headers.emplace_back("Allow", Join(allowed));
     if (p.status == 401)
@@ -148,9 +154,16 @@ Response Service::Handle(Request request) {
   return Finish(std::move(response), info.request_id);
 }
 
-Response Service::Reject(const Problem& problem, std::string_view method) {
+Response Service::Reject(const Problem& problem, std::string_view method, const PeerInfo& peer) {
   const std::string request_id = NewRequestId();
   metrics_.RequestRejected(method, problem.status);
+  if (auditor_) {
+    RequestInfo info;
+    info.method = std::string(MethodForLog(method));
+    info.request_id = request_id;
+    info.peer = peer;
+    auditor_->Refused(info, nullptr, problem);
+  }
   logger_.Log(LogLevel::kInfo, "request",
               {{"request_id", request_id},
                {"method", MethodForLog(method)},

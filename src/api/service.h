@@ -23,8 +23,10 @@ namespace mamori::api {
 
 class Service {
  public:
-  // The references must outlive the Service.
-  Service(Router router, Authenticator& authenticator, Logger& logger, Metrics& metrics);
+  // The references (and `auditor`, when not null) must outlive the Service.
+  // With an auditor, every problem not already audited is recorded (auth.h).
+  Service(Router router, Authenticator& authenticator, Logger& logger, Metrics& metrics,
+          RequestAuditor* auditor = nullptr);
 
   // `request` arrives with method, target, headers, peer and body set; the
   // pipeline fills path, query, route, params and request_id.
@@ -32,7 +34,7 @@ class Service {
 
   // A request the server refused before it could be dispatched: header or
   // body too large, malformed framing. Logged and counted like the others.
-  Response Reject(const Problem& problem, std::string_view method);
+  Response Reject(const Problem& problem, std::string_view method, const PeerInfo& peer = {});
 
   const Router& router() const { return router_; }
   Logger& logger() { return logger_; }
@@ -45,6 +47,7 @@ class Service {
   Authenticator& authenticator_;
   Logger& logger_;
   Metrics& metrics_;
+  RequestAuditor* auditor_;
 };
 
 // 16 random hex digits: the id of one request in logs, audit events and the

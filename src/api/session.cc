@@ -246,7 +246,13 @@ void Session::Refuse(const Problem& problem) {
   phase_ = Phase::kHandling;
   const std::string method =
       parser_ && parser_->is_header_done() ? std::string(parser_->get().method_string()) : "";
-  Write(state_.service.Reject(problem, method), false);
+  // On a handler thread: the refusal is audited, which waits for a commit.
+  net::post(state_.handlers, [self = shared_from_this(), problem, method]() mutable {
+    Response response = self->state_.service.Reject(problem, method, self->peer_);
+    net::post(self->stream_.get_executor(), [self, response = std::move(response)]() mutable {
+      self->Write(std::move(response), false);
+    });
+  });
 }
 
 void Session::Write(Response response, bool keep_alive) {

@@ -7,11 +7,15 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <condition_variable>
 #include <iostream>
+#include <mutex>
+#include <thread>
 
 #include "api/api_server.h"
 #include "api/certificate.h"
 #include "api/config.h"
+#include "api/stack.h"
 #include "cli/common.h"
 
 namespace mamori::cli {
@@ -84,20 +88,31 @@ int Serve(const ServeFlags& f) {
   auto cert = PrepareCertificate(f, *config);
   if (!cert) return ReportError(cert.error());
 
-  // Identity is not wired in yet: no credential is accepted, so every /v1
-  // route answers 401 and only /healthz, /readyz and /metrics serve.
-  api::RejectAllAuthenticator authenticator;
-  api::DenyAllAuthorizer authorizer;
-  api::ApiServerOptions options;
-  options.config = *config;
-  options.engine = engine->get();
-  options.authenticator = &authenticator;
-  options.authorizer = &authorizer;
-  auto server = api::ApiServer::Start(std::move(options));
+  auto stack = api::Stack::Open(**engine);
+  if (!stack) {
+    (void)(*engine)->Close();
+    return ReportError(stack.error());
+  }
+  auto server = api::ApiServer::Start(api::OptionsFor(**stack, *config));
   if (!server) {
     (void)(*engine)->Close();
     return ReportError(server.error());
   }
+  // Sessions past their idle or absolute limit are marked expired (and
+  // audited) once a minute even when nobody presents their token again.
+  std::mutex expiry_mu;
+  std::condition_variable expiry_cv;
+  bool stopping = false;
+  std::thread expiry([&] {
+    std::unique_lock lock(expiry_mu);
+    while (!expiry_cv.wait_for(lock, std::chrono::seconds(60), [&] { return stopping; })) {
+      lock.unlock();
+      engine::Context ctx = LocalContext();
+      ctx.actor = "mamori";
+      (void)(*stack)->identity().authenticator().ExpireSessions(ctx);
+      lock.lock();
+    }
+  });
   PrintLine({{"url", (*server)->url()},
              {"port", (*server)->port()},
              {"certificate", cert->certificate_path},
@@ -108,6 +123,12 @@ int Serve(const ServeFlags& f) {
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
+  {
+    std::lock_guard lock(expiry_mu);
+    stopping = true;
+  }
+  expiry_cv.notify_all();
+  expiry.join();
   const bool clean = (*server)->Shutdown();
   auto head = (*engine)->SignTreeHead(LocalContext());
   Status closed = (*engine)->Close();

@@ -50,5 +50,6 @@ void AddRetentionCommands(CLI::App& app, int& exit_code);
 void AddAuditCommands(CLI::App& app, int& exit_code);
 void AddMyNumberCommands(CLI::App& app, int& exit_code);
 void AddServeCommand(CLI::App& app, int& exit_code);
+void AddUserCommands(CLI::App& app, int& exit_code);
 
 }  // namespace mamori::cli

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   mamori::cli::AddAuditCommands(app, exit_code);
   mamori::cli::AddMyNumberCommands(app, exit_code);
   mamori::cli::AddServeCommand(app, exit_code);
+  mamori::cli::AddUserCommands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,176 @@
+#include "api/access_control.h"
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "policy/system_rights.h"
+
+namespace mamori::api {
+namespace {
+
+// Successful system reads the server records itself: nothing below the api
+// audits them, and who looked at the audit log, the people or the register
+// is evidence too. Mutations and the engine's reads audit themselves.
+constexpr std::array<std::string_view, 13> kServerAuditedReads = {
+    "audit.head",      "audit.proof",   "audit.consistency", "audit.events", "user.list",
+    "user.show",       "terminal.list", "terminal.show",     "service.list", "service.show",
+    "rights.register", "review.list",   "policy.show"};
+
+bool Contains(std::span<const std::string_view> list, std::string_view item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+engine::Context PrincipalContext(const identity::Principal& who, std::string_view purpose,
+                                 std::string_view request_id) {
+  engine::Context ctx;
+  ctx.actor = who.id;
+  ctx.terminal = !who.terminal.id.empty()            ? who.terminal.id
+                 : !who.terminal.fingerprint.empty() ? "cert:" + who.terminal.fingerprint
+                                                     : "";
+  ctx.purpose = std::string(purpose);
+  ctx.request_id = std::string(request_id);
+  return ctx;
+}
+
+// Only identifiers reach the audit log: a purpose that is not one is
+// replaced (the client may have typed anything there).
+std::string SafeIdentifier(std::string_view s) {
+  if (s.empty() || s.size() > 64) return s.empty() ? "" : "(invalid)";
+  for (char c : s) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+      return "(invalid)";
+    }
+  }
+  return std::string(s);
+}
+
+Code CodeOfHttpStatus(int status) {
+  switch (status) {
+    case 401:
+      return Code::kUnauthenticated;
+    case 403:
+      return Code::kPermissionDenied;
+    case 404:
+      return Code::kNotFound;
+    case 409:
+      return Code::kFailedPrecondition;
+    case 503:
+      return Code::kUnavailable;
+    default:
+      return status >= 500 ? Code::kInternal : Code::kInvalidArgument;
+  }
+}
+
+}  // namespace
+
+engine::Context RequestContext(const RequestInfo& request) {
+  engine::Context ctx;
+  ctx.actor = "anonymous";
+  ctx.request_id = request.request_id;
+  ctx.terminal = !request.peer.cert_sha256.empty() ? "cert:" + request.peer.cert_sha256
+                 : !request.peer.address.empty()   ? "remote:" + request.peer.address
+                                                   : "";
+  return ctx;
+}
+
+std::optional<policy::Operation> DataOperation(std::string_view op) {
+  using policy::Operation;
+  if (op == "record.get" || op == "record.history" || op == "record.list") return Operation::kRead;
+  if (op == "record.put" || op == "record.update" || op == "record.end_use") {
+    return Operation::kWrite;
+  }
+  if (op == "record.find") return Operation::kFind;
+  if (op == "record.export") return Operation::kExport;
+  if (op == "record.shred") return Operation::kShred;
+  return std::nullopt;
+}
+
+Result<identity::Principal> AccessControl::Authenticate(const RequestInfo& request) {
+  const engine::Context ctx = RequestContext(request);
+  MAMORI_ASSIGN_OR_RETURN(identity::Terminal terminal,
+                          identity_.terminals().ResolveTerminal(request.peer.cert_sha256));
+  const std::string_view token = BearerToken(request);
+  if (!token.empty()) {
+    const bool restricted_ok = Contains(kRestrictedRoutes, request.route);
+    MAMORI_ASSIGN_OR_RETURN(auto session,
+                            identity_.authenticator().Touch(token, &terminal, ctx, restricted_ok));
+    identity::Principal who = std::move(session.principal);
+    who.terminal = terminal;
+    return who;
+  }
+  if (!request.peer.cert_sha256.empty()) {
+    MAMORI_ASSIGN_OR_RETURN(
+        identity::Principal who,
+        identity_.service_accounts().AuthenticateCertificate(request.peer.cert_sha256, ctx));
+    who.terminal = terminal;
+    return who;
+  }
+  Status why = Status::Unauthenticated(
+      "log on first (POST /v1/auth/login) and send the token as 'Authorization: Bearer TOKEN', "
+      "or present an application's client certificate",
+      "先にログオン (POST /v1/auth/login) し、トークンを 'Authorization: Bearer TOKEN' "
+      "で送るか、アプリケーションのクライアント証明書を提示してください",
+      "credentials.missing");
+  return Fail(engine_.RecordRefusal(ctx, "api.authenticate", "", why));
+}
+
+Status AccessControl::Authorize(const identity::Principal& who, const Action& action) {
+  if (DataOperation(action.operation)) return AuthorizeData(who, action);
+  const engine::Context ctx =
+      PrincipalContext(who, SafeIdentifier(action.purpose), action.request_id);
+  if (!policy::SystemAllows(who, action.operation)) {
+    const policy::SystemRule* rule = policy::FindSystemRule(action.operation);
+    Status why = Status::PermissionDenied(
+        rule ? "none of your roles may do " + std::string(action.operation)
+             : "operation " + std::string(action.operation) + " is not allowed to anyone",
+        rule ? "この操作 (" + std::string(rule->description_ja) + ") を行える役割がありません"
+             : "操作 " + std::string(action.operation) + " は許可されていません",
+        "policy.no_role");
+    return engine_.RecordRefusal(ctx, action.operation, SafeIdentifier(action.dataset), why);
+  }
+  if (Contains(kServerAuditedReads, action.operation)) {
+    auto seq = engine_.RecordEvent(ctx, action.operation, SafeIdentifier(action.dataset));
+    if (!seq) return seq.error();  // fail closed: no unaudited read
+  }
+  return Status::Ok();
+}
+
+Status AccessControl::AuthorizeData(const identity::Principal& who, const Action& action) {
+  const policy::Operation op = *DataOperation(action.operation);
+  auto def = engine_.Definition(action.dataset);
+  // The engine refuses (and audits) an unknown dataset with its own code.
+  if (!def) return def.error().code() == Code::kIoError ? def.error() : Status::Ok();
+  const policy::Decision d = policy_.Authorize(who, **def, op, action.purpose);
+  if (d.allowed) return Status::Ok();
+  // Missing or unregistered purposes are the engine's refusal to name.
+  if (d.code == policy::kPurposeRequired || d.code == policy::kPurposeNotRegistered) {
+    return Status::Ok();
+  }
+  policy::Caller caller{who, std::string(action.request_id), 0};
+  Status recorded = policy_.RecordRefusal(caller, **def, op, action.purpose, d);
+  if (!recorded.ok()) return recorded;
+  return d.ToStatus();
+}
+
+nlohmann::json AccessControl::Disclose(const identity::Principal& who, const Action& action,
+                                       nlohmann::json values) {
+  auto op = DataOperation(action.operation);
+  auto def = engine_.Definition(action.dataset);
+  if (!op || !def) return nlohmann::json::object();
+  return policy_.ApplyMask(
+      who, **def, action.purpose, values,
+      *op == policy::Operation::kExport ? policy::Operation::kExport : policy::Operation::kRead);
+}
+
+void AccessControl::Refused(const RequestInfo& request, const identity::Principal* who,
+                            const Problem& problem) {
+  engine::Context ctx =
+      who ? PrincipalContext(*who, "", request.request_id) : RequestContext(request);
+  Status why(CodeOfHttpStatus(problem.status), problem.detail, problem.detail_ja, problem.code);
+  // A failure to audit cannot change the answer (it is already a refusal);
+  // the engine's own error log carries it.
+  (void)engine_.RecordRefusal(ctx, "api.request", "", why);
+}
+
+}  // namespace mamori::api

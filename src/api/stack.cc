@@ -1,0 +1,37 @@
+#include "api/stack.h"
+
+namespace mamori::api {
+
+Result<std::unique_ptr<identity::Identity>> OpenIdentity(engine::Engine& engine,
+                                                         identity::IdentityOptions options) {
+  MAMORI_ASSIGN_OR_RETURN(auto key, engine.DeriveModuleKey(kIdentityKeyLabel));
+  return identity::Identity::Open(engine.data_store(), key, std::move(options));
+}
+
+Result<std::unique_ptr<Stack>> Stack::Open(engine::Engine& engine,
+                                           identity::IdentityOptions options) {
+  std::unique_ptr<Stack> s(new Stack(engine));
+  MAMORI_ASSIGN_OR_RETURN(s->identity_, OpenIdentity(engine, std::move(options)));
+  s->people_ = std::make_unique<policy::IdentityDirectory>(s->identity_->directory(),
+                                                           s->identity_->service_accounts());
+  store::Storage& store = engine.data_store();
+  s->policy_ = std::make_unique<policy::Authorizer>(store);
+  s->rights_ = std::make_unique<policy::RightsAdmin>(store);
+  s->register_ = std::make_unique<policy::RightsRegister>(store, *s->people_);
+  s->reviews_ = std::make_unique<policy::ReviewCampaigns>(store, *s->people_);
+  s->access_ = std::make_unique<AccessControl>(engine, *s->identity_, *s->policy_);
+  return s;
+}
+
+RouteDeps Stack::Deps() {
+  RouteDeps deps;
+  deps.engine = &engine_;
+  deps.authorizer = access_.get();
+  deps.identity = identity_.get();
+  deps.rights = rights_.get();
+  deps.rights_register = register_.get();
+  deps.reviews = reviews_.get();
+  return deps;
+}
+
+}  // namespace mamori::api

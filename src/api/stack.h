@@ -1,0 +1,61 @@
+// Everything the server runs over one open engine, assembled in one place:
+// identity (people, sessions, terminals, service accounts, with its sealing
+// key derived from the key store), policy (the authorizer, the rights flow,
+// the register, reviews) and the AccessControl that puts them behind the
+// api's plug-in points. `mamori serve` builds one; so do the tests that
+// exercise the real access rules, and `mamori user add`.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "api/access_control.h"
+#include "api/routes.h"
+#include "engine/engine.h"
+#include "identity/identity.h"
+#include "policy/identity_directory.h"
+#include "policy/policy.h"
+
+namespace mamori::api {
+
+// The HKDF label of identity's sealing key (engine::Engine::DeriveModuleKey).
+// Changing it makes every sealed birth date, phone number and TOTP secret
+// unreadable.
+inline constexpr std::string_view kIdentityKeyLabel = "identity sealing v1";
+
+// Identity over the engine's data store with its derived key.
+Result<std::unique_ptr<identity::Identity>> OpenIdentity(engine::Engine& engine,
+                                                         identity::IdentityOptions options = {});
+
+class Stack {
+ public:
+  // `engine` must outlive the Stack.
+  static Result<std::unique_ptr<Stack>> Open(engine::Engine& engine,
+                                             identity::IdentityOptions options = {});
+
+  engine::Engine& engine() { return engine_; }
+  identity::Identity& identity() { return *identity_; }
+  policy::Authorizer& policy() { return *policy_; }
+  policy::RightsAdmin& rights() { return *rights_; }
+  policy::RightsRegister& rights_register() { return *register_; }
+  policy::ReviewCampaigns& reviews() { return *reviews_; }
+  AccessControl& access() { return *access_; }
+
+  // The route dependencies over this stack (metrics and draining are the
+  // ApiServer's own and are filled in by it).
+  RouteDeps Deps();
+
+ private:
+  explicit Stack(engine::Engine& engine) : engine_(engine) {}
+
+  engine::Engine& engine_;
+  std::unique_ptr<identity::Identity> identity_;
+  std::unique_ptr<policy::IdentityDirectory> people_;
+  std::unique_ptr<policy::Authorizer> policy_;
+  std::unique_ptr<policy::RightsAdmin> rights_;
+  std::unique_ptr<policy::RightsRegister> register_;
+  std::unique_ptr<policy::ReviewCampaigns> reviews_;
+  std::unique_ptr<AccessControl> access_;
+};
+
+}  // namespace mamori::api

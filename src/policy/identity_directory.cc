@@ -1,0 +1,66 @@
+#include "policy/identity_directory.h"
+
+#include <algorithm>
+
+namespace mamori::policy {
+namespace {
+
+bool Holds(const std::vector<std::string>& roles, std::string_view role) {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> IdentityDirectory::HoldersOf(std::string_view role) const {
+  std::vector<std::string> out;
+  MAMORI_ASSIGN_OR_RETURN(auto users, people_.ListUsers());
+  for (const auto& u : users) {
+    if (u.active() && Holds(u.roles, role)) out.push_back(u.id);
+  }
+  MAMORI_ASSIGN_OR_RETURN(auto services, services_.List());
+  for (const auto& s : services) {
+    if (s.active() && Holds(s.roles, role)) out.push_back(s.id);
+  }
+  return out;
+}
+
+Result<std::optional<std::string>> IdentityDirectory::ManagerOf(std::string_view person) const {
+  auto user = people_.GetUser(person);
+  if (!user) {
+    if (user.error().code() == Code::kNotFound) return std::optional<std::string>();
+    return Fail(user.error());
+  }
+  if (user->manager.empty()) return std::optional<std::string>();
+  return std::optional<std::string>(user->manager);
+}
+
+Result<std::string> IdentityDirectory::DepartmentOf(std::string_view person) const {
+  auto user = people_.GetUser(person);
+  if (!user) {
+    if (user.error().code() == Code::kNotFound) return std::string();
+    return Fail(user.error());
+  }
+  return user->department;
+}
+
+PersonChange PersonChangeFor(identity::ReviewReason reason) {
+  switch (reason) {
+    case identity::ReviewReason::kLeave:
+    case identity::ReviewReason::kNoLongerNeeded:
+      return PersonChange::kRetirement;
+    case identity::ReviewReason::kLongAbsence:
+      return PersonChange::kLongAbsence;
+    case identity::ReviewReason::kTransfer:
+    case identity::ReviewReason::kDepartmentChange:
+    case identity::ReviewReason::kPositionChange:
+      return PersonChange::kPositionChange;
+  }
+  return PersonChange::kPositionChange;
+}
+
+Result<Campaign> StartReviewFor(ReviewCampaigns& reviews, const Caller& caller,
+                                const identity::ReviewTrigger& trigger) {
+  return reviews.StartPersonReview(caller, trigger.user_id, PersonChangeFor(trigger.reason));
+}
+
+}  // namespace mamori::policy

@@ -1,0 +1,138 @@
+#include "policy/system_rights.h"
+
+#include <array>
+
+#include "identity/roles.h"
+
+namespace mamori::policy {
+namespace {
+
+namespace r = identity::role;
+using Roles = std::span<const std::string_view>;
+
+// Role groups. Each is a named array so that the table below reads as
+// policy, not as lists.
+constexpr std::array kAnyone = {r::kHandler,
+                                r::kInquiryOperator,
+                                r::kConfirmer,
+                                r::kSectionManager,
+                                r::kDepartmentOfficer,
+                                r::kAreaOfficer,
+                                r::kChiefOfficer,
+                                r::kCiso,
+                                r::kDeputyCiso,
+                                r::kCreditInfoDirector,
+                                r::kAuditLead,
+                                r::kAuditor,
+                                r::kSirt,
+                                r::kTerminalManager,
+                                r::kCloudManager,
+                                r::kAdmin};
+constexpr std::array kAdmins = {r::kAdmin};
+constexpr std::array kTerminalAdmins = {r::kAdmin, r::kTerminalManager};
+constexpr std::array kManagers = {
+    r::kSectionManager, r::kDepartmentOfficer, r::kCreditInfoDirector, r::kChiefOfficer,
+    r::kCiso,           r::kDeputyCiso};
+constexpr std::array kRequesters = {r::kSectionManager,
+                                    r::kDepartmentOfficer,
+                                    r::kCreditInfoDirector,
+                                    r::kChiefOfficer,
+                                    r::kCiso,
+                                    r::kDeputyCiso,
+                                    r::kAdmin};
+constexpr std::array kPolicySetters = {r::kCiso, r::kChiefOfficer};
+constexpr std::array kAuditors = {r::kAuditLead, r::kAuditor};
+constexpr std::array kEvidenceReaders = {r::kAuditLead,  r::kAuditor,      r::kCiso,
+                                         r::kDeputyCiso, r::kChiefOfficer, r::kSirt};
+constexpr std::array kPeopleReaders = {
+    r::kAdmin,        r::kSectionManager, r::kDepartmentOfficer, r::kCreditInfoDirector,
+    r::kChiefOfficer, r::kCiso,           r::kDeputyCiso,        r::kAuditLead,
+    r::kAuditor};
+constexpr std::array kRegisterReaders = {
+    r::kAdmin,        r::kSectionManager, r::kDepartmentOfficer, r::kCreditInfoDirector,
+    r::kChiefOfficer, r::kCiso,           r::kDeputyCiso,        r::kAuditLead,
+    r::kAuditor};
+constexpr std::array kTerminalReaders = {r::kAdmin,        r::kTerminalManager, r::kCiso,
+                                         r::kChiefOfficer, r::kAuditLead,       r::kAuditor};
+constexpr std::array kDatasetAdmins = {r::kAdmin, r::kChiefOfficer, r::kCiso};
+constexpr std::array kLedgerReaders = {
+    r::kAdmin,        r::kSectionManager, r::kDepartmentOfficer, r::kCreditInfoDirector,
+    r::kChiefOfficer, r::kCiso,           r::kDeputyCiso,        r::kAuditLead,
+    r::kAuditor};
+
+constexpr std::array kRules = {
+    // Datasets (台帳). Definitions hold no personal data: every role may read
+    // them, so handlers know the fields they fill in.
+    SystemRule{"dataset.list", Roles(kAnyone), "台帳一覧の参照"},
+    SystemRule{"dataset.show", Roles(kAnyone), "台帳定義の参照"},
+    SystemRule{"dataset.versions", Roles(kAnyone), "台帳定義の版の参照"},
+    SystemRule{"dataset.ledger", Roles(kLedgerReaders), "台帳（件数・廃棄数を含む）の参照"},
+    SystemRule{"dataset.create", Roles(kDatasetAdmins), "台帳の登録"},
+    SystemRule{"dataset.update", Roles(kDatasetAdmins), "台帳定義の変更"},
+    // People.
+    SystemRule{"user.list", Roles(kPeopleReaders), "利用者一覧の参照"},
+    SystemRule{"user.show", Roles(kPeopleReaders), "利用者の参照"},
+    SystemRule{"user.create", Roles(kAdmins), "利用者IDの登録"},
+    SystemRule{"user.update", Roles(kAdmins), "利用者情報の変更"},
+    SystemRule{"user.disable", Roles(kAdmins), "利用者IDの無効化（退職等）"},
+    SystemRule{"user.enable", Roles(kAdmins), "利用者IDの再有効化"},
+    SystemRule{"user.roles", Roles(kAdmins), "役割の付与・削除"},
+    SystemRule{"user.positions", Roles(kAdmins), "役職の付与・削除"},
+    SystemRule{"user.unlock", Roles(kAdmins), "ロックアウトの解除"},
+    SystemRule{"user.reset_password", Roles(kAdmins), "パスワードの再設定"},
+    SystemRule{"user.reset_totp", Roles(kAdmins), "ワンタイムパスワードの再登録"},
+    SystemRule{"role.list", Roles(kAnyone), "役割一覧の参照"},
+    // Terminals and applications.
+    SystemRule{"terminal.list", Roles(kTerminalReaders), "端末一覧の参照"},
+    SystemRule{"terminal.show", Roles(kTerminalReaders), "端末の参照"},
+    SystemRule{"terminal.register", Roles(kTerminalAdmins), "端末の登録"},
+    SystemRule{"terminal.update", Roles(kTerminalAdmins), "端末情報の変更"},
+    SystemRule{"terminal.disable", Roles(kTerminalAdmins), "端末の無効化"},
+    SystemRule{"terminal.enable", Roles(kTerminalAdmins), "端末の再有効化"},
+    SystemRule{"service.list", Roles(kTerminalReaders), "サービスアカウント一覧の参照"},
+    SystemRule{"service.show", Roles(kTerminalReaders), "サービスアカウントの参照"},
+    SystemRule{"service.create", Roles(kAdmins), "サービスアカウントの登録"},
+    SystemRule{"service.update", Roles(kAdmins), "サービスアカウントの変更"},
+    // The rights flow and its register (アクセス権限管理簿). Who may take
+    // which step of one request is decided again by separation.h.
+    SystemRule{"rights.request", Roles(kRequesters), "権限の付与・変更・削除の申請"},
+    SystemRule{"rights.approve", Roles(kManagers), "権限申請の承認"},
+    SystemRule{"rights.reject", Roles(kManagers), "権限申請の却下"},
+    SystemRule{"rights.configure", Roles(kAdmins), "承認済み権限の設定"},
+    SystemRule{"rights.withdraw", Roles(kRequesters), "権限申請の取下げ"},
+    SystemRule{"rights.register", Roles(kRegisterReaders), "アクセス権限管理簿の参照"},
+    SystemRule{"review.start", Roles(kPolicySetters), "権限の定期見直しの開始"},
+    SystemRule{"review.list", Roles(kRegisterReaders), "権限見直しの参照"},
+    SystemRule{"review.decide", Roles(kManagers), "権限見直しの確認・取消"},
+    // Policy parameters.
+    SystemRule{"policy.show", Roles(kAnyone), "ポリシー設定値の参照"},
+    SystemRule{"policy.update", Roles(kPolicySetters), "ポリシー設定値の変更"},
+    // The audit log. Heads and proofs are hashes: anyone may check a receipt.
+    SystemRule{"audit.head", Roles(kAnyone), "署名付きツリーヘッドの参照"},
+    SystemRule{"audit.proof", Roles(kAnyone), "包含証明の取得"},
+    SystemRule{"audit.consistency", Roles(kAnyone), "一貫性証明の取得"},
+    SystemRule{"audit.events", Roles(kEvidenceReaders), "監査イベントの検索"},
+    SystemRule{"audit.verify", Roles(kAuditors), "監査ログの検証"},
+};
+
+}  // namespace
+
+std::span<const SystemRule> SystemRules() { return kRules; }
+
+const SystemRule* FindSystemRule(std::string_view operation) {
+  for (const auto& rule : kRules) {
+    if (rule.operation == operation) return &rule;
+  }
+  return nullptr;
+}
+
+bool SystemAllows(const identity::Principal& who, std::string_view operation) {
+  const SystemRule* rule = FindSystemRule(operation);
+  if (!rule) return false;
+  for (std::string_view role : rule->roles) {
+    if (who.HasRole(role)) return true;
+  }
+  return false;
+}
+
+}  // namespace mamori::policy
