@@ -1,0 +1,201 @@
+// The server with its real access rules (stack_fixture.h): logon, sessions,
+// purpose and grant checks, masking, and the audit of every refusal.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "api/stack_fixture.h"
+
+namespace mamori::api::testing {
+namespace {
+
+class AccessTest : public StackApiTest {
+ protected:
+  void SetUp() override {
+    StackApiTest::SetUp();
+    CreateEmployees();
+    AddUser("mgr1", {"section_manager"});
+    AddUser("dept1", {"department_officer"});
+    AddUser("admin1", {"admin"});
+    AddUser("hana", {"handler"}, "mgr1");
+    AddUser("kenji", {"handler"}, "mgr1");
+    StartStackServer();
+  }
+
+  policy::Right Read(bool unmask = false) {
+    policy::Right r;
+    r.role = "handler";
+    r.category = "specific_personal_information";
+    r.dataset = kDataset;
+    r.operation = policy::Operation::kRead;
+    r.purpose = "withholding";
+    r.unmask = unmask;
+    return r;
+  }
+
+  policy::Right Write() {
+    policy::Right r = Read();
+    r.operation = policy::Operation::kWrite;
+    return r;
+  }
+
+  std::string PutAs(const std::string& token) {
+    auto r = Send(token, "POST",
+                  std::string("/v1/datasets/") + kDataset + "/records?purpose=withholding",
+                  RecordJson(1));
+    EXPECT_EQ(r.status, 201) << r.body;
+    auto j = nlohmann::json::parse(r.body, nullptr, false);
+    return j.is_object() ? j.value("id", "") : "";
+  }
+};
+
+TEST_F(AccessTest, LoginAnswersTokenAndPreviousLogon) {
+  auto first = Send("", "POST", "/v1/auth/login",
+                    nlohmann::json{{"user", "hana"}, {"password", kStackPassword}}.dump());
+  ASSERT_EQ(first.status, 200) << first.body;
+  auto j = nlohmann::json::parse(first.body);
+  EXPECT_FALSE(j["token"].get<std::string>().empty());
+  EXPECT_TRUE(j["last_logon"]["time"].is_null());  // the first logon
+  auto second = Send("", "POST", "/v1/auth/login",
+                     nlohmann::json{{"user", "hana"}, {"password", kStackPassword}}.dump());
+  auto k = nlohmann::json::parse(second.body);
+  EXPECT_TRUE(k["last_logon"]["time"].is_string());
+  EXPECT_EQ(k["last_logon"]["result"], "ok");
+  EXPECT_NE(j["token"], k["token"]);
+  EXPECT_EQ(EventsOf("identity.login").size(), 2u);
+}
+
+TEST_F(AccessTest, WrongPasswordIsRefusedAndAudited) {
+  auto r = Send("", "POST", "/v1/auth/login",
+                nlohmann::json{{"user", "hana"}, {"password", "wrong-Password-1"}}.dump());
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(r.body.find("wrong-Password-1"), std::string::npos);
+  auto events = EventsOf("identity.login");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].result, "refused");
+}
+
+TEST_F(AccessTest, MalformedLoginBodiesAreRefusedAndAudited) {
+  const size_t before = EventsOf("api.request").size();
+  EXPECT_EQ(Send("", "POST", "/v1/auth/login", "{\"user\":").status, 400);
+  EXPECT_EQ(Send("", "POST", "/v1/auth/login", R"({"user":"hana"})").status, 400);
+  EXPECT_EQ(Send("", "POST", "/v1/auth/login", R"({"user":"hana","password":1})").status, 400);
+  EXPECT_EQ(
+      Send("", "POST", "/v1/auth/login", R"({"user":"hana","password":"x","extra":"y"})").status,
+      400);
+  EXPECT_EQ(EventsOf("api.request").size(), before + 4);
+}
+
+TEST_F(AccessTest, NoDataRouteWithoutCredentialsAndEachRefusalAudited) {
+  const std::string records =
+      std::string("/v1/datasets/") + kDataset + "/records?purpose=withholding";
+  auto anonymous = NewClient();  // no client certificate, no token
+  for (const std::string& target :
+       std::vector<std::string>{"/v1/datasets", records, "/v1/audit/head", "/v1/auth/session"}) {
+    auto r = anonymous->Send("GET", target);
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->status, 401) << target;
+  }
+  EXPECT_EQ(EventsOf("api.authenticate").size(), 4u);
+  // A terminal's certificate is not a credential by itself: it identifies
+  // a service account or nothing.
+  EXPECT_EQ(Send("", "GET", "/v1/datasets").status, 401);
+  EXPECT_EQ(EventsOf("identity.cert_auth").size(), 1u);
+  EXPECT_EQ(Send("not-a-token", "GET", "/v1/datasets").status, 401);
+  EXPECT_TRUE(EventsOf("record.list").empty());
+}
+
+TEST_F(AccessTest, UnknownRouteIsAudited) {
+  EXPECT_EQ(Send("", "GET", "/v1/nothing-here").status, 404);
+  auto events = EventsOf("api.request");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].reason, "route_not_found");
+  EXPECT_EQ(events[0].actor, "anonymous");
+}
+
+TEST_F(AccessTest, TokenAfterLogoutIsRefused) {
+  const std::string token = Login("hana");
+  EXPECT_EQ(Send(token, "GET", "/v1/auth/session").status, 200);
+  EXPECT_EQ(Send(token, "POST", "/v1/auth/logout").status, 200);
+  auto r = Send(token, "GET", "/v1/datasets");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(r.body.find("session.logged_out"), std::string::npos) << r.body;
+  EXPECT_FALSE(EventsOf("identity.logout").empty());
+}
+
+TEST_F(AccessTest, NothingIsAllowedUntilGranted) {
+  const std::string token = Login("hana");
+  auto r =
+      Send(token, "POST", std::string("/v1/datasets/") + kDataset + "/records?purpose=withholding",
+           RecordJson(1));
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_NE(r.body.find("policy.no_grant"), std::string::npos) << r.body;
+  EXPECT_EQ(EventsOf("policy.authorize").size(), 1u);
+  EXPECT_TRUE(EventsOf("record.put").empty());  // nothing written
+}
+
+TEST_F(AccessTest, GrantedHandlerWritesAndReadsMaskedMyNumber) {
+  GrantThroughFlow(Write(), "mgr1", "dept1", "admin1");
+  GrantThroughFlow(Read(), "mgr1", "dept1", "admin1");
+  const std::string token = Login("hana");
+  const std::string id = PutAs(token);
+  ASSERT_FALSE(id.empty());
+  auto got =
+      Send(token, "GET",
+           std::string("/v1/datasets/") + kDataset + "/records/" + id + "?purpose=withholding");
+  ASSERT_EQ(got.status, 200) << got.body;
+  auto j = nlohmann::json::parse(got.body);
+  // Read without unmask: the My Number is not disclosed in the clear.
+  EXPECT_NE(j.value("my_number", ""), engine::TestMyNumber(1)) << got.body;
+  EXPECT_EQ(j["name"], "山田 太郎");
+}
+
+TEST_F(AccessTest, UnmaskGrantDisclosesMyNumber) {
+  GrantThroughFlow(Write(), "mgr1", "dept1", "admin1");
+  GrantThroughFlow(Read(/*unmask=*/true), "mgr1", "dept1", "admin1");
+  const std::string token = Login("hana");
+  const std::string id = PutAs(token);
+  auto got =
+      Send(token, "GET",
+           std::string("/v1/datasets/") + kDataset + "/records/" + id + "?purpose=withholding");
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(nlohmann::json::parse(got.body)["my_number"], engine::TestMyNumber(1));
+}
+
+TEST_F(AccessTest, PurposeMissingOrUnregisteredIsNamed) {
+  GrantThroughFlow(Read(), "mgr1", "dept1", "admin1");
+  const std::string token = Login("hana");
+  const std::string base = std::string("/v1/datasets/") + kDataset + "/records";
+  auto missing = Send(token, "GET", base);
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_NE(missing.body.find("purpose_required"), std::string::npos) << missing.body;
+  auto other = Send(token, "GET", base + "?purpose=marketing");
+  EXPECT_EQ(other.status, 403);
+  EXPECT_NE(other.body.find("purpose_not_registered"), std::string::npos) << other.body;
+}
+
+TEST_F(AccessTest, AdministratorCannotReadDataOrTheAuditLog) {
+  const std::string token = Login("admin1");
+  auto data =
+      Send(token, "GET", std::string("/v1/datasets/") + kDataset + "/records?purpose=withholding");
+  EXPECT_EQ(data.status, 403) << data.body;
+  auto events = Send(token, "GET", "/v1/audit/events");
+  EXPECT_EQ(events.status, 403) << events.body;
+  EXPECT_NE(events.body.find("policy.no_role"), std::string::npos);
+  EXPECT_EQ(EventsOf("audit.events").size(), 1u);  // the refusal itself
+}
+
+TEST_F(AccessTest, DisabledUserCannotLogOnAndTheAttemptIsRecorded) {
+  auto trigger =
+      stack_->identity().directory().DisableUser(Local(), "kenji", identity::DisableReason::kLeave);
+  ASSERT_TRUE(trigger.has_value());
+  auto r = Send("", "POST", "/v1/auth/login",
+                nlohmann::json{{"user", "kenji"}, {"password", kStackPassword}}.dump());
+  EXPECT_EQ(r.status, 401);
+  auto events = EventsOf("identity.login");
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back().reason, "disabled");
+}
+
+}  // namespace
+}  // namespace mamori::api::testing
