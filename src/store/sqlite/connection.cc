@@ -116,6 +116,20 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Ro
     MAMORI_RETURN_IF_ERROR(
         conn->Exec(secure_delete ? "PRAGMA secure_delete=ON" : "PRAGMA secure_delete=OFF",
                    "set secure_delete"));
+    // The savepoint of each Update in a group commit journals the original
+    // of every page it changes, for ROLLBACK TO. With temp_store=FILE that
+    // sub-journal spills to a temporary file once it passes 64 KiB, which an
+    // audited put (about fifteen pages) reaches: a file created, written,
+    // unlinked and closed per commit. It serves only to undo a savepoint
+    // inside an open transaction, never crash recovery (the WAL does that),
+    // so memory is enough.
+    MAMORI_RETURN_IF_ERROR(conn->Exec("PRAGMA temp_store=MEMORY", "set temp_store"));
+    // The committer touches pages all over the file (blind-index entries
+    // land at random). SQLite's default cache of 2 MiB turns each of those
+    // into a pread once the file outgrows it; the writer's cache survives
+    // its own commits, so a larger one keeps the hot B-tree levels and
+    // recent leaves in memory. An upper bound, allocated as pages are read.
+    MAMORI_RETURN_IF_ERROR(conn->Exec("PRAGMA cache_size=-65536", "set cache_size"));
   } else {
     MAMORI_RETURN_IF_ERROR(conn->Exec("PRAGMA query_only=ON", "set query_only"));
     // Reads straight from the page cache instead of a pread and a copy per
