@@ -87,8 +87,16 @@ std::optional<uint64_t> ParseHeadKey(std::string_view key) {
   return ParsePrefixedHex(key, kHeadPrefix);
 }
 
-Result<std::optional<LogState>> ReadState(store::ReadTxn& txn) {
+namespace {
+
+// The state record and whether it was found under the legacy key.
+Result<std::optional<LogState>> ReadStateAt(store::ReadTxn& txn, bool* legacy) {
+  *legacy = false;
   MAMORI_ASSIGN_OR_RETURN(auto raw, txn.Get(kStateKey));
+  if (!raw) {
+    MAMORI_ASSIGN_OR_RETURN(raw, txn.Get(kLegacyStateKey));
+    *legacy = raw.has_value();
+  }
   if (!raw) return std::optional<LogState>();
   const auto j = nlohmann::json::parse(*raw, nullptr, /*allow_exceptions=*/false);
   const auto bad = [] {
@@ -102,6 +110,13 @@ Result<std::optional<LogState>> ReadState(store::ReadTxn& txn) {
   const auto digest = internal::DigestFromHex(last.get_ref<const std::string&>());
   if (!digest) return bad();
   return std::optional<LogState>(LogState{size.get<uint64_t>(), *digest});
+}
+
+}  // namespace
+
+Result<std::optional<LogState>> ReadState(store::ReadTxn& txn) {
+  bool legacy;
+  return ReadStateAt(txn, &legacy);
 }
 
 namespace internal {
@@ -145,7 +160,8 @@ merkle::SubtreeFn NodeReader(store::ReadTxn& txn) {
 
 Result<uint64_t> Append(store::WriteTxn& txn, Event& ev) {
   MAMORI_RETURN_IF_ERROR(ValidateEvent(ev));
-  MAMORI_ASSIGN_OR_RETURN(auto stored, ReadState(txn));
+  bool legacy;
+  MAMORI_ASSIGN_OR_RETURN(auto stored, ReadStateAt(txn, &legacy));
   LogState st = stored.value_or(LogState{});
   if (!stored) {
     const std::string end = store::PrefixEnd(kEventPrefix);
@@ -183,6 +199,7 @@ Result<uint64_t> Append(store::WriteTxn& txn, Event& ev) {
     MAMORI_RETURN_IF_ERROR(txn.Put(NodeKey(level + 1, index >> 1), crypto::DigestView(carry)));
   }
   MAMORI_RETURN_IF_ERROR(txn.Put(kStateKey, internal::StateJson(LogState{seq + 1, leaf})));
+  if (legacy) MAMORI_RETURN_IF_ERROR(txn.Delete(kLegacyStateKey));
   return seq;
 }
 

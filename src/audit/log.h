@@ -10,7 +10,14 @@
 //                                index); level 0 holds leaf hashes. Append
 //                                writes the leaf and every subtree it
 //                                completes: two nodes per event, amortised.
-//   audit/state                  {"last":"<hex leaf hash of the last event>","size":N}
+//   audit/e~state                {"last":"<hex leaf hash of the last event>","size":N}
+//                                Sorts right after the last event (outside the
+//                                audit/e/ prefix), so the page Append writes for
+//                                the event usually holds it too: rewriting it
+//                                costs no page of its own. Logs written before
+//                                kept it under audit/state (kLegacyStateKey),
+//                                which is read when the new key is absent and
+//                                moved by the next Append.
 //   audit/sth/<size:16>          SignedHeadJson of the signed head for size
 //   audit/key/<fingerprint>      PEM public key that signed heads name
 //
@@ -38,7 +45,8 @@ namespace mamori::audit {
 
 inline constexpr std::string_view kEventPrefix = "audit/e/";
 inline constexpr std::string_view kNodePrefix = "audit/n/";
-inline constexpr std::string_view kStateKey = "audit/state";
+inline constexpr std::string_view kStateKey = "audit/e~state";
+inline constexpr std::string_view kLegacyStateKey = "audit/state";
 inline constexpr std::string_view kHeadPrefix = "audit/sth/";
 inline constexpr std::string_view kKeyPrefix = "audit/key/";
 
@@ -60,6 +68,7 @@ struct LogState {
   bool operator==(const LogState&) const = default;
 };
 // nullopt when the log has never been written; kDataLoss when it does not parse.
+// Reads kStateKey, or kLegacyStateKey when that is absent.
 Result<std::optional<LogState>> ReadState(store::ReadTxn& txn);
 
 // Assigns ev.seq and ev.prev, writes the event, its leaf, the subtrees it

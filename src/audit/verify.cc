@@ -123,8 +123,8 @@ class Verifier {
       return true;
     }
     if (st.error().code() != Code::kDataLoss) return StoreError(st.error());
-    return Bad(Problem::kState, std::nullopt, "the state record audit/state is malformed",
-               "状態レコード audit/state が壊れています");
+    return Bad(Problem::kState, std::nullopt, "the state record audit/e~state is malformed",
+               "状態レコード audit/e~state が壊れています");
   }
 
   // Events stream straight out of the store's buffers, uncopied: they are

@@ -69,7 +69,7 @@ TEST_F(LogTest, AppendAssignsSeqAndPrevAndWritesTheLayout) {
   EXPECT_EQ(test::RawGet(*store_, "audit/n/010000000000000000"),
             std::string(crypto::DigestView(
                 merkle::HashNode(EventLeafHash(appended[0]), EventLeafHash(appended[1])))));
-  EXPECT_EQ(test::RawGet(*store_, "audit/state"),
+  EXPECT_EQ(test::RawGet(*store_, "audit/e~state"),
             R"({"last":")" + HexEncode(crypto::DigestView(EventLeafHash(appended[2]))) +
                 R"(","size":3})");
   View([&](store::ReadTxn& txn) {
@@ -194,6 +194,26 @@ TEST_F(LogTest, RefusedAppendWritesNothing) {
   EXPECT_EQ(s.subject(), "result");
   EXPECT_EQ(CountKeys(kEventPrefix), 3u);
   View([&](store::ReadTxn& txn) { EXPECT_EQ(CurrentHead(txn)->size, 3u); });
+}
+
+TEST_F(LogTest, StateUnderTheLegacyKeyIsReadAndMovedByTheNextAppend) {
+  // A log written before the state record moved next to the events.
+  AppendEvents(*store_, 5, nullptr, 0);
+  const std::string state = test::RawGet(*store_, std::string(kStateKey));
+  test::RawDelete(*store_, std::string(kStateKey));
+  test::RawPut(*store_, std::string(kLegacyStateKey), state);
+  View([&](store::ReadTxn& txn) {
+    EXPECT_EQ(CurrentHead(txn)->size, 5u);
+    EXPECT_TRUE(VerifyLog(txn, nullptr).ok);
+  });
+  AppendEvents(*store_, 1, nullptr, 0);
+  EXPECT_EQ(CountKeys(kLegacyStateKey), 0u);
+  View([&](store::ReadTxn& txn) {
+    EXPECT_EQ(CurrentHead(txn)->size, 6u);
+    const VerifyReport r = VerifyLog(txn, nullptr);
+    EXPECT_TRUE(r.ok) << r.reason;
+    EXPECT_EQ(r.events_checked, 6u);
+  });
 }
 
 TEST_F(LogTest, DamagedLogRefusesToGrowOrBeSigned) {

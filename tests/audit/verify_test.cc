@@ -249,7 +249,7 @@ TEST_F(VerifyTest, StateRecordDisagrees) {
   RawPut(*store_, std::string(kStateKey), internal::StateJson(st));
   ExpectProblem(Verify(), Problem::kState, 999, "last leaf hash does not match event 999");
   RawPut(*store_, std::string(kStateKey), "{}");
-  ExpectProblem(Verify(), Problem::kState, std::nullopt, "audit/state is malformed");
+  ExpectProblem(Verify(), Problem::kState, std::nullopt, "audit/e~state is malformed");
 }
 
 TEST_F(VerifyTest, MalformedKey) {
