@@ -262,7 +262,6 @@ Result<DatasetDef> Engine::CreateDataset(const Context& ctx_in, const nlohmann::
     MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Dataset(def.name), body));
     MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::DatasetVersion(def.name, 1), body));
     MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::DatasetVersionCurrent(def.name), "1"));
-    MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Count(def.name), "0"));
     return StatusOf(AppendEvent(txn, ev));
   }));
   if (!domain.ok()) return Fail(domain);
@@ -389,8 +388,15 @@ Result<nlohmann::json> Engine::Ledger(const Context& ctx_in, std::string_view na
   const DatasetDef& def = **loaded;
   uint64_t records = 0, disposals = 0;
   MAMORI_RETURN_IF_ERROR(data_->View([&](store::ReadTxn& txn) -> Status {
-    MAMORI_ASSIGN_OR_RETURN(auto count, txn.Get(keyspace::Count(name)));
-    if (count) std::from_chars(count->data(), count->data() + count->size(), records);
+    // Counted here rather than kept in a counter: a counter is one more
+    // B-tree page rewritten by every put and shred, and the ledger view is
+    // rare. Reads keys and envelopes in order: O(records).
+    const std::string records_prefix = keyspace::RecordsPrefix(name);
+    MAMORI_RETURN_IF_ERROR(txn.ScanEach(records_prefix, store::PrefixEnd(records_prefix),
+                                        [&](std::string_view, std::string_view) -> Result<bool> {
+                                          ++records;
+                                          return true;
+                                        }));
     const std::string prefix = keyspace::DisposalsPrefix(name);
     MAMORI_ASSIGN_OR_RETURN(auto rows, txn.Scan(prefix, store::PrefixEnd(prefix), 0));
     disposals = rows.size();

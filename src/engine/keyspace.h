@@ -5,7 +5,8 @@
 //   ds/<dataset>                      current definition (JSON)
 //   dsc/<dataset>                     current definition version (decimal)
 //   dsv/<dataset>/<version:08>        every definition version (JSON)
-//   cnt/<dataset>                     number of live records (decimal)
+//   cnt/<dataset>                     unused: a live-record counter that stores
+//                                     made before it was dropped may still hold
 //   r/<dataset>/<record>              sealed record envelope (current version)
 //   h/<dataset>/<record>/<version:08> sealed envelopes of earlier versions
 //   i/<dataset>/<field>/<tag>/<record> blind index entry (tag: hex HMAC)

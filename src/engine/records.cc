@@ -35,12 +35,6 @@ Result<std::string> NewRecordId(TimeMicros now) {
 
 Status Retry() { return Status::Unavailable("record changed concurrently; try again", "レコードが同時に変更されました。再試行してください"); }
 
-Result<uint64_t> ParseCount(const std::optional<std::string>& s) {
-  uint64_t n = 0;
-  if (s) std::from_chars(s->data(), s->data() + s->size(), n);
-  return n;
-}
-
 }  // namespace
 
 // Shared steps of the record operations, kept out of the public header.
@@ -219,9 +213,6 @@ Result<WriteResult> Engine::Put(const Context& ctx_in, std::string_view dataset,
       MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Index(dataset, field, tag, id), ""));
     }
     if (env.deadline) MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Deadline(*env.deadline, dataset, id), ""));
-    MAMORI_ASSIGN_OR_RETURN(auto count, txn.Get(keyspace::Count(dataset)));
-    MAMORI_ASSIGN_OR_RETURN(uint64_t n, ParseCount(count));
-    MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Count(dataset), std::to_string(n + 1)));
     MAMORI_ASSIGN_OR_RETURN(seq, AppendEvent(txn, ev));
     return Status::Ok();
   }));

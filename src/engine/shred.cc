@@ -95,10 +95,6 @@ Result<nlohmann::json> Engine::FinishShred(const Context& ctx, std::string_view 
     MAMORI_ASSIGN_OR_RETURN(auto current, txn.Get(keyspace::Record(dataset, id)));
     if (current) {
       MAMORI_RETURN_IF_ERROR(drop(keyspace::Record(dataset, id), *current));
-      MAMORI_ASSIGN_OR_RETURN(auto count, txn.Get(keyspace::Count(dataset)));
-      uint64_t n = 0;
-      if (count) std::from_chars(count->data(), count->data() + count->size(), n);
-      MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Count(dataset), std::to_string(n > 0 ? n - 1 : 0)));
     }
     ev.attrs["versions"] = std::to_string(versions);
     MAMORI_ASSIGN_OR_RETURN(uint64_t seq, AppendEvent(txn, ev));
