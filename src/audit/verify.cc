@@ -1,7 +1,10 @@
 #include "audit/verify.h"
 
 #include <cstring>
+#include <future>
 #include <limits>
+#include <system_error>
+#include <thread>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -24,6 +27,10 @@ using internal::Printable;
 // enough that memory stays a few hundred kilobytes however long the log.
 constexpr size_t kNodePage = 4096;  // level 0; halves per level, down to kMinPage
 constexpr size_t kMinPage = 64;
+// Events per batch of the read/hash pipeline, and a bound on its bytes: two
+// batches are held at a time.
+constexpr size_t kEventBatch = 2048;
+constexpr size_t kEventBatchBytes = size_t{4} << 20;
 
 std::string N(uint64_t v) { return std::to_string(v); }
 
@@ -127,25 +134,112 @@ class Verifier {
                "状態レコード audit/e~state が壊れています");
   }
 
-  // Events stream straight out of the store's buffers, uncopied: they are
-  // most of the bytes read. The node and head cursors fill their pages from
-  // inside this scan (nested ScanEach calls).
+  // Events are read in batches, copied out of the store's buffers, and the
+  // leaf hash of every event of a batch is computed on a second thread while
+  // this one reads the next batch and checks the previous one: reading the
+  // rows and hashing them each take about half of the time, and the checks
+  // need the hashes only in order. The checks themselves (keys, seq, chain,
+  // stored nodes, subtrees, signed heads) run here, event by event in seq
+  // order, so the first failure reported is the same as without the thread.
+  // On a one-core machine the hashing runs inline.
   bool CheckEvents() {
-    bool ok = true;
-    const Status s = txn_.ScanEach(kEventPrefix, store::PrefixEnd(kEventPrefix),
-                                   [&](std::string_view key, std::string_view value) {
-                                     ok = CheckEvent(key, value);
-                                     return ok;
-                                   });
-    if (!s.ok()) return StoreError(s);
-    return ok;
+    const std::string end = store::PrefixEnd(kEventPrefix);
+    std::string next(kEventPrefix);
+    const bool parallel = std::thread::hardware_concurrency() > 1;
+    EventBatch batches[2];
+    EventBatch* cur = &batches[0];
+    EventBatch* ahead = &batches[1];
+    LeafJob job;
+    if (Status s = Fill(*cur, next, end); !s.ok()) return StoreError(s);
+    job.Start(cur, parallel);
+    while (!cur->items.empty()) {
+      const bool more = !cur->last;
+      if (more) {
+        if (Status s = Fill(*ahead, next, end); !s.ok()) return StoreError(s);
+      }
+      job.Wait();
+      if (more) job.Start(ahead, parallel);
+      for (size_t i = 0; i < cur->items.size(); ++i) {
+        if (!CheckEvent(cur->Key(i), cur->Value(i), cur->leaves[i])) return false;
+      }
+      if (!more) break;
+      std::swap(cur, ahead);
+    }
+    return true;
   }
 
-  bool CheckEvent(std::string_view key, std::string_view value) {
+  // A batch of events copied out of the store, with their leaf hashes once
+  // a LeafJob has run over it.
+  struct EventBatch {
+    struct Item {
+      size_t at;  // where the key starts in bytes; the value follows it
+      size_t key_size;
+      size_t value_size;
+    };
+    std::string bytes;
+    std::vector<Item> items;
+    std::vector<Digest> leaves;
+    bool last = false;  // the scan ended within this batch
+
+    std::string_view Key(size_t i) const { return {bytes.data() + items[i].at, items[i].key_size}; }
+    std::string_view Value(size_t i) const {
+      return {bytes.data() + items[i].at + items[i].key_size, items[i].value_size};
+    }
+  };
+
+  // Hashes every event of a batch: on its own thread when parallel, else
+  // inline. Wait before reading the leaves or reusing the batch.
+  class LeafJob {
+   public:
+    ~LeafJob() { Wait(); }
+    void Start(EventBatch* b, bool parallel) {
+      if (parallel) {
+        try {
+          done_ = std::async(std::launch::async, [b] { HashAll(*b); });
+          return;
+        } catch (const std::system_error&) {
+          // No thread to be had: hash here instead.
+        }
+      }
+      HashAll(*b);
+    }
+    void Wait() {
+      if (done_.valid()) done_.get();
+    }
+
+   private:
+    static void HashAll(EventBatch& b) {
+      merkle::TreeHasher hasher;
+      b.leaves.resize(b.items.size());
+      for (size_t i = 0; i < b.items.size(); ++i) b.leaves[i] = hasher.Leaf(b.Value(i));
+    }
+    std::future<void> done_;
+  };
+
+  // Up to kEventBatch events from `next` (then moved past the last one read).
+  Status Fill(EventBatch& b, std::string& next, const std::string& end) {
+    b.bytes.clear();
+    b.items.clear();
+    b.leaves.clear();
+    MAMORI_RETURN_IF_ERROR(
+        txn_.ScanEach(next, end, [&](std::string_view key, std::string_view value) {
+          b.items.push_back({b.bytes.size(), key.size(), value.size()});
+          b.bytes.append(key);
+          b.bytes.append(value);
+          return b.items.size() < kEventBatch && b.bytes.size() < kEventBatchBytes;
+        }));
+    b.last = b.items.size() < kEventBatch && b.bytes.size() < kEventBatchBytes;
+    if (!b.items.empty()) {
+      next.assign(b.Key(b.items.size() - 1));
+      next.push_back('\0');  // the smallest key after the last one read
+    }
+    return Status::Ok();
+  }
+
+  bool CheckEvent(std::string_view key, std::string_view value, const Digest& leaf) {
     const uint64_t p = frontier_.size();
     if (!SameKey<kEventKeySize>(key, next_event_key_)) return EventKeyMismatch(key, p);
     IncrementHexSuffix(next_event_key_);
-    const Digest leaf = hasher_.Leaf(value);
     r_.bytes_hashed += value.size();
     internal::EventFields f;
     if (!internal::ScanEventFields(value, &f)) {

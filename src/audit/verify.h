@@ -2,9 +2,9 @@
 // auditor runs against a copy of the data file (REQUIREMENTS.md §6, logs
 // protected against tampering).
 //
-// VerifyLog streams once through every event in seq order, in O(log n)
-// memory (a Merkle frontier, one event at a time straight from the store's
-// buffers, and fixed-size pages of each node level and of the signed heads),
+// VerifyLog streams once through every event in seq order, in bounded
+// memory (a Merkle frontier, two batches of at most 2048 events or 4 MiB
+// each, and fixed-size pages of each node level and of the signed heads),
 // and checks, stopping at the first failure:
 //   - the stored keys run 0, 1, 2, ... with no gap (deletion);
 //   - each event's own seq field equals its position (reordering);
@@ -16,6 +16,9 @@
 //     recomputed over its first `size` events (history rewritten);
 //   - the state record's size and last leaf hash.
 // Only seq and prev are read from each event; the rest is covered by its hash.
+// With more than one CPU the leaf hashes of one batch are computed on a second
+// thread while the next batch is read; the checks stay in seq order on the
+// calling thread, so the first failure is the same either way.
 #pragma once
 
 #include <cstdint>

@@ -132,6 +132,35 @@ TEST_F(VerifyTest, DeletedLastEvent) {
                 "event 999 missing: the state records 1000 events but only 999 are stored");
 }
 
+TEST_F(VerifyTest, LogLongerThanOneReadBatchVerifiesAndNamesTheFirstBadEntry) {
+  // VerifyLog reads events in batches of 2048 and hashes one batch while it
+  // reads the next: events on both sides of the batch edges must be checked,
+  // and the first bad one named, not a later one that was hashed earlier.
+  test::AppendEvents(*store_, 4 * 2048 - kEvents + 5, &*key_, 0);
+  const uint64_t total = 4 * 2048 + 5;
+  VerifyReport r = Verify();
+  EXPECT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.events_checked, total);
+  for (const uint64_t seq : {uint64_t{2047}, uint64_t{2048}, uint64_t{3 * 2048 + 1}}) {
+    const std::string original = RawGet(*store_, EventKey(seq));
+    std::string json = original;
+    json.replace(json.find("user"), 4, "uzer");
+    RawPut(*store_, EventKey(seq), json);
+    // A second, later modification: the first one is still the one named.
+    const std::string later = RawGet(*store_, EventKey(total - 1));
+    std::string later_json = later;
+    later_json.replace(later_json.find("user"), 4, "uzer");
+    RawPut(*store_, EventKey(total - 1), later_json);
+    ExpectProblem(Verify(), Problem::kEventModified, seq,
+                  "event " + std::to_string(seq) + ": content does not match its leaf hash");
+    RawPut(*store_, EventKey(seq), original);
+    RawPut(*store_, EventKey(total - 1), later);
+  }
+  RawDelete(*store_, EventKey(2048));
+  ExpectProblem(Verify(), Problem::kEventMissing, 2048,
+                "event 2048 missing: next stored event is 2049 (deleted)");
+}
+
 TEST_F(VerifyTest, SwappedEvents) {
   const std::string a = RawGet(*store_, EventKey(100)), b = RawGet(*store_, EventKey(300));
   RawPut(*store_, EventKey(100), b);
