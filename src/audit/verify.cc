@@ -135,13 +135,13 @@ class Verifier {
   }
 
   // Events are read in batches, copied out of the store's buffers, and the
-  // leaf hash of every event of a batch is computed on a second thread while
-  // this one reads the next batch and checks the previous one: reading the
-  // rows and hashing them each take about half of the time, and the checks
-  // need the hashes only in order. The checks themselves (keys, seq, chain,
-  // stored nodes, subtrees, signed heads) run here, event by event in seq
-  // order, so the first failure reported is the same as without the thread.
-  // On a one-core machine the hashing runs inline.
+  // leaf hash of every event of a batch is computed (and its seq and prev
+  // read) on a second thread while this one reads the next batch and checks
+  // the previous one: reading the rows and hashing them each take about half
+  // of the time, and the checks need the hashes only in order. The checks themselves (keys, seq,
+  // chain, stored nodes, subtrees, signed heads) run here, event by event in seq order, so the
+  // first failure reported is the same as without the thread. On a one-core machine the hashing
+  // runs inline.
   bool CheckEvents() {
     const std::string end = store::PrefixEnd(kEventPrefix);
     std::string next(kEventPrefix);
@@ -160,7 +160,7 @@ class Verifier {
       job.Wait();
       if (more) job.Start(ahead, parallel);
       for (size_t i = 0; i < cur->items.size(); ++i) {
-        if (!CheckEvent(cur->Key(i), cur->Value(i), cur->leaves[i])) return false;
+        if (!CheckEvent(cur->Key(i), cur->Value(i), cur->scanned[i])) return false;
       }
       if (!more) break;
       std::swap(cur, ahead);
@@ -168,8 +168,16 @@ class Verifier {
     return true;
   }
 
-  // A batch of events copied out of the store, with their leaf hashes once
-  // a LeafJob has run over it.
+  // What a LeafJob works out for one event: its leaf hash, and its seq and
+  // prev (views into the batch) when it parses.
+  struct Scanned {
+    Digest leaf;
+    internal::EventFields fields;
+    bool parsed = false;
+  };
+
+  // A batch of events copied out of the store, with what a LeafJob works
+  // out for each once it has run over it.
   struct EventBatch {
     struct Item {
       size_t at;  // where the key starts in bytes; the value follows it
@@ -178,7 +186,7 @@ class Verifier {
     };
     std::string bytes;
     std::vector<Item> items;
-    std::vector<Digest> leaves;
+    std::vector<Scanned> scanned;
     bool last = false;  // the scan ended within this batch
 
     std::string_view Key(size_t i) const { return {bytes.data() + items[i].at, items[i].key_size}; }
@@ -210,8 +218,12 @@ class Verifier {
    private:
     static void HashAll(EventBatch& b) {
       merkle::TreeHasher hasher;
-      b.leaves.resize(b.items.size());
-      for (size_t i = 0; i < b.items.size(); ++i) b.leaves[i] = hasher.Leaf(b.Value(i));
+      b.scanned.resize(b.items.size());
+      for (size_t i = 0; i < b.items.size(); ++i) {
+        Scanned& out = b.scanned[i];
+        out.leaf = hasher.Leaf(b.Value(i));
+        out.parsed = internal::ScanEventFields(b.Value(i), &out.fields);
+      }
     }
     std::future<void> done_;
   };
@@ -220,7 +232,7 @@ class Verifier {
   Status Fill(EventBatch& b, std::string& next, const std::string& end) {
     b.bytes.clear();
     b.items.clear();
-    b.leaves.clear();
+    b.scanned.clear();
     MAMORI_RETURN_IF_ERROR(
         txn_.ScanEach(next, end, [&](std::string_view key, std::string_view value) {
           b.items.push_back({b.bytes.size(), key.size(), value.size()});
@@ -236,13 +248,14 @@ class Verifier {
     return Status::Ok();
   }
 
-  bool CheckEvent(std::string_view key, std::string_view value, const Digest& leaf) {
+  bool CheckEvent(std::string_view key, std::string_view value, const Scanned& scanned) {
     const uint64_t p = frontier_.size();
+    const Digest& leaf = scanned.leaf;
+    const internal::EventFields& f = scanned.fields;
     if (!SameKey<kEventKeySize>(key, next_event_key_)) return EventKeyMismatch(key, p);
     IncrementHexSuffix(next_event_key_);
     r_.bytes_hashed += value.size();
-    internal::EventFields f;
-    if (!internal::ScanEventFields(value, &f)) {
+    if (!scanned.parsed) {
       return Bad(Problem::kEventModified, p,
                  "event " + N(p) + ": stored content is not a valid event (modified)",
                  "イベント " + N(p) + ": 保存内容がイベントとして読めません（改ざん）");
