@@ -97,8 +97,9 @@ std::string LevelPrefix(unsigned level) {
 
 class Verifier {
  public:
-  Verifier(store::ReadTxn& txn, const crypto::EcdsaP256PublicKey* pinned)
-      : txn_(txn), heads_(txn, pinned, r_) {
+  Verifier(store::ReadTxn& txn, const crypto::EcdsaP256PublicKey* pinned,
+           const VerifyOptions& options)
+      : txn_(txn), options_(options), heads_(txn, pinned, r_) {
     r_.key_pinned = pinned != nullptr;
   }
 
@@ -145,7 +146,7 @@ class Verifier {
   bool CheckEvents() {
     const std::string end = store::PrefixEnd(kEventPrefix);
     std::string next(kEventPrefix);
-    const bool parallel = std::thread::hardware_concurrency() > 1;
+    const bool parallel = options_.hash_thread && std::thread::hardware_concurrency() > 1;
     EventBatch batches[2];
     EventBatch* cur = &batches[0];
     EventBatch* ahead = &batches[1];
@@ -488,6 +489,7 @@ class Verifier {
   }
 
   store::ReadTxn& txn_;
+  VerifyOptions options_;
   VerifyReport r_;
   std::optional<LogState> state_;
   merkle::TreeHasher hasher_;
@@ -535,8 +537,9 @@ std::string_view ProblemName(Problem p) {
   return "unknown";
 }
 
-VerifyReport VerifyLog(store::ReadTxn& txn, const crypto::EcdsaP256PublicKey* pinned) {
-  return Verifier(txn, pinned).Run();
+VerifyReport VerifyLog(store::ReadTxn& txn, const crypto::EcdsaP256PublicKey* pinned,
+                       const VerifyOptions& options) {
+  return Verifier(txn, pinned, options).Run();
 }
 
 }  // namespace mamori::audit

@@ -89,6 +89,13 @@ struct VerifyReport {
 // head must be signed by that key; with null, heads are checked against the
 // keys stored in the log and the report says so. Never fails as a call: a
 // store error is reported as Problem::kStorage.
-VerifyReport VerifyLog(store::ReadTxn& txn, const crypto::EcdsaP256PublicKey* pinned);
+struct VerifyOptions {
+  // Hash on a second thread while the calling thread reads (when the machine
+  // has more than one CPU). False hashes inline: the same checks and result
+  // on one thread, for comparison.
+  bool hash_thread = true;
+};
+VerifyReport VerifyLog(store::ReadTxn& txn, const crypto::EcdsaP256PublicKey* pinned,
+                       const VerifyOptions& options = {});
 
 }  // namespace mamori::audit

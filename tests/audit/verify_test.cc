@@ -153,6 +153,16 @@ TEST_F(VerifyTest, LogLongerThanOneReadBatchVerifiesAndNamesTheFirstBadEntry) {
     RawPut(*store_, EventKey(total - 1), later_json);
     ExpectProblem(Verify(), Problem::kEventModified, seq,
                   "event " + std::to_string(seq) + ": content does not match its leaf hash");
+    // Hashing inline instead of on the second thread: the same finding.
+    VerifyReport inline_report;
+    ASSERT_TRUE(store_
+                    ->View([&](store::ReadTxn& txn) {
+                      inline_report = VerifyLog(txn, &*pub_, VerifyOptions{.hash_thread = false});
+                      return Status::Ok();
+                    })
+                    .ok());
+    ExpectProblem(inline_report, Problem::kEventModified, seq,
+                  "event " + std::to_string(seq) + ": content does not match its leaf hash");
     RawPut(*store_, EventKey(seq), original);
     RawPut(*store_, EventKey(total - 1), later);
   }
