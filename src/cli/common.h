@@ -51,5 +51,6 @@ void AddAuditCommands(CLI::App& app, int& exit_code);
 void AddMyNumberCommands(CLI::App& app, int& exit_code);
 void AddServeCommand(CLI::App& app, int& exit_code);
 void AddUserCommands(CLI::App& app, int& exit_code);
+void AddDemoCommands(CLI::App& app, int& exit_code);
 
 }  // namespace mamori::cli

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   mamori::cli::AddMyNumberCommands(app, exit_code);
   mamori::cli::AddServeCommand(app, exit_code);
   mamori::cli::AddUserCommands(app, exit_code);
+  mamori::cli::AddDemoCommands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
