@@ -89,6 +89,32 @@ std::optional<uint64_t> ParseHeadKey(std::string_view key) {
 
 namespace {
 
+// The state record exactly as StateJson writes it, {"last":"<64 hex>",
+// "size":N}, read without a JSON parser: Append reads it on every event.
+// nullopt for anything else, which the JSON parser then decides on.
+std::optional<LogState> ParseStateAsWritten(std::string_view raw) {
+  constexpr std::string_view kHead = R"({"last":")";
+  constexpr std::string_view kMiddle = R"(","size":)";
+  constexpr size_t kHex = 64;
+  if (raw.size() < kHead.size() + kHex + kMiddle.size() + 2 || !raw.starts_with(kHead) ||
+      raw.back() != '}' || raw.substr(kHead.size() + kHex, kMiddle.size()) != kMiddle) {
+    return std::nullopt;
+  }
+  const auto digest = internal::DigestFromHex(raw.substr(kHead.size(), kHex));
+  const std::string_view digits =
+      raw.substr(kHead.size() + kHex + kMiddle.size(),
+                 raw.size() - 1 - (kHead.size() + kHex + kMiddle.size()));
+  if (!digest || digits.empty() || digits.size() > 19 || (digits.size() > 1 && digits[0] == '0')) {
+    return std::nullopt;
+  }
+  uint64_t size = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+    size = size * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return LogState{size, *digest};
+}
+
 // The state record and whether it was found under the legacy key.
 Result<std::optional<LogState>> ReadStateAt(store::ReadTxn& txn, bool* legacy) {
   *legacy = false;
@@ -98,6 +124,7 @@ Result<std::optional<LogState>> ReadStateAt(store::ReadTxn& txn, bool* legacy) {
     *legacy = raw.has_value();
   }
   if (!raw) return std::optional<LogState>();
+  if (auto st = ParseStateAsWritten(*raw)) return std::optional<LogState>(*st);
   const auto j = nlohmann::json::parse(*raw, nullptr, /*allow_exceptions=*/false);
   const auto bad = [] {
     return Fail(

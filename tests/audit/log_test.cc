@@ -216,6 +216,29 @@ TEST_F(LogTest, StateUnderTheLegacyKeyIsReadAndMovedByTheNextAppend) {
   });
 }
 
+TEST_F(LogTest, StateRecordIsReadInTheFormWrittenAndAnyOtherValidJson) {
+  const std::string hex(64, 'a');
+  crypto::Digest digest;
+  digest.fill(0xaa);
+  const auto read = [&](const std::string& raw) {
+    test::RawPut(*store_, std::string(kStateKey), raw);
+    Result<std::optional<LogState>> st = std::optional<LogState>();
+    View([&](store::ReadTxn& txn) { st = ReadState(txn); });
+    return st;
+  };
+  EXPECT_EQ(*read(R"({"last":")" + hex + R"(","size":12})"), (LogState{12, digest}));
+  EXPECT_EQ(*read(R"({ "size": 12, "last": ")" + hex + R"(" })"), (LogState{12, digest}));
+  EXPECT_EQ(*read(R"({"last":")" + hex + R"(","size":18446744073709551615})"),
+            (LogState{18446744073709551615u, digest}));
+  for (const std::string& bad :
+       {R"({"last":")" + hex + R"(","size":012})", R"({"last":")" + hex + R"(","size":-1})",
+        R"({"last":")" + hex + R"(","size":18446744073709551616})",
+        R"({"last":")" + std::string(64, 'A') + R"(","size":1})",
+        R"({"last":")" + hex + R"(","size":1,"x":1})", std::string("{}")}) {
+    EXPECT_EQ(read(bad).error().code(), Code::kDataLoss) << bad;
+  }
+}
+
 TEST_F(LogTest, DamagedLogRefusesToGrowOrBeSigned) {
   AppendEvents(*store_, 8, &*key_, 8);
   const std::string state = test::RawGet(*store_, std::string(kStateKey));
