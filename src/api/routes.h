@@ -52,6 +52,7 @@ Status AddDatasetRoutes(Router& router, const RouteDeps& deps);
 Status AddRecordRoutes(Router& router, const RouteDeps& deps);
 Status AddAuditRoutes(Router& router, const RouteDeps& deps);
 Status AddAuthRoutes(Router& router, const RouteDeps& deps);
+Status AddRightsRoutes(Router& router, const RouteDeps& deps);
 
 // All of the above.
 Status AddAllRoutes(Router& router, const RouteDeps& deps);
