@@ -2,6 +2,9 @@
 // purpose and grant checks, masking, and the audit of every refusal.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include <nlohmann/json.hpp>
 
 #include "api/stack_fixture.h"
@@ -195,6 +198,50 @@ TEST_F(AccessTest, DisabledUserCannotLogOnAndTheAttemptIsRecorded) {
   auto events = EventsOf("identity.login");
   ASSERT_FALSE(events.empty());
   EXPECT_EQ(events.back().reason, "disabled");
+}
+
+TEST_F(AccessTest, ExpiredSessionIsRefused) {
+  const std::string token = Login("hana");
+  EXPECT_EQ(Send(token, "GET", "/v1/auth/session").status, 200);
+  // The server's expiry timer runs past the idle limit (15 min by default).
+  engine::Context later = Local();
+  later.time = NowMicros() + 16 * 60 * kMicrosPerSecond;
+  auto expired = stack_->identity().authenticator().ExpireSessions(later);
+  ASSERT_TRUE(expired.has_value());
+  EXPECT_EQ(*expired, 1u);
+  auto r = Send(token, "GET", "/v1/datasets");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(r.body.find("session.expired"), std::string::npos) << r.body;
+}
+
+TEST_F(AccessTest, LockoutHoldsUnderParallelAttemptsOverHttps) {
+  constexpr int kThreads = 8, kEach = 3;
+  std::vector<std::thread> threads;
+  std::atomic<int> refused{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      auto client = NewClient(TerminalClient());
+      for (int i = 0; i < kEach; ++i) {
+        auto r =
+            client->Send("POST", "/v1/auth/login",
+                         nlohmann::json{{"user", "kenji"}, {"password", "Wrong#Guess-123"}}.dump(),
+                         {{"Content-Type", "application/json"}});
+        if (r && r->status == 401) ++refused;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(refused.load(), kThreads * kEach);
+  // Even the right password is refused now: the ID is locked.
+  auto r = Send("", "POST", "/v1/auth/login",
+                nlohmann::json{{"user", "kenji"}, {"password", kStackPassword}}.dump());
+  EXPECT_EQ(r.status, 401);
+  EXPECT_NE(r.body.find("login.locked"), std::string::npos) << r.body;
+  // Exactly the threshold (5 by default) of password checks happened.
+  size_t wrong = 0;
+  for (const auto& e : EventsOf("identity.login")) wrong += e.reason == "wrong_password";
+  EXPECT_EQ(wrong, 5u);
+  EXPECT_EQ(EventsOf("identity.lockout").size(), 1u);
 }
 
 }  // namespace
