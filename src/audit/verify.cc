@@ -144,22 +144,24 @@ class Verifier {
   // first failure reported is the same as without the thread. On a one-core machine the hashing
   // runs inline.
   bool CheckEvents() {
+    if (!options_.hash_thread || std::thread::hardware_concurrency() < 2) {
+      return CheckEventsInline();
+    }
     const std::string end = store::PrefixEnd(kEventPrefix);
     std::string next(kEventPrefix);
-    const bool parallel = options_.hash_thread && std::thread::hardware_concurrency() > 1;
     EventBatch batches[2];
     EventBatch* cur = &batches[0];
     EventBatch* ahead = &batches[1];
     LeafJob job;
     if (Status s = Fill(*cur, next, end); !s.ok()) return StoreError(s);
-    job.Start(cur, parallel);
+    job.Start(cur, /*parallel=*/true);
     while (!cur->items.empty()) {
       const bool more = !cur->last;
       if (more) {
         if (Status s = Fill(*ahead, next, end); !s.ok()) return StoreError(s);
       }
       job.Wait();
-      if (more) job.Start(ahead, parallel);
+      if (more) job.Start(ahead, /*parallel=*/true);
       for (size_t i = 0; i < cur->items.size(); ++i) {
         if (!CheckEvent(cur->Key(i), cur->Value(i), cur->scanned[i])) return false;
       }
@@ -167,6 +169,25 @@ class Verifier {
       std::swap(cur, ahead);
     }
     return true;
+  }
+
+  // On one thread: the events stream straight out of the store's buffers,
+  // uncopied, and are hashed and checked as they come. The node and head
+  // cursors fill their pages from inside this scan (nested ScanEach calls).
+  bool CheckEventsInline() {
+    bool ok = true;
+    merkle::TreeHasher hasher;
+    Scanned scanned;
+    const Status s = txn_.ScanEach(kEventPrefix, store::PrefixEnd(kEventPrefix),
+                                   [&](std::string_view key, std::string_view value) {
+                                     scanned.leaf = hasher.Leaf(value);
+                                     scanned.parsed =
+                                         internal::ScanEventFields(value, &scanned.fields);
+                                     ok = CheckEvent(key, value, scanned);
+                                     return ok;
+                                   });
+    if (!s.ok()) return StoreError(s);
+    return ok;
   }
 
   // What a LeafJob works out for one event: its leaf hash, and its seq and
