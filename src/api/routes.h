@@ -52,6 +52,8 @@ Status AddDatasetRoutes(Router& router, const RouteDeps& deps);
 Status AddRecordRoutes(Router& router, const RouteDeps& deps);
 Status AddAuditRoutes(Router& router, const RouteDeps& deps);
 Status AddAuthRoutes(Router& router, const RouteDeps& deps);
+// People, terminals, service accounts, roles, identity policy (routes_people.cc).
+Status AddPeopleRoutes(Router& router, const RouteDeps& deps);
 Status AddRightsRoutes(Router& router, const RouteDeps& deps);
 
 // All of the above.

@@ -57,6 +57,7 @@ Status AddAllRoutes(Router& router, const RouteDeps& deps) {
   MAMORI_RETURN_IF_ERROR(AddRecordRoutes(router, deps));
   MAMORI_RETURN_IF_ERROR(AddAuditRoutes(router, deps));
   if (deps.identity) MAMORI_RETURN_IF_ERROR(AddAuthRoutes(router, deps));
+  if (deps.identity) MAMORI_RETURN_IF_ERROR(AddPeopleRoutes(router, deps));
   if (deps.rights) MAMORI_RETURN_IF_ERROR(AddRightsRoutes(router, deps));
   return Status::Ok();
 }

@@ -93,6 +93,9 @@ constexpr std::array kRules = {
     SystemRule{"service.show", Roles(kTerminalReaders), "サービスアカウントの参照"},
     SystemRule{"service.create", Roles(kAdmins), "サービスアカウントの登録"},
     SystemRule{"service.update", Roles(kAdmins), "サービスアカウントの変更"},
+    SystemRule{"service.roles", Roles(kAdmins), "サービスアカウントの役割の付与・削除"},
+    SystemRule{"service.disable", Roles(kAdmins), "サービスアカウントの無効化"},
+    SystemRule{"service.enable", Roles(kAdmins), "サービスアカウントの再有効化"},
     // The rights flow and its register (アクセス権限管理簿). Who may take
     // which step of one request is decided again by separation.h.
     SystemRule{"rights.request", Roles(kRequesters), "権限の付与・変更・削除の申請"},
