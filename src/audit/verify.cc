@@ -1,5 +1,6 @@
 #include "audit/verify.h"
 
+#include <algorithm>
 #include <cstring>
 #include <future>
 #include <limits>
@@ -27,10 +28,9 @@ using internal::Printable;
 // enough that memory stays a few hundred kilobytes however long the log.
 constexpr size_t kNodePage = 4096;  // level 0; halves per level, down to kMinPage
 constexpr size_t kMinPage = 64;
-// Events per batch of the read/hash pipeline, and a bound on its bytes: two
-// batches are held at a time.
-constexpr size_t kEventBatch = 2048;
-constexpr size_t kEventBatchBytes = size_t{4} << 20;
+// A bound on the bytes of one batch of the read/hash pipeline (its events
+// are VerifyOptions::batch_events); two batches are held at a time.
+constexpr size_t kEventBatchBytes = size_t{8} << 20;
 
 std::string N(uint64_t v) { return std::to_string(v); }
 
@@ -250,19 +250,20 @@ class Verifier {
     std::future<void> done_;
   };
 
-  // Up to kEventBatch events from `next` (then moved past the last one read).
+  // Up to batch_events events from `next` (then moved past the last one read).
   Status Fill(EventBatch& b, std::string& next, const std::string& end) {
     b.bytes.clear();
     b.items.clear();
     b.scanned.clear();
+    const size_t batch = std::max<size_t>(options_.batch_events, 1);
     MAMORI_RETURN_IF_ERROR(
         txn_.ScanEach(next, end, [&](std::string_view key, std::string_view value) {
           b.items.push_back({b.bytes.size(), key.size(), value.size()});
           b.bytes.append(key);
           b.bytes.append(value);
-          return b.items.size() < kEventBatch && b.bytes.size() < kEventBatchBytes;
+          return b.items.size() < batch && b.bytes.size() < kEventBatchBytes;
         }));
-    b.last = b.items.size() < kEventBatch && b.bytes.size() < kEventBatchBytes;
+    b.last = b.items.size() < batch && b.bytes.size() < kEventBatchBytes;
     if (!b.items.empty()) {
       next.assign(b.Key(b.items.size() - 1));
       next.push_back('\0');  // the smallest key after the last one read

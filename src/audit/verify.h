@@ -3,7 +3,7 @@
 // protected against tampering).
 //
 // VerifyLog streams once through every event in seq order, in bounded
-// memory (a Merkle frontier, two batches of at most 2048 events or 4 MiB
+// memory (a Merkle frontier, two batches of at most 8192 events or 8 MiB
 // each, and fixed-size pages of each node level and of the signed heads),
 // and checks, stopping at the first failure:
 //   - the stored keys run 0, 1, 2, ... with no gap (deletion);
@@ -94,6 +94,10 @@ struct VerifyOptions {
   // has more than one CPU). False hashes inline: the same checks and result
   // on one thread, for comparison.
   bool hash_thread = true;
+  // Events per batch of that pipeline (at most 8 MiB of them): two batches
+  // are held at a time. Each hand-over between the threads can wait a
+  // scheduler time slice on a busy machine, so batches are large.
+  size_t batch_events = 8192;
 };
 VerifyReport VerifyLog(store::ReadTxn& txn, const crypto::EcdsaP256PublicKey* pinned,
                        const VerifyOptions& options = {});

@@ -133,42 +133,44 @@ TEST_F(VerifyTest, DeletedLastEvent) {
 }
 
 TEST_F(VerifyTest, LogLongerThanOneReadBatchVerifiesAndNamesTheFirstBadEntry) {
-  // VerifyLog reads events in batches of 2048 and hashes one batch while it
-  // reads the next: events on both sides of the batch edges must be checked,
-  // and the first bad one named, not a later one that was hashed earlier.
-  test::AppendEvents(*store_, 4 * 2048 - kEvents + 5, &*key_, 0);
-  const uint64_t total = 4 * 2048 + 5;
-  VerifyReport r = Verify();
+  // With a second thread VerifyLog reads events in batches and hashes one
+  // batch while it reads the next: events on both sides of the batch edges
+  // must be checked, and the first bad one named, not a later one that was
+  // hashed earlier. Batches of 256 here, so the 1000 events span four.
+  const auto verify = [&](bool hash_thread) {
+    VerifyReport r;
+    EXPECT_TRUE(store_
+                    ->View([&](store::ReadTxn& txn) {
+                      r = VerifyLog(txn, &*pub_,
+                                    VerifyOptions{.hash_thread = hash_thread, .batch_events = 256});
+                      return Status::Ok();
+                    })
+                    .ok());
+    return r;
+  };
+  VerifyReport r = verify(true);
   EXPECT_TRUE(r.ok) << r.reason;
-  EXPECT_EQ(r.events_checked, total);
-  for (const uint64_t seq : {uint64_t{2047}, uint64_t{2048}, uint64_t{3 * 2048 + 1}}) {
+  EXPECT_EQ(r.events_checked, kEvents);
+  for (const uint64_t seq : {uint64_t{255}, uint64_t{256}, uint64_t{3 * 256 + 1}}) {
     const std::string original = RawGet(*store_, EventKey(seq));
     std::string json = original;
     json.replace(json.find("user"), 4, "uzer");
     RawPut(*store_, EventKey(seq), json);
     // A second, later modification: the first one is still the one named.
-    const std::string later = RawGet(*store_, EventKey(total - 1));
+    const std::string later = RawGet(*store_, EventKey(kEvents - 1));
     std::string later_json = later;
     later_json.replace(later_json.find("user"), 4, "uzer");
-    RawPut(*store_, EventKey(total - 1), later_json);
-    ExpectProblem(Verify(), Problem::kEventModified, seq,
-                  "event " + std::to_string(seq) + ": content does not match its leaf hash");
-    // Hashing inline instead of on the second thread: the same finding.
-    VerifyReport inline_report;
-    ASSERT_TRUE(store_
-                    ->View([&](store::ReadTxn& txn) {
-                      inline_report = VerifyLog(txn, &*pub_, VerifyOptions{.hash_thread = false});
-                      return Status::Ok();
-                    })
-                    .ok());
-    ExpectProblem(inline_report, Problem::kEventModified, seq,
-                  "event " + std::to_string(seq) + ": content does not match its leaf hash");
+    RawPut(*store_, EventKey(kEvents - 1), later_json);
+    for (const bool hash_thread : {true, false}) {
+      ExpectProblem(verify(hash_thread), Problem::kEventModified, seq,
+                    "event " + std::to_string(seq) + ": content does not match its leaf hash");
+    }
     RawPut(*store_, EventKey(seq), original);
-    RawPut(*store_, EventKey(total - 1), later);
+    RawPut(*store_, EventKey(kEvents - 1), later);
   }
-  RawDelete(*store_, EventKey(2048));
-  ExpectProblem(Verify(), Problem::kEventMissing, 2048,
-                "event 2048 missing: next stored event is 2049 (deleted)");
+  RawDelete(*store_, EventKey(512));
+  ExpectProblem(verify(true), Problem::kEventMissing, 512,
+                "event 512 missing: next stored event is 513 (deleted)");
 }
 
 TEST_F(VerifyTest, SwappedEvents) {
