@@ -53,6 +53,13 @@ class PeopleApiTest : public StackApiTest {
     return stack_->identity().directory().GetUser(id).has_value();
   }
 
+  // Events of `operation` not written by the fixture's own setup (os:tester).
+  std::vector<audit::Event> ApiEvents(const std::string& operation) {
+    auto all = EventsOf(operation);
+    std::erase_if(all, [](const audit::Event& e) { return e.actor == "os:tester"; });
+    return all;
+  }
+
   static void ExpectNoSecrets(const HttpResponse& r) {
     EXPECT_EQ(r.body.find(kStackPassword), std::string::npos) << r.body;
     EXPECT_EQ(r.body.find(kNewPassword), std::string::npos) << r.body;
@@ -73,7 +80,7 @@ TEST_F(PeopleApiTest, AdminCreatesUserWhoMustChangePasswordAtFirstLogon) {
   EXPECT_EQ(j["has_birth_date"], true);
   EXPECT_EQ(j["roles"], nlohmann::json({"handler"}));
   EXPECT_EQ(created.Header("location"), "/v1/users/jiro");
-  EXPECT_EQ(EventsOf("identity.user_create").size(), 1u);
+  EXPECT_EQ(ApiEvents("identity.user_create").size(), 1u);
 
   // The new user logs on, is restricted until the password is changed.
   auto login = Send("", "POST", "/v1/auth/login",
@@ -111,7 +118,7 @@ TEST_F(PeopleApiTest, HandlerIsRefusedUserCreationAndTheRefusalIsAudited) {
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].actor, "hana");
   EXPECT_EQ(events[0].result, "refused");
-  EXPECT_TRUE(EventsOf("identity.user_create").empty());
+  EXPECT_TRUE(ApiEvents("identity.user_create").empty());
   // Nor may a handler list people or change their roles.
   EXPECT_EQ(Send(token, "GET", "/v1/users").status, 403);
   EXPECT_EQ(Send(token, "PUT", "/v1/users/hana/roles/admin").status, 403);
@@ -192,7 +199,7 @@ TEST_F(PeopleApiTest, BadBodiesNameTheMemberAndChangeNothing) {
   EXPECT_EQ(malformed.status, 400);
   for (const auto* r : {&unknown, &wrong, &missing, &not_object, &malformed}) ExpectNoSecrets(*r);
   EXPECT_FALSE(UserExists("jiro"));
-  EXPECT_TRUE(EventsOf("identity.user_create").empty());
+  EXPECT_TRUE(ApiEvents("identity.user_create").empty());
 
   auto patch = Send(admin, "PATCH", "/v1/users/hana", R"({"display_name":5})");
   EXPECT_EQ(patch.status, 400);
@@ -220,7 +227,7 @@ TEST_F(PeopleApiTest, PasswordRulesRefusalsAreAuditedAndNeverEchoThePassword) {
   EXPECT_EQ(r.body.find("jiro19840723"), std::string::npos) << r.body;
   ExpectNoSecrets(r);
   EXPECT_FALSE(UserExists("jiro"));
-  auto events = EventsOf("identity.user_create");
+  auto events = ApiEvents("identity.user_create");
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].result, "refused");
 
