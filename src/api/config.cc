@@ -142,7 +142,7 @@ unsigned ServerConfig::IoThreads() const {
 
 unsigned ServerConfig::HandlerThreads() const {
   if (handler_threads != 0) return handler_threads;
-  return std::max(8u, 4 * IoThreads());
+  return std::max(64u, 4 * IoThreads());
 }
 
 Status ParseListen(std::string_view text, std::string* host, uint16_t* port) {

@@ -5,7 +5,7 @@
 //
 //   listen = "127.0.0.1:8443"        # HOST:PORT, [v6]:PORT; port 0 = ephemeral
 //   threads = 0                      # I/O threads; 0 = hardware threads
-//   handler_threads = 0              # request handlers; 0 = max(8, 4 × threads)
+//   handler_threads = 0              # request handlers; 0 = max(64, 4 × threads)
 //   log_level = "info"               # debug | info | warn | error | off
 //   [tls]
 //   certificate = "server.crt"       # PEM; default DATA/tls/server.crt, generated if absent
@@ -63,6 +63,8 @@ struct ServerConfig {
   std::string host = "127.0.0.1";
   uint16_t port = 8443;
   unsigned threads = 0;
+  // Handlers block while the engine commits; concurrent ones share a commit
+  // (group commit), so more handlers than cores is what makes writes fast.
   unsigned handler_threads = 0;
   LogLevel log_level = LogLevel::kInfo;
   TlsConfig tls;
