@@ -114,14 +114,7 @@ engine::Context Local() {
 
 policy::Caller CallerOf(api::Stack& stack, const std::string& user) {
   auto u = Must(stack.identity().directory().GetUser(user), "get user " + user);
-  policy::Caller c;
-  c.principal.id = u.id;
-  c.principal.display_name = u.display_name;
-  c.principal.department = u.department;
-  c.principal.roles = u.roles;
-  c.principal.positions = u.positions;
-  c.request_id = "bench-setup";
-  return c;
+  return api::CallerFor(u, "bench-setup");
 }
 
 void AddUser(api::Stack& stack, const std::string& id, std::vector<std::string> roles,

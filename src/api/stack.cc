@@ -8,6 +8,17 @@ Result<std::unique_ptr<identity::Identity>> OpenIdentity(engine::Engine& engine,
   return identity::Identity::Open(engine.data_store(), key, std::move(options));
 }
 
+policy::Caller CallerFor(const identity::User& user, std::string request_id) {
+  policy::Caller c;
+  c.principal.id = user.id;
+  c.principal.display_name = user.display_name;
+  c.principal.department = user.department;
+  c.principal.roles = user.roles;
+  c.principal.positions = user.positions;
+  c.request_id = std::move(request_id);
+  return c;
+}
+
 Result<std::unique_ptr<Stack>> Stack::Open(engine::Engine& engine,
                                            identity::IdentityOptions options) {
   std::unique_ptr<Stack> s(new Stack(engine));

@@ -27,6 +27,11 @@ inline constexpr std::string_view kIdentityKeyLabel = "identity sealing v1";
 Result<std::unique_ptr<identity::Identity>> OpenIdentity(engine::Engine& engine,
                                                          identity::IdentityOptions options = {});
 
+// The policy Caller for a stored user, as the server resolves a session's
+// principal: for local bootstrap steps taken in that person's name (demo
+// seed, tests, benchmarks).
+policy::Caller CallerFor(const identity::User& user, std::string request_id);
+
 class Stack {
  public:
   // `engine` must outlive the Stack.

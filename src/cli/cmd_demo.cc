@@ -36,14 +36,7 @@ std::vector<std::string> Strings(const nlohmann::json& j, const char* member) {
 
 Result<policy::Caller> CallerOf(identity::Directory& dir, const std::string& id) {
   MAMORI_ASSIGN_OR_RETURN(auto u, dir.GetUser(id));
-  policy::Caller c;
-  c.principal.id = u.id;
-  c.principal.display_name = u.display_name;
-  c.principal.department = u.department;
-  c.principal.roles = u.roles;
-  c.principal.positions = u.positions;
-  c.request_id = "demo-seed";
-  return c;
+  return api::CallerFor(u, "demo-seed");
 }
 
 Status Seed(api::Stack& stack, const nlohmann::json& org, std::string_view password) {

@@ -143,18 +143,9 @@ class StackApiTest : public ApiTest {
 
   // The Caller for a stored user, as the server would resolve them.
   policy::Caller CallerOf(const std::string& user) {
-    policy::Caller c;
     auto u = stack_->identity().directory().GetUser(user);
     EXPECT_TRUE(u.has_value()) << user;
-    if (u) {
-      c.principal.id = u->id;
-      c.principal.display_name = u->display_name;
-      c.principal.department = u->department;
-      c.principal.roles = u->roles;
-      c.principal.positions = u->positions;
-    }
-    c.request_id = "req-test";
-    return c;
+    return u ? CallerFor(*u, "req-test") : policy::Caller{};
   }
 
   // Audit events with `operation`, oldest first.
