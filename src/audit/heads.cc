@@ -7,8 +7,6 @@
 namespace mamori::audit {
 namespace {
 
-std::string N(uint64_t v) { return std::to_string(v); }
-
 Result<std::vector<SignedTreeHead>> ScanHeads(store::ReadTxn& txn, size_t limit, bool reverse) {
   const std::string end = store::PrefixEnd(kHeadPrefix);
   MAMORI_ASSIGN_OR_RETURN(auto rows, txn.Scan(kHeadPrefix, end, limit, reverse));
@@ -74,14 +72,15 @@ Result<SignedTreeHead> SignHead(store::WriteTxn& txn, const crypto::EcdsaP256Pri
     // Cheap (O(log n)) guard against endorsing a history that no longer
     // extends what was signed before; VerifyLog does the full check.
     const auto refuse = [&](std::string en, std::string ja) {
-      return Fail(Status::DataLoss(
-          "signed head for size " + N(latest->size) + " " + en + "; run the audit log verification",
-          "サイズ " + N(latest->size) + " の署名付きツリーヘッド" + ja +
-              "。監査ログの検証を実行してください"));
+      return Fail(Status::DataLoss("signed head for size " + std::to_string(latest->size) + " " +
+                                       en + "; run the audit log verification",
+                                   "サイズ " + std::to_string(latest->size) +
+                                       " の署名付きツリーヘッド" + ja +
+                                       "。監査ログの検証を実行してください"));
     };
     if (latest->size > head.size) {
-      return refuse("covers more than the " + N(head.size) + " events in the log",
-                    "がログの " + N(head.size) + " 件を超えています");
+      return refuse("covers more than the " + std::to_string(head.size) + " events in the log",
+                    "がログの " + std::to_string(head.size) + " 件を超えています");
     }
     MAMORI_ASSIGN_OR_RETURN(crypto::Digest then,
                             merkle::RootFromSubtrees(latest->size, internal::NodeReader(txn)));

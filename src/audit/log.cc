@@ -44,8 +44,6 @@ Status Corrupt(std::string en, std::string ja) {
                           std::move(ja) + "。監査ログの検証を実行してください");
 }
 
-std::string N(uint64_t v) { return std::to_string(v); }
-
 }  // namespace
 
 std::string EventKey(uint64_t seq) {
@@ -170,10 +168,11 @@ Result<crypto::Digest> ReadNode(store::ReadTxn& txn, unsigned level, uint64_t in
   MAMORI_ASSIGN_OR_RETURN(auto raw, txn.Get(NodeKey(level, index)));
   crypto::Digest d;
   if (!raw || raw->size() != d.size()) {
-    return Fail(Corrupt("audit subtree hash (level " + N(level) + ", index " + N(index) + ") is " +
-                            (raw ? "malformed" : "missing"),
-                        "監査ログの部分木ハッシュ (レベル " + N(level) + "、位置 " + N(index) +
-                            ") が" + (raw ? "壊れています" : "ありません")));
+    return Fail(Corrupt("audit subtree hash (level " + std::to_string(level) + ", index " +
+                            std::to_string(index) + ") is " + (raw ? "malformed" : "missing"),
+                        "監査ログの部分木ハッシュ (レベル " + std::to_string(level) + "、位置 " +
+                            std::to_string(index) + ") が" +
+                            (raw ? "壊れています" : "ありません")));
   }
   std::memcpy(d.data(), raw->data(), d.size());
   return d;
@@ -202,8 +201,9 @@ Result<uint64_t> Append(store::WriteTxn& txn, Event& ev) {
   const std::string key = EventKey(seq);
   MAMORI_ASSIGN_OR_RETURN(auto taken, txn.Get(key));
   if (taken) {
-    return Fail(Corrupt("audit event " + N(seq) + " already exists beyond the recorded size",
-                        "記録されたサイズを超えて監査イベント " + N(seq) + " が既にあります"));
+    return Fail(
+        Corrupt("audit event " + std::to_string(seq) + " already exists beyond the recorded size",
+                "記録されたサイズを超えて監査イベント " + std::to_string(seq) + " が既にあります"));
   }
   ev.seq = seq;
   ev.prev = seq == 0 ? std::string() : HexEncode(crypto::DigestView(st.last_leaf));
@@ -246,10 +246,12 @@ Result<uint64_t> LogSize(store::ReadTxn& txn) {
 }
 
 Status BeyondLog(uint64_t size, uint64_t log_size) {
-  return Status::InvalidArgument(
-      "tree size " + N(size) + " is beyond the audit log, which holds " + N(log_size) + " events",
-      "木のサイズ " + N(size) + " が監査ログの件数 " + N(log_size) + " を超えています",
-      "tree_size");
+  return Status::InvalidArgument("tree size " + std::to_string(size) +
+                                     " is beyond the audit log, which holds " +
+                                     std::to_string(log_size) + " events",
+                                 "木のサイズ " + std::to_string(size) + " が監査ログの件数 " +
+                                     std::to_string(log_size) + " を超えています",
+                                 "tree_size");
 }
 
 }  // namespace

@@ -32,8 +32,6 @@ constexpr size_t kMinPage = 64;
 // are VerifyOptions::batch_events); two batches are held at a time.
 constexpr size_t kEventBatchBytes = size_t{8} << 20;
 
-std::string N(uint64_t v) { return std::to_string(v); }
-
 // Lower-case hex, as prev holds it. Runs for every event (its hex is what the
 // next event's prev must say), so with SSE2 sixteen bytes at a time.
 void HexInto(const Digest& d, char out[64]) {
@@ -279,19 +277,21 @@ class Verifier {
     IncrementHexSuffix(next_event_key_);
     r_.bytes_hashed += value.size();
     if (!scanned.parsed) {
-      return Bad(Problem::kEventModified, p,
-                 "event " + N(p) + ": stored content is not a valid event (modified)",
-                 "イベント " + N(p) + ": 保存内容がイベントとして読めません（改ざん）");
+      return Bad(
+          Problem::kEventModified, p,
+          "event " + std::to_string(p) + ": stored content is not a valid event (modified)",
+          "イベント " + std::to_string(p) + ": 保存内容がイベントとして読めません（改ざん）");
     }
     if (f.seq != p) return WrongSeq(p, f.seq, leaf);
     Digest stored;
     bool found;
     if (!TakeNode(0, p, &stored, &found)) return false;
     if (!found) {
-      return BadNode(
-          Problem::kNodeMissing, p, 0, p,
-          "event " + N(p) + ": its leaf hash (subtree node 0/" + N(p) + ") is missing (deleted)",
-          "イベント " + N(p) + ": 葉ハッシュ (部分木ノード 0/" + N(p) + ") がありません（削除）");
+      return BadNode(Problem::kNodeMissing, p, 0, p,
+                     "event " + std::to_string(p) + ": its leaf hash (subtree node 0/" +
+                         std::to_string(p) + ") is missing (deleted)",
+                     "イベント " + std::to_string(p) + ": 葉ハッシュ (部分木ノード 0/" +
+                         std::to_string(p) + ") がありません（削除）");
     }
     if (stored != leaf) return LeafMismatch(p, leaf);
     ++r_.nodes_checked;
@@ -301,9 +301,10 @@ class Verifier {
                    "イベント 0: 先頭なのに前のイベントを指しています（改ざん）");
       }
       return Bad(Problem::kChainBroken, p - 1,
-                 "event " + N(p) + ": prev does not match the hash of event " + N(p - 1) +
+                 "event " + std::to_string(p) + ": prev does not match the hash of event " +
+                     std::to_string(p - 1) +
                      " (one of them was modified together with its leaf hash)",
-                 "イベント " + N(p) + ": prev がイベント " + N(p - 1) +
+                 "イベント " + std::to_string(p) + ": prev がイベント " + std::to_string(p - 1) +
                      " のハッシュと一致しません（いずれかが葉ハッシュごと改ざんされました）");
     }
     bool ok = true;
@@ -325,9 +326,10 @@ class Verifier {
                  "キー \"" + Printable(key) + "\" はイベントのキーではありません");
     }
     return Bad(Problem::kEventMissing, p,
-               "event " + N(p) + " missing: next stored event is " + N(*key_seq) + " (deleted)",
-               "イベント " + N(p) + " がありません: 次に保存されているのはイベント " + N(*key_seq) +
-                   " です（削除）");
+               "event " + std::to_string(p) + " missing: next stored event is " +
+                   std::to_string(*key_seq) + " (deleted)",
+               "イベント " + std::to_string(p) + " がありません: 次に保存されているのはイベント " +
+                   std::to_string(*key_seq) + " です（削除）");
   }
 
   // The event at position p says it is event `seq`: an event moved from its
@@ -339,13 +341,15 @@ class Verifier {
     }
     if (original && *original == leaf) {
       return Bad(Problem::kEventReordered, p,
-                 "event at position " + N(p) + " has seq " + N(seq) + " (reordered)",
-                 "位置 " + N(p) + " のイベントの番号が " + N(seq) + " です（順序の入れ替え）");
+                 "event at position " + std::to_string(p) + " has seq " + std::to_string(seq) +
+                     " (reordered)",
+                 "位置 " + std::to_string(p) + " のイベントの番号が " + std::to_string(seq) +
+                     " です（順序の入れ替え）");
     }
     return Bad(Problem::kEventModified, p,
-               "event " + N(p) + ": content carries seq " + N(seq) +
+               "event " + std::to_string(p) + ": content carries seq " + std::to_string(seq) +
                    " and matches no leaf hash (modified)",
-               "イベント " + N(p) + ": 内容の番号が " + N(seq) +
+               "イベント " + std::to_string(p) + ": 内容の番号が " + std::to_string(seq) +
                    " で、どの葉ハッシュとも一致しません（改ざん）");
   }
 
@@ -367,14 +371,14 @@ class Verifier {
     }
     if (node_changed) {
       return BadNode(Problem::kNodeMismatch, p, 0, p,
-                     "subtree node 0/" + N(p) + " does not match event " + N(p) +
-                         ", which the next link confirms (leaf hash modified)",
-                     "部分木ノード 0/" + N(p) + " がイベント " + N(p) +
+                     "subtree node 0/" + std::to_string(p) + " does not match event " +
+                         std::to_string(p) + ", which the next link confirms (leaf hash modified)",
+                     "部分木ノード 0/" + std::to_string(p) + " がイベント " + std::to_string(p) +
                          " と一致しません。イベントは次の連鎖で確認済みです（葉ハッシュの改ざん）");
     }
     return Bad(Problem::kEventModified, p,
-               "event " + N(p) + ": content does not match its leaf hash (modified)",
-               "イベント " + N(p) + ": 内容が葉ハッシュと一致しません（改ざん）");
+               "event " + std::to_string(p) + ": content does not match its leaf hash (modified)",
+               "イベント " + std::to_string(p) + ": 内容が葉ハッシュと一致しません（改ざん）");
   }
 
   // Nodes of one level are completed in index order, so each level is read
@@ -410,10 +414,11 @@ class Verifier {
                  "キー \"" + Printable((*row)->key) + "\" は部分木ノードのキーではありません");
     }
     if ((*row)->value.size() != out->size()) {
-      return BadNode(
-          Problem::kNodeMismatch, index << level, level, index,
-          "subtree node " + N(level) + "/" + N(index) + " is not a 32-byte hash",
-          "部分木ノード " + N(level) + "/" + N(index) + " が32バイトのハッシュではありません");
+      return BadNode(Problem::kNodeMismatch, index << level, level, index,
+                     "subtree node " + std::to_string(level) + "/" + std::to_string(index) +
+                         " is not a 32-byte hash",
+                     "部分木ノード " + std::to_string(level) + "/" + std::to_string(index) +
+                         " が32バイトのハッシュではありません");
     }
     std::memcpy(out->data(), (*row)->value.data(), out->size());
     l.cursor.Pop();
@@ -431,10 +436,12 @@ class Verifier {
       return true;
     }
     const uint64_t first = index << level, last = ((index + 1) << level) - 1;
-    const std::string what = "subtree node " + N(level) + "/" + N(index) + " covering events " +
-                             N(first) + ".." + N(last);
-    const std::string what_ja = "イベント " + N(first) + "〜" + N(last) + " を覆う部分木ノード " +
-                                N(level) + "/" + N(index);
+    const std::string what = "subtree node " + std::to_string(level) + "/" + std::to_string(index) +
+                             " covering events " + std::to_string(first) + ".." +
+                             std::to_string(last);
+    const std::string what_ja = "イベント " + std::to_string(first) + "〜" + std::to_string(last) +
+                                " を覆う部分木ノード " + std::to_string(level) + "/" +
+                                std::to_string(index);
     if (!found) {
       return BadNode(Problem::kNodeMissing, first, level, index, what + " is missing (deleted)",
                      what_ja + " がありません（削除）");
@@ -448,26 +455,30 @@ class Verifier {
     const uint64_t n = frontier_.size();
     if (!state_ && n > 0) {
       return Bad(Problem::kState, n,
-                 "the state record is missing although " + N(n) + " events are stored",
-                 N(n) + " 件のイベントがあるのに状態レコードがありません");
+                 "the state record is missing although " + std::to_string(n) + " events are stored",
+                 std::to_string(n) + " 件のイベントがあるのに状態レコードがありません");
     }
     if (state_ && state_->size > n) {
       return Bad(Problem::kEventMissing, n,
-                 "event " + N(n) + " missing: the state records " + N(state_->size) +
-                     " events but only " + N(n) + " are stored (deleted)",
-                 "イベント " + N(n) + " がありません: 状態レコードは " + N(state_->size) +
-                     " 件ですが保存は " + N(n) + " 件です（削除）");
+                 "event " + std::to_string(n) + " missing: the state records " +
+                     std::to_string(state_->size) + " events but only " + std::to_string(n) +
+                     " are stored (deleted)",
+                 "イベント " + std::to_string(n) + " がありません: 状態レコードは " +
+                     std::to_string(state_->size) + " 件ですが保存は " + std::to_string(n) +
+                     " 件です（削除）");
     }
     if (state_ && state_->size < n) {
-      return Bad(
-          Problem::kState, state_->size,
-          "the state record counts " + N(state_->size) + " events but " + N(n) + " are stored",
-          "状態レコードは " + N(state_->size) + " 件ですが " + N(n) + " 件が保存されています");
+      return Bad(Problem::kState, state_->size,
+                 "the state record counts " + std::to_string(state_->size) + " events but " +
+                     std::to_string(n) + " are stored",
+                 "状態レコードは " + std::to_string(state_->size) + " 件ですが " +
+                     std::to_string(n) + " 件が保存されています");
     }
     if (state_ && n > 0 && state_->last_leaf != last_leaf_) {
-      return Bad(Problem::kState, n - 1,
-                 "the state record's last leaf hash does not match event " + N(n - 1),
-                 "状態レコードの最終葉ハッシュがイベント " + N(n - 1) + " と一致しません");
+      return Bad(
+          Problem::kState, n - 1,
+          "the state record's last leaf hash does not match event " + std::to_string(n - 1),
+          "状態レコードの最終葉ハッシュがイベント " + std::to_string(n - 1) + " と一致しません");
     }
     for (unsigned level = 0; level < 64; ++level) {
       const std::string end = store::PrefixEnd(LevelPrefix(level));
@@ -481,11 +492,12 @@ class Verifier {
             "key \"" + Printable(rows->front().key) + "\" is not a subtree node key",
             "キー \"" + Printable(rows->front().key) + "\" は部分木ノードのキーではありません");
       }
-      return BadNode(Problem::kNodeUnexpected, n, parsed->first, parsed->second,
-                     "subtree node " + N(parsed->first) + "/" + N(parsed->second) +
-                         " exists beyond the " + N(n) + " stored events (deleted from the end)",
-                     "部分木ノード " + N(parsed->first) + "/" + N(parsed->second) +
-                         " が保存されている " + N(n) + " 件の先にあります（末尾の削除）");
+      return BadNode(
+          Problem::kNodeUnexpected, n, parsed->first, parsed->second,
+          "subtree node " + std::to_string(parsed->first) + "/" + std::to_string(parsed->second) +
+              " exists beyond the " + std::to_string(n) + " stored events (deleted from the end)",
+          "部分木ノード " + std::to_string(parsed->first) + "/" + std::to_string(parsed->second) +
+              " が保存されている " + std::to_string(n) + " 件の先にあります（末尾の削除）");
     }
     return CheckHeadsThrough(std::numeric_limits<uint64_t>::max());
   }
@@ -502,10 +514,11 @@ class Verifier {
     }
     const uint64_t n = frontier_.size();
     if (r_.signed_size < n) {
-      r_.notes.push_back("events " + N(r_.signed_size) + ".." + N(n - 1) +
+      r_.notes.push_back("events " + std::to_string(r_.signed_size) + ".." + std::to_string(n - 1) +
                          " are not yet covered by a signed head; until one is signed their "
                          "integrity rests on the store alone");
-      r_.notes_ja.push_back("イベント " + N(r_.signed_size) + "〜" + N(n - 1) +
+      r_.notes_ja.push_back("イベント " + std::to_string(r_.signed_size) + "〜" +
+                            std::to_string(n - 1) +
                             " はまだ署名付きツリーヘッドで保護されていません");
     }
   }

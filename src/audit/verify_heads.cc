@@ -8,8 +8,6 @@ namespace {
 
 constexpr size_t kHeadPage = 256;
 
-std::string N(uint64_t v) { return std::to_string(v); }
-
 }  // namespace
 
 bool Failed(VerifyReport& r, Problem p, std::optional<uint64_t> seq, std::string en,
@@ -42,8 +40,8 @@ HeadChecker::HeadChecker(store::ReadTxn& txn, const crypto::EcdsaP256PublicKey* 
 bool HeadChecker::Bad(Problem p, uint64_t size, std::optional<uint64_t> seq, const std::string& en,
                       const std::string& ja) {
   r_.bad_head_size = size;
-  return Failed(r_, p, seq, "signed head for size " + N(size) + ": " + en,
-                "サイズ " + N(size) + " の署名付きツリーヘッド: " + ja);
+  return Failed(r_, p, seq, "signed head for size " + std::to_string(size) + ": " + en,
+                "サイズ " + std::to_string(size) + " の署名付きツリーヘッド: " + ja);
 }
 
 bool HeadChecker::CheckThrough(uint64_t size, const merkle::Frontier& frontier,
@@ -109,17 +107,21 @@ bool HeadChecker::Check(const Row& row, uint64_t size, const merkle::Frontier& f
   }
   const uint64_t n = frontier.size();
   if (size > n) {
-    return Bad(Problem::kHeadBeyondLog, size, n,
-               "covers more events than the " + N(n) + " stored (deleted from the end)",
-               "保存されている " + N(n) + " 件より多くのイベントを覆っています（末尾の削除）");
+    return Bad(
+        Problem::kHeadBeyondLog, size, n,
+        "covers more events than the " + std::to_string(n) + " stored (deleted from the end)",
+        "保存されている " + std::to_string(n) +
+            " 件より多くのイベントを覆っています（末尾の削除）");
   }
   if (frontier.Root(hasher) != sth->root) {
     // Heads checked before matched, so the rewrite lies after the last of them.
     const uint64_t from = r_.signed_size;
-    const std::string where = from == 0 ? "before entry " + N(size)
-                                        : "between entries " + N(from) + " and " + N(size - 1);
-    const std::string where_ja = from == 0 ? "エントリ " + N(size) + " より前の"
-                                           : "エントリ " + N(from) + "〜" + N(size - 1) + " の";
+    const std::string where =
+        from == 0 ? "before entry " + std::to_string(size)
+                  : "between entries " + std::to_string(from) + " and " + std::to_string(size - 1);
+    const std::string where_ja =
+        from == 0 ? "エントリ " + std::to_string(size) + " より前の"
+                  : "エントリ " + std::to_string(from) + "〜" + std::to_string(size - 1) + " の";
     return Bad(Problem::kHeadRoot, size, from, "root mismatch (history rewritten " + where + ")",
                "根が一致しません（" + where_ja + "履歴が書き換えられました）");
   }

@@ -15,6 +15,8 @@ namespace mamori::crypto {
 
 namespace {
 
+using internal::Bytes;
+
 Status CheckKey(const SecretBytes& key) {
   if (key.size() == kAeadKeySize) return Status::Ok();
   return Status::InvalidArgument(
@@ -37,8 +39,6 @@ Status DataLossStatus() {
                           "認証に失敗しました: 暗号化された値が改ざんされたか、鍵が誤っています",
                           "sealed");
 }
-
-const uint8_t* Bytes(std::string_view s) { return reinterpret_cast<const uint8_t*>(s.data()); }
 
 // Writes nonce || ciphertext || tag to `out`, which has plaintext.size() +
 // kAeadOverhead bytes.

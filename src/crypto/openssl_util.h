@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
 
+#include <cstdint>
 #include <memory>
 #include <string_view>
 
@@ -42,6 +43,13 @@ const EVP_MD* Sha256Md();
 EVP_MAC* HmacMac();
 EVP_KDF* HkdfKdf();
 const EVP_CIPHER* Aes256GcmCipher();
+
+// A non-null pointer to the bytes of `s`, even for an empty view: some EVP
+// calls treat null as "no input" rather than "zero-length input".
+inline const uint8_t* Bytes(std::string_view s) {
+  static constexpr uint8_t kEmpty = 0;
+  return s.empty() ? &kEmpty : reinterpret_cast<const uint8_t*>(s.data());
+}
 
 // kInternal naming the OpenSSL call that failed and the library's reason;
 // drains the thread's error queue so the next caller starts clean.

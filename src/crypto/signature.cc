@@ -25,14 +25,9 @@ struct EcdsaP256PrivateKey::Impl {
 
 namespace {
 
-constexpr char kDigestName[] = "SHA2-256";
+using internal::Bytes;
 
-// A non-null pointer even for an empty view: some EVP calls treat null as
-// "no input" rather than "zero-length input".
-const uint8_t* Bytes(std::string_view s) {
-  static const uint8_t kEmpty = 0;
-  return s.empty() ? &kEmpty : reinterpret_cast<const uint8_t*>(s.data());
-}
+constexpr char kDigestName[] = "SHA2-256";
 
 Status Malformed(std::string_view what_en, std::string_view what_ja, std::string_view subject) {
   ERR_clear_error();

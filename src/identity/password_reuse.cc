@@ -3,11 +3,14 @@
 #include <algorithm>
 
 #include "crypto/kdf.h"
+#include "identity/ascii.h"
 
 namespace mamori::identity {
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+using internal::AsciiLower;
+using internal::IsDigit;
+
 bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // Without the trailing run of characters that are neither letters nor
@@ -38,14 +41,6 @@ std::string Bump(std::string_view s, int delta) {
   if (digits.size() > run.size()) return {};
   digits.insert(0, run.size() - digits.size(), '0');
   return std::string(s.substr(0, begin)) + digits + std::string(s.substr(end));
-}
-
-std::string AsciiLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 Status Reused() {

@@ -3,25 +3,20 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "identity/ascii.h"
 #include "identity/ids.h"
 
 namespace mamori::identity {
 namespace {
 
+using internal::AsciiLower;
+using internal::IsDigit;
+
 Status Violation(std::string_view code, std::string en, std::string ja) {
   return Status::InvalidArgument(std::move(en), std::move(ja), std::string(code));
 }
 
-std::string AsciiLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 bool IsLowerLetter(char c) { return c >= 'a' && c <= 'z'; }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 size_t CodePoints(std::string_view s) {
   return static_cast<size_t>(std::count_if(

@@ -16,13 +16,13 @@ Status UnknownAccount() {
                           "この ID のサービスアカウントはありません", "service_account");
 }
 
-Status BadFingerprint() {
+Status AccountBadFingerprint() {
   return Status::InvalidArgument(
       "cert_fingerprint must be the SHA-256 of the certificate: 64 hex digits",
       "cert_fingerprint には証明書の SHA-256（16進64桁）を指定してください", "cert_fingerprint");
 }
 
-Status FingerprintTaken() {
+Status AccountFingerprintTaken() {
   return Status::AlreadyExists("another service account holds this certificate",
                                "この証明書は別のサービスアカウントに登録されています",
                                "cert_fingerprint");
@@ -59,7 +59,7 @@ Status ServiceAccountRegistry::Create(const engine::Context& ctx, const NewServi
   Status valid = CheckId(in.id, "service_account");
   if (valid.ok()) valid = CheckLabel(in.display_name, "display_name", 256);
   const auto fp = NormaliseFingerprint(in.cert_fingerprint);
-  if (valid.ok() && !fp) valid = BadFingerprint();
+  if (valid.ok() && !fp) valid = AccountBadFingerprint();
   for (const auto& r : in.roles) {
     if (valid.ok()) valid = CheckRole(r);
   }
@@ -77,7 +77,7 @@ Status ServiceAccountRegistry::Create(const engine::Context& ctx, const NewServi
           refusal);
     }
     MAMORI_ASSIGN_OR_RETURN(auto holder, txn.Get(keyspace::ServiceFingerprint(*fp)));
-    if (holder) return internal::Refuse(txn, ev, FingerprintTaken(), refusal);
+    if (holder) return internal::Refuse(txn, ev, AccountFingerprintTaken(), refusal);
     ServiceAccount s;
     s.id = in.id;
     s.display_name = in.display_name;
@@ -124,12 +124,12 @@ Status ServiceAccountRegistry::SetCertificate(const engine::Context& ctx, std::s
       ctx, "service_certificate", id,
       [&](store::WriteTxn& txn, ServiceAccount& s, audit::Event& ev, Status& refusal) -> Status {
         if (!fp) {
-          refusal = BadFingerprint();
+          refusal = AccountBadFingerprint();
           return Status::Ok();
         }
         MAMORI_ASSIGN_OR_RETURN(auto holder, txn.Get(keyspace::ServiceFingerprint(*fp)));
         if (holder && *holder != s.id) {
-          refusal = FingerprintTaken();
+          refusal = AccountFingerprintTaken();
           return Status::Ok();
         }
         ev.attrs["previous_fingerprint"] = s.cert_fingerprint;

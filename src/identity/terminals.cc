@@ -14,13 +14,13 @@ Status UnknownTerminal() {
   return Status::NotFound("no terminal has this id", "この ID の端末はありません", "terminal");
 }
 
-Status BadFingerprint() {
+Status TerminalBadFingerprint() {
   return Status::InvalidArgument(
       "fingerprint must be the SHA-256 of the terminal's certificate: 64 hex digits",
       "fingerprint には端末証明書の SHA-256（16進64桁）を指定してください", "fingerprint");
 }
 
-Status FingerprintTaken() {
+Status TerminalFingerprintTaken() {
   return Status::AlreadyExists("another terminal holds this certificate",
                                "この証明書は別の端末に登録されています", "fingerprint");
 }
@@ -50,7 +50,7 @@ Status TerminalRegistry::Register(const engine::Context& ctx, const NewTerminal&
   Status valid = CheckId(in.id, "terminal");
   if (valid.ok()) valid = CheckLabel(in.description, "description", kMaxDescriptionBytes, true);
   const auto fp = NormaliseFingerprint(in.fingerprint);
-  if (valid.ok() && !fp) valid = BadFingerprint();
+  if (valid.ok() && !fp) valid = TerminalBadFingerprint();
   return internal::RunAudited(store_, [&](store::WriteTxn& txn, Status& refusal) -> Status {
     audit::Event ev = internal::MakeEvent(ctx, "identity.terminal_register", now);
     ev.attrs["target"] = IsValidId(in.id) ? in.id : "(invalid)";
@@ -66,7 +66,7 @@ Status TerminalRegistry::Register(const engine::Context& ctx, const NewTerminal&
           refusal);
     }
     MAMORI_ASSIGN_OR_RETURN(auto holder, txn.Get(keyspace::TerminalFingerprint(*fp)));
-    if (holder) return internal::Refuse(txn, ev, FingerprintTaken(), refusal);
+    if (holder) return internal::Refuse(txn, ev, TerminalFingerprintTaken(), refusal);
     TerminalEntry t;
     t.id = in.id;
     t.fingerprint = *fp;
@@ -110,7 +110,7 @@ Status TerminalRegistry::Update(const engine::Context& ctx, std::string_view id,
   Status valid;
   if (ch.fingerprint) {
     fp = NormaliseFingerprint(*ch.fingerprint);
-    if (!fp) valid = BadFingerprint();
+    if (!fp) valid = TerminalBadFingerprint();
   }
   if (valid.ok() && ch.description) {
     valid = CheckLabel(*ch.description, "description", kMaxDescriptionBytes, true);
@@ -125,7 +125,7 @@ Status TerminalRegistry::Update(const engine::Context& ctx, std::string_view id,
         if (fp && *fp != t.fingerprint) {
           MAMORI_ASSIGN_OR_RETURN(auto holder, txn.Get(keyspace::TerminalFingerprint(*fp)));
           if (holder) {
-            refusal = FingerprintTaken();
+            refusal = TerminalFingerprintTaken();
             return Status::Ok();
           }
           MAMORI_RETURN_IF_ERROR(txn.Delete(keyspace::TerminalFingerprint(t.fingerprint)));

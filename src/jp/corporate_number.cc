@@ -1,16 +1,8 @@
 #include "jp/corporate_number.h"
 
-#include <algorithm>
+#include "jp/text.h"
 
 namespace mamori::jp {
-namespace {
-
-bool IsAsciiDigits(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-}  // namespace
-
 int CorporateNumberCheckDigit(std::string_view base12) {
   if (base12.size() != kCorporateNumberBaseLength || !IsAsciiDigits(base12)) return -1;
   int sum = 0;

@@ -1,16 +1,8 @@
 #include "jp/my_number.h"
 
-#include <algorithm>
+#include "jp/text.h"
 
 namespace mamori::jp {
-namespace {
-
-bool IsAsciiDigits(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-}  // namespace
-
 int MyNumberCheckDigit(std::string_view first11) {
   if (first11.size() != kMyNumberBaseLength || !IsAsciiDigits(first11)) return -1;
   int sum = 0;

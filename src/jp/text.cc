@@ -5,6 +5,7 @@
 #include <unicode/stringpiece.h>
 #include <unicode/uchar.h>
 
+#include <algorithm>
 #include <cstdint>
 
 namespace mamori::jp {
@@ -158,6 +159,10 @@ bool IsHyphenLike(int32_t cp) {
 }
 
 }  // namespace
+
+bool IsAsciiDigits(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
 
 bool IsValidUtf8(std::string_view text) {
   size_t i = 0;

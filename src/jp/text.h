@@ -32,6 +32,9 @@ inline constexpr size_t kMaxTextBytes = size_t{16} << 20;
 // or stray continuation bytes. U+0000 and noncharacters are well-formed.
 bool IsValidUtf8(std::string_view text);
 
+// True iff every byte of `s` is an ASCII digit 0-9 (true for an empty view).
+bool IsAsciiDigits(std::string_view s);
+
 // Unicode Normalization Form KC of `utf8` (e.g. "ＡＢＣ１２３" -> "ABC123",
 // "ｶﾞ" -> "ガ", U+3000 -> U+0020).
 Result<std::string> Nfkc(std::string_view utf8);

@@ -89,4 +89,21 @@ Result<const nlohmann::json*> JsonReader::Object(std::string_view member, bool r
   return v;
 }
 
+Status Refuse(std::string_view code, const std::string& en, const std::string& ja) {
+  return Status::PermissionDenied(en, ja, std::string(code));
+}
+
+Status CheckText(std::string_view text, bool required, const char* member, size_t max) {
+  if ((required && text.empty()) || text.size() > max) {
+    const std::string bytes = std::to_string(max);
+    return Status::InvalidArgument(
+        std::string(member) + (required ? " is required (1 to " + bytes + " bytes)"
+                                        : " is at most " + bytes + " bytes"),
+        std::string(member) +
+            (required ? " は必須です (1〜" + bytes + "バイト)" : " は" + bytes + "バイト以内です"),
+        member);
+  }
+  return Status::Ok();
+}
+
 }  // namespace mamori::policy

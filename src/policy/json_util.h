@@ -1,4 +1,5 @@
-// Internal: strict reading of the JSON objects policy stores and accepts.
+// Internal: strict reading of the JSON objects policy stores and accepts, and
+// the checks of caller-supplied text and refusals shared by policy's files.
 // One reader serves both caller input (errors are kInvalidArgument naming the
 // member) and stored records (kDataLoss: the bytes are not what policy wrote).
 #pragma once
@@ -15,6 +16,13 @@
 #include "core/time.h"
 
 namespace mamori::policy {
+
+// kPermissionDenied whose subject is the stable refusal `code`.
+Status Refuse(std::string_view code, const std::string& en, const std::string& ja);
+
+// kInvalidArgument naming `member` when `text` is longer than `max` bytes, or
+// empty while `required`.
+Status CheckText(std::string_view text, bool required, const char* member, size_t max = 1024);
 
 class JsonReader {
  public:

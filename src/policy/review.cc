@@ -4,6 +4,7 @@
 #include <map>
 
 #include "policy/change_apply.h"
+#include "policy/json_util.h"
 #include "policy/keyspace.h"
 #include "policy/records.h"
 #include "policy/separation.h"
@@ -24,21 +25,6 @@ struct ReviewCampaigns::Plan {
 namespace {
 
 constexpr int64_t kMicrosPerDay = 86'400 * kMicrosPerSecond;
-
-Status Refuse(std::string_view code, const std::string& en, const std::string& ja) {
-  return Status::PermissionDenied(en, ja, std::string(code));
-}
-
-Status CheckText(std::string_view text, bool required, const char* member, size_t max = 1024) {
-  if ((required && text.empty()) || text.size() > max) {
-    return Status::InvalidArgument(std::string(member) + " must be " + (required ? "1" : "0") +
-                                       " to " + std::to_string(max) + " bytes",
-                                   std::string(member) + " は" + (required ? "1" : "0") + "〜" +
-                                       std::to_string(max) + "バイトです",
-                                   member);
-  }
-  return Status::Ok();
-}
 
 // Audits a refused start (nothing is created) and returns the refusal.
 Result<Campaign> RefuseStart(store::Storage& storage, const Caller& caller,

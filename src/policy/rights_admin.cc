@@ -2,25 +2,13 @@
 
 #include "engine/dataset.h"
 #include "policy/change_apply.h"
+#include "policy/json_util.h"
 #include "policy/keyspace.h"
 #include "policy/records.h"
 #include "policy/separation.h"
 
 namespace mamori::policy {
 namespace {
-
-constexpr size_t kMaxText = 1024;
-
-Status CheckText(std::string_view text, bool required, const char* member) {
-  if ((required && text.empty()) || text.size() > kMaxText) {
-    return Status::InvalidArgument(
-        std::string(member) +
-            (required ? " is required (1 to 1024 bytes)" : " is at most 1024 bytes"),
-        std::string(member) + (required ? " は必須です (1〜1024バイト)" : " は1024バイト以内です"),
-        member);
-  }
-  return Status::Ok();
-}
 
 Status CheckTerminalIds(const std::vector<std::string>& ids) {
   for (const auto& id : ids) {

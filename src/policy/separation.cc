@@ -2,12 +2,10 @@
 
 #include <string>
 
+#include "policy/json_util.h"
+
 namespace mamori::policy {
 namespace {
-
-Status Refuse(std::string_view code, const std::string& en, const std::string& ja) {
-  return Status::PermissionDenied(en, ja, std::string(code));
-}
 
 Status CheckPerson(const identity::Principal& who) {
   if (who.kind != identity::PrincipalKind::kUser || who.id.empty()) {

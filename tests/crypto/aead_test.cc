@@ -12,7 +12,7 @@ namespace {
 
 using testing::Unhex;
 
-SecretBytes NewKey() { return std::move(RandomSecret(kAeadKeySize).value()); }
+SecretBytes NewAeadKey() { return std::move(RandomSecret(kAeadKeySize).value()); }
 
 // McGrew & Viega, "The Galois/Counter Mode of Operation", test case 16
 // (AES-256, 96-bit IV, with associated data). Sealed format is nonce||ct||tag.
@@ -55,7 +55,7 @@ TEST(AeadTest, KnownAnswerVectorRejectsAnyAlteration) {
 }
 
 TEST(AeadTest, SealOpenRoundTrip) {
-  SecretBytes key = NewKey();
+  SecretBytes key = NewAeadKey();
   for (std::string plaintext : {std::string(), std::string("x"), std::string(1000, 'p')}) {
     auto sealed = AeadSeal(key, plaintext, "dataset/record/field/v1");
     ASSERT_TRUE(sealed);
@@ -70,7 +70,7 @@ TEST(AeadTest, SealOpenRoundTrip) {
 }
 
 TEST(AeadTest, NoncesAreFreshPerSeal) {
-  SecretBytes key = NewKey();
+  SecretBytes key = NewAeadKey();
   auto a = AeadSeal(key, "same", "ad");
   auto b = AeadSeal(key, "same", "ad");
   ASSERT_TRUE(a && b);
@@ -79,7 +79,7 @@ TEST(AeadTest, NoncesAreFreshPerSeal) {
 }
 
 TEST(AeadTest, TamperingAnyByteIsDataLoss) {
-  SecretBytes key = NewKey();
+  SecretBytes key = NewAeadKey();
   auto sealed = AeadSeal(key, "4-digit secret 1234", "ad");
   ASSERT_TRUE(sealed);
   for (size_t i = 0; i < sealed->size(); ++i) {
@@ -96,7 +96,7 @@ TEST(AeadTest, TamperingAnyByteIsDataLoss) {
 }
 
 TEST(AeadTest, WrongAssociatedDataOrKeyIsDataLoss) {
-  SecretBytes key = NewKey();
+  SecretBytes key = NewAeadKey();
   auto sealed = AeadSeal(key, "value", "record-1/name");
   ASSERT_TRUE(sealed);
   const std::string_view with_nul("record-1/name\0", 14);
@@ -106,7 +106,7 @@ TEST(AeadTest, WrongAssociatedDataOrKeyIsDataLoss) {
     ASSERT_FALSE(r) << ad;
     EXPECT_EQ(r.error().code(), Code::kDataLoss);
   }
-  auto wrong_key = AeadOpenSecret(NewKey(), *sealed, "record-1/name");
+  auto wrong_key = AeadOpenSecret(NewAeadKey(), *sealed, "record-1/name");
   ASSERT_FALSE(wrong_key);
   EXPECT_EQ(wrong_key.error().code(), Code::kDataLoss);
   EXPECT_EQ(wrong_key.error().message(),
@@ -128,7 +128,7 @@ TEST(AeadTest, WrongKeySizeIsInvalidArgument) {
 }
 
 TEST(AeadTest, ShortSealedValueIsInvalidArgument) {
-  SecretBytes key = NewKey();
+  SecretBytes key = NewAeadKey();
   for (size_t size : {0, 1, 12, 27}) {
     auto r = AeadOpen(key, std::string(size, 'x'), "ad");
     ASSERT_FALSE(r);
@@ -137,8 +137,8 @@ TEST(AeadTest, ShortSealedValueIsInvalidArgument) {
 }
 
 TEST(AeadTest, WrapsSecrets) {
-  SecretBytes kek = NewKey();
-  SecretBytes record_key = NewKey();
+  SecretBytes kek = NewAeadKey();
+  SecretBytes record_key = NewAeadKey();
   auto wrapped = AeadSealSecret(kek, record_key, "record-key/ds/1");
   ASSERT_TRUE(wrapped);
   auto unwrapped = AeadOpenSecret(kek, *wrapped, "record-key/ds/1");

@@ -81,14 +81,14 @@ SecretBytes Pkcs8Der(EVP_PKEY* pkey, const char* passphrase = nullptr) {
   return der;
 }
 
-EcdsaP256PrivateKey NewKey() {
+EcdsaP256PrivateKey NewSigningKey() {
   auto key = EcdsaP256PrivateKey::Generate();
   EXPECT_TRUE(key);
   return std::move(*key);
 }
 
 TEST(EcdsaTest, SignVerifyRoundTrip) {
-  EcdsaP256PrivateKey key = NewKey();
+  EcdsaP256PrivateKey key = NewSigningKey();
   EcdsaP256PublicKey pub = key.PublicKey();
   for (std::string_view message : {"", "audit head 7", "x"}) {
     auto sig = key.Sign(message);
@@ -99,7 +99,7 @@ TEST(EcdsaTest, SignVerifyRoundTrip) {
 }
 
 TEST(EcdsaTest, AlteredMessageOrSignatureFails) {
-  EcdsaP256PrivateKey key = NewKey();
+  EcdsaP256PrivateKey key = NewSigningKey();
   EcdsaP256PublicKey pub = key.PublicKey();
   std::string sig = *key.Sign("root hash abc");
   Status s = pub.Verify("root hash abd", sig);
@@ -113,7 +113,7 @@ TEST(EcdsaTest, AlteredMessageOrSignatureFails) {
   EXPECT_EQ(pub.Verify("root hash abc", "").code(), Code::kDataLoss);
   EXPECT_EQ(pub.Verify("root hash abc", "not der").code(), Code::kDataLoss);
   EXPECT_EQ(pub.Verify("root hash abc", sig + "x").code(), Code::kDataLoss);
-  EXPECT_EQ(NewKey().PublicKey().Verify("root hash abc", sig).code(), Code::kDataLoss);
+  EXPECT_EQ(NewSigningKey().PublicKey().Verify("root hash abc", sig).code(), Code::kDataLoss);
 }
 
 TEST(EcdsaTest, VerifiesSignatureFromOpensslCli) {
@@ -126,7 +126,7 @@ TEST(EcdsaTest, VerifiesSignatureFromOpensslCli) {
 }
 
 TEST(EcdsaTest, PublicKeyPemAndDerRoundTrip) {
-  EcdsaP256PublicKey pub = NewKey().PublicKey();
+  EcdsaP256PublicKey pub = NewSigningKey().PublicKey();
   std::string pem = pub.ToPem();
   EXPECT_TRUE(pem.starts_with("-----BEGIN PUBLIC KEY-----\n"));
   auto from_pem = EcdsaP256PublicKey::FromPem(pem);
@@ -138,17 +138,17 @@ TEST(EcdsaTest, PublicKeyPemAndDerRoundTrip) {
 }
 
 TEST(EcdsaTest, FingerprintIsStableSha256OfSpki) {
-  EcdsaP256PrivateKey key = NewKey();
+  EcdsaP256PrivateKey key = NewSigningKey();
   std::string fp = key.PublicKey().Fingerprint();
   EXPECT_EQ(fp.size(), 64u);
   EXPECT_EQ(fp, key.PublicKey().Fingerprint());
   EXPECT_EQ(fp, HexEncode(DigestView(Sha256(key.PublicKey().ToDer()))));
   EXPECT_EQ(fp, EcdsaP256PublicKey::FromPem(key.PublicKey().ToPem())->Fingerprint());
-  EXPECT_NE(fp, NewKey().PublicKey().Fingerprint());
+  EXPECT_NE(fp, NewSigningKey().PublicKey().Fingerprint());
 }
 
 TEST(EcdsaTest, Pkcs8RoundTrip) {
-  EcdsaP256PrivateKey key = NewKey();
+  EcdsaP256PrivateKey key = NewSigningKey();
   auto der = key.ToPkcs8Der();
   ASSERT_TRUE(der) << der.error().ToString();
   auto restored = EcdsaP256PrivateKey::FromPkcs8Der(*der);
@@ -160,8 +160,8 @@ TEST(EcdsaTest, Pkcs8RoundTrip) {
 }
 
 TEST(EcdsaTest, MalformedPublicKeysAreInvalidArgument) {
-  std::string der = NewKey().PublicKey().ToDer();
-  std::string pem = NewKey().PublicKey().ToPem();
+  std::string der = NewSigningKey().PublicKey().ToDer();
+  std::string pem = NewSigningKey().PublicKey().ToPem();
   EXPECT_EQ(EcdsaP256PublicKey::FromDer("").error().code(), Code::kInvalidArgument);
   EXPECT_EQ(EcdsaP256PublicKey::FromDer(der.substr(0, der.size() - 1)).error().code(),
             Code::kInvalidArgument);
@@ -177,7 +177,7 @@ TEST(EcdsaTest, MalformedPublicKeysAreInvalidArgument) {
 }
 
 TEST(EcdsaTest, MalformedPrivateKeysAreInvalidArgument) {
-  SecretBytes der = *NewKey().ToPkcs8Der();
+  SecretBytes der = *NewSigningKey().ToPkcs8Der();
   EXPECT_EQ(EcdsaP256PrivateKey::FromPkcs8Der(SecretBytes()).error().code(),
             Code::kInvalidArgument);
   EXPECT_EQ(EcdsaP256PrivateKey::FromPkcs8Der(SecretBytes(der.view().substr(0, 20))).error().code(),
@@ -187,9 +187,10 @@ TEST(EcdsaTest, MalformedPrivateKeysAreInvalidArgument) {
   EXPECT_EQ(EcdsaP256PrivateKey::FromPkcs8Der(SecretBytes(trailing)).error().code(),
             Code::kInvalidArgument);
   // A public key is not a private key.
-  EXPECT_EQ(
-      EcdsaP256PrivateKey::FromPkcs8Der(SecretBytes(NewKey().PublicKey().ToDer())).error().code(),
-      Code::kInvalidArgument);
+  EXPECT_EQ(EcdsaP256PrivateKey::FromPkcs8Der(SecretBytes(NewSigningKey().PublicKey().ToDer()))
+                .error()
+                .code(),
+            Code::kInvalidArgument);
 }
 
 TEST(EcdsaTest, RefusesOtherCurvesAndKeyTypes) {
@@ -231,12 +232,12 @@ TEST(EcdsaTest, RefusesEncryptedPkcs8WithoutPrompting) {
 }
 
 TEST(EcdsaTest, MovedKeysKeepWorking) {
-  EcdsaP256PrivateKey a = NewKey();
+  EcdsaP256PrivateKey a = NewSigningKey();
   std::string fp = a.PublicKey().Fingerprint();
   EcdsaP256PrivateKey b = std::move(a);
   EXPECT_EQ(b.PublicKey().Fingerprint(), fp);
   EcdsaP256PublicKey pub = b.PublicKey();
-  pub = NewKey().PublicKey();
+  pub = NewSigningKey().PublicKey();
   EXPECT_NE(pub.Fingerprint(), fp);
 }
 
