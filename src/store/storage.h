@@ -75,9 +75,10 @@ std::string PrefixEnd(std::string_view prefix);
 
 // Counters for diagnostics and tests. A backend that keeps none reports zeros.
 struct StorageStats {
-  uint64_t updates = 0;  // Update functions run, whatever they returned
-  uint64_t commits = 0;  // database transactions committed (one per group commit)
-  uint64_t pending = 0;  // calls queued for the committer and not yet started, right now
+  uint64_t updates = 0;      // Update functions run, whatever they returned
+  uint64_t commits = 0;      // database transactions committed (one per group commit)
+  uint64_t pending = 0;      // calls queued for the committer and not yet started, right now
+  uint64_t checkpoints = 0;  // background WAL checkpoints run (sqlite)
 };
 
 using UpdateFn = std::function<Status(WriteTxn&)>;

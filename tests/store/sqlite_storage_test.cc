@@ -443,5 +443,44 @@ TEST_F(SqliteStorageTest, CloseWaitsForARunningView) {
   EXPECT_EQ(store->View([](ReadTxn&) { return Status::Ok(); }).code(), Code::kUnavailable);
 }
 
+// Commits never copy the WAL into the database file themselves; a background
+// thread does, and the WAL is rewound rather than left to grow under a steady
+// stream of commits (each commit here adds a few frames; without checkpoints
+// 800 of them would leave several megabytes of WAL).
+TEST_F(SqliteStorageTest, BackgroundCheckpointsKeepTheWalBounded) {
+  SqliteOptions options = Options();
+  options.checkpoint_frames = 50;
+  auto store = MustOpen(options);
+  ASSERT_NE(store, nullptr);
+  off_t largest_wal = 0;
+  for (int i = 0; i < 800; ++i) {
+    ASSERT_TRUE(PutOne(*store, "k" + std::to_string(i), std::string(600, 'v')).ok());
+    struct stat st {};
+    if (::stat((path_ + "-wal").c_str(), &st) == 0) largest_wal = std::max(largest_wal, st.st_size);
+  }
+  EXPECT_GT(store->Stats().checkpoints, 0u);
+  EXPECT_LT(largest_wal, off_t{1} << 20) << "the WAL grew to " << largest_wal << " bytes";
+  EXPECT_EQ(ScanView(*store, "k", "l").size(), 800u);
+  ASSERT_TRUE(store->Close().ok());
+  auto reopened = MustOpen(options);
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(ScanView(*reopened, "k", "l").size(), 800u);
+}
+
+// A lone Update runs without a savepoint; when it fails, its writes are
+// rolled back with the transaction and the store stays usable.
+TEST_F(SqliteStorageTest, ALoneFailingUpdateLeavesNothing) {
+  auto store = MustOpen(Options());
+  ASSERT_NE(store, nullptr);
+  Status failed = store->Update([](WriteTxn& txn) -> Status {
+    MAMORI_RETURN_IF_ERROR(txn.Put("half", "written"));
+    return Status::FailedPrecondition("no", "いいえ");
+  });
+  EXPECT_EQ(failed.code(), Code::kFailedPrecondition);
+  EXPECT_EQ(GetOne(*store, "half"), std::nullopt);
+  EXPECT_TRUE(PutOne(*store, "after", "1").ok());
+  EXPECT_EQ(GetOne(*store, "after"), "1");
+}
+
 }  // namespace
 }  // namespace mamori::store::test

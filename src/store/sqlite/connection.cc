@@ -130,7 +130,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Ro
     // its own commits, so a larger one keeps the hot B-tree levels and
     // recent leaves in memory. An upper bound, allocated as pages are read.
     MAMORI_RETURN_IF_ERROR(conn->Exec("PRAGMA cache_size=-65536", "set cache_size"));
-  } else {
+  } else if (role == Role::kReader) {
     MAMORI_RETURN_IF_ERROR(conn->Exec("PRAGMA query_only=ON", "set query_only"));
     // Reads straight from the page cache instead of a pread and a copy per
     // page (see SqliteOptions::read_mmap_bytes).
@@ -218,6 +218,27 @@ Status Connection::CheckpointTruncate() {
                                      &checkpointed);
   if (rc != SQLITE_OK) return Error(rc, "checkpoint");
   return Status::Ok();
+}
+
+Result<std::pair<int, int>> Connection::CheckpointPassive() {
+  int wal_frames = 0;
+  int checkpointed = 0;
+  int rc = sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &wal_frames,
+                                     &checkpointed);
+  if (rc != SQLITE_OK) return Fail(Error(rc, "checkpoint"));
+  return std::pair{wal_frames, checkpointed};
+}
+
+int Connection::OnWalCommit(void* self, sqlite3*, const char*, int frames) {
+  auto* conn = static_cast<Connection*>(self);
+  conn->wal_hook_(conn->wal_hook_arg_, frames);
+  return SQLITE_OK;
+}
+
+void Connection::SetWalHook(WalHook hook, void* arg) {
+  wal_hook_ = hook;
+  wal_hook_arg_ = arg;
+  sqlite3_wal_hook(db_, hook != nullptr ? &Connection::OnWalCommit : nullptr, this);
 }
 
 Status Connection::Error(int rc, std::string_view op) const {

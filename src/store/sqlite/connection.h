@@ -77,6 +77,9 @@ class Connection {
   enum class Role {
     kWriter,  // the committer's connection; the only one that writes
     kReader,  // a View connection; refuses writes (query_only)
+    // The background checkpointer's connection: copies WAL frames into the
+    // database file (never writes through SQL, so no query_only needed).
+    kCheckpointer,
   };
 
   // Opens an existing file; never creates one, because the caller creates the
@@ -107,6 +110,17 @@ class Connection {
   // WAL to zero bytes. kUnavailable when readers of older snapshots or another
   // writer kept it from finishing within the busy timeout.
   Status CheckpointTruncate();
+  // Copies as much of the WAL into the database file as no reader still
+  // needs, then syncs the file; never waits for a lock and never blocks
+  // writers (SQLITE_CHECKPOINT_PASSIVE). Returns the frames in the WAL and
+  // how many of them are now in the database file.
+  Result<std::pair<int, int>> CheckpointPassive();
+
+  // Calls hook(arg, frames) after every commit on this connection with the
+  // number of frames then in the WAL, instead of SQLite's own automatic
+  // checkpoint (which would run the checkpoint inside the committing call).
+  using WalHook = void (*)(void* arg, int frames);
+  void SetWalHook(WalHook hook, void* arg);
 
   // kIoError naming the path, the operation and SQLite's message; kUnavailable
   // when the database stayed locked past busy_timeout (another process).
@@ -126,8 +140,12 @@ class Connection {
  private:
   Connection(std::string path, sqlite3* db) : path_(std::move(path)), db_(db) {}
 
+  static int OnWalCommit(void* self, sqlite3* db, const char* name, int frames);
+
   std::string path_;
   sqlite3* db_;
+  WalHook wal_hook_ = nullptr;
+  void* wal_hook_arg_ = nullptr;
   // Statements a scan may nest in at once without preparing a new one.
   static constexpr size_t kNesting = 4;
   std::array<std::array<sqlite3_stmt*, kNesting>, static_cast<size_t>(Sql::kCount)> stmts_{};

@@ -7,7 +7,6 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
-#include <future>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -28,9 +27,10 @@ using sqlite::SqliteTxn;
 // overlap, and closed when they finish, so a burst does not pin descriptors.
 constexpr size_t kMaxIdleReaders = 8;
 
-// The store whose committer runs on this thread. Update, View and Close called
-// from inside an Update function would wait for the committer, which is
-// waiting for that function: they fail instead of deadlocking.
+// The store whose batch this thread is running as leader. Update and Close
+// called from inside an Update function would wait for that batch, which is
+// waiting for the function, and a View there would not see the batch's own
+// writes: they fail instead of deadlocking or misleading.
 thread_local const void* t_committer_of = nullptr;
 
 Status Closed() {
@@ -45,7 +45,7 @@ Status CalledFromUpdateFn(std::string_view what) {
 }
 
 // Runs a caller's function. An exception becomes kInternal (nothing may escape
-// the committer thread), and an error the function dropped is returned anyway.
+// into the leader's batch), and an error the function dropped is returned anyway.
 template <class Fn>
 Status RunFn(Fn& fn, SqliteTxn& txn) {
   Status status;
@@ -62,8 +62,9 @@ Status RunFn(Fn& fn, SqliteTxn& txn) {
 
 class SqliteStorage final : public Storage {
  public:
-  SqliteStorage(const SqliteOptions& options, std::unique_ptr<Connection> writer)
-      : options_(options), writer_(std::move(writer)) {
+  SqliteStorage(const SqliteOptions& options, std::unique_ptr<Connection> writer,
+                std::unique_ptr<Connection> checkpointer)
+      : options_(options), writer_(std::move(writer)), checkpointer_(std::move(checkpointer)) {
     options_.max_batch = std::max<size_t>(options_.max_batch, 1);
   }
   ~SqliteStorage() override { (void)Close(); }
@@ -78,29 +79,59 @@ class SqliteStorage final : public Storage {
   StorageStats Stats() const override;
 
  private:
-  // One entry of the committer's queue: an Update, or a Compact (no fn).
-  struct Request {
+  // A caller of Update or Compact (no fn), waiting in writers_ on its own
+  // stack until a leader has run it.
+  struct Writer {
     UpdateFn fn;
-    std::promise<Status> done;
     bool compact = false;
+    bool done = false;  // guarded by mu_
+    Status status;      // guarded by mu_ until done
+    std::condition_variable cv;
   };
 
-  // Queues request and waits for the committer's answer.
-  Status Submit(Request& request);
-  void CommitLoop();
-  // One shared transaction; returns the status owed to each request.
-  std::vector<Status> RunBatch(const std::vector<Request*>& batch);
+  // Queues w; returns its status once a leader (w's own thread, if w reaches
+  // the front first) has run it.
+  Status Submit(Writer& w);
+  // One shared transaction; returns the status owed to each writer.
+  std::vector<Status> RunBatch(const std::vector<Writer*>& batch);
+  // RunBatch, or a Compact, on the calling (leader) thread; never throws.
+  std::vector<Status> Execute(const std::vector<Writer*>& batch);
   void ReleaseReader(std::unique_ptr<Connection> conn, bool reusable);
 
+  static void OnWalCommit(void* self, int frames);
+  void CheckpointLoop();
+
   SqliteOptions options_;
-  // Used only by the committer thread while it runs, then by Close.
+  // Used by one leader at a time (the one whose batch is running), then by
+  // Close.
   std::unique_ptr<Connection> writer_;
 
-  mutable std::mutex queue_mu_;
-  std::condition_variable queue_cv_;
-  std::deque<Request*> queue_;  // guarded by queue_mu_
-  bool stopping_ = false;       // guarded by queue_mu_
-  std::thread committer_;
+  mutable std::mutex mu_;
+  // Front: the leader's batch while it runs, then those waiting for the
+  // next leader. A writer leaves only when its result is set.
+  std::deque<Writer*> writers_;  // guarded by mu_
+  size_t running_ = 0;           // writers in the running batch; guarded by mu_
+  bool stopping_ = false;        // guarded by mu_
+  std::condition_variable drained_;
+
+  // Background checkpoints: the writer's commits never copy the WAL into
+  // the database file themselves (that is a second sync and hundreds of
+  // page writes every thousand frames, which SQLite's automatic checkpoint
+  // would charge to whichever commit crossed the threshold).
+  std::unique_ptr<Connection> checkpointer_;  // used only by checkpoint_thread_
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool checkpoint_wanted_ = false;  // guarded by checkpoint_mu_
+  bool checkpoint_stop_ = false;    // guarded by checkpoint_mu_
+  std::thread checkpoint_thread_;
+  // Set when a background checkpoint has copied the WAL as far as it could.
+  // SQLite rewinds the WAL to its start only when a write transaction begins
+  // with every frame copied, and under a steady stream of commits new frames
+  // always arrive while the background copy runs: the WAL would then grow
+  // for ever, and a sync that extends a file costs several times one that
+  // overwrites. So the next leader copies the few frames that arrived since
+  // (the bulk is done), on the writer connection, before it begins.
+  std::atomic<bool> catch_up_{false};
 
   std::mutex pool_mu_;
   std::condition_variable pool_cv_;
@@ -113,16 +144,47 @@ class SqliteStorage final : public Storage {
 
   std::atomic<uint64_t> updates_{0};
   std::atomic<uint64_t> commits_{0};
+  std::atomic<uint64_t> checkpoints_{0};
 };
 
 Status SqliteStorage::Start() {
+  writer_->SetWalHook(&SqliteStorage::OnWalCommit, this);
   try {
-    committer_ = std::thread([this] { CommitLoop(); });
+    checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
   } catch (const std::system_error&) {
-    return Status::Unavailable("cannot start the sqlite committer thread",
-                               "コミット用スレッドを起動できません");
+    writer_->SetWalHook(nullptr, nullptr);
+    return Status::Unavailable("cannot start the sqlite checkpoint thread",
+                               "チェックポイント用スレッドを起動できません");
   }
   return Status::Ok();
+}
+
+void SqliteStorage::OnWalCommit(void* self, int frames) {
+  auto* storage = static_cast<SqliteStorage*>(self);
+  if (static_cast<size_t>(frames) < storage->options_.checkpoint_frames) return;
+  {
+    std::lock_guard lock(storage->checkpoint_mu_);
+    storage->checkpoint_wanted_ = true;
+  }
+  storage->checkpoint_cv_.notify_one();
+}
+
+void SqliteStorage::CheckpointLoop() {
+  std::unique_lock lock(checkpoint_mu_);
+  for (;;) {
+    checkpoint_cv_.wait(lock, [this] { return checkpoint_stop_ || checkpoint_wanted_; });
+    if (checkpoint_stop_) return;
+    checkpoint_wanted_ = false;
+    lock.unlock();
+    // A failed or partial checkpoint (a View still reads an older
+    // snapshot) loses nothing: the frames stay in the WAL, and the next
+    // commit past the threshold asks again.
+    if (checkpointer_->CheckpointPassive()) {
+      ++checkpoints_;
+      catch_up_ = true;
+    }
+    lock.lock();
+  }
 }
 
 Status SqliteStorage::Update(UpdateFn fn) {
@@ -130,74 +192,82 @@ Status SqliteStorage::Update(UpdateFn fn) {
     return Status::InvalidArgument("Update needs a function", "Update に関数が指定されていません");
   }
   if (t_committer_of == this) return CalledFromUpdateFn("Update");
-  Request request{std::move(fn), {}};
-  return Submit(request);
+  Writer w;
+  w.fn = std::move(fn);
+  return Submit(w);
 }
 
 Status SqliteStorage::Compact() {
   if (t_committer_of == this) return CalledFromUpdateFn("Compact");
   // Through the queue, so that it runs on the writer connection after every
   // Update before it, and no new write can slip in between.
-  Request request{nullptr, {}, true};
-  return Submit(request);
+  Writer w;
+  w.compact = true;
+  return Submit(w);
 }
 
-Status SqliteStorage::Submit(Request& request) {
-  std::future<Status> result = request.done.get_future();
-  {
-    std::lock_guard lock(queue_mu_);
-    if (stopping_) return Closed();
-    queue_.push_back(&request);
-  }
-  queue_cv_.notify_one();
-  return result.get();
-}
+Status SqliteStorage::Submit(Writer& w) {
+  std::unique_lock lock(mu_);
+  if (stopping_) return Closed();
+  writers_.push_back(&w);
+  // Leader/follower group commit (as LevelDB's writer queue): whoever is at
+  // the front when the previous batch finishes runs the next batch on its
+  // own thread, for itself and for everyone queued behind it. A lone caller
+  // therefore commits without handing its function to another thread and
+  // waiting to be woken.
+  while (!w.done && &w != writers_.front()) w.cv.wait(lock);
+  if (w.done) return std::move(w.status);
 
-void SqliteStorage::CommitLoop() {
-  t_committer_of = this;
-  std::vector<Request*> batch;
-  for (;;) {
-    batch.clear();
-    {
-      std::unique_lock lock(queue_mu_);
-      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      // Close lets the queue drain first: everything enqueued gets an answer.
-      if (queue_.empty()) return;
-      // A Compact runs alone; Updates run in groups of up to max_batch.
-      auto end = queue_.begin() + 1;
-      if (!queue_.front()->compact) {
-        while (end != queue_.end() && !(*end)->compact &&
-               static_cast<size_t>(end - queue_.begin()) < options_.max_batch) {
-          ++end;
-        }
-      }
-      batch.assign(queue_.begin(), end);
-      queue_.erase(queue_.begin(), end);
-    }
-    std::vector<Status> results;
-    try {
-      if (batch.front()->compact) {
-        results.push_back(writer_->CheckpointTruncate());
-      } else {
-        results = RunBatch(batch);
-      }
-    } catch (...) {
-      // Functions' own exceptions are caught in RunFn; this is allocation
-      // failure in the batch machinery. Nothing of the batch may commit.
-      if (writer_->InTransaction()) (void)writer_->Run(Sql::kRollback);
-      results.assign(batch.size(), Status::Internal("the sqlite committer failed",
-                                                    "コミット処理で内部エラーが発生しました"));
-    }
-    for (size_t i = 0; i < batch.size(); ++i) {
-      // Moved out first: once the value is set the caller may return and
-      // destroy its Request.
-      std::promise<Status> done = std::move(batch[i]->done);
-      done.set_value(std::move(results[i]));
+  // A Compact runs alone; Updates run in groups of up to max_batch.
+  std::vector<Writer*> batch{&w};
+  if (!w.compact) {
+    for (auto it = writers_.begin() + 1;
+         it != writers_.end() && !(*it)->compact && batch.size() < options_.max_batch; ++it) {
+      batch.push_back(*it);
     }
   }
+  running_ = batch.size();
+  lock.unlock();
+  std::vector<Status> results = Execute(batch);
+  lock.lock();
+  running_ = 0;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    writers_.pop_front();
+    if (i == 0) continue;
+    batch[i]->status = std::move(results[i]);
+    batch[i]->done = true;
+    batch[i]->cv.notify_one();
+  }
+  if (!writers_.empty()) {
+    writers_.front()->cv.notify_one();  // the next leader
+  } else {
+    drained_.notify_all();
+  }
+  return std::move(results[0]);
 }
 
-std::vector<Status> SqliteStorage::RunBatch(const std::vector<Request*>& batch) {
+std::vector<Status> SqliteStorage::Execute(const std::vector<Writer*>& batch) {
+  // Restored after, not cleared: a function may use another store.
+  const void* outer = std::exchange(t_committer_of, this);
+  std::vector<Status> results;
+  try {
+    if (batch.front()->compact) {
+      results.push_back(writer_->CheckpointTruncate());
+    } else {
+      results = RunBatch(batch);
+    }
+  } catch (...) {
+    // Functions' own exceptions are caught in RunFn; this is allocation
+    // failure in the batch machinery. Nothing of the batch may commit.
+    if (writer_->InTransaction()) (void)writer_->Run(Sql::kRollback);
+    results.assign(batch.size(), Status::Internal("the sqlite committer failed",
+                                                  "コミット処理で内部エラーが発生しました"));
+  }
+  t_committer_of = outer;
+  return results;
+}
+
+std::vector<Status> SqliteStorage::RunBatch(const std::vector<Writer*>& batch) {
   Connection& db = *writer_;
   std::vector<Status> results(batch.size());
   auto fail_all = [&](const Status& error) {
@@ -206,11 +276,19 @@ std::vector<Status> SqliteStorage::RunBatch(const std::vector<Request*>& batch) 
     return results;
   };
 
+  // Best effort: when it cannot finish (a View reads an older snapshot), the
+  // next background checkpoint asks again.
+  if (catch_up_.exchange(false)) (void)db.CheckpointPassive();
   Status begin = db.Run(Sql::kBeginImmediate);
   if (!begin.ok()) return fail_all(begin);
+  // A savepoint per function lets one fail without undoing the others; a
+  // batch of one needs none (its failure rolls the transaction back).
+  const bool shared = batch.size() > 1;
   for (size_t i = 0; i < batch.size(); ++i) {
-    Status savepoint = db.Run(Sql::kSavepoint);
-    if (!savepoint.ok()) return fail_all(savepoint);
+    if (shared) {
+      Status savepoint = db.Run(Sql::kSavepoint);
+      if (!savepoint.ok()) return fail_all(savepoint);
+    }
     SqliteTxn txn(db);
     ++updates_;
     Status status = RunFn(batch[i]->fn, txn);
@@ -225,6 +303,16 @@ std::vector<Status> SqliteStorage::RunBatch(const std::vector<Request*>& batch) 
               (cause.ok() ? std::string() : " (" + cause.message() + ")"),
           "データベース " + options_.path + " のトランザクションがエラーで取り消されました。" +
               "何も書き込まれていません"));
+    }
+    if (!shared) {
+      if (!status.ok()) {
+        Status undo = db.Run(Sql::kRollback);
+        if (!undo.ok()) return fail_all(undo);
+        results[i] = std::move(status);
+        return results;
+      }
+      results[i] = std::move(status);
+      break;
     }
     // A failed function's writes are undone; the savepoint itself must go
     // either way, or the next one would nest inside it.
@@ -299,11 +387,18 @@ Status SqliteStorage::Close() {
   if (closed_) return Status::Ok();
   closed_ = true;
   {
-    std::lock_guard lock(queue_mu_);
+    // Everything already queued gets an answer; nothing new is queued.
+    std::unique_lock lock(mu_);
     stopping_ = true;
+    drained_.wait(lock, [this] { return writers_.empty(); });
   }
-  queue_cv_.notify_all();
-  if (committer_.joinable()) committer_.join();
+  {
+    std::lock_guard lock(checkpoint_mu_);
+    checkpoint_stop_ = true;
+  }
+  checkpoint_cv_.notify_all();
+  if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
+  writer_->SetWalHook(nullptr, nullptr);
 
   std::vector<std::unique_ptr<Connection>> readers;
   {
@@ -312,7 +407,7 @@ Status SqliteStorage::Close() {
     pool_cv_.wait(lock, [this] { return active_views_ == 0; });
     readers.swap(idle_readers_);
   }
-  Status status;
+  Status status = checkpointer_->Close();
   for (auto& reader : readers) {
     Status closed = reader->Close();
     if (status.ok()) status = std::move(closed);
@@ -329,8 +424,9 @@ StorageStats SqliteStorage::Stats() const {
   StorageStats stats;
   stats.updates = updates_.load();
   stats.commits = commits_.load();
-  std::lock_guard lock(queue_mu_);
-  stats.pending = queue_.size();
+  stats.checkpoints = checkpoints_.load();
+  std::lock_guard lock(mu_);
+  stats.pending = writers_.size() - running_;
   return stats;
 }
 
@@ -339,7 +435,11 @@ Result<std::unique_ptr<Storage>> OpenPrepared(const SqliteOptions& options) {
                           Connection::Open(options.path, Connection::Role::kWriter,
                                            options.busy_timeout_ms, options.secure_delete));
   MAMORI_RETURN_IF_ERROR(sqlite::EnsureStore(*writer, options.create_if_missing));
-  auto storage = std::make_unique<SqliteStorage>(options, std::move(writer));
+  MAMORI_ASSIGN_OR_RETURN(std::unique_ptr<Connection> checkpointer,
+                          Connection::Open(options.path, Connection::Role::kCheckpointer,
+                                           options.busy_timeout_ms, options.secure_delete));
+  auto storage =
+      std::make_unique<SqliteStorage>(options, std::move(writer), std::move(checkpointer));
   MAMORI_RETURN_IF_ERROR(storage->Start());
   return std::unique_ptr<Storage>(std::move(storage));
 }

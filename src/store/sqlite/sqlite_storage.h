@@ -2,9 +2,12 @@
 //
 // Layout: a single table kv(k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID.
 // Durability: synchronous=FULL, so an Update that returned OK survives power
-// loss and SIGKILL. Group commit: one writer connection on a committer thread
-// batches the Update calls waiting at the time into one transaction (up to
-// max_batch), each inside a SAVEPOINT. Views use a pool of read connections.
+// loss and SIGKILL. Group commit, leader/follower: the caller at the front of
+// the queue runs, on its own thread and on the one writer connection, the
+// Update calls waiting at the time in one transaction (up to max_batch), each
+// inside a SAVEPOINT when there are several; the others wait for its commit.
+// WAL checkpoints run on a background thread with their own connection, so no
+// commit pays for one. Views use a pool of read connections.
 // Several processes may open the same file; writers wait for the lock up to
 // busy_timeout_ms.
 //
@@ -39,6 +42,10 @@ struct SqliteOptions {
   std::string path;  // database file; created when absent
   bool create_if_missing = true;
   size_t max_batch = 256;  // most Update calls shared by one commit (0 acts as 1)
+  // WAL frames after a commit at which the background checkpointer is asked
+  // to copy the WAL into the database file (SQLite's automatic checkpoint
+  // uses the same threshold, 1000, but runs inside the commit).
+  size_t checkpoint_frames = 1000;
   int busy_timeout_ms = 10'000;
   // Overwrite deleted content instead of leaving it in free pages (PRAGMA
   // secure_delete). Costs some writes; the key store needs it, a store whose
