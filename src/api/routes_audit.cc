@@ -24,20 +24,10 @@ nlohmann::json HexList(const std::vector<crypto::Digest>& path) {
   return out;
 }
 
-// MTH of the first n events, from the stored subtree hashes.
+// MTH of the first n events.
 Result<crypto::Digest> RootOf(store::ReadTxn& txn, const audit::TreeHead& current, uint64_t n) {
   if (n == current.size) return current.root;
-  return audit::merkle::RootFromSubtrees(
-      n, [&](unsigned level, uint64_t index) -> Result<crypto::Digest> {
-        MAMORI_ASSIGN_OR_RETURN(auto node, txn.Get(audit::NodeKey(level, index)));
-        if (!node || node->size() != 32) {
-          return Fail(Status::DataLoss("audit subtree hash missing",
-                                       "監査ログの部分木ハッシュがありません"));
-        }
-        crypto::Digest d;
-        std::copy(node->begin(), node->end(), d.begin());
-        return d;
-      });
+  return audit::RootAt(txn, n);
 }
 
 // Runs fn on a snapshot after the Authorizer allowed `operation`.

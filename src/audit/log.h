@@ -7,17 +7,32 @@
 // Layout (all keys under "audit/"; hex is lower-case, fixed width):
 //   audit/e/<seq:16>             CanonicalJson of event seq
 //   audit/n/<level:2><index:16>  32-byte hash of the complete subtree (level,
-//                                index); level 0 holds leaf hashes. Append
-//                                writes the leaf and every subtree it
-//                                completes: two nodes per event, amortised.
-//   audit/e~state                {"last":"<hex leaf hash of the last event>","size":N}
+//                                index), for level >= kStoredLevel only: one
+//                                node per 8 events, amortised. Smaller subtrees
+//                                are hashed from their events when a proof
+//                                needs them (at most 8 events read per node),
+//                                so an event costs its own row and, one time in
+//                                sixteen, a node row in another part of the
+//                                B-tree: every stored page is a page each
+//                                audited operation pays to sync.
+//   audit/e~state                {"edge":[<hex>...],"last":"<hex>","size":N}:
+//                                the leaf hash of the last event, the number of
+//                                events, and the right edge of the tree below
+//                                kStoredLevel (the roots of its complete
+//                                subtrees of levels 0..3, lowest first, one per
+//                                set bit of N & 15), which Append combines
+//                                without reading any event.
 //                                Sorts right after the last event (outside the
 //                                audit/e/ prefix), so the page Append writes for
 //                                the event usually holds it too: rewriting it
 //                                costs no page of its own. Logs written before
 //                                kept it under audit/state (kLegacyStateKey),
 //                                which is read when the new key is absent and
-//                                moved by the next Append.
+//                                moved by the next Append; their state has no
+//                                "edge" (Append works it out from the events
+//                                once) and they stored nodes of every level
+//                                (PruneUnstoredNodes removes those below
+//                                kStoredLevel; nothing reads them).
 //   audit/sth/<size:16>          SignedHeadJson of the signed head for size
 //   audit/key/<fingerprint>      PEM public key that signed heads name
 //
@@ -25,6 +40,7 @@
 // return the error from its Update function, which rolls its writes back.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -49,6 +65,8 @@ inline constexpr std::string_view kStateKey = "audit/e~state";
 inline constexpr std::string_view kLegacyStateKey = "audit/state";
 inline constexpr std::string_view kHeadPrefix = "audit/sth/";
 inline constexpr std::string_view kKeyPrefix = "audit/key/";
+// The lowest level whose subtree hashes are stored (subtrees of 16 events).
+inline constexpr unsigned kStoredLevel = 4;
 
 std::string EventKey(uint64_t seq);
 std::string NodeKey(unsigned level, uint64_t index);
@@ -65,24 +83,40 @@ std::optional<uint64_t> ParseHeadKey(std::string_view key);
 struct LogState {
   uint64_t size = 0;
   crypto::Digest last_leaf{};
+  // edge[l], for each set bit l < kStoredLevel of size: the hash of the
+  // complete subtree (l, (size >> l) - 1), the rightmost of its level.
+  // Entries for clear bits are zero.
+  std::array<crypto::Digest, kStoredLevel> edge{};
+  // False for a state record written before the edge was kept.
+  bool has_edge = true;
   bool operator==(const LogState&) const = default;
 };
 // nullopt when the log has never been written; kDataLoss when it does not parse.
 // Reads kStateKey, or kLegacyStateKey when that is absent.
 Result<std::optional<LogState>> ReadState(store::ReadTxn& txn);
 
-// Assigns ev.seq and ev.prev, writes the event, its leaf, the subtrees it
-// completes and the state; returns the seq. O(log n) point reads and writes
-// (about two of each, amortised), never a scan. kInvalidArgument when
-// ValidateEvent refuses the event; kDataLoss when the stored log is
-// inconsistent (state missing while events exist, the next event's key
-// already taken, a subtree hash missing) — the log then needs VerifyLog, and
-// writing more to it would bury the damage.
+// Assigns ev.seq and ev.prev, writes the event, the stored subtrees it
+// completes and the state; returns the seq. Reads the state and, one time in
+// sixteen, O(log n) stored nodes; writes the event, the state and that many
+// nodes; never a scan. kInvalidArgument when ValidateEvent refuses the event;
+// kDataLoss when the stored log is inconsistent (state missing while events
+// exist, the next event's key already taken, a subtree hash missing) — the
+// log then needs VerifyLog, and writing more to it would bury the damage.
 Result<uint64_t> Append(store::WriteTxn& txn, Event& ev);
 
-// Size and root of the whole log, from the state record and popcount(size)
-// stored subtree hashes.
+// Size and root of the whole log, from the state record and the stored
+// subtree hashes (no event is read when the state holds the edge).
 Result<TreeHead> CurrentHead(store::ReadTxn& txn);
+
+// MTH of the first `size` events: RootFromSubtrees over stored subtree
+// hashes, smaller subtrees hashed from their events. kInvalidArgument when
+// size is beyond the log.
+Result<crypto::Digest> RootAt(store::ReadTxn& txn, uint64_t size);
+
+// Deletes up to `limit` stored subtree hashes below kStoredLevel, which logs
+// written before kept; returns how many it deleted (0: none are left).
+// Nothing reads them, so a log is consistent before, during and after.
+Result<size_t> PruneUnstoredNodes(store::WriteTxn& txn, size_t limit);
 
 // Signs the current head with `key` at `now`, stores it under audit/sth/ and
 // the public key under audit/key/ when absent, and returns it. When the latest

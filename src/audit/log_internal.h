@@ -21,10 +21,16 @@ std::optional<crypto::Digest> DigestFromHex(std::string_view hex);
 
 std::string StateJson(const LogState& st);
 
-// The stored subtree hash; kDataLoss when missing or not 32 bytes.
-Result<crypto::Digest> ReadNode(store::ReadTxn& txn, unsigned level, uint64_t index);
-// A SubtreeFn over stored subtree hashes; valid while txn is.
-merkle::SubtreeFn NodeReader(store::ReadTxn& txn);
+// The stored subtree hash (level >= kStoredLevel); kDataLoss when missing or
+// not 32 bytes.
+Result<crypto::Digest> ReadStoredNode(store::ReadTxn& txn, unsigned level, uint64_t index);
+// The hash of subtree (level, index) worked out from its 2^level events;
+// kDataLoss when one of them is missing.
+Result<crypto::Digest> HashEvents(store::ReadTxn& txn, unsigned level, uint64_t index);
+// A SubtreeFn for the log in txn: stored hashes from kStoredLevel up, the
+// edge of `state` (when given and it has one) for the rightmost subtrees of
+// its size below that, events otherwise. Valid while txn and state are.
+merkle::SubtreeFn NodeReader(store::ReadTxn& txn, const LogState* state = nullptr);
 
 // Parses a stored signed head and checks it sits under its own size's key;
 // kDataLoss otherwise.

@@ -104,6 +104,10 @@ class Frontier {
   // MTH of the leaves pushed so far; EmptyRoot() when none.
   Digest Root(TreeHasher& hasher) const;
 
+  // The root of the rightmost complete subtree of `level`, (level,
+  // (size() >> level) - 1); meaningful when bit `level` of size() is set.
+  const Digest& Subtree(unsigned level) const { return nodes_[level]; }
+
  private:
   std::array<Digest, 64> nodes_{};  // nodes_[l] is meaningful when bit l of size_ is set
   uint64_t size_ = 0;

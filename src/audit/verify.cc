@@ -26,7 +26,7 @@ using internal::Printable;
 
 // Node page sizes: large enough that a fetch costs little per row, small
 // enough that memory stays a few hundred kilobytes however long the log.
-constexpr size_t kNodePage = 4096;  // level 0; halves per level, down to kMinPage
+constexpr size_t kNodePage = 256;  // level kStoredLevel; halves per level up, down to kMinPage
 constexpr size_t kMinPage = 64;
 // A bound on the bytes of one batch of the read/hash pipeline (its events
 // are VerifyOptions::batch_events); two batches are held at a time.
@@ -283,39 +283,101 @@ class Verifier {
           "イベント " + std::to_string(p) + ": 保存内容がイベントとして読めません（改ざん）");
     }
     if (f.seq != p) return WrongSeq(p, f.seq, leaf);
-    Digest stored;
-    bool found;
-    if (!TakeNode(0, p, &stored, &found)) return false;
-    if (!found) {
-      return BadNode(Problem::kNodeMissing, p, 0, p,
-                     "event " + std::to_string(p) + ": its leaf hash (subtree node 0/" +
-                         std::to_string(p) + ") is missing (deleted)",
-                     "イベント " + std::to_string(p) + ": 葉ハッシュ (部分木ノード 0/" +
-                         std::to_string(p) + ") がありません（削除）");
-    }
-    if (stored != leaf) return LeafMismatch(p, leaf);
-    ++r_.nodes_checked;
     if (f.prev != (p == 0 ? std::string_view() : std::string_view(last_hex_, 64))) {
       if (p == 0) {
         return Bad(Problem::kEventModified, 0, "event 0: names a previous event (modified)",
                    "イベント 0: 先頭なのに前のイベントを指しています（改ざん）");
       }
-      return Bad(Problem::kChainBroken, p - 1,
-                 "event " + std::to_string(p) + ": prev does not match the hash of event " +
-                     std::to_string(p - 1) +
-                     " (one of them was modified together with its leaf hash)",
-                 "イベント " + std::to_string(p) + ": prev がイベント " + std::to_string(p - 1) +
-                     " のハッシュと一致しません（いずれかが葉ハッシュごと改ざんされました）");
+      return ChainBroken(p, leaf);
     }
     bool ok = true;
     frontier_.Push(leaf, hasher_, [&](unsigned level, uint64_t index, const Digest& h) {
-      if (ok) ok = CheckNode(level, index, h);
+      if (ok && level >= kStoredLevel) ok = CheckNode(level, index, h);
     });
-    if (!ok) return false;
+    if (!ok) return r_.problem == Problem::kNodeMismatch ? BlameEventIfChanged(p, leaf) : false;
     HexInto(leaf, last_hex_);
     last_leaf_ = leaf;
     ++r_.events_checked;
-    return CheckHeadsThrough(p + 1);
+    if (CheckHeadsThrough(p + 1)) return true;
+    if (r_.problem != Problem::kHeadRoot || r_.bad_head_size != p + 1) return false;
+    const uint64_t checked = r_.events_checked;
+    BlameEventIfChanged(p, leaf);
+    if (r_.problem == Problem::kEventModified) r_.events_checked = checked - 1;
+    return false;
+  }
+
+  // The hash the log names for event p apart from event p itself: the prev
+  // of the event stored after it, or, for the last event, the state record's
+  // last leaf. nullopt when neither says anything (a storage error is
+  // reported and also gives nullopt, with *failed set).
+  std::optional<std::string> NamedHashOf(uint64_t p, bool* failed) {
+    *failed = false;
+    auto next = txn_.Get(EventKey(p + 1));
+    if (!next) {
+      *failed = true;
+      StoreError(next.error());
+      return std::nullopt;
+    }
+    if (*next) {
+      internal::EventFields f;
+      if (!internal::ScanEventFields(**next, &f)) return std::nullopt;
+      return std::string(f.prev);
+    }
+    if (state_ && state_->size == p + 1) return HexEncode(crypto::DigestView(state_->last_leaf));
+    return std::nullopt;
+  }
+
+  // Whether the link after event p (or the state record, for the last
+  // event) names exactly `leaf`: true, false, or nullopt when there is no
+  // such link to ask (*failed when the store could not be read).
+  std::optional<bool> Confirmed(uint64_t p, const Digest& leaf, bool* failed) {
+    const auto named = NamedHashOf(p, failed);
+    if (!named) return std::nullopt;
+    char hex[64];
+    HexInto(leaf, hex);
+    return *named == std::string_view(hex, 64);
+  }
+
+  bool EventChanged(uint64_t p, std::string_view by_en, std::string_view by_ja) {
+    r_.bad_node.reset();
+    r_.bad_head_size.reset();
+    return Bad(Problem::kEventModified, p,
+               "event " + std::to_string(p) + ": content does not match the hash " +
+                   std::string(by_en) + " names for it (modified)",
+               "イベント " + std::to_string(p) + ": 内容が" + std::string(by_ja) +
+                   "の記録するハッシュと一致しません（改ざん）");
+  }
+
+  // A check that covers event p failed as soon as p was read (a stored node
+  // or a signed head ending at p). If the link after p does not name p's
+  // hash, p itself changed and is the first bad entry; otherwise the
+  // failure stands as reported.
+  bool BlameEventIfChanged(uint64_t p, const Digest& leaf) {
+    bool failed;
+    const std::optional<bool> confirmed = Confirmed(p, leaf, &failed);
+    if (failed) return false;
+    if (confirmed == false) return EventChanged(p, "the next link", "次の連鎖");
+    return false;
+  }
+
+  // Event p's prev does not name the hash of event p - 1. Either event p - 1
+  // changed (and its hash with it) or event p did. The link after p tells
+  // which: if it still names event p's hash, p is as it was written and p - 1
+  // is the first bad entry; if it names another, p changed.
+  bool ChainBroken(uint64_t p, const Digest& leaf) {
+    bool failed;
+    const std::optional<bool> confirmed = Confirmed(p, leaf, &failed);
+    if (failed) return false;
+    if (confirmed == true) {
+      return EventChanged(p - 1, "event " + std::to_string(p),
+                          "イベント " + std::to_string(p) + " ");
+    }
+    if (confirmed == false) return EventChanged(p, "the next link", "次の連鎖");
+    return Bad(Problem::kChainBroken, p - 1,
+               "event " + std::to_string(p) + ": prev does not match the hash of event " +
+                   std::to_string(p - 1) + " (one of them was modified)",
+               "イベント " + std::to_string(p) + ": prev がイベント " + std::to_string(p - 1) +
+                   " のハッシュと一致しません（いずれかの改ざん）");
   }
 
   // The key at position p is not EventKey(p): a gap, or a key off the layout.
@@ -333,13 +395,15 @@ class Verifier {
   }
 
   // The event at position p says it is event `seq`: an event moved from its
-  // place, or its seq edited. Its hash tells which.
+  // place, or its seq edited. Whether the log still names its hash where
+  // event `seq` belongs tells which.
   bool WrongSeq(uint64_t p, uint64_t seq, const Digest& leaf) {
-    auto original = internal::ReadNode(txn_, 0, seq);
-    if (!original && original.error().code() != Code::kDataLoss) {
-      return StoreError(original.error());
-    }
-    if (original && *original == leaf) {
+    char hex[64];
+    HexInto(leaf, hex);
+    bool failed;
+    const auto named = NamedHashOf(seq, &failed);
+    if (failed) return false;
+    if (named && *named == std::string_view(hex, 64)) {
       return Bad(Problem::kEventReordered, p,
                  "event at position " + std::to_string(p) + " has seq " + std::to_string(seq) +
                      " (reordered)",
@@ -348,37 +412,9 @@ class Verifier {
     }
     return Bad(Problem::kEventModified, p,
                "event " + std::to_string(p) + ": content carries seq " + std::to_string(seq) +
-                   " and matches no leaf hash (modified)",
+                   " and matches no link of the chain (modified)",
                "イベント " + std::to_string(p) + ": 内容の番号が " + std::to_string(seq) +
-                   " で、どの葉ハッシュとも一致しません（改ざん）");
-  }
-
-  // Content and stored leaf hash disagree. The next event's prev (or, for the
-  // last event, the state record) still names the original hash: if it names
-  // this content, the event is intact and the stored hash was changed.
-  bool LeafMismatch(uint64_t p, const Digest& leaf) {
-    char hex[64];
-    HexInto(leaf, hex);
-    const std::string_view want(hex, 64);
-    bool node_changed = false;
-    auto next = txn_.Get(EventKey(p + 1));
-    if (!next) return StoreError(next.error());
-    internal::EventFields f;
-    if (*next) {
-      node_changed = internal::ScanEventFields(**next, &f) && f.prev == want;
-    } else if (state_ && state_->size == p + 1) {
-      node_changed = state_->last_leaf == leaf;
-    }
-    if (node_changed) {
-      return BadNode(Problem::kNodeMismatch, p, 0, p,
-                     "subtree node 0/" + std::to_string(p) + " does not match event " +
-                         std::to_string(p) + ", which the next link confirms (leaf hash modified)",
-                     "部分木ノード 0/" + std::to_string(p) + " がイベント " + std::to_string(p) +
-                         " と一致しません。イベントは次の連鎖で確認済みです（葉ハッシュの改ざん）");
-    }
-    return Bad(Problem::kEventModified, p,
-               "event " + std::to_string(p) + ": content does not match its leaf hash (modified)",
-               "イベント " + std::to_string(p) + ": 内容が葉ハッシュと一致しません（改ざん）");
+                   " で、連鎖のどのハッシュとも一致しません（改ざん）");
   }
 
   // Nodes of one level are completed in index order, so each level is read
@@ -393,7 +429,7 @@ class Verifier {
     if (l.next_key.empty()) {
       l.next_key = NodeKey(level, 0);
       l.cursor = PagedCursor(l.next_key, store::PrefixEnd(LevelPrefix(level)),
-                             std::max(kMinPage, kNodePage >> level));
+                             std::max(kMinPage, kNodePage >> (level - kStoredLevel)));
     }
     return l;
   }
@@ -475,12 +511,25 @@ class Verifier {
                      std::to_string(n) + " 件が保存されています");
     }
     if (state_ && n > 0 && state_->last_leaf != last_leaf_) {
-      return Bad(
-          Problem::kState, n - 1,
-          "the state record's last leaf hash does not match event " + std::to_string(n - 1),
-          "状態レコードの最終葉ハッシュがイベント " + std::to_string(n - 1) + " と一致しません");
+      return Bad(Problem::kState, n - 1,
+                 "the state record's last leaf hash does not match event " + std::to_string(n - 1) +
+                     " (the event or the state record was modified)",
+                 "状態レコードの最終葉ハッシュがイベント " + std::to_string(n - 1) +
+                     " と一致しません（イベントまたは状態レコードの改ざん）");
     }
-    for (unsigned level = 0; level < 64; ++level) {
+    if (state_ && state_->has_edge) {
+      for (unsigned level = 0; level < kStoredLevel; ++level) {
+        if (!((n >> level) & 1) || state_->edge[level] == frontier_.Subtree(level)) continue;
+        const uint64_t first = ((n >> level) - 1) << level;
+        return Bad(Problem::kState, first,
+                   "the state record's edge hash at level " + std::to_string(level) +
+                       " does not match events " + std::to_string(first) + ".." +
+                       std::to_string(n - 1),
+                   "状態レコードのレベル " + std::to_string(level) + " の端のハッシュがイベント " +
+                       std::to_string(first) + "〜" + std::to_string(n - 1) + " と一致しません");
+      }
+    }
+    for (unsigned level = kStoredLevel; level < 64; ++level) {
       const std::string end = store::PrefixEnd(LevelPrefix(level));
       auto rows = txn_.Scan(NodeKey(level, n >> level), end, 1);
       if (!rows) return StoreError(rows.error());

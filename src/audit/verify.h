@@ -8,13 +8,15 @@
 // and checks, stopping at the first failure:
 //   - the stored keys run 0, 1, 2, ... with no gap (deletion);
 //   - each event's own seq field equals its position (reordering);
-//   - its content hashes to the stored leaf hash, level 0 (modification);
-//   - its prev names the previous event's leaf hash (the hash chain);
-//   - every stored subtree hash equals the hash recomputed from below, and
-//     none exists for events that are not there (truncation);
+//   - its prev names the previous event's leaf hash (the hash chain): a
+//     break names the event whose content changed, which the link after it
+//     tells apart (modification);
+//   - every stored subtree hash (levels >= kStoredLevel) equals the hash
+//     recomputed from the events, and none exists for events that are not
+//     there (truncation);
 //   - every signed head's signature, and that its root equals the root
 //     recomputed over its first `size` events (history rewritten);
-//   - the state record's size and last leaf hash.
+//   - the state record's size, last leaf hash and edge.
 // Only seq and prev are read from each event; the rest is covered by its hash.
 // With more than one CPU the leaf hashes of one batch are computed on a second
 // thread while the next batch is read; the checks stay in seq order on the
@@ -40,8 +42,9 @@ enum class Problem {
   kMalformedKey,    // a key under audit/e/, audit/n/ or audit/sth/ off the layout
   kEventMissing,    // a seq with no event: deleted
   kEventReordered,  // an event stored at another event's position
-  kEventModified,   // content differs from its leaf hash, or is not an event
-  kChainBroken,     // prev does not name the previous event's hash
+  kEventModified,   // content differs from the hash the log names for it, or is not an event
+  kChainBroken,     // prev does not name the previous event's hash, nor does the next link
+                    // confirm this event
   kNodeMissing,     // a subtree hash that must exist does not
   kNodeMismatch,    // a stored subtree hash differs from its recomputation
   kNodeUnexpected,  // a subtree hash for events that are not stored: truncated
@@ -57,7 +60,7 @@ std::string_view ProblemName(Problem p);
 struct VerifyReport {
   bool ok = false;
   uint64_t events_checked = 0;  // events whose every check passed
-  uint64_t nodes_checked = 0;   // stored subtree hashes recomputed, leaves included
+  uint64_t nodes_checked = 0;   // stored subtree hashes recomputed (levels >= kStoredLevel)
   uint64_t heads_checked = 0;   // signed heads whose signature and root verified
   uint64_t bytes_hashed = 0;    // event bytes read and hashed
   TreeHead head;                // size and root recomputed over the events checked

@@ -149,13 +149,7 @@ void AddAuditCommands(CLI::App& app, int& exit_code) {
       MAMORI_ASSIGN_OR_RETURN(auto latest, audit::LatestSignedHead(txn));
       auto root_of = [&](uint64_t n) -> Result<crypto::Digest> {
         if (n == current.size) return current.root;
-        return audit::merkle::RootFromSubtrees(n, [&](unsigned level, uint64_t index) -> Result<crypto::Digest> {
-          MAMORI_ASSIGN_OR_RETURN(auto node, txn.Get(audit::NodeKey(level, index)));
-          if (!node || node->size() != 32) return Fail(Status::DataLoss("audit subtree hash missing", "監査ログの部分木ハッシュがありません"));
-          crypto::Digest d;
-          std::copy(node->begin(), node->end(), d.begin());
-          return d;
-        });
+        return audit::RootAt(txn, n);
       };
       nlohmann::json out;
       if (*seq >= 0) {

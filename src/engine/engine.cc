@@ -110,6 +110,15 @@ Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options, const Contex
     return Fail(Status::DataLoss("not a mamori data store: " + paths.DataStore(),
                                  "mamori のデータストアではありません: " + paths.DataStore()));
   }
+  // Logs written before kept subtree hashes of every level; those below
+  // audit::kStoredLevel are read by nothing now. Removed in batches, so
+  // that no one transaction grows with the log.
+  for (size_t pruned = 1; pruned > 0;) {
+    MAMORI_RETURN_IF_ERROR(data->Update([&](store::WriteTxn& txn) -> Status {
+      MAMORI_ASSIGN_OR_RETURN(pruned, audit::PruneUnstoredNodes(txn, 4096));
+      return Status::Ok();
+    }));
+  }
   std::unique_ptr<Engine> engine(
       new Engine(std::move(options), std::move(key_store), std::move(data)));
   MAMORI_RETURN_IF_ERROR(engine->CompletePendingShreds(WithTime(ctx)));

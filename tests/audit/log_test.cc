@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "audit/audit_test_util.h"
+#include "audit/log_internal.h"
 #include "audit/merkle.h"
 #include "audit/verify.h"
 #include "core/encoding.h"
@@ -64,14 +65,15 @@ TEST_F(LogTest, AppendAssignsSeqAndPrevAndWritesTheLayout) {
   EXPECT_EQ(appended[1].prev, HexEncode(crypto::DigestView(EventLeafHash(appended[0]))));
   EXPECT_EQ(appended[2].prev, HexEncode(crypto::DigestView(EventLeafHash(appended[1]))));
   EXPECT_EQ(test::RawGet(*store_, "audit/e/0000000000000001"), CanonicalJson(appended[1]));
-  EXPECT_EQ(test::RawGet(*store_, "audit/n/000000000000000002"),
-            std::string(crypto::DigestView(EventLeafHash(appended[2]))));
-  EXPECT_EQ(test::RawGet(*store_, "audit/n/010000000000000000"),
-            std::string(crypto::DigestView(
-                merkle::HashNode(EventLeafHash(appended[0]), EventLeafHash(appended[1])))));
+  // Subtrees below kStoredLevel are not stored: the edge of the state holds
+  // the rightmost ones, lowest level first (leaf 2, then node 1/0).
+  EXPECT_EQ(CountKeys(kNodePrefix), 0u);
+  const auto hex = [](const crypto::Digest& d) { return HexEncode(crypto::DigestView(d)); };
+  const crypto::Digest node10 =
+      merkle::HashNode(EventLeafHash(appended[0]), EventLeafHash(appended[1]));
   EXPECT_EQ(test::RawGet(*store_, "audit/e~state"),
-            R"({"last":")" + HexEncode(crypto::DigestView(EventLeafHash(appended[2]))) +
-                R"(","size":3})");
+            R"({"edge":[")" + hex(EventLeafHash(appended[2])) + R"(",")" + hex(node10) +
+                R"("],"last":")" + hex(EventLeafHash(appended[2])) + R"(","size":3})");
   View([&](store::ReadTxn& txn) {
     for (const Event& ev : appended) {
       auto back = ReadEvent(txn, ev.seq);
@@ -82,10 +84,91 @@ TEST_F(LogTest, AppendAssignsSeqAndPrevAndWritesTheLayout) {
   });
 }
 
-TEST_F(LogTest, StoresTwoNodesPerEventAmortised) {
+// Complete subtrees of level kStoredLevel and up among the first n events:
+// the nodes Append stores.
+uint64_t StoredNodes(uint64_t n) {
+  uint64_t count = 0;
+  for (unsigned level = kStoredLevel; level < 64; ++level) count += n >> level;
+  return count;
+}
+
+TEST_F(LogTest, StoresOneNodePerEightEventsAmortised) {
   AppendEvents(*store_, 1000, nullptr, 0);
   EXPECT_EQ(CountKeys(kEventPrefix), 1000u);
-  EXPECT_EQ(CountKeys(kNodePrefix), 2 * 1000u - std::popcount(1000u));
+  EXPECT_EQ(CountKeys(kNodePrefix), StoredNodes(1000));
+  EXPECT_EQ(StoredNodes(1000), 119u);
+  // The 16th event completes the first stored subtree: the hash of 0..15.
+  std::vector<crypto::Digest> leaves;
+  View([&](store::ReadTxn& txn) {
+    for (uint64_t seq = 0; seq < 16; ++seq) leaves.push_back(EventLeafHash(**ReadEvent(txn, seq)));
+  });
+  EXPECT_EQ(test::RawGet(*store_, NodeKey(kStoredLevel, 0)),
+            std::string(crypto::DigestView(merkle::RootOfLeaves(leaves))));
+}
+
+// A log written before: every level stored, state without an edge. It reads,
+// proves and verifies as it is, grows (the edge worked out once from the
+// events), and PruneUnstoredNodes removes the rows nothing reads any more.
+TEST_F(LogTest, LogWrittenBeforeTheEdgeKeepsWorkingAndIsPruned) {
+  AppendEvents(*store_, 37, &*key_, 20);
+  std::vector<crypto::Digest> leaves;
+  View([&](store::ReadTxn& txn) {
+    for (uint64_t seq = 0; seq < 37; ++seq) leaves.push_back(EventLeafHash(**ReadEvent(txn, seq)));
+  });
+  // Rewrite it the way the old Append left it.
+  MustUpdate(*store_, [&](store::WriteTxn& txn) -> Status {
+    merkle::Frontier frontier;
+    merkle::TreeHasher hasher;
+    for (uint64_t seq = 0; seq < 37; ++seq) {
+      MAMORI_RETURN_IF_ERROR(txn.Put(NodeKey(0, seq), crypto::DigestView(leaves[seq])));
+      frontier.Push(leaves[seq], hasher,
+                    [&](unsigned level, uint64_t index, const crypto::Digest& h) {
+                      if (level < kStoredLevel)
+                        (void)txn.Put(NodeKey(level, index), crypto::DigestView(h));
+                    });
+    }
+    return txn.Put(kStateKey,
+                   R"({"last":")" + HexEncode(crypto::DigestView(leaves[36])) + R"(","size":37})");
+  });
+  ASSERT_EQ(CountKeys(kNodePrefix), 37u + 18 + 9 + 4 + StoredNodes(37));
+  View([&](store::ReadTxn& txn) {
+    auto st = ReadState(txn);
+    ASSERT_TRUE(st.has_value() && st->has_value());
+    EXPECT_FALSE((*st)->has_edge);
+    EXPECT_EQ(CurrentHead(txn)->root, merkle::RootOfLeaves(leaves));
+    auto proof = InclusionProof(txn, 35, 37);
+    ASSERT_TRUE(proof.has_value()) << proof.error().ToString();
+    EXPECT_TRUE(
+        merkle::VerifyInclusion(35, 37, leaves[35], *proof, merkle::RootOfLeaves(leaves)).ok());
+    const VerifyReport r = VerifyLog(txn, nullptr);
+    EXPECT_TRUE(r.ok) << r.reason;
+  });
+  AppendEvents(*store_, 30, &*key_, 0);
+  View([&](store::ReadTxn& txn) {
+    auto st = ReadState(txn);
+    ASSERT_TRUE(st.has_value() && st->has_value());
+    EXPECT_TRUE((*st)->has_edge);
+    EXPECT_EQ((*st)->size, 67u);
+    const VerifyReport r = VerifyLog(txn, nullptr);
+    EXPECT_TRUE(r.ok) << r.reason;
+  });
+  size_t pruned = 0;
+  for (;;) {
+    size_t n = 0;
+    MustUpdate(*store_, [&](store::WriteTxn& txn) -> Status {
+      MAMORI_ASSIGN_OR_RETURN(n, PruneUnstoredNodes(txn, 10));
+      return Status::Ok();
+    });
+    if (n == 0) break;
+    pruned += n;
+  }
+  EXPECT_EQ(pruned, 37u + 18 + 9 + 4);
+  EXPECT_EQ(CountKeys(kNodePrefix), StoredNodes(67));
+  View([&](store::ReadTxn& txn) {
+    const VerifyReport r = VerifyLog(txn, nullptr);
+    EXPECT_TRUE(r.ok) << r.reason;
+    EXPECT_EQ(r.events_checked, 67u);
+  });
 }
 
 TEST_F(LogTest, ThousandEventsProveAgainstSignedHeads) {
@@ -141,7 +224,7 @@ TEST_F(LogTest, ThousandEventsProveAgainstSignedHeads) {
     EXPECT_EQ(pinned.events_checked, 1000u);
     EXPECT_EQ(pinned.heads_checked, 10u);
     EXPECT_EQ(pinned.signed_size, 1000u);
-    EXPECT_EQ(pinned.nodes_checked, 2 * 1000u - std::popcount(1000u));
+    EXPECT_EQ(pinned.nodes_checked, StoredNodes(1000));
     EXPECT_EQ(pinned.head, *current);
     EXPECT_TRUE(pinned.notes.empty());
     const VerifyReport trusting = VerifyLog(txn, nullptr);
@@ -226,30 +309,54 @@ TEST_F(LogTest, StateRecordIsReadInTheFormWrittenAndAnyOtherValidJson) {
     View([&](store::ReadTxn& txn) { st = ReadState(txn); });
     return st;
   };
-  EXPECT_EQ(*read(R"({"last":")" + hex + R"(","size":12})"), (LogState{12, digest}));
-  EXPECT_EQ(*read(R"({ "size": 12, "last": ")" + hex + R"(" })"), (LogState{12, digest}));
-  EXPECT_EQ(*read(R"({"last":")" + hex + R"(","size":18446744073709551615})"),
-            (LogState{18446744073709551615u, digest}));
+  // Written before the edge was kept.
+  LogState old{12, digest};
+  old.has_edge = false;
+  EXPECT_EQ(*read(R"({"last":")" + hex + R"(","size":12})"), old);
+  EXPECT_EQ(*read(R"({ "size": 12, "last": ")" + hex + R"(" })"), old);
+  LogState big{18446744073709551615u, digest};
+  big.has_edge = false;
+  EXPECT_EQ(*read(R"({"last":")" + hex + R"(","size":18446744073709551615})"), big);
+  // With the edge: one hash per set bit of size below kStoredLevel (12 = 8 + 4).
+  const std::string b(64, 'b'), c(64, 'c');
+  LogState with_edge{12, digest};
+  with_edge.edge[2].fill(0xbb);
+  with_edge.edge[3].fill(0xcc);
+  EXPECT_EQ(*read(R"({"edge":[")" + b + R"(",")" + c + R"("],"last":")" + hex + R"(","size":12})"),
+            with_edge);
+  EXPECT_EQ(
+      *read(R"({"size":12, "edge":[")" + b + R"(", ")" + c + R"("], "last":")" + hex + R"("})"),
+      with_edge);
+  EXPECT_EQ(*read(internal::StateJson(with_edge)), with_edge);
+  LogState empty_edge{16, digest};
+  EXPECT_EQ(*read(R"({"edge":[],"last":")" + hex + R"(","size":16})"), empty_edge);
   for (const std::string& bad :
        {R"({"last":")" + hex + R"(","size":012})", R"({"last":")" + hex + R"(","size":-1})",
         R"({"last":")" + hex + R"(","size":18446744073709551616})",
         R"({"last":")" + std::string(64, 'A') + R"(","size":1})",
-        R"({"last":")" + hex + R"(","size":1,"x":1})", std::string("{}")}) {
+        R"({"last":")" + hex + R"(","size":1,"x":1})", std::string("{}"),
+        // An edge that does not fit the size: one hash too few, one too many.
+        R"({"edge":[")" + b + R"("],"last":")" + hex + R"(","size":12})",
+        R"({"edge":[")" + b + R"(",")" + c + R"(",")" + c + R"("],"last":")" + hex +
+            R"(","size":12})",
+        R"({"edge":[")" + b + R"(",],"last":")" + hex + R"(","size":4})",
+        R"({"edge":["xyz"],"last":")" + hex + R"(","size":4})"}) {
     EXPECT_EQ(read(bad).error().code(), Code::kDataLoss) << bad;
   }
 }
 
 TEST_F(LogTest, DamagedLogRefusesToGrowOrBeSigned) {
-  AppendEvents(*store_, 8, &*key_, 8);
+  AppendEvents(*store_, 16, &*key_, 16);
   const std::string state = test::RawGet(*store_, std::string(kStateKey));
   // The state record gone while events exist: appending would overwrite event 0.
   test::RawDelete(*store_, std::string(kStateKey));
-  Event ev = MakeEvent(8);
+  Event ev = MakeEvent(16);
   EXPECT_EQ(store_->Update([&](store::WriteTxn& txn) { return StatusOf(Append(txn, ev)); }).code(),
             Code::kDataLoss);
   // A state rolled back to size 5: the next key is taken, and the signed head is larger.
   test::RawPut(*store_, std::string(kStateKey),
-               R"({"last":")" + std::string(64, '0') + R"(","size":5})");
+               R"({"edge":[")" + std::string(64, '0') + R"(",")" + std::string(64, '0') +
+                   R"("],"last":")" + std::string(64, '0') + R"(","size":5})");
   EXPECT_EQ(store_->Update([&](store::WriteTxn& txn) { return StatusOf(Append(txn, ev)); }).code(),
             Code::kDataLoss);
   EXPECT_EQ(store_->Update([&](store::WriteTxn& txn) { return StatusOf(SignHead(txn, *key_, 9)); })
@@ -257,9 +364,9 @@ TEST_F(LogTest, DamagedLogRefusesToGrowOrBeSigned) {
             Code::kDataLoss);
   test::RawPut(*store_, std::string(kStateKey), state);
   // A rewritten subtree under the signed head: signing again would endorse it.
-  // (The guard reads the subtrees that make up the old root, here the one node 3/0.)
+  // (The guard reads the subtrees that make up the old root, here the one node 4/0.)
   AppendEvents(*store_, 1, nullptr, 0);
-  test::RawPut(*store_, NodeKey(3, 0), std::string(32, 'x'));
+  test::RawPut(*store_, NodeKey(kStoredLevel, 0), std::string(32, 'x'));
   EXPECT_EQ(store_->Update([&](store::WriteTxn& txn) { return StatusOf(SignHead(txn, *key_, 9)); })
                 .code(),
             Code::kDataLoss);

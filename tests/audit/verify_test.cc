@@ -99,7 +99,7 @@ TEST_F(VerifyTest, ModifiedEvent) {
   json.replace(json.find("user"), 4, "uzer");
   RawPut(*store_, EventKey(617), json);
   ExpectProblem(Verify(), Problem::kEventModified, 617,
-                "event 617: content does not match its leaf hash (modified)");
+                "event 617: content does not match the hash event 618 names for it (modified)");
 }
 
 TEST_F(VerifyTest, ModifiedEventInTheSqliteFileItself) {
@@ -163,7 +163,7 @@ TEST_F(VerifyTest, LogLongerThanOneReadBatchVerifiesAndNamesTheFirstBadEntry) {
     RawPut(*store_, EventKey(kEvents - 1), later_json);
     for (const bool hash_thread : {true, false}) {
       ExpectProblem(verify(hash_thread), Problem::kEventModified, seq,
-                    "event " + std::to_string(seq) + ": content does not match its leaf hash");
+                    "event " + std::to_string(seq) + ": content does not match the hash");
     }
     RawPut(*store_, EventKey(seq), original);
     RawPut(*store_, EventKey(kEvents - 1), later);
@@ -193,49 +193,73 @@ TEST_F(VerifyTest, GarbageEvent) {
   ExpectProblem(Verify(), Problem::kEventModified, 5, "not a valid event");
 }
 
-TEST_F(VerifyTest, ModifiedLeafHash) {
-  RawPut(*store_, NodeKey(0, 55), std::string(crypto::DigestView(merkle::HashLeaf("forged"))));
+TEST_F(VerifyTest, ModifiedStoredNode) {
+  RawPut(*store_, NodeKey(4, 3), std::string(crypto::DigestView(merkle::HashLeaf("forged"))));
   const VerifyReport r = Verify();
-  ExpectProblem(r, Problem::kNodeMismatch, 55, "subtree node 0/55 does not match event 55");
-  EXPECT_EQ(r.bad_node, (std::pair<unsigned, uint64_t>{0, 55}));
+  ExpectProblem(r, Problem::kNodeMismatch, 48,
+                "subtree node 4/3 covering events 48..63 does not match its recomputed hash");
+  EXPECT_EQ(r.bad_node, (std::pair<unsigned, uint64_t>{4, 3}));
 }
 
-TEST_F(VerifyTest, ModifiedInnerNode) {
-  RawPut(*store_, NodeKey(3, 10), std::string(crypto::DigestView(merkle::HashLeaf("forged"))));
+TEST_F(VerifyTest, ModifiedHigherNode) {
+  RawPut(*store_, NodeKey(5, 2), std::string(crypto::DigestView(merkle::HashLeaf("forged"))));
   const VerifyReport r = Verify();
-  ExpectProblem(r, Problem::kNodeMismatch, 80,
-                "subtree node 3/10 covering events 80..87 does not match its recomputed hash");
-  EXPECT_EQ(r.bad_node, (std::pair<unsigned, uint64_t>{3, 10}));
+  ExpectProblem(r, Problem::kNodeMismatch, 64,
+                "subtree node 5/2 covering events 64..95 does not match its recomputed hash");
+  EXPECT_EQ(r.bad_node, (std::pair<unsigned, uint64_t>{5, 2}));
 }
 
-TEST_F(VerifyTest, DeletedInnerNode) {
-  RawDelete(*store_, NodeKey(2, 7));
+TEST_F(VerifyTest, DeletedStoredNode) {
+  RawDelete(*store_, NodeKey(4, 7));
   const VerifyReport r = Verify();
-  ExpectProblem(r, Problem::kNodeMissing, 28, "subtree node 2/7 covering events 28..31 is missing");
+  ExpectProblem(r, Problem::kNodeMissing, 112,
+                "subtree node 4/7 covering events 112..127 is missing");
 }
 
-// An event and its leaf hash changed together. Event 31 (odd) completes the
-// subtree 1/15, whose stored hash is the first thing that no longer fits.
-TEST_F(VerifyTest, EventModifiedWithItsLeafHash) {
+// Event 31 closes the stored subtree 4/1 (events 16..31), whose check is the
+// first to fail; the link after it shows that the event changed, not the node.
+TEST_F(VerifyTest, ModifiedEventThatClosesAStoredSubtree) {
   std::string json = RawGet(*store_, EventKey(31));
   json.replace(json.find("user"), 4, "uzer");
   RawPut(*store_, EventKey(31), json);
-  RawPut(*store_, NodeKey(0, 31), std::string(crypto::DigestView(merkle::HashLeaf(json))));
   const VerifyReport r = Verify();
-  ExpectProblem(r, Problem::kNodeMismatch, 30,
-                "subtree node 1/15 covering events 30..31 does not match");
-  EXPECT_EQ(r.bad_node, (std::pair<unsigned, uint64_t>{1, 15}));
+  ExpectProblem(r, Problem::kEventModified, 31,
+                "event 31: content does not match the hash the next link names for it");
+  EXPECT_EQ(r.bad_node, std::nullopt);
 }
 
-TEST_F(VerifyTest, BrokenChainLink) {
-  // Event 32 (even, so no subtree completes at it) and its leaf hash changed
-  // together: event 33's prev is the first thing that no longer fits.
-  std::string json = RawGet(*store_, EventKey(32));
+// Event 249 ends the first signed head (size 250): the head's root fails
+// first, and the link after the event shows the event is what changed.
+TEST_F(VerifyTest, ModifiedEventThatEndsASignedHead) {
+  std::string json = RawGet(*store_, EventKey(249));
   json.replace(json.find("user"), 4, "uzer");
+  RawPut(*store_, EventKey(249), json);
+  const VerifyReport r = Verify();
+  ExpectProblem(r, Problem::kEventModified, 249, "event 249: content does not match the hash");
+  EXPECT_EQ(r.bad_head_size, std::nullopt);
+  EXPECT_EQ(r.events_checked, 249u);
+}
+
+TEST_F(VerifyTest, EditedPrevField) {
+  // Event 32 now names another hash for event 31: 31 is intact (event 32's
+  // own hash, which event 33 names, changed), so 32 is the bad entry.
+  std::string json = RawGet(*store_, EventKey(32));
+  const size_t at = json.find("\"prev\":\"") + 8;
+  json[at] = json[at] == '0' ? '1' : '0';
   RawPut(*store_, EventKey(32), json);
-  RawPut(*store_, NodeKey(0, 32), std::string(crypto::DigestView(merkle::HashLeaf(json))));
-  ExpectProblem(Verify(), Problem::kChainBroken, 32,
-                "event 33: prev does not match the hash of event 32");
+  ExpectProblem(Verify(), Problem::kEventModified, 32,
+                "event 32: content does not match the hash the next link names for it");
+}
+
+TEST_F(VerifyTest, BrokenChainThatTheNextLinkCannotSettle) {
+  // Event 32's prev edited and event 33 unreadable: either 31 or 32 changed.
+  std::string json = RawGet(*store_, EventKey(32));
+  const size_t at = json.find("\"prev\":\"") + 8;
+  json[at] = json[at] == '0' ? '1' : '0';
+  RawPut(*store_, EventKey(32), json);
+  RawPut(*store_, EventKey(33), "not an event");
+  ExpectProblem(Verify(), Problem::kChainBroken, 31,
+                "event 32: prev does not match the hash of event 31 (one of them was modified)");
 }
 
 TEST_F(VerifyTest, ForgedSignedHeadRoot) {
@@ -275,14 +299,28 @@ TEST_F(VerifyTest, TruncatedConsistently) {
 }
 
 TEST_F(VerifyTest, TruncatedLeavingSubtreeHashes) {
-  for (uint64_t seq = 997; seq < kEvents; ++seq) RawDelete(*store_, EventKey(seq));
-  const std::string last = RawGet(*store_, NodeKey(0, 996));
-  LogState st{997, {}};
-  std::copy(last.begin(), last.end(), st.last_leaf.begin());
-  RawPut(*store_, std::string(kStateKey), internal::StateJson(st));
+  // Events 980.. cut off and the state made to fit: the stored node 4/61
+  // (events 976..991) is left over from the longer log.
+  constexpr uint64_t kKept = 980;
+  merkle::Frontier frontier;
+  merkle::TreeHasher hasher;
+  MustUpdate(*store_, [&](store::WriteTxn& txn) -> Status {
+    for (uint64_t seq = 0; seq < kKept; ++seq) {
+      MAMORI_ASSIGN_OR_RETURN(auto ev, ReadEvent(txn, seq));
+      frontier.Push(EventLeafHash(ev.value()), hasher);
+    }
+    for (uint64_t seq = kKept; seq < kEvents; ++seq)
+      MAMORI_RETURN_IF_ERROR(txn.Delete(EventKey(seq)));
+    MAMORI_ASSIGN_OR_RETURN(auto last, ReadEvent(txn, kKept - 1));
+    LogState st{kKept, EventLeafHash(last.value())};
+    for (unsigned level = 0; level < kStoredLevel; ++level) {
+      if ((kKept >> level) & 1) st.edge[level] = frontier.Subtree(level);
+    }
+    return txn.Put(kStateKey, internal::StateJson(st));
+  });
   const VerifyReport r = Verify();
-  ExpectProblem(r, Problem::kNodeUnexpected, 997,
-                "subtree node 0/997 exists beyond the 997 stored events");
+  ExpectProblem(r, Problem::kNodeUnexpected, kKept,
+                "subtree node 4/61 exists beyond the 980 stored events");
 }
 
 TEST_F(VerifyTest, StateRecordDisagrees) {
@@ -291,6 +329,24 @@ TEST_F(VerifyTest, StateRecordDisagrees) {
   ExpectProblem(Verify(), Problem::kState, 999, "last leaf hash does not match event 999");
   RawPut(*store_, std::string(kStateKey), "{}");
   ExpectProblem(Verify(), Problem::kState, std::nullopt, "audit/e~state is malformed");
+}
+
+TEST_F(VerifyTest, StateRecordEdgeDisagrees) {
+  // 1000 = 0b1111101000: the edge holds the subtree 3/124 (events 992..999).
+  const std::string original = RawGet(*store_, std::string(kStateKey));
+  Result<std::optional<LogState>> st = std::optional<LogState>();
+  ASSERT_TRUE(store_
+                  ->View([&](store::ReadTxn& txn) {
+                    st = ReadState(txn);
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_TRUE(st.has_value() && st->has_value());
+  LogState forged = **st;
+  forged.edge[3].fill(0x11);
+  RawPut(*store_, std::string(kStateKey), internal::StateJson(forged));
+  ExpectProblem(Verify(), Problem::kState, 992,
+                "the state record's edge hash at level 3 does not match events 992..999");
 }
 
 TEST_F(VerifyTest, MalformedKey) {
