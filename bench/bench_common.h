@@ -305,6 +305,12 @@ class RawDb {
         "INSERT INTO pad SELECT zeroblob(4000) FROM n");
     Exec("DROP TABLE pad");
   }
+  // Several rows in one transaction, committed durably before it returns.
+  void InsertAll(const std::vector<std::pair<std::string, std::string>>& rows) {
+    Exec("BEGIN IMMEDIATE");
+    for (const auto& [k, v] : rows) Insert(k, v);
+    Exec("COMMIT");
+  }
   // Outside BEGIN/COMMIT this is its own transaction: durable on return.
   void Insert(std::string_view k, std::string_view v) {
     sqlite3_bind_blob64(insert_, 1, k.data(), k.size(), SQLITE_STATIC);
