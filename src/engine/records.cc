@@ -33,7 +33,10 @@ Result<std::string> NewRecordId(TimeMicros now) {
   return HexEncode(raw + random);
 }
 
-Status Retry() { return Status::Unavailable("record changed concurrently; try again", "レコードが同時に変更されました。再試行してください"); }
+Status Retry() {
+  return Status::Unavailable("record changed concurrently; try again",
+                             "レコードが同時に変更されました。再試行してください");
+}
 
 }  // namespace
 
@@ -43,14 +46,42 @@ class RecordOps {
   explicit RecordOps(Engine& e) : e_(e) {}
 
   // Dataset, purpose and (optionally) record-id checks; refusals audited.
+  //
+  // The definition is the one cached by an earlier operation, without a
+  // read, unless `reload`. Every operation confirms it in its own write
+  // transaction (Current) and, when another process or thread has changed
+  // it since, reloads and runs again: the purpose and field checks always
+  // apply the definition in force when the operation commits.
   Result<std::shared_ptr<const DatasetDef>> Admit(const Context& ctx, std::string_view op,
                                                   std::string_view dataset, std::string_view id,
-                                                  bool check_id) {
-    auto def = e_.LoadDataset(dataset);
+                                                  bool check_id, bool reload = false) {
+    Result<std::shared_ptr<const DatasetDef>> def = Cached(dataset);
+    if (reload || !*def) def = e_.LoadDataset(dataset);
     if (!def) return Fail(e_.Refuse(ctx, op, dataset, "", def.error()));
-    if (Status s = e_.CheckPurpose(**def, ctx); !s.ok()) return Fail(e_.Refuse(ctx, op, dataset, "", s));
+    Status purpose = e_.CheckPurpose(**def, ctx);
+    if (!purpose.ok() && !reload) {
+      // A purpose registered since this definition was cached must not be
+      // refused: refusals are decided on a fresh read.
+      def = e_.LoadDataset(dataset);
+      if (!def) return Fail(e_.Refuse(ctx, op, dataset, "", def.error()));
+      purpose = e_.CheckPurpose(**def, ctx);
+    }
+    if (!purpose.ok()) return Fail(e_.Refuse(ctx, op, dataset, "", purpose));
     if (check_id && !IsRecordId(id)) return Fail(e_.Refuse(ctx, op, dataset, "", BadRecordId()));
     return def;
+  }
+
+  std::shared_ptr<const DatasetDef> Cached(std::string_view dataset) {
+    std::lock_guard lock(e_.datasets_mu_);
+    auto it = e_.datasets_.find(dataset);
+    return it == e_.datasets_.end() ? nullptr : it->second;
+  }
+
+  // Whether `def` is still the dataset's current definition, read in the
+  // operation's own transaction.
+  static Result<bool> Current(store::ReadTxn& txn, const DatasetDef& def) {
+    MAMORI_ASSIGN_OR_RETURN(auto version, txn.Get(keyspace::DatasetVersionCurrent(def.name)));
+    return version && *version == std::to_string(def.version);
   }
 
   struct Loaded {
@@ -61,7 +92,8 @@ class RecordOps {
   };
 
   // Reads and opens the current version; refusals and integrity failures audited.
-  Result<Loaded> Load(const Context& ctx, std::string_view op, std::string_view dataset, std::string_view id) {
+  Result<Loaded> Load(const Context& ctx, std::string_view op, std::string_view dataset,
+                      std::string_view id) {
     std::optional<std::string> raw, pending;
     MAMORI_RETURN_IF_ERROR(e_.data_->View([&](store::ReadTxn& txn) -> Status {
       MAMORI_ASSIGN_OR_RETURN(raw, txn.Get(keyspace::Record(dataset, id)));
@@ -69,13 +101,17 @@ class RecordOps {
       return Status::Ok();
     }));
     if (!raw) {
-      return Fail(e_.Refuse(ctx, op, dataset, id,
-                            Status::NotFound("record " + std::string(id) + " does not exist in " + std::string(dataset),
-                                             "レコード " + std::string(id) + " は台帳 " + std::string(dataset) + " に存在しません", "id")));
+      return Fail(e_.Refuse(
+          ctx, op, dataset, id,
+          Status::NotFound(
+              "record " + std::string(id) + " does not exist in " + std::string(dataset),
+              "レコード " + std::string(id) + " は台帳 " + std::string(dataset) + " に存在しません",
+              "id")));
     }
     if (pending) {
       return Fail(e_.Refuse(ctx, op, dataset, id,
-                            Status::FailedPrecondition("record is being shredded", "レコードは廃棄処理中です", "id")));
+                            Status::FailedPrecondition("record is being shredded",
+                                                       "レコードは廃棄処理中です", "id")));
     }
     Loaded out;
     out.raw = std::move(*raw);
@@ -84,10 +120,12 @@ class RecordOps {
     out.env = std::move(*env);
     auto key = e_.keys_->GetRecordKey(dataset, out.env.key_id);
     if (!key) {
-      Status why = key.error().code() == Code::kNotFound
-                       ? Status::DataLoss("record " + std::string(id) + " cannot be decrypted: its key was destroyed",
-                                          "レコード " + std::string(id) + " は鍵が破棄されているため復号できません", "id")
-                       : key.error();
+      Status why =
+          key.error().code() == Code::kNotFound
+              ? Status::DataLoss(
+                    "record " + std::string(id) + " cannot be decrypted: its key was destroyed",
+                    "レコード " + std::string(id) + " は鍵が破棄されているため復号できません", "id")
+              : key.error();
       return Fail(e_.Refuse(ctx, op, dataset, id, why));
     }
     out.key = std::move(*key);
@@ -98,17 +136,20 @@ class RecordOps {
   }
 
   // Validates a whole record (put) or the merged result (update).
-  Result<nlohmann::json> Validate(const DatasetDef& def, const nlohmann::json& input, const nlohmann::json* base) {
+  Result<nlohmann::json> Validate(const DatasetDef& def, const nlohmann::json& input,
+                                  const nlohmann::json* base) {
     if (!input.is_object()) {
-      return Fail(Status::InvalidArgument("record must be a JSON object of field: value",
-                                          "レコードは「項目: 値」のJSONオブジェクトでなければなりません", "record"));
+      return Fail(Status::InvalidArgument(
+          "record must be a JSON object of field: value",
+          "レコードは「項目: 値」のJSONオブジェクトでなければなりません", "record"));
     }
     nlohmann::json out = base ? *base : nlohmann::json::object();
     for (const auto& [name, value] : input.items()) {
       const FieldDef* field = def.Field(name);
       if (!field) {
-        return Fail(Status::InvalidArgument("unknown field '" + name + "' for dataset " + def.name,
-                                            "台帳 " + def.name + " に項目「" + name + "」はありません", name));
+        return Fail(Status::InvalidArgument(
+            "unknown field '" + name + "' for dataset " + def.name,
+            "台帳 " + def.name + " に項目「" + name + "」はありません", name));
       }
       if (value.is_null()) {
         out.erase(name);
@@ -123,12 +164,14 @@ class RecordOps {
       }
     }
     if (out.dump().size() > kMaxRecordBytes) {
-      return Fail(Status::InvalidArgument("record is larger than 1 MiB", "レコードが1MiBを超えています", "record"));
+      return Fail(Status::InvalidArgument("record is larger than 1 MiB",
+                                          "レコードが1MiBを超えています", "record"));
     }
     return out;
   }
 
-  Result<std::map<std::string, std::string>> Tags(const DatasetDef& def, const nlohmann::json& values) {
+  Result<std::map<std::string, std::string>> Tags(const DatasetDef& def,
+                                                  const nlohmann::json& values) {
     std::map<std::string, std::string> tags;
     bool any = false;
     for (const auto& f : def.fields) any = any || (f.indexed && values.contains(f.name));
@@ -141,7 +184,8 @@ class RecordOps {
     return tags;
   }
 
-  static std::string Tag(const crypto::SecretBytes& key, std::string_view field, std::string_view form) {
+  static std::string Tag(const crypto::SecretBytes& key, std::string_view field,
+                         std::string_view form) {
     std::string msg(field);
     msg += '\0';
     msg += form;
@@ -169,8 +213,11 @@ nlohmann::json RecordView::ToJson() const {
   // Values under their field names; metadata under "_meta", a name no field
   // can have (field names start with a letter).
   nlohmann::json j = values.is_object() ? values : nlohmann::json::object();
-  nlohmann::json meta = {{"id", id}, {"version", version}, {"created_at", FormatJst(created_at)},
-                         {"updated_at", FormatJst(updated_at)}, {"created_by", created_by},
+  nlohmann::json meta = {{"id", id},
+                         {"version", version},
+                         {"created_at", FormatJst(created_at)},
+                         {"updated_at", FormatJst(updated_at)},
+                         {"created_by", created_by},
                          {"updated_by", updated_by}};
   if (end_of_use) meta["end_of_use"] = FormatDate(*end_of_use);
   if (deadline) meta["retention_deadline"] = FormatDate(*deadline);
@@ -178,53 +225,57 @@ nlohmann::json RecordView::ToJson() const {
   return j;
 }
 
-Result<WriteResult> Engine::Put(const Context& ctx_in, std::string_view dataset, const nlohmann::json& input) {
+Result<WriteResult> Engine::Put(const Context& ctx_in, std::string_view dataset,
+                                const nlohmann::json& input) {
   const Context ctx = WithTime(ctx_in);
   RecordOps ops(*this);
-  MAMORI_ASSIGN_OR_RETURN(auto def, ops.Admit(ctx, "record.put", dataset, "", false));
-  auto values = ops.Validate(*def, input, nullptr);
-  if (!values) return Fail(Refuse(ctx, "record.put", dataset, "", values.error()));
-  MAMORI_ASSIGN_OR_RETURN(std::string id, NewRecordId(ctx.time));
-  MAMORI_ASSIGN_OR_RETURN(keys::RecordKey rk, keys_->NewRecordKey(dataset));
-  Envelope env;
-  env.version = 1;
-  env.key_id = rk.id;
-  env.definition_version = def->version;
-  env.created_at = env.updated_at = ctx.time;
-  env.created_by = env.updated_by = ctx.actor;
-  if (def->retention.defined && def->retention.from == RetentionRule::From::kCreated) {
-    env.deadline = def->retention.DeadlineFrom(JstDate(ctx.time));
-  }
-  MAMORI_ASSIGN_OR_RETURN(env.sealed, SealValues(rk.key, dataset, id, 1, rk.id, *values));
-  MAMORI_ASSIGN_OR_RETURN(env.index_tags, ops.Tags(*def, *values));
-  const std::string body = env.Encode();
-  audit::Event ev = MakeEvent(ctx, "record.put", dataset, id);
-  ev.attrs["version"] = "1";
-  uint64_t seq = 0;
-  Status domain;
-  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
-    MAMORI_ASSIGN_OR_RETURN(auto version, txn.Get(keyspace::DatasetVersionCurrent(dataset)));
-    if (!version || *version != std::to_string(def->version)) {
-      domain = Status::Unavailable("dataset definition changed; try again", "台帳定義が変更されました。再試行してください");
+  bool stale = false;
+  for (int attempt = 0; attempt < kOptimisticRetries; ++attempt) {
+    MAMORI_ASSIGN_OR_RETURN(auto def, ops.Admit(ctx, "record.put", dataset, "", false, stale));
+    auto values = ops.Validate(*def, input, nullptr);
+    if (!values) return Fail(Refuse(ctx, "record.put", dataset, "", values.error()));
+    MAMORI_ASSIGN_OR_RETURN(std::string id, NewRecordId(ctx.time));
+    MAMORI_ASSIGN_OR_RETURN(keys::RecordKey rk, keys_->NewRecordKey(dataset));
+    Envelope env;
+    env.version = 1;
+    env.key_id = rk.id;
+    env.definition_version = def->version;
+    env.created_at = env.updated_at = ctx.time;
+    env.created_by = env.updated_by = ctx.actor;
+    if (def->retention.defined && def->retention.from == RetentionRule::From::kCreated) {
+      env.deadline = def->retention.DeadlineFrom(JstDate(ctx.time));
+    }
+    MAMORI_ASSIGN_OR_RETURN(env.sealed, SealValues(rk.key, dataset, id, 1, rk.id, *values));
+    MAMORI_ASSIGN_OR_RETURN(env.index_tags, ops.Tags(*def, *values));
+    const std::string body = env.Encode();
+    audit::Event ev = MakeEvent(ctx, "record.put", dataset, id);
+    ev.attrs["version"] = "1";
+    uint64_t seq = 0;
+    MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
+      MAMORI_ASSIGN_OR_RETURN(bool current, RecordOps::Current(txn, *def));
+      stale = !current;
+      if (stale) return Status::Ok();
+      MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Record(dataset, id), body));
+      for (const auto& [field, tag] : env.index_tags) {
+        MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Index(dataset, field, tag, id), ""));
+      }
+      if (env.deadline)
+        MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Deadline(*env.deadline, dataset, id), ""));
+      MAMORI_ASSIGN_OR_RETURN(seq, AppendEvent(txn, ev));
       return Status::Ok();
-    }
-    MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Record(dataset, id), body));
-    for (const auto& [field, tag] : env.index_tags) {
-      MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Index(dataset, field, tag, id), ""));
-    }
-    if (env.deadline) MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Deadline(*env.deadline, dataset, id), ""));
-    MAMORI_ASSIGN_OR_RETURN(seq, AppendEvent(txn, ev));
-    return Status::Ok();
-  }));
-  if (!domain.ok()) return Fail(domain);
-  return WriteResult{id, 1, seq};
+    }));
+    if (!stale) return WriteResult{id, 1, seq};
+  }
+  return Fail(Retry());
 }
 
-Result<RecordView> Engine::Get(const Context& ctx_in, std::string_view dataset, std::string_view id) {
+Result<RecordView> Engine::Get(const Context& ctx_in, std::string_view dataset,
+                               std::string_view id) {
   const Context ctx = WithTime(ctx_in);
   RecordOps ops(*this);
-  MAMORI_RETURN_IF_ERROR(ops.Admit(ctx, "record.get", dataset, id, true));
+  bool stale = false;
   for (int attempt = 0; attempt < kOptimisticRetries; ++attempt) {
+    MAMORI_ASSIGN_OR_RETURN(auto def, ops.Admit(ctx, "record.get", dataset, id, true, stale));
     MAMORI_ASSIGN_OR_RETURN(auto loaded, ops.Load(ctx, "record.get", dataset, id));
     // The disclosure is audited in a transaction that confirms the version
     // read is still current, so the event names exactly what was returned.
@@ -232,24 +283,26 @@ Result<RecordView> Engine::Get(const Context& ctx_in, std::string_view dataset, 
     ev.attrs["version"] = std::to_string(loaded.env.version);
     bool changed = false;
     MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
-      MAMORI_ASSIGN_OR_RETURN(auto current, txn.Get(keyspace::Record(dataset, id)));
-      if (!current || *current != loaded.raw) {
-        changed = true;
-        return Status::Ok();
-      }
+      MAMORI_ASSIGN_OR_RETURN(bool current, RecordOps::Current(txn, *def));
+      stale = !current;
+      if (stale) return Status::Ok();
+      MAMORI_ASSIGN_OR_RETURN(auto raw, txn.Get(keyspace::Record(dataset, id)));
+      changed = !raw || *raw != loaded.raw;
+      if (changed) return Status::Ok();
       return StatusOf(AppendEvent(txn, ev));
     }));
-    if (!changed) return RecordOps::View(id, loaded.env, std::move(loaded.values));
+    if (!stale && !changed) return RecordOps::View(id, loaded.env, std::move(loaded.values));
   }
   return Fail(Retry());
 }
 
-Result<WriteResult> Engine::Update(const Context& ctx_in, std::string_view dataset, std::string_view id,
-                                   const nlohmann::json& changes) {
+Result<WriteResult> Engine::Update(const Context& ctx_in, std::string_view dataset,
+                                   std::string_view id, const nlohmann::json& changes) {
   const Context ctx = WithTime(ctx_in);
   RecordOps ops(*this);
-  MAMORI_ASSIGN_OR_RETURN(auto def, ops.Admit(ctx, "record.update", dataset, id, true));
+  bool stale = false;
   for (int attempt = 0; attempt < kOptimisticRetries; ++attempt) {
+    MAMORI_ASSIGN_OR_RETURN(auto def, ops.Admit(ctx, "record.update", dataset, id, true, stale));
     MAMORI_ASSIGN_OR_RETURN(auto loaded, ops.Load(ctx, "record.update", dataset, id));
     auto values = ops.Validate(*def, changes, &loaded.values);
     if (!values) return Fail(Refuse(ctx, "record.update", dataset, id, values.error()));
@@ -258,7 +311,8 @@ Result<WriteResult> Engine::Update(const Context& ctx_in, std::string_view datas
     env.definition_version = def->version;
     env.updated_at = ctx.time;
     env.updated_by = ctx.actor;
-    MAMORI_ASSIGN_OR_RETURN(env.sealed, SealValues(loaded.key, dataset, id, env.version, env.key_id, *values));
+    MAMORI_ASSIGN_OR_RETURN(env.sealed,
+                            SealValues(loaded.key, dataset, id, env.version, env.key_id, *values));
     MAMORI_ASSIGN_OR_RETURN(env.index_tags, ops.Tags(*def, *values));
     const std::string body = env.Encode();
     audit::Event ev = MakeEvent(ctx, "record.update", dataset, id);
@@ -266,12 +320,14 @@ Result<WriteResult> Engine::Update(const Context& ctx_in, std::string_view datas
     uint64_t seq = 0;
     bool changed = false;
     MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
+      MAMORI_ASSIGN_OR_RETURN(bool current_def, RecordOps::Current(txn, *def));
+      stale = !current_def;
+      if (stale) return Status::Ok();
       MAMORI_ASSIGN_OR_RETURN(auto current, txn.Get(keyspace::Record(dataset, id)));
-      if (!current || *current != loaded.raw) {
-        changed = true;
-        return Status::Ok();
-      }
-      MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::History(dataset, id, loaded.env.version), loaded.raw));
+      changed = !current || *current != loaded.raw;
+      if (changed) return Status::Ok();
+      MAMORI_RETURN_IF_ERROR(
+          txn.Put(keyspace::History(dataset, id, loaded.env.version), loaded.raw));
       MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Record(dataset, id), body));
       for (const auto& [field, tag] : loaded.env.index_tags) {
         auto it = env.index_tags.find(field);
@@ -285,7 +341,7 @@ Result<WriteResult> Engine::Update(const Context& ctx_in, std::string_view datas
       MAMORI_ASSIGN_OR_RETURN(seq, AppendEvent(txn, ev));
       return Status::Ok();
     }));
-    if (!changed) return WriteResult{std::string(id), env.version, seq};
+    if (!stale && !changed) return WriteResult{std::string(id), env.version, seq};
   }
   return Fail(Retry());
 }
@@ -294,113 +350,143 @@ Result<std::vector<RecordView>> Engine::History(const Context& ctx_in, std::stri
                                                 std::string_view id) {
   const Context ctx = WithTime(ctx_in);
   RecordOps ops(*this);
-  MAMORI_RETURN_IF_ERROR(ops.Admit(ctx, "record.history", dataset, id, true));
-  MAMORI_ASSIGN_OR_RETURN(auto loaded, ops.Load(ctx, "record.history", dataset, id));
-  std::vector<store::KeyValue> rows;
-  MAMORI_RETURN_IF_ERROR(data_->View([&](store::ReadTxn& txn) -> Status {
-    const std::string prefix = keyspace::HistoryPrefix(dataset, id);
-    MAMORI_ASSIGN_OR_RETURN(rows, txn.Scan(prefix, store::PrefixEnd(prefix), 0));
-    return Status::Ok();
-  }));
-  std::vector<RecordView> out;
-  for (const auto& row : rows) {
-    auto env = Envelope::Decode(row.value);
-    if (!env) return Fail(Refuse(ctx, "record.history", dataset, id, env.error()));
-    auto values = OpenValues(loaded.key, dataset, id, *env);
-    if (!values) return Fail(Refuse(ctx, "record.history", dataset, id, values.error()));
-    out.push_back(RecordOps::View(id, *env, std::move(*values)));
+  bool stale = false;
+  for (int attempt = 0; attempt < kOptimisticRetries; ++attempt) {
+    MAMORI_ASSIGN_OR_RETURN(auto def, ops.Admit(ctx, "record.history", dataset, id, true, stale));
+    MAMORI_ASSIGN_OR_RETURN(auto loaded, ops.Load(ctx, "record.history", dataset, id));
+    std::vector<store::KeyValue> rows;
+    MAMORI_RETURN_IF_ERROR(data_->View([&](store::ReadTxn& txn) -> Status {
+      const std::string prefix = keyspace::HistoryPrefix(dataset, id);
+      MAMORI_ASSIGN_OR_RETURN(rows, txn.Scan(prefix, store::PrefixEnd(prefix), 0));
+      return Status::Ok();
+    }));
+    std::vector<RecordView> out;
+    for (const auto& row : rows) {
+      auto env = Envelope::Decode(row.value);
+      if (!env) return Fail(Refuse(ctx, "record.history", dataset, id, env.error()));
+      auto values = OpenValues(loaded.key, dataset, id, *env);
+      if (!values) return Fail(Refuse(ctx, "record.history", dataset, id, values.error()));
+      out.push_back(RecordOps::View(id, *env, std::move(*values)));
+    }
+    out.push_back(RecordOps::View(id, loaded.env, std::move(loaded.values)));
+    audit::Event ev = MakeEvent(ctx, "record.history", dataset, id);
+    ev.attrs["versions"] = std::to_string(out.size());
+    MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
+      MAMORI_ASSIGN_OR_RETURN(bool current, RecordOps::Current(txn, *def));
+      stale = !current;
+      if (stale) return Status::Ok();
+      return StatusOf(AppendEvent(txn, ev));
+    }));
+    if (!stale) return out;
   }
-  out.push_back(RecordOps::View(id, loaded.env, std::move(loaded.values)));
-  audit::Event ev = MakeEvent(ctx, "record.history", dataset, id);
-  ev.attrs["versions"] = std::to_string(out.size());
-  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
-  return out;
+  return Fail(Retry());
 }
 
 Result<std::vector<std::string>> Engine::Find(const Context& ctx_in, std::string_view dataset,
                                               std::string_view field_name, std::string_view value) {
   const Context ctx = WithTime(ctx_in);
   RecordOps ops(*this);
-  MAMORI_ASSIGN_OR_RETURN(auto def, ops.Admit(ctx, "record.find", dataset, "", false));
-  const FieldDef* field = def->Field(field_name);
-  if (!field || !field->indexed) {
-    return Fail(Refuse(ctx, "record.find", dataset, "",
-                       Status::InvalidArgument("field '" + std::string(field_name) + "' is not an indexed field of " + std::string(dataset),
-                                               "項目「" + std::string(field_name) + "」は台帳 " + std::string(dataset) + " の検索項目ではありません",
-                                               std::string(field_name))));
-  }
-  auto form = IndexFormOfQuery(*field, value);
-  if (!form) return Fail(Refuse(ctx, "record.find", dataset, "", form.error()));
-  MAMORI_ASSIGN_OR_RETURN(crypto::SecretBytes key, keys_->IndexKey(dataset));
-  const std::string tag = RecordOps::Tag(key, field->name, *form);
-  audit::Event ev = MakeEvent(ctx, "record.find", dataset, "");
-  // Searches for the same value correlate in the log without revealing it.
-  ev.subject = SubjectRef(dataset, std::string("find") + '\0' + field->name + '\0' + tag);
-  ev.attrs["field"] = field->name;
-  std::vector<std::string> ids;
-  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
-    const std::string prefix = keyspace::IndexPrefix(dataset, field->name, tag);
-    MAMORI_ASSIGN_OR_RETURN(auto rows, txn.Scan(prefix, store::PrefixEnd(prefix), 10'000));
-    ids.clear();
-    for (const auto& row : rows) ids.push_back(row.key.substr(prefix.size()));
-    ev.attrs["matches"] = std::to_string(ids.size());
-    return StatusOf(AppendEvent(txn, ev));
-  }));
-  return ids;
-}
-
-Result<RecordPage> Engine::List(const Context& ctx_in, std::string_view dataset, std::string_view cursor,
-                                size_t limit) {
-  const Context ctx = WithTime(ctx_in);
-  RecordOps ops(*this);
-  MAMORI_RETURN_IF_ERROR(ops.Admit(ctx, "record.list", dataset, cursor, !cursor.empty()));
-  if (limit == 0 || limit > 1000) {
-    return Fail(Refuse(ctx, "record.list", dataset, "",
-                       Status::InvalidArgument("limit must be from 1 to 1000", "件数は1〜1000で指定してください", "limit")));
-  }
-  std::vector<store::KeyValue> rows;
-  const std::string prefix = keyspace::RecordsPrefix(dataset);
-  MAMORI_RETURN_IF_ERROR(data_->View([&](store::ReadTxn& txn) -> Status {
-    const std::string begin = cursor.empty() ? prefix : prefix + std::string(cursor) + std::string(1, '\0');
-    MAMORI_ASSIGN_OR_RETURN(rows, txn.Scan(begin, store::PrefixEnd(prefix), limit + 1));
-    return Status::Ok();
-  }));
-  RecordPage page;
-  if (rows.size() > limit) {
-    rows.pop_back();
-    page.next_cursor = rows.back().key.substr(prefix.size());
-  }
-  std::vector<audit::Event> events;
-  for (const auto& row : rows) {
-    const std::string id = row.key.substr(prefix.size());
-    auto env = Envelope::Decode(row.value);
-    if (!env) return Fail(Refuse(ctx, "record.list", dataset, id, env.error()));
-    auto key = keys_->GetRecordKey(dataset, env->key_id);
-    if (!key) continue;  // shredded between the scan and now
-    auto values = OpenValues(*key, dataset, id, *env);
-    if (!values) return Fail(Refuse(ctx, "record.list", dataset, id, values.error()));
-    page.records.push_back(RecordOps::View(id, *env, std::move(*values)));
-    events.push_back(MakeEvent(ctx, "record.list", dataset, id));
-  }
-  // One event per disclosed record: who saw whom is what analysis needs.
-  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
-    if (events.empty()) {
-      audit::Event ev = MakeEvent(ctx, "record.list", dataset, "");
-      ev.attrs["count"] = "0";
-      return StatusOf(AppendEvent(txn, ev));
-    }
-    for (auto& ev : events) MAMORI_RETURN_IF_ERROR(AppendEvent(txn, ev));
-    return Status::Ok();
-  }));
-  return page;
-}
-
-Result<RecordView> Engine::EndUse(const Context& ctx_in, std::string_view dataset, std::string_view id,
-                                  CivilDate date) {
-  const Context ctx = WithTime(ctx_in);
-  RecordOps ops(*this);
-  MAMORI_ASSIGN_OR_RETURN(auto def, ops.Admit(ctx, "record.end_use", dataset, id, true));
+  bool stale = false;
   for (int attempt = 0; attempt < kOptimisticRetries; ++attempt) {
+    MAMORI_ASSIGN_OR_RETURN(auto def, ops.Admit(ctx, "record.find", dataset, "", false, stale));
+    const FieldDef* field = def->Field(field_name);
+    if (!field || !field->indexed) {
+      return Fail(
+          Refuse(ctx, "record.find", dataset, "",
+                 Status::InvalidArgument("field '" + std::string(field_name) +
+                                             "' is not an indexed field of " + std::string(dataset),
+                                         "項目「" + std::string(field_name) + "」は台帳 " +
+                                             std::string(dataset) + " の検索項目ではありません",
+                                         std::string(field_name))));
+    }
+    auto form = IndexFormOfQuery(*field, value);
+    if (!form) return Fail(Refuse(ctx, "record.find", dataset, "", form.error()));
+    MAMORI_ASSIGN_OR_RETURN(crypto::SecretBytes key, keys_->IndexKey(dataset));
+    const std::string tag = RecordOps::Tag(key, field->name, *form);
+    audit::Event ev = MakeEvent(ctx, "record.find", dataset, "");
+    // Searches for the same value correlate in the log without revealing it.
+    ev.subject = SubjectRef(dataset, std::string("find") + '\0' + field->name + '\0' + tag);
+    ev.attrs["field"] = field->name;
+    std::vector<std::string> ids;
+    MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
+      MAMORI_ASSIGN_OR_RETURN(bool current, RecordOps::Current(txn, *def));
+      stale = !current;
+      if (stale) return Status::Ok();
+      const std::string prefix = keyspace::IndexPrefix(dataset, field->name, tag);
+      MAMORI_ASSIGN_OR_RETURN(auto rows, txn.Scan(prefix, store::PrefixEnd(prefix), 10'000));
+      ids.clear();
+      for (const auto& row : rows) ids.push_back(row.key.substr(prefix.size()));
+      ev.attrs["matches"] = std::to_string(ids.size());
+      return StatusOf(AppendEvent(txn, ev));
+    }));
+    if (!stale) return ids;
+  }
+  return Fail(Retry());
+}
+
+Result<RecordPage> Engine::List(const Context& ctx_in, std::string_view dataset,
+                                std::string_view cursor, size_t limit) {
+  const Context ctx = WithTime(ctx_in);
+  RecordOps ops(*this);
+  bool stale = false;
+  for (int attempt = 0; attempt < kOptimisticRetries; ++attempt) {
+    MAMORI_ASSIGN_OR_RETURN(auto def,
+                            ops.Admit(ctx, "record.list", dataset, cursor, !cursor.empty(), stale));
+    if (limit == 0 || limit > 1000) {
+      return Fail(Refuse(ctx, "record.list", dataset, "",
+                         Status::InvalidArgument("limit must be from 1 to 1000",
+                                                 "件数は1〜1000で指定してください", "limit")));
+    }
+    std::vector<store::KeyValue> rows;
+    const std::string prefix = keyspace::RecordsPrefix(dataset);
+    MAMORI_RETURN_IF_ERROR(data_->View([&](store::ReadTxn& txn) -> Status {
+      const std::string begin =
+          cursor.empty() ? prefix : prefix + std::string(cursor) + std::string(1, '\0');
+      MAMORI_ASSIGN_OR_RETURN(rows, txn.Scan(begin, store::PrefixEnd(prefix), limit + 1));
+      return Status::Ok();
+    }));
+    RecordPage page;
+    if (rows.size() > limit) {
+      rows.pop_back();
+      page.next_cursor = rows.back().key.substr(prefix.size());
+    }
+    std::vector<audit::Event> events;
+    for (const auto& row : rows) {
+      const std::string id = row.key.substr(prefix.size());
+      auto env = Envelope::Decode(row.value);
+      if (!env) return Fail(Refuse(ctx, "record.list", dataset, id, env.error()));
+      auto key = keys_->GetRecordKey(dataset, env->key_id);
+      if (!key) continue;  // shredded between the scan and now
+      auto values = OpenValues(*key, dataset, id, *env);
+      if (!values) return Fail(Refuse(ctx, "record.list", dataset, id, values.error()));
+      page.records.push_back(RecordOps::View(id, *env, std::move(*values)));
+      events.push_back(MakeEvent(ctx, "record.list", dataset, id));
+    }
+    // One event per disclosed record: who saw whom is what analysis needs.
+    MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
+      MAMORI_ASSIGN_OR_RETURN(bool current, RecordOps::Current(txn, *def));
+      stale = !current;
+      if (stale) return Status::Ok();
+      if (events.empty()) {
+        audit::Event ev = MakeEvent(ctx, "record.list", dataset, "");
+        ev.attrs["count"] = "0";
+        return StatusOf(AppendEvent(txn, ev));
+      }
+      for (auto& ev : events) MAMORI_RETURN_IF_ERROR(AppendEvent(txn, ev));
+      return Status::Ok();
+    }));
+    if (!stale) return page;
+  }
+  return Fail(Retry());
+}
+
+Result<RecordView> Engine::EndUse(const Context& ctx_in, std::string_view dataset,
+                                  std::string_view id, CivilDate date) {
+  const Context ctx = WithTime(ctx_in);
+  RecordOps ops(*this);
+  bool stale = false;
+  for (int attempt = 0; attempt < kOptimisticRetries; ++attempt) {
+    MAMORI_ASSIGN_OR_RETURN(auto def, ops.Admit(ctx, "record.end_use", dataset, id, true, stale));
     MAMORI_ASSIGN_OR_RETURN(auto loaded, ops.Load(ctx, "record.end_use", dataset, id));
     Envelope env = loaded.env;
     env.end_of_use = date;
@@ -412,17 +498,20 @@ Result<RecordView> Engine::EndUse(const Context& ctx_in, std::string_view datase
     if (env.deadline) ev.attrs["deadline"] = FormatDate(*env.deadline);
     bool changed = false;
     MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
+      MAMORI_ASSIGN_OR_RETURN(bool current_def, RecordOps::Current(txn, *def));
+      stale = !current_def;
+      if (stale) return Status::Ok();
       MAMORI_ASSIGN_OR_RETURN(auto current, txn.Get(keyspace::Record(dataset, id)));
-      if (!current || *current != loaded.raw) {
-        changed = true;
-        return Status::Ok();
-      }
-      if (loaded.env.deadline) MAMORI_RETURN_IF_ERROR(txn.Delete(keyspace::Deadline(*loaded.env.deadline, dataset, id)));
-      if (env.deadline) MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Deadline(*env.deadline, dataset, id), ""));
+      changed = !current || *current != loaded.raw;
+      if (changed) return Status::Ok();
+      if (loaded.env.deadline)
+        MAMORI_RETURN_IF_ERROR(txn.Delete(keyspace::Deadline(*loaded.env.deadline, dataset, id)));
+      if (env.deadline)
+        MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Deadline(*env.deadline, dataset, id), ""));
       MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Record(dataset, id), body));
       return StatusOf(AppendEvent(txn, ev));
     }));
-    if (!changed) return RecordOps::View(id, env, nlohmann::json::object());
+    if (!stale && !changed) return RecordOps::View(id, env, nlohmann::json::object());
   }
   return Fail(Retry());
 }

@@ -45,35 +45,44 @@ class RefusalTest : public EngineTest {
 };
 
 TEST_F(RefusalTest, InvalidCheckDigit) {
-  ExpectRefusedPut({{"my_number", BadCheckDigit()}, {"name", "検査 太郎"}}, Code::kInvalidArgument, "my_number");
+  ExpectRefusedPut({{"my_number", BadCheckDigit()}, {"name", "検査 太郎"}}, Code::kInvalidArgument,
+                   "my_number");
 }
 TEST_F(RefusalTest, UnknownField) {
-  ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", "検査 太郎"}, {"salary", 1}}, Code::kInvalidArgument, "salary");
+  ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", "検査 太郎"}, {"salary", 1}},
+                   Code::kInvalidArgument, "salary");
 }
 TEST_F(RefusalTest, MissingRequiredField) {
   ExpectRefusedPut({{"my_number", TestMyNumber(6)}}, Code::kInvalidArgument, "name");
 }
 TEST_F(RefusalTest, WrongType) {
-  ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", 12345}}, Code::kInvalidArgument, "name");
+  ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", 12345}}, Code::kInvalidArgument,
+                   "name");
 }
 TEST_F(RefusalTest, ImpossibleDate) {
-  ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", "検査 太郎"}, {"birth_date", "2023-02-29"}},
-                   Code::kInvalidArgument, "birth_date");
+  ExpectRefusedPut(
+      {{"my_number", TestMyNumber(6)}, {"name", "検査 太郎"}, {"birth_date", "2023-02-29"}},
+      Code::kInvalidArgument, "birth_date");
 }
 TEST_F(RefusalTest, OversizeValue) {
-  ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", std::string(300, 'a')}}, Code::kInvalidArgument, "name");
+  ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", std::string(300, 'a')}},
+                   Code::kInvalidArgument, "name");
 }
 TEST_F(RefusalTest, InvalidUtf8) {
-  ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", std::string("\xC0\xAF\xE3\x81")}}, Code::kInvalidArgument, "name");
+  ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", std::string("\xC0\xAF\xE3\x81")}},
+                   Code::kInvalidArgument, "name");
 }
 TEST_F(RefusalTest, KanaFieldWithKanji) {
-  ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", "検査 太郎"}, {"name_kana", "検査"}}, Code::kInvalidArgument, "name_kana");
+  ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", "検査 太郎"}, {"name_kana", "検査"}},
+                   Code::kInvalidArgument, "name_kana");
 }
 TEST_F(RefusalTest, PurposeNotRegistered) {
-  ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", "検査 太郎"}}, Code::kPermissionDenied, "marketing", "marketing");
+  ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", "検査 太郎"}}, Code::kPermissionDenied,
+                   "marketing", "marketing");
 }
 TEST_F(RefusalTest, PurposeMissing) {
-  ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", "検査 太郎"}}, Code::kPermissionDenied, "purpose", "");
+  ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", "検査 太郎"}}, Code::kPermissionDenied,
+                   "purpose", "");
 }
 TEST_F(RefusalTest, NotAnObject) {
   ExpectRefusedPut(nlohmann::json::array({1, 2}), Code::kInvalidArgument, "record");
@@ -143,9 +152,45 @@ TEST_F(RefusalTest, DefinitionChangesThatStrandDataAreRefused) {
   auto versions = engine_->DatasetVersions(TestContext(), "employee_my_number");
   ASSERT_TRUE(versions.has_value());
   EXPECT_EQ(versions->size(), 2u);
-  EXPECT_TRUE(engine_->Put(TestContext("social_insurance"), "employee_my_number",
-                           {{"my_number", TestMyNumber(77)}, {"name", "追加 項目"}, {"phone", "03-1234-5678"}})
-                  .has_value());
+  EXPECT_TRUE(
+      engine_
+          ->Put(TestContext("social_insurance"), "employee_my_number",
+                {{"my_number", TestMyNumber(77)}, {"name", "追加 項目"}, {"phone", "03-1234-5678"}})
+          .has_value());
+}
+
+// Operations keep the dataset's definition between calls; a change made
+// through another handle on the same store (another process) is seen by the
+// next operation all the same: a new purpose is accepted at once, and a
+// removed one is refused (and the refusal audited) although it was allowed
+// by the definition this engine had cached.
+TEST_F(RefusalTest, DefinitionChangedElsewhereAppliesToTheNextOperation) {
+  const std::string id = PutEmployee(5);
+  ASSERT_TRUE(engine_->Get(TestContext(), "employee_my_number", id).has_value());
+  EngineOptions options;
+  options.paths = paths_;
+  options.record_key_pool = 1;
+  auto other = Engine::Open(std::move(options), TestContext());
+  ASSERT_TRUE(other.has_value()) << other.error().ToString();
+  auto def = EmployeeDataset();
+  def["purposes"].push_back({{"id", "social_insurance"}, {"title", "社会保険関係事務"}});
+  ASSERT_TRUE((*other)->UpdateDataset(TestContext(), def).has_value());
+  auto got = engine_->Get(TestContext("social_insurance"), "employee_my_number", id);
+  EXPECT_TRUE(got.has_value()) << got.error().ToString();
+  def["purposes"].erase(0);  // withholding withdrawn
+  ASSERT_TRUE((*other)->UpdateDataset(TestContext(), def).has_value());
+  ASSERT_TRUE((*other)->Close().ok());
+  got = engine_->Get(TestContext("withholding"), "employee_my_number", id);
+  ASSERT_FALSE(got.has_value());
+  EXPECT_EQ(got.error().code(), Code::kPermissionDenied);
+  EXPECT_EQ(got.error().subject(), "withholding");
+  const audit::Event refused = LastEvent();
+  EXPECT_EQ(refused.operation, "record.get");
+  EXPECT_EQ(refused.result, "refused");
+  auto put = engine_->Put(TestContext("withholding"), "employee_my_number",
+                          {{"my_number", TestMyNumber(6)}, {"name", "山田 花子"}});
+  ASSERT_FALSE(put.has_value());
+  EXPECT_EQ(put.error().code(), Code::kPermissionDenied);
 }
 
 }  // namespace
