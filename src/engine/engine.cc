@@ -173,8 +173,10 @@ Result<uint64_t> Engine::AppendEvent(store::WriteTxn& txn, audit::Event& ev) {
 }
 
 Status Engine::Refuse(const Context& ctx, std::string_view operation, std::string_view dataset,
-                      std::string_view record, Status why) {
+                      std::string_view record, Status why,
+                      const std::map<std::string, std::string>& attrs) {
   audit::Event ev = MakeEvent(ctx, operation, dataset, IsValidName(dataset) ? record : "");
+  ev.attrs = attrs;
   ev.result =
       why.code() == Code::kDataLoss || why.code() == Code::kIoError || why.code() == Code::kInternal
           ? "error"

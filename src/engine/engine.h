@@ -159,11 +159,13 @@ class Engine {
   // Appends the event of a request refused before any engine operation ran
   // (no credentials, unknown route, malformed framing, a policy refusal) in
   // its own transaction: operation, result "refused" (or "error" for
-  // kDataLoss/kIoError/kInternal), code and reason = why.subject(). Returns
-  // `why`, or kIoError when the event could not be written.
+  // kDataLoss/kIoError/kInternal), code and reason = why.subject(), and
+  // `attrs` (e.g. the server's "target": which user or terminal was asked
+  // for), which must hold no personal value. Returns `why`, or kIoError when
+  // the event could not be written.
   Status RecordRefusal(const Context& ctx, std::string_view operation, std::string_view dataset,
-                       const Status& why) {
-    return Refuse(ctx, operation, dataset, "", why);
+                       const Status& why, const std::map<std::string, std::string>& attrs = {}) {
+    return Refuse(ctx, operation, dataset, "", why, attrs);
   }
   // Appends an event of a successful operation that is not the engine's own
   // (identity and policy write theirs through their own transactions; this is
@@ -182,9 +184,10 @@ class Engine {
 
   Result<std::shared_ptr<const DatasetDef>> LoadDataset(std::string_view name);
   Status CheckPurpose(const DatasetDef& def, const Context& ctx) const;
-  // Writes a refusal event in its own transaction and returns `why`.
+  // Writes a refusal event (with `attrs`) in its own transaction and returns `why`.
   Status Refuse(const Context& ctx, std::string_view operation, std::string_view dataset,
-                std::string_view record, Status why);
+                std::string_view record, Status why,
+                const std::map<std::string, std::string>& attrs = {});
   audit::Event MakeEvent(const Context& ctx, std::string_view operation, std::string_view dataset,
                          std::string_view record);
   std::string SubjectRef(std::string_view dataset, std::string_view discriminator);
