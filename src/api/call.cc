@@ -95,6 +95,14 @@ std::optional<std::string_view> Call::Query(std::string_view name) const {
   return std::string_view(it->second);
 }
 
+std::string Call::QueryText(std::string_view name) const {
+  return std::string(Query(name).value_or(""));
+}
+
+policy::Caller CallerOf(const Call& call) {
+  return policy::Caller{*call.principal, call.request.info.request_id, 0};
+}
+
 std::expected<uint64_t, Problem> QueryUint(const Call& call, std::string_view name,
                                            std::optional<uint64_t> fallback) {
   auto text = call.Query(name);
@@ -123,6 +131,27 @@ std::expected<std::string, Problem> QueryRequired(const Call& call, std::string_
         "クエリパラメータ '" + std::string(name) + "' が必要です", std::string(name)));
   }
   return std::string(*text);
+}
+
+std::expected<bool, Problem> QueryBool(const Call& call, std::string_view name) {
+  auto v = call.Query(name);
+  if (!v || v->empty() || *v == "false") return false;
+  if (*v == "true") return true;
+  return std::unexpected(Problem::Make(
+      "invalid_argument", std::string(name) + " must be true or false",
+      std::string(name) + " は true または false で指定してください", std::string(name)));
+}
+
+std::expected<std::optional<TimeMicros>, Problem> UtcArgument(std::string_view text,
+                                                              const std::string& name) {
+  if (text.empty()) return std::nullopt;
+  auto t = ParseUtc(text);
+  if (!t) {
+    return std::unexpected(
+        Problem::Make("invalid_argument", name + " must be a UTC time like 2026-11-22T00:00:00Z",
+                      name + " は 2026-11-22T00:00:00Z 形式のUTC時刻で指定してください", name));
+  }
+  return *t;
 }
 
 std::expected<nlohmann::json, Problem> JsonBody(const Call& call) {

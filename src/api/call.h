@@ -15,8 +15,10 @@
 #include "api/auth.h"
 #include "api/problem.h"
 #include "api/request.h"
+#include "core/time.h"
 #include "engine/context.h"
 #include "identity/principal.h"
+#include "policy/caller.h"
 
 namespace mamori::api {
 
@@ -38,7 +40,13 @@ struct Call {
   const std::string& Param(std::string_view name) const;
   // A query parameter, or nullopt.
   std::optional<std::string_view> Query(std::string_view name) const;
+  // A query parameter's text; "" when absent.
+  std::string QueryText(std::string_view name) const;
 };
+
+// The policy Caller of the request's principal (authenticated routes: the
+// principal must be set), with the request id for the audit event.
+policy::Caller CallerOf(const Call& call);
 
 // A non-negative decimal query parameter; `fallback` when absent, or a 400
 // problem naming the parameter when absent without a fallback or malformed.
@@ -46,6 +54,12 @@ std::expected<uint64_t, Problem> QueryUint(const Call& call, std::string_view na
                                            std::optional<uint64_t> fallback = std::nullopt);
 // A required, non-empty query parameter (400 invalid_argument naming it).
 std::expected<std::string, Problem> QueryRequired(const Call& call, std::string_view name);
+// "true" or "false"; absent or empty is false. Else 400 naming the parameter.
+std::expected<bool, Problem> QueryBool(const Call& call, std::string_view name);
+// A UTC time like 2026-11-22T00:00:00Z given as `name` (a query parameter or
+// a body member); nullopt for empty text, a 400 naming `name` when malformed.
+std::expected<std::optional<TimeMicros>, Problem> UtcArgument(std::string_view text,
+                                                              const std::string& name);
 
 // The body as JSON: Content-Type must be application/json (a charset
 // parameter, if any, utf-8) → else 415 unsupported_media_type; the body must

@@ -9,6 +9,17 @@
 //   audit                GET /v1/audit/head, /proof, /consistency, /events
 //   auth (sessions)      POST /v1/auth/login (public), /logout, /password, /totp,
 //                        /totp/confirm; GET /v1/auth/session
+//   users                GET|POST /v1/users, /v1/users/{user}[/…], GET /v1/roles,
+//                        GET|PUT /v1/policy/identity                  (routes_users.cc)
+//   devices              GET|POST /v1/terminals[/{terminal}[/…]],
+//                        /v1/service-accounts[/{account}[/…]]         (routes_devices.cc)
+//   rights               /v1/rights/requests[/{request}[/step]], GET /v1/rights/register,
+//                        /grants[/{grant}], /holdings                 (routes_rights.cc)
+//   reviews              POST|GET /v1/reviews, GET /v1/reviews/overdue,
+//                        /v1/reviews/{campaign}[/items[/{item}/confirm|revoke]]
+//                                                                     (routes_reviews.cc)
+//
+// Write bodies are strict (body.h).
 //
 // Data routes call the engine, which audits every operation and refusal in
 // the same transaction (DESIGN.md decision 1); each asks the Authorizer
@@ -36,9 +47,10 @@ struct RouteDeps {
   Authorizer* authorizer = nullptr;  // required by datasets, records, audit
   Metrics* metrics = nullptr;        // required by /metrics
   // The people, sessions, terminals and service accounts; required by the
-  // auth, user and terminal families (absent in servers without identity).
+  // auth, user and device families (absent in servers without identity).
   identity::Identity* identity = nullptr;
-  // The rights flow, its register and reviews; required by the rights family.
+  // The rights flow and its register; required by the rights family.
+  // Reviews; required by the review family.
   policy::RightsAdmin* rights = nullptr;
   policy::RightsRegister* rights_register = nullptr;
   policy::ReviewCampaigns* reviews = nullptr;
@@ -52,9 +64,16 @@ Status AddDatasetRoutes(Router& router, const RouteDeps& deps);
 Status AddRecordRoutes(Router& router, const RouteDeps& deps);
 Status AddAuditRoutes(Router& router, const RouteDeps& deps);
 Status AddAuthRoutes(Router& router, const RouteDeps& deps);
-// People, terminals, service accounts, roles, identity policy (routes_people.cc).
-Status AddPeopleRoutes(Router& router, const RouteDeps& deps);
+// Users, the role catalogue and the identity policy; need identity and an
+// authorizer (reviews, when set, are started on leave and position changes).
+Status AddUserRoutes(Router& router, const RouteDeps& deps);
+// Terminals and service accounts; need identity and an authorizer.
+Status AddDeviceRoutes(Router& router, const RouteDeps& deps);
+// The rights flow, the register, grants and holdings; need rights,
+// rights_register and an authorizer.
 Status AddRightsRoutes(Router& router, const RouteDeps& deps);
+// Review campaigns and their items; need reviews and an authorizer.
+Status AddReviewRoutes(Router& router, const RouteDeps& deps);
 
 // All of the above.
 Status AddAllRoutes(Router& router, const RouteDeps& deps);

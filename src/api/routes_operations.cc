@@ -57,8 +57,15 @@ Status AddAllRoutes(Router& router, const RouteDeps& deps) {
   MAMORI_RETURN_IF_ERROR(AddRecordRoutes(router, deps));
   MAMORI_RETURN_IF_ERROR(AddAuditRoutes(router, deps));
   if (deps.identity) MAMORI_RETURN_IF_ERROR(AddAuthRoutes(router, deps));
-  if (deps.identity) MAMORI_RETURN_IF_ERROR(AddPeopleRoutes(router, deps));
-  if (deps.rights) MAMORI_RETURN_IF_ERROR(AddRightsRoutes(router, deps));
+  if (deps.identity) {
+    MAMORI_RETURN_IF_ERROR(AddUserRoutes(router, deps));
+    MAMORI_RETURN_IF_ERROR(AddDeviceRoutes(router, deps));
+  }
+  // Reviews revoke through the register, so they come with the rights flow.
+  if (deps.rights) {
+    MAMORI_RETURN_IF_ERROR(AddRightsRoutes(router, deps));
+    MAMORI_RETURN_IF_ERROR(AddReviewRoutes(router, deps));
+  }
   return Status::Ok();
 }
 

@@ -1,0 +1,236 @@
+// Terminals and service accounts: the terminal manager's side of identity
+// (REQUIREMENTS.md §3): the devices people log on from, registered by the
+// fingerprint of their client certificate, and the applications that
+// authenticate by certificate alone.
+//
+//   GET|POST /v1/terminals,
+//   GET|PATCH /v1/terminals/{terminal}, POST /v1/terminals/{terminal}/disable|enable
+//   GET|POST /v1/service-accounts,
+//   GET /v1/service-accounts/{account}, PUT …/{account}/certificate,
+//   PUT|DELETE …/{account}/roles/{role}, POST …/{account}/disable|enable
+//
+// As in routes_users.cc: the Authorizer first; identity audits its
+// mutations and refusals (AuditedProblem); an undecodable body is a plain
+// problem (body.h).
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "api/body.h"
+#include "api/call.h"
+#include "api/routes.h"
+
+namespace mamori::api {
+namespace {
+
+#define MAMORI_AUTHORIZE(action)                            \
+  do {                                                      \
+    if (auto ok_ = Authorize(*authz, call, action); !ok_) { \
+      return std::unexpected(ok_.error());                  \
+    }                                                       \
+  } while (0)
+
+#define MAMORI_BODY(var, ...)                              \
+  auto var##_or = StrictBody(call, {__VA_ARGS__});         \
+  if (!var##_or) return std::unexpected(var##_or.error()); \
+  nlohmann::json& var = *var##_or
+
+Status AddTerminalRoutes(Router& router, const RouteDeps& deps) {
+  identity::Identity* id = deps.identity;
+  Authorizer* authz = deps.authorizer;
+  auto respond = [id](std::string_view terminal, int status) -> HandlerResult {
+    auto t = id->terminals().Get(terminal);
+    if (!t) return std::unexpected(Problem::FromStatus(t.error()));
+    Response r = JsonResponse(status, identity::TerminalToJson(*t));
+    if (status == 201) r.headers.emplace_back("Location", "/v1/terminals/" + t->id);
+    return r;
+  };
+
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"GET", "/v1/terminals", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
+         MAMORI_AUTHORIZE(Action("terminal.list"));
+         auto list = id->terminals().List();
+         if (!list) return std::unexpected(Problem::FromStatus(list.error()));
+         nlohmann::json out = nlohmann::json::array();
+         for (const auto& t : *list) out.push_back(identity::TerminalToJson(t));
+         return JsonResponse(200, {{"terminals", std::move(out)}});
+       }}));
+
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"POST", "/v1/terminals", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
+         MAMORI_AUTHORIZE(Action("terminal.register"));
+         MAMORI_BODY(body, {"id", Kind::kString, true}, {"fingerprint", Kind::kString, true},
+                     {"description", Kind::kString}, {"controlled_area", Kind::kBool});
+         identity::NewTerminal t;
+         t.id = StringOf(body, "id");
+         t.fingerprint = StringOf(body, "fingerprint");
+         t.description = StringOf(body, "description");
+         t.controlled_area = body.value("controlled_area", false);
+         Status s = id->terminals().Register(call.Context(""), t);
+         if (!s.ok()) return std::unexpected(AuditedProblem(s));
+         return respond(t.id, 201);
+       }}));
+
+  MAMORI_RETURN_IF_ERROR(router.Add({"GET",
+                                     "/v1/terminals/{terminal}",
+                                     Access::kAuthenticated,
+                                     {},
+                                     [=](Call& call) -> HandlerResult {
+                                       const std::string& terminal = call.Param("terminal");
+                                       MAMORI_AUTHORIZE(Action("terminal.show"));
+                                       return respond(terminal, 200);
+                                     }}));
+
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"PATCH",
+                  "/v1/terminals/{terminal}",
+                  Access::kAuthenticated,
+                  {},
+                  [=](Call& call) -> HandlerResult {
+                    const std::string& terminal = call.Param("terminal");
+                    MAMORI_AUTHORIZE(Action("terminal.update"));
+                    MAMORI_BODY(body, {"fingerprint", Kind::kString},
+                                {"description", Kind::kString}, {"controlled_area", Kind::kBool});
+                    identity::TerminalChanges c;
+                    c.fingerprint = OptString(body, "fingerprint");
+                    c.description = OptString(body, "description");
+                    if (body.contains("controlled_area"))
+                      c.controlled_area = body["controlled_area"].get<bool>();
+                    Status s = id->terminals().Update(call.Context(""), terminal, c);
+                    if (!s.ok()) return std::unexpected(AuditedProblem(s));
+                    return respond(terminal, 200);
+                  }}));
+
+  for (const bool enable : {false, true}) {
+    MAMORI_RETURN_IF_ERROR(
+        router.Add({"POST",
+                    enable ? "/v1/terminals/{terminal}/enable" : "/v1/terminals/{terminal}/disable",
+                    Access::kAuthenticated,
+                    {},
+                    [=](Call& call) -> HandlerResult {
+                      const std::string& terminal = call.Param("terminal");
+                      MAMORI_AUTHORIZE(Action(enable ? "terminal.enable" : "terminal.disable"));
+                      Status s = enable ? id->terminals().Enable(call.Context(""), terminal)
+                                        : id->terminals().Disable(call.Context(""), terminal);
+                      if (!s.ok()) return std::unexpected(AuditedProblem(s));
+                      return respond(terminal, 200);
+                    }}));
+  }
+  return Status::Ok();
+}
+
+Status AddServiceAccountRoutes(Router& router, const RouteDeps& deps) {
+  identity::Identity* id = deps.identity;
+  Authorizer* authz = deps.authorizer;
+  auto respond = [id](std::string_view account, int status) -> HandlerResult {
+    auto a = id->service_accounts().Get(account);
+    if (!a) return std::unexpected(Problem::FromStatus(a.error()));
+    Response r = JsonResponse(status, identity::ServiceAccountToJson(*a));
+    if (status == 201) r.headers.emplace_back("Location", "/v1/service-accounts/" + a->id);
+    return r;
+  };
+
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"GET", "/v1/service-accounts", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
+         MAMORI_AUTHORIZE(Action("service.list"));
+         auto list = id->service_accounts().List();
+         if (!list) return std::unexpected(Problem::FromStatus(list.error()));
+         nlohmann::json out = nlohmann::json::array();
+         for (const auto& a : *list) out.push_back(identity::ServiceAccountToJson(a));
+         return JsonResponse(200, {{"service_accounts", std::move(out)}});
+       }}));
+
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"POST",
+       "/v1/service-accounts",
+       Access::kAuthenticated,
+       {},
+       [=](Call& call) -> HandlerResult {
+         MAMORI_AUTHORIZE(Action("service.create"));
+         MAMORI_BODY(body, {"id", Kind::kString, true}, {"display_name", Kind::kString, true},
+                     {"cert_fingerprint", Kind::kString, true}, {"roles", Kind::kStrings});
+         identity::NewServiceAccount a;
+         a.id = StringOf(body, "id");
+         a.display_name = StringOf(body, "display_name");
+         a.cert_fingerprint = StringOf(body, "cert_fingerprint");
+         a.roles = Strings(body, "roles");
+         Status s = id->service_accounts().Create(call.Context(""), a);
+         if (!s.ok()) return std::unexpected(AuditedProblem(s));
+         return respond(a.id, 201);
+       }}));
+
+  MAMORI_RETURN_IF_ERROR(router.Add({"GET",
+                                     "/v1/service-accounts/{account}",
+                                     Access::kAuthenticated,
+                                     {},
+                                     [=](Call& call) -> HandlerResult {
+                                       const std::string& account = call.Param("account");
+                                       MAMORI_AUTHORIZE(Action("service.show"));
+                                       return respond(account, 200);
+                                     }}));
+
+  MAMORI_RETURN_IF_ERROR(router.Add({"PUT",
+                                     "/v1/service-accounts/{account}/certificate",
+                                     Access::kAuthenticated,
+                                     {},
+                                     [=](Call& call) -> HandlerResult {
+                                       const std::string& account = call.Param("account");
+                                       MAMORI_AUTHORIZE(Action("service.update"));
+                                       MAMORI_BODY(body, {"cert_fingerprint", Kind::kString, true});
+                                       Status s = id->service_accounts().SetCertificate(
+                                           call.Context(""), account,
+                                           StringOf(body, "cert_fingerprint"));
+                                       if (!s.ok()) return std::unexpected(AuditedProblem(s));
+                                       return respond(account, 200);
+                                     }}));
+
+  for (const bool add : {true, false}) {
+    MAMORI_RETURN_IF_ERROR(router.Add(
+        {add ? "PUT" : "DELETE",
+         "/v1/service-accounts/{account}/roles/{role}",
+         Access::kAuthenticated,
+         {},
+         [=](Call& call) -> HandlerResult {
+           const std::string& account = call.Param("account");
+           MAMORI_AUTHORIZE(Action("service.roles"));
+           const std::string& role = call.Param("role");
+           Status s = add ? id->service_accounts().AddRole(call.Context(""), account, role)
+                          : id->service_accounts().RemoveRole(call.Context(""), account, role);
+           if (!s.ok()) return std::unexpected(AuditedProblem(s));
+           return respond(account, 200);
+         }}));
+  }
+
+  for (const bool enable : {false, true}) {
+    MAMORI_RETURN_IF_ERROR(
+        router.Add({"POST",
+                    enable ? "/v1/service-accounts/{account}/enable"
+                           : "/v1/service-accounts/{account}/disable",
+                    Access::kAuthenticated,
+                    {},
+                    [=](Call& call) -> HandlerResult {
+                      const std::string& account = call.Param("account");
+                      MAMORI_AUTHORIZE(Action(enable ? "service.enable" : "service.disable"));
+                      Status s = enable ? id->service_accounts().Enable(call.Context(""), account)
+                                        : id->service_accounts().Disable(call.Context(""), account);
+                      if (!s.ok()) return std::unexpected(AuditedProblem(s));
+                      return respond(account, 200);
+                    }}));
+  }
+  return Status::Ok();
+}
+
+#undef MAMORI_AUTHORIZE
+#undef MAMORI_BODY
+
+}  // namespace
+
+Status AddDeviceRoutes(Router& router, const RouteDeps& deps) {
+  if (!deps.identity) return Status::InvalidArgument("the device routes need identity");
+  if (!deps.authorizer) return Status::InvalidArgument("the device routes need an authorizer");
+  MAMORI_RETURN_IF_ERROR(AddTerminalRoutes(router, deps));
+  MAMORI_RETURN_IF_ERROR(AddServiceAccountRoutes(router, deps));
+  return Status::Ok();
+}
+
+}  // namespace mamori::api

@@ -1,0 +1,173 @@
+// Review campaigns (定期的な権限の見直し, REQUIREMENTS.md §4; issue 3 item 5):
+// a campaign lists each holder's rights for their manager, who confirms or
+// revokes each item; a revocation takes effect at once and is a register
+// entry.
+//
+//   POST|GET /v1/reviews, GET /v1/reviews/overdue, GET /v1/reviews/{campaign}[/items]
+//   POST /v1/reviews/{campaign}/items/{item}/confirm {"comment"} | /revoke {"reason"}
+//
+// Each handler asks the Authorizer first (review.start, review.list,
+// review.decide), which audits refusals and the reads. Policy
+// decides who may decide an item, and audits the decisions and their
+// refusals (AuditedProblem); an undecodable body is a plain problem
+// (body.h), which the server audits.
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "api/body.h"
+#include "api/call.h"
+#include "api/routes.h"
+#include "policy/review_types.h"
+
+namespace mamori::api {
+namespace {
+
+std::optional<policy::ItemState> ParseItemState(std::string_view name) {
+  for (auto s :
+       {policy::ItemState::kPending, policy::ItemState::kConfirmed, policy::ItemState::kRevoked}) {
+    if (policy::ItemStateName(s) == name) return s;
+  }
+  return std::nullopt;
+}
+
+// POST /v1/reviews: a campaign over the body's department (or everyone).
+HandlerResult StartCampaign(policy::ReviewCampaigns& reviews, Call& call) {
+  auto body = StrictBody(call, {{"title"}, {"department"}, {"due"}});
+  if (!body) return std::unexpected(body.error());
+  policy::CampaignSpec spec;
+  spec.title = StringOf(*body, "title");
+  spec.department = StringOf(*body, "department");
+  auto due = UtcArgument(StringOf(*body, "due"), "due");
+  if (!due) return std::unexpected(due.error());
+  spec.due = due->value_or(0);
+  auto campaign = reviews.Start(CallerOf(call), spec);
+  if (!campaign) return std::unexpected(AuditedProblem(campaign.error()));
+  Response r = JsonResponse(201, policy::CampaignToJson(*campaign));
+  r.headers.emplace_back("Location", "/v1/reviews/" + campaign->id);
+  return r;
+}
+
+}  // namespace
+
+Status AddReviewRoutes(Router& router, const RouteDeps& deps) {
+  policy::ReviewCampaigns* reviews = deps.reviews;
+  Authorizer* authz = deps.authorizer;
+  if (!reviews || !authz) {
+    return Status::InvalidArgument("the review routes need review campaigns and an authorizer",
+                                   "見直しのルートには見直しと認可が必要です");
+  }
+
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"POST", "/v1/reviews", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
+         if (auto ok = Authorize(*authz, call, {"review.start"}); !ok) {
+           return std::unexpected(ok.error());
+         }
+         return StartCampaign(*reviews, call);
+       }}));
+
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"GET", "/v1/reviews", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
+         if (auto ok = Authorize(*authz, call, {"review.list"}); !ok) {
+           return std::unexpected(ok.error());
+         }
+         auto campaigns = reviews->Campaigns();
+         if (!campaigns) return std::unexpected(Problem::FromStatus(campaigns.error()));
+         const TimeMicros now = NowMicros();
+         nlohmann::json out = nlohmann::json::array();
+         for (const auto& c : *campaigns) {
+           nlohmann::json j = policy::CampaignToJson(c);
+           j["overdue"] = c.Overdue(now);
+           out.push_back(std::move(j));
+         }
+         return JsonResponse(200, {{"campaigns", std::move(out)}});
+       }}));
+
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"GET", "/v1/reviews/overdue", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
+         if (auto ok = Authorize(*authz, call, {"review.list"}); !ok) {
+           return std::unexpected(ok.error());
+         }
+         auto items = reviews->Overdue();
+         if (!items) return std::unexpected(Problem::FromStatus(items.error()));
+         nlohmann::json out = nlohmann::json::array();
+         for (const auto& i : *items) out.push_back(policy::ReviewItemToJson(i));
+         return JsonResponse(200, {{"items", std::move(out)}});
+       }}));
+
+  MAMORI_RETURN_IF_ERROR(router.Add({"GET",
+                                     "/v1/reviews/{campaign}",
+                                     Access::kAuthenticated,
+                                     {},
+                                     [=](Call& call) -> HandlerResult {
+                                       const std::string& campaign = call.Param("campaign");
+                                       if (auto ok = Authorize(*authz, call, {"review.list"});
+                                           !ok) {
+                                         return std::unexpected(ok.error());
+                                       }
+                                       auto c = reviews->GetCampaign(campaign);
+                                       if (!c)
+                                         return std::unexpected(Problem::FromStatus(c.error()));
+                                       nlohmann::json j = policy::CampaignToJson(*c);
+                                       j["overdue"] = c->Overdue(NowMicros());
+                                       return JsonResponse(200, j);
+                                     }}));
+
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"GET",
+       "/v1/reviews/{campaign}/items",
+       Access::kAuthenticated,
+       {"reviewer", "person", "state"},
+       [=](Call& call) -> HandlerResult {
+         policy::ItemFilter filter;
+         filter.campaign = call.Param("campaign");
+         filter.reviewer = call.QueryText("reviewer");
+         filter.person = call.QueryText("person");
+         if (auto s = call.Query("state"); s && !s->empty()) {
+           filter.state = ParseItemState(*s);
+           if (!filter.state) {
+             return std::unexpected(Problem::Make(
+                 "invalid_argument", "state must be one of pending, confirmed, revoked",
+                 "state は pending, confirmed, revoked のいずれかで指定してください", "state"));
+           }
+         }
+         if (auto ok = Authorize(*authz, call, {"review.list"}); !ok) {
+           return std::unexpected(ok.error());
+         }
+         auto campaign = reviews->GetCampaign(filter.campaign);
+         if (!campaign) return std::unexpected(Problem::FromStatus(campaign.error()));
+         auto items = reviews->Items(filter);
+         if (!items) return std::unexpected(Problem::FromStatus(items.error()));
+         nlohmann::json out = nlohmann::json::array();
+         for (const auto& i : *items) out.push_back(policy::ReviewItemToJson(i));
+         return JsonResponse(200, {{"items", std::move(out)}});
+       }}));
+
+  for (const bool revoke : {false, true}) {
+    MAMORI_RETURN_IF_ERROR(router.Add(
+        {"POST",
+         std::string("/v1/reviews/{campaign}/items/{item}/") + (revoke ? "revoke" : "confirm"),
+         Access::kAuthenticated,
+         {},
+         [=](Call& call) -> HandlerResult {
+           const std::string& campaign = call.Param("campaign");
+           if (auto ok = Authorize(*authz, call, {"review.decide"}); !ok) {
+             return std::unexpected(ok.error());
+           }
+           // A revocation needs a reason, which policy refuses (and audits)
+           // when missing; a confirmation's comment is optional.
+           const std::string member = revoke ? "reason" : "comment";
+           auto body = StrictBody(call, {{member}}, !revoke);
+           if (!body) return std::unexpected(body.error());
+           const std::string text = StringOf(*body, member);
+           auto item = revoke
+                           ? reviews->Revoke(CallerOf(call), campaign, call.Param("item"), text)
+                           : reviews->Confirm(CallerOf(call), campaign, call.Param("item"), text);
+           if (!item) return std::unexpected(AuditedProblem(item.error()));
+           return JsonResponse(200, policy::ReviewItemToJson(*item));
+         }}));
+  }
+  return Status::Ok();
+}
+
+}  // namespace mamori::api
