@@ -19,7 +19,8 @@
 //                        /v1/reviews/{campaign}[/items[/{item}/confirm|revoke]]
 //                                                                     (routes_reviews.cc)
 //
-// Write bodies are strict (body.h).
+// Lists that identity and policy return whole page in the API with limit and
+// cursor (paging.h); write bodies are strict (body.h).
 //
 // Data routes call the engine, which audits every operation and refusal in
 // the same transaction (DESIGN.md decision 1); each asks the Authorizer

@@ -3,9 +3,9 @@
 // fingerprint of their client certificate, and the applications that
 // authenticate by certificate alone.
 //
-//   GET|POST /v1/terminals,
+//   GET|POST /v1/terminals (GET pages: limit, cursor),
 //   GET|PATCH /v1/terminals/{terminal}, POST /v1/terminals/{terminal}/disable|enable
-//   GET|POST /v1/service-accounts,
+//   GET|POST /v1/service-accounts (GET pages: limit, cursor),
 //   GET /v1/service-accounts/{account}, PUT …/{account}/certificate,
 //   PUT|DELETE …/{account}/roles/{role}, POST …/{account}/disable|enable
 //
@@ -18,6 +18,7 @@
 
 #include "api/body.h"
 #include "api/call.h"
+#include "api/paging.h"
 #include "api/routes.h"
 
 namespace mamori::api {
@@ -47,13 +48,21 @@ Status AddTerminalRoutes(Router& router, const RouteDeps& deps) {
   };
 
   MAMORI_RETURN_IF_ERROR(router.Add(
-      {"GET", "/v1/terminals", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
+      {"GET",
+       "/v1/terminals",
+       Access::kAuthenticated,
+       {"limit", "cursor"},
+       [=](Call& call) -> HandlerResult {
+         auto page = PageParamsOf(call);
+         if (!page) return std::unexpected(page.error());
          MAMORI_AUTHORIZE(Action("terminal.list"));
          auto list = id->terminals().List();
          if (!list) return std::unexpected(Problem::FromStatus(list.error()));
-         nlohmann::json out = nlohmann::json::array();
-         for (const auto& t : *list) out.push_back(identity::TerminalToJson(t));
-         return JsonResponse(200, {{"terminals", std::move(out)}});
+         auto out = JsonPage(
+             "terminals", *list, *page, [](const identity::TerminalEntry& t) { return t.id; },
+             [](const identity::TerminalEntry& t) { return identity::TerminalToJson(t); });
+         if (!out) return std::unexpected(out.error());
+         return JsonResponse(200, *out);
        }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add(
@@ -130,15 +139,26 @@ Status AddServiceAccountRoutes(Router& router, const RouteDeps& deps) {
     return r;
   };
 
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"GET", "/v1/service-accounts", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
-         MAMORI_AUTHORIZE(Action("service.list"));
-         auto list = id->service_accounts().List();
-         if (!list) return std::unexpected(Problem::FromStatus(list.error()));
-         nlohmann::json out = nlohmann::json::array();
-         for (const auto& a : *list) out.push_back(identity::ServiceAccountToJson(a));
-         return JsonResponse(200, {{"service_accounts", std::move(out)}});
-       }}));
+  MAMORI_RETURN_IF_ERROR(router.Add({"GET",
+                                     "/v1/service-accounts",
+                                     Access::kAuthenticated,
+                                     {"limit", "cursor"},
+                                     [=](Call& call) -> HandlerResult {
+                                       auto page = PageParamsOf(call);
+                                       if (!page) return std::unexpected(page.error());
+                                       MAMORI_AUTHORIZE(Action("service.list"));
+                                       auto list = id->service_accounts().List();
+                                       if (!list)
+                                         return std::unexpected(Problem::FromStatus(list.error()));
+                                       auto out = JsonPage(
+                                           "service_accounts", *list, *page,
+                                           [](const identity::ServiceAccount& a) { return a.id; },
+                                           [](const identity::ServiceAccount& a) {
+                                             return identity::ServiceAccountToJson(a);
+                                           });
+                                       if (!out) return std::unexpected(out.error());
+                                       return JsonResponse(200, *out);
+                                     }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add(
       {"POST",

@@ -5,12 +5,11 @@
 #include <nlohmann/json.hpp>
 
 #include "api/call.h"
+#include "api/paging.h"
 #include "api/routes.h"
 
 namespace mamori::api {
 namespace {
-
-constexpr uint64_t kDefaultPageSize = 100;
 
 std::string RecordLocation(std::string_view ds, std::string_view id) {
   return "/v1/datasets/" + std::string(ds) + "/records/" + std::string(id);
@@ -92,7 +91,7 @@ Status AddRecordRoutes(Router& router, const RouteDeps& deps) {
            return std::unexpected(Problem::Make("invalid_argument", "value is given without field",
                                                 "field なしで value が指定されています", "field"));
          }
-         auto limit = QueryUint(call, "limit", kDefaultPageSize);
+         auto limit = QueryUint(call, "limit", kDefaultPageLimit);
          if (!limit) return std::unexpected(limit.error());
          if (auto ok = Admit(*authz, call, ctx, "record.list", ds, ""); !ok) {
            return std::unexpected(ok.error());

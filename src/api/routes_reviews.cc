@@ -6,8 +6,10 @@
 //   POST|GET /v1/reviews, GET /v1/reviews/overdue, GET /v1/reviews/{campaign}[/items]
 //   POST /v1/reviews/{campaign}/items/{item}/confirm {"comment"} | /revoke {"reason"}
 //
-// Each handler asks the Authorizer first (review.start, review.list,
-// review.decide), which audits refusals and the reads. Policy
+// The lists page with limit and cursor (paging.h); the overdue items of
+// several campaigns are keyed "<campaign>/<item>". Each handler asks the
+// Authorizer first (review.start, review.list, review.decide), which audits
+// refusals and the reads. Policy
 // decides who may decide an item, and audits the decisions and their
 // refusals (AuditedProblem); an undecodable body is a plain problem
 // (body.h), which the server audits.
@@ -17,6 +19,7 @@
 
 #include "api/body.h"
 #include "api/call.h"
+#include "api/paging.h"
 #include "api/routes.h"
 #include "policy/review_types.h"
 
@@ -67,33 +70,52 @@ Status AddReviewRoutes(Router& router, const RouteDeps& deps) {
        }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add(
-      {"GET", "/v1/reviews", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
+      {"GET",
+       "/v1/reviews",
+       Access::kAuthenticated,
+       {"limit", "cursor"},
+       [=](Call& call) -> HandlerResult {
+         auto page = PageParamsOf(call);
+         if (!page) return std::unexpected(page.error());
          if (auto ok = Authorize(*authz, call, {"review.list"}); !ok) {
            return std::unexpected(ok.error());
          }
          auto campaigns = reviews->Campaigns();
          if (!campaigns) return std::unexpected(Problem::FromStatus(campaigns.error()));
          const TimeMicros now = NowMicros();
-         nlohmann::json out = nlohmann::json::array();
-         for (const auto& c : *campaigns) {
-           nlohmann::json j = policy::CampaignToJson(c);
-           j["overdue"] = c.Overdue(now);
-           out.push_back(std::move(j));
-         }
-         return JsonResponse(200, {{"campaigns", std::move(out)}});
+         auto out = JsonPage(
+             "campaigns", *campaigns, *page, [](const policy::Campaign& c) { return c.id; },
+             [now](const policy::Campaign& c) {
+               nlohmann::json j = policy::CampaignToJson(c);
+               j["overdue"] = c.Overdue(now);
+               return j;
+             });
+         if (!out) return std::unexpected(out.error());
+         return JsonResponse(200, *out);
        }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"GET", "/v1/reviews/overdue", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
-         if (auto ok = Authorize(*authz, call, {"review.list"}); !ok) {
-           return std::unexpected(ok.error());
-         }
-         auto items = reviews->Overdue();
-         if (!items) return std::unexpected(Problem::FromStatus(items.error()));
-         nlohmann::json out = nlohmann::json::array();
-         for (const auto& i : *items) out.push_back(policy::ReviewItemToJson(i));
-         return JsonResponse(200, {{"items", std::move(out)}});
-       }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"GET",
+                  "/v1/reviews/overdue",
+                  Access::kAuthenticated,
+                  {"limit", "cursor"},
+                  [=](Call& call) -> HandlerResult {
+                    auto page = PageParamsOf(call);
+                    if (!page) return std::unexpected(page.error());
+                    if (auto ok = Authorize(*authz, call, {"review.list"}); !ok) {
+                      return std::unexpected(ok.error());
+                    }
+                    auto items = reviews->Overdue();
+                    if (!items) return std::unexpected(Problem::FromStatus(items.error()));
+                    // Item ids are unique only within a campaign, and this list spans
+                    // campaigns: the cursor names both.
+                    auto out = JsonPage(
+                        "items", *items, *page,
+                        [](const policy::ReviewItem& i) { return i.campaign + "/" + i.id; },
+                        [](const policy::ReviewItem& i) { return policy::ReviewItemToJson(i); });
+                    if (!out) return std::unexpected(out.error());
+                    return JsonResponse(200, *out);
+                  }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add({"GET",
                                      "/v1/reviews/{campaign}",
@@ -117,7 +139,7 @@ Status AddReviewRoutes(Router& router, const RouteDeps& deps) {
       {"GET",
        "/v1/reviews/{campaign}/items",
        Access::kAuthenticated,
-       {"reviewer", "person", "state"},
+       {"reviewer", "person", "state", "limit", "cursor"},
        [=](Call& call) -> HandlerResult {
          policy::ItemFilter filter;
          filter.campaign = call.Param("campaign");
@@ -131,6 +153,8 @@ Status AddReviewRoutes(Router& router, const RouteDeps& deps) {
                  "state は pending, confirmed, revoked のいずれかで指定してください", "state"));
            }
          }
+         auto page = PageParamsOf(call);
+         if (!page) return std::unexpected(page.error());
          if (auto ok = Authorize(*authz, call, {"review.list"}); !ok) {
            return std::unexpected(ok.error());
          }
@@ -138,9 +162,11 @@ Status AddReviewRoutes(Router& router, const RouteDeps& deps) {
          if (!campaign) return std::unexpected(Problem::FromStatus(campaign.error()));
          auto items = reviews->Items(filter);
          if (!items) return std::unexpected(Problem::FromStatus(items.error()));
-         nlohmann::json out = nlohmann::json::array();
-         for (const auto& i : *items) out.push_back(policy::ReviewItemToJson(i));
-         return JsonResponse(200, {{"items", std::move(out)}});
+         auto out = JsonPage(
+             "items", *items, *page, [](const policy::ReviewItem& i) { return i.id; },
+             [](const policy::ReviewItem& i) { return policy::ReviewItemToJson(i); });
+         if (!out) return std::unexpected(out.error());
+         return JsonResponse(200, *out);
        }}));
 
   for (const bool revoke : {false, true}) {

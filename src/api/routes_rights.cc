@@ -10,7 +10,8 @@
 //   GET  /v1/rights/grants[?include_removed=], GET /v1/rights/grants/{grant}
 //   GET  /v1/rights/holdings
 //
-// Review campaigns are in routes_reviews.cc.
+// The lists (requests, the register's entries, grants, holdings) page with
+// limit and cursor (paging.h). Review campaigns are in routes_reviews.cc.
 //
 // Each handler asks the Authorizer first (the system rights table:
 // rights.request, rights.approve, …), which audits refusals and the reads
@@ -28,6 +29,7 @@
 
 #include "api/body.h"
 #include "api/call.h"
+#include "api/paging.h"
 #include "api/routes.h"
 #include "policy/change.h"
 #include "policy/mask.h"
@@ -273,7 +275,7 @@ Status AddRightsRoutes(Router& router, const RouteDeps& deps) {
       {"GET",
        "/v1/rights/requests",
        Access::kAuthenticated,
-       {"state"},
+       {"state", "limit", "cursor"},
        [=](Call& call) -> HandlerResult {
          std::optional<policy::ChangeState> state;
          if (auto s = call.Query("state"); s && !s->empty()) {
@@ -287,6 +289,8 @@ Status AddRightsRoutes(Router& router, const RouteDeps& deps) {
                  "state"));
            }
          }
+         auto page = PageParamsOf(call);
+         if (!page) return std::unexpected(page.error());
          if (auto ok = Authorize(*authz, call, {"rights.register"}); !ok) {
            return std::unexpected(ok.error());
          }
@@ -299,11 +303,14 @@ Status AddRightsRoutes(Router& router, const RouteDeps& deps) {
            list = reg->Entries(q);
          }
          if (!list) return std::unexpected(Problem::FromStatus(list.error()));
-         nlohmann::json out = nlohmann::json::array();
-         for (const auto& r : *list) {
-           if (!state || r.state == *state) out.push_back(policy::ChangeToJson(r));
+         if (state) {
+           std::erase_if(*list, [&](const policy::ChangeRequest& r) { return r.state != *state; });
          }
-         return JsonResponse(200, {{"requests", std::move(out)}});
+         auto out = JsonPage(
+             "requests", *list, *page, [](const policy::ChangeRequest& r) { return r.id; },
+             [](const policy::ChangeRequest& r) { return policy::ChangeToJson(r); });
+         if (!out) return std::unexpected(out.error());
+         return JsonResponse(200, *out);
        }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add({"GET",
@@ -331,43 +338,50 @@ Status AddRightsRoutes(Router& router, const RouteDeps& deps) {
   MAMORI_RETURN_IF_ERROR(router.Add(StepRoute(rights, authz, "withdraw", "rights.withdraw",
                                               &policy::RightsAdmin::Withdraw, "reason", false)));
 
-  // The register (アクセス権限管理簿).
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"GET",
-       "/v1/rights/register",
-       Access::kAuthenticated,
-       {"role", "person", "dataset", "category", "since", "until", "kind", "include_open"},
-       [=](Call& call) -> HandlerResult {
-         auto q = RegisterQueryOf(call);
-         if (!q) return std::unexpected(q.error());
-         if (auto ok = Authorize(*authz, call, {"rights.register"}); !ok) {
-           return std::unexpected(ok.error());
-         }
-         auto out = reg->Export(*q);
-         if (!out) return std::unexpected(Problem::FromStatus(out.error()));
-         return JsonResponse(200, *out);
-       }}));
+  // The register (アクセス権限管理簿). Its entries page; the holdings it
+  // carries are the state now and come whole with every page.
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"GET",
+                  "/v1/rights/register",
+                  Access::kAuthenticated,
+                  {"role", "person", "dataset", "category", "since", "until", "kind",
+                   "include_open", "limit", "cursor"},
+                  [=](Call& call) -> HandlerResult {
+                    auto q = RegisterQueryOf(call);
+                    if (!q) return std::unexpected(q.error());
+                    auto page = PageParamsOf(call);
+                    if (!page) return std::unexpected(page.error());
+                    if (auto ok = Authorize(*authz, call, {"rights.register"}); !ok) {
+                      return std::unexpected(ok.error());
+                    }
+                    auto out = reg->Export(*q);
+                    if (!out) return std::unexpected(Problem::FromStatus(out.error()));
+                    if (auto paged = PageJsonMember(*out, "entries", *page); !paged) {
+                      return std::unexpected(paged.error());
+                    }
+                    return JsonResponse(200, *out);
+                  }}));
 
   MAMORI_RETURN_IF_ERROR(
       router.Add({"GET",
                   "/v1/rights/grants",
                   Access::kAuthenticated,
-                  {"include_removed"},
+                  {"include_removed", "limit", "cursor"},
                   [=](Call& call) -> HandlerResult {
                     auto removed = QueryBool(call, "include_removed");
                     if (!removed) return std::unexpected(removed.error());
+                    auto page = PageParamsOf(call);
+                    if (!page) return std::unexpected(page.error());
                     if (auto ok = Authorize(*authz, call, {"rights.register"}); !ok) {
                       return std::unexpected(ok.error());
                     }
                     auto grants = reg->Grants(*removed);
-                    if (!grants) {
-                      return std::unexpected(Problem::FromStatus(grants.error()));
-                    }
-                    nlohmann::json out = nlohmann::json::array();
-                    for (const auto& g : *grants) {
-                      out.push_back(policy::GrantToJson(g));
-                    }
-                    return JsonResponse(200, {{"grants", std::move(out)}});
+                    if (!grants) return std::unexpected(Problem::FromStatus(grants.error()));
+                    auto out = JsonPage(
+                        "grants", *grants, *page, [](const policy::Grant& g) { return g.id; },
+                        [](const policy::Grant& g) { return policy::GrantToJson(g); });
+                    if (!out) return std::unexpected(out.error());
+                    return JsonResponse(200, *out);
                   }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add({"GET",
@@ -386,23 +400,27 @@ Status AddRightsRoutes(Router& router, const RouteDeps& deps) {
                                        return JsonResponse(200, policy::GrantToJson(*g));
                                      }}));
 
-  MAMORI_RETURN_IF_ERROR(
-      router.Add({"GET",
-                  "/v1/rights/holdings",
-                  Access::kAuthenticated,
-                  {"role", "person", "dataset", "category"},
-                  [=](Call& call) -> HandlerResult {
-                    auto q = RegisterQueryOf(call);
-                    if (!q) return std::unexpected(q.error());
-                    if (auto ok = Authorize(*authz, call, {"rights.register"}); !ok) {
-                      return std::unexpected(ok.error());
-                    }
-                    auto holdings = reg->Holdings(*q);
-                    if (!holdings) return std::unexpected(Problem::FromStatus(holdings.error()));
-                    nlohmann::json out = nlohmann::json::array();
-                    for (const auto& h : *holdings) out.push_back(policy::HoldingToJson(h));
-                    return JsonResponse(200, {{"holdings", std::move(out)}});
-                  }}));
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"GET",
+       "/v1/rights/holdings",
+       Access::kAuthenticated,
+       {"role", "person", "dataset", "category", "limit", "cursor"},
+       [=](Call& call) -> HandlerResult {
+         auto q = RegisterQueryOf(call);
+         if (!q) return std::unexpected(q.error());
+         auto page = PageParamsOf(call);
+         if (!page) return std::unexpected(page.error());
+         if (auto ok = Authorize(*authz, call, {"rights.register"}); !ok) {
+           return std::unexpected(ok.error());
+         }
+         auto holdings = reg->Holdings(*q);
+         if (!holdings) return std::unexpected(Problem::FromStatus(holdings.error()));
+         auto out = JsonPage(
+             "holdings", *holdings, *page, [](const policy::Holding& h) { return h.grant.id; },
+             [](const policy::Holding& h) { return policy::HoldingToJson(h); });
+         if (!out) return std::unexpected(out.error());
+         return JsonResponse(200, *out);
+       }}));
   return Status::Ok();
 }
 

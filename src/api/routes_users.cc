@@ -1,7 +1,7 @@
 // People, the role catalogue and the identity policy parameters: the
 // administrator's and CISO's side of identity (REQUIREMENTS.md §3, §4, §14).
 //
-//   GET|POST /v1/users, GET|PATCH /v1/users/{user},
+//   GET|POST /v1/users (GET pages: limit, cursor), GET|PATCH /v1/users/{user},
 //   POST /v1/users/{user}/disable|enable|unlock|password,
 //   DELETE /v1/users/{user}/totp,
 //   PUT|DELETE /v1/users/{user}/roles/{role}, …/positions/{position}
@@ -24,6 +24,7 @@
 
 #include "api/body.h"
 #include "api/call.h"
+#include "api/paging.h"
 #include "api/routes.h"
 #include "identity/roles.h"
 #include "policy/identity_directory.h"
@@ -88,13 +89,21 @@ Status AddUserAccountRoutes(Router& router, const RouteDeps& deps) {
   policy::ReviewCampaigns* reviews = deps.reviews;
 
   MAMORI_RETURN_IF_ERROR(
-      router.Add({"GET", "/v1/users", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
+      router.Add({"GET",
+                  "/v1/users",
+                  Access::kAuthenticated,
+                  {"limit", "cursor"},
+                  [=](Call& call) -> HandlerResult {
+                    auto page = PageParamsOf(call);
+                    if (!page) return std::unexpected(page.error());
                     MAMORI_AUTHORIZE(Action("user.list"));
                     auto users = id->directory().ListUsers();
                     if (!users) return std::unexpected(Problem::FromStatus(users.error()));
-                    json out = json::array();
-                    for (const auto& u : *users) out.push_back(identity::UserPublicJson(u));
-                    return JsonResponse(200, {{"users", std::move(out)}});
+                    auto out = JsonPage(
+                        "users", *users, *page, [](const identity::User& u) { return u.id; },
+                        [](const identity::User& u) { return identity::UserPublicJson(u); });
+                    if (!out) return std::unexpected(out.error());
+                    return JsonResponse(200, *out);
                   }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add(

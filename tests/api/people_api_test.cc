@@ -372,5 +372,115 @@ TEST_F(PeopleApiTest, PolicyIsUpdatedByTheCisoOnly) {
   EXPECT_EQ(stack_->identity().GetPolicy()->min_length, 14u);
 }
 
+TEST_F(PeopleApiTest, UserPagesReassembleTheWholeList) {
+  for (int i = 0; i < 7; ++i) AddUser("staff" + std::to_string(i), {"handler"}, "mgr1");
+  const std::string admin = Login("admin1");
+  auto listed = stack_->identity().directory().ListUsers();
+  ASSERT_TRUE(listed.has_value());
+  std::vector<std::string> all;
+  for (const auto& u : *listed) all.push_back(u.id);
+  ASSERT_EQ(all.size(), 11u);
+
+  auto whole = Send(admin, "GET", "/v1/users?limit=1000");
+  ASSERT_EQ(whole.status, 200) << whole.body;
+  EXPECT_EQ(whole.Json()["users"].size(), all.size());
+  EXPECT_TRUE(whole.Json()["next_cursor"].is_null()) << whole.body;
+  size_t pages = 0;
+  EXPECT_EQ(ReadAllPages(admin, "/v1/users", "users", 3, &pages), all);
+  EXPECT_EQ(pages, 4u);  // 3 + 3 + 3 + 2
+  EXPECT_EQ(ReadAllPages(admin, "/v1/users", "users", 1, &pages), all);
+  EXPECT_EQ(pages, all.size());
+  // A page that ends on the last item is the last page.
+  EXPECT_EQ(ReadAllPages(admin, "/v1/users", "users", all.size(), &pages), all);
+  EXPECT_EQ(pages, 1u);
+
+  // The cursor is the last id of the page; a page holds no secrets either.
+  auto first = Send(admin, "GET", "/v1/users?limit=2");
+  ASSERT_EQ(first.status, 200) << first.body;
+  ExpectNoSecrets(first);
+  EXPECT_EQ(first.Json()["next_cursor"], all[1]);
+}
+
+TEST_F(PeopleApiTest, UserListLimitIsOneToAThousandAndDefaultsToAHundred) {
+  for (int i = 0; i < 101; ++i) AddUser("member" + std::to_string(1000 + i), {"handler"});
+  const std::string admin = Login("admin1");
+  auto first = Send(admin, "GET", "/v1/users");
+  ASSERT_EQ(first.status, 200) << first.body;
+  const nlohmann::json page = first.Json();
+  ASSERT_EQ(page["users"].size(), 100u);
+  ASSERT_TRUE(page["next_cursor"].is_string()) << first.body;
+  EXPECT_EQ(page["next_cursor"], page["users"][99]["id"]);
+  auto rest = Send(admin, "GET", "/v1/users?cursor=" + page["next_cursor"].get<std::string>());
+  ASSERT_EQ(rest.status, 200) << rest.body;
+  EXPECT_EQ(rest.Json()["users"].size(), 5u);
+  EXPECT_TRUE(rest.Json()["next_cursor"].is_null());
+  EXPECT_EQ(Send(admin, "GET", "/v1/users?limit=1000").Json()["users"].size(), 105u);
+  EXPECT_EQ(Send(admin, "GET", "/v1/users?limit=1").Json()["users"].size(), 1u);
+
+  const size_t before = EventsOf("api.request").size();
+  for (const char* bad : {"0", "1001", "-1", "ten", "1e2", "99999999999999999999999"}) {
+    auto r = Send(admin, "GET", std::string("/v1/users?limit=") + bad);
+    EXPECT_EQ(r.status, 400) << bad << " " << r.body;
+    auto j = Parse(r);
+    EXPECT_EQ(j.value("code", ""), "invalid_argument") << bad;
+    EXPECT_EQ(j.value("subject", ""), "limit") << bad;
+    EXPECT_FALSE(j.value("detail_ja", "").empty()) << bad;
+  }
+  // Refused before the list was read, and audited by the server.
+  EXPECT_EQ(EventsOf("api.request").size(), before + 6);
+}
+
+TEST_F(PeopleApiTest, AnUnknownCursorIsRefusedNamingIt) {
+  const std::string admin = Login("admin1");
+  const size_t before = EventsOf("api.request").size();
+  // An id nobody has, one that sorts inside the list, and no id at all.
+  for (const char* cursor : {"nobody", "hana0", "%E5%B1%B1%E7%94%B0"}) {
+    auto r = Send(admin, "GET", std::string("/v1/users?limit=2&cursor=") + cursor);
+    EXPECT_EQ(r.status, 400) << cursor << " " << r.body;
+    auto j = Parse(r);
+    EXPECT_EQ(j.value("code", ""), "invalid_argument") << cursor;
+    EXPECT_EQ(j.value("subject", ""), "cursor") << cursor;
+    EXPECT_FALSE(j.value("detail", "").empty());
+    EXPECT_FALSE(j.value("detail_ja", "").empty());
+  }
+  for (const char* list : {"/v1/terminals", "/v1/service-accounts"}) {
+    auto r = Send(admin, "GET", std::string(list) + "?cursor=nobody");
+    EXPECT_EQ(r.status, 400) << list << " " << r.body;
+    EXPECT_EQ(SubjectOf(r), "cursor") << list;
+  }
+  EXPECT_EQ(EventsOf("api.request").size(), before + 5);
+  // The cursor of a real page still works after the refusals.
+  EXPECT_EQ(Send(admin, "GET", "/v1/users?cursor=hana").status, 200);
+}
+
+TEST_F(PeopleApiTest, TerminalAndServiceAccountListsPage) {
+  for (int i = 0; i < 4; ++i) {
+    identity::NewTerminal t;
+    t.id = "t-branch-" + std::to_string(i);
+    t.fingerprint = std::string(63, 'e') + static_cast<char>('0' + i);
+    ASSERT_TRUE(stack_->identity().terminals().Register(Local(), t).ok());
+    identity::NewServiceAccount a;
+    a.id = "app-" + std::to_string(i);
+    a.display_name = "連携システム " + std::to_string(i);
+    a.cert_fingerprint = std::string(63, 'f') + static_cast<char>('0' + i);
+    ASSERT_TRUE(stack_->identity().service_accounts().Create(Local(), a).ok());
+  }
+  const std::string admin = Login("admin1");
+  auto registered = stack_->identity().terminals().List();
+  auto created = stack_->identity().service_accounts().List();
+  ASSERT_TRUE(registered.has_value() && created.has_value());
+  std::vector<std::string> terminals, accounts;
+  for (const auto& t : *registered) terminals.push_back(t.id);
+  for (const auto& a : *created) accounts.push_back(a.id);
+  ASSERT_EQ(terminals.size(), 5u);  // with the fixture's own
+  ASSERT_EQ(accounts.size(), 4u);
+  size_t pages = 0;
+  EXPECT_EQ(ReadAllPages(admin, "/v1/terminals", "terminals", 2, &pages), terminals);
+  EXPECT_EQ(pages, 3u);
+  EXPECT_EQ(ReadAllPages(admin, "/v1/service-accounts", "service_accounts", 3, &pages), accounts);
+  EXPECT_EQ(pages, 2u);
+  EXPECT_EQ(Send(admin, "GET", "/v1/terminals?limit=0").status, 400);
+}
+
 }  // namespace
 }  // namespace mamori::api::testing

@@ -413,5 +413,139 @@ TEST_F(RightsApiTest, OverdueReviewsAreVisible) {
   EXPECT_EQ(Send(ciso, "GET", "/v1/reviews/" + campaign).Json()["overdue"], true);
 }
 
+// The ids of a list's member (ids in the order given).
+std::vector<std::string> IdsOf(const nlohmann::json& list) {
+  std::vector<std::string> ids;
+  for (const auto& item : list) ids.push_back(item.value("id", ""));
+  return ids;
+}
+
+TEST_F(RightsApiTest, RegisterEntriesGrantsAndRequestsPage) {
+  for (auto op : {policy::Operation::kRead, policy::Operation::kWrite, policy::Operation::kFind,
+                  policy::Operation::kExport, policy::Operation::kShred}) {
+    policy::Right right = WriteRight();
+    right.operation = op;
+    ASSERT_FALSE(GrantThroughFlow(right, "mgr1", "dept1", "admin1").empty());
+  }
+  const std::string dept = Login("dept1");
+  auto whole = Send(dept, "GET", "/v1/rights/register?limit=1000");
+  ASSERT_EQ(whole.status, 200) << whole.body;
+  const nlohmann::json register_json = whole.Json();
+  const std::vector<std::string> entries = IdsOf(register_json["entries"]);
+  ASSERT_EQ(entries.size(), 5u) << whole.body;
+  EXPECT_TRUE(register_json["next_cursor"].is_null());
+
+  size_t pages = 0;
+  EXPECT_EQ(ReadAllPages(dept, "/v1/rights/register", "entries", 2, &pages), entries);
+  EXPECT_EQ(pages, 3u);
+  auto first = Send(dept, "GET", "/v1/rights/register?limit=2");
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(first.Json()["next_cursor"], entries[1]);
+  // The holdings are the state now: whole on every page.
+  EXPECT_EQ(first.Json()["holdings"], register_json["holdings"]);
+  EXPECT_EQ(first.Json()["holdings"].size(), 5u);
+  // Filters and pages combine.
+  EXPECT_EQ(ReadAllPages(dept, "/v1/rights/register?kind=grant&role=handler", "entries", 4),
+            entries);
+  EXPECT_TRUE(ReadAllPages(dept, "/v1/rights/register?kind=removal", "entries", 4).empty());
+
+  // Grants, holdings and requests page the same way.
+  auto grants = Send(dept, "GET", "/v1/rights/grants");
+  ASSERT_EQ(grants.status, 200) << grants.body;
+  const std::vector<std::string> grant_ids = IdsOf(grants.Json()["grants"]);
+  ASSERT_EQ(grant_ids.size(), 5u);
+  EXPECT_EQ(ReadAllPages(dept, "/v1/rights/grants", "grants", 2), grant_ids);
+  EXPECT_EQ(ReadAllPages(dept, "/v1/rights/holdings", "holdings", 3), grant_ids);
+  EXPECT_EQ(ReadAllPages(dept, "/v1/rights/requests?state=configured", "requests", 2), entries);
+
+  const size_t before = EventsOf("api.request").size();
+  auto unknown = Send(dept, "GET", "/v1/rights/register?cursor=R99999999");
+  EXPECT_EQ(unknown.status, 400) << unknown.body;
+  EXPECT_EQ(unknown.Json().value("subject", ""), "cursor");
+  EXPECT_EQ(Send(dept, "GET", "/v1/rights/grants?cursor=" + entries[0]).status, 400);
+  auto limit = Send(dept, "GET", "/v1/rights/holdings?limit=1001");
+  EXPECT_EQ(limit.status, 400);
+  EXPECT_EQ(limit.Json().value("subject", ""), "limit");
+  EXPECT_EQ(EventsOf("api.request").size(), before + 3);
+}
+
+TEST_F(RightsApiTest, ReviewItemsAndCampaignsPage) {
+  GrantThroughFlow(WriteRight(), "mgr1", "dept1", "admin1");
+  GrantReadOverHttps();
+  policy::Right find = WriteRight();
+  find.operation = policy::Operation::kFind;
+  GrantThroughFlow(find, "mgr1", "dept1", "admin1");
+  const std::string ciso = Login("ciso1"), mgr = Login("mgr1");
+  auto started = Send(ciso, "POST", "/v1/reviews", R"({"title":"2026年度 上期"})");
+  ASSERT_EQ(started.status, 201) << started.body;
+  const std::string campaign = started.Json()["id"];
+  const std::string items_route = "/v1/reviews/" + campaign + "/items";
+
+  auto whole = Send(mgr, "GET", items_route + "?limit=1000");
+  ASSERT_EQ(whole.status, 200) << whole.body;
+  const std::vector<std::string> items = IdsOf(whole.Json()["items"]);
+  ASSERT_EQ(items.size(), 6u);  // two handlers × three grants
+  EXPECT_TRUE(whole.Json()["next_cursor"].is_null());
+  size_t pages = 0;
+  EXPECT_EQ(ReadAllPages(mgr, items_route, "items", 4, &pages), items);
+  EXPECT_EQ(pages, 2u);
+  EXPECT_EQ(ReadAllPages(mgr, items_route, "items", 1, &pages), items);
+  EXPECT_EQ(pages, 6u);
+  // A filtered list pages over its own items.
+  auto hana = ReadAllPages(mgr, items_route + "?person=hana", "items", 2, &pages);
+  EXPECT_EQ(hana.size(), 3u);
+  EXPECT_EQ(pages, 2u);
+  auto unknown = Send(mgr, "GET", items_route + "?cursor=I99999999");
+  EXPECT_EQ(unknown.status, 400) << unknown.body;
+  EXPECT_EQ(unknown.Json().value("subject", ""), "cursor");
+  // A cursor of the unfiltered list that the filtered one does not hold.
+  const auto kenji = IdsOf(Send(mgr, "GET", items_route + "?person=kenji").Json()["items"]);
+  ASSERT_EQ(kenji.size(), 3u);
+  EXPECT_EQ(Send(mgr, "GET", items_route + "?person=hana&cursor=" + kenji[0]).status, 400);
+
+  auto second = Send(ciso, "POST", "/v1/reviews", R"({"title":"2026年度 下期"})");
+  ASSERT_EQ(second.status, 201) << second.body;
+  EXPECT_EQ(ReadAllPages(mgr, "/v1/reviews", "campaigns", 1, &pages),
+            (std::vector<std::string>{campaign, second.Json()["id"].get<std::string>()}));
+  EXPECT_EQ(pages, 2u);
+  EXPECT_EQ(Send(mgr, "GET", "/v1/reviews?limit=0").status, 400);
+}
+
+TEST_F(RightsApiTest, OverdueItemsOfSeveralCampaignsPageByCampaignAndItem) {
+  GrantReadOverHttps();  // hana and kenji hold it: two items per campaign
+  constexpr TimeMicros kDay = 86'400 * kMicrosPerSecond;
+  std::vector<std::string> campaigns;
+  for (const char* title : {"期限切れ 1", "期限切れ 2"}) {
+    // Started two days ago, due yesterday: overdue now.
+    policy::Caller past = CallerOf("ciso1");
+    past.time = NowMicros() - 2 * kDay;
+    policy::CampaignSpec spec;
+    spec.title = title;
+    spec.due = NowMicros() - kDay;
+    auto c = stack_->reviews().Start(past, spec);
+    ASSERT_TRUE(c.has_value()) << c.error().ToString();
+    campaigns.push_back(c->id);
+  }
+  const std::string mgr = Login("mgr1");
+  auto whole = Send(mgr, "GET", "/v1/reviews/overdue");
+  ASSERT_EQ(whole.status, 200) << whole.body;
+  const nlohmann::json all = whole.Json()["items"];
+  ASSERT_EQ(all.size(), 4u) << whole.body;
+  EXPECT_TRUE(whole.Json()["next_cursor"].is_null());
+
+  auto first = Send(mgr, "GET", "/v1/reviews/overdue?limit=3");
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(first.Json()["next_cursor"],
+            all[2]["campaign"].get<std::string>() + "/" + all[2]["id"].get<std::string>());
+  EXPECT_EQ(first.Json()["items"][0]["campaign"], campaigns[0]);
+  size_t pages = 0;
+  EXPECT_EQ(ReadAllPages(mgr, "/v1/reviews/overdue", "items", 3, &pages), IdsOf(all));
+  EXPECT_EQ(pages, 2u);
+  // The item id alone is not a cursor of this list.
+  auto bare = Send(mgr, "GET", "/v1/reviews/overdue?cursor=" + all[2]["id"].get<std::string>());
+  EXPECT_EQ(bare.status, 400) << bare.body;
+  EXPECT_EQ(bare.Json().value("subject", ""), "cursor");
+}
+
 }  // namespace
 }  // namespace mamori::api::testing

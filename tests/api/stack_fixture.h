@@ -10,6 +10,9 @@
 // C3 datasets are usable; NewClient() without options presents none.
 #pragma once
 
+#include <cctype>
+#include <string_view>
+
 #include <nlohmann/json.hpp>
 
 #include "api/api_fixture.h"
@@ -124,6 +127,50 @@ class StackApiTest : public ApiTest {
     std::vector<std::pair<std::string, std::string>> headers;
     if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
     return Call(method, target, body, std::move(headers), /*authenticated=*/false);
+  }
+
+  // A paged list read to its end: GET `route` with ?limit=`limit`, then with
+  // each next_cursor until it is null. The "id"s of member's items in the
+  // order received; pages counts the requests. A page that is not a 200 or
+  // holds more than `limit` items fails the test.
+  std::vector<std::string> ReadAllPages(const std::string& token, const std::string& route,
+                                        const std::string& member, size_t limit,
+                                        size_t* pages = nullptr) {
+    std::vector<std::string> ids;
+    const std::string sep = route.find('?') == std::string::npos ? "?" : "&";
+    std::string cursor;
+    size_t n = 0;
+    do {
+      std::string target = route + sep + "limit=" + std::to_string(limit);
+      if (!cursor.empty()) target += "&cursor=" + QueryEscape(cursor);
+      auto r = Send(token, "GET", target);
+      ++n;
+      EXPECT_EQ(r.status, 200) << target << " " << r.body;
+      const nlohmann::json page = r.Json();
+      if (r.status != 200 || !page.is_object() || !page.contains("next_cursor")) break;
+      EXPECT_LE(page[member].size(), limit) << target;
+      for (const auto& item : page[member]) ids.push_back(item.value("id", ""));
+      cursor = page["next_cursor"].is_string() ? page["next_cursor"].get<std::string>() : "";
+      EXPECT_TRUE(page["next_cursor"].is_null() || !cursor.empty()) << r.body;
+    } while (!cursor.empty() && n < 10'000);
+    if (pages) *pages = n;
+    return ids;
+  }
+
+  // Percent-encodes everything but RFC 3986 unreserved characters.
+  static std::string QueryEscape(std::string_view s) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : s) {
+      if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+        out += static_cast<char>(c);
+      } else {
+        out += '%';
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+      }
+    }
+    return out;
   }
 
   // A data right in force through the real flow: requested by `requester`,
