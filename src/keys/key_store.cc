@@ -1,5 +1,8 @@
 #include "keys/key_store.h"
 
+#include <algorithm>
+#include <system_error>
+
 #include <charconv>
 #include <cstdio>
 
@@ -25,7 +28,9 @@ std::string IndexKeyAd(std::string_view ds) { return "mamori/index-key/v1|" + st
 std::string RecordKeyAd(std::string_view ds, std::string_view id) {
   return "mamori/record-key/v1|" + std::string(ds) + "|" + std::string(id);
 }
-std::string SystemKeyAd(std::string_view name) { return "mamori/system-key/v1|" + std::string(name); }
+std::string SystemKeyAd(std::string_view name) {
+  return "mamori/system-key/v1|" + std::string(name);
+}
 
 std::string VersionKey(std::string_view ds, uint32_t v) {
   char buf[16];
@@ -53,7 +58,8 @@ struct WrappedRecordKey {
 Result<WrappedRecordKey> SplitWrapped(std::string_view value) {
   const auto colon = value.find(':');
   if (colon == std::string_view::npos) {
-    return Fail(Status::DataLoss("key store holds a malformed record key", "鍵ストアのレコード鍵が不正です"));
+    return Fail(Status::DataLoss("key store holds a malformed record key",
+                                 "鍵ストアのレコード鍵が不正です"));
   }
   MAMORI_ASSIGN_OR_RETURN(uint32_t v, ParseU32(value.substr(0, colon)));
   return WrappedRecordKey{v, std::string(value.substr(colon + 1))};
@@ -71,7 +77,8 @@ Result<std::unique_ptr<store::Storage>> OpenStorage(const std::string& path, boo
   options.create_if_missing = create;
   auto storage = store::OpenSqliteStorage(options);
   if (!storage && storage.error().code() == Code::kNotFound) {
-    return Fail(Status::NotFound("key store not found: " + path, "鍵ストアが見つかりません: " + path, path));
+    return Fail(Status::NotFound("key store not found: " + path,
+                                 "鍵ストアが見つかりません: " + path, path));
   }
   return storage;
 }
@@ -80,10 +87,18 @@ Result<std::unique_ptr<store::Storage>> OpenStorage(const std::string& path, boo
 
 KeyStore::KeyStore(std::unique_ptr<store::Storage> storage, RootKeyProvider& root,
                    crypto::SecretBytes root_key, size_t pool_size)
-    : storage_(std::move(storage)), root_(root), pool_size_(pool_size == 0 ? 1 : pool_size),
+    : storage_(std::move(storage)),
+      root_(root),
+      pool_size_(pool_size == 0 ? 1 : pool_size),
       root_key_(std::move(root_key)) {}
 
 KeyStore::~KeyStore() {
+  {
+    std::lock_guard lock(mu_);
+    refill_stop_ = true;
+  }
+  refill_cv_.notify_all();
+  if (refiller_.joinable()) refiller_.join();
   if (storage_) (void)storage_->Close();
 }
 
@@ -152,7 +167,8 @@ Status KeyStore::LoadSystemKeys() {
     return Status::Ok();
   }));
   if (!subject || !audit) {
-    return Status::DataLoss("key store is missing its system keys", "鍵ストアにシステム鍵がありません");
+    return Status::DataLoss("key store is missing its system keys",
+                            "鍵ストアにシステム鍵がありません");
   }
   MAMORI_ASSIGN_OR_RETURN(subject_key_,
                           crypto::AeadOpenSecret(root_key_, *subject, SystemKeyAd("subject")));
@@ -199,7 +215,8 @@ bool KeyStore::HasDataset(std::string_view dataset) {
 
 // Reads and unwraps one dataset key version. Does not touch the cache or mu_,
 // so it can run inside a storage function on the committer thread.
-static Result<crypto::SecretBytes> UnwrapDatasetKey(store::ReadTxn& txn, const crypto::SecretBytes& root,
+static Result<crypto::SecretBytes> UnwrapDatasetKey(store::ReadTxn& txn,
+                                                    const crypto::SecretBytes& root,
                                                     std::string_view dataset, uint32_t version) {
   MAMORI_ASSIGN_OR_RETURN(auto wrapped, txn.Get(VersionKey(dataset, version)));
   if (!wrapped) {
@@ -269,20 +286,55 @@ Status KeyStore::RefillPool(std::string_view dataset) {
 Result<RecordKey> KeyStore::NewRecordKey(std::string_view dataset) {
   for (int attempt = 0; attempt < 3; ++attempt) {
     {
-      std::lock_guard lock(mu_);
+      std::unique_lock lock(mu_);
+      // A background refill of this pool is on its way: wait for it rather
+      // than make a second batch durable.
+      refill_cv_.wait(lock, [&] { return refilling_ != dataset || refill_stop_; });
       auto it = pools_.find(dataset);
       if (it != pools_.end() && !it->second.empty()) {
         RecordKey rk = std::move(it->second.back());
         it->second.pop_back();
+        if (pool_size_ > 1 && it->second.size() < pool_size_ / 2 && !refill_stop_ &&
+            std::find(refill_wanted_.begin(), refill_wanted_.end(), dataset) ==
+                refill_wanted_.end()) {
+          refill_wanted_.emplace_back(dataset);
+          if (!refiller_.joinable()) {
+            try {
+              refiller_ = std::thread([this] { RefillLoop(); });
+            } catch (const std::system_error&) {
+              refill_wanted_.pop_back();  // no thread: the pool refills inline when dry
+            }
+          }
+          refill_cv_.notify_all();
+        }
         return rk;
       }
     }
     MAMORI_RETURN_IF_ERROR(RefillPool(dataset));
   }
-  return Fail(Status::Unavailable("record key pool exhausted; try again", "レコード鍵を確保できません。再試行してください"));
+  return Fail(Status::Unavailable("record key pool exhausted; try again",
+                                  "レコード鍵を確保できません。再試行してください"));
 }
 
-Result<crypto::SecretBytes> KeyStore::GetRecordKey(std::string_view dataset, std::string_view key_id) {
+void KeyStore::RefillLoop() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    refill_cv_.wait(lock, [this] { return refill_stop_ || !refill_wanted_.empty(); });
+    if (refill_stop_) return;
+    refilling_ = std::move(refill_wanted_.front());
+    refill_wanted_.erase(refill_wanted_.begin());
+    lock.unlock();
+    // A failure leaves the pool as it is: the put that finds it empty
+    // refills inline and reports the error to its caller.
+    (void)RefillPool(refilling_);
+    lock.lock();
+    refilling_.clear();
+    refill_cv_.notify_all();
+  }
+}
+
+Result<crypto::SecretBytes> KeyStore::GetRecordKey(std::string_view dataset,
+                                                   std::string_view key_id) {
   crypto::SecretBytes out;
   MAMORI_RETURN_IF_ERROR(storage_->View([&](store::ReadTxn& txn) -> Status {
     MAMORI_ASSIGN_OR_RETURN(auto value, txn.Get(RecordPrefix(dataset) + std::string(key_id)));
@@ -292,7 +344,8 @@ Result<crypto::SecretBytes> KeyStore::GetRecordKey(std::string_view dataset, std
     }
     MAMORI_ASSIGN_OR_RETURN(WrappedRecordKey w, SplitWrapped(*value));
     MAMORI_ASSIGN_OR_RETURN(crypto::SecretBytes ds_key, DatasetKey(txn, dataset, w.version));
-    MAMORI_ASSIGN_OR_RETURN(out, crypto::AeadOpenSecret(ds_key, w.sealed, RecordKeyAd(dataset, key_id)));
+    MAMORI_ASSIGN_OR_RETURN(out,
+                            crypto::AeadOpenSecret(ds_key, w.sealed, RecordKeyAd(dataset, key_id)));
     return Status::Ok();
   }));
   return out;
@@ -321,7 +374,8 @@ Result<crypto::SecretBytes> KeyStore::IndexKey(std::string_view dataset) {
   }));
   if (!wrapped) {
     return Fail(Status::NotFound("no index key for dataset " + std::string(dataset),
-                                 "台帳の索引鍵がありません: " + std::string(dataset), std::string(dataset)));
+                                 "台帳の索引鍵がありません: " + std::string(dataset),
+                                 std::string(dataset)));
   }
   MAMORI_ASSIGN_OR_RETURN(crypto::SecretBytes key,
                           crypto::AeadOpenSecret(root, *wrapped, IndexKeyAd(dataset)));
@@ -376,7 +430,8 @@ Result<size_t> KeyStore::RotateDatasetKey(std::string_view dataset) {
         ++batch;
         if (w.version == new_version) continue;
         const std::string id = row.key.substr(RecordPrefix(name).size());
-        MAMORI_ASSIGN_OR_RETURN(crypto::SecretBytes old_ds, UnwrapDatasetKey(txn, root, name, w.version));
+        MAMORI_ASSIGN_OR_RETURN(crypto::SecretBytes old_ds,
+                                UnwrapDatasetKey(txn, root, name, w.version));
         MAMORI_ASSIGN_OR_RETURN(crypto::SecretBytes rk,
                                 crypto::AeadOpenSecret(old_ds, w.sealed, RecordKeyAd(name, id)));
         MAMORI_ASSIGN_OR_RETURN(std::string sealed,
@@ -395,8 +450,9 @@ Result<size_t> KeyStore::RotateDatasetKey(std::string_view dataset) {
     for (const auto& row : rows) {
       MAMORI_ASSIGN_OR_RETURN(WrappedRecordKey w, SplitWrapped(row.value));
       if (w.version != new_version) {
-        return Status::Unavailable("record keys were added under an old version during rotation; run the rotation again",
-                                   "更新中に旧バージョンの鍵が追加されました。もう一度実行してください");
+        return Status::Unavailable(
+            "record keys were added under an old version during rotation; run the rotation again",
+            "更新中に旧バージョンの鍵が追加されました。もう一度実行してください");
       }
     }
     const std::string vprefix = "ds/" + name + "/v/";
@@ -440,7 +496,8 @@ Status KeyStore::RotateRootKey() {
       MAMORI_RETURN_IF_ERROR(rewrap(row.key, DatasetKeyAd(rest.substr(0, slash), v)));
     }
     MAMORI_ASSIGN_OR_RETURN(auto ix_rows, txn.Scan("ix/", store::PrefixEnd("ix/"), 0));
-    for (const auto& row : ix_rows) MAMORI_RETURN_IF_ERROR(rewrap(row.key, IndexKeyAd(row.key.substr(3))));
+    for (const auto& row : ix_rows)
+      MAMORI_RETURN_IF_ERROR(rewrap(row.key, IndexKeyAd(row.key.substr(3))));
     MAMORI_ASSIGN_OR_RETURN(auto version, txn.Get("root/version"));
     MAMORI_ASSIGN_OR_RETURN(uint32_t v, ParseU32(version.value_or("0")));
     return txn.Put("root/version", std::to_string(v + 1));

@@ -7,20 +7,24 @@
 //
 // Record keys are handed out from a pool that is made durable in batches, so
 // a put does not pay a key-store sync of its own; a pooled key that is never
-// used wraps nothing and is harmless. Destroying a record key deletes it with
-// SQLite secure_delete and truncates the WAL, so it is gone from this file;
+// used wraps nothing and is harmless. When a pool of more than one key is
+// half used, a background thread makes the next batch durable, so a put does
+// not wait for that batch's sync either (it waits only if the pool runs dry). Destroying a record
+// key deletes it with SQLite secure_delete and truncates the WAL, so it is gone from this file;
 // copies of the data store never held it.
 //
 // Thread-safe. No method logs or returns key material except the accessors
 // whose purpose is to return a key (as SecretBytes).
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "core/status.h"
@@ -96,6 +100,15 @@ class KeyStore {
   Result<crypto::SecretBytes> DatasetKey(store::ReadTxn& txn, std::string_view dataset,
                                          uint32_t version);
   Status RefillPool(std::string_view dataset);
+  void RefillLoop();
+
+  // Background refills: the datasets whose pool is below half (wanted) and
+  // the one being refilled. Guarded by mu_.
+  std::condition_variable refill_cv_;
+  std::vector<std::string> refill_wanted_;
+  std::string refilling_;
+  bool refill_stop_ = false;
+  std::thread refiller_;  // started by the first NewRecordKey of a pool > 1
 
   std::unique_ptr<store::Storage> storage_;
   RootKeyProvider& root_;
