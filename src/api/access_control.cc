@@ -1,9 +1,12 @@
 #include "api/access_control.h"
 
 #include <algorithm>
+#include <map>
+#include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "identity/ids.h"
 #include "policy/system_rights.h"
 
 namespace mamori::api {
@@ -43,6 +46,25 @@ std::string SafeIdentifier(std::string_view s) {
     }
   }
   return std::string(s);
+}
+
+// The target of an action as the audit event names it: an identity id
+// (identity/ids.h: [a-z0-9._-]) or a policy record id (a capital letter and
+// digits: "R00000001", "G…", "C…"). The path segment it comes from is the
+// client's to type, so anything else is replaced and no other text can
+// reach the log through it.
+std::string SafeTarget(std::string_view s) {
+  if (s.empty() || identity::IsValidId(s)) return std::string(s);
+  const bool policy_id =
+      s.size() >= 2 && s.size() <= 20 && s.front() >= 'A' && s.front() <= 'Z' &&
+      std::all_of(s.begin() + 1, s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return policy_id ? std::string(s) : "(invalid)";
+}
+
+// The event attributes of an action: its target, when it has one.
+std::map<std::string, std::string> TargetAttrs(const Action& action) {
+  if (action.target.empty()) return {};
+  return {{"target", SafeTarget(action.target)}};
 }
 
 Code CodeOfHttpStatus(int status) {
@@ -127,10 +149,12 @@ Status AccessControl::Authorize(const identity::Principal& who, const Action& ac
         rule ? "この操作 (" + std::string(rule->description_ja) + ") を行える役割がありません"
              : "操作 " + std::string(action.operation) + " は許可されていません",
         "policy.no_role");
-    return engine_.RecordRefusal(ctx, action.operation, SafeIdentifier(action.dataset), why);
+    return engine_.RecordRefusal(ctx, action.operation, SafeIdentifier(action.dataset), why,
+                                 TargetAttrs(action));
   }
   if (Contains(kServerAuditedReads, action.operation)) {
-    auto seq = engine_.RecordEvent(ctx, action.operation, SafeIdentifier(action.dataset));
+    auto seq = engine_.RecordEvent(ctx, action.operation, SafeIdentifier(action.dataset),
+                                   TargetAttrs(action));
     if (!seq) return seq.error();  // fail closed: no unaudited read
   }
   return Status::Ok();

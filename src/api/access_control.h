@@ -22,7 +22,10 @@
 //   - anything else: the system rights table (policy/system_rights.h).
 //   Every refusal is audited, with the operation asked for and the policy
 //   reason code; so are successful reads that no other part audits
-//   (audit log, people, register views), so the log shows who looked.
+//   (audit log, people, register views), so the log shows who looked. Both
+//   events name the action's target (attrs["target"]: which user, terminal,
+//   account, request, grant or campaign), so the log also shows at whom;
+//   a target that is not an id is written as "(invalid)".
 //
 // Disclose masks a record per policy::Authorizer::ApplyMask.
 // RequestAuditor writes "api.request" refusals (unknown routes, bad

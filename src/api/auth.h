@@ -41,11 +41,23 @@ struct Action {
   Action(std::string_view op, std::string_view ds = {}, std::string_view why = {},
          std::string_view rid = {}, std::string_view req = {})
       : operation(op), dataset(ds), purpose(why), record(rid), request_id(req) {}
+  // A system operation on one user, terminal, service account, request,
+  // grant or review campaign: `tgt` is its id as the path named it.
+  static Action On(std::string_view op, std::string_view tgt) {
+    Action a(op);
+    a.target = tgt;
+    return a;
+  }
   std::string_view operation;   // audit operation name, e.g. "record.get", "audit.proof"
   std::string_view dataset;     // empty for operations not on one dataset
   std::string_view purpose;     // the stated purpose (利用目的), or empty
   std::string_view record;      // record id, or empty
   std::string_view request_id;  // set by api::Authorize (call.h) for the audit event
+  // The id the operation acts on, or empty. An Authorizer that audits names
+  // it in the event (attrs["target"]), so the log says which person's entry
+  // was read or refused; it is an identifier, never a personal value, and an
+  // implementation must check that before it writes it.
+  std::string_view target;
 };
 
 class Authorizer {

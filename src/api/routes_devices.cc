@@ -9,9 +9,9 @@
 //   GET /v1/service-accounts/{account}, PUT …/{account}/certificate,
 //   PUT|DELETE …/{account}/roles/{role}, POST …/{account}/disable|enable
 //
-// As in routes_users.cc: the Authorizer first; identity audits its
-// mutations and refusals (AuditedProblem); an undecodable body is a plain
-// problem (body.h).
+// As in routes_users.cc: the Authorizer first, naming the terminal or
+// account as the target; identity audits its mutations and refusals
+// (AuditedProblem); an undecodable body is a plain problem (body.h).
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -86,7 +86,7 @@ Status AddTerminalRoutes(Router& router, const RouteDeps& deps) {
                                      {},
                                      [=](Call& call) -> HandlerResult {
                                        const std::string& terminal = call.Param("terminal");
-                                       MAMORI_AUTHORIZE(Action("terminal.show"));
+                                       MAMORI_AUTHORIZE(Action::On("terminal.show", terminal));
                                        return respond(terminal, 200);
                                      }}));
 
@@ -97,7 +97,7 @@ Status AddTerminalRoutes(Router& router, const RouteDeps& deps) {
                   {},
                   [=](Call& call) -> HandlerResult {
                     const std::string& terminal = call.Param("terminal");
-                    MAMORI_AUTHORIZE(Action("terminal.update"));
+                    MAMORI_AUTHORIZE(Action::On("terminal.update", terminal));
                     MAMORI_BODY(body, {"fingerprint", Kind::kString},
                                 {"description", Kind::kString}, {"controlled_area", Kind::kBool});
                     identity::TerminalChanges c;
@@ -111,19 +111,19 @@ Status AddTerminalRoutes(Router& router, const RouteDeps& deps) {
                   }}));
 
   for (const bool enable : {false, true}) {
-    MAMORI_RETURN_IF_ERROR(
-        router.Add({"POST",
-                    enable ? "/v1/terminals/{terminal}/enable" : "/v1/terminals/{terminal}/disable",
-                    Access::kAuthenticated,
-                    {},
-                    [=](Call& call) -> HandlerResult {
-                      const std::string& terminal = call.Param("terminal");
-                      MAMORI_AUTHORIZE(Action(enable ? "terminal.enable" : "terminal.disable"));
-                      Status s = enable ? id->terminals().Enable(call.Context(""), terminal)
-                                        : id->terminals().Disable(call.Context(""), terminal);
-                      if (!s.ok()) return std::unexpected(AuditedProblem(s));
-                      return respond(terminal, 200);
-                    }}));
+    MAMORI_RETURN_IF_ERROR(router.Add(
+        {"POST",
+         enable ? "/v1/terminals/{terminal}/enable" : "/v1/terminals/{terminal}/disable",
+         Access::kAuthenticated,
+         {},
+         [=](Call& call) -> HandlerResult {
+           const std::string& terminal = call.Param("terminal");
+           MAMORI_AUTHORIZE(Action::On(enable ? "terminal.enable" : "terminal.disable", terminal));
+           Status s = enable ? id->terminals().Enable(call.Context(""), terminal)
+                             : id->terminals().Disable(call.Context(""), terminal);
+           if (!s.ok()) return std::unexpected(AuditedProblem(s));
+           return respond(terminal, 200);
+         }}));
   }
   return Status::Ok();
 }
@@ -185,7 +185,7 @@ Status AddServiceAccountRoutes(Router& router, const RouteDeps& deps) {
                                      {},
                                      [=](Call& call) -> HandlerResult {
                                        const std::string& account = call.Param("account");
-                                       MAMORI_AUTHORIZE(Action("service.show"));
+                                       MAMORI_AUTHORIZE(Action::On("service.show", account));
                                        return respond(account, 200);
                                      }}));
 
@@ -195,7 +195,7 @@ Status AddServiceAccountRoutes(Router& router, const RouteDeps& deps) {
                                      {},
                                      [=](Call& call) -> HandlerResult {
                                        const std::string& account = call.Param("account");
-                                       MAMORI_AUTHORIZE(Action("service.update"));
+                                       MAMORI_AUTHORIZE(Action::On("service.update", account));
                                        MAMORI_BODY(body, {"cert_fingerprint", Kind::kString, true});
                                        Status s = id->service_accounts().SetCertificate(
                                            call.Context(""), account,
@@ -212,7 +212,7 @@ Status AddServiceAccountRoutes(Router& router, const RouteDeps& deps) {
          {},
          [=](Call& call) -> HandlerResult {
            const std::string& account = call.Param("account");
-           MAMORI_AUTHORIZE(Action("service.roles"));
+           MAMORI_AUTHORIZE(Action::On("service.roles", account));
            const std::string& role = call.Param("role");
            Status s = add ? id->service_accounts().AddRole(call.Context(""), account, role)
                           : id->service_accounts().RemoveRole(call.Context(""), account, role);
@@ -222,20 +222,20 @@ Status AddServiceAccountRoutes(Router& router, const RouteDeps& deps) {
   }
 
   for (const bool enable : {false, true}) {
-    MAMORI_RETURN_IF_ERROR(
-        router.Add({"POST",
-                    enable ? "/v1/service-accounts/{account}/enable"
-                           : "/v1/service-accounts/{account}/disable",
-                    Access::kAuthenticated,
-                    {},
-                    [=](Call& call) -> HandlerResult {
-                      const std::string& account = call.Param("account");
-                      MAMORI_AUTHORIZE(Action(enable ? "service.enable" : "service.disable"));
-                      Status s = enable ? id->service_accounts().Enable(call.Context(""), account)
-                                        : id->service_accounts().Disable(call.Context(""), account);
-                      if (!s.ok()) return std::unexpected(AuditedProblem(s));
-                      return respond(account, 200);
-                    }}));
+    MAMORI_RETURN_IF_ERROR(router.Add(
+        {"POST",
+         enable ? "/v1/service-accounts/{account}/enable"
+                : "/v1/service-accounts/{account}/disable",
+         Access::kAuthenticated,
+         {},
+         [=](Call& call) -> HandlerResult {
+           const std::string& account = call.Param("account");
+           MAMORI_AUTHORIZE(Action::On(enable ? "service.enable" : "service.disable", account));
+           Status s = enable ? id->service_accounts().Enable(call.Context(""), account)
+                             : id->service_accounts().Disable(call.Context(""), account);
+           if (!s.ok()) return std::unexpected(AuditedProblem(s));
+           return respond(account, 200);
+         }}));
   }
   return Status::Ok();
 }

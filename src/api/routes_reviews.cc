@@ -8,8 +8,8 @@
 //
 // The lists page with limit and cursor (paging.h); the overdue items of
 // several campaigns are keyed "<campaign>/<item>". Each handler asks the
-// Authorizer first (review.start, review.list, review.decide), which audits
-// refusals and the reads. Policy
+// Authorizer first (review.start, review.list, review.decide; the campaign
+// it acts on is the target), which audits refusals and the reads. Policy
 // decides who may decide an item, and audits the decisions and their
 // refusals (AuditedProblem); an undecodable body is a plain problem
 // (body.h), which the server audits.
@@ -117,23 +117,22 @@ Status AddReviewRoutes(Router& router, const RouteDeps& deps) {
                     return JsonResponse(200, *out);
                   }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add({"GET",
-                                     "/v1/reviews/{campaign}",
-                                     Access::kAuthenticated,
-                                     {},
-                                     [=](Call& call) -> HandlerResult {
-                                       const std::string& campaign = call.Param("campaign");
-                                       if (auto ok = Authorize(*authz, call, {"review.list"});
-                                           !ok) {
-                                         return std::unexpected(ok.error());
-                                       }
-                                       auto c = reviews->GetCampaign(campaign);
-                                       if (!c)
-                                         return std::unexpected(Problem::FromStatus(c.error()));
-                                       nlohmann::json j = policy::CampaignToJson(*c);
-                                       j["overdue"] = c->Overdue(NowMicros());
-                                       return JsonResponse(200, j);
-                                     }}));
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"GET",
+       "/v1/reviews/{campaign}",
+       Access::kAuthenticated,
+       {},
+       [=](Call& call) -> HandlerResult {
+         const std::string& campaign = call.Param("campaign");
+         if (auto ok = Authorize(*authz, call, Action::On("review.list", campaign)); !ok) {
+           return std::unexpected(ok.error());
+         }
+         auto c = reviews->GetCampaign(campaign);
+         if (!c) return std::unexpected(Problem::FromStatus(c.error()));
+         nlohmann::json j = policy::CampaignToJson(*c);
+         j["overdue"] = c->Overdue(NowMicros());
+         return JsonResponse(200, j);
+       }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add(
       {"GET",
@@ -155,7 +154,7 @@ Status AddReviewRoutes(Router& router, const RouteDeps& deps) {
          }
          auto page = PageParamsOf(call);
          if (!page) return std::unexpected(page.error());
-         if (auto ok = Authorize(*authz, call, {"review.list"}); !ok) {
+         if (auto ok = Authorize(*authz, call, Action::On("review.list", filter.campaign)); !ok) {
            return std::unexpected(ok.error());
          }
          auto campaign = reviews->GetCampaign(filter.campaign);
@@ -177,7 +176,7 @@ Status AddReviewRoutes(Router& router, const RouteDeps& deps) {
          {},
          [=](Call& call) -> HandlerResult {
            const std::string& campaign = call.Param("campaign");
-           if (auto ok = Authorize(*authz, call, {"review.decide"}); !ok) {
+           if (auto ok = Authorize(*authz, call, Action::On("review.decide", campaign)); !ok) {
              return std::unexpected(ok.error());
            }
            // A revocation needs a reason, which policy refuses (and audits)

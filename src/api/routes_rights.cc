@@ -14,8 +14,8 @@
 // limit and cursor (paging.h). Review campaigns are in routes_reviews.cc.
 //
 // Each handler asks the Authorizer first (the system rights table:
-// rights.request, rights.approve, …), which audits refusals and the reads
-// of the register. Who may
+// rights.request, rights.approve, …; the request or grant it acts on is the
+// target), which audits refusals and the reads of the register. Who may
 // take which step of one request is decided again by policy (separation.h)
 // inside the transaction that records it; policy audits its state changes
 // and refusals, so its errors are AuditedProblem. A body that cannot be
@@ -239,7 +239,7 @@ Route StepRoute(policy::RightsAdmin* rights, Authorizer* authz, std::string_view
           {},
           [=](Call& call) -> HandlerResult {
             const std::string& request = call.Param("request");
-            if (auto ok = Authorize(*authz, call, {operation}); !ok) {
+            if (auto ok = Authorize(*authz, call, Action::On(operation, request)); !ok) {
               return std::unexpected(ok.error());
             }
             auto body = StrictBody(call, {{member}}, empty_ok);
@@ -313,21 +313,20 @@ Status AddRightsRoutes(Router& router, const RouteDeps& deps) {
          return JsonResponse(200, *out);
        }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add({"GET",
-                                     "/v1/rights/requests/{request}",
-                                     Access::kAuthenticated,
-                                     {},
-                                     [=](Call& call) -> HandlerResult {
-                                       const std::string& request = call.Param("request");
-                                       if (auto ok = Authorize(*authz, call, {"rights.register"});
-                                           !ok) {
-                                         return std::unexpected(ok.error());
-                                       }
-                                       auto r = rights->Get(request);
-                                       if (!r)
-                                         return std::unexpected(Problem::FromStatus(r.error()));
-                                       return JsonResponse(200, policy::ChangeToJson(*r));
-                                     }}));
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"GET",
+       "/v1/rights/requests/{request}",
+       Access::kAuthenticated,
+       {},
+       [=](Call& call) -> HandlerResult {
+         const std::string& request = call.Param("request");
+         if (auto ok = Authorize(*authz, call, Action::On("rights.register", request)); !ok) {
+           return std::unexpected(ok.error());
+         }
+         auto r = rights->Get(request);
+         if (!r) return std::unexpected(Problem::FromStatus(r.error()));
+         return JsonResponse(200, policy::ChangeToJson(*r));
+       }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add(StepRoute(rights, authz, "approve", "rights.approve",
                                               &policy::RightsAdmin::Approve, "comment", true)));
@@ -384,21 +383,20 @@ Status AddRightsRoutes(Router& router, const RouteDeps& deps) {
                     return JsonResponse(200, *out);
                   }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add({"GET",
-                                     "/v1/rights/grants/{grant}",
-                                     Access::kAuthenticated,
-                                     {},
-                                     [=](Call& call) -> HandlerResult {
-                                       const std::string& grant = call.Param("grant");
-                                       if (auto ok = Authorize(*authz, call, {"rights.register"});
-                                           !ok) {
-                                         return std::unexpected(ok.error());
-                                       }
-                                       auto g = reg->GetGrant(grant);
-                                       if (!g)
-                                         return std::unexpected(Problem::FromStatus(g.error()));
-                                       return JsonResponse(200, policy::GrantToJson(*g));
-                                     }}));
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"GET",
+       "/v1/rights/grants/{grant}",
+       Access::kAuthenticated,
+       {},
+       [=](Call& call) -> HandlerResult {
+         const std::string& grant = call.Param("grant");
+         if (auto ok = Authorize(*authz, call, Action::On("rights.register", grant)); !ok) {
+           return std::unexpected(ok.error());
+         }
+         auto g = reg->GetGrant(grant);
+         if (!g) return std::unexpected(Problem::FromStatus(g.error()));
+         return JsonResponse(200, policy::GrantToJson(*g));
+       }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add(
       {"GET",

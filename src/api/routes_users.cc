@@ -9,9 +9,10 @@
 //   GET|PUT /v1/policy/identity
 //
 // Each handler asks the Authorizer first (the system rights table,
-// policy/system_rights.cc). Identity audits its own mutations and their
-// refusals (AuditedProblem); a body that cannot be decoded is a plain
-// problem (body.h), which the server audits.
+// policy/system_rights.cc), naming the user it acts on as the target, so the
+// audit event of a read or a refusal says whose entry it was. Identity
+// audits its own mutations and their refusals (AuditedProblem); a body that
+// cannot be decoded is a plain problem (body.h), which the server audits.
 // Leave, department and position changes start a review of the person's
 // rights (policy::StartReviewFor); the response names it. No response or
 // problem ever holds a password, birth date or phone number: users are
@@ -137,14 +138,14 @@ Status AddUserAccountRoutes(Router& router, const RouteDeps& deps) {
   MAMORI_RETURN_IF_ERROR(router.Add(
       {"GET", "/v1/users/{user}", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
          const std::string& user = call.Param("user");
-         MAMORI_AUTHORIZE(Action("user.show"));
+         MAMORI_AUTHORIZE(Action::On("user.show", user));
          return UserResponse(*id, user);
        }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add(
       {"PATCH", "/v1/users/{user}", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
          const std::string& user = call.Param("user");
-         MAMORI_AUTHORIZE(Action("user.update"));
+         MAMORI_AUTHORIZE(Action::On("user.update", user));
          MAMORI_BODY(body, {"display_name", Kind::kString}, {"department", Kind::kString},
                      {"manager", Kind::kString}, {"birth_date", Kind::kString},
                      {"phone", Kind::kString});
@@ -171,7 +172,7 @@ Status AddUserAccountRoutes(Router& router, const RouteDeps& deps) {
        {},
        [=](Call& call) -> HandlerResult {
          const std::string& user = call.Param("user");
-         MAMORI_AUTHORIZE(Action("user.disable"));
+         MAMORI_AUTHORIZE(Action::On("user.disable", user));
          MAMORI_BODY(body, {"reason", Kind::kString, true});
          auto reason = identity::ParseDisableReason(StringOf(body, "reason"));
          if (!reason) {
@@ -194,7 +195,7 @@ Status AddUserAccountRoutes(Router& router, const RouteDeps& deps) {
                                      {},
                                      [=](Call& call) -> HandlerResult {
                                        const std::string& user = call.Param("user");
-                                       MAMORI_AUTHORIZE(Action("user.enable"));
+                                       MAMORI_AUTHORIZE(Action::On("user.enable", user));
                                        Status s =
                                            id->directory().EnableUser(call.Context(""), user);
                                        if (!s.ok()) return std::unexpected(AuditedProblem(s));
@@ -207,7 +208,7 @@ Status AddUserAccountRoutes(Router& router, const RouteDeps& deps) {
                                      {},
                                      [=](Call& call) -> HandlerResult {
                                        const std::string& user = call.Param("user");
-                                       MAMORI_AUTHORIZE(Action("user.unlock"));
+                                       MAMORI_AUTHORIZE(Action::On("user.unlock", user));
                                        Status s =
                                            id->directory().UnlockUser(call.Context(""), user);
                                        if (!s.ok()) return std::unexpected(AuditedProblem(s));
@@ -220,7 +221,7 @@ Status AddUserAccountRoutes(Router& router, const RouteDeps& deps) {
                                      {},
                                      [=](Call& call) -> HandlerResult {
                                        const std::string& user = call.Param("user");
-                                       MAMORI_AUTHORIZE(Action("user.reset_password"));
+                                       MAMORI_AUTHORIZE(Action::On("user.reset_password", user));
                                        MAMORI_BODY(body, {"password", Kind::kString, true});
                                        std::string password = StringOf(body, "password");
                                        Scrub(call, body);
@@ -237,7 +238,7 @@ Status AddUserAccountRoutes(Router& router, const RouteDeps& deps) {
                                      {},
                                      [=](Call& call) -> HandlerResult {
                                        const std::string& user = call.Param("user");
-                                       MAMORI_AUTHORIZE(Action("user.reset_totp"));
+                                       MAMORI_AUTHORIZE(Action::On("user.reset_totp", user));
                                        Status s = id->directory().ResetTotp(call.Context(""), user);
                                        if (!s.ok()) return std::unexpected(AuditedProblem(s));
                                        return UserResponse(*id, user);
@@ -251,7 +252,7 @@ Status AddUserAccountRoutes(Router& router, const RouteDeps& deps) {
                     {},
                     [=](Call& call) -> HandlerResult {
                       const std::string& user = call.Param("user");
-                      MAMORI_AUTHORIZE(Action("user.roles"));
+                      MAMORI_AUTHORIZE(Action::On("user.roles", user));
                       const std::string& role = call.Param("role");
                       Status s = add ? id->directory().AddRole(call.Context(""), user, role)
                                      : id->directory().RemoveRole(call.Context(""), user, role);
@@ -265,7 +266,7 @@ Status AddUserAccountRoutes(Router& router, const RouteDeps& deps) {
          {},
          [=](Call& call) -> HandlerResult {
            const std::string& user = call.Param("user");
-           MAMORI_AUTHORIZE(Action("user.positions"));
+           MAMORI_AUTHORIZE(Action::On("user.positions", user));
            const std::string& position = call.Param("position");
            auto trigger = add ? id->directory().AddPosition(call.Context(""), user, position)
                               : id->directory().RemovePosition(call.Context(""), user, position);

@@ -482,5 +482,64 @@ TEST_F(PeopleApiTest, TerminalAndServiceAccountListsPage) {
   EXPECT_EQ(Send(admin, "GET", "/v1/terminals?limit=0").status, 400);
 }
 
+TEST_F(PeopleApiTest, ReadingAUserOrBeingRefusedNamesTheTarget) {
+  const std::string admin = Login("admin1");
+  ASSERT_EQ(Send(admin, "GET", "/v1/users/hana").status, 200);
+  auto shown = EventsOf("user.show");
+  ASSERT_EQ(shown.size(), 1u);
+  EXPECT_EQ(shown[0].result, "ok");
+  EXPECT_EQ(shown[0].actor, "admin1");
+  EXPECT_EQ(AttrOf(shown[0], "target"), "hana");
+
+  // A handler may not look people up; the refusal names whom they asked for.
+  const std::string hana = Login("hana");
+  auto refused = Send(hana, "GET", "/v1/users/mgr1");
+  EXPECT_EQ(refused.status, 403) << refused.body;
+  shown = EventsOf("user.show");
+  ASSERT_EQ(shown.size(), 2u);
+  EXPECT_EQ(shown[1].result, "refused");
+  EXPECT_EQ(shown[1].actor, "hana");
+  EXPECT_EQ(shown[1].reason, "policy.no_role");
+  EXPECT_EQ(AttrOf(shown[1], "target"), "mgr1");
+
+  // Refused mutations name their target too (identity audits the ones it
+  // decides itself).
+  EXPECT_EQ(Send(hana, "POST", "/v1/users/mgr1/unlock").status, 403);
+  auto unlock = EventsOf("user.unlock");
+  ASSERT_EQ(unlock.size(), 1u);
+  EXPECT_EQ(AttrOf(unlock[0], "target"), "mgr1");
+
+  // What the client typed in the path reaches the log only as an id.
+  EXPECT_NE(Send(admin, "GET", "/v1/users/%E5%B1%B1%E7%94%B0").status, 200);
+  shown = EventsOf("user.show");
+  ASSERT_EQ(shown.size(), 3u);
+  EXPECT_EQ(AttrOf(shown[2], "target"), "(invalid)");
+  // Lists have no target.
+  ASSERT_EQ(Send(admin, "GET", "/v1/users").status, 200);
+  EXPECT_TRUE(EventsOf("user.list").back().attrs.empty());
+}
+
+TEST_F(PeopleApiTest, ReadingATerminalOrServiceAccountNamesTheTarget) {
+  identity::NewServiceAccount a;
+  a.id = "payroll";
+  a.display_name = "給与システム";
+  a.cert_fingerprint = std::string(64, 'c');
+  ASSERT_TRUE(stack_->identity().service_accounts().Create(Local(), a).ok());
+  const std::string admin = Login("admin1");
+  ASSERT_EQ(Send(admin, "GET", std::string("/v1/terminals/") + kTerminalId).status, 200);
+  ASSERT_EQ(Send(admin, "GET", "/v1/service-accounts/payroll").status, 200);
+  const std::string hana = Login("hana");
+  EXPECT_EQ(Send(hana, "GET", std::string("/v1/terminals/") + kTerminalId).status, 403);
+  EXPECT_EQ(Send(hana, "GET", "/v1/service-accounts/payroll").status, 403);
+  for (const char* op : {"terminal.show", "service.show"}) {
+    auto events = EventsOf(op);
+    ASSERT_EQ(events.size(), 2u) << op;
+    EXPECT_EQ(events[0].result, "ok") << op;
+    EXPECT_EQ(events[1].result, "refused") << op;
+    const std::string target = std::string(op) == "terminal.show" ? kTerminalId : "payroll";
+    for (const auto& ev : events) EXPECT_EQ(AttrOf(ev, "target"), target) << op;
+  }
+}
+
 }  // namespace
 }  // namespace mamori::api::testing

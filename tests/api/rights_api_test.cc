@@ -547,5 +547,39 @@ TEST_F(RightsApiTest, OverdueItemsOfSeveralCampaignsPageByCampaignAndItem) {
   EXPECT_EQ(bare.Json().value("subject", ""), "cursor");
 }
 
+TEST_F(RightsApiTest, ReadsAndRefusalsOfOneRequestGrantOrCampaignNameTheTarget) {
+  const std::string grant = GrantReadOverHttps();
+  ASSERT_FALSE(grant.empty());
+  const std::string dept = Login("dept1"), hana = Login("hana");
+  auto g = Send(dept, "GET", "/v1/rights/grants/" + grant);
+  ASSERT_EQ(g.status, 200) << g.body;
+  EXPECT_EQ(AttrOf(EventsOf("rights.register").back(), "target"), grant);
+  const std::string request = g.Json().value("request", "");
+  ASSERT_FALSE(request.empty()) << g.body;
+  ASSERT_EQ(Send(dept, "GET", "/v1/rights/requests/" + request).status, 200);
+  EXPECT_EQ(AttrOf(EventsOf("rights.register").back(), "target"), request);
+  ASSERT_EQ(Send(dept, "GET", "/v1/rights/grants").status, 200);
+  EXPECT_TRUE(EventsOf("rights.register").back().attrs.empty());  // lists name none
+
+  // A handler may not read the register nor take a step: the refusals say
+  // which request or grant was asked for.
+  EXPECT_EQ(Send(hana, "GET", "/v1/rights/grants/" + grant).status, 403);
+  auto refused = EventsOf("rights.register").back();
+  EXPECT_EQ(refused.result, "refused");
+  EXPECT_EQ(refused.actor, "hana");
+  EXPECT_EQ(AttrOf(refused, "target"), grant);
+  EXPECT_EQ(Send(hana, "POST", "/v1/rights/requests/" + request + "/approve").status, 403);
+  EXPECT_EQ(AttrOf(EventsOf("rights.approve").back(), "target"), request);
+
+  auto started = Send(Login("ciso1"), "POST", "/v1/reviews", R"({"title":"臨時見直し"})");
+  ASSERT_EQ(started.status, 201) << started.body;
+  const std::string campaign = started.Json()["id"];
+  ASSERT_EQ(Send(dept, "GET", "/v1/reviews/" + campaign).status, 200);
+  EXPECT_EQ(AttrOf(EventsOf("review.list").back(), "target"), campaign);
+  EXPECT_EQ(Send(hana, "GET", "/v1/reviews/" + campaign + "/items").status, 403);
+  EXPECT_EQ(EventsOf("review.list").back().result, "refused");
+  EXPECT_EQ(AttrOf(EventsOf("review.list").back(), "target"), campaign);
+}
+
 }  // namespace
 }  // namespace mamori::api::testing

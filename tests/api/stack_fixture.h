@@ -173,6 +173,12 @@ class StackApiTest : public ApiTest {
     return out;
   }
 
+  // The audit event attribute `name` of `ev`, or "" when it has none.
+  static std::string AttrOf(const audit::Event& ev, const std::string& name) {
+    auto it = ev.attrs.find(name);
+    return it == ev.attrs.end() ? "" : it->second;
+  }
+
   // A data right in force through the real flow: requested by `requester`,
   // approved by `approver`, configured by `configurer` (three different
   // people holding fitting roles). Returns the grant id.
