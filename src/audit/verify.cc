@@ -2,10 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
-#include <future>
 #include <limits>
-#include <system_error>
-#include <thread>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -28,9 +25,6 @@ using internal::Printable;
 // enough that memory stays a few hundred kilobytes however long the log.
 constexpr size_t kNodePage = 256;  // level kStoredLevel; halves per level up, down to kMinPage
 constexpr size_t kMinPage = 64;
-// A bound on the bytes of one batch of the read/hash pipeline (its events
-// are VerifyOptions::batch_events); two batches are held at a time.
-constexpr size_t kEventBatchBytes = size_t{8} << 20;
 
 // Lower-case hex, as prev holds it. Runs for every event (its hex is what the
 // next event's prev must say), so with SSE2 sixteen bytes at a time.
@@ -95,9 +89,8 @@ std::string LevelPrefix(unsigned level) {
 
 class Verifier {
  public:
-  Verifier(store::ReadTxn& txn, const crypto::EcdsaP256PublicKey* pinned,
-           const VerifyOptions& options)
-      : txn_(txn), options_(options), heads_(txn, pinned, r_) {
+  Verifier(store::ReadTxn& txn, const crypto::EcdsaP256PublicKey* pinned)
+      : txn_(txn), heads_(txn, pinned, r_) {
     r_.key_pinned = pinned != nullptr;
   }
 
@@ -133,46 +126,13 @@ class Verifier {
                "状態レコード audit/e~state が壊れています");
   }
 
-  // Events are read in batches, copied out of the store's buffers, and the
-  // leaf hash of every event of a batch is computed (and its seq and prev
-  // read) on a second thread while this one reads the next batch and checks
-  // the previous one: reading the rows and hashing them each take about half
-  // of the time, and the checks need the hashes only in order. The checks themselves (keys, seq,
-  // chain, stored nodes, subtrees, signed heads) run here, event by event in seq order, so the
-  // first failure reported is the same as without the thread. On a one-core machine the hashing
-  // runs inline.
-  bool CheckEvents() {
-    if (!options_.hash_thread || std::thread::hardware_concurrency() < 2) {
-      return CheckEventsInline();
-    }
-    const std::string end = store::PrefixEnd(kEventPrefix);
-    std::string next(kEventPrefix);
-    EventBatch batches[2];
-    EventBatch* cur = &batches[0];
-    EventBatch* ahead = &batches[1];
-    LeafJob job;
-    if (Status s = Fill(*cur, next, end); !s.ok()) return StoreError(s);
-    job.Start(cur, /*parallel=*/true);
-    while (!cur->items.empty()) {
-      const bool more = !cur->last;
-      if (more) {
-        if (Status s = Fill(*ahead, next, end); !s.ok()) return StoreError(s);
-      }
-      job.Wait();
-      if (more) job.Start(ahead, /*parallel=*/true);
-      for (size_t i = 0; i < cur->items.size(); ++i) {
-        if (!CheckEvent(cur->Key(i), cur->Value(i), cur->scanned[i])) return false;
-      }
-      if (!more) break;
-      std::swap(cur, ahead);
-    }
-    return true;
-  }
-
-  // On one thread: the events stream straight out of the store's buffers,
-  // uncopied, and are hashed and checked as they come. The node and head
+  // The events stream straight out of the store's buffers, uncopied, and are
+  // hashed and checked as they come, on the calling thread. The node and head
   // cursors fill their pages from inside this scan (nested ScanEach calls).
-  bool CheckEventsInline() {
+  // (A two-thread pipeline, reading one batch while hashing the previous,
+  // was measured slower on the 2-core machine, quiet or loaded: reading the
+  // rows sets the pace, and the batches cost a copy of every event.)
+  bool CheckEvents() {
     bool ok = true;
     merkle::TreeHasher hasher;
     Scanned scanned;
@@ -188,86 +148,13 @@ class Verifier {
     return ok;
   }
 
-  // What a LeafJob works out for one event: its leaf hash, and its seq and
-  // prev (views into the batch) when it parses.
+  // What the scan works out for one event before checking it: its leaf
+  // hash, and its seq and prev (views into the row) when it parses.
   struct Scanned {
     Digest leaf;
     internal::EventFields fields;
     bool parsed = false;
   };
-
-  // A batch of events copied out of the store, with what a LeafJob works
-  // out for each once it has run over it.
-  struct EventBatch {
-    struct Item {
-      size_t at;  // where the key starts in bytes; the value follows it
-      size_t key_size;
-      size_t value_size;
-    };
-    std::string bytes;
-    std::vector<Item> items;
-    std::vector<Scanned> scanned;
-    bool last = false;  // the scan ended within this batch
-
-    std::string_view Key(size_t i) const { return {bytes.data() + items[i].at, items[i].key_size}; }
-    std::string_view Value(size_t i) const {
-      return {bytes.data() + items[i].at + items[i].key_size, items[i].value_size};
-    }
-  };
-
-  // Hashes every event of a batch: on its own thread when parallel, else
-  // inline. Wait before reading the leaves or reusing the batch.
-  class LeafJob {
-   public:
-    ~LeafJob() { Wait(); }
-    void Start(EventBatch* b, bool parallel) {
-      if (parallel) {
-        try {
-          done_ = std::async(std::launch::async, [b] { HashAll(*b); });
-          return;
-        } catch (const std::system_error&) {
-          // No thread to be had: hash here instead.
-        }
-      }
-      HashAll(*b);
-    }
-    void Wait() {
-      if (done_.valid()) done_.get();
-    }
-
-   private:
-    static void HashAll(EventBatch& b) {
-      merkle::TreeHasher hasher;
-      b.scanned.resize(b.items.size());
-      for (size_t i = 0; i < b.items.size(); ++i) {
-        Scanned& out = b.scanned[i];
-        out.leaf = hasher.Leaf(b.Value(i));
-        out.parsed = internal::ScanEventFields(b.Value(i), &out.fields);
-      }
-    }
-    std::future<void> done_;
-  };
-
-  // Up to batch_events events from `next` (then moved past the last one read).
-  Status Fill(EventBatch& b, std::string& next, const std::string& end) {
-    b.bytes.clear();
-    b.items.clear();
-    b.scanned.clear();
-    const size_t batch = std::max<size_t>(options_.batch_events, 1);
-    MAMORI_RETURN_IF_ERROR(
-        txn_.ScanEach(next, end, [&](std::string_view key, std::string_view value) {
-          b.items.push_back({b.bytes.size(), key.size(), value.size()});
-          b.bytes.append(key);
-          b.bytes.append(value);
-          return b.items.size() < batch && b.bytes.size() < kEventBatchBytes;
-        }));
-    b.last = b.items.size() < batch && b.bytes.size() < kEventBatchBytes;
-    if (!b.items.empty()) {
-      next.assign(b.Key(b.items.size() - 1));
-      next.push_back('\0');  // the smallest key after the last one read
-    }
-    return Status::Ok();
-  }
 
   bool CheckEvent(std::string_view key, std::string_view value, const Scanned& scanned) {
     const uint64_t p = frontier_.size();
@@ -573,7 +460,6 @@ class Verifier {
   }
 
   store::ReadTxn& txn_;
-  VerifyOptions options_;
   VerifyReport r_;
   std::optional<LogState> state_;
   merkle::TreeHasher hasher_;
@@ -621,9 +507,8 @@ std::string_view ProblemName(Problem p) {
   return "unknown";
 }
 
-VerifyReport VerifyLog(store::ReadTxn& txn, const crypto::EcdsaP256PublicKey* pinned,
-                       const VerifyOptions& options) {
-  return Verifier(txn, pinned, options).Run();
+VerifyReport VerifyLog(store::ReadTxn& txn, const crypto::EcdsaP256PublicKey* pinned) {
+  return Verifier(txn, pinned).Run();
 }
 
 }  // namespace mamori::audit

@@ -2,9 +2,9 @@
 // auditor runs against a copy of the data file (REQUIREMENTS.md §6, logs
 // protected against tampering).
 //
-// VerifyLog streams once through every event in seq order, in bounded
-// memory (a Merkle frontier, two batches of at most 8192 events or 8 MiB
-// each, and fixed-size pages of each node level and of the signed heads),
+// VerifyLog streams once through every event in seq order, on the calling
+// thread, in bounded memory (a Merkle frontier and fixed-size pages of each
+// node level and of the signed heads),
 // and checks, stopping at the first failure:
 //   - the stored keys run 0, 1, 2, ... with no gap (deletion);
 //   - each event's own seq field equals its position (reordering);
@@ -18,9 +18,6 @@
 //     recomputed over its first `size` events (history rewritten);
 //   - the state record's size, last leaf hash and edge.
 // Only seq and prev are read from each event; the rest is covered by its hash.
-// With more than one CPU the leaf hashes of one batch are computed on a second
-// thread while the next batch is read; the checks stay in seq order on the
-// calling thread, so the first failure is the same either way.
 #pragma once
 
 #include <cstdint>
@@ -78,7 +75,8 @@ struct VerifyReport {
   std::optional<std::pair<unsigned, uint64_t>> bad_node;  // (level, index)
   std::optional<uint64_t> bad_head_size;                  // size of the signed head at fault
   // Plain sentences naming the entry, e.g. "event 17: content does not
-  // match its leaf hash (modified)" / 「イベント 17: 内容が葉ハッシュと一致しません（改ざん）」.
+  // match the hash event 18 names for it (modified)" /
+  // 「イベント 17: 内容がイベント 18 の記録するハッシュと一致しません（改ざん）」.
   std::string reason;
   std::string reason_ja;
 
@@ -92,17 +90,6 @@ struct VerifyReport {
 // head must be signed by that key; with null, heads are checked against the
 // keys stored in the log and the report says so. Never fails as a call: a
 // store error is reported as Problem::kStorage.
-struct VerifyOptions {
-  // Hash on a second thread while the calling thread reads (when the machine
-  // has more than one CPU). False hashes inline: the same checks and result
-  // on one thread, for comparison.
-  bool hash_thread = true;
-  // Events per batch of that pipeline (at most 8 MiB of them): two batches
-  // are held at a time. Each hand-over between the threads can wait a
-  // scheduler time slice on a busy machine, so batches are large.
-  size_t batch_events = 8192;
-};
-VerifyReport VerifyLog(store::ReadTxn& txn, const crypto::EcdsaP256PublicKey* pinned,
-                       const VerifyOptions& options = {});
+VerifyReport VerifyLog(store::ReadTxn& txn, const crypto::EcdsaP256PublicKey* pinned);
 
 }  // namespace mamori::audit
