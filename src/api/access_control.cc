@@ -161,18 +161,19 @@ Status AccessControl::Authorize(const identity::Principal& who, const Action& ac
 }
 
 Status AccessControl::AuthorizeData(const identity::Principal& who, const Action& action) {
-  const policy::Operation op = *DataOperation(action.operation);
+  const std::optional<policy::Operation> op = DataOperation(action.operation);
+  if (!op) return Status::Internal("not a data operation", "データ操作ではありません");
   auto def = engine_.Definition(action.dataset);
   // The engine refuses (and audits) an unknown dataset with its own code.
   if (!def) return def.error().code() == Code::kIoError ? def.error() : Status::Ok();
-  const policy::Decision d = policy_.Authorize(who, **def, op, action.purpose);
+  const policy::Decision d = policy_.Authorize(who, **def, *op, action.purpose);
   if (d.allowed) return Status::Ok();
   // Missing or unregistered purposes are the engine's refusal to name.
   if (d.code == policy::kPurposeRequired || d.code == policy::kPurposeNotRegistered) {
     return Status::Ok();
   }
   policy::Caller caller{who, std::string(action.request_id), 0};
-  Status recorded = policy_.RecordRefusal(caller, **def, op, action.purpose, d);
+  Status recorded = policy_.RecordRefusal(caller, **def, *op, action.purpose, d);
   if (!recorded.ok()) return recorded;
   return d.ToStatus();
 }

@@ -4,16 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/encoding.h"
+
 namespace mamori::api {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -22,7 +16,7 @@ std::string_view Trim(std::string_view s) {
 }
 
 bool IsJsonMediaType(std::string_view content_type) {
-  const std::string lower = Lower(content_type);
+  const std::string lower = AsciiLower(content_type);
   std::string_view rest = lower;
   size_t semi = rest.find(';');
   if (Trim(rest.substr(0, semi)) != "application/json") return false;

@@ -11,7 +11,7 @@
 namespace mamori::api {
 namespace {
 
-Status Bad(std::string_view key, std::string en, std::string ja) {
+Status Bad(std::string_view key, const std::string& en, const std::string& ja) {
   return Status::InvalidArgument("configuration: " + std::string(key) + ": " + en,
                                  "設定 " + std::string(key) + ": " + ja, std::string(key));
 }
@@ -35,7 +35,7 @@ Result<std::string> String(const toml::node& node, std::string_view key) {
 
 Result<uint64_t> Unsigned(const toml::node& node, std::string_view key, uint64_t lo, uint64_t hi) {
   if (!node.is_integer()) return Fail(Bad(key, "must be an integer", "整数で指定してください"));
-  const int64_t v = *node.value<int64_t>();
+  const int64_t v = node.value_or<int64_t>(0);
   if (v < 0 || static_cast<uint64_t>(v) < lo || static_cast<uint64_t>(v) > hi) {
     return Fail(Bad(key, "must be from " + std::to_string(lo) + " to " + std::to_string(hi),
                     std::to_string(lo) + "〜" + std::to_string(hi) + " で指定してください"));
@@ -48,7 +48,7 @@ Result<std::chrono::milliseconds> Seconds(const toml::node& node, std::string_vi
     return Fail(Bad(key, "must be a number of seconds", "秒数で指定してください"));
   }
   const double s =
-      node.is_integer() ? static_cast<double>(*node.value<int64_t>()) : *node.value<double>();
+      node.is_integer() ? static_cast<double>(node.value_or<int64_t>(0)) : node.value_or(0.0);
   if (!(s > 0 && s <= 3600)) {
     return Fail(Bad(key, "must be more than 0 and at most 3600 seconds",
                     "0より大きく3600秒以下で指定してください"));

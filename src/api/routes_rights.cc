@@ -232,7 +232,7 @@ using StepFn = Result<policy::ChangeRequest> (policy::RightsAdmin::*)(const poli
 // reason) is the step's text. A missing reason is policy's to refuse (and
 // audit), so the member is not required here.
 Route StepRoute(policy::RightsAdmin* rights, Authorizer* authz, std::string_view verb,
-                std::string operation, StepFn step, std::string member, bool empty_ok) {
+                const std::string& operation, StepFn step, std::string member, bool empty_ok) {
   return {"POST",
           "/v1/rights/requests/{request}/" + std::string(verb),
           Access::kAuthenticated,

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/tls_context.h"
+#include "core/encoding.h"
 
 namespace mamori::api {
 
@@ -20,14 +21,6 @@ constexpr size_t kFirstRead = 4096;
 // was sending, so that closing does not reset the connection before the
 // client has read a final error response.
 constexpr std::chrono::milliseconds kCloseWait{500};
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 bool IsQuietEnd(const beast::error_code& ec) {
   return ec == http::error::end_of_stream || ec == net::error::eof ||
@@ -186,9 +179,12 @@ void Session::OnReadError(beast::error_code ec, const char* phase) {
 
 void Session::OnHeader(beast::error_code ec, size_t) {
   if (ec) return OnReadError(ec, "header");
+  // No parser means no request under way: end the session (it holds no
+  // pending operation, so dropping the last reference closes it).
+  if (!parser_) return;
   version_ = parser_->get().version() == 10 ? 10 : 11;
   const auto expect = parser_->get()[http::field::expect];
-  if (!parser_->is_done() && Lower(expect) == "100-continue") {
+  if (!parser_->is_done() && AsciiLower(expect) == "100-continue") {
     // The client waits for this before sending a large body; limits were
     // already checked against Content-Length.
     continue_ = {};
@@ -205,6 +201,7 @@ void Session::OnHeader(beast::error_code ec, size_t) {
 }
 
 void Session::ReadBody() {
+  if (!parser_) return;
   if (parser_->is_done()) return Dispatch();
   phase_ = Phase::kBody;
   beast::get_lowest_layer(stream_).expires_after(state_.config.timeouts.body);
@@ -219,6 +216,7 @@ void Session::OnBody(beast::error_code ec, size_t) {
 }
 
 void Session::Dispatch() {
+  if (!parser_) return;
   phase_ = Phase::kHandling;
   beast::get_lowest_layer(stream_).expires_never();
   auto message = parser_->release();
@@ -227,7 +225,7 @@ void Session::Dispatch() {
   request.info.method = std::string(message.method_string());
   request.info.target = std::string(message.target());
   for (const auto& field : message) {
-    request.info.headers.emplace_back(Lower(field.name_string()), std::string(field.value()));
+    request.info.headers.emplace_back(AsciiLower(field.name_string()), std::string(field.value()));
   }
   request.info.peer = peer_;
   request.body = std::move(message.body());

@@ -71,7 +71,7 @@ Result<SignedTreeHead> SignHead(store::WriteTxn& txn, const crypto::EcdsaP256Pri
   if (latest) {
     // Cheap (O(log n)) guard against endorsing a history that no longer
     // extends what was signed before; VerifyLog does the full check.
-    const auto refuse = [&](std::string en, std::string ja) {
+    const auto refuse = [&](const std::string& en, const std::string& ja) {
       return Fail(Status::DataLoss("signed head for size " + std::to_string(latest->size) + " " +
                                        en + "; run the audit log verification",
                                    "サイズ " + std::to_string(latest->size) +

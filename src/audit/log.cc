@@ -163,7 +163,7 @@ Result<std::optional<LogState>> ReadStateAt(store::ReadTxn& txn, bool* legacy) {
     *legacy = raw.has_value();
   }
   if (!raw) return std::optional<LogState>();
-  if (auto st = ParseStateAsWritten(*raw)) return std::optional<LogState>(*st);
+  if (auto st = ParseStateAsWritten(*raw)) return st;
   // Same content in another JSON spelling (whitespace, member order).
   const auto j = nlohmann::json::parse(*raw, nullptr, /*allow_exceptions=*/false);
   const auto bad = [] {

@@ -90,7 +90,7 @@ const crypto::EcdsaP256PublicKey* HeadChecker::SignerKey(const SignedTreeHead& s
             (stored ? "ありません" : "正しく保存されていません"));
     return nullptr;
   }
-  keys_.emplace_back(sth.key_fingerprint, std::move(**stored));
+  keys_.emplace_back(sth.key_fingerprint, std::move(stored->value()));
   return &keys_.back().second;
 }
 

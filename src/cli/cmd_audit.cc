@@ -47,7 +47,8 @@ Result<std::unique_ptr<store::Storage>> OpenDataReadOnly(const StoreFlags& flags
   options.read_mmap_bytes = uint64_t{1} << 30;
   auto storage = store::OpenSqliteStorage(options);
   if (!storage && storage.error().code() == Code::kNotFound) {
-    return Fail(Status::NotFound("no mamori store in " + flags.data, "mamori のストアがありません: " + flags.data, "data"));
+    return Fail(Status::NotFound("no mamori store in " + flags.data,
+                                 "mamori のストアがありません: " + flags.data, "data"));
   }
   return storage;
 }
@@ -69,11 +70,13 @@ void AddAuditCommands(CLI::App& app, int& exit_code) {
   auto* audit_cmd = app.add_subcommand("audit", "the verifiable audit log / 監査ログ");
   audit_cmd->require_subcommand(1);
 
-  auto* head = audit_cmd->add_subcommand("head", "current tree head and the latest signed head / ツリーヘッド");
+  auto* head = audit_cmd->add_subcommand(
+      "head", "current tree head and the latest signed head / ツリーヘッド");
   auto head_flags = std::make_shared<StoreFlags>();
   auto sign = std::make_shared<bool>(false);
   head_flags->AddTo(head);
-  head->add_flag("--sign", *sign, "sign a new tree head first (needs the root key) / 新しい署名付きヘッドを作成");
+  head->add_flag("--sign", *sign,
+                 "sign a new tree head first (needs the root key) / 新しい署名付きヘッドを作成");
   head->callback([head_flags, sign, &exit_code] {
     if (*sign) {
       auto engine = OpenEngine(*head_flags);
@@ -98,12 +101,14 @@ void AddAuditCommands(CLI::App& app, int& exit_code) {
   });
 
   auto* verify = audit_cmd->add_subcommand(
-      "verify", "verify the whole log offline; exit 1 and name the first bad entry if altered / 改ざん検証");
+      "verify",
+      "verify the whole log offline; exit 1 and name the first bad entry if altered / 改ざん検証");
   auto verify_flags = std::make_shared<StoreFlags>();
   auto public_key = std::make_shared<std::string>();
   verify_flags->AddTo(verify);
-  verify->add_option("--public-key", *public_key,
-                     "PEM public key to pin (the auditor's copy of audit-public-key.pem) / 検証に使う公開鍵");
+  verify->add_option(
+      "--public-key", *public_key,
+      "PEM public key to pin (the auditor's copy of audit-public-key.pem) / 検証に使う公開鍵");
   verify->callback([verify_flags, public_key, &exit_code] {
     std::optional<crypto::EcdsaP256PublicKey> pinned;
     if (!public_key->empty()) {
@@ -131,8 +136,9 @@ void AddAuditCommands(CLI::App& app, int& exit_code) {
     });
   });
 
-  auto* proof = audit_cmd->add_subcommand(
-      "proof", "inclusion proof of an event (--seq) or consistency proof between sizes (--from/--to) / 証明");
+  auto* proof = audit_cmd->add_subcommand("proof",
+                                          "inclusion proof of an event (--seq) or consistency "
+                                          "proof between sizes (--from/--to) / 証明");
   auto proof_flags = std::make_shared<StoreFlags>();
   auto seq = std::make_shared<int64_t>(-1);
   auto size = std::make_shared<int64_t>(-1);
@@ -140,7 +146,8 @@ void AddAuditCommands(CLI::App& app, int& exit_code) {
   auto to = std::make_shared<int64_t>(-1);
   proof_flags->AddTo(proof);
   proof->add_option("--seq", *seq, "event sequence number / イベント番号");
-  proof->add_option("--size", *size, "tree size to prove against (default: latest signed head, else current)");
+  proof->add_option("--size", *size,
+                    "tree size to prove against (default: latest signed head, else current)");
   proof->add_option("--from", *from, "consistency: the earlier tree size an auditor kept");
   proof->add_option("--to", *to, "consistency: the later tree size (default current)");
   proof->callback([proof_flags, seq, size, from, to, &exit_code] {
@@ -153,32 +160,51 @@ void AddAuditCommands(CLI::App& app, int& exit_code) {
       };
       nlohmann::json out;
       if (*seq >= 0) {
-        uint64_t n = *size >= 0 ? static_cast<uint64_t>(*size)
-                                : (latest && latest->size > static_cast<uint64_t>(*seq) ? latest->size : current.size);
+        uint64_t n = *size >= 0
+                         ? static_cast<uint64_t>(*size)
+                         : (latest && latest->size > static_cast<uint64_t>(*seq) ? latest->size
+                                                                                 : current.size);
         MAMORI_ASSIGN_OR_RETURN(auto ev, audit::ReadEvent(txn, static_cast<uint64_t>(*seq)));
-        if (!ev) return Status::NotFound("no event with that sequence number", "該当するイベントがありません", "seq");
-        MAMORI_ASSIGN_OR_RETURN(auto path, audit::InclusionProof(txn, static_cast<uint64_t>(*seq), n));
+        if (!ev)
+          return Status::NotFound("no event with that sequence number",
+                                  "該当するイベントがありません", "seq");
+        MAMORI_ASSIGN_OR_RETURN(auto path,
+                                audit::InclusionProof(txn, static_cast<uint64_t>(*seq), n));
         MAMORI_ASSIGN_OR_RETURN(auto root, root_of(n));
         const auto leaf = audit::EventLeafHash(*ev);
         nlohmann::json hashes = nlohmann::json::array();
         for (const auto& h : path) hashes.push_back(Hex(h));
-        out = {{"type", "inclusion"}, {"seq", *seq}, {"tree_size", n}, {"leaf_hash", Hex(leaf)},
-               {"root", Hex(root)}, {"proof", hashes}, {"event", audit::EventToJson(*ev)},
-               {"verified", audit::merkle::VerifyInclusion(static_cast<uint64_t>(*seq), n, leaf, path, root).ok()}};
+        out = {{"type", "inclusion"},
+               {"seq", *seq},
+               {"tree_size", n},
+               {"leaf_hash", Hex(leaf)},
+               {"root", Hex(root)},
+               {"proof", hashes},
+               {"event", audit::EventToJson(*ev)},
+               {"verified",
+                audit::merkle::VerifyInclusion(static_cast<uint64_t>(*seq), n, leaf, path, root)
+                    .ok()}};
       } else if (*from >= 0) {
         const uint64_t second = *to >= 0 ? static_cast<uint64_t>(*to) : current.size;
-        MAMORI_ASSIGN_OR_RETURN(auto path, audit::ConsistencyProof(txn, static_cast<uint64_t>(*from), second));
+        MAMORI_ASSIGN_OR_RETURN(auto path,
+                                audit::ConsistencyProof(txn, static_cast<uint64_t>(*from), second));
         MAMORI_ASSIGN_OR_RETURN(auto first_root, root_of(static_cast<uint64_t>(*from)));
         MAMORI_ASSIGN_OR_RETURN(auto second_root, root_of(second));
         nlohmann::json hashes = nlohmann::json::array();
         for (const auto& h : path) hashes.push_back(Hex(h));
-        out = {{"type", "consistency"}, {"first_size", *from}, {"second_size", second},
-               {"first_root", Hex(first_root)}, {"second_root", Hex(second_root)}, {"proof", hashes},
-               {"verified", audit::merkle::VerifyConsistency(static_cast<uint64_t>(*from), second, first_root,
-                                                             second_root, path).ok()}};
+        out = {{"type", "consistency"},
+               {"first_size", *from},
+               {"second_size", second},
+               {"first_root", Hex(first_root)},
+               {"second_root", Hex(second_root)},
+               {"proof", hashes},
+               {"verified", audit::merkle::VerifyConsistency(static_cast<uint64_t>(*from), second,
+                                                             first_root, second_root, path)
+                                .ok()}};
       } else {
-        return Status::InvalidArgument("give --seq N for an inclusion proof or --from N for a consistency proof",
-                                       "--seq (包含証明) か --from (一貫性証明) を指定してください");
+        return Status::InvalidArgument(
+            "give --seq N for an inclusion proof or --from N for a consistency proof",
+            "--seq (包含証明) か --from (一貫性証明) を指定してください");
       }
       PrintJson(out);
       return Status::Ok();
@@ -200,15 +226,17 @@ void AddAuditCommands(CLI::App& app, int& exit_code) {
   events->add_option("--from-seq", filter->from_seq, "first sequence number");
   events->add_option("--limit", filter->limit, "most events (0: all)")->capture_default_str();
   events->callback([ev_flags, filter, since, until, &exit_code] {
-    for (auto [text, slot] : {std::pair{since.get(), &filter->since}, std::pair{until.get(), &filter->until}}) {
+    for (auto [text, slot] :
+         {std::pair{since.get(), &filter->since}, std::pair{until.get(), &filter->until}}) {
       if (text->empty()) continue;
       auto t = ParseUtc(*text);
       if (!t) {
-        exit_code = ReportError(Status::InvalidArgument("--since/--until must be UTC times like 2026-11-22T00:00:00Z",
-                                                        "--since/--until は 2026-11-22T00:00:00Z 形式のUTC時刻です"));
+        exit_code = ReportError(
+            Status::InvalidArgument("--since/--until must be UTC times like 2026-11-22T00:00:00Z",
+                                    "--since/--until は 2026-11-22T00:00:00Z 形式のUTC時刻です"));
         return;
       }
-      *slot = *t;
+      *slot = t;
     }
     WithLog(*ev_flags, exit_code, [&](store::ReadTxn& txn) -> Status {
       MAMORI_ASSIGN_OR_RETURN(auto found, audit::Query(txn, *filter));

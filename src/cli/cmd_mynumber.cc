@@ -10,16 +10,19 @@
 namespace mamori::cli {
 
 void AddMyNumberCommands(CLI::App& app, int& exit_code) {
-  auto* mn = app.add_subcommand("mynumber", "個人番号 (My Number) check digits and synthetic numbers");
+  auto* mn =
+      app.add_subcommand("mynumber", "個人番号 (My Number) check digits and synthetic numbers");
   mn->require_subcommand(1);
 
-  auto* check = mn->add_subcommand("check", "exit 0 when NUMBER is a valid My Number, 1 when not / 検査");
+  auto* check =
+      mn->add_subcommand("check", "exit 0 when NUMBER is a valid My Number, 1 when not / 検査");
   auto number = std::make_shared<std::string>();
   auto corporate = std::make_shared<bool>(false);
   check->add_option("NUMBER", *number, "12 digits (13 with --corporate)")->required();
   check->add_flag("--corporate", *corporate, "check a 法人番号 (corporate number) instead");
   check->callback([number, corporate, &exit_code] {
-    const Status s = *corporate ? jp::ValidateCorporateNumber(*number) : jp::ValidateMyNumber(*number);
+    const Status s =
+        *corporate ? jp::ValidateCorporateNumber(*number) : jp::ValidateMyNumber(*number);
     if (s.ok()) {
       std::cout << "valid / 正しい番号です\n";
       exit_code = 0;
@@ -29,10 +32,14 @@ void AddMyNumberCommands(CLI::App& app, int& exit_code) {
     }
   });
 
-  auto* gen = mn->add_subcommand("generate", "synthetic numbers with valid check digits, for test data only / テスト用番号を生成");
+  auto* gen = mn->add_subcommand(
+      "generate",
+      "synthetic numbers with valid check digits, for test data only / テスト用番号を生成");
   auto count = std::make_shared<int>(1);
   auto corp = std::make_shared<bool>(false);
-  gen->add_option("--count", *count, "how many (1-100000)")->check(CLI::Range(1, 100000))->capture_default_str();
+  gen->add_option("--count", *count, "how many (1-100000)")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
   gen->add_flag("--corporate", *corp, "generate 法人番号 instead");
   gen->callback([count, corp, &exit_code] {
     for (int i = 0; i < *count; ++i) {
@@ -41,7 +48,8 @@ void AddMyNumberCommands(CLI::App& app, int& exit_code) {
         exit_code = ReportError(value.error());
         return;
       }
-      std::cout << (*corp ? jp::SyntheticCorporateNumber(*value) : jp::SyntheticMyNumber(*value)) << "\n";
+      std::cout << (*corp ? jp::SyntheticCorporateNumber(*value) : jp::SyntheticMyNumber(*value))
+                << "\n";
     }
   });
 }

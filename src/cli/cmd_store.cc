@@ -7,8 +7,11 @@ namespace mamori::cli {
 namespace {
 
 nlohmann::json DatasetSummary(const engine::DatasetDef& def) {
-  return {{"name", def.name}, {"title", def.title}, {"department", def.department},
-          {"category", def.category}, {"version", def.version},
+  return {{"name", def.name},
+          {"title", def.title},
+          {"department", def.department},
+          {"category", def.category},
+          {"version", def.version},
           {"classification", "C" + std::to_string(def.classification.confidentiality) + " I" +
                                  std::to_string(def.classification.integrity) + " A" +
                                  std::to_string(def.classification.availability)}};
@@ -17,7 +20,8 @@ nlohmann::json DatasetSummary(const engine::DatasetDef& def) {
 }  // namespace
 
 void AddInitCommand(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("init", "create a new store: root key, key store, data store, audit log / ストアを新規作成");
+  auto* cmd = app.add_subcommand(
+      "init", "create a new store: root key, key store, data store, audit log / ストアを新規作成");
   auto flags = std::make_shared<StoreFlags>();
   flags->AddTo(cmd);
   cmd->callback([flags, &exit_code] {
@@ -35,12 +39,14 @@ void AddInitCommand(CLI::App& app, int& exit_code) {
       exit_code = ReportError(s);
       return;
     }
-    PrintJson({{"data_store", paths.DataStore()},
-               {"key_store", paths.KeyStore()},
-               {"root_key", provider ? provider->Describe() : "file:" + paths.RootKeyFile()},
-               {"audit_public_key", paths.AuditPublicKey()},
-               {"message", "store created; keep the key store and root key apart from data backups / "
-                           "ストアを作成しました。鍵ストアとルート鍵はデータのバックアップと別に保管してください"}});
+    PrintJson(
+        {{"data_store", paths.DataStore()},
+         {"key_store", paths.KeyStore()},
+         {"root_key", provider ? provider->Describe() : "file:" + paths.RootKeyFile()},
+         {"audit_public_key", paths.AuditPublicKey()},
+         {"message",
+          "store created; keep the key store and root key apart from data backups / "
+          "ストアを作成しました。鍵ストアとルート鍵はデータのバックアップと別に保管してください"}});
   });
 }
 
@@ -50,8 +56,9 @@ void AddDatasetCommands(CLI::App& app, int& exit_code) {
 
   for (const char* verb : {"create", "update"}) {
     const bool create = std::string_view(verb) == "create";
-    auto* cmd = ds->add_subcommand(verb, create ? "register a dataset from a JSON definition / 台帳を登録"
-                                                : "new version of a dataset definition / 台帳定義を改版");
+    auto* cmd =
+        ds->add_subcommand(verb, create ? "register a dataset from a JSON definition / 台帳を登録"
+                                        : "new version of a dataset definition / 台帳定義を改版");
     auto flags = std::make_shared<StoreFlags>();
     auto file = std::make_shared<std::string>();
     flags->AddTo(cmd);
@@ -64,8 +71,9 @@ void AddDatasetCommands(CLI::App& app, int& exit_code) {
       }
       auto json = nlohmann::json::parse(*text, nullptr, false);
       if (json.is_discarded()) {
-        exit_code = ReportError(Status::InvalidArgument("the definition file is not valid JSON",
-                                                        "定義ファイルが正しいJSONではありません", "file"));
+        exit_code =
+            ReportError(Status::InvalidArgument("the definition file is not valid JSON",
+                                                "定義ファイルが正しいJSONではありません", "file"));
         return;
       }
       auto engine = OpenEngine(*flags);
@@ -102,14 +110,16 @@ void AddDatasetCommands(CLI::App& app, int& exit_code) {
     PrintJson(out);
   });
 
-  auto* show = ds->add_subcommand("show", "the ledger entry (台帳) of a dataset, or its definition / 台帳の表示");
+  auto* show = ds->add_subcommand(
+      "show", "the ledger entry (台帳) of a dataset, or its definition / 台帳の表示");
   auto show_flags = std::make_shared<StoreFlags>();
   auto name = std::make_shared<std::string>();
   auto definition = std::make_shared<bool>(false);
   auto versions = std::make_shared<bool>(false);
   show_flags->AddTo(show);
   show->add_option("--dataset", *name, "dataset name / 台帳名")->required();
-  show->add_flag("--definition", *definition, "print the definition JSON instead of the ledger view / 定義を表示");
+  show->add_flag("--definition", *definition,
+                 "print the definition JSON instead of the ledger view / 定義を表示");
   show->add_flag("--versions", *versions, "print every version of the definition / 定義の全版");
   show->callback([show_flags, name, definition, versions, &exit_code] {
     auto engine = OpenEngine(*show_flags);
@@ -151,7 +161,8 @@ void AddKeysCommands(CLI::App& app, int& exit_code) {
   auto* keys_cmd = app.add_subcommand("keys", "key hierarchy: rotation and status / 鍵の管理");
   keys_cmd->require_subcommand(1);
 
-  auto* rotate = keys_cmd->add_subcommand("rotate", "rotate dataset keys (all, or --dataset) or the root key (--root) / 鍵の更新");
+  auto* rotate = keys_cmd->add_subcommand(
+      "rotate", "rotate dataset keys (all, or --dataset) or the root key (--root) / 鍵の更新");
   auto flags = std::make_shared<StoreFlags>();
   auto root = std::make_shared<bool>(false);
   auto dataset = std::make_shared<std::string>();
@@ -159,8 +170,9 @@ void AddKeysCommands(CLI::App& app, int& exit_code) {
   flags->AddTo(rotate);
   rotate->add_flag("--root", *root, "rotate the root key / ルート鍵を更新");
   rotate->add_option("--dataset", *dataset, "only this dataset's key / この台帳の鍵のみ");
-  rotate->add_option("--new-passphrase-file", *new_passphrase,
-                     "with --root and a passphrase root key: file holding the new passphrase (0600)");
+  rotate->add_option(
+      "--new-passphrase-file", *new_passphrase,
+      "with --root and a passphrase root key: file holding the new passphrase (0600)");
   rotate->callback([flags, root, dataset, new_passphrase, &exit_code] {
     engine::EngineOptions options;
     options.paths = flags->MakePaths();
@@ -174,9 +186,11 @@ void AddKeysCommands(CLI::App& app, int& exit_code) {
       auto* pp = dynamic_cast<keys::PassphraseProvider*>(provider->get());
       auto next = keys::ReadSecretFile(*new_passphrase);
       if (!pp || !next) {
-        exit_code = ReportError(next ? Status::InvalidArgument("--new-passphrase-file needs --passphrase-file",
-                                                              "--new-passphrase-file には --passphrase-file が必要です")
-                                     : next.error());
+        exit_code =
+            ReportError(next ? Status::InvalidArgument(
+                                   "--new-passphrase-file needs --passphrase-file",
+                                   "--new-passphrase-file には --passphrase-file が必要です")
+                             : next.error());
         return;
       }
       pp->SetNextPassphrase(std::move(*next));
@@ -220,7 +234,8 @@ void AddKeysCommands(CLI::App& app, int& exit_code) {
     PrintJson(out);
   });
 
-  auto* status = keys_cmd->add_subcommand("status", "key versions and counts, no key material / 鍵の状態");
+  auto* status =
+      keys_cmd->add_subcommand("status", "key versions and counts, no key material / 鍵の状態");
   auto status_flags = std::make_shared<StoreFlags>();
   status_flags->AddTo(status);
   status->callback([status_flags, &exit_code] {
@@ -234,11 +249,13 @@ void AddKeysCommands(CLI::App& app, int& exit_code) {
       exit_code = ReportError(info.error());
       return;
     }
-    nlohmann::json out = {{"root_provider", info->root_provider}, {"root_version", info->root_version},
+    nlohmann::json out = {{"root_provider", info->root_provider},
+                          {"root_version", info->root_version},
                           {"audit_key_fingerprint", info->audit_key_fingerprint}};
     out["datasets"] = nlohmann::json::array();
     for (const auto& d : info->datasets) {
-      out["datasets"].push_back({{"name", d.name}, {"key_version", d.current_version}, {"record_keys", d.record_keys}});
+      out["datasets"].push_back(
+          {{"name", d.name}, {"key_version", d.current_version}, {"record_keys", d.record_keys}});
     }
     PrintJson(out);
   });
@@ -247,17 +264,20 @@ void AddKeysCommands(CLI::App& app, int& exit_code) {
 void AddRetentionCommands(CLI::App& app, int& exit_code) {
   auto* ret = app.add_subcommand("retention", "retention deadlines / 保管期限");
   ret->require_subcommand(1);
-  auto* sweep = ret->add_subcommand("sweep", "shred every record past its retention deadline / 期限切れレコードを廃棄");
+  auto* sweep = ret->add_subcommand(
+      "sweep", "shred every record past its retention deadline / 期限切れレコードを廃棄");
   auto flags = std::make_shared<StoreFlags>();
   auto today = std::make_shared<std::string>();
   flags->AddTo(sweep);
-  sweep->add_option("--today", *today, "evaluate as of this JST date (YYYY-MM-DD); default today / 基準日");
+  sweep->add_option("--today", *today,
+                    "evaluate as of this JST date (YYYY-MM-DD); default today / 基準日");
   sweep->callback([flags, today, &exit_code] {
     CivilDate date = JstDate(NowMicros());
     if (!today->empty()) {
       auto parsed = ParseDate(*today);
       if (!parsed) {
-        exit_code = ReportError(Status::InvalidArgument("--today must be a date YYYY-MM-DD", "--today は YYYY-MM-DD 形式の日付です", "today"));
+        exit_code = ReportError(Status::InvalidArgument(
+            "--today must be a date YYYY-MM-DD", "--today は YYYY-MM-DD 形式の日付です", "today"));
         return;
       }
       date = *parsed;
@@ -274,8 +294,10 @@ void AddRetentionCommands(CLI::App& app, int& exit_code) {
       exit_code = ReportError(report.error());
       return;
     }
-    PrintJson({{"as_of", FormatDate(date)}, {"examined", report->examined},
-               {"shredded", report->disposals.size()}, {"disposals", report->disposals},
+    PrintJson({{"as_of", FormatDate(date)},
+               {"examined", report->examined},
+               {"shredded", report->disposals.size()},
+               {"disposals", report->disposals},
                {"errors", report->errors}});
     if (!report->errors.empty()) exit_code = 1;
   });

@@ -24,7 +24,8 @@ engine::Paths StoreFlags::MakePaths() const {
 
 void StoreFlags::AddTo(CLI::App* cmd) {
   cmd->add_option("--data", data, "data directory / データディレクトリ")->required();
-  cmd->add_option("--keys", keys, "key store directory (default DATA/keys) / 鍵ストアのディレクトリ");
+  cmd->add_option("--keys", keys,
+                  "key store directory (default DATA/keys) / 鍵ストアのディレクトリ");
   cmd->add_option("--passphrase-file", passphrase_file,
                   "file holding the root-key passphrase (mode 0600); default: the root key file / "
                   "ルート鍵のパスフレーズを記したファイル")
@@ -47,14 +48,17 @@ engine::Context LocalContext(const std::string& purpose) {
 Result<std::unique_ptr<keys::RootKeyProvider>> MakeRootProvider(const StoreFlags& flags) {
   const engine::Paths paths = flags.MakePaths();
   if (flags.passphrase_file.empty()) {
-    return std::unique_ptr<keys::RootKeyProvider>(std::make_unique<keys::KeyFileProvider>(paths.RootKeyFile()));
+    return std::unique_ptr<keys::RootKeyProvider>(
+        std::make_unique<keys::KeyFileProvider>(paths.RootKeyFile()));
   }
-  MAMORI_ASSIGN_OR_RETURN(crypto::SecretBytes passphrase, keys::ReadSecretFile(flags.passphrase_file));
+  MAMORI_ASSIGN_OR_RETURN(crypto::SecretBytes passphrase,
+                          keys::ReadSecretFile(flags.passphrase_file));
   return std::unique_ptr<keys::RootKeyProvider>(
       std::make_unique<keys::PassphraseProvider>(std::move(passphrase), paths.PassphraseSalt()));
 }
 
-Result<std::unique_ptr<engine::Engine>> OpenEngine(const StoreFlags& flags, size_t record_key_pool) {
+Result<std::unique_ptr<engine::Engine>> OpenEngine(const StoreFlags& flags,
+                                                   size_t record_key_pool) {
   engine::EngineOptions options;
   options.paths = flags.MakePaths();
   options.record_key_pool = record_key_pool;
@@ -64,12 +68,14 @@ Result<std::unique_ptr<engine::Engine>> OpenEngine(const StoreFlags& flags, size
 
 void PrintJson(const nlohmann::json& j) {
   const bool compact = std::getenv("MAMORI_COMPACT_JSON") != nullptr;
-  std::cout << j.dump(compact ? -1 : 2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  std::cout << j.dump(compact ? -1 : 2, ' ', false, nlohmann::json::error_handler_t::replace)
+            << "\n";
 }
 
 int ReportError(const Status& status) {
   std::cerr << "mamori: error [" << CodeName(status.code()) << "]: " << status.message() << "\n";
-  if (status.message_ja() != status.message()) std::cerr << "mamori: エラー: " << status.message_ja() << "\n";
+  if (status.message_ja() != status.message())
+    std::cerr << "mamori: エラー: " << status.message_ja() << "\n";
   return 1;
 }
 
@@ -81,7 +87,8 @@ Result<std::string> ReadInput(const std::string& path) {
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return Fail(Status::NotFound("cannot read file " + path, "ファイルを読めません: " + path, path));
+    return Fail(
+        Status::NotFound("cannot read file " + path, "ファイルを読めません: " + path, path));
   }
   buf << in.rdbuf();
   return buf.str();

@@ -31,7 +31,8 @@ struct StoreFlags {
 engine::Context LocalContext(const std::string& purpose = "");
 
 Result<std::unique_ptr<keys::RootKeyProvider>> MakeRootProvider(const StoreFlags& flags);
-Result<std::unique_ptr<engine::Engine>> OpenEngine(const StoreFlags& flags, size_t record_key_pool = 1);
+Result<std::unique_ptr<engine::Engine>> OpenEngine(const StoreFlags& flags,
+                                                   size_t record_key_pool = 1);
 
 // Prints JSON to stdout, pretty unless MAMORI_COMPACT_JSON is set.
 void PrintJson(const nlohmann::json& j);

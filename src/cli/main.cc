@@ -26,6 +26,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
+  } catch (const std::exception&) {
+    // what() is not printed: it may quote an argument, and arguments can be
+    // personal values.
+    std::cerr << "mamori: internal error / 内部エラー\n";
+    return 1;
   }
   return exit_code;
 }

@@ -56,11 +56,20 @@ std::string Base64Encode(std::string_view bytes) {
     out.push_back(kB64[v >> 12 & 63]);
     out += "==";
   } else if (i + 2 == bytes.size()) {
-    const uint32_t v = static_cast<uint8_t>(bytes[i]) << 16 | static_cast<uint8_t>(bytes[i + 1]) << 8;
+    const uint32_t v = static_cast<uint8_t>(bytes[i]) << 16 | static_cast<uint8_t>(bytes[i + 1])
+                                                                  << 8;
     out.push_back(kB64[v >> 18]);
     out.push_back(kB64[v >> 12 & 63]);
     out.push_back(kB64[v >> 6 & 63]);
     out.push_back('=');
+  }
+  return out;
+}
+
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
 }
@@ -83,8 +92,9 @@ std::optional<std::string> Base64Decode(std::string_view text) {
       if (c == '=' && i + 4 == text.size() && j >= 2) {
         v[j] = 0;
         ++pad;
-      } else if (pad > 0 || (v[j] = kTable[static_cast<uint8_t>(c)]) < 0) {
-        return std::nullopt;
+      } else {
+        v[j] = kTable[static_cast<uint8_t>(c)];
+        if (pad > 0 || v[j] < 0) return std::nullopt;
       }
     }
     const uint32_t n = v[0] << 18 | v[1] << 12 | v[2] << 6 | v[3];

@@ -102,7 +102,7 @@ struct Fail {
   }
 };
 
-inline const Status& StatusOf(const Status& s) { return s; }
+inline Status StatusOf(const Status& s) { return s; }
 template <class T>
 Status StatusOf(const Result<T>& r) {
   return r.has_value() ? Status() : r.error();
@@ -114,15 +114,15 @@ Status StatusOf(const Result<T>& r) {
 #define MAMORI_CONCAT(a, b) MAMORI_CONCAT_INNER(a, b)
 
 // Returns the error of a Status or Result expression from the enclosing function.
-#define MAMORI_RETURN_IF_ERROR(expr)                                  \
-  do {                                                                 \
-    ::mamori::Status mamori_status_ = ::mamori::StatusOf((expr));      \
+#define MAMORI_RETURN_IF_ERROR(expr)                                            \
+  do {                                                                          \
+    ::mamori::Status mamori_status_ = ::mamori::StatusOf((expr));               \
     if (!mamori_status_.ok()) return ::mamori::Fail(std::move(mamori_status_)); \
   } while (0)
 
 // `MAMORI_ASSIGN_OR_RETURN(auto x, Compute());` binds the value or returns the error.
-#define MAMORI_ASSIGN_OR_RETURN(lhs, expr)                                         \
-  auto MAMORI_CONCAT(mamori_result_, __LINE__) = (expr);                            \
-  if (!MAMORI_CONCAT(mamori_result_, __LINE__))                                     \
+#define MAMORI_ASSIGN_OR_RETURN(lhs, expr)                                             \
+  auto MAMORI_CONCAT(mamori_result_, __LINE__) = (expr);                               \
+  if (!MAMORI_CONCAT(mamori_result_, __LINE__))                                        \
     return ::mamori::Fail(std::move(MAMORI_CONCAT(mamori_result_, __LINE__)).error()); \
   lhs = std::move(*MAMORI_CONCAT(mamori_result_, __LINE__))

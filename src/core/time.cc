@@ -72,7 +72,8 @@ std::string FormatDate(CivilDate d) {
 
 CivilDate AddToDate(CivilDate d, int years, int months, int days) {
   int64_t total = static_cast<int64_t>(d.year) * 12 + (d.month - 1) + years * 12 + months;
-  CivilDate r{static_cast<int>(FloorDiv(total, 12)), static_cast<int>(total - FloorDiv(total, 12) * 12) + 1, d.day};
+  CivilDate r{static_cast<int>(FloorDiv(total, 12)),
+              static_cast<int>(total - FloorDiv(total, 12) * 12) + 1, d.day};
   if (r.day > DaysInMonth(r.year, r.month)) r.day = DaysInMonth(r.year, r.month);
   return CivilFromDays(DaysFromCivil(r) + days);
 }

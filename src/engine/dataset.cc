@@ -48,7 +48,8 @@ Status Bad(const std::string& member, const std::string& en, const std::string& 
 
 Status CheckMembers(const nlohmann::json& obj, const std::string& where,
                     std::initializer_list<std::string_view> allowed) {
-  if (!obj.is_object()) return Bad(where, "must be a JSON object", "JSONオブジェクトでなければなりません");
+  if (!obj.is_object())
+    return Bad(where, "must be a JSON object", "JSONオブジェクトでなければなりません");
   for (const auto& [key, value] : obj.items()) {
     bool known = false;
     for (auto a : allowed) known = known || key == a;
@@ -84,8 +85,9 @@ Result<int> GetInt(const nlohmann::json& obj, const std::string& where, const ch
   auto it = obj.find(key);
   if (it == obj.end()) return fallback;
   if (!it->is_number_integer() || it->get<int64_t>() < lo || it->get<int64_t>() > hi) {
-    return Fail(Bad(member, "must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi),
-                    std::to_string(lo) + "から" + std::to_string(hi) + "までの整数でなければなりません"));
+    return Fail(
+        Bad(member, "must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi),
+            std::to_string(lo) + "から" + std::to_string(hi) + "までの整数でなければなりません"));
   }
   return static_cast<int>(it->get<int64_t>());
 }
@@ -93,7 +95,9 @@ Result<int> GetInt(const nlohmann::json& obj, const std::string& where, const ch
 Result<bool> GetBool(const nlohmann::json& obj, const std::string& where, const char* key) {
   auto it = obj.find(key);
   if (it == obj.end()) return false;
-  if (!it->is_boolean()) return Fail(Bad(where + "." + key, "must be true or false", "true か false でなければなりません"));
+  if (!it->is_boolean())
+    return Fail(
+        Bad(where + "." + key, "must be true or false", "true か false でなければなりません"));
   return it->get<bool>();
 }
 
@@ -177,15 +181,16 @@ bool IsValidName(std::string_view name) {
 }
 
 Result<DatasetDef> ParseDatasetDef(const nlohmann::json& json) {
-  MAMORI_RETURN_IF_ERROR(CheckMembers(
-      json, "",
-      {"name", "title", "department", "category", "description", "classification", "handling",
-       "retention", "purposes", "fields", "version", "created_at", "updated_at", "created_by",
-       "updated_by"}));
+  MAMORI_RETURN_IF_ERROR(
+      CheckMembers(json, "",
+                   {"name", "title", "department", "category", "description", "classification",
+                    "handling", "retention", "purposes", "fields", "version", "created_at",
+                    "updated_at", "created_by", "updated_by"}));
   DatasetDef def;
   MAMORI_ASSIGN_OR_RETURN(def.name, GetString(json, "", "name", true, 64));
   if (!IsValidName(def.name)) {
-    return Fail(Bad("name", "must be lower-case letters, digits and _ starting with a letter (at most 64)",
+    return Fail(Bad("name",
+                    "must be lower-case letters, digits and _ starting with a letter (at most 64)",
                     "英小文字で始まり英小文字・数字・_ のみ (64文字以内) でなければなりません"));
   }
   MAMORI_ASSIGN_OR_RETURN(def.title, GetString(json, "", "title", true));
@@ -199,26 +204,40 @@ Result<DatasetDef> ParseDatasetDef(const nlohmann::json& json) {
 
   auto cls = json.find("classification");
   if (cls == json.end()) return Fail(Bad("classification", "is required", "必須です"));
-  MAMORI_RETURN_IF_ERROR(CheckMembers(*cls, "classification", {"confidentiality", "integrity", "availability"}));
+  MAMORI_RETURN_IF_ERROR(
+      CheckMembers(*cls, "classification", {"confidentiality", "integrity", "availability"}));
   for (const char* axis : {"confidentiality", "integrity", "availability"}) {
-    if (!cls->contains(axis)) return Fail(Bad(std::string("classification.") + axis, "is required", "必須です"));
+    if (!cls->contains(axis))
+      return Fail(Bad(std::string("classification.") + axis, "is required", "必須です"));
   }
-  MAMORI_ASSIGN_OR_RETURN(def.classification.confidentiality, GetInt(*cls, "classification", "confidentiality", 1, 3, 1));
-  MAMORI_ASSIGN_OR_RETURN(def.classification.integrity, GetInt(*cls, "classification", "integrity", 1, 2, 1));
-  MAMORI_ASSIGN_OR_RETURN(def.classification.availability, GetInt(*cls, "classification", "availability", 1, 2, 1));
+  MAMORI_ASSIGN_OR_RETURN(def.classification.confidentiality,
+                          GetInt(*cls, "classification", "confidentiality", 1, 3, 1));
+  MAMORI_ASSIGN_OR_RETURN(def.classification.integrity,
+                          GetInt(*cls, "classification", "integrity", 1, 2, 1));
+  MAMORI_ASSIGN_OR_RETURN(def.classification.availability,
+                          GetInt(*cls, "classification", "availability", 1, 2, 1));
 
   if (auto h = json.find("handling"); h != json.end()) {
-    if (!h->is_array()) return Fail(Bad("handling", "must be an array of restrictions", "取扱制限の配列でなければなりません"));
+    if (!h->is_array())
+      return Fail(Bad("handling", "must be an array of restrictions",
+                      "取扱制限の配列でなければなりません"));
     for (const auto& item : *h) {
-      if (!item.is_string()) return Fail(Bad("handling", "entries must be strings", "要素は文字列でなければなりません"));
+      if (!item.is_string())
+        return Fail(Bad("handling", "entries must be strings", "要素は文字列でなければなりません"));
       const auto& r = item.get_ref<const std::string&>();
       const bool custom = r.starts_with("custom_") && IsValidName(r);
       if (HandlingLabelJa(r).empty() && !custom) {
-        return Fail(Bad("handling", "unknown restriction '" + r + "' (known: no_copy, no_takeout, no_distribution, encrypt_required, dispose_after_reading, no_external_provision; own ones start with custom_)",
-                        "不明な取扱制限 '" + r + "' (独自の制限は custom_ で始めてください)"));
+        return Fail(
+            Bad("handling",
+                "unknown restriction '" + r +
+                    "' (known: no_copy, no_takeout, no_distribution, encrypt_required, "
+                    "dispose_after_reading, no_external_provision; own ones start with custom_)",
+                "不明な取扱制限 '" + r + "' (独自の制限は custom_ で始めてください)"));
       }
       for (const auto& seen : def.handling) {
-        if (seen == r) return Fail(Bad("handling", "duplicate restriction '" + r + "'", "取扱制限 '" + r + "' が重複しています"));
+        if (seen == r)
+          return Fail(Bad("handling", "duplicate restriction '" + r + "'",
+                          "取扱制限 '" + r + "' が重複しています"));
       }
       def.handling.push_back(r);
     }
@@ -236,16 +255,19 @@ Result<DatasetDef> ParseDatasetDef(const nlohmann::json& json) {
     } else if (from == "created") {
       def.retention.from = RetentionRule::From::kCreated;
     } else {
-      return Fail(Bad("retention.from", "must be \"end_of_use\" or \"created\"", "\"end_of_use\" か \"created\" でなければなりません"));
+      return Fail(Bad("retention.from", "must be \"end_of_use\" or \"created\"",
+                      "\"end_of_use\" か \"created\" でなければなりません"));
     }
     if (def.retention.years + def.retention.months + def.retention.days == 0) {
-      return Fail(Bad("retention", "needs a period in years, months or days", "年・月・日のいずれかで期間を指定してください"));
+      return Fail(Bad("retention", "needs a period in years, months or days",
+                      "年・月・日のいずれかで期間を指定してください"));
     }
   }
 
   auto purposes = json.find("purposes");
   if (purposes == json.end() || !purposes->is_array() || purposes->empty()) {
-    return Fail(Bad("purposes", "at least one purpose is required", "利用目的を1つ以上登録してください"));
+    return Fail(
+        Bad("purposes", "at least one purpose is required", "利用目的を1つ以上登録してください"));
   }
   for (size_t i = 0; i < purposes->size(); ++i) {
     const auto& p = (*purposes)[i];
@@ -253,40 +275,51 @@ Result<DatasetDef> ParseDatasetDef(const nlohmann::json& json) {
     MAMORI_RETURN_IF_ERROR(CheckMembers(p, where, {"id", "title", "basis"}));
     Purpose purpose;
     MAMORI_ASSIGN_OR_RETURN(purpose.id, GetString(p, where, "id", true, 64));
-    if (!IsValidName(purpose.id)) return Fail(Bad(where + ".id", "must be an identifier", "識別子でなければなりません"));
+    if (!IsValidName(purpose.id))
+      return Fail(Bad(where + ".id", "must be an identifier", "識別子でなければなりません"));
     MAMORI_ASSIGN_OR_RETURN(purpose.title, GetString(p, where, "title", true));
     MAMORI_ASSIGN_OR_RETURN(purpose.basis, GetString(p, where, "basis", false));
-    if (def.FindPurpose(purpose.id)) return Fail(Bad(where + ".id", "duplicate purpose '" + purpose.id + "'", "利用目的 '" + purpose.id + "' が重複しています"));
+    if (def.FindPurpose(purpose.id))
+      return Fail(Bad(where + ".id", "duplicate purpose '" + purpose.id + "'",
+                      "利用目的 '" + purpose.id + "' が重複しています"));
     def.purposes.push_back(std::move(purpose));
   }
 
   auto fields = json.find("fields");
   if (fields == json.end() || !fields->is_array() || fields->empty()) {
-    return Fail(Bad("fields", "at least one field is required", "取得項目を1つ以上定義してください"));
+    return Fail(
+        Bad("fields", "at least one field is required", "取得項目を1つ以上定義してください"));
   }
-  if (fields->size() > 256) return Fail(Bad("fields", "at most 256 fields", "取得項目は256個までです"));
+  if (fields->size() > 256)
+    return Fail(Bad("fields", "at most 256 fields", "取得項目は256個までです"));
   for (size_t i = 0; i < fields->size(); ++i) {
     const auto& f = (*fields)[i];
     const std::string where = "fields[" + std::to_string(i) + "]";
-    MAMORI_RETURN_IF_ERROR(CheckMembers(f, where, {"name", "type", "required", "indexed", "max_bytes", "title"}));
+    MAMORI_RETURN_IF_ERROR(
+        CheckMembers(f, where, {"name", "type", "required", "indexed", "max_bytes", "title"}));
     FieldDef field;
     MAMORI_ASSIGN_OR_RETURN(field.name, GetString(f, where, "name", true, 64));
-    if (!IsValidName(field.name)) return Fail(Bad(where + ".name", "must be an identifier", "識別子でなければなりません"));
+    if (!IsValidName(field.name))
+      return Fail(Bad(where + ".name", "must be an identifier", "識別子でなければなりません"));
     MAMORI_ASSIGN_OR_RETURN(std::string type, GetString(f, where, "type", true, 32));
     auto parsed = ParseFieldType(type);
     if (!parsed) {
-      return Fail(Bad(where + ".type", "unknown field type '" + type + "'", "不明な項目型 '" + type + "'"));
+      return Fail(
+          Bad(where + ".type", "unknown field type '" + type + "'", "不明な項目型 '" + type + "'"));
     }
     field.type = *parsed;
     MAMORI_ASSIGN_OR_RETURN(field.required, GetBool(f, where, "required"));
     MAMORI_ASSIGN_OR_RETURN(field.indexed, GetBool(f, where, "indexed"));
     if (field.indexed && (field.type == FieldType::kBool || field.type == FieldType::kBytes)) {
-      return Fail(Bad(where + ".indexed", "fields of type " + type + " cannot be indexed", type + " 型の項目は索引にできません"));
+      return Fail(Bad(where + ".indexed", "fields of type " + type + " cannot be indexed",
+                      type + " 型の項目は索引にできません"));
     }
     MAMORI_ASSIGN_OR_RETURN(int max_bytes, GetInt(f, where, "max_bytes", 1, 1 << 20, 0));
     field.max_bytes = static_cast<size_t>(max_bytes);
     MAMORI_ASSIGN_OR_RETURN(field.title, GetString(f, where, "title", false));
-    if (def.Field(field.name)) return Fail(Bad(where + ".name", "duplicate field '" + field.name + "'", "項目 '" + field.name + "' が重複しています"));
+    if (def.Field(field.name))
+      return Fail(Bad(where + ".name", "duplicate field '" + field.name + "'",
+                      "項目 '" + field.name + "' が重複しています"));
     def.fields.push_back(std::move(field));
   }
   return def;
@@ -341,17 +374,22 @@ Status CheckCompatible(const DatasetDef& old_def, const DatasetDef& new_def,
     const FieldDef* now = new_def.Field(old_field.name);
     if (!now) {
       if (has_values) {
-        return Status::FailedPrecondition(
-            "field '" + old_field.name + "' still has values in stored records and cannot be removed; shred or update those records first",
-            "項目 '" + old_field.name + "' には登録済みの値があるため削除できません。先に該当レコードを更新または廃棄してください",
-            old_field.name);
+        return Status::FailedPrecondition("field '" + old_field.name +
+                                              "' still has values in stored records and cannot be "
+                                              "removed; shred or update those records first",
+                                          "項目 '" + old_field.name +
+                                              "' "
+                                              "には登録済みの値があるため削除できません。先に該当レ"
+                                              "コードを更新または廃棄してください",
+                                          old_field.name);
       }
       continue;
     }
     if (now->type != old_field.type && has_values) {
       return Status::FailedPrecondition(
-          "field '" + old_field.name + "' has values of type " + std::string(FieldTypeName(old_field.type)) +
-              " and cannot change to " + std::string(FieldTypeName(now->type)),
+          "field '" + old_field.name + "' has values of type " +
+              std::string(FieldTypeName(old_field.type)) + " and cannot change to " +
+              std::string(FieldTypeName(now->type)),
           "項目 '" + old_field.name + "' には " + std::string(FieldTypeName(old_field.type)) +
               " 型の値があるため型を変更できません",
           old_field.name);

@@ -23,8 +23,21 @@
 namespace mamori::engine {
 
 enum class FieldType {
-  kMyNumber, kCorporateNumber, kName, kKana, kAddress, kPostalCode, kDate, kPhone,
-  kEmail, kBankAccount, kAmount, kText, kInteger, kBool, kBytes,
+  kMyNumber,
+  kCorporateNumber,
+  kName,
+  kKana,
+  kAddress,
+  kPostalCode,
+  kDate,
+  kPhone,
+  kEmail,
+  kBankAccount,
+  kAmount,
+  kText,
+  kInteger,
+  kBool,
+  kBytes,
 };
 std::string_view FieldTypeName(FieldType type);
 std::string_view FieldTypeLabelJa(FieldType type);
@@ -47,13 +60,13 @@ struct Purpose {
 
 // Three-axis classification (002 第5条, 別表1).
 struct Classification {
-  int confidentiality = 1;  // 1..3
-  int integrity = 1;        // 1..2
-  int availability = 1;     // 1..2
+  int confidentiality = 1;                                            // 1..3
+  int integrity = 1;                                                  // 1..2
+  int availability = 1;                                               // 1..2
   bool NeedsConfidentiality() const { return confidentiality >= 2; }  // 要機密
-  bool NeedsIntegrity() const { return integrity >= 2; }             // 要保全
-  bool NeedsAvailability() const { return availability >= 2; }       // 要安定
-  bool NeedsProtection() const {                                     // 要保護
+  bool NeedsIntegrity() const { return integrity >= 2; }              // 要保全
+  bool NeedsAvailability() const { return availability >= 2; }        // 要安定
+  bool NeedsProtection() const {                                      // 要保護
     return NeedsConfidentiality() || NeedsIntegrity() || NeedsAvailability();
   }
   // e.g. ["要機密", "要保全", "要保護"].

@@ -85,8 +85,9 @@ std::string ValueAssociatedData(std::string_view dataset, std::string_view recor
 }
 
 Result<std::map<std::string, std::string>> SealValues(const crypto::SecretBytes& record_key,
-                                                      std::string_view dataset, std::string_view record,
-                                                      uint32_t version, std::string_view key_id,
+                                                      std::string_view dataset,
+                                                      std::string_view record, uint32_t version,
+                                                      std::string_view key_id,
                                                       const nlohmann::json& values) {
   std::map<std::string, std::string> out;
   for (const auto& [field, value] : values.items()) {
@@ -101,8 +102,8 @@ Result<nlohmann::json> OpenValues(const crypto::SecretBytes& record_key, std::st
                                   std::string_view record, const Envelope& env) {
   nlohmann::json values = nlohmann::json::object();
   for (const auto& [field, sealed] : env.sealed) {
-    auto plain = crypto::AeadOpen(record_key, sealed,
-                                  ValueAssociatedData(dataset, record, env.version, field, env.key_id));
+    auto plain = crypto::AeadOpen(
+        record_key, sealed, ValueAssociatedData(dataset, record, env.version, field, env.key_id));
     if (!plain) {
       return Fail(Status::DataLoss(
           "record " + std::string(record) + " field '" + field +

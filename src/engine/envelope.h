@@ -38,8 +38,9 @@ std::string ValueAssociatedData(std::string_view dataset, std::string_view recor
 
 // Seals every value (normalised JSON) of a record version.
 Result<std::map<std::string, std::string>> SealValues(const crypto::SecretBytes& record_key,
-                                                      std::string_view dataset, std::string_view record,
-                                                      uint32_t version, std::string_view key_id,
+                                                      std::string_view dataset,
+                                                      std::string_view record, uint32_t version,
+                                                      std::string_view key_id,
                                                       const nlohmann::json& values);
 // Opens every value; kDataLoss naming the record and field on any
 // authentication failure.

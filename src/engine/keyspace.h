@@ -37,19 +37,26 @@ inline std::string Cat(std::initializer_list<std::string_view> parts) {
 
 inline std::string Dataset(std::string_view ds) { return Cat({"ds/", ds}); }
 inline std::string DatasetVersionCurrent(std::string_view ds) { return Cat({"dsc/", ds}); }
-inline std::string DatasetVersion(std::string_view ds, uint32_t v) { return Cat({"dsv/", ds, "/", Pad8(v)}); }
+inline std::string DatasetVersion(std::string_view ds, uint32_t v) {
+  return Cat({"dsv/", ds, "/", Pad8(v)});
+}
 inline std::string DatasetVersionsPrefix(std::string_view ds) { return Cat({"dsv/", ds, "/"}); }
 inline std::string Count(std::string_view ds) { return Cat({"cnt/", ds}); }
-inline std::string Record(std::string_view ds, std::string_view id) { return Cat({"r/", ds, "/", id}); }
+inline std::string Record(std::string_view ds, std::string_view id) {
+  return Cat({"r/", ds, "/", id});
+}
 inline std::string RecordsPrefix(std::string_view ds) { return Cat({"r/", ds, "/"}); }
 inline std::string History(std::string_view ds, std::string_view id, uint32_t v) {
   return Cat({"h/", ds, "/", id, "/", Pad8(v)});
 }
-inline std::string HistoryPrefix(std::string_view ds, std::string_view id) { return Cat({"h/", ds, "/", id, "/"}); }
+inline std::string HistoryPrefix(std::string_view ds, std::string_view id) {
+  return Cat({"h/", ds, "/", id, "/"});
+}
 inline std::string IndexPrefix(std::string_view ds, std::string_view field, std::string_view tag) {
   return Cat({"i/", ds, "/", field, "/", tag, "/"});
 }
-inline std::string Index(std::string_view ds, std::string_view field, std::string_view tag, std::string_view id) {
+inline std::string Index(std::string_view ds, std::string_view field, std::string_view tag,
+                         std::string_view id) {
   return Cat({IndexPrefix(ds, field, tag), id});
 }
 inline std::string Deadline(CivilDate d, std::string_view ds, std::string_view id) {
@@ -57,8 +64,12 @@ inline std::string Deadline(CivilDate d, std::string_view ds, std::string_view i
   std::snprintf(buf, sizeof buf, "%04d%02d%02d", d.year, d.month, d.day);
   return Cat({"t/", buf, "/", ds, "/", id});
 }
-inline std::string PendingShred(std::string_view ds, std::string_view id) { return Cat({"p/", ds, "/", id}); }
-inline std::string Disposal(std::string_view ds, std::string_view id) { return Cat({"x/", ds, "/", id}); }
+inline std::string PendingShred(std::string_view ds, std::string_view id) {
+  return Cat({"p/", ds, "/", id});
+}
+inline std::string Disposal(std::string_view ds, std::string_view id) {
+  return Cat({"x/", ds, "/", id});
+}
 inline std::string DisposalsPrefix(std::string_view ds) { return Cat({"x/", ds, "/"}); }
 
 }  // namespace mamori::engine::keyspace

@@ -18,37 +18,47 @@ namespace mamori::engine {
 namespace {
 
 constexpr std::string_view kMethod =
-    "crypto-shredding: the record key (AES-256-GCM) was destroyed in the key store and every stored "
-    "version deleted; no copy of the data store can be decrypted / 暗号鍵消去: レコード鍵を破棄し全版を削除 (バックアップを含め復元不能)";
+    "crypto-shredding: the record key (AES-256-GCM) was destroyed in the key store and every "
+    "stored "
+    "version deleted; no copy of the data store can be decrypted / 暗号鍵消去: "
+    "レコード鍵を破棄し全版を削除 (バックアップを含め復元不能)";
 
 }  // namespace
 
-Result<nlohmann::json> Engine::Shred(const Context& ctx_in, std::string_view dataset, std::string_view id,
-                                     std::string_view reason) {
+Result<nlohmann::json> Engine::Shred(const Context& ctx_in, std::string_view dataset,
+                                     std::string_view id, std::string_view reason) {
   const Context ctx = WithTime(ctx_in);
   auto def = LoadDataset(dataset);
   if (!def) return Fail(Refuse(ctx, "record.shred", dataset, "", def.error()));
   if (!IsRecordId(id)) {
     return Fail(Refuse(ctx, "record.shred", dataset, "",
-                       Status::InvalidArgument("record id must be 32 lower-case hex characters", "レコードIDは32桁の16進小文字です", "id")));
+                       Status::InvalidArgument("record id must be 32 lower-case hex characters",
+                                               "レコードIDは32桁の16進小文字です", "id")));
   }
   if (reason.empty() || reason.size() > 1024) {
-    return Fail(Refuse(ctx, "record.shred", dataset, id,
-                       Status::InvalidArgument("a reason (1 to 1024 bytes) is required for disposal",
-                                               "廃棄理由 (1〜1024バイト) が必要です", "reason")));
+    return Fail(
+        Refuse(ctx, "record.shred", dataset, id,
+               Status::InvalidArgument("a reason (1 to 1024 bytes) is required for disposal",
+                                       "廃棄理由 (1〜1024バイト) が必要です", "reason")));
   }
-  nlohmann::json pending = {{"reason", std::string(reason)}, {"actor", ctx.actor}, {"terminal", ctx.terminal},
-                            {"purpose", ctx.purpose}, {"requested_at", ctx.time}};
+  nlohmann::json pending = {{"reason", std::string(reason)},
+                            {"actor", ctx.actor},
+                            {"terminal", ctx.terminal},
+                            {"purpose", ctx.purpose},
+                            {"requested_at", ctx.time}};
   audit::Event ev = MakeEvent(ctx, "record.shred_request", dataset, id);
   Status domain;
   MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
     MAMORI_ASSIGN_OR_RETURN(auto raw, txn.Get(keyspace::Record(dataset, id)));
     MAMORI_ASSIGN_OR_RETURN(auto existing, txn.Get(keyspace::PendingShred(dataset, id)));
     if (!raw) {
-      domain = Status::NotFound("record " + std::string(id) + " does not exist in " + std::string(dataset),
-                                "レコード " + std::string(id) + " は台帳 " + std::string(dataset) + " に存在しません", "id");
+      domain = Status::NotFound(
+          "record " + std::string(id) + " does not exist in " + std::string(dataset),
+          "レコード " + std::string(id) + " は台帳 " + std::string(dataset) + " に存在しません",
+          "id");
     } else if (existing) {
-      domain = Status::FailedPrecondition("record is already being shredded", "レコードは既に廃棄処理中です", "id");
+      domain = Status::FailedPrecondition("record is already being shredded",
+                                          "レコードは既に廃棄処理中です", "id");
     }
     if (!domain.ok()) {
       ev.result = "refused";
@@ -65,8 +75,8 @@ Result<nlohmann::json> Engine::Shred(const Context& ctx_in, std::string_view dat
   return FinishShred(ctx, dataset, id, pending);
 }
 
-Result<nlohmann::json> Engine::FinishShred(const Context& ctx, std::string_view dataset, std::string_view id,
-                                           const nlohmann::json& pending) {
+Result<nlohmann::json> Engine::FinishShred(const Context& ctx, std::string_view dataset,
+                                           std::string_view id, const nlohmann::json& pending) {
   const std::string key_id = pending.value("key_id", "");
   MAMORI_RETURN_IF_ERROR(keys_->DestroyRecordKey(dataset, key_id));
   Context as_requested = ctx;
@@ -85,7 +95,8 @@ Result<nlohmann::json> Engine::FinishShred(const Context& ctx, std::string_view 
       for (const auto& [field, tag] : env.index_tags) {
         MAMORI_RETURN_IF_ERROR(txn.Delete(keyspace::Index(dataset, field, tag, id)));
       }
-      if (env.deadline) MAMORI_RETURN_IF_ERROR(txn.Delete(keyspace::Deadline(*env.deadline, dataset, id)));
+      if (env.deadline)
+        MAMORI_RETURN_IF_ERROR(txn.Delete(keyspace::Deadline(*env.deadline, dataset, id)));
       ++versions;
       return txn.Delete(key);
     };
@@ -143,12 +154,14 @@ Status Engine::CompletePendingShreds(const Context& ctx) {
     if (slash == std::string::npos) continue;
     auto pending = nlohmann::json::parse(row.value, nullptr, false);
     if (pending.is_discarded()) continue;
-    MAMORI_RETURN_IF_ERROR(FinishShred(ctx, rest.substr(0, slash), rest.substr(slash + 1), pending));
+    MAMORI_RETURN_IF_ERROR(
+        FinishShred(ctx, rest.substr(0, slash), rest.substr(slash + 1), pending));
   }
   return Status::Ok();
 }
 
-Result<std::vector<nlohmann::json>> Engine::Disposals(const Context& ctx_in, std::string_view dataset) {
+Result<std::vector<nlohmann::json>> Engine::Disposals(const Context& ctx_in,
+                                                      std::string_view dataset) {
   const Context ctx = WithTime(ctx_in);
   auto def = LoadDataset(dataset);
   if (!def) return Fail(Refuse(ctx, "disposal.list", dataset, "", def.error()));
@@ -161,7 +174,8 @@ Result<std::vector<nlohmann::json>> Engine::Disposals(const Context& ctx_in, std
   }));
   audit::Event ev = MakeEvent(ctx, "disposal.list", dataset, "");
   ev.attrs["count"] = std::to_string(out.size());
-  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
+  MAMORI_RETURN_IF_ERROR(
+      data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
   return out;
 }
 
@@ -180,7 +194,8 @@ Result<SweepReport> Engine::SweepRetention(const Context& ctx_in, CivilDate toda
   audit::Event start = MakeEvent(ctx, "retention.sweep", "", "");
   start.attrs["due"] = std::to_string(due.size());
   start.attrs["today"] = FormatDate(today);
-  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, start)); }));
+  MAMORI_RETURN_IF_ERROR(
+      data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, start)); }));
   for (const auto& key : due) {
     ++report.examined;
     const std::string rest = key.substr(11);  // "<dataset>/<record>"

@@ -6,17 +6,12 @@
 #include <string>
 #include <string_view>
 
+#include "core/encoding.h"
+
 namespace mamori::identity::internal {
 
 inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-// `s` with A-Z lowered; every other byte unchanged.
-inline std::string AsciiLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
+using ::mamori::AsciiLower;
 
 }  // namespace mamori::identity::internal

@@ -120,7 +120,7 @@ Result<LoginResult> Authenticator::Login(const LoginRequest& req) {
   });
   if (admission == Admission::kUnknown || admission == Admission::kDisabled) {
     // As slow as a real check, so the refusal's timing does not tell the ID's fate.
-    (void)crypto::Argon2idVerifyPassword(req.password, dir_.dummy_hash());
+    [[maybe_unused]] auto dummy = crypto::Argon2idVerifyPassword(req.password, dir_.dummy_hash());
   }
   if (!gate.ok()) return Fail(gate);
 

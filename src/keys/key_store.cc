@@ -246,7 +246,7 @@ Result<crypto::SecretBytes> KeyStore::DatasetKey(store::ReadTxn& txn, std::strin
   return key;
 }
 
-Status KeyStore::RefillPool(std::string_view dataset) {
+Status KeyStore::RefillPool(std::string_view dataset, RecordKey* keep) {
   const std::string name(dataset);
   crypto::SecretBytes root = [&] {
     std::lock_guard lock(mu_);
@@ -277,6 +277,10 @@ Status KeyStore::RefillPool(std::string_view dataset) {
     }
     return Status::Ok();
   }));
+  if (keep != nullptr) {
+    *keep = std::move(fresh.back());
+    fresh.pop_back();
+  }
   std::lock_guard lock(mu_);
   auto& pool = pools_[name];
   for (auto& rk : fresh) pool.push_back(std::move(rk));
@@ -284,36 +288,39 @@ Status KeyStore::RefillPool(std::string_view dataset) {
 }
 
 Result<RecordKey> KeyStore::NewRecordKey(std::string_view dataset) {
-  for (int attempt = 0; attempt < 3; ++attempt) {
-    {
-      std::unique_lock lock(mu_);
-      // A background refill of this pool is on its way: wait for it rather
-      // than make a second batch durable.
-      refill_cv_.wait(lock, [&] { return refilling_ != dataset || refill_stop_; });
-      auto it = pools_.find(dataset);
-      if (it != pools_.end() && !it->second.empty()) {
-        RecordKey rk = std::move(it->second.back());
-        it->second.pop_back();
-        if (pool_size_ > 1 && it->second.size() < pool_size_ / 2 && !refill_stop_ &&
-            std::find(refill_wanted_.begin(), refill_wanted_.end(), dataset) ==
-                refill_wanted_.end()) {
-          refill_wanted_.emplace_back(dataset);
-          if (!refiller_.joinable()) {
-            try {
-              refiller_ = std::thread([this] { RefillLoop(); });
-            } catch (const std::system_error&) {
-              refill_wanted_.pop_back();  // no thread: the pool refills inline when dry
-            }
-          }
-          refill_cv_.notify_all();
+  std::unique_lock lock(mu_);
+  // A refill of this pool under way (background or another caller's): wait
+  // for it rather than make a second batch durable.
+  refill_cv_.wait(lock, [&] { return !refilling_.contains(dataset) || refill_stop_; });
+  auto it = pools_.find(dataset);
+  if (it != pools_.end() && !it->second.empty()) {
+    RecordKey rk = std::move(it->second.back());
+    it->second.pop_back();
+    if (pool_size_ > 1 && it->second.size() < pool_size_ / 2 && !refill_stop_ &&
+        std::find(refill_wanted_.begin(), refill_wanted_.end(), dataset) == refill_wanted_.end()) {
+      refill_wanted_.emplace_back(dataset);
+      if (!refiller_.joinable()) {
+        try {
+          refiller_ = std::thread([this] { RefillLoop(); });
+        } catch (const std::system_error&) {
+          refill_wanted_.pop_back();  // no thread: the pool refills inline when dry
         }
-        return rk;
       }
+      refill_cv_.notify_all();
     }
-    MAMORI_RETURN_IF_ERROR(RefillPool(dataset));
+    return rk;
   }
-  return Fail(Status::Unavailable("record key pool exhausted; try again",
-                                  "レコード鍵を確保できません。再試行してください"));
+  // Empty: this caller refills, and keeps one of the new keys for itself.
+  const std::string name(dataset);
+  refilling_.insert(name);
+  lock.unlock();
+  RecordKey mine;
+  Status refilled = RefillPool(name, &mine);
+  lock.lock();
+  refilling_.erase(name);
+  refill_cv_.notify_all();
+  if (!refilled.ok()) return Fail(std::move(refilled));
+  return mine;
 }
 
 void KeyStore::RefillLoop() {
@@ -321,14 +328,16 @@ void KeyStore::RefillLoop() {
   for (;;) {
     refill_cv_.wait(lock, [this] { return refill_stop_ || !refill_wanted_.empty(); });
     if (refill_stop_) return;
-    refilling_ = std::move(refill_wanted_.front());
+    const std::string name = std::move(refill_wanted_.front());
     refill_wanted_.erase(refill_wanted_.begin());
+    if (refilling_.contains(name)) continue;  // a caller is refilling it already
+    refilling_.insert(name);
     lock.unlock();
     // A failure leaves the pool as it is: the put that finds it empty
     // refills inline and reports the error to its caller.
-    (void)RefillPool(refilling_);
+    (void)RefillPool(name);
     lock.lock();
-    refilling_.clear();
+    refilling_.erase(name);
     refill_cv_.notify_all();
   }
 }

@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -99,14 +100,18 @@ class KeyStore {
   Status LoadSystemKeys();
   Result<crypto::SecretBytes> DatasetKey(store::ReadTxn& txn, std::string_view dataset,
                                          uint32_t version);
-  Status RefillPool(std::string_view dataset);
+  // Makes pool_size_ new keys durable; the last goes to *keep when given
+  // (so a caller that refilled an empty pool is sure of a key), the rest to
+  // the pool.
+  Status RefillPool(std::string_view dataset, RecordKey* keep = nullptr);
   void RefillLoop();
 
-  // Background refills: the datasets whose pool is below half (wanted) and
-  // the one being refilled. Guarded by mu_.
+  // Refills: the datasets whose pool is below half (wanted, for the
+  // background thread) and those being refilled now, in the background or
+  // by a caller that found its pool empty. Guarded by mu_.
   std::condition_variable refill_cv_;
   std::vector<std::string> refill_wanted_;
-  std::string refilling_;
+  std::set<std::string, std::less<>> refilling_;
   bool refill_stop_ = false;
   std::thread refiller_;  // started by the first NewRecordKey of a pool > 1
 

@@ -29,7 +29,8 @@ Status WriteNewFile(const std::string& path, std::string_view bytes) {
     if (n <= 0) {
       ::close(fd);
       ::unlink(path.c_str());
-      return Status::IoError("cannot write key file " + path, "鍵ファイルに書き込めません: " + path);
+      return Status::IoError("cannot write key file " + path,
+                             "鍵ファイルに書き込めません: " + path);
     }
     done += static_cast<size_t>(n);
   }
@@ -58,21 +59,23 @@ Result<crypto::SecretBytes> ReadPrivateFile(const std::string& path, const char*
       return Fail(Status::NotFound(std::string(what_en) + " not found: " + path,
                                    std::string(what_ja) + "が見つかりません: " + path, path));
     }
-    return Fail(Status::IoError(std::string("cannot open ") + what_en + " " + path + ": " +
-                                    std::strerror(errno),
-                                std::string(what_ja) + "を開けません: " + path, path));
+    return Fail(Status::IoError(
+        std::string("cannot open ") + what_en + " " + path + ": " + std::strerror(errno),
+        std::string(what_ja) + "を開けません: " + path, path));
   }
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
     return Fail(Status::IoError(std::string(what_en) + " is not a regular file: " + path,
-                                std::string(what_ja) + "が通常ファイルではありません: " + path, path));
+                                std::string(what_ja) + "が通常ファイルではありません: " + path,
+                                path));
   }
   if ((st.st_mode & 077) != 0) {
     ::close(fd);
     return Fail(Status::PermissionDenied(
         std::string(what_en) + " " + path + " is readable by others; run chmod 600 " + path,
-        std::string(what_ja) + "が他のユーザーから読めます。chmod 600 " + path + " を実行してください",
+        std::string(what_ja) + "が他のユーザーから読めます。chmod 600 " + path +
+            " を実行してください",
         path));
   }
   if (st.st_size > 4096) {
@@ -96,11 +99,12 @@ Result<crypto::SecretBytes> ReadPrivateFile(const std::string& path, const char*
 }
 
 Result<crypto::SecretBytes> LoadKeyFile(const std::string& path) {
-  MAMORI_ASSIGN_OR_RETURN(crypto::SecretBytes key, ReadPrivateFile(path, "root key file", "ルート鍵ファイル"));
+  MAMORI_ASSIGN_OR_RETURN(crypto::SecretBytes key,
+                          ReadPrivateFile(path, "root key file", "ルート鍵ファイル"));
   if (key.size() != kRootKeySize) {
-    return Fail(Status::InvalidArgument(
-        "root key file " + path + " must hold exactly 32 bytes",
-        "ルート鍵ファイルは32バイトでなければなりません: " + path, path));
+    return Fail(Status::InvalidArgument("root key file " + path + " must hold exactly 32 bytes",
+                                        "ルート鍵ファイルは32バイトでなければなりません: " + path,
+                                        path));
   }
   return key;
 }
@@ -144,7 +148,9 @@ namespace {
 Result<crypto::SecretBytes> DeriveFromPassphrase(const crypto::SecretBytes& passphrase,
                                                  const std::string& salt_path,
                                                  const crypto::Argon2Params& params) {
-  MAMORI_ASSIGN_OR_RETURN(crypto::SecretBytes salt, ReadPrivateFile(salt_path, "passphrase salt file", "パスフレーズのソルトファイル"));
+  MAMORI_ASSIGN_OR_RETURN(
+      crypto::SecretBytes salt,
+      ReadPrivateFile(salt_path, "passphrase salt file", "パスフレーズのソルトファイル"));
   if (passphrase.empty()) {
     return Fail(Status::InvalidArgument("passphrase is empty", "パスフレーズが空です"));
   }
@@ -172,7 +178,8 @@ Result<crypto::SecretBytes> PassphraseProvider::StageNext() {
   if (!next_passphrase_) {
     return Fail(Status::InvalidArgument(
         "rotating a passphrase root key needs the new passphrase (--new-passphrase-file)",
-        "パスフレーズのルート鍵を更新するには新しいパスフレーズが必要です (--new-passphrase-file)"));
+        "パスフレーズのルート鍵を更新するには新しいパスフレーズが必要です "
+        "(--new-passphrase-file)"));
   }
   const std::string next = salt_path_ + ".next";
   ::unlink(next.c_str());
@@ -200,7 +207,8 @@ Result<std::optional<crypto::SecretBytes>> PassphraseProvider::LoadStaged() {
 }
 
 Result<crypto::SecretBytes> ReadSecretFile(const std::string& path) {
-  MAMORI_ASSIGN_OR_RETURN(crypto::SecretBytes raw, ReadPrivateFile(path, "secret file", "秘密情報ファイル"));
+  MAMORI_ASSIGN_OR_RETURN(crypto::SecretBytes raw,
+                          ReadPrivateFile(path, "secret file", "秘密情報ファイル"));
   size_t n = raw.size();
   if (n > 0 && raw.data()[n - 1] == '\n') --n;
   if (n > 0 && raw.data()[n - 1] == '\r') --n;

@@ -55,7 +55,8 @@ TEST(TimeTest, AddToDateClampsMonthEnd) {
 
 TEST(TimeTest, JstIsUtcPlusNine) {
   // 2026-11-21T15:30:00Z is 2026-11-22 00:30 JST.
-  const TimeMicros t = (DaysFromCivil({2026, 11, 21}) * 86400 + 15 * 3600 + 30 * 60) * kMicrosPerSecond;
+  const TimeMicros t =
+      (DaysFromCivil({2026, 11, 21}) * 86400 + 15 * 3600 + 30 * 60) * kMicrosPerSecond;
   EXPECT_EQ(FormatDate(JstDate(t)), "2026-11-22");
   EXPECT_EQ(FormatJst(t), "2026-11-22T00:30:00+09:00");
   EXPECT_EQ(FormatUtc(t), "2026-11-21T15:30:00.000000Z");

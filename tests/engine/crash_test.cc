@@ -31,11 +31,13 @@ TEST_F(EngineTest, SigkillDuringWritesLosesNoAcknowledgedRecord) {
       writers.emplace_back([&, t] {
         for (uint64_t i = 0;; ++i) {
           auto r = (*engine)->Put(TestContext(), "employee_my_number",
-                                  {{"my_number", TestMyNumber(i * 2 + static_cast<uint64_t>(t))}, {"name", "障害 試験"}});
+                                  {{"my_number", TestMyNumber(i * 2 + static_cast<uint64_t>(t))},
+                                   {"name", "障害 試験"}});
           if (!r) ::_exit(4);
           // Acknowledged: only now does the parent learn the id.
           const std::string line = r->id + "\n";
-          if (::write(fds[1], line.data(), line.size()) != static_cast<ssize_t>(line.size())) ::_exit(5);
+          if (::write(fds[1], line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+            ::_exit(5);
         }
       });
     }
@@ -54,7 +56,8 @@ TEST_F(EngineTest, SigkillDuringWritesLosesNoAcknowledgedRecord) {
   int status = 0;
   ASSERT_EQ(::waitpid(child, &status, 0), child);
   EXPECT_TRUE(WIFSIGNALED(status));
-  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) acknowledged.append(buf, static_cast<size_t>(n));
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;)
+    acknowledged.append(buf, static_cast<size_t>(n));
   ::close(fds[0]);
 
   Reopen();

@@ -41,7 +41,9 @@ inline Context TestContext(const std::string& purpose = "withholding") {
 }
 
 // Synthetic: the digits come from the counter, the check digit is computed.
-inline std::string TestMyNumber(uint64_t i) { return jp::SyntheticMyNumber(12345678900ULL + i * 7919); }
+inline std::string TestMyNumber(uint64_t i) {
+  return jp::SyntheticMyNumber(12345678900ULL + i * 7919);
+}
 
 inline std::string ReadFileBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -72,7 +74,9 @@ class EngineTest : public ::testing::Test {
   }
   std::string PutEmployee(uint64_t i, const std::string& name = "山田 太郎") {
     auto r = engine_->Put(TestContext(), "employee_my_number",
-                          {{"my_number", TestMyNumber(i)}, {"name", name}, {"name_kana", "やまだ たろう"},
+                          {{"my_number", TestMyNumber(i)},
+                           {"name", name},
+                           {"name_kana", "やまだ たろう"},
                            {"birth_date", "1980-04-01"}});
     EXPECT_TRUE(r.has_value()) << r.error().ToString();
     return r ? r->id : "";
@@ -95,7 +99,8 @@ class EngineTest : public ::testing::Test {
     size_t n = 0;
     EXPECT_TRUE(engine_->data_store()
                     .View([&](store::ReadTxn& txn) -> Status {
-                      MAMORI_ASSIGN_OR_RETURN(auto rows, txn.Scan(prefix, store::PrefixEnd(prefix), 0));
+                      MAMORI_ASSIGN_OR_RETURN(auto rows,
+                                              txn.Scan(prefix, store::PrefixEnd(prefix), 0));
                       n = rows.size();
                       return Status::Ok();
                     })

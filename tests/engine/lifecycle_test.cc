@@ -17,7 +17,8 @@ TEST_F(EngineTest, FlippedByteInSealedValueIsAnAuthenticationFailure) {
   const std::string good = PutEmployee(2);
   ASSERT_TRUE(engine_->data_store()
                   .Update([&](store::WriteTxn& txn) -> Status {
-                    MAMORI_ASSIGN_OR_RETURN(auto raw, txn.Get(keyspace::Record("employee_my_number", id)));
+                    MAMORI_ASSIGN_OR_RETURN(auto raw,
+                                            txn.Get(keyspace::Record("employee_my_number", id)));
                     MAMORI_ASSIGN_OR_RETURN(Envelope env, Envelope::Decode(*raw));
                     env.sealed["name"][env.sealed["name"].size() / 2] ^= 0x01;
                     return txn.Put(keyspace::Record("employee_my_number", id), env.Encode());
@@ -37,16 +38,17 @@ TEST_F(EngineTest, SealedValueMovedToAnotherRecordDoesNotOpen) {
   CreateEmployees();
   const std::string a = PutEmployee(1, "甲 太郎");
   const std::string b = PutEmployee(2, "乙 次郎");
-  ASSERT_TRUE(engine_->data_store()
-                  .Update([&](store::WriteTxn& txn) -> Status {
-                    MAMORI_ASSIGN_OR_RETURN(auto ra, txn.Get(keyspace::Record("employee_my_number", a)));
-                    MAMORI_ASSIGN_OR_RETURN(auto rb, txn.Get(keyspace::Record("employee_my_number", b)));
-                    MAMORI_ASSIGN_OR_RETURN(Envelope ea, Envelope::Decode(*ra));
-                    MAMORI_ASSIGN_OR_RETURN(Envelope eb, Envelope::Decode(*rb));
-                    eb.sealed["name"] = ea.sealed["name"];
-                    return txn.Put(keyspace::Record("employee_my_number", b), eb.Encode());
-                  })
-                  .ok());
+  ASSERT_TRUE(
+      engine_->data_store()
+          .Update([&](store::WriteTxn& txn) -> Status {
+            MAMORI_ASSIGN_OR_RETURN(auto ra, txn.Get(keyspace::Record("employee_my_number", a)));
+            MAMORI_ASSIGN_OR_RETURN(auto rb, txn.Get(keyspace::Record("employee_my_number", b)));
+            MAMORI_ASSIGN_OR_RETURN(Envelope ea, Envelope::Decode(*ra));
+            MAMORI_ASSIGN_OR_RETURN(Envelope eb, Envelope::Decode(*rb));
+            eb.sealed["name"] = ea.sealed["name"];
+            return txn.Put(keyspace::Record("employee_my_number", b), eb.Encode());
+          })
+          .ok());
   auto r = engine_->Get(TestContext(), "employee_my_number", b);
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code(), Code::kDataLoss);
@@ -55,7 +57,8 @@ TEST_F(EngineTest, SealedValueMovedToAnotherRecordDoesNotOpen) {
 TEST_F(EngineTest, ShredMakesBackupsUnrecoverableAndSignsDisposal) {
   CreateEmployees();
   const std::string id = PutEmployee(1);
-  ASSERT_TRUE(engine_->Update(TestContext(), "employee_my_number", id, {{"name", "改姓 花子"}}).has_value());
+  ASSERT_TRUE(engine_->Update(TestContext(), "employee_my_number", id, {{"name", "改姓 花子"}})
+                  .has_value());
   // A backup of the data store taken before the shred.
   engine_.reset();
   std::filesystem::copy(paths_.data_dir, dir_ / "backup", std::filesystem::copy_options::recursive);
@@ -100,16 +103,17 @@ TEST_F(EngineTest, InterruptedShredIsCompletedOnOpen) {
   CreateEmployees();
   const std::string id = PutEmployee(1);
   // Step (1) of a shred, as if the process died right after it.
-  ASSERT_TRUE(engine_->data_store()
-                  .Update([&](store::WriteTxn& txn) -> Status {
-                    MAMORI_ASSIGN_OR_RETURN(auto raw, txn.Get(keyspace::Record("employee_my_number", id)));
-                    MAMORI_ASSIGN_OR_RETURN(Envelope env, Envelope::Decode(*raw));
-                    nlohmann::json pending = {{"reason", "test"}, {"actor", "os:tester"}, {"terminal", "t"},
-                                              {"purpose", "disposal"}, {"requested_at", NowMicros()},
-                                              {"key_id", env.key_id}};
-                    return txn.Put(keyspace::PendingShred("employee_my_number", id), pending.dump());
-                  })
-                  .ok());
+  ASSERT_TRUE(
+      engine_->data_store()
+          .Update([&](store::WriteTxn& txn) -> Status {
+            MAMORI_ASSIGN_OR_RETURN(auto raw, txn.Get(keyspace::Record("employee_my_number", id)));
+            MAMORI_ASSIGN_OR_RETURN(Envelope env, Envelope::Decode(*raw));
+            nlohmann::json pending = {
+                {"reason", "test"},      {"actor", "os:tester"},        {"terminal", "t"},
+                {"purpose", "disposal"}, {"requested_at", NowMicros()}, {"key_id", env.key_id}};
+            return txn.Put(keyspace::PendingShred("employee_my_number", id), pending.dump());
+          })
+          .ok());
   Reopen();
   EXPECT_EQ(CountKeys("p/"), 0u);
   EXPECT_EQ(CountKeys("r/"), 0u);
@@ -124,7 +128,8 @@ TEST_F(EngineTest, RetentionSweepShredsOnlyExpiredRecords) {
   const std::string old_id = PutEmployee(1);
   const std::string recent_id = PutEmployee(2);
   const std::string in_use = PutEmployee(3);
-  ASSERT_TRUE(engine_->EndUse(TestContext(), "employee_my_number", old_id, {2015, 3, 31}).has_value());
+  ASSERT_TRUE(
+      engine_->EndUse(TestContext(), "employee_my_number", old_id, {2015, 3, 31}).has_value());
   auto recent = engine_->EndUse(TestContext(), "employee_my_number", recent_id, {2020, 3, 31});
   ASSERT_TRUE(recent.has_value());
   ASSERT_TRUE(recent->deadline.has_value());
@@ -137,7 +142,8 @@ TEST_F(EngineTest, RetentionSweepShredsOnlyExpiredRecords) {
   ASSERT_TRUE(sweep.has_value());
   ASSERT_EQ(sweep->disposals.size(), 1u);
   EXPECT_EQ(sweep->disposals[0]["record"], old_id);
-  EXPECT_NE(sweep->disposals[0]["reason"].get<std::string>().find("保存期間満了"), std::string::npos);
+  EXPECT_NE(sweep->disposals[0]["reason"].get<std::string>().find("保存期間満了"),
+            std::string::npos);
   EXPECT_FALSE(engine_->Get(TestContext(), "employee_my_number", old_id).has_value());
   EXPECT_TRUE(engine_->Get(TestContext(), "employee_my_number", recent_id).has_value());
   EXPECT_TRUE(engine_->Get(TestContext(), "employee_my_number", in_use).has_value());
@@ -154,7 +160,8 @@ TEST_F(EngineTest, KeyRotationKeepsRecordsReadable) {
   ASSERT_TRUE(engine_->RotateRootKey(TestContext()).ok());
   const std::string after = PutEmployee(100);
   Reopen();
-  for (const auto& id : ids) EXPECT_TRUE(engine_->Get(TestContext(), "employee_my_number", id).has_value());
+  for (const auto& id : ids)
+    EXPECT_TRUE(engine_->Get(TestContext(), "employee_my_number", id).has_value());
   EXPECT_TRUE(engine_->Get(TestContext(), "employee_my_number", after).has_value());
   auto info = engine_->KeyInfo(TestContext());
   ASSERT_TRUE(info.has_value());
@@ -218,18 +225,20 @@ TEST(EnginePassphraseTest, PassphraseRootKeyOpensOnlyWithThePassphrase) {
   Paths paths;
   paths.data_dir = dir / "data";
   crypto::Argon2Params fast{1, 8 * 1024, 1};
-  keys::PassphraseProvider init_provider(crypto::SecretBytes("correct horse battery staple"), paths.PassphraseSalt(), fast);
+  keys::PassphraseProvider init_provider(crypto::SecretBytes("correct horse battery staple"),
+                                         paths.PassphraseSalt(), fast);
   ASSERT_TRUE(Engine::Init(paths, &init_provider, TestContext()).ok());
   EngineOptions good;
   good.paths = paths;
-  good.root = std::make_unique<keys::PassphraseProvider>(crypto::SecretBytes("correct horse battery staple"),
-                                                         paths.PassphraseSalt(), fast);
+  good.root = std::make_unique<keys::PassphraseProvider>(
+      crypto::SecretBytes("correct horse battery staple"), paths.PassphraseSalt(), fast);
   auto opened = Engine::Open(std::move(good), TestContext());
   ASSERT_TRUE(opened.has_value()) << opened.error().ToString();
   opened->reset();
   EngineOptions bad;
   bad.paths = paths;
-  bad.root = std::make_unique<keys::PassphraseProvider>(crypto::SecretBytes("wrong horse"), paths.PassphraseSalt(), fast);
+  bad.root = std::make_unique<keys::PassphraseProvider>(crypto::SecretBytes("wrong horse"),
+                                                        paths.PassphraseSalt(), fast);
   auto refused = Engine::Open(std::move(bad), TestContext());
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().code(), Code::kUnauthenticated);

@@ -54,7 +54,8 @@ TEST_F(EngineTest, FindUsesBlindIndexAcrossSpellings) {
 TEST_F(EngineTest, UpdateKeepsHistoryAndMovesIndex) {
   CreateEmployees();
   const std::string id = PutEmployee(1, "山田 太郎");
-  auto upd = engine_->Update(TestContext(), "employee_my_number", id, {{"name", "田中 太郎"}, {"birth_date", nullptr}});
+  auto upd = engine_->Update(TestContext(), "employee_my_number", id,
+                             {{"name", "田中 太郎"}, {"birth_date", nullptr}});
   ASSERT_TRUE(upd.has_value()) << upd.error().ToString();
   EXPECT_EQ(upd->version, 2u);
   auto hist = engine_->History(TestContext(), "employee_my_number", id);
@@ -66,7 +67,8 @@ TEST_F(EngineTest, UpdateKeepsHistoryAndMovesIndex) {
   EXPECT_FALSE((*hist)[1].values.contains("birth_date"));
   EXPECT_TRUE(engine_->Find(TestContext(), "employee_my_number", "name", "山田 太郎")->empty());
   EXPECT_EQ(engine_->Find(TestContext(), "employee_my_number", "name", "田中 太郎")->size(), 1u);
-  auto removed_required = engine_->Update(TestContext(), "employee_my_number", id, {{"name", nullptr}});
+  auto removed_required =
+      engine_->Update(TestContext(), "employee_my_number", id, {{"name", nullptr}});
   ASSERT_FALSE(removed_required.has_value());
   EXPECT_EQ(removed_required.error().subject(), "name");
 }
@@ -94,8 +96,9 @@ TEST_F(EngineTest, NoPlaintextReachesDisk) {
   CreateEmployees();
   const std::string mn = TestMyNumber(42);
   const std::string name = "唯一無二 平文検査";
-  ASSERT_TRUE(engine_->Put(TestContext(), "employee_my_number",
-                           {{"my_number", mn}, {"name", name}, {"birth_date", "1971-09-13"}})
+  ASSERT_TRUE(engine_
+                  ->Put(TestContext(), "employee_my_number",
+                        {{"my_number", mn}, {"name", name}, {"birth_date", "1971-09-13"}})
                   .has_value());
   ASSERT_FALSE(engine_->Find(TestContext(), "employee_my_number", "my_number", mn)->empty());
   engine_.reset();  // checkpoint-free close still leaves WAL files to inspect
@@ -117,7 +120,8 @@ TEST_F(EngineTest, ConcurrentPutsShareCommitsAndStayVerifiable) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 50; ++i) {
         auto r = engine_->Put(TestContext(), "employee_my_number",
-                              {{"my_number", TestMyNumber(static_cast<uint64_t>(t * 1000 + i))}, {"name", "並行 試験"}});
+                              {{"my_number", TestMyNumber(static_cast<uint64_t>(t * 1000 + i))},
+                               {"name", "並行 試験"}});
         if (r) ids[t].push_back(r->id);
       }
     });
@@ -125,7 +129,8 @@ TEST_F(EngineTest, ConcurrentPutsShareCommitsAndStayVerifiable) {
   for (auto& th : threads) th.join();
   for (const auto& list : ids) {
     ASSERT_EQ(list.size(), 50u);
-    for (const auto& id : list) EXPECT_TRUE(engine_->Get(TestContext(), "employee_my_number", id).has_value());
+    for (const auto& id : list)
+      EXPECT_TRUE(engine_->Get(TestContext(), "employee_my_number", id).has_value());
   }
   auto ledger = engine_->Ledger(TestContext(), "employee_my_number");
   ASSERT_TRUE(ledger.has_value());
@@ -138,15 +143,17 @@ TEST_F(EngineTest, LedgerShowsWhatRequirementsAsk) {
   PutEmployee(1);
   auto ledger = engine_->Ledger(TestContext(), "employee_my_number");
   ASSERT_TRUE(ledger.has_value()) << ledger.error().ToString();
-  for (const char* key : {"items_collected", "purposes", "storage", "retention", "department",
-                          "access_restrictions", "classification", "handling_restrictions", "management_category"}) {
+  for (const char* key :
+       {"items_collected", "purposes", "storage", "retention", "department", "access_restrictions",
+        "classification", "handling_restrictions", "management_category"}) {
     EXPECT_TRUE(ledger->contains(key)) << key;
   }
   EXPECT_EQ((*ledger)["records"], 1);
   EXPECT_EQ((*ledger)["department"], "総務部");
   const auto derived = (*ledger)["classification"]["derived"];
   EXPECT_NE(std::find(derived.begin(), derived.end(), "要機密"), derived.end());
-  EXPECT_NE((*ledger)["retention"]["rule"].get<std::string>().find("利用終了日から7年"), std::string::npos);
+  EXPECT_NE((*ledger)["retention"]["rule"].get<std::string>().find("利用終了日から7年"),
+            std::string::npos);
 }
 
 }  // namespace
