@@ -52,7 +52,7 @@ struct Timing {
 
 // The median of `repeat` timings of fn, which returns what it covered.
 template <class Fn>
-Timing Median(int repeat, Fn fn) {
+Timing Median(int repeat, const Fn& fn) {
   std::vector<Timing> runs;
   for (int i = 0; i < repeat; ++i) {
     const auto start = Clock::now();

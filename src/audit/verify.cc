@@ -13,6 +13,7 @@
 #include "audit/merkle.h"
 #include "audit/verify_heads.h"
 #include "audit/verify_scan.h"
+#include "core/encoding.h"
 
 namespace mamori::audit {
 namespace {

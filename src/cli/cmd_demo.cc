@@ -50,9 +50,12 @@ Status Seed(api::Stack& stack, const nlohmann::json& org, std::string_view passw
   engine::Context ctx = LocalContext();
   ctx.request_id = "demo-seed";
   // Managers first, so that every manager reference resolves.
-  std::vector<nlohmann::json> users(org.at("users").begin(), org.at("users").end());
-  std::stable_partition(users.begin(), users.end(),
-                        [](const nlohmann::json& u) { return !u.contains("manager"); });
+  std::vector<nlohmann::json> users;
+  for (const bool managed : {false, true}) {
+    for (const auto& u : org.at("users")) {
+      if (u.contains("manager") == managed) users.push_back(u);
+    }
+  }
   for (const auto& u : users) {
     identity::NewUser nu;
     nu.id = u.at("id").get<std::string>();

@@ -1,10 +1,13 @@
 // mamori — 個人情報保護管理サーバ / a store for personal information that
 // enforces the rules it is held under.
+#include <cstdio>
 #include <iostream>
 
 #include "cli/common.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int Run(int argc, char** argv) {
   CLI::App app{
       "mamori — 個人情報を規程どおりに保管・利用・廃棄する / stores personal information so that "
       "the rules hold by construction"};
@@ -26,11 +29,19 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
     return code == 0 ? 0 : 2;
-  } catch (const std::exception&) {
-    // what() is not printed: it may quote an argument, and arguments can be
-    // personal values.
-    std::cerr << "mamori: internal error / 内部エラー\n";
-    return 1;
   }
   return exit_code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Run(argc, argv);
+  } catch (...) {
+    // what() is not printed: it may quote an argument, and arguments can be
+    // personal values.
+    std::fputs("mamori: internal error / 内部エラー\n", stderr);
+    return 1;
+  }
 }

@@ -75,10 +75,10 @@ std::string AsciiLower(std::string_view s) {
 }
 
 std::optional<std::string> Base64Decode(std::string_view text) {
-  static const std::array<int8_t, 256> kTable = [] {
-    std::array<int8_t, 256> t{};
+  static const std::array<int, 256> kTable = [] {
+    std::array<int, 256> t{};
     t.fill(-1);
-    for (int i = 0; i < 64; ++i) t[static_cast<uint8_t>(kB64[i])] = static_cast<int8_t>(i);
+    for (int i = 0; i < 64; ++i) t[static_cast<uint8_t>(kB64[i])] = i;
     return t;
   }();
   if (text.size() % 4 != 0) return std::nullopt;

@@ -115,6 +115,14 @@ Result<ChangeRequest> ChangeFromJson(const nlohmann::json& j) {
     if (!parsed) return Fail(in.Corrupt("mask_rule"));
     r.mask_rule = *parsed;
   }
+  // What the flow relies on for each kind (ValidateDraft checked it when the
+  // request was made): a stored request without it is not what policy wrote.
+  if ((r.kind == ChangeKind::kGrant || r.kind == ChangeKind::kChange ||
+       r.kind == ChangeKind::kRemoval) &&
+      !r.right) {
+    return Fail(in.Corrupt("right"));
+  }
+  if (r.kind == ChangeKind::kMaskRule && !r.mask_scope) return Fail(in.Corrupt("mask_scope"));
   MAMORI_ASSIGN_OR_RETURN(r.dataset, in.String("dataset", false));
   MAMORI_ASSIGN_OR_RETURN(r.terminals, in.Strings("terminals"));
   MAMORI_ASSIGN_OR_RETURN(r.campaign, in.String("campaign", false));

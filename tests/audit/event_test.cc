@@ -83,7 +83,7 @@ TEST(EventTest, ParseIsStrict) {
 TEST(EventTest, ValidateNamesTheField) {
   Event ev = Sample();
   EXPECT_TRUE(ValidateEvent(ev).ok());
-  const auto field = [](Event e) { return ValidateEvent(e).subject(); };
+  const auto field = [](const Event& e) { return ValidateEvent(e).subject(); };
   Event e = ev;
   e.operation.clear();
   EXPECT_EQ(field(e), "operation");

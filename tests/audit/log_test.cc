@@ -379,7 +379,7 @@ TEST_F(LogTest, ConcurrentAppendsShareCommitsAndStayContiguous) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i) {
-        Event ev = MakeEvent(static_cast<uint64_t>(t * kEach + i));
+        Event ev = MakeEvent(static_cast<uint64_t>(t) * kEach + static_cast<uint64_t>(i));
         const Status s = store_->Update([&](store::WriteTxn& txn) -> Status {
           MAMORI_ASSIGN_OR_RETURN(uint64_t seq, Append(txn, ev));
           seqs[t].push_back(seq);

@@ -313,7 +313,6 @@ TEST_F(VerifyTest, StateRecordDisagrees) {
 
 TEST_F(VerifyTest, StateRecordEdgeDisagrees) {
   // 1000 = 0b1111101000: the edge holds the subtree 3/124 (events 992..999).
-  const std::string original = RawGet(*store_, std::string(kStateKey));
   Result<std::optional<LogState>> st = std::optional<LogState>();
   ASSERT_TRUE(store_
                   ->View([&](store::ReadTxn& txn) {

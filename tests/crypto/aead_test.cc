@@ -56,7 +56,7 @@ TEST(AeadTest, KnownAnswerVectorRejectsAnyAlteration) {
 
 TEST(AeadTest, SealOpenRoundTrip) {
   SecretBytes key = NewAeadKey();
-  for (std::string plaintext : {std::string(), std::string("x"), std::string(1000, 'p')}) {
+  for (const std::string& plaintext : {std::string(), std::string("x"), std::string(1000, 'p')}) {
     auto sealed = AeadSeal(key, plaintext, "dataset/record/field/v1");
     ASSERT_TRUE(sealed);
     EXPECT_EQ(sealed->size(), plaintext.size() + kAeadOverhead);

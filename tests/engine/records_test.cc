@@ -120,7 +120,8 @@ TEST_F(EngineTest, ConcurrentPutsShareCommitsAndStayVerifiable) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 50; ++i) {
         auto r = engine_->Put(TestContext(), "employee_my_number",
-                              {{"my_number", TestMyNumber(static_cast<uint64_t>(t * 1000 + i))},
+                              {{"my_number", TestMyNumber(static_cast<uint64_t>(t) * 1000 +
+                                                          static_cast<uint64_t>(i))},
                                {"name", "並行 試験"}});
         if (r) ids[t].push_back(r->id);
       }

@@ -41,7 +41,7 @@ std::string Encode(uint32_t cp) {
 bool IcuSaysValid(const uint8_t* s, int32_t length) {
   for (int32_t i = 0; i < length;) {
     UChar32 c;
-    U8_NEXT(s, i, length, c);
+    U8_NEXT(s, i, length, c);  // NOLINT(bugprone-inc-dec-in-conditions): ICU's own macro
     if (c < 0) return false;
   }
   return true;
@@ -98,11 +98,10 @@ TEST(Utf8Test, RejectsIllFormedSamples) {
       "\xE3\x81",                  // truncated あ
       "\xE3",                      // lead byte alone
       "a\xF0\x9F\x98",             // truncated at end
-      "\xE3\x81"
-      "a",                 // truncated in the middle
-      "\x80",              // stray continuation
-      "\xBF\xBF",          // stray continuations
-      "\xE3\x81\xC2\x80",  // continuation replaced by a lead byte
+      "\xE3\x81\x61",              // truncated in the middle (\x61 is 'a')
+      "\x80",                      // stray continuation
+      "\xBF\xBF",                  // stray continuations
+      "\xE3\x81\xC2\x80",          // continuation replaced by a lead byte
   };
   for (const char* s : bad) EXPECT_FALSE(IsValidUtf8(s)) << ::testing::PrintToString(s);
   for (int b = 0xF5; b <= 0xFF; ++b) {

@@ -427,7 +427,6 @@ TEST_F(SqliteStorageTest, CloseWaitsForARunningView) {
   auto store = MustOpen(Options());
   ASSERT_NE(store, nullptr);
   ASSERT_TRUE(PutOne(*store, "k", "v").ok());
-  std::atomic<bool> in_view{false};
   std::thread closer;
   Status view = store->View([&](ReadTxn& txn) -> Status {
     closer = std::thread([&] { EXPECT_TRUE(store->Close().ok()); });
