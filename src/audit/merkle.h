@@ -101,6 +101,22 @@ class Frontier {
     Push(leaf, hasher, [](unsigned, uint64_t, const Digest&) {});
   }
 
+  // Push for a leaf whose completed subtrees another Frontier, fed the same
+  // leaves, has hashed already: `completed` holds them lowest first, one per
+  // trailing 1 bit of size() (what Push passes to on_complete). Hashes
+  // nothing, so that one thread can hash while another checks.
+  template <class F>
+  void PushHashed(const Digest& leaf, std::span<const Digest> completed, F&& on_complete) {
+    Digest carry = leaf;
+    unsigned level = 0;
+    for (; ((size_ >> level) & 1) && level < completed.size(); ++level) {
+      carry = completed[level];
+      on_complete(level + 1, size_ >> (level + 1), carry);
+    }
+    nodes_[level] = carry;
+    ++size_;
+  }
+
   // MTH of the leaves pushed so far; EmptyRoot() when none.
   Digest Root(TreeHasher& hasher) const;
 

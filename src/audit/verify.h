@@ -2,9 +2,9 @@
 // auditor runs against a copy of the data file (REQUIREMENTS.md §6, logs
 // protected against tampering).
 //
-// VerifyLog streams once through every event in seq order, on the calling
-// thread, in bounded memory (a Merkle frontier and fixed-size pages of each
-// node level and of the signed heads),
+// VerifyLog streams once through every event in seq order, in bounded
+// memory (a Merkle frontier, two batches of events and fixed-size pages of
+// each node level and of the signed heads),
 // and checks, stopping at the first failure:
 //   - the stored keys run 0, 1, 2, ... with no gap (deletion);
 //   - each event's own seq field equals its position (reordering);
@@ -18,8 +18,12 @@
 //     recomputed over its first `size` events (history rewritten);
 //   - the state record's size, last leaf hash and edge.
 // Only seq and prev are read from each event; the rest is covered by its hash.
+// With two CPUs or more, a worker thread hashes one batch of events while the
+// calling thread reads the next and checks the one before, in seq order: the
+// first failure named is the same as on one thread.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -90,6 +94,15 @@ struct VerifyReport {
 // head must be signed by that key; with null, heads are checked against the
 // keys stored in the log and the report says so. Never fails as a call: a
 // store error is reported as Problem::kStorage.
-VerifyReport VerifyLog(store::ReadTxn& txn, const crypto::EcdsaP256PublicKey* pinned);
+struct VerifyOptions {
+  // Hash on a worker thread when the machine has two CPUs or more; false
+  // hashes on the calling thread (the same checks and the same result).
+  bool hash_thread = true;
+  // Events per batch handed to the worker: small enough to stay in the CPU
+  // cache while it hashes them.
+  size_t batch_events = 1024;
+};
+VerifyReport VerifyLog(store::ReadTxn& txn, const crypto::EcdsaP256PublicKey* pinned,
+                       const VerifyOptions& options = {});
 
 }  // namespace mamori::audit

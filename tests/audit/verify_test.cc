@@ -132,7 +132,28 @@ TEST_F(VerifyTest, DeletedLastEvent) {
                 "event 999 missing: the state records 1000 events but only 999 are stored");
 }
 
-TEST_F(VerifyTest, FirstOfSeveralModificationsIsNamed) {
+// With a worker thread VerifyLog hashes one batch while it reads the next:
+// events on both sides of the batch edges must be checked, and the first bad
+// one named, not a later one hashed earlier. Batches of 256 here, so the 1000
+// events span four; the one-thread pass must say the same.
+TEST_F(VerifyTest, FirstOfSeveralModificationsIsNamedWithOrWithoutTheWorker) {
+  const auto verify = [&](bool hash_thread) {
+    VerifyReport r;
+    EXPECT_TRUE(store_
+                    ->View([&](store::ReadTxn& txn) {
+                      r = VerifyLog(txn, &*pub_,
+                                    VerifyOptions{.hash_thread = hash_thread, .batch_events = 256});
+                      return Status::Ok();
+                    })
+                    .ok());
+    return r;
+  };
+  for (const bool hash_thread : {true, false}) {
+    const VerifyReport r = verify(hash_thread);
+    EXPECT_TRUE(r.ok) << r.reason;
+    EXPECT_EQ(r.events_checked, kEvents);
+    EXPECT_EQ(r.head, verify(!hash_thread).head);
+  }
   for (const uint64_t seq : {uint64_t{255}, uint64_t{256}, uint64_t{3 * 256 + 1}}) {
     const std::string original = RawGet(*store_, EventKey(seq));
     std::string json = original;
@@ -143,14 +164,18 @@ TEST_F(VerifyTest, FirstOfSeveralModificationsIsNamed) {
     std::string later_json = later;
     later_json.replace(later_json.find("user"), 4, "uzer");
     RawPut(*store_, EventKey(kEvents - 1), later_json);
-    ExpectProblem(Verify(), Problem::kEventModified, seq,
-                  "event " + std::to_string(seq) + ": content does not match the hash");
+    for (const bool hash_thread : {true, false}) {
+      ExpectProblem(verify(hash_thread), Problem::kEventModified, seq,
+                    "event " + std::to_string(seq) + ": content does not match the hash");
+    }
     RawPut(*store_, EventKey(seq), original);
     RawPut(*store_, EventKey(kEvents - 1), later);
   }
   RawDelete(*store_, EventKey(512));
-  ExpectProblem(Verify(), Problem::kEventMissing, 512,
-                "event 512 missing: next stored event is 513 (deleted)");
+  for (const bool hash_thread : {true, false}) {
+    ExpectProblem(verify(hash_thread), Problem::kEventMissing, 512,
+                  "event 512 missing: next stored event is 513 (deleted)");
+  }
 }
 
 TEST_F(VerifyTest, SwappedEvents) {
