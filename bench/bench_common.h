@@ -32,6 +32,7 @@
 #include "crypto/random.h"
 #include "engine/engine.h"
 #include "jp/my_number.h"
+#include "store/sqlite/connection.h"
 
 namespace mamori::bench {
 
@@ -264,6 +265,7 @@ inline size_t StoredValueSize(engine::Engine& e, const std::string& key) {
 class RawDb {
  public:
   explicit RawDb(const std::string& path, int busy_timeout_ms = 10'000) {
+    store::sqlite::ConfigureLibrary();
     if (sqlite3_open_v2(path.c_str(), &db_,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         nullptr) != SQLITE_OK) {

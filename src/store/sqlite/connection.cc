@@ -1,5 +1,7 @@
 #include "store/sqlite/connection.h"
 
+#include <mutex>
+
 namespace mamori::store::sqlite {
 namespace {
 
@@ -82,9 +84,19 @@ std::string_view Stmt::ColumnView(int column) const {
   return {static_cast<const char*>(data), static_cast<size_t>(size)};
 }
 
+void ConfigureLibrary() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // SQLITE_MISUSE when the library is already initialised: the defaults
+    // then stay, which is correct, only slower.
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  });
+}
+
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, Role role,
                                                      int busy_timeout_ms, bool secure_delete,
                                                      uint64_t read_mmap_bytes) {
+  ConfigureLibrary();
   // Where SQLite was built to accept URI file names, "file:..." would be
   // parsed as one (with options); "./" keeps it a plain relative path.
   std::string open_path = path.starts_with("file:") ? "./" + path : path;
