@@ -110,18 +110,20 @@ std::optional<policy::Operation> DataOperation(std::string_view op) {
 
 Result<identity::Principal> AccessControl::Authenticate(const RequestInfo& request) {
   const engine::Context ctx = RequestContext(request);
-  MAMORI_ASSIGN_OR_RETURN(identity::Terminal terminal,
-                          identity_.terminals().ResolveTerminal(request.peer.cert_sha256));
   const std::string_view token = BearerToken(request);
   if (!token.empty()) {
     const bool restricted_ok = Contains(kRestrictedRoutes, request.route);
+    identity::Terminal terminal;
     MAMORI_ASSIGN_OR_RETURN(auto session,
-                            identity_.authenticator().Touch(token, &terminal, ctx, restricted_ok));
+                            identity_.authenticator().TouchFromCertificate(
+                                token, request.peer.cert_sha256, &terminal, ctx, restricted_ok));
     identity::Principal who = std::move(session.principal);
     who.terminal = terminal;
     return who;
   }
   if (!request.peer.cert_sha256.empty()) {
+    MAMORI_ASSIGN_OR_RETURN(identity::Terminal terminal,
+                            identity_.terminals().ResolveTerminal(request.peer.cert_sha256));
     MAMORI_ASSIGN_OR_RETURN(
         identity::Principal who,
         identity_.service_accounts().AuthenticateCertificate(request.peer.cert_sha256, ctx));
@@ -181,7 +183,9 @@ Status AccessControl::AuthorizeData(const identity::Principal& who, const Action
 nlohmann::json AccessControl::Disclose(const identity::Principal& who, const Action& action,
                                        nlohmann::json values) {
   auto op = DataOperation(action.operation);
-  auto def = engine_.Definition(action.dataset);
+  // The values come from an engine operation that has just confirmed the
+  // definition in its own transaction: no second read of it.
+  auto def = engine_.CachedDefinition(action.dataset);
   if (!op || !def) return nlohmann::json::object();
   return policy_.ApplyMask(
       who, **def, action.purpose, values,

@@ -206,6 +206,15 @@ Status Engine::CheckPurpose(const DatasetDef& def, const Context& ctx) const {
   return Status::Ok();
 }
 
+Result<std::shared_ptr<const DatasetDef>> Engine::CachedDefinition(std::string_view name) {
+  {
+    std::lock_guard lock(datasets_mu_);
+    auto it = datasets_.find(name);
+    if (it != datasets_.end()) return it->second;
+  }
+  return LoadDataset(name);
+}
+
 Result<std::shared_ptr<const DatasetDef>> Engine::LoadDataset(std::string_view name) {
   if (!IsValidName(name)) {
     return Fail(Status::InvalidArgument("dataset name must be lower-case letters, digits and _",

@@ -154,6 +154,11 @@ class Engine {
   Result<std::shared_ptr<const DatasetDef>> Definition(std::string_view name) {
     return LoadDataset(name);
   }
+  // The definition this process last loaded, without a read (Definition
+  // when none is cached): for work on what an operation just returned, such
+  // as masking the values of a Get, which confirmed this definition, or a
+  // newer one, in its own transaction.
+  Result<std::shared_ptr<const DatasetDef>> CachedDefinition(std::string_view name);
 
   // Audit.
   // Appends the event of a request refused before any engine operation ran

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "identity/ids.h"
 #include "identity/keyspace.h"
 
 namespace mamori::identity::internal {
@@ -34,6 +35,21 @@ Status PutServiceAccount(store::WriteTxn& txn, const ServiceAccount& s) {
 Result<std::optional<TerminalEntry>> LoadTerminal(store::ReadTxn& txn, std::string_view id) {
   return Load<TerminalEntry>(txn, keyspace::Terminal(id), TerminalFromJson);
 }
+Result<identity::Terminal> ResolveTerminal(store::ReadTxn& txn, std::string_view fingerprint) {
+  identity::Terminal out;
+  const auto fp = NormaliseFingerprint(fingerprint);
+  if (!fp) return out;
+  out.fingerprint = *fp;
+  MAMORI_ASSIGN_OR_RETURN(auto holder, txn.Get(keyspace::TerminalFingerprint(*fp)));
+  if (!holder) return out;
+  MAMORI_ASSIGN_OR_RETURN(auto t, LoadTerminal(txn, *holder));
+  if (t && t->active() && t->fingerprint == *fp) {
+    out.id = t->id;
+    out.controlled_area = t->controlled_area;
+  }
+  return out;
+}
+
 Status PutTerminal(store::WriteTxn& txn, const TerminalEntry& t) {
   return txn.Put(keyspace::Terminal(t.id), TerminalToJson(t).dump());
 }

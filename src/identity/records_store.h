@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "core/status.h"
+#include "identity/principal.h"
 #include "identity/records.h"
 #include "store/storage.h"
 
@@ -19,6 +20,8 @@ Result<std::optional<ServiceAccount>> LoadServiceAccount(store::ReadTxn& txn, st
 Status PutServiceAccount(store::WriteTxn& txn, const ServiceAccount& s);
 
 Result<std::optional<TerminalEntry>> LoadTerminal(store::ReadTxn& txn, std::string_view id);
+// TerminalRegistry::ResolveTerminal inside a transaction.
+Result<identity::Terminal> ResolveTerminal(store::ReadTxn& txn, std::string_view fingerprint);
 Status PutTerminal(store::WriteTxn& txn, const TerminalEntry& t);
 
 Result<std::optional<Session>> LoadSession(store::ReadTxn& txn, std::string_view token_hash);

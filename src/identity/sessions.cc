@@ -84,7 +84,9 @@ Status Authenticator::RefuseSession(const engine::Context& ctx, std::string_view
 
 Result<Authenticator::Loaded> Authenticator::LoadSession(std::string_view token,
                                                          const engine::Context& ctx,
-                                                         const Terminal* terminal) {
+                                                         const Terminal* terminal,
+                                                         std::optional<std::string_view> resolve,
+                                                         Terminal* resolved) {
   const TimeMicros now = internal::Now(ctx);
   if (!IsWellFormedToken(token)) return Fail(RefuseSession(ctx, "", "", SessionError("")));
   const std::string hash = TokenHash(token);
@@ -93,6 +95,10 @@ Result<Authenticator::Loaded> Authenticator::LoadSession(std::string_view token,
   std::optional<User> user;
   IdentityPolicy policy;
   MAMORI_RETURN_IF_ERROR(dir_.storage().View([&](store::ReadTxn& txn) -> Status {
+    if (resolve) {
+      MAMORI_ASSIGN_OR_RETURN(*resolved, internal::ResolveTerminal(txn, *resolve));
+      terminal = resolved;
+    }
     MAMORI_ASSIGN_OR_RETURN(policy, ReadPolicy(txn));
     MAMORI_ASSIGN_OR_RETURN(session, internal::LoadSession(txn, hash));
     if (session) {
@@ -136,8 +142,22 @@ Result<Authenticator::Loaded> Authenticator::LoadSession(std::string_view token,
 
 Result<SessionInfo> Authenticator::Touch(std::string_view token, const Terminal* terminal,
                                          const engine::Context& ctx, bool allow_restricted) {
-  const TimeMicros now = internal::Now(ctx);
   MAMORI_ASSIGN_OR_RETURN(Loaded l, LoadSession(token, ctx, terminal));
+  return TouchLoaded(std::move(l), ctx, allow_restricted);
+}
+
+Result<SessionInfo> Authenticator::TouchFromCertificate(std::string_view token,
+                                                        std::string_view cert_fingerprint,
+                                                        Terminal* resolved,
+                                                        const engine::Context& ctx,
+                                                        bool allow_restricted) {
+  MAMORI_ASSIGN_OR_RETURN(Loaded l, LoadSession(token, ctx, nullptr, cert_fingerprint, resolved));
+  return TouchLoaded(std::move(l), ctx, allow_restricted);
+}
+
+Result<SessionInfo> Authenticator::TouchLoaded(Loaded l, const engine::Context& ctx,
+                                               bool allow_restricted) {
+  const TimeMicros now = internal::Now(ctx);
   const std::string handle = SessionHandle(l.session.token_hash);
   const Terminal session_terminal = internal::SessionTerminal(l.session);
   SessionInfo info;

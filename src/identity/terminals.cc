@@ -172,18 +172,10 @@ Status TerminalRegistry::Enable(const engine::Context& ctx, std::string_view id)
 }
 
 Result<Terminal> TerminalRegistry::ResolveTerminal(std::string_view fingerprint) {
+  if (!NormaliseFingerprint(fingerprint)) return Terminal{};
   Terminal out;
-  const auto fp = NormaliseFingerprint(fingerprint);
-  if (!fp) return out;
-  out.fingerprint = *fp;
   MAMORI_RETURN_IF_ERROR(store_.View([&](store::ReadTxn& txn) -> Status {
-    MAMORI_ASSIGN_OR_RETURN(auto holder, txn.Get(keyspace::TerminalFingerprint(*fp)));
-    if (!holder) return Status::Ok();
-    MAMORI_ASSIGN_OR_RETURN(auto t, internal::LoadTerminal(txn, *holder));
-    if (t && t->active() && t->fingerprint == *fp) {
-      out.id = t->id;
-      out.controlled_area = t->controlled_area;
-    }
+    MAMORI_ASSIGN_OR_RETURN(out, internal::ResolveTerminal(txn, fingerprint));
     return Status::Ok();
   }));
   return out;

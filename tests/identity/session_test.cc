@@ -85,6 +85,39 @@ TEST_F(SessionTest, ASessionIsBoundToItsTerminal) {
   EXPECT_TRUE(TouchAt(token, kT0).has_value());
 }
 
+// The server's path: the terminal is resolved from the certificate in the
+// same read as the session, and the binding is checked against it.
+TEST_F(SessionTest, TouchFromCertificateResolvesTheTerminalAndChecksTheBinding) {
+  ASSERT_TRUE(id_->terminals().Register(Admin(), {"t-inside", Fingerprint('a'), "", true}).ok());
+  const std::string token = LogOn();
+  Terminal resolved;
+  auto info = auth().TouchFromCertificate(token, Fingerprint('a'), &resolved, At(kT0));
+  ASSERT_TRUE(info.has_value()) << info.error().ToString();
+  EXPECT_EQ(info->principal.id, "endo");
+  EXPECT_EQ(resolved.id, "t-inside");
+  EXPECT_TRUE(resolved.controlled_area);
+  EXPECT_EQ(resolved.fingerprint, Fingerprint('a'));
+
+  // Another certificate, or none: refused as a terminal mismatch, audited,
+  // and the unregistered terminal is what was resolved.
+  Terminal other;
+  EXPECT_EQ(auth().TouchFromCertificate(token, Fingerprint('c'), &other, At(kT0)).error().subject(),
+            "session.terminal_mismatch");
+  EXPECT_EQ(other.id, "");
+  EXPECT_EQ(other.fingerprint, Fingerprint('c'));
+  Terminal none;
+  EXPECT_EQ(auth().TouchFromCertificate(token, "", &none, At(kT0)).error().subject(),
+            "session.terminal_mismatch");
+  EXPECT_EQ(LastEvent("identity.session").reason, "session.terminal_mismatch");
+
+  // A disabled terminal resolves to no terminal: its id no longer counts.
+  ASSERT_TRUE(id_->terminals().Disable(Admin(), "t-inside").ok());
+  Terminal disabled;
+  ASSERT_TRUE(auth().TouchFromCertificate(token, Fingerprint('a'), &disabled, At(kT0)).has_value());
+  EXPECT_EQ(disabled.id, "");
+  EXPECT_FALSE(disabled.controlled_area);
+}
+
 TEST_F(SessionTest, PrincipalCarriesTheCurrentRoles) {
   const std::string token = LogOn();
   ASSERT_TRUE(dir().AddRole(Admin(), "endo", "confirmer").ok());
