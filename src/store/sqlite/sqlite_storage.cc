@@ -121,7 +121,7 @@ class SqliteStorage final : public Storage {
 
   // Background checkpoints: the writer's commits never copy the WAL into
   // the database file themselves (that is a second sync and hundreds of
-  // page writes every thousand frames, which SQLite's automatic checkpoint
+  // page writes every few thousand frames, which SQLite's automatic checkpoint
   // would charge to whichever commit crossed the threshold).
   std::unique_ptr<Connection> checkpointer_;  // used only by checkpoint_thread_
   std::mutex checkpoint_mu_;
