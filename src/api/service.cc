@@ -4,6 +4,8 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 
 #include <nlohmann/json.hpp>
 
@@ -31,12 +33,23 @@ std::string Join(const std::vector<std::string>& items) {
 }  // namespace
 
 std::string NewRequestId() {
-  auto bytes = crypto::RandomBytes(8);
-  if (bytes) return HexEncode(*bytes);
-  // The CSPRNG failing is not a reason to refuse service; ids stay unique
-  // within the process, which is what correlation needs.
-  static std::atomic<uint64_t> counter{0};
-  return "c" + std::to_string(counter.fetch_add(1));
+  static const uint32_t process_prefix = [] {
+    uint32_t prefix = 0;
+    // Without the CSPRNG the ids stay unique within the process, which is
+    // what correlation needs; the time keeps restarts apart.
+    auto bytes = crypto::RandomBytes(sizeof prefix);
+    if (bytes) {
+      std::memcpy(&prefix, bytes->data(), sizeof prefix);
+    } else {
+      prefix = static_cast<uint32_t>(std::chrono::system_clock::now().time_since_epoch().count());
+    }
+    return prefix;
+  }();
+  static std::atomic<uint32_t> counter{0};
+  char id[17];
+  std::snprintf(id, sizeof id, "%08x%08x", process_prefix,
+                counter.fetch_add(1, std::memory_order_relaxed));
+  return std::string(id, 16);
 }
 
 Service::Service(Router router, Authenticator& authenticator, Logger& logger, Metrics& metrics,

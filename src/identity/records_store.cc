@@ -4,6 +4,7 @@
 
 #include "identity/ids.h"
 #include "identity/keyspace.h"
+#include "identity/parsed_cache.h"
 
 namespace mamori::identity::internal {
 namespace {
@@ -16,10 +17,31 @@ Result<std::optional<T>> Load(store::ReadTxn& txn, const std::string& key, Parse
   return std::optional<T>(std::move(value));
 }
 
+// Load, remembering what it parsed (parsed_cache.h). Records hold only
+// identifiers, hashes and sealed values, as stored.
+template <class T, class Parse>
+Result<std::optional<T>> LoadCached(store::ReadTxn& txn, const std::string& key, Parse parse,
+                                    ParsedCache<T>& cache) {
+  MAMORI_ASSIGN_OR_RETURN(auto raw, txn.Get(key));
+  if (!raw) return std::optional<T>();
+  if (auto hit = cache.Find(key, *raw)) return hit;
+  MAMORI_ASSIGN_OR_RETURN(T value, parse(*raw));
+  cache.Remember(key, std::move(*raw), value);
+  return std::optional<T>(std::move(value));
+}
+
+// One cache per record type, shared by every store in the process (the
+// byte comparison makes sharing safe); built on first use.
+template <class T>
+ParsedCache<T>& CacheOf() {
+  static ParsedCache<T> cache(4096);
+  return cache;
+}
+
 }  // namespace
 
 Result<std::optional<User>> LoadUser(store::ReadTxn& txn, std::string_view id) {
-  return Load<User>(txn, keyspace::User(id), UserFromJson);
+  return LoadCached<User>(txn, keyspace::User(id), UserFromJson, CacheOf<User>());
 }
 Status PutUser(store::WriteTxn& txn, const User& u) {
   return txn.Put(keyspace::User(u.id), UserToJson(u).dump());
@@ -33,7 +55,8 @@ Status PutServiceAccount(store::WriteTxn& txn, const ServiceAccount& s) {
 }
 
 Result<std::optional<TerminalEntry>> LoadTerminal(store::ReadTxn& txn, std::string_view id) {
-  return Load<TerminalEntry>(txn, keyspace::Terminal(id), TerminalFromJson);
+  return LoadCached<TerminalEntry>(txn, keyspace::Terminal(id), TerminalFromJson,
+                                   CacheOf<TerminalEntry>());
 }
 Result<identity::Terminal> ResolveTerminal(store::ReadTxn& txn, std::string_view fingerprint) {
   identity::Terminal out;
@@ -55,7 +78,8 @@ Status PutTerminal(store::WriteTxn& txn, const TerminalEntry& t) {
 }
 
 Result<std::optional<Session>> LoadSession(store::ReadTxn& txn, std::string_view token_hash) {
-  return Load<Session>(txn, keyspace::Session(token_hash), SessionFromJson);
+  return LoadCached<Session>(txn, keyspace::Session(token_hash), SessionFromJson,
+                             CacheOf<Session>());
 }
 
 Status PutSession(store::WriteTxn& txn, const Session& s) {

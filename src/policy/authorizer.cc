@@ -116,13 +116,33 @@ Decision Authorizer::Authorize(const identity::Principal& who, const engine::Dat
   return Evaluate(**snap, who, dataset, op, purpose, now);
 }
 
+Decision Authorizer::AuthorizeUnder(const identity::Principal& who,
+                                    const engine::DatasetDef& dataset, Operation op,
+                                    std::string_view purpose,
+                                    std::shared_ptr<const Snapshot>* rules, TimeMicros now) {
+  auto snap = Current();
+  if (!snap) {
+    rules->reset();
+    return Deny(kUnavailable);
+  }
+  *rules = *snap;
+  return Evaluate(**snap, who, dataset, op, purpose, now);
+}
+
 nlohmann::json Authorizer::ApplyMask(const identity::Principal& who,
                                      const engine::DatasetDef& dataset, std::string_view purpose,
                                      const nlohmann::json& values, Operation op, TimeMicros now) {
-  nlohmann::json out = nlohmann::json::object();
   auto snap = Current();
-  if (!snap || !values.is_object()) return out;
-  const Decision d = Evaluate(**snap, who, dataset, op, purpose, now);
+  if (!snap) return nlohmann::json::object();
+  return ApplyMask(**snap, who, dataset, purpose, values, op, now);
+}
+
+nlohmann::json Authorizer::ApplyMask(const Snapshot& rules, const identity::Principal& who,
+                                     const engine::DatasetDef& dataset, std::string_view purpose,
+                                     const nlohmann::json& values, Operation op, TimeMicros now) {
+  nlohmann::json out = nlohmann::json::object();
+  if (!values.is_object()) return out;
+  const Decision d = Evaluate(rules, who, dataset, op, purpose, now);
   if (!d.allowed) return out;
   for (const auto& [name, value] : values.items()) {
     if (name.starts_with('_')) {
@@ -131,7 +151,7 @@ nlohmann::json Authorizer::ApplyMask(const identity::Principal& who,
     }
     const engine::FieldDef* field = dataset.Field(name);
     if (!field) continue;
-    const MaskRule rule = (*snap)->RuleFor(dataset.name, *field);
+    const MaskRule rule = rules.RuleFor(dataset.name, *field);
     if (value.is_null() || ShowsClear(rule, purpose, d.unmask)) {
       out[name] = value;
     } else if (rule.otherwise != MaskStyle::kHidden) {

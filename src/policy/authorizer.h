@@ -59,6 +59,12 @@ class Authorizer {
 
   Decision Authorize(const identity::Principal& who, const engine::DatasetDef& dataset,
                      Operation op, std::string_view purpose, TimeMicros now = 0);
+  // Authorize, also handing back the snapshot it decided under in `*rules`
+  // (null when the rules were unreadable), so that the answer to the same
+  // request can be masked under the same rules by the ApplyMask below.
+  Decision AuthorizeUnder(const identity::Principal& who, const engine::DatasetDef& dataset,
+                          Operation op, std::string_view purpose,
+                          std::shared_ptr<const Snapshot>* rules, TimeMicros now = 0);
 
   // What `who` may see of one record's values (field name → normalised
   // value, as RecordView::values) under `purpose`, for operation `op`
@@ -72,6 +78,12 @@ class Authorizer {
   nlohmann::json ApplyMask(const identity::Principal& who, const engine::DatasetDef& dataset,
                            std::string_view purpose, const nlohmann::json& values,
                            Operation op = Operation::kRead, TimeMicros now = 0);
+  // ApplyMask under `rules` (from AuthorizeUnder or Current) instead of the
+  // current snapshot, which it would read from the store.
+  static nlohmann::json ApplyMask(const Snapshot& rules, const identity::Principal& who,
+                                  const engine::DatasetDef& dataset, std::string_view purpose,
+                                  const nlohmann::json& values, Operation op = Operation::kRead,
+                                  TimeMicros now = 0);
 
   // Appends the audit event of a refusal the caller decided to record
   // (operation "policy.authorize", result "refused", code permission_denied

@@ -3,6 +3,7 @@
 // → problem mapping, and request parsing.
 #include <gtest/gtest.h>
 
+#include <set>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -170,6 +171,16 @@ TEST(RouterTest, MatchingPrefersLiteralsAndReportsMethods) {
   EXPECT_EQ(post.allowed, (std::vector<std::string>{"GET", "DELETE"}));
   EXPECT_TRUE(r.Find("GET", "/v1/x/").allowed.empty());
   EXPECT_TRUE(r.Find("GET", "/v1/x/1/2").allowed.empty());
+}
+
+TEST(RequestIdTest, SixteenHexDigitsAndNeverRepeatedInAProcess) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 10000; ++i) {
+    const std::string id = NewRequestId();
+    ASSERT_EQ(id.size(), 16u);
+    ASSERT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+    ASSERT_TRUE(seen.insert(id).second) << "repeated " << id;
+  }
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Sessions: idle timeout, absolute lifetime, logout, the expiry sweep, the
 // terminal binding, current roles, and the distinct answers for a dead token.
+#include "identity/records_store.h"
 #include "identity/token.h"
 #include "identity_fixture.h"
 
@@ -125,6 +126,33 @@ TEST_F(SessionTest, PrincipalCarriesTheCurrentRoles) {
   ASSERT_TRUE(info.has_value());
   EXPECT_TRUE(info->principal.HasRole("confirmer"));
   EXPECT_EQ(info->principal.session_id, SessionHandle(TokenHash(token)));
+}
+
+// Records parsed for one request are remembered for the next
+// (parsed_cache.h); a change written straight into the store, as another
+// process (the CLI) would, must count from the very next request.
+TEST_F(SessionTest, AChangeWrittenStraightIntoTheStoreCountsAtOnce) {
+  const std::string token = LogOn();
+  ASSERT_TRUE(TouchAt(token, kT0 + kMinute).has_value());
+  ASSERT_TRUE(TouchAt(token, kT0 + 2 * kMinute).has_value());  // served from the cache
+  auto rewrite = [&](auto change) {
+    Status s = engine_->data_store().Update([&](store::WriteTxn& txn) -> Status {
+      MAMORI_ASSIGN_OR_RETURN(auto user, internal::LoadUser(txn, "endo"));
+      if (!user) return Status::NotFound("no user endo");
+      change(*user);
+      return internal::PutUser(txn, *user);
+    });
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  };
+  rewrite([](User& u) { u.roles.push_back("confirmer"); });
+  auto info = TouchAt(token, kT0 + 3 * kMinute);
+  ASSERT_TRUE(info.has_value()) << info.error().ToString();
+  EXPECT_TRUE(info->principal.HasRole("confirmer"));
+
+  rewrite([](User& u) { u.state = AccountState::kDisabled; });
+  auto refused = TouchAt(token, kT0 + 4 * kMinute);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().subject(), "session.revoked");
 }
 
 TEST_F(SessionTest, TighterIdleTimeoutAppliesToOpenSessions) {
