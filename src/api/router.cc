@@ -28,24 +28,21 @@ bool IsKnownMethod(std::string_view m) {
   return std::find(kMethods.begin(), kMethods.end(), m) != kMethods.end();
 }
 
-// Matches `segments` against `pattern`; fills params; returns the number of
-// literal segments (the specificity) or -1.
-int MatchPattern(std::string_view pattern, const std::vector<std::string_view>& segments,
+// Matches the decoded path `segments` against a template's `parts`; fills
+// params; returns the number of literal segments (the specificity) or -1.
+int MatchPattern(const std::vector<std::string>& parts, const std::vector<std::string>& segments,
                  PathParams* params) {
-  const auto parts = Split(pattern);
   if (parts.size() != segments.size()) return -1;
   int literals = 0;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (IsParam(parts[i])) continue;
+    if (parts[i] != segments[i]) return -1;
+    ++literals;
+  }
   PathParams found;
   for (size_t i = 0; i < parts.size(); ++i) {
-    auto decoded = PercentDecode(segments[i], false);
-    if (!decoded || decoded->empty()) return -1;
-    if (IsParam(parts[i])) {
-      found.emplace(std::string(parts[i].substr(1, parts[i].size() - 2)), std::move(*decoded));
-    } else if (parts[i] == *decoded) {
-      ++literals;
-    } else {
-      return -1;
-    }
+    const std::string_view part = parts[i];
+    if (IsParam(part)) found.emplace(std::string(part.substr(1, part.size() - 2)), segments[i]);
   }
   *params = std::move(found);
   return literals;
@@ -69,18 +66,28 @@ Status Router::Add(Route route) {
       return Status::AlreadyExists("route " + route.method + " " + route.pattern + " exists");
     }
   }
+  segments_.emplace_back(parts.begin(), parts.end());
   routes_.push_back(std::move(route));
   return Status::Ok();
 }
 
 Router::Match Router::Find(std::string_view method, std::string_view path) const {
   Match out;
-  const auto segments = Split(path);
-  if (segments.empty()) return out;
+  const auto encoded = Split(path);
+  if (encoded.empty()) return out;
+  // Every segment decodes to something non-empty, or no template matches.
+  std::vector<std::string> segments;
+  segments.reserve(encoded.size());
+  for (std::string_view segment : encoded) {
+    auto decoded = PercentDecode(segment, false);
+    if (!decoded || decoded->empty()) return out;
+    segments.push_back(std::move(*decoded));
+  }
   int best = -1;
-  for (const auto& route : routes_) {
+  for (size_t r = 0; r < routes_.size(); ++r) {
+    const Route& route = routes_[r];
     PathParams params;
-    const int score = MatchPattern(route.pattern, segments, &params);
+    const int score = MatchPattern(segments_[r], segments, &params);
     if (score < 0) continue;
     if (std::find(out.allowed.begin(), out.allowed.end(), route.method) == out.allowed.end()) {
       out.allowed.push_back(route.method);

@@ -57,6 +57,9 @@ class Router {
 
  private:
   std::vector<Route> routes_;
+  // The segments of each route's template, split once in Add: Find runs
+  // for every request and matches the path against the whole table.
+  std::vector<std::vector<std::string>> segments_;
 };
 
 }  // namespace mamori::api
