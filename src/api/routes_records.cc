@@ -101,7 +101,8 @@ Status AddRecordRoutes(Router& router, const RouteDeps& deps) {
          if (!page) return std::unexpected(EngineProblem(page.error(), ctx));
          nlohmann::json out = nlohmann::json::array();
          for (const auto& r : page->records) {
-           out.push_back(authz->Disclose(*call.principal, {"record.list", ds, ctx.purpose, r.id, ctx.request_id},
+           out.push_back(authz->Disclose(*call.principal,
+                                         {"record.list", ds, ctx.purpose, r.id, ctx.request_id},
                                          r.ToJson()));
          }
          return JsonResponse(
@@ -122,7 +123,8 @@ Status AddRecordRoutes(Router& router, const RouteDeps& deps) {
          if (!view) return std::unexpected(EngineProblem(view.error(), ctx));
          return JsonResponse(
              200,
-             authz->Disclose(*call.principal, {"record.get", ds, ctx.purpose, id, ctx.request_id}, view->ToJson()));
+             authz->Disclose(*call.principal, {"record.get", ds, ctx.purpose, id, ctx.request_id},
+                             view->ToJson()));
        }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add(
@@ -159,7 +161,8 @@ Status AddRecordRoutes(Router& router, const RouteDeps& deps) {
                     nlohmann::json out = nlohmann::json::array();
                     for (const auto& v : *versions) {
                       out.push_back(authz->Disclose(
-                          *call.principal, {"record.history", ds, ctx.purpose, id, ctx.request_id}, v.ToJson()));
+                          *call.principal, {"record.history", ds, ctx.purpose, id, ctx.request_id},
+                          v.ToJson()));
                     }
                     return JsonResponse(200, {{"versions", std::move(out)}});
                   }}));
