@@ -9,24 +9,19 @@
 namespace mamori::identity::internal {
 namespace {
 
+// Reads and parses the record at `key`. With a cache, a record whose stored
+// bytes were parsed before is not parsed again (parsed_cache.h). Records
+// hold only identifiers, hashes and sealed values, as stored.
 template <class T, class Parse>
-Result<std::optional<T>> Load(store::ReadTxn& txn, const std::string& key, Parse parse) {
+Result<std::optional<T>> Load(store::ReadTxn& txn, const std::string& key, Parse parse,
+                              ParsedCache<T>* cache = nullptr) {
   MAMORI_ASSIGN_OR_RETURN(auto raw, txn.Get(key));
   if (!raw) return std::optional<T>();
+  if (cache) {
+    if (auto hit = cache->Find(key, *raw)) return hit;
+  }
   MAMORI_ASSIGN_OR_RETURN(T value, parse(*raw));
-  return std::optional<T>(std::move(value));
-}
-
-// Load, remembering what it parsed (parsed_cache.h). Records hold only
-// identifiers, hashes and sealed values, as stored.
-template <class T, class Parse>
-Result<std::optional<T>> LoadCached(store::ReadTxn& txn, const std::string& key, Parse parse,
-                                    ParsedCache<T>& cache) {
-  MAMORI_ASSIGN_OR_RETURN(auto raw, txn.Get(key));
-  if (!raw) return std::optional<T>();
-  if (auto hit = cache.Find(key, *raw)) return hit;
-  MAMORI_ASSIGN_OR_RETURN(T value, parse(*raw));
-  cache.Remember(key, std::move(*raw), value);
+  if (cache) cache->Remember(key, std::move(*raw), value);
   return std::optional<T>(std::move(value));
 }
 
@@ -41,7 +36,7 @@ ParsedCache<T>& CacheOf() {
 }  // namespace
 
 Result<std::optional<User>> LoadUser(store::ReadTxn& txn, std::string_view id) {
-  return LoadCached<User>(txn, keyspace::User(id), UserFromJson, CacheOf<User>());
+  return Load<User>(txn, keyspace::User(id), UserFromJson, &CacheOf<User>());
 }
 Status PutUser(store::WriteTxn& txn, const User& u) {
   return txn.Put(keyspace::User(u.id), UserToJson(u).dump());
@@ -55,8 +50,8 @@ Status PutServiceAccount(store::WriteTxn& txn, const ServiceAccount& s) {
 }
 
 Result<std::optional<TerminalEntry>> LoadTerminal(store::ReadTxn& txn, std::string_view id) {
-  return LoadCached<TerminalEntry>(txn, keyspace::Terminal(id), TerminalFromJson,
-                                   CacheOf<TerminalEntry>());
+  return Load<TerminalEntry>(txn, keyspace::Terminal(id), TerminalFromJson,
+                             &CacheOf<TerminalEntry>());
 }
 Result<identity::Terminal> ResolveTerminal(store::ReadTxn& txn, std::string_view fingerprint) {
   identity::Terminal out;
@@ -78,8 +73,7 @@ Status PutTerminal(store::WriteTxn& txn, const TerminalEntry& t) {
 }
 
 Result<std::optional<Session>> LoadSession(store::ReadTxn& txn, std::string_view token_hash) {
-  return LoadCached<Session>(txn, keyspace::Session(token_hash), SessionFromJson,
-                             CacheOf<Session>());
+  return Load<Session>(txn, keyspace::Session(token_hash), SessionFromJson, &CacheOf<Session>());
 }
 
 Status PutSession(store::WriteTxn& txn, const Session& s) {
