@@ -2,21 +2,15 @@
 
 #include <algorithm>
 #include <array>
-#include <condition_variable>
 #include <cstring>
 #include <limits>
-#include <mutex>
 #include <span>
-#include <system_error>
 #include <thread>
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 #include "audit/log.h"
 #include "audit/log_internal.h"
 #include "audit/merkle.h"
+#include "audit/verify_hashing.h"
 #include "audit/verify_heads.h"
 #include "audit/verify_scan.h"
 #include "core/encoding.h"
@@ -25,6 +19,10 @@ namespace mamori::audit {
 namespace {
 
 using crypto::Digest;
+using internal::EventBatch;
+using internal::HashedEvent;
+using internal::HashWorker;
+using internal::HexInto;
 using internal::PagedCursor;
 using internal::Printable;
 
@@ -32,35 +30,6 @@ using internal::Printable;
 // enough that memory stays a few hundred kilobytes however long the log.
 constexpr size_t kNodePage = 256;  // level kStoredLevel; halves per level up, down to kMinPage
 constexpr size_t kMinPage = 64;
-
-// Lower-case hex, as prev holds it. Runs for every event (its hex is what the
-// next event's prev must say), so with SSE2 sixteen bytes at a time.
-void HexInto(const Digest& d, char out[64]) {
-#if defined(__SSE2__)
-  const __m128i low4 = _mm_set1_epi8(0x0F);
-  const __m128i nine = _mm_set1_epi8(9);
-  const __m128i digit0 = _mm_set1_epi8('0');
-  const __m128i letter_gap = _mm_set1_epi8('a' - '0' - 10);
-  const auto ascii = [&](__m128i nibbles) {
-    const __m128i letters = _mm_and_si128(_mm_cmpgt_epi8(nibbles, nine), letter_gap);
-    return _mm_add_epi8(_mm_add_epi8(nibbles, digit0), letters);
-  };
-  for (size_t half = 0; half < 2; ++half) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(d.data() + 16 * half));
-    const __m128i hi = _mm_and_si128(_mm_srli_epi16(v, 4), low4);
-    const __m128i lo = _mm_and_si128(v, low4);
-    char* at = out + 32 * half;
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(at), ascii(_mm_unpacklo_epi8(hi, lo)));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(at + 16), ascii(_mm_unpackhi_epi8(hi, lo)));
-  }
-#else
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (size_t i = 0; i < d.size(); ++i) {
-    out[2 * i] = kHex[d[i] >> 4];
-    out[2 * i + 1] = kHex[d[i] & 0xF];
-  }
-#endif
-}
 
 // a == b, for keys that are almost always kSize bytes long: a memcmp of a
 // constant size compiles to a few loads instead of a call, once or twice
@@ -151,7 +120,7 @@ class Verifier {
     }
     bool ok = true;
     merkle::TreeHasher hasher;
-    Scanned scanned;
+    HashedEvent scanned;
     const Status s = txn_.ScanEach(kEventPrefix, store::PrefixEnd(kEventPrefix),
                                    [&](std::string_view key, std::string_view value) {
                                      scanned.leaf = hasher.Leaf(value);
@@ -165,103 +134,9 @@ class Verifier {
     return ok;
   }
 
-  // What is worked out for one event before it is checked: its leaf hash
-  // and its hex (what the next event's prev must say), its seq and prev
-  // (views into the row) when it parses, and, when a worker hashed it, the
-  // subtrees it completes (in the batch's nodes, lowest first).
-  struct Scanned {
-    Digest leaf;
-    char hex[64];
-    internal::EventFields fields;
-    bool parsed = false;
-    uint32_t nodes_at = 0;
-    uint8_t nodes = 0;
-  };
-
-  struct Batch {
-    std::string bytes;
-    std::vector<std::array<size_t, 3>> items;  // key at, key size, value size
-    std::vector<Scanned> scanned;
-    std::vector<Digest> nodes;
-    std::string_view Key(size_t i) const { return {bytes.data() + items[i][0], items[i][1]}; }
-    std::string_view Value(size_t i) const {
-      return {bytes.data() + items[i][0] + items[i][1], items[i][2]};
-    }
-  };
-
-  // The hashing thread: takes batches one at a time, in order.
-  class HashWorker {
-   public:
-    ~HashWorker() {
-      {
-        std::lock_guard lock(mu_);
-        stop_ = true;
-      }
-      cv_.notify_all();
-      if (thread_.joinable()) thread_.join();
-    }
-    bool Start() {
-      try {
-        thread_ = std::thread([this] { Loop(); });
-        return true;
-      } catch (const std::system_error&) {
-        return false;
-      }
-    }
-    void Submit(Batch* b) {
-      {
-        std::lock_guard lock(mu_);
-        pending_ = b;
-        done_ = nullptr;
-      }
-      cv_.notify_all();
-    }
-    void Wait(Batch* b) {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return done_ == b; });
-    }
-
-   private:
-    void Loop() {
-      std::unique_lock lock(mu_);
-      for (;;) {
-        cv_.wait(lock, [&] { return stop_ || pending_ != nullptr; });
-        if (stop_) return;
-        Batch* b = std::exchange(pending_, nullptr);
-        lock.unlock();
-        Hash(*b);
-        lock.lock();
-        done_ = b;
-        cv_.notify_all();
-      }
-    }
-    void Hash(Batch& b) {
-      b.scanned.resize(b.items.size());
-      b.nodes.clear();
-      for (size_t i = 0; i < b.items.size(); ++i) {
-        Scanned& out = b.scanned[i];
-        out.leaf = hasher_.Leaf(b.Value(i));
-        HexInto(out.leaf, out.hex);
-        out.parsed = internal::ScanEventFields(b.Value(i), &out.fields);
-        out.nodes_at = static_cast<uint32_t>(b.nodes.size());
-        frontier_.Push(out.leaf, hasher_,
-                       [&](unsigned, uint64_t, const Digest& h) { b.nodes.push_back(h); });
-        out.nodes = static_cast<uint8_t>(b.nodes.size() - out.nodes_at);
-      }
-    }
-    std::mutex mu_;
-    std::condition_variable cv_;
-    Batch* pending_ = nullptr;
-    Batch* done_ = nullptr;
-    bool stop_ = false;
-    merkle::TreeHasher hasher_;
-    merkle::Frontier frontier_;
-    std::thread thread_;
-  };
-
   // Up to options_.batch_events events from `next` (then moved past the last one
   // read); false when none were left.
-  Status Fill(Batch& b, std::string& next, const std::string& end, bool* any) {
+  Status Fill(EventBatch& b, std::string& next, const std::string& end, bool* any) {
     b.bytes.clear();
     b.items.clear();
     MAMORI_RETURN_IF_ERROR(
@@ -282,9 +157,9 @@ class Verifier {
   bool CheckEventsPipelined(HashWorker& worker) {
     const std::string end = store::PrefixEnd(kEventPrefix);
     std::string next(kEventPrefix);
-    Batch batches[2];
-    Batch* cur = &batches[0];
-    Batch* ahead = &batches[1];
+    EventBatch batches[2];
+    EventBatch* cur = &batches[0];
+    EventBatch* ahead = &batches[1];
     bool any = false;
     if (Status s = Fill(*cur, next, end, &any); !s.ok()) return StoreError(s);
     if (!any) return true;
@@ -295,7 +170,7 @@ class Verifier {
       worker.Wait(cur);
       if (more) worker.Submit(ahead);
       for (size_t i = 0; i < cur->items.size(); ++i) {
-        const Scanned& sc = cur->scanned[i];
+        const HashedEvent& sc = cur->scanned[i];
         const std::span<const Digest> nodes(cur->nodes.data() + sc.nodes_at, sc.nodes);
         if (!CheckEvent(cur->Key(i), cur->Value(i), sc, &nodes)) {
           if (more) worker.Wait(ahead);
@@ -309,7 +184,7 @@ class Verifier {
 
   // `hashed`: the subtrees this event completes, already hashed by the
   // worker; null to hash them here.
-  bool CheckEvent(std::string_view key, std::string_view value, const Scanned& scanned,
+  bool CheckEvent(std::string_view key, std::string_view value, const HashedEvent& scanned,
                   const std::span<const Digest>* hashed = nullptr) {
     const uint64_t p = frontier_.size();
     const Digest& leaf = scanned.leaf;
