@@ -102,6 +102,19 @@ class Storage {
   // do expensive work such as encryption before calling Update.
   virtual Status Update(UpdateFn fn) = 0;
 
+  // Update without the wait: fn is queued exactly as by Update, and `then`
+  // receives what Update would have returned once the writes are durable
+  // (or have failed). A caller that may answer only after its write is
+  // durable (an audited read) frees its thread meanwhile. `then` runs on a
+  // thread of the backend's choosing, possibly the caller's before
+  // UpdateThen returns (an error found at once, or a backend that commits
+  // synchronously). It may call Update, UpdateThen and View, not Close.
+  // Every `then` has run when Close returns. This default runs Update on
+  // the calling thread.
+  virtual void UpdateThen(UpdateFn fn, std::function<void(Status)> then) {
+    then(Update(std::move(fn)));
+  }
+
   // Runs fn on the calling thread against a consistent read-only snapshot.
   // Views run concurrently with each other and with Update.
   virtual Status View(ViewFn fn) = 0;

@@ -37,6 +37,9 @@ constexpr size_t kMaxIdleReaders = 64;
 // waiting for the function, and a View there would not see the batch's own
 // writes: they fail instead of deadlocking or misleading.
 thread_local const void* t_committer_of = nullptr;
+// The store whose UpdateThen callbacks this thread calls: Close there would
+// wait for this very thread.
+thread_local const void* t_answering_for = nullptr;
 
 Status Closed() {
   return Status::Unavailable("the sqlite store is closed", "データストアは閉じられています");
@@ -77,6 +80,7 @@ class SqliteStorage final : public Storage {
   Status Start();
 
   Status Update(UpdateFn fn) override;
+  void UpdateThen(UpdateFn fn, std::function<void(Status)> then) override;
   Status View(ViewFn fn) override;
   Status Close() override;
   std::string_view Backend() const override { return "sqlite"; }
@@ -85,9 +89,11 @@ class SqliteStorage final : public Storage {
 
  private:
   // A caller of Update or Compact (no fn), waiting in writers_ on its own
-  // stack until a leader has run it.
+  // stack until a leader has run it; or one of UpdateThen (`then` set),
+  // owned by the queue and deleted once answered.
   struct Writer {
     UpdateFn fn;
+    std::function<void(Status)> then;
     bool compact = false;
     bool done = false;  // guarded by mu_
     Status status;      // guarded by mu_ until done
@@ -97,6 +103,21 @@ class SqliteStorage final : public Storage {
   // Queues w; returns its status once a leader (w's own thread, if w reaches
   // the front first) has run it.
   Status Submit(Writer& w);
+  // With `lock` held on mu_ and writers_.front() not yet running: runs the
+  // batch it heads on this thread, answers every writer in it (UpdateThen's
+  // through the answer thread), wakes the next leader, and returns the front
+  // writer's status. `lock` is held again on return.
+  Status LeadBatch(std::unique_lock<std::mutex>& lock);
+  // Wakes whoever leads the batch now at the front: its own thread for an
+  // Update, the commit thread for an UpdateThen. mu_ held.
+  void WakeNextLeader();
+  // The commit thread: leads the batches headed by an UpdateThen, which has
+  // no thread of its own waiting.
+  void CommitLoop();
+  // The answer thread: calls UpdateThen's callbacks, in commit order, off
+  // the commit thread, so that the next commit need not wait for them and a
+  // callback may itself call Update.
+  void AnswerLoop();
   // One shared transaction; returns the status owed to each writer.
   std::vector<Status> RunBatch(const std::vector<Writer*>& batch);
   // RunBatch, or a Compact, on the calling (leader) thread; never throws.
@@ -118,6 +139,16 @@ class SqliteStorage final : public Storage {
   size_t running_ = 0;           // writers in the running batch; guarded by mu_
   bool stopping_ = false;        // guarded by mu_
   std::condition_variable drained_;
+  std::condition_variable commit_cv_;  // the commit thread waits here
+  bool commit_stop_ = false;           // guarded by mu_
+  std::thread commit_thread_;
+
+  using Answer = std::pair<std::unique_ptr<Writer>, Status>;
+  std::mutex answer_mu_;
+  std::condition_variable answer_cv_;
+  std::vector<Answer> answers_;  // guarded by answer_mu_
+  bool answer_stop_ = false;     // guarded by answer_mu_
+  std::thread answer_thread_;
 
   // Background checkpoints: the writer's commits never copy the WAL into
   // the database file themselves (that is a second sync and hundreds of
@@ -161,7 +192,40 @@ Status SqliteStorage::Start() {
     return Status::Unavailable("cannot start the sqlite checkpoint thread",
                                "チェックポイント用スレッドを起動できません");
   }
+  try {
+    commit_thread_ = std::thread([this] { CommitLoop(); });
+    answer_thread_ = std::thread([this] { AnswerLoop(); });
+  } catch (const std::system_error&) {
+    return Status::Unavailable("cannot start the sqlite commit threads",
+                               "コミット用スレッドを起動できません");
+  }
   return Status::Ok();
+}
+
+void SqliteStorage::AnswerLoop() {
+  t_answering_for = this;
+  std::vector<Answer> taken;
+  std::unique_lock lock(answer_mu_);
+  for (;;) {
+    answer_cv_.wait(lock, [this] { return answer_stop_ || !answers_.empty(); });
+    if (answers_.empty()) return;  // stopping, and everything answered
+    taken.swap(answers_);
+    lock.unlock();
+    for (auto& [writer, status] : taken) writer->then(std::move(status));
+    taken.clear();
+    lock.lock();
+  }
+}
+
+void SqliteStorage::CommitLoop() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    commit_cv_.wait(lock, [this] {
+      return commit_stop_ || (running_ == 0 && !writers_.empty() && writers_.front()->then);
+    });
+    if (commit_stop_) return;
+    (void)LeadBatch(lock);
+  }
 }
 
 void SqliteStorage::OnWalCommit(void* self, int frames) {
@@ -211,6 +275,28 @@ Status SqliteStorage::Compact() {
   return Submit(w);
 }
 
+void SqliteStorage::UpdateThen(UpdateFn fn, std::function<void(Status)> then) {
+  if (!fn) {
+    return then(Status::InvalidArgument("UpdateThen needs a function",
+                                        "UpdateThen に関数が指定されていません"));
+  }
+  if (t_committer_of == this) return then(CalledFromUpdateFn("UpdateThen"));
+  auto w = std::make_unique<Writer>();
+  w->fn = std::move(fn);
+  w->then = std::move(then);
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      writers_.push_back(w.get());
+      // Alone in the queue: nobody is leading, so the commit thread must.
+      if (writers_.size() == 1) commit_cv_.notify_one();
+      w.release();  // the queue owns it until LeadBatch answers it
+      return;
+    }
+  }
+  w->then(Closed());
+}
+
 Status SqliteStorage::Submit(Writer& w) {
   std::unique_lock lock(mu_);
   if (stopping_) return Closed();
@@ -222,10 +308,24 @@ Status SqliteStorage::Submit(Writer& w) {
   // waiting to be woken.
   while (!w.done && &w != writers_.front()) w.cv.wait(lock);
   if (w.done) return std::move(w.status);
+  return LeadBatch(lock);
+}
 
+void SqliteStorage::WakeNextLeader() {
+  if (writers_.empty()) {
+    drained_.notify_all();
+  } else if (writers_.front()->then) {
+    commit_cv_.notify_one();
+  } else {
+    writers_.front()->cv.notify_one();
+  }
+}
+
+Status SqliteStorage::LeadBatch(std::unique_lock<std::mutex>& lock) {
+  Writer& front = *writers_.front();
   // A Compact runs alone; Updates run in groups of up to max_batch.
-  std::vector<Writer*> batch{&w};
-  if (!w.compact) {
+  std::vector<Writer*> batch{&front};
+  if (!front.compact) {
     for (auto it = writers_.begin() + 1;
          it != writers_.end() && !(*it)->compact && batch.size() < options_.max_batch; ++it) {
       batch.push_back(*it);
@@ -236,19 +336,29 @@ Status SqliteStorage::Submit(Writer& w) {
   std::vector<Status> results = Execute(batch);
   lock.lock();
   running_ = 0;
+  std::vector<Answer> answered;  // UpdateThen's
+  Status own;
   for (size_t i = 0; i < batch.size(); ++i) {
     writers_.pop_front();
-    if (i == 0) continue;
-    batch[i]->status = std::move(results[i]);
-    batch[i]->done = true;
-    batch[i]->cv.notify_one();
+    if (batch[i]->then) {
+      answered.emplace_back(std::unique_ptr<Writer>(batch[i]), std::move(results[i]));
+    } else if (i == 0) {
+      own = std::move(results[0]);
+    } else {
+      batch[i]->status = std::move(results[i]);
+      batch[i]->done = true;
+      batch[i]->cv.notify_one();
+    }
   }
-  if (!writers_.empty()) {
-    writers_.front()->cv.notify_one();  // the next leader
-  } else {
-    drained_.notify_all();
+  WakeNextLeader();
+  if (!answered.empty()) {
+    {
+      std::lock_guard answer_lock(answer_mu_);
+      for (auto& a : answered) answers_.push_back(std::move(a));
+    }
+    answer_cv_.notify_one();
   }
-  return std::move(results[0]);
+  return own;
 }
 
 std::vector<Status> SqliteStorage::Execute(const std::vector<Writer*>& batch) {
@@ -388,6 +498,10 @@ void SqliteStorage::ReleaseReader(std::unique_ptr<Connection> conn, bool reusabl
 
 Status SqliteStorage::Close() {
   if (t_committer_of == this) return CalledFromUpdateFn("Close");
+  if (t_answering_for == this) {
+    return Status::Internal("Close was called from an UpdateThen callback",
+                            "UpdateThen のコールバックの中から Close が呼ばれました");
+  }
   std::lock_guard close_lock(close_mu_);
   if (closed_) return Status::Ok();
   closed_ = true;
@@ -396,7 +510,16 @@ Status SqliteStorage::Close() {
     std::unique_lock lock(mu_);
     stopping_ = true;
     drained_.wait(lock, [this] { return writers_.empty(); });
+    commit_stop_ = true;
   }
+  commit_cv_.notify_all();
+  if (commit_thread_.joinable()) commit_thread_.join();
+  {
+    std::lock_guard lock(answer_mu_);
+    answer_stop_ = true;
+  }
+  answer_cv_.notify_all();
+  if (answer_thread_.joinable()) answer_thread_.join();
   {
     std::lock_guard lock(checkpoint_mu_);
     checkpoint_stop_ = true;
