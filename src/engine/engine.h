@@ -16,6 +16,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -113,6 +114,13 @@ class Engine {
   Result<WriteResult> Put(const Context& ctx, std::string_view dataset,
                           const nlohmann::json& values);
   Result<RecordView> Get(const Context& ctx, std::string_view dataset, std::string_view id);
+  // Get without waiting for the audit event to be durable: the checks and
+  // the read run on the calling thread, and `then` receives what Get would
+  // have returned once the event is durable, on a thread of the store's
+  // (store::Storage::UpdateThen), or at once for a refusal. Nothing of the
+  // record reaches `then` before its disclosure is in the log.
+  void GetThen(const Context& ctx, std::string_view dataset, std::string_view id,
+               std::function<void(Result<RecordView>)> then);
   // Merges `changes` into the record (a null value removes an optional
   // field); the previous version is kept for history (完全性).
   Result<WriteResult> Update(const Context& ctx, std::string_view dataset, std::string_view id,

@@ -296,6 +296,52 @@ Result<RecordView> Engine::Get(const Context& ctx_in, std::string_view dataset,
   return Fail(Retry());
 }
 
+void Engine::GetThen(const Context& ctx_in, std::string_view dataset, std::string_view id,
+                     std::function<void(Result<RecordView>)> then) {
+  struct Attempt {
+    Engine& engine;
+    Context ctx;
+    std::string dataset;
+    std::string id;
+    std::function<void(Result<RecordView>)> then;
+    int attempt = 0;
+    bool stale = false;
+    bool changed = false;
+    // Runs the reads on the calling thread and queues the audit event; the
+    // store's answer thread continues (or tries again) once it is durable.
+    static void Run(std::shared_ptr<Attempt> a) {
+      if (a->attempt++ == kOptimisticRetries) return a->then(Fail(Retry()));
+      RecordOps ops(a->engine);
+      auto def = ops.Admit(a->ctx, "record.get", a->dataset, a->id, true, a->stale);
+      if (!def) return a->then(Fail(def.error()));
+      auto loaded = ops.Load(a->ctx, "record.get", a->dataset, a->id);
+      if (!loaded) return a->then(Fail(loaded.error()));
+      auto ev = std::make_shared<audit::Event>(
+          a->engine.MakeEvent(a->ctx, "record.get", a->dataset, a->id));
+      ev->attrs["version"] = std::to_string(loaded->env.version);
+      auto held = std::make_shared<RecordOps::Loaded>(std::move(*loaded));
+      a->engine.data_->UpdateThen(
+          // The same confirmation as Get's: the event names exactly what is returned.
+          [a, def = *def, held, ev](store::WriteTxn& txn) -> Status {
+            MAMORI_ASSIGN_OR_RETURN(bool current, RecordOps::Current(txn, *def));
+            a->stale = !current;
+            if (a->stale) return Status::Ok();
+            MAMORI_ASSIGN_OR_RETURN(auto raw, txn.Get(keyspace::Record(a->dataset, a->id)));
+            a->changed = !raw || *raw != held->raw;
+            if (a->changed) return Status::Ok();
+            return StatusOf(a->engine.AppendEvent(txn, *ev));
+          },
+          [a, held](Status committed) {
+            if (!committed.ok()) return a->then(Fail(std::move(committed)));
+            if (a->stale || a->changed) return Run(a);
+            a->then(RecordOps::View(a->id, held->env, std::move(held->values)));
+          });
+    }
+  };
+  Attempt::Run(std::make_shared<Attempt>(
+      Attempt{*this, WithTime(ctx_in), std::string(dataset), std::string(id), std::move(then)}));
+}
+
 Result<WriteResult> Engine::Update(const Context& ctx_in, std::string_view dataset,
                                    std::string_view id, const nlohmann::json& changes) {
   const Context ctx = WithTime(ctx_in);
