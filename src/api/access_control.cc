@@ -1,7 +1,10 @@
 #include "api/access_control.h"
 
 #include <algorithm>
+#include <array>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -84,15 +87,40 @@ Code CodeOfHttpStatus(int status) {
   }
 }
 
-// The rules the data operation of the request on this thread was
-// authorised under: Disclose masks that request's answer under the same
-// rules, which also spares it a second read of the policy version. A
-// request is handled on one thread from Authorize to Disclose (api/server.h).
-struct AuthorisedRules {
-  std::string request_id;
-  std::shared_ptr<const policy::Snapshot> rules;
+// The rules the data operation of each recent request was authorised under:
+// Disclose masks that request's answer under the same rules, which also
+// spares it a second read of the policy version. Disclose may run on
+// another thread than Authorize (a deferred read answers from the store's
+// thread), so this is shared, one slot per request id's hash. A request whose
+// slot another has taken since falls back to reading the rules in force.
+class AuthorisedRules {
+ public:
+  void Remember(std::string_view request_id, std::shared_ptr<const policy::Snapshot> rules) {
+    Slot& slot = slots_[Index(request_id)];
+    std::lock_guard lock(mu_);
+    slot.request_id.assign(request_id);
+    slot.rules = std::move(rules);
+  }
+  std::shared_ptr<const policy::Snapshot> Find(std::string_view request_id) {
+    const Slot& slot = slots_[Index(request_id)];
+    std::lock_guard lock(mu_);
+    return slot.request_id == request_id ? slot.rules : nullptr;
+  }
+
+ private:
+  // Far more than the requests a server has in flight at once.
+  static constexpr size_t kSlots = 4096;
+  struct Slot {
+    std::string request_id;
+    std::shared_ptr<const policy::Snapshot> rules;
+  };
+  static size_t Index(std::string_view request_id) {
+    return std::hash<std::string_view>{}(request_id) % kSlots;
+  }
+  std::mutex mu_;
+  std::array<Slot, kSlots> slots_;
 };
-thread_local AuthorisedRules authorised_rules;
+AuthorisedRules authorised_rules;
 
 }  // namespace
 
@@ -182,7 +210,7 @@ Status AccessControl::AuthorizeData(const identity::Principal& who, const Action
   const policy::Decision d = policy_.AuthorizeUnder(who, **def, *op, action.purpose, &rules);
   if (d.allowed) {
     if (!action.request_id.empty()) {
-      authorised_rules = {std::string(action.request_id), std::move(rules)};
+      authorised_rules.Remember(action.request_id, std::move(rules));
     }
     return Status::Ok();
   }
@@ -205,10 +233,10 @@ nlohmann::json AccessControl::Disclose(const identity::Principal& who, const Act
   if (!op || !def) return nlohmann::json::object();
   const policy::Operation mask_op =
       *op == policy::Operation::kExport ? policy::Operation::kExport : policy::Operation::kRead;
-  if (!action.request_id.empty() && authorised_rules.request_id == action.request_id &&
-      authorised_rules.rules) {
-    return policy::Authorizer::ApplyMask(*authorised_rules.rules, who, **def, action.purpose,
-                                         values, mask_op);
+  if (!action.request_id.empty()) {
+    if (auto rules = authorised_rules.Find(action.request_id)) {
+      return policy::Authorizer::ApplyMask(*rules, who, **def, action.purpose, values, mask_op);
+    }
   }
   return policy_.ApplyMask(who, **def, action.purpose, values, mask_op);
 }

@@ -20,6 +20,13 @@ namespace mamori::api {
 struct Call;  // call.h
 using HandlerResult = std::expected<Response, Problem>;
 using Handler = std::function<HandlerResult(Call&)>;
+// A handler that answers later: it calls `respond` exactly once, possibly on
+// another thread after it has returned (an audited read answers when its
+// audit event is durable, without holding a handler thread meanwhile). The
+// Call is valid only until the handler returns: copy what `respond`'s
+// caller needs. It must not throw once it has arranged for `respond`.
+using Respond = std::function<void(HandlerResult)>;
+using DeferredHandler = std::function<void(Call&, Respond)>;
 
 enum class Access {
   kPublic,         // health, readiness, metrics: no credentials, no personal data
@@ -33,7 +40,8 @@ struct Route {
   // The query parameters the route accepts; any other is refused with
   // unknown_parameter, so that a misspelt "purpose" cannot pass unnoticed.
   std::vector<std::string> query;
-  Handler handler;
+  Handler handler;                     // exactly one of handler
+  DeferredHandler deferred = nullptr;  // and deferred is set
 };
 
 class Router {

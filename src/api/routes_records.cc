@@ -111,21 +111,28 @@ Status AddRecordRoutes(Router& router, const RouteDeps& deps) {
                                                              : nlohmann::json(page->next_cursor)}});
        }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"GET", record, Access::kAuthenticated, {"purpose"}, [=](Call& call) -> HandlerResult {
-         const engine::Context ctx = call.Context(call.Query("purpose").value_or(""));
-         const std::string& ds = call.Param("ds");
-         const std::string& id = call.Param("id");
-         if (auto ok = Admit(*authz, call, ctx, "record.get", ds, id); !ok) {
-           return std::unexpected(ok.error());
-         }
-         auto view = engine->Get(ctx, ds, id);
-         if (!view) return std::unexpected(EngineProblem(view.error(), ctx));
-         return JsonResponse(
-             200,
-             authz->Disclose(*call.principal, {"record.get", ds, ctx.purpose, id, ctx.request_id},
-                             view->ToJson()));
-       }}));
+  // Deferred: the handler thread is free once the read's audit event is
+  // queued, and the answer goes out from the store's thread once the event
+  // is durable (engine::Engine::GetThen).
+  Route get{"GET", record, Access::kAuthenticated, {"purpose"}, nullptr, nullptr};
+  get.deferred = [=](Call& call, Respond respond) {
+    const engine::Context ctx = call.Context(call.Query("purpose").value_or(""));
+    const std::string& ds = call.Param("ds");
+    const std::string& id = call.Param("id");
+    if (auto ok = Admit(*authz, call, ctx, "record.get", ds, id); !ok) {
+      return respond(std::unexpected(ok.error()));
+    }
+    engine->GetThen(
+        ctx, ds, id,
+        [authz, ctx, ds, id, principal = *call.principal,
+         respond = std::move(respond)](Result<engine::RecordView> view) {
+          if (!view) return respond(std::unexpected(EngineProblem(view.error(), ctx)));
+          respond(JsonResponse(
+              200, authz->Disclose(principal, {"record.get", ds, ctx.purpose, id, ctx.request_id},
+                                   view->ToJson())));
+        });
+  };
+  MAMORI_RETURN_IF_ERROR(router.Add(std::move(get)));
 
   MAMORI_RETURN_IF_ERROR(router.Add(
       {"PATCH", record, Access::kAuthenticated, {"purpose"}, [=](Call& call) -> HandlerResult {

@@ -153,8 +153,10 @@ bool Server::Shutdown() {
   for (auto& t : s.threads) t.join();
   s.threads.clear();
   // Handlers already running finish their engine operation: the caller
-  // closes the engine next, and it must not be in use then.
+  // closes the engine next, and it must not be in use then. Deferred ones
+  // answer from the store's thread, which must be done with this server.
   s.handlers.join();
+  s.state.WaitRequestsFinished();
   s.service.logger().Log(LogLevel::kInfo, "stopped",
                          {{"clean", s.clean}, {"connections_cut", cut}});
   return s.clean;

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <future>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -69,102 +71,135 @@ Response Service::Finish(Response response, std::string_view request_id) {
   return response;
 }
 
-Response Service::Handle(Request request) {
-  const auto start = std::chrono::steady_clock::now();
-  metrics_.RequestStarted();
-  RequestInfo& info = request.info;
-  info.request_id = NewRequestId();
-  std::string route_label(kUnmatchedRoute);
-  std::string principal_id;
-  HandlerResult result;
+struct Service::Pending {
+  Request request;
+  Responder respond;
+  std::chrono::steady_clock::time_point start;
+  std::string route_label{kUnmatchedRoute};
   std::vector<std::string> allowed;
   std::optional<identity::Principal> principal;
+  std::atomic<bool> answered{false};
+};
 
-  if (Status s = ParseTarget(info.target, &info.path, &request.query); !s.ok()) {
+Response Service::Handle(Request request) {
+  std::promise<Response> answer;
+  std::future<Response> response = answer.get_future();
+  Handle(std::move(request), [&answer](Response r) { answer.set_value(std::move(r)); });
+  return response.get();
+}
+
+void Service::Handle(Request request, Responder respond) {
+  auto p = std::make_shared<Pending>();
+  p->start = std::chrono::steady_clock::now();
+  p->request = std::move(request);
+  p->respond = std::move(respond);
+  metrics_.RequestStarted();
+  Request& req = p->request;
+  RequestInfo& info = req.info;
+  info.request_id = NewRequestId();
+  HandlerResult result;
+  const Route* route = nullptr;
+
+  if (Status s = ParseTarget(info.target, &info.path, &req.query); !s.ok()) {
     result = std::unexpected(
         Problem::Make(problem_code::kBadRequest, s.message(), s.message_ja(), "target"));
   } else if (Router::Match match = router_.Find(info.method, info.path); !match.route) {
-    allowed = std::move(match.allowed);
+    p->allowed = std::move(match.allowed);
     result = std::unexpected(
-        allowed.empty()
+        p->allowed.empty()
             ? Problem::Make(problem_code::kRouteNotFound, "no resource at this path",
                             "このパスに該当するリソースはありません")
-            : Problem::Make(problem_code::kMethodNotAllowed,
-                            "this resource allows " + Join(allowed),
-                            "このリソースで使えるメソッドは " + Join(allowed) + " です", "method"));
+            : Problem::Make(
+                  problem_code::kMethodNotAllowed, "this resource allows " + Join(p->allowed),
+                  "このリソースで使えるメソッドは " + Join(p->allowed) + " です", "method"));
   } else {
-    const Route& route = *match.route;
-    route_label = route.pattern;
-    info.route = route.pattern;
-    request.params = std::move(match.params);
-    if (route.access == Access::kAuthenticated) {
+    route = match.route;
+    p->route_label = route->pattern;
+    info.route = route->pattern;
+    req.params = std::move(match.params);
+    if (route->access == Access::kAuthenticated) {
       auto authenticated = authenticator_.Authenticate(info);
       if (authenticated) {
-        principal = std::move(*authenticated);
-        principal_id = principal->id;
+        p->principal = std::move(*authenticated);
       } else {
         // The Authenticator audits failed attempts itself (auth.h).
-        Problem p = Problem::FromStatus(authenticated.error());
-        p.audited = true;
-        result = std::unexpected(std::move(p));
+        Problem problem = Problem::FromStatus(authenticated.error());
+        problem.audited = true;
+        result = std::unexpected(std::move(problem));
       }
     }
     // After authentication, so that an anonymous client learns nothing
     // about which parameters a resource takes.
-    for (const auto& [name, value] : request.query) {
+    for (const auto& [name, value] : req.query) {
       if (!result) break;
-      if (std::find(route.query.begin(), route.query.end(), name) == route.query.end()) {
+      if (std::find(route->query.begin(), route->query.end(), name) == route->query.end()) {
         result = std::unexpected(
             Problem::Make(problem_code::kUnknownParameter,
                           "this resource takes no query parameter '" + name + "'",
                           "このリソースにクエリパラメータ '" + name + "' はありません", name));
       }
     }
-    if (result) {
-      Call call{request, principal ? &*principal : nullptr};
-      try {
-        result = route.handler(call);
-      } catch (const std::exception&) {
-        result = std::unexpected(Problem::FromStatus(
-            Status::Internal("a handler threw an exception on route " + route.pattern)));
-      }
-    }
   }
+  if (!result || route == nullptr) return Complete(p, std::move(result));
 
+  const auto crashed = [&] {
+    return std::unexpected(Problem::FromStatus(
+        Status::Internal("a handler threw an exception on route " + route->pattern)));
+  };
+  Call call{req, p->principal ? &*p->principal : nullptr};
+  if (!route->deferred) {
+    try {
+      result = route->handler(call);
+    } catch (const std::exception&) {
+      result = crashed();
+    }
+    return Complete(p, std::move(result));
+  }
+  try {
+    route->deferred(call, [this, p](HandlerResult r) { Complete(p, std::move(r)); });
+  } catch (const std::exception&) {
+    Complete(p, crashed());  // ignored if the handler had already answered
+  }
+}
+
+void Service::Complete(const std::shared_ptr<Pending>& p, HandlerResult result) {
+  if (p->answered.exchange(true)) return;
+  const RequestInfo& info = p->request.info;
+  const identity::Principal* principal = p->principal ? &*p->principal : nullptr;
   Response response;
   std::string problem_code;
   if (result) {
     response = std::move(*result);
   } else {
-    const Problem& p = result.error();
-    problem_code = p.code;
-    if (!p.audited && auditor_) auditor_->Refused(info, principal ? &*principal : nullptr, p);
-    response = ProblemResponse(p, info.request_id);
-    if (p.status == 405) response.headers.emplace_back("Allow", Join(allowed));
-    if (p.status == 401)
+    const Problem& problem = result.error();
+    problem_code = problem.code;
+    if (!problem.audited && auditor_) auditor_->Refused(info, principal, problem);
+    response = ProblemResponse(problem, info.request_id);
+    if (problem.status == 405) response.headers.emplace_back("Allow", Join(p->allowed));
+    if (problem.status == 401)
       response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"mamori\"");
-    if (p.status >= 500 && !p.log_detail.empty()) {
+    if (problem.status >= 500 && !problem.log_detail.empty()) {
       logger_.Log(LogLevel::kError, "request failed",
                   {{"request_id", info.request_id},
-                   {"route", route_label},
-                   {"code", p.code},
-                   {"cause", p.log_detail}});
+                   {"route", p->route_label},
+                   {"code", problem.code},
+                   {"cause", problem.log_detail}});
     }
   }
   const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  metrics_.RequestFinished(info.method, route_label, response.status, seconds);
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - p->start).count();
+  metrics_.RequestFinished(info.method, p->route_label, response.status, seconds);
   if (logger_.Enabled(LogLevel::kInfo)) {
     nlohmann::json line = {{"request_id", info.request_id},
                            {"method", MethodForLog(info.method)},
-                           {"route", route_label},
+                           {"route", p->route_label},
                            {"status", response.status},
                            {"duration_ms", std::round(seconds * 1e6) / 1e3},
-                           {"principal", principal_id}};
+                           {"principal", principal ? principal->id : std::string()}};
     if (!problem_code.empty()) line["code"] = problem_code;
     logger_.Log(LogLevel::kInfo, "request", line);
   }
-  return Finish(std::move(response), info.request_id);
+  p->respond(Finish(std::move(response), info.request_id));
 }
 
 Response Service::Reject(const Problem& problem, std::string_view method, const PeerInfo& peer) {

@@ -6,9 +6,12 @@
 //   X-Request-Id and security headers → access log line → metrics.
 //
 // Handle never throws: a handler's exception becomes a 500 internal problem.
-// Thread-safe; handlers run concurrently on the server's handler threads.
+// Thread-safe; handlers run concurrently on the server's handler threads, and
+// a deferred handler (router.h) finishes on whatever thread answers it.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -29,7 +32,12 @@ class Service {
           RequestAuditor* auditor = nullptr);
 
   // `request` arrives with method, target, headers, peer and body set; the
-  // pipeline fills path, query, route, params and request_id.
+  // pipeline fills path, query, route, params and request_id. `respond`
+  // receives the response exactly once: before Handle returns, or later on
+  // another thread when the route's handler is deferred.
+  using Responder = std::function<void(Response)>;
+  void Handle(Request request, Responder respond);
+  // The same, waiting for the response (tests, tools).
   Response Handle(Request request);
 
   // A request the server refused before it could be dispatched: header or
@@ -41,6 +49,9 @@ class Service {
   Metrics& metrics() { return metrics_; }
 
  private:
+  struct Pending;  // one request between its handler and its response
+  // Problem to response, metrics, access log, headers; then responds.
+  void Complete(const std::shared_ptr<Pending>& pending, HandlerResult result);
   Response Finish(Response response, std::string_view request_id);
 
   Router router_;

@@ -61,6 +61,21 @@ void ServerState::DrainAll() {
   }
 }
 
+void ServerState::RequestStarted() {
+  std::lock_guard lock(mu_);
+  ++requests_;
+}
+
+void ServerState::RequestFinished() {
+  std::lock_guard lock(mu_);
+  if (--requests_ == 0) idle_.notify_all();
+}
+
+void ServerState::WaitRequestsFinished() {
+  std::unique_lock lock(mu_);
+  idle_.wait(lock, [&] { return requests_ == 0; });
+}
+
 bool ServerState::WaitIdle(std::chrono::steady_clock::time_point deadline) {
   std::unique_lock lock(mu_);
   return idle_.wait_until(lock, deadline, [&] { return sessions_.empty(); });
@@ -230,14 +245,21 @@ void Session::Dispatch() {
   request.info.peer = peer_;
   request.body = std::move(message.body());
   const bool keep_alive = message.keep_alive();
-  net::post(state_.handlers,
-            [self = shared_from_this(), request = std::move(request), keep_alive]() mutable {
-              Response response = self->state_.service.Handle(std::move(request));
-              net::post(self->stream_.get_executor(),
-                        [self, response = std::move(response), keep_alive]() mutable {
-                          self->Write(std::move(response), keep_alive);
-                        });
-            });
+  state_.RequestStarted();
+  net::post(state_.handlers, [self = shared_from_this(), request = std::move(request),
+                              keep_alive]() mutable {
+    ServerState& state = self->state_;
+    state.service.Handle(std::move(request), [self = std::move(self),
+                                              keep_alive](Response response) mutable {
+      ServerState& shared = self->state_;
+      const auto executor = self->stream_.get_executor();
+      // The session goes with the write: after RequestFinished the
+      // server may be gone, and this thread must not hold it.
+      net::post(executor, [self = std::move(self), response = std::move(response),
+                           keep_alive]() mutable { self->Write(std::move(response), keep_alive); });
+      shared.RequestFinished();
+    });
+  });
 }
 
 void Session::Refuse(const Problem& problem) {

@@ -10,7 +10,9 @@
 //   body       end of header → end of body, one deadline
 //   write      one response
 // Handlers run on the handler pool, never on an I/O thread, because engine
-// operations block until their audit event is durable.
+// operations block until their audit event is durable; a deferred handler
+// (router.h) answers from the store's answer thread, and the response is
+// posted back to the connection's strand.
 #pragma once
 
 #include <atomic>
@@ -51,11 +53,18 @@ struct ServerState {
   void DrainAll();
   // Waits until no session is left or `deadline`; true when none is left.
   bool WaitIdle(std::chrono::steady_clock::time_point deadline);
+  // Requests handed to the Service and not yet answered. A deferred handler
+  // answers from a thread the server does not own (the store's), so
+  // shutdown waits for these before the server goes away.
+  void RequestStarted();
+  void RequestFinished();
+  void WaitRequestsFinished();
 
  private:
   std::mutex mu_;
   std::condition_variable idle_;
   std::map<const Session*, std::weak_ptr<Session>> sessions_;
+  size_t requests_ = 0;  // guarded by mu_
 };
 
 class Session : public std::enable_shared_from_this<Session> {

@@ -5,6 +5,7 @@
 
 #include <set>
 #include <stdexcept>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -47,6 +48,48 @@ class ServiceTest : public ::testing::Test {
   Metrics metrics_;
   std::unique_ptr<Service> service_;
 };
+
+// A deferred handler answers from another thread after it has returned; the
+// pipeline finishes there (headers, access log) and answers exactly once,
+// even when the handler throws after arranging its answer.
+TEST_F(ServiceTest, DeferredHandlersAnswerFromAnotherThreadExactlyOnce) {
+  Router router;
+  std::vector<std::thread> workers;  // handlers run on this thread: no lock needed
+  Route later{"GET", "/v1/later/{id}", Access::kAuthenticated, {}, nullptr};
+  later.deferred = [&workers](Call& call, Respond respond) {
+    workers.emplace_back([id = call.Param("id"), principal = call.principal->id, respond] {
+      respond(JsonResponse(200, {{"id", id}, {"actor", principal}}));
+    });
+  };
+  ASSERT_TRUE(router.Add(std::move(later)).ok());
+  Route thrown{"GET", "/v1/thrown", Access::kAuthenticated, {}, nullptr};
+  thrown.deferred = [](Call&, Respond respond) {
+    respond(JsonResponse(200, {{"first", true}}));
+    throw std::runtime_error("after answering");
+  };
+  ASSERT_TRUE(router.Add(std::move(thrown)).ok());
+  Route refused{"GET", "/v1/refused", Access::kAuthenticated, {}, nullptr};
+  refused.deferred = [](Call&, Respond) { throw std::runtime_error("before answering"); };
+  ASSERT_TRUE(router.Add(std::move(refused)).ok());
+  Build(std::move(router));
+
+  auto ok = Handle("GET", "/v1/later/x1");
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(ok.body)["actor"], "bob");
+  bool has_request_id = false;
+  for (const auto& [name, value] : ok.headers) has_request_id |= name == "X-Request-Id";
+  EXPECT_TRUE(has_request_id);
+  ASSERT_FALSE(log_.empty());
+  EXPECT_NE(log_.back().find("/v1/later/{id}"), std::string::npos);
+
+  auto first = Handle("GET", "/v1/thrown");
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(nlohmann::json::parse(first.body)["first"], true);
+  EXPECT_EQ(Code(Handle("GET", "/v1/refused")), "internal");
+  // Unauthenticated: the deferred handler never runs.
+  EXPECT_EQ(Code(Handle("GET", "/v1/later/x1", false)), "unauthenticated");
+  for (auto& w : workers) w.join();
+}
 
 TEST_F(ServiceTest, RoutingErrorsAndAuthenticationOrder) {
   Router router;
