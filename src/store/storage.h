@@ -119,6 +119,15 @@ class Storage {
   // Views run concurrently with each other and with Update.
   virtual Status View(ViewFn fn) = 0;
 
+  // View, and every View this thread makes on this store while fn runs
+  // reads fn's snapshot instead of opening its own: one transaction for a
+  // request's reads in several modules (authentication, policy, the record)
+  // instead of one each. Whether those Views see writes made meanwhile
+  // (an Update from inside fn) depends on the backend (the SQLite store's do
+  // not; with this default, which is View, they do), so fn must not read
+  // what it has just written.
+  virtual Status ViewShared(ViewFn fn) { return View(std::move(fn)); }
+
   // Finishes pending updates and closes. Idempotent; further calls fail with
   // kUnavailable.
   virtual Status Close() = 0;

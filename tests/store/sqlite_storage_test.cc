@@ -481,5 +481,26 @@ TEST_F(SqliteStorageTest, ALoneFailingUpdateLeavesNothing) {
   EXPECT_EQ(GetOne(*store, "after"), "1");
 }
 
+// ViewShared: the Views a thread makes inside it read its one snapshot,
+// even of a write committed meanwhile; other threads' Views do not join it.
+TEST_F(SqliteStorageTest, ViewSharedGivesNestedViewsItsSnapshot) {
+  auto store = MustOpen(Options());
+  ASSERT_TRUE(PutOne(*store, "k", "1").ok());
+  std::optional<std::string> first, nested, other_thread;
+  Status shared = store->ViewShared([&](ReadTxn& txn) -> Status {
+    MAMORI_ASSIGN_OR_RETURN(first, txn.Get("k"));
+    MAMORI_RETURN_IF_ERROR(PutOne(*store, "k", "2"));
+    nested = GetOne(*store, "k");
+    std::thread([&] { other_thread = GetOne(*store, "k"); }).join();
+    return Status::Ok();
+  });
+  ASSERT_TRUE(shared.ok()) << shared.ToString();
+  EXPECT_EQ(first, "1");
+  EXPECT_EQ(nested, "1");
+  EXPECT_EQ(other_thread, "2");
+  EXPECT_EQ(GetOne(*store, "k"), "2");  // after it, Views open their own again
+  ASSERT_TRUE(store->Close().ok());
+}
+
 }  // namespace
 }  // namespace mamori::store::test

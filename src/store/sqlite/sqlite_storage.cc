@@ -41,6 +41,13 @@ thread_local const void* t_committer_of = nullptr;
 // wait for this very thread.
 thread_local const void* t_answering_for = nullptr;
 
+// The snapshot this thread's Views on `store` join (ViewShared), if any.
+struct SharedSnapshot {
+  const void* store = nullptr;
+  sqlite::SqliteTxn* txn = nullptr;
+};
+thread_local SharedSnapshot t_shared;
+
 Status Closed() {
   return Status::Unavailable("the sqlite store is closed", "データストアは閉じられています");
 }
@@ -82,6 +89,7 @@ class SqliteStorage final : public Storage {
   Status Update(UpdateFn fn) override;
   void UpdateThen(UpdateFn fn, std::function<void(Status)> then) override;
   Status View(ViewFn fn) override;
+  Status ViewShared(ViewFn fn) override;
   Status Close() override;
   std::string_view Backend() const override { return "sqlite"; }
   Status Compact() override;
@@ -123,6 +131,9 @@ class SqliteStorage final : public Storage {
   // RunBatch, or a Compact, on the calling (leader) thread; never throws.
   std::vector<Status> Execute(const std::vector<Writer*>& batch);
   void ReleaseReader(std::unique_ptr<Connection> conn, bool reusable);
+  // View's body; with `share`, this thread's Views on this store join its
+  // snapshot while fn runs.
+  Status RunView(ViewFn& fn, bool share);
 
   static void OnWalCommit(void* self, int frames);
   void CheckpointLoop();
@@ -442,10 +453,15 @@ std::vector<Status> SqliteStorage::RunBatch(const std::vector<Writer*>& batch) {
   return results;
 }
 
-Status SqliteStorage::View(ViewFn fn) {
+Status SqliteStorage::View(ViewFn fn) { return RunView(fn, false); }
+
+Status SqliteStorage::ViewShared(ViewFn fn) { return RunView(fn, true); }
+
+Status SqliteStorage::RunView(ViewFn& fn, bool share) {
   if (!fn)
     return Status::InvalidArgument("View needs a function", "View に関数が指定されていません");
   if (t_committer_of == this) return CalledFromUpdateFn("View");
+  if (t_shared.store == this) return RunFn(fn, *t_shared.txn);
   std::unique_ptr<Connection> conn;
   {
     std::lock_guard lock(pool_mu_);
@@ -473,7 +489,10 @@ Status SqliteStorage::View(ViewFn fn) {
   bool healthy = status.ok();
   if (status.ok()) {
     SqliteTxn txn(*conn);
+    const SharedSnapshot outer = t_shared;
+    if (share) t_shared = {this, &txn};
     status = RunFn(fn, txn);
+    t_shared = outer;
     Status end = conn->Run(Sql::kCommit);
     if (!end.ok()) {
       healthy = false;
