@@ -32,6 +32,19 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(ApiServerOptions options) {
   if (api->options_.extra_routes) MAMORI_RETURN_IF_ERROR(api->options_.extra_routes(router));
   api->service_ = std::make_unique<Service>(std::move(router), *api->options_.authenticator,
                                             api->logger_, api->metrics_, api->options_.auditor);
+  if (engine::Engine* engine = api->options_.engine) {
+    api->service_->SetReadScope([engine](const std::function<void()>& reads) {
+      bool ran = false;
+      // The snapshot only saves work: its own failure (a closing store) is
+      // not the request's, whose reads then open their own and meet it there.
+      (void)engine->data_store().ViewShared([&](store::ReadTxn&) -> Status {
+        ran = true;
+        reads();
+        return Status::Ok();
+      });
+      if (!ran) reads();
+    });
+  }
   MAMORI_ASSIGN_OR_RETURN(api->server_, Server::Start(api->options_.config, *api->service_));
   return api;
 }

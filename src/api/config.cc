@@ -112,6 +112,8 @@ Status ParseTable(const toml::table& root, std::string_view base_dir, ServerConf
       MAMORI_ASSIGN_OR_RETURN(config->threads, Unsigned(node, key, 0, 1024));
     } else if (key == "handler_threads") {
       MAMORI_ASSIGN_OR_RETURN(config->handler_threads, Unsigned(node, key, 0, 4096));
+    } else if (key == "deferred_threads") {
+      MAMORI_ASSIGN_OR_RETURN(config->deferred_threads, Unsigned(node, key, 0, 4096));
     } else if (key == "log_level") {
       MAMORI_ASSIGN_OR_RETURN(std::string v, String(node, key));
       auto level = ParseLogLevel(v);
@@ -138,6 +140,11 @@ Status ParseTable(const toml::table& root, std::string_view base_dir, ServerConf
 unsigned ServerConfig::IoThreads() const {
   if (threads != 0) return threads;
   return std::max(1u, std::thread::hardware_concurrency());
+}
+
+unsigned ServerConfig::DeferredThreads() const {
+  if (deferred_threads != 0) return deferred_threads;
+  return 2 * IoThreads();
 }
 
 unsigned ServerConfig::HandlerThreads() const {

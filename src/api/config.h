@@ -6,6 +6,7 @@
 //   listen = "127.0.0.1:8443"        # HOST:PORT, [v6]:PORT; port 0 = ephemeral
 //   threads = 0                      # I/O threads; 0 = hardware threads
 //   handler_threads = 0              # request handlers; 0 = max(64, 4 × threads)
+//   deferred_threads = 0             # audited reads' first half; 0 = 2 × threads
 //   log_level = "info"               # debug | info | warn | error | off
 //   [tls]
 //   certificate = "server.crt"       # PEM; default DATA/tls/server.crt, generated if absent
@@ -66,6 +67,11 @@ struct ServerConfig {
   // Handlers block while the engine commits; concurrent ones share a commit
   // (group commit), so more handlers than cores is what makes writes fast.
   unsigned handler_threads = 0;
+  // Deferred routes (an audited read of one record) hold a thread only
+  // until their audit event is queued, so a few threads kept busy serve
+  // them; handing each to one of the many idle handler threads cost a
+  // wake-up per request (docs/PERFORMANCE.md).
+  unsigned deferred_threads = 0;
   LogLevel log_level = LogLevel::kInfo;
   TlsConfig tls;
   Limits limits;
@@ -76,6 +82,8 @@ struct ServerConfig {
   // Handlers block while the engine commits their audit event; more of them
   // than cores lets concurrent requests share one group commit.
   unsigned HandlerThreads() const;
+  // deferred_threads, with 0 replaced by 2 × IoThreads().
+  unsigned DeferredThreads() const;
 };
 
 // Parses TOML text; `source` names it in errors. Strict: unknown keys, wrong

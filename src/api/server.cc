@@ -27,7 +27,8 @@ struct Server::Impl {
         service(s),
         tls(std::move(t)),
         handlers(config.HandlerThreads()),
-        state(config, service, handlers),
+        deferred(config.DeferredThreads()),
+        state(config, service, handlers, deferred),
         acceptor(net::make_strand(ioc)),
         retry(acceptor.get_executor()),
         work(net::make_work_guard(ioc)) {}
@@ -41,6 +42,7 @@ struct Server::Impl {
   Service& service;
   std::unique_ptr<net::ssl::context> tls;
   net::thread_pool handlers;
+  net::thread_pool deferred;
   ServerState state;
   net::io_context ioc;
   tcp::acceptor acceptor;
@@ -123,7 +125,8 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Servic
                        {{"address", config.host},
                         {"port", raw->port},
                         {"io_threads", config.IoThreads()},
-                        {"handler_threads", config.HandlerThreads()}});
+                        {"handler_threads", config.HandlerThreads()},
+                        {"deferred_threads", config.DeferredThreads()}});
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
@@ -156,6 +159,7 @@ bool Server::Shutdown() {
   // closes the engine next, and it must not be in use then. Deferred ones
   // answer from the store's thread, which must be done with this server.
   s.handlers.join();
+  s.deferred.join();
   s.state.WaitRequestsFinished();
   s.service.logger().Log(LogLevel::kInfo, "stopped",
                          {{"clean", s.clean}, {"connections_cut", cut}});

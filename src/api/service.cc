@@ -89,6 +89,11 @@ Response Service::Handle(Request request) {
 }
 
 void Service::Handle(Request request, Responder respond) {
+  Handle(std::move(request), std::move(respond),
+         [](bool, const std::function<void()>& rest) { rest(); });
+}
+
+void Service::Handle(Request request, Responder respond, const Scheduler& schedule) {
   auto p = std::make_shared<Pending>();
   p->start = std::chrono::steady_clock::now();
   p->request = std::move(request);
@@ -97,7 +102,7 @@ void Service::Handle(Request request, Responder respond) {
   Request& req = p->request;
   RequestInfo& info = req.info;
   info.request_id = NewRequestId();
-  HandlerResult result;
+  HandlerResult result;  // a problem, until a route is found
   const Route* route = nullptr;
 
   if (Status s = ParseTarget(info.target, &info.path, &req.query); !s.ok()) {
@@ -117,46 +122,56 @@ void Service::Handle(Request request, Responder respond) {
     p->route_label = route->pattern;
     info.route = route->pattern;
     req.params = std::move(match.params);
-    if (route->access == Access::kAuthenticated) {
-      auto authenticated = authenticator_.Authenticate(info);
-      if (authenticated) {
-        p->principal = std::move(*authenticated);
-      } else {
-        // The Authenticator audits failed attempts itself (auth.h).
-        Problem problem = Problem::FromStatus(authenticated.error());
-        problem.audited = true;
-        result = std::unexpected(std::move(problem));
-      }
+  }
+  if (route == nullptr) {
+    // Completing audits the refusal: not on the calling thread either.
+    return schedule(
+        false, [this, p, result = std::move(result)]() mutable { Complete(p, std::move(result)); });
+  }
+  if (!route->deferred || !read_scope_) {
+    return schedule(route->deferred != nullptr, [this, p, route] { Dispatch(p, *route); });
+  }
+  schedule(true, [this, p, route] { read_scope_([&] { Dispatch(p, *route); }); });
+}
+
+void Service::Dispatch(const std::shared_ptr<Pending>& p, const Route& route) {
+  Request& req = p->request;
+  if (route.access == Access::kAuthenticated) {
+    auto authenticated = authenticator_.Authenticate(req.info);
+    if (!authenticated) {
+      // The Authenticator audits failed attempts itself (auth.h).
+      Problem problem = Problem::FromStatus(authenticated.error());
+      problem.audited = true;
+      return Complete(p, std::unexpected(std::move(problem)));
     }
-    // After authentication, so that an anonymous client learns nothing
-    // about which parameters a resource takes.
-    for (const auto& [name, value] : req.query) {
-      if (!result) break;
-      if (std::find(route->query.begin(), route->query.end(), name) == route->query.end()) {
-        result = std::unexpected(
-            Problem::Make(problem_code::kUnknownParameter,
-                          "this resource takes no query parameter '" + name + "'",
-                          "このリソースにクエリパラメータ '" + name + "' はありません", name));
-      }
+    p->principal = std::move(*authenticated);
+  }
+  // After authentication, so that an anonymous client learns nothing about
+  // which parameters a resource takes.
+  for (const auto& [name, value] : req.query) {
+    if (std::find(route.query.begin(), route.query.end(), name) == route.query.end()) {
+      return Complete(p, std::unexpected(Problem::Make(
+                             problem_code::kUnknownParameter,
+                             "this resource takes no query parameter '" + name + "'",
+                             "このリソースにクエリパラメータ '" + name + "' はありません", name)));
     }
   }
-  if (!result || route == nullptr) return Complete(p, std::move(result));
-
   const auto crashed = [&] {
     return std::unexpected(Problem::FromStatus(
-        Status::Internal("a handler threw an exception on route " + route->pattern)));
+        Status::Internal("a handler threw an exception on route " + route.pattern)));
   };
   Call call{req, p->principal ? &*p->principal : nullptr};
-  if (!route->deferred) {
+  if (!route.deferred) {
+    HandlerResult result;
     try {
-      result = route->handler(call);
+      result = route.handler(call);
     } catch (const std::exception&) {
       result = crashed();
     }
     return Complete(p, std::move(result));
   }
   try {
-    route->deferred(call, [this, p](HandlerResult r) { Complete(p, std::move(r)); });
+    route.deferred(call, [this, p](HandlerResult r) { Complete(p, std::move(r)); });
   } catch (const std::exception&) {
     Complete(p, crashed());  // ignored if the handler had already answered
   }

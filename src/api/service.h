@@ -37,8 +37,23 @@ class Service {
   // another thread when the route's handler is deferred.
   using Responder = std::function<void(Response)>;
   void Handle(Request request, Responder respond);
+  // The same, in two steps: finding the route runs on the calling thread
+  // (it neither blocks nor audits), and the rest is handed to `schedule`,
+  // told whether the route is deferred, to run on a thread that may block.
+  // The server gives deferred routes their own few threads (server.h).
+  using Scheduler = std::function<void(bool deferred, std::function<void()> rest)>;
+  void Handle(Request request, Responder respond, const Scheduler& schedule);
   // The same, waiting for the response (tests, tools).
   Response Handle(Request request);
+
+  // Runs `reads` inside one read snapshot of the data store
+  // (store::Storage::ViewShared). When set, authentication and the part of
+  // a deferred handler that runs before it returns share one snapshot: an
+  // audited read's reads of session, user, policy and record are one
+  // transaction instead of several. Only deferred routes use it; they write
+  // nothing they read back. Set before the first request.
+  using ReadScope = std::function<void(const std::function<void()>& reads)>;
+  void SetReadScope(ReadScope scope) { read_scope_ = std::move(scope); }
 
   // A request the server refused before it could be dispatched: header or
   // body too large, malformed framing. Logged and counted like the others.
@@ -50,6 +65,8 @@ class Service {
 
  private:
   struct Pending;  // one request between its handler and its response
+  // Authentication, query names, then the route's handler.
+  void Dispatch(const std::shared_ptr<Pending>& p, const Route& route);
   // Problem to response, metrics, access log, headers; then responds.
   void Complete(const std::shared_ptr<Pending>& pending, HandlerResult result);
   Response Finish(Response response, std::string_view request_id);
@@ -59,6 +76,7 @@ class Service {
   Logger& logger_;
   Metrics& metrics_;
   RequestAuditor* auditor_;
+  ReadScope read_scope_;
 };
 
 // 16 hex digits: the id of one request in logs, audit events and the

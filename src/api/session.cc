@@ -61,6 +61,18 @@ void ServerState::DrainAll() {
   }
 }
 
+void ServerState::Schedule(bool fast, std::function<void()> work) {
+  if (fast && deferred_waiting.fetch_add(1) < kDeferredBacklog) {
+    net::post(deferred, [this, work = std::move(work)] {
+      deferred_waiting.fetch_sub(1);
+      work();
+    });
+    return;
+  }
+  if (fast) deferred_waiting.fetch_sub(1);
+  net::post(handlers, std::move(work));
+}
+
 void ServerState::RequestStarted() {
   std::lock_guard lock(mu_);
   ++requests_;
@@ -246,20 +258,22 @@ void Session::Dispatch() {
   request.body = std::move(message.body());
   const bool keep_alive = message.keep_alive();
   state_.RequestStarted();
-  net::post(state_.handlers, [self = shared_from_this(), request = std::move(request),
-                              keep_alive]() mutable {
-    ServerState& state = self->state_;
-    state.service.Handle(std::move(request), [self = std::move(self),
-                                              keep_alive](Response response) mutable {
-      ServerState& shared = self->state_;
-      const auto executor = self->stream_.get_executor();
-      // The session goes with the write: after RequestFinished the
-      // server may be gone, and this thread must not hold it.
-      net::post(executor, [self = std::move(self), response = std::move(response),
-                           keep_alive]() mutable { self->Write(std::move(response), keep_alive); });
-      shared.RequestFinished();
-    });
-  });
+  state_.service.Handle(
+      std::move(request),
+      [self = shared_from_this(), keep_alive](Response response) mutable {
+        ServerState& shared = self->state_;
+        const auto executor = self->stream_.get_executor();
+        // The session goes with the write: after RequestFinished the server
+        // may be gone, and this thread must not hold it.
+        net::post(executor,
+                  [self = std::move(self), response = std::move(response), keep_alive]() mutable {
+                    self->Write(std::move(response), keep_alive);
+                  });
+        shared.RequestFinished();
+      },
+      [&state = state_](bool fast, std::function<void()> rest) {
+        state.Schedule(fast, std::move(rest));
+      });
 }
 
 void Session::Refuse(const Problem& problem) {

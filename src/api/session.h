@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -38,12 +39,23 @@ class Session;
 
 // What the acceptor and all sessions share. Outlives every Session.
 struct ServerState {
-  ServerState(const ServerConfig& c, Service& s, boost::asio::thread_pool& h)
-      : config(c), service(s), handlers(h) {}
+  ServerState(const ServerConfig& c, Service& s, boost::asio::thread_pool& h,
+              boost::asio::thread_pool& d)
+      : config(c), service(s), handlers(h), deferred(d) {}
 
   const ServerConfig& config;
   Service& service;
   boost::asio::thread_pool& handlers;
+  boost::asio::thread_pool& deferred;
+
+  // Runs `work` on the deferred threads when `fast` and fewer than
+  // kDeferredBacklog items wait there, else on the handler threads. The
+  // bound keeps a flood of requests that block there (each refused one
+  // waits for its audit event) from stalling the lane: past it, requests
+  // take the many handler threads as every other route does.
+  static constexpr size_t kDeferredBacklog = 64;
+  void Schedule(bool fast, std::function<void()> work);
+  std::atomic<size_t> deferred_waiting{0};
   std::atomic<bool> draining{false};
 
   void Register(const std::shared_ptr<Session>& session);

@@ -19,6 +19,7 @@ TEST(ConfigTest, ParsesEveryKey) {
 listen = "[::1]:9443"
 threads = 3
 handler_threads = 12
+deferred_threads = 5
 log_level = "warn"
 [tls]
 certificate = "server.crt"
@@ -42,6 +43,7 @@ shutdown = 6
   EXPECT_EQ(c->port, 9443);
   EXPECT_EQ(c->IoThreads(), 3u);
   EXPECT_EQ(c->HandlerThreads(), 12u);
+  EXPECT_EQ(c->DeferredThreads(), 5u);
   EXPECT_EQ(c->log_level, LogLevel::kWarn);
   EXPECT_EQ(c->tls.certificate, "/etc/mamori/server.crt");
   EXPECT_EQ(c->tls.private_key, "/abs/server.key");
@@ -62,6 +64,7 @@ TEST(ConfigTest, DefaultsWhenEmpty) {
   EXPECT_EQ(c->limits.max_header_bytes, 8192u);
   EXPECT_EQ(c->limits.max_body_bytes, 1048576u);
   EXPECT_GE(c->HandlerThreads(), 8u);
+  EXPECT_EQ(c->DeferredThreads(), 2 * c->IoThreads());
 }
 
 TEST(ConfigTest, RefusesUnknownKeysSecretsAndBadValues) {

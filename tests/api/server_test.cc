@@ -7,6 +7,7 @@
 
 #include "api/api_fixture.h"
 #include "api/call.h"
+#include "api/session.h"
 #include "audit/log.h"
 #include "store/sqlite/sqlite_storage.h"
 
@@ -313,6 +314,83 @@ TEST_F(ServerTest, GracefulShutdownFinishesInFlightRequestsAndSignsATreeHead) {
                   })
                   .ok());
   ASSERT_TRUE((*storage)->Close().ok());
+}
+
+// A deferred route answers from a thread the server does not own; shutdown
+// waits for that answer, and the client gets it.
+TEST_F(ServerTest, GracefulShutdownWaitsForADeferredAnswer) {
+  std::promise<void> entered;
+  auto entered_future = entered.get_future();
+  std::thread answerer;
+  StartServer([&](Router& router) {
+    Route later{"GET", "/test/later", Access::kPublic, {}, nullptr};
+    later.deferred = [&](api::Call&, Respond respond) {
+      answerer = std::thread([&entered, respond] {
+        entered.set_value();
+        std::this_thread::sleep_for(milliseconds(300));
+        respond(JsonResponse(200, {{"later", true}}));
+      });
+    };
+    return router.Add(std::move(later));
+  });
+  auto client = NewClient();
+  auto pending = std::async(std::launch::async, [&] { return client->Send("GET", "/test/later"); });
+  entered_future.wait();
+  EXPECT_TRUE(api_->Shutdown());
+  auto r = pending.get();
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(nlohmann::json::parse(r->body)["later"], true);
+  answerer.join();
+}
+
+// The deferred lane takes at most kDeferredBacklog waiting requests; past
+// that (its threads blocked, e.g. by refusals that each wait for a commit)
+// requests go to the handler threads instead of queueing behind them.
+TEST(ServerStateTest, ADeferredBacklogOverflowsToTheHandlerThreads) {
+  boost::asio::thread_pool handlers(2);
+  boost::asio::thread_pool lane(1);
+  ServerConfig config;
+  Logger logger(LogLevel::kOff, [](std::string_view) {});
+  Metrics metrics;
+  Router router;
+  FixedTokenAuthenticator auth;
+  Service service(std::move(router), auth, logger, metrics);
+  ServerState state(config, service, handlers, lane);
+
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<int> on_lane{0};
+  std::atomic<int> elsewhere{0};
+  const auto lane_thread = std::make_shared<std::thread::id>();
+  std::promise<void> blocked;
+  state.Schedule(true, [&, lane_thread] {
+    *lane_thread = std::this_thread::get_id();
+    blocked.set_value();
+    released.wait();
+  });
+  blocked.get_future().wait();
+  const size_t extra = 10;
+  std::atomic<int> done{0};
+  for (size_t i = 0; i < ServerState::kDeferredBacklog + extra; ++i) {
+    state.Schedule(true, [&, lane_thread] {
+      (std::this_thread::get_id() == *lane_thread ? on_lane : elsewhere)++;
+      ++done;
+    });
+  }
+  // The overflow ran while the lane was still blocked.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (elsewhere.load() < static_cast<int>(extra) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(5));
+  }
+  EXPECT_EQ(elsewhere.load(), static_cast<int>(extra));
+  EXPECT_EQ(on_lane.load(), 0);
+  release.set_value();
+  lane.join();
+  handlers.join();
+  EXPECT_EQ(on_lane.load(), static_cast<int>(ServerState::kDeferredBacklog));
+  EXPECT_EQ(done.load(), static_cast<int>(ServerState::kDeferredBacklog + extra));
 }
 
 TEST_F(ServerTest, NewConnectionsAreRefusedWhileDraining) {
