@@ -309,7 +309,7 @@ void Engine::GetThen(const Context& ctx_in, std::string_view dataset, std::strin
     bool changed = false;
     // Runs the reads on the calling thread and queues the audit event; the
     // store's answer thread continues (or tries again) once it is durable.
-    static void Run(std::shared_ptr<Attempt> a) {
+    static void Run(const std::shared_ptr<Attempt>& a) {
       if (a->attempt++ == kOptimisticRetries) return a->then(Fail(Retry()));
       RecordOps ops(a->engine);
       auto def = ops.Admit(a->ctx, "record.get", a->dataset, a->id, true, a->stale);

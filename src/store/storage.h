@@ -112,7 +112,8 @@ class Storage {
   // Every `then` has run when Close returns. This default runs Update on
   // the calling thread.
   virtual void UpdateThen(UpdateFn fn, std::function<void(Status)> then) {
-    then(Update(std::move(fn)));
+    const std::function<void(Status)> done = std::move(then);
+    done(Update(std::move(fn)));
   }
 
   // Runs fn on the calling thread against a consistent read-only snapshot.

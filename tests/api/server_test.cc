@@ -324,7 +324,7 @@ TEST_F(ServerTest, GracefulShutdownWaitsForADeferredAnswer) {
   std::thread answerer;
   StartServer([&](Router& router) {
     Route later{"GET", "/test/later", Access::kPublic, {}, nullptr};
-    later.deferred = [&](api::Call&, Respond respond) {
+    later.deferred = [&](api::Call&, const Respond& respond) {
       answerer = std::thread([&entered, respond] {
         entered.set_value();
         std::this_thread::sleep_for(milliseconds(300));

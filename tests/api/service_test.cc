@@ -56,20 +56,20 @@ TEST_F(ServiceTest, DeferredHandlersAnswerFromAnotherThreadExactlyOnce) {
   Router router;
   std::vector<std::thread> workers;  // handlers run on this thread: no lock needed
   Route later{"GET", "/v1/later/{id}", Access::kAuthenticated, {}, nullptr};
-  later.deferred = [&workers](Call& call, Respond respond) {
+  later.deferred = [&workers](Call& call, const Respond& respond) {
     workers.emplace_back([id = call.Param("id"), principal = call.principal->id, respond] {
       respond(JsonResponse(200, {{"id", id}, {"actor", principal}}));
     });
   };
   ASSERT_TRUE(router.Add(std::move(later)).ok());
   Route thrown{"GET", "/v1/thrown", Access::kAuthenticated, {}, nullptr};
-  thrown.deferred = [](Call&, Respond respond) {
+  thrown.deferred = [](Call&, const Respond& respond) {
     respond(JsonResponse(200, {{"first", true}}));
     throw std::runtime_error("after answering");
   };
   ASSERT_TRUE(router.Add(std::move(thrown)).ok());
   Route refused{"GET", "/v1/refused", Access::kAuthenticated, {}, nullptr};
-  refused.deferred = [](Call&, Respond) { throw std::runtime_error("before answering"); };
+  refused.deferred = [](Call&, const Respond&) { throw std::runtime_error("before answering"); };
   ASSERT_TRUE(router.Add(std::move(refused)).ok());
   Build(std::move(router));
 

@@ -298,10 +298,10 @@ void SqliteStorage::UpdateThen(UpdateFn fn, std::function<void(Status)> then) {
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
-      writers_.push_back(w.get());
+      // The queue owns it from here until LeadBatch answers it.
+      writers_.push_back(w.release());
       // Alone in the queue: nobody is leading, so the commit thread must.
       if (writers_.size() == 1) commit_cv_.notify_one();
-      w.release();  // the queue owns it until LeadBatch answers it
       return;
     }
   }
