@@ -84,6 +84,29 @@ class RecordOps {
     return version && *version == std::to_string(def.version);
   }
 
+  // A read's audit event, in the read's own write transaction: written only
+  // when `def` is still current (else *stale) and the record still holds
+  // `raw` (else *changed), so that the event names exactly what is returned.
+  Status AuditRead(store::WriteTxn& txn, const DatasetDef& def, std::string_view dataset,
+                   std::string_view id, const std::string& raw, audit::Event& ev, bool* stale,
+                   bool* changed) {
+    MAMORI_ASSIGN_OR_RETURN(bool current, Current(txn, def));
+    *stale = !current;
+    if (*stale) return Status::Ok();
+    MAMORI_ASSIGN_OR_RETURN(auto now, txn.Get(keyspace::Record(dataset, id)));
+    *changed = !now || *now != raw;
+    if (*changed) return Status::Ok();
+    return StatusOf(e_.AppendEvent(txn, ev));
+  }
+
+  // The event of a read of `version`.
+  audit::Event ReadEvent(const Context& ctx, std::string_view dataset, std::string_view id,
+                         uint32_t version) {
+    audit::Event ev = e_.MakeEvent(ctx, "record.get", dataset, id);
+    ev.attrs["version"] = std::to_string(version);
+    return ev;
+  }
+
   struct Loaded {
     std::string raw;
     Envelope env;
@@ -279,17 +302,10 @@ Result<RecordView> Engine::Get(const Context& ctx_in, std::string_view dataset,
     MAMORI_ASSIGN_OR_RETURN(auto loaded, ops.Load(ctx, "record.get", dataset, id));
     // The disclosure is audited in a transaction that confirms the version
     // read is still current, so the event names exactly what was returned.
-    audit::Event ev = MakeEvent(ctx, "record.get", dataset, id);
-    ev.attrs["version"] = std::to_string(loaded.env.version);
+    audit::Event ev = ops.ReadEvent(ctx, dataset, id, loaded.env.version);
     bool changed = false;
     MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
-      MAMORI_ASSIGN_OR_RETURN(bool current, RecordOps::Current(txn, *def));
-      stale = !current;
-      if (stale) return Status::Ok();
-      MAMORI_ASSIGN_OR_RETURN(auto raw, txn.Get(keyspace::Record(dataset, id)));
-      changed = !raw || *raw != loaded.raw;
-      if (changed) return Status::Ok();
-      return StatusOf(AppendEvent(txn, ev));
+      return ops.AuditRead(txn, *def, dataset, id, loaded.raw, ev, &stale, &changed);
     }));
     if (!stale && !changed) return RecordOps::View(id, loaded.env, std::move(loaded.values));
   }
@@ -317,19 +333,12 @@ void Engine::GetThen(const Context& ctx_in, std::string_view dataset, std::strin
       auto loaded = ops.Load(a->ctx, "record.get", a->dataset, a->id);
       if (!loaded) return a->then(Fail(loaded.error()));
       auto ev = std::make_shared<audit::Event>(
-          a->engine.MakeEvent(a->ctx, "record.get", a->dataset, a->id));
-      ev->attrs["version"] = std::to_string(loaded->env.version);
+          ops.ReadEvent(a->ctx, a->dataset, a->id, loaded->env.version));
       auto held = std::make_shared<RecordOps::Loaded>(std::move(*loaded));
       a->engine.data_->UpdateThen(
-          // The same confirmation as Get's: the event names exactly what is returned.
           [a, def = *def, held, ev](store::WriteTxn& txn) -> Status {
-            MAMORI_ASSIGN_OR_RETURN(bool current, RecordOps::Current(txn, *def));
-            a->stale = !current;
-            if (a->stale) return Status::Ok();
-            MAMORI_ASSIGN_OR_RETURN(auto raw, txn.Get(keyspace::Record(a->dataset, a->id)));
-            a->changed = !raw || *raw != held->raw;
-            if (a->changed) return Status::Ok();
-            return StatusOf(a->engine.AppendEvent(txn, *ev));
+            return RecordOps(a->engine).AuditRead(txn, *def, a->dataset, a->id, held->raw, *ev,
+                                                  &a->stale, &a->changed);
           },
           [a, held](Status committed) {
             if (!committed.ok()) return a->then(Fail(std::move(committed)));

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/sqlite/answer_thread.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/sqlite_txn.h"
 #include "store/sqlite/store_file.h"
@@ -37,9 +38,6 @@ constexpr size_t kMaxIdleReaders = 64;
 // waiting for the function, and a View there would not see the batch's own
 // writes: they fail instead of deadlocking or misleading.
 thread_local const void* t_committer_of = nullptr;
-// The store whose UpdateThen callbacks this thread calls: Close there would
-// wait for this very thread.
-thread_local const void* t_answering_for = nullptr;
 
 // The snapshot this thread's Views on `store` join (ViewShared), if any.
 struct SharedSnapshot {
@@ -122,10 +120,6 @@ class SqliteStorage final : public Storage {
   // The commit thread: leads the batches headed by an UpdateThen, which has
   // no thread of its own waiting.
   void CommitLoop();
-  // The answer thread: calls UpdateThen's callbacks, in commit order, off
-  // the commit thread, so that the next commit need not wait for them and a
-  // callback may itself call Update.
-  void AnswerLoop();
   // One shared transaction; returns the status owed to each writer.
   std::vector<Status> RunBatch(const std::vector<Writer*>& batch);
   // RunBatch, or a Compact, on the calling (leader) thread; never throws.
@@ -153,13 +147,7 @@ class SqliteStorage final : public Storage {
   std::condition_variable commit_cv_;  // the commit thread waits here
   bool commit_stop_ = false;           // guarded by mu_
   std::thread commit_thread_;
-
-  using Answer = std::pair<std::unique_ptr<Writer>, Status>;
-  std::mutex answer_mu_;
-  std::condition_variable answer_cv_;
-  std::vector<Answer> answers_;  // guarded by answer_mu_
-  bool answer_stop_ = false;     // guarded by answer_mu_
-  std::thread answer_thread_;
+  sqlite::AnswerThread answers_;  // UpdateThen's callbacks, in commit order
 
   // Background checkpoints: the writer's commits never copy the WAL into
   // the database file themselves (that is a second sync and hundreds of
@@ -205,27 +193,11 @@ Status SqliteStorage::Start() {
   }
   try {
     commit_thread_ = std::thread([this] { CommitLoop(); });
-    answer_thread_ = std::thread([this] { AnswerLoop(); });
   } catch (const std::system_error&) {
-    return Status::Unavailable("cannot start the sqlite commit threads",
+    return Status::Unavailable("cannot start the sqlite commit thread",
                                "コミット用スレッドを起動できません");
   }
-  return Status::Ok();
-}
-
-void SqliteStorage::AnswerLoop() {
-  t_answering_for = this;
-  std::vector<Answer> taken;
-  std::unique_lock lock(answer_mu_);
-  for (;;) {
-    answer_cv_.wait(lock, [this] { return answer_stop_ || !answers_.empty(); });
-    if (answers_.empty()) return;  // stopping, and everything answered
-    taken.swap(answers_);
-    lock.unlock();
-    for (auto& [writer, status] : taken) writer->then(std::move(status));
-    taken.clear();
-    lock.lock();
-  }
+  return answers_.Start();
 }
 
 void SqliteStorage::CommitLoop() {
@@ -347,12 +319,15 @@ Status SqliteStorage::LeadBatch(std::unique_lock<std::mutex>& lock) {
   std::vector<Status> results = Execute(batch);
   lock.lock();
   running_ = 0;
-  std::vector<Answer> answered;  // UpdateThen's
+  std::vector<sqlite::AnswerThread::Answer> answered;  // UpdateThen's
   Status own;
   for (size_t i = 0; i < batch.size(); ++i) {
     writers_.pop_front();
     if (batch[i]->then) {
-      answered.emplace_back(std::unique_ptr<Writer>(batch[i]), std::move(results[i]));
+      answered.emplace_back(
+          [writer = std::unique_ptr<Writer>(batch[i]), status = std::move(results[i])]() mutable {
+            writer->then(std::move(status));
+          });
     } else if (i == 0) {
       own = std::move(results[0]);
     } else {
@@ -362,13 +337,7 @@ Status SqliteStorage::LeadBatch(std::unique_lock<std::mutex>& lock) {
     }
   }
   WakeNextLeader();
-  if (!answered.empty()) {
-    {
-      std::lock_guard answer_lock(answer_mu_);
-      for (auto& a : answered) answers_.push_back(std::move(a));
-    }
-    answer_cv_.notify_one();
-  }
+  if (!answered.empty()) answers_.Post(std::move(answered));
   return own;
 }
 
@@ -517,7 +486,7 @@ void SqliteStorage::ReleaseReader(std::unique_ptr<Connection> conn, bool reusabl
 
 Status SqliteStorage::Close() {
   if (t_committer_of == this) return CalledFromUpdateFn("Close");
-  if (t_answering_for == this) {
+  if (answers_.OnThisThread()) {
     return Status::Internal("Close was called from an UpdateThen callback",
                             "UpdateThen のコールバックの中から Close が呼ばれました");
   }
@@ -533,12 +502,7 @@ Status SqliteStorage::Close() {
   }
   commit_cv_.notify_all();
   if (commit_thread_.joinable()) commit_thread_.join();
-  {
-    std::lock_guard lock(answer_mu_);
-    answer_stop_ = true;
-  }
-  answer_cv_.notify_all();
-  if (answer_thread_.joinable()) answer_thread_.join();
+  answers_.Stop();
   {
     std::lock_guard lock(checkpoint_mu_);
     checkpoint_stop_ = true;
