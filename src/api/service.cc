@@ -84,13 +84,10 @@ struct Service::Pending {
 Response Service::Handle(Request request) {
   std::promise<Response> answer;
   std::future<Response> response = answer.get_future();
-  Handle(std::move(request), [&answer](Response r) { answer.set_value(std::move(r)); });
+  Handle(
+      std::move(request), [&answer](Response r) { answer.set_value(std::move(r)); },
+      [](bool, const std::function<void()>& rest) { rest(); });
   return response.get();
-}
-
-void Service::Handle(Request request, Responder respond) {
-  Handle(std::move(request), std::move(respond),
-         [](bool, const std::function<void()>& rest) { rest(); });
 }
 
 void Service::Handle(Request request, Responder respond, const Scheduler& schedule) {

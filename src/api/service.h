@@ -34,16 +34,15 @@ class Service {
   // `request` arrives with method, target, headers, peer and body set; the
   // pipeline fills path, query, route, params and request_id. `respond`
   // receives the response exactly once: before Handle returns, or later on
-  // another thread when the route's handler is deferred.
+  // another thread when the route's handler is deferred. Finding the route
+  // runs on the calling thread (it neither blocks nor audits); the rest is
+  // handed to `schedule`, told whether the route is deferred, to run on a
+  // thread that may block. The server gives deferred routes their own few
+  // threads (server.h).
   using Responder = std::function<void(Response)>;
-  void Handle(Request request, Responder respond);
-  // The same, in two steps: finding the route runs on the calling thread
-  // (it neither blocks nor audits), and the rest is handed to `schedule`,
-  // told whether the route is deferred, to run on a thread that may block.
-  // The server gives deferred routes their own few threads (server.h).
   using Scheduler = std::function<void(bool deferred, std::function<void()> rest)>;
   void Handle(Request request, Responder respond, const Scheduler& schedule);
-  // The same, waiting for the response (tests, tools).
+  // The same on the calling thread, waiting for the response (tests, tools).
   Response Handle(Request request);
 
   // Runs `reads` inside one read snapshot of the data store

@@ -62,14 +62,14 @@ void ServerState::DrainAll() {
 }
 
 void ServerState::Schedule(bool fast, std::function<void()> work) {
-  if (fast && deferred_waiting.fetch_add(1) < kDeferredBacklog) {
+  if (fast && deferred_waiting_.fetch_add(1) < kDeferredBacklog) {
     net::post(deferred, [this, work = std::move(work)] {
-      deferred_waiting.fetch_sub(1);
+      deferred_waiting_.fetch_sub(1);
       work();
     });
     return;
   }
-  if (fast) deferred_waiting.fetch_sub(1);
+  if (fast) deferred_waiting_.fetch_sub(1);
   net::post(handlers, std::move(work));
 }
 

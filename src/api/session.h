@@ -55,7 +55,6 @@ struct ServerState {
   // take the many handler threads as every other route does.
   static constexpr size_t kDeferredBacklog = 64;
   void Schedule(bool fast, std::function<void()> work);
-  std::atomic<size_t> deferred_waiting{0};
   std::atomic<bool> draining{false};
 
   void Register(const std::shared_ptr<Session>& session);
@@ -76,7 +75,8 @@ struct ServerState {
   std::mutex mu_;
   std::condition_variable idle_;
   std::map<const Session*, std::weak_ptr<Session>> sessions_;
-  size_t requests_ = 0;  // guarded by mu_
+  size_t requests_ = 0;                      // guarded by mu_
+  std::atomic<size_t> deferred_waiting_{0};  // queued on `deferred`, not yet running
 };
 
 class Session : public std::enable_shared_from_this<Session> {
