@@ -179,6 +179,14 @@ void DescribeChange(const ChangeRequest& req, audit::Event& ev) {
     ev.attrs["right_operation"] = std::string(OperationName(r.operation));
     if (!r.purpose.empty()) ev.attrs["right_purpose"] = r.purpose;
     if (r.unmask) ev.attrs["unmask"] = "true";
+    // The department is text, kept in the register; the event says that
+    // the right is designated, and to which person ids.
+    if (!r.department.empty()) ev.attrs["right_designated"] = "department";
+    if (!r.persons.empty()) {
+      std::string ids;
+      for (const auto& p : r.persons) ids += (ids.empty() ? "" : ",") + p;
+      ev.attrs["right_persons"] = ids;
+    }
     if (engine::IsValidName(r.dataset)) ev.dataset = r.dataset;
   }
   if (req.mask_scope) {

@@ -28,7 +28,7 @@ Status ValidateDraft(const ChangeRequest& req) {
   switch (req.kind) {
     case ChangeKind::kGrant:
     case ChangeKind::kChange:
-      return ValidateRight(*req.right);
+      return ValidateNewRight(*req.right);
     case ChangeKind::kReinstate:
       if (req.person.empty() || req.person.size() > 256) {
         return Status::InvalidArgument("person must be a principal id", "person は利用者 ID です",
