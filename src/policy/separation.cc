@@ -56,10 +56,10 @@ Status CheckApprover(const identity::Principal& who, const ChangeRequest& req) {
   MAMORI_RETURN_IF_ERROR(CheckPerson(who));
   if (!HoldsApproverRole(who)) {
     return Refuse(kSodNotApprover,
-                  "approving rights needs section_manager, department_officer, chief_officer or "
-                  "ciso",
-                  "権限の承認には情報セキュリティ管理者・責任者・統括責任者・CISO "
-                  "のいずれかのロールが必要です");
+                  "approving rights needs section_manager, department_officer, "
+                  "credit_info_director, chief_officer, ciso or deputy_ciso",
+                  "権限の承認には情報セキュリティ管理者・責任者・個人信用情報管理責任者・"
+                  "統括責任者・CISO・副CISO のいずれかのロールが必要です");
   }
   if (who.id == req.requested.by) {
     return Refuse(kSodSelfApproval, "nobody approves their own request",

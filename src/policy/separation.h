@@ -9,7 +9,8 @@
 //    operator ("os:…") is an OS account that could be the same person as a
 //    user under another id, which would defeat rules 3-5.
 // 2. Any person may request. The approver holds an approving role
-//    (section_manager, department_officer, chief_officer, ciso). The
+//    (kApproverRoles: the section manager, the department officer, the
+//    個人信用情報管理責任者, the chief officer, the CISO and their deputy). The
 //    configurer holds "admin": only authorised people change access-control
 //    settings (002 第130条).
 // 3. The requester does not approve (applicant ≠ approver).
@@ -36,8 +37,13 @@
 namespace mamori::policy {
 
 inline constexpr std::string_view kAdminRole = "admin";
-inline constexpr std::array<std::string_view, 4> kApproverRoles = {
-    "section_manager", "department_officer", "chief_officer", "ciso"};
+// The managers who approve rights and decide reviews: the one list the
+// system rights table (system_rights.cc, rights.approve and review.decide)
+// and these checks share, so that a role allowed to approve is never refused
+// as an approver.
+inline constexpr std::array<std::string_view, 6> kApproverRoles = {
+    "section_manager", "department_officer", "credit_info_director",
+    "chief_officer",   "ciso",               "deputy_ciso"};
 
 inline constexpr std::string_view kSodNotPerson = "policy.sod_not_a_person";
 inline constexpr std::string_view kSodNotApprover = "policy.sod_not_approver";
