@@ -132,8 +132,10 @@ std::vector<RouteSpec> Build() {
       System("POST", "/v1/users/{user}/unlock", "user.unlock").Target("user"),
       System("POST", "/v1/users/{user}/password", "user.reset_password")
           .Target("user")
-          .Strict({{"password", K::kString, kRequired, kSecret}}),
-      System("DELETE", "/v1/users/{user}/totp", "user.reset_totp").Target("user"),
+          .Strict({{"password", K::kString, kRequired, kSecret}, {"request"}}),
+      System("DELETE", "/v1/users/{user}/totp", "user.reset_totp")
+          .Target("user")
+          .Query({"request"}),
       System("PUT", "/v1/users/{user}/roles/{role}", "user.roles").Target("user"),
       System("DELETE", "/v1/users/{user}/roles/{role}", "user.roles").Target("user"),
       System("PUT", "/v1/users/{user}/positions/{position}", "user.positions").Target("user"),
@@ -188,6 +190,8 @@ std::vector<RouteSpec> Build() {
                    {"right", K::kAny},
                    {"grant"},
                    {"person"},
+                   {"role"},
+                   {"credential"},
                    {"dataset"},
                    {"terminals", K::kAny},
                    {"mask_scope", K::kAny},

@@ -49,8 +49,8 @@ std::expected<void, Problem> Required(const nlohmann::json& body, const std::str
 // client cannot believe a member it sent had an effect.
 std::expected<void, Problem> OnlyFor(const nlohmann::json& body, std::string_view kind,
                                      std::initializer_list<std::string_view> allowed) {
-  for (const char* member :
-       {"right", "grant", "person", "dataset", "terminals", "mask_scope", "mask_rule"}) {
+  for (const char* member : {"right", "grant", "person", "role", "credential", "dataset",
+                             "terminals", "mask_scope", "mask_rule"}) {
     if (!body.contains(member)) continue;
     if (std::find(allowed.begin(), allowed.end(), member) != allowed.end()) continue;
     const std::string name(member);
@@ -98,9 +98,9 @@ std::expected<policy::RegisterQuery, Problem> RegisterQueryOf(const Call& call) 
       return std::unexpected(Problem::Make(
           "invalid_argument",
           "kind must be a comma-separated list of grant, change, removal, reinstate, revocation, "
-          "mask_rule, terminals",
-          "kind は grant, change, removal, reinstate, revocation, mask_rule, terminals "
-          "のカンマ区切りで指定してください",
+          "mask_rule, terminals, role_add, role_remove, credential_reset",
+          "kind は grant, change, removal, reinstate, revocation, mask_rule, terminals, role_add, "
+          "role_remove, credential_reset のカンマ区切りで指定してください",
           "kind"));
     }
     q.kinds.push_back(*kind);
@@ -119,14 +119,18 @@ HandlerResult SubmitRequest(policy::RightsAdmin& rights, Call& call) {
   const std::string kind_name = StringOf(b, "kind");
   auto kind = policy::ParseChangeKind(kind_name);
   if (kind_name.empty() || !kind || *kind == policy::ChangeKind::kRevocation) {
-    return std::unexpected(BadMember(
-        "kind", "'kind' must be one of grant, change, removal, reinstate, terminals, mask_rule",
-        "'kind' は grant, change, removal, reinstate, terminals, mask_rule "
-        "のいずれかで指定してください"));
+    return std::unexpected(
+        BadMember("kind",
+                  "'kind' must be one of grant, change, removal, reinstate, terminals, mask_rule, "
+                  "role_add, role_remove, credential_reset",
+                  "'kind' は grant, change, removal, reinstate, terminals, mask_rule, role_add, "
+                  "role_remove, credential_reset のいずれかで指定してください"));
   }
   const std::string reason = StringOf(b, "reason");
   const std::string grant = StringOf(b, "grant");
   const std::string person = StringOf(b, "person");
+  const std::string role = StringOf(b, "role");
+  const std::string credential = StringOf(b, "credential");
   const std::string dataset = StringOf(b, "dataset");
 
   auto right_of = [&]() -> std::expected<policy::Right, Problem> {
@@ -204,6 +208,23 @@ HandlerResult SubmitRequest(policy::RightsAdmin& rights, Call& call) {
       result = rights.RequestMaskRule(caller, *scope, rule, reason);
       break;
     }
+    case K::kRoleAdd:
+    case K::kRoleRemove:
+      if (auto ok = OnlyFor(b, kind_name, {"person", "role"}); !ok) {
+        return std::unexpected(ok.error());
+      }
+      if (auto ok = need("person"); !ok) return std::unexpected(ok.error());
+      if (auto ok = need("role"); !ok) return std::unexpected(ok.error());
+      result = rights.RequestRoleChange(caller, person, role, *kind == K::kRoleAdd, reason);
+      break;
+    case K::kCredentialReset:
+      if (auto ok = OnlyFor(b, kind_name, {"person", "credential"}); !ok) {
+        return std::unexpected(ok.error());
+      }
+      if (auto ok = need("person"); !ok) return std::unexpected(ok.error());
+      if (auto ok = need("credential"); !ok) return std::unexpected(ok.error());
+      result = rights.RequestCredentialReset(caller, person, credential, reason);
+      break;
     case K::kRevocation:
       break;  // refused above: only a review writes revocations
   }

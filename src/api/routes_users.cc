@@ -173,21 +173,22 @@ Status AddUserAccountRoutes(Router& router, const RouteDeps& deps) {
   MAMORI_RETURN_IF_ERROR(
       router.Add({"POST", "/v1/users/{user}/password", [=](Call& call) -> HandlerResult {
                     const std::string& user = call.Param("user");
-                    json& body = call.body;
-                    std::string password = StringOf(body, "password");
-                    Status s = id->directory().ResetPassword(call.Context(""), user, password);
-                    std::fill(password.begin(), password.end(), '\0');
+                    // The password is a view into the body, which the pipeline
+                    // overwrites once this returns.
+                    Status s = id->directory().ResetPassword(
+                        call.Context(""), user, StringView(call.body, "password"),
+                        StringView(call.body, "request"));
                     if (!s.ok()) return std::unexpected(AuditedProblem(s));
                     return UserResponse(*id, user);
                   }}));
 
-  MAMORI_RETURN_IF_ERROR(
-      router.Add({"DELETE", "/v1/users/{user}/totp", [=](Call& call) -> HandlerResult {
-                    const std::string& user = call.Param("user");
-                    Status s = id->directory().ResetTotp(call.Context(""), user);
-                    if (!s.ok()) return std::unexpected(AuditedProblem(s));
-                    return UserResponse(*id, user);
-                  }}));
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"DELETE", "/v1/users/{user}/totp", [=](Call& call) -> HandlerResult {
+         const std::string& user = call.Param("user");
+         Status s = id->directory().ResetTotp(call.Context(""), user, call.QueryText("request"));
+         if (!s.ok()) return std::unexpected(AuditedProblem(s));
+         return UserResponse(*id, user);
+       }}));
 
   for (const bool add : {true, false}) {
     MAMORI_RETURN_IF_ERROR(router.Add(
