@@ -203,6 +203,9 @@ TEST_F(SeparationTest, BadInputIsRefusedAndAudited) {
   EXPECT_EQ(LastEvent().code, "not_found");
   ExpectRefused(admin_->RequestTerminals(As(sato_), "payroll", {"bad id"}, "端末"), "terminals",
                 "policy.request", "sato");
+  // What a caller typed where an id belongs never reaches the log: the
+  // refusal's event names the member, not the text.
+  EXPECT_EQ(audit::CanonicalJson(LastEvent()).find("bad id"), std::string::npos);
   MaskScope both;
   both.type = engine::FieldType::kName;
   both.dataset = "payroll";
