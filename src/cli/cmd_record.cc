@@ -118,11 +118,15 @@ void AddRecordCommands(CLI::App& app, int& exit_code) {
   find->add_option("--field", *field, "indexed field / 検索項目")->required();
   find->add_option("--value", *value, "value (normalised as the field's type) / 検索値")
       ->required();
-  find->callback([find_f, field, value, &exit_code] {
+  auto find_cursor = std::make_shared<std::string>();
+  auto find_limit = std::make_shared<size_t>(100);
+  find->add_option("--cursor", *find_cursor, "next_cursor of the previous page / 続きの位置");
+  find->add_option("--limit", *find_limit, "ids per page (1-1000) / 件数")->capture_default_str();
+  find->callback([find_f, field, value, find_cursor, find_limit, &exit_code] {
     WithEngine(find_f->store, exit_code, [&](engine::Engine& e) -> Status {
-      MAMORI_ASSIGN_OR_RETURN(
-          auto ids, e.Find(LocalContext(find_f->purpose), find_f->dataset, *field, *value));
-      PrintJson(ids);
+      MAMORI_ASSIGN_OR_RETURN(auto page, e.Find(LocalContext(find_f->purpose), find_f->dataset,
+                                                *field, *value, *find_cursor, *find_limit));
+      PrintJson({{"ids", page.ids}, {"next_cursor", page.next_cursor}});
       return Status::Ok();
     });
   });

@@ -81,6 +81,10 @@ class EngineTest : public ::testing::Test {
     EXPECT_TRUE(r.has_value()) << r.error().ToString();
     return r ? r->id : "";
   }
+  // The first page (100 ids) of a find on employee_my_number.
+  Result<FindPage> Find(const std::string& field, const std::string& value) {
+    return engine_->Find(TestContext(), "employee_my_number", field, value, "", 100);
+  }
   // The last audit event, read straight from the data store.
   audit::Event LastEvent() {
     audit::Event out;
