@@ -33,6 +33,7 @@
 #include "core/status.h"
 #include "engine/context.h"
 #include "engine/dataset.h"
+#include "engine/records_check.h"
 #include "keys/key_store.h"
 #include "keys/root_key.h"
 #include "store/storage.h"
@@ -158,6 +159,12 @@ class Engine {
   Result<nlohmann::json> Shred(const Context& ctx, std::string_view dataset, std::string_view id,
                                std::string_view reason);
   Result<std::vector<nlohmann::json>> Disposals(const Context& ctx, std::string_view dataset);
+  // Compares every stored record of the dataset with the last write the
+  // audit log records for it (records_check.h): finds a record rolled back
+  // together with its history, deleted, or left after a shred. Reads the
+  // whole log; audited as dataset.verify_records. Names record ids only.
+  Result<RecordsCheckReport> VerifyRecords(const Context& ctx, std::string_view dataset);
+
   // Shreds every record whose retention deadline is before `today` (JST),
   // as the record's own authenticated envelope states it: an entry of the
   // deadline index that the record does not confirm is reported (and

@@ -131,11 +131,11 @@ Status CheckCurrentRow(const crypto::SecretBytes& key, std::string_view dataset,
     if (*newest >= env.version) {
       return TamperedRecord(
           record,
-          "the stored row is version " + std::to_string(env.version) + " but version " +
-              std::to_string(*newest) +
-              " is in its history: an older version was put back over the current one",
-          "保存データは版 " + std::to_string(env.version) + " ですが、履歴に版 " +
-              std::to_string(*newest) + " があります (古い版への巻き戻し)");
+          "the stored row is version " + std::to_string(env.version) +
+              " but its history already reaches version " + std::to_string(*newest) +
+              ": an older version was put back over the current one",
+          "保存データは版 " + std::to_string(env.version) + " ですが、履歴は既に版 " +
+              std::to_string(*newest) + " まであります (古い版への巻き戻し)");
     }
   }
   if (env.version == 1) {

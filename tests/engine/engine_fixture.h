@@ -15,6 +15,9 @@
 
 namespace mamori::engine {
 
+// The name of EmployeeDataset().
+inline constexpr const char* kDs = "employee_my_number";
+
 inline nlohmann::json EmployeeDataset() {
   return nlohmann::json::parse(R"({"name": "employee_my_number",
  "title": "従業員等の個人番号",

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <filesystem>
 #include <thread>
 
@@ -50,6 +51,65 @@ TEST_F(EngineTest, FindUsesBlindIndexAcrossSpellings) {
   auto not_indexed = Find("birth_date", "1980-04-01");
   ASSERT_FALSE(not_indexed.has_value());
   EXPECT_EQ(not_indexed.error().subject(), "birth_date");
+}
+
+// More matches than Find used to return (it stopped at 10,000 without
+// saying so): every one is reachable, page by page, and each page's audit
+// event says how many ids it disclosed.
+TEST_F(EngineTest, FindPagesThroughMoreThanTenThousandMatches) {
+  CreateEmployees();
+  Reopen(256);
+  constexpr int kThreads = 4;
+  constexpr uint64_t kRecords = 10'001;
+  std::vector<std::vector<std::string>> put(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (uint64_t i = static_cast<uint64_t>(t); i < kRecords; i += kThreads) {
+        auto r = engine_->Put(TestContext(), kDs,
+                              {{"my_number", TestMyNumber(i)},
+                               {"name_kana", "やまだ たろう"},
+                               {"name", "同名 多数"}});
+        if (r) put[t].push_back(r->id);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::vector<std::string> expected;
+  for (const auto& p : put) expected.insert(expected.end(), p.begin(), p.end());
+  ASSERT_EQ(expected.size(), kRecords);
+  std::sort(expected.begin(), expected.end());
+
+  std::vector<std::string> seen;
+  std::string cursor;
+  int pages = 0;
+  do {
+    auto page = engine_->Find(TestContext(), kDs, "name_kana", "ヤマダ タロウ", cursor, 1000);
+    ASSERT_TRUE(page.has_value()) << page.error().ToString();
+    ++pages;
+    const audit::Event ev = LastEvent();
+    EXPECT_EQ(ev.operation, "record.find");
+    EXPECT_EQ(ev.attrs.at("matches"), std::to_string(page->ids.size()));
+    EXPECT_EQ(ev.attrs.contains("more"), !page->next_cursor.empty());
+    seen.insert(seen.end(), page->ids.begin(), page->ids.end());
+    cursor = page->next_cursor;
+  } while (!cursor.empty());
+  EXPECT_EQ(pages, 11);
+  EXPECT_EQ(seen, expected);
+}
+
+TEST_F(EngineTest, FindRefusesABadLimitOrCursor) {
+  CreateEmployees();
+  PutEmployee(1);
+  for (size_t limit : {size_t{0}, size_t{1001}}) {
+    auto r = engine_->Find(TestContext(), kDs, "name", "山田 太郎", "", limit);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().subject(), "limit");
+    EXPECT_EQ(LastEvent().result, "refused");
+  }
+  auto r = engine_->Find(TestContext(), kDs, "name", "山田 太郎", "../../r/x", 10);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().subject(), "id");
 }
 
 TEST_F(EngineTest, UpdateKeepsHistoryAndMovesIndex) {
