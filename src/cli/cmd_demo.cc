@@ -104,8 +104,12 @@ int RunSeed(const DemoFlags& f) {
   try {
     s = Seed(**stack, org, password.view());
   } catch (const nlohmann::json::exception& e) {
-    s = Status::InvalidArgument(std::string("organisation file: ") + e.what(),
-                                "組織ファイルの形式が正しくありません", "file");
+    // Not e.what(): the library's messages can quote the file's bytes.
+    s = Status::InvalidArgument(
+        "organisation file: a member is missing or has the wrong type "
+        "(JSON error " +
+            std::to_string(e.id) + ")",
+        "組織ファイルの形式が正しくありません", "file");
   }
   stack->reset();
   Status closed = (*engine)->Close();

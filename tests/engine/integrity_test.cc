@@ -412,6 +412,46 @@ TEST_F(IntegrityTest, UntamperedRecordsReadAsBefore) {
   EXPECT_TRUE(Verify().ok);
 }
 
+// A stored row that does not parse: the error names the record and what
+// did not parse (at most a byte offset), never the stored bytes, which here
+// hold a name and a number.
+TEST_F(IntegrityTest, RowThatDoesNotParseQuotesNoneOfItsBytes) {
+  const std::string id = PutEmployee(1);
+  const std::string secret = "山田太郎 123456789018";
+  for (const std::string& stored :
+       {"{\"v\": 1, \"k\": \"" + secret + "\" " + secret,  // a syntax error
+        "{\"v\": \"" + secret + "\"}",                     // a mistyped member
+        "{\"v\": 1, \"k\": \"" + std::string(32, 'a') +
+            "\", \"dv\": 1, \"c\": 0, \"u\": 0, \"f\": {\"" + secret +
+            "\": \"AA==\"}, \"x\": {}}"}) {
+    Tamper([&](RawDb& db) { db.Put(R(id), stored); });
+    auto get = engine_->Get(TestContext(), kDs, id);
+    ASSERT_FALSE(get.has_value());
+    ExpectRefused(get.error(), id, "record.get");
+    for (const char* part : {"山田", "123456789018"}) {
+      EXPECT_EQ(get.error().ToString().find(part), std::string::npos) << get.error().ToString();
+      EXPECT_EQ(get.error().message_ja().find(part), std::string::npos);
+      EXPECT_EQ(audit::CanonicalJson(LastEvent()).find(part), std::string::npos);
+    }
+  }
+  EXPECT_NE(Envelope::Decode("{\"v\": 1").error().message().find("at byte"), std::string::npos);
+}
+
+TEST_F(IntegrityTest, StoredDefinitionThatDoesNotParseQuotesNoneOfItsBytes) {
+  const std::string secret = "山田太郎123456789018";
+  for (const std::string& stored :
+       {"{\"name\": \"" + secret, nlohmann::json({{"name", kDs}, {secret, 1}}).dump(),
+        nlohmann::json({{"name", kDs}, {"version", secret}}).dump()}) {
+    Tamper([&](RawDb& db) { db.Put(keyspace::Dataset(kDs), stored); });
+    auto def = engine_->GetDataset(TestContext(), kDs);
+    ASSERT_FALSE(def.has_value());
+    EXPECT_EQ(def.error().code(), Code::kDataLoss) << def.error().ToString();
+    EXPECT_NE(def.error().message().find(kDs), std::string::npos);
+    EXPECT_EQ(def.error().ToString().find("山田"), std::string::npos) << def.error().ToString();
+    EXPECT_EQ(def.error().message_ja().find("山田"), std::string::npos);
+  }
+}
+
 // An index entry planted for another record does not make a search return it.
 TEST_F(IntegrityTest, PlantedIndexEntryIsRefusedByFind) {
   const std::string a = PutEmployee(1, "山田 太郎");
