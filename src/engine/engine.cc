@@ -63,6 +63,35 @@ bool ReadStoredMembers(const nlohmann::json& json, DatasetDef& def) {
   return true;
 }
 
+// Operation and attribute names of events written for other modules:
+// dotted identifiers ("api.request", "target"), so that no free text
+// reaches the log through them.
+bool IsEventName(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  bool start = true;
+  for (char c : name) {
+    if (c == '.') {
+      if (start) return false;
+      start = true;
+      continue;
+    }
+    const bool lower = c >= 'a' && c <= 'z';
+    if (!(lower || (!start && ((c >= '0' && c <= '9') || c == '_')))) return false;
+    start = false;
+  }
+  return !start;
+}
+
+Status CheckEventNames(std::string_view operation,
+                       const std::map<std::string, std::string>& attrs) {
+  bool ok = IsEventName(operation);
+  for (const auto& [name, _] : attrs) ok = ok && IsEventName(name);
+  if (ok) return Status::Ok();
+  return Status::InvalidArgument(
+      "an audit event's operation and attribute names must be identifiers such as api.request",
+      "監査イベントの操作名・属性名は api.request のような識別子でなければなりません", "operation");
+}
+
 bool FileExists(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0;
@@ -566,9 +595,17 @@ Result<crypto::SecretBytes> Engine::DeriveModuleKey(std::string_view label) {
   return crypto::HkdfSha256(base, "mamori module key", label, 32);
 }
 
+Status Engine::RecordRefusal(const Context& ctx, std::string_view operation,
+                             std::string_view dataset, const Status& why,
+                             const std::map<std::string, std::string>& attrs) {
+  MAMORI_RETURN_IF_ERROR(CheckEventNames(operation, attrs));
+  return Refuse(ctx, operation, dataset, "", why, attrs);
+}
+
 Result<uint64_t> Engine::RecordEvent(const Context& ctx, std::string_view operation,
                                      std::string_view dataset,
                                      const std::map<std::string, std::string>& attrs) {
+  MAMORI_RETURN_IF_ERROR(CheckEventNames(operation, attrs));
   audit::Event ev = MakeEvent(ctx, operation, dataset, "");
   ev.attrs = attrs;
   uint64_t seq = 0;

@@ -201,15 +201,16 @@ class Engine {
   // kDataLoss/kIoError/kInternal), code and reason = why.subject(), and
   // `attrs` (e.g. the server's "target": which user or terminal was asked
   // for), which must hold no personal value. Returns `why`, or kIoError when
-  // the event could not be written.
+  // the event could not be written, or kInvalidArgument (nothing written)
+  // when `operation` or an attribute name is not an identifier such as
+  // "api.request": free text does not reach the log through these.
   Status RecordRefusal(const Context& ctx, std::string_view operation, std::string_view dataset,
-                       const Status& why, const std::map<std::string, std::string>& attrs = {}) {
-    return Refuse(ctx, operation, dataset, "", why, attrs);
-  }
+                       const Status& why, const std::map<std::string, std::string>& attrs = {});
   // Appends an event of a successful operation that is not the engine's own
   // (identity and policy write theirs through their own transactions; this is
   // for the server's reads that touch no engine state, e.g. a register view).
-  // attrs must hold no personal value. Returns the event's sequence number.
+  // attrs must hold no personal value. Returns the event's sequence number;
+  // kInvalidArgument as RecordRefusal.
   Result<uint64_t> RecordEvent(const Context& ctx, std::string_view operation,
                                std::string_view dataset,
                                const std::map<std::string, std::string>& attrs = {});

@@ -25,6 +25,11 @@ Status BadRecordId() {
                                  "レコードIDは32桁の16進小文字です", "id");
 }
 
+Status NoActor() {
+  return Status::PermissionDenied("every record operation must name who does it (an actor)",
+                                  "レコードの操作には操作者の指定が必要です", "actor");
+}
+
 Status RetryLater() {
   return Status::Unavailable("record changed concurrently; try again",
                              "レコードが同時に変更されました。再試行してください");
@@ -45,6 +50,7 @@ Result<std::shared_ptr<const DatasetDef>> RecordOps::Admit(const Context& ctx, s
   Result<std::shared_ptr<const DatasetDef>> def = Cached(dataset);
   if (reload || !*def) def = e_.LoadDataset(dataset);
   if (!def) return Fail(e_.Refuse(ctx, op, dataset, "", def.error()));
+  if (ctx.actor.empty()) return Fail(e_.Refuse(ctx, op, dataset, "", NoActor()));
   Status purpose = e_.CheckPurpose(**def, ctx);
   if (!purpose.ok() && !reload) {
     // A purpose registered since this definition was cached must not be

@@ -22,6 +22,8 @@ inline constexpr int kOptimisticRetries = 5;
 inline constexpr size_t kMaxPageLimit = 1000;
 
 Status BadRecordId();
+// kPermissionDenied: the context names no actor, so no event could say who.
+Status NoActor();
 Status RetryLater();
 // kInvalidArgument naming `what` ("limit") unless 1 <= limit <= kMaxPageLimit.
 Status CheckPageLimit(size_t limit);
@@ -30,7 +32,9 @@ class RecordOps {
  public:
   explicit RecordOps(Engine& e) : e_(e) {}
 
-  // Dataset, purpose and (optionally) record-id checks; refusals audited.
+  // Dataset, actor, purpose and (optionally) record-id checks; refusals
+  // audited. Made here whatever the caller checked before: the engine's
+  // rules do not depend on the API's.
   //
   // The definition is the one cached by an earlier operation, without a
   // read, unless `reload`. Every operation confirms it in its own write

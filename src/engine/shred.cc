@@ -14,6 +14,7 @@
 #include "engine/envelope.h"
 #include "engine/integrity.h"
 #include "engine/keyspace.h"
+#include "engine/record_ops.h"
 #include "jp/text.h"
 
 namespace mamori::engine {
@@ -38,6 +39,7 @@ Result<nlohmann::json> Engine::ShredRecord(const Context& ctx_in, std::string_vi
   const Context ctx = WithTime(ctx_in);
   auto def = LoadDataset(dataset);
   if (!def) return Fail(Refuse(ctx, "record.shred", dataset, "", def.error()));
+  if (ctx.actor.empty()) return Fail(Refuse(ctx, "record.shred", dataset, "", NoActor()));
   if (!IsRecordId(id)) {
     return Fail(Refuse(ctx, "record.shred", dataset, "",
                        Status::InvalidArgument("record id must be 32 lower-case hex characters",
@@ -224,6 +226,12 @@ Result<std::vector<nlohmann::json>> Engine::Disposals(const Context& ctx_in,
 
 Result<SweepReport> Engine::SweepRetention(const Context& ctx_in, CivilDate today) {
   Context ctx = WithTime(ctx_in);
+  if (!IsValidDate(today.year, today.month, today.day)) {
+    return Fail(Refuse(ctx, "retention.sweep", "", "",
+                       Status::InvalidArgument("today is not a date from 0001-01-01 to 9999-12-31",
+                                               "本日の日付が正しくありません", "today")));
+  }
+  if (ctx.actor.empty()) return Fail(Refuse(ctx, "retention.sweep", "", "", NoActor()));
   // Deadlines are inclusive: a record kept "7 years" may be held through its
   // deadline day and is shredded from the day after.
   const std::string end = keyspace::Deadline(today, "", "").substr(0, 11);  // "t/YYYYMMDD/"
