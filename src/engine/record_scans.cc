@@ -84,6 +84,7 @@ Result<FindPage> Engine::Find(const Context& ctx_in, std::string_view dataset,
     const std::string prefix = keyspace::IndexPrefix(def->name, field->name, tag);
     FindPage page;
     Status bad;
+    std::string bad_id;  // the record the failed check was about
     MAMORI_RETURN_IF_ERROR(data_->View([&](store::ReadTxn& txn) -> Status {
       const std::string begin =
           cursor.empty() ? prefix : prefix + std::string(cursor) + std::string(1, '\0');
@@ -94,6 +95,7 @@ Result<FindPage> Engine::Find(const Context& ctx_in, std::string_view dataset,
       }
       for (const auto& row : rows) {
         std::string id = row.key.substr(prefix.size());
+        bad_id = IsRecordId(id) ? id : "";
         MAMORI_ASSIGN_OR_RETURN(auto raw, txn.Get(keyspace::Record(def->name, id)));
         if (!IsRecordId(id) || !raw) {
           bad = TamperedRecord(id, "the index names it, but it is not stored",
@@ -118,7 +120,7 @@ Result<FindPage> Engine::Find(const Context& ctx_in, std::string_view dataset,
       }
       return Status::Ok();
     }));
-    if (!bad.ok()) return Fail(Refuse(ctx, "record.find", dataset, "", bad));
+    if (!bad.ok()) return Fail(Refuse(ctx, "record.find", dataset, bad_id, bad));
 
     audit::Event ev = MakeEvent(ctx, "record.find", dataset, "");
     // Searches for the same value correlate in the log without revealing it.
@@ -187,7 +189,11 @@ Result<RecordPage> Engine::List(const Context& ctx_in, std::string_view dataset,
         return Fail(Refuse(ctx, "record.list", dataset, row.id, s));
       }
       auto key = keys_->GetRecordKey(def->name, env->key_id);
-      if (!key) continue;  // shredded between the scan and now
+      // Its key destroyed between the scan and now: a shred in progress,
+      // whose record is gone for every reader. Any other failure is not
+      // skipped: a page does not silently leave a record out.
+      if (!key && key.error().code() == Code::kNotFound) continue;
+      if (!key) return Fail(Refuse(ctx, "record.list", dataset, row.id, key.error()));
       auto values = OpenValues(*key, def->name, row.id, *env);
       if (!values) return Fail(Refuse(ctx, "record.list", dataset, row.id, values.error()));
       page.records.push_back(RecordOps::View(row.id, *env, std::move(*values)));
