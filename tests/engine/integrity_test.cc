@@ -294,6 +294,7 @@ TEST_F(IntegrityTest, RollbackWithItsHistoryDeletedIsFoundByTheLogNotByReads) {
   auto get = engine_->Get(TestContext(), kDs, id);
   ASSERT_TRUE(get.has_value()) << get.error().ToString();
   EXPECT_EQ(get->version, 1u);
+  EXPECT_EQ(engine_->Get(TestContext(), kDs, untouched)->version, 3u);
   auto report = engine_->VerifyRecords(TestContext(), kDs);
   ASSERT_TRUE(report.has_value()) << report.error().ToString();
   ASSERT_EQ(report->findings.size(), 1u);
