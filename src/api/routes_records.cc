@@ -51,14 +51,18 @@ Status AddRecordRoutes(Router& router, const RouteDeps& deps) {
          const std::string& ds = call.Param("ds");
          auto field = call.Query("field");
          if (field) {
-           if (call.Query("cursor") || call.Query("limit")) {
-             return std::unexpected(Problem::Make(
-                 "invalid_argument", "find (field, value) takes no cursor or limit",
-                 "検索 (field, value) には cursor と limit は指定できません", "field"));
-           }
-           auto ids = engine->Find(ctx, ds, *field, call.Query("value").value_or(""));
-           if (!ids) return std::unexpected(EngineProblem(ids.error(), ctx));
-           return JsonResponse(200, {{"ids", *ids}});
+           // Paged like the list: the engine answers at most `limit` ids and
+           // says where to go on (next_cursor), never a silently cut list.
+           auto limit = QueryUint(call, "limit", kDefaultPageLimit);
+           if (!limit) return std::unexpected(limit.error());
+           auto found =
+               engine->Find(ctx, ds, *field, call.Query("value").value_or(""),
+                            call.Query("cursor").value_or(""), static_cast<size_t>(*limit));
+           if (!found) return std::unexpected(EngineProblem(found.error(), ctx));
+           return JsonResponse(200, {{"ids", found->ids},
+                                     {"next_cursor", found->next_cursor.empty()
+                                                         ? nlohmann::json(nullptr)
+                                                         : nlohmann::json(found->next_cursor)}});
          }
          if (call.Query("value")) {
            return std::unexpected(Problem::Make("invalid_argument", "value is given without field",

@@ -265,7 +265,8 @@ Result<std::vector<User>> Directory::ListUsers() {
     const std::string prefix(keyspace::kUsers);
     MAMORI_ASSIGN_OR_RETURN(auto rows, txn.Scan(prefix, store::PrefixEnd(prefix), 0));
     for (const auto& row : rows) {
-      MAMORI_ASSIGN_OR_RETURN(auto u, UserFromJson(row.value));
+      MAMORI_ASSIGN_OR_RETURN(
+          auto u, UserFromJson(row.value, std::string_view(row.key).substr(prefix.size())));
       out.push_back(std::move(u));
     }
     return Status::Ok();

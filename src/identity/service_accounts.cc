@@ -121,7 +121,9 @@ Result<std::vector<ServiceAccount>> ServiceAccountRegistry::List() {
     const std::string prefix(keyspace::kServices);
     MAMORI_ASSIGN_OR_RETURN(auto rows, txn.Scan(prefix, store::PrefixEnd(prefix), 0));
     for (const auto& row : rows) {
-      MAMORI_ASSIGN_OR_RETURN(auto s, ServiceAccountFromJson(row.value));
+      MAMORI_ASSIGN_OR_RETURN(
+          auto s,
+          ServiceAccountFromJson(row.value, std::string_view(row.key).substr(prefix.size())));
       out.push_back(std::move(s));
     }
     return Status::Ok();

@@ -3,6 +3,8 @@
 // holding grants given through the three-person flow, the purpose rules,
 // bad input (each refused with its problem, nothing changed, the refusal
 // audited), and that nothing under /v1 answers without authentication.
+#include <algorithm>
+
 #include "api/routes.h"
 #include "api/stack_fixture.h"
 
@@ -110,6 +112,36 @@ TEST_F(RecordsApiTest, PutGetUpdateHistoryFindListShred) {
   auto gone = Call("GET", one + "?purpose=withholding");
   ExpectProblem(gone, 404, "not_found");
   EXPECT_TRUE(Verify().ok);
+}
+
+// Find is paged like the list: limit, cursor, and next_cursor saying that
+// more follow (null on the last page); `ids` keeps its shape.
+TEST_F(RecordsApiTest, FindPagesWithCursorAndLimit) {
+  std::vector<std::string> ids = {Put(1), Put(2), Put(3)};
+  std::sort(ids.begin(), ids.end());
+  const std::string find =
+      kRecords + "?purpose=withholding&field=name&value=%E5%B1%B1%E7%94%B0%20%E5%A4%AA%E9%83%8E";
+  auto first = Call("GET", find + "&limit=2");
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(first.Json()["ids"], nlohmann::json({ids[0], ids[1]}));
+  ASSERT_TRUE(first.Json()["next_cursor"].is_string());
+  EXPECT_EQ(LastEvent().attrs.at("matches"), "2");
+  EXPECT_EQ(LastEvent().attrs.at("more"), "true");
+  auto rest =
+      Call("GET", find + "&limit=2&cursor=" + first.Json()["next_cursor"].get<std::string>());
+  ASSERT_EQ(rest.status, 200) << rest.body;
+  EXPECT_EQ(rest.Json()["ids"], nlohmann::json({ids[2]}));
+  EXPECT_TRUE(rest.Json()["next_cursor"].is_null());
+  EXPECT_EQ(LastEvent().attrs.at("matches"), "1");
+  // Without a limit: the default page (100).
+  auto all = Call("GET", find);
+  ASSERT_EQ(all.status, 200) << all.body;
+  EXPECT_EQ(all.Json()["ids"].size(), 3u);
+  ExpectProblem(Call("GET", find + "&limit=0"), 400, "invalid_argument");
+  EXPECT_EQ(LastEvent().operation, "record.find");
+  EXPECT_EQ(LastEvent().result, "refused");
+  ExpectProblem(Call("GET", find + "&limit=1001"), 400, "invalid_argument");
+  ExpectProblem(Call("GET", find + "&cursor=not-a-record-id"), 400, "invalid_argument");
 }
 
 TEST_F(RecordsApiTest, ContextComesFromThePrincipalAndTheRequest) {
