@@ -1,14 +1,19 @@
 // The audit log through the API: the current and latest signed head,
-// inclusion proofs (receipts), consistency proofs between sizes, and an
-// event query — the same answers as `mamori audit head|proof|events`, read
-// from one snapshot of the data store. Events hold no personal data
-// (DESIGN.md decision 4), so none can leak here.
+// inclusion proofs (receipts), consistency proofs between sizes, an event
+// query, and the check of the log against a signed head the caller kept —
+// the same answers as `mamori audit head|proof|events|verify --trusted-head`,
+// read from one snapshot of the data store. Events hold no personal data
+// (docs/ARCHITECTURE.md decision 4), but who did what to which record is
+// itself evidence: an event leaves only through /events, or inside a proof
+// for a caller who may read events (Authorizer::Disclose of "audit.proof").
 #include <nlohmann/json.hpp>
 
+#include "api/body.h"
 #include "api/call.h"
 #include "api/routes.h"
 #include "audit/log.h"
 #include "audit/merkle.h"
+#include "audit/trusted_head.h"
 #include "core/encoding.h"
 
 namespace mamori::api {
@@ -30,10 +35,13 @@ Result<crypto::Digest> RootOf(store::ReadTxn& txn, const audit::TreeHead& curren
   return audit::RootAt(txn, n);
 }
 
-// Runs fn on a snapshot after the Authorizer allowed `operation`.
+// Runs fn on a snapshot after the Authorizer allowed `operation`. With
+// `disclose`, the answer goes through Authorizer::Disclose as that action,
+// which removes what the principal may not see.
 HandlerResult ReadLog(engine::Engine& engine, Authorizer& authz, Call& call,
                       std::string_view operation,
-                      const std::function<Result<nlohmann::json>(store::ReadTxn&)>& fn) {
+                      const std::function<Result<nlohmann::json>(store::ReadTxn&)>& fn,
+                      bool disclose = false) {
   if (auto ok = Authorize(authz, call, {operation, "", "", ""}); !ok) {
     return std::unexpected(ok.error());
   }
@@ -43,7 +51,12 @@ HandlerResult ReadLog(engine::Engine& engine, Authorizer& authz, Call& call,
     return Status::Ok();
   });
   if (!s.ok()) return std::unexpected(Problem::FromStatus(s));
+  if (disclose) out = authz.Disclose(*call.principal, Action(operation), std::move(out));
   return JsonResponse(200, out);
+}
+
+nlohmann::json HeadJson(uint64_t size, const crypto::Digest& root) {
+  return {{"size", size}, {"root", Hex(root)}};
 }
 
 std::expected<std::optional<TimeMicros>, Problem> TimeParam(const Call& call,
@@ -116,7 +129,41 @@ Status AddAuditRoutes(Router& router, const RouteDeps& deps) {
                    {"proof", HexList(path)},
                    {"event", audit::EventToJson(*ev)},
                    {"verified", audit::merkle::VerifyInclusion(seq, n, leaf, path, root).ok()}};
-             });
+             },
+             /*disclose=*/true);
+       }}));
+
+  // The check `mamori audit verify --trusted-head` and the server's start
+  // run (audit::CheckAgainstTrustedHead), for a signed head the caller
+  // kept: the body is that head, exactly as GET /v1/audit/head's "signed"
+  // gave it. The signature is checked against this server's signing key.
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"POST", "/v1/audit/verify", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
+         if (auto ok = Authorize(*authz, call, {"audit.verify", "", "", ""}); !ok) {
+           return std::unexpected(ok.error());
+         }
+         auto body = JsonBody(call);
+         if (!body) return std::unexpected(body.error());
+         auto trusted = audit::SignedHeadFromJson(*body);
+         if (!trusted) {
+           const std::string subject =
+               trusted.error().subject().empty() ? "body" : trusted.error().subject();
+           return std::unexpected(
+               BadMember(subject, trusted.error().message(), trusted.error().message_ja()));
+         }
+         audit::TrustedHeadReport r;
+         Status s = engine->data_store().View([&](store::ReadTxn& txn) -> Status {
+           r = audit::CheckAgainstTrustedHead(txn, *trusted, &engine->audit_signer().PublicKey());
+           return Status::Ok();
+         });
+         if (!s.ok()) return std::unexpected(Problem::FromStatus(s));
+         return JsonResponse(200, {{"ok", r.ok},
+                                   {"problem", audit::ProblemName(r.problem)},
+                                   {"reason", r.reason},
+                                   {"reason_ja", r.reason_ja},
+                                   {"trusted", HeadJson(r.trusted.size, r.trusted.root)},
+                                   {"current", HeadJson(r.current.size, r.current.root)},
+                                   {"key", engine->audit_signer().PublicKey().Fingerprint()}});
        }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add(

@@ -147,6 +147,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options, const Contex
   std::unique_ptr<keys::AuditSigner> signer = std::move(options.audit_signer);
   if (!signer) signer = keys::KeyStoreSigner(*key_store);
   MAMORI_RETURN_IF_ERROR(CheckSigner(*data, *signer));
+  if (options.check_store) MAMORI_RETURN_IF_ERROR(options.check_store(*data, *signer));
   // Logs written before kept subtree hashes of every level; those below
   // audit::kStoredLevel are read by nothing now. Removed in batches, so
   // that no one transaction grows with the log.

@@ -64,6 +64,11 @@ struct EngineOptions {
   // log's latest head, so a store is signed by one key all its life and an
   // operator who forgets the key held apart is told so at once.
   std::unique_ptr<keys::AuditSigner> audit_signer;
+  // Run on the opened stores before Open writes anything (pruning, finishing
+  // interrupted shreds) and before any head is signed: `mamori serve` checks
+  // the store against its witnesses here, so that a store it refuses is
+  // left exactly as it was found. An error is what Open returns.
+  std::function<Status(store::Storage& data, keys::AuditSigner& signer)> check_store;
 };
 
 struct RecordView {

@@ -11,6 +11,34 @@ constexpr std::chrono::milliseconds kRetry{10'000};
 
 }  // namespace
 
+Status CheckAgainstWitnesses(store::Storage& data, const crypto::EcdsaP256PublicKey& signer,
+                             const std::vector<std::unique_ptr<audit::Witness>>& witnesses) {
+  for (const auto& w : witnesses) {
+    if (!w->CanReadBack()) continue;
+    MAMORI_ASSIGN_OR_RETURN(auto latest, w->Latest());
+    if (!latest) continue;
+    audit::TrustedHeadReport report;
+    MAMORI_RETURN_IF_ERROR(data.View([&](store::ReadTxn& txn) -> Status {
+      report = audit::CheckAgainstTrustedHead(txn, *latest, &signer);
+      return Status::Ok();
+    }));
+    if (report.ok) continue;
+    const std::string problem(audit::ProblemName(report.problem));
+    return Status::FailedPrecondition(
+        "refusing to start: the store does not extend the last head witnessed at " + w->Describe() +
+            " (" + problem + "): " + report.reason +
+            ". Find out what happened to the data before anything else; restoring a backup on "
+            "purpose means setting that witness file aside first",
+        "起動を中止します: ストアが証人 " + w->Describe() +
+            " の最後の署名付きツリーヘッドを延長していません (" + problem +
+            "): " + report.reason_ja +
+            "。まずデータに何が起きたかを確認してください（意図してバックアップから復元した場合"
+            "は、先にその証人ファイルを退避してください）",
+        "witness");
+  }
+  return Status::Ok();
+}
+
 Witnessing::Witnessing(Engine& engine, std::vector<std::unique_ptr<audit::Witness>> witnesses,
                        WitnessingOptions options)
     : engine_(engine),
@@ -18,6 +46,11 @@ Witnessing::Witnessing(Engine& engine, std::vector<std::unique_ptr<audit::Witnes
       options_(std::move(options)),
       recorded_(witnesses_.size(), 0) {
   state_.witnesses = witnesses_.size();
+  for (size_t i = 0; i < witnesses_.size(); ++i) {
+    if (!witnesses_[i]->CanReadBack()) continue;
+    auto latest = witnesses_[i]->Latest();
+    if (latest && *latest) recorded_[i] = (*latest)->size;
+  }
 }
 
 Witnessing::~Witnessing() { Stop(); }
@@ -27,35 +60,8 @@ void Witnessing::Log(bool warn, const std::string& message) const {
 }
 
 Status Witnessing::CheckStore() {
-  const crypto::EcdsaP256PublicKey& key = engine_.audit_signer().PublicKey();
-  for (size_t i = 0; i < witnesses_.size(); ++i) {
-    audit::Witness& w = *witnesses_[i];
-    if (!w.CanReadBack()) continue;
-    MAMORI_ASSIGN_OR_RETURN(auto latest, w.Latest());
-    if (!latest) continue;
-    audit::TrustedHeadReport report;
-    MAMORI_RETURN_IF_ERROR(engine_.data_store().View([&](store::ReadTxn& txn) -> Status {
-      report = audit::CheckAgainstTrustedHead(txn, *latest, &key);
-      return Status::Ok();
-    }));
-    if (!report.ok) {
-      return Status::FailedPrecondition(
-          "refusing to start: the store does not extend the last head witnessed at " +
-              w.Describe() + " (" + std::string(audit::ProblemName(report.problem)) +
-              "): " + report.reason +
-              ". Find out what happened to the data before anything else; restoring a backup "
-              "on purpose means setting that witness file aside first",
-          "起動を中止します: ストアが証人 " + w.Describe() +
-              " の最後の署名付きツリーヘッドを延長していません (" +
-              std::string(audit::ProblemName(report.problem)) + "): " + report.reason_ja +
-              "。まずデータに何が起きたかを確認してください（意図してバックアップから復元した"
-              "場合は、先にその証人ファイルを退避してください）",
-          "witness");
-    }
-    std::lock_guard lock(mu_);
-    recorded_[i] = latest->size;
-  }
-  return Status::Ok();
+  return CheckAgainstWitnesses(engine_.data_store(), engine_.audit_signer().PublicKey(),
+                               witnesses_);
 }
 
 void Witnessing::Start() {

@@ -53,21 +53,28 @@ struct WitnessState {
   std::string last_error;       // English, naming the witness; empty after a success
 };
 
+// The start-up check, for each witness that can be read back: the store
+// against the last head it holds (audit::CheckAgainstTrustedHead, the one
+// check `mamori audit verify --trusted-head` runs too), with `signer` pinned.
+// kFailedPrecondition naming the witness, the problem and the reason
+// (English and Japanese; subject "witness") when the store is behind,
+// diverged, or the head is not the signer's; a witness's own read error as
+// it is. OK when no witness holds a head yet.
+Status CheckAgainstWitnesses(store::Storage& data, const crypto::EcdsaP256PublicKey& signer,
+                             const std::vector<std::unique_ptr<audit::Witness>>& witnesses);
+
 class Witnessing {
  public:
-  // `engine` must outlive this object. No thread runs until Start.
+  // `engine` must outlive this object. No thread runs until Start. Reads
+  // the last head of each witness that can be read back, so that a head it
+  // holds already is not written to it again.
   Witnessing(Engine& engine, std::vector<std::unique_ptr<audit::Witness>> witnesses,
              WitnessingOptions options);
   ~Witnessing();  // Stop()
   Witnessing(const Witnessing&) = delete;
   Witnessing& operator=(const Witnessing&) = delete;
 
-  // The start-up check: the store against the last head of every witness
-  // that can be read back (audit::CheckAgainstTrustedHead, the engine's
-  // signer's public key pinned). kFailedPrecondition naming the witness and
-  // the reason (English and Japanese; subject "witness") when the store is
-  // behind or diverged, or the witness's head is not the signer's; the
-  // witness's own read errors as they are. OK when no witness holds a head.
+  // CheckAgainstWitnesses on the engine's store with its signer's key.
   Status CheckStore();
 
   // Starts the thread that publishes every interval.

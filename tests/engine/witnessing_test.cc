@@ -123,6 +123,37 @@ TEST_F(WitnessingTest, AStoreReplacedByAnEarlierCopyOfItselfIsRefusedAtStart) {
   EXPECT_NE(s.message_ja().find("起動を中止します"), std::string::npos) << s.message_ja();
 }
 
+TEST_F(WitnessingTest, AStoreRefusedWhileOpeningIsLeftExactlyAsFound) {
+  {
+    auto w = Make();
+    ASSERT_TRUE(w->PublishNow().ok());
+  }
+  const std::string copy = dir_ / "data-copy";
+  CopyData(copy);
+  PutEmployee(1);
+  {
+    auto w = Make();
+    ASSERT_TRUE(w->PublishNow().ok());
+  }
+  RestoreData(copy);
+  engine_.reset();
+  const std::string before = ReadFileBytes(paths_.DataStore());
+  std::string warning;
+  std::vector<std::unique_ptr<audit::Witness>> ws;
+  ws.push_back(*audit::OpenDirectoryWitness(witness_dir_, paths_.data_dir, &warning));
+  EngineOptions o;
+  o.paths = paths_;
+  o.check_store = [&](store::Storage& data, keys::AuditSigner& signer) {
+    return CheckAgainstWitnesses(data, signer.PublicKey(), ws);
+  };
+  auto refused = Engine::Open(std::move(o), TestContext());
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code(), Code::kFailedPrecondition);
+  EXPECT_EQ(ReadFileBytes(paths_.DataStore()), before);
+  EXPECT_FALSE(fs::exists(paths_.DataStore() + "-wal") &&
+               fs::file_size(paths_.DataStore() + "-wal") > 0);
+}
+
 TEST_F(WitnessingTest, AForkedStoreIsRefusedAtStart) {
   const std::string copy = dir_ / "data-copy";
   CopyData(copy);
