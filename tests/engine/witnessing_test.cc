@@ -11,6 +11,7 @@
 #include "audit/trusted_head.h"
 #include "engine/engine_fixture.h"
 #include "keys/audit_signer.h"
+#include "store/sqlite/sqlite_storage.h"
 
 namespace mamori::engine {
 namespace {
@@ -273,6 +274,73 @@ TEST_F(ApartKeyTest, OpeningWithoutTheKeyHeldApartIsRefusedAndChangesNothing) {
   EXPECT_NE(engine.error().message().find(fingerprint_), std::string::npos);
   EXPECT_FALSE(engine.error().message_ja().empty());
   EXPECT_EQ(ReadFileBytes(paths_.DataStore()), before);
+}
+
+TEST_F(ApartKeyTest, ALogRewrittenAndResignedWithoutTheKeyHeldApartFailsPinnedVerification) {
+  audit::SignedTreeHead kept;
+  {
+    auto engine = Open(true);
+    ASSERT_TRUE(engine.has_value()) << engine.error().ToString();
+    ASSERT_TRUE((*engine)->CreateDataset(TestContext(), EmployeeDataset()).has_value());
+    auto head = (*engine)->SignCurrentHead();
+    ASSERT_TRUE(head.has_value());
+    kept = *head;
+  }
+  // The insider holds the data and the root key, not the key file: rewrites
+  // who created the dataset, rebuilds every hash, drops the heads...
+  {
+    auto data = store::OpenSqliteStorage({.path = paths_.DataStore()});
+    ASSERT_TRUE(data.has_value());
+    ASSERT_TRUE((*data)
+                    ->Update([&](store::WriteTxn& txn) -> Status {
+                      std::vector<audit::Event> events;
+                      for (uint64_t seq = 0;; ++seq) {
+                        MAMORI_ASSIGN_OR_RETURN(auto ev, audit::ReadEvent(txn, seq));
+                        if (!ev) break;
+                        events.push_back(std::move(*ev));
+                      }
+                      events.back().actor = "os:someone-else";
+                      for (std::string_view prefix :
+                           {audit::kEventPrefix, audit::kNodePrefix, audit::kHeadPrefix}) {
+                        MAMORI_ASSIGN_OR_RETURN(auto rows,
+                                                txn.Scan(prefix, store::PrefixEnd(prefix), 0));
+                        for (const auto& kv : rows) MAMORI_RETURN_IF_ERROR(txn.Delete(kv.key));
+                      }
+                      MAMORI_RETURN_IF_ERROR(txn.Delete(audit::kStateKey));
+                      for (auto& ev : events)
+                        MAMORI_RETURN_IF_ERROR(StatusOf(audit::Append(txn, ev)));
+                      return Status::Ok();
+                    })
+                    .ok());
+  }
+  // ...and signs it again: with no head left, the engine opens with the key
+  // store's own key, the only one the insider has (`audit head --sign`).
+  {
+    auto engine = Open(false);
+    ASSERT_TRUE(engine.has_value()) << engine.error().ToString();
+    ASSERT_TRUE((*engine)->SignTreeHead(TestContext()).has_value());
+  }
+  auto pinned = crypto::EcdsaP256PublicKey::FromPem(ReadFileBytes(paths_.AuditPublicKey()));
+  ASSERT_TRUE(pinned.has_value());
+  auto data = store::OpenSqliteStorage({.path = paths_.DataStore()});
+  ASSERT_TRUE(data.has_value());
+  ASSERT_TRUE((*data)
+                  ->View([&](store::ReadTxn& txn) -> Status {
+                    // Trusting the keys the log stores, the rewrite passes...
+                    EXPECT_TRUE(audit::VerifyLog(txn, nullptr).ok);
+                    // ...pinned to the key held apart, it does not.
+                    const audit::VerifyReport r = audit::VerifyLog(txn, &*pinned);
+                    EXPECT_FALSE(r.ok);
+                    EXPECT_EQ(audit::ProblemName(r.problem), "head_invalid") << r.reason;
+                    EXPECT_NE(r.reason.find("not the pinned key"), std::string::npos) << r.reason;
+                    // And a head kept from before shows the rewrite itself.
+                    const audit::TrustedHeadReport t =
+                        audit::CheckAgainstTrustedHead(txn, kept, &*pinned);
+                    EXPECT_EQ(audit::ProblemName(t.problem), "diverged_from_trusted_head")
+                        << t.reason;
+                    return Status::Ok();
+                  })
+                  .ok());
 }
 
 }  // namespace
