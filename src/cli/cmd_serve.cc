@@ -13,6 +13,7 @@
 #include <signal.h>
 
 #include <condition_variable>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -131,8 +132,16 @@ int Serve(const ServeFlags& f) {
   StoreFlags store = f.store;
   if (store.signer.empty()) store.signer = config->audit_signer;
   api::Logger logger(config->log_level);
+  const engine::Paths paths = store.MakePaths();
+  if (!std::filesystem::exists(paths.DataStore())) {
+    // Before the witness directory is made for a store that is not there.
+    return ReportError(Status::NotFound(
+        "no mamori store in " + paths.data_dir + " (run mamori init --data " + paths.data_dir + ")",
+        "mamori のストアがありません: " + paths.data_dir + " (mamori init を実行してください)",
+        paths.data_dir));
+  }
   std::vector<std::string> warnings;
-  auto witnesses = MakeWitnesses(config->witness, store.MakePaths().data_dir, &warnings);
+  auto witnesses = MakeWitnesses(config->witness, paths.data_dir, &warnings);
   if (!witnesses) return ReportError(witnesses.error());
   for (const auto& w : warnings) logger.Log(api::LogLevel::kWarn, "witness", {{"detail", w}});
   // The witness check runs inside Open, before it writes anything.
