@@ -192,7 +192,8 @@ TEST_F(AuditApiTest, AProofCarriesTheEventOnlyForThoseWhoMayReadEvents) {
       // The receipt checks out against the event it carries.
       auto ev = audit::EventFromJson(j["event"]);
       ASSERT_TRUE(ev.has_value());
-      EXPECT_EQ(HexEncode(crypto::DigestView(audit::EventLeafHash(*ev))), j["leaf_hash"]);
+      EXPECT_EQ(HexEncode(crypto::DigestView(audit::EventLeafHash(*ev))),
+                j["leaf_hash"].get<std::string>());
     } else {
       EXPECT_EQ(r.body.find("os:tester"), std::string::npos) << "the actor leaked: " << r.body;
     }
