@@ -32,7 +32,9 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(ApiServerOptions options) {
   MAMORI_RETURN_IF_ERROR(AddAllRoutes(router, deps));
   if (api->options_.extra_routes) MAMORI_RETURN_IF_ERROR(api->options_.extra_routes(router));
   api->service_ = std::make_unique<Service>(std::move(router), *api->options_.authenticator,
-                                            api->logger_, api->metrics_, api->options_.auditor);
+                                            *api->options_.authorizer, api->logger_, api->metrics_,
+                                            api->options_.auditor);
+  MAMORI_RETURN_IF_ERROR(api->service_->CheckRoutes());
   if (engine::Engine* engine = api->options_.engine) {
     api->service_->SetReadScope([engine](const std::function<void()>& reads) {
       bool ran = false;

@@ -7,10 +7,10 @@
 namespace mamori::api {
 namespace {
 
-const Member* FindMember(std::initializer_list<Member> members, std::string_view name) {
-  auto it =
-      std::find_if(members.begin(), members.end(), [&](const Member& m) { return m.name == name; });
-  return it == members.end() ? nullptr : it;
+const BodyMember* FindMember(std::span<const BodyMember> members, std::string_view name) {
+  auto it = std::find_if(members.begin(), members.end(),
+                         [&](const BodyMember& m) { return m.name == name; });
+  return it == members.end() ? nullptr : &*it;
 }
 
 // Whether `value` is of `kind`; the English and Japanese name of the kind
@@ -44,7 +44,7 @@ Problem BadMember(std::string_view name, std::string detail, std::string detail_
 }
 
 std::expected<nlohmann::json, Problem> StrictBody(const Call& call,
-                                                  std::initializer_list<Member> members,
+                                                  std::span<const BodyMember> members,
                                                   bool empty_ok) {
   if (empty_ok && call.request.body.empty()) return nlohmann::json::object();
   auto body = JsonBody(call);
@@ -68,9 +68,9 @@ std::expected<nlohmann::json, Problem> StrictBody(const Call& call,
                                        "'" + name + "' は" + type_ja + "で指定してください"));
     }
   }
-  for (const Member& m : members) {
+  for (const BodyMember& m : members) {
     if (m.required && !body->contains(m.name)) {
-      const std::string name(m.name);
+      const std::string& name = m.name;
       return std::unexpected(
           BadMember(name, "'" + name + "' is required", "'" + name + "' は必須です"));
     }
@@ -88,17 +88,46 @@ std::string StringOf(const nlohmann::json& body, std::string_view name) {
   return OptString(body, name).value_or("");
 }
 
+std::string_view StringView(const nlohmann::json& body, std::string_view name) {
+  auto it = body.find(name);
+  if (it == body.end() || !it->is_string()) return {};
+  return it->get_ref<const std::string&>();
+}
+
 std::vector<std::string> Strings(const nlohmann::json& body, std::string_view name) {
   auto it = body.find(name);
   if (it == body.end()) return {};
   return it->get<std::vector<std::string>>();
 }
 
-void Scrub(Call& call, nlohmann::json& body) {
+std::expected<nlohmann::json, Problem> DecodeBody(const Call& call) {
+  const RouteSpec& spec = *call.spec;
+  switch (spec.body) {
+    case BodyRule::kNone: {
+      const std::string& raw = call.request.body;
+      const bool blank = raw.find_first_not_of(" \t\r\n") == std::string::npos;
+      if (blank) return nlohmann::json(nullptr);
+      auto body = JsonBody(call);
+      if (body && body->is_object() && body->empty()) return nlohmann::json(nullptr);
+      return std::unexpected(BadMember("body", "this resource takes no request body",
+                                       "このリソースはリクエスト本文を受け付けません"));
+    }
+    case BodyRule::kStrict:
+      return StrictBody(call, spec.members, spec.body_optional);
+    case BodyRule::kJson:
+      return JsonBody(call);
+  }
+  return std::unexpected(BadMember("body", "undeclared body", "本文の宣言がありません"));
+}
+
+void ScrubSecrets(Call& call) {
   std::fill(call.request.body.begin(), call.request.body.end(), '\0');
-  for (auto& [name, value] : body.items()) {
-    if (value.is_string()) {
-      auto& s = value.get_ref<std::string&>();
+  if (!call.spec || !call.body.is_object()) return;
+  for (const BodyMember& m : call.spec->members) {
+    if (!m.secret) continue;
+    auto it = call.body.find(m.name);
+    if (it != call.body.end() && it->is_string()) {
+      auto& s = it->get_ref<std::string&>();
       std::fill(s.begin(), s.end(), '\0');
     }
   }

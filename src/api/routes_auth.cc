@@ -4,9 +4,11 @@
 //   {"user": ID, "password": P[, "totp": CODE]} → 200 {"token", "last_logon", …}
 // Identity audits every logon, logoff and refusal itself (identity/
 // authenticator.h); the server audits what never reached it (a malformed
-// body).
+// body). The route table declares the bodies and which members are secret;
+// the pipeline decodes them before and overwrites the secrets after.
 #include <nlohmann/json.hpp>
 
+#include "api/body.h"
 #include "api/call.h"
 #include "api/routes.h"
 
@@ -28,61 +30,31 @@ nlohmann::json PrincipalJson(const identity::Principal& p) {
             {"controlled_area", p.terminal.controlled_area}}}};
 }
 
-// The string members of a small JSON body: every member must be one of
-// `allowed` and a string; `required` ones must be present.
-std::expected<std::map<std::string, std::string>, Problem> StringMembers(
-    const nlohmann::json& body, std::initializer_list<std::string_view> allowed,
-    std::initializer_list<std::string_view> required) {
-  if (!body.is_object()) {
-    return std::unexpected(Problem::Make("invalid_argument", "the body must be a JSON object",
-                                         "本文は JSON オブジェクトで指定してください", "body"));
-  }
-  std::map<std::string, std::string> out;
-  for (const auto& [name, value] : body.items()) {
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-      return std::unexpected(Problem::Make("invalid_argument", "unknown member '" + name + "'",
-                                           "不明なメンバ '" + name + "' があります", name));
-    }
-    if (!value.is_string()) {
-      return std::unexpected(Problem::Make("invalid_argument", "'" + name + "' must be a string",
-                                           "'" + name + "' は文字列で指定してください", name));
-    }
-    out[name] = value.get<std::string>();
-  }
-  for (std::string_view name : required) {
-    if (!out.count(std::string(name))) {
-      return std::unexpected(
-          Problem::Make("invalid_argument", "'" + std::string(name) + "' is required",
-                        "'" + std::string(name) + "' は必須です", std::string(name)));
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 Status AddAuthRoutes(Router& router, const RouteDeps& deps) {
   identity::Identity* id = deps.identity;
   if (!id) return Status::InvalidArgument("the auth routes need identity");
 
+  // The table declares the body ({"user", "password", "totp"}, the last two
+  // secret): the pipeline overwrites them once the handler returns.
   MAMORI_RETURN_IF_ERROR(router.Add(
-      {"POST", "/v1/auth/login", Access::kPublic, {}, [=](Call& call) -> HandlerResult {
-         auto body = JsonBody(call);
-         if (!body) return std::unexpected(body.error());
-         auto m = StringMembers(*body, {"user", "password", "totp"}, {"user", "password"});
-         if (!m) return std::unexpected(m.error());
+      {"POST", "/v1/auth/login", [=](Call& call) -> HandlerResult {
          identity::LoginRequest req;
-         req.user_id = (*m)["user"];
-         req.password = (*m)["password"];
-         req.totp = (*m)["totp"];
+         req.user_id = StringOf(call.body, "user");
+         req.password = StringOf(call.body, "password");
+         req.totp = StringOf(call.body, "totp");
          req.request_id = call.request.info.request_id;
          auto terminal = id->terminals().ResolveTerminal(call.request.info.peer.cert_sha256);
-         if (!terminal) return std::unexpected(Problem::FromStatus(terminal.error()));
+         if (!terminal) {
+           std::fill(req.password.begin(), req.password.end(), '\0');
+           return std::unexpected(Problem::FromStatus(terminal.error()));
+         }
          req.terminal = *terminal;
          auto result = id->authenticator().Login(req);
-         // Clear the password from the request's copies as soon as possible.
+         // Clear this copy of the password as soon as possible.
          std::fill(req.password.begin(), req.password.end(), '\0');
-         std::fill(call.request.body.begin(), call.request.body.end(), '\0');
+         std::fill(req.totp.begin(), req.totp.end(), '\0');
          if (!result) return std::unexpected(AuditedProblem(result.error()));
          nlohmann::json last = nlohmann::json::object();
          last["time"] = TimeJson(result->previous_logon.time);
@@ -100,15 +72,15 @@ Status AddAuthRoutes(Router& router, const RouteDeps& deps) {
                                    {"principal", PrincipalJson(result->principal)}});
        }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"POST", "/v1/auth/logout", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
-         Status s = id->authenticator().Logout(BearerToken(call.request.info), call.Context(""));
-         if (!s.ok()) return std::unexpected(AuditedProblem(s));
-         return JsonResponse(200, {{"logged_out", true}});
-       }}));
+  MAMORI_RETURN_IF_ERROR(router.Add({"POST", "/v1/auth/logout", [=](Call& call) -> HandlerResult {
+                                       Status s = id->authenticator().Logout(
+                                           BearerToken(call.request.info), call.Context(""));
+                                       if (!s.ok()) return std::unexpected(AuditedProblem(s));
+                                       return JsonResponse(200, {{"logged_out", true}});
+                                     }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add(
-      {"GET", "/v1/auth/session", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
+      {"GET", "/v1/auth/session", [=](Call& call) -> HandlerResult {
          auto info = id->authenticator().Touch(BearerToken(call.request.info), nullptr,
                                                call.Context(""), /*allow_restricted=*/true);
          if (!info) return std::unexpected(AuditedProblem(info.error()));
@@ -122,44 +94,32 @@ Status AddAuthRoutes(Router& router, const RouteDeps& deps) {
          return JsonResponse(200, out);
        }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"POST", "/v1/auth/password", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
-         auto body = JsonBody(call);
-         if (!body) return std::unexpected(body.error());
-         auto m = StringMembers(*body, {"current", "new"}, {"current", "new"});
-         if (!m) return std::unexpected(m.error());
-         Status s = id->authenticator().ChangePassword(
-             BearerToken(call.request.info), (*m)["current"], (*m)["new"], call.Context(""));
-         for (auto& [name, value] : *m) std::fill(value.begin(), value.end(), '\0');
-         std::fill(call.request.body.begin(), call.request.body.end(), '\0');
-         if (!s.ok()) return std::unexpected(AuditedProblem(s));
-         return JsonResponse(200, {{"changed", true}});
-       }}));
-
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"POST", "/v1/auth/totp", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
-         auto enrolment = id->authenticator().BeginTotpEnrolment(BearerToken(call.request.info),
-                                                                 call.Context(""));
-         if (!enrolment) return std::unexpected(AuditedProblem(enrolment.error()));
-         return JsonResponse(
-             200, {{"secret", enrolment->secret_base32}, {"otpauth_uri", enrolment->otpauth_uri}});
-       }}));
-
-  MAMORI_RETURN_IF_ERROR(router.Add({"POST",
-                                     "/v1/auth/totp/confirm",
-                                     Access::kAuthenticated,
-                                     {},
-                                     [=](Call& call) -> HandlerResult {
-                                       auto body = JsonBody(call);
-                                       if (!body) return std::unexpected(body.error());
-                                       auto m = StringMembers(*body, {"code"}, {"code"});
-                                       if (!m) return std::unexpected(m.error());
-                                       Status s = id->authenticator().ConfirmTotpEnrolment(
-                                           BearerToken(call.request.info), (*m)["code"],
-                                           call.Context(""));
+  MAMORI_RETURN_IF_ERROR(router.Add({"POST", "/v1/auth/password", [=](Call& call) -> HandlerResult {
+                                       Status s = id->authenticator().ChangePassword(
+                                           BearerToken(call.request.info),
+                                           StringView(call.body, "current"),
+                                           StringView(call.body, "new"), call.Context(""));
                                        if (!s.ok()) return std::unexpected(AuditedProblem(s));
-                                       return JsonResponse(200, {{"enrolled", true}});
+                                       return JsonResponse(200, {{"changed", true}});
                                      }}));
+
+  MAMORI_RETURN_IF_ERROR(router.Add({"POST", "/v1/auth/totp", [=](Call& call) -> HandlerResult {
+                                       auto enrolment = id->authenticator().BeginTotpEnrolment(
+                                           BearerToken(call.request.info), call.Context(""));
+                                       if (!enrolment)
+                                         return std::unexpected(AuditedProblem(enrolment.error()));
+                                       return JsonResponse(
+                                           200, {{"secret", enrolment->secret_base32},
+                                                 {"otpauth_uri", enrolment->otpauth_uri}});
+                                     }}));
+
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"POST", "/v1/auth/totp/confirm", [=](Call& call) -> HandlerResult {
+         Status s = id->authenticator().ConfirmTotpEnrolment(
+             BearerToken(call.request.info), StringView(call.body, "code"), call.Context(""));
+         if (!s.ok()) return std::unexpected(AuditedProblem(s));
+         return JsonResponse(200, {{"enrolled", true}});
+       }}));
   return Status::Ok();
 }
 

@@ -34,16 +34,15 @@ std::string WitnessMetrics(const engine::WitnessState& w) {
 }  // namespace
 
 Status AddOperationsRoutes(Router& router, const RouteDeps& deps) {
-  MAMORI_RETURN_IF_ERROR(
-      router.Add({"GET", "/healthz", Access::kPublic, {}, [](Call&) -> HandlerResult {
-                    return JsonResponse(200, {{"status", "ok"}});
-                  }}));
+  MAMORI_RETURN_IF_ERROR(router.Add({"GET", "/healthz", [](Call&) -> HandlerResult {
+                                       return JsonResponse(200, {{"status", "ok"}});
+                                     }}));
 
   // Ready = not draining, and the data store takes a write transaction: an
   // empty Update goes through the committer thread and takes SQLite's write
   // lock but writes no page, so it costs no sync.
   MAMORI_RETURN_IF_ERROR(router.Add(
-      {"GET", "/readyz", Access::kPublic, {}, [deps](Call&) -> HandlerResult {
+      {"GET", "/readyz", [deps](Call&) -> HandlerResult {
          if (deps.draining && deps.draining->load()) {
            return std::unexpected(Problem::Make(
                problem_code::kNotReady, "the server is shutting down", "サーバは停止処理中です"));
@@ -67,7 +66,7 @@ Status AddOperationsRoutes(Router& router, const RouteDeps& deps) {
        }}));
 
   MAMORI_RETURN_IF_ERROR(
-      router.Add({"GET", "/metrics", Access::kPublic, {}, [deps](Call&) -> HandlerResult {
+      router.Add({"GET", "/metrics", [deps](Call&) -> HandlerResult {
                     std::optional<uint64_t> events;
                     if (deps.engine) {
                       Status s = deps.engine->data_store().View([&](store::ReadTxn& txn) -> Status {

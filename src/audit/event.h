@@ -29,6 +29,11 @@ inline constexpr std::string_view kResultOk = "ok";
 inline constexpr std::string_view kResultRefused = "refused";
 inline constexpr std::string_view kResultError = "error";
 
+// The purpose an event records when the one stated is not registered for the
+// dataset (or there is no dataset to register it): whatever was typed there
+// never reaches the log, which cannot be shredded.
+inline constexpr std::string_view kUnregisteredPurpose = "(unregistered)";
+
 struct Event {
   TimeMicros time = 0;
   std::string actor;      // user, application or peer id

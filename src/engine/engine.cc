@@ -181,7 +181,7 @@ audit::Event Engine::MakeEvent(const Context& ctx, std::string_view operation,
   ev.time = ctx.time ? ctx.time : NowMicros();
   ev.actor = ctx.actor;
   ev.terminal = ctx.terminal;
-  ev.purpose = ctx.purpose;
+  ev.purpose = LoggedPurpose(dataset, ctx.purpose);
   ev.request_id = ctx.request_id;
   ev.operation = std::string(operation);
   ev.dataset =
@@ -190,6 +190,18 @@ audit::Event Engine::MakeEvent(const Context& ctx, std::string_view operation,
   if (!record.empty()) ev.subject = SubjectRef(dataset, record);
   ev.result = "ok";
   return ev;
+}
+
+std::string Engine::LoggedPurpose(std::string_view dataset, std::string_view purpose) {
+  if (purpose.empty() || IsDisposalPurpose(purpose)) return std::string(purpose);
+  std::shared_ptr<const DatasetDef> def;
+  {
+    std::lock_guard lock(datasets_mu_);
+    auto it = datasets_.find(dataset);
+    if (it != datasets_.end()) def = it->second;
+  }
+  if (def && def->FindPurpose(purpose)) return std::string(purpose);
+  return std::string(audit::kUnregisteredPurpose);
 }
 
 std::string Engine::SubjectRef(std::string_view dataset, std::string_view discriminator) {
@@ -238,9 +250,10 @@ Status Engine::CheckPurpose(const DatasetDef& def, const Context& ctx) const {
                                     "レコードの操作には利用目的の指定が必要です", "purpose");
   }
   if (!def.FindPurpose(ctx.purpose)) {
+    // Never echoed: whatever was typed as the purpose may be anything.
     return Status::PermissionDenied(
-        "purpose '" + ctx.purpose + "' is not registered for dataset " + def.name,
-        "利用目的 '" + ctx.purpose + "' は台帳 " + def.name + " に登録されていません", ctx.purpose);
+        "the purpose given is not registered for dataset " + def.name,
+        "指定された利用目的は台帳 " + def.name + " に登録されていません", "purpose");
   }
   return Status::Ok();
 }

@@ -225,6 +225,10 @@ class Engine {
   audit::Event MakeEvent(const Context& ctx, std::string_view operation, std::string_view dataset,
                          std::string_view record);
   std::string SubjectRef(std::string_view dataset, std::string_view discriminator);
+  // What an event records as the purpose: one the dataset registers, or the
+  // engine's disposal purposes; anything else is audit::kUnregisteredPurpose,
+  // so that nothing typed as a purpose reaches the log.
+  std::string LoggedPurpose(std::string_view dataset, std::string_view purpose);
   // Appends ev inside txn and signs a tree head when one is due.
   Result<uint64_t> AppendEvent(store::WriteTxn& txn, audit::Event& ev);
   Status CompletePendingShreds(const Context& ctx);

@@ -27,13 +27,24 @@ constexpr std::string_view kMethod =
 
 Result<nlohmann::json> Engine::Shred(const Context& ctx_in, std::string_view dataset,
                                      std::string_view id, std::string_view reason) {
-  const Context ctx = WithTime(ctx_in);
+  Context ctx = WithTime(ctx_in);
+  if (ctx.purpose.empty()) ctx.purpose = std::string(kDisposalPurpose);
   auto def = LoadDataset(dataset);
   if (!def) return Fail(Refuse(ctx, "record.shred", dataset, "", def.error()));
   if (!IsRecordId(id)) {
     return Fail(Refuse(ctx, "record.shred", dataset, "",
                        Status::InvalidArgument("record id must be 32 lower-case hex characters",
                                                "レコードIDは32桁の16進小文字です", "id")));
+  }
+  // A disposal is not a use of the data: its purpose is the engine's own
+  // ("disposal" unless the sweep says "retention"), or one the dataset
+  // registers when the caller names the use it ends.
+  if (!IsDisposalPurpose(ctx.purpose) && !(*def)->FindPurpose(ctx.purpose)) {
+    return Fail(Refuse(
+        ctx, "record.shred", dataset, id,
+        Status::PermissionDenied(
+            "the purpose given is not registered for dataset " + (*def)->name,
+            "指定された利用目的は台帳 " + (*def)->name + " に登録されていません", "purpose")));
   }
   if (reason.empty() || reason.size() > 1024) {
     return Fail(

@@ -155,6 +155,12 @@ Status ApplyChange(store::WriteTxn& txn, ChangeRequest& req, TimeMicros now) {
                                            : txn.Delete(key));
       break;
     }
+    case ChangeKind::kRoleAdd:
+    case ChangeKind::kRoleRemove:
+    case ChangeKind::kCredentialReset:
+      // Made in identity by the flow, in this transaction (rights_admin.cc,
+      // rights_gate.cc); the version bump below makes every process see it.
+      break;
     case ChangeKind::kTerminals: {
       const std::string key = keyspace::Terminals(req.dataset);
       MAMORI_RETURN_IF_ERROR(req.terminals.empty()
@@ -171,6 +177,8 @@ void DescribeChange(const ChangeRequest& req, audit::Event& ev) {
   if (!req.id.empty()) ev.attrs["request"] = req.id;
   if (!req.grant_id.empty()) ev.attrs["grant"] = req.grant_id;
   if (!req.person.empty()) ev.attrs["person"] = req.person;
+  if (!req.role.empty()) ev.attrs["role"] = req.role;
+  if (!req.credential.empty()) ev.attrs["credential"] = req.credential;
   if (req.right) {
     const Right& r = *req.right;
     ev.attrs["role"] = r.role;
@@ -179,6 +187,14 @@ void DescribeChange(const ChangeRequest& req, audit::Event& ev) {
     ev.attrs["right_operation"] = std::string(OperationName(r.operation));
     if (!r.purpose.empty()) ev.attrs["right_purpose"] = r.purpose;
     if (r.unmask) ev.attrs["unmask"] = "true";
+    // The department is text, kept in the register; the event says that
+    // the right is designated, and to which person ids.
+    if (!r.department.empty()) ev.attrs["right_designated"] = "department";
+    if (!r.persons.empty()) {
+      std::string ids;
+      for (const auto& p : r.persons) ids += (ids.empty() ? "" : ",") + p;
+      ev.attrs["right_persons"] = ids;
+    }
     if (engine::IsValidName(r.dataset)) ev.dataset = r.dataset;
   }
   if (req.mask_scope) {

@@ -155,9 +155,9 @@ TEST_F(AuditApiTest, AMalformedHeadIs400NamingTheMember) {
   bad_root["root"] = "ABC";
   nlohmann::json bad_size = good;
   bad_size["size"] = -1;
-  for (const Case& c :
-       {Case{extra.dump(), "note"}, Case{missing.dump(), "body"}, Case{bad_root.dump(), "root"},
-        Case{bad_size.dump(), "size"}, Case{"[1,2]", "body"}, Case{"\"head\"", "body"}}) {
+  for (const Case& c : {Case{extra.dump(), "note"}, Case{missing.dump(), "signature"},
+                        Case{bad_root.dump(), "root"}, Case{bad_size.dump(), "size"},
+                        Case{"[1,2]", "body"}, Case{"\"head\"", "body"}}) {
     auto r = Send(token, "POST", "/v1/audit/verify", c.body);
     EXPECT_EQ(r.status, 400) << c.body << " " << r.body;
     EXPECT_EQ(r.Json().value("subject", ""), c.subject) << c.body << " " << r.body;

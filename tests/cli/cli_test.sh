@@ -20,6 +20,9 @@ expect_rc() { # expect_rc CODE DESCRIPTION -- command...
 contains() { # contains FILE TEXT DESCRIPTION
   if grep -qF -- "$2" "$1"; then ok; else bad "$3: '$2' not in $(head -c 400 "$1")"; fi
 }
+not_contains() { # not_contains FILE TEXT DESCRIPTION
+  if grep -qF -- "$2" "$1"; then bad "$3: '$2' found in $(head -c 400 "$1")"; else ok; fi
+}
 json_get() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
 expect_rc 0 "help" -- "$M" --help
@@ -79,7 +82,8 @@ expect_rc 0 "record list" -- "$M" record list --data "$D" --dataset employee_my_
 
 # Refusals: clear, named, nothing written.
 expect_rc 1 "unregistered purpose" -- "$M" record get --data "$D" --dataset employee_my_number --purpose marketing --id "$id"
-contains "$T/err" "marketing" "refusal names the purpose"
+contains "$T/err" "not registered" "refusal says the purpose is not registered"
+not_contains "$T/err" "marketing" "refusal does not echo what was typed as the purpose"
 expect_rc 2 "purpose is required" -- "$M" record get --data "$D" --dataset employee_my_number --id "$id"
 expect_rc 1 "bad check digit" -- "$M" record put --data "$D" --dataset employee_my_number --purpose withholding --json "{\"my_number\":\"$wrong\",\"name\":\"x\"}"
 contains "$T/err" "my_number" "bad check digit names the field"

@@ -78,7 +78,31 @@ TEST_F(RefusalTest, KanaFieldWithKanji) {
 }
 TEST_F(RefusalTest, PurposeNotRegistered) {
   ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", "検査 太郎"}}, Code::kPermissionDenied,
-                   "marketing", "marketing");
+                   "purpose", "marketing");
+  // What was typed as the purpose is neither echoed nor logged.
+  EXPECT_EQ(LastEvent().purpose, audit::kUnregisteredPurpose);
+}
+
+// A purpose field is free text to a client: a My Number typed there must not
+// reach the log, which cannot be shredded, nor the error.
+TEST_F(RefusalTest, AValueTypedAsThePurposeNeverReachesTheLog) {
+  const std::string typed = "個人番号" + TestMyNumber(3);
+  const std::string id = PutEmployee(9);
+  for (const std::string& purpose : {typed, TestMyNumber(3), std::string("x") + TestMyNumber(3)}) {
+    auto r = engine_->Get(TestContext(purpose), "employee_my_number", id);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().ToString().find(TestMyNumber(3)), std::string::npos);
+    const audit::Event ev = LastEvent();
+    EXPECT_EQ(ev.purpose, audit::kUnregisteredPurpose);
+    EXPECT_EQ(audit::CanonicalJson(ev).find(TestMyNumber(3)), std::string::npos);
+    auto put = engine_->Put(TestContext(purpose), "employee_my_number",
+                            {{"my_number", TestMyNumber(6)}, {"name", "検査 太郎"}});
+    ASSERT_FALSE(put.has_value());
+    EXPECT_EQ(audit::CanonicalJson(LastEvent()).find(TestMyNumber(3)), std::string::npos);
+    auto shred = engine_->Shred(TestContext(purpose), "employee_my_number", id, "test");
+    ASSERT_FALSE(shred.has_value());
+    EXPECT_EQ(audit::CanonicalJson(LastEvent()).find(TestMyNumber(3)), std::string::npos);
+  }
 }
 TEST_F(RefusalTest, PurposeMissing) {
   ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", "検査 太郎"}}, Code::kPermissionDenied,
@@ -95,7 +119,7 @@ TEST_F(RefusalTest, GetWithUnregisteredPurposeIsRefusedAndAudited) {
   EXPECT_EQ(r.error().code(), Code::kPermissionDenied);
   EXPECT_EQ(LastEvent().operation, "record.get");
   EXPECT_EQ(LastEvent().result, "refused");
-  EXPECT_EQ(LastEvent().purpose, "marketing");
+  EXPECT_EQ(LastEvent().purpose, audit::kUnregisteredPurpose);
 }
 
 TEST_F(RefusalTest, DuplicateDataset) {
@@ -183,7 +207,7 @@ TEST_F(RefusalTest, DefinitionChangedElsewhereAppliesToTheNextOperation) {
   got = engine_->Get(TestContext("withholding"), "employee_my_number", id);
   ASSERT_FALSE(got.has_value());
   EXPECT_EQ(got.error().code(), Code::kPermissionDenied);
-  EXPECT_EQ(got.error().subject(), "withholding");
+  EXPECT_EQ(got.error().subject(), "purpose");
   const audit::Event refused = LastEvent();
   EXPECT_EQ(refused.operation, "record.get");
   EXPECT_EQ(refused.result, "refused");
