@@ -43,8 +43,10 @@
 #include "api/certificate.h"
 #include "api/https_client.h"
 #include "api/stack.h"
+#include "audit/witness.h"
 #include "bench/bench_common.h"
 #include "bench/load_generator.h"
+#include "engine/witnessing.h"
 #include "policy/right.h"
 
 namespace mamori::bench {
@@ -187,6 +189,9 @@ int main(int argc, char** argv) {
       yes(flags.Str("cheap-argon2", "1", "1: Argon2 t=1 m=64KiB for the bench users (logon only)"));
   const int client_threads = static_cast<int>(
       flags.Num("client-threads", 1, "event-loop threads of the load generator (wrk -t)"));
+  const double witness_interval =
+      flags.Num("witness-interval", 0,
+                "seconds between witnessed heads as `mamori serve` writes them (0: no witnessing)");
   flags.Finish();
   uint64_t max_conns = 0;
   for (uint64_t c : conns) max_conns = std::max(max_conns, c);
@@ -242,6 +247,20 @@ int main(int argc, char** argv) {
   api::ApiServerOptions options = api::OptionsFor(*stack, config);
   std::atomic<uint64_t> log_lines{0};
   options.log_sink = [&](std::string_view) { log_lines.fetch_add(1, std::memory_order_relaxed); };
+  // Witnessing as `mamori serve` runs it (engine/witnessing.h): a directory
+  // witness beside the scratch store, written every --witness-interval.
+  std::unique_ptr<engine::Witnessing> witnessing;
+  if (witness_interval > 0) {
+    std::vector<std::unique_ptr<audit::Witness>> ws;
+    std::string warning;
+    ws.push_back(Must(audit::OpenDirectoryWitness(dir / "witness", dir / "data", &warning),
+                      "witness directory"));
+    engine::WitnessingOptions wo;
+    wo.interval = std::chrono::milliseconds(static_cast<int64_t>(witness_interval * 1000));
+    witnessing = std::make_unique<engine::Witnessing>(*engine, std::move(ws), std::move(wo));
+    options.witnessing = witnessing.get();
+    witnessing->Start();
+  }
   auto server = Must(api::ApiServer::Start(std::move(options)), "start server");
 
   ClientOptions copts;
@@ -377,7 +396,13 @@ int main(int argc, char** argv) {
   std::printf("server: 127.0.0.1:%u, TLS + client certificate of a controlled-area terminal,\n",
               static_cast<unsigned>(server->port()));
   std::printf("        ServerConfig defaults (threads = hardware, handler_threads = default)\n");
-  std::printf("load generator: %d event-loop thread(s) in this process\n\n", client_threads);
+  std::printf("load generator: %d event-loop thread(s) in this process\n", client_threads);
+  if (witnessing) {
+    std::printf("witnessing: a directory witness every %g s (%s)\n\n", witness_interval,
+                witnessing->State().failures == 0 ? "no failures" : "FAILURES");
+  } else {
+    std::printf("witnessing: off\n\n");
+  }
   std::printf("engine in-process ops/s:");
   for (auto& [t, r] : engine_put_rate) std::printf("  put@%d %s", t, Fmt(r).c_str());
   std::printf("\n                        ");
@@ -410,6 +435,7 @@ int main(int argc, char** argv) {
 
   server->Shutdown();
   server.reset();
+  if (witnessing) witnessing->Stop();
   stack.reset();
   Must(engine->Close(), "engine close");
   return 0;

@@ -18,10 +18,10 @@ namespace {
 // Successful system reads the server records itself: nothing below the api
 // audits them, and who looked at the audit log, the people or the register
 // is evidence too. Mutations and the engine's reads audit themselves.
-constexpr std::array<std::string_view, 13> kServerAuditedReads = {
-    "audit.head",      "audit.proof",   "audit.consistency", "audit.events", "user.list",
-    "user.show",       "terminal.list", "terminal.show",     "service.list", "service.show",
-    "rights.register", "review.list",   "policy.show"};
+constexpr std::array<std::string_view, 14> kServerAuditedReads = {
+    "audit.head",   "audit.proof",     "audit.consistency", "audit.events",  "audit.verify",
+    "user.list",    "user.show",       "terminal.list",     "terminal.show", "service.list",
+    "service.show", "rights.register", "review.list",       "policy.show"};
 
 bool Contains(std::span<const std::string_view> list, std::string_view item) {
   return std::find(list.begin(), list.end(), item) != list.end();
@@ -271,6 +271,12 @@ Status AccessControl::AuthorizeData(const identity::Principal& who, const Action
 
 nlohmann::json AccessControl::Disclose(const identity::Principal& who, const Action& action,
                                        nlohmann::json values) {
+  if (action.operation == "audit.proof") {
+    // A proof is hashes, for anyone who keeps receipts; the event in it
+    // (actor, terminal, purpose, record) is for those who may read events.
+    if (values.is_object() && !policy::SystemAllows(who, "audit.events")) values.erase("event");
+    return values;
+  }
   auto op = DataOperation(action.operation);
   // The values come from an engine operation that has just confirmed the
   // definition in its own transaction: no second read of it.

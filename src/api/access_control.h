@@ -29,7 +29,9 @@
 //   account, request, grant or campaign), so the log also shows at whom;
 //   a target that is not an id is written as "(invalid)".
 //
-// Disclose masks a record per policy::Authorizer::ApplyMask.
+// Disclose masks a record per policy::Authorizer::ApplyMask, and keeps the
+// event out of an inclusion proof ("audit.proof") for a principal the
+// system rights table does not allow "audit.events".
 // RequestAuditor writes "api.request" refusals (unknown routes, bad
 // framing, malformed parameters) with the problem code as reason.
 //

@@ -28,6 +28,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(ApiServerOptions options) {
   deps.rights = api->options_.rights;
   deps.rights_register = api->options_.rights_register;
   deps.reviews = api->options_.reviews;
+  deps.witnessing = api->options_.witnessing;
   MAMORI_RETURN_IF_ERROR(AddAllRoutes(router, deps));
   if (api->options_.extra_routes) MAMORI_RETURN_IF_ERROR(api->options_.extra_routes(router));
   api->service_ = std::make_unique<Service>(std::move(router), *api->options_.authenticator,

@@ -27,6 +27,7 @@
 #include "api/routes.h"
 #include "core/status.h"
 #include "engine/engine.h"
+#include "engine/witnessing.h"
 
 namespace mamori::api {
 
@@ -46,6 +47,9 @@ struct ApiServerOptions {
   policy::RightsAdmin* rights = nullptr;
   policy::RightsRegister* rights_register = nullptr;
   policy::ReviewCampaigns* reviews = nullptr;
+  // Optional: the witnessing of signed heads (engine/witnessing.h), whose
+  // state /readyz and /metrics report.
+  const engine::Witnessing* witnessing = nullptr;
   Logger::Sink log_sink;  // empty: stderr
   // Registers more routes after the API's own (tests add slow or failing ones).
   std::function<Status(Router&)> extra_routes;

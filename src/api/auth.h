@@ -73,7 +73,8 @@ class Authorizer {
 
   // What of an authorised read the principal may see: `values` is one
   // record as RecordView::ToJson gives it (field name → value, plus
-  // "_meta"); the result replaces it in the response. Masking by role and
+  // "_meta"), or for "audit.proof" an inclusion proof with its "event";
+  // the result replaces it in the response. Masking by role and
   // purpose (policy/mask.h) happens here. The default discloses everything
   // (for authorizers that do not mask, e.g. in tests).
   virtual nlohmann::json Disclose(const identity::Principal& principal, const Action& action,

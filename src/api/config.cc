@@ -102,6 +102,45 @@ Status ParseTimeouts(const toml::table& t, Timeouts* timeouts) {
   return Status::Ok();
 }
 
+Status ParseWitness(const toml::table& t, std::string_view base_dir, WitnessConfig* w) {
+  for (auto&& [k, node] : t) {
+    const std::string key = "witness." + std::string(k.str());
+    if (k == "interval") {
+      MAMORI_ASSIGN_OR_RETURN(uint64_t seconds, Unsigned(node, key, 1, 86'400));
+      w->interval = std::chrono::milliseconds(seconds * 1000);
+      continue;
+    }
+    std::string* slot = k == "directory"  ? &w->directory
+                        : k == "syslog"   ? &w->syslog
+                        : k == "https"    ? &w->https
+                        : k == "https_ca" ? &w->https_ca
+                                          : nullptr;
+    if (!slot) return Unknown(key);
+    MAMORI_ASSIGN_OR_RETURN(std::string v, String(node, key));
+    // Paths are resolved; URLs are taken as they are.
+    *slot = k == "directory" || k == "https_ca" ? Resolve(v, base_dir) : v;
+  }
+  return Status::Ok();
+}
+
+Status ParseAuditSigner(const toml::table& t, std::string_view base_dir,
+                        keys::AuditSignerConfig* c) {
+  for (auto&& [k, node] : t) {
+    const std::string key = "audit_signer." + std::string(k.str());
+    std::string* slot = k == "key_file"          ? &c->key_file
+                        : k == "pkcs11_module"   ? &c->pkcs11_module
+                        : k == "pkcs11_token"    ? &c->pkcs11_token
+                        : k == "pkcs11_key"      ? &c->pkcs11_key
+                        : k == "pkcs11_pin_file" ? &c->pkcs11_pin_file
+                                                 : nullptr;
+    if (!slot) return Unknown(key);
+    MAMORI_ASSIGN_OR_RETURN(std::string v, String(node, key));
+    const bool path = k == "key_file" || k == "pkcs11_module" || k == "pkcs11_pin_file";
+    *slot = path ? Resolve(v, base_dir) : v;
+  }
+  return Status::Ok();
+}
+
 Status ParseTable(const toml::table& root, std::string_view base_dir, ServerConfig* config) {
   for (auto&& [k, node] : root) {
     const std::string key(k.str());
@@ -122,12 +161,17 @@ Status ParseTable(const toml::table& root, std::string_view base_dir, ServerConf
                    "debug / info / warn / error / off のいずれかです");
       }
       config->log_level = *level;
-    } else if (key == "tls" || key == "limits" || key == "timeouts") {
+    } else if (key == "tls" || key == "limits" || key == "timeouts" || key == "witness" ||
+               key == "audit_signer") {
       const toml::table* t = node.as_table();
       if (!t) return Bad(key, "must be a table", "テーブルで指定してください");
       if (key == "tls") MAMORI_RETURN_IF_ERROR(ParseTls(*t, base_dir, &config->tls));
       if (key == "limits") MAMORI_RETURN_IF_ERROR(ParseLimits(*t, &config->limits));
       if (key == "timeouts") MAMORI_RETURN_IF_ERROR(ParseTimeouts(*t, &config->timeouts));
+      if (key == "witness") MAMORI_RETURN_IF_ERROR(ParseWitness(*t, base_dir, &config->witness));
+      if (key == "audit_signer") {
+        MAMORI_RETURN_IF_ERROR(ParseAuditSigner(*t, base_dir, &config->audit_signer));
+      }
     } else {
       return Unknown(key);
     }
@@ -193,6 +237,20 @@ Status ValidateConfig(const ServerConfig& config) {
   }
   if (l.max_connections < 1)
     return Bad("limits.max_connections", "must be at least 1", "1以上です");
+  const WitnessConfig& w = config.witness;
+  if (w.interval < std::chrono::seconds(1) || w.interval > std::chrono::hours(24)) {
+    return Bad("witness.interval", "must be from 1 to 86400 seconds",
+               "1〜86400秒で指定してください");
+  }
+  if (!w.https.empty() && w.https_ca.empty()) {
+    return Bad("witness.https_ca",
+               "is required with witness.https: the CA that issued the witness's certificate",
+               "witness.https には証人の証明書を発行した CA (https_ca) の指定が必要です");
+  }
+  if (w.https.empty() && !w.https_ca.empty()) {
+    return Bad("witness.https_ca", "is given without witness.https",
+               "witness.https なしで指定されています");
+  }
   const Timeouts& t = config.timeouts;
   for (auto [name, v] : {std::pair{"handshake", t.handshake}, std::pair{"idle", t.idle},
                          std::pair{"header", t.header}, std::pair{"body", t.body},

@@ -23,6 +23,18 @@
 //   body = 30                        # end of header → end of body
 //   write = 30                       # writing one response
 //   shutdown = 30                    # bound on finishing in-flight requests at shutdown
+//   [witness]                        # signed heads written outside the store (audit/witness.h)
+//   interval = 60                    # seconds between heads (only when the log grew); 1..86400
+//   directory = "/mnt/witness/mamori" # default: "<data directory>.witness"; never inside the data
+//   syslog = "tcp://loghost:514"     # or udp://HOST:PORT; unset = none
+//   https = "https://witness.example/v1/heads"  # unset = none
+//   https_ca = "witness-ca.pem"      # required with https
+//   [audit_signer]                   # the audit signing key held apart (keys/audit_signer.h)
+//   key_file = "/mnt/hsm/audit.key"  # a 0600 PEM key file, or the four pkcs11_* below
+//   pkcs11_module = "/usr/lib/softhsm/libsofthsm2.so"
+//   pkcs11_token = "mamori-audit"
+//   pkcs11_key = "mamori-audit"
+//   pkcs11_pin_file = "/etc/mamori/audit.pin"  # the PIN, mode 0600
 //
 // Relative paths in a file are resolved against the file's directory.
 #pragma once
@@ -35,6 +47,7 @@
 
 #include "api/logger.h"
 #include "core/status.h"
+#include "keys/audit_signer.h"
 
 namespace mamori::api {
 
@@ -60,6 +73,15 @@ struct Timeouts {
   ms shutdown{30'000};
 };
 
+struct WitnessConfig {
+  std::chrono::milliseconds interval{60'000};
+  // A directory witness: on another volume. Empty: "<data directory>.witness".
+  std::string directory;
+  std::string syslog;    // "tcp://HOST:PORT" or "udp://HOST:PORT"; empty: none
+  std::string https;     // "https://HOST[:PORT]/PATH"; empty: none
+  std::string https_ca;  // PEM CA bundle for https
+};
+
 struct ServerConfig {
   std::string host = "127.0.0.1";
   uint16_t port = 8443;
@@ -76,6 +98,8 @@ struct ServerConfig {
   TlsConfig tls;
   Limits limits;
   Timeouts timeouts;
+  WitnessConfig witness;
+  keys::AuditSignerConfig audit_signer;  // empty: the key store's key
 
   // threads, with 0 replaced by the hardware thread count (at least 1).
   unsigned IoThreads() const;
@@ -97,7 +121,7 @@ Result<ServerConfig> LoadConfigFile(const std::string& path);
 Status ParseListen(std::string_view text, std::string* host, uint16_t* port);
 
 // Range checks shared by the file and the flags; also requires certificate
-// and private_key to be both set or both empty.
+// and private_key to be both set or both empty, and https_ca with https.
 Status ValidateConfig(const ServerConfig& config);
 
 }  // namespace mamori::api

@@ -183,6 +183,13 @@ std::vector<RouteSpec> Build() {
       System("GET", "/v1/audit/events", "audit.events")
           .Query(
               {"actor", "dataset", "operation", "result", "since", "until", "from_seq", "limit"}),
+      // A signed head the auditor kept, checked against the log (auditors).
+      System("POST", "/v1/audit/verify", "audit.verify")
+          .Strict({{"key", K::kString, kRequired},
+                   {"root", K::kString, kRequired},
+                   {"signature", K::kString, kRequired},
+                   {"size", K::kAny, kRequired},
+                   {"time", K::kString, kRequired}}),
 
       // The rights flow and its register (アクセス権限管理簿).
       System("POST", "/v1/rights/requests", "rights.request")

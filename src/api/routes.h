@@ -6,7 +6,8 @@
 //   datasets (台帳)      GET|POST /v1/datasets, GET /v1/datasets/{ds}, GET …/{ds}/ledger
 //   records              POST|GET /v1/datasets/{ds}/records (put; find or list),
 //                        GET|PATCH|DELETE …/records/{id}, GET …/records/{id}/history
-//   audit                GET /v1/audit/head, /proof, /consistency, /events
+//   audit                GET /v1/audit/head, /proof, /consistency, /events;
+//                        POST /v1/audit/verify (a kept head against the log)
 //   auth (sessions)      POST /v1/auth/login (public), /logout, /password, /totp,
 //                        /totp/confirm; GET /v1/auth/session
 //   users                GET|POST /v1/users, /v1/users/{user}[/…], GET /v1/roles,
@@ -37,6 +38,7 @@
 #include "api/router.h"
 #include "core/status.h"
 #include "engine/engine.h"
+#include "engine/witnessing.h"
 #include "identity/identity.h"
 #include "policy/register.h"
 #include "policy/review.h"
@@ -59,6 +61,8 @@ struct RouteDeps {
   // Set while the server drains at shutdown: /readyz then answers 503 so a
   // load balancer stops sending new requests.
   const std::atomic<bool>* draining = nullptr;
+  // Optional: the witnessing of signed heads, reported by /readyz and /metrics.
+  const engine::Witnessing* witnessing = nullptr;
 };
 
 Status AddOperationsRoutes(Router& router, const RouteDeps& deps);

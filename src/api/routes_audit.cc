@@ -1,14 +1,19 @@
 // The audit log through the API: the current and latest signed head,
-// inclusion proofs (receipts), consistency proofs between sizes, and an
-// event query — the same answers as `mamori audit head|proof|events`, read
-// from one snapshot of the data store. Events hold no personal data
-// (DESIGN.md decision 4), so none can leak here.
+// inclusion proofs (receipts), consistency proofs between sizes, an event
+// query, and the check of the log against a signed head the caller kept —
+// the same answers as `mamori audit head|proof|events|verify --trusted-head`,
+// read from one snapshot of the data store. Events hold no personal data
+// (docs/ARCHITECTURE.md decision 4), but who did what to which record is
+// itself evidence: an event leaves only through /events, or inside a proof
+// for a caller who may read events (Authorizer::Disclose of "audit.proof").
 #include <nlohmann/json.hpp>
 
+#include "api/body.h"
 #include "api/call.h"
 #include "api/routes.h"
 #include "audit/log.h"
 #include "audit/merkle.h"
+#include "audit/trusted_head.h"
 #include "core/encoding.h"
 
 namespace mamori::api {
@@ -30,16 +35,27 @@ Result<crypto::Digest> RootOf(store::ReadTxn& txn, const audit::TreeHead& curren
   return audit::RootAt(txn, n);
 }
 
+using LogFn = std::function<Result<nlohmann::json>(store::ReadTxn&)>;
+
 // Runs fn on a snapshot (the pipeline has authorised the route).
-HandlerResult ReadLog(engine::Engine& engine,
-                      const std::function<Result<nlohmann::json>(store::ReadTxn&)>& fn) {
+std::expected<nlohmann::json, Problem> ReadJson(engine::Engine& engine, const LogFn& fn) {
   nlohmann::json out;
   Status s = engine.data_store().View([&](store::ReadTxn& txn) -> Status {
     MAMORI_ASSIGN_OR_RETURN(out, fn(txn));
     return Status::Ok();
   });
   if (!s.ok()) return std::unexpected(Problem::FromStatus(s));
-  return JsonResponse(200, out);
+  return out;
+}
+
+HandlerResult ReadLog(engine::Engine& engine, const LogFn& fn) {
+  auto out = ReadJson(engine, fn);
+  if (!out) return std::unexpected(out.error());
+  return JsonResponse(200, *out);
+}
+
+nlohmann::json HeadJson(uint64_t size, const crypto::Digest& root) {
+  return {{"size", size}, {"root", Hex(root)}};
 }
 
 std::expected<std::optional<TimeMicros>, Problem> TimeParam(const Call& call,
@@ -60,6 +76,7 @@ std::expected<std::optional<TimeMicros>, Problem> TimeParam(const Call& call,
 
 Status AddAuditRoutes(Router& router, const RouteDeps& deps) {
   engine::Engine* engine = deps.engine;
+  Authorizer* authz = deps.authorizer;
 
   MAMORI_RETURN_IF_ERROR(router.Add(
       {"GET", "/v1/audit/head", [=](Call&) -> HandlerResult {
@@ -79,7 +96,7 @@ Status AddAuditRoutes(Router& router, const RouteDeps& deps) {
          if (!seq) return std::unexpected(seq.error());
          auto size = QueryUint(call, "size", 0);
          if (!size) return std::unexpected(size.error());
-         return ReadLog(
+         auto answer = ReadJson(
              *engine, [seq = *seq, size = *size](store::ReadTxn& txn) -> Result<nlohmann::json> {
                MAMORI_ASSIGN_OR_RETURN(auto current, audit::CurrentHead(txn));
                MAMORI_ASSIGN_OR_RETURN(auto latest, audit::LatestSignedHead(txn));
@@ -106,7 +123,41 @@ Status AddAuditRoutes(Router& router, const RouteDeps& deps) {
                    {"event", audit::EventToJson(*ev)},
                    {"verified", audit::merkle::VerifyInclusion(seq, n, leaf, path, root).ok()}};
              });
+         if (!answer) return std::unexpected(answer.error());
+         // The event only for those who may read events; the hashes for all.
+         return JsonResponse(
+             200, authz->Disclose(*call.principal, Action("audit.proof"), std::move(*answer)));
        }}));
+
+  // The check `mamori audit verify --trusted-head` and the server's start
+  // run (audit::CheckAgainstTrustedHead), for a signed head the caller kept:
+  // the body is that head, exactly as GET /v1/audit/head's "signed" gave it
+  // (its members are declared in the route table; their forms are checked
+  // here). The signature is checked against this server's signing key.
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"POST", "/v1/audit/verify", [=](Call& call) -> HandlerResult {
+                    auto trusted = audit::SignedHeadFromJson(call.body);
+                    if (!trusted) {
+                      const std::string subject =
+                          trusted.error().subject().empty() ? "body" : trusted.error().subject();
+                      return std::unexpected(BadMember(subject, trusted.error().message(),
+                                                       trusted.error().message_ja()));
+                    }
+                    const crypto::EcdsaP256PublicKey& key = engine->audit_signer().PublicKey();
+                    audit::TrustedHeadReport r;
+                    Status s = engine->data_store().View([&](store::ReadTxn& txn) -> Status {
+                      r = audit::CheckAgainstTrustedHead(txn, *trusted, &key);
+                      return Status::Ok();
+                    });
+                    if (!s.ok()) return std::unexpected(Problem::FromStatus(s));
+                    return JsonResponse(200, {{"ok", r.ok},
+                                              {"problem", audit::ProblemName(r.problem)},
+                                              {"reason", r.reason},
+                                              {"reason_ja", r.reason_ja},
+                                              {"trusted", HeadJson(r.trusted.size, r.trusted.root)},
+                                              {"current", HeadJson(r.current.size, r.current.root)},
+                                              {"key", key.Fingerprint()}});
+                  }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add(
       {"GET", "/v1/audit/consistency", [=](Call& call) -> HandlerResult {

@@ -6,6 +6,32 @@
 #include "audit/log.h"
 
 namespace mamori::api {
+namespace {
+
+// The witnessing state in the Prometheus text format. No sizes: they count
+// activity, and /metrics may be open.
+std::string WitnessMetrics(const engine::WitnessState& w) {
+  std::string out;
+  out +=
+      "# HELP mamori_audit_witness_behind 1 while some witness lacks the latest signed head.\n"
+      "# TYPE mamori_audit_witness_behind gauge\n"
+      "mamori_audit_witness_behind " +
+      std::to_string(w.behind ? 1 : 0) + "\n";
+  out +=
+      "# HELP mamori_audit_witness_failures_total Failed writes of a signed head to a witness.\n"
+      "# TYPE mamori_audit_witness_failures_total counter\n"
+      "mamori_audit_witness_failures_total " +
+      std::to_string(w.failures) + "\n";
+  out +=
+      "# HELP mamori_audit_witness_last_success_timestamp_seconds When every witness last held "
+      "the latest signed head (0: not yet).\n"
+      "# TYPE mamori_audit_witness_last_success_timestamp_seconds gauge\n"
+      "mamori_audit_witness_last_success_timestamp_seconds " +
+      std::to_string(w.last_success / 1'000'000) + "\n";
+  return out;
+}
+
+}  // namespace
 
 Status AddOperationsRoutes(Router& router, const RouteDeps& deps) {
   MAMORI_RETURN_IF_ERROR(router.Add({"GET", "/healthz", [](Call&) -> HandlerResult {
@@ -28,7 +54,15 @@ Status AddOperationsRoutes(Router& router, const RouteDeps& deps) {
            p.log_detail = s.ToString();
            return std::unexpected(std::move(p));
          }
-         return JsonResponse(200, {{"status", "ready"}});
+         nlohmann::json ready = {{"status", "ready"}};
+         // A witness that is behind does not make the server unready: the
+         // store is the record and keeps serving; the head is retried, and
+         // this and /metrics say so (docs/SERVER.md, "Witnessed heads").
+         if (deps.witnessing) {
+           const engine::WitnessState w = deps.witnessing->State();
+           ready["witness"] = w.behind ? "behind" : "ok";
+         }
+         return JsonResponse(200, ready);
        }}));
 
   MAMORI_RETURN_IF_ERROR(
@@ -45,6 +79,7 @@ Status AddOperationsRoutes(Router& router, const RouteDeps& deps) {
                     Response r;
                     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
                     r.body = deps.metrics->Render(events);
+                    if (deps.witnessing) r.body += WitnessMetrics(deps.witnessing->State());
                     return r;
                   }}));
   return Status::Ok();

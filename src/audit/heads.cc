@@ -66,6 +66,22 @@ Result<std::optional<crypto::EcdsaP256PublicKey>> StoredPublicKey(store::ReadTxn
 
 Result<SignedTreeHead> SignHead(store::WriteTxn& txn, const crypto::EcdsaP256PrivateKey& key,
                                 TimeMicros now) {
+  // The key is the caller's: signed through a borrowed reference.
+  class Borrowed final : public keys::AuditSigner {
+   public:
+    explicit Borrowed(const crypto::EcdsaP256PrivateKey& k) : key_(k), public_(k.PublicKey()) {}
+    Result<std::string> Sign(std::string_view message) override { return key_.Sign(message); }
+    const crypto::EcdsaP256PublicKey& PublicKey() const override { return public_; }
+    std::string Describe() const override { return "in memory"; }
+
+   private:
+    const crypto::EcdsaP256PrivateKey& key_;
+    crypto::EcdsaP256PublicKey public_;
+  } signer(key);
+  return SignHead(txn, signer, now);
+}
+
+Result<SignedTreeHead> SignHead(store::WriteTxn& txn, keys::AuditSigner& signer, TimeMicros now) {
   MAMORI_ASSIGN_OR_RETURN(TreeHead head, CurrentHead(txn));
   MAMORI_ASSIGN_OR_RETURN(auto latest, LatestSignedHead(txn));
   if (latest) {
@@ -89,9 +105,9 @@ Result<SignedTreeHead> SignHead(store::WriteTxn& txn, const crypto::EcdsaP256Pri
     }
     if (latest->size == head.size) return std::move(*latest);
   }
-  const crypto::EcdsaP256PublicKey pub = key.PublicKey();
+  const crypto::EcdsaP256PublicKey& pub = signer.PublicKey();
   SignedTreeHead sth{head.size, head.root, now, pub.Fingerprint(), {}};
-  MAMORI_ASSIGN_OR_RETURN(sth.signature, key.Sign(SignedHeadMessage(sth)));
+  MAMORI_ASSIGN_OR_RETURN(sth.signature, signer.Sign(SignedHeadMessage(sth)));
   MAMORI_RETURN_IF_ERROR(txn.Put(HeadKey(sth.size), SignedHeadJson(sth)));
   const std::string key_key = PublicKeyKey(sth.key_fingerprint);
   MAMORI_ASSIGN_OR_RETURN(auto stored_pem, txn.Get(key_key));

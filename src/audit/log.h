@@ -55,6 +55,7 @@
 #include "core/time.h"
 #include "crypto/hash.h"
 #include "crypto/signature.h"
+#include "keys/audit_signer.h"
 #include "store/storage.h"
 
 namespace mamori::audit {
@@ -118,12 +119,14 @@ Result<crypto::Digest> RootAt(store::ReadTxn& txn, uint64_t size);
 // Nothing reads them, so a log is consistent before, during and after.
 Result<size_t> PruneUnstoredNodes(store::WriteTxn& txn, size_t limit);
 
-// Signs the current head with `key` at `now`, stores it under audit/sth/ and
+// Signs the current head with `signer` at `now`, stores it under audit/sth/ and
 // the public key under audit/key/ when absent, and returns it. When the latest
 // signed head already covers the current size it is returned unchanged (so
 // signing on a timer and at shutdown costs nothing while idle). kDataLoss when
 // the latest signed head is larger than the log or disagrees with its root:
 // signing over that would endorse a truncated or rewritten history.
+Result<SignedTreeHead> SignHead(store::WriteTxn& txn, keys::AuditSigner& signer, TimeMicros now);
+// The same with a key held in memory (tests, tools).
 Result<SignedTreeHead> SignHead(store::WriteTxn& txn, const crypto::EcdsaP256PrivateKey& key,
                                 TimeMicros now);
 

@@ -72,7 +72,8 @@ class Verifier {
   }
 
   VerifyReport Run() {
-    if (ReadStateRecord() && CheckHeadsThrough(0) && CheckEvents() && CheckEnd()) {
+    if (ReadStateRecord() && CheckHeadsThrough(0) && CheckEvents() && CheckEnd() &&
+        CheckSomeHeadSigned()) {
       r_.ok = true;
       AddNotes();
     }
@@ -472,6 +473,19 @@ class Verifier {
     return CheckHeadsThrough(std::numeric_limits<uint64_t>::max());
   }
 
+  bool CheckSomeHeadSigned() {
+    const uint64_t n = frontier_.size();
+    if (!options_.require_signed_head || n == 0 || r_.heads_checked > 0) return true;
+    return Bad(
+        Problem::kNoSignedHead, std::nullopt,
+        "none of the " + std::to_string(n) +
+            " events is covered by a signed head; a mamori store signs one when it is "
+            "created, so the signed heads were removed (audit/sth/)",
+        std::to_string(n) +
+            " 件のイベントのいずれも署名付きツリーヘッドで保護されていません。ストアは作成時に"
+            "署名するため、署名付きツリーヘッド (audit/sth/) が削除されています");
+  }
+
   void AddNotes() {
     if (!r_.key_pinned && r_.heads_checked > 0) {
       r_.notes.push_back(
@@ -538,6 +552,16 @@ std::string_view ProblemName(Problem p) {
       return "head_beyond_log";
     case Problem::kState:
       return "state";
+    case Problem::kNoSignedHead:
+      return "no_signed_head";
+    case Problem::kTrustedHeadInvalid:
+      return "trusted_head_invalid";
+    case Problem::kBehindTrustedHead:
+      return "behind_trusted_head";
+    case Problem::kDivergedFromTrustedHead:
+      return "diverged_from_trusted_head";
+    case Problem::kFewerSignedHeads:
+      return "fewer_signed_heads";
   }
   return "unknown";
 }

@@ -16,7 +16,9 @@
 //     there (truncation);
 //   - every signed head's signature, and that its root equals the root
 //     recomputed over its first `size` events (history rewritten);
-//   - the state record's size, last leaf hash and edge.
+//   - the state record's size, last leaf hash and edge;
+//   - that at least one signed head exists when there are events (a mamori
+//     store signs its first head when it is created).
 // Only seq and prev are read from each event; the rest is covered by its hash.
 // With two CPUs or more, a worker thread hashes one batch of events while the
 // calling thread reads the next and checks the one before, in seq order: the
@@ -53,6 +55,16 @@ enum class Problem {
   kHeadRoot,        // a validly signed root differs from the log's: history rewritten
   kHeadBeyondLog,   // a validly signed head covers more events than are stored
   kState,           // the state record is missing, malformed or disagrees
+  kNoSignedHead,    // events are stored but no signed head covers any of them: every
+                    // store is signed at creation, so the heads were removed
+  // Against a head kept outside the store (trusted_head.h):
+  kTrustedHeadInvalid,       // the trusted head is malformed, its key unknown or not the pinned
+                             // one, or its signature bad
+  kBehindTrustedHead,        // the log holds fewer events than the trusted head signed: truncated,
+                             // or the store was replaced by an earlier copy of itself
+  kDivergedFromTrustedHead,  // the log does not extend the trusted head (no consistency
+                             // proof): history it covers was rewritten, or another store
+  kFewerSignedHeads,         // fewer signed heads than a previous verification saw: heads removed
 };
 
 // Stable lower-case name, e.g. "event_modified", for the CLI and tests.
@@ -101,6 +113,9 @@ struct VerifyOptions {
   // Events per batch handed to the worker: small enough to stay in the CPU
   // cache while it hashes them.
   size_t batch_events = 1024;
+  // A log with events and no signed head is Problem::kNoSignedHead. False
+  // only for logs built without heads on purpose (tests of the hashing).
+  bool require_signed_head = true;
 };
 VerifyReport VerifyLog(store::ReadTxn& txn, const crypto::EcdsaP256PublicKey* pinned,
                        const VerifyOptions& options = {});

@@ -1,11 +1,18 @@
 // audit commands. head, verify, proof and events read only the data store and
 // need no key: an auditor can run them on a copy, without trusting the server.
+// `audit key create` makes a signing key file to keep apart from the data.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "audit/log.h"
 #include "audit/merkle.h"
+#include "audit/trusted_head.h"
 #include "audit/verify.h"
 #include "cli/common.h"
 #include "core/encoding.h"
@@ -51,6 +58,59 @@ Result<std::unique_ptr<store::Storage>> OpenDataReadOnly(const StoreFlags& flags
                                  "mamori のストアがありません: " + flags.data, "data"));
   }
   return storage;
+}
+
+// Replaces `path` with `text` so that a crash leaves the old file or the new
+// one, never a mix: a temporary file beside it, fsynced, renamed over it,
+// and the directory fsynced.
+Status ReplaceFileDurably(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  const auto failed = [&](const std::string& what) {
+    return Status::IoError("cannot " + what + " " + path + ": " + std::strerror(errno),
+                           path + " を更新できません", "trusted-head");
+  };
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return failed("write");
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    const ssize_t n = ::write(fd, rest.data(), rest.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      return failed("write");
+    }
+    rest.remove_prefix(static_cast<size_t>(n));
+  }
+  const bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!synced) return failed("sync");
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return failed("replace");
+  const auto slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash == 0 ? 1 : slash);
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return Status::Ok();
+}
+
+nlohmann::json TrustedToJson(const audit::TrustedHeadReport& t,
+                             const std::optional<uint64_t>& seen_heads) {
+  nlohmann::json j = {{"ok", t.ok},
+                      {"size", t.trusted.size},
+                      {"root", Hex(t.trusted.root)},
+                      {"key", t.trusted.key_fingerprint},
+                      {"key_pinned", t.key_pinned},
+                      {"current_size", t.current.size},
+                      {"current_root", Hex(t.current.root)}};
+  if (seen_heads) j["signed_heads_seen_before"] = *seen_heads;
+  if (!t.ok) {
+    j["problem"] = audit::ProblemName(t.problem);
+    j["reason"] = t.reason;
+    j["reason_ja"] = t.reason_ja;
+  }
+  return j;
 }
 
 template <class Fn>
@@ -105,11 +165,21 @@ void AddAuditCommands(CLI::App& app, int& exit_code) {
       "verify the whole log offline; exit 1 and name the first bad entry if altered / 改ざん検証");
   auto verify_flags = std::make_shared<StoreFlags>();
   auto public_key = std::make_shared<std::string>();
+  auto trusted_head = std::make_shared<std::string>();
+  auto update_trusted = std::make_shared<bool>(false);
   verify_flags->AddTo(verify);
   verify->add_option(
       "--public-key", *public_key,
       "PEM public key to pin (the auditor's copy of audit-public-key.pem) / 検証に使う公開鍵");
-  verify->callback([verify_flags, public_key, &exit_code] {
+  verify->add_option(
+      "--trusted-head", *trusted_head,
+      "a signed head kept outside the store (what `audit head --sign` or `serve` prints, a "
+      "witness file, or a file --update-trusted-head wrote): the log must extend it / "
+      "ストアの外に保管した署名付きツリーヘッド");
+  verify->add_flag("--update-trusted-head", *update_trusted,
+                   "after a verification that passed, replace --trusted-head with the log's "
+                   "latest signed head and the number of signed heads seen / 検証成功後に更新");
+  verify->callback([verify_flags, public_key, trusted_head, update_trusted, &exit_code] {
     std::optional<crypto::EcdsaP256PublicKey> pinned;
     if (!public_key->empty()) {
       auto pem = ReadInput(*public_key);
@@ -124,16 +194,123 @@ void AddAuditCommands(CLI::App& app, int& exit_code) {
       }
       pinned = std::move(*key);
     }
+    if (*update_trusted && trusted_head->empty()) {
+      exit_code = ReportError(Status::InvalidArgument(
+          "--update-trusted-head needs --trusted-head FILE",
+          "--update-trusted-head には --trusted-head FILE が必要です", "update-trusted-head"));
+      return;
+    }
+    std::optional<audit::TrustedHeadFile> trusted;
+    if (!trusted_head->empty()) {
+      auto text = ReadInput(*trusted_head);
+      if (!text) {
+        exit_code = ReportError(text.error());
+        return;
+      }
+      auto parsed = audit::ParseTrustedHead(*text);
+      if (!parsed) {
+        exit_code = ReportError(parsed.error());
+        return;
+      }
+      trusted = std::move(*parsed);
+    }
     WithLog(*verify_flags, exit_code, [&](store::ReadTxn& txn) -> Status {
       const audit::VerifyReport report = audit::VerifyLog(txn, pinned ? &*pinned : nullptr);
-      PrintJson(ReportToJson(report));
-      if (!report.ok) {
+      nlohmann::json out = ReportToJson(report);
+      bool ok = report.ok;
+      const auto fail = [&](audit::Problem p, const std::string& en, const std::string& ja) {
+        ok = false;
+        out["ok"] = false;
+        out["problem"] = audit::ProblemName(p);
+        out["first_bad_seq"] = nullptr;
+        out["reason"] = en;
+        out["reason_ja"] = ja;
+      };
+      if (trusted) {
+        // The same check `mamori serve` runs against its witness at start.
+        const audit::TrustedHeadReport t =
+            audit::CheckAgainstTrustedHead(txn, trusted->head, pinned ? &*pinned : nullptr);
+        out["trusted_head"] = TrustedToJson(t, trusted->signed_heads);
+        if (ok && !t.ok) {
+          fail(t.problem, t.reason, t.reason_ja);
+        } else if (ok && trusted->signed_heads && report.heads_checked < *trusted->signed_heads) {
+          const std::string now = std::to_string(report.heads_checked);
+          const std::string before = std::to_string(*trusted->signed_heads);
+          fail(audit::Problem::kFewerSignedHeads,
+               "the log has " + now + " signed heads, fewer than the " + before +
+                   " a previous verification saw (" + *trusted_head +
+                   "): signed heads were removed",
+               "署名付きツリーヘッドが " + now + " 件で、以前の検証で確認した " + before +
+                   " 件より少なくなっています（署名付きツリーヘッドの削除）");
+        }
+        if (ok && !t.key_pinned) {
+          out["notes"].push_back(
+              "the trusted head's signature was checked with the key the log stores for its "
+              "fingerprint; pin the key with --public-key to prove who signed it");
+          out["notes_ja"].push_back(
+              "信頼するツリーヘッドの署名はログに保存された鍵で検証しました。署名者を証明するには "
+              "--public-key で鍵を固定してください");
+        }
+        if (ok && *update_trusted) {
+          MAMORI_ASSIGN_OR_RETURN(auto latest, audit::LatestSignedHead(txn));
+          // Never moves back: a latest head older than the trusted one (heads
+          // removed while events stayed) keeps the file as it was.
+          const bool advance = latest && latest->size >= trusted->head.size;
+          if (advance) {
+            MAMORI_RETURN_IF_ERROR(ReplaceFileDurably(
+                *trusted_head, audit::TrustedHeadFileJson(report.head, *latest,
+                                                          report.heads_checked, NowMicros()) +
+                                   "\n"));
+          }
+          out["trusted_head"]["updated"] = advance;
+        }
+      }
+      PrintJson(out);
+      if (!ok) {
         std::cerr << "mamori: audit log verification FAILED / 監査ログの検証に失敗しました: "
-                  << report.reason << " / " << report.reason_ja << "\n";
+                  << out["reason"].get<std::string>() << " / "
+                  << out["reason_ja"].get<std::string>() << "\n";
         exit_code = 1;
       }
       return Status::Ok();
     });
+  });
+
+  auto* key_cmd = audit_cmd->add_subcommand(
+      "key", "the audit signing key kept apart from the data / 監査署名鍵");
+  key_cmd->require_subcommand(1);
+  auto* key_create = key_cmd->add_subcommand(
+      "create",
+      "generate a P-256 signing key into a new 0600 PEM file, for --audit-key-file / 署名鍵の生成");
+  auto key_out = std::make_shared<std::string>();
+  auto key_public_out = std::make_shared<std::string>();
+  key_create->add_option("--out", *key_out, "the new key file (must not exist) / 鍵ファイル")
+      ->required();
+  key_create->add_option("--public-out", *key_public_out,
+                         "also write the public key (PEM) here, for auditors / 公開鍵の出力先");
+  key_create->callback([key_out, key_public_out, &exit_code] {
+    auto pub = keys::CreateAuditKeyFile(*key_out);
+    if (!pub) {
+      exit_code = ReportError(pub.error());
+      return;
+    }
+    if (!key_public_out->empty()) {
+      std::ofstream pem(*key_public_out, std::ios::trunc);
+      pem << pub->ToPem();
+      if (!pem) {
+        exit_code = ReportError(Status::IoError("cannot write " + *key_public_out,
+                                                *key_public_out + " に書き込めません"));
+        return;
+      }
+    }
+    PrintJson({{"key_file", *key_out},
+               {"fingerprint", pub->Fingerprint()},
+               {"public_key", pub->ToPem()},
+               {"message",
+                "keep the key file apart from the data and the root key; give it with "
+                "--audit-key-file from `mamori init` on, and give auditors the public key / "
+                "鍵ファイルはデータとルート鍵から離して保管し、mamori init から --audit-key-file "
+                "で指定してください。公開鍵は監査人に渡してください"}});
   });
 
   auto* proof = audit_cmd->add_subcommand("proof",

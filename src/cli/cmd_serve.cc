@@ -1,13 +1,19 @@
 // `mamori serve`: the HTTPS API server on an open store (src/api).
 //
-// Prints one JSON line on stdout once it listens — URL, port and the
-// certificate's fingerprints for clients to pin — and, after SIGTERM or
-// SIGINT, a second line with the signed tree head written at shutdown, which
-// an auditor may keep.
+// Before anything is written, the store is checked against the last head
+// of its directory witness (engine/witnessing.h): a store behind it or
+// diverged from it is refused. While it runs, a signed head is written to
+// every witness each interval (when the log grew), and at shutdown.
+//
+// Prints one JSON line on stdout once it listens — URL, port, the
+// certificate's fingerprints for clients to pin and the witnesses — and,
+// after SIGTERM or SIGINT, a second line with the signed tree head written at
+// shutdown, which an auditor may keep, and whether every witness took it.
 #include <pthread.h>
 #include <signal.h>
 
 #include <condition_variable>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <thread>
@@ -16,7 +22,9 @@
 #include "api/certificate.h"
 #include "api/config.h"
 #include "api/stack.h"
+#include "audit/witness.h"
 #include "cli/common.h"
+#include "engine/witnessing.h"
 
 namespace mamori::cli {
 namespace {
@@ -28,6 +36,8 @@ struct ServeFlags {
   unsigned threads = 0;
   std::string log_level;
   std::string tls_cert, tls_key, client_ca;
+  std::string witness_dir, witness_syslog, witness_https, witness_https_ca;
+  unsigned witness_interval = 0;  // seconds; 0: the configuration's
 };
 
 // Flushed: a supervisor or test reads each line as it is printed.
@@ -53,8 +63,43 @@ Result<api::ServerConfig> MakeConfig(const ServeFlags& f) {
   if (!f.tls_cert.empty()) config.tls.certificate = f.tls_cert;
   if (!f.tls_key.empty()) config.tls.private_key = f.tls_key;
   if (!f.client_ca.empty()) config.tls.client_ca = f.client_ca;
+  if (!f.witness_dir.empty()) config.witness.directory = f.witness_dir;
+  if (!f.witness_syslog.empty()) config.witness.syslog = f.witness_syslog;
+  if (!f.witness_https.empty()) config.witness.https = f.witness_https;
+  if (!f.witness_https_ca.empty()) config.witness.https_ca = f.witness_https_ca;
+  if (f.witness_interval != 0) {
+    config.witness.interval = std::chrono::seconds(f.witness_interval);
+  }
   MAMORI_RETURN_IF_ERROR(api::ValidateConfig(config));
   return config;
+}
+
+// The witnesses the configuration names: always a directory (by default
+// "<data directory>.witness", beside the data, not in it), plus syslog and
+// HTTPS when set. `warnings` gets what the log should say (a witness on
+// the data's filesystem).
+Result<std::vector<std::unique_ptr<audit::Witness>>> MakeWitnesses(
+    const api::WitnessConfig& w, const std::string& data_dir, std::vector<std::string>* warnings) {
+  std::vector<std::unique_ptr<audit::Witness>> out;
+  const std::string dir = w.directory.empty() ? data_dir + ".witness" : w.directory;
+  std::string warning;
+  MAMORI_ASSIGN_OR_RETURN(auto directory, audit::OpenDirectoryWitness(dir, data_dir, &warning));
+  if (!warning.empty()) warnings->push_back(warning);
+  out.push_back(std::move(directory));
+  if (!w.syslog.empty()) {
+    audit::SyslogWitnessOptions o;
+    o.url = w.syslog;
+    MAMORI_ASSIGN_OR_RETURN(auto syslog, audit::OpenSyslogWitness(o));
+    out.push_back(std::move(syslog));
+  }
+  if (!w.https.empty()) {
+    audit::HttpsWitnessOptions o;
+    o.url = w.https;
+    o.ca_file = w.https_ca;
+    MAMORI_ASSIGN_OR_RETURN(auto https, audit::OpenHttpsWitness(o));
+    out.push_back(std::move(https));
+  }
+  return out;
 }
 
 // Fills in the generated certificate when none is configured.
@@ -84,8 +129,35 @@ int Serve(const ServeFlags& f) {
 
   auto config = MakeConfig(f);
   if (!config) return ReportError(config.error());
-  auto engine = OpenEngine(f.store, 64);
+  StoreFlags store = f.store;
+  if (store.signer.empty()) store.signer = config->audit_signer;
+  api::Logger logger(config->log_level);
+  const engine::Paths paths = store.MakePaths();
+  if (!std::filesystem::exists(paths.DataStore())) {
+    // Before the witness directory is made for a store that is not there.
+    return ReportError(Status::NotFound(
+        "no mamori store in " + paths.data_dir + " (run mamori init --data " + paths.data_dir + ")",
+        "mamori のストアがありません: " + paths.data_dir + " (mamori init を実行してください)",
+        paths.data_dir));
+  }
+  std::vector<std::string> warnings;
+  auto witnesses = MakeWitnesses(config->witness, paths.data_dir, &warnings);
+  if (!witnesses) return ReportError(witnesses.error());
+  for (const auto& w : warnings) logger.Log(api::LogLevel::kWarn, "witness", {{"detail", w}});
+  // The witness check runs inside Open, before it writes anything.
+  auto engine = OpenEngine(store, 64, [&](store::Storage& data, keys::AuditSigner& signer) {
+    return engine::CheckAgainstWitnesses(data, signer.PublicKey(), *witnesses);
+  });
   if (!engine) return ReportError(engine.error());
+  nlohmann::json witness_names = nlohmann::json::array();
+  for (const auto& w : *witnesses) witness_names.push_back(w->Describe());
+  engine::WitnessingOptions wo;
+  wo.interval = config->witness.interval;
+  wo.log = [&logger](bool warn, std::string_view message) {
+    logger.Log(warn ? api::LogLevel::kWarn : api::LogLevel::kInfo, "witness",
+               {{"detail", message}});
+  };
+  engine::Witnessing witnessing(**engine, std::move(*witnesses), std::move(wo));
   auto cert = PrepareCertificate(f, *config);
   if (!cert) return ReportError(cert.error());
 
@@ -94,11 +166,17 @@ int Serve(const ServeFlags& f) {
     (void)(*engine)->Close();
     return ReportError(stack.error());
   }
-  auto server = api::ApiServer::Start(api::OptionsFor(**stack, *config));
+  api::ApiServerOptions options = api::OptionsFor(**stack, *config);
+  options.witnessing = &witnessing;
+  auto server = api::ApiServer::Start(std::move(options));
   if (!server) {
     (void)(*engine)->Close();
     return ReportError(server.error());
   }
+  // The head the store holds now, on every witness (a syslog or HTTPS
+  // witness learns where this run starts); then one each interval.
+  (void)witnessing.PublishNow();  // a failure is logged, counted and retried
+  witnessing.Start();
   // Sessions past their idle or absolute limit are marked expired (and
   // audited) once a minute even when nobody presents their token again.
   std::mutex expiry_mu;
@@ -121,7 +199,9 @@ int Serve(const ServeFlags& f) {
              {"certificate_created", cert->created},
              {"certificate_sha256", cert->sha256_fingerprint},
              {"public_key_pin", cert->public_key_pin},
-             {"certificate_not_after", cert->not_after}});
+             {"certificate_not_after", cert->not_after},
+             {"audit_signer", (*engine)->audit_signer().Describe()},
+             {"witnesses", witness_names}});
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
@@ -132,12 +212,21 @@ int Serve(const ServeFlags& f) {
   expiry_cv.notify_all();
   expiry.join();
   const bool clean = (*server)->Shutdown();
+  witnessing.Stop();
+  // The final head: durable in the store first, then on every witness.
   auto head = (*engine)->SignTreeHead(LocalContext());
+  Status witnessed = Status::Ok();
+  if (head) {
+    auto sth = audit::SignedHeadFromJson(*head);
+    witnessed = sth ? witnessing.Publish(*sth) : sth.error();
+  }
   Status closed = (*engine)->Close();
   PrintLine({{"stopped", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"},
              {"clean", clean},
-             {"signed_head", head ? *head : nlohmann::json(nullptr)}});
+             {"signed_head", head ? *head : nlohmann::json(nullptr)},
+             {"witnessed", head.has_value() && witnessed.ok()}});
   if (!head) return ReportError(head.error());
+  if (!witnessed.ok()) return ReportError(witnessed);
   if (!closed.ok()) return ReportError(closed);
   return 0;
 }
@@ -162,6 +251,20 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--client-ca", f->client_ca,
                   "PEM CA bundle; client certificates are requested and verified against it / "
                   "クライアント証明書のCA");
+  cmd->add_option("--witness-dir", f->witness_dir,
+                  "directory witness of signed heads, outside the data directory and best on "
+                  "another volume (default DATA.witness) / 署名付きツリーヘッドの証人ディレクトリ");
+  cmd->add_option("--witness-syslog", f->witness_syslog,
+                  "also send each signed head to syslog: tcp://HOST:PORT or udp://HOST:PORT / "
+                  "syslog の証人");
+  cmd->add_option("--witness-https", f->witness_https,
+                  "also POST each signed head to https://HOST[:PORT]/PATH / HTTPS の証人");
+  cmd->add_option("--witness-https-ca", f->witness_https_ca,
+                  "PEM CA bundle that the HTTPS witness's certificate must chain to / "
+                  "HTTPS の証人の CA");
+  cmd->add_option("--witness-interval", f->witness_interval,
+                  "seconds between witnessed heads (default 60) / 証人への書き込み間隔（秒）")
+      ->check(CLI::Range(1u, 86'400u));
   cmd->callback([f, &exit_code] { exit_code = Serve(*f); });
 }
 

@@ -35,7 +35,13 @@ void AddInitCommand(CLI::App& app, int& exit_code) {
       }
       provider = std::move(*p);
     }
-    if (Status s = engine::Engine::Init(paths, provider.get(), LocalContext()); !s.ok()) {
+    auto signer = MakeAuditSigner(*flags);
+    if (!signer) {
+      exit_code = ReportError(signer.error());
+      return;
+    }
+    if (Status s = engine::Engine::Init(paths, provider.get(), LocalContext(), signer->get());
+        !s.ok()) {
       exit_code = ReportError(s);
       return;
     }
@@ -44,6 +50,7 @@ void AddInitCommand(CLI::App& app, int& exit_code) {
          {"key_store", paths.KeyStore()},
          {"root_key", provider ? provider->Describe() : "file:" + paths.RootKeyFile()},
          {"audit_public_key", paths.AuditPublicKey()},
+         {"audit_signer", *signer ? (*signer)->Describe() : "key store"},
          {"message",
           "store created; keep the key store and root key apart from data backups / "
           "ストアを作成しました。鍵ストアとルート鍵はデータのバックアップと別に保管してください"}});

@@ -30,6 +30,23 @@ void StoreFlags::AddTo(CLI::App* cmd) {
                   "file holding the root-key passphrase (mode 0600); default: the root key file / "
                   "ルート鍵のパスフレーズを記したファイル")
       ->envname("MAMORI_PASSPHRASE_FILE");
+  // The audit signing key held apart (docs/ENGINE.md, "The audit signing key
+  // held apart"): a store signed by such a key is opened only with it.
+  cmd->add_option("--audit-key-file", signer.key_file,
+                  "PEM file (mode 0600) holding the audit signing key, kept apart from the data "
+                  "and the root key / 監査署名鍵のファイル")
+      ->envname("MAMORI_AUDIT_KEY_FILE");
+  cmd->add_option("--audit-pkcs11-module", signer.pkcs11_module,
+                  "PKCS#11 module holding the audit signing key / 監査署名鍵の PKCS#11 モジュール")
+      ->envname("MAMORI_AUDIT_PKCS11_MODULE");
+  cmd->add_option("--audit-pkcs11-token", signer.pkcs11_token, "token label / トークンのラベル")
+      ->envname("MAMORI_AUDIT_PKCS11_TOKEN");
+  cmd->add_option("--audit-pkcs11-key", signer.pkcs11_key,
+                  "CKA_LABEL of the key pair / 鍵ペアのラベル")
+      ->envname("MAMORI_AUDIT_PKCS11_KEY");
+  cmd->add_option("--audit-pkcs11-pin-file", signer.pkcs11_pin_file,
+                  "file (mode 0600) holding the token's user PIN / ユーザPINを記したファイル")
+      ->envname("MAMORI_AUDIT_PKCS11_PIN_FILE");
 }
 
 engine::Context LocalContext(const std::string& purpose) {
@@ -57,12 +74,19 @@ Result<std::unique_ptr<keys::RootKeyProvider>> MakeRootProvider(const StoreFlags
       std::make_unique<keys::PassphraseProvider>(std::move(passphrase), paths.PassphraseSalt()));
 }
 
-Result<std::unique_ptr<engine::Engine>> OpenEngine(const StoreFlags& flags,
-                                                   size_t record_key_pool) {
+Result<std::unique_ptr<keys::AuditSigner>> MakeAuditSigner(const StoreFlags& flags) {
+  return keys::OpenAuditSigner(flags.signer);
+}
+
+Result<std::unique_ptr<engine::Engine>> OpenEngine(
+    const StoreFlags& flags, size_t record_key_pool,
+    std::function<Status(store::Storage&, keys::AuditSigner&)> check_store) {
   engine::EngineOptions options;
+  options.check_store = std::move(check_store);
   options.paths = flags.MakePaths();
   options.record_key_pool = record_key_pool;
   MAMORI_ASSIGN_OR_RETURN(options.root, MakeRootProvider(flags));
+  MAMORI_ASSIGN_OR_RETURN(options.audit_signer, MakeAuditSigner(flags));
   return engine::Engine::Open(std::move(options), LocalContext());
 }
 

@@ -22,6 +22,9 @@ struct StoreFlags {
   std::string data;
   std::string keys;             // key store directory; default <data>/keys
   std::string passphrase_file;  // root key from a passphrase instead of the key file
+  // Where the audit signing key lives when it is kept apart from the key
+  // store (keys/audit_signer.h); empty: the key store's.
+  keys::AuditSignerConfig signer;
 
   engine::Paths MakePaths() const;
   void AddTo(CLI::App* cmd);
@@ -31,8 +34,12 @@ struct StoreFlags {
 engine::Context LocalContext(const std::string& purpose = "");
 
 Result<std::unique_ptr<keys::RootKeyProvider>> MakeRootProvider(const StoreFlags& flags);
-Result<std::unique_ptr<engine::Engine>> OpenEngine(const StoreFlags& flags,
-                                                   size_t record_key_pool = 1);
+// The audit signer the flags name; nullptr for the key store's.
+Result<std::unique_ptr<keys::AuditSigner>> MakeAuditSigner(const StoreFlags& flags);
+// `check_store`: EngineOptions::check_store (serve's witness check).
+Result<std::unique_ptr<engine::Engine>> OpenEngine(
+    const StoreFlags& flags, size_t record_key_pool = 1,
+    std::function<Status(store::Storage&, keys::AuditSigner&)> check_store = {});
 
 // Prints JSON to stdout, pretty unless MAMORI_COMPACT_JSON is set.
 void PrintJson(const nlohmann::json& j);

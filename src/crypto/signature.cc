@@ -3,6 +3,7 @@
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
+#include <openssl/params.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
@@ -166,6 +167,40 @@ std::string EcdsaP256PublicKey::Fingerprint() const {
   return HexEncode(DigestView(Sha256(ToDer())));
 }
 
+Result<EcdsaP256PublicKey> EcdsaP256PublicKey::FromUncompressedPoint(std::string_view point) {
+  if (point.size() != 65 || point[0] != '\x04') {
+    return Fail(Malformed("public key is not an uncompressed P-256 point (65 bytes, 0x04 X Y)",
+                          "公開鍵が非圧縮形式の P-256 の点（65バイト、0x04 X Y）ではありません",
+                          "public key"));
+  }
+  internal::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+  if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1) {
+    return Fail(internal::OpensslError("EVP_PKEY_fromdata_init(EC)"));
+  }
+  char group[] = "prime256v1";
+  std::string bytes(point);
+  const OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group, 0),
+      OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, bytes.data(), bytes.size()),
+      OSSL_PARAM_construct_end()};
+  EVP_PKEY* raw = nullptr;
+  if (EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, const_cast<OSSL_PARAM*>(params)) !=
+          1 ||
+      raw == nullptr) {
+    return Fail(Malformed("public key point is not on the P-256 curve",
+                          "公開鍵の点が P-256 曲線上にありません", "public key"));
+  }
+  internal::PkeyPtr pkey(raw);
+  MAMORI_RETURN_IF_ERROR(CheckKeyConsistency(pkey.get(), false, "public key"));
+  // Through DER, as every other public key here is made.
+  unsigned char* buf = nullptr;
+  const int len = i2d_PUBKEY(pkey.get(), &buf);
+  if (len <= 0) return Fail(internal::OpensslError("i2d_PUBKEY"));
+  std::string der(reinterpret_cast<const char*>(buf), static_cast<size_t>(len));
+  OPENSSL_free(buf);
+  return FromDer(der);
+}
+
 // ---- EcdsaP256PrivateKey ----
 
 EcdsaP256PrivateKey::EcdsaP256PrivateKey(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -218,6 +253,52 @@ Result<SecretBytes> EcdsaP256PrivateKey::ToPkcs8Der() const {
   return out;
 }
 
+Result<EcdsaP256PrivateKey> EcdsaP256PrivateKey::FromPem(const SecretBytes& pem) {
+  const char* kEn =
+      "private key is not one unencrypted PEM key (-----BEGIN PRIVATE KEY----- or -----BEGIN EC "
+      "PRIVATE KEY-----)";
+  const char* kJa =
+      "秘密鍵が暗号化されていない PEM 形式の鍵（-----BEGIN PRIVATE KEY----- または -----BEGIN EC "
+      "PRIVATE KEY-----）ではありません";
+  const std::string_view text = pem.view();
+  const size_t start = text.find_first_not_of(" \t\r\n");
+  if (start == std::string_view::npos || text.size() > INT_MAX ||
+      !(text.substr(start).starts_with("-----BEGIN PRIVATE KEY-----") ||
+        text.substr(start).starts_with("-----BEGIN EC PRIVATE KEY-----"))) {
+    return Fail(Malformed(kEn, kJa, "private key"));
+  }
+  internal::BioPtr bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
+  if (!bio) return Fail(internal::OpensslError("BIO_new_mem_buf"));
+  // NoPassphrase: an encrypted key is refused rather than prompted for.
+  internal::PkeyPtr pkey(PEM_read_bio_PrivateKey(bio.get(), nullptr, NoPassphrase, nullptr));
+  if (!pkey) return Fail(Malformed(kEn, kJa, "private key"));
+  char* rest = nullptr;
+  const long rest_len = BIO_get_mem_data(bio.get(), &rest);
+  for (long i = 0; i < rest_len; ++i) {
+    if (rest[i] != ' ' && rest[i] != '\n' && rest[i] != '\r' && rest[i] != '\t') {
+      return Fail(Malformed("private key PEM has data after the key",
+                            "秘密鍵の PEM に鍵以外のデータが続いています", "private key"));
+    }
+  }
+  MAMORI_RETURN_IF_ERROR(CheckP256(pkey.get(), "private key"));
+  MAMORI_RETURN_IF_ERROR(CheckKeyConsistency(pkey.get(), true, "private key"));
+  return EcdsaP256PrivateKey(std::make_unique<Impl>(std::move(pkey)));
+}
+
+Result<SecretBytes> EcdsaP256PrivateKey::ToPkcs8Pem() const {
+  internal::EncoderCtxPtr ctx(OSSL_ENCODER_CTX_new_for_pkey(
+      impl_->pkey.get(), OSSL_KEYMGMT_SELECT_KEYPAIR, "PEM", "PrivateKeyInfo", nullptr));
+  if (!ctx) return Fail(internal::OpensslError("OSSL_ENCODER_CTX_new_for_pkey"));
+  unsigned char* data = nullptr;
+  size_t len = 0;
+  if (OSSL_ENCODER_to_data(ctx.get(), &data, &len) != 1 || data == nullptr) {
+    return Fail(internal::OpensslError("OSSL_ENCODER_to_data(PKCS#8 PEM)"));
+  }
+  SecretBytes out(std::string_view(reinterpret_cast<const char*>(data), len));
+  OPENSSL_clear_free(data, len);
+  return out;
+}
+
 Result<std::string> EcdsaP256PrivateKey::Sign(std::string_view message) const {
   internal::MdCtxPtr ctx(EVP_MD_CTX_new());
   if (!ctx) return Fail(internal::OpensslError("EVP_MD_CTX_new"));
@@ -252,6 +333,39 @@ EcdsaP256PublicKey EcdsaP256PrivateKey::PublicKey() const {
   auto key = EcdsaP256PublicKey::FromDer(der);
   if (!key) internal::FatalOpensslError("d2i_PUBKEY(own public key)");
   return std::move(*key);
+}
+
+namespace {
+
+// One DER INTEGER of a big-endian unsigned magnitude: leading zeros dropped
+// (one kept for zero), a 0x00 added when the top bit is set (DER integers
+// are signed). At most 33 content bytes here, so the length is one byte.
+void AppendDerInteger(std::string& out, std::string_view magnitude) {
+  size_t skip = 0;
+  while (skip + 1 < magnitude.size() && magnitude[skip] == '\0') ++skip;
+  magnitude.remove_prefix(skip);
+  const bool pad = (static_cast<uint8_t>(magnitude[0]) & 0x80) != 0;
+  out.push_back('\x02');
+  out.push_back(static_cast<char>(magnitude.size() + (pad ? 1 : 0)));
+  if (pad) out.push_back('\0');
+  out.append(magnitude);
+}
+
+}  // namespace
+
+Result<std::string> EcdsaSignatureDerFromRaw(std::string_view r_s) {
+  if (r_s.size() != 64) {
+    return Fail(Malformed("a raw P-256 signature is r || s, 64 bytes",
+                          "P-256 の生の署名は r || s の64バイトです", "signature"));
+  }
+  std::string body;
+  AppendDerInteger(body, r_s.substr(0, 32));
+  AppendDerInteger(body, r_s.substr(32));
+  std::string der;
+  der.push_back('\x30');
+  der.push_back(static_cast<char>(body.size()));
+  der += body;
+  return der;
 }
 
 }  // namespace mamori::crypto

@@ -21,6 +21,9 @@ class EcdsaP256PublicKey {
   Status Verify(std::string_view message, std::string_view signature_der) const;
   // SHA-256 of the DER SubjectPublicKeyInfo, hex: a short stable key id.
   std::string Fingerprint() const;
+  // The uncompressed point 0x04 || X || Y (65 bytes), as a PKCS#11 token's
+  // CKA_EC_POINT holds it inside its OCTET STRING.
+  static Result<EcdsaP256PublicKey> FromUncompressedPoint(std::string_view point);
 
   EcdsaP256PublicKey(EcdsaP256PublicKey&&) noexcept;
   EcdsaP256PublicKey& operator=(EcdsaP256PublicKey&&) noexcept;
@@ -38,6 +41,12 @@ class EcdsaP256PrivateKey {
   // PKCS#8 DER, unencrypted (the caller wraps it with AEAD before storing).
   static Result<EcdsaP256PrivateKey> FromPkcs8Der(const SecretBytes& der);
   Result<SecretBytes> ToPkcs8Der() const;
+  // PEM: "-----BEGIN PRIVATE KEY-----" (PKCS#8) or "-----BEGIN EC PRIVATE
+  // KEY-----" (SEC 1, what `openssl ecparam -genkey` writes), unencrypted,
+  // exactly one key. kInvalidArgument otherwise, never quoting the bytes.
+  static Result<EcdsaP256PrivateKey> FromPem(const SecretBytes& pem);
+  // PKCS#8 PEM, unencrypted: for a key file of mode 0600.
+  Result<SecretBytes> ToPkcs8Pem() const;
   Result<std::string> Sign(std::string_view message) const;
   EcdsaP256PublicKey PublicKey() const;
 
@@ -50,5 +59,10 @@ class EcdsaP256PrivateKey {
   explicit EcdsaP256PrivateKey(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// The DER ECDSA-Sig-Value (SEQUENCE of two INTEGERs) of a raw signature
+// r || s of 64 bytes, as PKCS#11's CKM_ECDSA returns it, so that it verifies
+// with EcdsaP256PublicKey::Verify. kInvalidArgument for another length.
+Result<std::string> EcdsaSignatureDerFromRaw(std::string_view r_s);
 
 }  // namespace mamori::crypto

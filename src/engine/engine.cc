@@ -92,6 +92,31 @@ Status CheckEventNames(std::string_view operation,
       "監査イベントの操作名・属性名は api.request のような識別子でなければなりません", "operation");
 }
 
+// The store is signed by one key all its life: refuses a signer other than
+// the one that signed the latest head (an operator who forgot the key held
+// apart would otherwise sign with the key store's and split the log between
+// two keys, which a pinned verification refuses).
+Status CheckSigner(store::Storage& data, keys::AuditSigner& signer) {
+  std::optional<audit::SignedTreeHead> latest;
+  MAMORI_RETURN_IF_ERROR(data.View([&](store::ReadTxn& txn) -> Status {
+    MAMORI_ASSIGN_OR_RETURN(latest, audit::LatestSignedHead(txn));
+    return Status::Ok();
+  }));
+  const std::string mine = signer.PublicKey().Fingerprint();
+  if (!latest || latest->key_fingerprint == mine) return Status::Ok();
+  return Status::FailedPrecondition(
+      "the audit log's heads are signed by key " + latest->key_fingerprint +
+          ", but the signer "
+          "given (" +
+          signer.Describe() + ") holds key " + mine +
+          "; give the signer that holds the log's key (--audit-key-file or --audit-pkcs11-*)",
+      "監査ログのヘッドは鍵 " + latest->key_fingerprint +
+          " で署名されていますが、指定された署名者 (" + signer.Describe() + ") の鍵は " + mine +
+          " です。ログの鍵を持つ署名者を指定してください (--audit-key-file または "
+          "--audit-pkcs11-*)",
+      "audit-signer");
+}
+
 bool FileExists(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0;
@@ -100,12 +125,16 @@ bool FileExists(const std::string& path) {
 }  // namespace
 
 Engine::Engine(EngineOptions options, std::unique_ptr<keys::KeyStore> keys,
-               std::unique_ptr<store::Storage> data)
-    : options_(std::move(options)), keys_(std::move(keys)), data_(std::move(data)) {}
+               std::unique_ptr<store::Storage> data, std::unique_ptr<keys::AuditSigner> signer)
+    : options_(std::move(options)),
+      keys_(std::move(keys)),
+      data_(std::move(data)),
+      signer_(std::move(signer)) {}
 
 Engine::~Engine() { (void)Close(); }
 
-Status Engine::Init(const Paths& paths, keys::RootKeyProvider* root, const Context& ctx_in) {
+Status Engine::Init(const Paths& paths, keys::RootKeyProvider* root, const Context& ctx_in,
+                    keys::AuditSigner* audit_signer) {
   const Context ctx = WithTime(ctx_in);
   if (FileExists(paths.DataStore()) || FileExists(paths.KeyStore())) {
     return Status::AlreadyExists("a mamori store already exists in " + paths.data_dir,
@@ -130,7 +159,12 @@ Status Engine::Init(const Paths& paths, keys::RootKeyProvider* root, const Conte
   store::SqliteOptions so;
   so.path = paths.DataStore();
   MAMORI_ASSIGN_OR_RETURN(auto data, store::OpenSqliteStorage(so));
-  const auto& signer = key_store->AuditSigningKey();
+  std::unique_ptr<keys::AuditSigner> own_signer;
+  if (audit_signer == nullptr) {
+    own_signer = keys::KeyStoreSigner(*key_store);
+    audit_signer = own_signer.get();
+  }
+  keys::AuditSigner& signer = *audit_signer;
   MAMORI_RETURN_IF_ERROR(data->Update([&](store::WriteTxn& txn) -> Status {
     MAMORI_RETURN_IF_ERROR(txn.Put("meta/format", kDataFormat));
     audit::Event ev;
@@ -177,6 +211,10 @@ Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options, const Contex
     return Fail(Status::DataLoss("not a mamori data store: " + paths.DataStore(),
                                  "mamori のデータストアではありません: " + paths.DataStore()));
   }
+  std::unique_ptr<keys::AuditSigner> signer = std::move(options.audit_signer);
+  if (!signer) signer = keys::KeyStoreSigner(*key_store);
+  MAMORI_RETURN_IF_ERROR(CheckSigner(*data, *signer));
+  if (options.check_store) MAMORI_RETURN_IF_ERROR(options.check_store(*data, *signer));
   // Logs written before kept subtree hashes of every level; those below
   // audit::kStoredLevel are read by nothing now. Removed in batches, so
   // that no one transaction grows with the log.
@@ -187,7 +225,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options, const Contex
     }));
   }
   std::unique_ptr<Engine> engine(
-      new Engine(std::move(options), std::move(key_store), std::move(data)));
+      new Engine(std::move(options), std::move(key_store), std::move(data), std::move(signer)));
   MAMORI_ASSIGN_OR_RETURN(engine->envelope_key_, engine->DeriveModuleKey(kEnvelopeKeyLabel));
   MAMORI_RETURN_IF_ERROR(engine->UpgradeEnvelopes(WithTime(ctx)));
   MAMORI_RETURN_IF_ERROR(engine->CompletePendingShreds(WithTime(ctx)));
@@ -198,9 +236,10 @@ Status Engine::Close() {
   if (closed_) return Status::Ok();
   closed_ = true;
   Status signed_head = data_->Update([&](store::WriteTxn& txn) -> Status {
-    return StatusOf(audit::SignHead(txn, keys_->AuditSigningKey(), NowMicros()));
+    return StatusOf(audit::SignHead(txn, *signer_, NowMicros()));
   });
   Status closed = data_->Close();
+  signer_.reset();
   keys_.reset();
   return signed_head.ok() ? closed : signed_head;
 }
@@ -248,7 +287,7 @@ Result<uint64_t> Engine::AppendEvent(store::WriteTxn& txn, audit::Event& ev) {
   MAMORI_ASSIGN_OR_RETURN(uint64_t seq, audit::Append(txn, ev));
   if (events_since_head_.fetch_add(1) + 1 >= options_.sign_every_events) {
     events_since_head_ = 0;
-    MAMORI_RETURN_IF_ERROR(audit::SignHead(txn, keys_->AuditSigningKey(), ev.time));
+    MAMORI_RETURN_IF_ERROR(audit::SignHead(txn, *signer_, ev.time));
   }
   return seq;
 }
@@ -635,12 +674,21 @@ Result<nlohmann::json> Engine::SignTreeHead(const Context& ctx_in) {
   MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
     audit::Event ev = MakeEvent(ctx, "audit.sign_head", "", "");
     MAMORI_RETURN_IF_ERROR(audit::Append(txn, ev));
-    MAMORI_ASSIGN_OR_RETURN(auto head, audit::SignHead(txn, keys_->AuditSigningKey(), ctx.time));
+    MAMORI_ASSIGN_OR_RETURN(auto head, audit::SignHead(txn, *signer_, ctx.time));
     out = audit::SignedHeadToJson(head);
     return Status::Ok();
   }));
   events_since_head_ = 0;
   return out;
+}
+
+Result<audit::SignedTreeHead> Engine::SignCurrentHead() {
+  audit::SignedTreeHead head;
+  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
+    MAMORI_ASSIGN_OR_RETURN(head, audit::SignHead(txn, *signer_, NowMicros()));
+    return Status::Ok();
+  }));
+  return head;
 }
 
 }  // namespace mamori::engine

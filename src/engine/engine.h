@@ -34,13 +34,15 @@
 #include "engine/context.h"
 #include "engine/dataset.h"
 #include "engine/records_check.h"
+#include "keys/audit_signer.h"
 #include "keys/key_store.h"
 #include "keys/root_key.h"
 #include "store/storage.h"
 
 namespace mamori::audit {
 struct Event;
-}
+struct SignedTreeHead;
+}  // namespace mamori::audit
 
 namespace mamori::engine {
 
@@ -62,6 +64,16 @@ struct EngineOptions {
   size_t record_key_pool = 64;
   // A signed tree head is written after this many events, and on Close.
   uint64_t sign_every_events = 10'000;
+  // Who holds the audit signing key (keys/audit_signer.h). Null: the key
+  // store's own. Open refuses a signer other than the one that signed the
+  // log's latest head, so a store is signed by one key all its life and an
+  // operator who forgets the key held apart is told so at once.
+  std::unique_ptr<keys::AuditSigner> audit_signer;
+  // Run on the opened stores before Open writes anything (pruning, finishing
+  // interrupted shreds) and before any head is signed: `mamori serve` checks
+  // the store against its witnesses here, so that a store it refuses is
+  // left exactly as it was found. An error is what Open returns.
+  std::function<Status(store::Storage& data, keys::AuditSigner& signer)> check_store;
 };
 
 struct RecordView {
@@ -102,7 +114,10 @@ class Engine {
   // Creates a new data directory: root key (file, or passphrase salt when
   // `root` is a PassphraseProvider), key store, data store, audit signing key,
   // and the first audit event. Refuses an existing store.
-  static Status Init(const Paths& paths, keys::RootKeyProvider* root, const Context& ctx);
+  // `audit_signer` (null: the key store's key) signs the first head, and its
+  // public key is written to paths.AuditPublicKey().
+  static Status Init(const Paths& paths, keys::RootKeyProvider* root, const Context& ctx,
+                     keys::AuditSigner* audit_signer = nullptr);
   // kNotFound for a directory without a store; kUnauthenticated for a wrong
   // root key; neither changes anything. Completes interrupted shreds.
   static Result<std::unique_ptr<Engine>> Open(EngineOptions options, const Context& ctx);
@@ -214,13 +229,19 @@ class Engine {
   Result<uint64_t> RecordEvent(const Context& ctx, std::string_view operation,
                                std::string_view dataset,
                                const std::map<std::string, std::string>& attrs = {});
+  // Appends an "audit.sign_head" event and signs the head that covers it.
   Result<nlohmann::json> SignTreeHead(const Context& ctx);
+  // Signs the current head without writing an event, for witnessing on a
+  // timer: when the latest signed head already covers the log it is returned
+  // unchanged, so an idle server signs and writes nothing. Durable when it
+  // returns.
+  Result<audit::SignedTreeHead> SignCurrentHead();
   store::Storage& data_store() { return *data_; }
-  const crypto::EcdsaP256PrivateKey& audit_key() const { return keys_->AuditSigningKey(); }
+  keys::AuditSigner& audit_signer() { return *signer_; }
 
  private:
   Engine(EngineOptions options, std::unique_ptr<keys::KeyStore> keys,
-         std::unique_ptr<store::Storage> data);
+         std::unique_ptr<store::Storage> data, std::unique_ptr<keys::AuditSigner> signer);
 
   Result<std::shared_ptr<const DatasetDef>> LoadDataset(std::string_view name);
   Status CheckPurpose(const DatasetDef& def, const Context& ctx) const;
@@ -251,7 +272,8 @@ class Engine {
   EngineOptions options_;
   std::unique_ptr<keys::KeyStore> keys_;
   std::unique_ptr<store::Storage> data_;
-  crypto::SecretBytes envelope_key_;  // integrity.h
+  crypto::SecretBytes envelope_key_;           // integrity.h
+  std::unique_ptr<keys::AuditSigner> signer_;  // may refer to keys_: reset before it
   std::atomic<uint64_t> events_since_head_{0};
   bool closed_ = false;
 

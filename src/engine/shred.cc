@@ -161,11 +161,11 @@ Result<nlohmann::json> Engine::FinishShred(const Context& ctx, std::string_view 
         {"requested_at", FormatUtc(pending.value("requested_at", ctx.time))},
         {"disposed_at", FormatUtc(ctx.time)},
         {"audit_seq", seq},
-        {"key_fingerprint", keys_->AuditSigningKey().PublicKey().Fingerprint()},
+        {"key_fingerprint", signer_->PublicKey().Fingerprint()},
     };
     // nlohmann's dump sorts members and leaves UTF-8 as is: canonical for
     // this object's ASCII keys and string/integer values.
-    MAMORI_ASSIGN_OR_RETURN(std::string signature, keys_->AuditSigningKey().Sign(disposal.dump()));
+    MAMORI_ASSIGN_OR_RETURN(std::string signature, signer_->Sign(disposal.dump()));
     disposal["signature"] = Base64Encode(signature);
     MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Disposal(dataset, id), disposal.dump()));
     return txn.Delete(keyspace::PendingShred(dataset, id));

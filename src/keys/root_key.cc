@@ -215,4 +215,14 @@ Result<crypto::SecretBytes> ReadSecretFile(const std::string& path) {
   return crypto::SecretBytes(raw.view().substr(0, n));
 }
 
+Result<crypto::SecretBytes> ReadPrivateKeyFile(const std::string& path, const char* what_en,
+                                               const char* what_ja) {
+  return ReadPrivateFile(path, what_en, what_ja);
+}
+
+Status CreatePrivateKeyFile(const std::string& path, std::string_view bytes) {
+  MAMORI_RETURN_IF_ERROR(WriteNewFile(path, bytes));
+  return SyncParentDir(path);
+}
+
 }  // namespace mamori::keys

@@ -86,4 +86,13 @@ class PassphraseProvider final : public RootKeyProvider {
 // file readable by group or others.
 Result<crypto::SecretBytes> ReadSecretFile(const std::string& path);
 
+// The file primitives the providers use, for other key files of this module
+// (the audit signing key file): a whole small (<= 4 KiB) regular file that
+// group and others cannot read (kPermissionDenied naming chmod 600
+// otherwise; what_en/what_ja name the file in errors), and a new file of
+// mode 0600 (kAlreadyExists if present), fsynced with its directory.
+Result<crypto::SecretBytes> ReadPrivateKeyFile(const std::string& path, const char* what_en,
+                                               const char* what_ja);
+Status CreatePrivateKeyFile(const std::string& path, std::string_view bytes);
+
 }  // namespace mamori::keys

@@ -92,6 +92,57 @@ TEST(ConfigTest, RefusesUnknownKeysSecretsAndBadValues) {
   EXPECT_EQ(LoadConfigFile("/nonexistent/mamori.toml").error().code(), Code::kNotFound);
 }
 
+TEST(ConfigTest, WitnessAndAuditSignerSections) {
+  auto c = ParseConfig(R"(
+[witness]
+interval = 30
+directory = "../witness"
+syslog = "udp://loghost:514"
+https = "https://witness.example/v1/heads"
+https_ca = "witness-ca.pem"
+[audit_signer]
+pkcs11_module = "/usr/lib/softhsm/libsofthsm2.so"
+pkcs11_token = "mamori-audit"
+pkcs11_key = "audit"
+pkcs11_pin_file = "audit.pin"
+)",
+                       "test.toml", "/etc/mamori");
+  ASSERT_TRUE(c.has_value()) << c.error().ToString();
+  EXPECT_EQ(c->witness.interval.count(), 30'000);
+  EXPECT_EQ(c->witness.directory, "/etc/mamori/../witness");
+  EXPECT_EQ(c->witness.syslog, "udp://loghost:514");
+  EXPECT_EQ(c->witness.https, "https://witness.example/v1/heads");
+  EXPECT_EQ(c->witness.https_ca, "/etc/mamori/witness-ca.pem");
+  EXPECT_EQ(c->audit_signer.pkcs11_module, "/usr/lib/softhsm/libsofthsm2.so");
+  EXPECT_EQ(c->audit_signer.pkcs11_token, "mamori-audit");
+  EXPECT_EQ(c->audit_signer.pkcs11_pin_file, "/etc/mamori/audit.pin");
+  EXPECT_TRUE(c->audit_signer.key_file.empty());
+
+  auto defaults = ParseConfig("", "empty");
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->witness.interval.count(), 60'000);
+  EXPECT_TRUE(defaults->witness.directory.empty());
+  EXPECT_TRUE(defaults->audit_signer.empty());
+
+  struct Case {
+    const char* toml;
+    const char* subject;
+  };
+  for (const Case& bad : {Case{"[witness]\ninterval = 0", "witness.interval"},
+                          Case{"[witness]\ninterval = 90000", "witness.interval"},
+                          Case{"[witness]\nsyslg = \"udp://h:514\"", "witness.syslg"},
+                          Case{"[witness]\nhttps = \"https://h/x\"", "witness.https_ca"},
+                          Case{"[witness]\nhttps_ca = \"ca.pem\"", "witness.https_ca"},
+                          Case{"[audit_signer]\npin = \"1234\"", "audit_signer.pin"},
+                          Case{"[audit_signer]\nkey = \"-----BEGIN\"", "audit_signer.key"},
+                          Case{"witness = 1", "witness"}}) {
+    auto parsed = ParseConfig(bad.toml, "t.toml");
+    ASSERT_FALSE(parsed.has_value()) << bad.toml;
+    EXPECT_EQ(parsed.error().subject(), bad.subject) << parsed.error().ToString();
+    EXPECT_EQ(parsed.error().message().find("1234"), std::string::npos);
+  }
+}
+
 TEST(ConfigTest, ListenForms) {
   std::string host;
   uint16_t port = 1;

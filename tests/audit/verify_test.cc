@@ -379,6 +379,18 @@ TEST_F(VerifyTest, KeysAndPinning) {
                 "is not stored under audit/key/");
 }
 
+TEST_F(VerifyTest, ALogWhoseSignedHeadsWereAllRemovedIsReported) {
+  for (uint64_t size = kSignEvery; size <= kEvents; size += kSignEvery) {
+    RawDelete(*store_, HeadKey(size));
+  }
+  for (bool pinned : {true, false}) {
+    const VerifyReport r = Verify(pinned);
+    ExpectProblem(r, Problem::kNoSignedHead, std::nullopt,
+                  "none of the 1000 events is covered by a signed head");
+    EXPECT_EQ(r.events_checked, kEvents);
+  }
+}
+
 TEST_F(VerifyTest, UnsignedTailIsNoted) {
   test::AppendEvents(*store_, 5, nullptr, 0);
   const VerifyReport r = Verify();

@@ -72,6 +72,13 @@ check "signed head at shutdown" 1 "$(tail -1 "$T/serve.out" | grep -c '"signed_h
 grep -q "$NEW\|$PW" "$T/serve.err" "$T/serve.out" && bad "a password reached the server log" || ok
 "$M" audit verify --data "$D" --public-key "$D/audit-public-key.pem" >"$T/verify.json" 2>&1
 check "audit verify after the session" 0 $?
+# The default witness: a directory beside the data directory, not in it.
+check "the final head is on the default witness" \
+  "$(tail -1 "$T/serve.out" | json_get '["signed_head"]["size"]')" \
+  "$(tail -1 "$D.witness/heads.jsonl" | json_get '["size"]')"
+"$M" audit verify --data "$D" --public-key "$D/audit-public-key.pem" \
+  --trusted-head "$D.witness/heads.jsonl" >/dev/null 2>&1
+check "audit verify against the witness" 0 $?
 "$M" audit events --data "$D" --operation identity.login --limit 100 >"$T/logins.json"
 check "logons audited" 2 "$(json_get '.__len__()' <"$T/logins.json")"
 

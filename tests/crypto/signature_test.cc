@@ -241,5 +241,55 @@ TEST(EcdsaTest, MovedKeysKeepWorking) {
   EXPECT_NE(pub.Fingerprint(), fp);
 }
 
+TEST(EcdsaTest, PublicKeyFromItsUncompressedPoint) {
+  auto key = EcdsaP256PrivateKey::Generate();
+  ASSERT_TRUE(key.has_value());
+  const std::string der = key->PublicKey().ToDer();
+  const std::string point = der.substr(der.size() - 65);  // the BIT STRING's content
+  ASSERT_EQ(point[0], '\x04');
+  auto pub = EcdsaP256PublicKey::FromUncompressedPoint(point);
+  ASSERT_TRUE(pub.has_value()) << pub.error().ToString();
+  EXPECT_EQ(pub->Fingerprint(), key->PublicKey().Fingerprint());
+  std::string off_curve = point;
+  off_curve[64] ^= 1;
+  EXPECT_FALSE(EcdsaP256PublicKey::FromUncompressedPoint(off_curve).has_value());
+  EXPECT_FALSE(EcdsaP256PublicKey::FromUncompressedPoint(point.substr(1)).has_value());
+  EXPECT_FALSE(EcdsaP256PublicKey::FromUncompressedPoint("").has_value());
+}
+
+TEST(EcdsaTest, RawSignatureToDer) {
+  // r with its top bit set (needs a 0x00), s with leading zero bytes (dropped).
+  std::string raw(64, '\0');
+  raw[0] = '\x80';
+  raw[31] = '\x01';
+  raw[34] = '\x7f';
+  raw[63] = '\x02';
+  auto der = EcdsaSignatureDerFromRaw(raw);
+  ASSERT_TRUE(der.has_value());
+  const std::string want = std::string("\x30\x43\x02\x21\x00\x80", 6) + std::string(30, '\0') +
+                           "\x01" + std::string("\x02\x1e\x7f", 3) + std::string(28, '\0') + "\x02";
+  EXPECT_EQ(*der, want);
+  EXPECT_FALSE(EcdsaSignatureDerFromRaw(raw.substr(1)).has_value());
+  // Zero stays one byte.
+  auto zero = EcdsaSignatureDerFromRaw(std::string(64, '\0'));
+  ASSERT_TRUE(zero.has_value());
+  EXPECT_EQ(*zero, std::string("\x30\x06\x02\x01\x00\x02\x01\x00", 8));
+}
+
+TEST(EcdsaTest, PrivateKeyPemRoundTripAndRefusals) {
+  auto key = EcdsaP256PrivateKey::Generate();
+  ASSERT_TRUE(key.has_value());
+  auto pem = key->ToPkcs8Pem();
+  ASSERT_TRUE(pem.has_value());
+  EXPECT_TRUE(pem->view().starts_with("-----BEGIN PRIVATE KEY-----"));
+  auto back = EcdsaP256PrivateKey::FromPem(*pem);
+  ASSERT_TRUE(back.has_value()) << back.error().ToString();
+  EXPECT_EQ(back->PublicKey().Fingerprint(), key->PublicKey().Fingerprint());
+  const std::string twice = std::string(pem->view()) + std::string(pem->view());
+  EXPECT_FALSE(EcdsaP256PrivateKey::FromPem(SecretBytes(twice)).has_value());
+  EXPECT_FALSE(EcdsaP256PrivateKey::FromPem(SecretBytes(key->PublicKey().ToPem())).has_value());
+  EXPECT_FALSE(EcdsaP256PrivateKey::FromPem(SecretBytes("")).has_value());
+}
+
 }  // namespace
 }  // namespace mamori::crypto

@@ -76,7 +76,7 @@ TEST_F(EngineTest, ShredMakesBackupsUnrecoverableAndSignsDisposal) {
   unsigned_copy.erase("signature");
   auto sig = Base64Decode((*disposal)["signature"].get<std::string>());
   ASSERT_TRUE(sig.has_value());
-  EXPECT_TRUE(engine_->audit_key().PublicKey().Verify(unsigned_copy.dump(), *sig).ok());
+  EXPECT_TRUE(engine_->audit_signer().PublicKey().Verify(unsigned_copy.dump(), *sig).ok());
   auto gone = engine_->Get(TestContext(), "employee_my_number", id);
   ASSERT_FALSE(gone.has_value());
   EXPECT_EQ(gone.error().code(), Code::kNotFound);
