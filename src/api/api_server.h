@@ -10,6 +10,13 @@
 // server (server.h) + logs and metrics, on one open engine. What `mamori
 // serve` runs, and what the tests start in-process.
 //
+// Two listeners: the API's (config listen) with every route but /metrics,
+// and, when config metrics_listen is set, the operations listener with
+// only /healthz, /readyz and /metrics, which requests no client certificate
+// — so a load balancer or a monitoring agent without a terminal
+// certificate can reach health and metrics while the API's listener
+// admits only designated terminals (require_terminal_certificate).
+//
 // The engine stays the caller's: after Shutdown() the caller closes it,
 // which signs the final tree head (Engine::Close).
 #pragma once
@@ -23,6 +30,7 @@
 #include "api/config.h"
 #include "api/logger.h"
 #include "api/metrics.h"
+#include "api/rate_limiter.h"
 #include "api/router.h"
 #include "api/routes.h"
 #include "core/status.h"
@@ -40,6 +48,8 @@ struct ApiServerOptions {
   Authorizer* authorizer = nullptr;
   // Optional: records the refusals nobody else audits (auth.h).
   RequestAuditor* auditor = nullptr;
+  // Required with config.tls.require_terminal_certificate (auth.h).
+  CertificateAdmission* admission = nullptr;
   // Optional: the families over identity and policy (routes.h); without
   // them the server has only the engine's routes.
   identity::Identity* identity = nullptr;
@@ -65,8 +75,12 @@ class ApiServer {
 
   uint16_t port() const;
   std::string url() const;
+  // The operations listener's port and URL; 0 and "" without one.
+  uint16_t metrics_port() const;
+  std::string metrics_url() const;
   const Router& router() const;
   Metrics& metrics() { return metrics_; }
+  const AddressRateLimiter& login_limiter() const { return login_limiter_; }
 
   // /readyz turns 503 at once; then Server::Shutdown (server.h). Returns
   // false when connections had to be cut at the shutdown deadline.
@@ -78,9 +92,16 @@ class ApiServer {
   ApiServerOptions options_;
   Logger logger_;
   Metrics metrics_;
+  AddressRateLimiter login_limiter_;
   std::atomic<bool> draining_{false};
   std::unique_ptr<Service> service_;
   std::unique_ptr<Server> server_;
+  // The operations listener: its own pipeline over the public routes, whose
+  // own traffic is counted apart (ops_metrics_) and not shown.
+  Metrics ops_metrics_;
+  RejectAllAuthenticator ops_authenticator_;
+  std::unique_ptr<Service> ops_service_;
+  std::unique_ptr<Server> ops_server_;
 };
 
 }  // namespace mamori::api

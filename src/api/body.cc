@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "crypto/secret.h"
+
 namespace mamori::api {
 namespace {
 
@@ -36,19 +38,18 @@ bool OfKind(const nlohmann::json& value, Kind kind, std::string* type, std::stri
   return false;
 }
 
-}  // namespace
-
-Problem BadMember(std::string_view name, std::string detail, std::string detail_ja) {
-  return Problem::Make("invalid_argument", std::move(detail), std::move(detail_ja),
-                       std::string(name));
+void WipeStrings(nlohmann::json& j) {
+  if (j.is_string()) {
+    crypto::WipeString(j.get_ref<std::string&>());
+  } else if (j.is_structured()) {
+    for (auto& item : j) WipeStrings(item);
+  }
 }
 
-std::expected<nlohmann::json, Problem> StrictBody(const Call& call,
-                                                  std::initializer_list<Member> members,
-                                                  bool empty_ok) {
-  if (empty_ok && call.request.body.empty()) return nlohmann::json::object();
-  auto body = JsonBody(call);
-  if (!body) return std::unexpected(body.error());
+// The shape, member names, kinds and required members of a decoded body.
+std::expected<void, Problem> CheckMembers(const nlohmann::json& decoded,
+                                          std::initializer_list<Member> members) {
+  const nlohmann::json* body = &decoded;
   if (!body->is_object()) {
     return std::unexpected(BadMember("body", "the body must be a JSON object",
                                      "本文は JSON オブジェクトで指定してください"));
@@ -75,6 +76,27 @@ std::expected<nlohmann::json, Problem> StrictBody(const Call& call,
           BadMember(name, "'" + name + "' is required", "'" + name + "' は必須です"));
     }
   }
+  return {};
+}
+
+}  // namespace
+
+Problem BadMember(std::string_view name, std::string detail, std::string detail_ja) {
+  return Problem::Make("invalid_argument", std::move(detail), std::move(detail_ja),
+                       std::string(name));
+}
+
+std::expected<nlohmann::json, Problem> StrictBody(const Call& call,
+                                                  std::initializer_list<Member> members,
+                                                  bool empty_ok) {
+  if (empty_ok && call.request.body.empty()) return nlohmann::json::object();
+  auto body = JsonBody(call);
+  if (!body) return std::unexpected(body.error());
+  auto checked = CheckMembers(*body, members);
+  // A refused body may still carry a secret (a password beside a misspelt
+  // member): its decoded strings go with it.
+  if (!checked) WipeStrings(*body);
+  if (!checked) return std::unexpected(checked.error());
   return body;
 }
 
@@ -94,14 +116,9 @@ std::vector<std::string> Strings(const nlohmann::json& body, std::string_view na
   return it->get<std::vector<std::string>>();
 }
 
-void Scrub(Call& call, nlohmann::json& body) {
-  std::fill(call.request.body.begin(), call.request.body.end(), '\0');
-  for (auto& [name, value] : body.items()) {
-    if (value.is_string()) {
-      auto& s = value.get_ref<std::string&>();
-      std::fill(s.begin(), s.end(), '\0');
-    }
-  }
+void Scrub(Call& call, nlohmann::json* decoded) {
+  crypto::WipeString(call.request.body);
+  if (decoded) WipeStrings(*decoded);
 }
 
 }  // namespace mamori::api

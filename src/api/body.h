@@ -57,9 +57,11 @@ std::optional<std::string> OptString(const nlohmann::json& body, std::string_vie
 std::string StringOf(const nlohmann::json& body, std::string_view name);
 std::vector<std::string> Strings(const nlohmann::json& body, std::string_view name);
 
-// Overwrites the secrets a request carried (passwords) in the raw body and in
-// the string members of the decoded copy, as soon as they are no longer
-// needed.
-void Scrub(Call& call, nlohmann::json& body);
+// Overwrites the secrets a request carried (passwords) in the raw body —
+// its whole buffer, not only its length — and in every string of the
+// decoded copy (`decoded` may be null when decoding failed), as soon as they
+// are no longer needed. The body is left empty.
+void Scrub(Call& call, nlohmann::json* decoded);
+inline void Scrub(Call& call, nlohmann::json& decoded) { Scrub(call, &decoded); }
 
 }  // namespace mamori::api

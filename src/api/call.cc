@@ -56,6 +56,26 @@ int JsonDepth(std::string_view text, int limit) {
   return max_depth;
 }
 
+// The top-level member whose value holds the number that made parsing
+// `text` fail with out_of_range; "body" when it is not inside an object
+// member. Parsing again with a callback only on this error path keeps the
+// ordinary parse at full speed.
+std::string MemberOutOfRange(const std::string& text) {
+  std::string member = "body";
+  try {
+    [[maybe_unused]] const auto parsed_again = nlohmann::json::parse(
+        text, [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+          if (event == nlohmann::json::parse_event_t::key && depth == 1 && parsed.is_string()) {
+            member = parsed.get<std::string>();
+          }
+          return true;
+        });
+  } catch (const nlohmann::json::exception&) {
+    // The failure the caller already knows of; `member` names its place.
+  }
+  return member;
+}
+
 }  // namespace
 
 engine::Context Call::Context(std::string_view purpose) const {
@@ -170,6 +190,13 @@ std::expected<nlohmann::json, Problem> JsonBody(const Call& call) {
         problem_code::kMalformedJson,
         "the body is not valid JSON (error at byte " + std::to_string(e.byte) + ")",
         "本文が正しいJSONではありません (" + std::to_string(e.byte) + " バイト目)", "body"));
+  } catch (const nlohmann::json::exception&) {
+    // Well-formed JSON that a double cannot hold (1e400): the member at
+    // fault is named, never the number (its text is the client's).
+    const std::string member = MemberOutOfRange(body);
+    return std::unexpected(Problem::Make("invalid_argument",
+                                         "'" + member + "' holds a number out of range",
+                                         "'" + member + "' の数値が範囲外です", member));
   }
 }
 

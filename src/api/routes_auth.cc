@@ -2,13 +2,22 @@
 // session allows (password change, TOTP enrolment). The contract of
 // POST /v1/auth/login is fixed (operators script against it):
 //   {"user": ID, "password": P[, "totp": CODE]} → 200 {"token", "last_logon", …}
+// Every unsuccessful logon is 401 login.failed (identity/authenticator.h);
+// too many from one address 429, password checking busy 503, both with
+// Retry-After. The bodies of the routes that carry secrets (login, password,
+// TOTP confirmation) are wiped — raw and decoded — as soon as the secrets
+// are copied out, and those copies once used.
 // Identity audits every logon, logoff and refusal itself (identity/
 // authenticator.h); the server audits what never reached it (a malformed
 // body).
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
+#include "api/body.h"
 #include "api/call.h"
 #include "api/routes.h"
+#include "crypto/secret.h"
 
 namespace mamori::api {
 namespace {
@@ -28,35 +37,15 @@ nlohmann::json PrincipalJson(const identity::Principal& p) {
             {"controlled_area", p.terminal.controlled_area}}}};
 }
 
-// The string members of a small JSON body: every member must be one of
-// `allowed` and a string; `required` ones must be present.
-std::expected<std::map<std::string, std::string>, Problem> StringMembers(
-    const nlohmann::json& body, std::initializer_list<std::string_view> allowed,
-    std::initializer_list<std::string_view> required) {
-  if (!body.is_object()) {
-    return std::unexpected(Problem::Make("invalid_argument", "the body must be a JSON object",
-                                         "本文は JSON オブジェクトで指定してください", "body"));
+// The problem for a refusal of identity's: a busy password check (the hash
+// budget, identity/hash_budget.h) is 503 with Retry-After; the rest as is.
+Problem AuthProblem(const Status& s, const RouteDeps& deps) {
+  Problem p = AuditedProblem(s);
+  if (s.code() == Code::kUnavailable && s.subject() == "login.busy") {
+    p.retry_after = std::max(1u, deps.busy_retry_after);
+    if (deps.metrics) deps.metrics->Shed("busy");
   }
-  std::map<std::string, std::string> out;
-  for (const auto& [name, value] : body.items()) {
-    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-      return std::unexpected(Problem::Make("invalid_argument", "unknown member '" + name + "'",
-                                           "不明なメンバ '" + name + "' があります", name));
-    }
-    if (!value.is_string()) {
-      return std::unexpected(Problem::Make("invalid_argument", "'" + name + "' must be a string",
-                                           "'" + name + "' は文字列で指定してください", name));
-    }
-    out[name] = value.get<std::string>();
-  }
-  for (std::string_view name : required) {
-    if (!out.count(std::string(name))) {
-      return std::unexpected(
-          Problem::Make("invalid_argument", "'" + std::string(name) + "' is required",
-                        "'" + std::string(name) + "' は必須です", std::string(name)));
-    }
-  }
-  return out;
+  return p;
 }
 
 }  // namespace
@@ -67,23 +56,39 @@ Status AddAuthRoutes(Router& router, const RouteDeps& deps) {
 
   MAMORI_RETURN_IF_ERROR(router.Add(
       {"POST", "/v1/auth/login", Access::kPublic, {}, [=](Call& call) -> HandlerResult {
-         auto body = JsonBody(call);
-         if (!body) return std::unexpected(body.error());
-         auto m = StringMembers(*body, {"user", "password", "totp"}, {"user", "password"});
-         if (!m) return std::unexpected(m.error());
+         // Per client address, before the body is even read: a flood costs
+         // no password check (the refusal is audited by the server as
+         // api.request, reason rate_limited, with no ID in it).
+         if (deps.login_limiter) {
+           if (unsigned wait = deps.login_limiter->Take(call.request.info.peer.address)) {
+             if (deps.metrics) deps.metrics->Shed("rate_limited");
+             Problem p = Problem::Make(problem_code::kRateLimited,
+                                       "too many logons from this address; try again in " +
+                                           std::to_string(wait) + " seconds",
+                                       "このアドレスからのログオンが多すぎます。" +
+                                           std::to_string(wait) + " 秒後に再度お試しください");
+             p.retry_after = wait;
+             return std::unexpected(std::move(p));
+           }
+         }
+         auto body = StrictBody(
+             call, {{"user", Kind::kString, true}, {"password", Kind::kString, true}, {"totp"}});
+         if (!body) {
+           Scrub(call, nullptr);
+           return std::unexpected(body.error());
+         }
          identity::LoginRequest req;
-         req.user_id = (*m)["user"];
-         req.password = (*m)["password"];
-         req.totp = (*m)["totp"];
+         req.user_id = StringOf(*body, "user");
+         req.password = StringOf(*body, "password");
+         req.totp = StringOf(*body, "totp");
+         // From here on the request holds the only copies (it wipes them).
+         Scrub(call, &*body);
          req.request_id = call.request.info.request_id;
          auto terminal = id->terminals().ResolveTerminal(call.request.info.peer.cert_sha256);
          if (!terminal) return std::unexpected(Problem::FromStatus(terminal.error()));
          req.terminal = *terminal;
          auto result = id->authenticator().Login(req);
-         // Clear the password from the request's copies as soon as possible.
-         std::fill(req.password.begin(), req.password.end(), '\0');
-         std::fill(call.request.body.begin(), call.request.body.end(), '\0');
-         if (!result) return std::unexpected(AuditedProblem(result.error()));
+         if (!result) return std::unexpected(AuthProblem(result.error(), deps));
          nlohmann::json last = nlohmann::json::object();
          last["time"] = TimeJson(result->previous_logon.time);
          last["result"] = result->previous_logon.time
@@ -124,15 +129,20 @@ Status AddAuthRoutes(Router& router, const RouteDeps& deps) {
 
   MAMORI_RETURN_IF_ERROR(router.Add(
       {"POST", "/v1/auth/password", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
-         auto body = JsonBody(call);
-         if (!body) return std::unexpected(body.error());
-         auto m = StringMembers(*body, {"current", "new"}, {"current", "new"});
-         if (!m) return std::unexpected(m.error());
-         Status s = id->authenticator().ChangePassword(
-             BearerToken(call.request.info), (*m)["current"], (*m)["new"], call.Context(""));
-         for (auto& [name, value] : *m) std::fill(value.begin(), value.end(), '\0');
-         std::fill(call.request.body.begin(), call.request.body.end(), '\0');
-         if (!s.ok()) return std::unexpected(AuditedProblem(s));
+         auto body =
+             StrictBody(call, {{"current", Kind::kString, true}, {"new", Kind::kString, true}});
+         if (!body) {
+           Scrub(call, nullptr);
+           return std::unexpected(body.error());
+         }
+         std::string current = StringOf(*body, "current");
+         std::string next = StringOf(*body, "new");
+         Scrub(call, &*body);
+         Status s = id->authenticator().ChangePassword(BearerToken(call.request.info), current,
+                                                       next, call.Context(""));
+         crypto::WipeString(current);
+         crypto::WipeString(next);
+         if (!s.ok()) return std::unexpected(AuthProblem(s, deps));
          return JsonResponse(200, {{"changed", true}});
        }}));
 
@@ -145,21 +155,25 @@ Status AddAuthRoutes(Router& router, const RouteDeps& deps) {
              200, {{"secret", enrolment->secret_base32}, {"otpauth_uri", enrolment->otpauth_uri}});
        }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add({"POST",
-                                     "/v1/auth/totp/confirm",
-                                     Access::kAuthenticated,
-                                     {},
-                                     [=](Call& call) -> HandlerResult {
-                                       auto body = JsonBody(call);
-                                       if (!body) return std::unexpected(body.error());
-                                       auto m = StringMembers(*body, {"code"}, {"code"});
-                                       if (!m) return std::unexpected(m.error());
-                                       Status s = id->authenticator().ConfirmTotpEnrolment(
-                                           BearerToken(call.request.info), (*m)["code"],
-                                           call.Context(""));
-                                       if (!s.ok()) return std::unexpected(AuditedProblem(s));
-                                       return JsonResponse(200, {{"enrolled", true}});
-                                     }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"POST",
+                  "/v1/auth/totp/confirm",
+                  Access::kAuthenticated,
+                  {},
+                  [=](Call& call) -> HandlerResult {
+                    auto body = StrictBody(call, {{"code", Kind::kString, true}});
+                    if (!body) {
+                      Scrub(call, nullptr);
+                      return std::unexpected(body.error());
+                    }
+                    std::string code = StringOf(*body, "code");
+                    Scrub(call, &*body);
+                    Status s = id->authenticator().ConfirmTotpEnrolment(
+                        BearerToken(call.request.info), code, call.Context(""));
+                    crypto::WipeString(code);
+                    if (!s.ok()) return std::unexpected(AuditedProblem(s));
+                    return JsonResponse(200, {{"enrolled", true}});
+                  }}));
   return Status::Ok();
 }
 

@@ -1,9 +1,11 @@
 // `mamori serve`: the HTTPS API server on an open store (src/api).
 //
-// Prints one JSON line on stdout once it listens — URL, port and the
-// certificate's fingerprints for clients to pin — and, after SIGTERM or
-// SIGINT, a second line with the signed tree head written at shutdown, which
-// an auditor may keep.
+// Prints one JSON line on stdout once it listens — URL, port, the
+// operations listener's URL when there is one, the certificate's
+// fingerprints for clients to pin, and the process protection in force
+// (crypto/process_protection.h: no core dumps) — and, after SIGTERM or
+// SIGINT, a second line with the signed tree head written at shutdown,
+// which an auditor may keep.
 #include <pthread.h>
 #include <signal.h>
 
@@ -17,6 +19,7 @@
 #include "api/config.h"
 #include "api/stack.h"
 #include "cli/common.h"
+#include "crypto/process_protection.h"
 
 namespace mamori::cli {
 namespace {
@@ -28,6 +31,8 @@ struct ServeFlags {
   unsigned threads = 0;
   std::string log_level;
   std::string tls_cert, tls_key, client_ca;
+  bool require_terminal_certificate = false;
+  std::string metrics_listen;
 };
 
 // Flushed: a supervisor or test reads each line as it is printed.
@@ -53,6 +58,13 @@ Result<api::ServerConfig> MakeConfig(const ServeFlags& f) {
   if (!f.tls_cert.empty()) config.tls.certificate = f.tls_cert;
   if (!f.tls_key.empty()) config.tls.private_key = f.tls_key;
   if (!f.client_ca.empty()) config.tls.client_ca = f.client_ca;
+  if (f.require_terminal_certificate) config.tls.require_terminal_certificate = true;
+  if (!f.metrics_listen.empty()) {
+    api::ListenAddress ops;
+    MAMORI_RETURN_IF_ERROR(
+        api::ParseListen(f.metrics_listen, &ops.host, &ops.port, "metrics-listen"));
+    config.metrics_listen = ops;
+  }
   MAMORI_RETURN_IF_ERROR(api::ValidateConfig(config));
   return config;
 }
@@ -89,7 +101,7 @@ int Serve(const ServeFlags& f) {
   auto cert = PrepareCertificate(f, *config);
   if (!cert) return ReportError(cert.error());
 
-  auto stack = api::Stack::Open(**engine);
+  auto stack = api::Stack::Open(**engine, api::IdentityOptionsFor(*config));
   if (!stack) {
     (void)(*engine)->Close();
     return ReportError(stack.error());
@@ -115,13 +127,24 @@ int Serve(const ServeFlags& f) {
       lock.lock();
     }
   });
-  PrintLine({{"url", (*server)->url()},
-             {"port", (*server)->port()},
-             {"certificate", cert->certificate_path},
-             {"certificate_created", cert->created},
-             {"certificate_sha256", cert->sha256_fingerprint},
-             {"public_key_pin", cert->public_key_pin},
-             {"certificate_not_after", cert->not_after}});
+  const crypto::ProcessProtection protection = crypto::DescribeProcessProtection();
+  PrintLine(
+      {{"url", (*server)->url()},
+       {"port", (*server)->port()},
+       {"metrics_url", (*server)->metrics_url().empty() ? nlohmann::json(nullptr)
+                                                        : nlohmann::json((*server)->metrics_url())},
+       {"metrics_port", (*server)->metrics_port()},
+       {"require_terminal_certificate", config->tls.require_terminal_certificate},
+       {"certificate", cert->certificate_path},
+       {"certificate_created", cert->created},
+       {"certificate_sha256", cert->sha256_fingerprint},
+       {"public_key_pin", cert->public_key_pin},
+       {"certificate_not_after", cert->not_after},
+       {"process_protection",
+        {{"dumpable", protection.dumpable},
+         {"core_limit_zero", protection.core_limit_zero},
+         {"secure_heap", protection.secure_heap},
+         {"secure_heap_locked", protection.secure_heap_locked}}}});
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
@@ -162,6 +185,12 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--client-ca", f->client_ca,
                   "PEM CA bundle; client certificates are requested and verified against it / "
                   "クライアント証明書のCA");
+  cmd->add_flag("--require-terminal-certificate", f->require_terminal_certificate,
+                "admit only clients with a certificate of a registered, enabled terminal or "
+                "service account (needs --client-ca) / 登録済み端末の証明書を必須にする");
+  cmd->add_option("--metrics-listen", f->metrics_listen,
+                  "HOST:PORT of the operations listener (/healthz, /readyz, /metrics; no client "
+                  "certificate); default none / 運用監視用の待ち受けアドレス");
   cmd->callback([f, &exit_code] { exit_code = Serve(*f); });
 }
 

@@ -189,7 +189,8 @@ TEST_F(RecordsApiTest, NoDataEndpointAnswersWithoutAuthentication) {
   for (const Route& route : api_->router().routes()) {
     if (route.access == Access::kPublic) continue;
     std::string target = route.pattern;
-    for (const auto& [param, value] : {std::pair{"{ds}", std::string(kDataset)}, std::pair{"{id}", id}}) {
+    for (const auto& [param, value] :
+         {std::pair{"{ds}", std::string(kDataset)}, std::pair{"{id}", id}}) {
       const size_t at = target.find(param);
       if (at != std::string::npos) target.replace(at, std::string(param).size(), value);
     }
