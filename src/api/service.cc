@@ -14,6 +14,7 @@
 #include "api/call.h"
 #include "core/encoding.h"
 #include "crypto/random.h"
+#include "crypto/secret.h"
 
 namespace mamori::api {
 namespace {
@@ -72,6 +73,9 @@ Response Service::Finish(Response response, std::string_view request_id) {
 }
 
 struct Service::Pending {
+  // Also a request refused before its handler ran (no credentials, an
+  // unknown parameter) may carry a password in its body.
+  ~Pending() { crypto::WipeString(request.body); }
   Request request;
   Responder respond;
   std::chrono::steady_clock::time_point start;
@@ -177,6 +181,10 @@ void Service::Dispatch(const std::shared_ptr<Pending>& p, const Route& route) {
     } catch (const std::exception&) {
       result = crashed();
     }
+    // The body is the handler's alone and may have held a secret that the
+    // route forgot to wipe (or a refusal left behind): wiped, whatever the
+    // route, before the answer goes.
+    crypto::WipeString(req.body);
     return Complete(p, std::move(result));
   }
   try {
@@ -188,6 +196,8 @@ void Service::Dispatch(const std::shared_ptr<Pending>& p, const Route& route) {
   } catch (const std::exception&) {
     Complete(p, crashed());
   }
+  // The Call (and with it the body) is the handler's only until it returns.
+  crypto::WipeString(req.body);
 }
 
 void Service::Complete(const std::shared_ptr<Pending>& p, HandlerResult result) {

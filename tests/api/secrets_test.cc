@@ -2,10 +2,13 @@
 // carry them wipe the raw body — on refusals too — the decoded copy is
 // wiped to its last string, the connection's read buffer is wiped after
 // each request, and a LoginRequest wipes itself.
+#include <functional>
 #include <new>
+#include <optional>
 
 #include "api/body.h"
 #include "api/call.h"
+#include "api/service.h"
 #include "api/session.h"
 #include "api/stack_fixture.h"
 
@@ -88,6 +91,57 @@ TEST_F(SecretsTest, ThePasswordAndTotpRoutesWipeTheBodyAcceptedOrRefused) {
     ASSERT_FALSE(r.has_value());
     EXPECT_TRUE(AllZero(request.body)) << body;
   }
+}
+
+// Whatever the route does with it, the pipeline wipes the body once the
+// handler has returned — observed through a deferred handler, whose request
+// lives on until it answers.
+TEST(PipelineTest, TheBodyIsWipedWhenTheHandlerReturns) {
+  Router router;
+  const std::string* seen = nullptr;
+  Respond answer;
+  Route keep{"POST", "/test/keep", Access::kPublic, {}, nullptr};
+  keep.deferred = [&](api::Call& call, Respond respond) {
+    seen = &call.request.body;  // a careless route: reads it, wipes nothing
+    answer = std::move(respond);
+  };
+  ASSERT_TRUE(router.Add(std::move(keep)).ok());
+  Route plain{"POST", "/test/plain", Access::kPublic, {}, [&](api::Call& call) -> HandlerResult {
+                seen = &call.request.body;
+                return JsonResponse(200, {});
+              }};
+  ASSERT_TRUE(router.Add(std::move(plain)).ok());
+  RejectAllAuthenticator auth;
+  Logger logger(LogLevel::kOff, [](std::string_view) {});
+  Metrics metrics;
+  Service service(std::move(router), auth, logger, metrics);
+
+  Request request;
+  request.info.method = "POST";
+  request.info.target = "/test/keep";
+  request.body = std::string(R"({"password":")") + kSecret + R"("})";
+  std::optional<Response> response;
+  service.Handle(
+      std::move(request), [&](Response r) { response = std::move(r); },
+      [](bool, const std::function<void()>& rest) { rest(); });
+  ASSERT_NE(seen, nullptr);
+  ASSERT_FALSE(response.has_value());  // the request is still alive
+  EXPECT_TRUE(seen->empty());
+  EXPECT_TRUE(AllZero(*seen));
+  answer(JsonResponse(200, {}));
+  ASSERT_TRUE(response.has_value());
+
+  // A plain handler: wiped before the answer leaves (checked from inside
+  // the responder, while the request still exists).
+  Request plain_request;
+  plain_request.info.method = "POST";
+  plain_request.info.target = "/test/plain";
+  plain_request.body = std::string(R"({"password":")") + kSecret + R"("})";
+  bool wiped = false;
+  service.Handle(
+      std::move(plain_request), [&](Response) { wiped = seen->empty() && AllZero(*seen); },
+      [](bool, const std::function<void()>& rest) { rest(); });
+  EXPECT_TRUE(wiped);
 }
 
 TEST(ScrubTest, EveryStringOfTheDecodedBodyIsWiped) {
