@@ -1,8 +1,10 @@
-// api: the HTTPS JSON API (DESIGN.md decision 8) — the asynchronous HTTPS
-// server (server.h, session.h, tls_context.h), routing (router.h), the
-// request pipeline (service.h), problem+json errors (problem.h), the
-// resources (routes.h), configuration (config.h), the generated server
-// certificate (certificate.h), logs and metrics. Authentication and
+// api: the HTTPS JSON API (docs/ARCHITECTURE.md decision 8) — the
+// asynchronous HTTPS server (server.h, session.h, tls_context.h), routing
+// (router.h), the request pipeline (service.h), problem+json errors
+// (problem.h), the resources (routes.h), configuration (config.h), the
+// generated server certificate (certificate.h), per-address limits
+// (rate_limiter.h), the admission of designated terminals
+// (terminal_admission.h), logs and metrics. Authentication and
 // authorisation plug in through auth.h; api depends on neither identity's
 // nor policy's implementation.
 //
