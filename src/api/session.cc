@@ -41,12 +41,11 @@ void WipeSpare(ReadBuffer& buffer) {
 
 bool ServerState::AdmitAddress(const std::string& address_key) {
   std::lock_guard lock(mu_);
-  size_t& n = per_address_[address_key];
-  if (n >= config.limits.max_connections_per_address) {
-    if (n == 0) per_address_.erase(address_key);
+  auto it = per_address_.find(address_key);
+  if (it != per_address_.end() && it->second >= config.limits.max_connections_per_address) {
     return false;
   }
-  ++n;
+  ++per_address_[address_key];
   return true;
 }
 
@@ -55,12 +54,6 @@ void ServerState::ReleaseAddress(const std::string& address_key) {
   auto it = per_address_.find(address_key);
   if (it == per_address_.end()) return;
   if (--it->second == 0) per_address_.erase(it);
-}
-
-size_t ServerState::ConnectionsFrom(const std::string& address_key) {
-  std::lock_guard lock(mu_);
-  auto it = per_address_.find(address_key);
-  return it == per_address_.end() ? 0 : it->second;
 }
 
 void ServerState::Register(const std::shared_ptr<Session>& session) {

@@ -92,7 +92,6 @@ struct ServerState {
   // limit; false (nothing counted) when the address holds its maximum.
   bool AdmitAddress(const std::string& address_key);
   void ReleaseAddress(const std::string& address_key);
-  size_t ConnectionsFrom(const std::string& address_key);
 
   // Runs `work` on the deferred threads when `fast` and fewer than
   // kDeferredBacklog items wait there, else on the handler threads. The
