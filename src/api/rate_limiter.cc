@@ -10,7 +10,7 @@
 namespace mamori::api {
 
 std::string AddressKey(std::string_view address) {
-  const std::string text(address);
+  std::string text(address);
   std::array<unsigned char, 16> v6{};
   in_addr v4{};
   if (inet_pton(AF_INET, text.c_str(), &v4) == 1) return text;

@@ -139,7 +139,7 @@ TEST(PipelineTest, TheBodyIsWipedWhenTheHandlerReturns) {
   plain_request.body = std::string(R"({"password":")") + kSecret + R"("})";
   bool wiped = false;
   service.Handle(
-      std::move(plain_request), [&](Response) { wiped = seen->empty() && AllZero(*seen); },
+      std::move(plain_request), [&](const Response&) { wiped = seen->empty() && AllZero(*seen); },
       [](bool, const std::function<void()>& rest) { rest(); });
   EXPECT_TRUE(wiped);
 }
