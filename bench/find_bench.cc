@@ -94,8 +94,8 @@ int Main(int argc, char** argv) {
                  static_cast<unsigned long long>(finds), static_cast<unsigned long long>(size));
     auto find_once = [&] {
       const uint64_t i = rng() % size;
-      auto ids = Must(engine->Find(ctx, kDataset, "my_number", MyNumberFor(i)), "find");
-      if (ids.size() != 1) Die("find did not return exactly the one record loaded");
+      auto page = Must(engine->Find(ctx, kDataset, "my_number", MyNumberFor(i), "", 100), "find");
+      if (page.ids.size() != 1) Die("find did not return exactly the one record loaded");
     };
     auto seek_once = [&](const std::string& begin) {
       Must(engine->data_store().View([&](store::ReadTxn& txn) -> Status {

@@ -180,7 +180,7 @@ int Main(int argc, char** argv) {
   report("engine get", wal,
          [&] { Must(engine->Get(ctx, kDataset, ids[rng() % ids.size()]), "get"); });
   report("engine find (my_number)", wal, [&] {
-    Must(engine->Find(ctx, kDataset, "my_number", MyNumberFor(rng() % next)), "find");
+    Must(engine->Find(ctx, kDataset, "my_number", MyNumberFor(rng() % next), "", 100), "find");
   });
   Must(engine->Close(), "engine close");
   return 0;

@@ -39,7 +39,7 @@ engine::Context PrincipalContext(const identity::Principal& who, std::string_vie
   return ctx;
 }
 
-// Only identifiers reach the audit log: a purpose that is not one is
+// Only identifiers reach the audit log: a dataset name that is not one is
 // replaced (the client may have typed anything there).
 std::string SafeIdentifier(std::string_view s) {
   if (s.empty() || s.size() > 64) return s.empty() ? "" : "(invalid)";
@@ -177,10 +177,54 @@ Result<identity::Principal> AccessControl::Authenticate(const RequestInfo& reque
   return Fail(engine_.RecordRefusal(ctx, "api.authenticate", "", why));
 }
 
+Status AccessControl::CheckDeclaration(const RouteSpec& spec) const {
+  const std::string where = spec.method + " " + spec.pattern;
+  auto refuse = [&](const std::string& what, const std::string& what_ja) {
+    return Status::FailedPrecondition("route " + where + ": " + what,
+                                      "ルート " + where + ": " + what_ja, "route");
+  };
+  std::vector<std::string> operations = {spec.operation};
+  if (!spec.variant_operation.empty()) operations.push_back(spec.variant_operation);
+  switch (spec.guard) {
+    case Guard::kPublic:
+    case Guard::kSession:
+      return Status::Ok();
+    case Guard::kSystem:
+      for (const auto& op : operations) {
+        if (!policy::FindSystemRule(op)) {
+          return refuse("no system rule covers operation " + op,
+                        "操作 " + op + " を定めるシステム権限がありません");
+        }
+      }
+      return Status::Ok();
+    case Guard::kData:
+      if (spec.pattern.find("{ds}") == std::string::npos) {
+        return refuse("a data route must name its dataset as {ds}",
+                      "データ操作のルートはデータセットを {ds} で示す必要があります");
+      }
+      for (const auto& op : operations) {
+        const auto data_op = DataOperation(op);
+        if (!data_op) {
+          return refuse("operation " + op + " is not a data operation",
+                        "操作 " + op + " はデータ操作ではありません");
+        }
+        if (policy::NeedsPurpose(*data_op) != spec.purpose) {
+          return refuse(
+              "operation " + op + (spec.purpose ? " takes no purpose" : " needs a purpose"),
+              "操作 " + op + " の利用目的の宣言が権限の規則と一致しません");
+        }
+      }
+      return Status::Ok();
+    case Guard::kUndeclared:
+      break;
+  }
+  return refuse("the route declares who may call it", "呼び出せる者が宣言されていません");
+}
+
 Status AccessControl::Authorize(const identity::Principal& who, const Action& action) {
   if (DataOperation(action.operation)) return AuthorizeData(who, action);
-  const engine::Context ctx =
-      PrincipalContext(who, SafeIdentifier(action.purpose), action.request_id);
+  // System operations are not uses of personal data: they carry no purpose.
+  const engine::Context ctx = PrincipalContext(who, "", action.request_id);
   if (!policy::SystemAllows(who, action.operation)) {
     const policy::SystemRule* rule = policy::FindSystemRule(action.operation);
     Status why = Status::PermissionDenied(
@@ -200,22 +244,23 @@ Status AccessControl::Authorize(const identity::Principal& who, const Action& ac
   return Status::Ok();
 }
 
+// Never allows on an error: an unknown dataset, unreadable rules, a missing
+// or unregistered purpose are refusals like any other, decided and audited
+// here (the engine checks them again when it acts).
 Status AccessControl::AuthorizeData(const identity::Principal& who, const Action& action) {
   const std::optional<policy::Operation> op = DataOperation(action.operation);
   if (!op) return Status::Internal("not a data operation", "データ操作ではありません");
   auto def = engine_.Definition(action.dataset);
-  // The engine refuses (and audits) an unknown dataset with its own code.
-  if (!def) return def.error().code() == Code::kIoError ? def.error() : Status::Ok();
+  if (!def) {
+    const engine::Context ctx = PrincipalContext(who, "", action.request_id);
+    return engine_.RecordRefusal(ctx, action.operation, action.dataset, def.error());
+  }
   std::shared_ptr<const policy::Snapshot> rules;
   const policy::Decision d = policy_.AuthorizeUnder(who, **def, *op, action.purpose, &rules);
   if (d.allowed) {
     if (!action.request_id.empty()) {
       authorised_rules.Remember(action.request_id, std::move(rules));
     }
-    return Status::Ok();
-  }
-  // Missing or unregistered purposes are the engine's refusal to name.
-  if (d.code == policy::kPurposeRequired || d.code == policy::kPurposeNotRegistered) {
     return Status::Ok();
   }
   policy::Caller caller{who, std::string(action.request_id), 0};

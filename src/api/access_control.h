@@ -16,10 +16,12 @@
 //
 // Authorize:
 //   - record.* operations: policy::Authorizer on the dataset's definition
-//     (grant × category × dataset × operation × purpose × terminal). An
-//     unknown dataset and a missing or unregistered purpose are let through
-//     to the engine, which refuses and audits them with their own codes.
-//   - anything else: the system rights table (policy/system_rights.h).
+//     (grant × category × dataset × operation × purpose × terminal, and the
+//     grant's designated holders). It never allows on an error: an unknown
+//     dataset, a missing or unregistered purpose and unreadable rules are
+//     refused and audited here (and the engine checks them again).
+//   - anything else: the system rights table (policy/system_rights.h); the
+//     event of a system operation carries no purpose.
 //   Every refusal is audited, with the operation asked for and the policy
 //   reason code; so are successful reads that no other part audits
 //   (audit log, people, register views), so the log shows who looked. Both
@@ -57,6 +59,10 @@ class AccessControl final : public Authenticator, public Authorizer, public Requ
 
   Result<identity::Principal> Authenticate(const RequestInfo& request) override;
   Status Authorize(const identity::Principal& principal, const Action& action) override;
+  // kSystem: every operation is in the system rights table; kData: the
+  // operations are data operations, the template names {ds}, and the route
+  // takes a purpose exactly when policy needs one for the operation.
+  Status CheckDeclaration(const RouteSpec& spec) const override;
   nlohmann::json Disclose(const identity::Principal& principal, const Action& action,
                           nlohmann::json values) override;
   void Refused(const RequestInfo& request, const identity::Principal* principal,

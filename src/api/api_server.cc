@@ -64,7 +64,9 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(ApiServerOptions options) {
   MAMORI_RETURN_IF_ERROR(AddAllRoutes(router, deps));
   if (api->options_.extra_routes) MAMORI_RETURN_IF_ERROR(api->options_.extra_routes(router));
   api->service_ = std::make_unique<Service>(std::move(router), *api->options_.authenticator,
-                                            api->logger_, api->metrics_, api->options_.auditor);
+                                            *api->options_.authorizer, api->logger_, api->metrics_,
+                                            api->options_.auditor);
+  MAMORI_RETURN_IF_ERROR(api->service_->CheckRoutes());
   if (engine::Engine* engine = api->options_.engine) {
     api->service_->SetReadScope([engine](const std::function<void()>& reads) {
       bool ran = false;
@@ -82,9 +84,10 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(ApiServerOptions options) {
     Router ops;
     MAMORI_RETURN_IF_ERROR(AddOperationsRoutes(ops, deps));
     MAMORI_RETURN_IF_ERROR(AddMetricsRoute(ops, deps, config.metrics_detail));
+    // Its routes are all public: no credentials, nothing to authorise.
     api->ops_service_ =
-        std::make_unique<Service>(std::move(ops), api->ops_authenticator_, api->logger_,
-                                  api->ops_metrics_, api->options_.auditor);
+        std::make_unique<Service>(std::move(ops), api->ops_authenticator_, api->ops_authorizer_,
+                                  api->logger_, api->ops_metrics_, api->options_.auditor);
     MAMORI_ASSIGN_OR_RETURN(api->ops_server_,
                             Server::Start(OperationsConfig(config), *api->ops_service_));
   }

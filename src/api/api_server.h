@@ -102,6 +102,7 @@ class ApiServer {
   // own traffic is counted apart (ops_metrics_) and not shown.
   Metrics ops_metrics_;
   RejectAllAuthenticator ops_authenticator_;
+  DenyAllAuthorizer ops_authorizer_;
   std::unique_ptr<Service> ops_service_;
   std::unique_ptr<Server> ops_server_;
 };

@@ -5,9 +5,10 @@
 //
 // Order for a request to an authenticated route:
 //   1. Authenticator::Authenticate — no Principal, no handler (401 problem);
-//   2. the handler builds the engine::Context from the Principal and asks
-//      Authorizer::Authorize before each engine operation (403 problem);
-//   3. the engine operation, which audits its own refusals.
+//   2. the pipeline asks Authorizer::Authorize for the Action the route
+//      table declares for the route (route_table.h; 403 problem);
+//   3. the handler and its engine, identity or policy operation, which
+//      checks again what it is given and audits its own refusals.
 #pragma once
 
 #include <string>
@@ -17,6 +18,7 @@
 
 #include "api/problem.h"
 #include "api/request.h"
+#include "api/route_table.h"
 #include "core/status.h"
 #include "identity/principal.h"
 
@@ -76,6 +78,13 @@ class Authorizer {
   // (for authorizers that do not mask, e.g. in tests).
   virtual nlohmann::json Disclose(const identity::Principal& principal, const Action& action,
                                   nlohmann::json values);
+
+  // Whether this Authorizer decides what `spec` declares (route_table.h):
+  // an error names what it cannot decide (an operation no rule covers, a
+  // data route whose purpose flag disagrees with the operation), and the
+  // server then refuses to start. The default accepts every declaration
+  // (authorizers for tests of the pipeline itself).
+  virtual Status CheckDeclaration(const RouteSpec& spec) const;
 };
 
 // Records the requests that ended in a problem nobody else audited: no or

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/encoding.h"
+#include "policy/decision.h"
 
 namespace mamori::api {
 namespace {
@@ -113,6 +114,10 @@ std::string Call::QueryText(std::string_view name) const {
   return std::string(Query(name).value_or(""));
 }
 
+std::string Call::Purpose() const {
+  return spec && spec->purpose ? QueryText("purpose") : std::string();
+}
+
 policy::Caller CallerOf(const Call& call) {
   return policy::Caller{*call.principal, call.request.info.request_id, 0};
 }
@@ -216,7 +221,7 @@ Problem EngineProblem(const Status& status, const engine::Context& ctx) {
       p.audited = true;
       return p;
     }
-    if (!ctx.purpose.empty() && status.subject() == ctx.purpose) {
+    if (!ctx.purpose.empty() && status.subject() == "purpose") {
       Problem p = Problem::Make(problem_code::kPurposeNotRegistered, status.message(),
                                 status.message_ja(), "purpose");
       p.audited = true;
@@ -241,8 +246,46 @@ std::expected<void, Problem> Authorize(Authorizer& authorizer, const Call& call,
   Action with_id = action;
   with_id.request_id = call.request.info.request_id;
   Status s = authorizer.Authorize(*call.principal, with_id);
-  if (!s.ok()) return std::unexpected(AuditedProblem(s));
-  return {};
+  if (s.ok()) return {};
+  if (s.subject() == policy::kPurposeRequired) {
+    Problem p =
+        Problem::Make(problem_code::kPurposeRequired, s.message(), s.message_ja(), "purpose");
+    p.audited = true;
+    return std::unexpected(std::move(p));
+  }
+  if (s.subject() == policy::kPurposeNotRegistered) {
+    Problem p =
+        Problem::Make(problem_code::kPurposeNotRegistered, s.message(), s.message_ja(), "purpose");
+    p.audited = true;
+    return std::unexpected(std::move(p));
+  }
+  return std::unexpected(AuditedProblem(s));
+}
+
+std::expected<void, Problem> AuthorizeRoute(Authorizer& authorizer, const Call& call) {
+  const RouteSpec& spec = *call.spec;
+  const std::string& operation =
+      spec.OperationFor([&](const std::string& name) { return call.Query(name).has_value(); });
+  switch (spec.guard) {
+    case Guard::kPublic:
+      return {};
+    case Guard::kSession:
+      if (call.principal) return {};
+      break;
+    case Guard::kSystem: {
+      Action action(operation);
+      if (!spec.target.empty()) action.target = call.Param(spec.target);
+      return Authorize(authorizer, call, action);
+    }
+    case Guard::kData: {
+      const std::string purpose = call.Purpose();
+      return Authorize(authorizer, call, {operation, call.Param("ds"), purpose, call.Param("id")});
+    }
+    case Guard::kUndeclared:
+      break;
+  }
+  return std::unexpected(Problem::Make("permission_denied", "this route declares no right",
+                                       "このルートには権限の宣言がありません"));
 }
 
 }  // namespace mamori::api

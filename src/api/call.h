@@ -10,11 +10,12 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>
 
 #include "api/auth.h"
 #include "api/problem.h"
 #include "api/request.h"
+#include "api/route_table.h"
 #include "core/time.h"
 #include "engine/context.h"
 #include "identity/principal.h"
@@ -29,6 +30,12 @@ inline constexpr int kMaxJsonDepth = 32;
 struct Call {
   Request& request;
   const identity::Principal* principal = nullptr;  // non-null on authenticated routes
+  // The route table's entry for the route (route_table.h).
+  const RouteSpec* spec = nullptr;
+  // The body as the entry declares it, decoded and checked before the
+  // handler runs: an object of the declared members (kStrict), any JSON
+  // value (kJson), or null (kNone).
+  nlohmann::json body;
 
   // Who, from where, why and which request, for an engine operation
   // (DESIGN.md decision 1): actor = principal id; terminal = the registered
@@ -42,6 +49,9 @@ struct Call {
   std::optional<std::string_view> Query(std::string_view name) const;
   // A query parameter's text; "" when absent.
   std::string QueryText(std::string_view name) const;
+  // The purpose (利用目的) the request states, as authorised: ?purpose= on a
+  // route that takes one, else "".
+  std::string Purpose() const;
 };
 
 // The policy Caller of the request's principal (authenticated routes: the
@@ -82,8 +92,17 @@ Problem EngineProblem(const Status& status, const engine::Context& ctx);
 // audited (identity, policy, engine).
 Problem AuditedProblem(const Status& status);
 
-// Authorizer::Authorize as a problem (403, or what the authorizer said).
+// Authorizer::Authorize as a problem (403, or what the authorizer said); a
+// refusal for a missing or unregistered purpose becomes purpose_required
+// (400) or purpose_not_registered (403). Marked audited: the Authorizer
+// audits every refusal.
 std::expected<void, Problem> Authorize(Authorizer& authorizer, const Call& call,
                                        const Action& action);
+
+// What the route table declares for the call's route, asked of the
+// Authorizer: nothing for kPublic, a principal for kSession, and for kSystem
+// and kData the Action of the entry's operation (or its variant), the {ds}
+// dataset, the {id} record, the stated purpose and the target parameter.
+std::expected<void, Problem> AuthorizeRoute(Authorizer& authorizer, const Call& call);
 
 }  // namespace mamori::api

@@ -50,7 +50,24 @@ int MatchPattern(const std::vector<std::string>& parts, const std::vector<std::s
 
 }  // namespace
 
+void Router::Declare(RouteSpec spec) {
+  declared_.push_back(std::make_unique<RouteSpec>(std::move(spec)));
+}
+
 Status Router::Add(Route route) {
+  const RouteSpec* spec = FindRouteSpec(table_, route.method, route.pattern);
+  for (const auto& d : declared_) {
+    if (!spec && d->method == route.method && d->pattern == route.pattern) spec = d.get();
+  }
+  if (!spec || spec->guard == Guard::kUndeclared || spec->operation.empty()) {
+    return Status::FailedPrecondition(
+        "route " + route.method + " " + route.pattern +
+            " is not declared in the route table (operation and guard): refusing to serve it",
+        "ルート " + route.method + " " + route.pattern +
+            " はルート表に宣言されていない (操作と認可) ため提供できません",
+        "route");
+  }
+  route.spec = spec;
   if (!IsKnownMethod(route.method)) {
     return Status::InvalidArgument("unknown HTTP method " + route.method, "", "method");
   }

@@ -1,18 +1,22 @@
-// The route table: method + path template → handler. Templates are literal
-// segments and {name} parameters, e.g. "/v1/datasets/{ds}/records/{id}"; a
-// parameter matches one non-empty segment, percent-decoded. The table can be
-// enumerated, so a test can hold it against docs/openapi.yaml, and the
+// The router: method + path template → handler, for the routes the route
+// table declares (route_table.h). Templates are literal segments and {name}
+// parameters, e.g. "/v1/datasets/{ds}/records/{id}"; a parameter matches one
+// non-empty segment, percent-decoded. The routes can be enumerated, so a
+// test can hold them against docs/openapi.yaml and the table, and the
 // template (never the concrete path) is what logs and metrics name.
 #pragma once
 
 #include <expected>
 #include <functional>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "api/problem.h"
 #include "api/request.h"
+#include "api/route_table.h"
 #include "core/status.h"
 
 namespace mamori::api {
@@ -28,26 +32,30 @@ using Handler = std::function<HandlerResult(Call&)>;
 using Respond = std::function<void(HandlerResult)>;
 using DeferredHandler = std::function<void(Call&, Respond)>;
 
-enum class Access {
-  kPublic,         // health, readiness, metrics: no credentials, no personal data
-  kAuthenticated,  // everything else: Authenticator first, 401 without a Principal
-};
-
 struct Route {
   std::string method;  // "GET", "POST", "PATCH", "PUT", "DELETE"
   std::string pattern;
-  Access access = Access::kAuthenticated;
-  // The query parameters the route accepts; any other is refused with
-  // unknown_parameter, so that a misspelt "purpose" cannot pass unnoticed.
-  std::vector<std::string> query;
   Handler handler;                     // exactly one of handler
   DeferredHandler deferred = nullptr;  // and deferred is set
+  // What the route table declares for it (route_table.h): set by Router::Add.
+  const RouteSpec* spec = nullptr;
 };
 
 class Router {
  public:
+  // Routes may be added only as `table` declares them (RouteTable() unless a
+  // test brings its own).
+  explicit Router(std::span<const RouteSpec> table = RouteTable()) : table_(table) {}
+
+  // Declares one more route, for a test's own routes; the server's are all
+  // in RouteTable().
+  void Declare(RouteSpec spec);
+
   // kInvalidArgument for a malformed template or an unknown method,
-  // kAlreadyExists for a method + template registered twice.
+  // kAlreadyExists for a method + template registered twice,
+  // kFailedPrecondition for a route the table does not declare, or declares
+  // without saying who may call it (Guard::kUndeclared): such a server must
+  // not start.
   Status Add(Route route);
 
   struct Match {
@@ -64,6 +72,8 @@ class Router {
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
+  std::span<const RouteSpec> table_;
+  std::vector<std::unique_ptr<RouteSpec>> declared_;  // stable addresses
   std::vector<Route> routes_;
   // The segments of each route's template, split once in Add: Find runs
   // for every request and matches the path against the whole table.

@@ -21,13 +21,14 @@
 //                                                                     (routes_reviews.cc)
 //
 // Lists that identity and policy return whole page in the API with limit and
-// cursor (paging.h); write bodies are strict (body.h).
+// cursor (paging.h). Who may call each route, its purpose rule and its body
+// are declared in the route table (route_table.h), which the pipeline
+// enforces before any handler here runs: no handler authorises.
 //
-// Data routes call the engine, which audits every operation and refusal in
-// the same transaction (DESIGN.md decision 1); each asks the Authorizer
-// first. A body that cannot be decoded on a write route is still handed to
-// the engine as a JSON null, which refuses it and records the refusal, so a
-// malformed write leaves an audit event as the issue requires.
+// Data routes call the engine, which checks dataset, purpose and values
+// again and audits every operation and refusal in the same transaction
+// (docs/ARCHITECTURE.md decision 1). A body that cannot be decoded is
+// refused by the pipeline, and the server's RequestAuditor records it.
 #pragma once
 
 #include <atomic>

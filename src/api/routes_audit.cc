@@ -30,13 +30,9 @@ Result<crypto::Digest> RootOf(store::ReadTxn& txn, const audit::TreeHead& curren
   return audit::RootAt(txn, n);
 }
 
-// Runs fn on a snapshot after the Authorizer allowed `operation`.
-HandlerResult ReadLog(engine::Engine& engine, Authorizer& authz, Call& call,
-                      std::string_view operation,
+// Runs fn on a snapshot (the pipeline has authorised the route).
+HandlerResult ReadLog(engine::Engine& engine,
                       const std::function<Result<nlohmann::json>(store::ReadTxn&)>& fn) {
-  if (auto ok = Authorize(authz, call, {operation, "", "", ""}); !ok) {
-    return std::unexpected(ok.error());
-  }
   nlohmann::json out;
   Status s = engine.data_store().View([&](store::ReadTxn& txn) -> Status {
     MAMORI_ASSIGN_OR_RETURN(out, fn(txn));
@@ -64,34 +60,27 @@ std::expected<std::optional<TimeMicros>, Problem> TimeParam(const Call& call,
 
 Status AddAuditRoutes(Router& router, const RouteDeps& deps) {
   engine::Engine* engine = deps.engine;
-  Authorizer* authz = deps.authorizer;
 
   MAMORI_RETURN_IF_ERROR(router.Add(
-      {"GET", "/v1/audit/head", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
-         return ReadLog(*engine, *authz, call, "audit.head",
-                        [](store::ReadTxn& txn) -> Result<nlohmann::json> {
-                          MAMORI_ASSIGN_OR_RETURN(auto current, audit::CurrentHead(txn));
-                          MAMORI_ASSIGN_OR_RETURN(auto latest, audit::LatestSignedHead(txn));
-                          return nlohmann::json{{"size", current.size},
-                                                {"root", Hex(current.root)},
-                                                {"signed", latest ? audit::SignedHeadToJson(*latest)
-                                                                  : nlohmann::json(nullptr)}};
-                        });
+      {"GET", "/v1/audit/head", [=](Call&) -> HandlerResult {
+         return ReadLog(*engine, [](store::ReadTxn& txn) -> Result<nlohmann::json> {
+           MAMORI_ASSIGN_OR_RETURN(auto current, audit::CurrentHead(txn));
+           MAMORI_ASSIGN_OR_RETURN(auto latest, audit::LatestSignedHead(txn));
+           return nlohmann::json{
+               {"size", current.size},
+               {"root", Hex(current.root)},
+               {"signed", latest ? audit::SignedHeadToJson(*latest) : nlohmann::json(nullptr)}};
+         });
        }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add(
-      {"GET",
-       "/v1/audit/proof",
-       Access::kAuthenticated,
-       {"seq", "size"},
-       [=](Call& call) -> HandlerResult {
+      {"GET", "/v1/audit/proof", [=](Call& call) -> HandlerResult {
          auto seq = QueryUint(call, "seq");
          if (!seq) return std::unexpected(seq.error());
          auto size = QueryUint(call, "size", 0);
          if (!size) return std::unexpected(size.error());
          return ReadLog(
-             *engine, *authz, call, "audit.proof",
-             [seq = *seq, size = *size](store::ReadTxn& txn) -> Result<nlohmann::json> {
+             *engine, [seq = *seq, size = *size](store::ReadTxn& txn) -> Result<nlohmann::json> {
                MAMORI_ASSIGN_OR_RETURN(auto current, audit::CurrentHead(txn));
                MAMORI_ASSIGN_OR_RETURN(auto latest, audit::LatestSignedHead(txn));
                // Default: prove against the latest signed head that covers
@@ -120,18 +109,14 @@ Status AddAuditRoutes(Router& router, const RouteDeps& deps) {
        }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add(
-      {"GET",
-       "/v1/audit/consistency",
-       Access::kAuthenticated,
-       {"from", "to"},
-       [=](Call& call) -> HandlerResult {
+      {"GET", "/v1/audit/consistency", [=](Call& call) -> HandlerResult {
          auto from = QueryUint(call, "from");
          if (!from) return std::unexpected(from.error());
          auto to = call.Query("to") ? QueryUint(call, "to") : std::expected<uint64_t, Problem>(0);
          if (!to) return std::unexpected(to.error());
          const bool to_given = call.Query("to").has_value();
          return ReadLog(
-             *engine, *authz, call, "audit.consistency",
+             *engine,
              [first = *from, to = *to, to_given](store::ReadTxn& txn) -> Result<nlohmann::json> {
                MAMORI_ASSIGN_OR_RETURN(auto current, audit::CurrentHead(txn));
                const uint64_t second = to_given ? to : current.size;
@@ -151,11 +136,7 @@ Status AddAuditRoutes(Router& router, const RouteDeps& deps) {
        }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add(
-      {"GET",
-       "/v1/audit/events",
-       Access::kAuthenticated,
-       {"actor", "dataset", "operation", "result", "since", "until", "from_seq", "limit"},
-       [=](Call& call) -> HandlerResult {
+      {"GET", "/v1/audit/events", [=](Call& call) -> HandlerResult {
          audit::EventFilter filter;
          filter.actor = std::string(call.Query("actor").value_or(""));
          filter.dataset = std::string(call.Query("dataset").value_or(""));
@@ -177,18 +158,16 @@ Status AddAuditRoutes(Router& router, const RouteDeps& deps) {
          }
          filter.from_seq = *from_seq;
          filter.limit = static_cast<size_t>(*limit);
-         return ReadLog(
-             *engine, *authz, call, "audit.events",
-             [&filter](store::ReadTxn& txn) -> Result<nlohmann::json> {
-               MAMORI_ASSIGN_OR_RETURN(auto found, audit::Query(txn, filter));
-               nlohmann::json events = nlohmann::json::array();
-               for (const auto& ev : found) events.push_back(audit::EventToJson(ev));
-               // A full page may have more after it: page on from
-               // the last seq + 1.
-               nlohmann::json next = nullptr;
-               if (found.size() == filter.limit) next = found.back().seq + 1;
-               return nlohmann::json{{"events", std::move(events)}, {"next_from_seq", next}};
-             });
+         return ReadLog(*engine, [&filter](store::ReadTxn& txn) -> Result<nlohmann::json> {
+           MAMORI_ASSIGN_OR_RETURN(auto found, audit::Query(txn, filter));
+           nlohmann::json events = nlohmann::json::array();
+           for (const auto& ev : found) events.push_back(audit::EventToJson(ev));
+           // A full page may have more after it: page on from
+           // the last seq + 1.
+           nlohmann::json next = nullptr;
+           if (found.size() == filter.limit) next = found.back().seq + 1;
+           return nlohmann::json{{"events", std::move(events)}, {"next_from_seq", next}};
+         });
        }}));
   return Status::Ok();
 }

@@ -2,14 +2,13 @@
 // session allows (password change, TOTP enrolment). The contract of
 // POST /v1/auth/login is fixed (operators script against it):
 //   {"user": ID, "password": P[, "totp": CODE]} → 200 {"token", "last_logon", …}
-// Every unsuccessful logon is 401 login.failed (identity/authenticator.h);
-// too many from one address 429, password checking busy 503, both with
-// Retry-After. The bodies of the routes that carry secrets (login, password,
-// TOTP confirmation) are wiped — raw and decoded — as soon as the secrets
-// are copied out, and those copies once used.
 // Identity audits every logon, logoff and refusal itself (identity/
 // authenticator.h); the server audits what never reached it (a malformed
-// body).
+// body). The route table declares the bodies and which members are secret;
+// the pipeline decodes them before and overwrites the secrets after.
+// Every unsuccessful logon is 401 login.failed (identity/authenticator.h);
+// too many from one client address 429, password checking busy 503, both
+// with Retry-After.
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -17,7 +16,6 @@
 #include "api/body.h"
 #include "api/call.h"
 #include "api/routes.h"
-#include "crypto/secret.h"
 
 namespace mamori::api {
 namespace {
@@ -54,10 +52,12 @@ Status AddAuthRoutes(Router& router, const RouteDeps& deps) {
   identity::Identity* id = deps.identity;
   if (!id) return Status::InvalidArgument("the auth routes need identity");
 
+  // The table declares the body ({"user", "password", "totp"}, the last two
+  // secret): the pipeline overwrites them once the handler returns.
   MAMORI_RETURN_IF_ERROR(router.Add(
-      {"POST", "/v1/auth/login", Access::kPublic, {}, [=](Call& call) -> HandlerResult {
-         // Per client address, before the body is even read: a flood costs
-         // no password check (the refusal is audited by the server as
+      {"POST", "/v1/auth/login", [=](Call& call) -> HandlerResult {
+         // Per client address, before any password is checked: a flood
+         // costs no Argon2 (the refusal is audited by the server as
          // api.request, reason rate_limited, with no ID in it).
          if (deps.login_limiter) {
            if (unsigned wait = deps.login_limiter->Take(call.request.info.peer.address)) {
@@ -71,18 +71,12 @@ Status AddAuthRoutes(Router& router, const RouteDeps& deps) {
              return std::unexpected(std::move(p));
            }
          }
-         auto body = StrictBody(
-             call, {{"user", Kind::kString, true}, {"password", Kind::kString, true}, {"totp"}});
-         if (!body) {
-           Scrub(call, nullptr);
-           return std::unexpected(body.error());
-         }
+         // The request wipes its copies of the password and code when it
+         // goes (identity::LoginRequest), whichever way this returns.
          identity::LoginRequest req;
-         req.user_id = StringOf(*body, "user");
-         req.password = StringOf(*body, "password");
-         req.totp = StringOf(*body, "totp");
-         // From here on the request holds the only copies (it wipes them).
-         Scrub(call, &*body);
+         req.user_id = StringOf(call.body, "user");
+         req.password = StringView(call.body, "password");
+         req.totp = StringView(call.body, "totp");
          req.request_id = call.request.info.request_id;
          auto terminal = id->terminals().ResolveTerminal(call.request.info.peer.cert_sha256);
          if (!terminal) return std::unexpected(Problem::FromStatus(terminal.error()));
@@ -105,15 +99,15 @@ Status AddAuthRoutes(Router& router, const RouteDeps& deps) {
                                    {"principal", PrincipalJson(result->principal)}});
        }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"POST", "/v1/auth/logout", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
-         Status s = id->authenticator().Logout(BearerToken(call.request.info), call.Context(""));
-         if (!s.ok()) return std::unexpected(AuditedProblem(s));
-         return JsonResponse(200, {{"logged_out", true}});
-       }}));
+  MAMORI_RETURN_IF_ERROR(router.Add({"POST", "/v1/auth/logout", [=](Call& call) -> HandlerResult {
+                                       Status s = id->authenticator().Logout(
+                                           BearerToken(call.request.info), call.Context(""));
+                                       if (!s.ok()) return std::unexpected(AuditedProblem(s));
+                                       return JsonResponse(200, {{"logged_out", true}});
+                                     }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add(
-      {"GET", "/v1/auth/session", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
+      {"GET", "/v1/auth/session", [=](Call& call) -> HandlerResult {
          auto info = id->authenticator().Touch(BearerToken(call.request.info), nullptr,
                                                call.Context(""), /*allow_restricted=*/true);
          if (!info) return std::unexpected(AuditedProblem(info.error()));
@@ -127,53 +121,32 @@ Status AddAuthRoutes(Router& router, const RouteDeps& deps) {
          return JsonResponse(200, out);
        }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"POST", "/v1/auth/password", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
-         auto body =
-             StrictBody(call, {{"current", Kind::kString, true}, {"new", Kind::kString, true}});
-         if (!body) {
-           Scrub(call, nullptr);
-           return std::unexpected(body.error());
-         }
-         std::string current = StringOf(*body, "current");
-         std::string next = StringOf(*body, "new");
-         Scrub(call, &*body);
-         Status s = id->authenticator().ChangePassword(BearerToken(call.request.info), current,
-                                                       next, call.Context(""));
-         crypto::WipeString(current);
-         crypto::WipeString(next);
-         if (!s.ok()) return std::unexpected(AuthProblem(s, deps));
-         return JsonResponse(200, {{"changed", true}});
-       }}));
+  MAMORI_RETURN_IF_ERROR(router.Add({"POST", "/v1/auth/password", [=](Call& call) -> HandlerResult {
+                                       Status s = id->authenticator().ChangePassword(
+                                           BearerToken(call.request.info),
+                                           StringView(call.body, "current"),
+                                           StringView(call.body, "new"), call.Context(""));
+                                       if (!s.ok()) return std::unexpected(AuthProblem(s, deps));
+                                       return JsonResponse(200, {{"changed", true}});
+                                     }}));
+
+  MAMORI_RETURN_IF_ERROR(router.Add({"POST", "/v1/auth/totp", [=](Call& call) -> HandlerResult {
+                                       auto enrolment = id->authenticator().BeginTotpEnrolment(
+                                           BearerToken(call.request.info), call.Context(""));
+                                       if (!enrolment)
+                                         return std::unexpected(AuditedProblem(enrolment.error()));
+                                       return JsonResponse(
+                                           200, {{"secret", enrolment->secret_base32},
+                                                 {"otpauth_uri", enrolment->otpauth_uri}});
+                                     }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add(
-      {"POST", "/v1/auth/totp", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
-         auto enrolment = id->authenticator().BeginTotpEnrolment(BearerToken(call.request.info),
-                                                                 call.Context(""));
-         if (!enrolment) return std::unexpected(AuditedProblem(enrolment.error()));
-         return JsonResponse(
-             200, {{"secret", enrolment->secret_base32}, {"otpauth_uri", enrolment->otpauth_uri}});
+      {"POST", "/v1/auth/totp/confirm", [=](Call& call) -> HandlerResult {
+         Status s = id->authenticator().ConfirmTotpEnrolment(
+             BearerToken(call.request.info), StringView(call.body, "code"), call.Context(""));
+         if (!s.ok()) return std::unexpected(AuditedProblem(s));
+         return JsonResponse(200, {{"enrolled", true}});
        }}));
-
-  MAMORI_RETURN_IF_ERROR(
-      router.Add({"POST",
-                  "/v1/auth/totp/confirm",
-                  Access::kAuthenticated,
-                  {},
-                  [=](Call& call) -> HandlerResult {
-                    auto body = StrictBody(call, {{"code", Kind::kString, true}});
-                    if (!body) {
-                      Scrub(call, nullptr);
-                      return std::unexpected(body.error());
-                    }
-                    std::string code = StringOf(*body, "code");
-                    Scrub(call, &*body);
-                    Status s = id->authenticator().ConfirmTotpEnrolment(
-                        BearerToken(call.request.info), code, call.Context(""));
-                    crypto::WipeString(code);
-                    if (!s.ok()) return std::unexpected(AuditedProblem(s));
-                    return JsonResponse(200, {{"enrolled", true}});
-                  }}));
   return Status::Ok();
 }
 

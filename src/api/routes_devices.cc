@@ -9,9 +9,9 @@
 //   GET /v1/service-accounts/{account}, PUT …/{account}/certificate,
 //   PUT|DELETE …/{account}/roles/{role}, POST …/{account}/disable|enable
 //
-// As in routes_users.cc: the Authorizer first, naming the terminal or
-// account as the target; identity audits its mutations and refusals
-// (AuditedProblem); an undecodable body is a plain problem (body.h).
+// As in routes_users.cc: the route table authorises each route first,
+// naming the terminal or account as the target, and decodes its body;
+// identity audits its mutations and refusals (AuditedProblem).
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -24,21 +24,8 @@
 namespace mamori::api {
 namespace {
 
-#define MAMORI_AUTHORIZE(action)                            \
-  do {                                                      \
-    if (auto ok_ = Authorize(*authz, call, action); !ok_) { \
-      return std::unexpected(ok_.error());                  \
-    }                                                       \
-  } while (0)
-
-#define MAMORI_BODY(var, ...)                              \
-  auto var##_or = StrictBody(call, {__VA_ARGS__});         \
-  if (!var##_or) return std::unexpected(var##_or.error()); \
-  nlohmann::json& var = *var##_or
-
 Status AddTerminalRoutes(Router& router, const RouteDeps& deps) {
   identity::Identity* id = deps.identity;
-  Authorizer* authz = deps.authorizer;
   auto respond = [id](std::string_view terminal, int status) -> HandlerResult {
     auto t = id->terminals().Get(terminal);
     if (!t) return std::unexpected(Problem::FromStatus(t.error()));
@@ -48,14 +35,9 @@ Status AddTerminalRoutes(Router& router, const RouteDeps& deps) {
   };
 
   MAMORI_RETURN_IF_ERROR(router.Add(
-      {"GET",
-       "/v1/terminals",
-       Access::kAuthenticated,
-       {"limit", "cursor"},
-       [=](Call& call) -> HandlerResult {
+      {"GET", "/v1/terminals", [=](Call& call) -> HandlerResult {
          auto page = PageParamsOf(call);
          if (!page) return std::unexpected(page.error());
-         MAMORI_AUTHORIZE(Action("terminal.list"));
          auto list = id->terminals().List();
          if (!list) return std::unexpected(Problem::FromStatus(list.error()));
          auto out = JsonPage(
@@ -65,41 +47,28 @@ Status AddTerminalRoutes(Router& router, const RouteDeps& deps) {
          return JsonResponse(200, *out);
        }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"POST", "/v1/terminals", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
-         MAMORI_AUTHORIZE(Action("terminal.register"));
-         MAMORI_BODY(body, {"id", Kind::kString, true}, {"fingerprint", Kind::kString, true},
-                     {"description", Kind::kString}, {"controlled_area", Kind::kBool});
-         identity::NewTerminal t;
-         t.id = StringOf(body, "id");
-         t.fingerprint = StringOf(body, "fingerprint");
-         t.description = StringOf(body, "description");
-         t.controlled_area = body.value("controlled_area", false);
-         Status s = id->terminals().Register(call.Context(""), t);
-         if (!s.ok()) return std::unexpected(AuditedProblem(s));
-         return respond(t.id, 201);
-       }}));
-
-  MAMORI_RETURN_IF_ERROR(router.Add({"GET",
-                                     "/v1/terminals/{terminal}",
-                                     Access::kAuthenticated,
-                                     {},
-                                     [=](Call& call) -> HandlerResult {
-                                       const std::string& terminal = call.Param("terminal");
-                                       MAMORI_AUTHORIZE(Action::On("terminal.show", terminal));
-                                       return respond(terminal, 200);
+  MAMORI_RETURN_IF_ERROR(router.Add({"POST", "/v1/terminals", [=](Call& call) -> HandlerResult {
+                                       json& body = call.body;
+                                       identity::NewTerminal t;
+                                       t.id = StringOf(body, "id");
+                                       t.fingerprint = StringOf(body, "fingerprint");
+                                       t.description = StringOf(body, "description");
+                                       t.controlled_area = body.value("controlled_area", false);
+                                       Status s = id->terminals().Register(call.Context(""), t);
+                                       if (!s.ok()) return std::unexpected(AuditedProblem(s));
+                                       return respond(t.id, 201);
                                      }}));
 
   MAMORI_RETURN_IF_ERROR(
-      router.Add({"PATCH",
-                  "/v1/terminals/{terminal}",
-                  Access::kAuthenticated,
-                  {},
-                  [=](Call& call) -> HandlerResult {
+      router.Add({"GET", "/v1/terminals/{terminal}", [=](Call& call) -> HandlerResult {
                     const std::string& terminal = call.Param("terminal");
-                    MAMORI_AUTHORIZE(Action::On("terminal.update", terminal));
-                    MAMORI_BODY(body, {"fingerprint", Kind::kString},
-                                {"description", Kind::kString}, {"controlled_area", Kind::kBool});
+                    return respond(terminal, 200);
+                  }}));
+
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"PATCH", "/v1/terminals/{terminal}", [=](Call& call) -> HandlerResult {
+                    const std::string& terminal = call.Param("terminal");
+                    json& body = call.body;
                     identity::TerminalChanges c;
                     c.fingerprint = OptString(body, "fingerprint");
                     c.description = OptString(body, "description");
@@ -112,13 +81,9 @@ Status AddTerminalRoutes(Router& router, const RouteDeps& deps) {
 
   for (const bool enable : {false, true}) {
     MAMORI_RETURN_IF_ERROR(router.Add(
-        {"POST",
-         enable ? "/v1/terminals/{terminal}/enable" : "/v1/terminals/{terminal}/disable",
-         Access::kAuthenticated,
-         {},
+        {"POST", enable ? "/v1/terminals/{terminal}/enable" : "/v1/terminals/{terminal}/disable",
          [=](Call& call) -> HandlerResult {
            const std::string& terminal = call.Param("terminal");
-           MAMORI_AUTHORIZE(Action::On(enable ? "terminal.enable" : "terminal.disable", terminal));
            Status s = enable ? id->terminals().Enable(call.Context(""), terminal)
                              : id->terminals().Disable(call.Context(""), terminal);
            if (!s.ok()) return std::unexpected(AuditedProblem(s));
@@ -130,7 +95,6 @@ Status AddTerminalRoutes(Router& router, const RouteDeps& deps) {
 
 Status AddServiceAccountRoutes(Router& router, const RouteDeps& deps) {
   identity::Identity* id = deps.identity;
-  Authorizer* authz = deps.authorizer;
   auto respond = [id](std::string_view account, int status) -> HandlerResult {
     auto a = id->service_accounts().Get(account);
     if (!a) return std::unexpected(Problem::FromStatus(a.error()));
@@ -139,80 +103,54 @@ Status AddServiceAccountRoutes(Router& router, const RouteDeps& deps) {
     return r;
   };
 
-  MAMORI_RETURN_IF_ERROR(router.Add({"GET",
-                                     "/v1/service-accounts",
-                                     Access::kAuthenticated,
-                                     {"limit", "cursor"},
-                                     [=](Call& call) -> HandlerResult {
-                                       auto page = PageParamsOf(call);
-                                       if (!page) return std::unexpected(page.error());
-                                       MAMORI_AUTHORIZE(Action("service.list"));
-                                       auto list = id->service_accounts().List();
-                                       if (!list)
-                                         return std::unexpected(Problem::FromStatus(list.error()));
-                                       auto out = JsonPage(
-                                           "service_accounts", *list, *page,
-                                           [](const identity::ServiceAccount& a) { return a.id; },
-                                           [](const identity::ServiceAccount& a) {
-                                             return identity::ServiceAccountToJson(a);
-                                           });
-                                       if (!out) return std::unexpected(out.error());
-                                       return JsonResponse(200, *out);
-                                     }}));
-
   MAMORI_RETURN_IF_ERROR(router.Add(
-      {"POST",
-       "/v1/service-accounts",
-       Access::kAuthenticated,
-       {},
-       [=](Call& call) -> HandlerResult {
-         MAMORI_AUTHORIZE(Action("service.create"));
-         MAMORI_BODY(body, {"id", Kind::kString, true}, {"display_name", Kind::kString, true},
-                     {"cert_fingerprint", Kind::kString, true}, {"roles", Kind::kStrings});
-         identity::NewServiceAccount a;
-         a.id = StringOf(body, "id");
-         a.display_name = StringOf(body, "display_name");
-         a.cert_fingerprint = StringOf(body, "cert_fingerprint");
-         a.roles = Strings(body, "roles");
-         Status s = id->service_accounts().Create(call.Context(""), a);
-         if (!s.ok()) return std::unexpected(AuditedProblem(s));
-         return respond(a.id, 201);
+      {"GET", "/v1/service-accounts", [=](Call& call) -> HandlerResult {
+         auto page = PageParamsOf(call);
+         if (!page) return std::unexpected(page.error());
+         auto list = id->service_accounts().List();
+         if (!list) return std::unexpected(Problem::FromStatus(list.error()));
+         auto out = JsonPage(
+             "service_accounts", *list, *page,
+             [](const identity::ServiceAccount& a) { return a.id; },
+             [](const identity::ServiceAccount& a) { return identity::ServiceAccountToJson(a); });
+         if (!out) return std::unexpected(out.error());
+         return JsonResponse(200, *out);
        }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add({"GET",
-                                     "/v1/service-accounts/{account}",
-                                     Access::kAuthenticated,
-                                     {},
-                                     [=](Call& call) -> HandlerResult {
-                                       const std::string& account = call.Param("account");
-                                       MAMORI_AUTHORIZE(Action::On("service.show", account));
-                                       return respond(account, 200);
-                                     }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"POST", "/v1/service-accounts", [=](Call& call) -> HandlerResult {
+                    json& body = call.body;
+                    identity::NewServiceAccount a;
+                    a.id = StringOf(body, "id");
+                    a.display_name = StringOf(body, "display_name");
+                    a.cert_fingerprint = StringOf(body, "cert_fingerprint");
+                    a.roles = Strings(body, "roles");
+                    Status s = id->service_accounts().Create(call.Context(""), a);
+                    if (!s.ok()) return std::unexpected(AuditedProblem(s));
+                    return respond(a.id, 201);
+                  }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add({"PUT",
-                                     "/v1/service-accounts/{account}/certificate",
-                                     Access::kAuthenticated,
-                                     {},
-                                     [=](Call& call) -> HandlerResult {
-                                       const std::string& account = call.Param("account");
-                                       MAMORI_AUTHORIZE(Action::On("service.update", account));
-                                       MAMORI_BODY(body, {"cert_fingerprint", Kind::kString, true});
-                                       Status s = id->service_accounts().SetCertificate(
-                                           call.Context(""), account,
-                                           StringOf(body, "cert_fingerprint"));
-                                       if (!s.ok()) return std::unexpected(AuditedProblem(s));
-                                       return respond(account, 200);
-                                     }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"GET", "/v1/service-accounts/{account}", [=](Call& call) -> HandlerResult {
+                    const std::string& account = call.Param("account");
+                    return respond(account, 200);
+                  }}));
+
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"PUT", "/v1/service-accounts/{account}/certificate", [=](Call& call) -> HandlerResult {
+         const std::string& account = call.Param("account");
+         json& body = call.body;
+         Status s = id->service_accounts().SetCertificate(call.Context(""), account,
+                                                          StringOf(body, "cert_fingerprint"));
+         if (!s.ok()) return std::unexpected(AuditedProblem(s));
+         return respond(account, 200);
+       }}));
 
   for (const bool add : {true, false}) {
     MAMORI_RETURN_IF_ERROR(router.Add(
-        {add ? "PUT" : "DELETE",
-         "/v1/service-accounts/{account}/roles/{role}",
-         Access::kAuthenticated,
-         {},
+        {add ? "PUT" : "DELETE", "/v1/service-accounts/{account}/roles/{role}",
          [=](Call& call) -> HandlerResult {
            const std::string& account = call.Param("account");
-           MAMORI_AUTHORIZE(Action::On("service.roles", account));
            const std::string& role = call.Param("role");
            Status s = add ? id->service_accounts().AddRole(call.Context(""), account, role)
                           : id->service_accounts().RemoveRole(call.Context(""), account, role);
@@ -222,26 +160,20 @@ Status AddServiceAccountRoutes(Router& router, const RouteDeps& deps) {
   }
 
   for (const bool enable : {false, true}) {
-    MAMORI_RETURN_IF_ERROR(router.Add(
-        {"POST",
-         enable ? "/v1/service-accounts/{account}/enable"
-                : "/v1/service-accounts/{account}/disable",
-         Access::kAuthenticated,
-         {},
-         [=](Call& call) -> HandlerResult {
-           const std::string& account = call.Param("account");
-           MAMORI_AUTHORIZE(Action::On(enable ? "service.enable" : "service.disable", account));
-           Status s = enable ? id->service_accounts().Enable(call.Context(""), account)
-                             : id->service_accounts().Disable(call.Context(""), account);
-           if (!s.ok()) return std::unexpected(AuditedProblem(s));
-           return respond(account, 200);
-         }}));
+    MAMORI_RETURN_IF_ERROR(
+        router.Add({"POST",
+                    enable ? "/v1/service-accounts/{account}/enable"
+                           : "/v1/service-accounts/{account}/disable",
+                    [=](Call& call) -> HandlerResult {
+                      const std::string& account = call.Param("account");
+                      Status s = enable ? id->service_accounts().Enable(call.Context(""), account)
+                                        : id->service_accounts().Disable(call.Context(""), account);
+                      if (!s.ok()) return std::unexpected(AuditedProblem(s));
+                      return respond(account, 200);
+                    }}));
   }
   return Status::Ok();
 }
-
-#undef MAMORI_AUTHORIZE
-#undef MAMORI_BODY
 
 }  // namespace
 

@@ -10,16 +10,15 @@
 namespace mamori::api {
 
 Status AddOperationsRoutes(Router& router, const RouteDeps& deps) {
-  MAMORI_RETURN_IF_ERROR(
-      router.Add({"GET", "/healthz", Access::kPublic, {}, [](Call&) -> HandlerResult {
-                    return JsonResponse(200, {{"status", "ok"}});
-                  }}));
+  MAMORI_RETURN_IF_ERROR(router.Add({"GET", "/healthz", [](Call&) -> HandlerResult {
+                                       return JsonResponse(200, {{"status", "ok"}});
+                                     }}));
 
   // Ready = not draining, and the data store takes a write transaction: an
   // empty Update goes through the committer thread and takes SQLite's write
   // lock but writes no page, so it costs no sync.
   MAMORI_RETURN_IF_ERROR(router.Add(
-      {"GET", "/readyz", Access::kPublic, {}, [deps](Call&) -> HandlerResult {
+      {"GET", "/readyz", [deps](Call&) -> HandlerResult {
          if (deps.draining && deps.draining->load()) {
            return std::unexpected(Problem::Make(
                problem_code::kNotReady, "the server is shutting down", "サーバは停止処理中です"));
@@ -39,22 +38,22 @@ Status AddOperationsRoutes(Router& router, const RouteDeps& deps) {
 
 Status AddMetricsRoute(Router& router, const RouteDeps& deps, bool detail) {
   if (!deps.metrics) return Status::InvalidArgument("the metrics route needs metrics");
-  return router.Add(
-      {"GET", "/metrics", Access::kPublic, {}, [deps, detail](Call&) -> HandlerResult {
-         std::optional<uint64_t> events;
-         if (detail && deps.engine) {
-           Status s = deps.engine->data_store().View([&](store::ReadTxn& txn) -> Status {
-             MAMORI_ASSIGN_OR_RETURN(auto head, audit::CurrentHead(txn));
-             events = head.size;
-             return Status::Ok();
-           });
-           if (!s.ok()) events.reset();
-         }
-         Response r;
-         r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-         r.body = deps.metrics->Render(detail, events);
-         return r;
-       }});
+  return router.Add({"GET", "/metrics", [deps, detail](Call&) -> HandlerResult {
+                       std::optional<uint64_t> events;
+                       if (detail && deps.engine) {
+                         Status s =
+                             deps.engine->data_store().View([&](store::ReadTxn& txn) -> Status {
+                               MAMORI_ASSIGN_OR_RETURN(auto head, audit::CurrentHead(txn));
+                               events = head.size;
+                               return Status::Ok();
+                             });
+                         if (!s.ok()) events.reset();
+                       }
+                       Response r;
+                       r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+                       r.body = deps.metrics->Render(detail, events);
+                       return r;
+                     }});
 }
 
 Status AddAllRoutes(Router& router, const RouteDeps& deps) {

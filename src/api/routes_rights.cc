@@ -13,14 +13,13 @@
 // The lists (requests, the register's entries, grants, holdings) page with
 // limit and cursor (paging.h). Review campaigns are in routes_reviews.cc.
 //
-// Each handler asks the Authorizer first (the system rights table:
-// rights.request, rights.approve, …; the request or grant it acts on is the
-// target), which audits refusals and the reads of the register. Who may
-// take which step of one request is decided again by policy (separation.h)
-// inside the transaction that records it; policy audits its state changes
-// and refusals, so its errors are AuditedProblem. A body that cannot be
-// decoded never reaches policy: it is a plain Problem (body.h), which the
-// server audits. Free-text reasons and comments go to policy, which keeps
+// The route table (route_table.h) authorises each route first (the system
+// rights table: rights.request, rights.approve, …; the request or grant it
+// acts on is the target), auditing refusals and the reads of the register,
+// and decodes the body strictly. Who may take which step of one request is
+// decided again by policy (separation.h) inside the transaction that
+// records it; policy audits its state changes and refusals, so its errors
+// are AuditedProblem. Free-text reasons and comments go to policy, which keeps
 // them in the register and never in audit events.
 #include <algorithm>
 #include <initializer_list>
@@ -50,8 +49,8 @@ std::expected<void, Problem> Required(const nlohmann::json& body, const std::str
 // client cannot believe a member it sent had an effect.
 std::expected<void, Problem> OnlyFor(const nlohmann::json& body, std::string_view kind,
                                      std::initializer_list<std::string_view> allowed) {
-  for (const char* member :
-       {"right", "grant", "person", "dataset", "terminals", "mask_scope", "mask_rule"}) {
+  for (const char* member : {"right", "grant", "person", "role", "credential", "dataset",
+                             "terminals", "mask_scope", "mask_rule"}) {
     if (!body.contains(member)) continue;
     if (std::find(allowed.begin(), allowed.end(), member) != allowed.end()) continue;
     const std::string name(member);
@@ -99,9 +98,9 @@ std::expected<policy::RegisterQuery, Problem> RegisterQueryOf(const Call& call) 
       return std::unexpected(Problem::Make(
           "invalid_argument",
           "kind must be a comma-separated list of grant, change, removal, reinstate, revocation, "
-          "mask_rule, terminals",
-          "kind は grant, change, removal, reinstate, revocation, mask_rule, terminals "
-          "のカンマ区切りで指定してください",
+          "mask_rule, terminals, role_add, role_remove, credential_reset",
+          "kind は grant, change, removal, reinstate, revocation, mask_rule, terminals, role_add, "
+          "role_remove, credential_reset のカンマ区切りで指定してください",
           "kind"));
     }
     q.kinds.push_back(*kind);
@@ -116,28 +115,22 @@ std::expected<policy::RegisterQuery, Problem> RegisterQueryOf(const Call& call) 
 // POST /v1/rights/requests: the request of the body's kind.
 HandlerResult SubmitRequest(policy::RightsAdmin& rights, Call& call) {
   // right, terminals, mask_scope and mask_rule are decoded below, per kind.
-  auto body = StrictBody(call, {{"kind"},
-                                {"right", Kind::kAny},
-                                {"grant"},
-                                {"person"},
-                                {"dataset"},
-                                {"terminals", Kind::kAny},
-                                {"mask_scope", Kind::kAny},
-                                {"mask_rule", Kind::kAny},
-                                {"reason"}});
-  if (!body) return std::unexpected(body.error());
-  const nlohmann::json& b = *body;
+  const nlohmann::json& b = call.body;
   const std::string kind_name = StringOf(b, "kind");
   auto kind = policy::ParseChangeKind(kind_name);
   if (kind_name.empty() || !kind || *kind == policy::ChangeKind::kRevocation) {
-    return std::unexpected(BadMember(
-        "kind", "'kind' must be one of grant, change, removal, reinstate, terminals, mask_rule",
-        "'kind' は grant, change, removal, reinstate, terminals, mask_rule "
-        "のいずれかで指定してください"));
+    return std::unexpected(
+        BadMember("kind",
+                  "'kind' must be one of grant, change, removal, reinstate, terminals, mask_rule, "
+                  "role_add, role_remove, credential_reset",
+                  "'kind' は grant, change, removal, reinstate, terminals, mask_rule, role_add, "
+                  "role_remove, credential_reset のいずれかで指定してください"));
   }
   const std::string reason = StringOf(b, "reason");
   const std::string grant = StringOf(b, "grant");
   const std::string person = StringOf(b, "person");
+  const std::string role = StringOf(b, "role");
+  const std::string credential = StringOf(b, "credential");
   const std::string dataset = StringOf(b, "dataset");
 
   auto right_of = [&]() -> std::expected<policy::Right, Problem> {
@@ -215,6 +208,23 @@ HandlerResult SubmitRequest(policy::RightsAdmin& rights, Call& call) {
       result = rights.RequestMaskRule(caller, *scope, rule, reason);
       break;
     }
+    case K::kRoleAdd:
+    case K::kRoleRemove:
+      if (auto ok = OnlyFor(b, kind_name, {"person", "role"}); !ok) {
+        return std::unexpected(ok.error());
+      }
+      if (auto ok = need("person"); !ok) return std::unexpected(ok.error());
+      if (auto ok = need("role"); !ok) return std::unexpected(ok.error());
+      result = rights.RequestRoleChange(caller, person, role, *kind == K::kRoleAdd, reason);
+      break;
+    case K::kCredentialReset:
+      if (auto ok = OnlyFor(b, kind_name, {"person", "credential"}); !ok) {
+        return std::unexpected(ok.error());
+      }
+      if (auto ok = need("person"); !ok) return std::unexpected(ok.error());
+      if (auto ok = need("credential"); !ok) return std::unexpected(ok.error());
+      result = rights.RequestCredentialReset(caller, person, credential, reason);
+      break;
     case K::kRevocation:
       break;  // refused above: only a review writes revocations
   }
@@ -231,20 +241,12 @@ using StepFn = Result<policy::ChangeRequest> (policy::RightsAdmin::*)(const poli
 // POST /v1/rights/requests/{request}/<step>: the body's `member` (comment or
 // reason) is the step's text. A missing reason is policy's to refuse (and
 // audit), so the member is not required here.
-Route StepRoute(policy::RightsAdmin* rights, Authorizer* authz, std::string_view verb,
-                const std::string& operation, StepFn step, std::string member, bool empty_ok) {
-  return {"POST",
-          "/v1/rights/requests/{request}/" + std::string(verb),
-          Access::kAuthenticated,
-          {},
+Route StepRoute(policy::RightsAdmin* rights, std::string_view verb, StepFn step,
+                std::string member) {
+  return {"POST", "/v1/rights/requests/{request}/" + std::string(verb),
           [=](Call& call) -> HandlerResult {
             const std::string& request = call.Param("request");
-            if (auto ok = Authorize(*authz, call, Action::On(operation, request)); !ok) {
-              return std::unexpected(ok.error());
-            }
-            auto body = StrictBody(call, {{member}}, empty_ok);
-            if (!body) return std::unexpected(body.error());
-            auto result = (rights->*step)(CallerOf(call), request, StringOf(*body, member));
+            auto result = (rights->*step)(CallerOf(call), request, StringOf(call.body, member));
             if (!result) return std::unexpected(AuditedProblem(result.error()));
             return JsonResponse(200, policy::ChangeToJson(*result));
           }};
@@ -255,28 +257,19 @@ Route StepRoute(policy::RightsAdmin* rights, Authorizer* authz, std::string_view
 Status AddRightsRoutes(Router& router, const RouteDeps& deps) {
   policy::RightsAdmin* rights = deps.rights;
   policy::RightsRegister* reg = deps.rights_register;
-  Authorizer* authz = deps.authorizer;
-  if (!rights || !reg || !authz) {
+  if (!rights || !reg) {
     return Status::InvalidArgument(
         "the rights routes need the rights flow, its register and an authorizer",
         "権限のルートには権限管理・管理簿・認可が必要です");
   }
 
   // The rights flow.
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"POST", "/v1/rights/requests", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
-         if (auto ok = Authorize(*authz, call, {"rights.request"}); !ok) {
-           return std::unexpected(ok.error());
-         }
-         return SubmitRequest(*rights, call);
-       }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"POST", "/v1/rights/requests",
+                  [=](Call& call) -> HandlerResult { return SubmitRequest(*rights, call); }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add(
-      {"GET",
-       "/v1/rights/requests",
-       Access::kAuthenticated,
-       {"state", "limit", "cursor"},
-       [=](Call& call) -> HandlerResult {
+      {"GET", "/v1/rights/requests", [=](Call& call) -> HandlerResult {
          std::optional<policy::ChangeState> state;
          if (auto s = call.Query("state"); s && !s->empty()) {
            state = policy::ParseChangeState(*s);
@@ -291,9 +284,6 @@ Status AddRightsRoutes(Router& router, const RouteDeps& deps) {
          }
          auto page = PageParamsOf(call);
          if (!page) return std::unexpected(page.error());
-         if (auto ok = Authorize(*authz, call, {"rights.register"}); !ok) {
-           return std::unexpected(ok.error());
-         }
          Result<std::vector<policy::ChangeRequest>> list = Fail(Status::Internal("", ""));
          if (!state) {
            list = rights->OpenRequests();
@@ -313,46 +303,31 @@ Status AddRightsRoutes(Router& router, const RouteDeps& deps) {
          return JsonResponse(200, *out);
        }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"GET",
-       "/v1/rights/requests/{request}",
-       Access::kAuthenticated,
-       {},
-       [=](Call& call) -> HandlerResult {
-         const std::string& request = call.Param("request");
-         if (auto ok = Authorize(*authz, call, Action::On("rights.register", request)); !ok) {
-           return std::unexpected(ok.error());
-         }
-         auto r = rights->Get(request);
-         if (!r) return std::unexpected(Problem::FromStatus(r.error()));
-         return JsonResponse(200, policy::ChangeToJson(*r));
-       }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"GET", "/v1/rights/requests/{request}", [=](Call& call) -> HandlerResult {
+                    const std::string& request = call.Param("request");
+                    auto r = rights->Get(request);
+                    if (!r) return std::unexpected(Problem::FromStatus(r.error()));
+                    return JsonResponse(200, policy::ChangeToJson(*r));
+                  }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add(StepRoute(rights, authz, "approve", "rights.approve",
-                                              &policy::RightsAdmin::Approve, "comment", true)));
-  MAMORI_RETURN_IF_ERROR(router.Add(StepRoute(rights, authz, "configure", "rights.configure",
-                                              &policy::RightsAdmin::Configure, "comment", true)));
-  MAMORI_RETURN_IF_ERROR(router.Add(StepRoute(rights, authz, "reject", "rights.reject",
-                                              &policy::RightsAdmin::Reject, "reason", false)));
-  MAMORI_RETURN_IF_ERROR(router.Add(StepRoute(rights, authz, "withdraw", "rights.withdraw",
-                                              &policy::RightsAdmin::Withdraw, "reason", false)));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add(StepRoute(rights, "approve", &policy::RightsAdmin::Approve, "comment")));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add(StepRoute(rights, "configure", &policy::RightsAdmin::Configure, "comment")));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add(StepRoute(rights, "reject", &policy::RightsAdmin::Reject, "reason")));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add(StepRoute(rights, "withdraw", &policy::RightsAdmin::Withdraw, "reason")));
 
   // The register (アクセス権限管理簿). Its entries page; the holdings it
   // carries are the state now and come whole with every page.
   MAMORI_RETURN_IF_ERROR(
-      router.Add({"GET",
-                  "/v1/rights/register",
-                  Access::kAuthenticated,
-                  {"role", "person", "dataset", "category", "since", "until", "kind",
-                   "include_open", "limit", "cursor"},
-                  [=](Call& call) -> HandlerResult {
+      router.Add({"GET", "/v1/rights/register", [=](Call& call) -> HandlerResult {
                     auto q = RegisterQueryOf(call);
                     if (!q) return std::unexpected(q.error());
                     auto page = PageParamsOf(call);
                     if (!page) return std::unexpected(page.error());
-                    if (auto ok = Authorize(*authz, call, {"rights.register"}); !ok) {
-                      return std::unexpected(ok.error());
-                    }
                     auto out = reg->Export(*q);
                     if (!out) return std::unexpected(Problem::FromStatus(out.error()));
                     if (auto paged = PageJsonMember(*out, "entries", *page); !paged) {
@@ -362,18 +337,11 @@ Status AddRightsRoutes(Router& router, const RouteDeps& deps) {
                   }}));
 
   MAMORI_RETURN_IF_ERROR(
-      router.Add({"GET",
-                  "/v1/rights/grants",
-                  Access::kAuthenticated,
-                  {"include_removed", "limit", "cursor"},
-                  [=](Call& call) -> HandlerResult {
+      router.Add({"GET", "/v1/rights/grants", [=](Call& call) -> HandlerResult {
                     auto removed = QueryBool(call, "include_removed");
                     if (!removed) return std::unexpected(removed.error());
                     auto page = PageParamsOf(call);
                     if (!page) return std::unexpected(page.error());
-                    if (auto ok = Authorize(*authz, call, {"rights.register"}); !ok) {
-                      return std::unexpected(ok.error());
-                    }
                     auto grants = reg->Grants(*removed);
                     if (!grants) return std::unexpected(Problem::FromStatus(grants.error()));
                     auto out = JsonPage(
@@ -383,34 +351,20 @@ Status AddRightsRoutes(Router& router, const RouteDeps& deps) {
                     return JsonResponse(200, *out);
                   }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"GET",
-       "/v1/rights/grants/{grant}",
-       Access::kAuthenticated,
-       {},
-       [=](Call& call) -> HandlerResult {
-         const std::string& grant = call.Param("grant");
-         if (auto ok = Authorize(*authz, call, Action::On("rights.register", grant)); !ok) {
-           return std::unexpected(ok.error());
-         }
-         auto g = reg->GetGrant(grant);
-         if (!g) return std::unexpected(Problem::FromStatus(g.error()));
-         return JsonResponse(200, policy::GrantToJson(*g));
-       }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"GET", "/v1/rights/grants/{grant}", [=](Call& call) -> HandlerResult {
+                    const std::string& grant = call.Param("grant");
+                    auto g = reg->GetGrant(grant);
+                    if (!g) return std::unexpected(Problem::FromStatus(g.error()));
+                    return JsonResponse(200, policy::GrantToJson(*g));
+                  }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add(
-      {"GET",
-       "/v1/rights/holdings",
-       Access::kAuthenticated,
-       {"role", "person", "dataset", "category", "limit", "cursor"},
-       [=](Call& call) -> HandlerResult {
+      {"GET", "/v1/rights/holdings", [=](Call& call) -> HandlerResult {
          auto q = RegisterQueryOf(call);
          if (!q) return std::unexpected(q.error());
          auto page = PageParamsOf(call);
          if (!page) return std::unexpected(page.error());
-         if (auto ok = Authorize(*authz, call, {"rights.register"}); !ok) {
-           return std::unexpected(ok.error());
-         }
          auto holdings = reg->Holdings(*q);
          if (!holdings) return std::unexpected(Problem::FromStatus(holdings.error()));
          auto out = JsonPage(

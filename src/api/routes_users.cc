@@ -8,11 +8,11 @@
 //   GET /v1/roles
 //   GET|PUT /v1/policy/identity
 //
-// Each handler asks the Authorizer first (the system rights table,
-// policy/system_rights.cc), naming the user it acts on as the target, so the
-// audit event of a read or a refusal says whose entry it was. Identity
-// audits its own mutations and their refusals (AuditedProblem); a body that
-// cannot be decoded is a plain problem (body.h), which the server audits.
+// The route table (route_table.h) authorises each route before its handler
+// runs (the system rights table, policy/system_rights.cc), naming the user
+// it acts on as the target, so the audit event of a read or a refusal says
+// whose entry it was, and decodes the body (secrets overwritten after).
+// Identity audits its own mutations and their refusals (AuditedProblem).
 // Leave, department and position changes start a review of the person's
 // rights (policy::StartReviewFor); the response names it. No response or
 // problem ever holds a password, birth date or phone number: users are
@@ -72,32 +72,14 @@ json StartReview(policy::ReviewCampaigns* reviews, const Call& call,
           {"items", campaign->items}};
 }
 
-#define MAMORI_AUTHORIZE(action)                            \
-  do {                                                      \
-    if (auto ok_ = Authorize(*authz, call, action); !ok_) { \
-      return std::unexpected(ok_.error());                  \
-    }                                                       \
-  } while (0)
-
-#define MAMORI_BODY(var, ...)                              \
-  auto var##_or = StrictBody(call, {__VA_ARGS__});         \
-  if (!var##_or) return std::unexpected(var##_or.error()); \
-  json& var = *var##_or
-
 Status AddUserAccountRoutes(Router& router, const RouteDeps& deps) {
   identity::Identity* id = deps.identity;
-  Authorizer* authz = deps.authorizer;
   policy::ReviewCampaigns* reviews = deps.reviews;
 
   MAMORI_RETURN_IF_ERROR(
-      router.Add({"GET",
-                  "/v1/users",
-                  Access::kAuthenticated,
-                  {"limit", "cursor"},
-                  [=](Call& call) -> HandlerResult {
+      router.Add({"GET", "/v1/users", [=](Call& call) -> HandlerResult {
                     auto page = PageParamsOf(call);
                     if (!page) return std::unexpected(page.error());
-                    MAMORI_AUTHORIZE(Action("user.list"));
                     auto users = id->directory().ListUsers();
                     if (!users) return std::unexpected(Problem::FromStatus(users.error()));
                     auto out = JsonPage(
@@ -107,73 +89,56 @@ Status AddUserAccountRoutes(Router& router, const RouteDeps& deps) {
                     return JsonResponse(200, *out);
                   }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"POST", "/v1/users", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
-         MAMORI_AUTHORIZE(Action("user.create"));
-         MAMORI_BODY(body, {"id", Kind::kString, true}, {"display_name", Kind::kString, true},
-                     {"department", Kind::kString}, {"manager", Kind::kString},
-                     {"positions", Kind::kStrings}, {"roles", Kind::kStrings},
-                     {"birth_date", Kind::kString}, {"phone", Kind::kString},
-                     {"password", Kind::kString, true});
-         identity::NewUser u;
-         u.id = StringOf(body, "id");
-         u.display_name = StringOf(body, "display_name");
-         u.department = StringOf(body, "department");
-         u.manager = StringOf(body, "manager");
-         u.positions = Strings(body, "positions");
-         u.roles = Strings(body, "roles");
-         u.birth_date = StringOf(body, "birth_date");
-         u.phone = StringOf(body, "phone");
-         u.must_change_password = true;  // the initial password is the administrator's
-         std::string password = StringOf(body, "password");
-         Scrub(call, body);
-         Status s = id->directory().CreateUser(call.Context(""), u, password);
-         std::fill(password.begin(), password.end(), '\0');
-         std::fill(u.birth_date.begin(), u.birth_date.end(), '\0');
-         std::fill(u.phone.begin(), u.phone.end(), '\0');
-         if (!s.ok()) return std::unexpected(AuditedProblem(s));
-         return UserResponse(*id, u.id, 201);
-       }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"POST", "/v1/users", [=](Call& call) -> HandlerResult {
+                    json& body = call.body;
+                    identity::NewUser u;
+                    u.id = StringOf(body, "id");
+                    u.display_name = StringOf(body, "display_name");
+                    u.department = StringOf(body, "department");
+                    u.manager = StringOf(body, "manager");
+                    u.positions = Strings(body, "positions");
+                    u.roles = Strings(body, "roles");
+                    u.birth_date = StringOf(body, "birth_date");
+                    u.phone = StringOf(body, "phone");
+                    u.must_change_password = true;  // the initial password is the administrator's
+                    std::string password = StringOf(body, "password");
+                    Status s = id->directory().CreateUser(call.Context(""), u, password);
+                    std::fill(password.begin(), password.end(), '\0');
+                    std::fill(u.birth_date.begin(), u.birth_date.end(), '\0');
+                    std::fill(u.phone.begin(), u.phone.end(), '\0');
+                    if (!s.ok()) return std::unexpected(AuditedProblem(s));
+                    return UserResponse(*id, u.id, 201);
+                  }}));
+
+  MAMORI_RETURN_IF_ERROR(router.Add({"GET", "/v1/users/{user}", [=](Call& call) -> HandlerResult {
+                                       const std::string& user = call.Param("user");
+                                       return UserResponse(*id, user);
+                                     }}));
+
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"PATCH", "/v1/users/{user}", [=](Call& call) -> HandlerResult {
+                    const std::string& user = call.Param("user");
+                    json& body = call.body;
+                    identity::UserChanges c;
+                    c.display_name = OptString(body, "display_name");
+                    c.department = OptString(body, "department");
+                    c.manager = OptString(body, "manager");
+                    c.birth_date = OptString(body, "birth_date");
+                    c.phone = OptString(body, "phone");
+                    auto trigger = id->directory().UpdateUser(call.Context(""), user, c);
+                    if (c.birth_date) std::fill(c.birth_date->begin(), c.birth_date->end(), '\0');
+                    if (c.phone) std::fill(c.phone->begin(), c.phone->end(), '\0');
+                    if (!trigger) return std::unexpected(AuditedProblem(trigger.error()));
+                    std::optional<json> review;
+                    if (*trigger) review = StartReview(reviews, call, **trigger);
+                    return UserResponse(*id, user, 200, std::move(review));
+                  }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add(
-      {"GET", "/v1/users/{user}", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
+      {"POST", "/v1/users/{user}/disable", [=](Call& call) -> HandlerResult {
          const std::string& user = call.Param("user");
-         MAMORI_AUTHORIZE(Action::On("user.show", user));
-         return UserResponse(*id, user);
-       }}));
-
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"PATCH", "/v1/users/{user}", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
-         const std::string& user = call.Param("user");
-         MAMORI_AUTHORIZE(Action::On("user.update", user));
-         MAMORI_BODY(body, {"display_name", Kind::kString}, {"department", Kind::kString},
-                     {"manager", Kind::kString}, {"birth_date", Kind::kString},
-                     {"phone", Kind::kString});
-         identity::UserChanges c;
-         c.display_name = OptString(body, "display_name");
-         c.department = OptString(body, "department");
-         c.manager = OptString(body, "manager");
-         c.birth_date = OptString(body, "birth_date");
-         c.phone = OptString(body, "phone");
-         Scrub(call, body);
-         auto trigger = id->directory().UpdateUser(call.Context(""), user, c);
-         if (c.birth_date) std::fill(c.birth_date->begin(), c.birth_date->end(), '\0');
-         if (c.phone) std::fill(c.phone->begin(), c.phone->end(), '\0');
-         if (!trigger) return std::unexpected(AuditedProblem(trigger.error()));
-         std::optional<json> review;
-         if (*trigger) review = StartReview(reviews, call, **trigger);
-         return UserResponse(*id, user, 200, std::move(review));
-       }}));
-
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"POST",
-       "/v1/users/{user}/disable",
-       Access::kAuthenticated,
-       {},
-       [=](Call& call) -> HandlerResult {
-         const std::string& user = call.Param("user");
-         MAMORI_AUTHORIZE(Action::On("user.disable", user));
-         MAMORI_BODY(body, {"reason", Kind::kString, true});
+         json& body = call.body;
          auto reason = identity::ParseDisableReason(StringOf(body, "reason"));
          if (!reason) {
            return std::unexpected(BadMember("reason",
@@ -189,84 +154,56 @@ Status AddUserAccountRoutes(Router& router, const RouteDeps& deps) {
          return UserResponse(*id, user, 200, StartReview(reviews, call, *trigger));
        }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add({"POST",
-                                     "/v1/users/{user}/enable",
-                                     Access::kAuthenticated,
-                                     {},
-                                     [=](Call& call) -> HandlerResult {
-                                       const std::string& user = call.Param("user");
-                                       MAMORI_AUTHORIZE(Action::On("user.enable", user));
-                                       Status s =
-                                           id->directory().EnableUser(call.Context(""), user);
-                                       if (!s.ok()) return std::unexpected(AuditedProblem(s));
-                                       return UserResponse(*id, user);
-                                     }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"POST", "/v1/users/{user}/enable", [=](Call& call) -> HandlerResult {
+                    const std::string& user = call.Param("user");
+                    Status s = id->directory().EnableUser(call.Context(""), user);
+                    if (!s.ok()) return std::unexpected(AuditedProblem(s));
+                    return UserResponse(*id, user);
+                  }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add({"POST",
-                                     "/v1/users/{user}/unlock",
-                                     Access::kAuthenticated,
-                                     {},
-                                     [=](Call& call) -> HandlerResult {
-                                       const std::string& user = call.Param("user");
-                                       MAMORI_AUTHORIZE(Action::On("user.unlock", user));
-                                       Status s =
-                                           id->directory().UnlockUser(call.Context(""), user);
-                                       if (!s.ok()) return std::unexpected(AuditedProblem(s));
-                                       return UserResponse(*id, user);
-                                     }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"POST", "/v1/users/{user}/unlock", [=](Call& call) -> HandlerResult {
+                    const std::string& user = call.Param("user");
+                    Status s = id->directory().UnlockUser(call.Context(""), user);
+                    if (!s.ok()) return std::unexpected(AuditedProblem(s));
+                    return UserResponse(*id, user);
+                  }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add({"POST",
-                                     "/v1/users/{user}/password",
-                                     Access::kAuthenticated,
-                                     {},
-                                     [=](Call& call) -> HandlerResult {
-                                       const std::string& user = call.Param("user");
-                                       MAMORI_AUTHORIZE(Action::On("user.reset_password", user));
-                                       MAMORI_BODY(body, {"password", Kind::kString, true});
-                                       std::string password = StringOf(body, "password");
-                                       Scrub(call, body);
-                                       Status s = id->directory().ResetPassword(call.Context(""),
-                                                                                user, password);
-                                       std::fill(password.begin(), password.end(), '\0');
-                                       if (!s.ok()) return std::unexpected(AuditedProblem(s));
-                                       return UserResponse(*id, user);
-                                     }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"POST", "/v1/users/{user}/password", [=](Call& call) -> HandlerResult {
+                    const std::string& user = call.Param("user");
+                    // The password is a view into the body, which the pipeline
+                    // overwrites once this returns.
+                    Status s = id->directory().ResetPassword(call.Context(""), user,
+                                                             StringView(call.body, "password"),
+                                                             StringView(call.body, "request"));
+                    if (!s.ok()) return std::unexpected(AuditedProblem(s));
+                    return UserResponse(*id, user);
+                  }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add({"DELETE",
-                                     "/v1/users/{user}/totp",
-                                     Access::kAuthenticated,
-                                     {},
-                                     [=](Call& call) -> HandlerResult {
-                                       const std::string& user = call.Param("user");
-                                       MAMORI_AUTHORIZE(Action::On("user.reset_totp", user));
-                                       Status s = id->directory().ResetTotp(call.Context(""), user);
-                                       if (!s.ok()) return std::unexpected(AuditedProblem(s));
-                                       return UserResponse(*id, user);
-                                     }}));
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"DELETE", "/v1/users/{user}/totp", [=](Call& call) -> HandlerResult {
+         const std::string& user = call.Param("user");
+         Status s = id->directory().ResetTotp(call.Context(""), user, call.QueryText("request"));
+         if (!s.ok()) return std::unexpected(AuditedProblem(s));
+         return UserResponse(*id, user);
+       }}));
 
   for (const bool add : {true, false}) {
-    MAMORI_RETURN_IF_ERROR(
-        router.Add({add ? "PUT" : "DELETE",
-                    "/v1/users/{user}/roles/{role}",
-                    Access::kAuthenticated,
-                    {},
-                    [=](Call& call) -> HandlerResult {
-                      const std::string& user = call.Param("user");
-                      MAMORI_AUTHORIZE(Action::On("user.roles", user));
-                      const std::string& role = call.Param("role");
-                      Status s = add ? id->directory().AddRole(call.Context(""), user, role)
-                                     : id->directory().RemoveRole(call.Context(""), user, role);
-                      if (!s.ok()) return std::unexpected(AuditedProblem(s));
-                      return UserResponse(*id, user);
-                    }}));
     MAMORI_RETURN_IF_ERROR(router.Add(
-        {add ? "PUT" : "DELETE",
-         "/v1/users/{user}/positions/{position}",
-         Access::kAuthenticated,
-         {},
+        {add ? "PUT" : "DELETE", "/v1/users/{user}/roles/{role}", [=](Call& call) -> HandlerResult {
+           const std::string& user = call.Param("user");
+           const std::string& role = call.Param("role");
+           Status s = add ? id->directory().AddRole(call.Context(""), user, role)
+                          : id->directory().RemoveRole(call.Context(""), user, role);
+           if (!s.ok()) return std::unexpected(AuditedProblem(s));
+           return UserResponse(*id, user);
+         }}));
+    MAMORI_RETURN_IF_ERROR(router.Add(
+        {add ? "PUT" : "DELETE", "/v1/users/{user}/positions/{position}",
          [=](Call& call) -> HandlerResult {
            const std::string& user = call.Param("user");
-           MAMORI_AUTHORIZE(Action::On("user.positions", user));
            const std::string& position = call.Param("position");
            auto trigger = add ? id->directory().AddPosition(call.Context(""), user, position)
                               : id->directory().RemovePosition(call.Context(""), user, position);
@@ -277,54 +214,44 @@ Status AddUserAccountRoutes(Router& router, const RouteDeps& deps) {
   return Status::Ok();
 }
 
-Status AddRoleCatalogueRoutes(Router& router, const RouteDeps& deps) {
-  Authorizer* authz = deps.authorizer;
-  return router.Add(
-      {"GET", "/v1/roles", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
-         MAMORI_AUTHORIZE(Action("role.list"));
-         json out = json::array();
-         for (const auto& r : identity::KnownRoles()) {
-           out.push_back({{"id", std::string(r.id)},
-                          {"title_ja", std::string(r.title_ja)},
-                          {"title_en", std::string(r.title_en)}});
-         }
-         return JsonResponse(200, {{"roles", std::move(out)},
-                                   {"custom_prefix", std::string(identity::kCustomRolePrefix)}});
-       }});
+Status AddRoleCatalogueRoutes(Router& router) {
+  return router.Add({"GET", "/v1/roles", [](Call&) -> HandlerResult {
+                       json out = json::array();
+                       for (const auto& r : identity::KnownRoles()) {
+                         out.push_back({{"id", std::string(r.id)},
+                                        {"title_ja", std::string(r.title_ja)},
+                                        {"title_en", std::string(r.title_en)}});
+                       }
+                       return JsonResponse(
+                           200, {{"roles", std::move(out)},
+                                 {"custom_prefix", std::string(identity::kCustomRolePrefix)}});
+                     }});
 }
 
 Status AddIdentityPolicyRoutes(Router& router, const RouteDeps& deps) {
   identity::Identity* id = deps.identity;
-  Authorizer* authz = deps.authorizer;
 
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"GET", "/v1/policy/identity", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
-         MAMORI_AUTHORIZE(Action("policy.show"));
-         auto p = id->GetPolicy();
-         if (!p) return std::unexpected(Problem::FromStatus(p.error()));
-         return JsonResponse(200, identity::PolicyToJson(*p));
-       }}));
+  MAMORI_RETURN_IF_ERROR(router.Add({"GET", "/v1/policy/identity", [=](Call&) -> HandlerResult {
+                                       auto p = id->GetPolicy();
+                                       if (!p)
+                                         return std::unexpected(Problem::FromStatus(p.error()));
+                                       return JsonResponse(200, identity::PolicyToJson(*p));
+                                     }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"PUT", "/v1/policy/identity", Access::kAuthenticated, {}, [=](Call& call) -> HandlerResult {
-         MAMORI_AUTHORIZE(Action("policy.update"));
-         auto body = JsonBody(call);
-         if (!body) return std::unexpected(body.error());
-         auto current = id->GetPolicy();
-         if (!current) return std::unexpected(Problem::FromStatus(current.error()));
-         // Members present replace those in force; the result is validated.
-         // A decoding or range error is the server's to audit (plain problem).
-         auto p = identity::PolicyFromJson(*body, *current);
-         if (!p) return std::unexpected(Problem::FromStatus(p.error()));
-         Status s = id->SetPolicy(call.Context(""), *p);
-         if (!s.ok()) return std::unexpected(AuditedProblem(s));
-         return JsonResponse(200, identity::PolicyToJson(*p));
-       }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"PUT", "/v1/policy/identity", [=](Call& call) -> HandlerResult {
+                    auto current = id->GetPolicy();
+                    if (!current) return std::unexpected(Problem::FromStatus(current.error()));
+                    // Members present replace those in force; the result is validated.
+                    // A decoding or range error is the server's to audit (plain problem).
+                    auto p = identity::PolicyFromJson(call.body, *current);
+                    if (!p) return std::unexpected(Problem::FromStatus(p.error()));
+                    Status s = id->SetPolicy(call.Context(""), *p);
+                    if (!s.ok()) return std::unexpected(AuditedProblem(s));
+                    return JsonResponse(200, identity::PolicyToJson(*p));
+                  }}));
   return Status::Ok();
 }
-
-#undef MAMORI_AUTHORIZE
-#undef MAMORI_BODY
 
 }  // namespace
 
@@ -332,7 +259,7 @@ Status AddUserRoutes(Router& router, const RouteDeps& deps) {
   if (!deps.identity) return Status::InvalidArgument("the user routes need identity");
   if (!deps.authorizer) return Status::InvalidArgument("the user routes need an authorizer");
   MAMORI_RETURN_IF_ERROR(AddUserAccountRoutes(router, deps));
-  MAMORI_RETURN_IF_ERROR(AddRoleCatalogueRoutes(router, deps));
+  MAMORI_RETURN_IF_ERROR(AddRoleCatalogueRoutes(router));
   MAMORI_RETURN_IF_ERROR(AddIdentityPolicyRoutes(router, deps));
   return Status::Ok();
 }

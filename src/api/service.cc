@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/body.h"
 #include "api/call.h"
 #include "core/encoding.h"
 #include "crypto/random.h"
@@ -55,13 +56,21 @@ std::string NewRequestId() {
   return std::string(id, 16);
 }
 
-Service::Service(Router router, Authenticator& authenticator, Logger& logger, Metrics& metrics,
-                 RequestAuditor* auditor)
+Service::Service(Router router, Authenticator& authenticator, Authorizer& authorizer,
+                 Logger& logger, Metrics& metrics, RequestAuditor* auditor)
     : router_(std::move(router)),
       authenticator_(authenticator),
+      authorizer_(authorizer),
       logger_(logger),
       metrics_(metrics),
       auditor_(auditor) {}
+
+Status Service::CheckRoutes() const {
+  for (const Route& route : router_.routes()) {
+    MAMORI_RETURN_IF_ERROR(authorizer_.CheckDeclaration(*route.spec));
+  }
+  return Status::Ok();
+}
 
 Response Service::Finish(Response response, std::string_view request_id) {
   response.headers.emplace_back("X-Request-Id", std::string(request_id));
@@ -137,7 +146,8 @@ void Service::Handle(Request request, Responder respond, const Scheduler& schedu
 
 void Service::Dispatch(const std::shared_ptr<Pending>& p, const Route& route) {
   Request& req = p->request;
-  if (route.access == Access::kAuthenticated) {
+  const RouteSpec& spec = *route.spec;
+  if (spec.guard != Guard::kPublic) {
     auto authenticated = authenticator_.Authenticate(req.info);
     if (!authenticated) {
       // The Authenticator audits failed attempts itself (auth.h).
@@ -150,13 +160,28 @@ void Service::Dispatch(const std::shared_ptr<Pending>& p, const Route& route) {
   // After authentication, so that an anonymous client learns nothing about
   // which parameters a resource takes.
   for (const auto& [name, value] : req.query) {
-    if (std::find(route.query.begin(), route.query.end(), name) == route.query.end()) {
+    const bool declared = (spec.purpose && name == "purpose") ||
+                          std::find(spec.query.begin(), spec.query.end(), name) != spec.query.end();
+    if (!declared) {
       return Complete(p, std::unexpected(Problem::Make(
                              problem_code::kUnknownParameter,
                              "this resource takes no query parameter '" + name + "'",
                              "このリソースにクエリパラメータ '" + name + "' はありません", name)));
     }
   }
+  Call call{req, p->principal ? &*p->principal : nullptr, &spec, nullptr};
+  // Authorisation before the body, so that a caller who may not use the
+  // route learns nothing about what it takes.
+  if (auto allowed = AuthorizeRoute(authorizer_, call); !allowed) {
+    ScrubSecrets(call);
+    return Complete(p, std::unexpected(allowed.error()));
+  }
+  auto body = DecodeBody(call);
+  if (!body) {
+    ScrubSecrets(call);
+    return Complete(p, std::unexpected(body.error()));
+  }
+  call.body = std::move(*body);
   const auto crashed = [&] {
     return std::unexpected(Problem::FromStatus(
         Status::Internal("a handler threw an exception on route " + route.pattern)));
@@ -169,7 +194,6 @@ void Service::Dispatch(const std::shared_ptr<Pending>& p, const Route& route) {
         "invalid_argument", "a member of the body has the wrong type or is out of range",
         "本文のメンバの型または値の範囲が不正です", "body"));
   };
-  Call call{req, p->principal ? &*p->principal : nullptr};
   if (!route.deferred) {
     HandlerResult result;
     try {
@@ -181,10 +205,7 @@ void Service::Dispatch(const std::shared_ptr<Pending>& p, const Route& route) {
     } catch (const std::exception&) {
       result = crashed();
     }
-    // The body is the handler's alone and may have held a secret that the
-    // route forgot to wipe (or a refusal left behind): wiped, whatever the
-    // route, before the answer goes.
-    crypto::WipeString(req.body);
+    ScrubSecrets(call);
     return Complete(p, std::move(result));
   }
   try {
@@ -197,7 +218,7 @@ void Service::Dispatch(const std::shared_ptr<Pending>& p, const Route& route) {
     Complete(p, crashed());
   }
   // The Call (and with it the body) is the handler's only until it returns.
-  crypto::WipeString(req.body);
+  ScrubSecrets(call);
 }
 
 void Service::Complete(const std::shared_ptr<Pending>& p, HandlerResult result) {

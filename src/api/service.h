@@ -1,9 +1,11 @@
 // The request pipeline between the wire and the handlers, independent of the
 // transport (the server calls it; tests may call it directly):
 //
-//   request id → target → route (404 / 405) → query names (400) →
-//   authentication for non-public routes (401) → handler → problem+json →
-//   X-Request-Id and security headers → access log line → metrics.
+//   request id → target → route (404 / 405) → authentication for
+//   non-public routes (401) → query names (400) → authorisation as the route
+//   table declares it (403; route_table.h) → the declared body (400/415) →
+//   handler → secrets overwritten → problem+json → X-Request-Id and security
+//   headers → access log line → metrics.
 //
 // Handle never throws: a handler's exception becomes a 500 internal problem
 // (a JSON type or range error, a 400). The request body is wiped (its whole
@@ -31,8 +33,12 @@ class Service {
  public:
   // The references (and `auditor`, when not null) must outlive the Service.
   // With an auditor, every problem not already audited is recorded (auth.h).
-  Service(Router router, Authenticator& authenticator, Logger& logger, Metrics& metrics,
-          RequestAuditor* auditor = nullptr);
+  Service(Router router, Authenticator& authenticator, Authorizer& authorizer, Logger& logger,
+          Metrics& metrics, RequestAuditor* auditor = nullptr);
+
+  // Whether the Authorizer decides every route's declaration
+  // (Authorizer::CheckDeclaration): a server must not start otherwise.
+  Status CheckRoutes() const;
 
   // `request` arrives with method, target, headers, peer and body set; the
   // pipeline fills path, query, route, params and request_id. `respond`
@@ -67,7 +73,8 @@ class Service {
 
  private:
   struct Pending;  // one request between its handler and its response
-  // Authentication, query names, then the route's handler.
+  // Authentication, query names, authorisation, the body, then the route's
+  // handler.
   void Dispatch(const std::shared_ptr<Pending>& p, const Route& route);
   // Problem to response, metrics, access log, headers; then responds.
   void Complete(const std::shared_ptr<Pending>& pending, HandlerResult result);
@@ -75,6 +82,7 @@ class Service {
 
   Router router_;
   Authenticator& authenticator_;
+  Authorizer& authorizer_;
   Logger& logger_;
   Metrics& metrics_;
   RequestAuditor* auditor_;

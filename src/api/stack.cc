@@ -28,6 +28,12 @@ Result<std::unique_ptr<Stack>> Stack::Open(engine::Engine& engine,
   store::Storage& store = engine.data_store();
   s->policy_ = std::make_unique<policy::Authorizer>(store);
   s->rights_ = std::make_unique<policy::RightsAdmin>(store);
+  // Who holds what changes only through the register: identity asks policy
+  // before every role, department or credential change it makes, and the
+  // register makes configured role changes in identity.
+  s->gate_ = std::make_unique<policy::RightsGate>();
+  s->identity_->SetRightsGuard(s->gate_.get());
+  s->rights_->SetMembershipWriter(s->people_.get());
   s->register_ = std::make_unique<policy::RightsRegister>(store, *s->people_);
   s->reviews_ = std::make_unique<policy::ReviewCampaigns>(store, *s->people_);
   s->access_ = std::make_unique<AccessControl>(engine, *s->identity_, *s->policy_);

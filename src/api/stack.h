@@ -1,8 +1,9 @@
 // Everything the server runs over one open engine, assembled in one place:
 // identity (people, sessions, terminals, service accounts, with its sealing
 // key derived from the key store), policy (the authorizer, the rights flow,
-// the register, reviews) and the AccessControl that puts them behind the
-// api's plug-in points. `mamori serve` builds one; so do the tests that
+// the register, reviews, and the gate identity asks before a change of who
+// holds what) and the AccessControl that puts them behind the api's plug-in
+// points. `mamori serve` builds one; so do the tests that
 // exercise the real access rules, and `mamori user add`.
 #pragma once
 
@@ -17,6 +18,7 @@
 #include "identity/identity.h"
 #include "policy/identity_directory.h"
 #include "policy/policy.h"
+#include "policy/rights_gate.h"
 
 namespace mamori::api {
 
@@ -66,6 +68,7 @@ class Stack {
   engine::Engine& engine_;
   std::unique_ptr<identity::Identity> identity_;
   std::unique_ptr<policy::IdentityDirectory> people_;
+  std::unique_ptr<policy::RightsGate> gate_;
   std::unique_ptr<policy::Authorizer> policy_;
   std::unique_ptr<policy::RightsAdmin> rights_;
   std::unique_ptr<policy::RightsRegister> register_;

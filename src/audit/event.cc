@@ -1,5 +1,8 @@
 #include "audit/event.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include <nlohmann/json.hpp>
 
 #include "audit/jcs.h"
@@ -43,6 +46,76 @@ Status Invalid(std::string en, std::string ja, std::string subject) {
   return Status::InvalidArgument(std::move(en), std::move(ja), std::move(subject));
 }
 
+// Attributes whose values are organisation labels (a department, a
+// position): text, but never a person's value.
+constexpr std::string_view kLabelAttrs[] = {"department", "position"};
+
+// Printable ASCII without white space, quotes or backslashes: ids, codes,
+// names of fields, terminals ("cert:<sha256>", "remote:[::1]"), times. JSON
+// of such values (mask scopes) is allowed in attributes only.
+bool IdentifierChar(char c, bool json) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  if (std::string_view("._:@/()-[]~+=,*#").find(c) != std::string_view::npos) return true;
+  return json && (c == '{' || c == '}' || c == '"');
+}
+
+// A run of ten or more decimal digits — counted across hyphens, as
+// "1234-5678-9018" is still one — is what My Numbers (12), 法人番号 (13),
+// telephone and account numbers look like; an id of that shape is refused
+// too, rather than a value let through. Lower-case hex tokens of 16 or more
+// characters (record ids, fingerprints, request ids) are random and exempt.
+bool LooksLikeANumberOfAPerson(std::string_view v) {
+  size_t run = 0;
+  for (size_t i = 0; i < v.size();) {
+    size_t hex = i;
+    while (hex < v.size() &&
+           ((v[hex] >= '0' && v[hex] <= '9') || (v[hex] >= 'a' && v[hex] <= 'f'))) {
+      ++hex;
+    }
+    const bool token_start = i == 0 || !std::isalnum(static_cast<unsigned char>(v[i - 1]));
+    const bool token_end = hex == v.size() || !std::isalnum(static_cast<unsigned char>(v[hex]));
+    if (hex - i >= 16 && token_start && token_end) {
+      run = 0;
+      i = hex;
+      continue;
+    }
+    const char c = v[i];
+    if (c >= '0' && c <= '9') {
+      if (++run >= 10) return true;
+    } else if (c != '-') {
+      run = 0;
+    }
+    ++i;
+  }
+  return false;
+}
+
+bool IsIdentifier(std::string_view v, bool json) {
+  if (v.size() > (json ? 1024 : 256)) return false;
+  for (char c : v) {
+    if (!IdentifierChar(c, json)) return false;
+  }
+  return !LooksLikeANumberOfAPerson(v);
+}
+
+// A label: UTF-8 text of at most 128 bytes without control characters and
+// without a long run of digits.
+bool IsLabel(std::string_view v) {
+  if (v.size() > 128) return false;
+  for (unsigned char c : v) {
+    if (c < 0x20 || c == 0x7f) return false;
+  }
+  return !LooksLikeANumberOfAPerson(v);
+}
+
+Status NotAnIdentifier(const std::string& where) {
+  return Invalid("audit event " + where +
+                     " is not an identifier: events carry ids and codes, never text or values",
+                 "監査イベントの " + where +
+                     " が識別子ではありません (イベントには ID とコードのみを記録します)",
+                 where);
+}
+
 }  // namespace
 
 Status ValidateEvent(const Event& ev) {
@@ -61,6 +134,30 @@ Status ValidateEvent(const Event& ev) {
   if (ev.time < 0 || ev.time >= kTimeLimit) {
     return Invalid("audit event time is outside years 1970..9999",
                    "監査イベントの時刻が1970年から9999年の範囲外です", "time");
+  }
+  return CheckIdentifiersOnly(ev);
+}
+
+std::string EventIdentifier(std::string_view value) {
+  return IsIdentifier(value, false) ? std::string(value) : std::string("(invalid)");
+}
+
+std::string EventJsonAttr(std::string_view value) {
+  return IsIdentifier(value, true) ? std::string(value) : std::string("(invalid)");
+}
+
+Status CheckIdentifiersOnly(const Event& ev) {
+  for (const auto& f : kStringFields) {
+    if (f.name == "subject" || f.name == "prev") continue;  // lower-case hex, checked above
+    if (!IsIdentifier(ev.*f.member, false)) return NotAnIdentifier(std::string(f.name));
+  }
+  for (const auto& [key, value] : ev.attrs) {
+    if (key.empty() || !IsIdentifier(key, false)) return NotAnIdentifier("attrs");
+    const bool label =
+        std::find(std::begin(kLabelAttrs), std::end(kLabelAttrs), key) != std::end(kLabelAttrs);
+    if (label ? !IsLabel(value) : !IsIdentifier(value, true)) {
+      return NotAnIdentifier("attrs." + key);
+    }
   }
   return Status::Ok();
 }

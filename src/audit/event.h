@@ -29,6 +29,11 @@ inline constexpr std::string_view kResultOk = "ok";
 inline constexpr std::string_view kResultRefused = "refused";
 inline constexpr std::string_view kResultError = "error";
 
+// The purpose an event records when the one stated is not registered for the
+// dataset (or there is no dataset to register it): whatever was typed there
+// never reaches the log, which cannot be shredded.
+inline constexpr std::string_view kUnregisteredPurpose = "(unregistered)";
+
 struct Event {
   TimeMicros time = 0;
   std::string actor;      // user, application or peer id
@@ -54,9 +59,28 @@ struct Event {
 // What Append requires, checked before anything is written: operation set;
 // result one of the three values; subject empty or lower-case hex (so that a
 // name or number cannot be put there by mistake); time within years
-// 1970..9999 so that it round-trips through FormatUtc. kInvalidArgument names
-// the offending field.
+// 1970..9999 so that it round-trips through FormatUtc; and
+// CheckIdentifiersOnly. kInvalidArgument names the offending field.
 Status ValidateEvent(const Event& ev);
+
+// The one validator that events carry identifiers only, whoever writes them
+// (engine, identity, policy, the server): every string member is printable
+// ASCII without white space, quotes or backslashes, at most 256 bytes;
+// attribute values may also be JSON of such values (1024 bytes), and the
+// organisation labels "department" and "position" may be text (128 bytes,
+// no control characters). Nothing may hold a run of ten or more digits (the
+// shape of a My Number, 法人番号, telephone or account number) unless it is a
+// lower-case hex id of 16 characters or more. An event that fails is not
+// written, so the operation it records fails: no personal value can reach
+// the log by mistake, at the cost of refusing an id shaped like one.
+Status CheckIdentifiersOnly(const Event& ev);
+
+// `value` when CheckIdentifiersOnly would accept it as a member, else
+// "(invalid)": for what a caller typed where an id belongs, so that its
+// refusal can still be recorded.
+std::string EventIdentifier(std::string_view value);
+// The same for an attribute value that may be JSON of ids (a mask scope).
+std::string EventJsonAttr(std::string_view value);
 
 // The canonical bytes that are stored and hashed: RFC 8785 JSON with members
 //   actor attrs code dataset operation prev purpose reason record request_id

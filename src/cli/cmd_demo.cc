@@ -11,11 +11,10 @@
 // auditor can tell them from actions taken through the API.
 #include <iostream>
 
+#include "api/organisation_seed.h"
 #include "api/stack.h"
 #include "cli/common.h"
 #include "crypto/secret.h"
-#include "identity/records.h"
-#include "policy/right.h"
 
 namespace mamori::cli {
 namespace {
@@ -26,70 +25,10 @@ struct DemoFlags {
   std::string password_file;
 };
 
-std::vector<std::string> Strings(const nlohmann::json& j, const char* member) {
-  std::vector<std::string> out;
-  if (j.contains(member)) {
-    for (const auto& v : j[member]) out.push_back(v.get<std::string>());
-  }
-  return out;
-}
-
-Result<policy::Caller> CallerOf(identity::Directory& dir, const std::string& id) {
-  MAMORI_ASSIGN_OR_RETURN(auto u, dir.GetUser(id));
-  return api::CallerFor(u, "demo-seed");
-}
-
-Status Seed(api::Stack& stack, const nlohmann::json& org, std::string_view password) {
-  auto& dir = stack.identity().directory();
-  MAMORI_ASSIGN_OR_RETURN(auto existing, dir.ListUsers());
-  if (!existing.empty()) {
-    return Status::FailedPrecondition(
-        "the store already has users; demo seed only bootstraps an empty organisation",
-        "利用者が既に登録されています。demo seed は空のストアにのみ使えます", "users");
-  }
-  engine::Context ctx = LocalContext();
-  ctx.request_id = "demo-seed";
-  // Managers first, so that every manager reference resolves.
-  std::vector<nlohmann::json> users;
-  for (const bool managed : {false, true}) {
-    for (const auto& u : org.at("users")) {
-      if (u.contains("manager") == managed) users.push_back(u);
-    }
-  }
-  for (const auto& u : users) {
-    identity::NewUser nu;
-    nu.id = u.at("id").get<std::string>();
-    nu.display_name = u.at("display_name").get<std::string>();
-    nu.department = u.value("department", "");
-    nu.manager = u.value("manager", "");
-    nu.roles = Strings(u, "roles");
-    nu.positions = Strings(u, "positions");
-    nu.must_change_password = true;
-    MAMORI_RETURN_IF_ERROR(dir.CreateUser(ctx, nu, password));
-  }
-  for (const auto& g : org.value("grants", nlohmann::json::array())) {
-    MAMORI_ASSIGN_OR_RETURN(policy::Right right, policy::RightFromJson(g.at("right")));
-    MAMORI_ASSIGN_OR_RETURN(auto requester, CallerOf(dir, g.at("requester").get<std::string>()));
-    MAMORI_ASSIGN_OR_RETURN(auto approver, CallerOf(dir, g.at("approver").get<std::string>()));
-    MAMORI_ASSIGN_OR_RETURN(auto configurer, CallerOf(dir, g.at("configurer").get<std::string>()));
-    MAMORI_ASSIGN_OR_RETURN(
-        auto req, stack.rights().RequestGrant(requester, right, g.value("reason", "demo")));
-    MAMORI_RETURN_IF_ERROR(StatusOf(stack.rights().Approve(approver, req.id)));
-    MAMORI_RETURN_IF_ERROR(StatusOf(stack.rights().Configure(configurer, req.id)));
-  }
-  return Status::Ok();
-}
-
 int RunSeed(const DemoFlags& f) {
   auto text = ReadInput(f.file);
   if (!text) return ReportError(text.error());
   auto org = nlohmann::json::parse(*text, nullptr, false);
-  if (!org.is_object() || !org.contains("users") || !org["users"].is_array()) {
-    return ReportError(
-        Status::InvalidArgument("the organisation file must be a JSON object with "
-                                "a users array",
-                                "組織ファイルは users 配列を持つ JSON です", "file"));
-  }
   auto pw_text = ReadInput(f.password_file);
   if (!pw_text) return ReportError(pw_text.error());
   if (!pw_text->empty() && pw_text->back() == '\n') pw_text->pop_back();
@@ -100,13 +39,9 @@ int RunSeed(const DemoFlags& f) {
   if (!engine) return ReportError(engine.error());
   auto stack = api::Stack::Open(**engine);
   if (!stack) return ReportError(stack.error());
-  Status s;
-  try {
-    s = Seed(**stack, org, password.view());
-  } catch (const nlohmann::json::exception& e) {
-    s = Status::InvalidArgument(std::string("organisation file: ") + e.what(),
-                                "組織ファイルの形式が正しくありません", "file");
-  }
+  engine::Context ctx = LocalContext();
+  ctx.request_id = "demo-seed";
+  Status s = api::SeedOrganisation(**stack, ctx, org, password.view());
   stack->reset();
   Status closed = (*engine)->Close();
   if (!s.ok()) return ReportError(s);

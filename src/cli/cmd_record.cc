@@ -1,4 +1,4 @@
-// record commands: put, get, update, history, find, list, end-use, shred, disposals.
+// record commands: put, get, update, history, find, list, end-use, shred, disposals, verify.
 #include <nlohmann/json.hpp>
 
 #include "cli/common.h"
@@ -118,11 +118,15 @@ void AddRecordCommands(CLI::App& app, int& exit_code) {
   find->add_option("--field", *field, "indexed field / 検索項目")->required();
   find->add_option("--value", *value, "value (normalised as the field's type) / 検索値")
       ->required();
-  find->callback([find_f, field, value, &exit_code] {
+  auto find_cursor = std::make_shared<std::string>();
+  auto find_limit = std::make_shared<size_t>(100);
+  find->add_option("--cursor", *find_cursor, "next_cursor of the previous page / 続きの位置");
+  find->add_option("--limit", *find_limit, "ids per page (1-1000) / 件数")->capture_default_str();
+  find->callback([find_f, field, value, find_cursor, find_limit, &exit_code] {
     WithEngine(find_f->store, exit_code, [&](engine::Engine& e) -> Status {
-      MAMORI_ASSIGN_OR_RETURN(
-          auto ids, e.Find(LocalContext(find_f->purpose), find_f->dataset, *field, *value));
-      PrintJson(ids);
+      MAMORI_ASSIGN_OR_RETURN(auto page, e.Find(LocalContext(find_f->purpose), find_f->dataset,
+                                                *field, *value, *find_cursor, *find_limit));
+      PrintJson({{"ids", page.ids}, {"next_cursor", page.next_cursor}});
       return Status::Ok();
     });
   });
@@ -204,6 +208,30 @@ void AddRecordCommands(CLI::App& app, int& exit_code) {
     WithEngine(disp_f->store, exit_code, [&](engine::Engine& e) -> Status {
       MAMORI_ASSIGN_OR_RETURN(auto all, e.Disposals(LocalContext("disposal"), disp_f->dataset));
       PrintJson(all);
+      return Status::Ok();
+    });
+  });
+
+  auto* verify = rec->add_subcommand(
+      "verify",
+      "compare every stored record with its last write in the audit log (finds records rolled "
+      "back with their history, or deleted); exit 1 on a finding / 監査ログとの突合");
+  auto verify_f = std::make_shared<RecordFlags>();
+  verify_f->Add(verify, false, false);
+  verify->callback([verify_f, &exit_code] {
+    WithEngine(verify_f->store, exit_code, [&](engine::Engine& e) -> Status {
+      MAMORI_ASSIGN_OR_RETURN(auto report, e.VerifyRecords(LocalContext(""), verify_f->dataset));
+      nlohmann::json findings = nlohmann::json::array();
+      for (const auto& f : report.findings) {
+        findings.push_back(
+            {{"record", f.record}, {"problem", f.problem}, {"problem_ja", f.problem_ja}});
+      }
+      PrintJson({{"ok", report.ok()},
+                 {"events_read", report.events_read},
+                 {"records_stored", report.records_stored},
+                 {"rows_compared", report.rows_compared},
+                 {"findings", findings}});
+      if (!report.ok()) exit_code = 1;
       return Status::Ok();
     });
   });

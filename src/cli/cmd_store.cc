@@ -288,7 +288,8 @@ void AddRetentionCommands(CLI::App& app, int& exit_code) {
       return;
     }
     auto ctx = LocalContext();
-    ctx.actor = "system:retention (" + ctx.actor + ")";
+    // The sweep acts for the retention rule, started by this operator.
+    ctx.actor = "system:retention/" + ctx.actor;
     auto report = (*engine)->SweepRetention(ctx, date);
     if (!report) {
       exit_code = ReportError(report.error());

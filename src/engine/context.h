@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "core/time.h"
 
@@ -15,6 +16,16 @@ struct Context {
   std::string request_id;  // correlates the audit event with logs
   TimeMicros time = 0;     // 0: now
 };
+
+// The purposes the engine itself records for a disposal, which is not a use
+// of the data: a shred on request, and the retention sweep. No dataset
+// registers them, and no grant names them (a shred needs a shred grant,
+// which carries no purpose).
+inline constexpr std::string_view kDisposalPurpose = "disposal";
+inline constexpr std::string_view kRetentionPurpose = "retention";
+inline bool IsDisposalPurpose(std::string_view p) {
+  return p == kDisposalPurpose || p == kRetentionPurpose;
+}
 
 // ctx with its time fixed: an operation evaluates every rule and stamps every
 // event it writes at one instant.

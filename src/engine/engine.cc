@@ -12,6 +12,7 @@
 #include "crypto/hash.h"
 #include "crypto/kdf.h"
 #include "engine/envelope.h"
+#include "engine/integrity.h"
 #include "engine/keyspace.h"
 #include "store/sqlite/sqlite_storage.h"
 
@@ -26,6 +27,69 @@ Status MakePrivateDir(const std::string& dir) {
                            "ディレクトリを作成できません: " + dir, dir);
   }
   return Status::Ok();
+}
+
+// A stored definition that does not parse: the parser's findings name
+// members of the stored JSON and may quote its bytes, so only the dataset
+// (a checked identifier) is named.
+Status StoredDefinitionCorrupt(std::string_view dataset) {
+  return Status::DataLoss(
+      "the stored definition of dataset " + std::string(dataset) + " does not parse",
+      "台帳 " + std::string(dataset) + " の保存された定義を解析できません", "dataset");
+}
+
+// The engine-managed members of a stored definition (ParseDatasetDef
+// ignores them); false when one has the wrong type.
+bool ReadStoredMembers(const nlohmann::json& json, DatasetDef& def) {
+  auto text = [&](const char* key, std::string& out) {
+    auto it = json.find(key);
+    if (it == json.end()) return true;
+    if (!it->is_string()) return false;
+    out = it->get<std::string>();
+    return true;
+  };
+  auto version = json.find("version");
+  if (version != json.end()) {
+    if (!version->is_number_unsigned() || version->get<uint64_t>() > UINT32_MAX) return false;
+    def.version = version->get<uint32_t>();
+  }
+  std::string created_at, updated_at;
+  if (!text("created_at", created_at) || !text("updated_at", updated_at) ||
+      !text("created_by", def.created_by) || !text("updated_by", def.updated_by)) {
+    return false;
+  }
+  def.created_at = ParseUtc(created_at).value_or(0);
+  def.updated_at = ParseUtc(updated_at).value_or(0);
+  return true;
+}
+
+// Operation and attribute names of events written for other modules:
+// dotted identifiers ("api.request", "target"), so that no free text
+// reaches the log through them.
+bool IsEventName(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  bool start = true;
+  for (char c : name) {
+    if (c == '.') {
+      if (start) return false;
+      start = true;
+      continue;
+    }
+    const bool lower = c >= 'a' && c <= 'z';
+    if (!(lower || (!start && ((c >= '0' && c <= '9') || c == '_')))) return false;
+    start = false;
+  }
+  return !start;
+}
+
+Status CheckEventNames(std::string_view operation,
+                       const std::map<std::string, std::string>& attrs) {
+  bool ok = IsEventName(operation);
+  for (const auto& [name, _] : attrs) ok = ok && IsEventName(name);
+  if (ok) return Status::Ok();
+  return Status::InvalidArgument(
+      "an audit event's operation and attribute names must be identifiers such as api.request",
+      "監査イベントの操作名・属性名は api.request のような識別子でなければなりません", "operation");
 }
 
 bool FileExists(const std::string& path) {
@@ -60,6 +124,9 @@ Status Engine::Init(const Paths& paths, keys::RootKeyProvider* root, const Conte
     MAMORI_RETURN_IF_ERROR(keys::PassphraseProvider::CreateSaltFile(paths.PassphraseSalt()));
   }
   MAMORI_ASSIGN_OR_RETURN(auto key_store, keys::KeyStore::Create(paths.KeyStore(), *root));
+  // A new store has no row without an authentication code, and must never
+  // accept one (integrity.h).
+  MAMORI_RETURN_IF_ERROR(key_store->SetMarker(kEnvelopesAuthenticatedMarker));
   store::SqliteOptions so;
   so.path = paths.DataStore();
   MAMORI_ASSIGN_OR_RETURN(auto data, store::OpenSqliteStorage(so));
@@ -121,6 +188,8 @@ Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options, const Contex
   }
   std::unique_ptr<Engine> engine(
       new Engine(std::move(options), std::move(key_store), std::move(data)));
+  MAMORI_ASSIGN_OR_RETURN(engine->envelope_key_, engine->DeriveModuleKey(kEnvelopeKeyLabel));
+  MAMORI_RETURN_IF_ERROR(engine->UpgradeEnvelopes(WithTime(ctx)));
   MAMORI_RETURN_IF_ERROR(engine->CompletePendingShreds(WithTime(ctx)));
   return engine;
 }
@@ -142,7 +211,7 @@ audit::Event Engine::MakeEvent(const Context& ctx, std::string_view operation,
   ev.time = ctx.time ? ctx.time : NowMicros();
   ev.actor = ctx.actor;
   ev.terminal = ctx.terminal;
-  ev.purpose = ctx.purpose;
+  ev.purpose = LoggedPurpose(dataset, ctx.purpose);
   ev.request_id = ctx.request_id;
   ev.operation = std::string(operation);
   ev.dataset =
@@ -151,6 +220,18 @@ audit::Event Engine::MakeEvent(const Context& ctx, std::string_view operation,
   if (!record.empty()) ev.subject = SubjectRef(dataset, record);
   ev.result = "ok";
   return ev;
+}
+
+std::string Engine::LoggedPurpose(std::string_view dataset, std::string_view purpose) {
+  if (purpose.empty() || IsDisposalPurpose(purpose)) return std::string(purpose);
+  std::shared_ptr<const DatasetDef> def;
+  {
+    std::lock_guard lock(datasets_mu_);
+    auto it = datasets_.find(dataset);
+    if (it != datasets_.end()) def = it->second;
+  }
+  if (def && def->FindPurpose(purpose)) return std::string(purpose);
+  return std::string(audit::kUnregisteredPurpose);
 }
 
 std::string Engine::SubjectRef(std::string_view dataset, std::string_view discriminator) {
@@ -199,9 +280,10 @@ Status Engine::CheckPurpose(const DatasetDef& def, const Context& ctx) const {
                                     "レコードの操作には利用目的の指定が必要です", "purpose");
   }
   if (!def.FindPurpose(ctx.purpose)) {
+    // Never echoed: whatever was typed as the purpose may be anything.
     return Status::PermissionDenied(
-        "purpose '" + ctx.purpose + "' is not registered for dataset " + def.name,
-        "利用目的 '" + ctx.purpose + "' は台帳 " + def.name + " に登録されていません", ctx.purpose);
+        "the purpose given is not registered for dataset " + def.name,
+        "指定された利用目的は台帳 " + def.name + " に登録されていません", "purpose");
   }
   return Status::Ok();
 }
@@ -241,12 +323,10 @@ Result<std::shared_ptr<const DatasetDef>> Engine::LoadDataset(std::string_view n
                                  "台帳 '" + std::string(name) + "' は存在しません", "dataset"));
   }
   auto json = nlohmann::json::parse(*raw, nullptr, false);
-  MAMORI_ASSIGN_OR_RETURN(DatasetDef def, ParseDatasetDef(json));
-  def.version = json.value("version", 0u);
-  def.created_at = ParseUtc(json.value("created_at", "")).value_or(0);
-  def.updated_at = ParseUtc(json.value("updated_at", "")).value_or(0);
-  def.created_by = json.value("created_by", "");
-  def.updated_by = json.value("updated_by", "");
+  auto parsed = ParseDatasetDef(json);
+  if (!parsed) return Fail(StoredDefinitionCorrupt(name));
+  DatasetDef def = std::move(*parsed);
+  if (!ReadStoredMembers(json, def)) return Fail(StoredDefinitionCorrupt(name));
   auto shared = std::make_shared<const DatasetDef>(std::move(def));
   datasets_[std::string(name)] = shared;
   return shared;
@@ -387,10 +467,10 @@ Result<std::vector<DatasetDef>> Engine::DatasetVersions(const Context& ctx_in,
     MAMORI_ASSIGN_OR_RETURN(auto rows, txn.Scan(prefix, store::PrefixEnd(prefix), 0));
     for (const auto& row : rows) {
       auto json = nlohmann::json::parse(row.value, nullptr, false);
-      MAMORI_ASSIGN_OR_RETURN(DatasetDef def, ParseDatasetDef(json));
-      def.version = json.value("version", 0u);
-      def.updated_at = ParseUtc(json.value("updated_at", "")).value_or(0);
-      def.updated_by = json.value("updated_by", "");
+      auto parsed = ParseDatasetDef(json);
+      if (!parsed) return StoredDefinitionCorrupt(name);
+      DatasetDef def = std::move(*parsed);
+      if (!ReadStoredMembers(json, def)) return StoredDefinitionCorrupt(name);
       out.push_back(std::move(def));
     }
     return Status::Ok();
@@ -528,9 +608,17 @@ Result<crypto::SecretBytes> Engine::DeriveModuleKey(std::string_view label) {
   return crypto::HkdfSha256(base, "mamori module key", label, 32);
 }
 
+Status Engine::RecordRefusal(const Context& ctx, std::string_view operation,
+                             std::string_view dataset, const Status& why,
+                             const std::map<std::string, std::string>& attrs) {
+  MAMORI_RETURN_IF_ERROR(CheckEventNames(operation, attrs));
+  return Refuse(ctx, operation, dataset, "", why, attrs);
+}
+
 Result<uint64_t> Engine::RecordEvent(const Context& ctx, std::string_view operation,
                                      std::string_view dataset,
                                      const std::map<std::string, std::string>& attrs) {
+  MAMORI_RETURN_IF_ERROR(CheckEventNames(operation, attrs));
   audit::Event ev = MakeEvent(ctx, operation, dataset, "");
   ev.attrs = attrs;
   uint64_t seq = 0;

@@ -11,6 +11,10 @@
 // - Values are sealed with AES-256-GCM under a per-record key; associated
 //   data binds dataset, record, version, field and key id. Search uses blind
 //   indexes (HMAC-SHA-256); no plaintext reaches disk.
+// - Every stored row is checked when it is read (integrity.h): a row moved
+//   from another record or dataset, altered, or an older version put back
+//   while its newer versions are still in the history fails with kDataLoss
+//   naming the record id, audited, and nothing of it is returned.
 //
 // Thread-safe: concurrent operations share commits (group commit).
 #pragma once
@@ -29,6 +33,7 @@
 #include "core/status.h"
 #include "engine/context.h"
 #include "engine/dataset.h"
+#include "engine/records_check.h"
 #include "keys/key_store.h"
 #include "keys/root_key.h"
 #include "store/storage.h"
@@ -81,6 +86,11 @@ struct RecordPage {
   std::string next_cursor;  // empty at the end
 };
 
+struct FindPage {
+  std::vector<std::string> ids;  // ascending
+  std::string next_cursor;       // empty at the end; else pass it to get the next page
+};
+
 struct SweepReport {
   size_t examined = 0;
   std::vector<nlohmann::json> disposals;
@@ -128,9 +138,13 @@ class Engine {
   // Every version, oldest first.
   Result<std::vector<RecordView>> History(const Context& ctx, std::string_view dataset,
                                           std::string_view id);
-  // Ids of records whose indexed field equals value (after normalisation).
-  Result<std::vector<std::string>> Find(const Context& ctx, std::string_view dataset,
-                                        std::string_view field, std::string_view value);
+  // Ids of records whose indexed field equals value (after normalisation),
+  // ascending, at most `limit` (1..1000) of them after `cursor` (a record
+  // id: the next_cursor of the previous page; empty for the first). The
+  // audit event of each page says how many ids it disclosed ("matches")
+  // and whether more follow ("more").
+  Result<FindPage> Find(const Context& ctx, std::string_view dataset, std::string_view field,
+                        std::string_view value, std::string_view cursor, size_t limit);
   Result<RecordPage> List(const Context& ctx, std::string_view dataset, std::string_view cursor,
                           size_t limit);
   // Marks the end of use (利用終了); starts the retention clock for rules
@@ -139,10 +153,22 @@ class Engine {
                             CivilDate date);
   // Destroys the record key and every stored version; returns the signed
   // disposal record (廃棄記録).
+  // The current row must authenticate as this record's (its key id is the
+  // key destroyed); an older version put back is shredded all the same,
+  // since destroying the key destroys every version.
   Result<nlohmann::json> Shred(const Context& ctx, std::string_view dataset, std::string_view id,
                                std::string_view reason);
   Result<std::vector<nlohmann::json>> Disposals(const Context& ctx, std::string_view dataset);
-  // Shreds every record whose retention deadline is before `today` (JST).
+  // Compares every stored record of the dataset with the last write the
+  // audit log records for it (records_check.h): finds a record rolled back
+  // together with its history, deleted, or left after a shred. Reads the
+  // whole log; audited as dataset.verify_records. Names record ids only.
+  Result<RecordsCheckReport> VerifyRecords(const Context& ctx, std::string_view dataset);
+
+  // Shreds every record whose retention deadline is before `today` (JST),
+  // as the record's own authenticated envelope states it: an entry of the
+  // deadline index that the record does not confirm is reported (and
+  // audited) as an error, and nothing is shredded for it.
   Result<SweepReport> SweepRetention(const Context& ctx, CivilDate today);
 
   // Keys.
@@ -175,15 +201,16 @@ class Engine {
   // kDataLoss/kIoError/kInternal), code and reason = why.subject(), and
   // `attrs` (e.g. the server's "target": which user or terminal was asked
   // for), which must hold no personal value. Returns `why`, or kIoError when
-  // the event could not be written.
+  // the event could not be written, or kInvalidArgument (nothing written)
+  // when `operation` or an attribute name is not an identifier such as
+  // "api.request": free text does not reach the log through these.
   Status RecordRefusal(const Context& ctx, std::string_view operation, std::string_view dataset,
-                       const Status& why, const std::map<std::string, std::string>& attrs = {}) {
-    return Refuse(ctx, operation, dataset, "", why, attrs);
-  }
+                       const Status& why, const std::map<std::string, std::string>& attrs = {});
   // Appends an event of a successful operation that is not the engine's own
   // (identity and policy write theirs through their own transactions; this is
   // for the server's reads that touch no engine state, e.g. a register view).
-  // attrs must hold no personal value. Returns the event's sequence number.
+  // attrs must hold no personal value. Returns the event's sequence number;
+  // kInvalidArgument as RecordRefusal.
   Result<uint64_t> RecordEvent(const Context& ctx, std::string_view operation,
                                std::string_view dataset,
                                const std::map<std::string, std::string>& attrs = {});
@@ -204,15 +231,27 @@ class Engine {
   audit::Event MakeEvent(const Context& ctx, std::string_view operation, std::string_view dataset,
                          std::string_view record);
   std::string SubjectRef(std::string_view dataset, std::string_view discriminator);
+  // What an event records as the purpose: one the dataset registers, or the
+  // engine's disposal purposes; anything else is audit::kUnregisteredPurpose,
+  // so that nothing typed as a purpose reaches the log.
+  std::string LoggedPurpose(std::string_view dataset, std::string_view purpose);
   // Appends ev inside txn and signs a tree head when one is due.
   Result<uint64_t> AppendEvent(store::WriteTxn& txn, audit::Event& ev);
   Status CompletePendingShreds(const Context& ctx);
+  // Shred; with `due_before`, only when the record's deadline is before it.
+  Result<nlohmann::json> ShredRecord(const Context& ctx, std::string_view dataset,
+                                     std::string_view id, std::string_view reason,
+                                     std::optional<CivilDate> due_before);
+  // Gives every row written before envelopes were authenticated its code
+  // and hash chain, then sets the key-store marker (envelope_upgrade.cc).
+  Status UpgradeEnvelopes(const Context& ctx);
   Result<nlohmann::json> FinishShred(const Context& ctx, std::string_view dataset,
                                      std::string_view id, const nlohmann::json& pending);
 
   EngineOptions options_;
   std::unique_ptr<keys::KeyStore> keys_;
   std::unique_ptr<store::Storage> data_;
+  crypto::SecretBytes envelope_key_;  // integrity.h
   std::atomic<uint64_t> events_since_head_{0};
   bool closed_ = false;
 

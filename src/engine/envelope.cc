@@ -2,13 +2,17 @@
 
 #include "core/encoding.h"
 #include "crypto/aead.h"
+#include "engine/dataset.h"
 
 namespace mamori::engine {
 namespace {
+// Fixed wording only: `what` names a member, never quotes stored bytes.
 Status Corrupt(const std::string& what) {
   return Status::DataLoss("stored record envelope is damaged (" + what + ")",
                           "保存されたレコードが破損しています (" + what + ")");
 }
+
+bool IsKeyId(std::string_view id) { return IsRecordId(id); }  // same shape: 32 hex
 }  // namespace
 
 std::string Envelope::Encode() const {
@@ -26,16 +30,28 @@ std::string Envelope::Encode() const {
   for (const auto& [field, bytes] : sealed) f[field] = Base64Encode(bytes);
   j["f"] = std::move(f);
   j["x"] = index_tags;
-  return j.dump();
+  if (!prev.empty()) j["p"] = prev;
+  if (!mac.empty()) j["m"] = Base64Encode(mac);
+  // Actor ids are the caller's; replace rather than throw on bad UTF-8.
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Result<Envelope> Envelope::Decode(std::string_view bytes) {
-  auto j = nlohmann::json::parse(bytes, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return Fail(Corrupt("not JSON"));
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(bytes);
+  } catch (const nlohmann::json::parse_error& e) {
+    // The parser's own message quotes the bytes it stopped at: only the offset.
+    return Fail(Corrupt("not JSON at byte " + std::to_string(e.byte)));
+  } catch (const nlohmann::json::exception&) {
+    return Fail(Corrupt("not JSON"));
+  }
+  if (!j.is_object()) return Fail(Corrupt("not a JSON object"));
   try {
     Envelope env;
     env.version = j.at("v").get<uint32_t>();
     env.key_id = j.at("k").get<std::string>();
+    if (!IsKeyId(env.key_id)) return Fail(Corrupt("key id"));
     env.definition_version = j.at("dv").get<uint32_t>();
     env.created_at = j.at("c").get<int64_t>();
     env.updated_at = j.at("u").get<int64_t>();
@@ -50,15 +66,39 @@ Result<Envelope> Envelope::Decode(std::string_view bytes) {
       if (!env.deadline) return Fail(Corrupt("deadline"));
     }
     for (const auto& [field, b64] : j.at("f").items()) {
+      if (!IsValidName(field)) return Fail(Corrupt("field name"));
       auto raw = Base64Decode(b64.get<std::string>());
-      if (!raw) return Fail(Corrupt("field " + field));
+      if (!raw) return Fail(Corrupt("sealed value"));
       env.sealed[field] = std::move(*raw);
     }
-    env.index_tags = j.at("x").get<std::map<std::string, std::string>>();
+    for (const auto& [field, tag] : j.at("x").items()) {
+      if (!IsValidName(field)) return Fail(Corrupt("index field name"));
+      env.index_tags[field] = tag.get<std::string>();
+    }
+    if (j.contains("p")) {
+      env.prev = j["p"].get<std::string>();
+      if (env.prev.empty()) return Fail(Corrupt("previous version"));
+    }
+    if (j.contains("m")) {
+      auto mac = Base64Decode(j["m"].get<std::string>());
+      if (!mac || mac->empty()) return Fail(Corrupt("authentication code"));
+      env.mac = std::move(*mac);
+    }
     return env;
   } catch (const nlohmann::json::exception&) {
     return Fail(Corrupt("missing or mistyped member"));
   }
+}
+
+Result<Envelope> DecodeRow(std::string_view record, std::string_view bytes) {
+  auto env = Envelope::Decode(bytes);
+  if (env) return env;
+  const std::string id = IsRecordId(record) ? std::string(record) : "(malformed id)";
+  return Fail(Status::DataLoss("stored row of record " + id + " does not parse: " +
+                                   env.error().message() + "; nothing of it is returned",
+                               "レコード " + id + " の保存データを解析できません: " +
+                                   env.error().message_ja() + "。値は返しません",
+                               "id"));
 }
 
 bool IsRecordId(std::string_view id) {
@@ -105,6 +145,7 @@ Result<nlohmann::json> OpenValues(const crypto::SecretBytes& record_key, std::st
     auto plain = crypto::AeadOpen(
         record_key, sealed, ValueAssociatedData(dataset, record, env.version, field, env.key_id));
     if (!plain) {
+      // Field names are checked identifiers (Decode), never a value.
       return Fail(Status::DataLoss(
           "record " + std::string(record) + " field '" + field +
               "' failed authentication: the stored value was altered or moved; it is not returned",
@@ -113,7 +154,7 @@ Result<nlohmann::json> OpenValues(const crypto::SecretBytes& record_key, std::st
           field));
     }
     auto parsed = nlohmann::json::parse(*plain, nullptr, false);
-    if (parsed.is_discarded()) return Fail(Corrupt("field " + field));
+    if (parsed.is_discarded()) return Fail(Corrupt("sealed value of field " + field));
     values[field] = std::move(parsed);
   }
   return values;

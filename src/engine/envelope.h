@@ -1,6 +1,8 @@
 // The sealed form of one record version as stored under r/ and h/: metadata
 // in clear (no personal data: ids, times, versions, key id, index tags) and
-// each field value sealed with AES-256-GCM under the record key.
+// each field value sealed with AES-256-GCM under the record key. The whole
+// envelope is bound to its record by an authentication code, and to the
+// version before it by that version's hash (integrity.h).
 #pragma once
 
 #include <map>
@@ -24,10 +26,22 @@ struct Envelope {
   std::optional<CivilDate> end_of_use, deadline;
   std::map<std::string, std::string> sealed;      // field → nonce||ciphertext||tag
   std::map<std::string, std::string> index_tags;  // field → hex HMAC
+  // RowHash of the stored row of version - 1; empty for version 1 and in
+  // rows written before envelopes were authenticated.
+  std::string prev;
+  // HMAC-SHA-256 (32 bytes) over EnvelopeMacInput; empty in rows written
+  // before envelopes were authenticated.
+  std::string mac;
 
   std::string Encode() const;
+  // kDataLoss with a fixed message (the member at fault, or the byte offset
+  // of a JSON syntax error): never the stored bytes.
   static Result<Envelope> Decode(std::string_view bytes);
 };
+
+// Decode for the row of `record`: kDataLoss naming the record id (when it
+// has the shape of one) and what did not parse.
+Result<Envelope> DecodeRow(std::string_view record, std::string_view bytes);
 
 // Record ids: 32 lower-case hex characters (time-ordered, random).
 bool IsRecordId(std::string_view id);

@@ -1,27 +1,20 @@
-// Record operations of the engine: put, get, update, history, find, list,
-// end of use.
+// Record operations of the engine that read or write one record: put, get,
+// update, end of use. History, find and list are in record_scans.cc; the
+// steps they share in record_ops.h; the integrity checks in integrity.h.
 #include <charconv>
 
 #include "audit/log.h"
 #include "core/encoding.h"
-#include "crypto/hash.h"
 #include "crypto/random.h"
 #include "engine/engine.h"
 #include "engine/envelope.h"
-#include "engine/field_value.h"
+#include "engine/integrity.h"
 #include "engine/keyspace.h"
+#include "engine/record_ops.h"
 
 namespace mamori::engine {
 
 namespace {
-
-constexpr size_t kMaxRecordBytes = 1 << 20;
-constexpr int kOptimisticRetries = 5;
-
-Status BadRecordId() {
-  return Status::InvalidArgument("record id must be 32 lower-case hex characters",
-                                 "レコードIDは32桁の16進小文字です", "id");
-}
 
 // Time-ordered ids (48-bit milliseconds, then 80 random bits), so listing
 // follows registration order and ids reveal nothing about the person.
@@ -33,204 +26,7 @@ Result<std::string> NewRecordId(TimeMicros now) {
   return HexEncode(raw + random);
 }
 
-Status Retry() {
-  return Status::Unavailable("record changed concurrently; try again",
-                             "レコードが同時に変更されました。再試行してください");
-}
-
 }  // namespace
-
-// Shared steps of the record operations, kept out of the public header.
-class RecordOps {
- public:
-  explicit RecordOps(Engine& e) : e_(e) {}
-
-  // Dataset, purpose and (optionally) record-id checks; refusals audited.
-  //
-  // The definition is the one cached by an earlier operation, without a
-  // read, unless `reload`. Every operation confirms it in its own write
-  // transaction (Current) and, when another process or thread has changed
-  // it since, reloads and runs again: the purpose and field checks always
-  // apply the definition in force when the operation commits.
-  Result<std::shared_ptr<const DatasetDef>> Admit(const Context& ctx, std::string_view op,
-                                                  std::string_view dataset, std::string_view id,
-                                                  bool check_id, bool reload = false) {
-    Result<std::shared_ptr<const DatasetDef>> def = Cached(dataset);
-    if (reload || !*def) def = e_.LoadDataset(dataset);
-    if (!def) return Fail(e_.Refuse(ctx, op, dataset, "", def.error()));
-    Status purpose = e_.CheckPurpose(**def, ctx);
-    if (!purpose.ok() && !reload) {
-      // A purpose registered since this definition was cached must not be
-      // refused: refusals are decided on a fresh read.
-      def = e_.LoadDataset(dataset);
-      if (!def) return Fail(e_.Refuse(ctx, op, dataset, "", def.error()));
-      purpose = e_.CheckPurpose(**def, ctx);
-    }
-    if (!purpose.ok()) return Fail(e_.Refuse(ctx, op, dataset, "", purpose));
-    if (check_id && !IsRecordId(id)) return Fail(e_.Refuse(ctx, op, dataset, "", BadRecordId()));
-    return def;
-  }
-
-  std::shared_ptr<const DatasetDef> Cached(std::string_view dataset) {
-    std::lock_guard lock(e_.datasets_mu_);
-    auto it = e_.datasets_.find(dataset);
-    return it == e_.datasets_.end() ? nullptr : it->second;
-  }
-
-  // Whether `def` is still the dataset's current definition, read in the
-  // operation's own transaction.
-  static Result<bool> Current(store::ReadTxn& txn, const DatasetDef& def) {
-    MAMORI_ASSIGN_OR_RETURN(auto version, txn.Get(keyspace::DatasetVersionCurrent(def.name)));
-    return version && *version == std::to_string(def.version);
-  }
-
-  // A read's audit event, in the read's own write transaction: written only
-  // when `def` is still current (else *stale) and the record still holds
-  // `raw` (else *changed), so that the event names exactly what is returned.
-  Status AuditRead(store::WriteTxn& txn, const DatasetDef& def, std::string_view dataset,
-                   std::string_view id, const std::string& raw, audit::Event& ev, bool* stale,
-                   bool* changed) {
-    MAMORI_ASSIGN_OR_RETURN(bool current, Current(txn, def));
-    *stale = !current;
-    if (*stale) return Status::Ok();
-    MAMORI_ASSIGN_OR_RETURN(auto now, txn.Get(keyspace::Record(dataset, id)));
-    *changed = !now || *now != raw;
-    if (*changed) return Status::Ok();
-    return StatusOf(e_.AppendEvent(txn, ev));
-  }
-
-  // The event of a read of `version`.
-  audit::Event ReadEvent(const Context& ctx, std::string_view dataset, std::string_view id,
-                         uint32_t version) {
-    audit::Event ev = e_.MakeEvent(ctx, "record.get", dataset, id);
-    ev.attrs["version"] = std::to_string(version);
-    return ev;
-  }
-
-  struct Loaded {
-    std::string raw;
-    Envelope env;
-    crypto::SecretBytes key;
-    nlohmann::json values;
-  };
-
-  // Reads and opens the current version; refusals and integrity failures audited.
-  Result<Loaded> Load(const Context& ctx, std::string_view op, std::string_view dataset,
-                      std::string_view id) {
-    std::optional<std::string> raw, pending;
-    MAMORI_RETURN_IF_ERROR(e_.data_->View([&](store::ReadTxn& txn) -> Status {
-      MAMORI_ASSIGN_OR_RETURN(raw, txn.Get(keyspace::Record(dataset, id)));
-      MAMORI_ASSIGN_OR_RETURN(pending, txn.Get(keyspace::PendingShred(dataset, id)));
-      return Status::Ok();
-    }));
-    if (!raw) {
-      return Fail(e_.Refuse(
-          ctx, op, dataset, id,
-          Status::NotFound(
-              "record " + std::string(id) + " does not exist in " + std::string(dataset),
-              "レコード " + std::string(id) + " は台帳 " + std::string(dataset) + " に存在しません",
-              "id")));
-    }
-    if (pending) {
-      return Fail(e_.Refuse(ctx, op, dataset, id,
-                            Status::FailedPrecondition("record is being shredded",
-                                                       "レコードは廃棄処理中です", "id")));
-    }
-    Loaded out;
-    out.raw = std::move(*raw);
-    auto env = Envelope::Decode(out.raw);
-    if (!env) return Fail(e_.Refuse(ctx, op, dataset, id, env.error()));
-    out.env = std::move(*env);
-    auto key = e_.keys_->GetRecordKey(dataset, out.env.key_id);
-    if (!key) {
-      Status why =
-          key.error().code() == Code::kNotFound
-              ? Status::DataLoss(
-                    "record " + std::string(id) + " cannot be decrypted: its key was destroyed",
-                    "レコード " + std::string(id) + " は鍵が破棄されているため復号できません", "id")
-              : key.error();
-      return Fail(e_.Refuse(ctx, op, dataset, id, why));
-    }
-    out.key = std::move(*key);
-    auto values = OpenValues(out.key, dataset, id, out.env);
-    if (!values) return Fail(e_.Refuse(ctx, op, dataset, id, values.error()));
-    out.values = std::move(*values);
-    return out;
-  }
-
-  // Validates a whole record (put) or the merged result (update).
-  Result<nlohmann::json> Validate(const DatasetDef& def, const nlohmann::json& input,
-                                  const nlohmann::json* base) {
-    if (!input.is_object()) {
-      return Fail(Status::InvalidArgument(
-          "record must be a JSON object of field: value",
-          "レコードは「項目: 値」のJSONオブジェクトでなければなりません", "record"));
-    }
-    nlohmann::json out = base ? *base : nlohmann::json::object();
-    for (const auto& [name, value] : input.items()) {
-      const FieldDef* field = def.Field(name);
-      if (!field) {
-        return Fail(Status::InvalidArgument(
-            "unknown field '" + name + "' for dataset " + def.name,
-            "台帳 " + def.name + " に項目「" + name + "」はありません", name));
-      }
-      if (value.is_null()) {
-        out.erase(name);
-        continue;
-      }
-      MAMORI_ASSIGN_OR_RETURN(out[name], NormalizeValue(*field, value));
-    }
-    for (const auto& field : def.fields) {
-      if (field.required && !out.contains(field.name)) {
-        return Fail(Status::InvalidArgument("field '" + field.name + "' is required",
-                                            "項目「" + field.name + "」は必須です", field.name));
-      }
-    }
-    if (out.dump().size() > kMaxRecordBytes) {
-      return Fail(Status::InvalidArgument("record is larger than 1 MiB",
-                                          "レコードが1MiBを超えています", "record"));
-    }
-    return out;
-  }
-
-  Result<std::map<std::string, std::string>> Tags(const DatasetDef& def,
-                                                  const nlohmann::json& values) {
-    std::map<std::string, std::string> tags;
-    bool any = false;
-    for (const auto& f : def.fields) any = any || (f.indexed && values.contains(f.name));
-    if (!any) return tags;
-    MAMORI_ASSIGN_OR_RETURN(crypto::SecretBytes key, e_.keys_->IndexKey(def.name));
-    for (const auto& f : def.fields) {
-      if (!f.indexed || !values.contains(f.name)) continue;
-      tags[f.name] = Tag(key, f.name, IndexForm(f, values[f.name]));
-    }
-    return tags;
-  }
-
-  static std::string Tag(const crypto::SecretBytes& key, std::string_view field,
-                         std::string_view form) {
-    std::string msg(field);
-    msg += '\0';
-    msg += form;
-    return HexEncode(crypto::DigestView(crypto::HmacSha256(key, msg)));
-  }
-
-  static RecordView View(std::string_view id, const Envelope& env, nlohmann::json values) {
-    RecordView v;
-    v.id = std::string(id);
-    v.version = env.version;
-    v.created_at = env.created_at;
-    v.updated_at = env.updated_at;
-    v.created_by = env.created_by;
-    v.updated_by = env.updated_by;
-    v.end_of_use = env.end_of_use;
-    v.deadline = env.deadline;
-    v.values = std::move(values);
-    return v;
-  }
-
-  Engine& e_;
-};
 
 nlohmann::json RecordView::ToJson() const {
   // Values under their field names; metadata under "_meta", a name no field
@@ -270,9 +66,13 @@ Result<WriteResult> Engine::Put(const Context& ctx_in, std::string_view dataset,
     }
     MAMORI_ASSIGN_OR_RETURN(env.sealed, SealValues(rk.key, dataset, id, 1, rk.id, *values));
     MAMORI_ASSIGN_OR_RETURN(env.index_tags, ops.Tags(*def, *values));
+    SignEnvelope(envelope_key_, dataset, id, env);
     const std::string body = env.Encode();
     audit::Event ev = MakeEvent(ctx, "record.put", dataset, id);
     ev.attrs["version"] = "1";
+    // Names the row written, so that the log can tell the current row from
+    // an older one put back (records_check.h).
+    ev.attrs["envelope"] = RowHash(body);
     uint64_t seq = 0;
     MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
       MAMORI_ASSIGN_OR_RETURN(bool current, RecordOps::Current(txn, *def));
@@ -289,7 +89,7 @@ Result<WriteResult> Engine::Put(const Context& ctx_in, std::string_view dataset,
     }));
     if (!stale) return WriteResult{id, 1, seq};
   }
-  return Fail(Retry());
+  return Fail(RetryLater());
 }
 
 Result<RecordView> Engine::Get(const Context& ctx_in, std::string_view dataset,
@@ -309,7 +109,7 @@ Result<RecordView> Engine::Get(const Context& ctx_in, std::string_view dataset,
     }));
     if (!stale && !changed) return RecordOps::View(id, loaded.env, std::move(loaded.values));
   }
-  return Fail(Retry());
+  return Fail(RetryLater());
 }
 
 void Engine::GetThen(const Context& ctx_in, std::string_view dataset, std::string_view id,
@@ -326,7 +126,7 @@ void Engine::GetThen(const Context& ctx_in, std::string_view dataset, std::strin
     // Runs the reads on the calling thread and queues the audit event; the
     // store's answer thread continues (or tries again) once it is durable.
     static void Run(const std::shared_ptr<Attempt>& a) {
-      if (a->attempt++ == kOptimisticRetries) return a->then(Fail(Retry()));
+      if (a->attempt++ == kOptimisticRetries) return a->then(Fail(RetryLater()));
       RecordOps ops(a->engine);
       auto def = ops.Admit(a->ctx, "record.get", a->dataset, a->id, true, a->stale);
       if (!def) return a->then(Fail(def.error()));
@@ -369,9 +169,12 @@ Result<WriteResult> Engine::Update(const Context& ctx_in, std::string_view datas
     MAMORI_ASSIGN_OR_RETURN(env.sealed,
                             SealValues(loaded.key, dataset, id, env.version, env.key_id, *values));
     MAMORI_ASSIGN_OR_RETURN(env.index_tags, ops.Tags(*def, *values));
+    env.prev = RowHash(loaded.raw);
+    SignEnvelope(envelope_key_, dataset, id, env);
     const std::string body = env.Encode();
     audit::Event ev = MakeEvent(ctx, "record.update", dataset, id);
     ev.attrs["version"] = std::to_string(env.version);
+    ev.attrs["envelope"] = RowHash(body);
     uint64_t seq = 0;
     bool changed = false;
     MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
@@ -398,141 +201,7 @@ Result<WriteResult> Engine::Update(const Context& ctx_in, std::string_view datas
     }));
     if (!stale && !changed) return WriteResult{std::string(id), env.version, seq};
   }
-  return Fail(Retry());
-}
-
-Result<std::vector<RecordView>> Engine::History(const Context& ctx_in, std::string_view dataset,
-                                                std::string_view id) {
-  const Context ctx = WithTime(ctx_in);
-  RecordOps ops(*this);
-  bool stale = false;
-  for (int attempt = 0; attempt < kOptimisticRetries; ++attempt) {
-    MAMORI_ASSIGN_OR_RETURN(auto def, ops.Admit(ctx, "record.history", dataset, id, true, stale));
-    MAMORI_ASSIGN_OR_RETURN(auto loaded, ops.Load(ctx, "record.history", dataset, id));
-    std::vector<store::KeyValue> rows;
-    MAMORI_RETURN_IF_ERROR(data_->View([&](store::ReadTxn& txn) -> Status {
-      const std::string prefix = keyspace::HistoryPrefix(dataset, id);
-      MAMORI_ASSIGN_OR_RETURN(rows, txn.Scan(prefix, store::PrefixEnd(prefix), 0));
-      return Status::Ok();
-    }));
-    std::vector<RecordView> out;
-    for (const auto& row : rows) {
-      auto env = Envelope::Decode(row.value);
-      if (!env) return Fail(Refuse(ctx, "record.history", dataset, id, env.error()));
-      auto values = OpenValues(loaded.key, dataset, id, *env);
-      if (!values) return Fail(Refuse(ctx, "record.history", dataset, id, values.error()));
-      out.push_back(RecordOps::View(id, *env, std::move(*values)));
-    }
-    out.push_back(RecordOps::View(id, loaded.env, std::move(loaded.values)));
-    audit::Event ev = MakeEvent(ctx, "record.history", dataset, id);
-    ev.attrs["versions"] = std::to_string(out.size());
-    MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
-      MAMORI_ASSIGN_OR_RETURN(bool current, RecordOps::Current(txn, *def));
-      stale = !current;
-      if (stale) return Status::Ok();
-      return StatusOf(AppendEvent(txn, ev));
-    }));
-    if (!stale) return out;
-  }
-  return Fail(Retry());
-}
-
-Result<std::vector<std::string>> Engine::Find(const Context& ctx_in, std::string_view dataset,
-                                              std::string_view field_name, std::string_view value) {
-  const Context ctx = WithTime(ctx_in);
-  RecordOps ops(*this);
-  bool stale = false;
-  for (int attempt = 0; attempt < kOptimisticRetries; ++attempt) {
-    MAMORI_ASSIGN_OR_RETURN(auto def, ops.Admit(ctx, "record.find", dataset, "", false, stale));
-    const FieldDef* field = def->Field(field_name);
-    if (!field || !field->indexed) {
-      return Fail(
-          Refuse(ctx, "record.find", dataset, "",
-                 Status::InvalidArgument("field '" + std::string(field_name) +
-                                             "' is not an indexed field of " + std::string(dataset),
-                                         "項目「" + std::string(field_name) + "」は台帳 " +
-                                             std::string(dataset) + " の検索項目ではありません",
-                                         std::string(field_name))));
-    }
-    auto form = IndexFormOfQuery(*field, value);
-    if (!form) return Fail(Refuse(ctx, "record.find", dataset, "", form.error()));
-    MAMORI_ASSIGN_OR_RETURN(crypto::SecretBytes key, keys_->IndexKey(dataset));
-    const std::string tag = RecordOps::Tag(key, field->name, *form);
-    audit::Event ev = MakeEvent(ctx, "record.find", dataset, "");
-    // Searches for the same value correlate in the log without revealing it.
-    ev.subject = SubjectRef(dataset, std::string("find") + '\0' + field->name + '\0' + tag);
-    ev.attrs["field"] = field->name;
-    std::vector<std::string> ids;
-    MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
-      MAMORI_ASSIGN_OR_RETURN(bool current, RecordOps::Current(txn, *def));
-      stale = !current;
-      if (stale) return Status::Ok();
-      const std::string prefix = keyspace::IndexPrefix(dataset, field->name, tag);
-      MAMORI_ASSIGN_OR_RETURN(auto rows, txn.Scan(prefix, store::PrefixEnd(prefix), 10'000));
-      ids.clear();
-      for (const auto& row : rows) ids.push_back(row.key.substr(prefix.size()));
-      ev.attrs["matches"] = std::to_string(ids.size());
-      return StatusOf(AppendEvent(txn, ev));
-    }));
-    if (!stale) return ids;
-  }
-  return Fail(Retry());
-}
-
-Result<RecordPage> Engine::List(const Context& ctx_in, std::string_view dataset,
-                                std::string_view cursor, size_t limit) {
-  const Context ctx = WithTime(ctx_in);
-  RecordOps ops(*this);
-  bool stale = false;
-  for (int attempt = 0; attempt < kOptimisticRetries; ++attempt) {
-    MAMORI_ASSIGN_OR_RETURN(auto def,
-                            ops.Admit(ctx, "record.list", dataset, cursor, !cursor.empty(), stale));
-    if (limit == 0 || limit > 1000) {
-      return Fail(Refuse(ctx, "record.list", dataset, "",
-                         Status::InvalidArgument("limit must be from 1 to 1000",
-                                                 "件数は1〜1000で指定してください", "limit")));
-    }
-    std::vector<store::KeyValue> rows;
-    const std::string prefix = keyspace::RecordsPrefix(dataset);
-    MAMORI_RETURN_IF_ERROR(data_->View([&](store::ReadTxn& txn) -> Status {
-      const std::string begin =
-          cursor.empty() ? prefix : prefix + std::string(cursor) + std::string(1, '\0');
-      MAMORI_ASSIGN_OR_RETURN(rows, txn.Scan(begin, store::PrefixEnd(prefix), limit + 1));
-      return Status::Ok();
-    }));
-    RecordPage page;
-    if (rows.size() > limit) {
-      rows.pop_back();
-      page.next_cursor = rows.back().key.substr(prefix.size());
-    }
-    std::vector<audit::Event> events;
-    for (const auto& row : rows) {
-      const std::string id = row.key.substr(prefix.size());
-      auto env = Envelope::Decode(row.value);
-      if (!env) return Fail(Refuse(ctx, "record.list", dataset, id, env.error()));
-      auto key = keys_->GetRecordKey(dataset, env->key_id);
-      if (!key) continue;  // shredded between the scan and now
-      auto values = OpenValues(*key, dataset, id, *env);
-      if (!values) return Fail(Refuse(ctx, "record.list", dataset, id, values.error()));
-      page.records.push_back(RecordOps::View(id, *env, std::move(*values)));
-      events.push_back(MakeEvent(ctx, "record.list", dataset, id));
-    }
-    // One event per disclosed record: who saw whom is what analysis needs.
-    MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
-      MAMORI_ASSIGN_OR_RETURN(bool current, RecordOps::Current(txn, *def));
-      stale = !current;
-      if (stale) return Status::Ok();
-      if (events.empty()) {
-        audit::Event ev = MakeEvent(ctx, "record.list", dataset, "");
-        ev.attrs["count"] = "0";
-        return StatusOf(AppendEvent(txn, ev));
-      }
-      for (auto& ev : events) MAMORI_RETURN_IF_ERROR(AppendEvent(txn, ev));
-      return Status::Ok();
-    }));
-    if (!stale) return page;
-  }
-  return Fail(Retry());
+  return Fail(RetryLater());
 }
 
 Result<RecordView> Engine::EndUse(const Context& ctx_in, std::string_view dataset,
@@ -542,15 +211,31 @@ Result<RecordView> Engine::EndUse(const Context& ctx_in, std::string_view datase
   bool stale = false;
   for (int attempt = 0; attempt < kOptimisticRetries; ++attempt) {
     MAMORI_ASSIGN_OR_RETURN(auto def, ops.Admit(ctx, "record.end_use", dataset, id, true, stale));
+    const std::optional<CivilDate> deadline =
+        def->retention.defined && def->retention.from == RetentionRule::From::kEndOfUse
+            ? std::optional<CivilDate>(def->retention.DeadlineFrom(date))
+            : std::nullopt;
+    if (!IsValidDate(date.year, date.month, date.day) ||
+        (deadline && !IsValidDate(deadline->year, deadline->month, deadline->day))) {
+      return Fail(
+          Refuse(ctx, "record.end_use", dataset, id,
+                 Status::InvalidArgument("the end-of-use date (or the retention deadline it gives) "
+                                         "is not a date from 0001-01-01 to 9999-12-31",
+                                         "利用終了日 (またはそれによる保存期限) が "
+                                         "0001-01-01〜9999-12-31 の日付ではありません",
+                                         "date")));
+    }
     MAMORI_ASSIGN_OR_RETURN(auto loaded, ops.Load(ctx, "record.end_use", dataset, id));
     Envelope env = loaded.env;
     env.end_of_use = date;
-    if (def->retention.defined && def->retention.from == RetentionRule::From::kEndOfUse) {
-      env.deadline = def->retention.DeadlineFrom(date);
-    }
+    if (deadline) env.deadline = deadline;
+    // The same version, rewritten: it still follows the same history row.
+    SignEnvelope(envelope_key_, dataset, id, env);
     const std::string body = env.Encode();
     audit::Event ev = MakeEvent(ctx, "record.end_use", dataset, id);
     if (env.deadline) ev.attrs["deadline"] = FormatDate(*env.deadline);
+    ev.attrs["version"] = std::to_string(env.version);
+    ev.attrs["envelope"] = RowHash(body);
     bool changed = false;
     MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
       MAMORI_ASSIGN_OR_RETURN(bool current_def, RecordOps::Current(txn, *def));
@@ -568,7 +253,7 @@ Result<RecordView> Engine::EndUse(const Context& ctx_in, std::string_view datase
     }));
     if (!stale && !changed) return RecordOps::View(id, env, nlohmann::json::object());
   }
-  return Fail(Retry());
+  return Fail(RetryLater());
 }
 
 }  // namespace mamori::engine

@@ -12,7 +12,10 @@
 #include "core/encoding.h"
 #include "engine/engine.h"
 #include "engine/envelope.h"
+#include "engine/integrity.h"
 #include "engine/keyspace.h"
+#include "engine/record_ops.h"
+#include "jp/text.h"
 
 namespace mamori::engine {
 namespace {
@@ -25,21 +28,39 @@ constexpr std::string_view kMethod =
 
 }  // namespace
 
-Result<nlohmann::json> Engine::Shred(const Context& ctx_in, std::string_view dataset,
+Result<nlohmann::json> Engine::Shred(const Context& ctx, std::string_view dataset,
                                      std::string_view id, std::string_view reason) {
-  const Context ctx = WithTime(ctx_in);
+  return ShredRecord(ctx, dataset, id, reason, std::nullopt);
+}
+
+Result<nlohmann::json> Engine::ShredRecord(const Context& ctx_in, std::string_view dataset,
+                                           std::string_view id, std::string_view reason,
+                                           std::optional<CivilDate> due_before) {
+  Context ctx = WithTime(ctx_in);
+  if (ctx.purpose.empty()) ctx.purpose = std::string(kDisposalPurpose);
   auto def = LoadDataset(dataset);
   if (!def) return Fail(Refuse(ctx, "record.shred", dataset, "", def.error()));
+  if (ctx.actor.empty()) return Fail(Refuse(ctx, "record.shred", dataset, "", NoActor()));
   if (!IsRecordId(id)) {
     return Fail(Refuse(ctx, "record.shred", dataset, "",
                        Status::InvalidArgument("record id must be 32 lower-case hex characters",
                                                "レコードIDは32桁の16進小文字です", "id")));
   }
-  if (reason.empty() || reason.size() > 1024) {
-    return Fail(
-        Refuse(ctx, "record.shred", dataset, id,
-               Status::InvalidArgument("a reason (1 to 1024 bytes) is required for disposal",
-                                       "廃棄理由 (1〜1024バイト) が必要です", "reason")));
+  // A disposal is not a use of the data: its purpose is the engine's own
+  // ("disposal" unless the sweep says "retention"), or one the dataset
+  // registers when the caller names the use it ends.
+  if (!IsDisposalPurpose(ctx.purpose) && !(*def)->FindPurpose(ctx.purpose)) {
+    return Fail(Refuse(
+        ctx, "record.shred", dataset, id,
+        Status::PermissionDenied(
+            "the purpose given is not registered for dataset " + (*def)->name,
+            "指定された利用目的は台帳 " + (*def)->name + " に登録されていません", "purpose")));
+  }
+  if (reason.empty() || reason.size() > 1024 || !jp::IsValidUtf8(reason)) {
+    return Fail(Refuse(
+        ctx, "record.shred", dataset, id,
+        Status::InvalidArgument("a reason (1 to 1024 bytes of UTF-8) is required for disposal",
+                                "廃棄理由 (UTF-8 で1〜1024バイト) が必要です", "reason")));
   }
   nlohmann::json pending = {{"reason", std::string(reason)},
                             {"actor", ctx.actor},
@@ -51,6 +72,7 @@ Result<nlohmann::json> Engine::Shred(const Context& ctx_in, std::string_view dat
   MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
     MAMORI_ASSIGN_OR_RETURN(auto raw, txn.Get(keyspace::Record(dataset, id)));
     MAMORI_ASSIGN_OR_RETURN(auto existing, txn.Get(keyspace::PendingShred(dataset, id)));
+    std::optional<Envelope> env;
     if (!raw) {
       domain = Status::NotFound(
           "record " + std::string(id) + " does not exist in " + std::string(dataset),
@@ -59,16 +81,33 @@ Result<nlohmann::json> Engine::Shred(const Context& ctx_in, std::string_view dat
     } else if (existing) {
       domain = Status::FailedPrecondition("record is already being shredded",
                                           "レコードは既に廃棄処理中です", "id");
+    } else if (auto decoded = DecodeRow(id, *raw); !decoded) {
+      domain = decoded.error();
+    } else if (Status belongs = CheckRowBelongs(envelope_key_, dataset, id, *decoded);
+               !belongs.ok()) {
+      // Its key id cannot be trusted: destroying it could destroy another
+      // record's key and leave this one's.
+      domain = belongs;
+    } else if (due_before && !(decoded->deadline && *decoded->deadline < *due_before)) {
+      domain = TamperedRecord(id,
+                              "the retention index names it as due before " +
+                                  FormatDate(*due_before) + ", but its own deadline is not",
+                              "保存期限の索引では " + FormatDate(*due_before) +
+                                  " より前が期限とされていますが、レコード自身の期限は異なります");
+    } else {
+      env = std::move(*decoded);
     }
     if (!domain.ok()) {
-      ev.result = "refused";
+      ev.result = domain.code() == Code::kDataLoss ? "error" : "refused";
       ev.code = std::string(CodeName(domain.code()));
-      ev.reason = "id";
+      ev.reason = domain.subject();
       return StatusOf(AppendEvent(txn, ev));
     }
-    MAMORI_ASSIGN_OR_RETURN(Envelope env, Envelope::Decode(*raw));
-    pending["key_id"] = env.key_id;
-    MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::PendingShred(dataset, id), pending.dump()));
+    pending["key_id"] = env->key_id;
+    SignPendingShred(envelope_key_, dataset, id, pending);
+    MAMORI_RETURN_IF_ERROR(
+        txn.Put(keyspace::PendingShred(dataset, id),
+                pending.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
     return StatusOf(AppendEvent(txn, ev));
   }));
   if (!domain.ok()) return Fail(domain);
@@ -151,11 +190,20 @@ Status Engine::CompletePendingShreds(const Context& ctx) {
   for (const auto& row : rows) {
     const std::string rest = row.key.substr(2);
     const auto slash = rest.find('/');
-    if (slash == std::string::npos) continue;
+    const std::string dataset = slash == std::string::npos ? "" : rest.substr(0, slash);
+    const std::string id = slash == std::string::npos ? "" : rest.substr(slash + 1);
     auto pending = nlohmann::json::parse(row.value, nullptr, false);
-    if (pending.is_discarded()) continue;
-    MAMORI_RETURN_IF_ERROR(
-        FinishShred(ctx, rest.substr(0, slash), rest.substr(slash + 1), pending));
+    // A marker names the key to destroy: one the engine did not write (no
+    // valid code) is not acted on, and stays for the operator to look at.
+    if (!IsValidName(dataset) || !IsRecordId(id) || pending.is_discarded() ||
+        !VerifyPendingShred(envelope_key_, dataset, id, pending)) {
+      (void)Refuse(ctx, "record.shred", IsValidName(dataset) ? dataset : "",
+                   IsRecordId(id) ? id : "",
+                   TamperedRecord(id, "its shred marker was not written by the engine",
+                                  "廃棄処理中の印がエンジンの書いたものではありません"));
+      continue;
+    }
+    MAMORI_RETURN_IF_ERROR(FinishShred(ctx, dataset, id, pending));
   }
   return Status::Ok();
 }
@@ -169,7 +217,15 @@ Result<std::vector<nlohmann::json>> Engine::Disposals(const Context& ctx_in,
   MAMORI_RETURN_IF_ERROR(data_->View([&](store::ReadTxn& txn) -> Status {
     const std::string prefix = keyspace::DisposalsPrefix(dataset);
     MAMORI_ASSIGN_OR_RETURN(auto rows, txn.Scan(prefix, store::PrefixEnd(prefix), 0));
-    for (const auto& row : rows) out.push_back(nlohmann::json::parse(row.value, nullptr, false));
+    for (const auto& row : rows) {
+      auto disposal = nlohmann::json::parse(row.value, nullptr, false);
+      if (disposal.is_discarded() || !disposal.is_object()) {
+        const std::string id = row.key.substr(prefix.size());
+        return TamperedRecord(id, "its stored disposal record does not parse",
+                              "保存された廃棄記録を解析できません");
+      }
+      out.push_back(std::move(disposal));
+    }
     return Status::Ok();
   }));
   audit::Event ev = MakeEvent(ctx, "disposal.list", dataset, "");
@@ -181,6 +237,12 @@ Result<std::vector<nlohmann::json>> Engine::Disposals(const Context& ctx_in,
 
 Result<SweepReport> Engine::SweepRetention(const Context& ctx_in, CivilDate today) {
   Context ctx = WithTime(ctx_in);
+  if (!IsValidDate(today.year, today.month, today.day)) {
+    return Fail(Refuse(ctx, "retention.sweep", "", "",
+                       Status::InvalidArgument("today is not a date from 0001-01-01 to 9999-12-31",
+                                               "本日の日付が正しくありません", "today")));
+  }
+  if (ctx.actor.empty()) return Fail(Refuse(ctx, "retention.sweep", "", "", NoActor()));
   // Deadlines are inclusive: a record kept "7 years" may be held through its
   // deadline day and is shredded from the day after.
   const std::string end = keyspace::Deadline(today, "", "").substr(0, 11);  // "t/YYYYMMDD/"
@@ -200,10 +262,21 @@ Result<SweepReport> Engine::SweepRetention(const Context& ctx_in, CivilDate toda
     ++report.examined;
     const std::string rest = key.substr(11);  // "<dataset>/<record>"
     const auto slash = rest.find('/');
-    if (slash == std::string::npos) continue;
-    const std::string dataset = rest.substr(0, slash), id = rest.substr(slash + 1);
+    const std::string dataset = slash == std::string::npos ? "" : rest.substr(0, slash);
+    const std::string id = slash == std::string::npos ? "" : rest.substr(slash + 1);
+    if (!IsValidName(dataset) || !IsRecordId(id)) {
+      // Not written by the engine; its key is not repeated (stored bytes).
+      Status why =
+          Refuse(ctx, "retention.sweep", "", "",
+                 Status::DataLoss("the retention index holds an entry with a malformed key",
+                                  "保存期限の索引に不正なキーの項目があります", "key"));
+      report.errors.push_back(why.message());
+      continue;
+    }
     ctx.purpose = "retention";
-    auto disposal = Shred(ctx, dataset, id, "保存期間満了 / retention period expired");
+    // The record's own deadline decides, not the index entry alone: an
+    // entry planted in the store must not shred a record.
+    auto disposal = ShredRecord(ctx, dataset, id, "保存期間満了 / retention period expired", today);
     if (disposal) {
       report.disposals.push_back(std::move(*disposal));
     } else {

@@ -186,8 +186,14 @@ Status Directory::MutateUser(const engine::Context& ctx, std::string_view operat
     if (!IsValidId(id)) return internal::Refuse(txn, ev, CheckId(id, "user"), refusal);
     MAMORI_ASSIGN_OR_RETURN(auto u, internal::LoadUser(txn, id));
     if (!u) return internal::Refuse(txn, ev, UnknownUser(), refusal);
+    const HolderView before = HolderOf(*u);
     Status why;
     MAMORI_RETURN_IF_ERROR(fn(txn, *u, ev, why));
+    // A change that would let the person do more is the rights register's
+    // to make, whoever asks here (rights_guard.h).
+    if (why.ok() && guard_ && !IsLocalOperator(ctx)) {
+      why = guard_->CheckDirectChange(txn, ctx, before, HolderOf(*u));
+    }
     if (!why.ok()) return internal::Refuse(txn, ev, why, refusal);
     u->updated_at = now;
     MAMORI_RETURN_IF_ERROR(internal::PutUser(txn, *u));
@@ -245,9 +251,18 @@ Status Directory::CreateUser(const engine::Context& ctx, const NewUser& nu,
                                 refusal);
       }
     }
+    // A new person holding a role that carries rights is a grant of rights.
+    if (guard_ && !IsLocalOperator(ctx)) {
+      Status allowed = guard_->CheckDirectChange(txn, ctx, HolderView{}, HolderOf(u));
+      if (!allowed.ok()) return internal::Refuse(txn, ev, allowed, refusal);
+    }
     MAMORI_RETURN_IF_ERROR(internal::PutUser(txn, u));
     return internal::AppendEvent(txn, ev);
   });
+}
+
+HolderView HolderOf(const User& u) {
+  return HolderView{u.id, PrincipalKind::kUser, u.department, u.roles};
 }
 
 Result<User> Directory::GetUser(std::string_view id) {
@@ -267,7 +282,8 @@ Result<std::vector<User>> Directory::ListUsers() {
     const std::string prefix(keyspace::kUsers);
     MAMORI_ASSIGN_OR_RETURN(auto rows, txn.Scan(prefix, store::PrefixEnd(prefix), 0));
     for (const auto& row : rows) {
-      MAMORI_ASSIGN_OR_RETURN(auto u, UserFromJson(row.value));
+      MAMORI_ASSIGN_OR_RETURN(
+          auto u, UserFromJson(row.value, std::string_view(row.key).substr(prefix.size())));
       out.push_back(std::move(u));
     }
     return Status::Ok();

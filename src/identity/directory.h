@@ -36,6 +36,7 @@
 #include "identity/identity_policy.h"
 #include "identity/password_rules.h"
 #include "identity/records.h"
+#include "identity/rights_guard.h"
 #include "identity/sealer.h"
 #include "identity/word_list.h"
 #include "store/storage.h"
@@ -127,11 +128,29 @@ class Directory {
   // Administrator's operations (directory_admin.cc).
   Status UnlockUser(const engine::Context& ctx, std::string_view id);
   // Sets a temporary password (which must meet the rules), forces a change at
-  // the next logon, clears any lock and ends the user's sessions.
+  // the next logon, clears any lock and ends the user's sessions. A user
+  // holding rights needs a second person: `request` names the approved
+  // credential_reset request (RightsGuard::CheckCredentialReset).
   Status ResetPassword(const engine::Context& ctx, std::string_view id,
-                       std::string_view temporary_password);
-  // Removes the TOTP enrolment (a lost phone); the user enrols again.
-  Status ResetTotp(const engine::Context& ctx, std::string_view id);
+                       std::string_view temporary_password, std::string_view request = {});
+  // Removes the TOTP enrolment (a lost phone); the user enrols again. Needs a
+  // second person as ResetPassword does.
+  Status ResetTotp(const engine::Context& ctx, std::string_view id, std::string_view request = {});
+
+  // The role change a configured rights-register request makes
+  // (role_add / role_remove), inside the register's transaction `txn`: the
+  // register's three people have decided it, so the guard is not asked.
+  // Appends "identity.role_add" / "identity.role_remove" with attrs target,
+  // role and request. kNotFound for an unknown user, kFailedPrecondition
+  // when the role is already held (add) or not held (remove).
+  Status ApplyRoleChange(store::WriteTxn& txn, const engine::Context& ctx, std::string_view id,
+                         std::string_view role, bool add, std::string_view request);
+
+  // Asked inside every change of a person's roles or department and every
+  // credential reset (rights_guard.h); null asks nothing (the default until
+  // policy installs its guard, api::Stack). Set before use; not owned.
+  void SetRightsGuard(RightsGuard* guard) { guard_ = guard; }
+  RightsGuard* rights_guard() const { return guard_; }
 
   // For the Authenticator and the other identity parts.
   store::Storage& storage() { return store_; }
@@ -174,6 +193,10 @@ class Directory {
   // ev ("identity.<operation>", attrs target).
   Status MutateUser(const engine::Context& ctx, std::string_view operation, std::string_view id,
                     const UserMutation& fn);
+  // The guard's second-person check of a credential reset (OK without a
+  // guard and for the local operator).
+  Status SecondPerson(store::WriteTxn& txn, const engine::Context& ctx, const User& u,
+                      std::string_view credential, std::string_view request);
   // The rules' view of u; the opened phone number is kept in phone_storage.
   Result<PasswordSubject> OpenSubject(const User& u, std::string& phone_storage) const;
 
@@ -184,6 +207,10 @@ class Directory {
   const WordList* words_;
   std::unique_ptr<HashBudget> hash_budget_;
   std::string dummy_hash_;
+  RightsGuard* guard_ = nullptr;
 };
+
+// The guard's view of a user.
+HolderView HolderOf(const User& u);
 
 }  // namespace mamori::identity

@@ -48,6 +48,12 @@ class Identity {
   Status SetPolicy(const engine::Context& ctx, const IdentityPolicy& p) {
     return identity::SetPolicy(directory_->storage(), ctx, p);
   }
+  // The guard asked before any change of who holds what (rights_guard.h),
+  // for people and service accounts alike.
+  void SetRightsGuard(RightsGuard* guard) {
+    directory_->SetRightsGuard(guard);
+    service_accounts_.SetRightsGuard(guard);
+  }
 
  private:
   explicit Identity(std::unique_ptr<Directory> directory);

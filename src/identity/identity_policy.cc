@@ -137,8 +137,10 @@ Result<IdentityPolicy> ReadPolicy(store::ReadTxn& txn) {
   json j = json::parse(*stored, nullptr, false);
   auto p = PolicyFromJson(j);
   if (!p) {
-    return Fail(Status::DataLoss("the stored identity policy is invalid: " + p.error().message(),
-                                 "保存された識別・認証ポリシーが不正です", "policy"));
+    // Not p.error(): it names members of the stored JSON, which can be
+    // anything that was written there.
+    return Fail(Status::DataLoss("the stored identity policy does not parse",
+                                 "保存された識別・認証ポリシーを解析できません", "policy"));
   }
   return p;
 }

@@ -9,10 +9,32 @@ namespace {
 
 using nlohmann::json;
 
-Status Corrupt(std::string_view what, const std::exception& e) {
-  return Status::DataLoss("stored " + std::string(what) + " record does not parse: " + e.what(),
-                          "保存された" + std::string(what) + "の記録を解析できません",
-                          std::string(what));
+// A stored id as an error may name it: a plain identifier, else nothing
+// (stored bytes are not repeated).
+std::string ShownId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return "";
+  for (char c : id) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '_' || c == '-' || c == '.' || c == '@';
+    if (!plain) return "";
+  }
+  return " " + std::string(id);
+}
+
+// Fixed wording: what.what() is never used, since the parser's messages
+// quote the bytes they stopped at.
+Status Corrupt(std::string_view what, std::string_view id, const std::exception& e) {
+  std::string why = "a member is missing or has the wrong type";
+  std::string why_ja = "項目が欠けているか型が違います";
+  if (const auto* parse = dynamic_cast<const json::parse_error*>(&e)) {
+    why = "JSON syntax error at byte " + std::to_string(parse->byte);
+    why_ja = "JSON 構文エラー (" + std::to_string(parse->byte) + " バイト目)";
+  }
+  const std::string shown = ShownId(id);
+  return Status::DataLoss(
+      "stored " + std::string(what) + " record" + shown + " does not parse (" + why + ")",
+      "保存された" + std::string(what) + "の記録" + shown + "を解析できません (" + why_ja + ")",
+      std::string(what));
 }
 
 std::optional<AccountState> ParseState(std::string_view s) {
@@ -31,11 +53,11 @@ std::string TimeOrEmpty(TimeMicros t) { return t == 0 ? "" : FormatUtc(t); }
 
 // Parses with nlohmann, turning any exception into kDataLoss.
 template <class T, class Fn>
-Result<T> Parse(std::string_view text, std::string_view what, Fn fn) {
+Result<T> Parse(std::string_view text, std::string_view what, std::string_view id, Fn fn) {
   try {
     return fn(json::parse(text));
   } catch (const std::exception& e) {
-    return Fail(Corrupt(what, e));
+    return Fail(Corrupt(what, id, e));
   }
 }
 
@@ -117,8 +139,8 @@ json UserToJson(const User& u) {
           {"updated_at", u.updated_at}};
 }
 
-Result<User> UserFromJson(std::string_view text) {
-  return Parse<User>(text, "user", [](const json& j) {
+Result<User> UserFromJson(std::string_view text, std::string_view id) {
+  return Parse<User>(text, "user", id, [](const json& j) {
     User u;
     u.id = j.at("id").get<std::string>();
     u.display_name = j.at("display_name").get<std::string>();
@@ -192,8 +214,8 @@ json ServiceAccountToJson(const ServiceAccount& s) {
           {"updated_at", s.updated_at}};
 }
 
-Result<ServiceAccount> ServiceAccountFromJson(std::string_view text) {
-  return Parse<ServiceAccount>(text, "service account", [](const json& j) {
+Result<ServiceAccount> ServiceAccountFromJson(std::string_view text, std::string_view id) {
+  return Parse<ServiceAccount>(text, "service account", id, [](const json& j) {
     ServiceAccount s;
     s.id = j.at("id").get<std::string>();
     s.display_name = j.at("display_name").get<std::string>();
@@ -217,8 +239,8 @@ json TerminalToJson(const TerminalEntry& t) {
           {"updated_at", t.updated_at}};
 }
 
-Result<TerminalEntry> TerminalFromJson(std::string_view text) {
-  return Parse<TerminalEntry>(text, "terminal", [](const json& j) {
+Result<TerminalEntry> TerminalFromJson(std::string_view text, std::string_view id) {
+  return Parse<TerminalEntry>(text, "terminal", id, [](const json& j) {
     TerminalEntry t;
     t.id = j.at("id").get<std::string>();
     t.fingerprint = j.at("fingerprint").get<std::string>();
@@ -246,7 +268,7 @@ json SessionToJson(const Session& s) {
 }
 
 Result<Session> SessionFromJson(std::string_view text) {
-  return Parse<Session>(text, "session", [](const json& j) {
+  return Parse<Session>(text, "session", "", [](const json& j) {
     Session s;
     s.token_hash = j.at("token_hash").get<std::string>();
     s.user_id = j.at("user").get<std::string>();

@@ -137,18 +137,24 @@ struct Session {
   bool operator==(const Session&) const = default;
 };
 
+// The *FromJson functions parse a stored record. A record that does not
+// parse is kDataLoss with a fixed message naming the kind of record, the id
+// under which it is stored (`id`, when it is a plain identifier) and at most
+// the byte offset of a JSON syntax error: never the parser's own message,
+// which can quote the stored bytes.
 nlohmann::json UserToJson(const User& u);
-Result<User> UserFromJson(std::string_view text);
+Result<User> UserFromJson(std::string_view text, std::string_view id = {});
 // Without password hashes, ciphertexts and lockout internals: for the API.
 nlohmann::json UserPublicJson(const User& u);
 
 nlohmann::json ServiceAccountToJson(const ServiceAccount& s);
-Result<ServiceAccount> ServiceAccountFromJson(std::string_view text);
+Result<ServiceAccount> ServiceAccountFromJson(std::string_view text, std::string_view id = {});
 
 nlohmann::json TerminalToJson(const TerminalEntry& t);
-Result<TerminalEntry> TerminalFromJson(std::string_view text);
+Result<TerminalEntry> TerminalFromJson(std::string_view text, std::string_view id = {});
 
 nlohmann::json SessionToJson(const Session& s);
+// Sessions are stored under the hash of their token: never named.
 Result<Session> SessionFromJson(std::string_view text);
 
 }  // namespace mamori::identity

@@ -36,22 +36,27 @@ ParsedCache<T>& CacheOf() {
 }  // namespace
 
 Result<std::optional<User>> LoadUser(store::ReadTxn& txn, std::string_view id) {
-  return Load<User>(txn, keyspace::User(id), UserFromJson, &CacheOf<User>());
+  return Load<User>(
+      txn, keyspace::User(id), [&](std::string_view text) { return UserFromJson(text, id); },
+      &CacheOf<User>());
 }
 Status PutUser(store::WriteTxn& txn, const User& u) {
   return txn.Put(keyspace::User(u.id), UserToJson(u).dump());
 }
 
 Result<std::optional<ServiceAccount>> LoadServiceAccount(store::ReadTxn& txn, std::string_view id) {
-  return Load<ServiceAccount>(txn, keyspace::Service(id), ServiceAccountFromJson);
+  return Load<ServiceAccount>(txn, keyspace::Service(id), [&](std::string_view text) {
+    return ServiceAccountFromJson(text, id);
+  });
 }
 Status PutServiceAccount(store::WriteTxn& txn, const ServiceAccount& s) {
   return txn.Put(keyspace::Service(s.id), ServiceAccountToJson(s).dump());
 }
 
 Result<std::optional<TerminalEntry>> LoadTerminal(store::ReadTxn& txn, std::string_view id) {
-  return Load<TerminalEntry>(txn, keyspace::Terminal(id), TerminalFromJson,
-                             &CacheOf<TerminalEntry>());
+  return Load<TerminalEntry>(
+      txn, keyspace::Terminal(id),
+      [&](std::string_view text) { return TerminalFromJson(text, id); }, &CacheOf<TerminalEntry>());
 }
 Result<identity::Terminal> ResolveTerminal(store::ReadTxn& txn, std::string_view fingerprint) {
   identity::Terminal out;

@@ -34,6 +34,10 @@ Status Unauthenticated(std::string_view subject) {
                                  std::string(subject));
 }
 
+HolderView HolderOfAccount(const ServiceAccount& s) {
+  return HolderView{s.id, PrincipalKind::kService, "", s.roles};
+}
+
 }  // namespace
 
 Status ServiceAccountRegistry::Mutate(const engine::Context& ctx, std::string_view operation,
@@ -45,8 +49,12 @@ Status ServiceAccountRegistry::Mutate(const engine::Context& ctx, std::string_vi
     if (!IsValidId(id)) return internal::Refuse(txn, ev, CheckId(id, "service_account"), refusal);
     MAMORI_ASSIGN_OR_RETURN(auto s, internal::LoadServiceAccount(txn, id));
     if (!s) return internal::Refuse(txn, ev, UnknownAccount(), refusal);
+    const HolderView before = HolderOfAccount(*s);
     Status why;
     MAMORI_RETURN_IF_ERROR(fn(txn, *s, ev, why));
+    if (why.ok() && guard_ && !IsLocalOperator(ctx)) {
+      why = guard_->CheckDirectChange(txn, ctx, before, HolderOfAccount(*s));
+    }
     if (!why.ok()) return internal::Refuse(txn, ev, why, refusal);
     s->updated_at = now;
     MAMORI_RETURN_IF_ERROR(internal::PutServiceAccount(txn, *s));
@@ -85,6 +93,10 @@ Status ServiceAccountRegistry::Create(const engine::Context& ctx, const NewServi
     for (const auto& r : in.roles) {
       if (std::find(s.roles.begin(), s.roles.end(), r) == s.roles.end()) s.roles.push_back(r);
     }
+    if (guard_ && !IsLocalOperator(ctx)) {
+      Status allowed = guard_->CheckDirectChange(txn, ctx, HolderView{}, HolderOfAccount(s));
+      if (!allowed.ok()) return internal::Refuse(txn, ev, allowed, refusal);
+    }
     s.created_at = s.updated_at = now;
     MAMORI_RETURN_IF_ERROR(internal::PutServiceAccount(txn, s));
     MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::ServiceFingerprint(*fp), s.id));
@@ -109,7 +121,9 @@ Result<std::vector<ServiceAccount>> ServiceAccountRegistry::List() {
     const std::string prefix(keyspace::kServices);
     MAMORI_ASSIGN_OR_RETURN(auto rows, txn.Scan(prefix, store::PrefixEnd(prefix), 0));
     for (const auto& row : rows) {
-      MAMORI_ASSIGN_OR_RETURN(auto s, ServiceAccountFromJson(row.value));
+      MAMORI_ASSIGN_OR_RETURN(
+          auto s,
+          ServiceAccountFromJson(row.value, std::string_view(row.key).substr(prefix.size())));
       out.push_back(std::move(s));
     }
     return Status::Ok();

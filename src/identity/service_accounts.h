@@ -20,6 +20,7 @@
 #include "engine/context.h"
 #include "identity/principal.h"
 #include "identity/records.h"
+#include "identity/rights_guard.h"
 #include "store/storage.h"
 
 namespace mamori::identity {
@@ -47,6 +48,10 @@ class ServiceAccountRegistry {
   Status Disable(const engine::Context& ctx, std::string_view id);
   Status Enable(const engine::Context& ctx, std::string_view id);
 
+  // As Directory::SetRightsGuard: asked inside every creation and role
+  // change of an account (rights_guard.h).
+  void SetRightsGuard(RightsGuard* guard) { guard_ = guard; }
+
   // The principal (kService) of the active service account holding the
   // certificate with this fingerprint. Otherwise kUnauthenticated, subject
   // "certificate.unknown" (no account, or a malformed fingerprint) or
@@ -63,6 +68,7 @@ class ServiceAccountRegistry {
                 const Mutation& fn);
 
   store::Storage& store_;
+  RightsGuard* guard_ = nullptr;
 };
 
 }  // namespace mamori::identity

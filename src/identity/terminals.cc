@@ -96,7 +96,8 @@ Result<std::vector<TerminalEntry>> TerminalRegistry::List() {
     const std::string prefix(keyspace::kTerminals);
     MAMORI_ASSIGN_OR_RETURN(auto rows, txn.Scan(prefix, store::PrefixEnd(prefix), 0));
     for (const auto& row : rows) {
-      MAMORI_ASSIGN_OR_RETURN(auto t, TerminalFromJson(row.value));
+      MAMORI_ASSIGN_OR_RETURN(
+          auto t, TerminalFromJson(row.value, std::string_view(row.key).substr(prefix.size())));
       out.push_back(std::move(t));
     }
     return Status::Ok();

@@ -393,6 +393,21 @@ Result<crypto::SecretBytes> KeyStore::IndexKey(std::string_view dataset) {
   return key;
 }
 
+Result<bool> KeyStore::HasMarker(std::string_view name) {
+  bool found = false;
+  MAMORI_RETURN_IF_ERROR(storage_->View([&](store::ReadTxn& txn) -> Status {
+    MAMORI_ASSIGN_OR_RETURN(auto value, txn.Get("mark/" + std::string(name)));
+    found = value.has_value();
+    return Status::Ok();
+  }));
+  return found;
+}
+
+Status KeyStore::SetMarker(std::string_view name) {
+  return storage_->Update(
+      [&](store::WriteTxn& txn) { return txn.Put("mark/" + std::string(name), "1"); });
+}
+
 Result<crypto::SecretBytes> KeyStore::SubjectKey() {
   std::lock_guard lock(mu_);
   return subject_key_.Clone();

@@ -94,6 +94,14 @@ class KeyStore {
 
   Result<KeyStoreInfo> Info();
 
+  // One-way markers: facts about the data store recorded here, beside the
+  // keys, where someone who can write only the data store cannot undo them
+  // (engine: "every record envelope carries an authentication code", after
+  // which a row without one is refused). Stored as mark/<name>; a marker is
+  // never removed.
+  Result<bool> HasMarker(std::string_view name);
+  Status SetMarker(std::string_view name);
+
  private:
   KeyStore(std::unique_ptr<store::Storage> storage, RootKeyProvider& root,
            crypto::SecretBytes root_key, size_t pool_size);

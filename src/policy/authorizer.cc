@@ -26,7 +26,7 @@ bool Matches(const Grant& g, const engine::DatasetDef& def, Operation op,
   const Right& r = g.right;
   return r.operation == op && r.category == def.category &&
          (r.dataset == def.name || r.dataset == kAllDatasets) &&
-         (op == Operation::kAdminister || r.purpose == purpose);
+         (!NeedsPurpose(op) || r.purpose == purpose);
 }
 
 Decision CheckTerminal(const Snapshot& snap, const identity::Principal& who,
@@ -56,7 +56,7 @@ Decision Evaluate(const Snapshot& snap, const identity::Principal& who,
   if (snap.suspended.contains(who.id)) return Deny(kDisabled);
   if (NeedsPurpose(op)) {
     if (purpose.empty()) return Deny(kPurposeRequired);
-    if (!def.FindPurpose(purpose)) return Deny(kPurposeNotRegistered, Safe(purpose));
+    if (!def.FindPurpose(purpose)) return Deny(kPurposeNotRegistered);
   }
   if (op == Operation::kExport && def.HasHandling("no_copy"))
     return Deny(kHandlingNoCopy, "no_copy");
@@ -66,7 +66,10 @@ Decision Evaluate(const Snapshot& snap, const identity::Principal& who,
     auto it = snap.grants_by_role.find(role);
     if (it == snap.grants_by_role.end()) continue;
     for (const Grant& g : it->second) {
-      if (!Matches(g, def, op, purpose) || snap.Excluded(g.id, who.id)) continue;
+      if (!Matches(g, def, op, purpose) || !g.right.Designates(who.id, who.department) ||
+          snap.Excluded(g.id, who.id)) {
+        continue;
+      }
       if (!g.InForce(now)) {
         if (!found.allowed) found.code = kGrantExpired;
         continue;
@@ -168,7 +171,12 @@ Status Authorizer::RecordRefusal(const Caller& caller, const engine::DatasetDef&
   }
   audit::Event ev = MakeEvent(caller, "policy.authorize");
   ev.dataset = Safe(dataset.name);
-  if (!purpose.empty()) ev.purpose = Safe(purpose);
+  // Only a purpose the dataset registers reaches the log: anything else
+  // was typed by the caller and may be anything (a name, a My Number).
+  if (!purpose.empty()) {
+    ev.purpose = dataset.FindPurpose(purpose) ? std::string(purpose)
+                                              : std::string(audit::kUnregisteredPurpose);
+  }
   ev.result = std::string(audit::kResultRefused);
   ev.code = std::string(CodeName(decision.ToStatus().code()));
   ev.reason = std::string(decision.code);

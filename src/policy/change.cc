@@ -8,8 +8,9 @@
 namespace mamori::policy {
 namespace {
 
-constexpr std::array<std::string_view, 7> kKinds = {
-    "grant", "change", "removal", "reinstate", "revocation", "mask_rule", "terminals"};
+constexpr std::array<std::string_view, 10> kKinds = {
+    "grant",     "change",    "removal",  "reinstate",   "revocation",
+    "mask_rule", "terminals", "role_add", "role_remove", "credential_reset"};
 constexpr std::array<std::string_view, 5> kStates = {"requested", "approved", "configured",
                                                      "rejected", "withdrawn"};
 
@@ -62,6 +63,8 @@ nlohmann::json ChangeToJson(const ChangeRequest& r) {
   if (!r.grant_id.empty()) j["grant"] = r.grant_id;
   if (r.grant_version != 0) j["grant_version"] = r.grant_version;
   if (!r.person.empty()) j["person"] = r.person;
+  if (!r.role.empty()) j["role"] = r.role;
+  if (!r.credential.empty()) j["credential"] = r.credential;
   if (r.mask_scope) j["mask_scope"] = MaskScopeToJson(*r.mask_scope);
   if (r.kind == ChangeKind::kMaskRule) {
     j["mask_rule"] = r.mask_rule ? MaskRuleToJson(*r.mask_rule) : nlohmann::json();
@@ -78,10 +81,10 @@ nlohmann::json ChangeToJson(const ChangeRequest& r) {
 
 Result<ChangeRequest> ChangeFromJson(const nlohmann::json& j) {
   JsonReader in(j, "change request", Code::kDataLoss);
-  MAMORI_RETURN_IF_ERROR(
-      in.Only({"id", "kind", "state", "right", "previous", "grant", "grant_version", "person",
-               "mask_scope", "mask_rule", "dataset", "terminals", "campaign", "item", "requested",
-               "approved", "configured", "closed"}));
+  MAMORI_RETURN_IF_ERROR(in.Only(
+      {"id",       "kind", "state",      "right",      "previous",   "grant",   "grant_version",
+       "person",   "role", "credential", "mask_scope", "mask_rule",  "dataset", "terminals",
+       "campaign", "item", "requested",  "approved",   "configured", "closed"}));
   ChangeRequest r;
   MAMORI_ASSIGN_OR_RETURN(r.id, in.String("id", true));
   MAMORI_ASSIGN_OR_RETURN(std::string kind, in.String("kind", true));
@@ -103,6 +106,8 @@ Result<ChangeRequest> ChangeFromJson(const nlohmann::json& j) {
   MAMORI_ASSIGN_OR_RETURN(int64_t version, in.Int("grant_version"));
   r.grant_version = static_cast<uint32_t>(version);
   MAMORI_ASSIGN_OR_RETURN(r.person, in.String("person", false));
+  MAMORI_ASSIGN_OR_RETURN(r.role, in.String("role", false));
+  MAMORI_ASSIGN_OR_RETURN(r.credential, in.String("credential", false));
   MAMORI_ASSIGN_OR_RETURN(const nlohmann::json* scope, in.Object("mask_scope", false));
   if (scope) {
     auto parsed = MaskScopeFromJson(*scope);
@@ -123,6 +128,13 @@ Result<ChangeRequest> ChangeFromJson(const nlohmann::json& j) {
     return Fail(in.Corrupt("right"));
   }
   if (r.kind == ChangeKind::kMaskRule && !r.mask_scope) return Fail(in.Corrupt("mask_scope"));
+  if ((r.kind == ChangeKind::kRoleAdd || r.kind == ChangeKind::kRoleRemove) &&
+      (r.role.empty() || r.person.empty())) {
+    return Fail(in.Corrupt("role"));
+  }
+  if (r.kind == ChangeKind::kCredentialReset && (r.credential.empty() || r.person.empty())) {
+    return Fail(in.Corrupt("credential"));
+  }
   MAMORI_ASSIGN_OR_RETURN(r.dataset, in.String("dataset", false));
   MAMORI_ASSIGN_OR_RETURN(r.terminals, in.Strings("terminals"));
   MAMORI_ASSIGN_OR_RETURN(r.campaign, in.String("campaign", false));

@@ -14,6 +14,17 @@
 //               review (review.h); written already configured, see there
 //   mask_rule   sets (or with a null rule, deletes) a stored mask rule
 //   terminals   designates the terminals a dataset may be used from
+//   role_add, role_remove
+//               `person` gains or loses `role`: holding a role that carries
+//               rights is a right itself (docs/ARCHITECTURE.md decision 12),
+//               so an administrator cannot give it alone (identity/
+//               rights_guard.h); configured, the change is made in identity
+//               in the same transaction
+//   credential_reset
+//               approves one reset of `person`'s `credential` ("password" or
+//               "totp"): a second person for the reset of a holder of rights.
+//               Configured by the administrator's reset itself, which names
+//               the request (never by the configure step)
 #pragma once
 
 #include <optional>
@@ -30,10 +41,22 @@
 
 namespace mamori::policy {
 
-enum class ChangeKind { kGrant, kChange, kRemoval, kReinstate, kRevocation, kMaskRule, kTerminals };
+enum class ChangeKind {
+  kGrant,
+  kChange,
+  kRemoval,
+  kReinstate,
+  kRevocation,
+  kMaskRule,
+  kTerminals,
+  kRoleAdd,
+  kRoleRemove,
+  kCredentialReset
+};
 enum class ChangeState { kRequested, kApproved, kConfigured, kRejected, kWithdrawn };
 
-// "grant", "change", "removal", "reinstate", "revocation", "mask_rule", "terminals".
+// "grant", "change", "removal", "reinstate", "revocation", "mask_rule",
+// "terminals", "role_add", "role_remove", "credential_reset".
 std::string_view ChangeKindName(ChangeKind kind);
 std::optional<ChangeKind> ParseChangeKind(std::string_view name);
 // "requested", "approved", "configured", "rejected", "withdrawn".
@@ -69,7 +92,9 @@ struct ChangeRequest {
   std::optional<Right> previous;  // change: the right before
   std::string grant_id;           // all but grant (set at configuration), mask_rule, terminals
   uint32_t grant_version = 0;     // change, removal: the version requested against
-  std::string person;             // reinstate, revocation
+  std::string person;             // reinstate, revocation, role_*, credential_reset
+  std::string role;               // role_add, role_remove
+  std::string credential;         // credential_reset: "password" or "totp"
   std::optional<MaskScope> mask_scope;  // mask_rule
   std::optional<MaskRule> mask_rule;    // mask_rule; nullopt deletes the stored rule
   std::string dataset;                  // terminals

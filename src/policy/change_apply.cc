@@ -155,6 +155,12 @@ Status ApplyChange(store::WriteTxn& txn, ChangeRequest& req, TimeMicros now) {
                                            : txn.Delete(key));
       break;
     }
+    case ChangeKind::kRoleAdd:
+    case ChangeKind::kRoleRemove:
+    case ChangeKind::kCredentialReset:
+      // Made in identity by the flow, in this transaction (rights_admin.cc,
+      // rights_gate.cc); the version bump below makes every process see it.
+      break;
     case ChangeKind::kTerminals: {
       const std::string key = keyspace::Terminals(req.dataset);
       MAMORI_RETURN_IF_ERROR(req.terminals.empty()
@@ -169,30 +175,43 @@ Status ApplyChange(store::WriteTxn& txn, ChangeRequest& req, TimeMicros now) {
 void DescribeChange(const ChangeRequest& req, audit::Event& ev) {
   ev.attrs["kind"] = std::string(ChangeKindName(req.kind));
   if (!req.id.empty()) ev.attrs["request"] = req.id;
-  if (!req.grant_id.empty()) ev.attrs["grant"] = req.grant_id;
-  if (!req.person.empty()) ev.attrs["person"] = req.person;
+  // Ids a requester typed are recorded only when they are ids.
+  using audit::EventIdentifier;
+  if (!req.grant_id.empty()) ev.attrs["grant"] = EventIdentifier(req.grant_id);
+  if (!req.person.empty()) ev.attrs["person"] = EventIdentifier(req.person);
+  if (!req.role.empty()) ev.attrs["role"] = EventIdentifier(req.role);
+  if (!req.credential.empty()) ev.attrs["credential"] = EventIdentifier(req.credential);
   if (req.right) {
     const Right& r = *req.right;
-    ev.attrs["role"] = r.role;
-    ev.attrs["category"] = r.category;
-    ev.attrs["right_dataset"] = r.dataset;
+    ev.attrs["role"] = EventIdentifier(r.role);
+    ev.attrs["category"] = EventIdentifier(r.category);
+    ev.attrs["right_dataset"] = EventIdentifier(r.dataset);
     ev.attrs["right_operation"] = std::string(OperationName(r.operation));
-    if (!r.purpose.empty()) ev.attrs["right_purpose"] = r.purpose;
+    if (!r.purpose.empty()) ev.attrs["right_purpose"] = EventIdentifier(r.purpose);
     if (r.unmask) ev.attrs["unmask"] = "true";
+    // The department is text, kept in the register; the event says that
+    // the right is designated, and to which person ids.
+    if (!r.department.empty()) ev.attrs["right_designated"] = "department";
+    if (!r.persons.empty()) {
+      std::string ids;
+      for (const auto& p : r.persons) ids += (ids.empty() ? "" : ",") + p;
+      ev.attrs["right_persons"] = EventIdentifier(ids);
+    }
     if (engine::IsValidName(r.dataset)) ev.dataset = r.dataset;
   }
   if (req.mask_scope) {
-    ev.attrs["mask_scope"] = MaskScopeToJson(*req.mask_scope).dump();
+    ev.attrs["mask_scope"] = audit::EventJsonAttr(MaskScopeToJson(*req.mask_scope).dump());
     if (engine::IsValidName(req.mask_scope->dataset)) ev.dataset = req.mask_scope->dataset;
   }
   if (req.kind == ChangeKind::kMaskRule) {
-    ev.attrs["mask_rule"] = req.mask_rule ? MaskRuleToJson(*req.mask_rule).dump() : "default";
+    ev.attrs["mask_rule"] =
+        req.mask_rule ? audit::EventJsonAttr(MaskRuleToJson(*req.mask_rule).dump()) : "default";
   }
   if (req.kind == ChangeKind::kTerminals) {
     if (engine::IsValidName(req.dataset)) ev.dataset = req.dataset;
     std::string ids;
     for (const auto& t : req.terminals) ids += (ids.empty() ? "" : ",") + t;
-    ev.attrs["terminals"] = ids;
+    ev.attrs["terminals"] = EventIdentifier(ids);
   }
 }
 

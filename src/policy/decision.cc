@@ -14,7 +14,8 @@ std::string Decision::Message() const {
   if (code == kDisabled) return "your access is suspended while your rights are reviewed";
   if (code == kPurposeRequired) return "a purpose (利用目的) is required for this operation";
   if (code == kPurposeNotRegistered) {
-    return "the purpose" + Quoted(subject) + " is not registered for this dataset";
+    return "the purpose given is not registered for this dataset (its purposes are in the "
+           "dataset's definition)";
   }
   if (code == kHandlingNoCopy) return "the dataset is marked no_copy: bulk export is refused";
   if (code == kGrantExpired) return "your grant for this operation and purpose has expired";
@@ -36,7 +37,8 @@ std::string Decision::MessageJa() const {
   if (code == kDisabled) return "権限の見直し中のため利用が停止されています";
   if (code == kPurposeRequired) return "この操作には利用目的の指定が必要です";
   if (code == kPurposeNotRegistered) {
-    return "利用目的" + Kakko(subject) + "はこのデータセットに登録されていません";
+    return "指定された利用目的はこのデータセットに登録されていません "
+           "(登録済みの利用目的は台帳定義を参照)";
   }
   if (code == kHandlingNoCopy) return "複製禁止のデータセットのため一括出力はできません";
   if (code == kGrantExpired) return "この操作・利用目的の権限は有効期限が切れています";

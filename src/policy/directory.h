@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "core/status.h"
+#include "engine/context.h"
+#include "store/storage.h"
 
 namespace mamori::policy {
 
@@ -31,6 +33,17 @@ class Directory {
 
   // `person`'s department; empty when unknown.
   virtual Result<std::string> DepartmentOf(std::string_view person) const = 0;
+};
+
+// What the rights register changes in identity when it configures a
+// role_add or role_remove request: the role change, inside the register's
+// own transaction, so the request and the membership commit together.
+class MembershipWriter {
+ public:
+  virtual ~MembershipWriter() = default;
+  virtual Status ApplyRole(store::WriteTxn& txn, const engine::Context& ctx,
+                           std::string_view person, std::string_view role, bool add,
+                           std::string_view request) = 0;
 };
 
 }  // namespace mamori::policy

@@ -63,4 +63,10 @@ Result<Campaign> StartReviewFor(ReviewCampaigns& reviews, const Caller& caller,
   return reviews.StartPersonReview(caller, trigger.user_id, PersonChangeFor(trigger.reason));
 }
 
+Status IdentityDirectory::ApplyRole(store::WriteTxn& txn, const engine::Context& ctx,
+                                    std::string_view person, std::string_view role, bool add,
+                                    std::string_view request) {
+  return people_.ApplyRoleChange(txn, ctx, person, role, add, request);
+}
+
 }  // namespace mamori::policy

@@ -10,7 +10,7 @@
 
 namespace mamori::policy {
 
-class IdentityDirectory final : public Directory {
+class IdentityDirectory final : public Directory, public MembershipWriter {
  public:
   // Both must outlive this object.
   IdentityDirectory(identity::Directory& people, identity::ServiceAccountRegistry& services)
@@ -19,6 +19,9 @@ class IdentityDirectory final : public Directory {
   Result<std::vector<std::string>> HoldersOf(std::string_view role) const override;
   Result<std::optional<std::string>> ManagerOf(std::string_view person) const override;
   Result<std::string> DepartmentOf(std::string_view person) const override;
+  // identity::Directory::ApplyRoleChange.
+  Status ApplyRole(store::WriteTxn& txn, const engine::Context& ctx, std::string_view person,
+                   std::string_view role, bool add, std::string_view request) override;
 
  private:
   identity::Directory& people_;

@@ -27,6 +27,11 @@ Status JsonReader::Only(std::initializer_list<std::string_view> allowed) const {
   }
   for (const auto& [key, _] : json_.items()) {
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+      // A stored record's member names are stored bytes: not repeated.
+      if (code_ == Code::kDataLoss) {
+        return Status(code_, "stored " + what_ + " has an unknown member",
+                      "保存された " + what_ + " に不明な項目があります", what_);
+      }
       return Status(code_, what_ + " has an unknown member '" + key + "'",
                     what_ + " に不明な項目 '" + key + "' があります", key);
     }
@@ -87,6 +92,16 @@ Result<const nlohmann::json*> JsonReader::Object(std::string_view member, bool r
   }
   if (!v->is_object()) return Fail(Corrupt(member));
   return v;
+}
+
+std::string ShownKey(std::string_view key) {
+  if (key.empty() || key.size() > 200) return "(malformed key)";
+  for (char c : key) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '_' || c == '-' || c == '.' || c == '/' || c == '@' || c == ':';
+    if (!plain) return "(malformed key)";
+  }
+  return std::string(key);
 }
 
 Status Refuse(std::string_view code, const std::string& en, const std::string& ja) {

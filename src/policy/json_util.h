@@ -17,6 +17,11 @@
 
 namespace mamori::policy {
 
+// A stored key as an error message may show it: itself when it is made of
+// identifier characters, else "(malformed key)" (stored bytes are not
+// repeated in errors).
+std::string ShownKey(std::string_view key);
+
 // kPermissionDenied whose subject is the stable refusal `code`.
 Status Refuse(std::string_view code, const std::string& en, const std::string& ja);
 

@@ -21,8 +21,12 @@ std::string_view OperationName(Operation op);
 std::string_view OperationLabelJa(Operation op);
 std::optional<Operation> ParseOperation(std::string_view name);
 
-// Every operation but kAdminister reaches personal data and therefore must
-// name a purpose the dataset registers (REQUIREMENTS.md §2).
-inline bool NeedsPurpose(Operation op) { return op != Operation::kAdminister; }
+// Every use of personal data names a purpose the dataset registers
+// (docs/REQUIREMENTS.md §2). Administering a dataset discloses no values,
+// and disposal ends the data rather than using it: their grants carry no
+// purpose, and a grant for the operation itself is what they need.
+inline bool NeedsPurpose(Operation op) {
+  return op != Operation::kAdminister && op != Operation::kShred;
+}
 
 }  // namespace mamori::policy

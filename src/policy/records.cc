@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "audit/log.h"
+#include "policy/json_util.h"
 #include "policy/keyspace.h"
 
 namespace mamori::policy {
@@ -36,9 +37,9 @@ Result<std::optional<nlohmann::json>> ReadJson(store::ReadTxn& txn, std::string_
   if (!raw) return std::optional<nlohmann::json>();
   auto parsed = nlohmann::json::parse(*raw, nullptr, false);
   if (parsed.is_discarded()) {
-    return Fail(Status::DataLoss("stored policy record " + std::string(key) + " is not JSON",
-                                 "保存された権限情報 " + std::string(key) + " が壊れています",
-                                 std::string(key)));
+    const std::string shown = ShownKey(key);
+    return Fail(Status::DataLoss("stored policy record " + shown + " is not JSON",
+                                 "保存された権限情報 " + shown + " が壊れています", shown));
   }
   return std::optional<nlohmann::json>(std::move(parsed));
 }
@@ -54,8 +55,9 @@ Result<std::vector<nlohmann::json>> ScanJson(store::ReadTxn& txn, std::string_vi
   for (const auto& row : rows) {
     auto parsed = nlohmann::json::parse(row.value, nullptr, false);
     if (parsed.is_discarded()) {
-      return Fail(Status::DataLoss("stored policy record " + row.key + " is not JSON",
-                                   "保存された権限情報 " + row.key + " が壊れています", row.key));
+      const std::string shown = ShownKey(row.key);
+      return Fail(Status::DataLoss("stored policy record " + shown + " is not JSON",
+                                   "保存された権限情報 " + shown + " が壊れています", shown));
     }
     out.push_back(std::move(parsed));
   }

@@ -1,5 +1,7 @@
 #include "policy/register.h"
 
+#include "policy/holders.h"
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -156,17 +158,13 @@ Result<std::vector<Holding>> RightsRegister::Holdings(const RegisterQuery& q) {
     }
     return Status::Ok();
   }));
-  std::map<std::string, std::vector<std::string>> holders_of;
+  HolderResolver resolver(directory_);
   std::vector<Holding> out;
   for (auto& g : grants) {
-    auto [it, fresh] = holders_of.try_emplace(g.right.role);
-    if (fresh) {
-      MAMORI_ASSIGN_OR_RETURN(it->second, directory_.HoldersOf(g.right.role));
-      std::sort(it->second.begin(), it->second.end());
-    }
-    if (!q.person.empty() && !Contains(it->second, q.person)) continue;
+    MAMORI_ASSIGN_OR_RETURN(auto holders, resolver.HoldersOf(g.right));
+    if (!q.person.empty() && !Contains(holders, q.person)) continue;
     Holding h;
-    for (const auto& person : it->second) {
+    for (const auto& person : holders) {
       (excluded.contains({g.id, person}) ? h.revoked : h.holders).push_back(person);
     }
     h.grant = std::move(g);

@@ -1,5 +1,7 @@
 #include "policy/review.h"
 
+#include "policy/holders.h"
+
 #include <algorithm>
 #include <map>
 
@@ -61,19 +63,13 @@ Result<ReviewCampaigns::Plan> ReviewCampaigns::PlanItems(CampaignScope scope,
   std::sort(plan.grants.begin(), plan.grants.end(),
             [](const Grant& a, const Grant& b) { return a.id < b.id; });
 
-  std::map<std::string, std::vector<std::string>> holders_of;
+  HolderResolver resolver(directory_);
   std::map<std::string, std::string> reviewer_of;
   std::map<std::string, bool> in_scope;
   for (size_t gi = 0; gi < plan.grants.size(); ++gi) {
     const Grant& g = plan.grants[gi];
-    auto [holders, fresh] = holders_of.try_emplace(g.right.role);
-    if (fresh) {
-      MAMORI_ASSIGN_OR_RETURN(holders->second, directory_.HoldersOf(g.right.role));
-      std::sort(holders->second.begin(), holders->second.end());
-      holders->second.erase(std::unique(holders->second.begin(), holders->second.end()),
-                            holders->second.end());
-    }
-    for (const auto& holder : holders->second) {
+    MAMORI_ASSIGN_OR_RETURN(auto holders, resolver.HoldersOf(g.right));
+    for (const auto& holder : holders) {
       if (scope == CampaignScope::kPerson && holder != person) continue;
       if (snap->Excluded(g.id, holder)) continue;
       if (scope == CampaignScope::kDepartment) {

@@ -1,12 +1,23 @@
-// Rights and grants. A Right is what may be done: role × management category
-// (管理区分) × dataset × operation × purpose. A Grant is a Right in force,
-// created only by a configured change request (change.h, rights_admin.h).
+// Rights and grants. A Right is what may be done, and by whom: role ×
+// management category (管理区分) × dataset × operation × purpose, held by the
+// role's holders within one organisational unit (部署) or by named persons.
+// A Grant is a Right in force, created only by a configured change request
+// (change.h, rights_admin.h).
 //
 // Decisions:
 // - The purpose is one registered purpose id, never a wildcard: a grant for
 //   two purposes is two grants, so the register shows each use separately
-//   (REQUIREMENTS.md §2 "only within one's duties"). kAdminister grants carry
-//   no purpose, because administering a dataset discloses no values.
+//   (docs/REQUIREMENTS.md §2 "only within one's duties"). Administer and
+//   shred grants carry no purpose (operation.h: NeedsPurpose).
+// - Holders are designated (docs/ARCHITECTURE.md decision 12): a right
+//   reaches a principal who holds `role` and, when `department` is set,
+//   belongs to that department, and, when `persons` is set, is one of them.
+//   The My Number rules require the handlers (事務取扱担当者) of each task to
+//   be designated, and the credit-information guideline has the 個人信用
+//   情報管理者 designate them [003 II.2(2)]: a new right on a category of
+//   kDesignatedCategories must name a department or persons
+//   (ValidateNewRight). Rights stored before designation existed keep
+//   reaching every holder of their role; the register shows them as such.
 // - The dataset may be "*": every dataset of the category, present and future,
 //   that registers the purpose. A grant whose dataset or purpose does not
 //   exist is accepted and simply never matches; the register still shows it.
@@ -36,22 +47,45 @@ struct Right {
   std::string category;  // management category, DatasetDef::category
   std::string dataset;   // dataset name, or kAllDatasets
   Operation operation = Operation::kRead;
-  std::string purpose;  // purpose id; empty exactly when operation is kAdminister
+  std::string purpose;  // purpose id; empty exactly when !NeedsPurpose(operation)
   bool unmask = false;
   TimeMicros expires = 0;  // 0: until removed
+  // Designation: the department (部署) the role's holders must belong to,
+  // and/or the persons (principal ids, sorted) who alone may use it.
+  std::string department;
+  std::vector<std::string> persons;
 
-  // The same role, category, dataset, operation and purpose: two grants with
-  // the same key would make the register ambiguous, so only one may be active.
+  // Whether the right reaches a principal with this id and department who
+  // holds `role` (the caller checks the role).
+  bool Designates(std::string_view person, std::string_view person_department) const;
+  bool Designated() const { return !department.empty() || !persons.empty(); }
+
+  // The same role, category, dataset, operation, purpose and designation:
+  // two grants with the same key would make the register ambiguous, so only
+  // one may be active.
   bool SameKey(const Right& other) const;
   bool operator==(const Right&) const = default;
 };
 
+// The management categories whose new rights must be designated: specific
+// personal information (My Number data) and credit information.
+inline constexpr std::string_view kDesignatedCategories[] = {"specific_personal_information",
+                                                             "credit_information"};
+
 // kInvalidArgument naming the member: role, category and purpose must be
 // identifiers (engine::IsValidName), dataset an identifier or "*", purpose
-// empty exactly for kAdminister, unmask only with a purpose.
+// empty exactly when the operation needs none, unmask only with a purpose;
+// department at most 128 bytes of text without control characters; persons
+// principal ids (identity/ids.h), no more than 100, without repeats.
 Status ValidateRight(const Right& right);
+// ValidateRight, and what a right requested now must also meet: on a
+// category of kDesignatedCategories, a data operation (all but administer)
+// names a department or persons (subject "department",
+// policy.designation_required).
+Status ValidateNewRight(const Right& right);
 
-// "handler: read employee_my_number [specific_personal_information] for withholding".
+// "handler: read employee_my_number [specific_personal_information] for withholding
+// (部署 総務部)".
 std::string DescribeRight(const Right& right);
 
 nlohmann::json RightToJson(const Right& right);

@@ -1,6 +1,8 @@
 #include "policy/rights_admin.h"
 
 #include "engine/dataset.h"
+#include "identity/ids.h"
+#include "identity/roles.h"
 #include "policy/change_apply.h"
 #include "policy/json_util.h"
 #include "policy/keyspace.h"
@@ -28,7 +30,7 @@ Status ValidateDraft(const ChangeRequest& req) {
   switch (req.kind) {
     case ChangeKind::kGrant:
     case ChangeKind::kChange:
-      return ValidateRight(*req.right);
+      return ValidateNewRight(*req.right);
     case ChangeKind::kReinstate:
       if (req.person.empty() || req.person.size() > 256) {
         return Status::InvalidArgument("person must be a principal id", "person は利用者 ID です",
@@ -38,6 +40,23 @@ Status ValidateDraft(const ChangeRequest& req) {
     case ChangeKind::kMaskRule:
       MAMORI_RETURN_IF_ERROR(ValidateMaskScope(*req.mask_scope));
       return req.mask_rule ? ValidateMaskRule(*req.mask_rule) : Status::Ok();
+    case ChangeKind::kRoleAdd:
+    case ChangeKind::kRoleRemove:
+      if (!identity::IsValidId(req.person)) {
+        return Status::InvalidArgument("person must be a user id", "person は利用者 ID です",
+                                       "person");
+      }
+      return identity::CheckRole(req.role);
+    case ChangeKind::kCredentialReset:
+      if (!identity::IsValidId(req.person)) {
+        return Status::InvalidArgument("person must be a user id", "person は利用者 ID です",
+                                       "person");
+      }
+      if (req.credential != "password" && req.credential != "totp") {
+        return Status::InvalidArgument("credential must be password or totp",
+                                       "credential は password または totp です", "credential");
+      }
+      return Status::Ok();
     case ChangeKind::kTerminals:
       if (!engine::IsValidName(req.dataset)) {
         return Status::InvalidArgument("dataset must be a dataset name",
@@ -129,6 +148,27 @@ Result<ChangeRequest> RightsAdmin::RequestMaskRule(const Caller& caller, const M
   return Submit(caller, std::move(req), reason);
 }
 
+Result<ChangeRequest> RightsAdmin::RequestRoleChange(const Caller& caller, std::string_view person,
+                                                     std::string_view role, bool add,
+                                                     std::string_view reason) {
+  ChangeRequest req;
+  req.kind = add ? ChangeKind::kRoleAdd : ChangeKind::kRoleRemove;
+  req.person = std::string(person);
+  req.role = std::string(role);
+  return Submit(caller, std::move(req), reason);
+}
+
+Result<ChangeRequest> RightsAdmin::RequestCredentialReset(const Caller& caller,
+                                                          std::string_view person,
+                                                          std::string_view credential,
+                                                          std::string_view reason) {
+  ChangeRequest req;
+  req.kind = ChangeKind::kCredentialReset;
+  req.person = std::string(person);
+  req.credential = std::string(credential);
+  return Submit(caller, std::move(req), reason);
+}
+
 Result<ChangeRequest> RightsAdmin::RequestTerminals(const Caller& caller, std::string_view dataset,
                                                     const std::vector<std::string>& terminal_ids,
                                                     std::string_view reason) {
@@ -171,6 +211,27 @@ Result<ChangeRequest> RightsAdmin::TakeStep(const Caller& caller, std::string_vi
         break;
       case StepKind::kConfigure:
         MAMORI_RETURN_IF_ERROR(CheckConfigurer(caller.principal, req));
+        if (req.kind == ChangeKind::kCredentialReset) {
+          return Status::FailedPrecondition(
+              "a credential_reset request is configured by the reset that names it "
+              "(POST /v1/users/{user}/password with request, or DELETE /v1/users/{user}/totp"
+              "?request=)",
+              "再設定の申請は、その申請を指定した再設定の操作で設定されます",
+              std::string(kConfiguredByReset));
+        }
+        if (req.kind == ChangeKind::kRoleAdd || req.kind == ChangeKind::kRoleRemove) {
+          if (!members_) {
+            return Status::FailedPrecondition("role changes cannot be configured here",
+                                              "ここではロールの変更を設定できません", "role");
+          }
+          engine::Context ctx;
+          ctx.actor = caller.principal.id;
+          ctx.terminal = caller.principal.terminal.id;
+          ctx.request_id = caller.request_id;
+          ctx.time = done.at;
+          MAMORI_RETURN_IF_ERROR(members_->ApplyRole(txn, ctx, req.person, req.role,
+                                                     req.kind == ChangeKind::kRoleAdd, req.id));
+        }
         MAMORI_RETURN_IF_ERROR(ApplyChange(txn, req, done.at));
         req.configured = done;
         req.state = ChangeState::kConfigured;

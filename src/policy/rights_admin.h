@@ -34,6 +34,7 @@
 #include "core/status.h"
 #include "policy/caller.h"
 #include "policy/change.h"
+#include "policy/directory.h"
 #include "policy/mask.h"
 #include "policy/right.h"
 #include "store/storage.h"
@@ -47,6 +48,7 @@ inline constexpr std::string_view kDuplicateGrant = "policy.duplicate_grant";
 inline constexpr std::string_view kGrantInactive = "policy.grant_inactive";
 inline constexpr std::string_view kNotRevoked = "policy.not_revoked";
 inline constexpr std::string_view kNotRequester = "policy.not_requester";
+inline constexpr std::string_view kConfiguredByReset = "policy.configured_by_reset";
 
 class RightsAdmin {
  public:
@@ -74,10 +76,28 @@ class RightsAdmin {
                                          const std::vector<std::string>& terminal_ids,
                                          std::string_view reason);
 
+  // `person` gains (add) or loses `role` once configured: holding a role that
+  // carries rights is given like any right (change.h, role_add/role_remove).
+  Result<ChangeRequest> RequestRoleChange(const Caller& caller, std::string_view person,
+                                          std::string_view role, bool add, std::string_view reason);
+  // Approval of one reset of `person`'s `credential` ("password" or "totp"),
+  // which the administrator's reset then names and configures
+  // (identity/rights_guard.h).
+  Result<ChangeRequest> RequestCredentialReset(const Caller& caller, std::string_view person,
+                                               std::string_view credential,
+                                               std::string_view reason);
+
+  // Where configured role changes are made (identity, through
+  // IdentityDirectory); without one, configuring role_add or role_remove is
+  // kFailedPrecondition. Set before use; not owned.
+  void SetMembershipWriter(MembershipWriter* writer) { members_ = writer; }
+
   // requested → approved ("policy.approve").
   Result<ChangeRequest> Approve(const Caller& caller, std::string_view request,
                                 std::string_view comment = {});
-  // approved → configured ("policy.configure"): the change takes effect.
+  // approved → configured ("policy.configure"): the change takes effect. A
+  // credential_reset is configured by the reset itself: here it is
+  // kFailedPrecondition (kConfiguredByReset).
   Result<ChangeRequest> Configure(const Caller& caller, std::string_view request,
                                   std::string_view comment = {});
   // requested or approved → rejected ("policy.reject"), by CheckRejecter.
@@ -99,6 +119,7 @@ class RightsAdmin {
                                  std::string_view text);
 
   store::Storage& storage_;
+  MembershipWriter* members_ = nullptr;
 };
 
 }  // namespace mamori::policy

@@ -27,6 +27,7 @@ Status CheckAdminSelfGrant(const identity::Principal& who, const ChangeRequest& 
       self = req.right && who.HasRole(req.right->role);
       break;
     case ChangeKind::kReinstate:
+    case ChangeKind::kRoleAdd:
       self = req.person == who.id;
       break;
     default:
@@ -36,6 +37,18 @@ Status CheckAdminSelfGrant(const identity::Principal& who, const ChangeRequest& 
   return Refuse(kSodAdminSelfGrant,
                 "an administrator cannot take part in granting a role they hold themselves",
                 "管理者は自分が保有するロールへの権限付与に関与できません");
+}
+
+// Rule 6: the person a role change or credential reset is about neither
+// approves nor configures it.
+Status CheckNotConcerned(const identity::Principal& who, const ChangeRequest& req) {
+  const bool about_a_person = req.kind == ChangeKind::kRoleAdd ||
+                              req.kind == ChangeKind::kRoleRemove ||
+                              req.kind == ChangeKind::kCredentialReset;
+  if (!about_a_person || req.person != who.id) return Status::Ok();
+  return Refuse(kSodOwnChange,
+                "nobody approves or configures a change of their own roles or credentials",
+                "自分のロールや認証情報の変更を自分で承認・設定することはできません");
 }
 
 }  // namespace
@@ -56,15 +69,16 @@ Status CheckApprover(const identity::Principal& who, const ChangeRequest& req) {
   MAMORI_RETURN_IF_ERROR(CheckPerson(who));
   if (!HoldsApproverRole(who)) {
     return Refuse(kSodNotApprover,
-                  "approving rights needs section_manager, department_officer, chief_officer or "
-                  "ciso",
-                  "権限の承認には情報セキュリティ管理者・責任者・統括責任者・CISO "
-                  "のいずれかのロールが必要です");
+                  "approving rights needs section_manager, department_officer, "
+                  "credit_info_director, chief_officer, ciso or deputy_ciso",
+                  "権限の承認には情報セキュリティ管理者・責任者・個人信用情報管理責任者・"
+                  "統括責任者・CISO・副CISO のいずれかのロールが必要です");
   }
   if (who.id == req.requested.by) {
     return Refuse(kSodSelfApproval, "nobody approves their own request",
                   "自分の申請を自分で承認することはできません");
   }
+  MAMORI_RETURN_IF_ERROR(CheckNotConcerned(who, req));
   return CheckAdminSelfGrant(who, req);
 }
 
@@ -82,6 +96,7 @@ Status CheckConfigurer(const identity::Principal& who, const ChangeRequest& req)
     return Refuse(kSodRequesterConfigures, "the requester of a request cannot also configure it",
                   "申請者と設定者は別の人でなければなりません");
   }
+  MAMORI_RETURN_IF_ERROR(CheckNotConcerned(who, req));
   return CheckAdminSelfGrant(who, req);
 }
 

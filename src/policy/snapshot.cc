@@ -47,8 +47,9 @@ std::string_view Rest(std::string_view key, std::string_view prefix) {
 }
 
 Status Corrupt(const std::string& key) {
-  return Status::DataLoss("stored policy record " + key + " is malformed",
-                          "保存された権限情報 " + key + " が壊れています", key);
+  const std::string shown = ShownKey(key);
+  return Status::DataLoss("stored policy record " + shown + " is malformed",
+                          "保存された権限情報 " + shown + " が壊れています", shown);
 }
 
 Result<MaskRule> StoredRule(const std::string& key, const std::string& value) {

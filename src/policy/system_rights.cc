@@ -3,6 +3,7 @@
 #include <array>
 
 #include "identity/roles.h"
+#include "policy/separation.h"
 
 namespace mamori::policy {
 namespace {
@@ -30,9 +31,9 @@ constexpr std::array kAnyone = {r::kHandler,
                                 r::kAdmin};
 constexpr std::array kAdmins = {r::kAdmin};
 constexpr std::array kTerminalAdmins = {r::kAdmin, r::kTerminalManager};
-constexpr std::array kManagers = {
-    r::kSectionManager, r::kDepartmentOfficer, r::kCreditInfoDirector, r::kChiefOfficer,
-    r::kCiso,           r::kDeputyCiso};
+// The approving managers are separation.h's list: a role the table lets
+// approve is one the flow accepts as an approver.
+constexpr auto kManagers = kApproverRoles;
 constexpr std::array kRequesters = {r::kSectionManager,
                                     r::kDepartmentOfficer,
                                     r::kCreditInfoDirector,

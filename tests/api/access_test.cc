@@ -33,6 +33,7 @@ class AccessTest : public StackApiTest {
     r.operation = policy::Operation::kRead;
     r.purpose = "withholding";
     r.unmask = unmask;
+    r.department = "総務部";  // the handlers of the 総務部 are designated
     return r;
   }
 

@@ -84,13 +84,13 @@ class ApiTest : public engine::EngineTest {
     return std::make_unique<HttpsClient>(api_->metrics_port(), std::move(options));
   }
 
-  // One request on the shared keep-alive connection, with alice's token
+  // One request on the shared keep-alive connection, with token_ (alice's)
   // unless `authenticated` is false.
   HttpResponse Call(std::string_view method, std::string_view target, std::string_view body = {},
                     std::vector<std::pair<std::string, std::string>> headers = {},
                     bool authenticated = true) {
     if (!client_) client_ = NewClient();
-    if (authenticated) headers.emplace_back("Authorization", std::string("Bearer ") + kToken);
+    if (authenticated) headers.emplace_back("Authorization", "Bearer " + token_);
     if (!body.empty() && std::none_of(headers.begin(), headers.end(),
                                       [](const auto& h) { return h.first == "Content-Type"; })) {
       headers.emplace_back("Content-Type", "application/json");
@@ -115,6 +115,8 @@ class ApiTest : public engine::EngineTest {
 
   CertificateInfo cert_;
   ServerConfig config_;
+  // The bearer token Call sends: the fixed test token, or a real session's.
+  std::string token_ = kToken;
   FixedTokenAuthenticator authenticator_;
   TestAuthorizer authorizer_;
   std::unique_ptr<ApiServer> api_;

@@ -283,12 +283,16 @@ class BodyTest : public ApiTest {};
 // mistake: 400, not 500 — whichever handler forgot to check first.
 TEST_F(BodyTest, AHandlerReadingTheWrongTypeAnswers400) {
   StartServer([](Router& router) {
-    return router.Add(
-        {"POST", "/test/typed", Access::kPublic, {}, [](api::Call& call) -> HandlerResult {
-           auto body = JsonBody(call);
-           if (!body) return std::unexpected(body.error());
-           return JsonResponse(200, {{"n", (*body)["n"].get<int>() + 1}});
-         }});
+    RouteSpec spec;
+    spec.method = "POST";
+    spec.pattern = "/test/typed";
+    spec.operation = "test.typed";
+    spec.guard = Guard::kPublic;
+    spec.body = BodyRule::kJson;  // decoded by the pipeline, read by the handler
+    router.Declare(std::move(spec));
+    return router.Add({"POST", "/test/typed", [](api::Call& call) -> HandlerResult {
+                         return JsonResponse(200, {{"n", call.body["n"].get<int>() + 1}});
+                       }});
   });
   EXPECT_EQ(Call("POST", "/test/typed", R"({"n": 1})", {}, false).status, 200);
   auto r = Call("POST", "/test/typed", R"({"n": "one"})", {}, false);

@@ -35,7 +35,8 @@ class RightsApiTest : public StackApiTest {
             {"category", "specific_personal_information"},
             {"dataset", kDataset},
             {"operation", "read"},
-            {"purpose", "withholding"}};
+            {"purpose", "withholding"},
+            {"department", "総務部"}};
   }
 
   policy::Right WriteRight() {
@@ -45,6 +46,7 @@ class RightsApiTest : public StackApiTest {
     r.dataset = kDataset;
     r.operation = policy::Operation::kWrite;
     r.purpose = "withholding";
+    r.department = "総務部";
     return r;
   }
 
@@ -425,6 +427,7 @@ TEST_F(RightsApiTest, RegisterEntriesGrantsAndRequestsPage) {
                   policy::Operation::kExport, policy::Operation::kShred}) {
     policy::Right right = WriteRight();
     right.operation = op;
+    if (!policy::NeedsPurpose(op)) right.purpose.clear();
     ASSERT_FALSE(GrantThroughFlow(right, "mgr1", "dept1", "admin1").empty());
   }
   const std::string dept = Login("dept1");

@@ -1,16 +1,19 @@
-// Passwords and codes do not linger (issue 12, hole 9): the routes that
-// carry them wipe the raw body — on refusals too — the decoded copy is
-// wiped to its last string, the connection's read buffer is wiped after
-// each request, and a LoginRequest wipes itself.
+// Passwords and codes do not linger (issue 12, hole 9): the pipeline wipes
+// every raw body once its handler returns and the members the route table
+// declares secret (whole buffers), the connection's read buffer is wiped
+// after each request, and a LoginRequest wipes itself.
 #include <functional>
 #include <new>
 #include <optional>
 
 #include "api/body.h"
 #include "api/call.h"
+#include "api/route_table.h"
+#include "api/router.h"
 #include "api/service.h"
 #include "api/session.h"
-#include "api/stack_fixture.h"
+#include "api/test_auth.h"
+#include "identity/authenticator.h"
 
 namespace mamori::api::testing {
 namespace {
@@ -26,104 +29,59 @@ bool AllZero(const std::string& s) {
 
 constexpr char kSecret[] = "Secret#Passw0rd-that-is-longer-than-sso";
 
-class SecretsTest : public StackApiTest {
- protected:
-  // Runs the handler of `method path` directly on a request with `body`,
-  // as the server would after routing; the request is kept for inspection.
-  HandlerResult Run(const std::string& method, const std::string& path, const std::string& body,
-                    Request& request) {
-    if (router_.routes().empty()) {
-      RouteDeps deps = stack_->Deps();
-      EXPECT_TRUE(AddAuthRoutes(router_, deps).ok());
-    }
-    request.info.method = method;
-    request.info.target = path;
-    request.info.path = path;
-    request.info.route = path;
-    request.info.request_id = "req-secrets";
-    request.info.peer.address = "127.0.0.1";
-    request.info.headers = {{"content-type", "application/json"},
-                            {"authorization", "Bearer no-such-token"}};
-    request.body = body;
-    auto match = router_.Find(method, path);
-    EXPECT_NE(match.route, nullptr) << path;
-    if (!match.route) return std::unexpected(Problem{});
-    api::Call call{request, nullptr};
-    return match.route->handler(call);
+// A route of the test's own, declared with a JSON body; `deferred` makes it
+// answer later (its request then lives on after the handler returned).
+Route TestBodyRoute(Router& router, const std::string& pattern, const std::string** seen,
+                    Respond* later) {
+  RouteSpec spec;
+  spec.method = "POST";
+  spec.pattern = pattern;
+  spec.operation = "test.body";
+  spec.guard = Guard::kPublic;
+  spec.body = BodyRule::kJson;
+  router.Declare(std::move(spec));
+  Route route{"POST", pattern, nullptr};
+  if (later) {
+    route.deferred = [seen, later](api::Call& call, Respond respond) {
+      *seen = &call.request.body;  // a careless route: reads it, wipes nothing
+      *later = std::move(respond);
+    };
+  } else {
+    route.handler = [seen](api::Call& call) -> HandlerResult {
+      *seen = &call.request.body;
+      return JsonResponse(200, {});
+    };
   }
-  Router router_;
-};
-
-TEST_F(SecretsTest, TheLoginRouteWipesTheBodyAcceptedOrRefused) {
-  AddUser("hana", {"handler"});
-  for (const std::string& body :
-       {nlohmann::json{{"user", "hana"}, {"password", kSecret}}.dump(),
-        nlohmann::json{{"user", "hana"}, {"password", kSecret}, {"extra", 1}}.dump(),
-        nlohmann::json{{"user", "hana"}, {"password", kSecret}, {"totp", 1}}.dump(),
-        std::string(R"({"user":"hana","password":")") + kSecret + R"(","totp":1e400})"}) {
-    Request request;
-    auto r = Run("POST", "/v1/auth/login", body, request);
-    ASSERT_FALSE(r.has_value()) << body;  // the wrong password or a bad body
-    EXPECT_TRUE(request.body.empty()) << body;
-    EXPECT_TRUE(AllZero(request.body)) << body;
-  }
-  Request request;
-  auto ok = Run("POST", "/v1/auth/login",
-                nlohmann::json{{"user", "hana"}, {"password", kStackPassword}}.dump(), request);
-  ASSERT_TRUE(ok.has_value());
-  EXPECT_TRUE(request.body.empty());
-  EXPECT_TRUE(AllZero(request.body));
+  return route;
 }
 
-TEST_F(SecretsTest, ThePasswordAndTotpRoutesWipeTheBodyAcceptedOrRefused) {
-  for (const std::string& body : {nlohmann::json{{"current", kSecret}, {"new", kSecret}}.dump(),
-                                  nlohmann::json{{"current", kSecret}}.dump(),
-                                  nlohmann::json{{"current", kSecret}, {"new", 7}}.dump()}) {
-    Request request;
-    auto r = Run("POST", "/v1/auth/password", body, request);
-    ASSERT_FALSE(r.has_value());
-    EXPECT_TRUE(AllZero(request.body)) << body;
-  }
-  for (const std::string& body : {nlohmann::json{{"code", "123456"}}.dump(),
-                                  nlohmann::json{{"code", "123456"}, {"x", true}}.dump()}) {
-    Request request;
-    auto r = Run("POST", "/v1/auth/totp/confirm", body, request);
-    ASSERT_FALSE(r.has_value());
-    EXPECT_TRUE(AllZero(request.body)) << body;
-  }
-}
-
-// Whatever the route does with it, the pipeline wipes the body once the
+// Whatever the route does with it, the pipeline wipes the raw body once the
 // handler has returned — observed through a deferred handler, whose request
-// lives on until it answers.
+// lives on until it answers, and from inside the responder of a plain one.
 TEST(PipelineTest, TheBodyIsWipedWhenTheHandlerReturns) {
   Router router;
   const std::string* seen = nullptr;
   Respond answer;
-  Route keep{"POST", "/test/keep", Access::kPublic, {}, nullptr};
-  keep.deferred = [&](api::Call& call, Respond respond) {
-    seen = &call.request.body;  // a careless route: reads it, wipes nothing
-    answer = std::move(respond);
-  };
-  ASSERT_TRUE(router.Add(std::move(keep)).ok());
-  Route plain{"POST", "/test/plain", Access::kPublic, {}, [&](api::Call& call) -> HandlerResult {
-                seen = &call.request.body;
-                return JsonResponse(200, {});
-              }};
-  ASSERT_TRUE(router.Add(std::move(plain)).ok());
+  ASSERT_TRUE(router.Add(TestBodyRoute(router, "/test/keep", &seen, &answer)).ok());
+  ASSERT_TRUE(router.Add(TestBodyRoute(router, "/test/plain", &seen, nullptr)).ok());
   RejectAllAuthenticator auth;
+  DenyAllAuthorizer authz;
   Logger logger(LogLevel::kOff, [](std::string_view) {});
   Metrics metrics;
-  Service service(std::move(router), auth, logger, metrics);
+  Service service(std::move(router), auth, authz, logger, metrics);
+  const auto inline_scheduler = [](bool, const std::function<void()>& rest) { rest(); };
+  const auto request = [](const std::string& target) {
+    Request r;
+    r.info.method = "POST";
+    r.info.target = target;
+    r.info.headers = {{"content-type", "application/json"}};
+    r.body = std::string(R"({"password":")") + kSecret + R"("})";
+    return r;
+  };
 
-  Request request;
-  request.info.method = "POST";
-  request.info.target = "/test/keep";
-  request.body = std::string(R"({"password":")") + kSecret + R"("})";
   std::optional<Response> response;
   service.Handle(
-      std::move(request), [&](Response r) { response = std::move(r); },
-      [](bool, const std::function<void()>& rest) { rest(); });
+      request("/test/keep"), [&](Response r) { response = std::move(r); }, inline_scheduler);
   ASSERT_NE(seen, nullptr);
   ASSERT_FALSE(response.has_value());  // the request is still alive
   EXPECT_TRUE(seen->empty());
@@ -131,37 +89,33 @@ TEST(PipelineTest, TheBodyIsWipedWhenTheHandlerReturns) {
   answer(JsonResponse(200, {}));
   ASSERT_TRUE(response.has_value());
 
-  // A plain handler: wiped before the answer leaves (checked from inside
-  // the responder, while the request still exists).
-  Request plain_request;
-  plain_request.info.method = "POST";
-  plain_request.info.target = "/test/plain";
-  plain_request.body = std::string(R"({"password":")") + kSecret + R"("})";
   bool wiped = false;
+  seen = nullptr;
   service.Handle(
-      std::move(plain_request), [&](const Response&) { wiped = seen->empty() && AllZero(*seen); },
-      [](bool, const std::function<void()>& rest) { rest(); });
+      request("/test/plain"),
+      [&](const Response&) { wiped = seen != nullptr && seen->empty() && AllZero(*seen); },
+      inline_scheduler);
   EXPECT_TRUE(wiped);
 }
 
-TEST(ScrubTest, EveryStringOfTheDecodedBodyIsWiped) {
+// The members the route table declares secret — the logon's password and
+// code — are wiped to their whole buffers with the raw body; the rest stays.
+TEST(ScrubSecretsTest, TheLogonsSecretsAreWipedWithTheRawBody) {
+  const RouteSpec* spec = FindRouteSpec(RouteTable(), "POST", "/v1/auth/login");
+  ASSERT_NE(spec, nullptr);
   Request request;
-  request.body = std::string(R"({"password":")") + kSecret + R"("})";
-  api::Call call{request, nullptr};
-  nlohmann::json decoded = {{"password", kSecret},
-                            {"nested", {{"again", kSecret}, {"list", {kSecret, 1}}}}};
-  std::vector<const std::string*> strings = {
-      &decoded["password"].get_ref<const std::string&>(),
-      &decoded["nested"]["again"].get_ref<const std::string&>(),
-      &decoded["nested"]["list"][0].get_ref<const std::string&>()};
-  Scrub(call, decoded);
+  request.body = nlohmann::json{{"user", "hana"}, {"password", kSecret}, {"totp", "135790"}}.dump();
+  api::Call call{request, nullptr, spec, nullptr};
+  call.body = nlohmann::json::parse(request.body);
+  const std::string* password = &call.body["password"].get_ref<const std::string&>();
+  const std::string* totp = &call.body["totp"].get_ref<const std::string&>();
+  ScrubSecrets(call);
   EXPECT_TRUE(request.body.empty());
   EXPECT_TRUE(AllZero(request.body));
-  for (const std::string* s : strings) {
-    EXPECT_TRUE(s->empty());
-    EXPECT_TRUE(AllZero(*s));
-  }
-  EXPECT_EQ(decoded["nested"]["list"][1], 1);
+  EXPECT_TRUE(password->empty());
+  EXPECT_TRUE(AllZero(*password));
+  EXPECT_TRUE(AllZero(*totp));
+  EXPECT_EQ(call.body["user"], "hana");
 }
 
 TEST(ReadBufferTest, WhatEarlierRequestsLeftIsWiped) {

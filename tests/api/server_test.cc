@@ -233,10 +233,10 @@ class ClientCertTest : public ServerTest {
 
 TEST_F(ClientCertTest, VerifiedFingerprintReachesHandlersAndTheAuditLog) {
   StartServer([](Router& router) {
-    return router.Add(
-        {"GET", "/test/peer", Access::kPublic, {}, [](api::Call& call) -> HandlerResult {
-           return JsonResponse(200, {{"cert", call.request.info.peer.cert_sha256}});
-         }});
+    return router.Add(TestRoute(
+        router, "GET", "/test/peer", Guard::kPublic, [](api::Call& call) -> HandlerResult {
+          return JsonResponse(200, {{"cert", call.request.info.peer.cert_sha256}});
+        }));
   });
   auto expected = DescribeCertificate(pki_ + "/term.crt");
   ASSERT_TRUE(expected.has_value());
@@ -280,12 +280,12 @@ TEST_F(ServerTest, GracefulShutdownFinishesInFlightRequestsAndSignsATreeHead) {
   std::promise<void> entered;
   auto entered_future = entered.get_future();
   StartServer([&entered](Router& router) {
-    return router.Add(
-        {"GET", "/test/slow", Access::kPublic, {}, [&entered](api::Call&) -> HandlerResult {
-           entered.set_value();
-           std::this_thread::sleep_for(milliseconds(300));
-           return JsonResponse(200, {{"done", true}});
-         }});
+    return router.Add(TestRoute(router, "GET", "/test/slow", Guard::kPublic,
+                                [&entered](api::Call&) -> HandlerResult {
+                                  entered.set_value();
+                                  std::this_thread::sleep_for(milliseconds(300));
+                                  return JsonResponse(200, {{"done", true}});
+                                }));
   });
   CreateEmployees();
   PutEmployee(1);
@@ -331,7 +331,7 @@ TEST_F(ServerTest, GracefulShutdownWaitsForADeferredAnswer) {
   auto entered_future = entered.get_future();
   std::thread answerer;
   StartServer([&](Router& router) {
-    Route later{"GET", "/test/later", Access::kPublic, {}, nullptr};
+    Route later = TestRoute(router, "GET", "/test/later", Guard::kPublic, nullptr, {});
     later.deferred = [&](api::Call&, const Respond& respond) {
       answerer = std::thread([&entered, respond] {
         entered.set_value();
@@ -363,7 +363,8 @@ TEST(ServerStateTest, ADeferredBacklogOverflowsToTheHandlerThreads) {
   Metrics metrics;
   Router router;
   FixedTokenAuthenticator auth;
-  Service service(std::move(router), auth, logger, metrics);
+  TestAuthorizer authz;
+  Service service(std::move(router), auth, authz, logger, metrics);
   ServerState state(config, service, handlers, lane);
 
   std::promise<void> release;
@@ -407,11 +408,12 @@ TEST_F(ServerTest, NewConnectionsAreRefusedWhileDraining) {
   auto entered_future = entered.get_future();
   auto release_future = release.get_future().share();
   StartServer([&](Router& router) {
-    return router.Add({"GET", "/test/block", Access::kPublic, {}, [&](api::Call&) -> HandlerResult {
-                         entered.set_value();
-                         release_future.wait();
-                         return JsonResponse(200, {});
-                       }});
+    return router.Add(
+        TestRoute(router, "GET", "/test/block", Guard::kPublic, [&](api::Call&) -> HandlerResult {
+          entered.set_value();
+          release_future.wait();
+          return JsonResponse(200, {});
+        }));
   });
   auto busy = NewClient();
   auto blocked = std::async(std::launch::async, [&] { return busy->Send("GET", "/test/block"); });

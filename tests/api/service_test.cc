@@ -26,7 +26,7 @@ class ServiceTest : public ::testing::Test {
   }
 
   void Build(Router router) {
-    service_ = std::make_unique<Service>(std::move(router), auth_, logger_, metrics_);
+    service_ = std::make_unique<Service>(std::move(router), auth_, authz_, logger_, metrics_);
   }
 
   Response Handle(std::string method, std::string target, bool token = true) {
@@ -43,6 +43,7 @@ class ServiceTest : public ::testing::Test {
   }
 
   FixedTokenAuthenticator auth_;
+  TestAuthorizer authz_;
   std::vector<std::string> log_;
   Logger logger_;
   Metrics metrics_;
@@ -55,20 +56,20 @@ class ServiceTest : public ::testing::Test {
 TEST_F(ServiceTest, DeferredHandlersAnswerFromAnotherThreadExactlyOnce) {
   Router router;
   std::vector<std::thread> workers;  // handlers run on this thread: no lock needed
-  Route later{"GET", "/v1/later/{id}", Access::kAuthenticated, {}, nullptr};
+  Route later = TestRoute(router, "GET", "/v1/later/{id}", Guard::kSession, nullptr, {});
   later.deferred = [&workers](Call& call, const Respond& respond) {
     workers.emplace_back([id = call.Param("id"), principal = call.principal->id, respond] {
       respond(JsonResponse(200, {{"id", id}, {"actor", principal}}));
     });
   };
   ASSERT_TRUE(router.Add(std::move(later)).ok());
-  Route thrown{"GET", "/v1/thrown", Access::kAuthenticated, {}, nullptr};
+  Route thrown = TestRoute(router, "GET", "/v1/thrown", Guard::kSession, nullptr, {});
   thrown.deferred = [](Call&, const Respond& respond) {
     respond(JsonResponse(200, {{"first", true}}));
     throw std::runtime_error("after answering");
   };
   ASSERT_TRUE(router.Add(std::move(thrown)).ok());
-  Route refused{"GET", "/v1/refused", Access::kAuthenticated, {}, nullptr};
+  Route refused = TestRoute(router, "GET", "/v1/refused", Guard::kSession, nullptr, {});
   refused.deferred = [](Call&, const Respond&) { throw std::runtime_error("before answering"); };
   ASSERT_TRUE(router.Add(std::move(refused)).ok());
   Build(std::move(router));
@@ -95,14 +96,12 @@ TEST_F(ServiceTest, RoutingErrorsAndAuthenticationOrder) {
   Router router;
   ASSERT_TRUE(
       router
-          .Add(
-              {"GET",
-               "/v1/things/{id}",
-               Access::kAuthenticated,
-               {"purpose"},
-               [](Call& c) -> HandlerResult {
-                 return JsonResponse(200, {{"id", c.Param("id")}, {"actor", c.Context("p").actor}});
-               }})
+          .Add(TestRoute(
+              router, "GET", "/v1/things/{id}", Guard::kSession,
+              [](Call& c) -> HandlerResult {
+                return JsonResponse(200, {{"id", c.Param("id")}, {"actor", c.Context("p").actor}});
+              },
+              {"purpose"}))
           .ok());
   Build(std::move(router));
 
@@ -124,11 +123,8 @@ TEST_F(ServiceTest, RoutingErrorsAndAuthenticationOrder) {
 TEST_F(ServiceTest, HandlerExceptionIsAnInternalProblemAndLogged) {
   Router router;
   ASSERT_TRUE(router
-                  .Add({"GET",
-                        "/boom",
-                        Access::kPublic,
-                        {},
-                        [](Call&) -> HandlerResult { throw std::runtime_error("boom"); }})
+                  .Add(TestRoute(router, "GET", "/boom", Guard::kPublic,
+                                 [](Call&) -> HandlerResult { throw std::runtime_error("boom"); }))
                   .ok());
   Build(std::move(router));
   auto r = Handle("GET", "/boom");
@@ -196,12 +192,13 @@ TEST(RequestTest, TargetsAndQueries) {
 TEST(RouterTest, MatchingPrefersLiteralsAndReportsMethods) {
   Router r;
   auto h = [](Call&) -> HandlerResult { return Response{}; };
-  ASSERT_TRUE(r.Add({"GET", "/v1/x/{id}", Access::kPublic, {}, h}).ok());
-  ASSERT_TRUE(r.Add({"GET", "/v1/x/special", Access::kPublic, {}, h}).ok());
-  ASSERT_TRUE(r.Add({"DELETE", "/v1/x/{id}", Access::kPublic, {}, h}).ok());
-  EXPECT_EQ(r.Add({"GET", "/v1/x/{id}", Access::kPublic, {}, h}).code(), Code::kAlreadyExists);
-  EXPECT_FALSE(r.Add({"GET", "/v1/{bad", Access::kPublic, {}, h}).ok());
-  EXPECT_FALSE(r.Add({"BREW", "/v1/y", Access::kPublic, {}, h}).ok());
+  ASSERT_TRUE(r.Add(TestRoute(r, "GET", "/v1/x/{id}", Guard::kPublic, h)).ok());
+  ASSERT_TRUE(r.Add(TestRoute(r, "GET", "/v1/x/special", Guard::kPublic, h)).ok());
+  ASSERT_TRUE(r.Add(TestRoute(r, "DELETE", "/v1/x/{id}", Guard::kPublic, h)).ok());
+  EXPECT_EQ(r.Add(TestRoute(r, "GET", "/v1/x/{id}", Guard::kPublic, h)).code(),
+            Code::kAlreadyExists);
+  EXPECT_FALSE(r.Add(TestRoute(r, "GET", "/v1/{bad", Guard::kPublic, h)).ok());
+  EXPECT_FALSE(r.Add(TestRoute(r, "BREW", "/v1/y", Guard::kPublic, h)).ok());
 
   auto special = r.Find("GET", "/v1/x/special");
   ASSERT_NE(special.route, nullptr);
@@ -214,6 +211,55 @@ TEST(RouterTest, MatchingPrefersLiteralsAndReportsMethods) {
   EXPECT_EQ(post.allowed, (std::vector<std::string>{"GET", "DELETE"}));
   EXPECT_TRUE(r.Find("GET", "/v1/x/").allowed.empty());
   EXPECT_TRUE(r.Find("GET", "/v1/x/1/2").allowed.empty());
+}
+
+// A route the table does not declare, or declares without saying who may
+// call it, cannot be added: the server refuses to start with it.
+TEST(RouterTest, RefusesARouteTheTableDoesNotDeclare) {
+  Router r;
+  auto h = [](Call&) -> HandlerResult { return Response{}; };
+  Status undeclared = r.Add({"GET", "/v1/nowhere", h});
+  EXPECT_EQ(undeclared.code(), Code::kFailedPrecondition);
+  EXPECT_NE(undeclared.message().find("/v1/nowhere"), std::string::npos);
+  RouteSpec no_guard;
+  no_guard.method = "GET";
+  no_guard.pattern = "/v1/unguarded";
+  no_guard.operation = "test.route";
+  r.Declare(no_guard);
+  EXPECT_EQ(r.Add({"GET", "/v1/unguarded", h}).code(), Code::kFailedPrecondition);
+  RouteSpec no_operation = no_guard;
+  no_operation.pattern = "/v1/nameless";
+  no_operation.operation.clear();
+  no_operation.guard = Guard::kSession;
+  r.Declare(no_operation);
+  EXPECT_EQ(r.Add({"GET", "/v1/nameless", h}).code(), Code::kFailedPrecondition);
+  // The server's own table declares every route it serves.
+  Router server;
+  EXPECT_TRUE(server.Add({"GET", "/v1/users", h}).ok());
+  EXPECT_EQ(server.Add({"GET", "/v1/users/{user}/secrets", h}).code(), Code::kFailedPrecondition);
+}
+
+// Every entry of the server's route table is complete: an operation, a guard,
+// data routes name {ds}, only data routes take a purpose, targets are path
+// parameters, and strict bodies list their members.
+TEST(RouteTableTest, EveryEntryIsComplete) {
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const RouteSpec& spec : RouteTable()) {
+    SCOPED_TRACE(spec.method + " " + spec.pattern);
+    EXPECT_TRUE(seen.emplace(spec.method, spec.pattern).second) << "declared twice";
+    EXPECT_FALSE(spec.operation.empty());
+    EXPECT_NE(spec.guard, Guard::kUndeclared);
+    if (spec.guard == Guard::kData) {
+      EXPECT_NE(spec.pattern.find("{ds}"), std::string::npos);
+    } else {
+      EXPECT_FALSE(spec.purpose);
+    }
+    if (!spec.target.empty()) {
+      EXPECT_NE(spec.pattern.find("{" + spec.target + "}"), std::string::npos);
+    }
+    EXPECT_EQ(spec.body == BodyRule::kStrict, !spec.members.empty());
+    for (const auto& q : spec.query) EXPECT_NE(q, "purpose") << "purpose is declared by the flag";
+  }
 }
 
 TEST(RequestIdTest, SixteenHexDigitsAndNeverRepeatedInAProcess) {

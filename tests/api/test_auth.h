@@ -1,6 +1,8 @@
-// Test-only implementations of the server's two plug-in points, until
-// identity and policy provide the real ones: fixed bearer tokens, and an
-// authorizer that allows everything except the operations a test denies.
+// Test-only implementations of the server's two plug-in points, for tests of
+// the request pipeline and the transport (never of who may do what: those
+// go through the real identity and policy, stack_fixture.h): fixed bearer
+// tokens, and an authorizer that allows everything except the operations a
+// test denies.
 #pragma once
 
 #include <map>
@@ -9,8 +11,24 @@
 #include <string>
 
 #include "api/auth.h"
+#include "api/router.h"
 
 namespace mamori::api::testing {
+
+// A route of a test's own, declared in `router` as the route table declares
+// the server's (route_table.h): kSession stands for "any authenticated
+// principal", kPublic for none. Returns the Route to Add.
+inline Route TestRoute(Router& router, std::string method, std::string pattern, Guard guard,
+                       Handler handler, std::vector<std::string> query = {}) {
+  RouteSpec spec;
+  spec.method = method;
+  spec.pattern = pattern;
+  spec.operation = "test.route";
+  spec.guard = guard;
+  spec.query = std::move(query);
+  router.Declare(std::move(spec));
+  return Route{std::move(method), std::move(pattern), std::move(handler)};
+}
 
 class FixedTokenAuthenticator final : public Authenticator {
  public:

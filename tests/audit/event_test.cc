@@ -29,6 +29,61 @@ Event Sample() {
   return ev;
 }
 
+// Issue 12: one validator, below engine, identity and policy, that events
+// carry identifiers only.
+TEST(EventTest, EventsCarryIdentifiersOnly) {
+  Event ev = Sample();
+  ev.purpose = "payroll";
+  ASSERT_TRUE(ValidateEvent(ev).ok());
+  const auto field = [](const Event& e) { return ValidateEvent(e).subject(); };
+  const std::string my_number = "123456789018";
+  Event e = ev;
+  e.purpose = "給与計算";  // text where an id belongs
+  EXPECT_EQ(field(e), "purpose");
+  e = ev;
+  e.purpose = "個人番号" + my_number;
+  EXPECT_EQ(field(e), "purpose");
+  e = ev;
+  e.purpose = my_number;  // id-shaped, but the shape of a My Number
+  EXPECT_EQ(field(e), "purpose");
+  e = ev;
+  e.reason = "the name was 山田 太郎";
+  EXPECT_EQ(field(e), "reason");
+  e = ev;
+  e.actor = "u hanako";
+  EXPECT_EQ(field(e), "actor");
+  e = ev;
+  e.attrs["target"] = "x" + my_number;
+  EXPECT_EQ(field(e), "attrs.target");
+  e = ev;
+  e.attrs["note"] = "free text";
+  EXPECT_EQ(field(e), "attrs.note");
+  e = ev;
+  e.attrs["position"] = "係長 " + my_number;
+  EXPECT_EQ(field(e), "attrs.position");
+  e = ev;
+  e.attrs["target"] = "1234-5678-9018";  // separators do not hide it
+  EXPECT_EQ(field(e), "attrs.target");
+  e = ev;
+  e.attrs["phone"] = "03-1234-5678";
+  EXPECT_EQ(field(e), "attrs.phone");
+  // What events do carry: ids, hex ids of any digits, labels, JSON of ids.
+  e = ev;
+  e.record = "01234567890123456789012345678901";
+  e.request_id = "0000000100000042";
+  e.terminal = "cert:" + std::string(64, '1');  // hex ids may be all digits
+  e.attrs["until"] = "2026-12-07T03:04:05.123456Z";
+  e.attrs["fingerprint"] = std::string(64, '7');
+  e.attrs["department"] = "総務部";
+  e.attrs["position"] = "第2営業課長";
+  e.attrs["mask_scope"] = R"({"dataset":"payroll","field":"name"})";
+  e.attrs["count"] = "1200";
+  e.purpose = std::string(kUnregisteredPurpose);
+  EXPECT_TRUE(ValidateEvent(e).ok()) << ValidateEvent(e).ToString();
+  EXPECT_EQ(EventIdentifier("bad id"), "(invalid)");
+  EXPECT_EQ(EventIdentifier("G00000001"), "G00000001");
+}
+
 TEST(EventTest, CanonicalJsonIsSortedCompactAndStable) {
   const std::string want =
       R"({"actor":"u-hanako","attrs":{"bulk":"1","fields":"my_number"},"code":"permission_denied",)"
@@ -82,6 +137,7 @@ TEST(EventTest, ParseIsStrict) {
 
 TEST(EventTest, ValidateNamesTheField) {
   Event ev = Sample();
+  ev.purpose = "payroll";  // Sample's Japanese purpose is text, not an id
   EXPECT_TRUE(ValidateEvent(ev).ok());
   const auto field = [](const Event& e) { return ValidateEvent(e).subject(); };
   Event e = ev;

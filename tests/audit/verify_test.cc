@@ -290,7 +290,7 @@ TEST_F(VerifyTest, HistoryRewrittenConsistently) {
 }
 
 TEST_F(VerifyTest, HistoryRewrittenBeforeTheFirstHead) {
-  RewriteHistory([](std::vector<Event>& events) { events[3].reason = "nothing to see"; });
+  RewriteHistory([](std::vector<Event>& events) { events[3].reason = "nothing_to_see"; });
   ExpectProblem(Verify(), Problem::kHeadRoot, 0,
                 "signed head for size 250: root mismatch (history rewritten before entry 250)");
 }

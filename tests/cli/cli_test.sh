@@ -20,6 +20,9 @@ expect_rc() { # expect_rc CODE DESCRIPTION -- command...
 contains() { # contains FILE TEXT DESCRIPTION
   if grep -qF -- "$2" "$1"; then ok; else bad "$3: '$2' not in $(head -c 400 "$1")"; fi
 }
+not_contains() { # not_contains FILE TEXT DESCRIPTION
+  if grep -qF -- "$2" "$1"; then bad "$3: '$2' found in $(head -c 400 "$1")"; else ok; fi
+}
 json_get() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
 expect_rc 0 "help" -- "$M" --help
@@ -76,10 +79,33 @@ expect_rc 0 "record history" -- "$M" record history --data "$D" --dataset employ
 [ "$(json_get "[0]['name']" <"$T/out")" = "山田 太郎" ] && ok || bad "history keeps the old version"
 [ "$(json_get "[1]['_meta']['version']" <"$T/out")" = 2 ] && ok || bad "history carries versions"
 expect_rc 0 "record list" -- "$M" record list --data "$D" --dataset employee_my_number --purpose withholding --limit 10
+expect_rc 0 "record find, one per page" -- "$M" record find --data "$D" --dataset employee_my_number --purpose withholding --field name_kana --value "ヤマダ タロウ" --limit 1
+[ "$(json_get "['ids']" <"$T/out")" = "['$id']" ] && ok || bad "find pages ids"
+[ "$(json_get "['next_cursor']" <"$T/out")" = "" ] && ok || bad "find says it is the last page"
+expect_rc 0 "record verify" -- "$M" record verify --data "$D" --dataset employee_my_number
+[ "$(json_get "['ok']" <"$T/out")" = True ] && ok || bad "record verify is ok on an untouched store"
+
+# An older version copied over the current one with sqlite3, no key: refused.
+expect_rc 0 "record put (rollback)" -- "$M" record put --data "$D" --dataset employee_my_number --purpose withholding \
+  --json "{\"my_number\":\"$("$M" mynumber generate)\",\"name\":\"巻戻 一\"}"
+rid=$(json_get "['id']" <"$T/out")
+expect_rc 0 "record update (rollback)" -- "$M" record update --data "$D" --dataset employee_my_number --purpose withholding --id "$rid" --json '{"name":"巻戻 二"}'
+rkey="r/employee_my_number/$rid"
+saved=$(sqlite3 "$D/mamori.db" "SELECT hex(v) FROM kv WHERE k = CAST('$rkey' AS BLOB);")
+sqlite3 "$D/mamori.db" "UPDATE kv SET v = (SELECT v FROM kv WHERE k = CAST('h/employee_my_number/$rid/00000001' AS BLOB)) WHERE k = CAST('$rkey' AS BLOB);"
+expect_rc 1 "rolled-back record is refused" -- "$M" record get --data "$D" --dataset employee_my_number --purpose withholding --id "$rid"
+contains "$T/err" "data_loss" "rollback is data_loss"
+contains "$T/err" "$rid" "rollback names the record"
+if grep -qF "巻戻" "$T/err"; then bad "rollback error shows a value"; else ok; fi
+expect_rc 1 "record verify finds it" -- "$M" record verify --data "$D" --dataset employee_my_number
+contains "$T/out" "$rid" "record verify names the record"
+sqlite3 "$D/mamori.db" "UPDATE kv SET v = X'$saved' WHERE k = CAST('$rkey' AS BLOB);"
+expect_rc 0 "restored record reads" -- "$M" record get --data "$D" --dataset employee_my_number --purpose withholding --id "$rid"
 
 # Refusals: clear, named, nothing written.
 expect_rc 1 "unregistered purpose" -- "$M" record get --data "$D" --dataset employee_my_number --purpose marketing --id "$id"
-contains "$T/err" "marketing" "refusal names the purpose"
+contains "$T/err" "not registered" "refusal says the purpose is not registered"
+not_contains "$T/err" "marketing" "refusal does not echo what was typed as the purpose"
 expect_rc 2 "purpose is required" -- "$M" record get --data "$D" --dataset employee_my_number --id "$id"
 expect_rc 1 "bad check digit" -- "$M" record put --data "$D" --dataset employee_my_number --purpose withholding --json "{\"my_number\":\"$wrong\",\"name\":\"x\"}"
 contains "$T/err" "my_number" "bad check digit names the field"

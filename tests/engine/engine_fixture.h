@@ -15,6 +15,9 @@
 
 namespace mamori::engine {
 
+// The name of EmployeeDataset().
+inline constexpr const char* kDs = "employee_my_number";
+
 inline nlohmann::json EmployeeDataset() {
   return nlohmann::json::parse(R"({"name": "employee_my_number",
  "title": "従業員等の個人番号",
@@ -80,6 +83,10 @@ class EngineTest : public ::testing::Test {
                            {"birth_date", "1980-04-01"}});
     EXPECT_TRUE(r.has_value()) << r.error().ToString();
     return r ? r->id : "";
+  }
+  // The first page (100 ids) of a find on employee_my_number.
+  Result<FindPage> Find(const std::string& field, const std::string& value) {
+    return engine_->Find(TestContext(), "employee_my_number", field, value, "", 100);
   }
   // The last audit event, read straight from the data store.
   audit::Event LastEvent() {

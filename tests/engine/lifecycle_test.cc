@@ -6,6 +6,7 @@
 #include "core/encoding.h"
 #include "engine/engine_fixture.h"
 #include "engine/envelope.h"
+#include "engine/integrity.h"
 #include "engine/keyspace.h"
 
 namespace mamori::engine {
@@ -28,7 +29,9 @@ TEST_F(EngineTest, FlippedByteInSealedValueIsAnAuthenticationFailure) {
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code(), Code::kDataLoss);
   EXPECT_NE(r.error().message().find(id), std::string::npos);
-  EXPECT_EQ(r.error().subject(), "name");
+  // The envelope's authentication code covers the sealed bytes too, so the
+  // change is caught before any value is opened.
+  EXPECT_EQ(r.error().subject(), "id");
   EXPECT_EQ(LastEvent().result, "error");
   EXPECT_EQ(LastEvent().code, "data_loss");
   EXPECT_TRUE(engine_->Get(TestContext(), "employee_my_number", good).has_value());
@@ -111,6 +114,9 @@ TEST_F(EngineTest, InterruptedShredIsCompletedOnOpen) {
             nlohmann::json pending = {
                 {"reason", "test"},      {"actor", "os:tester"},        {"terminal", "t"},
                 {"purpose", "disposal"}, {"requested_at", NowMicros()}, {"key_id", env.key_id}};
+            // Signed as step (1) signs it (integrity.h).
+            MAMORI_ASSIGN_OR_RETURN(auto key, engine_->DeriveModuleKey(kEnvelopeKeyLabel));
+            SignPendingShred(key, "employee_my_number", id, pending);
             return txn.Put(keyspace::PendingShred("employee_my_number", id), pending.dump());
           })
           .ok());

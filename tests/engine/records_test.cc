@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <filesystem>
 #include <thread>
 
@@ -31,24 +32,84 @@ TEST_F(EngineTest, FindUsesBlindIndexAcrossSpellings) {
   CreateEmployees();
   const std::string a = PutEmployee(1, "山田 太郎");
   PutEmployee(2, "鈴木 一郎");
-  auto by_kana = engine_->Find(TestContext(), "employee_my_number", "name_kana", "ﾔﾏﾀﾞ ﾀﾛｳ");
+  auto by_kana = Find("name_kana", "ﾔﾏﾀﾞ ﾀﾛｳ");
   ASSERT_TRUE(by_kana.has_value()) << by_kana.error().ToString();
-  EXPECT_EQ(by_kana->size(), 2u);  // both have the same reading in PutEmployee
-  auto by_number = engine_->Find(TestContext(), "employee_my_number", "my_number", TestMyNumber(1));
+  EXPECT_EQ(by_kana->ids.size(), 2u);  // both have the same reading in PutEmployee
+  EXPECT_TRUE(by_kana->next_cursor.empty());
+  auto by_number = Find("my_number", TestMyNumber(1));
   ASSERT_TRUE(by_number.has_value());
-  ASSERT_EQ(by_number->size(), 1u);
-  EXPECT_EQ((*by_number)[0], a);
-  auto by_name = engine_->Find(TestContext(), "employee_my_number", "name", "山田　　太郎");
+  ASSERT_EQ(by_number->ids.size(), 1u);
+  EXPECT_EQ(by_number->ids[0], a);
+  auto by_name = Find("name", "山田　　太郎");
   ASSERT_TRUE(by_name.has_value());
-  EXPECT_EQ(by_name->size(), 1u);
-  auto none = engine_->Find(TestContext(), "employee_my_number", "my_number", TestMyNumber(3));
+  EXPECT_EQ(by_name->ids.size(), 1u);
+  auto none = Find("my_number", TestMyNumber(3));
   ASSERT_TRUE(none.has_value());
-  EXPECT_TRUE(none->empty());
+  EXPECT_TRUE(none->ids.empty());
   EXPECT_EQ(LastEvent().operation, "record.find");
   EXPECT_EQ(LastEvent().attrs.at("matches"), "0");
-  auto not_indexed = engine_->Find(TestContext(), "employee_my_number", "birth_date", "1980-04-01");
+  auto not_indexed = Find("birth_date", "1980-04-01");
   ASSERT_FALSE(not_indexed.has_value());
   EXPECT_EQ(not_indexed.error().subject(), "birth_date");
+}
+
+// More matches than Find used to return (it stopped at 10,000 without
+// saying so): every one is reachable, page by page, and each page's audit
+// event says how many ids it disclosed.
+TEST_F(EngineTest, FindPagesThroughMoreThanTenThousandMatches) {
+  CreateEmployees();
+  Reopen(256);
+  constexpr int kThreads = 4;
+  constexpr uint64_t kRecords = 10'001;
+  std::vector<std::vector<std::string>> put(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (uint64_t i = static_cast<uint64_t>(t); i < kRecords; i += kThreads) {
+        auto r = engine_->Put(TestContext(), kDs,
+                              {{"my_number", TestMyNumber(i)},
+                               {"name_kana", "やまだ たろう"},
+                               {"name", "同名 多数"}});
+        if (r) put[t].push_back(r->id);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  std::vector<std::string> expected;
+  for (const auto& p : put) expected.insert(expected.end(), p.begin(), p.end());
+  ASSERT_EQ(expected.size(), kRecords);
+  std::sort(expected.begin(), expected.end());
+
+  std::vector<std::string> seen;
+  std::string cursor;
+  int pages = 0;
+  do {
+    auto page = engine_->Find(TestContext(), kDs, "name_kana", "ヤマダ タロウ", cursor, 1000);
+    ASSERT_TRUE(page.has_value()) << page.error().ToString();
+    ++pages;
+    const audit::Event ev = LastEvent();
+    EXPECT_EQ(ev.operation, "record.find");
+    EXPECT_EQ(ev.attrs.at("matches"), std::to_string(page->ids.size()));
+    EXPECT_EQ(ev.attrs.contains("more"), !page->next_cursor.empty());
+    seen.insert(seen.end(), page->ids.begin(), page->ids.end());
+    cursor = page->next_cursor;
+  } while (!cursor.empty());
+  EXPECT_EQ(pages, 11);
+  EXPECT_EQ(seen, expected);
+}
+
+TEST_F(EngineTest, FindRefusesABadLimitOrCursor) {
+  CreateEmployees();
+  PutEmployee(1);
+  for (size_t limit : {size_t{0}, size_t{1001}}) {
+    auto r = engine_->Find(TestContext(), kDs, "name", "山田 太郎", "", limit);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().subject(), "limit");
+    EXPECT_EQ(LastEvent().result, "refused");
+  }
+  auto r = engine_->Find(TestContext(), kDs, "name", "山田 太郎", "../../r/x", 10);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().subject(), "id");
 }
 
 TEST_F(EngineTest, UpdateKeepsHistoryAndMovesIndex) {
@@ -65,8 +126,8 @@ TEST_F(EngineTest, UpdateKeepsHistoryAndMovesIndex) {
   EXPECT_EQ((*hist)[0].values["birth_date"], "1980-04-01");
   EXPECT_EQ((*hist)[1].values["name"], "田中 太郎");
   EXPECT_FALSE((*hist)[1].values.contains("birth_date"));
-  EXPECT_TRUE(engine_->Find(TestContext(), "employee_my_number", "name", "山田 太郎")->empty());
-  EXPECT_EQ(engine_->Find(TestContext(), "employee_my_number", "name", "田中 太郎")->size(), 1u);
+  EXPECT_TRUE(Find("name", "山田 太郎")->ids.empty());
+  EXPECT_EQ(Find("name", "田中 太郎")->ids.size(), 1u);
   auto removed_required =
       engine_->Update(TestContext(), "employee_my_number", id, {{"name", nullptr}});
   ASSERT_FALSE(removed_required.has_value());
@@ -100,7 +161,7 @@ TEST_F(EngineTest, NoPlaintextReachesDisk) {
                   ->Put(TestContext(), "employee_my_number",
                         {{"my_number", mn}, {"name", name}, {"birth_date", "1971-09-13"}})
                   .has_value());
-  ASSERT_FALSE(engine_->Find(TestContext(), "employee_my_number", "my_number", mn)->empty());
+  ASSERT_FALSE(Find("my_number", mn)->ids.empty());
   engine_.reset();  // checkpoint-free close still leaves WAL files to inspect
   for (const auto& entry : std::filesystem::recursive_directory_iterator(paths_.data_dir)) {
     if (!entry.is_regular_file()) continue;

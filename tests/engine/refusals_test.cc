@@ -78,7 +78,31 @@ TEST_F(RefusalTest, KanaFieldWithKanji) {
 }
 TEST_F(RefusalTest, PurposeNotRegistered) {
   ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", "検査 太郎"}}, Code::kPermissionDenied,
-                   "marketing", "marketing");
+                   "purpose", "marketing");
+  // What was typed as the purpose is neither echoed nor logged.
+  EXPECT_EQ(LastEvent().purpose, audit::kUnregisteredPurpose);
+}
+
+// A purpose field is free text to a client: a My Number typed there must not
+// reach the log, which cannot be shredded, nor the error.
+TEST_F(RefusalTest, AValueTypedAsThePurposeNeverReachesTheLog) {
+  const std::string typed = "個人番号" + TestMyNumber(3);
+  const std::string id = PutEmployee(9);
+  for (const std::string& purpose : {typed, TestMyNumber(3), std::string("x") + TestMyNumber(3)}) {
+    auto r = engine_->Get(TestContext(purpose), "employee_my_number", id);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().ToString().find(TestMyNumber(3)), std::string::npos);
+    const audit::Event ev = LastEvent();
+    EXPECT_EQ(ev.purpose, audit::kUnregisteredPurpose);
+    EXPECT_EQ(audit::CanonicalJson(ev).find(TestMyNumber(3)), std::string::npos);
+    auto put = engine_->Put(TestContext(purpose), "employee_my_number",
+                            {{"my_number", TestMyNumber(6)}, {"name", "検査 太郎"}});
+    ASSERT_FALSE(put.has_value());
+    EXPECT_EQ(audit::CanonicalJson(LastEvent()).find(TestMyNumber(3)), std::string::npos);
+    auto shred = engine_->Shred(TestContext(purpose), "employee_my_number", id, "test");
+    ASSERT_FALSE(shred.has_value());
+    EXPECT_EQ(audit::CanonicalJson(LastEvent()).find(TestMyNumber(3)), std::string::npos);
+  }
 }
 TEST_F(RefusalTest, PurposeMissing) {
   ExpectRefusedPut({{"my_number", TestMyNumber(6)}, {"name", "検査 太郎"}}, Code::kPermissionDenied,
@@ -95,7 +119,7 @@ TEST_F(RefusalTest, GetWithUnregisteredPurposeIsRefusedAndAudited) {
   EXPECT_EQ(r.error().code(), Code::kPermissionDenied);
   EXPECT_EQ(LastEvent().operation, "record.get");
   EXPECT_EQ(LastEvent().result, "refused");
-  EXPECT_EQ(LastEvent().purpose, "marketing");
+  EXPECT_EQ(LastEvent().purpose, audit::kUnregisteredPurpose);
 }
 
 TEST_F(RefusalTest, DuplicateDataset) {
@@ -183,7 +207,7 @@ TEST_F(RefusalTest, DefinitionChangedElsewhereAppliesToTheNextOperation) {
   got = engine_->Get(TestContext("withholding"), "employee_my_number", id);
   ASSERT_FALSE(got.has_value());
   EXPECT_EQ(got.error().code(), Code::kPermissionDenied);
-  EXPECT_EQ(got.error().subject(), "withholding");
+  EXPECT_EQ(got.error().subject(), "purpose");
   const audit::Event refused = LastEvent();
   EXPECT_EQ(refused.operation, "record.get");
   EXPECT_EQ(refused.result, "refused");
@@ -191,6 +215,95 @@ TEST_F(RefusalTest, DefinitionChangedElsewhereAppliesToTheNextOperation) {
                           {{"my_number", TestMyNumber(6)}, {"name", "山田 花子"}});
   ASSERT_FALSE(put.has_value());
   EXPECT_EQ(put.error().code(), Code::kPermissionDenied);
+}
+
+// The engine checks what it is given whatever its caller checked before.
+
+TEST_F(RefusalTest, FieldNamesThatAreNotIdentifiersAreNotRepeated) {
+  const std::string name = "山田太郎123456789018";
+  auto put = engine_->Put(TestContext(), kDs,
+                          {{"my_number", TestMyNumber(6)}, {"name", "検査 太郎"}, {name, 1}});
+  ASSERT_FALSE(put.has_value());
+  EXPECT_EQ(put.error().code(), Code::kInvalidArgument);
+  EXPECT_EQ(put.error().subject(), "record");
+  EXPECT_EQ(put.error().ToString().find("山田"), std::string::npos) << put.error().ToString();
+  EXPECT_EQ(audit::CanonicalJson(LastEvent()).find("山田"), std::string::npos);
+  auto find = engine_->Find(TestContext(), kDs, name, "x", "", 10);
+  ASSERT_FALSE(find.has_value());
+  EXPECT_EQ(find.error().subject(), "field");
+  EXPECT_EQ(find.error().ToString().find("山田"), std::string::npos) << find.error().ToString();
+  EXPECT_EQ(audit::CanonicalJson(LastEvent()).find("山田"), std::string::npos);
+}
+
+TEST_F(RefusalTest, RecordOperationsNeedAnActor) {
+  const std::string id = PutEmployee(7);
+  Context anonymous = TestContext();
+  anonymous.actor.clear();
+  auto get = engine_->Get(anonymous, kDs, id);
+  ASSERT_FALSE(get.has_value());
+  EXPECT_EQ(get.error().code(), Code::kPermissionDenied);
+  EXPECT_EQ(get.error().subject(), "actor");
+  EXPECT_EQ(LastEvent().operation, "record.get");
+  EXPECT_EQ(LastEvent().result, "refused");
+  const size_t records = CountKeys("r/");
+  EXPECT_FALSE(
+      engine_->Put(anonymous, kDs, {{"my_number", TestMyNumber(8)}, {"name", "x"}}).has_value());
+  EXPECT_EQ(CountKeys("r/"), records);
+  auto shred = engine_->Shred(anonymous, kDs, id, "退職");
+  ASSERT_FALSE(shred.has_value());
+  EXPECT_EQ(shred.error().subject(), "actor");
+  EXPECT_TRUE(engine_->Get(TestContext(), kDs, id).has_value());
+}
+
+TEST_F(RefusalTest, EndOfUseMustBeACalendarDate) {
+  const std::string id = PutEmployee(7);
+  for (CivilDate bad : {CivilDate{2023, 2, 29}, CivilDate{2024, 13, 1}, CivilDate{9995, 1, 1}}) {
+    auto r = engine_->EndUse(TestContext(), kDs, id, bad);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().code(), Code::kInvalidArgument);
+    EXPECT_EQ(r.error().subject(), "date");
+    EXPECT_EQ(LastEvent().operation, "record.end_use");
+    EXPECT_EQ(LastEvent().result, "refused");
+  }
+  EXPECT_EQ(CountKeys("t/"), 0u);
+  auto got = engine_->Get(TestContext(), kDs, id);
+  ASSERT_TRUE(got.has_value()) << got.error().ToString();
+  EXPECT_FALSE(got->end_of_use.has_value());
+}
+
+TEST_F(RefusalTest, SweepNeedsARealDate) {
+  auto r = engine_->SweepRetention(TestContext(), {2025, 2, 30});
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().subject(), "today");
+  EXPECT_EQ(LastEvent().operation, "retention.sweep");
+  EXPECT_EQ(LastEvent().result, "refused");
+}
+
+// A reason is stored in the signed disposal record: it must be text. Bytes
+// that are not UTF-8 made the marker's JSON throw before.
+TEST_F(RefusalTest, ShredReasonMustBeUtf8) {
+  const std::string id = PutEmployee(7);
+  auto r = engine_->Shred(TestContext(), kDs, id, std::string("\xC0\xAF\xE3\x81"));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().subject(), "reason");
+  EXPECT_EQ(CountKeys("p/"), 0u);
+  EXPECT_TRUE(engine_->Get(TestContext(), kDs, id).has_value());
+}
+
+TEST_F(RefusalTest, EventsForOtherModulesTakeIdentifiersOnly) {
+  const auto before = LastEvent().seq;
+  auto r = engine_->RecordEvent(TestContext(), "register view 山田", kDs);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code(), Code::kInvalidArgument);
+  r = engine_->RecordEvent(TestContext(), "policy.register_view", kDs, {{"山田 太郎", "x"}});
+  ASSERT_FALSE(r.has_value());
+  Status refused = engine_->RecordRefusal(TestContext(), "api..request", "",
+                                          Status::PermissionDenied("no", "no", "x"));
+  EXPECT_EQ(refused.code(), Code::kInvalidArgument);
+  EXPECT_EQ(LastEvent().seq, before);
+  ASSERT_TRUE(engine_->RecordEvent(TestContext(), "policy.register_view", kDs, {{"target", "x"}})
+                  .has_value());
+  EXPECT_EQ(LastEvent().seq, before + 1);
 }
 
 }  // namespace

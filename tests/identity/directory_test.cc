@@ -244,5 +244,35 @@ TEST_F(DirectoryTest, AnotherWordListCanBeConfigured) {
             Code::kInvalidArgument);
 }
 
+// A stored user record that does not parse: the error names the kind of
+// record, its id and at most a byte offset, never the parser's message,
+// which would quote the stored bytes (here a name and a number).
+TEST_F(DirectoryTest, StoredUserThatDoesNotParseQuotesNoneOfItsBytes) {
+  ASSERT_TRUE(dir().CreateUser(Admin(), Tanaka(), kGoodPassword).ok());
+  const std::string secret = "山田太郎 123456789018";
+  for (const std::string& stored :
+       {"{\"display_name\": \"" + secret + "\" " + secret,  // syntax error
+        "{\"id\": \"tanaka.h01\", \"display_name\": 123, \"x\": \"" + secret + "\"}",  // types
+        "{\"" + secret + "\": 1}"}) {
+    ASSERT_TRUE(engine_->data_store()
+                    .Update([&](store::WriteTxn& txn) {
+                      return txn.Put(keyspace::User("tanaka.h01"), stored);
+                    })
+                    .ok());
+    auto u = dir().GetUser("tanaka.h01");
+    ASSERT_FALSE(u.has_value());
+    EXPECT_EQ(u.error().code(), Code::kDataLoss);
+    EXPECT_NE(u.error().message().find("user record tanaka.h01"), std::string::npos)
+        << u.error().message();
+    for (const std::string& part : {std::string("山田"), std::string("123456789018")}) {
+      EXPECT_EQ(u.error().ToString().find(part), std::string::npos) << u.error().ToString();
+      EXPECT_EQ(u.error().message_ja().find(part), std::string::npos);
+    }
+  }
+  auto syntax = UserFromJson("{\"a\": \"" + secret);
+  ASSERT_FALSE(syntax.has_value());
+  EXPECT_NE(syntax.error().message().find("byte"), std::string::npos) << syntax.error().message();
+}
+
 }  // namespace
 }  // namespace mamori::identity

@@ -96,7 +96,9 @@ TEST(HashBudgetTest, WaitersAreServedInOrderOfArrival) {
   auto held = budget.Acquire(100);
   ASSERT_TRUE(held.has_value());
   // A large request first, then a small one: the small one must not
-  // overtake it, or a stream of small ones would starve the large one.
+  // overtake it, or a stream of small ones would starve the large one. The
+  // two do not fit together, so the small one is granted only once the
+  // large one has given its lease back.
   std::atomic<int> order{0};
   int big_at = 0, small_at = 0;
   auto big = std::async(std::launch::async, [&] {
@@ -106,7 +108,7 @@ TEST(HashBudgetTest, WaitersAreServedInOrderOfArrival) {
   });
   while (budget.stats().waiting < 1) std::this_thread::yield();
   auto small = std::async(std::launch::async, [&] {
-    auto l = budget.Acquire(5);
+    auto l = budget.Acquire(20);
     small_at = ++order;
     return l.has_value();
   });

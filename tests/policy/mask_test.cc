@@ -84,6 +84,7 @@ TEST_F(MaskTest, MyNumberOnlyUnderAPurposeWhoseGrantUnmasks) {
   // The section manager's role gets the unmask grant for the purpose.
   Right unmask = HandlerRead("employee_my_number", "withholding", true);
   unmask.role = "section_manager";
+  unmask.persons = {"sato"};
   GrantVia(unmask);
   nlohmann::json clear = authz_->ApplyMask(sato_, employees_, "withholding", Employee());
   EXPECT_EQ(clear["my_number"], engine::TestMyNumber(7));

@@ -1,6 +1,7 @@
 // Segregation of duties in the grant flow: every violation is refused,
 // audited, and changes nothing; a person holding several roles is one person.
 #include "policy/policy_fixture.h"
+#include "policy/system_rights.h"
 
 namespace mamori::policy {
 namespace {
@@ -117,6 +118,30 @@ TEST_F(SeparationTest, ApproverAndConfigurerNeedTheirRoles) {
                 "kato");
 }
 
+// Issue 12 item 10: the 個人信用情報管理責任者 and the deputy CISO are managers
+// the system rights table lets approve; the flow refused them. Every role
+// the table lets approve or decide reviews is accepted as an approver.
+TEST_F(SeparationTest, EveryRoleTheRightsTableLetsApproveIsAnApprover) {
+  for (const std::string role : {"credit_info_director", "deputy_ciso"}) {
+    SCOPED_TRACE(role);
+    const Principal manager = Person("m-" + role, {role}, "経営企画部");
+    auto req = admin_->RequestGrant(As(sato_), HandlerRead("payroll", "payroll"), "申請");
+    ASSERT_TRUE(req.has_value()) << req.error().ToString();
+    auto approved = admin_->Approve(As(manager), req->id);
+    ASSERT_TRUE(approved.has_value()) << approved.error().ToString();
+    ASSERT_TRUE(admin_->Withdraw(As(sato_), req->id, "試験").has_value());
+  }
+  for (const char* op : {"rights.approve", "rights.reject", "review.decide"}) {
+    const SystemRule* rule = FindSystemRule(op);
+    ASSERT_NE(rule, nullptr) << op;
+    for (std::string_view role : rule->roles) {
+      Principal p = sato_;
+      p.roles = {std::string(role)};
+      EXPECT_TRUE(HoldsApproverRole(p)) << op << " lists " << role;
+    }
+  }
+}
+
 TEST_F(SeparationTest, OnlyPeopleAct) {
   Principal service = admin1_;
   service.kind = identity::PrincipalKind::kService;
@@ -178,6 +203,9 @@ TEST_F(SeparationTest, BadInputIsRefusedAndAudited) {
   EXPECT_EQ(LastEvent().code, "not_found");
   ExpectRefused(admin_->RequestTerminals(As(sato_), "payroll", {"bad id"}, "端末"), "terminals",
                 "policy.request", "sato");
+  // What a caller typed where an id belongs never reaches the log: the
+  // refusal's event names the member, not the text.
+  EXPECT_EQ(audit::CanonicalJson(LastEvent()).find("bad id"), std::string::npos);
   MaskScope both;
   both.type = engine::FieldType::kName;
   both.dataset = "payroll";

@@ -1,0 +1,275 @@
+#include "api/route_table.h"
+
+#include <algorithm>
+
+namespace mamori::api {
+
+RouteSpec&& RouteSpec::Query(std::vector<std::string> names) && {
+  query = std::move(names);
+  return std::move(*this);
+}
+RouteSpec&& RouteSpec::Strict(std::vector<BodyMember> list) && {
+  body = BodyRule::kStrict;
+  members = std::move(list);
+  return std::move(*this);
+}
+RouteSpec&& RouteSpec::Optional() && {
+  body_optional = true;
+  return std::move(*this);
+}
+RouteSpec&& RouteSpec::Json() && {
+  body = BodyRule::kJson;
+  return std::move(*this);
+}
+RouteSpec&& RouteSpec::Target(std::string param) && {
+  target = std::move(param);
+  return std::move(*this);
+}
+RouteSpec&& RouteSpec::Variant(std::string param, std::string op) && {
+  variant_param = std::move(param);
+  variant_operation = std::move(op);
+  return std::move(*this);
+}
+
+namespace {
+
+RouteSpec Entry(std::string method, std::string pattern, std::string operation, Guard guard) {
+  RouteSpec r;
+  r.method = std::move(method);
+  r.pattern = std::move(pattern);
+  r.operation = std::move(operation);
+  r.guard = guard;
+  return r;
+}
+RouteSpec Public(std::string m, std::string p, std::string op) {
+  return Entry(std::move(m), std::move(p), std::move(op), Guard::kPublic);
+}
+RouteSpec Session(std::string m, std::string p, std::string op) {
+  return Entry(std::move(m), std::move(p), std::move(op), Guard::kSession);
+}
+RouteSpec System(std::string m, std::string p, std::string op) {
+  return Entry(std::move(m), std::move(p), std::move(op), Guard::kSystem);
+}
+// A data operation on the {ds} dataset (and the {id} record, when the
+// template has one).
+RouteSpec Data(std::string m, std::string p, std::string op, bool purpose) {
+  RouteSpec r = Entry(std::move(m), std::move(p), std::move(op), Guard::kData);
+  r.purpose = purpose;
+  return r;
+}
+
+constexpr bool kRequired = true;
+constexpr bool kSecret = true;
+const std::vector<std::string> kPage = {"limit", "cursor"};
+
+std::vector<RouteSpec> Build() {
+  using K = Kind;
+  const std::string records = "/v1/datasets/{ds}/records";
+  const std::string record = records + "/{id}";
+  return {
+      // Operations: no personal data, no credentials.
+      Public("GET", "/healthz", "ops.health"),
+      Public("GET", "/readyz", "ops.ready"),
+      // Served on the operations listener only (config metrics_listen).
+      Public("GET", "/metrics", "ops.metrics"),
+
+      // Sessions. The logon is the one public route that takes a body.
+      Public("POST", "/v1/auth/login", "auth.login")
+          .Strict({{"user", K::kString, kRequired},
+                   {"password", K::kString, kRequired, kSecret},
+                   {"totp", K::kString, false, kSecret}}),
+      Session("POST", "/v1/auth/logout", "auth.logout"),
+      Session("GET", "/v1/auth/session", "auth.session"),
+      Session("POST", "/v1/auth/password", "auth.password")
+          .Strict({{"current", K::kString, kRequired, kSecret},
+                   {"new", K::kString, kRequired, kSecret}}),
+      Session("POST", "/v1/auth/totp", "auth.totp"),
+      Session("POST", "/v1/auth/totp/confirm", "auth.totp_confirm")
+          .Strict({{"code", K::kString, kRequired, kSecret}}),
+
+      // Datasets (台帳): definitions hold no personal data.
+      System("GET", "/v1/datasets", "dataset.list"),
+      System("POST", "/v1/datasets", "dataset.create").Json(),
+      System("GET", "/v1/datasets/{ds}", "dataset.show"),
+      System("GET", "/v1/datasets/{ds}/ledger", "dataset.ledger"),
+
+      // Records: every use names a registered purpose and needs a grant for it;
+      // disposal needs a shred grant and is not a use of the data.
+      Data("POST", records, "record.put", kRequired).Json(),
+      // One collection GET, two operations granted separately: with ?field=
+      // it finds by a blind index, otherwise it lists a page.
+      Data("GET", records, "record.list", kRequired)
+          .Variant("field", "record.find")
+          .Query({"field", "value", "cursor", "limit"}),
+      Data("GET", record, "record.get", kRequired),
+      Data("PATCH", record, "record.update", kRequired).Json(),
+      Data("DELETE", record, "record.shred", false).Query({"reason"}),
+      Data("GET", record + "/history", "record.history", kRequired),
+
+      // People (the administrator's and the CISO's side of identity).
+      System("GET", "/v1/users", "user.list").Query(kPage),
+      System("POST", "/v1/users", "user.create")
+          .Strict({{"id", K::kString, kRequired},
+                   {"display_name", K::kString, kRequired},
+                   {"department"},
+                   {"manager"},
+                   {"positions", K::kStrings},
+                   {"roles", K::kStrings},
+                   {"birth_date", K::kString, false, kSecret},
+                   {"phone", K::kString, false, kSecret},
+                   {"password", K::kString, kRequired, kSecret}}),
+      System("GET", "/v1/users/{user}", "user.show").Target("user"),
+      System("PATCH", "/v1/users/{user}", "user.update")
+          .Target("user")
+          .Strict({{"display_name"},
+                   {"department"},
+                   {"manager"},
+                   {"birth_date", K::kString, false, kSecret},
+                   {"phone", K::kString, false, kSecret}}),
+      System("POST", "/v1/users/{user}/disable", "user.disable")
+          .Target("user")
+          .Strict({{"reason", K::kString, kRequired}}),
+      System("POST", "/v1/users/{user}/enable", "user.enable").Target("user"),
+      System("POST", "/v1/users/{user}/unlock", "user.unlock").Target("user"),
+      System("POST", "/v1/users/{user}/password", "user.reset_password")
+          .Target("user")
+          .Strict({{"password", K::kString, kRequired, kSecret}, {"request"}}),
+      System("DELETE", "/v1/users/{user}/totp", "user.reset_totp")
+          .Target("user")
+          .Query({"request"}),
+      System("PUT", "/v1/users/{user}/roles/{role}", "user.roles").Target("user"),
+      System("DELETE", "/v1/users/{user}/roles/{role}", "user.roles").Target("user"),
+      System("PUT", "/v1/users/{user}/positions/{position}", "user.positions").Target("user"),
+      System("DELETE", "/v1/users/{user}/positions/{position}", "user.positions").Target("user"),
+      System("GET", "/v1/roles", "role.list"),
+
+      // Terminals and service accounts.
+      System("GET", "/v1/terminals", "terminal.list").Query(kPage),
+      System("POST", "/v1/terminals", "terminal.register")
+          .Strict({{"id", K::kString, kRequired},
+                   {"fingerprint", K::kString, kRequired},
+                   {"description"},
+                   {"controlled_area", K::kBool}}),
+      System("GET", "/v1/terminals/{terminal}", "terminal.show").Target("terminal"),
+      System("PATCH", "/v1/terminals/{terminal}", "terminal.update")
+          .Target("terminal")
+          .Strict({{"fingerprint"}, {"description"}, {"controlled_area", K::kBool}}),
+      System("POST", "/v1/terminals/{terminal}/disable", "terminal.disable").Target("terminal"),
+      System("POST", "/v1/terminals/{terminal}/enable", "terminal.enable").Target("terminal"),
+      System("GET", "/v1/service-accounts", "service.list").Query(kPage),
+      System("POST", "/v1/service-accounts", "service.create")
+          .Strict({{"id", K::kString, kRequired},
+                   {"display_name", K::kString, kRequired},
+                   {"cert_fingerprint", K::kString, kRequired},
+                   {"roles", K::kStrings}}),
+      System("GET", "/v1/service-accounts/{account}", "service.show").Target("account"),
+      System("PUT", "/v1/service-accounts/{account}/certificate", "service.update")
+          .Target("account")
+          .Strict({{"cert_fingerprint", K::kString, kRequired}}),
+      System("PUT", "/v1/service-accounts/{account}/roles/{role}", "service.roles")
+          .Target("account"),
+      System("DELETE", "/v1/service-accounts/{account}/roles/{role}", "service.roles")
+          .Target("account"),
+      System("POST", "/v1/service-accounts/{account}/disable", "service.disable").Target("account"),
+      System("POST", "/v1/service-accounts/{account}/enable", "service.enable").Target("account"),
+
+      // Policy parameters.
+      System("GET", "/v1/policy/identity", "policy.show"),
+      System("PUT", "/v1/policy/identity", "policy.update").Json(),
+
+      // The audit log.
+      System("GET", "/v1/audit/head", "audit.head"),
+      System("GET", "/v1/audit/proof", "audit.proof").Query({"seq", "size"}),
+      System("GET", "/v1/audit/consistency", "audit.consistency").Query({"from", "to"}),
+      System("GET", "/v1/audit/events", "audit.events")
+          .Query(
+              {"actor", "dataset", "operation", "result", "since", "until", "from_seq", "limit"}),
+
+      // The rights flow and its register (アクセス権限管理簿).
+      System("POST", "/v1/rights/requests", "rights.request")
+          .Strict({{"kind"},
+                   {"right", K::kAny},
+                   {"grant"},
+                   {"person"},
+                   {"role"},
+                   {"credential"},
+                   {"dataset"},
+                   {"terminals", K::kAny},
+                   {"mask_scope", K::kAny},
+                   {"mask_rule", K::kAny},
+                   {"reason"}}),
+      System("GET", "/v1/rights/requests", "rights.register").Query({"state", "limit", "cursor"}),
+      System("GET", "/v1/rights/requests/{request}", "rights.register").Target("request"),
+      System("POST", "/v1/rights/requests/{request}/approve", "rights.approve")
+          .Target("request")
+          .Strict({{"comment"}})
+          .Optional(),
+      System("POST", "/v1/rights/requests/{request}/configure", "rights.configure")
+          .Target("request")
+          .Strict({{"comment"}})
+          .Optional(),
+      System("POST", "/v1/rights/requests/{request}/reject", "rights.reject")
+          .Target("request")
+          .Strict({{"reason"}}),
+      System("POST", "/v1/rights/requests/{request}/withdraw", "rights.withdraw")
+          .Target("request")
+          .Strict({{"reason"}}),
+      System("GET", "/v1/rights/register", "rights.register")
+          .Query({"role", "person", "dataset", "category", "since", "until", "kind", "include_open",
+                  "limit", "cursor"}),
+      System("GET", "/v1/rights/grants", "rights.register")
+          .Query({"include_removed", "limit", "cursor"}),
+      System("GET", "/v1/rights/grants/{grant}", "rights.register").Target("grant"),
+      System("GET", "/v1/rights/holdings", "rights.register")
+          .Query({"role", "person", "dataset", "category", "limit", "cursor"}),
+
+      // Reviews of rights.
+      System("POST", "/v1/reviews", "review.start").Strict({{"title"}, {"department"}, {"due"}}),
+      System("GET", "/v1/reviews", "review.list").Query(kPage),
+      System("GET", "/v1/reviews/overdue", "review.list").Query(kPage),
+      System("GET", "/v1/reviews/{campaign}", "review.list").Target("campaign"),
+      System("GET", "/v1/reviews/{campaign}/items", "review.list")
+          .Target("campaign")
+          .Query({"reviewer", "person", "state", "limit", "cursor"}),
+      System("POST", "/v1/reviews/{campaign}/items/{item}/confirm", "review.decide")
+          .Target("campaign")
+          .Strict({{"comment"}})
+          .Optional(),
+      System("POST", "/v1/reviews/{campaign}/items/{item}/revoke", "review.decide")
+          .Target("campaign")
+          .Strict({{"reason"}}),
+  };
+}
+
+}  // namespace
+
+std::span<const RouteSpec> RouteTable() {
+  static const std::vector<RouteSpec> table = Build();
+  return table;
+}
+
+const RouteSpec* FindRouteSpec(std::span<const RouteSpec> table, std::string_view method,
+                               std::string_view pattern) {
+  auto it = std::find_if(table.begin(), table.end(), [&](const RouteSpec& r) {
+    return r.method == method && r.pattern == pattern;
+  });
+  return it == table.end() ? nullptr : &*it;
+}
+
+std::string_view GuardName(Guard guard) {
+  switch (guard) {
+    case Guard::kUndeclared:
+      return "undeclared";
+    case Guard::kPublic:
+      return "public";
+    case Guard::kSession:
+      return "session";
+    case Guard::kSystem:
+      return "system";
+    case Guard::kData:
+      return "data";
+  }
+  return "undeclared";
+}
+
+}  // namespace mamori::api

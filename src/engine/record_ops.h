@@ -1,0 +1,99 @@
+// Steps shared by the engine's record operations (records.cc, record_scans.cc):
+// admission (dataset, purpose, record id), reading and checking the current
+// row, validation of values, blind-index tags. Internal to the engine.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "audit/event.h"
+#include "core/status.h"
+#include "crypto/secret.h"
+#include "engine/engine.h"
+#include "engine/envelope.h"
+
+namespace mamori::engine {
+
+inline constexpr int kOptimisticRetries = 5;
+inline constexpr size_t kMaxPageLimit = 1000;
+
+Status BadRecordId();
+// kPermissionDenied: the context names no actor, so no event could say who.
+Status NoActor();
+Status RetryLater();
+// kInvalidArgument naming `what` ("limit") unless 1 <= limit <= kMaxPageLimit.
+Status CheckPageLimit(size_t limit);
+
+class RecordOps {
+ public:
+  explicit RecordOps(Engine& e) : e_(e) {}
+
+  // Dataset, actor, purpose and (optionally) record-id checks; refusals
+  // audited. Made here whatever the caller checked before: the engine's
+  // rules do not depend on the API's.
+  //
+  // The definition is the one cached by an earlier operation, without a
+  // read, unless `reload`. Every operation confirms it in its own write
+  // transaction (Current) and, when another process or thread has changed
+  // it since, reloads and runs again: the purpose and field checks always
+  // apply the definition in force when the operation commits.
+  Result<std::shared_ptr<const DatasetDef>> Admit(const Context& ctx, std::string_view op,
+                                                  std::string_view dataset, std::string_view id,
+                                                  bool check_id, bool reload = false);
+
+  std::shared_ptr<const DatasetDef> Cached(std::string_view dataset);
+
+  // Whether `def` is still the dataset's current definition, read in the
+  // operation's own transaction.
+  static Result<bool> Current(store::ReadTxn& txn, const DatasetDef& def);
+
+  // A read's audit event, in the read's own write transaction: written only
+  // when `def` is still current (else *stale) and the record still holds
+  // `raw` (else *changed), so that the event names exactly what is returned.
+  Status AuditRead(store::WriteTxn& txn, const DatasetDef& def, std::string_view dataset,
+                   std::string_view id, const std::string& raw, audit::Event& ev, bool* stale,
+                   bool* changed);
+
+  // The event of a read of `version`.
+  audit::Event ReadEvent(const Context& ctx, std::string_view dataset, std::string_view id,
+                         uint32_t version);
+
+  struct Loaded {
+    std::string raw;
+    Envelope env;
+    crypto::SecretBytes key;
+    nlohmann::json values;
+  };
+
+  // Reads the current version with the newest history row in one snapshot,
+  // checks it (integrity.h: this record's, not rolled back) and opens it;
+  // refusals and integrity failures audited under `op`.
+  Result<Loaded> Load(const Context& ctx, std::string_view op, std::string_view dataset,
+                      std::string_view id);
+
+  // The record key of a checked envelope: kDataLoss when it was destroyed.
+  Result<crypto::SecretBytes> RecordKey(std::string_view dataset, std::string_view id,
+                                        const Envelope& env);
+
+  // Validates a whole record (put) or the merged result (update).
+  Result<nlohmann::json> Validate(const DatasetDef& def, const nlohmann::json& input,
+                                  const nlohmann::json* base);
+
+  Result<std::map<std::string, std::string>> Tags(const DatasetDef& def,
+                                                  const nlohmann::json& values);
+
+  static std::string Tag(const crypto::SecretBytes& key, std::string_view field,
+                         std::string_view form);
+
+  static RecordView View(std::string_view id, const Envelope& env, nlohmann::json values);
+
+  const crypto::SecretBytes& envelope_key() const { return e_.envelope_key_; }
+
+  Engine& e_;
+};
+
+}  // namespace mamori::engine
