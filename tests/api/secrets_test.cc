@@ -2,9 +2,15 @@
 // every raw body once its handler returns and the members the route table
 // declares secret (whole buffers), the connection's read buffer is wiped
 // after each request, and a LoginRequest wipes itself.
+#include <gtest/gtest.h>
+
+#include <cstring>
 #include <functional>
 #include <new>
 #include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "api/body.h"
 #include "api/call.h"
