@@ -1,4 +1,6 @@
 // Liveness, readiness and metrics: public, cheap, and free of personal data.
+// /healthz and /readyz are on every listener; /metrics only on the
+// operations listener (config metrics_listen, api_server.h).
 #include <nlohmann/json.hpp>
 
 #include "api/call.h"
@@ -65,24 +67,30 @@ Status AddOperationsRoutes(Router& router, const RouteDeps& deps) {
          return JsonResponse(200, ready);
        }}));
 
-  MAMORI_RETURN_IF_ERROR(
-      router.Add({"GET", "/metrics", [deps](Call&) -> HandlerResult {
-                    std::optional<uint64_t> events;
-                    if (deps.engine) {
-                      Status s = deps.engine->data_store().View([&](store::ReadTxn& txn) -> Status {
-                        MAMORI_ASSIGN_OR_RETURN(auto head, audit::CurrentHead(txn));
-                        events = head.size;
-                        return Status::Ok();
-                      });
-                      if (!s.ok()) events.reset();
-                    }
-                    Response r;
-                    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-                    r.body = deps.metrics->Render(events);
-                    if (deps.witnessing) r.body += WitnessMetrics(deps.witnessing->State());
-                    return r;
-                  }}));
   return Status::Ok();
+}
+
+Status AddMetricsRoute(Router& router, const RouteDeps& deps, bool detail) {
+  if (!deps.metrics) return Status::InvalidArgument("the metrics route needs metrics");
+  return router.Add({"GET", "/metrics", [deps, detail](Call&) -> HandlerResult {
+                       std::optional<uint64_t> events;
+                       if (detail && deps.engine) {
+                         Status s =
+                             deps.engine->data_store().View([&](store::ReadTxn& txn) -> Status {
+                               MAMORI_ASSIGN_OR_RETURN(auto head, audit::CurrentHead(txn));
+                               events = head.size;
+                               return Status::Ok();
+                             });
+                         if (!s.ok()) events.reset();
+                       }
+                       Response r;
+                       r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+                       r.body = deps.metrics->Render(detail, events);
+                       // Whether the witness keeps up: no sizes or times of
+                       // activity, only its health.
+                       if (deps.witnessing) r.body += WitnessMetrics(deps.witnessing->State());
+                       return r;
+                     }});
 }
 
 Status AddAllRoutes(Router& router, const RouteDeps& deps) {

@@ -37,7 +37,16 @@ Result<std::unique_ptr<Stack>> Stack::Open(engine::Engine& engine,
   s->register_ = std::make_unique<policy::RightsRegister>(store, *s->people_);
   s->reviews_ = std::make_unique<policy::ReviewCampaigns>(store, *s->people_);
   s->access_ = std::make_unique<AccessControl>(engine, *s->identity_, *s->policy_);
+  s->admission_ = std::make_unique<TerminalAdmission>(engine);
   return s;
+}
+
+identity::IdentityOptions IdentityOptionsFor(const ServerConfig& config,
+                                             identity::IdentityOptions base) {
+  base.hash_budget.memory_kib = config.limits.password_hash_memory_mib * 1024;
+  base.hash_budget.max_waiting = config.limits.password_hash_queue;
+  base.hash_budget.max_wait = config.timeouts.password_hash_wait;
+  return base;
 }
 
 RouteDeps Stack::Deps() {
