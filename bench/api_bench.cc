@@ -1,6 +1,6 @@
 // Audited reads and writes through the HTTPS API under keep-alive load at 1,
 // 16 and 64 connections, next to the engine's in-process rate for the same
-// operations measured in the same run on the same store. Targets (issue 3):
+// operations measured in the same run on the same store. Targets:
 // through the API at least 60% of the engine rate at 64 connections, and
 // p99 no more than 10 × p50.
 //
@@ -22,7 +22,7 @@
 //          with a synthetic record; the engine's counterpart is Engine::Put.
 //   read   GET .../records/{id}?purpose=withholding of an id written before;
 //          the engine's counterpart is Engine::Get (an audited read is a
-//          durable write of its audit event, DESIGN.md decision 1).
+//          durable write of its audit event, docs/ARCHITECTURE.md decision 1).
 // The engine rate is taken at 1 and 2 threads once and at C threads right
 // before each API run at C connections (the disk's sync latency changes from
 // one minute to the next on this VM, so the pair is back to back). The

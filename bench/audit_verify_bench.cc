@@ -1,5 +1,5 @@
 // audit::VerifyLog throughput next to raw SHA-256 over the same event bytes,
-// in the same run. Target (issue): verification runs at least 30% as fast.
+// in the same run. Target: verification runs at least 30% as fast.
 //
 // The log is built straight through audit::Append inside Storage::Update, in
 // batches, with events shaped like the engine's record.get/record.put events

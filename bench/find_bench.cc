@@ -1,5 +1,5 @@
 // Engine::Find by an indexed field (my_number: one match per value) at
-// growing store sizes; the issue asks that its latency stay flat from 10k to
+// growing store sizes; the target is that its latency stays flat from 10k to
 // 1M records. The same store grows from one size to the next, and at each
 // size single-threaded finds of random existing values are timed.
 //

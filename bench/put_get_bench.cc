@@ -1,7 +1,7 @@
 // Audited Engine::Put and Engine::Get throughput at 1 and 2 threads, every
 // acknowledged operation durable, next to the limit measured in the same run
 // on the same disk: raw SQLite doing the same durable work per operation.
-// Target (issue): the engine reaches at least 50% of that limit.
+// Target: the engine reaches at least 50% of that limit.
 //
 // The limits, and why they are the honest ones:
 //   put  the rows a put stores, in one transaction committed with
@@ -15,10 +15,11 @@
 //        page, which is most of a put's cost on a disk that charges for
 //        every page synced. A lone INSERT of the envelope row (the limit
 //        used before 2026-12-05) is printed as context: it leaves out the
-//        index entries and the audit event, which the issue requires.
+//        index entries and the audit event, which every put must store
+//        (docs/ARCHITECTURE.md decisions 1 and 3).
 //   get  one SELECT of such a row plus one INSERT of a row the size of an
 //        audit event, committed durably per operation. An audited read is a
-//        durable write by design (DESIGN.md decision 1: the disclosure is
+//        durable write by design (docs/ARCHITECTURE.md decision 1: the disclosure is
 //        logged in a transaction before the value is returned), so a
 //        SELECT-only rate is not a limit the engine could ever approach; it
 //        is printed for context only.
@@ -302,7 +303,7 @@ int Main(int argc, char** argv) {
   std::printf(
       "limit for get: raw SELECT of that row + INSERT of a %zu B audit-event row, "
       "committed\n  durably per operation. The target compares against this one: an "
-      "audited read is a\n  durable write by design (DESIGN.md decision 1).\n",
+      "audited read is a\n  durable write by design (docs/ARCHITECTURE.md decision 1).\n",
       event);
   std::printf(
       "context, not the target: raw INSERT of the envelope row alone (no index, no audit):\n");

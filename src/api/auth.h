@@ -66,9 +66,9 @@ class Authorizer {
  public:
   virtual ~Authorizer() = default;
   // OK, or kPermissionDenied naming the rule that refused. An implementation
-  // must record its refusals in the audit log (the issue's "every request
-  // audited"); the server only turns the Status into a 403 problem. Called
-  // concurrently.
+  // must record its refusals in the audit log (every request is audited:
+  // docs/REQUIREMENTS.md §6, [003 II.5(6) 必須 A]); the server only turns
+  // the Status into a 403 problem. Called concurrently.
   virtual Status Authorize(const identity::Principal& principal, const Action& action) = 0;
 
   // What of an authorised read the principal may see: `values` is one

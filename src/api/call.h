@@ -38,7 +38,7 @@ struct Call {
   nlohmann::json body;
 
   // Who, from where, why and which request, for an engine operation
-  // (DESIGN.md decision 1): actor = principal id; terminal = the registered
+  // (docs/ARCHITECTURE.md decision 1): actor = principal id; terminal = the registered
   // terminal id, else the terminal's or the connection's client-certificate
   // fingerprint ("cert:<sha256>"), else "remote:<address>".
   engine::Context Context(std::string_view purpose) const;

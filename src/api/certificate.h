@@ -1,5 +1,5 @@
 // The server's TLS certificate when none is configured: an ECDSA P-256 key
-// and a self-signed certificate (DESIGN.md decision 5) created under
+// and a self-signed certificate (docs/ARCHITECTURE.md decision 5) created under
 // DATA/tls/ on the first `mamori serve`, and kept: clients pin it by the
 // fingerprint `serve` prints, so it must not change from run to run.
 //

@@ -4,7 +4,8 @@
 //    "request_id":"…","method":"GET","route":"/v1/datasets/{ds}/records/{id}",
 //    "status":200,"duration_ms":1.9,"principal":"alice"}
 // Callers pass only non-personal fields: route templates, never paths with
-// ids; never bodies, query values, tokens or record values (issue #3).
+// ids; never bodies, query values, tokens or record values (logs hold no personal
+// data: docs/REQUIREMENTS.md §6, [002 第132条2]).
 // Thread-safe: each line is written whole.
 #pragma once
 

@@ -1,5 +1,5 @@
 // Terminals and service accounts: the terminal manager's side of identity
-// (REQUIREMENTS.md §3): the devices people log on from, registered by the
+// (docs/REQUIREMENTS.md §3): the devices people log on from, registered by the
 // fingerprint of their client certificate, and the applications that
 // authenticate by certificate alone.
 //

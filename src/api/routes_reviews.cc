@@ -1,4 +1,4 @@
-// Review campaigns (定期的な権限の見直し, REQUIREMENTS.md §4; issue 3 item 5):
+// Review campaigns (定期的な権限の見直し, docs/REQUIREMENTS.md §4; [003 II.5(4) C]):
 // a campaign lists each holder's rights for their manager, who confirms or
 // revokes each item; a revocation takes effect at once and is a register
 // entry.

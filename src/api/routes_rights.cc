@@ -1,5 +1,5 @@
 // The rights flow, the rights register (アクセス権限管理簿), grants and
-// holdings (REQUIREMENTS.md §4; issue 3 item 4):
+// holdings (docs/REQUIREMENTS.md §4; [003 II.5(4) 必須 A-B]):
 //
 //   POST /v1/rights/requests                       request a grant, change, removal, …
 //   GET  /v1/rights/requests[?state=]              open requests (or those in one state)

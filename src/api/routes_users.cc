@@ -1,5 +1,5 @@
 // People, the role catalogue and the identity policy parameters: the
-// administrator's and CISO's side of identity (REQUIREMENTS.md §3, §4, §14).
+// administrator's and CISO's side of identity (docs/REQUIREMENTS.md §3, §4, §14).
 //
 //   GET|POST /v1/users (GET pages: limit, cursor), GET|PATCH /v1/users/{user},
 //   POST /v1/users/{user}/disable|enable|unlock|password,

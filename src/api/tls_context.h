@@ -1,4 +1,4 @@
-// The server's TLS policy (DESIGN.md decision 5), in one place:
+// The server's TLS policy (docs/ARCHITECTURE.md decision 5), in one place:
 //   - TLS 1.3 with TLS_AES_128_GCM_SHA256 / TLS_AES_256_GCM_SHA384;
 //   - TLS 1.2 with ECDHE and AES-GCM only (ECDHE-{ECDSA,RSA}-AES{128,256}-GCM);
 //   - nothing older, no CBC, no static-RSA key exchange, no ChaCha20 (not on

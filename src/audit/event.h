@@ -1,6 +1,6 @@
 // audit: the record of every operation, kept so that anyone holding a signed
-// tree head can later prove it was not changed (DESIGN.md decisions 1 and 4,
-// REQUIREMENTS.md §6). The folder owns
+// tree head can later prove it was not changed (docs/ARCHITECTURE.md decisions 1 and 4,
+// docs/REQUIREMENTS.md §6). The folder owns
 //   event.h   the event schema and its canonical (RFC 8785) bytes;
 //   merkle.h  RFC 6962 Merkle tree math: hashes, proofs, their verification;
 //   head.h    tree heads and signed tree heads;

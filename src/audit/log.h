@@ -1,6 +1,6 @@
 // The audit log kept in the store, in the caller's transaction: an engine
 // operation appends its event in the same WriteTxn as its effect, so the two
-// commit or fail together (DESIGN.md decision 1). Storage::Update runs its
+// commit or fail together (docs/ARCHITECTURE.md decision 1). Storage::Update runs its
 // functions one at a time, which is what makes Append's read-modify-write of
 // the state record safe.
 //

@@ -1,5 +1,5 @@
 // Offline verification of a stored audit log, needing no secret: what an
-// auditor runs against a copy of the data file (REQUIREMENTS.md §6, logs
+// auditor runs against a copy of the data file (docs/REQUIREMENTS.md §6, logs
 // protected against tampering).
 //
 // VerifyLog streams once through every event in seq order, in bounded

@@ -1,5 +1,5 @@
 // Who is doing what, why and from where: carried by every engine operation
-// and written into its audit event (DESIGN.md decision 1).
+// and written into its audit event (docs/ARCHITECTURE.md decision 1).
 #pragma once
 
 #include <string>

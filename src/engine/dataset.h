@@ -1,6 +1,6 @@
 // engine: the transactional heart — datasets (台帳), records, search,
 // retention and disposal. Every operation runs as one storage transaction
-// that also appends its audit event (DESIGN.md decision 1).
+// that also appends its audit event (docs/ARCHITECTURE.md decision 1).
 //
 // This header: dataset definitions — what a 台帳 entry declares (fields,
 // purposes, classification, handling restrictions, retention, department,

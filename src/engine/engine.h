@@ -131,7 +131,7 @@ class Engine {
   Result<std::vector<DatasetDef>> ListDatasets(const Context& ctx);
   Result<DatasetDef> GetDataset(const Context& ctx, std::string_view name);
   Result<std::vector<DatasetDef>> DatasetVersions(const Context& ctx, std::string_view name);
-  // The ledger entry REQUIREMENTS.md §1 asks for (items, purposes, storage
+  // The ledger entry docs/REQUIREMENTS.md §1 asks for (items, purposes, storage
   // place and method, retention, department, access restrictions, counts).
   Result<nlohmann::json> Ledger(const Context& ctx, std::string_view name);
 

@@ -1,5 +1,5 @@
 // Validation and normalisation of one field value by its type, and the
-// canonical form a blind index hashes (DESIGN.md decision 3).
+// canonical form a blind index hashes (docs/ARCHITECTURE.md decision 3).
 //
 // Errors name the field and what is wrong with it, never the value.
 #pragma once

@@ -1,4 +1,4 @@
-// identity: who is asking (DESIGN.md layout; REQUIREMENTS.md §3). The folder
+// identity: who is asking (docs/ARCHITECTURE.md, modules; docs/REQUIREMENTS.md §3). The folder
 // owns
 //   principal.h         the resolved identity of a request (shared contract);
 //   roles.h, ids.h      the role catalogue, id and fingerprint syntax;

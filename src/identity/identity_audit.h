@@ -2,7 +2,7 @@
 // with its event in one transaction.
 //
 // Every identity effect and every refusal is an audit event written in the
-// same Storage::Update as the effect (DESIGN.md decision 1). A refusal must
+// same Storage::Update as the effect (docs/ARCHITECTURE.md decision 1). A refusal must
 // commit its event while the refused operation changes nothing else, so a
 // refusing function appends the event, sets the refusal and returns OK
 // (returning an error would roll the event back with everything else).

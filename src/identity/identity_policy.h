@@ -1,5 +1,5 @@
 // The identity policy: password rules, lockout, sessions and TOTP, as DATA
-// (DESIGN.md decision 9). The seed documents ask for each rule but give no
+// (docs/ARCHITECTURE.md decision 9). The source documents ask for each rule but give no
 // number, so every number below is a documented default an organisation may
 // change through SetPolicy (audited), and the compliance report shows the
 // value in force next to the clause:

@@ -6,7 +6,7 @@
 namespace mamori::identity {
 namespace {
 
-// Titles follow the seed documents' wording ([002 第7-19条], [003 II.2(2), VI]).
+// Titles follow the source documents' wording ([002 第7-19条], [003 II.2(2), VI]).
 constexpr std::array<RoleInfo, 16> kRoles = {{
     {role::kHandler, "事務取扱担当者（取扱者）", "handler"},
     {role::kInquiryOperator, "照会作業者", "inquiry operator"},

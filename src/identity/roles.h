@@ -1,4 +1,4 @@
-// The role catalogue: the roles REQUIREMENTS.md §14 names, as stable ids.
+// The role catalogue: the roles docs/REQUIREMENTS.md §14 names, as stable ids.
 //
 // A user holds several roles at once (one person often acts as handler and
 // section manager through their position); policy grants rights to roles,

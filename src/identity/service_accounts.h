@@ -1,6 +1,6 @@
 // Service accounts: line-of-business applications (payroll, loan, tax,
 // school systems) that call the API with a client certificate and never with
-// a password (DESIGN.md "Who uses it"; [001 第4 3(4)] mutual authentication).
+// a password (docs/ARCHITECTURE.md "Who uses it"; [001 第4 3(4)] mutual authentication).
 //
 // A service account is bound to one certificate, named by the SHA-256
 // fingerprint of its DER encoding; replacing the certificate is an audited

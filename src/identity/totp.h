@@ -2,7 +2,7 @@
 // terminals the policy names ([001 第4 4(2)ア; 002 第157条]).
 //
 // HMAC-SHA-256 rather than RFC 6238's default HMAC-SHA-1 because only
-// SHA-256 is on the CRYPTREC list (DESIGN.md decision 5). Authenticator apps
+// SHA-256 is on the CRYPTREC list (docs/ARCHITECTURE.md decision 5). Authenticator apps
 // must therefore support algorithm=SHA256 in otpauth:// URIs (e.g. FreeOTP,
 // 2FAS, Aegis, 1Password; some versions of Google Authenticator ignore the
 // parameter and show wrong codes). Codes are 6 digits for 30-second steps;

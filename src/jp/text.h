@@ -3,7 +3,7 @@
 //
 // Two spellings of the same name, kana reading or number must normalise to the
 // same bytes, or an exact-match search (an HMAC over the normalised value, see
-// DESIGN.md decision 3) silently misses. So each Normalize* function here is a
+// docs/ARCHITECTURE.md decision 3) silently misses. So each Normalize* function here is a
 // pure, deterministic function of its input: NFKC (which Unicode's stability
 // policy keeps fixed for assigned characters) plus explicit code-point rules
 // written out in text.cc, never locale- or data-dependent transforms.

@@ -1,4 +1,4 @@
-// The decision on every data access (DESIGN.md "Data access, end to end"):
+// The decision on every data access (docs/ARCHITECTURE.md "Data access, end to end"):
 // role × management category × dataset × operation × purpose × terminal,
 // and the masking of what a permitted read returns.
 //

@@ -3,7 +3,7 @@
 // and only the configured step changes what Authorize decides. A request
 // may instead end rejected or withdrawn. The request, with its three steps,
 // is also the entry of the rights register (アクセス権限管理簿,
-// REQUIREMENTS.md §4): nothing else records a grant, change or removal.
+// docs/REQUIREMENTS.md §4): nothing else records a grant, change or removal.
 //
 // Kinds:
 //   grant       a new Grant of `right`

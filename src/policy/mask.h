@@ -1,4 +1,4 @@
-// Field masking by role and purpose (REQUIREMENTS.md §4, issue 3 item 4): a
+// Field masking by role and purpose (docs/REQUIREMENTS.md §4, least privilege): a
 // handler sees a My Number only under a purpose whose grant says so; others
 // see a masked form or nothing.
 //

@@ -1,4 +1,4 @@
-// The operations a grant can allow on a dataset (REQUIREMENTS.md §4): what a
+// The operations a grant can allow on a dataset (docs/REQUIREMENTS.md §4): what a
 // caller asks Authorize about and what a Right names.
 #pragma once
 

@@ -1,8 +1,8 @@
 // policy: authorisation — management categories (管理区分), grants of role ×
 // category × dataset × operation × purpose, purpose binding, terminals,
 // handling restrictions, field masking, segregation of duties, the rights
-// register (アクセス権限管理簿) and periodic reviews (REQUIREMENTS.md §2, §4,
-// §14; DESIGN.md "Data access, end to end").
+// register (アクセス権限管理簿) and periodic reviews (docs/REQUIREMENTS.md §2, §4,
+// §14; docs/ARCHITECTURE.md "Data access, end to end").
 //
 // The folder owns
 //   operation.h      the operations a grant can allow
@@ -23,7 +23,7 @@
 // policy depends on core, store, audit, engine (DatasetDef, the data store)
 // and identity/principal.h only; identity implements Directory. Every state
 // change is one storage transaction that also appends its audit event
-// (DESIGN.md decision 1); events carry ids, never free text or values.
+// (docs/ARCHITECTURE.md decision 1); events carry ids, never free text or values.
 #pragma once
 
 #include "policy/authorizer.h"

@@ -1,4 +1,4 @@
-// The access-rights register (アクセス権限管理簿, REQUIREMENTS.md §4;
+// The access-rights register (アクセス権限管理簿, docs/REQUIREMENTS.md §4;
 // 003 II.5(3)(4)): every grant, change, removal, reinstatement, review
 // revocation and setting change with its requester, approver, configurer,
 // reasons and times, and who holds each right now, so that the scope of a

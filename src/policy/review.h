@@ -1,6 +1,6 @@
 // Review campaigns: each holder's rights listed for their manager to confirm
 // or revoke, with overdue reviews visible; a position change or leave starts
-// a review of that person's rights (REQUIREMENTS.md §4; types in
+// a review of that person's rights (docs/REQUIREMENTS.md §4; types in
 // review_types.h).
 //
 // Contract:

@@ -1,4 +1,4 @@
-// Periodic review of rights (REQUIREMENTS.md §4 "periodic review; also on
+// Periodic review of rights (docs/REQUIREMENTS.md §4 "periodic review; also on
 // transfer, promotion, long absence, leave, retirement"; 003 II.5(4) C;
 // 002 第131条): campaigns, their items, and their stored JSON form.
 // The operations are in review.h.

@@ -1,4 +1,4 @@
-// Segregation of duties for change requests (REQUIREMENTS.md §4 and §14;
+// Segregation of duties for change requests (docs/REQUIREMENTS.md §4 and §14;
 // 003 II.5(4) 必須 A-B; 002 第19条, 第130条). Pure checks: the flow
 // (rights_admin.h) runs them inside the transaction that records the step,
 // against the stored request.

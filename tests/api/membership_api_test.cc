@@ -1,10 +1,11 @@
-// Issue 12 hole 3: one administrator could give anyone data access, by
+// Regression: one administrator could give anyone data access, by
 // creating a user with a data role, by adding the role, by moving a person
 // into a designated department, or by resetting a data holder's password and
 // logging on as them. Holding a role that carries rights is a right: it goes
 // through the rights register (three people), and a credential reset of a
-// holder of rights needs a second person. All through the real server, the
-// real identity and the real policy (stack_fixture.h).
+// holder of rights needs a second person (docs/ARCHITECTURE.md decision 12;
+// [003 II.5(4) 必須 A-B]). All through the real server, the real identity and
+// the real policy (stack_fixture.h).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -192,7 +193,7 @@ TEST_F(MembershipApiTest, NobodyApprovesOrConfiguresTheirOwnRole) {
   EXPECT_EQ(RolesOf("kanri2"), std::vector<std::string>{"admin"});
 }
 
-// The second half of hole 3: resetting a holder's password (or TOTP) and
+// The second way in: resetting a holder's password (or TOTP) and
 // logging on as them.
 TEST_F(MembershipApiTest, ResettingAHoldersCredentialsNeedsASecondPerson) {
   const std::string body = nlohmann::json{{"password", kTemporary}}.dump();

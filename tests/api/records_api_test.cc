@@ -267,7 +267,7 @@ TEST_F(RecordsApiTest, AHandlerOutsideTheDesignationIsRefused) {
   EXPECT_EQ(CountKeys("r/" + std::string(kDataset) + "/"), 1u);
 }
 
-// Hole 1 of issue 12: any logged-on user could shred any record. Disposal
+// Regression: any logged-on user could shred any record. Disposal
 // needs a shred grant; an auditor and the administrator hold none, and the
 // purpose the route used to default to is refused as a parameter.
 TEST_F(RecordsApiTest, OnlyAShredGrantHolderShredsARecord) {

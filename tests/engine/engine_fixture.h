@@ -1,5 +1,5 @@
-// A real engine on real files in a temp dir, with the example
-// dataset and synthetic records.
+// A real engine on real files in a temp dir, with the README's example
+// dataset (employee_my_number) and synthetic records.
 #pragma once
 
 #include <gtest/gtest.h>

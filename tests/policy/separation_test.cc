@@ -118,7 +118,7 @@ TEST_F(SeparationTest, ApproverAndConfigurerNeedTheirRoles) {
                 "kato");
 }
 
-// Issue 12 item 10: the 個人信用情報管理責任者 and the deputy CISO are managers
+// Regression: the 個人信用情報管理責任者 and the deputy CISO are managers
 // the system rights table lets approve; the flow refused them. Every role
 // the table lets approve or decide reviews is accepted as an approver.
 TEST_F(SeparationTest, EveryRoleTheRightsTableLetsApproveIsAnApprover) {
