@@ -1,11 +1,31 @@
 # The two commands of the README: `make run` and `make test`. Everything else
-# here is a convenience for developers. Both builds use line-table debug info
-# (-g1): enough for perf, callgrind and sanitizer stack traces, and much
-# cheaper to compile than full -g.
+# here is a convenience for developers, and what CI (.ci/run) runs.
+#
+# `make test` builds Release, the -O3 build a user or packager gets, plus
+# line-table debug info (-g1): enough for perf, callgrind and sanitizer stack
+# traces, and much cheaper to compile than full -g. Warnings are never errors
+# by default, so an ordinary build with another compiler still succeeds;
+# WERROR=ON (what CI sets) makes them errors in every build below.
 BUILD ?= build/release
 ASAN_BUILD ?= build/asan
 JOBS ?= $(shell nproc)
 DATA ?= var/demo
+WERROR ?= OFF
+# The ASan build compiles file by file (no unity batches), so that a source
+# file that forgets an include it uses fails to build somewhere; the unity
+# batches of the other builds hide that. It costs this build a few minutes.
+ASAN_UNITY ?= OFF
+
+RELEASE_FLAGS = -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-g1 -DMAMORI_WERROR=$(WERROR)
+ASAN_FLAGS = -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" -DMAMORI_SANITIZE=ON \
+  -DMAMORI_BUILD_BENCH=OFF -DCMAKE_UNITY_BUILD=$(ASAN_UNITY) -DMAMORI_WERROR=$(WERROR)
+# configure DIR FLAGS: (re)configures DIR when it has no build.ninja or was
+# configured with other FLAGS (e.g. WERROR=ON after OFF), so a variable given
+# to make always takes effect.
+define configure
+	@if [ ! -f $(1)/build.ninja ] || [ "$$(cat $(1)/.make-flags 2>/dev/null)" != '$(2)' ]; then \
+	  cmake -S . -B $(1) -G Ninja $(2) >/dev/null && echo '$(2)' > $(1)/.make-flags; fi
+endef
 
 .PHONY: all deps build test run asan test-asan bench format tidy clean
 
@@ -14,11 +34,8 @@ all: build
 deps:
 	@scripts/install-deps
 
-$(BUILD)/build.ninja: | deps
-	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG" >/dev/null
-
-build: deps $(BUILD)/build.ninja
+build: deps
+	$(call configure,$(BUILD),$(RELEASE_FLAGS))
 	@ninja -C $(BUILD) -j $(JOBS)
 
 test: build
@@ -27,11 +44,8 @@ test: build
 run: build
 	@MAMORI=$(BUILD)/src/cli/mamori scripts/demo $(DATA)
 
-$(ASAN_BUILD)/build.ninja: | deps
-	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" \
-	  -DMAMORI_SANITIZE=ON -DMAMORI_BUILD_BENCH=OFF >/dev/null
-
-asan: deps $(ASAN_BUILD)/build.ninja
+asan: deps
+	$(call configure,$(ASAN_BUILD),$(ASAN_FLAGS))
 	@ninja -C $(ASAN_BUILD) -j $(JOBS)
 
 test-asan: asan

@@ -254,7 +254,7 @@ TEST(MerkleTest, FrontierMatchesReferenceAndReportsEveryCompletedSubtree) {
   TreeHasher h;
   EXPECT_EQ(f.Root(h), EmptyRoot());
   for (int i = 0; i < 100; ++i) {
-    leaves.push_back(HashLeaf("x" + std::to_string(i)));
+    leaves.push_back(HashLeaf('x' + std::to_string(i)));
     f.Push(leaves.back(), h, [&](unsigned level, uint64_t index, const Digest& d) {
       const uint64_t first = index << level, n = uint64_t{1} << level;
       EXPECT_EQ(first + n, leaves.size());  // completed by the leaf just pushed

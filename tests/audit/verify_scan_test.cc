@@ -117,8 +117,8 @@ TEST_F(PagedCursorTest, YieldsTheRangeAcrossPages) {
 // As VerifyLog uses it: filled from inside another scan's visitor.
 TEST_F(PagedCursorTest, FillsFromInsideAnotherScan) {
   std::vector<std::string> keys;
-  for (int i = 0; i < 40; ++i) keys.push_back("a" + std::to_string(100 + i));
-  for (int i = 0; i < 40; ++i) keys.push_back("b" + std::to_string(100 + i));
+  for (int i = 0; i < 40; ++i) keys.push_back('a' + std::to_string(100 + i));
+  for (int i = 0; i < 40; ++i) keys.push_back('b' + std::to_string(100 + i));
   PutKeys(keys);
   std::vector<std::pair<std::string, std::string>> pairs;
   ASSERT_TRUE(store_

@@ -65,7 +65,7 @@ TEST_F(EngineTest, GetThenReturnsExactlyTheVersionItsEventNames) {
   std::thread writer([&] {
     for (int v = 2; !stop.load() && v < 400; ++v) {
       auto w = engine_->Update(TestContext(), "employee_my_number", id,
-                               {{"name", "v" + std::to_string(v)}});
+                               {{"name", 'v' + std::to_string(v)}});
       ASSERT_TRUE(w.has_value()) << w.error().ToString();
     }
   });
@@ -85,7 +85,7 @@ TEST_F(EngineTest, GetThenReturnsExactlyTheVersionItsEventNames) {
       continue;
     }
     ++ok;
-    EXPECT_EQ(view->values["name"], "v" + std::to_string(view->version));
+    EXPECT_EQ(view->values["name"], 'v' + std::to_string(view->version));
   }
   stop = true;
   writer.join();

@@ -21,7 +21,7 @@ TEST(ParsedCacheTest, AnswersOnlyForTheBytesTheValueWasParsedFrom) {
 
 TEST(ParsedCacheTest, StaysWithinItsBound) {
   ParsedCache<int> cache(4);
-  for (int i = 0; i < 4; ++i) cache.Remember("k" + std::to_string(i), "b", i);
+  for (int i = 0; i < 4; ++i) cache.Remember('k' + std::to_string(i), "b", i);
   EXPECT_EQ(cache.Find("k0", "b"), 0);
   cache.Remember("k4", "b", 4);  // past the bound: starts over
   EXPECT_FALSE(cache.Find("k0", "b").has_value());

@@ -21,11 +21,11 @@ namespace mamori::store::test {
 namespace {
 
 std::string CrashKey(char table, uint32_t thread, uint32_t seq) {
-  return std::string(1, table) + "/" + std::to_string(thread) + "/" + std::to_string(seq);
+  return std::string(1, table) + '/' + std::to_string(thread) + '/' + std::to_string(seq);
 }
 
 std::string CrashValue(uint32_t thread, uint32_t seq) {
-  return "value " + std::to_string(thread) + " " + std::to_string(seq);
+  return "value " + std::to_string(thread) + ' ' + std::to_string(seq);
 }
 
 // The child process: four threads Update in a loop, each writing two keys, and

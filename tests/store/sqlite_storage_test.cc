@@ -281,7 +281,7 @@ TEST_F(SqliteStorageTest, WaitingUpdatesShareOneCommit) {
     CommitterGate gate(*store);
     for (int i = 0; i < 5; ++i) {
       queued.push_back(std::make_unique<QueuedUpdate>(
-          *store, [i](WriteTxn& txn) { return txn.Put("k" + std::to_string(i), "v"); }));
+          *store, [i](WriteTxn& txn) { return txn.Put('k' + std::to_string(i), "v"); }));
     }
     EXPECT_EQ(store->Stats().pending, 5u);
     EXPECT_TRUE(gate.Finish().ok());
@@ -303,7 +303,7 @@ TEST_F(SqliteStorageTest, MaxBatchBoundsAGroup) {
     CommitterGate gate(*store);
     for (int i = 0; i < 5; ++i) {
       queued.push_back(std::make_unique<QueuedUpdate>(
-          *store, [i](WriteTxn& txn) { return txn.Put("k" + std::to_string(i), "v"); }));
+          *store, [i](WriteTxn& txn) { return txn.Put('k' + std::to_string(i), "v"); }));
     }
     EXPECT_TRUE(gate.Finish().ok());
   }
@@ -453,7 +453,7 @@ TEST_F(SqliteStorageTest, BackgroundCheckpointsKeepTheWalBounded) {
   ASSERT_NE(store, nullptr);
   off_t largest_wal = 0;
   for (int i = 0; i < 800; ++i) {
-    ASSERT_TRUE(PutOne(*store, "k" + std::to_string(i), std::string(600, 'v')).ok());
+    ASSERT_TRUE(PutOne(*store, 'k' + std::to_string(i), std::string(600, 'v')).ok());
     struct stat st {};
     if (::stat((path_ + "-wal").c_str(), &st) == 0) largest_wal = std::max(largest_wal, st.st_size);
   }

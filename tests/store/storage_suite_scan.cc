@@ -205,7 +205,7 @@ TEST_P(StorageSuite, ThrowingVisitorLeavesTheStoreUsable) {
 // the very same scan, neither disturbs the outer scan nor sees other rows.
 TEST_P(StorageSuite, ScanEachVisitorMayReadThroughTheTransaction) {
   std::vector<std::string> keys;
-  for (int i = 0; i < 600; ++i) keys.push_back("k" + std::to_string(1000 + i));
+  for (int i = 0; i < 600; ++i) keys.push_back('k' + std::to_string(1000 + i));
   ASSERT_TRUE(PutAll(store(), keys).ok());
   const std::vector<KeyValue> all = ScanView(store(), "", "");
   std::vector<KeyValue> outer;

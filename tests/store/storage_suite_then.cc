@@ -111,7 +111,7 @@ TEST_P(StorageSuite, UpdateThenCallbackMayUpdateAgain) {
 TEST_P(StorageSuite, CloseAnswersEveryQueuedUpdateThen) {
   std::atomic<int> answered{0};
   for (int i = 0; i < 50; ++i) {
-    store().UpdateThen([i](WriteTxn& txn) { return txn.Put("k" + std::to_string(i), "v"); },
+    store().UpdateThen([i](WriteTxn& txn) { return txn.Put('k' + std::to_string(i), "v"); },
                        [&](Status s) {
                          EXPECT_TRUE(s.ok()) << s.ToString();
                          ++answered;

@@ -267,7 +267,7 @@ TEST_P(StorageSuite, CloseAnswersEveryUpdateAndKeepsEveryAcknowledgedOne) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int seq = 0;; ++seq) {
-        std::string key = "t" + std::to_string(t) + "/" + std::to_string(seq);
+        std::string key = 't' + std::to_string(t) + '/' + std::to_string(seq);
         Status status = PutOne(store(), key, "v");
         if (!status.ok()) {
           if (status.code() != Code::kUnavailable) ++wrong_errors;

@@ -108,7 +108,7 @@ class MapTxn final : public ReadTxn {
 std::map<std::string, std::string> ManyRows(int n) {
   std::map<std::string, std::string> rows;
   for (int i = 0; i < n; ++i) {
-    std::string key = "k" + std::to_string(100000 + i);
+    std::string key = 'k' + std::to_string(100000 + i);
     if (i % 3 == 1) key.push_back('\0');
     if (i % 3 == 2) key += Bytes({0xff, 0xff});
     rows[key] = Bytes({0x00}) + key;
