@@ -8,6 +8,7 @@
 # WERROR=ON (what CI sets) makes them errors in every build below.
 BUILD ?= build/release
 ASAN_BUILD ?= build/asan
+TSAN_BUILD ?= build/tsan
 JOBS ?= $(shell nproc)
 DATA ?= var/demo
 WERROR ?= OFF
@@ -19,6 +20,13 @@ ASAN_UNITY ?= OFF
 RELEASE_FLAGS = -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-g1 -DMAMORI_WERROR=$(WERROR)
 ASAN_FLAGS = -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" -DMAMORI_SANITIZE=ON \
   -DMAMORI_BUILD_BENCH=OFF -DCMAKE_UNITY_BUILD=$(ASAN_UNITY) -DMAMORI_WERROR=$(WERROR)
+# ThreadSanitizer wants some optimisation (-O1) to run at a usable speed;
+# assertions stay on.
+TSAN_FLAGS = -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g1" -DMAMORI_TSAN=ON \
+  -DMAMORI_BUILD_BENCH=OFF -DMAMORI_WERROR=$(WERROR)
+# halt_on_error: the first race fails its test, with both stacks.
+TSAN_ENV = TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp"
+
 # configure DIR FLAGS: (re)configures DIR when it has no build.ninja or was
 # configured with other FLAGS (e.g. WERROR=ON after OFF), so a variable given
 # to make always takes effect.
@@ -27,7 +35,7 @@ define configure
 	  cmake -S . -B $(1) -G Ninja $(2) >/dev/null && echo '$(2)' > $(1)/.make-flags; fi
 endef
 
-.PHONY: all deps build test run asan test-asan bench format tidy clean
+.PHONY: all deps build test run asan test-asan tsan test-tsan bench format tidy clean
 
 all: build
 
@@ -50,6 +58,13 @@ asan: deps
 
 test-asan: asan
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) --timeout 900
+
+tsan: deps
+	$(call configure,$(TSAN_BUILD),$(TSAN_FLAGS))
+	@ninja -C $(TSAN_BUILD) -j $(JOBS)
+
+test-tsan: tsan
+	@cd $(TSAN_BUILD) && $(TSAN_ENV) ctest --output-on-failure -j $(JOBS) --timeout 900
 
 bench: build
 	@scripts/bench $(BUILD)
