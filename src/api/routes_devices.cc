@@ -24,6 +24,8 @@
 namespace mamori::api {
 namespace {
 
+using nlohmann::json;
+
 Status AddTerminalRoutes(Router& router, const RouteDeps& deps) {
   identity::Identity* id = deps.identity;
   auto respond = [id](std::string_view terminal, int status) -> HandlerResult {
