@@ -29,8 +29,8 @@ Event Sample() {
   return ev;
 }
 
-// Issue 12: one validator, below engine, identity and policy, that events
-// carry identifiers only.
+// One validator, below engine, identity and policy, that events carry
+// identifiers only (docs/ARCHITECTURE.md decisions 1 and 4).
 TEST(EventTest, EventsCarryIdentifiersOnly) {
   Event ev = Sample();
   ev.purpose = "payroll";

@@ -69,10 +69,10 @@ class TrustedHeadTest : public ::testing::Test {
     return r;
   }
 
-  // What the issue reproduced: an insider who also holds the signing key
-  // (it is wrapped under the root key beside the data) edits the events,
-  // rebuilds every hash and link and the state, drops the signed heads and
-  // signs the new history. VerifyLog passes what is left.
+  // The attack of docs/ARCHITECTURE.md decision 13: an insider who also holds
+  // the signing key (it is wrapped under the root key beside the data) edits
+  // the events, rebuilds every hash and link and the state, drops the signed
+  // heads and signs the new history. VerifyLog passes what is left.
   void RewriteAndResign(const std::function<void(std::vector<Event>&)>& edit) {
     MustUpdate(*store_, [&](store::WriteTxn& txn) -> Status {
       std::vector<Event> events;

@@ -88,7 +88,7 @@ class IntegrityTest : public EngineTest {
   }
 };
 
-// The reproduction of the issue: version 1's row copied over the current one.
+// The rollback as it was reproduced: version 1's row copied over the current one.
 TEST_F(IntegrityTest, OlderVersionOverCurrentIsRefused) {
   const std::string id = ThreeVersions(1);
   const std::string other = PutEmployee(2);
