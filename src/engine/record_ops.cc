@@ -15,7 +15,7 @@ constexpr size_t kMaxRecordBytes = 1 << 20;
 // A field name as an error may quote it: names are identifiers, anything
 // else the caller sent is not repeated back (it could be a value).
 std::string QuotableName(std::string_view name) {
-  return IsValidName(name) ? "'" + std::string(name) + "'" : "(not an identifier)";
+  return IsValidName(name) ? '\'' + std::string(name) + '\'' : "(not an identifier)";
 }
 
 }  // namespace
