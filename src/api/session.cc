@@ -303,13 +303,19 @@ void Session::Dispatch() {
       std::move(request),
       [self = shared_from_this(), keep_alive](Response response) mutable {
         ServerState& shared = self->state_;
-        const auto executor = self->stream_.get_executor();
         // The session goes with the write: after RequestFinished the server
-        // may be gone, and this thread must not hold it.
-        net::post(executor,
-                  [self = std::move(self), response = std::move(response), keep_alive]() mutable {
-                    self->Write(std::move(response), keep_alive);
-                  });
+        // may be gone, and this thread must not hold it, nor a copy of the
+        // connection's strand executor: the last copy's destructor locks a
+        // mutex of the io_context's strand service (a destroyed mutex once
+        // the server is gone; ThreadSanitizer saw it on the store's answer
+        // thread). So the copy dies before RequestFinished.
+        {
+          const auto executor = self->stream_.get_executor();
+          net::post(executor,
+                    [self = std::move(self), response = std::move(response), keep_alive]() mutable {
+                      self->Write(std::move(response), keep_alive);
+                    });
+        }
         shared.RequestFinished();
       },
       [&state = state_](bool fast, std::function<void()> rest) {
