@@ -80,8 +80,8 @@ struct Limits {
   size_t max_header_bytes = 8 * 1024;
   size_t max_body_bytes = 1024 * 1024;
   size_t max_connections = 1024;
-  // One address holding every connection shut everyone else out (issue 12:
-  // 1,100 idle connections); an office behind one NAT address still fits.
+  // One address holding every connection shut everyone else out (1,100
+  // idle connections did); an office behind one NAT address still fits.
   size_t max_connections_per_address = 64;
   // Logons per client address (rate_limiter.h): a person logs on a few
   // times a day; twenty at once covers an office behind one address at

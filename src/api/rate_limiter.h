@@ -3,7 +3,7 @@
 // /64 prefix — the block one host is usually given, so that rotating
 // through its own addresses does not multiply a client's allowance.
 //
-// AddressRateLimiter: logons per source address (issue 12, hole 8), a
+// AddressRateLimiter: logons per source address (brute force, [002 第129条]), a
 // token bucket per address: `burst` logons at once, then `per_minute`,
 // refilled continuously. Take() answers 0 when a logon may go ahead, else
 // the whole seconds until the next one may (Retry-After). Addresses whose

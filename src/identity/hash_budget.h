@@ -1,7 +1,7 @@
 // A memory budget for password hashing: Argon2id takes its memory cost
 // (64 MiB by default) for every check, so unbounded concurrent logons —
 // an unauthenticated flood for unknown IDs, each checked against the dummy
-// hash — take the server's memory with them (issue 12: 64 parallel logons,
+// hash — take the server's memory with them (64 parallel logons once took
 // 4 GiB). Every Argon2id computation of identity holds a Lease of its
 // memory cost from one HashBudget, so the hashing memory in use never
 // exceeds `memory_kib`.

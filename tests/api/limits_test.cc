@@ -1,4 +1,4 @@
-// The server's protections against floods (issue 12, holes 8 and 9): logons
+// The server's protections against floods ([002 第129条], brute force): logons
 // per client address (429 with Retry-After, audited without the ID), the
 // password-hash budget (503 with Retry-After; honest logons queue and
 // succeed), connections per client address (one address holding its

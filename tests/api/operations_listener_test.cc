@@ -1,4 +1,4 @@
-// /metrics (issue 12, hole 9): not on the API's listener at all; on the
+// /metrics: not on the API's listener at all; on the
 // operations listener (metrics_listen), which asks for no credentials, it
 // shows the server's health and nothing that reveals activity — no count of
 // logons, requests or refusals per route, no audit log size — unless the

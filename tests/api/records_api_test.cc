@@ -208,7 +208,7 @@ TEST_F(RecordsApiTest, MalformedJsonIsRefusedAuditedAndChangesNothing) {
   ExpectProblem(Call("POST", kRecords + "?purpose=withholding", std::string(100, '[')), 400,
                 "malformed_json");
   // A number out of range is well-formed JSON that no double holds: 400
-  // naming the member (issue 12), never the number.
+  // naming the member (it was a 500), never the number.
   auto out_of_range = Call("POST", kRecords + "?purpose=withholding", R"({"amount": 1e400})");
   ExpectProblem(out_of_range, 400, "invalid_argument");
   EXPECT_EQ(out_of_range.Json()["subject"], "amount");

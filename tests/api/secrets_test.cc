@@ -1,4 +1,4 @@
-// Passwords and codes do not linger (issue 12, hole 9): the pipeline wipes
+// Passwords and codes do not linger ([003 II.5(2)]): the pipeline wipes
 // every raw body once its handler returns and the members the route table
 // declares secret (whole buffers), the connection's read buffer is wiped
 // after each request, and a LoginRequest wipes itself.

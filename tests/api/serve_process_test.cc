@@ -1,4 +1,4 @@
-// `mamori serve` as a process (issue 12, holes 8 and 9): under an
+// `mamori serve` as a process: under an
 // unauthenticated logon flood — 64 clients at once, each from its own
 // loopback address (so the per-address limit alone cannot stop them), each
 // logging on for unknown IDs without a client certificate, every check

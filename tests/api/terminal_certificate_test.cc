@@ -1,4 +1,4 @@
-// Only designated terminals (issue 12, hole 11): with
+// Only designated terminals ([000 資料1 §6(2)]): with
 // require_terminal_certificate the TLS handshake demands a certificate from
 // the client CA whose fingerprint is a registered, enabled terminal or an
 // active service account. Refused: no certificate, another CA's, the CA's
