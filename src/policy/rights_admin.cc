@@ -1,5 +1,6 @@
 #include "policy/rights_admin.h"
 
+#include "audit/event.h"
 #include "engine/dataset.h"
 #include "identity/ids.h"
 #include "identity/roles.h"
@@ -68,10 +69,12 @@ Status ValidateDraft(const ChangeRequest& req) {
   }
 }
 
+// The id comes from the request path: it is named only when it is an id,
+// never echoed as typed.
 Status NotFound(std::string_view what, std::string_view id) {
-  return Status::NotFound("no " + std::string(what) + " " + std::string(id),
-                          std::string(what) + " " + std::string(id) + " はありません",
-                          std::string(what));
+  const std::string shown = audit::EventIdentifier(id);
+  return Status::NotFound("no " + std::string(what) + " " + shown,
+                          std::string(what) + " " + shown + " はありません", std::string(what));
 }
 
 Step MakeStep(const Caller& caller, std::string_view text) {
@@ -184,7 +187,9 @@ Result<ChangeRequest> RightsAdmin::TakeStep(const Caller& caller, std::string_vi
   static constexpr std::string_view kOps[] = {"policy.approve", "policy.configure", "policy.reject",
                                               "policy.withdraw"};
   audit::Event ev = MakeEvent(caller, kOps[static_cast<int>(step)]);
-  ev.attrs["request"] = std::string(request);
+  // The request id is the path's: whatever else a client typed there is
+  // recorded as "(invalid)", so that the refusal is still audited.
+  ev.attrs["request"] = audit::EventIdentifier(request);
   ChangeRequest result;
   Status s = RunAudited(storage_, ev, [&](store::WriteTxn& txn, audit::Event& e) -> Status {
     const bool needs_reason = step == StepKind::kReject || step == StepKind::kWithdraw;
