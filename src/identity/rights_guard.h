@@ -29,7 +29,10 @@
 
 namespace mamori::identity {
 
-// The part of a principal that decides what it may do.
+// The part of a principal that decides what it may do. A disabled principal
+// holds nothing (no roles): enabling one whose roles carry rights gives them
+// back, so it is a widening like adding the role, refused unless made
+// through the register (remove the role, enable, request role_add).
 struct HolderView {
   std::string id;  // empty: the principal does not exist (before a creation)
   PrincipalKind kind = PrincipalKind::kUser;

@@ -35,7 +35,9 @@ Status Unauthenticated(std::string_view subject) {
 }
 
 HolderView HolderOfAccount(const ServiceAccount& s) {
-  return HolderView{s.id, PrincipalKind::kService, "", s.roles};
+  // As for people (HolderOf): a disabled account holds nothing.
+  return HolderView{s.id, PrincipalKind::kService, "",
+                    s.active() ? s.roles : std::vector<std::string>{}};
 }
 
 }  // namespace
@@ -82,6 +84,19 @@ Status ServiceAccountRegistry::Create(const engine::Context& ctx, const NewServi
           txn, ev,
           Status::AlreadyExists("a service account with this id exists",
                                 "この ID のサービスアカウントは既に存在します", "service_account"),
+          refusal);
+    }
+    // One namespace of principal ids (see Directory::CreateUser): an
+    // application named like a person would act, in the log and in every
+    // designation by person, as that person.
+    MAMORI_ASSIGN_OR_RETURN(auto person, internal::LoadUser(txn, in.id));
+    if (person) {
+      return internal::Refuse(
+          txn, ev,
+          Status::AlreadyExists("a user with this id exists; principal ids are unique",
+                                "この ID の利用者が既に存在します (ID は利用者とサービス"
+                                "アカウントで共通です)",
+                                "service_account"),
           refusal);
     }
     MAMORI_ASSIGN_OR_RETURN(auto holder, txn.Get(keyspace::ServiceFingerprint(*fp)));
