@@ -1,0 +1,339 @@
+// Issue 12 tried again as an attacker would, on the demo organisation of
+// `make run` (demo_org_fixture.h: the real server, identity and policy).
+// Each test is a hole found by that review and closed; the DISABLED_ ones
+// are holes left open, each with the fix it needs in its comment.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "api/demo_org_fixture.h"
+
+namespace mamori::api::testing {
+namespace {
+
+// Typed where an id belongs: a name and a My Number-shaped number.
+constexpr char kTypedText[] = "山田太郎";
+constexpr char kTypedPath[] = "%E5%B1%B1%E7%94%B0%E5%A4%AA%E9%83%8E";  // 山田太郎
+constexpr char kTypedNumber[] = "R123456789018";
+
+class SecurityReviewTest : public DemoOrgTest {
+ protected:
+  // The events `r`'s request left, by its request id.
+  std::vector<audit::Event> EventsOfRequest(uint64_t since, const HttpResponse& r) {
+    const std::string id = r.Json().value("request_id", "");
+    std::vector<audit::Event> out;
+    for (auto& ev : EventsSince(since)) {
+      if (!id.empty() && ev.request_id == id) out.push_back(std::move(ev));
+    }
+    return out;
+  }
+
+  std::string Subject(const HttpResponse& r) { return r.Json().value("subject", ""); }
+
+  // A rights-register request by `by`; its id.
+  std::string Request(const std::string& by, const nlohmann::json& body) {
+    auto r = Send(tokens_.at(by), "POST", "/v1/rights/requests", body.dump());
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.Json().value("id", "");
+  }
+  HttpResponse Step(const std::string& by, const std::string& request, const std::string& step) {
+    return Send(tokens_.at(by), "POST", "/v1/rights/requests/" + request + "/" + step, "{}");
+  }
+
+  std::vector<std::string> RolesOf(const std::string& id) {
+    auto u = stack_->identity().directory().GetUser(id);
+    return u ? u->roles : std::vector<std::string>{};
+  }
+
+  const std::string& EmployeeRecord() { return records_.at("employee_my_number"); }
+  std::string EmployeeGet() {
+    return "/v1/datasets/employee_my_number/records/" + EmployeeRecord() + "?purpose=withholding";
+  }
+};
+
+// A rights step or a review decision on a path segment that is no id (a
+// name, a My Number-shaped "request id") put that text into the event,
+// which the validator refused: the refusal was answered 500 and left no
+// event at all. Now it is the 404 it is, recorded once with "(invalid)".
+TEST_F(SecurityReviewTest, AStepOnSomethingThatIsNoIdIsRefusedAndAuditedOnce) {
+  struct Case {
+    std::string who, target, operation;
+  };
+  const std::vector<Case> cases = {
+      {"tanaka_kacho", std::string("/v1/rights/requests/") + kTypedPath + "/approve",
+       "policy.approve"},
+      {"tanaka_kacho", std::string("/v1/rights/requests/") + kTypedNumber + "/approve",
+       "policy.approve"},
+      {"soumu_kanri", std::string("/v1/rights/requests/") + kTypedPath + "/configure",
+       "policy.configure"},
+      {"suzuki_bucho", std::string("/v1/rights/requests/") + kTypedPath + "/reject",
+       "policy.reject"},
+      {"suzuki_bucho", std::string("/v1/rights/requests/") + kTypedNumber + "/withdraw",
+       "policy.withdraw"},
+      {"tanaka_kacho", std::string("/v1/reviews/C00000001/items/") + kTypedPath + "/confirm",
+       "policy.review.confirm"},
+      {"tanaka_kacho", std::string("/v1/reviews/") + kTypedPath + "/items/I00000001/revoke",
+       "policy.review.revoke"},
+  };
+  for (const auto& c : cases) {
+    const uint64_t before = EventCount();
+    const std::string body = c.target.ends_with("reject") || c.target.ends_with("withdraw") ||
+                                     c.target.ends_with("revoke")
+                                 ? R"({"reason":"x"})"
+                                 : "{}";
+    auto r = Send(tokens_.at(c.who), "POST", c.target, body);
+    EXPECT_EQ(r.status, 404) << c.target << " " << r.body;
+    EXPECT_EQ(r.body.find(kTypedText), std::string::npos) << r.body;
+    EXPECT_EQ(r.body.find("123456789018"), std::string::npos) << r.body;
+    auto events = EventsOfRequest(before, r);
+    ASSERT_EQ(events.size(), 1u) << c.target << "\n" << LogTextSince(before);
+    EXPECT_EQ(events[0].operation, c.operation);
+    EXPECT_EQ(events[0].result, "refused");
+    EXPECT_EQ(events[0].code, "not_found");
+  }
+  // Reads of the same: a 404 that names nothing it was given.
+  for (const std::string& target : {std::string("/v1/rights/requests/") + kTypedPath,
+                                    std::string("/v1/rights/grants/") + kTypedPath,
+                                    std::string("/v1/reviews/") + kTypedPath + "/items"}) {
+    auto r = Send(tokens_.at("nakamura_kansa"), "GET", target);
+    EXPECT_EQ(r.status, 404) << target << " " << r.body;
+    EXPECT_EQ(r.body.find(kTypedText), std::string::npos) << r.body;
+  }
+}
+
+// The request a credential reset names is the client's text: for a person
+// without rights (who needs no second person) it was written into the event
+// as typed, so a My Number there failed the reset with a 500.
+TEST_F(SecurityReviewTest, AResetNamesItsRequestInTheLogOnlyWhenItIsAnId) {
+  AddUser("newbie", {}, "", "総務部");
+  const uint64_t before = EventCount();
+  auto r = Send(
+      tokens_.at("soumu_kanri"), "POST", "/v1/users/newbie/password",
+      nlohmann::json{{"password", "Zx8#mQ4!tLp2wR"}, {"request", "個人番号123456789018"}}.dump());
+  EXPECT_EQ(r.status, 200) << r.body;
+  auto reset = EventsOf("identity.password_reset");
+  ASSERT_FALSE(reset.empty());
+  EXPECT_EQ(AttrOf(reset.back(), "request"), "(invalid)");
+  EXPECT_EQ(LogTextSince(before).find("123456789018"), std::string::npos);
+  // For a holder of rights the request is looked up, and the refusal does
+  // not echo it either.
+  auto held = Send(tokens_.at("soumu_kanri"), "DELETE",
+                   std::string("/v1/users/sato_hanako/totp?request=") + kTypedPath);
+  EXPECT_EQ(held.status, 403) << held.body;
+  EXPECT_EQ(Subject(held), "policy.second_person_required");
+  EXPECT_EQ(held.body.find(kTypedText), std::string::npos) << held.body;
+}
+
+// Positions and a review's department were written into events as text (the
+// validator let "organisation labels" through): an administrator could put
+// "山田太郎は病気療養中" into the log, which is never shredded.
+TEST_F(SecurityReviewTest, PositionsAndDepartmentsNeverReachTheLogAsText) {
+  const uint64_t before = EventCount();
+  const std::string label = "山田太郎は病気療養中";
+  auto add = Send(tokens_.at("soumu_kanri"), "PUT",
+                  "/v1/users/nakamura_kansa/positions/" + QueryEscape(label));
+  ASSERT_EQ(add.status, 200) << add.body;
+  auto added = EventsOf("identity.position_add");
+  ASSERT_FALSE(added.empty());
+  const std::string ref = AttrOf(added.back(), "position_ref");
+  EXPECT_EQ(ref.size(), 32u) << ref;  // a keyed reference: the same label, the same ref
+  auto removed = Send(tokens_.at("soumu_kanri"), "DELETE",
+                      "/v1/users/nakamura_kansa/positions/" + QueryEscape(label));
+  ASSERT_EQ(removed.status, 200) << removed.body;
+  EXPECT_EQ(AttrOf(EventsOf("identity.position_remove").back(), "position_ref"), ref);
+
+  auto review = Send(tokens_.at("yamamoto_ciso"), "POST", "/v1/reviews",
+                     nlohmann::json{{"title", "臨時見直し"}, {"department", label}}.dump());
+  ASSERT_EQ(review.status, 201) << review.body;
+  EXPECT_EQ(review.Json().value("department", ""), label);  // the campaign keeps it
+
+  const std::string log = LogTextSince(before);
+  EXPECT_EQ(log.find("山田"), std::string::npos) << log;
+  EXPECT_EQ(log.find("病気"), std::string::npos) << log;
+}
+
+// The audit log's actor, designations by person, review exclusions and
+// suspensions all name a principal by id. An administrator could create a
+// service account "sato_hanako" (with her role, while no grant reached an
+// account without a department): its requests were logged as hers, and a
+// later grant designating the person sato_hanako would have reached it.
+TEST_F(SecurityReviewTest, PeopleAndApplicationsDoNotShareAnId) {
+  const std::string admin = tokens_.at("soumu_kanri");
+  auto svc = Send(admin, "POST", "/v1/service-accounts",
+                  nlohmann::json{{"id", "sato_hanako"},
+                                 {"display_name", "給与連携"},
+                                 {"cert_fingerprint", std::string(64, 'a')},
+                                 {"roles", {"handler"}}}
+                      .dump());
+  EXPECT_EQ(svc.status, 409) << svc.body;
+  EXPECT_FALSE(stack_->identity().service_accounts().Get("sato_hanako").has_value());
+  EXPECT_EQ(EventsOf("identity.service_create").back().result, "refused");
+
+  auto app = Send(admin, "POST", "/v1/service-accounts",
+                  nlohmann::json{{"id", "payroll-app"},
+                                 {"display_name", "給与連携"},
+                                 {"cert_fingerprint", std::string(64, 'b')}}
+                      .dump());
+  ASSERT_EQ(app.status, 201) << app.body;
+  auto user =
+      Send(admin, "POST", "/v1/users",
+           nlohmann::json{
+               {"id", "payroll-app"}, {"display_name", "給与 太郎"}, {"password", "Zx8#mQ4!tLp2wR"}}
+               .dump());
+  EXPECT_EQ(user.status, 409) << user.body;
+  EXPECT_FALSE(stack_->identity().directory().GetUser("payroll-app").has_value());
+  EXPECT_EQ(EventsOf("identity.user_create").back().result, "refused");
+}
+
+// Disabling a leaver started their review after the ID was disabled, and a
+// review lists only enabled holders: it had no items, so nothing was
+// suspended, and whoever enabled the ID again (one administrator) gave back
+// every right unreviewed. Now the review lists the leaver's rights and the
+// suspension holds until their manager decides them.
+TEST_F(SecurityReviewTest, ALeaversReviewListsTheirRightsAndSuspendsThemUntilDecided) {
+  auto r = Send(tokens_.at("soumu_kanri"), "POST", "/v1/users/sato_hanako/disable",
+                R"({"reason":"leave"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const nlohmann::json review = r.Json()["review"];
+  ASSERT_EQ(review.value("started", false), true) << r.body;
+  EXPECT_EQ(review.value("items", 0), 3) << r.body;  // write, read and find of employee_my_number
+  const std::string campaign = review.value("id", "");
+
+  // The local operator gives the ID back (an administrator cannot: next
+  // test); the rights stay suspended while the review is open.
+  ASSERT_TRUE(stack_->identity().directory().EnableUser(Local(), "sato_hanako").ok());
+  const std::string sato = Login("sato_hanako", kDemoChanged);
+  auto suspended = Send(sato, "GET", EmployeeGet());
+  EXPECT_EQ(suspended.status, 403) << suspended.body;
+  EXPECT_EQ(Subject(suspended), "policy.disabled");
+
+  // Her manager confirms each right; the last decision lifts the suspension.
+  auto items = Send(tokens_.at("tanaka_kacho"), "GET", "/v1/reviews/" + campaign + "/items");
+  ASSERT_EQ(items.status, 200) << items.body;
+  const nlohmann::json listed = items.Json();
+  ASSERT_EQ(listed["items"].size(), 3u) << items.body;
+  for (const auto& item : listed["items"]) {
+    auto c = Send(
+        tokens_.at("tanaka_kacho"), "POST",
+        "/v1/reviews/" + campaign + "/items/" + item["id"].get<std::string>() + "/confirm", "{}");
+    ASSERT_EQ(c.status, 200) << c.body;
+  }
+  auto lifted = Send(sato, "GET", EmployeeGet());
+  EXPECT_EQ(lifted.status, 200) << lifted.body;
+}
+
+// Enabling a disabled ID gave back whatever its roles carry, on one
+// administrator's word. A disabled ID now holds nothing (identity::
+// HolderView), so enabling one that holds rights is a widening: the way back
+// is the register (remove the role, enable, request role_add: three people).
+TEST_F(SecurityReviewTest, EnablingAnIdThatHoldsRightsGoesThroughTheRegister) {
+  const std::string admin = tokens_.at("soumu_kanri");
+  ASSERT_EQ(
+      Send(admin, "POST", "/v1/users/tanaka_kacho/disable", R"({"reason":"long_absence"})").status,
+      200);
+  auto enable = Send(admin, "POST", "/v1/users/tanaka_kacho/enable");
+  EXPECT_EQ(enable.status, 403) << enable.body;
+  EXPECT_EQ(Subject(enable), "policy.via_register");
+  EXPECT_EQ(EventsOf("identity.user_enable").back().result, "refused");
+  EXPECT_FALSE(stack_->identity().directory().GetUser("tanaka_kacho")->active());
+
+  // The way back: the role off (never a widening), the ID on, the role
+  // through the register.
+  ASSERT_EQ(Send(admin, "DELETE", "/v1/users/tanaka_kacho/roles/section_manager").status, 200);
+  ASSERT_EQ(Send(admin, "POST", "/v1/users/tanaka_kacho/enable").status, 200);
+  EXPECT_TRUE(RolesOf("tanaka_kacho").empty());
+  const std::string request = Request("suzuki_bucho", {{"kind", "role_add"},
+                                                       {"person", "tanaka_kacho"},
+                                                       {"role", "section_manager"},
+                                                       {"reason", "復職"}});
+  ASSERT_EQ(Step("yamamoto_ciso", request, "approve").status, 200);
+  ASSERT_EQ(Step("soumu_kanri", request, "configure").status, 200);
+  EXPECT_EQ(RolesOf("tanaka_kacho"), std::vector<std::string>{"section_manager"});
+
+  // An ID without rights is enabled by one administrator, as before.
+  AddUser("newbie", {}, "", "総務部");
+  ASSERT_EQ(Send(admin, "POST", "/v1/users/newbie/disable", R"({"reason":"leave"})").status, 200);
+  EXPECT_EQ(Send(admin, "POST", "/v1/users/newbie/enable").status, 200);
+}
+
+// A disposal record is kept, signed, for good; its reason was free text, so
+// the number of the person whose record was destroyed outlived it there.
+TEST_F(SecurityReviewTest, AShredReasonNeverHoldsThePersonsNumber) {
+  const std::string target = "/v1/datasets/employee_my_number/records/" + EmployeeRecord();
+  const uint64_t before = EventCount();
+  auto r = Send(tokens_.at("tanaka_kacho"), "DELETE",
+                target + "?reason=" + QueryEscape("本人 (" + engine::TestMyNumber(1) + ") の請求"));
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(Subject(r), "reason");
+  auto events = EventsOfRequest(before, r);
+  ASSERT_EQ(events.size(), 1u) << LogTextSince(before);
+  EXPECT_EQ(events[0].operation, "record.shred");
+  EXPECT_EQ(events[0].result, "refused");
+  // Nothing was destroyed; a reason that says why is taken.
+  EXPECT_EQ(Send(tokens_.at("sato_hanako"), "GET", EmployeeGet()).status, 200);
+  auto ok =
+      Send(tokens_.at("tanaka_kacho"), "DELETE", target + "?reason=" + QueryEscape("保存期間満了"));
+  EXPECT_EQ(ok.status, 200) << ok.body;
+}
+
+// HOLE LEFT OPEN. A shred reason is still free text, kept signed for good in
+// the disposal record: a name ("本人 山田太郎 からの削除請求") outlives the
+// record it is about. Fix (engine/shred.cc, Engine::ShredRecord): take the
+// reason as a code from a fixed list (retention_expired, purpose_ended,
+// subject_request, erroneous_entry, …) optionally with a rights-register or
+// ticket id, validated like an event identifier (audit::EventIdentifier
+// accepts it unchanged), and refuse anything else with invalid_argument
+// naming "reason"; `mamori record shred --reason`, the API's ?reason=,
+// docs/openapi.yaml and the tests that pass Japanese reasons change with it.
+TEST_F(SecurityReviewTest, DISABLED_AShredReasonSaysWhyNeverWhose) {
+  auto r = Send(tokens_.at("tanaka_kacho"), "DELETE",
+                "/v1/datasets/employee_my_number/records/" + EmployeeRecord() +
+                    "?reason=" + QueryEscape("本人 山田太郎 からの削除請求"));
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(Subject(r), "reason");
+}
+
+// What a client typed is never quoted back in a problem (docs/SERVER.md;
+// the rule of core/status.h): query parameter names and policy parameter
+// names were.
+TEST_F(SecurityReviewTest, ProblemsNameWhatWasTypedOnlyWhenItIsAnIdentifier) {
+  auto q = Send(tokens_.at("sato_hanako"), "GET",
+                std::string("/v1/datasets?") + kTypedPath + "123456789018=1");
+  EXPECT_EQ(q.status, 400) << q.body;
+  EXPECT_EQ(q.body.find(kTypedText), std::string::npos) << q.body;
+  EXPECT_EQ(q.body.find("123456789018"), std::string::npos) << q.body;
+  auto known = Send(tokens_.at("sato_hanako"), "GET", "/v1/datasets?colour=1");
+  EXPECT_EQ(Subject(known), "colour");  // an identifier is still named
+
+  auto p = Send(tokens_.at("yamamoto_ciso"), "PUT", "/v1/policy/identity",
+                nlohmann::json{{std::string(kTypedText) + "123456789018", 1}}.dump());
+  EXPECT_EQ(p.status, 400) << p.body;
+  EXPECT_EQ(p.body.find(kTypedText), std::string::npos) << p.body;
+  EXPECT_EQ(p.body.find("123456789018"), std::string::npos) << p.body;
+}
+
+// HOLE LEFT OPEN. A service account may hold the certificate of a registered
+// terminal where people log on: a request from that terminal without a
+// token then acts as the application, with no password, and the application
+// inherits the terminal's controlled-area standing (C3 data) on one
+// administrator's word. Fix (identity/service_accounts.cc Create and
+// UpdateCertificate, identity/terminals.cc Register and Update): refuse a
+// fingerprint the other registry holds (already_exists, subject
+// "fingerprint"), and give an application host inside the controlled area
+// its own standing (a service-account attribute set through the register,
+// read by policy::CheckTerminal) instead of a shared terminal entry.
+TEST_F(SecurityReviewTest, DISABLED_AnApplicationDoesNotShareAPeoplesTerminalCertificate) {
+  auto term = DescribeCertificate(pki_ + "/term.crt");
+  ASSERT_TRUE(term.has_value());
+  auto r = Send(tokens_.at("soumu_kanri"), "POST", "/v1/service-accounts",
+                nlohmann::json{{"id", "shadow"},
+                               {"display_name", "窓口端末の影"},
+                               {"cert_fingerprint", term->sha256_fingerprint}}
+                    .dump());
+  EXPECT_EQ(r.status, 409) << r.body;
+  // Without a token, the terminal's connection is nobody.
+  EXPECT_EQ(Send("", "GET", "/v1/datasets").status, 401);
+}
+
+}  // namespace
+}  // namespace mamori::api::testing
