@@ -36,6 +36,7 @@ Result<std::unique_ptr<Stack>> Stack::Open(engine::Engine& engine,
   s->rights_->SetMembershipWriter(s->people_.get());
   s->register_ = std::make_unique<policy::RightsRegister>(store, *s->people_);
   s->reviews_ = std::make_unique<policy::ReviewCampaigns>(store, *s->people_);
+  s->reviews_->SetMembershipWriter(s->people_.get());
   s->access_ = std::make_unique<AccessControl>(engine, *s->identity_, *s->policy_);
   s->admission_ = std::make_unique<TerminalAdmission>(engine);
   return s;
