@@ -102,7 +102,9 @@ Result<ReviewCampaigns::Plan> ReviewCampaigns::PlanItems(CampaignScope scope,
   // Holding a role that carries rights beyond every role's (managing
   // people, approving, reading evidence) is reviewed like a grant.
   for (std::string_view role : RolesCarryingSystemRights()) {
-    MAMORI_ASSIGN_OR_RETURN(auto holders, directory_.HoldersOf(role));
+    MAMORI_ASSIGN_OR_RETURN(auto holders, scope == CampaignScope::kPerson
+                                              ? directory_.HoldersOfIncludingDisabled(role)
+                                              : directory_.HoldersOf(role));
     std::sort(holders.begin(), holders.end());
     holders.erase(std::unique(holders.begin(), holders.end()), holders.end());
     for (const auto& holder : holders) {
