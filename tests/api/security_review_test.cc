@@ -222,6 +222,51 @@ TEST_F(SecurityReviewTest, ALeaversReviewListsTheirRightsAndSuspendsThemUntilDec
   EXPECT_EQ(lifted.status, 200) << lifted.body;
 }
 
+// A suspension stopped only data: a manager back from leave (enabled by the
+// local operator) approved rights, read the people and the register, while
+// the review of those very rights was open. Suspended, a person keeps what
+// every role may do and nothing more.
+TEST_F(SecurityReviewTest, ASuspendedManagerNeitherApprovesNorReadsEvidence) {
+  const std::string request = Request(
+      "kato_kacho",
+      {{"kind", "role_add"}, {"person", "ito_ken"}, {"role", "confirmer"}, {"reason", "照会業務"}});
+  auto r = Send(tokens_.at("soumu_kanri"), "POST", "/v1/users/tanaka_kacho/disable",
+                R"({"reason":"long_absence"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string campaign = r.Json()["review"].value("id", "");
+  ASSERT_GT(r.Json()["review"].value("items", 0), 0) << r.body;
+  ASSERT_TRUE(stack_->identity().directory().EnableUser(Local(), "tanaka_kacho").ok());
+  const std::string tanaka = Login("tanaka_kacho", kDemoChanged);
+
+  const uint64_t before = EventCount();
+  auto approve = Send(tanaka, "POST", "/v1/rights/requests/" + request + "/approve", "{}");
+  EXPECT_EQ(approve.status, 403) << approve.body;
+  EXPECT_EQ(Subject(approve), "policy.disabled");
+  auto events = EventsOfRequest(before, approve);
+  ASSERT_EQ(events.size(), 1u) << LogTextSince(before);
+  EXPECT_EQ(events[0].operation, "rights.approve");
+  EXPECT_EQ(events[0].reason, "policy.disabled");
+  EXPECT_EQ(Send(tanaka, "GET", "/v1/users").status, 403);
+  EXPECT_EQ(Send(tanaka, "GET", "/v1/rights/register").status, 403);
+  // His one role carries system rights: he keeps his session, nothing more.
+  EXPECT_EQ(Send(tanaka, "GET", "/v1/datasets").status, 403);
+  EXPECT_EQ(Send(tanaka, "GET", "/v1/auth/session").status, 200);
+
+  // Decided by another approver (he has no manager), the suspension lifts.
+  auto items = Send(tokens_.at("suzuki_bucho"), "GET", "/v1/reviews/" + campaign + "/items");
+  ASSERT_EQ(items.status, 200) << items.body;
+  const nlohmann::json listed = items.Json();
+  for (const auto& item : listed["items"]) {
+    ASSERT_EQ(
+        Send(tokens_.at("suzuki_bucho"), "POST",
+             "/v1/reviews/" + campaign + "/items/" + item["id"].get<std::string>() + "/confirm",
+             "{}")
+            .status,
+        200);
+  }
+  EXPECT_EQ(Send(tanaka, "POST", "/v1/rights/requests/" + request + "/approve", "{}").status, 200);
+}
+
 // Enabling a disabled ID gave back whatever its roles carry, on one
 // administrator's word. A disabled ID now holds nothing (identity::
 // HolderView), so enabling one that holds rights is a widening: the way back
