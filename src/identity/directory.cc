@@ -46,7 +46,7 @@ Status CheckPhone(std::string_view text) {
 }
 
 Status CheckNewUser(const NewUser& nu) {
-  MAMORI_RETURN_IF_ERROR(CheckId(nu.id, "user"));
+  MAMORI_RETURN_IF_ERROR(CheckNewId(nu.id, "user"));
   MAMORI_RETURN_IF_ERROR(CheckLabel(nu.display_name, "display_name", kMaxNameBytes));
   MAMORI_RETURN_IF_ERROR(CheckLabel(nu.department, "department", kMaxNameBytes, true));
   if (!nu.manager.empty()) {

@@ -66,7 +66,7 @@ Status ServiceAccountRegistry::Mutate(const engine::Context& ctx, std::string_vi
 
 Status ServiceAccountRegistry::Create(const engine::Context& ctx, const NewServiceAccount& in) {
   const TimeMicros now = internal::Now(ctx);
-  Status valid = CheckId(in.id, "service_account");
+  Status valid = CheckNewId(in.id, "service_account");
   if (valid.ok()) valid = CheckLabel(in.display_name, "display_name", 256);
   const auto fp = NormaliseFingerprint(in.cert_fingerprint);
   if (valid.ok() && !fp) valid = AccountBadFingerprint();
