@@ -45,11 +45,122 @@ class SecurityReviewTest : public DemoOrgTest {
     return u ? u->roles : std::vector<std::string>{};
   }
 
+  // A certificate of the test CA for `name` (pki_/name.crt, .key); its
+  // SHA-256 fingerprint.
+  std::string IssueCertificate(const std::string& name) {
+    const std::string script =
+        "set -e; cd '" + pki_ + "'; openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 " +
+        "-nodes -keyout " + name + ".key -out " + name + ".csr -subj /CN=" + name +
+        "; openssl x509 -req -in " + name + ".csr -CA ca.crt -CAkey ca.key -CAcreateserial " +
+        "-out " + name + ".crt -days 2";
+    EXPECT_EQ(std::system(("(" + script + ") >/dev/null 2>&1").c_str()), 0);
+    auto cert = DescribeCertificate(pki_ + "/" + name + ".crt");
+    EXPECT_TRUE(cert.has_value());
+    return cert ? cert->sha256_fingerprint : "";
+  }
+  std::unique_ptr<HttpsClient> ClientWith(const std::string& name) {
+    ClientOptions o;
+    o.client_certificate = pki_ + "/" + name + ".crt";
+    o.client_key = pki_ + "/" + name + ".key";
+    return NewClient(o);
+  }
+
+  // A request target for `spec`: the demo's employee record for a data
+  // route (with its purpose, and a reason for a shred), ids that name
+  // nobody elsewhere.
+  std::string ConcreteTarget(const RouteSpec& spec) {
+    std::string route = spec.pattern;
+    const std::map<std::string, std::string> values = {
+        {"{ds}", "employee_my_number"}, {"{id}", EmployeeRecord()},  {"{user}", "zz-nobody"},
+        {"{terminal}", "zz-none"},      {"{account}", "zz-none"},    {"{request}", "R99999999"},
+        {"{grant}", "G99999999"},       {"{campaign}", "C99999999"}, {"{item}", "I99999999"},
+        {"{role}", "section_manager"},  {"{position}", "matrix"}};
+    for (const auto& [param, value] : values) {
+      for (size_t at; (at = route.find(param)) != std::string::npos;) {
+        route.replace(at, param.size(), value);
+      }
+    }
+    if (spec.purpose) route += "?purpose=withholding";
+    if (spec.operation == "record.shred") route += "?reason=matrix";
+    return route;
+  }
+
   const std::string& EmployeeRecord() { return records_.at("employee_my_number"); }
   std::string EmployeeGet() {
     return "/v1/datasets/employee_my_number/records/" + EmployeeRecord() + "?purpose=withholding";
   }
 };
+
+// Every route of the route table for the principals the authorisation
+// matrix has no column for: a client without credentials, an application
+// (certificate only) that holds no role, an administrator whose first
+// session is restricted to the password change, and an administrator
+// disabled while their session was live. Each is refused before anything
+// runs, and each refusal leaves exactly one event.
+TEST_F(SecurityReviewTest, EveryRouteRefusesWhoMayNotCallItWithExactlyOneEvent) {
+  const std::string fingerprint = IssueCertificate("app-norole");
+  ASSERT_TRUE(stack_->identity()
+                  .service_accounts()
+                  .Create(Local(), {.id = "app-norole",
+                                    .display_name = "権限なしアプリ",
+                                    .cert_fingerprint = fingerprint,
+                                    .roles = {}})
+                  .ok());
+  identity::NewUser fresh;
+  fresh.id = "kanri_new";
+  fresh.display_name = "新任 管理者";
+  fresh.roles = {"admin"};
+  ASSERT_TRUE(stack_->identity().directory().CreateUser(Local(), fresh, kStackPassword).ok());
+  const std::string restricted = Login("kanri_new");
+  AddUser("kanri_leaver", {"admin"}, "", "情報システム課");
+  const std::string leaver = Login("kanri_leaver");
+  ASSERT_TRUE(stack_->identity()
+                  .directory()
+                  .DisableUser(Local(), "kanri_leaver", identity::DisableReason::kLeave)
+                  .has_value());
+  auto app = ClientWith("app-norole");
+  auto nobody = NewClient();
+
+  size_t checked = 0;
+  for (const Route& route : api_->router().routes()) {
+    const RouteSpec& spec = *route.spec;
+    if (spec.guard == Guard::kPublic) continue;
+    const std::string target = ConcreteTarget(spec);
+    const bool body = route.method == "POST" || route.method == "PUT" || route.method == "PATCH";
+    const bool auth_route = spec.pattern.starts_with("/v1/auth/");
+    struct Who {
+      std::string name, token;
+      HttpsClient* client;
+      std::vector<int> refused;  // the statuses a refusal may have
+    };
+    std::vector<Who> callers = {{"no credentials", "", nobody.get(), {401}},
+                                {"application without roles", "", app.get(), {401, 403}},
+                                {"disabled with a live session", leaver, nullptr, {401}}};
+    if (!auth_route) callers.push_back({"restricted session", restricted, nullptr, {403}});
+    for (const Who& who : callers) {
+      const uint64_t before = EventCount();
+      HttpResponse r;
+      std::vector<std::pair<std::string, std::string>> headers;
+      if (!who.token.empty()) headers.emplace_back("Authorization", "Bearer " + who.token);
+      if (body) headers.emplace_back("Content-Type", "application/json");
+      if (who.client) {
+        auto sent = who.client->Send(route.method, target, body ? "{}" : "", headers);
+        ASSERT_TRUE(sent.has_value()) << sent.error().ToString();
+        r = *sent;
+      } else {
+        r = Send(who.token, route.method, target, body ? "{}" : "");
+      }
+      const std::string where = route.method + " " + target + " as " + who.name;
+      EXPECT_TRUE(std::find(who.refused.begin(), who.refused.end(), r.status) != who.refused.end())
+          << where << ": " << r.status << " " << r.body;
+      auto events = EventsOfRequest(before, r);
+      EXPECT_EQ(events.size(), 1u) << where << "\n" << LogTextSince(before);
+      for (const auto& ev : events) EXPECT_NE(ev.result, "ok") << where;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 4u * 60u);
+}
 
 // A rights step or a review decision on a path segment that is no id (a
 // name, a My Number-shaped "request id") put that text into the event,
@@ -183,6 +294,23 @@ TEST_F(SecurityReviewTest, PeopleAndApplicationsDoNotShareAnId) {
   EXPECT_EQ(user.status, 409) << user.body;
   EXPECT_FALSE(stack_->identity().directory().GetUser("payroll-app").has_value());
   EXPECT_EQ(EventsOf("identity.user_create").back().result, "refused");
+
+  // Nor do they take the ids the software writes for itself: "anonymous"
+  // (a client without credentials) and "mamori" (a step the software took
+  // in the register, such as a review's revocation).
+  for (const std::string id : {"anonymous", "mamori"}) {
+    auto u = Send(
+        admin, "POST", "/v1/users",
+        nlohmann::json{{"id", id}, {"display_name", "名無し 太郎"}, {"password", "Zx8#mQ4!tLp2wR"}}
+            .dump());
+    EXPECT_EQ(u.status, 400) << id << " " << u.body;
+    auto a =
+        Send(admin, "POST", "/v1/service-accounts",
+             nlohmann::json{
+                 {"id", id}, {"display_name", "名無し"}, {"cert_fingerprint", std::string(64, 'c')}}
+                 .dump());
+    EXPECT_EQ(a.status, 400) << id << " " << a.body;
+  }
 }
 
 // Disabling a leaver started their review after the ID was disabled, and a
