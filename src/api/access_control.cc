@@ -126,6 +126,7 @@ AuthorisedRules authorised_rules;
 }  // namespace
 
 engine::Context RequestContext(const RequestInfo& request) {
+  static_assert(identity::IsReservedId("anonymous"), "no principal may act as nobody");
   engine::Context ctx;
   ctx.actor = "anonymous";
   ctx.request_id = request.request_id;
