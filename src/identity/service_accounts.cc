@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "audit/event.h"
 #include "identity/identity_audit.h"
 #include "identity/ids.h"
 #include "identity/keyspace.h"
@@ -147,7 +148,8 @@ Result<std::vector<ServiceAccount>> ServiceAccountRegistry::List() {
 }
 
 Status ServiceAccountRegistry::SetCertificate(const engine::Context& ctx, std::string_view id,
-                                              std::string_view fingerprint) {
+                                              std::string_view fingerprint,
+                                              std::string_view request) {
   const auto fp = NormaliseFingerprint(fingerprint);
   return Mutate(
       ctx, "service_certificate", id,
@@ -161,6 +163,15 @@ Status ServiceAccountRegistry::SetCertificate(const engine::Context& ctx, std::s
           refusal = AccountFingerprintTaken();
           return Status::Ok();
         }
+        // Whoever holds the new certificate acts as the application: for
+        // one that holds rights that is a credential reset, with the second
+        // person it needs (rights_guard.h).
+        if (guard_ && !IsLocalOperator(ctx)) {
+          refusal =
+              guard_->CheckCredentialReset(txn, ctx, HolderOfAccount(s), "certificate", request);
+          if (!refusal.ok()) return Status::Ok();
+        }
+        if (!request.empty()) ev.attrs["request"] = audit::EventIdentifier(request);
         ev.attrs["previous_fingerprint"] = s.cert_fingerprint;
         ev.attrs["fingerprint"] = *fp;
         MAMORI_RETURN_IF_ERROR(txn.Delete(keyspace::ServiceFingerprint(s.cert_fingerprint)));

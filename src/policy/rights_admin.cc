@@ -53,9 +53,13 @@ Status ValidateDraft(const ChangeRequest& req) {
         return Status::InvalidArgument("person must be a user id", "person は利用者 ID です",
                                        "person");
       }
-      if (req.credential != "password" && req.credential != "totp") {
-        return Status::InvalidArgument("credential must be password or totp",
-                                       "credential は password または totp です", "credential");
+      // password and totp are a person's; certificate an application's
+      // (PUT /v1/service-accounts/{account}/certificate).
+      if (req.credential != "password" && req.credential != "totp" &&
+          req.credential != "certificate") {
+        return Status::InvalidArgument("credential must be password, totp or certificate",
+                                       "credential は password, totp, certificate のいずれかです",
+                                       "credential");
       }
       return Status::Ok();
     case ChangeKind::kTerminals:
@@ -219,8 +223,8 @@ Result<ChangeRequest> RightsAdmin::TakeStep(const Caller& caller, std::string_vi
         if (req.kind == ChangeKind::kCredentialReset) {
           return Status::FailedPrecondition(
               "a credential_reset request is configured by the reset that names it "
-              "(POST /v1/users/{user}/password with request, or DELETE /v1/users/{user}/totp"
-              "?request=)",
+              "(POST /v1/users/{user}/password with request, DELETE /v1/users/{user}/totp"
+              "?request=, or PUT /v1/service-accounts/{account}/certificate with request)",
               "再設定の申請は、その申請を指定した再設定の操作で設定されます",
               std::string(kConfiguredByReset));
         }

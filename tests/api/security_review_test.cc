@@ -313,6 +313,71 @@ TEST_F(SecurityReviewTest, PeopleAndApplicationsDoNotShareAnId) {
   }
 }
 
+// An application's certificate is its credential. One administrator could
+// replace the certificate of an application holding rights with one they
+// hold, and act as it; a person's password reset needed a second person,
+// the application's did not.
+TEST_F(SecurityReviewTest, ReplacingTheCertificateOfAnApplicationHoldingRightsNeedsASecondPerson) {
+  const std::string admin = tokens_.at("soumu_kanri");
+  ASSERT_EQ(Send(admin, "POST", "/v1/service-accounts",
+                 nlohmann::json{{"id", "scoring-app"},
+                                {"display_name", "与信スコアリング"},
+                                {"cert_fingerprint", std::string(64, 'd')},
+                                {"roles", {"handler"}}}
+                     .dump())
+                .status,
+            201);
+  // The register designates the application as a holder of a credit right.
+  const std::string grant = Request("kato_kacho", {{"kind", "grant"},
+                                                   {"right",
+                                                    {{"role", "handler"},
+                                                     {"category", "credit_information"},
+                                                     {"dataset", "loan_customer"},
+                                                     {"operation", "read"},
+                                                     {"purpose", "credit_screening"},
+                                                     {"persons", {"scoring-app"}}}},
+                                                   {"reason", "自動審査"}});
+  ASSERT_EQ(Step("suzuki_bucho", grant, "approve").status, 200);
+  ASSERT_EQ(Step("soumu_kanri", grant, "configure").status, 200);
+
+  const std::string target = "/v1/service-accounts/scoring-app/certificate";
+  const std::string mine = std::string(64, 'e');
+  auto alone = Send(admin, "PUT", target, nlohmann::json{{"cert_fingerprint", mine}}.dump());
+  EXPECT_EQ(alone.status, 403) << alone.body;
+  EXPECT_EQ(Subject(alone), "policy.second_person_required");
+  EXPECT_EQ(stack_->identity().service_accounts().Get("scoring-app")->cert_fingerprint,
+            std::string(64, 'd'));
+  EXPECT_EQ(EventsOf("identity.service_certificate").back().result, "refused");
+
+  // With a second person's approval it is a rotation like any other, once.
+  const std::string reset = Request("soumu_kanri", {{"kind", "credential_reset"},
+                                                    {"person", "scoring-app"},
+                                                    {"credential", "certificate"},
+                                                    {"reason", "証明書の更新"}});
+  ASSERT_EQ(Step("kato_kacho", reset, "approve").status, 200);
+  auto rotated = Send(admin, "PUT", target,
+                      nlohmann::json{{"cert_fingerprint", mine}, {"request", reset}}.dump());
+  EXPECT_EQ(rotated.status, 200) << rotated.body;
+  EXPECT_EQ(stack_->identity().service_accounts().Get("scoring-app")->cert_fingerprint, mine);
+  auto again =
+      Send(admin, "PUT", target,
+           nlohmann::json{{"cert_fingerprint", std::string(64, 'f')}, {"request", reset}}.dump());
+  EXPECT_EQ(again.status, 403) << again.body;
+
+  // An application without rights is rotated by one administrator.
+  ASSERT_EQ(Send(admin, "POST", "/v1/service-accounts",
+                 nlohmann::json{{"id", "batch-app"},
+                                {"display_name", "夜間バッチ"},
+                                {"cert_fingerprint", std::string(64, '1')}}
+                     .dump())
+                .status,
+            201);
+  EXPECT_EQ(Send(admin, "PUT", "/v1/service-accounts/batch-app/certificate",
+                 nlohmann::json{{"cert_fingerprint", std::string(64, '2')}}.dump())
+                .status,
+            200);
+}
+
 // Disabling a leaver started their review after the ID was disabled, and a
 // review lists only enabled holders: it had no items, so nothing was
 // suspended, and whoever enabled the ID again (one administrator) gave back
