@@ -4,6 +4,9 @@
 // are holes left open, each with the fix it needs in its comment.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
+
 #include <nlohmann/json.hpp>
 
 #include "api/demo_org_fixture.h"
@@ -160,6 +163,46 @@ TEST_F(SecurityReviewTest, EveryRouteRefusesWhoMayNotCallItWithExactlyOneEvent) 
     }
   }
   EXPECT_GT(checked, 4u * 60u);
+}
+
+// Every route for every person of the demo organisation: each refusal of
+// the authorisation matrix leaves exactly one event, and every read that
+// succeeds is recorded (who looked at the people, the register, the log),
+// except the four that disclose nothing about anyone: health, readiness,
+// one's own session and the role catalogue.
+TEST_F(SecurityReviewTest, EveryDenialLeavesOneEventAndEveryReadIsRecorded) {
+  const std::set<std::string> unrecorded = {"ops.health", "ops.ready", "auth.session", "role.list"};
+  std::vector<const Route*> routes;
+  for (const Route& route : api_->router().routes()) {
+    if (route.spec->guard != Guard::kPublic) routes.push_back(&route);
+  }
+  // Reads first: the mutations below may shred the record they read.
+  std::stable_partition(routes.begin(), routes.end(),
+                        [](const Route* r) { return r->method == "GET"; });
+  size_t denials = 0, reads = 0;
+  for (const Route* route : routes) {
+    std::string target = ConcreteTarget(*route->spec);
+    if (route->spec->operation == "audit.proof") target += "?seq=1";
+    if (route->spec->operation == "audit.consistency") target += "?from=1";
+    const bool body = route->method != "GET" && route->method != "DELETE";
+    for (const auto& user : users_) {
+      const uint64_t before = EventCount();
+      auto r = Send(tokens_.at(user), route->method, target, body ? "{}" : "");
+      const std::string where = route->method + " " + target + " as " + user;
+      auto events = EventsOfRequest(before, r);
+      if (r.status == 403) {
+        ++denials;
+        EXPECT_EQ(events.size(), 1u) << where << "\n" << LogTextSince(before);
+      } else if (route->method == "GET" && r.status == 200 &&
+                 !unrecorded.contains(route->spec->operation)) {
+        ++reads;
+        EXPECT_FALSE(events.empty()) << where << " was answered and not recorded";
+        for (const auto& ev : events) EXPECT_EQ(ev.actor, user) << where;
+      }
+    }
+  }
+  EXPECT_GT(denials, 200u);
+  EXPECT_GT(reads, 100u);
 }
 
 // A rights step or a review decision on a path segment that is no id (a
