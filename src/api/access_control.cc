@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "identity/ids.h"
+#include "policy/rights_gate.h"
 #include "policy/system_rights.h"
 
 namespace mamori::api {
@@ -125,6 +126,7 @@ AuthorisedRules authorised_rules;
 }  // namespace
 
 engine::Context RequestContext(const RequestInfo& request) {
+  static_assert(identity::IsReservedId("anonymous"), "no principal may act as nobody");
   engine::Context ctx;
   ctx.actor = "anonymous";
   ctx.request_id = request.request_id;
@@ -221,11 +223,48 @@ Status AccessControl::CheckDeclaration(const RouteSpec& spec) const {
   return refuse("the route declares who may call it", "呼び出せる者が宣言されていません");
 }
 
+namespace {
+
+// The principal as far as system operations go. A person suspended by a
+// leave review (policy/review_types.h) keeps what every role may do and
+// nothing more: the roles that carry system rights (approving, managing
+// people, reading evidence) are under review like their grants, and stay
+// suspended until it is decided. Fails closed when the rules are unreadable.
+Result<identity::Principal> SystemStanding(policy::Authorizer& policy,
+                                           const identity::Principal& who, bool* suspended) {
+  MAMORI_ASSIGN_OR_RETURN(auto rules, policy.Current());
+  *suspended = rules->suspended.contains(who.id);
+  if (!*suspended) return who;
+  identity::Principal acting = who;
+  const auto carrying = policy::RolesCarryingSystemRights();
+  std::erase_if(acting.roles, [&](const std::string& role) {
+    return std::find(carrying.begin(), carrying.end(), role) != carrying.end();
+  });
+  return acting;
+}
+
+}  // namespace
+
 Status AccessControl::Authorize(const identity::Principal& who, const Action& action) {
   if (DataOperation(action.operation)) return AuthorizeData(who, action);
   // System operations are not uses of personal data: they carry no purpose.
   const engine::Context ctx = PrincipalContext(who, "", action.request_id);
-  if (!policy::SystemAllows(who, action.operation)) {
+  bool suspended = false;
+  auto standing = SystemStanding(policy_, who, &suspended);
+  if (!standing) {
+    policy::Decision unavailable;
+    unavailable.code = policy::kUnavailable;
+    return engine_.RecordRefusal(ctx, action.operation, SafeIdentifier(action.dataset),
+                                 unavailable.ToStatus(), TargetAttrs(action));
+  }
+  if (suspended && !policy::SystemAllows(*standing, action.operation) &&
+      policy::SystemAllows(who, action.operation)) {
+    policy::Decision disabled;
+    disabled.code = policy::kDisabled;
+    return engine_.RecordRefusal(ctx, action.operation, SafeIdentifier(action.dataset),
+                                 disabled.ToStatus(), TargetAttrs(action));
+  }
+  if (!policy::SystemAllows(*standing, action.operation)) {
     const policy::SystemRule* rule = policy::FindSystemRule(action.operation);
     Status why = Status::PermissionDenied(
         rule ? "none of your roles may do " + std::string(action.operation)

@@ -21,7 +21,9 @@
 //     dataset, a missing or unregistered purpose and unreadable rules are
 //     refused and audited here (and the engine checks them again).
 //   - anything else: the system rights table (policy/system_rights.h); the
-//     event of a system operation carries no purpose.
+//     event of a system operation carries no purpose. A person suspended by
+//     a leave review keeps only what every role may do (policy.disabled),
+//     like their data rights, until the review is decided.
 //   Every refusal is audited, with the operation asked for and the policy
 //   reason code; so are successful reads that no other part audits
 //   (audit log, people, register views), so the log shows who looked. Both

@@ -270,7 +270,19 @@ std::expected<void, Problem> AuthorizeRoute(Authorizer& authorizer, const Call& 
     case Guard::kPublic:
       return {};
     case Guard::kSession:
-      if (call.principal) return {};
+      // A session route acts on the caller's own session: an application
+      // (certificate only) has none, and is refused here rather than by
+      // whichever handler remembers to look.
+      if (call.principal && call.principal->kind == identity::PrincipalKind::kUser &&
+          !call.principal->session_id.empty()) {
+        return {};
+      }
+      if (call.principal) {
+        return std::unexpected(Problem::Make(
+            "permission_denied", "this route acts on a person's session; an application has none",
+            "このルートは利用者のセッションに対する操作です (アプリケーションにはありません)",
+            "session"));
+      }
       break;
     case Guard::kSystem: {
       Action action(operation);

@@ -165,7 +165,7 @@ std::vector<RouteSpec> Build() {
       System("GET", "/v1/service-accounts/{account}", "service.show").Target("account"),
       System("PUT", "/v1/service-accounts/{account}/certificate", "service.update")
           .Target("account")
-          .Strict({{"cert_fingerprint", K::kString, kRequired}}),
+          .Strict({{"cert_fingerprint", K::kString, kRequired}, {"request"}}),
       System("PUT", "/v1/service-accounts/{account}/roles/{role}", "service.roles")
           .Target("account"),
       System("DELETE", "/v1/service-accounts/{account}/roles/{role}", "service.roles")

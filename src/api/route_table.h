@@ -34,7 +34,7 @@ namespace mamori::api {
 enum class Guard {
   kUndeclared,  // never valid: the Router refuses it
   kPublic,      // no credentials: health, readiness, logon
-  kSession,     // any authenticated principal, on its own session only
+  kSession,     // a person's own session (never an application's certificate)
   kSystem,      // the system rights table decides the operation (policy/system_rights.h)
   kData,        // a data grant for the operation on the {ds} dataset (policy/authorizer.h)
 };

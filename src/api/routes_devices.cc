@@ -143,7 +143,8 @@ Status AddServiceAccountRoutes(Router& router, const RouteDeps& deps) {
          const std::string& account = call.Param("account");
          json& body = call.body;
          Status s = id->service_accounts().SetCertificate(call.Context(""), account,
-                                                          StringOf(body, "cert_fingerprint"));
+                                                          StringOf(body, "cert_fingerprint"),
+                                                          StringOf(body, "request"));
          if (!s.ok()) return std::unexpected(AuditedProblem(s));
          return respond(account, 200);
        }}));

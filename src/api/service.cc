@@ -13,6 +13,7 @@
 
 #include "api/body.h"
 #include "api/call.h"
+#include "audit/event.h"
 #include "core/encoding.h"
 #include "crypto/random.h"
 #include "crypto/secret.h"
@@ -163,10 +164,14 @@ void Service::Dispatch(const std::shared_ptr<Pending>& p, const Route& route) {
     const bool declared = (spec.purpose && name == "purpose") ||
                           std::find(spec.query.begin(), spec.query.end(), name) != spec.query.end();
     if (!declared) {
-      return Complete(p, std::unexpected(Problem::Make(
-                             problem_code::kUnknownParameter,
-                             "this resource takes no query parameter '" + name + "'",
-                             "このリソースにクエリパラメータ '" + name + "' はありません", name)));
+      // The name is the client's to type: it is named only when it is an
+      // identifier, never echoed as typed.
+      const std::string shown = audit::EventIdentifier(name);
+      return Complete(p,
+                      std::unexpected(Problem::Make(
+                          problem_code::kUnknownParameter,
+                          "this resource takes no query parameter '" + shown + "'",
+                          "このリソースにクエリパラメータ '" + shown + "' はありません", shown)));
     }
   }
   Call call{req, p->principal ? &*p->principal : nullptr, &spec, nullptr};

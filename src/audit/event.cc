@@ -46,10 +46,6 @@ Status Invalid(std::string en, std::string ja, std::string subject) {
   return Status::InvalidArgument(std::move(en), std::move(ja), std::move(subject));
 }
 
-// Attributes whose values are organisation labels (a department, a
-// position): text, but never a person's value.
-constexpr std::string_view kLabelAttrs[] = {"department", "position"};
-
 // Printable ASCII without white space, quotes or backslashes: ids, codes,
 // names of fields, terminals ("cert:<sha256>", "remote:[::1]"), times. JSON
 // of such values (mask scopes) is allowed in attributes only.
@@ -98,16 +94,6 @@ bool IsIdentifier(std::string_view v, bool json) {
   return !LooksLikeANumberOfAPerson(v);
 }
 
-// A label: UTF-8 text of at most 128 bytes without control characters and
-// without a long run of digits.
-bool IsLabel(std::string_view v) {
-  if (v.size() > 128) return false;
-  for (unsigned char c : v) {
-    if (c < 0x20 || c == 0x7f) return false;
-  }
-  return !LooksLikeANumberOfAPerson(v);
-}
-
 Status NotAnIdentifier(const std::string& where) {
   return Invalid("audit event " + where +
                      " is not an identifier: events carry ids and codes, never text or values",
@@ -138,6 +124,8 @@ Status ValidateEvent(const Event& ev) {
   return CheckIdentifiersOnly(ev);
 }
 
+bool HoldsPersonalNumber(std::string_view text) { return LooksLikeANumberOfAPerson(text); }
+
 std::string EventIdentifier(std::string_view value) {
   return IsIdentifier(value, false) ? std::string(value) : std::string("(invalid)");
 }
@@ -153,11 +141,7 @@ Status CheckIdentifiersOnly(const Event& ev) {
   }
   for (const auto& [key, value] : ev.attrs) {
     if (key.empty() || !IsIdentifier(key, false)) return NotAnIdentifier("attrs");
-    const bool label =
-        std::find(std::begin(kLabelAttrs), std::end(kLabelAttrs), key) != std::end(kLabelAttrs);
-    if (label ? !IsLabel(value) : !IsIdentifier(value, true)) {
-      return NotAnIdentifier("attrs." + key);
-    }
+    if (!IsIdentifier(value, true)) return NotAnIdentifier("attrs." + key);
   }
   return Status::Ok();
 }

@@ -66,14 +66,23 @@ Status ValidateEvent(const Event& ev);
 // The one validator that events carry identifiers only, whoever writes them
 // (engine, identity, policy, the server): every string member is printable
 // ASCII without white space, quotes or backslashes, at most 256 bytes;
-// attribute values may also be JSON of such values (1024 bytes), and the
-// organisation labels "department" and "position" may be text (128 bytes,
-// no control characters). Nothing may hold a run of ten or more digits (the
+// attribute values may also be JSON of such values (1024 bytes). No text:
+// a department, a position, a reason someone typed is named by a keyed
+// reference or left to the record that holds it (a label such as a
+// position can say anything about a person, and the log is never
+// shredded). Nothing may hold a run of ten or more digits (the
 // shape of a My Number, 法人番号, telephone or account number) unless it is a
 // lower-case hex id of 16 characters or more. An event that fails is not
 // written, so the operation it records fails: no personal value can reach
 // the log by mistake, at the cost of refusing an id shaped like one.
 Status CheckIdentifiersOnly(const Event& ev);
+
+// Whether `text` holds a run of ten or more decimal digits (counted across
+// hyphens; lower-case hex tokens of 16 or more characters excepted): the
+// shape of a My Number, 法人番号, telephone or account number, which
+// CheckIdentifiersOnly refuses anywhere in an event. For other records kept
+// for good (a disposal record's reason) that must not hold one either.
+bool HoldsPersonalNumber(std::string_view text);
 
 // `value` when CheckIdentifiersOnly would accept it as a member, else
 // "(invalid)": for what a caller typed where an id belongs, so that its

@@ -8,6 +8,7 @@
 // that stopped between (1) and (3); every step is idempotent.
 #include <charconv>
 
+#include "audit/event.h"
 #include "audit/log.h"
 #include "core/encoding.h"
 #include "engine/engine.h"
@@ -61,6 +62,20 @@ Result<nlohmann::json> Engine::ShredRecord(const Context& ctx_in, std::string_vi
         ctx, "record.shred", dataset, id,
         Status::InvalidArgument("a reason (1 to 1024 bytes of UTF-8) is required for disposal",
                                 "廃棄理由 (UTF-8 で1〜1024バイト) が必要です", "reason")));
+  }
+  // The reason is kept, signed, in the disposal record for good: the
+  // number of the person whose record is destroyed must not outlive it
+  // there. (Names are not detectable; the reason says why, never whose.)
+  if (audit::HoldsPersonalNumber(reason)) {
+    return Fail(Refuse(ctx, "record.shred", dataset, id,
+                       Status::InvalidArgument(
+                           "the reason holds a number of ten or more digits (the shape of a My "
+                           "Number, telephone or account number); the disposal record is kept "
+                           "for good, so say why, never whose",
+                           "廃棄理由に10桁以上の数字 (個人番号・電話番号・口座番号の形) "
+                           "が含まれています。廃棄記録は永続的に保存されるため、"
+                           "誰のものかではなく理由を記載してください",
+                           "reason")));
   }
   nlohmann::json pending = {{"reason", std::string(reason)},
                             {"actor", ctx.actor},

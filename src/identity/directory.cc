@@ -46,7 +46,7 @@ Status CheckPhone(std::string_view text) {
 }
 
 Status CheckNewUser(const NewUser& nu) {
-  MAMORI_RETURN_IF_ERROR(CheckId(nu.id, "user"));
+  MAMORI_RETURN_IF_ERROR(CheckNewId(nu.id, "user"));
   MAMORI_RETURN_IF_ERROR(CheckLabel(nu.display_name, "display_name", kMaxNameBytes));
   MAMORI_RETURN_IF_ERROR(CheckLabel(nu.department, "department", kMaxNameBytes, true));
   if (!nu.manager.empty()) {
@@ -242,6 +242,19 @@ Status Directory::CreateUser(const engine::Context& ctx, const NewUser& nu,
                                                     "この ID の利用者は既に存在します", "user"),
                               refusal);
     }
+    // People and applications share one namespace of principal ids: the
+    // audit log's actor, designations by person, review exclusions and
+    // suspensions all name a principal by id alone.
+    MAMORI_ASSIGN_OR_RETURN(auto account, internal::LoadServiceAccount(txn, u.id));
+    if (account) {
+      return internal::Refuse(
+          txn, ev,
+          Status::AlreadyExists("a service account with this id exists; principal ids are unique",
+                                "この ID のサービスアカウントが既に存在します (ID は利用者と"
+                                "サービスアカウントで共通です)",
+                                "user"),
+          refusal);
+    }
     if (!u.manager.empty()) {
       MAMORI_ASSIGN_OR_RETURN(auto manager, internal::LoadUser(txn, u.manager));
       if (!manager) {
@@ -262,7 +275,10 @@ Status Directory::CreateUser(const engine::Context& ctx, const NewUser& nu,
 }
 
 HolderView HolderOf(const User& u) {
-  return HolderView{u.id, PrincipalKind::kUser, u.department, u.roles};
+  // A disabled ID can do nothing: enabling one that holds rights gives them
+  // back, and is refused like any other direct widening (rights_guard.h).
+  return HolderView{u.id, PrincipalKind::kUser, u.department,
+                    u.active() ? u.roles : std::vector<std::string>{}};
 }
 
 Result<User> Directory::GetUser(std::string_view id) {

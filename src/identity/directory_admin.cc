@@ -72,7 +72,7 @@ Status Directory::ResetPassword(const engine::Context& ctx, std::string_view id,
           refusal = SecondPerson(txn, ctx, u, "password", request);
         }
         if (!refusal.ok()) return Status::Ok();
-        if (!request.empty()) ev.attrs["request"] = std::string(request);
+        if (!request.empty()) ev.attrs["request"] = audit::EventIdentifier(request);
         u.password_history.insert(u.password_history.begin(), hash);
         u.password_history.resize(
             std::min<size_t>(u.password_history.size(), std::max<uint32_t>(policy.history, 1)));
@@ -98,7 +98,7 @@ Status Directory::ResetTotp(const engine::Context& ctx, std::string_view id,
         }
         refusal = SecondPerson(txn, ctx, u, "totp", request);
         if (!refusal.ok()) return Status::Ok();
-        if (!request.empty()) ev.attrs["request"] = std::string(request);
+        if (!request.empty()) ev.attrs["request"] = audit::EventIdentifier(request);
         ev.attrs["was_enrolled"] = u.totp.enrolled ? "true" : "false";
         u.totp = TotpState{};
         return Status::Ok();

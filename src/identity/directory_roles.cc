@@ -30,7 +30,9 @@ Result<ReviewTrigger> Directory::AddPosition(const engine::Context& ctx, std::st
           return Status::Ok();
         }
         u.positions.emplace_back(position);
-        ev.attrs["position"] = std::string(position);
+        // A position is text the administrator typed: the event names it by
+        // its keyed reference, as subjects are, never as typed.
+        ev.attrs["position_ref"] = sealer_.Reference("position", position);
         trigger = MakeTrigger(u, ReviewReason::kPositionChange, ctx, now);
         ev.attrs["review"] = "position_change";
         return Status::Ok();
@@ -52,7 +54,9 @@ Result<ReviewTrigger> Directory::RemovePosition(const engine::Context& ctx, std:
           return Status::Ok();
         }
         u.positions.erase(it);
-        ev.attrs["position"] = std::string(position);
+        // A position is text the administrator typed: the event names it by
+        // its keyed reference, as subjects are, never as typed.
+        ev.attrs["position_ref"] = sealer_.Reference("position", position);
         trigger = MakeTrigger(u, ReviewReason::kPositionChange, ctx, now);
         ev.attrs["review"] = "position_change";
         return Status::Ok();

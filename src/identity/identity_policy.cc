@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "audit/event.h"
 #include "identity/identity_audit.h"
 #include "identity/keyspace.h"
 #include "identity/roles.h"
@@ -123,8 +124,10 @@ Result<IdentityPolicy> PolicyFromJson(const json& j, const IdentityPolicy& base)
       if (!value.is_boolean()) return bad("a boolean", "真偽値");
       p.totp_outside_controlled_area = value.get<bool>();
     } else {
-      return Fail(Status::InvalidArgument("unknown policy parameter " + key,
-                                          "未知のポリシー項目です: " + key, "policy." + key));
+      // The name is the client's: named only when it is an identifier.
+      const std::string shown = audit::EventIdentifier(key);
+      return Fail(Status::InvalidArgument("unknown policy parameter " + shown,
+                                          "未知のポリシー項目です: " + shown, "policy." + shown));
     }
   }
   MAMORI_RETURN_IF_ERROR(ValidatePolicy(p));

@@ -22,6 +22,16 @@ Status CheckId(std::string_view id, std::string_view what) {
       w + " の ID は a-z、0-9、'.'、'_'、'-' の1〜64文字で指定してください", w);
 }
 
+Status CheckNewId(std::string_view id, std::string_view what) {
+  MAMORI_RETURN_IF_ERROR(CheckId(id, what));
+  if (!IsReservedId(id)) return Status::Ok();
+  const std::string w(what);
+  return Status::InvalidArgument(
+      w + " id " + std::string(id) + " is reserved: the audit log writes it for the software",
+      w + " の ID " + std::string(id) + " は予約されています (監査ログでシステム自身を表します)",
+      w);
+}
+
 std::optional<std::string> NormaliseFingerprint(std::string_view fingerprint) {
   std::string out;
   out.reserve(64);

@@ -29,7 +29,10 @@
 
 namespace mamori::identity {
 
-// The part of a principal that decides what it may do.
+// The part of a principal that decides what it may do. A disabled principal
+// holds nothing (no roles): enabling one whose roles carry rights gives them
+// back, so it is a widening like adding the role, refused unless made
+// through the register (remove the role, enable, request role_add).
 struct HolderView {
   std::string id;  // empty: the principal does not exist (before a creation)
   PrincipalKind kind = PrincipalKind::kUser;
@@ -52,7 +55,8 @@ class RightsGuard {
   virtual Status CheckDirectChange(store::WriteTxn& txn, const engine::Context& ctx,
                                    const HolderView& before, const HolderView& after) = 0;
 
-  // A reset of `holder`'s `credential` ("password" or "totp") by ctx.actor.
+  // A reset of `holder`'s `credential` ("password" or "totp" of a
+  // person, "certificate" of a service account) by ctx.actor.
   // OK at once when the holder holds no right beyond those every role has.
   // Otherwise the reset needs a second person: `request` must be a
   // credential_reset request for this holder and credential, approved by

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "audit/event.h"
 #include "identity/identity_audit.h"
 #include "identity/ids.h"
 #include "identity/keyspace.h"
@@ -35,7 +36,9 @@ Status Unauthenticated(std::string_view subject) {
 }
 
 HolderView HolderOfAccount(const ServiceAccount& s) {
-  return HolderView{s.id, PrincipalKind::kService, "", s.roles};
+  // As for people (HolderOf): a disabled account holds nothing.
+  return HolderView{s.id, PrincipalKind::kService, "",
+                    s.active() ? s.roles : std::vector<std::string>{}};
 }
 
 }  // namespace
@@ -64,7 +67,7 @@ Status ServiceAccountRegistry::Mutate(const engine::Context& ctx, std::string_vi
 
 Status ServiceAccountRegistry::Create(const engine::Context& ctx, const NewServiceAccount& in) {
   const TimeMicros now = internal::Now(ctx);
-  Status valid = CheckId(in.id, "service_account");
+  Status valid = CheckNewId(in.id, "service_account");
   if (valid.ok()) valid = CheckLabel(in.display_name, "display_name", 256);
   const auto fp = NormaliseFingerprint(in.cert_fingerprint);
   if (valid.ok() && !fp) valid = AccountBadFingerprint();
@@ -82,6 +85,19 @@ Status ServiceAccountRegistry::Create(const engine::Context& ctx, const NewServi
           txn, ev,
           Status::AlreadyExists("a service account with this id exists",
                                 "この ID のサービスアカウントは既に存在します", "service_account"),
+          refusal);
+    }
+    // One namespace of principal ids (see Directory::CreateUser): an
+    // application named like a person would act, in the log and in every
+    // designation by person, as that person.
+    MAMORI_ASSIGN_OR_RETURN(auto person, internal::LoadUser(txn, in.id));
+    if (person) {
+      return internal::Refuse(
+          txn, ev,
+          Status::AlreadyExists("a user with this id exists; principal ids are unique",
+                                "この ID の利用者が既に存在します (ID は利用者とサービス"
+                                "アカウントで共通です)",
+                                "service_account"),
           refusal);
     }
     MAMORI_ASSIGN_OR_RETURN(auto holder, txn.Get(keyspace::ServiceFingerprint(*fp)));
@@ -132,7 +148,8 @@ Result<std::vector<ServiceAccount>> ServiceAccountRegistry::List() {
 }
 
 Status ServiceAccountRegistry::SetCertificate(const engine::Context& ctx, std::string_view id,
-                                              std::string_view fingerprint) {
+                                              std::string_view fingerprint,
+                                              std::string_view request) {
   const auto fp = NormaliseFingerprint(fingerprint);
   return Mutate(
       ctx, "service_certificate", id,
@@ -146,6 +163,15 @@ Status ServiceAccountRegistry::SetCertificate(const engine::Context& ctx, std::s
           refusal = AccountFingerprintTaken();
           return Status::Ok();
         }
+        // Whoever holds the new certificate acts as the application: for
+        // one that holds rights that is a credential reset, with the second
+        // person it needs (rights_guard.h).
+        if (guard_ && !IsLocalOperator(ctx)) {
+          refusal =
+              guard_->CheckCredentialReset(txn, ctx, HolderOfAccount(s), "certificate", request);
+          if (!refusal.ok()) return Status::Ok();
+        }
+        if (!request.empty()) ev.attrs["request"] = audit::EventIdentifier(request);
         ev.attrs["previous_fingerprint"] = s.cert_fingerprint;
         ev.attrs["fingerprint"] = *fp;
         MAMORI_RETURN_IF_ERROR(txn.Delete(keyspace::ServiceFingerprint(s.cert_fingerprint)));

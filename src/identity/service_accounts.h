@@ -40,9 +40,14 @@ class ServiceAccountRegistry {
   Status Create(const engine::Context& ctx, const NewServiceAccount& account);
   Result<ServiceAccount> Get(std::string_view id);
   Result<std::vector<ServiceAccount>> List();
-  // Replaces the certificate (rotation).
+  // Replaces the certificate (rotation). The certificate is the
+  // application's credential: for an account holding rights it needs a
+  // second person, as a person's password does — `request` names an approved
+  // credential_reset request (credential "certificate") for this account
+  // (RightsGuard::CheckCredentialReset; kPermissionDenied, subject
+  // policy.second_person_required, without it).
   Status SetCertificate(const engine::Context& ctx, std::string_view id,
-                        std::string_view fingerprint);
+                        std::string_view fingerprint, std::string_view request = {});
   Status AddRole(const engine::Context& ctx, std::string_view id, std::string_view role);
   Status RemoveRole(const engine::Context& ctx, std::string_view id, std::string_view role);
   Status Disable(const engine::Context& ctx, std::string_view id);

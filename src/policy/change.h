@@ -36,6 +36,7 @@
 
 #include "core/status.h"
 #include "core/time.h"
+#include "identity/ids.h"
 #include "policy/mask.h"
 #include "policy/right.h"
 
@@ -66,6 +67,7 @@ std::optional<ChangeState> ParseChangeState(std::string_view name);
 // The id the register shows for a step done by the software itself (a review
 // revocation is configured on the manager's decision, see review.h).
 inline constexpr std::string_view kSystemActor = "mamori";
+static_assert(identity::IsReservedId(kSystemActor), "no principal may act as the software");
 
 struct Step {
   std::string by;       // principal id; empty while the step is not taken

@@ -1,5 +1,6 @@
 #include "policy/change_apply.h"
 
+#include "audit/event.h"
 #include "engine/dataset.h"
 #include "policy/keyspace.h"
 #include "policy/records.h"
@@ -15,8 +16,8 @@ Status Precondition(std::string_view code, const std::string& en, const std::str
 Result<Grant> ActiveGrant(store::ReadTxn& txn, std::string_view id) {
   MAMORI_ASSIGN_OR_RETURN(auto grant, ReadGrant(txn, id));
   if (!grant) {
-    return Fail(Status::NotFound("no grant " + std::string(id),
-                                 "権限 " + std::string(id) + " はありません", "grant"));
+    return Fail(Status::NotFound("no grant " + audit::EventIdentifier(id),
+                                 "権限 " + audit::EventIdentifier(id) + " はありません", "grant"));
   }
   if (!grant->active) {
     return Fail(Precondition(kGrantInactive, "grant " + grant->id + " has been removed",

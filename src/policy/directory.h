@@ -27,6 +27,15 @@ class Directory {
   // through any position; each id once, any order.
   virtual Result<std::vector<std::string>> HoldersOf(std::string_view role) const = 0;
 
+  // HoldersOf, disabled principals included. A person review is about
+  // someone who has usually just been disabled (leave, retirement): the
+  // rights their roles carry come back with the ID, so the review lists them
+  // and the suspension holds until they are decided. The default suits a
+  // directory without disabled principals.
+  virtual Result<std::vector<std::string>> HoldersOfIncludingDisabled(std::string_view role) const {
+    return HoldersOf(role);
+  }
+
   // The person who reviews `person`'s rights (line manager, 情報セキュリティ
   // 管理者 of their section); nullopt when there is none.
   virtual Result<std::optional<std::string>> ManagerOf(std::string_view person) const = 0;

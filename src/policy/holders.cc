@@ -7,7 +7,9 @@ namespace mamori::policy {
 Result<std::vector<std::string>> HolderResolver::HoldersOf(const Right& right) {
   auto [it, fresh] = by_role_.try_emplace(right.role);
   if (fresh) {
-    MAMORI_ASSIGN_OR_RETURN(it->second, directory_.HoldersOf(right.role));
+    MAMORI_ASSIGN_OR_RETURN(it->second, include_disabled_
+                                            ? directory_.HoldersOfIncludingDisabled(right.role)
+                                            : directory_.HoldersOf(right.role));
     std::sort(it->second.begin(), it->second.end());
     it->second.erase(std::unique(it->second.begin(), it->second.end()), it->second.end());
   }

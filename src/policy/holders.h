@@ -18,13 +18,17 @@ namespace mamori::policy {
 // one resolver for one query (it does not see later changes).
 class HolderResolver {
  public:
-  explicit HolderResolver(const Directory& directory) : directory_(directory) {}
+  // `include_disabled`: disabled principals too (Directory::
+  // HoldersOfIncludingDisabled), for a review of one person.
+  explicit HolderResolver(const Directory& directory, bool include_disabled = false)
+      : directory_(directory), include_disabled_(include_disabled) {}
 
   // Sorted, each id once.
   Result<std::vector<std::string>> HoldersOf(const Right& right);
 
  private:
   const Directory& directory_;
+  bool include_disabled_;
   std::map<std::string, std::vector<std::string>> by_role_;
   std::map<std::string, std::string> department_;
 };

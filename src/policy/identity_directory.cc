@@ -9,19 +9,30 @@ bool Holds(const std::vector<std::string>& roles, std::string_view role) {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
 }
 
+Result<std::vector<std::string>> Holders(identity::Directory& people,
+                                         identity::ServiceAccountRegistry& services,
+                                         std::string_view role, bool include_disabled) {
+  std::vector<std::string> out;
+  MAMORI_ASSIGN_OR_RETURN(auto users, people.ListUsers());
+  for (const auto& u : users) {
+    if ((include_disabled || u.active()) && Holds(u.roles, role)) out.push_back(u.id);
+  }
+  MAMORI_ASSIGN_OR_RETURN(auto accounts, services.List());
+  for (const auto& s : accounts) {
+    if ((include_disabled || s.active()) && Holds(s.roles, role)) out.push_back(s.id);
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> IdentityDirectory::HoldersOf(std::string_view role) const {
-  std::vector<std::string> out;
-  MAMORI_ASSIGN_OR_RETURN(auto users, people_.ListUsers());
-  for (const auto& u : users) {
-    if (u.active() && Holds(u.roles, role)) out.push_back(u.id);
-  }
-  MAMORI_ASSIGN_OR_RETURN(auto services, services_.List());
-  for (const auto& s : services) {
-    if (s.active() && Holds(s.roles, role)) out.push_back(s.id);
-  }
-  return out;
+  return Holders(people_, services_, role, false);
+}
+
+Result<std::vector<std::string>> IdentityDirectory::HoldersOfIncludingDisabled(
+    std::string_view role) const {
+  return Holders(people_, services_, role, true);
 }
 
 Result<std::optional<std::string>> IdentityDirectory::ManagerOf(std::string_view person) const {

@@ -17,6 +17,7 @@ class IdentityDirectory final : public Directory, public MembershipWriter {
       : people_(people), services_(services) {}
 
   Result<std::vector<std::string>> HoldersOf(std::string_view role) const override;
+  Result<std::vector<std::string>> HoldersOfIncludingDisabled(std::string_view role) const override;
   Result<std::optional<std::string>> ManagerOf(std::string_view person) const override;
   Result<std::string> DepartmentOf(std::string_view person) const override;
   // identity::Directory::ApplyRoleChange.

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "audit/event.h"
 #include "policy/change_apply.h"
 #include "policy/keyspace.h"
 #include "policy/records.h"
@@ -133,8 +134,8 @@ Result<Grant> RightsRegister::GetGrant(std::string_view id) {
     return Status::Ok();
   }));
   if (!found) {
-    return Fail(Status::NotFound("no grant " + std::string(id),
-                                 "権限 " + std::string(id) + " はありません", "grant"));
+    return Fail(Status::NotFound("no grant " + audit::EventIdentifier(id),
+                                 "権限 " + audit::EventIdentifier(id) + " はありません", "grant"));
   }
   return std::move(*found);
 }

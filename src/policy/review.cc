@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "audit/event.h"
 #include "policy/change_apply.h"
 #include "policy/json_util.h"
 #include "policy/keyspace.h"
@@ -42,9 +43,9 @@ Result<Campaign> RefuseStart(store::Storage& storage, const Caller& caller,
 Result<Campaign> ReadCampaign(store::ReadTxn& txn, std::string_view id) {
   MAMORI_ASSIGN_OR_RETURN(auto json, ReadJson(txn, keyspace::Campaign(id)));
   if (!json) {
-    return Fail(Status::NotFound("no review campaign " + std::string(id),
-                                 "見直しキャンペーン " + std::string(id) + " はありません",
-                                 "campaign"));
+    const std::string shown = audit::EventIdentifier(id);  // the path's, never echoed as typed
+    return Fail(Status::NotFound("no review campaign " + shown,
+                                 "見直しキャンペーン " + shown + " はありません", "campaign"));
   }
   return CampaignFromJson(*json);
 }
@@ -66,7 +67,9 @@ Result<ReviewCampaigns::Plan> ReviewCampaigns::PlanItems(CampaignScope scope,
   std::sort(plan.grants.begin(), plan.grants.end(),
             [](const Grant& a, const Grant& b) { return a.id < b.id; });
 
-  HolderResolver resolver(directory_);
+  // A person review lists the person's rights even when the ID has just
+  // been disabled (leave, retirement): they come back with it.
+  HolderResolver resolver(directory_, scope == CampaignScope::kPerson);
   std::map<std::string, std::string> reviewer_of;
   std::map<std::string, bool> in_scope;
   // Whether a holder falls in the campaign, and who reviews them.
@@ -99,7 +102,9 @@ Result<ReviewCampaigns::Plan> ReviewCampaigns::PlanItems(CampaignScope scope,
   // Holding a role that carries rights beyond every role's (managing
   // people, approving, reading evidence) is reviewed like a grant.
   for (std::string_view role : RolesCarryingSystemRights()) {
-    MAMORI_ASSIGN_OR_RETURN(auto holders, directory_.HoldersOf(role));
+    MAMORI_ASSIGN_OR_RETURN(auto holders, scope == CampaignScope::kPerson
+                                              ? directory_.HoldersOfIncludingDisabled(role)
+                                              : directory_.HoldersOf(role));
     std::sort(holders.begin(), holders.end());
     holders.erase(std::unique(holders.begin(), holders.end()), holders.end());
     for (const auto& holder : holders) {
@@ -113,7 +118,8 @@ Result<Campaign> ReviewCampaigns::Create(const Caller& caller, Campaign campaign
                                          std::string_view operation) {
   audit::Event ev = MakeEvent(caller, operation);
   ev.attrs["scope"] = std::string(CampaignScopeName(campaign.scope));
-  if (!campaign.department.empty()) ev.attrs["department"] = campaign.department;
+  // The department is text the starter typed: the campaign record keeps it;
+  // the event names the campaign (and its scope "department").
   if (!campaign.person.empty()) ev.attrs["person"] = campaign.person;
   if (campaign.change) ev.attrs["change"] = std::string(PersonChangeName(*campaign.change));
   Status s = RunAudited(storage_, ev, [&](store::WriteTxn& txn, audit::Event& e) -> Status {
@@ -209,16 +215,18 @@ Result<ReviewItem> ReviewCampaigns::Decide(const Caller& caller, std::string_vie
                                            std::string_view text) {
   const identity::Principal& who = caller.principal;
   audit::Event ev = MakeEvent(caller, revoke ? "policy.review.revoke" : "policy.review.confirm");
-  ev.attrs["campaign"] = std::string(campaign_id);
-  ev.attrs["item"] = std::string(item_id);
+  // Both ids come from the request path: anything but an id is recorded as
+  // "(invalid)", so that the refusal is still audited.
+  ev.attrs["campaign"] = audit::EventIdentifier(campaign_id);
+  ev.attrs["item"] = audit::EventIdentifier(item_id);
   ReviewItem result;
   Status s = RunAudited(storage_, ev, [&](store::WriteTxn& txn, audit::Event& e) -> Status {
     MAMORI_RETURN_IF_ERROR(CheckText(text, revoke, revoke ? "reason" : "comment"));
     MAMORI_ASSIGN_OR_RETURN(Campaign campaign, ReadCampaign(txn, campaign_id));
     MAMORI_ASSIGN_OR_RETURN(auto json, ReadJson(txn, keyspace::Item(campaign_id, item_id)));
     if (!json) {
-      return Status::NotFound("no review item " + std::string(item_id),
-                              "見直し項目 " + std::string(item_id) + " はありません", "item");
+      return Status::NotFound("no review item " + e.attrs["item"],
+                              "見直し項目 " + e.attrs["item"] + " はありません", "item");
     }
     MAMORI_ASSIGN_OR_RETURN(ReviewItem item, ReviewItemFromJson(*json));
     e.attrs["person"] = item.person;

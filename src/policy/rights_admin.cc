@@ -1,5 +1,6 @@
 #include "policy/rights_admin.h"
 
+#include "audit/event.h"
 #include "engine/dataset.h"
 #include "identity/ids.h"
 #include "identity/roles.h"
@@ -52,9 +53,13 @@ Status ValidateDraft(const ChangeRequest& req) {
         return Status::InvalidArgument("person must be a user id", "person は利用者 ID です",
                                        "person");
       }
-      if (req.credential != "password" && req.credential != "totp") {
-        return Status::InvalidArgument("credential must be password or totp",
-                                       "credential は password または totp です", "credential");
+      // password and totp are a person's; certificate an application's
+      // (PUT /v1/service-accounts/{account}/certificate).
+      if (req.credential != "password" && req.credential != "totp" &&
+          req.credential != "certificate") {
+        return Status::InvalidArgument("credential must be password, totp or certificate",
+                                       "credential は password, totp, certificate のいずれかです",
+                                       "credential");
       }
       return Status::Ok();
     case ChangeKind::kTerminals:
@@ -68,10 +73,12 @@ Status ValidateDraft(const ChangeRequest& req) {
   }
 }
 
+// The id comes from the request path: it is named only when it is an id,
+// never echoed as typed.
 Status NotFound(std::string_view what, std::string_view id) {
-  return Status::NotFound("no " + std::string(what) + " " + std::string(id),
-                          std::string(what) + " " + std::string(id) + " はありません",
-                          std::string(what));
+  const std::string shown = audit::EventIdentifier(id);
+  return Status::NotFound("no " + std::string(what) + " " + shown,
+                          std::string(what) + " " + shown + " はありません", std::string(what));
 }
 
 Step MakeStep(const Caller& caller, std::string_view text) {
@@ -184,7 +191,9 @@ Result<ChangeRequest> RightsAdmin::TakeStep(const Caller& caller, std::string_vi
   static constexpr std::string_view kOps[] = {"policy.approve", "policy.configure", "policy.reject",
                                               "policy.withdraw"};
   audit::Event ev = MakeEvent(caller, kOps[static_cast<int>(step)]);
-  ev.attrs["request"] = std::string(request);
+  // The request id is the path's: whatever else a client typed there is
+  // recorded as "(invalid)", so that the refusal is still audited.
+  ev.attrs["request"] = audit::EventIdentifier(request);
   ChangeRequest result;
   Status s = RunAudited(storage_, ev, [&](store::WriteTxn& txn, audit::Event& e) -> Status {
     const bool needs_reason = step == StepKind::kReject || step == StepKind::kWithdraw;
@@ -214,8 +223,8 @@ Result<ChangeRequest> RightsAdmin::TakeStep(const Caller& caller, std::string_vi
         if (req.kind == ChangeKind::kCredentialReset) {
           return Status::FailedPrecondition(
               "a credential_reset request is configured by the reset that names it "
-              "(POST /v1/users/{user}/password with request, or DELETE /v1/users/{user}/totp"
-              "?request=)",
+              "(POST /v1/users/{user}/password with request, DELETE /v1/users/{user}/totp"
+              "?request=, or PUT /v1/service-accounts/{account}/certificate with request)",
               "再設定の申請は、その申請を指定した再設定の操作で設定されます",
               std::string(kConfiguredByReset));
         }

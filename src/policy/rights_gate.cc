@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "audit/event.h"
 #include "audit/log.h"
 #include "identity/roles.h"
 #include "policy/change_apply.h"
@@ -84,11 +85,15 @@ Status RightsGate::CheckDirectChange(store::WriteTxn& txn, const engine::Context
   if (!widened) return Status::Ok();
   return Status::PermissionDenied(
       "this change would give " + after.id + " a right they do not hold (" + *widened +
-          "): holding a role that carries rights, or belonging to a department a grant is "
-          "designated to, is given through the rights register (POST /v1/rights/requests with "
+          "): holding a role that carries rights (re-enabling a disabled ID that holds one "
+          "too: remove the role, enable the ID, then request it), or belonging to a department a "
+          "grant is designated to, is given through the rights register (POST /v1/rights/requests "
+          "with "
           "kind role_add: requester, approver and configurer are three people)",
       "この変更により " + after.id + " が新たな権限 (" + *widened +
-          ") を持つことになります: 権限を伴うロールの付与や、指定された部署への異動は、"
+          ") を持つことになります: 権限を伴うロールの付与 (それを持つ無効化された ID "
+          "の再有効化も同じ: "
+          "ロールを外して再有効化し、改めて申請) や、指定された部署への異動は、"
           "アクセス権限管理簿の申請 (POST /v1/rights/requests, kind role_add: 申請者・承認者・"
           "設定者の3名) によって行ってください",
       std::string(identity::kViaRegister));
@@ -112,9 +117,10 @@ Status RightsGate::CheckCredentialReset(store::WriteTxn& txn, const engine::Cont
             "を管理者以外の上長が承認した後、その申請を指定して再設定してください");
   }
   MAMORI_ASSIGN_OR_RETURN(auto found, ReadRequest(txn, request));
+  // The request id is the client's: named only when it is an id.
+  const std::string shown = audit::EventIdentifier(request);
   auto unfit = [&](const std::string& en, const std::string& ja) {
-    return SecondPerson("request " + std::string(request) + " " + en,
-                        "申請 " + std::string(request) + " は" + ja);
+    return SecondPerson("request " + shown + " " + en, "申請 " + shown + " は" + ja);
   };
   if (!found) return unfit("does not exist", "存在しません");
   ChangeRequest req = std::move(*found);

@@ -47,6 +47,11 @@ class FixedTokenAuthenticator final : public Authenticator {
     }
     identity::Principal p = it->second;
     p.terminal.fingerprint = request.peer.cert_sha256;
+    // A bearer token is a person's session (the pipeline lets only a
+    // session onto session routes).
+    if (p.kind == identity::PrincipalKind::kUser && p.session_id.empty()) {
+      p.session_id = "session-of-" + p.id;
+    }
     return p;
   }
 

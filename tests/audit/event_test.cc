@@ -61,21 +61,29 @@ TEST(EventTest, EventsCarryIdentifiersOnly) {
   e = ev;
   e.attrs["position"] = "係長 " + my_number;
   EXPECT_EQ(field(e), "attrs.position");
+  // Organisation labels are text too: a position or a department can say
+  // anything about a person ("山田太郎は病気療養中"), and the log is never
+  // shredded. They are named by a keyed reference, or not at all.
+  e = ev;
+  e.attrs["position"] = "山田太郎は病気療養中";
+  EXPECT_EQ(field(e), "attrs.position");
+  e = ev;
+  e.attrs["department"] = "総務部";
+  EXPECT_EQ(field(e), "attrs.department");
   e = ev;
   e.attrs["target"] = "1234-5678-9018";  // separators do not hide it
   EXPECT_EQ(field(e), "attrs.target");
   e = ev;
   e.attrs["phone"] = "03-1234-5678";
   EXPECT_EQ(field(e), "attrs.phone");
-  // What events do carry: ids, hex ids of any digits, labels, JSON of ids.
+  // What events do carry: ids, hex ids of any digits, JSON of ids.
   e = ev;
   e.record = "01234567890123456789012345678901";
   e.request_id = "0000000100000042";
   e.terminal = "cert:" + std::string(64, '1');  // hex ids may be all digits
   e.attrs["until"] = "2026-12-07T03:04:05.123456Z";
   e.attrs["fingerprint"] = std::string(64, '7');
-  e.attrs["department"] = "総務部";
-  e.attrs["position"] = "第2営業課長";
+  e.attrs["position_ref"] = std::string(32, '3');
   e.attrs["mask_scope"] = R"({"dataset":"payroll","field":"name"})";
   e.attrs["count"] = "1200";
   e.purpose = std::string(kUnregisteredPurpose);
