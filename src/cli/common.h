@@ -60,5 +60,6 @@ void AddMyNumberCommands(CLI::App& app, int& exit_code);
 void AddServeCommand(CLI::App& app, int& exit_code);
 void AddUserCommands(CLI::App& app, int& exit_code);
 void AddDemoCommands(CLI::App& app, int& exit_code);
+void AddCalendarCommands(CLI::App& app, int& exit_code);
 
 }  // namespace mamori::cli

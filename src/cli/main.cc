@@ -24,6 +24,7 @@ int Run(int argc, char** argv) {
   mamori::cli::AddServeCommand(app, exit_code);
   mamori::cli::AddUserCommands(app, exit_code);
   mamori::cli::AddDemoCommands(app, exit_code);
+  mamori::cli::AddCalendarCommands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
