@@ -4,12 +4,12 @@
 //
 //   ana/policy                       Parameters (parameters.h)
 //   ana/cursor                       how far the continuous evaluation has read
-//   ana/day/<YYYYMMDD>               first event seq of a JST day (warm-up start)
 //   ana/seq/<name>                   id counters ("finding", "list")
 //   ana/f/<finding>                  Finding (finding.h)
 //   ana/fk/<key>                     finding id of a finding key (merging evidence)
 //   ana/l/<list>                     ReconciliationList (lists.h)
 //   ana/ld/<YYYY-MM-DD>/<dataset>    list id of a business day and dataset
+//   ana/lp/<list>                    "" while a list waits for confirmation
 //   ana/x/<name>                     an exporter's cursor (export.h)
 #pragma once
 
@@ -28,11 +28,11 @@ namespace mamori::analysis::internal {
 
 inline constexpr std::string_view kPolicyKey = "ana/policy";
 inline constexpr std::string_view kCursorKey = "ana/cursor";
-inline constexpr std::string_view kDayPrefix = "ana/day/";
 inline constexpr std::string_view kFindingPrefix = "ana/f/";
 inline constexpr std::string_view kFindingKeyPrefix = "ana/fk/";
 inline constexpr std::string_view kListPrefix = "ana/l/";
 inline constexpr std::string_view kListDayPrefix = "ana/ld/";
+inline constexpr std::string_view kListPendingPrefix = "ana/lp/";
 inline constexpr std::string_view kExportPrefix = "ana/x/";
 
 // The actor and terminal of the events the analysis writes itself.
