@@ -256,6 +256,16 @@ Result<ReconciliationList> Lists::Confirm(const policy::Caller& caller, std::str
   return result;
 }
 
+bool Lists::MayView(const identity::Principal& who, const ReconciliationList& l) {
+  for (auto role : {r::kCiso, r::kDeputyCiso, r::kChiefOfficer, r::kAuditor, r::kAuditLead}) {
+    if (who.HasRole(role)) return true;
+  }
+  if (who.id == l.confirmer) return true;
+  if (l.department.empty() || who.department != l.department) return false;
+  return who.HasRole(r::kConfirmer) || who.HasRole(r::kSectionManager) ||
+         who.HasRole(r::kDepartmentOfficer) || who.HasRole(r::kCreditInfoDirector);
+}
+
 Status Lists::ProduceIn(store::WriteTxn& txn, ReconciliationList& list) {
   const std::string day = DayKey(list.date, list.dataset);
   MAMORI_ASSIGN_OR_RETURN(auto exists, txn.Get(day));

@@ -40,6 +40,7 @@
 #include "analysis/event_view.h"
 #include "core/status.h"
 #include "core/time.h"
+#include "identity/principal.h"
 #include "jp/business_calendar.h"
 #include "policy/caller.h"
 #include "store/storage.h"
@@ -117,6 +118,11 @@ class Lists {
   Result<std::vector<ReconciliationList>> List(const ListFilter& filter);
   Result<ReconciliationList> Confirm(const policy::Caller& caller, std::string_view id,
                                      std::string_view comment = {});
+
+  // Who may see a list (list.show): the CISO line and auditors every list;
+  // its confirmer; a confirmer, section manager, department officer or
+  // credit information director of the dataset's department.
+  static bool MayView(const identity::Principal& who, const ReconciliationList& list);
 
   // Inside the evaluation's transaction: stores a produced list (id, day
   // index, pending index) and appends "analysis.list". AlreadyExists when

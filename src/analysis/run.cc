@@ -11,6 +11,9 @@ namespace mamori::analysis {
 namespace {
 
 constexpr TimeMicros kLateSlack = 3'600 * kMicrosPerSecond;
+// A run ends after this many consecutive events past the period: a log is
+// in time order up to clock adjustments, which this many events outlast.
+constexpr uint64_t kStopAfter = 100'000;
 
 class LogEvents final : public EventSource {
  public:
@@ -136,8 +139,10 @@ Status RunAnalysis(EventSource& events, const Parameters& params, const Facts& f
     }
     return Status::Ok();
   };
+  uint64_t after = 0;  // consecutive events after the period
   MAMORI_RETURN_IF_ERROR(events.ForEach([&](const EventView& ev) -> Result<bool> {
-    if (ev.time >= to + kLateSlack) return false;
+    if (ev.time >= to + kLateSlack) return ++after < kStopAfter;
+    after = 0;
     ++st.events;
     if (ev.time >= from && ev.time < to) ++st.events_in_period;
     evaluator.Add(ev);

@@ -60,8 +60,9 @@ struct RunStats {
 };
 
 // Evaluates `events` and hands every finding with evidence in [from, to) to
-// `out`, ordered by the end of its window. Events after to + 1 hour end the
-// run (a log is in time order up to clock adjustments).
+// `out`, ordered by the end of its window. Events after to + 1 hour are not
+// evaluated, and 100,000 of them in a row end the run (a log is in time
+// order up to clock adjustments).
 Status RunAnalysis(EventSource& events, const Parameters& params, const Facts& facts,
                    TimeMicros from, TimeMicros to, const std::function<Status(const Finding&)>& out,
                    RunStats* stats = nullptr);

@@ -51,6 +51,7 @@ Status AddAuthRoutes(Router& router, const RouteDeps& deps) {
            return std::unexpected(Problem::FromStatus(terminal.error()));
          }
          req.terminal = *terminal;
+         req.source = "remote:" + call.request.info.peer.address;
          auto result = id->authenticator().Login(req);
          // Clear this copy of the password as soon as possible.
          std::fill(req.password.begin(), req.password.end(), '\0');

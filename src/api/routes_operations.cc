@@ -31,6 +31,33 @@ std::string WitnessMetrics(const engine::WitnessState& w) {
   return out;
 }
 
+// The continuous analysis's heartbeat: whether it is behind, how long the
+// oldest waiting event has waited, when it last ran. No counts of events or
+// findings: /metrics may be open, and those would tell who is watched.
+std::string AnalysisMetrics(const analysis::Heartbeat& h) {
+  const TimeMicros now = NowMicros();
+  std::string out;
+  out +=
+      "# HELP mamori_analysis_behind 1 while the analysis of the audit log is behind it "
+      "(an event waited longer than behind_seconds, or no round ran for that long).\n"
+      "# TYPE mamori_analysis_behind gauge\n"
+      "mamori_analysis_behind " +
+      std::to_string(h.Behind(now) ? 1 : 0) + "\n";
+  out +=
+      "# HELP mamori_analysis_lag_seconds How long the oldest event not yet analysed has "
+      "waited.\n"
+      "# TYPE mamori_analysis_lag_seconds gauge\n"
+      "mamori_analysis_lag_seconds " +
+      std::to_string(h.LagSeconds(now)) + "\n";
+  out +=
+      "# HELP mamori_analysis_last_round_timestamp_seconds When the analysis last committed a "
+      "round (0: not yet).\n"
+      "# TYPE mamori_analysis_last_round_timestamp_seconds gauge\n"
+      "mamori_analysis_last_round_timestamp_seconds " +
+      std::to_string(h.last_round / 1'000'000) + "\n";
+  return out;
+}
+
 }  // namespace
 
 Status AddOperationsRoutes(Router& router, const RouteDeps& deps) {
@@ -62,6 +89,10 @@ Status AddOperationsRoutes(Router& router, const RouteDeps& deps) {
            const engine::WitnessState w = deps.witnessing->State();
            ready["witness"] = w.behind ? "behind" : "ok";
          }
+         // The same for the analysis: behind is said, not made unready.
+         if (deps.monitor) {
+           ready["analysis"] = deps.monitor->heartbeat().Behind(NowMicros()) ? "behind" : "ok";
+         }
          return JsonResponse(200, ready);
        }}));
 
@@ -80,6 +111,7 @@ Status AddOperationsRoutes(Router& router, const RouteDeps& deps) {
                     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
                     r.body = deps.metrics->Render(events);
                     if (deps.witnessing) r.body += WitnessMetrics(deps.witnessing->State());
+                    if (deps.monitor) r.body += AnalysisMetrics(deps.monitor->heartbeat());
                     return r;
                   }}));
   return Status::Ok();
@@ -100,6 +132,7 @@ Status AddAllRoutes(Router& router, const RouteDeps& deps) {
     MAMORI_RETURN_IF_ERROR(AddRightsRoutes(router, deps));
     MAMORI_RETURN_IF_ERROR(AddReviewRoutes(router, deps));
   }
+  if (deps.findings) MAMORI_RETURN_IF_ERROR(AddAnalysisRoutes(router, deps));
   return Status::Ok();
 }
 

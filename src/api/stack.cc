@@ -37,6 +37,8 @@ Result<std::unique_ptr<Stack>> Stack::Open(engine::Engine& engine,
   s->register_ = std::make_unique<policy::RightsRegister>(store, *s->people_);
   s->reviews_ = std::make_unique<policy::ReviewCampaigns>(store, *s->people_);
   s->access_ = std::make_unique<AccessControl>(engine, *s->identity_, *s->policy_);
+  s->findings_ = std::make_unique<analysis::Findings>(store);
+  s->lists_ = std::make_unique<analysis::Lists>(store);
   return s;
 }
 
@@ -48,6 +50,8 @@ RouteDeps Stack::Deps() {
   deps.rights = rights_.get();
   deps.rights_register = register_.get();
   deps.reviews = reviews_.get();
+  deps.findings = findings_.get();
+  deps.lists = lists_.get();
   return deps;
 }
 

@@ -2,9 +2,9 @@
 // identity (people, sessions, terminals, service accounts, with its sealing
 // key derived from the key store), policy (the authorizer, the rights flow,
 // the register, reviews, and the gate identity asks before a change of who
-// holds what) and the AccessControl that puts them behind the api's plug-in
-// points. `mamori serve` builds one; so do the tests that
-// exercise the real access rules, and `mamori user add`.
+// holds what), the analysis's findings and reconciliation lists, and the AccessControl that puts
+// them behind the api's plug-in points. `mamori serve` builds one; so do the tests that exercise
+// the real access rules, and `mamori user add`.
 #pragma once
 
 #include <memory>
@@ -47,6 +47,10 @@ class Stack {
   policy::RightsRegister& rights_register() { return *register_; }
   policy::ReviewCampaigns& reviews() { return *reviews_; }
   AccessControl& access() { return *access_; }
+  analysis::Findings& findings() { return *findings_; }
+  analysis::Lists& lists() { return *lists_; }
+  // What the analysis asks about people (role holders, departments).
+  const policy::Directory& directory() { return *people_; }
 
   // The route dependencies over this stack (metrics and draining are the
   // ApiServer's own and are filled in by it).
@@ -64,6 +68,8 @@ class Stack {
   std::unique_ptr<policy::RightsRegister> register_;
   std::unique_ptr<policy::ReviewCampaigns> reviews_;
   std::unique_ptr<AccessControl> access_;
+  std::unique_ptr<analysis::Findings> findings_;
+  std::unique_ptr<analysis::Lists> lists_;
 };
 
 }  // namespace mamori::api
