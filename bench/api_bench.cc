@@ -244,6 +244,10 @@ int main(int argc, char** argv) {
   config.tls.certificate = server_cert.certificate_path;
   config.tls.private_key = server_cert.private_key_path;
   config.tls.client_ca = pki + "/ca.crt";
+  // Every client of the load generator comes from 127.0.0.1: the
+  // per-address limits would otherwise measure themselves.
+  config.limits.max_connections_per_address = config.limits.max_connections;
+  config.limits.login_burst = static_cast<unsigned>(max_conns) + 1;
   api::ApiServerOptions options = api::OptionsFor(*stack, config);
   std::atomic<uint64_t> log_lines{0};
   options.log_sink = [&](std::string_view) { log_lines.fetch_add(1, std::memory_order_relaxed); };

@@ -1,5 +1,7 @@
 #include "api/api_server.h"
 
+#include <algorithm>
+
 #include "api/routes.h"
 #include "api/server.h"
 #include "api/service.h"
@@ -7,8 +9,36 @@
 
 namespace mamori::api {
 
+namespace {
+
+// The operations listener's configuration: the API's TLS certificate, no
+// client certificates, a handful of threads and connections.
+ServerConfig OperationsConfig(const ServerConfig& api) {
+  ServerConfig ops = api;
+  ops.host = api.metrics_listen->host;
+  ops.port = api.metrics_listen->port;
+  ops.metrics_listen.reset();
+  ops.tls.client_ca.clear();
+  ops.tls.require_terminal_certificate = false;
+  ops.threads = 1;
+  ops.handler_threads = 2;
+  ops.deferred_threads = 1;
+  ops.limits.max_connections = 64;
+  ops.limits.max_connections_per_address = 16;
+  return ops;
+}
+
+unsigned WholeSeconds(std::chrono::milliseconds ms) {
+  return static_cast<unsigned>((ms.count() + 999) / 1000);
+}
+
+}  // namespace
+
 ApiServer::ApiServer(ApiServerOptions options)
-    : options_(std::move(options)), logger_(options_.config.log_level, options_.log_sink) {}
+    : options_(std::move(options)),
+      logger_(options_.config.log_level, options_.log_sink),
+      login_limiter_(
+          RateLimit{options_.config.limits.login_per_minute, options_.config.limits.login_burst}) {}
 
 ApiServer::~ApiServer() { Shutdown(); }
 
@@ -32,6 +62,9 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(ApiServerOptions options) {
   deps.lists = api->options_.lists;
   deps.monitor = api->options_.monitor;
   deps.witnessing = api->options_.witnessing;
+  deps.login_limiter = &api->login_limiter_;
+  deps.busy_retry_after =
+      std::max(1u, WholeSeconds(api->options_.config.timeouts.password_hash_wait));
   MAMORI_RETURN_IF_ERROR(AddAllRoutes(router, deps));
   if (api->options_.extra_routes) MAMORI_RETURN_IF_ERROR(api->options_.extra_routes(router));
   api->service_ = std::make_unique<Service>(std::move(router), *api->options_.authenticator,
@@ -51,7 +84,19 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(ApiServerOptions options) {
       if (!ran) reads();
     });
   }
-  MAMORI_ASSIGN_OR_RETURN(api->server_, Server::Start(api->options_.config, *api->service_));
+  if (const ServerConfig& config = api->options_.config; config.metrics_listen) {
+    Router ops;
+    MAMORI_RETURN_IF_ERROR(AddOperationsRoutes(ops, deps));
+    MAMORI_RETURN_IF_ERROR(AddMetricsRoute(ops, deps, config.metrics_detail));
+    // Its routes are all public: no credentials, nothing to authorise.
+    api->ops_service_ =
+        std::make_unique<Service>(std::move(ops), api->ops_authenticator_, api->ops_authorizer_,
+                                  api->logger_, api->ops_metrics_, api->options_.auditor);
+    MAMORI_ASSIGN_OR_RETURN(api->ops_server_,
+                            Server::Start(OperationsConfig(config), *api->ops_service_));
+  }
+  MAMORI_ASSIGN_OR_RETURN(
+      api->server_, Server::Start(api->options_.config, *api->service_, api->options_.admission));
   return api;
 }
 
@@ -62,6 +107,7 @@ ApiServerOptions OptionsFor(Stack& stack, ServerConfig config) {
   options.authenticator = &stack.access();
   options.authorizer = &stack.access();
   options.auditor = &stack.access();
+  options.admission = &stack.admission();
   const RouteDeps deps = stack.Deps();
   options.identity = deps.identity;
   options.rights = deps.rights;
@@ -74,11 +120,17 @@ ApiServerOptions OptionsFor(Stack& stack, ServerConfig config) {
 
 uint16_t ApiServer::port() const { return server_->port(); }
 std::string ApiServer::url() const { return server_->url(); }
+uint16_t ApiServer::metrics_port() const { return ops_server_ ? ops_server_->port() : 0; }
+std::string ApiServer::metrics_url() const { return ops_server_ ? ops_server_->url() : ""; }
 const Router& ApiServer::router() const { return service_->router(); }
 
 bool ApiServer::Shutdown() {
   draining_.store(true);
-  return server_ ? server_->Shutdown() : true;
+  // The API's listener first: while it drains, /readyz on the operations
+  // listener answers 503, so a load balancer sends nothing new.
+  const bool clean = server_ ? server_->Shutdown() : true;
+  const bool ops_clean = ops_server_ ? ops_server_->Shutdown() : true;
+  return clean && ops_clean;
 }
 
 }  // namespace mamori::api

@@ -1,14 +1,23 @@
-// api: the HTTPS JSON API (DESIGN.md decision 8) — the asynchronous HTTPS
-// server (server.h, session.h, tls_context.h), routing (router.h), the
-// request pipeline (service.h), problem+json errors (problem.h), the
-// resources (routes.h), configuration (config.h), the generated server
-// certificate (certificate.h), logs and metrics. Authentication and
+// api: the HTTPS JSON API (docs/ARCHITECTURE.md decision 8) — the
+// asynchronous HTTPS server (server.h, session.h, tls_context.h), routing
+// (router.h), the request pipeline (service.h), problem+json errors
+// (problem.h), the resources (routes.h), configuration (config.h), the
+// generated server certificate (certificate.h), per-address limits
+// (rate_limiter.h), the admission of designated terminals
+// (terminal_admission.h), logs and metrics. Authentication and
 // authorisation plug in through auth.h; api depends on neither identity's
 // nor policy's implementation.
 //
 // This header: the API server assembled: routes (routes.h) + pipeline (service.h) + HTTPS
 // server (server.h) + logs and metrics, on one open engine. What `mamori
 // serve` runs, and what the tests start in-process.
+//
+// Two listeners: the API's (config listen) with every route but /metrics,
+// and, when config metrics_listen is set, the operations listener with
+// only /healthz, /readyz and /metrics, which requests no client certificate
+// — so a load balancer or a monitoring agent without a terminal
+// certificate can reach health and metrics while the API's listener
+// admits only designated terminals (require_terminal_certificate).
 //
 // The engine stays the caller's: after Shutdown() the caller closes it,
 // which signs the final tree head (Engine::Close).
@@ -23,6 +32,7 @@
 #include "api/config.h"
 #include "api/logger.h"
 #include "api/metrics.h"
+#include "api/rate_limiter.h"
 #include "api/router.h"
 #include "api/routes.h"
 #include "core/status.h"
@@ -41,6 +51,8 @@ struct ApiServerOptions {
   Authorizer* authorizer = nullptr;
   // Optional: records the refusals nobody else audits (auth.h).
   RequestAuditor* auditor = nullptr;
+  // Required with config.tls.require_terminal_certificate (auth.h).
+  CertificateAdmission* admission = nullptr;
   // Optional: the families over identity and policy (routes.h); without
   // them the server has only the engine's routes.
   identity::Identity* identity = nullptr;
@@ -73,8 +85,12 @@ class ApiServer {
 
   uint16_t port() const;
   std::string url() const;
+  // The operations listener's port and URL; 0 and "" without one.
+  uint16_t metrics_port() const;
+  std::string metrics_url() const;
   const Router& router() const;
   Metrics& metrics() { return metrics_; }
+  const AddressRateLimiter& login_limiter() const { return login_limiter_; }
 
   // /readyz turns 503 at once; then Server::Shutdown (server.h). Returns
   // false when connections had to be cut at the shutdown deadline.
@@ -86,9 +102,17 @@ class ApiServer {
   ApiServerOptions options_;
   Logger logger_;
   Metrics metrics_;
+  AddressRateLimiter login_limiter_;
   std::atomic<bool> draining_{false};
   std::unique_ptr<Service> service_;
   std::unique_ptr<Server> server_;
+  // The operations listener: its own pipeline over the public routes, whose
+  // own traffic is counted apart (ops_metrics_) and not shown.
+  Metrics ops_metrics_;
+  RejectAllAuthenticator ops_authenticator_;
+  DenyAllAuthorizer ops_authorizer_;
+  std::unique_ptr<Service> ops_service_;
+  std::unique_ptr<Server> ops_server_;
 };
 
 }  // namespace mamori::api

@@ -102,6 +102,23 @@ class RequestAuditor {
                        const Problem& problem) = 0;
 };
 
+// Which client certificates may connect at all, when the server admits only
+// designated terminals (config tls.require_terminal_certificate): the
+// handshake asks Admit for the fingerprint of a certificate that verified
+// against the client CA, and fails unless it is admitted.
+class CertificateAdmission {
+ public:
+  virtual ~CertificateAdmission() = default;
+  // OK to admit; else a refusal whose subject names why
+  // ("certificate.unregistered", "certificate.disabled"); an error reading
+  // the registries refuses too. Called on an I/O thread inside the TLS
+  // handshake: it must be quick and must not write. Called concurrently.
+  virtual Status Admit(std::string_view cert_sha256) = 0;
+  // Records a refusal of Admit (the audit log); called afterwards on a
+  // handler thread, where writing may wait for a commit. Must not throw.
+  virtual void Refused(std::string_view cert_sha256, const PeerInfo& peer, const Status& why) = 0;
+};
+
 // The production default until identity is wired in: every credential is
 // refused, so no data endpoint is reachable.
 class RejectAllAuthenticator final : public Authenticator {

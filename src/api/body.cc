@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "crypto/secret.h"
+
 namespace mamori::api {
 namespace {
 
@@ -36,6 +38,46 @@ bool OfKind(const nlohmann::json& value, Kind kind, std::string* type, std::stri
   return false;
 }
 
+void WipeStrings(nlohmann::json& j) {
+  if (j.is_string()) {
+    crypto::WipeString(j.get_ref<std::string&>());
+  } else if (j.is_structured()) {
+    for (auto& item : j) WipeStrings(item);
+  }
+}
+
+// The shape, member names, kinds and required members of a decoded body.
+std::expected<void, Problem> CheckMembers(const nlohmann::json& body,
+                                          std::span<const BodyMember> members) {
+  if (!body.is_object()) {
+    return std::unexpected(BadMember("body", "the body must be a JSON object",
+                                     "本文は JSON オブジェクトで指定してください"));
+  }
+  // Unknown names first: a misspelt member is the likelier mistake, and its
+  // name is the more useful answer.
+  for (const auto& [name, value] : body.items()) {
+    if (!FindMember(members, name)) {
+      return std::unexpected(BadMember(name, "unknown member '" + name + "'",
+                                       "不明なメンバ '" + name + "' があります"));
+    }
+  }
+  for (const auto& [name, value] : body.items()) {
+    std::string type, type_ja;
+    if (!OfKind(value, FindMember(members, name)->kind, &type, &type_ja)) {
+      return std::unexpected(BadMember(name, "'" + name + "' must be " + type,
+                                       "'" + name + "' は" + type_ja + "で指定してください"));
+    }
+  }
+  for (const BodyMember& m : members) {
+    if (m.required && !body.contains(m.name)) {
+      const std::string& name = m.name;
+      return std::unexpected(
+          BadMember(name, "'" + name + "' is required", "'" + name + "' は必須です"));
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 Problem BadMember(std::string_view name, std::string detail, std::string detail_ja) {
@@ -49,31 +91,12 @@ std::expected<nlohmann::json, Problem> StrictBody(const Call& call,
   if (empty_ok && call.request.body.empty()) return nlohmann::json::object();
   auto body = JsonBody(call);
   if (!body) return std::unexpected(body.error());
-  if (!body->is_object()) {
-    return std::unexpected(BadMember("body", "the body must be a JSON object",
-                                     "本文は JSON オブジェクトで指定してください"));
-  }
-  // Unknown names first: a misspelt member is the likelier mistake, and its
-  // name is the more useful answer.
-  for (const auto& [name, value] : body->items()) {
-    if (!FindMember(members, name)) {
-      return std::unexpected(BadMember(name, "unknown member '" + name + "'",
-                                       "不明なメンバ '" + name + "' があります"));
-    }
-  }
-  for (const auto& [name, value] : body->items()) {
-    std::string type, type_ja;
-    if (!OfKind(value, FindMember(members, name)->kind, &type, &type_ja)) {
-      return std::unexpected(BadMember(name, "'" + name + "' must be " + type,
-                                       "'" + name + "' は" + type_ja + "で指定してください"));
-    }
-  }
-  for (const BodyMember& m : members) {
-    if (m.required && !body->contains(m.name)) {
-      const std::string& name = m.name;
-      return std::unexpected(
-          BadMember(name, "'" + name + "' is required", "'" + name + "' は必須です"));
-    }
+  auto checked = CheckMembers(*body, members);
+  if (!checked) {
+    // A refused body may still carry a secret (a password beside a
+    // misspelt member): its decoded strings go with it.
+    WipeStrings(*body);
+    return std::unexpected(checked.error());
   }
   return body;
 }
@@ -121,15 +144,12 @@ std::expected<nlohmann::json, Problem> DecodeBody(const Call& call) {
 }
 
 void ScrubSecrets(Call& call) {
-  std::fill(call.request.body.begin(), call.request.body.end(), '\0');
+  crypto::WipeString(call.request.body);
   if (!call.spec || !call.body.is_object()) return;
   for (const BodyMember& m : call.spec->members) {
     if (!m.secret) continue;
     auto it = call.body.find(m.name);
-    if (it != call.body.end() && it->is_string()) {
-      auto& s = it->get_ref<std::string&>();
-      std::fill(s.begin(), s.end(), '\0');
-    }
+    if (it != call.body.end()) WipeStrings(*it);
   }
 }
 

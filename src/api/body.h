@@ -49,10 +49,14 @@ std::vector<std::string> Strings(const nlohmann::json& body, std::string_view na
 // The body as the route table declares it (Call::body): BodyRule::kNone
 // takes nothing but an empty body or {}; kStrict a JSON object of the
 // declared members only (StrictBody, body.h); kJson any JSON (JsonBody).
+// A strict body that is refused has its decoded strings wiped with it (it
+// may carry a password beside the member at fault).
 std::expected<nlohmann::json, Problem> DecodeBody(const Call& call);
 
-// Overwrites the members the route table declares secret in Call::body, and
-// the raw request body, once the handler no longer needs them.
+// Overwrites the members the route table declares secret in Call::body (at
+// any depth of them) and the raw request body — whole buffers, not only
+// their lengths (crypto::WipeString) — once the handler no longer needs
+// them. The raw body is left empty. The pipeline calls it on every path
+// past routing; the Service wipes a body it never handed on, too.
 void ScrubSecrets(Call& call);
-
 }  // namespace mamori::api

@@ -57,6 +57,26 @@ int JsonDepth(std::string_view text, int limit) {
   return max_depth;
 }
 
+// The top-level member whose value holds the number that made parsing
+// `text` fail with out_of_range; "body" when it is not inside an object
+// member. Parsing again with a callback only on this error path keeps the
+// ordinary parse at full speed.
+std::string MemberOutOfRange(const std::string& text) {
+  std::string member = "body";
+  // Without exceptions: the parse stops at the failure the caller already
+  // knows of, and `member` then names its place.
+  [[maybe_unused]] const auto discarded = nlohmann::json::parse(
+      text,
+      [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+        if (event == nlohmann::json::parse_event_t::key && depth == 1 && parsed.is_string()) {
+          member = parsed.get<std::string>();
+        }
+        return true;
+      },
+      /*allow_exceptions=*/false);
+  return member;
+}
+
 }  // namespace
 
 engine::Context Call::Context(std::string_view purpose) const {
@@ -176,11 +196,12 @@ std::expected<nlohmann::json, Problem> JsonBody(const Call& call) {
         "the body is not valid JSON (error at byte " + std::to_string(e.byte) + ")",
         "本文が正しいJSONではありません (" + std::to_string(e.byte) + " バイト目)", "body"));
   } catch (const nlohmann::json::exception&) {
-    // A number out of range (1e400) and the like: the text is JSON, but not
-    // one mamori can hold. The message would quote the input.
-    return std::unexpected(Problem::Make(
-        problem_code::kMalformedJson, "the body holds a value out of range (a number too large)",
-        "本文に範囲外の値 (大きすぎる数値など) があります", "body"));
+    // Well-formed JSON that a double cannot hold (1e400): the member at
+    // fault is named, never the number (its text is the client's).
+    const std::string member = MemberOutOfRange(body);
+    return std::unexpected(Problem::Make("invalid_argument",
+                                         "'" + member + "' holds a number out of range",
+                                         "'" + member + "' の数値が範囲外です", member));
   }
 }
 

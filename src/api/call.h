@@ -74,7 +74,9 @@ std::expected<std::optional<TimeMicros>, Problem> UtcArgument(std::string_view t
 // The body as JSON: Content-Type must be application/json (a charset
 // parameter, if any, utf-8) → else 415 unsupported_media_type; the body must
 // parse, nest at most kMaxJsonDepth and be valid UTF-8 → else 400
-// malformed_json. The detail names the position, never the content.
+// malformed_json. The detail names the position, never the content. A
+// number beyond the range of a double (1e400) is 400 invalid_argument
+// naming the top-level member that holds it.
 std::expected<nlohmann::json, Problem> JsonBody(const Call& call);
 
 // A JSON response (application/json; charset=utf-8).

@@ -43,6 +43,29 @@ Result<uint64_t> Unsigned(const toml::node& node, std::string_view key, uint64_t
   return static_cast<uint64_t>(v);
 }
 
+Result<bool> Bool(const toml::node& node, std::string_view key) {
+  auto v = node.value<bool>();
+  if (!node.is_boolean() || !v) {
+    return Fail(Bad(key, "must be true or false", "true または false で指定してください"));
+  }
+  return *v;
+}
+
+// A non-negative number (integer or float) up to `hi`.
+Result<double> Number(const toml::node& node, std::string_view key, double hi) {
+  if (!node.is_integer() && !node.is_floating_point()) {
+    return Fail(Bad(key, "must be a number", "数値で指定してください"));
+  }
+  const double v =
+      node.is_integer() ? static_cast<double>(node.value_or<int64_t>(0)) : node.value_or(0.0);
+  if (!(v >= 0 && v <= hi)) {
+    const std::string range = "0〜" + std::to_string(static_cast<int64_t>(hi));
+    return Fail(Bad(key, "must be from 0 to " + std::to_string(static_cast<int64_t>(hi)),
+                    range + " で指定してください"));
+  }
+  return v;
+}
+
 Result<std::chrono::milliseconds> Seconds(const toml::node& node, std::string_view key) {
   if (!node.is_integer() && !node.is_floating_point()) {
     return Fail(Bad(key, "must be a number of seconds", "秒数で指定してください"));
@@ -59,6 +82,10 @@ Result<std::chrono::milliseconds> Seconds(const toml::node& node, std::string_vi
 Status ParseTls(const toml::table& t, std::string_view base_dir, TlsConfig* tls) {
   for (auto&& [k, node] : t) {
     const std::string key = "tls." + std::string(k.str());
+    if (k == "require_terminal_certificate") {
+      MAMORI_ASSIGN_OR_RETURN(tls->require_terminal_certificate, Bool(node, key));
+      continue;
+    }
     std::string* slot = k == "certificate"   ? &tls->certificate
                         : k == "private_key" ? &tls->private_key
                         : k == "client_ca"   ? &tls->client_ca
@@ -79,6 +106,17 @@ Status ParseLimits(const toml::table& t, Limits* limits) {
       MAMORI_ASSIGN_OR_RETURN(limits->max_body_bytes, Unsigned(node, key, 1, 64 * 1024 * 1024));
     } else if (k == "max_connections") {
       MAMORI_ASSIGN_OR_RETURN(limits->max_connections, Unsigned(node, key, 1, 1'000'000));
+    } else if (k == "max_connections_per_address") {
+      MAMORI_ASSIGN_OR_RETURN(limits->max_connections_per_address,
+                              Unsigned(node, key, 1, 1'000'000));
+    } else if (k == "login_per_minute") {
+      MAMORI_ASSIGN_OR_RETURN(limits->login_per_minute, Number(node, key, 100'000));
+    } else if (k == "login_burst") {
+      MAMORI_ASSIGN_OR_RETURN(limits->login_burst, Unsigned(node, key, 1, 100'000));
+    } else if (k == "password_hash_memory_mib") {
+      MAMORI_ASSIGN_OR_RETURN(limits->password_hash_memory_mib, Unsigned(node, key, 1, 1 << 20));
+    } else if (k == "password_hash_queue") {
+      MAMORI_ASSIGN_OR_RETURN(limits->password_hash_queue, Unsigned(node, key, 0, 4096));
     } else {
       return Unknown(key);
     }
@@ -89,13 +127,14 @@ Status ParseLimits(const toml::table& t, Limits* limits) {
 Status ParseTimeouts(const toml::table& t, Timeouts* timeouts) {
   for (auto&& [k, node] : t) {
     const std::string key = "timeouts." + std::string(k.str());
-    std::chrono::milliseconds* slot = k == "handshake"  ? &timeouts->handshake
-                                      : k == "idle"     ? &timeouts->idle
-                                      : k == "header"   ? &timeouts->header
-                                      : k == "body"     ? &timeouts->body
-                                      : k == "write"    ? &timeouts->write
-                                      : k == "shutdown" ? &timeouts->shutdown
-                                                        : nullptr;
+    std::chrono::milliseconds* slot = k == "handshake"            ? &timeouts->handshake
+                                      : k == "idle"               ? &timeouts->idle
+                                      : k == "header"             ? &timeouts->header
+                                      : k == "body"               ? &timeouts->body
+                                      : k == "write"              ? &timeouts->write
+                                      : k == "shutdown"           ? &timeouts->shutdown
+                                      : k == "password_hash_wait" ? &timeouts->password_hash_wait
+                                                                  : nullptr;
     if (!slot) return Unknown(key);
     MAMORI_ASSIGN_OR_RETURN(*slot, Seconds(node, key));
   }
@@ -147,6 +186,13 @@ Status ParseTable(const toml::table& root, std::string_view base_dir, ServerConf
     if (key == "listen") {
       MAMORI_ASSIGN_OR_RETURN(std::string v, String(node, key));
       MAMORI_RETURN_IF_ERROR(ParseListen(v, &config->host, &config->port));
+    } else if (key == "metrics_listen") {
+      MAMORI_ASSIGN_OR_RETURN(std::string v, String(node, key));
+      ListenAddress ops;
+      MAMORI_RETURN_IF_ERROR(ParseListen(v, &ops.host, &ops.port, "metrics_listen"));
+      config->metrics_listen = ops;
+    } else if (key == "metrics_detail") {
+      MAMORI_ASSIGN_OR_RETURN(config->metrics_detail, Bool(node, key));
     } else if (key == "threads") {
       MAMORI_ASSIGN_OR_RETURN(config->threads, Unsigned(node, key, 0, 1024));
     } else if (key == "handler_threads") {
@@ -196,9 +242,9 @@ unsigned ServerConfig::HandlerThreads() const {
   return std::max(64u, 4 * IoThreads());
 }
 
-Status ParseListen(std::string_view text, std::string* host, uint16_t* port) {
-  const auto bad = [] {
-    return Bad("listen", "must be HOST:PORT (e.g. 127.0.0.1:8443 or [::1]:8443)",
+Status ParseListen(std::string_view text, std::string* host, uint16_t* port, std::string_view key) {
+  const auto bad = [key] {
+    return Bad(key, "must be HOST:PORT (e.g. 127.0.0.1:8443 or [::1]:8443)",
                "HOST:PORT の形式で指定してください (例 127.0.0.1:8443, [::1]:8443)");
   };
   const size_t colon = text.rfind(':');
@@ -251,10 +297,28 @@ Status ValidateConfig(const ServerConfig& config) {
     return Bad("witness.https_ca", "is given without witness.https",
                "witness.https なしで指定されています");
   }
+  if (l.max_connections_per_address < 1) {
+    return Bad("limits.max_connections_per_address", "must be at least 1", "1以上です");
+  }
+  if (!(l.login_per_minute >= 0 && l.login_per_minute <= 100'000)) {
+    return Bad("limits.login_per_minute", "must be from 0 to 100000", "0〜100000 です");
+  }
+  if (l.login_burst < 1 || l.login_burst > 100'000) {
+    return Bad("limits.login_burst", "must be from 1 to 100000", "1〜100000 です");
+  }
+  if (l.password_hash_memory_mib < 1 || l.password_hash_memory_mib > (1 << 20)) {
+    return Bad("limits.password_hash_memory_mib", "must be from 1 to 1048576", "1〜1048576 です");
+  }
+  if (config.tls.require_terminal_certificate && config.tls.client_ca.empty()) {
+    return Bad("tls.require_terminal_certificate",
+               "needs tls.client_ca (the CA that issues the terminals' certificates)",
+               "tls.client_ca (端末の証明書を発行する CA) の指定が必要です");
+  }
   const Timeouts& t = config.timeouts;
-  for (auto [name, v] : {std::pair{"handshake", t.handshake}, std::pair{"idle", t.idle},
-                         std::pair{"header", t.header}, std::pair{"body", t.body},
-                         std::pair{"write", t.write}, std::pair{"shutdown", t.shutdown}}) {
+  for (auto [name, v] :
+       {std::pair{"handshake", t.handshake}, std::pair{"idle", t.idle},
+        std::pair{"header", t.header}, std::pair{"body", t.body}, std::pair{"write", t.write},
+        std::pair{"shutdown", t.shutdown}, std::pair{"password_hash_wait", t.password_hash_wait}}) {
     if (v.count() <= 0) {
       return Bad(std::string("timeouts.") + name, "must be positive", "正の値で指定してください");
     }

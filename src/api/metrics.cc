@@ -61,9 +61,54 @@ void Metrics::TimedOut(std::string_view phase) {
   ++timeouts_[std::string(phase)];
 }
 
-std::string Metrics::Render(std::optional<uint64_t> audit_events) const {
+void Metrics::ConnectionRejected(std::string_view reason) {
+  std::lock_guard lock(mu_);
+  ++rejected_[std::string(reason)];
+}
+
+void Metrics::Shed(std::string_view reason) {
+  std::lock_guard lock(mu_);
+  ++shed_[std::string(reason)];
+}
+
+std::string Metrics::Render(bool detail, std::optional<uint64_t> audit_events) const {
   std::string out;
   std::lock_guard lock(mu_);
+  if (detail) RenderActivity(out, audit_events);
+  out += "# HELP mamori_http_requests_in_flight Requests being handled now.\n";
+  out += "# TYPE mamori_http_requests_in_flight gauge\n";
+  out += "mamori_http_requests_in_flight " + std::to_string(in_flight()) + "\n";
+  out += "# HELP mamori_http_connections_open Open client connections.\n";
+  out += "# TYPE mamori_http_connections_open gauge\n";
+  out += "mamori_http_connections_open " + std::to_string(connections_open()) + "\n";
+  out += "# HELP mamori_http_connections_rejected_total Connections closed at accept, by limit.\n";
+  out += "# TYPE mamori_http_connections_rejected_total counter\n";
+  for (std::string_view reason : {"max_connections", "per_address"}) {
+    auto it = rejected_.find(std::string(reason));
+    out += "mamori_http_connections_rejected_total{reason=\"" + std::string(reason) + "\"} " +
+           std::to_string(it == rejected_.end() ? 0 : it->second) + "\n";
+  }
+  out += "# HELP mamori_http_timeouts_total Connections cut off by a timeout, by phase.\n";
+  out += "# TYPE mamori_http_timeouts_total counter\n";
+  for (const auto& [phase, n] : timeouts_) {
+    out +=
+        "mamori_http_timeouts_total{phase=\"" + Escape(phase) + "\"} " + std::to_string(n) + "\n";
+  }
+  out += "# HELP mamori_tls_handshake_failures_total TLS handshakes that failed.\n";
+  out += "# TYPE mamori_tls_handshake_failures_total counter\n";
+  out += "mamori_tls_handshake_failures_total " + std::to_string(handshake_failures_.load()) + "\n";
+  out += "# HELP mamori_load_shed_total Requests refused to protect the server, by reason.\n";
+  out += "# TYPE mamori_load_shed_total counter\n";
+  for (std::string_view reason : {"rate_limited", "busy"}) {
+    auto it = shed_.find(std::string(reason));
+    out += "mamori_load_shed_total{reason=\"" + std::string(reason) + "\"} " +
+           std::to_string(it == shed_.end() ? 0 : it->second) + "\n";
+  }
+  return out;
+}
+
+// mu_ held.
+void Metrics::RenderActivity(std::string& out, std::optional<uint64_t> audit_events) const {
   out += "# HELP mamori_http_requests_total HTTP requests by method, route template and status.\n";
   out += "# TYPE mamori_http_requests_total counter\n";
   for (const auto& [key, n] : requests_) {
@@ -88,31 +133,11 @@ std::string Metrics::Render(std::optional<uint64_t> audit_events) const {
     out += "mamori_http_request_duration_seconds_count{" + labels + "} " + std::to_string(h.count) +
            "\n";
   }
-  out += "# HELP mamori_http_requests_in_flight Requests being handled now.\n";
-  out += "# TYPE mamori_http_requests_in_flight gauge\n";
-  out += "mamori_http_requests_in_flight " + std::to_string(in_flight()) + "\n";
-  out += "# HELP mamori_http_connections_open Open client connections.\n";
-  out += "# TYPE mamori_http_connections_open gauge\n";
-  out += "mamori_http_connections_open " + std::to_string(connections_open()) + "\n";
-  out +=
-      "# HELP mamori_http_connections_rejected_total Connections closed at the connection limit.\n";
-  out += "# TYPE mamori_http_connections_rejected_total counter\n";
-  out += "mamori_http_connections_rejected_total " + std::to_string(rejected_.load()) + "\n";
-  out += "# HELP mamori_http_timeouts_total Connections cut off by a timeout, by phase.\n";
-  out += "# TYPE mamori_http_timeouts_total counter\n";
-  for (const auto& [phase, n] : timeouts_) {
-    out +=
-        "mamori_http_timeouts_total{phase=\"" + Escape(phase) + "\"} " + std::to_string(n) + "\n";
-  }
-  out += "# HELP mamori_tls_handshake_failures_total TLS handshakes that failed.\n";
-  out += "# TYPE mamori_tls_handshake_failures_total counter\n";
-  out += "mamori_tls_handshake_failures_total " + std::to_string(handshake_failures_.load()) + "\n";
   if (audit_events) {
     out += "# HELP mamori_audit_log_events Events in the audit log.\n";
     out += "# TYPE mamori_audit_log_events gauge\n";
     out += "mamori_audit_log_events " + std::to_string(*audit_events) + "\n";
   }
-  return out;
 }
 
 }  // namespace mamori::api

@@ -45,6 +45,8 @@ constexpr std::array kCodes = {
     CodeInfo{problem_code::kMethodNotAllowed, 405, "Method not allowed",
              "このメソッドは使用できません"},
     CodeInfo{problem_code::kNotReady, 503, "Not ready", "処理を受け付けられる状態ではありません"},
+    CodeInfo{problem_code::kRateLimited, 429, "Too many requests",
+             "リクエストが多すぎます。しばらくしてから再度お試しください"},
 };
 
 const CodeInfo* Find(std::string_view code) {
@@ -109,6 +111,9 @@ Response ProblemResponse(const Problem& problem, std::string_view request_id) {
   r.status = problem.status;
   r.content_type = "application/problem+json";
   r.body = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (problem.retry_after > 0) {
+    r.headers.emplace_back("Retry-After", std::to_string(problem.retry_after));
+  }
   return r;
 }
 

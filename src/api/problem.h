@@ -32,6 +32,7 @@ inline constexpr std::string_view kHeaderTooLarge = "header_too_large";         
 inline constexpr std::string_view kRouteNotFound = "route_not_found";                // 404
 inline constexpr std::string_view kMethodNotAllowed = "method_not_allowed";          // 405
 inline constexpr std::string_view kNotReady = "not_ready";                           // 503
+inline constexpr std::string_view kRateLimited = "rate_limited";                     // 429
 }  // namespace problem_code
 
 struct Problem {
@@ -47,6 +48,9 @@ struct Problem {
   // part that decided it (engine, identity, policy); the server audits the
   // others itself (auth.h RequestAuditor).
   bool audited = false;
+  // Seconds after which the client may try again (a Retry-After header,
+  // RFC 9110 §10.2.3); 0 for none. Set on 429 and on a busy 503.
+  unsigned retry_after = 0;
 
   // A problem with one of the codes above or a CodeName.
   static Problem Make(std::string_view code, std::string detail, std::string detail_ja,

@@ -70,6 +70,7 @@ std::vector<RouteSpec> Build() {
       // Operations: no personal data, no credentials.
       Public("GET", "/healthz", "ops.health"),
       Public("GET", "/readyz", "ops.ready"),
+      // Served on the operations listener only (config metrics_listen).
       Public("GET", "/metrics", "ops.metrics"),
 
       // Sessions. The logon is the one public route that takes a body.

@@ -2,7 +2,8 @@
 // registers one family on a Router; docs/openapi.yaml describes every one of
 // them (tests/api/openapi_test.cc holds the two together).
 //
-//   operations (public)  GET /healthz, /readyz, /metrics
+//   operations (public)  GET /healthz, /readyz (every listener), /metrics (the
+//                        operations listener only: AddMetricsRoute)
 //   datasets (台帳)      GET|POST /v1/datasets, GET /v1/datasets/{ds}, GET …/{ds}/ledger
 //   records              POST|GET /v1/datasets/{ds}/records (put; find or list),
 //                        GET|PATCH|DELETE …/records/{id}, GET …/records/{id}/history
@@ -42,6 +43,7 @@
 #include "analysis/monitor.h"
 #include "api/auth.h"
 #include "api/metrics.h"
+#include "api/rate_limiter.h"
 #include "api/router.h"
 #include "core/status.h"
 #include "engine/engine.h"
@@ -56,7 +58,12 @@ namespace mamori::api {
 struct RouteDeps {
   engine::Engine* engine = nullptr;  // required by every family but operations' /healthz
   Authorizer* authorizer = nullptr;  // required by datasets, records, audit
-  Metrics* metrics = nullptr;        // required by /metrics
+  Metrics* metrics = nullptr;        // required by /metrics and the logon limits
+  // Logons per client address (rate_limiter.h); none: no limit.
+  AddressRateLimiter* login_limiter = nullptr;
+  // The Retry-After of a logon refused because password checking is busy
+  // (identity's "login.busy"): the hash budget's wait, in whole seconds.
+  unsigned busy_retry_after = 5;
   // The people, sessions, terminals and service accounts; required by the
   // auth, user and device families (absent in servers without identity).
   identity::Identity* identity = nullptr;
@@ -78,7 +85,10 @@ struct RouteDeps {
   const engine::Witnessing* witnessing = nullptr;
 };
 
+// /healthz and /readyz.
 Status AddOperationsRoutes(Router& router, const RouteDeps& deps);
+// /metrics (metrics.h), with the activity counts when `detail`.
+Status AddMetricsRoute(Router& router, const RouteDeps& deps, bool detail);
 Status AddDatasetRoutes(Router& router, const RouteDeps& deps);
 Status AddRecordRoutes(Router& router, const RouteDeps& deps);
 Status AddAuditRoutes(Router& router, const RouteDeps& deps);

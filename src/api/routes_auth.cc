@@ -6,7 +6,12 @@
 // authenticator.h); the server audits what never reached it (a malformed
 // body). The route table declares the bodies and which members are secret;
 // the pipeline decodes them before and overwrites the secrets after.
+// Every unsuccessful logon is 401 login.failed (identity/authenticator.h);
+// too many from one client address 429, password checking busy 503, both
+// with Retry-After.
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
 
 #include "api/body.h"
 #include "api/call.h"
@@ -30,6 +35,17 @@ nlohmann::json PrincipalJson(const identity::Principal& p) {
             {"controlled_area", p.terminal.controlled_area}}}};
 }
 
+// The problem for a refusal of identity's: a busy password check (the hash
+// budget, identity/hash_budget.h) is 503 with Retry-After; the rest as is.
+Problem AuthProblem(const Status& s, const RouteDeps& deps) {
+  Problem p = AuditedProblem(s);
+  if (s.code() == Code::kUnavailable && s.subject() == "login.busy") {
+    p.retry_after = std::max(1u, deps.busy_retry_after);
+    if (deps.metrics) deps.metrics->Shed("busy");
+  }
+  return p;
+}
+
 }  // namespace
 
 Status AddAuthRoutes(Router& router, const RouteDeps& deps) {
@@ -40,23 +56,34 @@ Status AddAuthRoutes(Router& router, const RouteDeps& deps) {
   // secret): the pipeline overwrites them once the handler returns.
   MAMORI_RETURN_IF_ERROR(router.Add(
       {"POST", "/v1/auth/login", [=](Call& call) -> HandlerResult {
+         // Per client address, before any password is checked: a flood
+         // costs no Argon2 (the refusal is audited by the server as
+         // api.request, reason rate_limited, with no ID in it).
+         if (deps.login_limiter) {
+           if (unsigned wait = deps.login_limiter->Take(call.request.info.peer.address)) {
+             if (deps.metrics) deps.metrics->Shed("rate_limited");
+             Problem p = Problem::Make(problem_code::kRateLimited,
+                                       "too many logons from this address; try again in " +
+                                           std::to_string(wait) + " seconds",
+                                       "このアドレスからのログオンが多すぎます。" +
+                                           std::to_string(wait) + " 秒後に再度お試しください");
+             p.retry_after = wait;
+             return std::unexpected(std::move(p));
+           }
+         }
+         // The request wipes its copies of the password and code when it
+         // goes (identity::LoginRequest), whichever way this returns.
          identity::LoginRequest req;
          req.user_id = StringOf(call.body, "user");
-         req.password = StringOf(call.body, "password");
-         req.totp = StringOf(call.body, "totp");
+         req.password = StringView(call.body, "password");
+         req.totp = StringView(call.body, "totp");
          req.request_id = call.request.info.request_id;
          auto terminal = id->terminals().ResolveTerminal(call.request.info.peer.cert_sha256);
-         if (!terminal) {
-           std::fill(req.password.begin(), req.password.end(), '\0');
-           return std::unexpected(Problem::FromStatus(terminal.error()));
-         }
+         if (!terminal) return std::unexpected(Problem::FromStatus(terminal.error()));
          req.terminal = *terminal;
          req.source = "remote:" + call.request.info.peer.address;
          auto result = id->authenticator().Login(req);
-         // Clear this copy of the password as soon as possible.
-         std::fill(req.password.begin(), req.password.end(), '\0');
-         std::fill(req.totp.begin(), req.totp.end(), '\0');
-         if (!result) return std::unexpected(AuditedProblem(result.error()));
+         if (!result) return std::unexpected(AuthProblem(result.error(), deps));
          nlohmann::json last = nlohmann::json::object();
          last["time"] = TimeJson(result->previous_logon.time);
          last["result"] = result->previous_logon.time
@@ -100,7 +127,7 @@ Status AddAuthRoutes(Router& router, const RouteDeps& deps) {
                                            BearerToken(call.request.info),
                                            StringView(call.body, "current"),
                                            StringView(call.body, "new"), call.Context(""));
-                                       if (!s.ok()) return std::unexpected(AuditedProblem(s));
+                                       if (!s.ok()) return std::unexpected(AuthProblem(s, deps));
                                        return JsonResponse(200, {{"changed", true}});
                                      }}));
 

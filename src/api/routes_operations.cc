@@ -1,4 +1,6 @@
 // Liveness, readiness and metrics: public, cheap, and free of personal data.
+// /healthz and /readyz are on every listener; /metrics only on the
+// operations listener (config metrics_listen, api_server.h).
 #include <nlohmann/json.hpp>
 
 #include "api/call.h"
@@ -31,10 +33,11 @@ std::string WitnessMetrics(const engine::WitnessState& w) {
   return out;
 }
 
-// The continuous analysis's heartbeat: whether it is behind, how long the
-// oldest waiting event has waited, when it last ran. No counts of events or
-// findings: /metrics may be open, and those would tell who is watched.
-std::string AnalysisMetrics(const analysis::Heartbeat& h) {
+// The continuous analysis's heartbeat: whether it is behind and when it last
+// ran; with `detail` (metrics_detail) also how long the oldest waiting event
+// has waited, which moves with activity. Never counts of events or findings:
+// those would tell who is watched.
+std::string AnalysisMetrics(const analysis::Heartbeat& h, bool detail) {
   const TimeMicros now = NowMicros();
   std::string out;
   out +=
@@ -44,17 +47,19 @@ std::string AnalysisMetrics(const analysis::Heartbeat& h) {
       "mamori_analysis_behind " +
       std::to_string(h.Behind(now) ? 1 : 0) + "\n";
   out +=
-      "# HELP mamori_analysis_lag_seconds How long the oldest event not yet analysed has "
-      "waited.\n"
-      "# TYPE mamori_analysis_lag_seconds gauge\n"
-      "mamori_analysis_lag_seconds " +
-      std::to_string(h.LagSeconds(now)) + "\n";
-  out +=
       "# HELP mamori_analysis_last_round_timestamp_seconds When the analysis last committed a "
       "round (0: not yet).\n"
       "# TYPE mamori_analysis_last_round_timestamp_seconds gauge\n"
       "mamori_analysis_last_round_timestamp_seconds " +
       std::to_string(h.last_round / 1'000'000) + "\n";
+  if (detail) {
+    out +=
+        "# HELP mamori_analysis_lag_seconds How long the oldest event not yet analysed has "
+        "waited.\n"
+        "# TYPE mamori_analysis_lag_seconds gauge\n"
+        "mamori_analysis_lag_seconds " +
+        std::to_string(h.LagSeconds(now)) + "\n";
+  }
   return out;
 }
 
@@ -96,25 +101,34 @@ Status AddOperationsRoutes(Router& router, const RouteDeps& deps) {
          return JsonResponse(200, ready);
        }}));
 
-  MAMORI_RETURN_IF_ERROR(
-      router.Add({"GET", "/metrics", [deps](Call&) -> HandlerResult {
-                    std::optional<uint64_t> events;
-                    if (deps.engine) {
-                      Status s = deps.engine->data_store().View([&](store::ReadTxn& txn) -> Status {
-                        MAMORI_ASSIGN_OR_RETURN(auto head, audit::CurrentHead(txn));
-                        events = head.size;
-                        return Status::Ok();
-                      });
-                      if (!s.ok()) events.reset();
-                    }
-                    Response r;
-                    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-                    r.body = deps.metrics->Render(events);
-                    if (deps.witnessing) r.body += WitnessMetrics(deps.witnessing->State());
-                    if (deps.monitor) r.body += AnalysisMetrics(deps.monitor->heartbeat());
-                    return r;
-                  }}));
   return Status::Ok();
+}
+
+Status AddMetricsRoute(Router& router, const RouteDeps& deps, bool detail) {
+  if (!deps.metrics) return Status::InvalidArgument("the metrics route needs metrics");
+  return router.Add({"GET", "/metrics", [deps, detail](Call&) -> HandlerResult {
+                       std::optional<uint64_t> events;
+                       if (detail && deps.engine) {
+                         Status s =
+                             deps.engine->data_store().View([&](store::ReadTxn& txn) -> Status {
+                               MAMORI_ASSIGN_OR_RETURN(auto head, audit::CurrentHead(txn));
+                               events = head.size;
+                               return Status::Ok();
+                             });
+                         if (!s.ok()) events.reset();
+                       }
+                       Response r;
+                       r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+                       r.body = deps.metrics->Render(detail, events);
+                       // Whether the witness keeps up: no sizes or times of
+                       // activity, only its health.
+                       if (deps.witnessing) r.body += WitnessMetrics(deps.witnessing->State());
+                       // The same for the analysis of the log.
+                       if (deps.monitor) {
+                         r.body += AnalysisMetrics(deps.monitor->heartbeat(), detail);
+                       }
+                       return r;
+                     }});
 }
 
 Status AddAllRoutes(Router& router, const RouteDeps& deps) {

@@ -175,9 +175,9 @@ Status AddUserAccountRoutes(Router& router, const RouteDeps& deps) {
                     const std::string& user = call.Param("user");
                     // The password is a view into the body, which the pipeline
                     // overwrites once this returns.
-                    Status s = id->directory().ResetPassword(
-                        call.Context(""), user, StringView(call.body, "password"),
-                        StringView(call.body, "request"));
+                    Status s = id->directory().ResetPassword(call.Context(""), user,
+                                                             StringView(call.body, "password"),
+                                                             StringView(call.body, "request"));
                     if (!s.ok()) return std::unexpected(AuditedProblem(s));
                     return UserResponse(*id, user);
                   }}));

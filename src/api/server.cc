@@ -13,6 +13,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <nlohmann/json.hpp>
 
+#include "api/rate_limiter.h"
 #include "api/session.h"
 #include "api/tls_context.h"
 
@@ -22,13 +23,14 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
 struct Server::Impl {
-  Impl(const ServerConfig& c, Service& s, std::unique_ptr<net::ssl::context> t)
+  Impl(const ServerConfig& c, Service& s, std::unique_ptr<net::ssl::context> t,
+       CertificateAdmission* admission)
       : config(c),
         service(s),
         tls(std::move(t)),
         handlers(config.HandlerThreads()),
         deferred(config.DeferredThreads()),
-        state(config, service, handlers, deferred),
+        state(config, service, handlers, deferred, admission),
         acceptor(net::make_strand(ioc)),
         retry(acceptor.get_executor()),
         work(net::make_work_guard(ioc)) {}
@@ -73,14 +75,19 @@ void Server::Impl::OnAccept(boost::system::error_code ec, tcp::socket socket) {
     return;
   }
   boost::system::error_code ignored;
+  const auto peer = socket.remote_endpoint(ignored);
+  std::string address_key = AddressKey(ignored ? "" : peer.address().to_string());
   if (state.draining.load()) {
     socket.close(ignored);
   } else if (state.Active() >= config.limits.max_connections) {
-    service.metrics().ConnectionRejected();
+    service.metrics().ConnectionRejected("max_connections");
+    socket.close(ignored);
+  } else if (!state.AdmitAddress(address_key)) {
+    service.metrics().ConnectionRejected("per_address");
     socket.close(ignored);
   } else {
     socket.set_option(tcp::no_delay(true), ignored);
-    std::make_shared<Session>(std::move(socket), *tls, state)->Start();
+    std::make_shared<Session>(std::move(socket), *tls, state, std::move(address_key))->Start();
   }
   Accept();
 }
@@ -89,14 +96,15 @@ Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Server::~Server() { Shutdown(); }
 
-Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Service& service) {
+Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Service& service,
+                                              CertificateAdmission* admission) {
   MAMORI_RETURN_IF_ERROR(ValidateConfig(config));
   if (config.tls.certificate.empty()) {
     return Fail(Status::InvalidArgument("a TLS certificate and key are required",
                                         "TLS の証明書と秘密鍵が必要です", "tls"));
   }
-  MAMORI_ASSIGN_OR_RETURN(auto tls, MakeServerTlsContext(config.tls));
-  auto impl = std::make_unique<Impl>(config, service, std::move(tls));
+  MAMORI_ASSIGN_OR_RETURN(auto tls, MakeServerTlsContext(config.tls, admission));
+  auto impl = std::make_unique<Impl>(config, service, std::move(tls), admission);
 
   boost::system::error_code ec;
   const auto address = net::ip::make_address(config.host, ec);
@@ -126,7 +134,8 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerConfig& config, Servic
                         {"port", raw->port},
                         {"io_threads", config.IoThreads()},
                         {"handler_threads", config.HandlerThreads()},
-                        {"deferred_threads", config.DeferredThreads()}});
+                        {"deferred_threads", config.DeferredThreads()},
+                        {"require_terminal_certificate", config.tls.require_terminal_certificate}});
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 

@@ -4,9 +4,11 @@
 //
 //   - `IoThreads()` threads run the sockets; `HandlerThreads()` threads run
 //     Service::Handle, which blocks while the engine commits.
-//   - Keep-alive; limits on header and body size and on open connections
-//     (beyond it a new connection is closed at accept); every read and write
-//     has a deadline (session.h).
+//   - Keep-alive; limits on header and body size and on open connections,
+//     in all and per client address (beyond either a new connection is
+//     closed at accept); every read and write has a deadline (session.h).
+//   - With tls.require_terminal_certificate, only clients whose certificate
+//     `admission` admits complete the handshake (tls_context.h).
 //   - Shutdown(): stop accepting, close idle connections, let requests in
 //     progress finish (bounded by timeouts.shutdown), stop the threads. The
 //     caller then closes the engine, which signs a final tree head.
@@ -18,6 +20,7 @@
 #include <memory>
 #include <string>
 
+#include "api/auth.h"
 #include "api/config.h"
 #include "api/service.h"
 #include "core/status.h"
@@ -28,9 +31,12 @@ class Server {
  public:
   // Loads TLS material (config.tls.certificate and private_key must be set),
   // binds config.host:config.port (port 0: an ephemeral port) and starts
-  // serving. `service` must outlive the Server. kInvalidArgument for TLS
-  // files that do not load, kUnavailable when the address cannot be bound.
-  static Result<std::unique_ptr<Server>> Start(const ServerConfig& config, Service& service);
+  // serving. `service` (and `admission`, needed with
+  // require_terminal_certificate) must outlive the Server. kInvalidArgument
+  // for TLS files that do not load, kUnavailable when the address cannot be
+  // bound.
+  static Result<std::unique_ptr<Server>> Start(const ServerConfig& config, Service& service,
+                                               CertificateAdmission* admission = nullptr);
   ~Server();  // Shutdown()
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -15,6 +15,7 @@
 #include "api/call.h"
 #include "core/encoding.h"
 #include "crypto/random.h"
+#include "crypto/secret.h"
 
 namespace mamori::api {
 namespace {
@@ -81,6 +82,9 @@ Response Service::Finish(Response response, std::string_view request_id) {
 }
 
 struct Service::Pending {
+  // Also a request refused before its handler ran (no credentials, an
+  // unknown parameter) may carry a password in its body.
+  ~Pending() { crypto::WipeString(request.body); }
   Request request;
   Responder respond;
   std::chrono::steady_clock::time_point start;
@@ -182,10 +186,22 @@ void Service::Dispatch(const std::shared_ptr<Pending>& p, const Route& route) {
     return std::unexpected(Problem::FromStatus(
         Status::Internal("a handler threw an exception on route " + route.pattern)));
   };
+  // A handler that reads a member of the body as a type it does not have
+  // (or a number out of the type's range) is the client's mistake, not the
+  // server's: 400, whichever handler forgot to check it first.
+  const auto mistyped = [] {
+    return std::unexpected(Problem::Make(
+        "invalid_argument", "a member of the body has the wrong type or is out of range",
+        "本文のメンバの型または値の範囲が不正です", "body"));
+  };
   if (!route.deferred) {
     HandlerResult result;
     try {
       result = route.handler(call);
+    } catch (const nlohmann::json::type_error&) {
+      result = mistyped();
+    } catch (const nlohmann::json::out_of_range&) {
+      result = mistyped();
     } catch (const std::exception&) {
       result = crashed();
     }
@@ -194,9 +210,14 @@ void Service::Dispatch(const std::shared_ptr<Pending>& p, const Route& route) {
   }
   try {
     route.deferred(call, [this, p](HandlerResult r) { Complete(p, std::move(r)); });
+  } catch (const nlohmann::json::type_error&) {
+    Complete(p, mistyped());  // ignored if the handler had already answered
+  } catch (const nlohmann::json::out_of_range&) {
+    Complete(p, mistyped());
   } catch (const std::exception&) {
-    Complete(p, crashed());  // ignored if the handler had already answered
+    Complete(p, crashed());
   }
+  // The Call (and with it the body) is the handler's only until it returns.
   ScrubSecrets(call);
 }
 

@@ -7,7 +7,10 @@
 //   handler → secrets overwritten → problem+json → X-Request-Id and security
 //   headers → access log line → metrics.
 //
-// Handle never throws: a handler's exception becomes a 500 internal problem.
+// Handle never throws: a handler's exception becomes a 500 internal problem
+// (a JSON type or range error, a 400). The request body is wiped (its whole
+// buffer, crypto::WipeString) as soon as the handler returns, whatever the
+// route: a body may hold a password.
 // Thread-safe; handlers run concurrently on the server's handler threads, and
 // a deferred handler (router.h) finishes on whatever thread answers it.
 #pragma once

@@ -30,7 +30,31 @@ bool IsQuietEnd(const beast::error_code& ec) {
 
 }  // namespace
 
+void WipeSpare(ReadBuffer& buffer) {
+  // prepare() moves any unread bytes to the front and hands out the rest,
+  // which is exactly what is no longer needed.
+  auto spare = buffer.prepare(buffer.capacity() - buffer.size());
+  OPENSSL_cleanse(spare.data(), spare.size());
+}
+
 // ServerState ---------------------------------------------------------------
+
+bool ServerState::AdmitAddress(const std::string& address_key) {
+  std::lock_guard lock(mu_);
+  auto it = per_address_.find(address_key);
+  if (it != per_address_.end() && it->second >= config.limits.max_connections_per_address) {
+    return false;
+  }
+  ++per_address_[address_key];
+  return true;
+}
+
+void ServerState::ReleaseAddress(const std::string& address_key) {
+  std::lock_guard lock(mu_);
+  auto it = per_address_.find(address_key);
+  if (it == per_address_.end()) return;
+  if (--it->second == 0) per_address_.erase(it);
+}
 
 void ServerState::Register(const std::shared_ptr<Session>& session) {
   std::lock_guard lock(mu_);
@@ -95,14 +119,18 @@ bool ServerState::WaitIdle(std::chrono::steady_clock::time_point deadline) {
 
 // Session -------------------------------------------------------------------
 
-Session::Session(net::ip::tcp::socket socket, net::ssl::context& tls, ServerState& state)
-    : state_(state), stream_(std::move(socket), tls) {
+Session::Session(net::ip::tcp::socket socket, net::ssl::context& tls, ServerState& state,
+                 std::string address_key)
+    : state_(state), stream_(std::move(socket), tls), address_key_(std::move(address_key)) {
   beast::error_code ec;
   auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
   if (!ec) peer_.address = endpoint.address().to_string();
 }
 
-Session::~Session() { state_.Unregister(this); }
+Session::~Session() {
+  state_.ReleaseAddress(address_key_);
+  state_.Unregister(this);
+}
 
 void Session::Start() {
   state_.Register(shared_from_this());
@@ -130,6 +158,18 @@ void Session::OnHandshake(beast::error_code ec) {
     }
     state_.service.logger().Log(LogLevel::kDebug, "tls handshake failed",
                                 {{"error", ec.message()}});
+    // A certificate that verified but is no designated terminal's: audited,
+    // on a handler thread (the write waits for a commit).
+    if (auto refusal = TakeCertificateRefusal(stream_.native_handle());
+        refusal && state_.admission) {
+      state_.service.logger().Log(
+          LogLevel::kInfo, "client certificate refused",
+          {{"reason", refusal->why.subject()}, {"cert_sha256", refusal->cert_sha256}});
+      net::post(state_.handlers,
+                [admission = state_.admission, peer = peer_, refusal = std::move(*refusal)] {
+                  admission->Refused(refusal.cert_sha256, peer, refusal.why);
+                });
+    }
     return;  // the stream closes with the last reference
   }
   peer_.cert_sha256 = PeerCertificateSha256(stream_.native_handle());
@@ -257,6 +297,7 @@ void Session::Dispatch() {
   request.info.peer = peer_;
   request.body = std::move(message.body());
   const bool keep_alive = message.keep_alive();
+  WipeSpare(buffer_);
   state_.RequestStarted();
   state_.service.Handle(
       std::move(request),

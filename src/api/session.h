@@ -13,6 +13,15 @@
 // operations block until their audit event is durable; a deferred handler
 // (router.h) answers from the store's answer thread, and the response is
 // posted back to the connection's strand.
+//
+// Connections are counted per client address (rate_limiter.h AddressKey):
+// beyond limits.max_connections_per_address a new one is closed at accept,
+// so one address cannot hold every connection.
+//
+// The bytes of a request (its header with a bearer token, its body with a
+// password) stay in the connection's read buffer after parsing; the buffer
+// is wiped once each request has been handed on, and its memory wiped
+// whenever it is given back (SecureAllocator).
 #pragma once
 
 #include <atomic>
@@ -22,6 +31,10 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <unordered_map>
+
+#include <openssl/crypto.h>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -30,6 +43,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "api/auth.h"
 #include "api/config.h"
 #include "api/service.h"
 
@@ -37,16 +51,47 @@ namespace mamori::api {
 
 class Session;
 
+// An allocator that wipes memory before giving it back (the read buffer).
+template <class T>
+struct SecureAllocator {
+  using value_type = T;
+  SecureAllocator() = default;
+  template <class U>
+  SecureAllocator(const SecureAllocator<U>&) noexcept {}
+  T* allocate(size_t n) { return std::allocator<T>().allocate(n); }
+  void deallocate(T* p, size_t n) noexcept {
+    OPENSSL_cleanse(p, n * sizeof(T));
+    std::allocator<T>().deallocate(p, n);
+  }
+  template <class U>
+  bool operator==(const SecureAllocator<U>&) const noexcept {
+    return true;
+  }
+};
+using ReadBuffer = boost::beast::basic_flat_buffer<SecureAllocator<char>>;
+
+// Wipes the part of `buffer` that holds no unread bytes — what earlier
+// requests left behind.
+void WipeSpare(ReadBuffer& buffer);
+
 // What the acceptor and all sessions share. Outlives every Session.
 struct ServerState {
   ServerState(const ServerConfig& c, Service& s, boost::asio::thread_pool& h,
-              boost::asio::thread_pool& d)
-      : config(c), service(s), handlers(h), deferred(d) {}
+              boost::asio::thread_pool& d, CertificateAdmission* a = nullptr)
+      : config(c), service(s), handlers(h), deferred(d), admission(a) {}
 
   const ServerConfig& config;
   Service& service;
   boost::asio::thread_pool& handlers;
   boost::asio::thread_pool& deferred;
+  // Set when the server admits only designated terminals: told of each
+  // refused certificate, on a handler thread.
+  CertificateAdmission* admission;
+
+  // Counts a new connection from `address_key` against the per-address
+  // limit; false (nothing counted) when the address holds its maximum.
+  bool AdmitAddress(const std::string& address_key);
+  void ReleaseAddress(const std::string& address_key);
 
   // Runs `work` on the deferred threads when `fast` and fewer than
   // kDeferredBacklog items wait there, else on the handler threads. The
@@ -75,13 +120,17 @@ struct ServerState {
   std::mutex mu_;
   std::condition_variable idle_;
   std::map<const Session*, std::weak_ptr<Session>> sessions_;
-  size_t requests_ = 0;                      // guarded by mu_
-  std::atomic<size_t> deferred_waiting_{0};  // queued on `deferred`, not yet running
+  std::unordered_map<std::string, size_t> per_address_;  // guarded by mu_
+  size_t requests_ = 0;                                  // guarded by mu_
+  std::atomic<size_t> deferred_waiting_{0};              // queued on `deferred`, not yet running
 };
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context& tls, ServerState& state);
+  // `address_key` was admitted with ServerState::AdmitAddress; the session
+  // releases it when it ends.
+  Session(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context& tls, ServerState& state,
+          std::string address_key);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -114,11 +163,12 @@ class Session : public std::enable_shared_from_this<Session> {
 
   ServerState& state_;
   boost::beast::ssl_stream<boost::beast::tcp_stream> stream_;
-  boost::beast::flat_buffer buffer_;
+  ReadBuffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   boost::beast::http::response<boost::beast::http::string_body> response_;
   boost::beast::http::response<boost::beast::http::empty_body> continue_;
   PeerInfo peer_;
+  std::string address_key_;
   Phase phase_ = Phase::kHandshake;
   unsigned version_ = 11;
 };

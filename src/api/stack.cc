@@ -36,10 +36,20 @@ Result<std::unique_ptr<Stack>> Stack::Open(engine::Engine& engine,
   s->rights_->SetMembershipWriter(s->people_.get());
   s->register_ = std::make_unique<policy::RightsRegister>(store, *s->people_);
   s->reviews_ = std::make_unique<policy::ReviewCampaigns>(store, *s->people_);
+  s->reviews_->SetMembershipWriter(s->people_.get());
   s->access_ = std::make_unique<AccessControl>(engine, *s->identity_, *s->policy_);
   s->findings_ = std::make_unique<analysis::Findings>(store);
   s->lists_ = std::make_unique<analysis::Lists>(store);
+  s->admission_ = std::make_unique<TerminalAdmission>(engine);
   return s;
+}
+
+identity::IdentityOptions IdentityOptionsFor(const ServerConfig& config,
+                                             identity::IdentityOptions base) {
+  base.hash_budget.memory_kib = config.limits.password_hash_memory_mib * 1024;
+  base.hash_budget.max_waiting = config.limits.password_hash_queue;
+  base.hash_budget.max_wait = config.timeouts.password_hash_wait;
+  return base;
 }
 
 RouteDeps Stack::Deps() {

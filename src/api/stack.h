@@ -11,7 +11,9 @@
 #include <string_view>
 
 #include "api/access_control.h"
+#include "api/config.h"
 #include "api/routes.h"
+#include "api/terminal_admission.h"
 #include "engine/engine.h"
 #include "identity/identity.h"
 #include "policy/identity_directory.h"
@@ -24,6 +26,12 @@ namespace mamori::api {
 // Changing it makes every sealed birth date, phone number and TOTP secret
 // unreadable.
 inline constexpr std::string_view kIdentityKeyLabel = "identity sealing v1";
+
+// The identity options the server's configuration sets: the password
+// hashing budget (limits.password_hash_memory_mib, password_hash_queue,
+// timeouts.password_hash_wait); the rest as `base`.
+identity::IdentityOptions IdentityOptionsFor(const ServerConfig& config,
+                                             identity::IdentityOptions base = {});
 
 // Identity over the engine's data store with its derived key.
 Result<std::unique_ptr<identity::Identity>> OpenIdentity(engine::Engine& engine,
@@ -51,6 +59,8 @@ class Stack {
   analysis::Lists& lists() { return *lists_; }
   // What the analysis asks about people (role holders, departments).
   const policy::Directory& directory() { return *people_; }
+  // Designated terminals and service accounts, for require_terminal_certificate.
+  TerminalAdmission& admission() { return *admission_; }
 
   // The route dependencies over this stack (metrics and draining are the
   // ApiServer's own and are filled in by it).
@@ -70,6 +80,7 @@ class Stack {
   std::unique_ptr<AccessControl> access_;
   std::unique_ptr<analysis::Findings> findings_;
   std::unique_ptr<analysis::Lists> lists_;
+  std::unique_ptr<TerminalAdmission> admission_;
 };
 
 }  // namespace mamori::api

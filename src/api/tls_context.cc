@@ -25,9 +25,74 @@ Status LoadFailed(std::string_view what, const std::string& path) {
       "TLS の" + std::string(what) + "を読み込めません: " + path, "tls");
 }
 
+std::string Sha256Hex(X509* cert) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (X509_digest(cert, EVP_sha256(), md, &len) != 1) return {};
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(md), len));
+}
+
+void FreeRefusal(void*, void* ptr, CRYPTO_EX_DATA*, int, long, void*) {
+  delete static_cast<CertificateRefusal*>(ptr);
+}
+
+// Where the admission lives (on the SSL_CTX) and a refusal's reason (on the
+// SSL); indices of OpenSSL's ex_data, registered once.
+int AdmissionIndex() {
+  static const int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+int RefusalIndex() {
+  static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, FreeRefusal);
+  return index;
+}
+
+// The verify callback of require_terminal_certificate: the chain verified
+// (preverified) and the leaf certificate is admitted.
+int VerifyDesignated(int preverified, X509_STORE_CTX* store) {
+  if (preverified != 1) return 0;
+  if (X509_STORE_CTX_get_error_depth(store) != 0) return 1;  // the CA's own certificates
+  auto* ssl =
+      static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  if (ssl == nullptr) return 0;
+  auto* admission = static_cast<CertificateAdmission*>(
+      SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), AdmissionIndex()));
+  X509* cert = X509_STORE_CTX_get_current_cert(store);
+  if (admission == nullptr || cert == nullptr) return 0;
+  const std::string fingerprint = Sha256Hex(cert);
+  Status admitted;
+  try {
+    admitted = admission->Admit(fingerprint);
+  } catch (...) {
+    // An exception must not cross OpenSSL's C frames: refuse instead.
+    admitted = Status::Internal("the certificate admission failed", "", "certificate.unchecked");
+  }
+  if (admitted.ok()) return 1;
+  delete static_cast<CertificateRefusal*>(SSL_get_ex_data(ssl, RefusalIndex()));
+  SSL_set_ex_data(ssl, RefusalIndex(), new CertificateRefusal{fingerprint, admitted});
+  X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
+  return 0;
+}
+
 }  // namespace
 
-Result<std::unique_ptr<boost::asio::ssl::context>> MakeServerTlsContext(const TlsConfig& tls) {
+std::optional<CertificateRefusal> TakeCertificateRefusal(SSL* ssl) {
+  auto* refusal = static_cast<CertificateRefusal*>(SSL_get_ex_data(ssl, RefusalIndex()));
+  if (refusal == nullptr) return std::nullopt;
+  SSL_set_ex_data(ssl, RefusalIndex(), nullptr);
+  CertificateRefusal out = std::move(*refusal);
+  delete refusal;
+  return out;
+}
+
+Result<std::unique_ptr<boost::asio::ssl::context>> MakeServerTlsContext(
+    const TlsConfig& tls, CertificateAdmission* admission) {
+  if (tls.require_terminal_certificate && (tls.client_ca.empty() || admission == nullptr)) {
+    return Fail(Status::InvalidArgument(
+        "require_terminal_certificate needs a client CA and the terminal registry",
+        "require_terminal_certificate にはクライアント CA と端末の登録が必要です",
+        "tls.require_terminal_certificate"));
+  }
   auto ctx = std::make_unique<boost::asio::ssl::context>(boost::asio::ssl::context::tls_server);
   SSL_CTX* c = ctx->native_handle();
   ERR_clear_error();
@@ -36,8 +101,8 @@ Result<std::unique_ptr<boost::asio::ssl::context>> MakeServerTlsContext(const Tl
       SSL_CTX_set_ciphersuites(c, kTls13Suites) != 1 || SSL_CTX_set1_groups_list(c, kGroups) != 1) {
     return Fail(Status::Internal("cannot apply the TLS policy: " + LastOpenSslError()));
   }
-  SSL_CTX_set_options(
-      c, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  SSL_CTX_set_options(c, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
+                             SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_CLEANSE_PLAINTEXT);
   if (SSL_CTX_use_certificate_chain_file(c, tls.certificate.c_str()) != 1) {
     return Fail(LoadFailed("certificate", tls.certificate));
   }
@@ -56,10 +121,20 @@ Result<std::unique_ptr<boost::asio::ssl::context>> MakeServerTlsContext(const Tl
     STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(tls.client_ca.c_str());
     if (!names) return Fail(LoadFailed("client CA bundle", tls.client_ca));
     SSL_CTX_set_client_CA_list(c, names);
-    // Requested, verified if sent, not required: people log in with
-    // passwords from terminals that may have none (DESIGN.md decision 8).
-    SSL_CTX_set_verify(c, SSL_VERIFY_PEER, nullptr);
     SSL_CTX_set_verify_depth(c, 4);
+    if (tls.require_terminal_certificate) {
+      // Required, and of a designated terminal or service account.
+      SSL_CTX_set_ex_data(c, AdmissionIndex(), admission);
+      SSL_CTX_set_verify(c, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, VerifyDesignated);
+      SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);
+      SSL_CTX_set_options(c, SSL_OP_NO_TICKET);
+      SSL_CTX_set_num_tickets(c, 0);
+    } else {
+      // Requested, verified if sent, not required: people log in with
+      // passwords from terminals that may have none (docs/ARCHITECTURE.md
+      // decision 8).
+      SSL_CTX_set_verify(c, SSL_VERIFY_PEER, nullptr);
+    }
   }
   // Needed for session resumption once peers are verified.
   static constexpr unsigned char kSessionContext[] = "mamori";
@@ -70,10 +145,7 @@ Result<std::unique_ptr<boost::asio::ssl::context>> MakeServerTlsContext(const Tl
 std::string PeerCertificateSha256(SSL* ssl) {
   X509* cert = SSL_get0_peer_certificate(ssl);
   if (!cert || SSL_get_verify_result(ssl) != X509_V_OK) return {};
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (X509_digest(cert, EVP_sha256(), md, &len) != 1) return {};
-  return HexEncode(std::string_view(reinterpret_cast<const char*>(md), len));
+  return Sha256Hex(cert);
 }
 
 }  // namespace mamori::api

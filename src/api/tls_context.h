@@ -4,18 +4,30 @@
 //   - nothing older, no CBC, no static-RSA key exchange, no ChaCha20 (not on
 //     the CRYPTREC list), key exchange on P-256 / P-384 / P-521;
 //   - no compression (CRIME), no renegotiation, server cipher preference;
-//   - client certificates requested — never required — when a client CA
-//     bundle is configured, and verified against it; a presented certificate
-//     that does not verify fails the handshake.
+//   - client certificates requested when a client CA bundle is configured,
+//     and verified against it; a presented certificate that does not verify
+//     fails the handshake;
+//   - with require_terminal_certificate, required as well: no certificate,
+//     one from another CA, or one the CertificateAdmission (auth.h) does not
+//     admit — not a registered, enabled terminal or service account — fails
+//     the handshake, before any HTTP is read. The admission is asked inside
+//     the handshake (a read of the store, no write); the reason of a refusal
+//     is kept on the connection (TakeCertificateRefusal) so the server can
+//     audit it afterwards. Session resumption is off then, since a resumed
+//     session skips the check and a terminal disabled since would get back in;
+//   - plaintext the record layer decrypted is wiped once read
+//     (SSL_OP_CLEANSE_PLAINTEXT): request bodies carry passwords.
 //
 // Internal to src/api: includes Asio's SSL headers.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <boost/asio/ssl/context.hpp>
 
+#include "api/auth.h"
 #include "api/config.h"
 #include "core/status.h"
 
@@ -28,8 +40,20 @@ inline constexpr const char* kTls13Suites = "TLS_AES_128_GCM_SHA256:TLS_AES_256_
 inline constexpr const char* kGroups = "P-256:P-384:P-521";
 
 // kInvalidArgument naming the file that could not be loaded (certificate,
-// key, client CA) or a key that does not match the certificate.
-Result<std::unique_ptr<boost::asio::ssl::context>> MakeServerTlsContext(const TlsConfig& tls);
+// key, client CA) or a key that does not match the certificate, or when
+// tls.require_terminal_certificate is set without an `admission` (which
+// must then outlive the context).
+Result<std::unique_ptr<boost::asio::ssl::context>> MakeServerTlsContext(
+    const TlsConfig& tls, CertificateAdmission* admission = nullptr);
+
+// Why the admission refused this connection's certificate, if it did:
+// the certificate's fingerprint and the refusal. Once per connection (the
+// record is taken).
+struct CertificateRefusal {
+  std::string cert_sha256;
+  Status why;
+};
+std::optional<CertificateRefusal> TakeCertificateRefusal(SSL* ssl);
 
 // Lower-case hex SHA-256 of the peer's verified certificate; empty when the
 // peer sent none (or it did not verify).

@@ -6,9 +6,11 @@
 // every witness each interval (when the log grew), and at shutdown.
 //
 // Prints one JSON line on stdout once it listens — URL, port, the
-// certificate's fingerprints for clients to pin and the witnesses — and,
-// after SIGTERM or SIGINT, a second line with the signed tree head written at
-// shutdown, which an auditor may keep, and whether every witness took it.
+// operations listener's URL when there is one, the certificate's
+// fingerprints for clients to pin, the witnesses and the process protection
+// in force (crypto/process_protection.h: no core dumps) — and, after SIGTERM
+// or SIGINT, a second line with the signed tree head written at shutdown,
+// which an auditor may keep, and whether every witness took it.
 #include <pthread.h>
 #include <signal.h>
 
@@ -26,6 +28,7 @@
 #include "audit/witness.h"
 #include "cli/common.h"
 #include "engine/witnessing.h"
+#include "crypto/process_protection.h"
 
 namespace mamori::cli {
 namespace {
@@ -39,6 +42,8 @@ struct ServeFlags {
   std::string tls_cert, tls_key, client_ca;
   std::string witness_dir, witness_syslog, witness_https, witness_https_ca;
   unsigned witness_interval = 0;  // seconds; 0: the configuration's
+  bool require_terminal_certificate = false;
+  std::string metrics_listen;
 };
 
 // Flushed: a supervisor or test reads each line as it is printed.
@@ -70,6 +75,13 @@ Result<api::ServerConfig> MakeConfig(const ServeFlags& f) {
   if (!f.witness_https_ca.empty()) config.witness.https_ca = f.witness_https_ca;
   if (f.witness_interval != 0) {
     config.witness.interval = std::chrono::seconds(f.witness_interval);
+  }
+  if (f.require_terminal_certificate) config.tls.require_terminal_certificate = true;
+  if (!f.metrics_listen.empty()) {
+    api::ListenAddress ops;
+    MAMORI_RETURN_IF_ERROR(
+        api::ParseListen(f.metrics_listen, &ops.host, &ops.port, "metrics-listen"));
+    config.metrics_listen = ops;
   }
   MAMORI_RETURN_IF_ERROR(api::ValidateConfig(config));
   return config;
@@ -162,7 +174,7 @@ int Serve(const ServeFlags& f) {
   auto cert = PrepareCertificate(f, *config);
   if (!cert) return ReportError(cert.error());
 
-  auto stack = api::Stack::Open(**engine);
+  auto stack = api::Stack::Open(**engine, api::IdentityOptionsFor(*config));
   if (!stack) {
     (void)(*engine)->Close();
     return ReportError(stack.error());
@@ -199,15 +211,26 @@ int Serve(const ServeFlags& f) {
       lock.lock();
     }
   });
-  PrintLine({{"url", (*server)->url()},
-             {"port", (*server)->port()},
-             {"certificate", cert->certificate_path},
-             {"certificate_created", cert->created},
-             {"certificate_sha256", cert->sha256_fingerprint},
-             {"public_key_pin", cert->public_key_pin},
-             {"certificate_not_after", cert->not_after},
-             {"audit_signer", (*engine)->audit_signer().Describe()},
-             {"witnesses", witness_names}});
+  const crypto::ProcessProtection protection = crypto::DescribeProcessProtection();
+  PrintLine(
+      {{"url", (*server)->url()},
+       {"port", (*server)->port()},
+       {"metrics_url", (*server)->metrics_url().empty() ? nlohmann::json(nullptr)
+                                                        : nlohmann::json((*server)->metrics_url())},
+       {"metrics_port", (*server)->metrics_port()},
+       {"require_terminal_certificate", config->tls.require_terminal_certificate},
+       {"certificate", cert->certificate_path},
+       {"certificate_created", cert->created},
+       {"certificate_sha256", cert->sha256_fingerprint},
+       {"public_key_pin", cert->public_key_pin},
+       {"certificate_not_after", cert->not_after},
+       {"audit_signer", (*engine)->audit_signer().Describe()},
+       {"witnesses", witness_names},
+       {"process_protection",
+        {{"dumpable", protection.dumpable},
+         {"core_limit_zero", protection.core_limit_zero},
+         {"secure_heap", protection.secure_heap},
+         {"secure_heap_locked", protection.secure_heap_locked}}}});
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
@@ -272,6 +295,12 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--witness-interval", f->witness_interval,
                   "seconds between witnessed heads (default 60) / 証人への書き込み間隔（秒）")
       ->check(CLI::Range(1u, 86'400u));
+  cmd->add_flag("--require-terminal-certificate", f->require_terminal_certificate,
+                "admit only clients with a certificate of a registered, enabled terminal or "
+                "service account (needs --client-ca) / 登録済み端末の証明書を必須にする");
+  cmd->add_option("--metrics-listen", f->metrics_listen,
+                  "HOST:PORT of the operations listener (/healthz, /readyz, /metrics; no client "
+                  "certificate); default none / 運用監視用の待ち受けアドレス");
   cmd->callback([f, &exit_code] { exit_code = Serve(*f); });
 }
 

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/common.h"
+#include "crypto/process_protection.h"
 
 namespace {
 
@@ -37,6 +38,12 @@ int Run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before anything can open a key: no core dumps, keys in the secure heap
+  // (crypto/process_protection.h). Every command, not only those that open
+  // keys: the cost is a few system calls, and no command is then forgotten.
+  if (mamori::Status s = mamori::crypto::ProtectProcess(); !s.ok()) {
+    return mamori::cli::ReportError(s);
+  }
   try {
     return Run(argc, argv);
   } catch (...) {

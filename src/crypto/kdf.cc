@@ -151,6 +151,25 @@ Result<std::string> Argon2idHashPassword(std::string_view password, const Argon2
   return encoded;
 }
 
+Result<uint32_t> Argon2idMemoryKib(std::string_view encoded) {
+  const auto bad = [] {
+    return Fail(Status::InvalidArgument("password hash is not a valid argon2id hash",
+                                        "パスワードハッシュが argon2id の形式ではありません",
+                                        "password_hash"));
+  };
+  if (!encoded.starts_with("$argon2id$")) return bad();
+  const size_t m = encoded.find("$m=");
+  if (m == std::string_view::npos) return bad();
+  uint64_t kib = 0;
+  size_t i = m + 3;
+  for (; i < encoded.size() && encoded[i] >= '0' && encoded[i] <= '9'; ++i) {
+    kib = kib * 10 + static_cast<uint64_t>(encoded[i] - '0');
+    if (kib > UINT32_MAX) return bad();
+  }
+  if (i == m + 3 || i == encoded.size() || encoded[i] != ',') return bad();
+  return static_cast<uint32_t>(kib);
+}
+
 Result<bool> Argon2idVerifyPassword(std::string_view password, std::string_view encoded) {
   if (password.size() > ARGON2_MAX_PWD_LENGTH) return Fail(TooLong("password", "パスワード"));
   // argon2id_verify reads a C string; an embedded NUL would silently truncate.

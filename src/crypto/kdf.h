@@ -35,6 +35,11 @@ Result<SecretBytes> Argon2idDeriveWithPepper(std::string_view secret, std::strin
 // PHC-format encoded hash ("$argon2id$v=19$m=...,t=...,p=...$salt$hash") with a
 // fresh random salt.
 Result<std::string> Argon2idHashPassword(std::string_view password, const Argon2Params& params);
+// The memory cost (m=, in KiB) of a PHC-format argon2id hash: what verifying
+// a password against it allocates. kInvalidArgument when `encoded` is not
+// an argon2id hash with a memory cost.
+Result<uint32_t> Argon2idMemoryKib(std::string_view encoded);
+
 // true when password matches; the comparison is constant-time. kInvalidArgument
 // for an encoded string that is not a valid argon2id hash.
 Result<bool> Argon2idVerifyPassword(std::string_view password, std::string_view encoded);

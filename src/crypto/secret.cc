@@ -3,14 +3,28 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <cstring>
+#include <new>
 #include <utility>
 
 namespace mamori::crypto {
 
 SecretBytes::SecretBytes(size_t size) {
   if (size == 0) return;
-  data_ = new uint8_t[size]();
+  // The secure heap first; without one OPENSSL_secure_zalloc is a plain
+  // zalloc, and when it is full the ordinary heap takes over.
+  void* p = OPENSSL_secure_zalloc(size);
+  if (p == nullptr) p = OPENSSL_zalloc(size);
+  if (p == nullptr) throw std::bad_alloc();
+  // The secure heap's zalloc relies on blocks having been cleared when freed;
+  // the contract here is zero-filled whatever the heap.
+  std::memset(p, 0, size);
+  data_ = static_cast<uint8_t*>(p);
   size_ = size;
+}
+
+bool SecretBytes::InSecureHeap() const {
+  return data_ != nullptr && CRYPTO_secure_allocated(data_) == 1;
 }
 
 SecretBytes::SecretBytes(std::string_view bytes) : SecretBytes(bytes.size()) {
@@ -31,12 +45,15 @@ SecretBytes& SecretBytes::operator=(SecretBytes&& other) noexcept {
   return *this;
 }
 
-// OPENSSL_cleanse rather than memset: the compiler may drop a memset of memory
-// that is about to be freed.
+// OPENSSL_cleanse (inside the *_clear_free calls) rather than memset: the
+// compiler may drop a memset of memory that is about to be freed.
 void SecretBytes::Wipe() {
   if (data_ != nullptr) {
-    OPENSSL_cleanse(data_, size_);
-    delete[] data_;
+    if (CRYPTO_secure_allocated(data_) == 1) {
+      OPENSSL_secure_clear_free(data_, size_);
+    } else {
+      OPENSSL_clear_free(data_, size_);
+    }
   }
   data_ = nullptr;
   size_ = 0;

@@ -13,6 +13,12 @@ namespace mamori::crypto {
 
 // Owns secret bytes; wipes them (OPENSSL_cleanse) on destruction, move and
 // reassignment. Move-only so copies of keys do not spread through the heap.
+//
+// The bytes live in OpenSSL's secure heap when the process has one
+// (crypto/process_protection.h: `mamori` sets it up at start): pages that are
+// locked in memory (never swapped), fenced by guard pages and excluded from
+// core dumps (MADV_DONTDUMP). When there is none, or it is full, they live on
+// the ordinary heap, still wiped when freed; InSecureHeap() tells which.
 class SecretBytes {
  public:
   SecretBytes() = default;
@@ -32,6 +38,8 @@ class SecretBytes {
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   std::string_view view() const { return {reinterpret_cast<const char*>(data_), size_}; }
+  // Whether the bytes are in the secure heap (see above).
+  bool InSecureHeap() const;
 
  private:
   void Wipe();

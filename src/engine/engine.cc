@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "audit/audited.h"
 #include "audit/log.h"
 #include "core/encoding.h"
 #include "crypto/hash.h"
@@ -297,20 +298,11 @@ Status Engine::Refuse(const Context& ctx, std::string_view operation, std::strin
                       const std::map<std::string, std::string>& attrs) {
   audit::Event ev = MakeEvent(ctx, operation, dataset, IsValidName(dataset) ? record : "");
   ev.attrs = attrs;
-  ev.result =
-      why.code() == Code::kDataLoss || why.code() == Code::kIoError || why.code() == Code::kInternal
-          ? "error"
-          : "refused";
-  ev.code = std::string(CodeName(why.code()));
-  ev.reason = why.subject();
-  Status written =
-      data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); });
-  if (!written.ok()) {
-    return Status::IoError("the refusal could not be audited: " + written.message() +
-                               " (original: " + why.message() + ")",
-                           "拒否を監査ログに記録できませんでした", why.subject());
-  }
-  return why;
+  return audit::AuditRefusal(*data_, std::move(ev), why, Appender());
+}
+
+audit::Appender Engine::Appender() {
+  return [this](store::WriteTxn& txn, audit::Event& ev) { return AppendEvent(txn, ev); };
 }
 
 Status Engine::CheckPurpose(const DatasetDef& def, const Context& ctx) const {
@@ -661,10 +653,8 @@ Result<uint64_t> Engine::RecordEvent(const Context& ctx, std::string_view operat
   audit::Event ev = MakeEvent(ctx, operation, dataset, "");
   ev.attrs = attrs;
   uint64_t seq = 0;
-  MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
-    MAMORI_ASSIGN_OR_RETURN(seq, AppendEvent(txn, ev));
-    return Status::Ok();
-  }));
+  const audit::Effect nothing{[](store::WriteTxn&, audit::Event&, bool&) { return Status::Ok(); }};
+  MAMORI_RETURN_IF_ERROR(audit::RunAudited(*data_, std::move(ev), nothing, Appender(), &seq));
   return seq;
 }
 

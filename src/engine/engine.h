@@ -256,6 +256,9 @@ class Engine {
   // engine's disposal purposes; anything else is audit::kUnregisteredPurpose,
   // so that nothing typed as a purpose reaches the log.
   std::string LoggedPurpose(std::string_view dataset, std::string_view purpose);
+  // AppendEvent as an audit::Appender, for audit::RunAudited and
+  // audit::AuditRefusal (audit/audited.h).
+  std::function<Result<uint64_t>(store::WriteTxn&, audit::Event&)> Appender();
   // Appends ev inside txn and signs a tree head when one is due.
   Result<uint64_t> AppendEvent(store::WriteTxn& txn, audit::Event& ev);
   Status CompletePendingShreds(const Context& ctx);

@@ -4,6 +4,7 @@
 #include "core/encoding.h"
 #include "crypto/kdf.h"
 #include "crypto/random.h"
+#include "crypto/secret.h"
 #include "identity/attempts.h"
 #include "identity/identity_audit.h"
 #include "identity/ids.h"
@@ -15,31 +16,16 @@
 namespace mamori::identity {
 namespace {
 
+// Every unsuccessful logon answers this, whatever the reason: unknown,
+// disabled or locked ID, wrong password, a code missing, wrong or not
+// enrolled. The answer then tells nothing about the ID or the password; the
+// audit event says which it was.
 Status LoginFailed() {
-  return Status::Unauthenticated("logon failed: the ID or the password is wrong",
-                                 "ログインできません。ID またはパスワードが違います",
-                                 "login.failed");
-}
-
-Status LoginLocked() {
   return Status::Unauthenticated(
-      "this ID is locked after repeated failed logons; wait, or ask an administrator to unlock it",
-      "ログインの失敗が続いたためこの ID "
-      "はロックされています。時間をおくか管理者に解除を依頼してください",
-      "login.locked");
-}
-
-Status TotpRequired() {
-  return Status::Unauthenticated("enter the 6-digit code from your authenticator app",
-                                 "認証アプリの6桁のコードを入力してください",
-                                 "login.totp_required");
-}
-
-Status EnrolmentOutside() {
-  return Status::Unauthenticated(
-      "this ID needs TOTP but has none enrolled; enrol from a terminal inside the controlled area",
-      "この ID には TOTP が必要ですが未登録です。管理区域内の端末から登録してください",
-      "login.totp_enrolment_outside");
+      "logon failed: check the ID and the password, and the authenticator code where one is "
+      "required",
+      "ログインできません。ID とパスワード（必要な場合は認証アプリのコード）を確認してください",
+      "login.failed");
 }
 
 // What the first step decided.
@@ -61,6 +47,11 @@ audit::Event LockoutEvent(const engine::Context& ctx, const User& u, TimeMicros 
 
 }  // namespace
 
+LoginRequest::~LoginRequest() {
+  crypto::WipeString(password);
+  crypto::WipeString(totp);
+}
+
 Result<LoginResult> Authenticator::Login(const LoginRequest& req) {
   const TimeMicros now = req.time != 0 ? req.time : NowMicros();
   store::Storage& store = dir_.storage();
@@ -74,6 +65,21 @@ Result<LoginResult> Authenticator::Login(const LoginRequest& req) {
   ctx.time = now;
   MAMORI_ASSIGN_OR_RETURN(auto attempt_bytes, crypto::RandomBytes(8));
   const std::string attempt_id = HexEncode(attempt_bytes);
+
+  // Step 0: the memory of the password check, before anything is read or
+  // written, so that a flood beyond the hash budget costs one audit event
+  // per attempt and no Argon2 memory. The ID is not looked up: the event
+  // names it by its keyed reference only, as for an unknown ID.
+  auto lease = dir_.hash_budget().Acquire(dir_.options().argon2.memory_kib);
+  if (!lease) {
+    return Fail(internal::RunAudited(store, [&](store::WriteTxn& txn, Status& refusal) -> Status {
+      audit::Event ev = internal::MakeEvent(ctx, "identity.login", now);
+      ev.actor.clear();
+      ev.subject = dir_.sealer().Reference("user_id", req.user_id);
+      ev.reason = "busy";
+      return internal::Refuse(txn, ev, lease.error(), refusal);
+    }));
+  }
 
   // Step 1: the gate.
   Admission admission = Admission::kUnknown;
@@ -113,26 +119,35 @@ Result<LoginResult> Authenticator::Login(const LoginRequest& req) {
       u->last_logon = {now, "locked"};
       MAMORI_RETURN_IF_ERROR(internal::PutUser(txn, *u));
       ev.reason = r.gate == Gate::kLocked ? "locked" : "attempts_in_flight";
-      return internal::Refuse(txn, ev, LoginLocked(), refusal);
+      return internal::Refuse(txn, ev, LoginFailed(), refusal);
     }
     admission = Admission::kProceed;
     MAMORI_RETURN_IF_ERROR(internal::PutUser(txn, *u));
     snapshot = *u;
     return Status::Ok();
   });
-  if (admission == Admission::kUnknown || admission == Admission::kDisabled) {
-    // As slow as a real check, so the refusal's timing does not tell the ID's fate.
-    [[maybe_unused]] auto dummy = crypto::Argon2idVerifyPassword(req.password, dir_.dummy_hash());
+  if (admission != Admission::kProceed) {
+    // Unknown, disabled and locked IDs are checked against the dummy hash:
+    // the refusal takes as long as a wrong password's and tells nothing.
+    [[maybe_unused]] auto dummy = dir_.VerifyPassword(req.password, dir_.dummy_hash(), &*lease);
   }
   if (!gate.ok()) return Fail(gate);
 
-  // Step 2: the password, outside any transaction.
+  // Step 2: the password, outside any transaction. A hash costlier than the
+  // lease (made under an older setting) grows it, which may be refused.
   bool password_ok = false;
+  Status busy;
   if (!snapshot.password_history.empty()) {
-    auto match = crypto::Argon2idVerifyPassword(req.password, snapshot.password_history.front());
-    if (!match) return Fail(match.error());
-    password_ok = *match;
+    auto match = dir_.VerifyPassword(req.password, snapshot.password_history.front(), &*lease);
+    if (match) {
+      password_ok = *match;
+    } else if (match.error().code() == Code::kUnavailable) {
+      busy = match.error();
+    } else {
+      return Fail(match.error());
+    }
   }
+  lease->Release();
   MAMORI_ASSIGN_OR_RETURN(std::string token, NewSessionToken());
   const std::string token_hash = TokenHash(token);
 
@@ -165,15 +180,20 @@ Result<LoginResult> Authenticator::Login(const LoginRequest& req) {
           ev.reason = std::string(reason);
           return internal::Refuse(txn, ev, why, refusal);
         };
+        if (!busy.ok()) return refuse_released("busy", busy, false);
         if (!u.active()) return refuse_released("disabled", LoginFailed(), true);
         if (!password_ok) return fail("wrong_password");
-        if (IsLocked(u, now)) return refuse_released("locked", LoginLocked(), true);
+        if (IsLocked(u, now)) return refuse_released("locked", LoginFailed(), true);
 
         bool mfa = false;
         bool enrol = false;
         if (policy.TotpRequired(u.roles, req.terminal)) {
           if (u.totp.enrolled) {
-            if (req.totp.empty()) return refuse_released("totp_missing", TotpRequired(), false);
+            // Without a code the answer is that of any failure: answering
+            // "a code is needed" only to the right password would tell
+            // whoever tries passwords which one is right. Not counted as a
+            // failure (a wrong password is, above).
+            if (req.totp.empty()) return refuse_released("totp_missing", LoginFailed(), true);
             MAMORI_ASSIGN_OR_RETURN(auto secret,
                                     dir_.sealer().OpenSecret(u.id, "totp", u.totp.secret_sealed));
             const TotpVerdict v = VerifyTotp(secret, req.totp, now, u.totp.last_step);
@@ -181,7 +201,9 @@ Result<LoginResult> Authenticator::Login(const LoginRequest& req) {
             u.totp.last_step = v.step;
             mfa = true;
           } else if (!req.terminal.controlled_area) {
-            return refuse_released("totp_not_enrolled", EnrolmentOutside(), true);
+            // Enrolling from outside would let a stolen password choose its
+            // own second factor; the answer is again that of any failure.
+            return refuse_released("totp_not_enrolled", LoginFailed(), true);
           } else {
             enrol = true;
           }

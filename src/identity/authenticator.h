@@ -5,22 +5,30 @@
 // Logon ([003 II.5(2)]):
 // - Lockout holds under parallel attempts (attempts.h): the gate and the
 //   outcome are each decided inside one Storage::Update.
-// - An unknown ID, a disabled ID, a wrong password and a wrong TOTP code all
-//   get the same answer (kUnauthenticated, "login.failed") and take about as
-//   long (unknown and disabled IDs are checked against a dummy hash), so the
-//   answer does not tell which IDs exist. The audit event tells the auditor:
-//   "identity.login" refused with reason unknown_id (the attempted ID only as
-//   a keyed reference in `subject`: it may be a mistyped password), disabled,
-//   wrong_password, totp_invalid or totp_replayed.
-// - A locked ID is told so ("login.locked") so that its holder knows to wait
-//   or call an administrator; the password is then not checked at all.
-// - TOTP is asked for only once the password is right ("login.totp_required"),
-//   so the question reveals nothing to someone without the password, and a
-//   wrong code counts as a failed attempt. A user who must use TOTP but has
-//   not enrolled gets a session restricted to enrolment — only from a
-//   terminal inside the controlled area; from outside the logon is refused
-//   ("login.totp_enrolment_outside"), since enrolling there would let a
-//   stolen password choose its own second factor.
+// - Every unsuccessful logon gets the same answer (kUnauthenticated,
+//   "login.failed", one fixed message) and takes about as long: an unknown
+//   ID, a disabled ID, a locked ID (or one with too many attempts in
+//   flight), a wrong password, a missing, wrong or replayed TOTP code, and
+//   a TOTP user not enrolled logging on from outside the controlled area.
+//   Unknown, disabled and locked IDs are checked against a dummy hash at
+//   the configured cost, so the answer and its timing tell neither which
+//   IDs exist nor which are locked nor whether a password was right. The
+//   audit event tells the auditor: "identity.login" refused with reason
+//   unknown_id (the attempted ID only as a keyed reference in `subject`: it
+//   may be a mistyped password), disabled, locked, attempts_in_flight,
+//   wrong_password, totp_missing, totp_invalid, totp_replayed or
+//   totp_not_enrolled. A locked ID's holder learns of the lock from an
+//   administrator (the lockout is audited, "identity.lockout").
+// - TOTP: a user who needs a code sends it with the password. Without one
+//   the answer does not depend on the password ("login.failed" either
+//   way); a wrong password still counts towards the lockout, a right one
+//   without a code does not. A wrong code counts as a failed attempt. A
+//   user who must use TOTP but has not enrolled gets a session restricted
+//   to enrolment — only from a terminal inside the controlled area.
+// - Password checks share a memory budget (hash_budget.h): a logon that
+//   cannot get its Argon2 memory within the budget's wait is refused
+//   before anything is read, kUnavailable "login.busy", audited as
+//   "identity.login" reason busy with the ID as a keyed reference.
 // - The previous logon's time and result are returned ([003 II.5(2) 例示 A]).
 // - An expired password (policy.expiry_days) or an administrator's temporary
 //   password still logs on, into a session restricted to changing it.
@@ -48,7 +56,16 @@
 
 namespace mamori::identity {
 
+// Wipes its password and code when destroyed (copies included), so no
+// holder has to remember to.
 struct LoginRequest {
+  LoginRequest() = default;
+  LoginRequest(const LoginRequest&) = default;
+  LoginRequest(LoginRequest&&) = default;
+  LoginRequest& operator=(const LoginRequest&) = default;
+  LoginRequest& operator=(LoginRequest&&) = default;
+  ~LoginRequest();
+
   std::string user_id;
   std::string password;
   std::string totp;   // empty when the client sent none

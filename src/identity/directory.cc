@@ -107,7 +107,8 @@ Directory::Directory(store::Storage& store, Sealer sealer, IdentityOptions optio
       sealer_(std::move(sealer)),
       options_(std::move(options)),
       owned_words_(std::move(owned_words)),
-      words_(words) {}
+      words_(words),
+      hash_budget_(std::make_unique<HashBudget>(options_.hash_budget)) {}
 
 Result<std::unique_ptr<Directory>> Directory::Open(store::Storage& store,
                                                    const crypto::SecretBytes& key,
@@ -128,7 +129,20 @@ Result<std::unique_ptr<Directory>> Directory::Open(store::Storage& store,
 }
 
 Result<std::string> Directory::HashPassword(std::string_view password) const {
+  MAMORI_ASSIGN_OR_RETURN(auto lease, hash_budget_->Acquire(options_.argon2.memory_kib));
   return crypto::Argon2idHashPassword(password, options_.argon2);
+}
+
+Result<bool> Directory::VerifyPassword(std::string_view password, std::string_view encoded,
+                                       HashBudget::Lease* lease) const {
+  MAMORI_ASSIGN_OR_RETURN(const uint32_t kib, crypto::Argon2idMemoryKib(encoded));
+  HashBudget::Lease own;
+  if (lease != nullptr) {
+    MAMORI_RETURN_IF_ERROR(lease->GrowTo(kib));
+  } else {
+    MAMORI_ASSIGN_OR_RETURN(own, hash_budget_->Acquire(kib));
+  }
+  return crypto::Argon2idVerifyPassword(password, encoded);
 }
 
 Result<PasswordSubject> Directory::OpenSubject(const User& u, std::string& phone_storage) const {
@@ -157,7 +171,10 @@ Status Directory::CheckNewPassword(const User& u, const IdentityPolicy& policy,
   Status rules = CheckPasswordRules(password, *subject, policy, *words_);
   crypto::WipeString(phone);
   MAMORI_RETURN_IF_ERROR(rules);
-  return CheckPasswordReuse(password, current_plain, u.password_history, policy.history);
+  return CheckPasswordReuse(password, current_plain, u.password_history, policy.history,
+                            [this](std::string_view candidate, std::string_view encoded) {
+                              return VerifyPassword(candidate, encoded);
+                            });
 }
 
 Status Directory::MutateUser(const engine::Context& ctx, std::string_view operation,

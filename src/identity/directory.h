@@ -32,6 +32,7 @@
 #include "crypto/kdf.h"
 #include "crypto/secret.h"
 #include "engine/context.h"
+#include "identity/hash_budget.h"
 #include "identity/identity_policy.h"
 #include "identity/password_rules.h"
 #include "identity/records.h"
@@ -43,7 +44,10 @@
 namespace mamori::identity {
 
 struct IdentityOptions {
-  crypto::Argon2Params argon2;         // cost of new password hashes (existing ones keep theirs)
+  crypto::Argon2Params argon2;  // cost of new password hashes (existing ones keep theirs)
+  // How much Argon2 memory may be in use at once, and how long a check
+  // waits for it (hash_budget.h); server configuration, like argon2.
+  HashBudgetOptions hash_budget;
   std::string word_list_path;          // empty: the list embedded from data/common-words.txt
   std::string totp_issuer = "mamori";  // shown by authenticator apps
 };
@@ -157,7 +161,18 @@ class Directory {
   // disabled IDs are checked against it so their refusal takes as long as a
   // wrong password's.
   const std::string& dummy_hash() const { return dummy_hash_; }
+  // Every Argon2 computation of identity takes its memory from this budget
+  // (hash_budget.h); the methods below do so themselves.
+  HashBudget& hash_budget() const { return *hash_budget_; }
+  // A new hash at the configured cost, under a lease of its memory.
+  // kUnavailable "login.busy" when the budget refuses.
   Result<std::string> HashPassword(std::string_view password) const;
+  // Whether `password` matches the PHC hash `encoded`, under a lease of the
+  // hash's memory cost: its own, or `lease` grown to it when given.
+  // kUnavailable "login.busy" when the budget refuses; kInvalidArgument for
+  // an `encoded` that is not an argon2id hash.
+  Result<bool> VerifyPassword(std::string_view password, std::string_view encoded,
+                              HashBudget::Lease* lease = nullptr) const;
   // Rules and reuse (password_rules.h, password_reuse.h) for a new password of
   // `u`; `current_plain` is the current password when the caller knows it.
   // Slow: Argon2 verifications against the history.
@@ -190,6 +205,7 @@ class Directory {
   IdentityOptions options_;
   std::unique_ptr<WordList> owned_words_;
   const WordList* words_;
+  std::unique_ptr<HashBudget> hash_budget_;
   std::string dummy_hash_;
   RightsGuard* guard_ = nullptr;
 };

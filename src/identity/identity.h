@@ -6,9 +6,11 @@
 //   identity_policy.h   password, lockout, session and TOTP parameters (data);
 //   password_rules.h, password_reuse.h, word_list.h   the password policy;
 //   attempts.h          lockout under parallel attempts;
+//   hash_budget.h       the memory budget every Argon2 check takes from;
 //   totp.h, token.h, sealer.h   TOTP, session tokens, sealing of personal values;
 //   directory.h         users, positions, roles and administrators' operations;
 //   service_accounts.h, terminals.h   applications and terminals by certificate;
+//   certificate_standing.h   whether a certificate is a designated device's;
 //   authenticator.h     logon, sessions, self-service;
 //   identity.h          this header: all of it over one data store.
 // identity keeps its data in the engine's data store under "id/"

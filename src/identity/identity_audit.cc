@@ -1,5 +1,6 @@
 #include "identity/identity_audit.h"
 
+#include "audit/audited.h"
 #include "audit/log.h"
 
 namespace mamori::identity::internal {
@@ -23,9 +24,7 @@ Status AppendEvent(store::WriteTxn& txn, audit::Event& ev) {
 }
 
 Status Refuse(store::WriteTxn& txn, audit::Event& ev, const Status& why, Status& refusal) {
-  ev.result = std::string(audit::kResultRefused);
-  ev.code = std::string(CodeName(why.code()));
-  if (ev.reason.empty()) ev.reason = why.subject();
+  audit::MarkRefused(ev, why);
   MAMORI_RETURN_IF_ERROR(AppendEvent(txn, ev));
   refusal = why;
   return Status::Ok();

@@ -95,12 +95,14 @@ bool IsNearCopy(std::string_view password, std::string_view previous) {
 }
 
 Status CheckPasswordHistory(std::string_view password, std::span<const std::string> history,
-                            size_t depth) {
+                            size_t depth, const PasswordVerifier& verify) {
   const auto candidates = ReuseCandidates(password);
   const size_t n = std::min(depth, history.size());
   for (size_t i = 0; i < n; ++i) {
     for (size_t k = 0; k < candidates.size(); ++k) {
-      auto match = crypto::Argon2idVerifyPassword(candidates[k], history[i]);
+      auto match = verify ? verify(candidates[k], history[i])
+                          : crypto::Argon2idVerifyPassword(candidates[k], history[i]);
+      if (!match && match.error().code() == Code::kUnavailable) return match.error();
       if (!match) {
         return Status::DataLoss("a stored password hash is not valid Argon2id",
                                 "保存されたパスワードハッシュが不正です", "password_history");
@@ -112,10 +114,11 @@ Status CheckPasswordHistory(std::string_view password, std::span<const std::stri
 }
 
 Status CheckPasswordReuse(std::string_view password, std::string_view current_plain,
-                          std::span<const std::string> history, size_t depth) {
+                          std::span<const std::string> history, size_t depth,
+                          const PasswordVerifier& verify) {
   if (!current_plain.empty() && password == current_plain) return Reused();
   if (IsNearCopy(password, current_plain)) return NearCopy();
-  return CheckPasswordHistory(password, history, depth);
+  return CheckPasswordHistory(password, history, depth, verify);
 }
 
 }  // namespace mamori::identity

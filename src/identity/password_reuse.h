@@ -21,6 +21,7 @@
 // itself matches, "password.near_copy" for a variant or the plain check.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -39,14 +40,21 @@ size_t Levenshtein(std::string_view a, std::string_view b);
 // Check 2.
 bool IsNearCopy(std::string_view password, std::string_view previous);
 
+// Whether a password matches a PHC hash: crypto::Argon2idVerifyPassword, or
+// the Directory's, which takes the memory from its HashBudget.
+using PasswordVerifier =
+    std::function<Result<bool>(std::string_view password, std::string_view encoded)>;
+
 // Check 1 against the newest `depth` entries of history (PHC strings, newest
-// first). kDataLoss when a stored entry is not a valid Argon2id hash.
+// first). kDataLoss when a stored entry is not a valid Argon2id hash; the
+// verifier's kUnavailable (a busy hash budget) as it is.
 Status CheckPasswordHistory(std::string_view password, std::span<const std::string> history,
-                            size_t depth);
+                            size_t depth, const PasswordVerifier& verify = {});
 
 // Both checks: `current_plain` may be empty when the caller does not know it
 // (an administrator's reset).
 Status CheckPasswordReuse(std::string_view password, std::string_view current_plain,
-                          std::span<const std::string> history, size_t depth);
+                          std::span<const std::string> history, size_t depth,
+                          const PasswordVerifier& verify = {});
 
 }  // namespace mamori::identity

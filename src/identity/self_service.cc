@@ -27,7 +27,7 @@ Status CurrentLocked() {
       "失敗が続いたためこの ID はロックされています。管理者に依頼してください", "login.locked");
 }
 
-Status ChangedMeanwhile() {
+Status CurrentChangedMeanwhile() {
   return Status::Unavailable("the password changed meanwhile; try again",
                              "処理中にパスワードが変更されました。もう一度実行してください",
                              "password");
@@ -47,6 +47,18 @@ Status Authenticator::ChangePassword(std::string_view token, std::string_view cu
   store::Storage& store = dir_.storage();
   MAMORI_ASSIGN_OR_RETURN(auto attempt_bytes, crypto::RandomBytes(8));
   const std::string attempt_id = HexEncode(attempt_bytes);
+
+  // The memory of the current password's check first (hash_budget.h), so
+  // that a refusal for want of it leaves no attempt in flight.
+  auto lease = dir_.hash_budget().Acquire(dir_.options().argon2.memory_kib);
+  if (!lease) {
+    return internal::RunAudited(store, [&](store::WriteTxn& txn, Status& refusal) -> Status {
+      audit::Event ev = internal::MakeEvent(ctx, "identity.password_change", now);
+      ev.attrs["session"] = handle;
+      ev.reason = "busy";
+      return internal::Refuse(txn, ev, lease.error(), refusal);
+    });
+  }
 
   // Step 1 of attempts.h: the current password is a logon secret, so guessing
   // it through this call is limited exactly like logons.
@@ -70,18 +82,30 @@ Status Authenticator::ChangePassword(std::string_view token, std::string_view cu
 
   // Step 2, outside the transaction: the current password, then the rules and
   // the history for the new one (both Argon2, both slow).
+  // A busy budget (kUnavailable) is a refusal that step 3 records, so that
+  // the attempt in flight is released rather than left to go stale.
   bool current_ok = false;
+  Status busy;
   if (!snapshot.password_history.empty()) {
-    auto match = crypto::Argon2idVerifyPassword(current, snapshot.password_history.front());
-    if (!match) return match.error();
-    current_ok = *match;
+    auto match = dir_.VerifyPassword(current, snapshot.password_history.front(), &*lease);
+    if (match) {
+      current_ok = *match;
+    } else if (match.error().code() == Code::kUnavailable) {
+      busy = match.error();
+    } else {
+      return match.error();
+    }
   }
+  lease->Release();
   Status rules;
   std::string hash;
   if (current_ok) {
     rules = dir_.CheckNewPassword(snapshot, l.policy, next, current);
     if (rules.ok()) {
-      MAMORI_ASSIGN_OR_RETURN(hash, dir_.HashPassword(next));
+      auto hashed = dir_.HashPassword(next);
+      if (!hashed && hashed.error().code() != Code::kUnavailable) return hashed.error();
+      if (hashed) hash = std::move(*hashed);
+      if (!hashed) rules = hashed.error();
     }
   }
   const std::string checked = snapshot.password_history.empty() ? "" : snapshot.password_history[0];
@@ -94,6 +118,12 @@ Status Authenticator::ChangePassword(std::string_view token, std::string_view cu
     User& u = *loaded;
     audit::Event ev = internal::MakeEvent(ctx, "identity.password_change", now);
     ev.attrs["session"] = handle;
+    if (!busy.ok()) {
+      ReleaseAttempt(u, attempt_id);
+      MAMORI_RETURN_IF_ERROR(internal::PutUser(txn, u));
+      ev.reason = "busy";
+      return internal::Refuse(txn, ev, busy, refusal);
+    }
     if (!current_ok) {
       if (RecordFailure(u, policy, now, attempt_id)) {
         audit::Event lock = internal::MakeEvent(ctx, "identity.lockout", now);
@@ -112,7 +142,7 @@ Status Authenticator::ChangePassword(std::string_view token, std::string_view cu
     RecordSuccess(u, attempt_id);
     Status why = rules;
     if (why.ok() && (u.password_history.empty() ? "" : u.password_history[0]) != checked) {
-      why = ChangedMeanwhile();
+      why = CurrentChangedMeanwhile();
     }
     if (!why.ok()) {
       MAMORI_RETURN_IF_ERROR(internal::PutUser(txn, u));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "audit/audited.h"
 #include "audit/log.h"
 #include "policy/records.h"
 
@@ -177,11 +178,11 @@ Status Authorizer::RecordRefusal(const Caller& caller, const engine::DatasetDef&
     ev.purpose = dataset.FindPurpose(purpose) ? std::string(purpose)
                                               : std::string(audit::kUnregisteredPurpose);
   }
-  ev.result = std::string(audit::kResultRefused);
-  ev.code = std::string(CodeName(decision.ToStatus().code()));
   ev.reason = std::string(decision.code);
   ev.attrs["operation"] = std::string(OperationName(op));
-  return storage_.Update([&](store::WriteTxn& txn) { return StatusOf(audit::Append(txn, ev)); });
+  const Status why = decision.ToStatus();
+  const Status written = audit::AuditRefusal(storage_, std::move(ev), why);
+  return written.code() == why.code() ? Status::Ok() : written;
 }
 
 }  // namespace mamori::policy

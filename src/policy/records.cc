@@ -1,5 +1,7 @@
 #include "policy/records.h"
 
+#include "audit/audited.h"
+
 #include <charconv>
 #include <cstdio>
 
@@ -88,29 +90,9 @@ audit::Event MakeEvent(const Caller& caller, std::string_view operation) {
 
 Status RunAudited(store::Storage& storage, audit::Event ev,
                   const std::function<Status(store::WriteTxn&, audit::Event&)>& fn) {
-  audit::Event attempt = ev;
-  Status done = storage.Update([&](store::WriteTxn& txn) -> Status {
-    attempt = ev;
-    MAMORI_RETURN_IF_ERROR(fn(txn, attempt));
-    return StatusOf(audit::Append(txn, attempt));
-  });
-  if (done.ok()) return done;
-  const Code c = done.code();
-  attempt.result = std::string(c == Code::kIoError || c == Code::kDataLoss || c == Code::kInternal
-                                   ? audit::kResultError
-                                   : audit::kResultRefused);
-  attempt.code = std::string(CodeName(c));
-  attempt.reason = done.subject();
-  Status written = storage.Update([&](store::WriteTxn& txn) -> Status {
-    audit::Event refusal = attempt;
-    return StatusOf(audit::Append(txn, refusal));
-  });
-  if (!written.ok()) {
-    return Status::IoError("the refusal could not be audited: " + written.message() +
-                               " (original: " + done.message() + ")",
-                           "拒否を監査ログに記録できませんでした", done.subject());
-  }
-  return done;
+  return audit::RunAudited(
+      storage, std::move(ev),
+      audit::Effect{[&](store::WriteTxn& txn, audit::Event& e, bool&) { return fn(txn, e); }});
 }
 
 }  // namespace mamori::policy

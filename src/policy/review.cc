@@ -9,16 +9,19 @@
 #include "policy/json_util.h"
 #include "policy/keyspace.h"
 #include "policy/records.h"
+#include "policy/rights_gate.h"
 #include "policy/separation.h"
 #include "policy/snapshot.h"
 
 namespace mamori::policy {
 
 struct ReviewCampaigns::Plan {
+  static constexpr size_t kMembership = static_cast<size_t>(-1);
   struct Entry {
     std::string person;
-    size_t grant;  // index into grants
+    size_t grant;  // index into grants, or kMembership
     std::string reviewer;
+    std::string role;  // kMembership: the role whose holding is reviewed
   };
   std::vector<Grant> grants;
   std::vector<Entry> entries;
@@ -66,26 +69,41 @@ Result<ReviewCampaigns::Plan> ReviewCampaigns::PlanItems(CampaignScope scope,
   HolderResolver resolver(directory_);
   std::map<std::string, std::string> reviewer_of;
   std::map<std::string, bool> in_scope;
+  // Whether a holder falls in the campaign, and who reviews them.
+  auto add = [&](const std::string& holder, size_t grant, std::string role) -> Status {
+    if (scope == CampaignScope::kPerson && holder != person) return Status::Ok();
+    if (scope == CampaignScope::kDepartment) {
+      auto [it, first] = in_scope.try_emplace(holder, false);
+      if (first) {
+        MAMORI_ASSIGN_OR_RETURN(std::string dept, directory_.DepartmentOf(holder));
+        it->second = dept == department;
+      }
+      if (!it->second) return Status::Ok();
+    }
+    auto [rev, first] = reviewer_of.try_emplace(holder);
+    if (first) {
+      MAMORI_ASSIGN_OR_RETURN(auto manager, directory_.ManagerOf(holder));
+      if (manager && *manager != holder) rev->second = *manager;
+    }
+    plan.entries.push_back({holder, grant, rev->second, std::move(role)});
+    return Status::Ok();
+  };
   for (size_t gi = 0; gi < plan.grants.size(); ++gi) {
     const Grant& g = plan.grants[gi];
     MAMORI_ASSIGN_OR_RETURN(auto holders, resolver.HoldersOf(g.right));
     for (const auto& holder : holders) {
-      if (scope == CampaignScope::kPerson && holder != person) continue;
       if (snap->Excluded(g.id, holder)) continue;
-      if (scope == CampaignScope::kDepartment) {
-        auto [it, first] = in_scope.try_emplace(holder, false);
-        if (first) {
-          MAMORI_ASSIGN_OR_RETURN(std::string dept, directory_.DepartmentOf(holder));
-          it->second = dept == department;
-        }
-        if (!it->second) continue;
-      }
-      auto [rev, first] = reviewer_of.try_emplace(holder);
-      if (first) {
-        MAMORI_ASSIGN_OR_RETURN(auto manager, directory_.ManagerOf(holder));
-        if (manager && *manager != holder) rev->second = *manager;
-      }
-      plan.entries.push_back({holder, gi, rev->second});
+      MAMORI_RETURN_IF_ERROR(add(holder, gi, ""));
+    }
+  }
+  // Holding a role that carries rights beyond every role's (managing
+  // people, approving, reading evidence) is reviewed like a grant.
+  for (std::string_view role : RolesCarryingSystemRights()) {
+    MAMORI_ASSIGN_OR_RETURN(auto holders, directory_.HoldersOf(role));
+    std::sort(holders.begin(), holders.end());
+    holders.erase(std::unique(holders.begin(), holders.end()), holders.end());
+    for (const auto& holder : holders) {
+      MAMORI_RETURN_IF_ERROR(add(holder, Plan::kMembership, std::string(role)));
     }
   }
   return plan;
@@ -107,8 +125,12 @@ Result<Campaign> ReviewCampaigns::Create(const Caller& caller, Campaign campaign
       MAMORI_ASSIGN_OR_RETURN(item.id, NextId(txn, "item", 'I'));
       item.campaign = campaign.id;
       item.person = entry.person;
-      item.grant = plan.grants[entry.grant].id;
-      item.right = plan.grants[entry.grant].right;
+      if (entry.grant == Plan::kMembership) {
+        item.role = entry.role;
+      } else {
+        item.grant = plan.grants[entry.grant].id;
+        item.right = plan.grants[entry.grant].right;
+      }
       item.reviewer = entry.reviewer;
       item.due = campaign.due;
       MAMORI_RETURN_IF_ERROR(
@@ -200,8 +222,12 @@ Result<ReviewItem> ReviewCampaigns::Decide(const Caller& caller, std::string_vie
     }
     MAMORI_ASSIGN_OR_RETURN(ReviewItem item, ReviewItemFromJson(*json));
     e.attrs["person"] = item.person;
-    e.attrs["grant"] = item.grant;
-    e.attrs["role"] = item.right.role;
+    if (item.Membership()) {
+      e.attrs["role"] = item.role;
+    } else {
+      e.attrs["grant"] = item.grant;
+      e.attrs["role"] = item.right.role;
+    }
     if (item.state != ItemState::kPending) {
       return Status::FailedPrecondition("review item " + item.id + " is already decided",
                                         "見直し項目 " + item.id + " は決定済みです",
@@ -222,8 +248,40 @@ Result<ReviewItem> ReviewCampaigns::Decide(const Caller& caller, std::string_vie
     const TimeMicros now = caller.Now();
     item.decided = Step{who.id, who.display_name, now, std::string(text)};
     item.state = revoke ? ItemState::kRevoked : ItemState::kConfirmed;
+    if (revoke && item.Membership()) {
+      // The membership ends at once, and the register shows it as a
+      // role_remove the software configured on the manager's decision.
+      if (!members_) {
+        return Status::FailedPrecondition("role memberships cannot be revoked here",
+                                          "ここではロールの保有を取り消せません", "role");
+      }
+      ChangeRequest entry;
+      entry.kind = ChangeKind::kRoleRemove;
+      entry.state = ChangeState::kConfigured;
+      MAMORI_ASSIGN_OR_RETURN(entry.id, NextId(txn, "request", 'R'));
+      entry.person = item.person;
+      entry.role = item.role;
+      entry.campaign = campaign.id;
+      entry.item = item.id;
+      entry.requested = campaign.started;
+      entry.requested.reason = "review " + campaign.id;
+      entry.approved = item.decided;
+      entry.configured = Step{std::string(kSystemActor), "mamori", now, {}};
+      engine::Context ctx;
+      ctx.actor = who.id;
+      ctx.terminal = who.terminal.id;
+      ctx.request_id = caller.request_id;
+      ctx.time = now;
+      Status removed = members_->ApplyRole(txn, ctx, item.person, item.role, false, entry.id);
+      // A role already given up is recorded as revoked all the same.
+      if (!removed.ok() && removed.code() != Code::kFailedPrecondition) return removed;
+      MAMORI_RETURN_IF_ERROR(ApplyChange(txn, entry, now));
+      MAMORI_RETURN_IF_ERROR(WriteRequest(txn, entry));
+      item.revocation = entry.id;
+      e.attrs["revocation"] = entry.id;
+    }
     MAMORI_ASSIGN_OR_RETURN(auto grant, ReadGrant(txn, item.grant));
-    if (revoke && grant && grant->active) {
+    if (revoke && !item.Membership() && grant && grant->active) {
       // The register entry of the revocation (review.h): three named steps,
       // the last one the software's.
       ChangeRequest entry;

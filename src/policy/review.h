@@ -7,7 +7,9 @@
 // - Starting a campaign reads the active grants, asks the Directory (outside
 //   any transaction) who holds each role, who manages them and, for a
 //   department campaign, where they belong, and then writes the campaign
-//   and one item per (holder × grant) in one audited transaction. A holder
+//   and one item per (holder × grant), and one per holder of a role that
+//   carries system rights beyond every role's (rights_gate.h: holding it is
+//   a right), in one audited transaction. A holder
 //   whose use of a grant was already revoked gets no item for it. The items
 //   are a snapshot: grants configured later are in the next campaign.
 // - Deciding an item is one audited transaction. The decider is a person
@@ -21,6 +23,9 @@
 //   campaign, approver = the manager who revoked, configurer = "mamori" (the
 //   software applied it on the decision). Only a reinstate request through
 //   the full flow gives the use back.
+// - Revoke of a membership item removes the role at once (through the
+//   MembershipWriter, in the decision's transaction) and writes a register
+//   entry of kind role_remove, already configured by "mamori".
 // - Overdue items (pending at or after their due time) stay decidable; they
 //   are listed by Overdue() for escalation.
 // - Audit operations: policy.review.start, policy.review.person,
@@ -83,6 +88,10 @@ class ReviewCampaigns {
   Result<Campaign> StartPersonReview(const Caller& caller, std::string_view person,
                                      PersonChange change, TimeMicros due = 0);
 
+  // Where a revoked role membership is ended (identity, through
+  // IdentityDirectory); set before use, not owned.
+  void SetMembershipWriter(MembershipWriter* writer) { members_ = writer; }
+
   Result<ReviewItem> Confirm(const Caller& caller, std::string_view campaign, std::string_view item,
                              std::string_view comment = {});
   // reason is required (1-1024 bytes).
@@ -106,6 +115,7 @@ class ReviewCampaigns {
 
   store::Storage& storage_;
   const Directory& directory_;
+  MembershipWriter* members_ = nullptr;
 };
 
 }  // namespace mamori::policy

@@ -83,10 +83,14 @@ nlohmann::json ReviewItemToJson(const ReviewItem& item) {
                       {"campaign", item.campaign},
                       {"person", item.person},
                       {"grant", item.grant},
-                      {"right", RightToJson(item.right)},
                       {"reviewer", item.reviewer},
                       {"due", FormatUtc(item.due)},
                       {"state", ItemStateName(item.state)}};
+  if (item.Membership()) {
+    j["role"] = item.role;
+  } else {
+    j["right"] = RightToJson(item.right);
+  }
   if (item.decided.taken()) j["decided"] = StepToJson(item.decided);
   if (!item.revocation.empty()) j["revocation"] = item.revocation;
   return j;
@@ -94,17 +98,21 @@ nlohmann::json ReviewItemToJson(const ReviewItem& item) {
 
 Result<ReviewItem> ReviewItemFromJson(const nlohmann::json& j) {
   JsonReader in(j, "review item", Code::kDataLoss);
-  MAMORI_RETURN_IF_ERROR(in.Only({"id", "campaign", "person", "grant", "right", "reviewer", "due",
-                                  "state", "decided", "revocation"}));
+  MAMORI_RETURN_IF_ERROR(in.Only({"id", "campaign", "person", "grant", "right", "role", "reviewer",
+                                  "due", "state", "decided", "revocation"}));
   ReviewItem item;
   MAMORI_ASSIGN_OR_RETURN(item.id, in.String("id", true));
   MAMORI_ASSIGN_OR_RETURN(item.campaign, in.String("campaign", true));
   MAMORI_ASSIGN_OR_RETURN(item.person, in.String("person", true));
-  MAMORI_ASSIGN_OR_RETURN(item.grant, in.String("grant", true));
-  MAMORI_ASSIGN_OR_RETURN(const nlohmann::json* right, in.Object("right", true));
-  auto parsed = RightFromJson(*right);
-  if (!parsed) return Fail(in.Corrupt("right"));
-  item.right = *parsed;
+  MAMORI_ASSIGN_OR_RETURN(item.grant, in.String("grant", false));
+  MAMORI_ASSIGN_OR_RETURN(item.role, in.String("role", false));
+  MAMORI_ASSIGN_OR_RETURN(const nlohmann::json* right, in.Object("right", item.role.empty()));
+  if (right) {
+    auto parsed = RightFromJson(*right);
+    if (!parsed) return Fail(in.Corrupt("right"));
+    item.right = *parsed;
+  }
+  if (item.role.empty() == item.grant.empty()) return Fail(in.Corrupt("grant"));
   MAMORI_ASSIGN_OR_RETURN(item.reviewer, in.String("reviewer", false));
   MAMORI_ASSIGN_OR_RETURN(item.due, in.Time("due"));
   MAMORI_ASSIGN_OR_RETURN(std::string state, in.String("state", true));

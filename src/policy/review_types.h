@@ -54,13 +54,17 @@ struct Campaign {
   bool Overdue(TimeMicros now) const { return pending > 0 && now >= due; }
 };
 
-// One right of one holder, for their manager to confirm or revoke.
+// One right of one holder, for their manager to confirm or revoke: a grant
+// that reaches them, or their membership of a role that carries rights
+// beyond every role's (docs/ARCHITECTURE.md decision 12: holding such a
+// role is a right, reviewed like grants).
 struct ReviewItem {
   std::string id;  // "I00000001"
   std::string campaign;
   std::string person;  // the holder
-  std::string grant;
-  Right right;  // as it stood when the campaign started
+  std::string grant;   // a grant item: its id; empty for a membership item
+  Right right;         // a grant item: the right as it stood when the campaign started
+  std::string role;    // a membership item: the role held; empty for a grant item
   // ManagerOf(person). Empty when the person has no manager (or manages
   // themselves): then any holder of an approving role other than the
   // person decides.
@@ -71,6 +75,7 @@ struct ReviewItem {
   std::string revocation;  // the register entry a revocation wrote
 
   bool Overdue(TimeMicros now) const { return state == ItemState::kPending && now >= due; }
+  bool Membership() const { return !role.empty(); }
 };
 
 nlohmann::json CampaignToJson(const Campaign& c);

@@ -57,6 +57,20 @@ std::optional<std::string> WidenedRight(const Snapshot& rules, const identity::H
   return std::nullopt;
 }
 
+std::vector<std::string_view> RolesCarryingSystemRights() {
+  std::vector<std::string_view> out;
+  for (const auto& role : identity::KnownRoles()) {
+    for (const SystemRule& rule : SystemRules()) {
+      if (!ForEveryone(rule) &&
+          std::find(rule.roles.begin(), rule.roles.end(), role.id) != rule.roles.end()) {
+        out.push_back(role.id);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 bool HoldsRights(const Snapshot& rules, const identity::HolderView& holder, TimeMicros now) {
   return WidenedRight(rules, identity::HolderView{}, holder, now).has_value();
 }

@@ -16,6 +16,8 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "identity/rights_guard.h"
 #include "policy/snapshot.h"
@@ -36,6 +38,10 @@ class RightsGate final : public identity::RightsGuard {
 // "system right user.create"), or nullopt when the change widens nothing.
 std::optional<std::string> WidenedRight(const Snapshot& rules, const identity::HolderView& before,
                                         const identity::HolderView& after, TimeMicros now);
+
+// The roles some system rule lets do more than every role may (admin, the
+// managers, auditors, …), in the order of the role catalogue.
+std::vector<std::string_view> RolesCarryingSystemRights();
 
 // Whether `holder` holds any right beyond those every role has.
 bool HoldsRights(const Snapshot& rules, const identity::HolderView& holder, TimeMicros now);

@@ -44,6 +44,10 @@ class ApiTest : public engine::EngineTest {
     config_.timeouts.header = std::chrono::milliseconds(2000);
     config_.timeouts.body = std::chrono::milliseconds(2000);
     config_.timeouts.shutdown = std::chrono::milliseconds(5000);
+    // Tests log on many times from 127.0.0.1; the logon limit has its own
+    // tests (limits_test.cc), which set it back.
+    config_.limits.login_per_minute = 60'000;
+    config_.limits.login_burst = 10'000;
   }
 
   void TearDown() override {
@@ -72,6 +76,12 @@ class ApiTest : public engine::EngineTest {
   std::unique_ptr<HttpsClient> NewClient(ClientOptions options = {}) {
     if (options.trust_certificate.empty()) options.trust_certificate = cert_.certificate_path;
     return std::make_unique<HttpsClient>(api_->port(), std::move(options));
+  }
+  // A client of the operations listener (config_.metrics_listen must be set).
+  std::unique_ptr<HttpsClient> NewMetricsClient() {
+    ClientOptions options;
+    options.trust_certificate = cert_.certificate_path;
+    return std::make_unique<HttpsClient>(api_->metrics_port(), std::move(options));
   }
 
   // One request on the shared keep-alive connection, with token_ (alice's)

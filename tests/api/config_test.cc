@@ -17,6 +17,8 @@ namespace {
 TEST(ConfigTest, ParsesEveryKey) {
   auto c = ParseConfig(R"(
 listen = "[::1]:9443"
+metrics_listen = "127.0.0.1:9444"
+metrics_detail = true
 threads = 3
 handler_threads = 12
 deferred_threads = 5
@@ -25,12 +27,19 @@ log_level = "warn"
 certificate = "server.crt"
 private_key = "/abs/server.key"
 client_ca = "ca.pem"
+require_terminal_certificate = true
 [limits]
 max_header_bytes = 4096
 max_body_bytes = 2048
 max_connections = 10
+max_connections_per_address = 3
+login_per_minute = 2.5
+login_burst = 4
+password_hash_memory_mib = 128
+password_hash_queue = 0
 [timeouts]
 handshake = 1
+password_hash_wait = 0.5
 idle = 2.5
 header = 0.25
 body = 4
@@ -54,6 +63,17 @@ shutdown = 6
   EXPECT_EQ(c->timeouts.idle.count(), 2500);
   EXPECT_EQ(c->timeouts.header.count(), 250);
   EXPECT_EQ(c->timeouts.shutdown.count(), 6000);
+  ASSERT_TRUE(c->metrics_listen.has_value());
+  EXPECT_EQ(c->metrics_listen->host, "127.0.0.1");
+  EXPECT_EQ(c->metrics_listen->port, 9444);
+  EXPECT_TRUE(c->metrics_detail);
+  EXPECT_TRUE(c->tls.require_terminal_certificate);
+  EXPECT_EQ(c->limits.max_connections_per_address, 3u);
+  EXPECT_EQ(c->limits.login_per_minute, 2.5);
+  EXPECT_EQ(c->limits.login_burst, 4u);
+  EXPECT_EQ(c->limits.password_hash_memory_mib, 128u);
+  EXPECT_EQ(c->limits.password_hash_queue, 0u);
+  EXPECT_EQ(c->timeouts.password_hash_wait.count(), 500);
 }
 
 TEST(ConfigTest, DefaultsWhenEmpty) {
@@ -79,9 +99,21 @@ TEST(ConfigTest, RefusesUnknownKeysSecretsAndBadValues) {
         Case{"[limits]\nmax_body_bytes = -1", "limits.max_body_bytes"},
         Case{"[timeouts]\nheader = 0", "timeouts.header"},
         Case{"[timeouts]\nheader = \"10s\"", "timeouts.header"},
-        Case{"listen = \"localhost\"", "listen"}, Case{"listen = \"1.2.3.4:70000\"", "listen"},
-        Case{"log_level = \"loud\"", "log_level"}, Case{"tls = 1", "tls"},
-        Case{"[tls]\ncertificate = \"a.crt\"", "tls"}, Case{"listen = ", "config"}}) {
+        Case{"listen = \"localhost\"", "listen"},
+        Case{"listen = \"1.2.3.4:70000\"", "listen"},
+        Case{"log_level = \"loud\"", "log_level"},
+        Case{"tls = 1", "tls"},
+        Case{"[tls]\ncertificate = \"a.crt\"", "tls"},
+        Case{"listen = ", "config"},
+        Case{"metrics_listen = \"nowhere\"", "metrics_listen"},
+        Case{"metrics_detail = 1", "metrics_detail"},
+        Case{"[tls]\nrequire_terminal_certificate = true", "tls.require_terminal_certificate"},
+        Case{"[limits]\nmax_connections_per_address = 0", "limits.max_connections_per_address"},
+        Case{"[limits]\nlogin_per_minute = -1", "limits.login_per_minute"},
+        Case{"[limits]\nlogin_burst = 0", "limits.login_burst"},
+        Case{"[limits]\npassword_hash_memory_mib = 0", "limits.password_hash_memory_mib"},
+        Case{"[limits]\npassword_hash_queue = 5000", "limits.password_hash_queue"},
+        Case{"[timeouts]\npassword_hash_wait = 0", "timeouts.password_hash_wait"}}) {
     auto parsed = ParseConfig(c.toml, "t.toml");
     ASSERT_FALSE(parsed.has_value()) << c.toml;
     EXPECT_EQ(parsed.error().code(), Code::kInvalidArgument);

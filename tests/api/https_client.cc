@@ -88,6 +88,15 @@ Status HttpsClient::Connect() {
   // The server certificate must name 127.0.0.1 (its generated SAN).
   X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(s.stream->native_handle()), "127.0.0.1");
   const net::ip::tcp::endpoint endpoint(net::ip::make_address("127.0.0.1"), s.port);
+  if (!s.options.source_address.empty()) {
+    auto& socket = beast::get_lowest_layer(*s.stream).socket();
+    (void)socket.open(net::ip::tcp::v4(), ec);
+    if (!ec) {
+      (void)socket.bind(net::ip::tcp::endpoint(net::ip::make_address(s.options.source_address), 0),
+                        ec);
+    }
+    if (ec) return Err("bind", ec);
+  }
   ec = s.Await(
       [&](auto handler) { beast::get_lowest_layer(*s.stream).async_connect(endpoint, handler); });
   if (ec) return Err("connect", ec);

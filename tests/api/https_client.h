@@ -33,6 +33,9 @@ struct ClientOptions {
   std::string trust_certificate;   // PEM file the server's certificate must chain to
   std::string client_certificate;  // optional PEM client certificate
   std::string client_key;
+  // The local address to connect from ("127.0.0.2": all of 127/8 is
+  // loopback on Linux), for tests of per-address limits; empty: any.
+  std::string source_address;
   std::chrono::milliseconds timeout{10'000};
 };
 

@@ -332,13 +332,15 @@ TEST_F(RightsApiTest, ReviewListsHoldersForTheirManagerAndRevokeTakesEffect) {
   auto started = Send(ciso, "POST", "/v1/reviews", R"({"title":"2026年度 下期 権限見直し"})");
   ASSERT_EQ(started.status, 201) << started.body;
   const std::string campaign = started.Json()["id"];
-  EXPECT_EQ(started.Json()["items"], 4u);  // two handlers × two grants
+  // Two handlers × two grants, and the holding of a role with system rights
+  // by mgr1, dept1, ciso1 and admin1.
+  EXPECT_EQ(started.Json()["items"], 8u);
 
   auto list = Send(mgr, "GET", "/v1/reviews");
   ASSERT_EQ(list.status, 200) << list.body;
   ASSERT_EQ(list.Json()["campaigns"].size(), 1u);
   EXPECT_EQ(list.Json()["campaigns"][0]["overdue"], false);
-  EXPECT_EQ(Send(mgr, "GET", "/v1/reviews/" + campaign).Json()["pending"], 4u);
+  EXPECT_EQ(Send(mgr, "GET", "/v1/reviews/" + campaign).Json()["pending"], 8u);
 
   auto items = Send(mgr, "GET", "/v1/reviews/" + campaign + "/items?reviewer=mgr1&person=hana");
   ASSERT_EQ(items.status, 200) << items.body;
@@ -378,7 +380,7 @@ TEST_F(RightsApiTest, ReviewListsHoldersForTheirManagerAndRevokeTakesEffect) {
   EXPECT_EQ(reg["entries"][0]["person"], "hana");
 
   auto pending = Send(mgr, "GET", "/v1/reviews/" + campaign + "/items?state=pending").Json();
-  ASSERT_EQ(pending["items"].size(), 3u);
+  ASSERT_EQ(pending["items"].size(), 7u);
   auto confirm = Send(mgr, "POST",
                       "/v1/reviews/" + campaign + "/items/" +
                           pending["items"][0]["id"].get<std::string>() + "/confirm");
@@ -391,6 +393,44 @@ TEST_F(RightsApiTest, ReviewListsHoldersForTheirManagerAndRevokeTakesEffect) {
   EXPECT_EQ(revokes[1].result, "ok");
   EXPECT_EQ(revokes[1].actor, "mgr1");
   EXPECT_EQ(Send(mgr, "GET", "/v1/reviews/C99999999").status, 404);
+}
+
+// Holding a role that carries rights is reviewed like a grant: a manager
+// revokes the administrator's membership, which ends it at once and shows
+// in the register as a role_remove the software configured.
+TEST_F(RightsApiTest, AReviewRevokesTheHoldingOfARole) {
+  AddUser("admin2", {"admin"}, "dept1", "情報システム課");
+  const std::string ciso = Login("ciso1");
+  auto started = Send(ciso, "POST", "/v1/reviews", R"({"title":"管理者IDの棚卸し"})");
+  ASSERT_EQ(started.status, 201) << started.body;
+  const std::string campaign = started.Json()["id"];
+  const std::string dept = Login("dept1");
+  auto items = Send(dept, "GET", "/v1/reviews/" + campaign + "/items?person=admin2").Json();
+  ASSERT_EQ(items["items"].size(), 1u) << items.dump();
+  EXPECT_EQ(items["items"][0]["role"], "admin");
+  EXPECT_EQ(items["items"][0]["reviewer"], "dept1");
+  const std::string item = items["items"][0]["id"];
+  const std::string admin2 = Login("admin2");
+  EXPECT_EQ(Send(admin2, "GET", "/v1/users").status, 200);
+  // Not by the holder, nor by another manager than the reviewer.
+  EXPECT_EQ(Send(admin2, "POST", "/v1/reviews/" + campaign + "/items/" + item + "/revoke",
+                 R"({"reason":"x"})")
+                .status,
+            403);
+  auto revoked = Send(dept, "POST", "/v1/reviews/" + campaign + "/items/" + item + "/revoke",
+                      R"({"reason":"兼務解除"})");
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  EXPECT_FALSE(revoked.Json().value("revocation", "").empty());
+  auto u = stack_->identity().directory().GetUser("admin2");
+  ASSERT_TRUE(u.has_value());
+  EXPECT_TRUE(u->roles.empty());
+  EXPECT_EQ(Send(admin2, "GET", "/v1/users").status, 403);  // the session sees it at once
+  auto reg = Send(dept, "GET", "/v1/rights/register?kind=role_remove").Json();
+  ASSERT_EQ(reg["entries"].size(), 1u) << reg.dump();
+  EXPECT_EQ(reg["entries"][0]["person"], "admin2");
+  EXPECT_EQ(reg["entries"][0]["role"], "admin");
+  EXPECT_EQ(reg["entries"][0]["approver"]["by"], "dept1");
+  EXPECT_EQ(reg["entries"][0]["configurer"]["by"], "mamori");
 }
 
 TEST_F(RightsApiTest, OverdueReviewsAreVisible) {
@@ -410,7 +450,8 @@ TEST_F(RightsApiTest, OverdueReviewsAreVisible) {
   std::this_thread::sleep_for(std::chrono::milliseconds(3200));
   auto overdue = Send(ciso, "GET", "/v1/reviews/overdue");
   ASSERT_EQ(overdue.status, 200) << overdue.body;
-  EXPECT_EQ(overdue.Json()["items"].size(), 2u) << overdue.body;  // hana and kenji
+  // hana and kenji's grant, and the four holders of roles with system rights.
+  EXPECT_EQ(overdue.Json()["items"].size(), 6u) << overdue.body;
   EXPECT_EQ(overdue.Json()["items"][0]["campaign"], campaign);
   EXPECT_EQ(Send(ciso, "GET", "/v1/reviews/" + campaign).Json()["overdue"], true);
 }
@@ -487,13 +528,14 @@ TEST_F(RightsApiTest, ReviewItemsAndCampaignsPage) {
   auto whole = Send(mgr, "GET", items_route + "?limit=1000");
   ASSERT_EQ(whole.status, 200) << whole.body;
   const std::vector<std::string> items = IdsOf(whole.Json()["items"]);
-  ASSERT_EQ(items.size(), 6u);  // two handlers × three grants
+  // Two handlers × three grants, and four holders of roles with system rights.
+  ASSERT_EQ(items.size(), 10u);
   EXPECT_TRUE(whole.Json()["next_cursor"].is_null());
   size_t pages = 0;
   EXPECT_EQ(ReadAllPages(mgr, items_route, "items", 4, &pages), items);
-  EXPECT_EQ(pages, 2u);
+  EXPECT_EQ(pages, 3u);
   EXPECT_EQ(ReadAllPages(mgr, items_route, "items", 1, &pages), items);
-  EXPECT_EQ(pages, 6u);
+  EXPECT_EQ(pages, 10u);
   // A filtered list pages over its own items.
   auto hana = ReadAllPages(mgr, items_route + "?person=hana", "items", 2, &pages);
   EXPECT_EQ(hana.size(), 3u);
@@ -515,7 +557,9 @@ TEST_F(RightsApiTest, ReviewItemsAndCampaignsPage) {
 }
 
 TEST_F(RightsApiTest, OverdueItemsOfSeveralCampaignsPageByCampaignAndItem) {
-  GrantReadOverHttps();  // hana and kenji hold it: two items per campaign
+  // hana and kenji hold it, and four people hold roles with system rights:
+  // six items per campaign.
+  GrantReadOverHttps();
   constexpr TimeMicros kDay = 86'400 * kMicrosPerSecond;
   std::vector<std::string> campaigns;
   for (const char* title : {"期限切れ 1", "期限切れ 2"}) {
@@ -533,7 +577,7 @@ TEST_F(RightsApiTest, OverdueItemsOfSeveralCampaignsPageByCampaignAndItem) {
   auto whole = Send(mgr, "GET", "/v1/reviews/overdue");
   ASSERT_EQ(whole.status, 200) << whole.body;
   const nlohmann::json all = whole.Json()["items"];
-  ASSERT_EQ(all.size(), 4u) << whole.body;
+  ASSERT_EQ(all.size(), 12u) << whole.body;
   EXPECT_TRUE(whole.Json()["next_cursor"].is_null());
 
   auto first = Send(mgr, "GET", "/v1/reviews/overdue?limit=3");
@@ -543,7 +587,7 @@ TEST_F(RightsApiTest, OverdueItemsOfSeveralCampaignsPageByCampaignAndItem) {
   EXPECT_EQ(first.Json()["items"][0]["campaign"], campaigns[0]);
   size_t pages = 0;
   EXPECT_EQ(ReadAllPages(mgr, "/v1/reviews/overdue", "items", 3, &pages), IdsOf(all));
-  EXPECT_EQ(pages, 2u);
+  EXPECT_EQ(pages, 4u);
   // The item id alone is not a cursor of this list.
   auto bare = Send(mgr, "GET", "/v1/reviews/overdue?cursor=" + all[2]["id"].get<std::string>());
   EXPECT_EQ(bare.status, 400) << bare.body;

@@ -19,6 +19,8 @@ using std::chrono::milliseconds;
 class ServerTest : public ApiTest {};
 
 TEST_F(ServerTest, HealthReadinessAndMetrics) {
+  config_.metrics_listen = ListenAddress{"127.0.0.1", 0};
+  config_.metrics_detail = true;
   StartServer();
   auto health = Call("GET", "/healthz", {}, {}, false);
   EXPECT_EQ(health.status, 200);
@@ -34,7 +36,11 @@ TEST_F(ServerTest, HealthReadinessAndMetrics) {
       "GET", std::string("/v1/datasets/") + kDataset + "/records/" + id + "?purpose=withholding");
   ASSERT_EQ(got.status, 200);
 
-  auto metrics = Call("GET", "/metrics", {}, {}, false);
+  // Not on the API's listener; on the operations listener.
+  EXPECT_EQ(Call("GET", "/metrics", {}, {}, false).status, 404);
+  auto scraped = NewMetricsClient()->Send("GET", "/metrics");
+  ASSERT_TRUE(scraped.has_value()) << scraped.error().ToString();
+  const HttpResponse& metrics = *scraped;
   ASSERT_EQ(metrics.status, 200);
   EXPECT_EQ(metrics.Header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
   const std::string& m = metrics.body;
@@ -47,7 +53,7 @@ TEST_F(ServerTest, HealthReadinessAndMetrics) {
   EXPECT_NE(m.find("mamori_http_request_duration_seconds_bucket{method=\"GET\",route=\"/"
                    "readyz\",le=\"+Inf\"} 1"),
             std::string::npos);
-  EXPECT_NE(m.find("mamori_http_requests_in_flight 1"), std::string::npos);  // this scrape
+  EXPECT_NE(m.find("mamori_http_requests_in_flight 0"), std::string::npos);  // the API's
   EXPECT_NE(m.find("mamori_audit_log_events "), std::string::npos);
   // No ids, purposes, principals or values.
   for (const std::string& secret :
@@ -136,9 +142,9 @@ TEST_F(ServerTest, SlowHeaderIsCutOff) {
   // 50 bytes × 40 ms is far past the 300 ms deadline for the whole header.
   if (!cut) cut = !client->ReadResponse().has_value();
   EXPECT_TRUE(cut);
-  auto metrics = Call("GET", "/metrics", {}, {}, false);
-  EXPECT_NE(metrics.body.find("mamori_http_timeouts_total{phase=\"header\"} 1"), std::string::npos)
-      << metrics.body;
+  const std::string metrics = api_->metrics().Render(false);
+  EXPECT_NE(metrics.find("mamori_http_timeouts_total{phase=\"header\"} 1"), std::string::npos)
+      << metrics;
 }
 
 TEST_F(ServerTest, IdleKeepAliveConnectionIsClosed) {
@@ -166,9 +172,11 @@ TEST_F(ServerTest, ConnectionsBeyondTheLimitAreClosed) {
     served = NewClient()->Send("GET", "/healthz").has_value();
   }
   EXPECT_TRUE(served);
-  const std::string metrics = b->Send("GET", "/metrics")->body;
-  EXPECT_NE(metrics.find("mamori_http_connections_rejected_total "), std::string::npos);
-  EXPECT_EQ(metrics.find("mamori_http_connections_rejected_total 0"), std::string::npos);
+  const std::string metrics = api_->metrics().Render(false);
+  EXPECT_NE(metrics.find("mamori_http_connections_rejected_total{reason=\"max_connections\"} "),
+            std::string::npos);
+  EXPECT_EQ(metrics.find("mamori_http_connections_rejected_total{reason=\"max_connections\"} 0"),
+            std::string::npos);
 }
 
 TEST_F(ServerTest, LogsNameRouteTemplatesNeverValues) {

@@ -28,9 +28,7 @@ class StackApiTest : public ApiTest {
  protected:
   void SetUp() override {
     ApiTest::SetUp();
-    identity::IdentityOptions io;
-    io.argon2 = {.time_cost = 1, .memory_kib = 64, .parallelism = 1};
-    auto stack = Stack::Open(*engine_, std::move(io));
+    auto stack = Stack::Open(*engine_, identity_options_);
     ASSERT_TRUE(stack.has_value()) << stack.error().ToString();
     stack_ = std::move(*stack);
     auto policy = stack_->identity().GetPolicy();
@@ -216,6 +214,12 @@ class StackApiTest : public ApiTest {
     return out;
   }
 
+  // Cheap Argon2; a test fixture may change these in its constructor.
+  identity::IdentityOptions identity_options_ = [] {
+    identity::IdentityOptions o;
+    o.argon2 = {.time_cost = 1, .memory_kib = 64, .parallelism = 1};
+    return o;
+  }();
   std::unique_ptr<Stack> stack_;
   std::string pki_;
 };

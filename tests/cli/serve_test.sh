@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # End-to-end test of `make run`'s path: the demo store and organisation
-# (scripts/demo with MAMORI_DEMO_NO_SERVE=1), then `mamori serve` with the
-# demo client CA, driven with curl as a handler at the demo terminal would:
-# logon, forced password change, a read under a registered purpose, a
-# refusal under another, logout; then SIGTERM and offline audit verify.
+# (scripts/demo with MAMORI_DEMO_NO_SERVE=1), then `mamori serve` as the
+# demo starts it — the demo client CA, only registered terminals
+# (--require-terminal-certificate), an operations listener — driven with
+# curl as a handler at the demo terminal would: logon, forced password
+# change, a read under a registered purpose, a refusal under another,
+# logout; clients without a registered certificate are refused at the
+# handshake; then SIGTERM and offline audit verify.
 # Prints "N passed, N failed" and exits non-zero on any failure.
 set -uo pipefail
 M=${1:?usage: serve_test.sh path/to/mamori}
@@ -30,19 +33,46 @@ PW=$(cat "$D/demo-initial-password")
 check "demo users" 8 "$(json_get '["users"].__len__()' <"$T/users.json")"
 grep -q "$PW" "$T/users.json" && bad "user list shows the password" || ok
 
-"$M" serve --data "$D" --listen 127.0.0.1:0 --client-ca "$D/demo-pki/ca.crt" \
+# A second registered terminal of the demo CA, and a certificate the CA
+# issued that nobody registered.
+pki=$D/demo-pki
+for n in terminal2 spare; do
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$T/$n.key" \
+    -out "$T/$n.csr" -subj "/CN=$n" >/dev/null 2>&1
+  openssl x509 -req -in "$T/$n.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
+    -out "$T/$n.crt" -days 2 >/dev/null 2>&1
+done
+"$M" terminal add --data "$D" --id soumu-madoguchi-2 --cert "$T/terminal2.crt" --controlled-area >/dev/null
+check "second terminal registered" 0 $?
+
+# As scripts/demo starts it.
+grep -q -- '--require-terminal-certificate' "$SRC/scripts/demo" && ok || bad "the demo does not require terminal certificates"
+"$M" serve --data "$D" --listen 127.0.0.1:0 --client-ca "$pki/ca.crt" \
+  --require-terminal-certificate --metrics-listen 127.0.0.1:0 \
   >"$T/serve.out" 2>"$T/serve.err" &
 server_pid=$!
 for _ in $(seq 50); do [ -s "$T/serve.out" ] && break; sleep 0.1; done
 PORT=$(head -1 "$T/serve.out" | json_get '["port"]')
+OPS=$(head -1 "$T/serve.out" | json_get '["metrics_port"]')
 [ -n "$PORT" ] && ok || { bad "server did not start: $(cat "$T/serve.err")"; echo "$passed passed, $failed failed"; exit 1; }
+check "server not dumpable" False "$(head -1 "$T/serve.out" | json_get '["process_protection"]["dumpable"]')"
+check "server core limit 0" "0 0" "$(awk '/^Max core file size/ {print $5, $6}' /proc/$server_pid/limits)"
 U=https://127.0.0.1:$PORT
-C=(curl -s --cacert "$D/tls/server.crt" --cert "$D/demo-pki/terminal.crt" --key "$D/demo-pki/terminal.key")
+C=(curl -s --cacert "$D/tls/server.crt" --cert "$pki/terminal.crt" --key "$pki/terminal.key")
+C2=(curl -s --cacert "$D/tls/server.crt" --cert "$T/terminal2.crt" --key "$T/terminal2.key")
 J=(-H 'Content-Type: application/json')
 
-# Without credentials nothing but health.
-check "healthz" 200 "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$D/tls/server.crt" "$U/healthz")"
-check "no token: 401" 401 "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$D/tls/server.crt" "$U/v1/datasets")"
+# Only registered terminals get in; health for a load balancer on the
+# operations listener, without a certificate.
+check "no certificate: refused at the handshake" 000 "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$D/tls/server.crt" "$U/healthz")"
+check "unregistered certificate: refused" 000 "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$D/tls/server.crt" --cert "$T/spare.crt" --key "$T/spare.key" "$U/healthz")"
+check "healthz from the terminal" 200 "$("${C[@]}" -o /dev/null -w '%{http_code}' "$U/healthz")"
+check "healthz on the operations listener" 200 "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$D/tls/server.crt" "https://127.0.0.1:$OPS/healthz")"
+check "metrics only on the operations listener" 404 "$("${C[@]}" -o /dev/null -w '%{http_code}' "$U/metrics")"
+curl -s --cacert "$D/tls/server.crt" "https://127.0.0.1:$OPS/metrics" >"$T/metrics.txt"
+grep -q '^mamori_http_connections_open ' "$T/metrics.txt" && ok || bad "metrics: $(head -c 300 "$T/metrics.txt")"
+grep -q 'route=' "$T/metrics.txt" && bad "open metrics show per-route counts" || ok
+check "no token: 401" 401 "$("${C[@]}" -o /dev/null -w '%{http_code}' "$U/v1/datasets")"
 
 "${C[@]}" -X POST "$U/v1/auth/login" "${J[@]}" -d "{\"user\":\"sato_hanako\",\"password\":\"$PW\"}" >"$T/login.json"
 TOKEN=$(json_get '["token"]' <"$T/login.json")
@@ -62,7 +92,15 @@ RID=$(json_get '["records"][0]["_meta"]["id"]' <"$T/list.json")
 check "read under a registered purpose" 200 "$("${C[@]}" -o "$T/rec.json" -w '%{http_code}' "$U/v1/datasets/employee_my_number/records/$RID?purpose=withholding" "${A[@]}")"
 check "refused under an unregistered purpose" 403 "$("${C[@]}" -o /dev/null -w '%{http_code}' "$U/v1/datasets/employee_my_number/records/$RID?purpose=marketing" "${A[@]}")"
 # The session is bound to the terminal it logged on from.
-check "token refused from another terminal" 401 "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$D/tls/server.crt" "$U/v1/datasets/employee_my_number/records/$RID?purpose=withholding" "${A[@]}")"
+check "token refused from another terminal" 401 "$("${C2[@]}" -o /dev/null -w '%{http_code}' "$U/v1/datasets/employee_my_number/records/$RID?purpose=withholding" "${A[@]}")"
+# A wrong password, a locked ID and an unknown ID answer alike.
+for i in 1 2 3 4 5; do
+  "${C2[@]}" -o /dev/null -X POST "$U/v1/auth/login" "${J[@]}" -d '{"user":"ito_ken","password":"Wrong#Guess-123"}'
+done
+"${C2[@]}" -X POST "$U/v1/auth/login" "${J[@]}" -d "{\"user\":\"ito_ken\",\"password\":\"$PW\"}" >"$T/locked.json"
+"${C2[@]}" -X POST "$U/v1/auth/login" "${J[@]}" -d '{"user":"nobody","password":"Wrong#Guess-123"}' >"$T/unknown.json"
+check "locked ID answers like an unknown one" "$(json_get '["subject"], d["detail"]' <"$T/unknown.json")" "$(json_get '["subject"], d["detail"]' <"$T/locked.json")"
+check "out-of-range number: 400 naming the member" totp "$("${C2[@]}" -X POST "$U/v1/auth/login" "${J[@]}" -d '{"user":"nobody","password":"x","totp":1e400}' | json_get '["subject"]')"
 check "logout" 200 "$("${C[@]}" -o /dev/null -w '%{http_code}' -X POST "$U/v1/auth/logout" "${A[@]}")"
 check "token after logout" 401 "$("${C[@]}" -o /dev/null -w '%{http_code}' "$U/v1/datasets" "${A[@]}")"
 
@@ -80,7 +118,9 @@ check "the final head is on the default witness" \
   --trusted-head "$D.witness/heads.jsonl" >/dev/null 2>&1
 check "audit verify against the witness" 0 $?
 "$M" audit events --data "$D" --operation identity.login --limit 100 >"$T/logins.json"
-check "logons audited" 2 "$(json_get '.__len__()' <"$T/logins.json")"
+check "logons audited" 9 "$(json_get '.__len__()' <"$T/logins.json")"
+"$M" audit events --data "$D" --operation api.connect --limit 100 >"$T/connects.json"
+check "refused certificate audited" certificate.unregistered "$(json_get '[0]["reason"]' <"$T/connects.json")"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

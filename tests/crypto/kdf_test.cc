@@ -118,5 +118,25 @@ TEST(Argon2Test, VerifyRejectsMalformedHashes) {
   }
 }
 
+// What verifying against a hash will allocate, read from the hash itself:
+// the server's hash budget leases exactly this much.
+TEST(Argon2MemoryTest, TheMemoryCostIsReadFromTheEncodedHash) {
+  auto hash = Argon2idHashPassword("pw", {.time_cost = 1, .memory_kib = 256, .parallelism = 1});
+  ASSERT_TRUE(hash.has_value());
+  auto kib = Argon2idMemoryKib(*hash);
+  ASSERT_TRUE(kib.has_value()) << kib.error().ToString();
+  EXPECT_EQ(*kib, 256u);
+  EXPECT_EQ(*Argon2idMemoryKib("$argon2id$v=19$m=65536,t=3,p=1$c2FsdHNhbHQ$aGFzaA"), 65536u);
+  for (const char* bad :
+       {"", "$argon2i$v=19$m=65536,t=3,p=1$c2FsdA$aGFzaA", "$argon2id$v=19$t=3,p=1$c2FsdA$aGFzaA",
+        "$argon2id$v=19$m=,t=3", "$argon2id$v=19$m=99999999999,t=3", "$argon2id$v=19$m=64"}) {
+    auto r = Argon2idMemoryKib(bad);
+    EXPECT_FALSE(r.has_value()) << bad;
+    if (!r) {
+      EXPECT_EQ(r.error().code(), Code::kInvalidArgument);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mamori::crypto

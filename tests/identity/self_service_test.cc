@@ -60,7 +60,8 @@ TEST_F(SelfServiceTest, GuessingTheCurrentPasswordLocksTheId) {
   const Terminal t = Inside();
   EXPECT_EQ(auth().Touch(token_, &t, At(kT0 + 2 * kMinute)).error().subject(), "session.revoked");
   EXPECT_EQ(auth().Login(Req("nakamura", kGoodPassword, kT0 + 2 * kMinute)).error().subject(),
-            "login.locked");
+            "login.failed");
+  EXPECT_EQ(LastEvent("identity.login").reason, "locked");
 }
 
 }  // namespace

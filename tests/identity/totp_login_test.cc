@@ -42,13 +42,16 @@ TEST_F(TotpLoginTest, EnrolThenLogOnWithCodes) {
   ASSERT_FALSE(secret.empty());
   EXPECT_TRUE(dir().GetUser("boss")->totp.enrolled);
 
-  // The code is asked for once the password is right, and that is not a failure.
+  // Without a code the answer is that of any failure, right password or
+  // not; only the wrong password counts towards the lockout.
   const TimeMicros t1 = kT0 + 10 * kMinute;
   auto no_code = auth().Login(Req("boss", kGoodPassword, t1));
-  EXPECT_EQ(no_code.error().subject(), "login.totp_required");
+  EXPECT_EQ(no_code.error().subject(), "login.failed");
+  EXPECT_EQ(LastEvent("identity.login").reason, "totp_missing");
   EXPECT_EQ(dir().GetUser("boss")->failed_count, 0u);
-  // A wrong password without a code is just a failed logon.
   EXPECT_EQ(auth().Login(Req("boss", kOtherPassword, t1)).error().subject(), "login.failed");
+  EXPECT_EQ(LastEvent("identity.login").reason, "wrong_password");
+  EXPECT_EQ(dir().GetUser("boss")->failed_count, 1u);
 
   LoginRequest req = Req("boss", kGoodPassword, t1);
   req.totp = TotpCode(secret, TotpStep(t1) - 1);  // one step behind: within the window
@@ -88,7 +91,8 @@ TEST_F(TotpLoginTest, WrongCodesCountTowardsTheLockout) {
     EXPECT_EQ(auth().Login(req).error().subject(), "login.failed");
   }
   req.totp = right;
-  EXPECT_EQ(auth().Login(req).error().subject(), "login.locked");
+  EXPECT_EQ(auth().Login(req).error().subject(), "login.failed");
+  EXPECT_EQ(LastEvent("identity.login").reason, "locked");
   EXPECT_EQ(Events("identity.lockout").size(), 1u);
 }
 
@@ -96,7 +100,7 @@ TEST_F(TotpLoginTest, OutsideTheControlledAreaNeedsAnEnrolledCode) {
   AddUser("remote");  // a handler: no TOTP by role
   EXPECT_TRUE(auth().Login(Req("remote", kGoodPassword, kT0, Inside())).has_value());
   auto outside = auth().Login(Req("remote", kGoodPassword, kT0, Outside()));
-  EXPECT_EQ(outside.error().subject(), "login.totp_enrolment_outside");
+  EXPECT_EQ(outside.error().subject(), "login.failed");
   EXPECT_EQ(LastEvent("identity.login").reason, "totp_not_enrolled");
 
   IdentityPolicy p;
@@ -110,7 +114,8 @@ TEST_F(TotpLoginTest, EnrolledUserOutsideGivesACode) {
   ASSERT_FALSE(secret.empty());
   const TimeMicros t1 = kT0 + 5 * kMinute;
   LoginRequest req = Req("boss", kGoodPassword, t1, Outside());
-  EXPECT_EQ(auth().Login(req).error().subject(), "login.totp_required");
+  EXPECT_EQ(auth().Login(req).error().subject(), "login.failed");
+  EXPECT_EQ(LastEvent("identity.login").reason, "totp_missing");
   req.totp = TotpCode(secret, TotpStep(t1));
   auto r = auth().Login(req);
   ASSERT_TRUE(r.has_value()) << r.error().ToString();

@@ -36,10 +36,23 @@ class ReviewTest : public PolicyTest {
 TEST_F(ReviewTest, CampaignListsEachHoldersRightsForTheirManager) {
   auto c = reviews_->Start(As(suzuki_, kT0 + kDay), {"2026年度 定期見直し", "", kT0 + 15 * kDay});
   ASSERT_TRUE(c.has_value()) << c.error().ToString();
-  EXPECT_EQ(c->items, 4u);  // yamada and kato × two handler grants
-  EXPECT_EQ(c->pending, 4u);
+  // yamada and kato × two handler grants, and the four who hold a role with
+  // system rights (sato, suzuki, admin1, admin2): holding it is a right.
+  EXPECT_EQ(c->items, 8u);
+  EXPECT_EQ(c->pending, 8u);
   const auto items = ItemsOf(c->id);
-  ASSERT_EQ(items.size(), 4u);
+  ASSERT_EQ(items.size(), 8u);
+  size_t memberships = 0;
+  for (const auto& i : items) {
+    if (!i.Membership()) continue;
+    ++memberships;
+    EXPECT_TRUE(i.grant.empty());
+    EXPECT_TRUE(i.person == "sato" ? i.role == "section_manager"
+                : i.person == "suzuki" ? i.role == "department_officer"
+                                       : i.role == "admin")
+        << i.person << " " << i.role;
+  }
+  EXPECT_EQ(memberships, 4u);
   const ReviewItem* y = Find(items, "yamada", mynumber_);
   const ReviewItem* k = Find(items, "kato", mynumber_);
   ASSERT_TRUE(y && k);
@@ -128,10 +141,11 @@ TEST_F(ReviewTest, OverdueItemsAreVisibleUntilDecided) {
   ASSERT_TRUE(c.has_value());
   EXPECT_TRUE(reviews_->Overdue(kT0 + 9 * kDay)->empty());
   auto overdue = reviews_->Overdue(kT0 + 11 * kDay);
-  ASSERT_EQ(overdue->size(), 4u);
+  ASSERT_EQ(overdue->size(), 8u);
   EXPECT_TRUE(reviews_->GetCampaign(c->id)->Overdue(kT0 + 11 * kDay));
   for (const auto& item : *overdue) {
-    const Principal& manager = item.reviewer == "sato" ? sato_ : suzuki_;
+    const Principal& manager =
+        item.reviewer == "sato" || item.person == "suzuki" ? sato_ : suzuki_;
     ASSERT_TRUE(reviews_->Confirm(As(manager, kT0 + 12 * kDay), c->id, item.id).has_value());
   }
   EXPECT_TRUE(reviews_->Overdue(kT0 + 11 * kDay)->empty());
@@ -143,8 +157,12 @@ TEST_F(ReviewTest, OverdueItemsAreVisibleUntilDecided) {
 TEST_F(ReviewTest, DepartmentCampaignCoversThatDepartmentOnly) {
   auto c = reviews_->Start(As(sato_), {"総務課の見直し", "総務課", kT0 + 10 * kDay});
   ASSERT_TRUE(c.has_value()) << c.error().ToString();
-  for (const auto& item : ItemsOf(c->id)) EXPECT_EQ(item.person, "yamada");
-  EXPECT_EQ(c->items, 2u);
+  // yamada's two grants, and the section manager's own role.
+  for (const auto& item : ItemsOf(c->id)) {
+    EXPECT_TRUE(item.person == "yamada" || (item.person == "sato" && item.Membership()))
+        << item.person;
+  }
+  EXPECT_EQ(c->items, 3u);
   auto refused = reviews_->Start(As(yamada_), {"担当者が開始", "", kT0 + 10 * kDay});
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().subject(), kNotReviewStarter);
@@ -195,7 +213,8 @@ TEST_F(ReviewTest, PositionChangeReviewsWithoutSuspending) {
   for (const auto& i : ItemsOf(c->id)) EXPECT_EQ(i.reviewer, "suzuki");
   EXPECT_TRUE(authz_->Authorize(kato_, employees_, Operation::kRead, "withholding").allowed);
   // A person without rights gets an empty, completed review and no suspension.
-  auto none = reviews_->StartPersonReview(As(admin1_), "sato", PersonChange::kRetirement);
+  Person("tanaka", {}, "総務課");
+  auto none = reviews_->StartPersonReview(As(admin1_), "tanaka", PersonChange::kRetirement);
   ASSERT_TRUE(none.has_value());
   EXPECT_EQ(none->items, 0u);
   EXPECT_NE(none->completed_at, 0);
