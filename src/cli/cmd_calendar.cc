@@ -5,15 +5,20 @@
 //   calendar next-business-day DATE [--days N]  YYYY-MM-DD
 //   calendar wareki DATE                       e.g. 令和元年5月1日
 // Business days are counted with the default closed days (Saturdays,
-// Sundays, national holidays, 12/29–1/3).
+// Sundays, national holidays, 12/29–1/3); `--data DIR` uses the closed days
+// of that store's analysis policy instead (read-only, no key needed).
 #include <iostream>
 
+#include "analysis/parameters.h"
 #include "cli/common.h"
 #include "jp/business_calendar.h"
 #include "jp/holidays.h"
 #include "jp/wareki.h"
 
 namespace mamori::cli {
+
+Result<std::unique_ptr<store::Storage>> OpenStoreReadOnly(const StoreFlags& flags);
+
 namespace {
 
 Result<CivilDate> DateArgument(const std::string& text, const std::string& name) {
@@ -24,6 +29,16 @@ Result<CivilDate> DateArgument(const std::string& text, const std::string& name)
                                         name));
   }
   return *d;
+}
+
+// The default calendar, or the one of the store's analysis policy.
+Result<jp::BusinessCalendar> CalendarFor(const std::string& data) {
+  if (data.empty()) return jp::BusinessCalendar();
+  StoreFlags flags;
+  flags.data = data;
+  MAMORI_ASSIGN_OR_RETURN(auto storage, OpenStoreReadOnly(flags));
+  MAMORI_ASSIGN_OR_RETURN(auto params, analysis::GetParameters(*storage));
+  return analysis::CalendarOf(params);
 }
 
 }  // namespace
@@ -65,12 +80,21 @@ void AddCalendarCommands(CLI::App& app, int& exit_code) {
       cal->add_subcommand("next-business-day", "the next business day after DATE / 翌営業日");
   auto date = std::make_shared<std::string>();
   auto days = std::make_shared<int>(1);
+  auto data = std::make_shared<std::string>();
   next->add_option("DATE", *date, "YYYY-MM-DD")->required();
   next->add_option("--days", *days, "the N-th business day after DATE (0: DATE itself if open)")
       ->capture_default_str();
-  next->callback([date, days, &exit_code] {
+  next->add_option("--data", *data,
+                   "count with the closed days of this store's analysis policy / "
+                   "このストアの休業日で数える");
+  next->callback([date, days, data, &exit_code] {
     auto d = DateArgument(*date, "DATE");
-    Result<CivilDate> result = d ? jp::BusinessCalendar().NextBusinessDay(*d, *days) : d;
+    auto calendar = CalendarFor(*data);
+    if (!calendar) {
+      exit_code = ReportError(calendar.error());
+      return;
+    }
+    Result<CivilDate> result = d ? calendar->NextBusinessDay(*d, *days) : d;
     if (!result) {
       exit_code = ReportError(result.error());
       return;

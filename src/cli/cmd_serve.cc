@@ -27,8 +27,8 @@
 #include "api/stack.h"
 #include "audit/witness.h"
 #include "cli/common.h"
-#include "engine/witnessing.h"
 #include "crypto/process_protection.h"
+#include "engine/witnessing.h"
 
 namespace mamori::cli {
 namespace {

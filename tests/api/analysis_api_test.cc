@@ -4,6 +4,9 @@
 // wrong bodies, CSV for Excel, and the heartbeat on /metrics. Findings and
 // lists are made by the real continuous evaluation over real audit events.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <fstream>
 
 #include "analysis/monitor.h"
 #include "api/stack_fixture.h"
@@ -263,6 +266,67 @@ TEST_F(AnalysisApiTest, HeartbeatStatusReportAndPolicy) {
   auto set = EventsOf("analysis.policy_set");
   ASSERT_FALSE(set.empty());
   EXPECT_EQ(set.back().actor, "ciso1");
+}
+
+}  // namespace
+}  // namespace mamori::api::testing
+
+namespace mamori::api::testing {
+namespace {
+
+// `mamori lists confirm|show` and `findings list` as a separate process on
+// the same store, as an operator runs them beside the server.
+class AnalysisCliTest : public AnalysisApiTest {
+ protected:
+  // Runs the mamori binary with `args`, the password on standard input;
+  // the exit code, stdout in *out.
+  int Mamori(const std::string& args, const std::string& password, std::string* out) {
+    const std::string pw = dir_ / "pw";
+    {
+      std::ofstream f(pw);
+      f << password << "\n";
+    }
+    const std::string outfile = dir_ / "cli.out";
+    const std::string cmd = std::string(MAMORI_BINARY) + " " + args + " --data '" +
+                            paths_.data_dir + "' <'" + pw + "' >'" + outfile + "' 2>'" + outfile +
+                            ".err'";
+    const int rc = std::system(cmd.c_str());
+    *out = engine::ReadFileBytes(outfile) + engine::ReadFileBytes(outfile + ".err");
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  }
+};
+
+TEST_F(AnalysisCliTest, ConfirmOnTheCommandLineAsAPersonWhoDidNotAccessTheData) {
+  std::string out;
+  ASSERT_EQ(Mamori("lists show --date 2025-01-08 --dataset payroll", "", &out), 0) << out;
+  const auto lists = nlohmann::json::parse(out)["lists"];
+  ASSERT_EQ(lists.size(), 1u);
+  const std::string id = lists[0]["id"];
+  // kato accessed the data that day: refused, as over the API, and audited.
+  EXPECT_EQ(Mamori("lists confirm --list " + id + " --user kato", kStackPassword, &out), 1);
+  EXPECT_NE(out.find("you accessed this data"), std::string::npos) << out;
+  // A handler: refused by the system rights table before the list is read.
+  EXPECT_EQ(Mamori("lists confirm --list " + id + " --user hana", kStackPassword, &out), 1);
+  EXPECT_NE(out.find("none of your roles may do list.confirm"), std::string::npos) << out;
+  // A wrong password: the logon fails (and counts towards the lockout).
+  EXPECT_EQ(Mamori("lists confirm --list " + id + " --user sato", "Wrong#Guess-123", &out), 1);
+  EXPECT_NE(out.find("logon failed"), std::string::npos) << out;
+  ASSERT_EQ(Mamori("lists confirm --list " + id + " --user sato --comment 確認済み", kStackPassword,
+                   &out),
+            0)
+      << out;
+  EXPECT_EQ(nlohmann::json::parse(out)["confirmed_by"], "sato");
+  // The logon, the decision and the confirmation are in the log, from the console.
+  bool confirmed = false;
+  for (const auto& ev : EventsOf("analysis.list.confirm")) {
+    confirmed |= ev.actor == "sato" && ev.result == "ok" && ev.terminal.starts_with("local:");
+  }
+  EXPECT_TRUE(confirmed);
+  EXPECT_EQ(Mamori("lists show --date 2025-01-08 --csv", "", &out), 0);
+  EXPECT_EQ(out.substr(0, 3), "\xEF\xBB\xBF");
+  EXPECT_NE(out.find(",confirmed,sato,"), std::string::npos) << out;
+  EXPECT_EQ(Mamori("findings list --rule off_hours", "", &out), 0);
+  EXPECT_EQ(nlohmann::json::parse(out)["findings"].size(), 2u);
 }
 
 }  // namespace
