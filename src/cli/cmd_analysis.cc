@@ -23,7 +23,11 @@
 
 namespace mamori::cli {
 
-Result<std::unique_ptr<store::Storage>> OpenStoreReadOnly(const StoreFlags& flags) {
+void AddExportCommand(CLI::App* analysis_cmd, int& exit_code);  // cmd_export.cc
+
+// The data store alone, without the key store: for the commands that read
+// it (and for export, which writes only its cursor and audit events).
+Result<std::unique_ptr<store::Storage>> OpenDataStore(const StoreFlags& flags) {
   store::SqliteOptions options;
   options.path = flags.MakePaths().DataStore();
   options.create_if_missing = false;
@@ -62,7 +66,7 @@ int Run(const RunFlags& f) {
     return ReportError(Status::InvalidArgument(
         "--to must not be before --from", "--to は --from 以降の日付で指定してください", "--to"));
   }
-  auto storage = OpenStoreReadOnly(f.store);
+  auto storage = OpenDataStore(f.store);
   if (!storage) return ReportError(storage.error());
   auto params = analysis::GetParameters(**storage);
   if (!params) return ReportError(params.error());
@@ -130,7 +134,7 @@ int ListFindings(const ListFindingsFlags& f) {
   }
   filter.owner = f.owner;
   filter.actor = f.actor;
-  auto storage = OpenStoreReadOnly(f.store);
+  auto storage = OpenDataStore(f.store);
   if (!storage) return ReportError(storage.error());
   auto found = analysis::Findings(**storage).List(filter);
   if (!found) return ReportError(found.error());
@@ -171,6 +175,8 @@ void AddAnalysisCommands(CLI::App& app, int& exit_code) {
   list->add_option("--actor", lf->actor, "whom it is about");
   list->add_flag("--csv", lf->csv, "CSV for Excel (UTF-8 with BOM, CRLF) / Excel 用 CSV");
   list->callback([lf, &exit_code] { exit_code = ListFindings(*lf); });
+
+  AddExportCommand(analysis_cmd, exit_code);
 }
 
 }  // namespace mamori::cli

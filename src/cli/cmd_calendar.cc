@@ -17,7 +17,7 @@
 
 namespace mamori::cli {
 
-Result<std::unique_ptr<store::Storage>> OpenStoreReadOnly(const StoreFlags& flags);
+Result<std::unique_ptr<store::Storage>> OpenDataStore(const StoreFlags& flags);
 
 namespace {
 
@@ -36,7 +36,7 @@ Result<jp::BusinessCalendar> CalendarFor(const std::string& data) {
   if (data.empty()) return jp::BusinessCalendar();
   StoreFlags flags;
   flags.data = data;
-  MAMORI_ASSIGN_OR_RETURN(auto storage, OpenStoreReadOnly(flags));
+  MAMORI_ASSIGN_OR_RETURN(auto storage, OpenDataStore(flags));
   MAMORI_ASSIGN_OR_RETURN(auto params, analysis::GetParameters(*storage));
   return analysis::CalendarOf(params);
 }

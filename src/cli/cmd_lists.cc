@@ -24,7 +24,7 @@
 
 namespace mamori::cli {
 
-Result<std::unique_ptr<store::Storage>> OpenStoreReadOnly(const StoreFlags& flags);
+Result<std::unique_ptr<store::Storage>> OpenDataStore(const StoreFlags& flags);
 
 namespace {
 
@@ -41,7 +41,7 @@ int Show(const ShowFlags& f) {
                                                "--date は 2025-01-14 の形式で指定してください",
                                                "--date"));
   }
-  auto storage = OpenStoreReadOnly(f.store);
+  auto storage = OpenDataStore(f.store);
   if (!storage) return ReportError(storage.error());
   analysis::ListFilter filter;
   filter.date = *date;
