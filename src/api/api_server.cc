@@ -58,6 +58,9 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(ApiServerOptions options) {
   deps.rights = api->options_.rights;
   deps.rights_register = api->options_.rights_register;
   deps.reviews = api->options_.reviews;
+  deps.findings = api->options_.findings;
+  deps.lists = api->options_.lists;
+  deps.monitor = api->options_.monitor;
   deps.witnessing = api->options_.witnessing;
   deps.login_limiter = &api->login_limiter_;
   deps.busy_retry_after =
@@ -110,6 +113,8 @@ ApiServerOptions OptionsFor(Stack& stack, ServerConfig config) {
   options.rights = deps.rights;
   options.rights_register = deps.rights_register;
   options.reviews = deps.reviews;
+  options.findings = deps.findings;
+  options.lists = deps.lists;
   return options;
 }
 

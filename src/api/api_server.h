@@ -59,6 +59,10 @@ struct ApiServerOptions {
   policy::RightsAdmin* rights = nullptr;
   policy::RightsRegister* rights_register = nullptr;
   policy::ReviewCampaigns* reviews = nullptr;
+  // Optional: the analysis (routes.h RouteDeps).
+  analysis::Findings* findings = nullptr;
+  analysis::Lists* lists = nullptr;
+  const analysis::Monitor* monitor = nullptr;
   // Optional: the witnessing of signed heads (engine/witnessing.h), whose
   // state /readyz and /metrics report.
   const engine::Witnessing* witnessing = nullptr;

@@ -245,6 +245,37 @@ std::vector<RouteSpec> Build() {
       System("POST", "/v1/reviews/{campaign}/items/{item}/revoke", "review.decide")
           .Target("campaign")
           .Strict({{"reason"}}),
+
+      // The analysis of access records: findings and the steps taken on them
+      // (the analysis decides who may take which), the daily reconciliation
+      // lists (who may confirm: the analysis again), the evaluation's state,
+      // an on-demand report, and the analysis policy.
+      System("GET", "/v1/findings", "finding.list")
+          .Query({"status", "rule", "owner", "actor", "format", "limit", "cursor"}),
+      System("GET", "/v1/findings/{finding}", "finding.list").Target("finding"),
+      System("POST", "/v1/findings/{finding}/review", "finding.update")
+          .Target("finding")
+          .Strict({{"comment"}})
+          .Optional(),
+      System("POST", "/v1/findings/{finding}/explain", "finding.update")
+          .Target("finding")
+          .Strict({{"reason"}}),
+      System("POST", "/v1/findings/{finding}/escalate", "finding.update")
+          .Target("finding")
+          .Strict({{"reason"}}),
+      System("GET", "/v1/lists", "list.show")
+          .Query({"date", "dataset", "state", "format", "limit", "cursor"}),
+      System("GET", "/v1/lists/{list}", "list.show").Target("list"),
+      System("POST", "/v1/lists/{list}/confirm", "list.confirm")
+          .Target("list")
+          .Strict({{"comment"}})
+          .Optional(),
+      System("GET", "/v1/analysis/status", "analysis.status"),
+      System("GET", "/v1/analysis/report", "analysis.run").Query({"from", "to"}),
+      // The thresholds are detection parameters: not for everyone to read
+      // (someone who knows them can stay under them).
+      System("GET", "/v1/policy/analysis", "analysis.policy"),
+      System("PUT", "/v1/policy/analysis", "policy.update").Json(),
   };
 }
 

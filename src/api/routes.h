@@ -20,6 +20,10 @@
 //   reviews              POST|GET /v1/reviews, GET /v1/reviews/overdue,
 //                        /v1/reviews/{campaign}[/items[/{item}/confirm|revoke]]
 //                                                                     (routes_reviews.cc)
+//   analysis             GET /v1/findings[/{finding}], POST …/{finding}/review|explain|escalate,
+//                        GET /v1/lists[/{list}], POST /v1/lists/{list}/confirm,
+//                        GET /v1/analysis/status, /v1/analysis/report,
+//                        GET|PUT /v1/policy/analysis                  (routes_analysis.cc)
 //
 // Lists that identity and policy return whole page in the API with limit and
 // cursor (paging.h). Who may call each route, its purpose rule and its body
@@ -34,6 +38,9 @@
 
 #include <atomic>
 
+#include "analysis/findings.h"
+#include "analysis/lists.h"
+#include "analysis/monitor.h"
 #include "api/auth.h"
 #include "api/metrics.h"
 #include "api/rate_limiter.h"
@@ -65,6 +72,12 @@ struct RouteDeps {
   policy::RightsAdmin* rights = nullptr;
   policy::RightsRegister* rights_register = nullptr;
   policy::ReviewCampaigns* reviews = nullptr;
+  // The findings and reconciliation lists of the analysis; required by the
+  // analysis family. The continuous evaluation, when the server runs one:
+  // /readyz, /metrics and /v1/analysis/status report its heartbeat.
+  analysis::Findings* findings = nullptr;
+  analysis::Lists* lists = nullptr;
+  const analysis::Monitor* monitor = nullptr;
   // Set while the server drains at shutdown: /readyz then answers 503 so a
   // load balancer stops sending new requests.
   const std::atomic<bool>* draining = nullptr;
@@ -90,6 +103,10 @@ Status AddDeviceRoutes(Router& router, const RouteDeps& deps);
 Status AddRightsRoutes(Router& router, const RouteDeps& deps);
 // Review campaigns and their items; need reviews and an authorizer.
 Status AddReviewRoutes(Router& router, const RouteDeps& deps);
+
+// Findings, reconciliation lists, the analysis's status, an on-demand
+// report and its policy; need findings, lists and an authorizer.
+Status AddAnalysisRoutes(Router& router, const RouteDeps& deps);
 
 // All of the above.
 Status AddAllRoutes(Router& router, const RouteDeps& deps);

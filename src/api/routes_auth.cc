@@ -81,6 +81,7 @@ Status AddAuthRoutes(Router& router, const RouteDeps& deps) {
          auto terminal = id->terminals().ResolveTerminal(call.request.info.peer.cert_sha256);
          if (!terminal) return std::unexpected(Problem::FromStatus(terminal.error()));
          req.terminal = *terminal;
+         req.source = "remote:" + call.request.info.peer.address;
          auto result = id->authenticator().Login(req);
          if (!result) return std::unexpected(AuthProblem(result.error(), deps));
          nlohmann::json last = nlohmann::json::object();

@@ -33,6 +33,36 @@ std::string WitnessMetrics(const engine::WitnessState& w) {
   return out;
 }
 
+// The continuous analysis's heartbeat: whether it is behind and when it last
+// ran; with `detail` (metrics_detail) also how long the oldest waiting event
+// has waited, which moves with activity. Never counts of events or findings:
+// those would tell who is watched.
+std::string AnalysisMetrics(const analysis::Heartbeat& h, bool detail) {
+  const TimeMicros now = NowMicros();
+  std::string out;
+  out +=
+      "# HELP mamori_analysis_behind 1 while the analysis of the audit log is behind it "
+      "(an event waited longer than behind_seconds, or no round ran for that long).\n"
+      "# TYPE mamori_analysis_behind gauge\n"
+      "mamori_analysis_behind " +
+      std::to_string(h.Behind(now) ? 1 : 0) + "\n";
+  out +=
+      "# HELP mamori_analysis_last_round_timestamp_seconds When the analysis last committed a "
+      "round (0: not yet).\n"
+      "# TYPE mamori_analysis_last_round_timestamp_seconds gauge\n"
+      "mamori_analysis_last_round_timestamp_seconds " +
+      std::to_string(h.last_round / 1'000'000) + "\n";
+  if (detail) {
+    out +=
+        "# HELP mamori_analysis_lag_seconds How long the oldest event not yet analysed has "
+        "waited.\n"
+        "# TYPE mamori_analysis_lag_seconds gauge\n"
+        "mamori_analysis_lag_seconds " +
+        std::to_string(h.LagSeconds(now)) + "\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 Status AddOperationsRoutes(Router& router, const RouteDeps& deps) {
@@ -64,6 +94,10 @@ Status AddOperationsRoutes(Router& router, const RouteDeps& deps) {
            const engine::WitnessState w = deps.witnessing->State();
            ready["witness"] = w.behind ? "behind" : "ok";
          }
+         // The same for the analysis: behind is said, not made unready.
+         if (deps.monitor) {
+           ready["analysis"] = deps.monitor->heartbeat().Behind(NowMicros()) ? "behind" : "ok";
+         }
          return JsonResponse(200, ready);
        }}));
 
@@ -89,6 +123,10 @@ Status AddMetricsRoute(Router& router, const RouteDeps& deps, bool detail) {
                        // Whether the witness keeps up: no sizes or times of
                        // activity, only its health.
                        if (deps.witnessing) r.body += WitnessMetrics(deps.witnessing->State());
+                       // The same for the analysis of the log.
+                       if (deps.monitor) {
+                         r.body += AnalysisMetrics(deps.monitor->heartbeat(), detail);
+                       }
                        return r;
                      }});
 }
@@ -108,6 +146,7 @@ Status AddAllRoutes(Router& router, const RouteDeps& deps) {
     MAMORI_RETURN_IF_ERROR(AddRightsRoutes(router, deps));
     MAMORI_RETURN_IF_ERROR(AddReviewRoutes(router, deps));
   }
+  if (deps.findings) MAMORI_RETURN_IF_ERROR(AddAnalysisRoutes(router, deps));
   return Status::Ok();
 }
 

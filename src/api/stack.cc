@@ -38,6 +38,8 @@ Result<std::unique_ptr<Stack>> Stack::Open(engine::Engine& engine,
   s->reviews_ = std::make_unique<policy::ReviewCampaigns>(store, *s->people_);
   s->reviews_->SetMembershipWriter(s->people_.get());
   s->access_ = std::make_unique<AccessControl>(engine, *s->identity_, *s->policy_);
+  s->findings_ = std::make_unique<analysis::Findings>(store);
+  s->lists_ = std::make_unique<analysis::Lists>(store);
   s->admission_ = std::make_unique<TerminalAdmission>(engine);
   return s;
 }
@@ -58,6 +60,8 @@ RouteDeps Stack::Deps() {
   deps.rights = rights_.get();
   deps.rights_register = register_.get();
   deps.reviews = reviews_.get();
+  deps.findings = findings_.get();
+  deps.lists = lists_.get();
   return deps;
 }
 

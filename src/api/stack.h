@@ -2,9 +2,9 @@
 // identity (people, sessions, terminals, service accounts, with its sealing
 // key derived from the key store), policy (the authorizer, the rights flow,
 // the register, reviews, and the gate identity asks before a change of who
-// holds what) and the AccessControl that puts them behind the api's plug-in
-// points. `mamori serve` builds one; so do the tests that
-// exercise the real access rules, and `mamori user add`.
+// holds what), the analysis's findings and reconciliation lists, and the AccessControl that puts
+// them behind the api's plug-in points. `mamori serve` builds one; so do the tests that exercise
+// the real access rules, and `mamori user add`.
 #pragma once
 
 #include <memory>
@@ -55,6 +55,10 @@ class Stack {
   policy::RightsRegister& rights_register() { return *register_; }
   policy::ReviewCampaigns& reviews() { return *reviews_; }
   AccessControl& access() { return *access_; }
+  analysis::Findings& findings() { return *findings_; }
+  analysis::Lists& lists() { return *lists_; }
+  // What the analysis asks about people (role holders, departments).
+  const policy::Directory& directory() { return *people_; }
   // Designated terminals and service accounts, for require_terminal_certificate.
   TerminalAdmission& admission() { return *admission_; }
 
@@ -74,6 +78,8 @@ class Stack {
   std::unique_ptr<policy::RightsRegister> register_;
   std::unique_ptr<policy::ReviewCampaigns> reviews_;
   std::unique_ptr<AccessControl> access_;
+  std::unique_ptr<analysis::Findings> findings_;
+  std::unique_ptr<analysis::Lists> lists_;
   std::unique_ptr<TerminalAdmission> admission_;
 };
 

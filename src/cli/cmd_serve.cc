@@ -20,14 +20,15 @@
 #include <mutex>
 #include <thread>
 
+#include "analysis/monitor.h"
 #include "api/api_server.h"
 #include "api/certificate.h"
 #include "api/config.h"
 #include "api/stack.h"
 #include "audit/witness.h"
 #include "cli/common.h"
-#include "engine/witnessing.h"
 #include "crypto/process_protection.h"
+#include "engine/witnessing.h"
 
 namespace mamori::cli {
 namespace {
@@ -178,8 +179,12 @@ int Serve(const ServeFlags& f) {
     (void)(*engine)->Close();
     return ReportError(stack.error());
   }
+  // The continuous analysis of the audit log (analysis/monitor.h): its own
+  // thread and cursor, nothing on the request path.
+  analysis::Monitor monitor((*engine)->data_store(), (*stack)->directory());
   api::ApiServerOptions options = api::OptionsFor(**stack, *config);
   options.witnessing = &witnessing;
+  options.monitor = &monitor;
   auto server = api::ApiServer::Start(std::move(options));
   if (!server) {
     (void)(*engine)->Close();
@@ -189,6 +194,7 @@ int Serve(const ServeFlags& f) {
   // witness learns where this run starts); then one each interval.
   (void)witnessing.PublishNow();  // a failure is logged, counted and retried
   witnessing.Start();
+  (void)monitor.Start();
   // Sessions past their idle or absolute limit are marked expired (and
   // audited) once a minute even when nobody presents their token again.
   std::mutex expiry_mu;
@@ -235,6 +241,7 @@ int Serve(const ServeFlags& f) {
   expiry_cv.notify_all();
   expiry.join();
   const bool clean = (*server)->Shutdown();
+  monitor.Stop();
   witnessing.Stop();
   // The final head: durable in the store first, then on every witness.
   auto head = (*engine)->SignTreeHead(LocalContext());

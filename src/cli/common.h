@@ -60,5 +60,9 @@ void AddMyNumberCommands(CLI::App& app, int& exit_code);
 void AddServeCommand(CLI::App& app, int& exit_code);
 void AddUserCommands(CLI::App& app, int& exit_code);
 void AddDemoCommands(CLI::App& app, int& exit_code);
+void AddCalendarCommands(CLI::App& app, int& exit_code);
+// analysis run, findings list (cmd_analysis.cc); lists show|confirm (cmd_lists.cc).
+void AddAnalysisCommands(CLI::App& app, int& exit_code);
+void AddListsCommands(CLI::App& app, int& exit_code);
 
 }  // namespace mamori::cli

@@ -25,6 +25,9 @@ int Run(int argc, char** argv) {
   mamori::cli::AddServeCommand(app, exit_code);
   mamori::cli::AddUserCommands(app, exit_code);
   mamori::cli::AddDemoCommands(app, exit_code);
+  mamori::cli::AddCalendarCommands(app, exit_code);
+  mamori::cli::AddAnalysisCommands(app, exit_code);
+  mamori::cli::AddListsCommands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

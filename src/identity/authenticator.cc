@@ -59,6 +59,8 @@ Result<LoginResult> Authenticator::Login(const LoginRequest& req) {
   engine::Context ctx;
   ctx.actor = valid_id ? req.user_id : "";
   ctx.terminal = internal::TerminalLabel(req.terminal);
+  if (ctx.terminal.empty() && !req.source.empty())
+    ctx.terminal = audit::EventIdentifier(req.source);
   ctx.request_id = req.request_id;
   ctx.time = now;
   MAMORI_ASSIGN_OR_RETURN(auto attempt_bytes, crypto::RandomBytes(8));

@@ -70,6 +70,10 @@ struct LoginRequest {
   std::string password;
   std::string totp;   // empty when the client sent none
   Terminal terminal;  // TerminalRegistry::ResolveTerminal of the client certificate
+  // Where the attempt came from when no certificate says ("remote:<address>"
+  // of the connection): the logon's events name it as their terminal then,
+  // so that failed logons can be counted per source (analysis/rules.h).
+  std::string source;
   std::string request_id;
   TimeMicros time = 0;  // 0: now
 };

@@ -61,6 +61,37 @@ constexpr std::array kLedgerReaders = {
     r::kChiefOfficer, r::kCiso,           r::kDeputyCiso,        r::kAuditLead,
     r::kAuditor};
 
+// The analysis of access records. Findings go to managers and the CISO
+// line to act on, and to auditors and SIRT to read; who may act on which
+// finding, and see which, is narrowed again by the analysis
+// (analysis/findings.h). Lists go to confirmers and managers; the analysis
+// refuses a confirmer who accessed the data (analysis/lists.h).
+constexpr std::array kFindingReaders = {r::kSectionManager,
+                                        r::kDepartmentOfficer,
+                                        r::kCreditInfoDirector,
+                                        r::kChiefOfficer,
+                                        r::kCiso,
+                                        r::kDeputyCiso,
+                                        r::kSirt,
+                                        r::kAuditLead,
+                                        r::kAuditor};
+constexpr std::array kFindingHandlers = {r::kSectionManager,
+                                         r::kDepartmentOfficer,
+                                         r::kCreditInfoDirector,
+                                         r::kChiefOfficer,
+                                         r::kCiso,
+                                         r::kDeputyCiso,
+                                         r::kSirt};
+constexpr std::array kListReaders = {
+    r::kConfirmer,          r::kSectionManager, r::kDepartmentOfficer,
+    r::kCreditInfoDirector, r::kChiefOfficer,   r::kCiso,
+    r::kDeputyCiso,         r::kAuditLead,      r::kAuditor};
+constexpr std::array kListConfirmers = {r::kConfirmer,    r::kSectionManager, r::kDepartmentOfficer,
+                                        r::kChiefOfficer, r::kCiso,           r::kDeputyCiso};
+// The evaluation's health: the operators too (no personal data in it).
+constexpr std::array kAnalysisStatusReaders = {
+    r::kAdmin, r::kChiefOfficer, r::kCiso, r::kDeputyCiso, r::kSirt, r::kAuditLead, r::kAuditor};
+
 constexpr std::array kRules = {
     // Datasets (台帳). Definitions hold no personal data: every role may read
     // them, so handlers know the fields they fill in.
@@ -117,6 +148,16 @@ constexpr std::array kRules = {
     SystemRule{"audit.consistency", Roles(kAnyone), "一貫性証明の取得"},
     SystemRule{"audit.events", Roles(kEvidenceReaders), "監査イベントの検索"},
     SystemRule{"audit.verify", Roles(kAuditors), "監査ログの検証"},
+    // The analysis of access records [003 II.5(6)-(8)].
+    SystemRule{"finding.list", Roles(kFindingReaders), "アクセス記録の分析結果(指摘)の参照"},
+    SystemRule{"finding.update", Roles(kFindingHandlers), "指摘の確認・説明・報告"},
+    SystemRule{"list.show", Roles(kListReaders), "アクセス記録の確認リストの参照"},
+    SystemRule{"list.confirm", Roles(kListConfirmers), "アクセス記録の確認リストの確認"},
+    SystemRule{"analysis.status", Roles(kAnalysisStatusReaders), "ログ分析の稼働状況の参照"},
+    SystemRule{"analysis.run", Roles(kEvidenceReaders), "期間を指定したログ分析の実行"},
+    // The thresholds of the rules tell how to stay under them: read by those
+    // who read evidence, changed (policy.update) by the CISO line.
+    SystemRule{"analysis.policy", Roles(kEvidenceReaders), "ログ分析の閾値の参照"},
 };
 
 }  // namespace

@@ -248,12 +248,18 @@ TEST_F(PeopleApiTest, NobodyChangesTheirOwnRoles) {
   auto r = Send(admin, "PUT", "/v1/users/admin1/roles/ciso");
   EXPECT_EQ(r.status, 403) << r.body;
   EXPECT_FALSE(stack_->identity().directory().GetUser("admin1")->HasRole("ciso"));
-  auto other = Send(admin, "PUT", "/v1/users/hana/roles/confirmer");
+  auto other = Send(admin, "PUT", "/v1/users/hana/roles/inquiry_operator");
   ASSERT_EQ(other.status, 200) << other.body;
-  EXPECT_EQ(Parse(other)["roles"], nlohmann::json({"handler", "confirmer"}));
-  EXPECT_EQ(Send(admin, "PUT", "/v1/users/hana/roles/confirmer").status, 409);
+  EXPECT_EQ(Parse(other)["roles"], nlohmann::json({"handler", "inquiry_operator"}));
+  EXPECT_EQ(Send(admin, "PUT", "/v1/users/hana/roles/inquiry_operator").status, 409);
   EXPECT_EQ(Send(admin, "PUT", "/v1/users/hana/roles/no_such_role").status, 400);
-  EXPECT_EQ(Send(admin, "DELETE", "/v1/users/hana/roles/confirmer").status, 200);
+  EXPECT_EQ(Send(admin, "DELETE", "/v1/users/hana/roles/inquiry_operator").status, 200);
+  // A confirmer sees who accessed which records and confirms the daily
+  // lists (system rights list.show, list.confirm): that role is given
+  // through the rights register, never by one administrator.
+  auto confirmer = Send(admin, "PUT", "/v1/users/hana/roles/confirmer");
+  EXPECT_EQ(confirmer.status, 403) << confirmer.body;
+  EXPECT_EQ(Parse(confirmer)["subject"], "policy.via_register");
   EXPECT_EQ(Send(admin, "GET", "/v1/users/nobody").status, 404);
 }
 
@@ -327,7 +333,7 @@ TEST_F(PeopleApiTest, ServiceAccounts) {
                  nlohmann::json{{"cert_fingerprint", std::string(64, 'd')}}.dump())
                 .status,
             200);
-  EXPECT_EQ(Send(admin, "PUT", "/v1/service-accounts/payroll/roles/confirmer").status, 200);
+  EXPECT_EQ(Send(admin, "PUT", "/v1/service-accounts/payroll/roles/inquiry_operator").status, 200);
   auto off = Send(admin, "POST", "/v1/service-accounts/payroll/disable");
   ASSERT_EQ(off.status, 200) << off.body;
   EXPECT_EQ(Parse(off)["state"], "disabled");
@@ -335,7 +341,7 @@ TEST_F(PeopleApiTest, ServiceAccounts) {
   ASSERT_EQ(shown.status, 200);
   auto j = Parse(shown);
   EXPECT_EQ(j["cert_fingerprint"], std::string(64, 'd'));
-  EXPECT_EQ(j["roles"], nlohmann::json({"handler", "confirmer"}));
+  EXPECT_EQ(j["roles"], nlohmann::json({"handler", "inquiry_operator"}));
   EXPECT_EQ(Parse(Send(admin, "GET", "/v1/service-accounts"))["service_accounts"].size(), 1u);
 }
 
