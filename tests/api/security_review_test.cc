@@ -23,7 +23,8 @@ class SecurityReviewTest : public DemoOrgTest {
  protected:
   // The events `r`'s request left, by its request id.
   std::vector<audit::Event> EventsOfRequest(uint64_t since, const HttpResponse& r) {
-    const std::string id = r.Json().value("request_id", "");
+    // Every answer names its request in X-Request-Id; a problem in its body too.
+    const std::string id = r.Header("x-request-id");
     std::vector<audit::Event> out;
     for (auto& ev : EventsSince(since)) {
       if (!id.empty() && ev.request_id == id) out.push_back(std::move(ev));
@@ -174,6 +175,10 @@ TEST_F(SecurityReviewTest, EveryDenialLeavesOneEventAndEveryReadIsRecorded) {
   const std::set<std::string> unrecorded = {"ops.health", "ops.ready", "auth.session", "role.list"};
   std::vector<const Route*> routes;
   for (const Route& route : api_->router().routes()) {
+    // A logout or a password change would end the session every later
+    // request of that person is sent with (the routes are still in the
+    // matrix, and in the test above).
+    if (route.spec->pattern.starts_with("/v1/auth/")) continue;
     if (route.spec->guard != Guard::kPublic) routes.push_back(&route);
   }
   // Reads first: the mutations below may shred the record they read.
