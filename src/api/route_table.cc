@@ -103,7 +103,7 @@ std::vector<RouteSpec> Build() {
           .Query({"field", "value", "cursor", "limit"}),
       Data("GET", record, "record.get", kRequired),
       Data("PATCH", record, "record.update", kRequired).Json(),
-      Data("DELETE", record, "record.shred", false).Query({"reason"}),
+      Data("DELETE", record, "record.shred", false).Query({"reason", "reference"}),
       Data("GET", record + "/history", "record.history", kRequired),
 
       // People (the administrator's and the CISO's side of identity).

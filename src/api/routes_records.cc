@@ -133,12 +133,14 @@ Status AddRecordRoutes(Router& router, const RouteDeps& deps) {
 
   // Disposal is not a use of the data: the table declares it without a
   // purpose, and it needs a shred grant on the dataset. The engine records
-  // it under its own purpose ("disposal"); the reason is required.
+  // it under its own purpose ("disposal"); the reason is a required code,
+  // the reference an optional request or ticket id (engine/disposal_reason.h).
   MAMORI_RETURN_IF_ERROR(
       router.Add({"DELETE", record, [=](Call& call) -> HandlerResult {
                     const engine::Context ctx = call.Context("");
                     auto disposal = engine->Shred(ctx, call.Param("ds"), call.Param("id"),
-                                                  call.Query("reason").value_or(""));
+                                                  call.Query("reason").value_or(""),
+                                                  call.Query("reference").value_or(""));
                     if (!disposal) return std::unexpected(EngineProblem(disposal.error(), ctx));
                     return JsonResponse(200, *disposal);
                   }}));

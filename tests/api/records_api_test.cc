@@ -105,7 +105,7 @@ TEST_F(RecordsApiTest, PutGetUpdateHistoryFindListShred) {
   EXPECT_EQ(rest.Json()["records"].size(), 1u);
   EXPECT_TRUE(rest.Json()["next_cursor"].is_null());
 
-  auto shred = Call("DELETE", one + "?reason=%E9%80%80%E8%81%B7%E5%BE%8C7%E5%B9%B4");
+  auto shred = Call("DELETE", one + "?reason=purpose_ended");
   ASSERT_EQ(shred.status, 200) << shred.body;
   EXPECT_EQ(shred.Json()["record"], id);
   EXPECT_FALSE(shred.Json().value("signature", "").empty());
@@ -255,7 +255,7 @@ TEST_F(RecordsApiTest, AHandlerOutsideTheDesignationIsRefused) {
            {"GET", kRecords + "?purpose=withholding&field=name&value=x"},
            {"PATCH", kRecords + "/" + id + "?purpose=withholding"},
            {"POST", kRecords + "?purpose=withholding"},
-           {"DELETE", kRecords + "/" + id + "?reason=x"}}) {
+           {"DELETE", kRecords + "/" + id + "?reason=purpose_ended"}}) {
     SCOPED_TRACE(method + " " + target);
     auto r = Call(method, target, method == "GET" || method == "DELETE" ? "" : RecordJson(9));
     ExpectProblem(r, 403, "permission_denied");
@@ -272,7 +272,7 @@ TEST_F(RecordsApiTest, AHandlerOutsideTheDesignationIsRefused) {
 // purpose the route used to default to is refused as a parameter.
 TEST_F(RecordsApiTest, OnlyAShredGrantHolderShredsARecord) {
   const std::string id = Put(1);
-  const std::string target = kRecords + "/" + id + "?reason=x";
+  const std::string target = kRecords + "/" + id + "?reason=purpose_ended";
   for (const std::string user : {"kansa", "kanri", "kacho", "bucho", "bob"}) {
     SCOPED_TRACE(user);
     token_ = Login(user);

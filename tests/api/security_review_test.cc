@@ -85,7 +85,7 @@ class SecurityReviewTest : public DemoOrgTest {
       }
     }
     if (spec.purpose) route += "?purpose=withholding";
-    if (spec.operation == "record.shred") route += "?reason=matrix";
+    if (spec.operation == "record.shred") route += "?reason=duplicate";
     return route;
   }
 
@@ -557,26 +557,74 @@ TEST_F(SecurityReviewTest, AShredReasonNeverHoldsThePersonsNumber) {
   EXPECT_EQ(events[0].result, "refused");
   // Nothing was destroyed; a reason that says why is taken.
   EXPECT_EQ(Send(tokens_.at("sato_hanako"), "GET", EmployeeGet()).status, 200);
-  auto ok =
-      Send(tokens_.at("tanaka_kacho"), "DELETE", target + "?reason=" + QueryEscape("保存期間満了"));
+  auto ok = Send(tokens_.at("tanaka_kacho"), "DELETE", target + "?reason=retention_expired");
   EXPECT_EQ(ok.status, 200) << ok.body;
 }
 
-// HOLE LEFT OPEN. A shred reason is still free text, kept signed for good in
-// the disposal record: a name ("本人 山田太郎 からの削除請求") outlives the
-// record it is about. Fix (engine/shred.cc, Engine::ShredRecord): take the
-// reason as a code from a fixed list (retention_expired, purpose_ended,
-// subject_request, erroneous_entry, …) optionally with a rights-register or
-// ticket id, validated like an event identifier (audit::EventIdentifier
-// accepts it unchanged), and refuse anything else with invalid_argument
-// naming "reason"; `mamori record shred --reason`, the API's ?reason=,
-// docs/openapi.yaml and the tests that pass Japanese reasons change with it.
-TEST_F(SecurityReviewTest, DISABLED_AShredReasonSaysWhyNeverWhose) {
+// A shred reason was free text, kept signed for good in the disposal record:
+// a name ("本人 山田太郎 からの削除請求") outlived the record it was about.
+// It is a code from a fixed list now (engine/disposal_reason.h), with an
+// optional request or ticket id as reference.
+TEST_F(SecurityReviewTest, AShredReasonSaysWhyNeverWhose) {
   auto r = Send(tokens_.at("tanaka_kacho"), "DELETE",
                 "/v1/datasets/employee_my_number/records/" + EmployeeRecord() +
                     "?reason=" + QueryEscape("本人 山田太郎 からの削除請求"));
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(Subject(r), "reason");
+}
+
+// The reference beside the code is an id: a name, a number, text or a path
+// is refused naming "reference", and "other" needs one. Each refusal leaves
+// one event that repeats none of it, and destroys nothing.
+TEST_F(SecurityReviewTest, AShredReferenceIsAnIdNeverText) {
+  const std::string target = "/v1/datasets/employee_my_number/records/" + EmployeeRecord();
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"subject_request", kTypedText},
+      {"subject_request", engine::TestMyNumber(2)},
+      {"subject_request", "R-" + engine::TestMyNumber(2)},
+      {"duplicate", "../../etc/passwd"},
+      {"duplicate", std::string(65, 'a')},
+      {"other", ""},
+  };
+  for (const auto& [reason, reference] : refused) {
+    SCOPED_TRACE(reference);
+    const uint64_t before = EventCount();
+    std::string query = "?reason=" + reason;
+    if (!reference.empty()) query += "&reference=" + QueryEscape(reference);
+    auto r = Send(tokens_.at("tanaka_kacho"), "DELETE", target + query);
+    EXPECT_EQ(r.status, 400) << r.body;
+    EXPECT_EQ(Subject(r), "reference");
+    if (reference.size() >= 4) {
+      EXPECT_EQ(r.body.find(reference), std::string::npos) << r.body;
+      EXPECT_EQ(LogTextSince(before).find(reference), std::string::npos);
+    }
+    auto events = EventsOfRequest(before, r);
+    ASSERT_EQ(events.size(), 1u) << LogTextSince(before);
+    EXPECT_EQ(events[0].operation, "record.shred");
+    EXPECT_EQ(events[0].result, "refused");
+  }
+  EXPECT_EQ(Send(tokens_.at("sato_hanako"), "GET", EmployeeGet()).status, 200);
+  // A holder of the shred grant without a reason is refused as well.
+  auto none = Send(tokens_.at("tanaka_kacho"), "DELETE", target);
+  EXPECT_EQ(none.status, 400) << none.body;
+  EXPECT_EQ(Subject(none), "reason");
+
+  // A person's request, named by its rights-register id: the code and the
+  // id reach the signed disposal record and the event, nothing else.
+  const uint64_t before = EventCount();
+  auto ok = Send(tokens_.at("tanaka_kacho"), "DELETE",
+                 target + "?reason=subject_request&reference=R00000012");
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.Json()["reason"], "subject_request");
+  EXPECT_EQ(ok.Json()["reference"], "R00000012");
+  bool seen = false;
+  for (const auto& ev : EventsOfRequest(before, ok)) {
+    if (ev.operation != "record.shred") continue;
+    seen = true;
+    EXPECT_EQ(ev.attrs.at("reason"), "subject_request");
+    EXPECT_EQ(ev.attrs.at("reference"), "R00000012");
+  }
+  EXPECT_TRUE(seen) << LogTextSince(before);
 }
 
 // What a client typed is never quoted back in a problem (docs/SERVER.md;
