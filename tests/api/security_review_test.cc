@@ -646,17 +646,14 @@ TEST_F(SecurityReviewTest, ProblemsNameWhatWasTypedOnlyWhenItIsAnIdentifier) {
   EXPECT_EQ(p.body.find("123456789018"), std::string::npos) << p.body;
 }
 
-// HOLE LEFT OPEN. A service account may hold the certificate of a registered
-// terminal where people log on: a request from that terminal without a
-// token then acts as the application, with no password, and the application
-// inherits the terminal's controlled-area standing (C3 data) on one
-// administrator's word. Fix (identity/service_accounts.cc Create and
-// UpdateCertificate, identity/terminals.cc Register and Update): refuse a
-// fingerprint the other registry holds (already_exists, subject
-// "fingerprint"), and give an application host inside the controlled area
-// its own standing (a service-account attribute set through the register,
-// read by policy::CheckTerminal) instead of a shared terminal entry.
-TEST_F(SecurityReviewTest, DISABLED_AnApplicationDoesNotShareAPeoplesTerminalCertificate) {
+// A service account could hold the certificate of a registered terminal
+// where people log on: a request from that terminal without a token then
+// acted as the application, with no password, and the application inherited
+// the terminal's controlled-area standing (C3 data) on one administrator's
+// word. One certificate is one kind of principal now, and an application
+// stands in the controlled area only when a designation made through the
+// register names its host (policy/authorizer.h).
+TEST_F(SecurityReviewTest, AnApplicationDoesNotShareAPeoplesTerminalCertificate) {
   auto term = DescribeCertificate(pki_ + "/term.crt");
   ASSERT_TRUE(term.has_value());
   auto r = Send(tokens_.at("soumu_kanri"), "POST", "/v1/service-accounts",
@@ -667,6 +664,122 @@ TEST_F(SecurityReviewTest, DISABLED_AnApplicationDoesNotShareAPeoplesTerminalCer
   EXPECT_EQ(r.status, 409) << r.body;
   // Without a token, the terminal's connection is nobody.
   EXPECT_EQ(Send("", "GET", "/v1/datasets").status, 401);
+}
+
+// The same in every other direction and path: a terminal may not be
+// registered on, nor moved to, an application's certificate, and an
+// application's certificate may not be replaced by a terminal's. Each
+// refusal names the field, changes nothing and leaves one event.
+TEST_F(SecurityReviewTest, TerminalsAndApplicationsNeverShareACertificateInAnyPath) {
+  const std::string admin = tokens_.at("soumu_kanri");
+  const std::string app_fp = IssueCertificate("app-own");
+  const std::string spare_fp = IssueCertificate("term-spare");
+  auto term = DescribeCertificate(pki_ + "/term.crt");
+  ASSERT_TRUE(term.has_value());
+  ASSERT_EQ(
+      Send(admin, "POST", "/v1/service-accounts",
+           nlohmann::json{
+               {"id", "app-own"}, {"display_name", "業務アプリ"}, {"cert_fingerprint", app_fp}}
+               .dump())
+          .status,
+      201);
+  ASSERT_EQ(
+      Send(admin, "POST", "/v1/terminals",
+           nlohmann::json{{"id", "t-spare"}, {"fingerprint", spare_fp}, {"controlled_area", true}}
+               .dump())
+          .status,
+      201);
+  struct Attempt {
+    std::string method, target;
+    nlohmann::json body;
+    std::string subject, operation;
+  };
+  const std::vector<Attempt> attempts = {
+      {"POST",
+       "/v1/terminals",
+       {{"id", "t-shadow"}, {"fingerprint", app_fp}, {"controlled_area", true}},
+       "fingerprint",
+       "identity.terminal_register"},
+      {"PATCH",
+       "/v1/terminals/t-spare",
+       {{"fingerprint", app_fp}},
+       "fingerprint",
+       "identity.terminal_update"},
+      {"PUT",
+       "/v1/service-accounts/app-own/certificate",
+       {{"cert_fingerprint", term->sha256_fingerprint}},
+       "cert_fingerprint",
+       "identity.service_certificate"},
+      {"PUT",
+       "/v1/service-accounts/app-own/certificate",
+       {{"cert_fingerprint", spare_fp}},
+       "cert_fingerprint",
+       "identity.service_certificate"},
+  };
+  for (const auto& a : attempts) {
+    SCOPED_TRACE(a.method + " " + a.target);
+    const uint64_t before = EventCount();
+    auto r = Send(admin, a.method, a.target, a.body.dump());
+    EXPECT_EQ(r.status, 409) << r.body;
+    EXPECT_EQ(Subject(r), a.subject);
+    auto events = EventsOfRequest(before, r);
+    ASSERT_EQ(events.size(), 1u) << LogTextSince(before);
+    EXPECT_EQ(events[0].operation, a.operation);
+    EXPECT_EQ(events[0].result, "refused");
+  }
+  EXPECT_EQ(stack_->identity().service_accounts().Get("app-own")->cert_fingerprint,
+            identity::NormaliseFingerprint(app_fp));
+  EXPECT_EQ(stack_->identity().terminals().Get("t-spare")->fingerprint,
+            identity::NormaliseFingerprint(spare_fp));
+  EXPECT_FALSE(stack_->identity().terminals().Get("t-shadow").has_value());
+  // The application's own certificate still authenticates it, from outside
+  // the controlled area: the dataset list is a system route it has no role
+  // for, so 403 and not 401.
+  auto app = ClientWith("app-own");
+  auto sent = app->Send("GET", "/v1/datasets");
+  ASSERT_TRUE(sent.has_value());
+  EXPECT_EQ(sent->status, 403) << sent->body;
+}
+
+// A certificate registered as both before the registries refused it (an
+// older store) authenticates no application: the refusal is audited as
+// "shared" and the terminal's connection stays nobody without a token.
+TEST_F(SecurityReviewTest, ACertificateAlreadySharedAuthenticatesNoApplication) {
+  auto term = DescribeCertificate(pki_ + "/term.crt");
+  ASSERT_TRUE(term.has_value());
+  // As an older store holds it: the account's row and fingerprint key
+  // written beside the terminal's, as Create wrote them then.
+  const std::string fp_ok = IssueCertificate("legacy");
+  const std::string shared = identity::NormaliseFingerprint(term->sha256_fingerprint).value_or("");
+  const std::string own = identity::NormaliseFingerprint(fp_ok).value_or("");
+  ASSERT_TRUE(stack_->identity()
+                  .service_accounts()
+                  .Create(Local(), {.id = "legacy-app",
+                                    .display_name = "旧アプリ",
+                                    .cert_fingerprint = fp_ok,
+                                    .roles = {}})
+                  .ok());
+  ASSERT_TRUE(engine_->data_store()
+                  .Update([&](store::WriteTxn& txn) -> Status {
+                    MAMORI_ASSIGN_OR_RETURN(auto row, txn.Get("id/s/legacy-app"));
+                    if (!row) return Status::NotFound("no row", "no row", "row");
+                    auto j = nlohmann::json::parse(*row);
+                    j["cert_fingerprint"] = shared;
+                    MAMORI_RETURN_IF_ERROR(txn.Delete("id/sfp/" + own));
+                    MAMORI_RETURN_IF_ERROR(txn.Put("id/sfp/" + shared, "legacy-app"));
+                    return txn.Put("id/s/legacy-app", j.dump());
+                  })
+                  .ok());
+  ASSERT_EQ(stack_->identity().service_accounts().Get("legacy-app")->cert_fingerprint, shared);
+  const uint64_t before = EventCount();
+  EXPECT_EQ(Send("", "GET", "/v1/datasets").status, 401);
+  bool refused = false;
+  for (const auto& ev : EventsSince(before)) {
+    if (ev.operation == "identity.cert_auth" && ev.reason == "shared") refused = true;
+  }
+  EXPECT_TRUE(refused) << LogTextSince(before);
+  // A person logged on at that terminal is not affected.
+  EXPECT_EQ(Send(tokens_.at("sato_hanako"), "GET", EmployeeGet()).status, 200);
 }
 
 }  // namespace
