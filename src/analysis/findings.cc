@@ -100,8 +100,11 @@ Result<std::vector<Finding>> Findings::List(const FindingFilter& filter) {
 }
 
 bool Findings::MayView(const identity::Principal& who, const Finding& f) {
-  if (Oversees(who) || who.HasRole(r::kAuditor) || who.HasRole(r::kAuditLead)) return true;
+  // Nobody is shown the monitoring of themselves, the CISO line and the
+  // auditors included: it would tell a person under review what was seen
+  // and when to stop. Someone else in the line sees it.
   if (f.actor == who.id) return false;
+  if (Oversees(who) || who.HasRole(r::kAuditor) || who.HasRole(r::kAuditLead)) return true;
   if (f.owner == who.id) return true;
   const bool manager = who.HasRole(r::kSectionManager) || who.HasRole(r::kDepartmentOfficer) ||
                        who.HasRole(r::kCreditInfoDirector);

@@ -254,8 +254,12 @@ Status AddStatusAndReportRoutes(Router& router, const RouteDeps& deps) {
          if (!located.ok()) return std::unexpected(Problem::FromStatus(located));
          nlohmann::json found = nlohmann::json::array();
          auto source = analysis::LogSource(store, first);
+         // As for stored findings (Findings::MayView): nobody is shown the
+         // monitoring of themselves, whoever may run the report.
+         const std::string& caller = call.principal->id;
          Status ran = analysis::RunAnalysis(*source, *params, *facts, begin, end,
                                             [&](const analysis::Finding& f) {
+                                              if (f.actor == caller) return Status::Ok();
                                               found.push_back(analysis::FindingReportJson(f));
                                               return Status::Ok();
                                             });
