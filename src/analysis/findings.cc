@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analysis/note.h"
 #include "analysis/store_util.h"
 #include "audit/audited.h"
 #include "audit/log.h"
@@ -167,12 +168,10 @@ Result<Finding> Findings::Step(const policy::Caller& caller, std::string_view id
               "指摘は確認を開始してから説明済または報告(エスカレーション)にします",
               std::string(kFindingStep));
         }
+        // Closing needs a reason that says something; taking a finding up
+        // may carry a comment (the route's member name).
         const bool closing = to != FindingStatus::kUnderReview;
-        if ((closing && reason.empty()) || reason.size() > 4096) {
-          return Status::InvalidArgument("closing a finding needs a reason (at most 4096 bytes)",
-                                         "指摘を完了するには理由が必要です (4096バイト以内)",
-                                         "reason");
-        }
+        MAMORI_RETURN_IF_ERROR(CheckNote(reason, closing, closing ? "reason" : "comment"));
         f.status = to;
         f.updated_at = now;
         f.history.push_back({to, who.id, now, std::string(reason)});
