@@ -8,6 +8,10 @@
 //                          [--cert C.pem --key K.pem] [--name N] [--from-seq S] [--follow]
 //   mamori analysis export --data DIR --jsonl EVENTS.jsonl [--findings-jsonl F.jsonl] …
 // Prints one JSON line per run: {"from_seq", "next_seq", "events", "findings"}.
+// A JSON-lines destination inside the data directory or the key store (by
+// any path or link), a symbolic or hard link, or one file for both events
+// and findings is refused (analysis/export.h): the operator who runs this
+// can write there, and appending would corrupt the store.
 #include <pthread.h>
 #include <signal.h>
 
@@ -58,7 +62,8 @@ int Export(const ExportFlags& f) {
     (void)(*probe)->Close();
     sink = analysis::SyslogSink(tls, {});
   } else {
-    auto s = analysis::JsonLinesSink(f.jsonl, f.findings_jsonl);
+    const engine::Paths paths = f.store.MakePaths();
+    auto s = analysis::JsonLinesSink(f.jsonl, f.findings_jsonl, {paths.data_dir, paths.KeysDir()});
     if (!s) return ReportError(s.error());
     sink = std::move(*s);
   }
