@@ -147,6 +147,10 @@ TEST_F(PolicyTest, ConfidentialityThreeOnlyFromControlledOrDesignatedTerminals) 
 TEST_F(PolicyTest, AnApplicationIsInTheControlledAreaOnlyWhenDesignated) {
   GrantVia(HandlerRead());
   GrantVia(HandlerRead("payroll", "payroll"));
+  // The applications are designated holders of the My Number grant too.
+  Right apps = HandlerRead();
+  apps.persons = {"payroll-app", "tax-app"};
+  GrantVia(apps);
   identity::Principal app;
   app.kind = identity::PrincipalKind::kService;
   app.id = "payroll-app";
