@@ -1,6 +1,7 @@
-// Who must act on what the analysis raises (issue 13 points 3 and 4): the
-// organisation's people as policy::Directory knows them. Decisions (the
-// sources name the roles, not a rule of assignment):
+// Who must act on what the analysis raises — findings and the daily
+// reconciliation lists ([003 II.5(6)-(7)]; docs/REQUIREMENTS.md §6, the
+// roles of §14): the organisation's people as policy::Directory knows them.
+// Decisions (the sources name the roles, not a rule of assignment):
 //   - a finding about a person goes to the section security manager
 //     (情報セキュリティ管理者, section_manager) of the person's department,
 //     else its department officer (department_officer), else the CISO line
