@@ -7,7 +7,8 @@
 //     else its department officer (department_officer), else the CISO line
 //     (ciso, chief_officer, deputy_ciso) — never to the person themselves;
 //   - an overdue reconciliation list escalates to the department officer of
-//     the dataset's department, else the CISO line;
+//     the dataset's department, else the CISO line, else SIRT — other than
+//     the late confirmer, unless no one else holds any of these roles;
 //   - a finding about no one in the organisation (an unknown ID, a source
 //     address, the analysis itself) goes to the CISO line, else SIRT;
 //   - a dataset's daily list is confirmed by a confirmer of its department,
