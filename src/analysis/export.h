@@ -1,4 +1,5 @@
-// Export of audit events and findings to a SIEM (issue 13 point 7): the
+// Export of audit events and findings to a SIEM, where the organisation
+// monitors use and access ([003 II.5(8)]; docs/REQUIREMENTS.md §6): the
 // log from a cursor on, each event as it is stored, and each finding when
 // the event that raised it ("analysis.finding") passes, to a syslog
 // receiver over TLS (syslog.h, syslog_tls.h) or to a JSON-lines file.

@@ -1,7 +1,7 @@
-// The analysis of access records (issue 13): findings and the steps taken on
-// them, the daily reconciliation lists and their confirmation, the state of
-// the continuous evaluation, an on-demand report over a period, and the
-// analysis policy.
+// The analysis of access records ([003 II.5(6)-(8)]; docs/REQUIREMENTS.md §6,
+// docs/ANALYSIS.md): findings and the steps taken on them, the daily
+// reconciliation lists and their confirmation, the state of the continuous
+// evaluation, an on-demand report over a period, and the analysis policy.
 //
 //   GET  /v1/findings[?status&rule&owner&actor&format=csv]   GET /v1/findings/{finding}
 //   POST /v1/findings/{finding}/review {"comment"} | /explain {"reason"} | /escalate {"reason"}

@@ -1,8 +1,9 @@
-// analysis export (issue 13 point 7): the audit log, and each finding as it
-// is raised, to a SIEM — syslog (RFC 5424) over TLS, or JSON-lines files —
-// from where the last run of the same --name stopped (analysis/export.h).
-// With --follow it keeps following the log, every --interval seconds,
-// until SIGTERM or SIGINT: run it as a service beside `mamori serve`.
+// analysis export ([003 II.5(8)]: use and access are monitored;
+// docs/REQUIREMENTS.md §6, docs/ANALYSIS.md): the audit log, and each finding
+// as it is raised, to a SIEM — syslog (RFC 5424) over TLS, or JSON-lines files
+// — from where the last run of the same --name stopped (analysis/export.h).
+// With --follow it keeps following the log, every --interval seconds, until
+// SIGTERM or SIGINT: run it as a service beside `mamori serve`.
 //
 //   mamori analysis export --data DIR --syslog tls://HOST:PORT --ca CA.pem
 //                          [--cert C.pem --key K.pem] [--name N] [--from-seq S] [--follow]

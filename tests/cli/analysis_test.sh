@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `mamori analysis run` (issue 13 point 6) over the log of a real store and
+# `mamori analysis run` over the log of a real store and
 # over a JSON-lines file of another system's events, with known answers:
 # reads at 23:40 on a national holiday are found, the same reads at 10:00 on
 # a weekday are not. Also `findings list` and `lists show` on a fresh store,
