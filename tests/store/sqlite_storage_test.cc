@@ -444,16 +444,25 @@ TEST_F(SqliteStorageTest, CloseWaitsForARunningView) {
 
 // Commits never copy the WAL into the database file themselves; a background
 // thread does, and the WAL is rewound rather than left to grow under a steady
-// stream of commits (each commit here adds a few frames; without checkpoints
-// 800 of them would leave several megabytes of WAL).
+// stream of commits (each commit here adds a frame or more; without
+// checkpoints 800 of them would leave several megabytes of WAL). The
+// background thread is given the chance to run every 100 commits: on a loaded machine it may
+// otherwise not be scheduled at all during the loop, which would test the
+// scheduler, not the store.
 TEST_F(SqliteStorageTest, BackgroundCheckpointsKeepTheWalBounded) {
   SqliteOptions options = Options();
   options.checkpoint_frames = 50;
   auto store = MustOpen(options);
   ASSERT_NE(store, nullptr);
   off_t largest_wal = 0;
+  uint64_t checkpoints = 0;
   for (int i = 0; i < 800; ++i) {
     ASSERT_TRUE(PutOne(*store, 'k' + std::to_string(i), std::string(600, 'v')).ok());
+    if (i % 100 == 99) {  // 100 commits: more than twice checkpoint_frames
+      ASSERT_TRUE(WaitUntil([&] { return store->Stats().checkpoints > checkpoints; }))
+          << "no checkpoint in the last 100 commits, at " << i + 1;
+      checkpoints = store->Stats().checkpoints;
+    }
     struct stat st {};
     if (::stat((path_ + "-wal").c_str(), &st) == 0) largest_wal = std::max(largest_wal, st.st_size);
   }
