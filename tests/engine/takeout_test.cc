@@ -1,122 +1,12 @@
 // Engine::Export and the take-out register (engine/takeout.h) on a real
-// store, with a real PKI: every file is opened by `openssl cms -decrypt` in
-// a separate process and compared with the records; every refusal is
-// audited and leaves no file and no register entry behind.
-#include <sys/stat.h>
-
-#include <filesystem>
-
-#include "crypto/hash.h"
-#include "crypto/recipient_certificate.h"
-#include "engine/engine_fixture.h"
-#include "engine/integrity.h"
-#include "engine/takeout_rules.h"
-#include "engine/takeout_store.h"
-#include "testing/test_pki.h"
+// store: every file is opened by `openssl cms -decrypt` in a separate
+// process and compared with the records. Refusals: takeout_refusals_test.cc.
+#include "engine/takeout_fixture.h"
 
 namespace mamori::engine {
 namespace {
 
 using mamori::testing::ReadAll;
-using mamori::testing::TestPki;
-
-constexpr const char* kExporter = "sato_hanako";
-
-std::vector<nlohmann::json> JsonLines(const std::string& text) {
-  std::vector<nlohmann::json> out;
-  size_t at = 0;
-  while (at < text.size()) {
-    const size_t end = text.find('\n', at);
-    out.push_back(nlohmann::json::parse(text.substr(at, end - at)));
-    at = end == std::string::npos ? text.size() : end + 1;
-  }
-  return out;
-}
-
-class TakeoutTest : public EngineTest {
- protected:
-  void SetUp() override {
-    EngineTest::SetUp();
-    std::filesystem::create_directories(dir_ / "pki");
-    pki_ = std::make_unique<TestPki>(dir_ / "pki");
-    ASSERT_TRUE(pki_->ok());
-    ASSERT_TRUE(pki_->MakeRecipient("bob"));
-    ASSERT_TRUE(pki_->MakeRecipient("carol", "rsa"));
-    std::filesystem::create_directories(dir_ / "out");
-  }
-  // employee_my_number's shape under another name, classification and
-  // handling restrictions.
-  void CreateDataset(const std::string& name, int confidentiality,
-                     std::vector<std::string> handling) {
-    nlohmann::json def = EmployeeDataset();
-    def["name"] = name;
-    def["classification"]["confidentiality"] = confidentiality;
-    def["handling"] = handling;
-    auto created = engine_->CreateDataset(TestContext(), def);
-    ASSERT_TRUE(created.has_value()) << created.error().ToString();
-  }
-  std::vector<std::string> PutRecords(const std::string& ds, int n) {
-    std::vector<std::string> ids;
-    for (int i = 0; i < n; ++i) {
-      auto r = engine_->Put(TestContext(), ds,
-                            {{"my_number", TestMyNumber(100 + i)},
-                             {"name", i % 2 ? "山田 太郎" : "佐藤 花子"},
-                             {"name_kana", "やまだ たろう"},
-                             {"birth_date", "1980-04-01"}});
-      EXPECT_TRUE(r.has_value()) << r.error().ToString();
-      if (r) ids.push_back(r->id);
-    }
-    return ids;
-  }
-  Context Exporter() {
-    Context ctx = TestContext();
-    ctx.actor = kExporter;
-    return ctx;
-  }
-  TakeoutRequest Request(const std::string& ds, std::vector<std::string> ids,
-                         const std::string& recipient = "bob") {
-    TakeoutRequest req;
-    req.dataset = ds;
-    req.record_ids = std::move(ids);
-    req.recipient_certificate = pki_->Cert(recipient);
-    req.approval = "apv-takeout-7";
-    req.approvers = {{"tanaka_kacho", "section_manager"}, {"suzuki_bucho", "department_officer"}};
-    req.until = AddToDate(JstDate(NowMicros()), 0, 0, 7);
-    req.out_path = dir_ / "out/takeout.p7m";
-    return req;
-  }
-  // Decrypts with openssl as `recipient`; the JSON lines.
-  std::vector<nlohmann::json> Open(const std::string& file, const std::string& recipient = "bob") {
-    EXPECT_EQ(pki_->Decrypt(recipient, file, dir_ / "plain"), 0);
-    plain_ = ReadAll(dir_ / "plain");
-    return JsonLines(plain_);
-  }
-  // The promises of every refusal: the code and subject, an audited
-  // record.export refusal naming the subject, no file and no register entry.
-  void ExpectRefused(const TakeoutRequest& req, Code code, const std::string& subject,
-                     const Context* ctx = nullptr) {
-    const size_t takeouts = CountKeys("to/");
-    const size_t manifests = CountKeys("tom/");
-    auto r = engine_->Export(ctx ? *ctx : Exporter(), req);
-    ASSERT_FALSE(r.has_value()) << subject;
-    EXPECT_EQ(r.error().code(), code) << r.error().ToString();
-    EXPECT_EQ(r.error().subject(), subject) << r.error().ToString();
-    EXPECT_FALSE(r.error().message_ja().empty());
-    const audit::Event ev = LastEvent();
-    EXPECT_EQ(ev.operation, "record.export");
-    EXPECT_NE(ev.result, "ok");
-    EXPECT_EQ(ev.code, std::string(CodeName(code)));
-    EXPECT_EQ(ev.reason, subject);
-    EXPECT_EQ(CountKeys("to/"), takeouts);
-    EXPECT_EQ(CountKeys("tom/"), manifests);
-    EXPECT_EQ(CountKeys("tp/"), 0u);
-    EXPECT_FALSE(std::filesystem::exists(req.out_path));
-    EXPECT_FALSE(std::filesystem::exists(req.out_path + ".partial"));
-  }
-
-  std::unique_ptr<TestPki> pki_;
-  std::string plain_;
-};
 
 TEST_F(TakeoutTest, OpensslDecryptsTheFileAndItMatchesTheRecords) {
   CreateDataset("staff_c3", 3, {"encrypt_required"});
@@ -225,166 +115,6 @@ TEST_F(TakeoutTest, ManyRecordsStreamAndTheManifestIsChunked) {
   ASSERT_EQ(lines.size(), ids.size() + 2);
   EXPECT_EQ(lines.back()["records"], 1205);
   EXPECT_EQ(CountKeys("tom/" + r->record.id + "/"), 2u);  // 1000 + 205 lines
-}
-
-TEST_F(TakeoutTest, HandlingRestrictionsForbidOrRestrictTheTakeout) {
-  CreateDataset("locked", 2, {"no_takeout"});
-  CreateDataset("nocopy", 2, {"no_copy"});
-  CreateDataset("noprint", 2, {"custom_no_print"});
-  CreateDataset("nodist", 2, {"no_distribution"});
-  CreateDataset("noext", 2, {"no_external_provision"});
-  for (const char* ds : {"locked", "nocopy", "noprint", "nodist", "noext"}) PutRecords(ds, 1);
-  auto ids_of = [&](const std::string& ds) {
-    auto page = engine_->List(TestContext(), ds, "", 10);
-    std::vector<std::string> ids;
-    for (const auto& rec : page->records) ids.push_back(rec.id);
-    return ids;
-  };
-  ExpectRefused(Request("locked", ids_of("locked")), Code::kPermissionDenied, "no_takeout");
-  ExpectRefused(Request("nocopy", ids_of("nocopy")), Code::kPermissionDenied, "no_copy");
-  ExpectRefused(Request("noprint", ids_of("noprint")), Code::kPermissionDenied, "custom_no_print");
-  for (const char* ds : {"nodist", "noext"}) {
-    TakeoutRequest outside = Request(ds, ids_of(ds));
-    outside.recipient_internal = false;
-    ExpectRefused(outside, Code::kPermissionDenied, "recipient_internal");
-    // A member of the organisation may carry it.
-    auto inside = engine_->Export(Exporter(), Request(ds, ids_of(ds)));
-    ASSERT_TRUE(inside.has_value()) << inside.error().ToString();
-    std::filesystem::remove(inside->path);
-  }
-  // The ledger shows what the restrictions mean for a take-out.
-  auto ledger = engine_->Ledger(TestContext(), "locked");
-  ASSERT_TRUE(ledger.has_value());
-  EXPECT_EQ((*ledger)["takeout"]["permitted"], false);
-  EXPECT_EQ((*ledger)["takeout"]["refused_by"], "no_takeout");
-  auto nodist = engine_->Ledger(TestContext(), "nodist");
-  EXPECT_EQ((*nodist)["takeout"]["permitted"], true);
-  EXPECT_EQ((*nodist)["takeout"]["internal_only"], true);
-  EXPECT_EQ((*nodist)["takeout"]["approver_roles"], nlohmann::json({"section_manager"}));
-}
-
-TEST_F(TakeoutTest, TheDemoDatasetsRestrictionsAreKept) {
-  // employee_my_number is no_copy (the fixture's definition, as the demo's).
-  CreateEmployees();
-  const std::string id = PutEmployee(1);
-  ExpectRefused(Request(kDs, {id}), Code::kPermissionDenied, "no_copy");
-}
-
-TEST_F(TakeoutTest, ConfidentialityThreeNeedsBothOfficersAndNeverTheExporter) {
-  CreateDataset("staff_c3", 3, {});
-  const auto ids = PutRecords("staff_c3", 1);
-  TakeoutRequest one = Request("staff_c3", ids);
-  one.approvers = {{"tanaka_kacho", "section_manager"}};
-  ExpectRefused(one, Code::kPermissionDenied, "approvers");
-  TakeoutRequest officer_only = Request("staff_c3", ids);
-  officer_only.approvers = {{"suzuki_bucho", "department_officer"}};
-  ExpectRefused(officer_only, Code::kPermissionDenied, "approvers");
-  TakeoutRequest self = Request("staff_c3", ids);
-  self.approvers = {{kExporter, "section_manager"}, {"suzuki_bucho", "department_officer"}};
-  ExpectRefused(self, Code::kPermissionDenied, "approvers");
-  TakeoutRequest twice = Request("staff_c3", ids);
-  twice.approvers = {{"tanaka_kacho", "section_manager"}, {"tanaka_kacho", "department_officer"}};
-  ExpectRefused(twice, Code::kPermissionDenied, "approvers");
-  TakeoutRequest none = Request("staff_c3", ids);
-  none.approvers.clear();
-  ExpectRefused(none, Code::kPermissionDenied, "approvers");
-  TakeoutRequest garbage = Request("staff_c3", ids);
-  garbage.approvers[0].person = "田中";
-  ExpectRefused(garbage, Code::kInvalidArgument, "approvers");
-}
-
-TEST_F(TakeoutTest, BadRequestsAreRefusedAndAudited) {
-  CreateDataset("staff_c2", 2, {});
-  const auto ids = PutRecords("staff_c2", 2);
-  auto req = [&] { return Request("staff_c2", ids); };
-  for (const std::string& bad :
-       std::vector<std::string>{"", "with space", "apv\"q", "12345678901", std::string(129, 'a')}) {
-    TakeoutRequest r = req();
-    r.approval = bad;
-    ExpectRefused(r, Code::kInvalidArgument, "approval");
-  }
-  TakeoutRequest past = req();
-  past.until = AddToDate(JstDate(NowMicros()), 0, 0, -1);
-  ExpectRefused(past, Code::kInvalidArgument, "until");
-  TakeoutRequest far = req();
-  far.until = AddToDate(JstDate(NowMicros()), 0, 0, kMaxTakeoutDays + 1);
-  ExpectRefused(far, Code::kInvalidArgument, "until");
-  TakeoutRequest impossible = req();
-  impossible.until = {2026, 2, 30};
-  ExpectRefused(impossible, Code::kInvalidArgument, "until");
-
-  TakeoutRequest no_cert = req();
-  no_cert.recipient_certificate = "not a certificate";
-  ExpectRefused(no_cert, Code::kInvalidArgument, "certificate");
-  TakeoutRequest ca = req();
-  ca.recipient_certificate = ReadAll(dir_ / "pki/ca.crt");
-  ExpectRefused(ca, Code::kFailedPrecondition, "certificate");
-  // Past the certificate's notAfter (30 days): expired at the time of export.
-  Context later = Exporter();
-  later.time = NowMicros() + 40LL * 86400 * kMicrosPerSecond;
-  TakeoutRequest expired = req();
-  expired.until = AddToDate(JstDate(later.time), 0, 0, 1);
-  ExpectRefused(expired, Code::kFailedPrecondition, "certificate", &later);
-
-  TakeoutRequest field = req();
-  field.fields = {"salary"};
-  ExpectRefused(field, Code::kInvalidArgument, "salary");
-  TakeoutRequest dup_field = req();
-  dup_field.fields = {"name", "name"};
-  ExpectRefused(dup_field, Code::kInvalidArgument, "name");
-  TakeoutRequest malformed = req();
-  malformed.record_ids = {"../../etc"};
-  ExpectRefused(malformed, Code::kInvalidArgument, "records");
-  TakeoutRequest dup = req();
-  dup.record_ids = {ids[0], ids[0]};
-  ExpectRefused(dup, Code::kInvalidArgument, "records");
-  TakeoutRequest empty = req();
-  empty.record_ids.clear();
-  ExpectRefused(empty, Code::kInvalidArgument, "records");
-  TakeoutRequest both = req();
-  both.all = true;
-  ExpectRefused(both, Code::kInvalidArgument, "records");
-  TakeoutRequest relative = req();
-  relative.out_path = "out.p7m";
-  ExpectRefused(relative, Code::kInvalidArgument, "out_path");
-  TakeoutRequest exists = req();
-  { std::ofstream(exists.out_path) << "someone else's"; }
-  {
-    auto r = engine_->Export(Exporter(), exists);
-    ASSERT_FALSE(r.has_value());
-    EXPECT_EQ(r.error().code(), Code::kAlreadyExists);
-    EXPECT_EQ(ReadAll(exists.out_path), "someone else's");
-    EXPECT_EQ(LastEvent().reason, "out_path");
-    std::filesystem::remove(exists.out_path);
-  }
-  Context unregistered = Exporter();
-  unregistered.purpose = "marketing";
-  ExpectRefused(req(), Code::kPermissionDenied, "purpose", &unregistered);
-  Context nobody = Exporter();
-  nobody.actor.clear();
-  auto r = engine_->Export(nobody, req());
-  ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code(), Code::kPermissionDenied);
-  EXPECT_EQ(CountKeys("to/"), 0u);
-  EXPECT_TRUE(Verify().ok);
-}
-
-TEST_F(TakeoutTest, AMissingRecordRefusesTheWholeTakeoutAndRemovesTheFile) {
-  CreateDataset("staff_c2", 2, {});
-  auto ids = PutRecords("staff_c2", 3);
-  ids.insert(ids.begin() + 1, std::string(32, 'a'));  // well formed, not stored
-  TakeoutRequest req = Request("staff_c2", ids);
-  auto r = engine_->Export(Exporter(), req);
-  ASSERT_FALSE(r.has_value());
-  EXPECT_EQ(r.error().code(), Code::kNotFound);
-  const audit::Event ev = LastEvent();
-  EXPECT_EQ(ev.operation, "record.export");
-  EXPECT_EQ(ev.result, "refused");
-  EXPECT_EQ(ev.record, std::string(32, 'a'));
-  EXPECT_FALSE(std::filesystem::exists(req.out_path));
-  EXPECT_FALSE(std::filesystem::exists(req.out_path + ".partial"));
-  EXPECT_EQ(CountKeys("to/"), 0u);
-  EXPECT_EQ(CountKeys("tp/"), 0u);
 }
 
 TEST_F(TakeoutTest, ReturnOrDestructionIsConfirmedOnceBySomeoneElse) {
@@ -551,22 +281,54 @@ TEST_F(TakeoutTest, AnExportInterruptedBeforeItsCommitIsCleanedAtOpen) {
   EXPECT_TRUE(Verify().ok);
 }
 
-TEST(TakeoutRulesTest, EveryKnownRestrictionHasAnEffect) {
-  DatasetDef def;
-  def.classification.confidentiality = 2;
-  EXPECT_TRUE(TakeoutRulesFor(def).permitted.ok());
-  EXPECT_EQ(TakeoutRulesFor(def).approver_roles, std::vector<std::string>({"section_manager"}));
-  def.classification.confidentiality = 3;
-  EXPECT_EQ(TakeoutRulesFor(def).approver_roles,
-            std::vector<std::string>({"section_manager", "department_officer"}));
-  def.handling = {"encrypt_required", "dispose_after_reading", "no_distribution"};
-  const TakeoutRules r = TakeoutRulesFor(def);
-  EXPECT_TRUE(r.permitted.ok());
-  EXPECT_TRUE(r.destroy_only);
-  EXPECT_TRUE(r.internal_only);
-  EXPECT_EQ(r.internal_because, "no_distribution");
-  def.handling = {"encrypt_required", "no_takeout"};
-  EXPECT_EQ(TakeoutRulesFor(def).permitted.subject(), "no_takeout");
+// The demo organisation (scripts/demo-data): payroll_account is the take-out
+// example (confidentiality 3: both officers approve), loan_customer is
+// no_takeout, employee_my_number no_copy, resident_tax no_distribution.
+TEST_F(TakeoutTest, TheDemoDatasetsTakeOutAsTheWalkThroughSays) {
+  const std::string demo = std::string(MAMORI_SOURCE_DIR) + "/scripts/demo-data/";
+  for (const char* ds :
+       {"payroll_account", "loan_customer", "employee_my_number", "resident_tax"}) {
+    auto created =
+        engine_->CreateDataset(TestContext(), nlohmann::json::parse(ReadAll(demo + ds + ".json")));
+    ASSERT_TRUE(created.has_value()) << ds << ": " << created.error().ToString();
+  }
+  Context ctx = Exporter();
+  ctx.purpose = "payroll_transfer";
+  auto put = engine_->Put(ctx, "payroll_account",
+                          {{"name", "佐藤 一郎"},
+                           {"name_kana", "サトウ イチロウ"},
+                           {"account",
+                            {{"bank_code", "9999"},
+                             {"branch_code", "100"},
+                             {"type", "普通"},
+                             {"number", "0000001"},
+                             {"holder", "サトウ イチロウ"}}}});
+  ASSERT_TRUE(put.has_value()) << put.error().ToString();
+  // As scripts/demo makes recipient-soumu.crt.
+  ASSERT_TRUE(pki_->MakeRecipient("soumu", "ec", "keyUsage=critical,keyAgreement"));
+  TakeoutRequest req = Request("payroll_account", {put->id}, "soumu");
+  req.approvers = {{"tanaka_kacho", "section_manager"}};
+  auto one = engine_->Export(ctx, req);
+  ASSERT_FALSE(one.has_value());
+  EXPECT_EQ(one.error().subject(), "approvers");
+  req.approvers.push_back({"suzuki_bucho", "department_officer"});
+  auto r = engine_->Export(ctx, req);
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  const auto lines = Open(req.out_path, "soumu");
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[1]["account"]["number"], "0000001");
+  EXPECT_EQ(lines[0]["label"]["classification"]["confidentiality"], 3);
+
+  for (const auto& [ds, purpose, rule] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"loan_customer", "credit_screening", "no_takeout"},
+           {"employee_my_number", "withholding", "no_copy"}}) {
+    auto def = engine_->Ledger(TestContext(), ds);
+    ASSERT_TRUE(def.has_value());
+    EXPECT_EQ((*def)["takeout"]["refused_by"], rule);
+  }
+  auto tax = engine_->Ledger(TestContext(), "resident_tax");
+  EXPECT_EQ((*tax)["takeout"]["internal_because"], "no_distribution");
 }
 
 }  // namespace
