@@ -187,9 +187,12 @@ struct PartialFile {
   std::string path;
   int fd = -1;
   bool keep = false;
-  ~PartialFile() {
+  ~PartialFile() { Discard(); }
+  void Discard() {
     if (fd >= 0) ::close(fd);
+    fd = -1;
     if (!keep && !path.empty()) ::unlink(path.c_str());
+    path.clear();
   }
 };
 
@@ -310,7 +313,10 @@ Result<TakeoutResult> Engine::Export(const Context& ctx_in, const TakeoutRequest
                                      {"m", PendingExportMac(envelope_key_, id, partial)}})
                          .dump());
     }));
+    // The file first, then its marker: a crash between leaves a marker whose
+    // file is gone, which Open records and removes.
     auto unmark = [&] {
+      file.Discard();
       (void)data_->Update(
           [&](store::WriteTxn& txn) { return txn.Delete(keyspace::TakeoutPending(id)); });
     };
@@ -455,7 +461,9 @@ Result<TakeoutResult> Engine::Export(const Context& ctx_in, const TakeoutRequest
     ::close(file.fd);
     file.fd = -1;
     file.keep = true;  // recorded: from here the export stands
-    if (::rename(partial.c_str(), req.out_path.c_str()) != 0) {
+    // link then unlink rather than rename: a file created at out_path since
+    // the check is never replaced.
+    if (::link(partial.c_str(), req.out_path.c_str()) != 0 || ::unlink(partial.c_str()) != 0) {
       return Fail(Status::IoError(
           "take-out " + id + " is recorded, but its file could not be renamed from " + partial +
               ": " + std::strerror(errno),

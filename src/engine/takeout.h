@@ -47,8 +47,9 @@
 //     recipient_key, internal, until, count, fields, manifest, content and
 //     file (SHA-256 hex of the manifest, the plaintext and the file).
 //   - Order: the file is written as `<out_path>.partial` (after a durable
-//     marker naming it), synced, the transaction committed, then renamed to
-//     out_path. A crash before the commit leaves no export: Open deletes
+//     marker naming it), synced, the transaction committed, then moved to
+//     out_path (link and unlink: a file that appeared there meanwhile is
+//     never replaced). A crash before the commit leaves no export: Open deletes
 //     the partial file and records the interrupted export (result error).
 //     After the commit the export is recorded, whatever happens to the
 //     rename (an error then names the partial file).
