@@ -19,7 +19,8 @@
 //                               (printable ASCII, no spaces or quotes, at
 //                               most 128 bytes, no run of 10+ digits)
 //       approvers               a required role missing, one person twice,
-//                               or the exporter among them
+//                               the exporter among them, more than 8, or a
+//                               person or role that is not an identifier
 //       until                   before the day of export or more than
 //                               kMaxTakeoutDays after it (JST)
 //       certificate             not one usable RSA>=2048 / EC P-256
@@ -103,7 +104,9 @@ struct TakeoutRequest {
   std::string recipient_certificate;  // PEM or DER, one certificate
   // Whether the recipient is inside the organisation (a member carrying it,
   // 持出) rather than another party (提供): the approved request says so.
-  bool recipient_internal = true;
+  // False unless stated, so that a caller who forgets it is refused for
+  // no_distribution data rather than let through.
+  bool recipient_internal = false;
   std::string approval;  // the approval engine's reference of the approved take-out
   std::vector<TakeoutApprover> approvers;
   CivilDate until;       // return or destruction confirmed by this day (JST)
@@ -122,7 +125,7 @@ struct TakeoutRecord {
   std::string approval;
   std::vector<TakeoutApprover> approvers;
   std::string recipient_fingerprint, recipient_key;  // "ec-p256", "rsa-3072"
-  bool recipient_internal = true;
+  bool recipient_internal = false;
   CivilDate until;
   uint64_t records = 0;
   std::vector<std::string> fields;  // written fields

@@ -79,6 +79,7 @@ class TakeoutTest : public EngineTest {
     req.dataset = ds;
     req.record_ids = std::move(ids);
     req.recipient_certificate = pki_->Cert(recipient);
+    req.recipient_internal = true;  // a member of the organisation carries it
     req.approval = "apv-takeout-7";
     req.approvers = {{"tanaka_kacho", "section_manager"}, {"suzuki_bucho", "department_officer"}};
     req.until = AddToDate(JstDate(NowMicros()), 0, 0, 7);

@@ -28,6 +28,9 @@ TEST_F(TakeoutTest, HandlingRestrictionsForbidOrRestrictTheTakeout) {
     TakeoutRequest outside = Request(ds, ids_of(ds));
     outside.recipient_internal = false;
     ExpectRefused(outside, Code::kPermissionDenied, "recipient_internal");
+    TakeoutRequest unstated = Request(ds, ids_of(ds));
+    unstated.recipient_internal = TakeoutRequest().recipient_internal;  // the default
+    ExpectRefused(unstated, Code::kPermissionDenied, "recipient_internal");
     // A member of the organisation may carry it.
     auto inside = engine_->Export(Exporter(), Request(ds, ids_of(ds)));
     ASSERT_TRUE(inside.has_value()) << inside.error().ToString();
