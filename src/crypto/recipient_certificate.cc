@@ -22,11 +22,11 @@ constexpr int kMinRsaBits = 2048;
 
 using X509Ptr = std::unique_ptr<X509, internal::Deleter<&X509_free>>;
 
-Status Bad(std::string en, std::string ja) {
+Status Bad(const std::string& en, const std::string& ja) {
   return Status::InvalidArgument("recipient certificate: " + en, "受領者の証明書: " + ja,
                                  "certificate");
 }
-Status Unusable(std::string en, std::string ja) {
+Status Unusable(const std::string& en, const std::string& ja) {
   return Status::FailedPrecondition("recipient certificate: " + en, "受領者の証明書: " + ja,
                                     "certificate");
 }

@@ -267,7 +267,7 @@ Result<TakeoutResult> Engine::Export(const Context& ctx_in, const TakeoutRequest
   bool stale = false;
   for (int attempt = 0; attempt < kOptimisticRetries; ++attempt) {
     MAMORI_ASSIGN_OR_RETURN(auto def, ops.Admit(ctx, kExportOp, req.dataset, "", false, stale));
-    auto refuse = [&](Status why) {
+    auto refuse = [&](const Status& why) {
       return Fail(Refuse(ctx, kExportOp, def->name, "", why, attrs));
     };
     auto planned = MakePlan(ctx, *def, req);

@@ -66,7 +66,9 @@ Result<TakeoutRecord> Engine::ConfirmTakeout(const Context& ctx_in, std::string_
     MAMORI_ASSIGN_OR_RETURN(TakeoutRecord rec, LoadTakeout(ctx, kOp, id));
     std::map<std::string, std::string> attrs = {
         {"takeout", rec.id}, {"disposition", std::string(TakeoutDispositionName(disposition))}};
-    auto refuse = [&](Status why) { return Fail(Refuse(ctx, kOp, rec.dataset, "", why, attrs)); };
+    auto refuse = [&](const Status& why) {
+      return Fail(Refuse(ctx, kOp, rec.dataset, "", why, attrs));
+    };
     if (!rec.Open()) {
       return refuse(Status::FailedPrecondition(
           "take-out " + rec.id + " was already confirmed as " + rec.state,

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "core/encoding.h"
 #include "crypto/hash.h"
 #include "crypto/recipient_certificate.h"
 #include "engine/engine_fixture.h"
@@ -47,7 +48,7 @@ class TakeoutTest : public EngineTest {
   // employee_my_number's shape under another name, classification and
   // handling restrictions.
   void CreateDataset(const std::string& name, int confidentiality,
-                     std::vector<std::string> handling) {
+                     const std::vector<std::string>& handling) {
     nlohmann::json def = EmployeeDataset();
     def["name"] = name;
     def["classification"]["confidentiality"] = confidentiality;

@@ -56,7 +56,7 @@ TEST_F(TakeoutTest, OpensslDecryptsTheFileAndItMatchesTheRecords) {
             HexEncode(crypto::DigestView(
                 crypto::Sha256(crypto::RecipientCertificate::Parse(pki_->Cert("bob"))->Der()))));
   EXPECT_EQ(rec.file_sha256, HexEncode(crypto::DigestView(crypto::Sha256(ReadAll(req.out_path)))));
-  EXPECT_EQ(rec.content_sha256, trailer["sha256"]);
+  EXPECT_EQ(rec.content_sha256, trailer["sha256"].get<std::string>());
   EXPECT_EQ(ev.operation, "record.export");
   EXPECT_EQ(ev.result, "ok");
   EXPECT_EQ(ev.seq, rec.export_seq);
