@@ -313,9 +313,12 @@ Result<TakeoutResult> Engine::Export(const Context& ctx_in, const TakeoutRequest
                                      {"m", PendingExportMac(envelope_key_, id, partial)}})
                          .dump());
     }));
-    // The file first, then its marker: a crash between leaves a marker whose
-    // file is gone, which Open records and removes.
+    // The writer (whose BIO chain holds the descriptor), the file, then its
+    // marker: a crash between leaves a marker whose file is gone, which Open
+    // records and removes.
+    std::unique_ptr<crypto::CmsWriter> writer;
     auto unmark = [&] {
+      writer.reset();
       file.Discard();
       (void)data_->Update(
           [&](store::WriteTxn& txn) { return txn.Delete(keyspace::TakeoutPending(id)); });
@@ -331,15 +334,16 @@ Result<TakeoutResult> Engine::Export(const Context& ctx_in, const TakeoutRequest
     }
     file.path = partial;
 
-    auto writer = crypto::CmsWriter::Begin(file.fd, *plan.recipient);
-    if (!writer) {
+    auto begun = crypto::CmsWriter::Begin(file.fd, *plan.recipient);
+    if (!begun) {
       unmark();
-      return refuse(writer.error());
+      return refuse(begun.error());
     }
+    writer = std::move(*begun);
     crypto::Sha256Hasher content_hash, manifest_hash;
     auto put = [&](const std::string& line) {
       content_hash.Update(line);
-      return (*writer)->Write(line);
+      return writer->Write(line);
     };
     const nlohmann::json header = {{"mamori_takeout", 1},
                                    {"label", Label(*def)},
@@ -385,9 +389,9 @@ Result<TakeoutResult> Engine::Export(const Context& ctx_in, const TakeoutRequest
     if (wrote.ok()) {
       const nlohmann::json trailer = {
           {"end", true}, {"records", plan.ids.size()}, {"sha256", content_sha}};
-      wrote = (*writer)->Write(Dump(trailer) + "\n");
+      wrote = writer->Write(Dump(trailer) + "\n");
     }
-    if (wrote.ok()) wrote = (*writer)->Finish();
+    if (wrote.ok()) wrote = writer->Finish();
     if (wrote.ok() && ::fsync(file.fd) != 0) wrote = FileError("sync");
     Result<std::string> file_sha = Fail(wrote);
     if (wrote.ok()) file_sha = HashFile(partial);
