@@ -193,6 +193,10 @@ class Engine {
   Result<TakeoutRecord> GetTakeout(const Context& ctx, std::string_view takeout);
   // Oldest first (ids are random, so by export time).
   Result<std::vector<TakeoutRecord>> ListTakeouts(const Context& ctx, const TakeoutFilter& filter);
+  // Which records a take-out wrote (id and version each), in file order;
+  // kDataLoss when the stored manifest does not hash to the one recorded.
+  Result<std::vector<TakeoutManifestEntry>> TakeoutManifest(const Context& ctx,
+                                                            std::string_view takeout);
 
   // Shreds every record whose retention deadline is before `today` (JST),
   // as the record's own authenticated envelope states it: an entry of the

@@ -64,6 +64,10 @@
 // is kReturned. The event carries takeout, disposition and late ("true"
 // when confirmed after `until`).
 //
+// Engine::TakeoutManifest — which records a take-out wrote (what a leak of
+// the file would disclose), audited as "takeout.manifest"; checked against
+// the manifest hash the take-out record (and its event) keeps.
+//
 // Engine::GetTakeout / Engine::ListTakeouts — the take-out register, audited
 // as "takeout.get" / "takeout.list"; ListTakeouts with open_only and
 // due_before lists those still out whose `until` is before a date (the
@@ -145,6 +149,11 @@ struct TakeoutRecord {
 struct TakeoutResult {
   TakeoutRecord record;  // as registered, state "out"
   std::string path;      // the file written
+};
+
+struct TakeoutManifestEntry {
+  std::string record;
+  uint32_t version = 0;
 };
 
 struct TakeoutFilter {

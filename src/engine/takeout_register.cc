@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 
 #include "audit/audited.h"
 #include "core/encoding.h"
@@ -165,6 +166,56 @@ Result<std::vector<TakeoutRecord>> Engine::ListTakeouts(const Context& ctx_in,
   ev.attrs["count"] = std::to_string(out.size());
   if (filter.open_only) ev.attrs["open_only"] = "true";
   if (filter.due_before) ev.attrs["due_before"] = FormatDate(*filter.due_before);
+  MAMORI_RETURN_IF_ERROR(
+      data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
+  return out;
+}
+
+Result<std::vector<TakeoutManifestEntry>> Engine::TakeoutManifest(const Context& ctx_in,
+                                                                  std::string_view id) {
+  const Context ctx = WithTime(ctx_in);
+  constexpr std::string_view kOp = "takeout.manifest";
+  if (ctx.actor.empty()) return Fail(Refuse(ctx, kOp, "", "", NoActor()));
+  MAMORI_ASSIGN_OR_RETURN(TakeoutRecord rec, LoadTakeout(ctx, kOp, id));
+  const std::map<std::string, std::string> attrs = {{"takeout", rec.id}};
+  std::vector<store::KeyValue> rows;
+  MAMORI_RETURN_IF_ERROR(data_->View([&](store::ReadTxn& txn) -> Status {
+    const std::string prefix = keyspace::TakeoutManifestPrefix(rec.id);
+    MAMORI_ASSIGN_OR_RETURN(rows, txn.Scan(prefix, store::PrefixEnd(prefix), 0));
+    return Status::Ok();
+  }));
+  crypto::Sha256Hasher hash;
+  std::vector<TakeoutManifestEntry> out;
+  bool parsed = true;
+  for (const auto& row : rows) {
+    hash.Update(row.value);
+    std::string_view rest = row.value;
+    while (parsed && !rest.empty()) {
+      const size_t nl = rest.find('\n');
+      const std::string_view line = rest.substr(0, nl);
+      rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+      const size_t colon = line.find(':');
+      uint32_t version = 0;
+      const std::string_view v = colon == std::string_view::npos ? "" : line.substr(colon + 1);
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), version);
+      parsed = colon != std::string_view::npos && IsRecordId(line.substr(0, colon)) &&
+               ec == std::errc() && end == v.data() + v.size();
+      if (parsed) out.push_back({std::string(line.substr(0, colon)), version});
+    }
+  }
+  if (!parsed || HexEncode(crypto::DigestView(hash.Finish())) != rec.manifest_sha256 ||
+      out.size() != rec.records) {
+    return Fail(Refuse(ctx, kOp, rec.dataset, "",
+                       Status::DataLoss("the stored manifest of take-out " + rec.id +
+                                            " does not match the one recorded at its export",
+                                        "持ち出し " + rec.id +
+                                            " の保存された対象一覧が書き出し時の記録と一致しません",
+                                        "takeout"),
+                       attrs));
+  }
+  audit::Event ev = MakeEvent(ctx, kOp, rec.dataset, "");
+  ev.attrs = attrs;
+  ev.attrs["count"] = std::to_string(out.size());
   MAMORI_RETURN_IF_ERROR(
       data_->Update([&](store::WriteTxn& txn) { return StatusOf(AppendEvent(txn, ev)); }));
   return out;

@@ -84,7 +84,10 @@ TEST_F(TakeoutTest, OpensslDecryptsTheFileAndItMatchesTheRecords) {
 
 TEST_F(TakeoutTest, RsaRecipientSelectedFieldsAndAllRecords) {
   CreateDataset("staff_c2", 2, {});
-  const auto ids = PutRecords("staff_c2", 3);
+  auto ids = PutRecords("staff_c2", 3);
+  // `all` writes the records in the store's order: ascending ids (records
+  // put in the same millisecond are ordered by their random part).
+  std::sort(ids.begin(), ids.end());
   TakeoutRequest req = Request("staff_c2", {}, "carol");
   req.all = true;
   req.fields = {"name", "birth_date"};
@@ -329,6 +332,39 @@ TEST_F(TakeoutTest, TheDemoDatasetsTakeOutAsTheWalkThroughSays) {
   }
   auto tax = engine_->Ledger(TestContext(), "resident_tax");
   EXPECT_EQ((*tax)["takeout"]["internal_because"], "no_distribution");
+}
+
+TEST_F(TakeoutTest, TheManifestNamesEveryRecordWrittenAndAnAlteredOneIsRefused) {
+  CreateDataset("staff_c2", 2, {});
+  const auto ids = PutRecords("staff_c2", 1003);
+  TakeoutRequest req = Request("staff_c2", {});
+  req.all = true;
+  auto r = engine_->Export(Exporter(), req);
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  auto manifest = engine_->TakeoutManifest(TestContext(), r->record.id);
+  ASSERT_TRUE(manifest.has_value()) << manifest.error().ToString();
+  ASSERT_EQ(manifest->size(), ids.size());
+  // `all` writes the records in the store's order: ascending ids.
+  std::vector<std::string> sorted = ids;
+  std::sort(sorted.begin(), sorted.end());
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    EXPECT_EQ((*manifest)[i].record, sorted[i]);
+    EXPECT_EQ((*manifest)[i].version, 1u);
+  }
+  EXPECT_EQ(LastEvent().operation, "takeout.manifest");
+  EXPECT_EQ(LastEvent().attrs.at("count"), "1003");
+  // A record removed from the stored manifest (hiding that it was taken out).
+  const std::string key = "tom/" + r->record.id + "/00000001";
+  ASSERT_TRUE(engine_->data_store()
+                  .Update([&](store::WriteTxn& txn) -> Status {
+                    MAMORI_ASSIGN_OR_RETURN(auto raw, txn.Get(key));
+                    return txn.Put(key, raw->substr(raw->find('\n') + 1));
+                  })
+                  .ok());
+  auto altered = engine_->TakeoutManifest(TestContext(), r->record.id);
+  ASSERT_FALSE(altered.has_value());
+  EXPECT_EQ(altered.error().code(), Code::kDataLoss);
+  EXPECT_EQ(LastEvent().result, "error");
 }
 
 }  // namespace
