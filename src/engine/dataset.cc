@@ -227,12 +227,14 @@ Result<DatasetDef> ParseDatasetDef(const nlohmann::json& json) {
       const auto& r = item.get_ref<const std::string&>();
       const bool custom = r.starts_with("custom_") && IsValidName(r);
       if (HandlingLabelJa(r).empty() && !custom) {
+        // Named only when it is an identifier: the definition is input.
+        const std::string named = IsValidName(r) ? " '" + r + "'" : "";
         return Fail(
             Bad("handling",
-                "unknown restriction '" + r +
-                    "' (known: no_copy, no_takeout, no_distribution, encrypt_required, "
+                "unknown restriction" + named +
+                    " (known: no_copy, no_takeout, no_distribution, encrypt_required, "
                     "dispose_after_reading, no_external_provision; own ones start with custom_)",
-                "不明な取扱制限 '" + r + "' (独自の制限は custom_ で始めてください)"));
+                "不明な取扱制限" + named + " (独自の制限は custom_ で始めてください)"));
       }
       for (const auto& seen : def.handling) {
         if (seen == r)

@@ -15,6 +15,7 @@
 #include "engine/envelope.h"
 #include "engine/integrity.h"
 #include "engine/keyspace.h"
+#include "engine/takeout_rules.h"
 #include "store/sqlite/sqlite_storage.h"
 
 namespace mamori::engine {
@@ -230,6 +231,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options, const Contex
   MAMORI_ASSIGN_OR_RETURN(engine->envelope_key_, engine->DeriveModuleKey(kEnvelopeKeyLabel));
   MAMORI_RETURN_IF_ERROR(engine->UpgradeEnvelopes(WithTime(ctx)));
   MAMORI_RETURN_IF_ERROR(engine->CompletePendingShreds(WithTime(ctx)));
+  MAMORI_RETURN_IF_ERROR(engine->CleanInterruptedExports(WithTime(ctx)));
   return engine;
 }
 
@@ -567,6 +569,9 @@ Result<nlohmann::json> Engine::Ledger(const Context& ctx_in, std::string_view na
                       std::to_string(def.classification.availability)},
         {"derived", def.classification.DerivedLabels()}}},
       {"handling_restrictions", handling},
+      // What the restrictions and the classification mean for a take-out
+      // (takeout_rules.h): refused, to whom, approved by whom.
+      {"takeout", TakeoutRulesToJson(TakeoutRulesFor(def))},
       {"retention", {{"rule", def.retention.Describe()}, {"defined", def.retention.defined}}},
       {"storage",
        {{"place", options_.paths.DataStore()},

@@ -34,6 +34,7 @@
 #include "engine/context.h"
 #include "engine/dataset.h"
 #include "engine/records_check.h"
+#include "engine/takeout.h"
 #include "keys/audit_signer.h"
 #include "keys/key_store.h"
 #include "keys/root_key.h"
@@ -183,6 +184,23 @@ class Engine {
   // whole log; audited as dataset.verify_records. Names record ids only.
   Result<RecordsCheckReport> VerifyRecords(const Context& ctx, std::string_view dataset);
 
+  // Take-out (持ち出し): the contract is stated in engine/takeout.h.
+  // Writes req.out_path encrypted to the recipient's certificate and
+  // registers the take-out with its "record.export" event, or refuses
+  // (audited, no file left).
+  Result<TakeoutResult> Export(const Context& ctx, const TakeoutRequest& req);
+  // Records the return or destruction of a take-out still out; the
+  // confirmer is not the exporter.
+  Result<TakeoutRecord> ConfirmTakeout(const Context& ctx, std::string_view takeout,
+                                       TakeoutDisposition disposition);
+  Result<TakeoutRecord> GetTakeout(const Context& ctx, std::string_view takeout);
+  // Oldest first (ids are random, so by export time).
+  Result<std::vector<TakeoutRecord>> ListTakeouts(const Context& ctx, const TakeoutFilter& filter);
+  // Which records a take-out wrote (id and version each), in file order;
+  // kDataLoss when the stored manifest does not hash to the one recorded.
+  Result<std::vector<TakeoutManifestEntry>> TakeoutManifest(const Context& ctx,
+                                                            std::string_view takeout);
+
   // Shreds every record whose retention deadline is before `today` (JST),
   // as the record's own authenticated envelope states it: an entry of the
   // deadline index that the record does not confirm is reported (and
@@ -265,6 +283,11 @@ class Engine {
   // Appends ev inside txn and signs a tree head when one is due.
   Result<uint64_t> AppendEvent(store::WriteTxn& txn, audit::Event& ev);
   Status CompletePendingShreds(const Context& ctx);
+  // Deletes the partial file of every export interrupted before its commit
+  // and records the interruption (takeout.h).
+  Status CleanInterruptedExports(const Context& ctx);
+  Result<TakeoutRecord> LoadTakeout(const Context& ctx, std::string_view op,
+                                    std::string_view takeout);
   // Shred; with `due_before`, only when the record's deadline is before it.
   Result<nlohmann::json> ShredRecord(const Context& ctx, std::string_view dataset,
                                      std::string_view id, std::string_view reason,

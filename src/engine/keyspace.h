@@ -13,6 +13,9 @@
 //   t/<deadline:YYYYMMDD>/<dataset>/<record>  retention deadline
 //   p/<dataset>/<record>              shred in progress
 //   x/<dataset>/<record>              signed disposal record
+//   to/<takeout>                      take-out record (takeout.h), with its keyed code
+//   tom/<takeout>/<chunk:08>          its manifest: "record-id:version" lines
+//   tp/<takeout>                      export in progress: the partial file to delete
 //   audit/...                         the audit log (audit/log.h)
 #pragma once
 
@@ -71,5 +74,13 @@ inline std::string Disposal(std::string_view ds, std::string_view id) {
   return Cat({"x/", ds, "/", id});
 }
 inline std::string DisposalsPrefix(std::string_view ds) { return Cat({"x/", ds, "/"}); }
+inline constexpr std::string_view kTakeoutsPrefix = "to/";
+inline std::string Takeout(std::string_view id) { return Cat({kTakeoutsPrefix, id}); }
+inline std::string TakeoutManifest(std::string_view id, uint32_t chunk) {
+  return Cat({"tom/", id, "/", Pad8(chunk)});
+}
+inline std::string TakeoutManifestPrefix(std::string_view id) { return Cat({"tom/", id, "/"}); }
+inline constexpr std::string_view kTakeoutsPendingPrefix = "tp/";
+inline std::string TakeoutPending(std::string_view id) { return Cat({kTakeoutsPendingPrefix, id}); }
 
 }  // namespace mamori::engine::keyspace

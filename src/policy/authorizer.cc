@@ -4,6 +4,7 @@
 
 #include "audit/audited.h"
 #include "audit/log.h"
+#include "engine/takeout_rules.h"
 #include "policy/records.h"
 
 namespace mamori::policy {
@@ -70,6 +71,12 @@ Decision Evaluate(const Snapshot& snap, const identity::Principal& who,
   }
   if (op == Operation::kExport && def.HasHandling("no_copy"))
     return Deny(kHandlingNoCopy, "no_copy");
+  if (op == Operation::kExport) {
+    // The engine refuses such an export whatever called it; refusing it here
+    // too answers before anything runs, with the restriction named.
+    const engine::TakeoutRules rules = engine::TakeoutRulesFor(def);
+    if (!rules.permitted.ok()) return Deny(kHandlingNoTakeout, rules.permitted.subject());
+  }
 
   Decision found = Deny(kNoGrant);
   for (const auto& role : who.roles) {

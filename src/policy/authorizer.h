@@ -10,6 +10,9 @@
 //   4. policy.purpose_not_registered  the dataset does not register the purpose
 //   5. policy.handling_no_copy      export of a dataset restricted no_copy (the
 //                                   restriction holds whatever is granted)
+//      policy.handling_no_takeout   export of a dataset whose restrictions forbid
+//                                   a take-out (no_takeout, custom_*;
+//                                   engine/takeout_rules.h)
 //   6. policy.no_grant / policy.grant_expired
 //        no active grant of one of the principal's roles with the dataset's
 //        category, the dataset (or "*"), the operation and the purpose, that

@@ -18,6 +18,10 @@ std::string Decision::Message() const {
            "dataset's definition)";
   }
   if (code == kHandlingNoCopy) return "the dataset is marked no_copy: bulk export is refused";
+  if (code == kHandlingNoTakeout) {
+    return "the dataset's handling restriction" + Quoted(subject) +
+           " forbids taking it out: export is refused";
+  }
   if (code == kGrantExpired) return "your grant for this operation and purpose has expired";
   if (code == kC3Terminal) {
     return "confidentiality-3 data is available only from a designated terminal; terminal" +
@@ -41,6 +45,9 @@ std::string Decision::MessageJa() const {
            "(登録済みの利用目的は台帳定義を参照)";
   }
   if (code == kHandlingNoCopy) return "複製禁止のデータセットのため一括出力はできません";
+  if (code == kHandlingNoTakeout) {
+    return "データセットの取扱制限" + Kakko(subject) + "により持ち出し (出力) はできません";
+  }
   if (code == kGrantExpired) return "この操作・利用目的の権限は有効期限が切れています";
   if (code == kC3Terminal) {
     return "機密性3の情報は指定された端末からのみ利用できます (端末" + Kakko(subject) + ")";

@@ -18,6 +18,9 @@ inline constexpr std::string_view kDisabled = "policy.disabled";  // suspended b
 inline constexpr std::string_view kPurposeRequired = "policy.purpose_required";
 inline constexpr std::string_view kPurposeNotRegistered = "policy.purpose_not_registered";
 inline constexpr std::string_view kHandlingNoCopy = "policy.handling_no_copy";  // export of no_copy
+// Export of a dataset whose handling restrictions forbid taking it out
+// (no_takeout, or an organisation's own custom_*: engine/takeout_rules.h).
+inline constexpr std::string_view kHandlingNoTakeout = "policy.handling_no_takeout";
 inline constexpr std::string_view kNoGrant = "policy.no_grant";
 inline constexpr std::string_view kGrantExpired =
     "policy.grant_expired";  // only expired ones match

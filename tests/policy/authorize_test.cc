@@ -185,6 +185,20 @@ TEST_F(PolicyTest, AnApplicationIsInTheControlledAreaOnlyWhenDesignated) {
             kC3Terminal);
 }
 
+TEST_F(PolicyTest, NoTakeoutRefusesExportWhateverIsGranted) {
+  engine::DatasetDef locked = payroll_;
+  for (const char* restriction : {"no_takeout", "custom_no_print"}) {
+    locked.handling = {"encrypt_required", restriction};
+    Decision d = authz_->Authorize(yamada_, locked, Operation::kExport, "payroll");
+    EXPECT_EQ(d.code, kHandlingNoTakeout) << restriction;
+    EXPECT_EQ(d.subject, restriction);
+    EXPECT_EQ(d.ToStatus().code(), Code::kPermissionDenied);
+    EXPECT_NE(d.Message().find(restriction), std::string::npos);
+  }
+  // Without the restriction the same export is a matter of grants.
+  EXPECT_EQ(authz_->Authorize(yamada_, payroll_, Operation::kExport, "payroll").code, kNoGrant);
+}
+
 TEST_F(PolicyTest, NoCopyRefusesExportWhateverIsGranted) {
   Right exp = HandlerRead();
   exp.operation = Operation::kExport;
