@@ -102,6 +102,10 @@ struct ChangeRequest {
   std::string dataset;                  // terminals
   std::vector<std::string> terminals;   // terminals; empty removes the designation
   std::string campaign, item;           // revocation: the review item decided
+  // The approval request (approval/request.h, type "rights") that carries
+  // the approve step; empty for requests stored before the register used
+  // the approval engine, and for revocations (never approved).
+  std::string approval;
   Step requested, approved, configured;
   Step closed;  // rejected or withdrawn
 

@@ -85,7 +85,35 @@ Step MakeStep(const Caller& caller, std::string_view text) {
   return Step{caller.principal.id, caller.principal.display_name, caller.Now(), std::string(text)};
 }
 
+approval::Caller ApprovalCaller(const Caller& caller, TimeMicros at) {
+  return approval::Caller{caller.principal, caller.request_id, at};
+}
+
 }  // namespace
+
+approval::Flow RightsFlow() {
+  approval::Flow flow;
+  flow.type = std::string(kRightsFlow);
+  approval::Stage stage;
+  for (auto role : kApproverRoles) stage.roles.emplace_back(role);
+  flow.stages = {stage};
+  // Requested by the register's own operation, never by POST /v1/approvals.
+  flow.generic_submit = false;
+  return flow;
+}
+
+RightsAdmin::RightsAdmin(store::Storage& storage)
+    : storage_(storage),
+      own_approvals_(std::make_unique<approval::Approvals>(storage, nullptr)),
+      approvals_(own_approvals_.get()) {
+  (void)own_approvals_->Register(RightsFlow());
+}
+
+Status RightsAdmin::SetApprovals(approval::Approvals* approvals) {
+  MAMORI_RETURN_IF_ERROR(approvals->Register(RightsFlow()));
+  approvals_ = approvals;
+  return Status::Ok();
+}
 
 Result<ChangeRequest> RightsAdmin::Submit(const Caller& caller, ChangeRequest draft,
                                           std::string_view reason) {
@@ -101,7 +129,20 @@ Result<ChangeRequest> RightsAdmin::Submit(const Caller& caller, ChangeRequest dr
     MAMORI_ASSIGN_OR_RETURN(req.id, NextId(txn, "request", 'R'));
     req.state = ChangeState::kRequested;
     req.requested = MakeStep(caller, reason);
+    // The approve step is the approval engine's: its request is opened in
+    // this transaction. Its description stays in its own record; the
+    // register's event names it.
+    approval::Draft draft;
+    draft.subject = req.id;
+    draft.action = std::string(ChangeKindName(req.kind));
+    draft.reason = "rights." + draft.action;
+    audit::Event scratch;
+    MAMORI_ASSIGN_OR_RETURN(approval::Request opened,
+                            approvals_->OpenIn(txn, ApprovalCaller(caller, req.requested.at),
+                                               *approvals_->FindFlow(kRightsFlow), draft, scratch));
+    req.approval = opened.id;
     DescribeChange(req, e);
+    e.attrs["approval"] = req.approval;
     MAMORI_RETURN_IF_ERROR(WriteRequest(txn, req));
     stored = std::move(req);
     return Status::Ok();
@@ -212,9 +253,33 @@ Result<ChangeRequest> RightsAdmin::TakeStep(const Caller& caller, std::string_vi
           std::string(kNotOpen));
     }
     const Step done = MakeStep(caller, text);
+    // The approval engine's request, while it is still pending: approving
+    // and rejecting decide it, withdrawing cancels it.
+    std::optional<approval::Request> pending;
+    if (!req.approval.empty()) {
+      e.attrs["approval"] = req.approval;
+      MAMORI_ASSIGN_OR_RETURN(pending, approval::Approvals::Read(txn, req.approval));
+      if (!pending) {
+        return Status::DataLoss("the approval of request " + req.id + " is missing",
+                                "申請 " + req.id + " の承認記録がありません", "approval");
+      }
+      if (pending->StateAt(done.at) != approval::State::kPending) pending.reset();
+    }
+    const approval::Caller as_approver = ApprovalCaller(caller, done.at);
+    audit::Event scratch;
+    bool keep = false;
     switch (step) {
       case StepKind::kApprove:
         MAMORI_RETURN_IF_ERROR(CheckApprover(caller.principal, req));
+        if (!req.approval.empty()) {
+          if (!pending) {
+            return Status::FailedPrecondition(
+                "the approval of request " + req.id + " is no longer pending",
+                "申請 " + req.id + " の承認手続は終了しています", std::string(kNotOpen));
+          }
+          MAMORI_RETURN_IF_ERROR(StatusOf(approvals_->DecideIn(
+              txn, as_approver, req.approval, true, approval::Standing{}, scratch, keep)));
+        }
         req.approved = done;
         req.state = ChangeState::kApproved;
         break;
@@ -248,6 +313,10 @@ Result<ChangeRequest> RightsAdmin::TakeStep(const Caller& caller, std::string_vi
         break;
       case StepKind::kReject:
         MAMORI_RETURN_IF_ERROR(CheckRejecter(caller.principal, req));
+        if (pending) {
+          MAMORI_RETURN_IF_ERROR(StatusOf(approvals_->DecideIn(
+              txn, as_approver, req.approval, false, approval::Standing{}, scratch, keep)));
+        }
         req.closed = done;
         req.state = ChangeState::kRejected;
         break;
@@ -256,6 +325,10 @@ Result<ChangeRequest> RightsAdmin::TakeStep(const Caller& caller, std::string_vi
           return Status::PermissionDenied("only the requester may withdraw a request",
                                           "申請を取り下げられるのは申請者だけです",
                                           std::string(kNotRequester));
+        }
+        if (pending) {
+          MAMORI_RETURN_IF_ERROR(
+              StatusOf(approvals_->CancelIn(txn, as_approver, req.approval, scratch)));
         }
         req.closed = done;
         req.state = ChangeState::kWithdrawn;

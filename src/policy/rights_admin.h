@@ -24,13 +24,23 @@
 //   approving and configuring take an optional comment (at most 1024 bytes).
 // - Approving or configuring does not check that the dataset or purpose
 //   exists: a right that names neither never matches (right.h).
+// - The approve step is the approval engine's (approval/approvals.h): each
+//   request opens an approval request of type "rights" (subject: the
+//   request id, action: its kind, one stage of kApproverRoles) in the
+//   request's own transaction, and approving, rejecting and withdrawing
+//   decide or cancel it in theirs, so the engine's rules (a person, not the
+//   applicant, one decision per person) hold besides separation.h's, and
+//   the rights requests appear among the approvals pending for a manager.
+//   Requests stored before that carry no approval and keep the old steps.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "approval/approvals.h"
 #include "core/status.h"
 #include "policy/caller.h"
 #include "policy/change.h"
@@ -50,10 +60,20 @@ inline constexpr std::string_view kNotRevoked = "policy.not_revoked";
 inline constexpr std::string_view kNotRequester = "policy.not_requester";
 inline constexpr std::string_view kConfiguredByReset = "policy.configured_by_reset";
 
+// The approval engine's flow of the rights register.
+inline constexpr std::string_view kRightsFlow = "rights";
+approval::Flow RightsFlow();
+
 class RightsAdmin {
  public:
-  // `storage` is Engine::data_store(); it must outlive this object.
-  explicit RightsAdmin(store::Storage& storage) : storage_(storage) {}
+  // `storage` is Engine::data_store(); it must outlive this object. The
+  // approvals are recorded by an engine of the object's own until
+  // SetApprovals names the server's.
+  explicit RightsAdmin(store::Storage& storage);
+
+  // The server's approval engine (with its directory, for listing); the
+  // rights flow is registered with it. Not owned; must outlive this object.
+  Status SetApprovals(approval::Approvals* approvals);
 
   // Requests (audit operation "policy.request"). Each returns the stored
   // request in state requested.
@@ -120,6 +140,8 @@ class RightsAdmin {
 
   store::Storage& storage_;
   MembershipWriter* members_ = nullptr;
+  std::unique_ptr<approval::Approvals> own_approvals_;
+  approval::Approvals* approvals_ = nullptr;
 };
 
 }  // namespace mamori::policy
