@@ -230,6 +230,33 @@ std::vector<RouteSpec> Build() {
       System("GET", "/v1/rights/holdings", "rights.register")
           .Query({"role", "person", "dataset", "category", "limit", "cursor"}),
 
+      // Approval requests of every flow (approval/approvals.h); the engine
+      // decides again who may take which step of one request.
+      System("GET", "/v1/approvals", "approval.list")
+          .Query({"view", "type", "state", "limit", "cursor"}),
+      System("GET", "/v1/approvals/ledger", "approval.ledger")
+          .Query({"type", "state", "limit", "cursor"}),
+      System("POST", "/v1/approvals", "approval.submit")
+          .Strict({{"type", K::kString, kRequired},
+                   {"subject", K::kString, kRequired},
+                   {"action", K::kString, kRequired},
+                   {"reason", K::kString, kRequired},
+                   {"attachments", K::kStrings},
+                   {"acted_at"}}),
+      System("GET", "/v1/approvals/{approval}", "approval.show").Target("approval"),
+      System("POST", "/v1/approvals/{approval}/approve", "approval.decide")
+          .Target("approval")
+          .Strict({{"comment"}})
+          .Optional(),
+      System("POST", "/v1/approvals/{approval}/reject", "approval.decide")
+          .Target("approval")
+          .Strict({{"reason"}})
+          .Optional(),
+      System("POST", "/v1/approvals/{approval}/cancel", "approval.cancel")
+          .Target("approval")
+          .Strict({{"reason"}})
+          .Optional(),
+
       // Reviews of rights.
       System("POST", "/v1/reviews", "review.start").Strict({{"title"}, {"department"}, {"due"}}),
       System("GET", "/v1/reviews", "review.list").Query(kPage),

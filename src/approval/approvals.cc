@@ -270,8 +270,9 @@ Result<Standing> Approvals::StandingOf(const Caller& caller, const Request& req)
 
 Result<Request> Approvals::DecideIn(store::WriteTxn& txn, const Caller& caller, std::string_view id,
                                     bool approve, const Standing& standing, audit::Event& ev,
-                                    bool& keep) {
+                                    bool& keep, std::string_view reason) {
   ev.attrs["approval"] = audit::EventIdentifier(id);
+  if (!reason.empty()) MAMORI_RETURN_IF_ERROR(ValidateCode(reason, "reason"));
   MAMORI_ASSIGN_OR_RETURN(auto found, Read(txn, id));
   if (!found) return Fail(NotFound(id));
   Request req = std::move(*found);
@@ -306,6 +307,7 @@ Result<Request> Approvals::DecideIn(store::WriteTxn& txn, const Caller& caller, 
   d.by_name = caller.principal.display_name;
   d.approved = approve;
   d.escalated_from = standing.escalated_from;
+  d.reason = std::string(reason);
   d.at = now;
   req.decisions.push_back(d);
   if (!approve) {
@@ -319,6 +321,7 @@ Result<Request> Approvals::DecideIn(store::WriteTxn& txn, const Caller& caller, 
   Describe(req, ev);
   ev.attrs["stage"] = std::to_string(standing.stage);
   if (!standing.escalated_from.empty()) ev.attrs["escalated_from"] = standing.escalated_from;
+  if (!reason.empty()) ev.attrs["decision_reason"] = std::string(reason);
   return req;
 }
 
@@ -375,7 +378,8 @@ Result<Request> Approvals::Submit(const Caller& caller, std::string_view type, c
       });
 }
 
-Result<Request> Approvals::Decide(const Caller& caller, std::string_view id, bool approve) {
+Result<Request> Approvals::Decide(const Caller& caller, std::string_view id, bool approve,
+                                  std::string_view reason) {
   // Who the caller stands for is read outside the transaction (the
   // directory); a refusal there is audited like any other.
   Result<Standing> standing = Fail(NotFound(id));
@@ -388,14 +392,14 @@ Result<Request> Approvals::Decide(const Caller& caller, std::string_view id, boo
                 if (!standing) {
                   // An expired request is still written expired (rule 5).
                   if (standing.error().subject() == kExpired) {
-                    return DecideIn(txn, caller, id, approve, Standing{}, ev, keep);
+                    return DecideIn(txn, caller, id, approve, Standing{}, ev, keep, reason);
                   }
                   ev.attrs["approval"] = audit::EventIdentifier(id);
                   MAMORI_ASSIGN_OR_RETURN(auto found, Read(txn, id));
                   if (found) Describe(*found, ev);
                   return Fail(standing.error());
                 }
-                return DecideIn(txn, caller, id, approve, *standing, ev, keep);
+                return DecideIn(txn, caller, id, approve, *standing, ev, keep, reason);
               });
 }
 

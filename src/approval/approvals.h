@@ -125,8 +125,10 @@ class Approvals {
   // "approval.submit": opens a request of `type` (a registered flow with
   // generic_submit).
   Result<Request> Submit(const Caller& caller, std::string_view type, const Draft& draft);
-  // "approval.approve" / "approval.reject".
-  Result<Request> Decide(const Caller& caller, std::string_view id, bool approve);
+  // "approval.approve" / "approval.reject"; `reason` an optional reason
+  // code (ValidateCode), kept in the decision and the event.
+  Result<Request> Decide(const Caller& caller, std::string_view id, bool approve,
+                         std::string_view reason = {});
   // "approval.cancel".
   Result<Request> Cancel(const Caller& caller, std::string_view id);
 
@@ -137,7 +139,8 @@ class Approvals {
   // Records the caller's decision as `standing` says (rules 1-5). On an
   // expired request sets `keep` and writes it expired before refusing.
   Result<Request> DecideIn(store::WriteTxn& txn, const Caller& caller, std::string_view id,
-                           bool approve, const Standing& standing, audit::Event& ev, bool& keep);
+                           bool approve, const Standing& standing, audit::Event& ev, bool& keep,
+                           std::string_view reason = {});
   Result<Request> CancelIn(store::WriteTxn& txn, const Caller& caller, std::string_view id,
                            audit::Event& ev);
 

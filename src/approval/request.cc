@@ -102,6 +102,7 @@ nlohmann::json RequestToJson(const Request& r) {
                          {"decision", d.approved ? "approved" : "rejected"},
                          {"at", FormatUtc(d.at)}};
     if (!d.escalated_from.empty()) dj["escalated_from"] = d.escalated_from;
+    if (!d.reason.empty()) dj["reason"] = d.reason;
     decisions.push_back(std::move(dj));
   }
   nlohmann::json j = {{"id", r.id},
@@ -201,6 +202,7 @@ Result<Request> RequestFromJson(const nlohmann::json& j) {
     if (decision != "approved" && decision != "rejected") return Fail(Corrupt("decision"));
     d.approved = decision == "approved";
     MAMORI_ASSIGN_OR_RETURN(d.escalated_from, Member<std::string>(dj, "escalated_from", false));
+    MAMORI_ASSIGN_OR_RETURN(d.reason, Member<std::string>(dj, "reason", false));
     MAMORI_ASSIGN_OR_RETURN(d.at, TimeMember(dj, "at", true));
     r.decisions.push_back(std::move(d));
   }

@@ -59,6 +59,7 @@ struct Decision {
   std::string by;              // person id
   std::string by_name;         // display name then, so the ledger reads alone
   bool approved = false;       // false: rejected
+  std::string reason;          // a reason code (a rejection's), or empty
   std::string escalated_from;  // the person whose place a superior took
                                // ([002 第19条2]); empty when by holds the role
   TimeMicros at = 0;

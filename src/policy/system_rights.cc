@@ -136,6 +136,16 @@ constexpr std::array kRules = {
     SystemRule{"rights.configure", Roles(kAdmins), "承認済み権限の設定"},
     SystemRule{"rights.withdraw", Roles(kRequesters), "権限申請の取下げ"},
     SystemRule{"rights.register", Roles(kRegisterReaders), "アクセス権限管理簿の参照"},
+    // Approval requests (approval/approvals.h). Anyone applies and sees
+    // their own; the managers decide, and the engine decides again whether
+    // this person may decide this request's open stage (its role, the
+    // applicant's department, escalation); the ledger is evidence.
+    SystemRule{"approval.list", Roles(kAnyone), "自分の承認申請・承認待ちの参照"},
+    SystemRule{"approval.show", Roles(kAnyone), "承認申請の参照(申請者・承認者)"},
+    SystemRule{"approval.submit", Roles(kAnyone), "承認の申請・事後届出"},
+    SystemRule{"approval.decide", Roles(kManagers), "承認申請の承認・却下"},
+    SystemRule{"approval.cancel", Roles(kAnyone), "自分の承認申請の取消し"},
+    SystemRule{"approval.ledger", Roles(kEvidenceReaders), "承認申請の台帳の参照"},
     SystemRule{"review.start", Roles(kPolicySetters), "権限の定期見直しの開始"},
     SystemRule{"review.list", Roles(kRegisterReaders), "権限見直しの参照"},
     SystemRule{"review.decide", Roles(kManagers), "権限見直しの確認・取消"},
