@@ -34,6 +34,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/approval_steps.h"
 #include "api/body.h"
 #include "api/call.h"
 #include "api/paging.h"
@@ -44,20 +45,7 @@
 namespace mamori::api {
 namespace {
 
-approval::Caller ApprovalCallerOf(const Call& call) {
-  policy::Caller c = CallerOf(call);
-  return approval::Caller{c.principal, c.request_id, c.time};
-}
-
-bool IsRights(const approval::Request& r) { return r.type == policy::kRightsFlow; }
-
-bool MayView(approval::Approvals& approvals, const approval::Caller& who,
-             const approval::Request& r) {
-  if (policy::SystemAllows(who.principal, "approval.ledger")) return true;
-  if (IsRights(r) && policy::SystemAllows(who.principal, "rights.register")) return true;
-  if (r.applicant == who.principal.id || r.DecidedBy(who.principal.id)) return true;
-  return approvals.StandingOf(who, r).has_value();
-}
+approval::Caller ApprovalCallerOf(const Call& call) { return ApprovalCaller(CallerOf(call)); }
 
 Problem Hidden(std::string_view id) {
   return Problem::FromStatus(
@@ -103,15 +91,6 @@ HandlerResult ListPage(const Call& call, std::vector<approval::Request> list, Ti
       [&](const approval::Request& r) { return Shown(r, now); });
   if (!out) return std::unexpected(out.error());
   return JsonResponse(200, *out);
-}
-
-// Text a flow other than rights has nowhere to keep.
-std::expected<void, Problem> NoText(const Call& call, const char* member) {
-  if (StringOf(call.body, member).empty()) return {};
-  return std::unexpected(BadMember(
-      member, std::string("'") + member + "' applies to rights requests only; approvals keep codes",
-      std::string("'") + member +
-          "' は権限申請でのみ指定できます (承認記録はコードのみを保持します)"));
 }
 
 }  // namespace
@@ -179,61 +158,32 @@ Status AddApprovalRoutes(Router& router, const RouteDeps& deps) {
                     const approval::Caller who = ApprovalCallerOf(call);
                     auto r = approvals->Get(id);
                     if (!r) return std::unexpected(Problem::FromStatus(r.error()));
-                    if (!MayView(*approvals, who, *r)) return std::unexpected(Hidden(id));
+                    if (!MayViewApproval(*approvals, who, *r)) return std::unexpected(Hidden(id));
                     return JsonResponse(200, Shown(*r, who.Now()));
                   }}));
 
-  // The three steps. A rights request's go to the register; the answer is
-  // the approval as it stands after the step.
-  enum class Verb { kApprove, kReject, kCancel };
-  auto step = [=](Verb verb) {
+  // The three steps; a rights request's go to the register
+  // (approval_steps.h). The answer is the request after the step.
+  auto step = [=](ApprovalVerb verb, const char* member) {
     return [=](Call& call) -> HandlerResult {
-      const std::string& id = call.Param("approval");
-      const approval::Caller who = ApprovalCallerOf(call);
-      auto found = approvals->Get(id);
-      if (IsRights(found.value_or(approval::Request{}))) {
-        const policy::Caller caller = CallerOf(call);
-        Result<policy::ChangeRequest> done = Fail(Status::Internal("", ""));
-        switch (verb) {
-          case Verb::kApprove:
-            done = rights->Approve(caller, found->subject, StringOf(call.body, "comment"));
-            break;
-          case Verb::kReject:
-            done = rights->Reject(caller, found->subject, StringOf(call.body, "reason"));
-            break;
-          case Verb::kCancel:
-            done = rights->Withdraw(caller, found->subject, StringOf(call.body, "reason"));
-            break;
-        }
-        if (!done) return std::unexpected(AuditedProblem(done.error()));
-        auto after = approvals->Get(id);
-        if (!after) return std::unexpected(Problem::FromStatus(after.error()));
-        return JsonResponse(200, Shown(*after, who.Now()));
+      bool audited = true;
+      auto done = TakeApprovalStep(*approvals, *rights, CallerOf(call), call.Param("approval"),
+                                   verb, StringOf(call.body, member), member, &audited);
+      if (!done) {
+        // Refusals were audited where they were decided; a text refused
+        // before any step changed nothing and is recorded by the pipeline.
+        return std::unexpected(audited ? AuditedProblem(done.error())
+                                       : Problem::FromStatus(done.error()));
       }
-      Result<approval::Request> done = Fail(Status::Internal("", ""));
-      switch (verb) {
-        case Verb::kApprove:
-          if (auto ok = NoText(call, "comment"); !ok) return std::unexpected(ok.error());
-          done = approvals->Decide(who, id, true);
-          break;
-        case Verb::kReject:
-          done = approvals->Decide(who, id, false, StringOf(call.body, "reason"));
-          break;
-        case Verb::kCancel:
-          if (auto ok = NoText(call, "reason"); !ok) return std::unexpected(ok.error());
-          done = approvals->Cancel(who, id);
-          break;
-      }
-      if (!done) return std::unexpected(AuditedProblem(done.error()));
-      return JsonResponse(200, Shown(*done, who.Now()));
+      return JsonResponse(200, Shown(*done, NowMicros()));
     };
   };
-  MAMORI_RETURN_IF_ERROR(
-      router.Add({"POST", "/v1/approvals/{approval}/approve", step(Verb::kApprove)}));
-  MAMORI_RETURN_IF_ERROR(
-      router.Add({"POST", "/v1/approvals/{approval}/reject", step(Verb::kReject)}));
-  MAMORI_RETURN_IF_ERROR(
-      router.Add({"POST", "/v1/approvals/{approval}/cancel", step(Verb::kCancel)}));
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"POST", "/v1/approvals/{approval}/approve", step(ApprovalVerb::kApprove, "comment")}));
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"POST", "/v1/approvals/{approval}/reject", step(ApprovalVerb::kReject, "reason")}));
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"POST", "/v1/approvals/{approval}/cancel", step(ApprovalVerb::kCancel, "reason")}));
   return Status::Ok();
 }
 
