@@ -5,6 +5,9 @@
 // applicant, free text), after-the-fact filing and its deadline, who sees
 // what, and a rights request decided through /v1/approvals.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -269,6 +272,67 @@ TEST_F(ApprovalsApiTest, ARightsRequestIsDecidedThroughItsApproval) {
   EXPECT_EQ(EventsOf("policy.approve").back().attrs["approval"], id);
   auto configured = Send(admin, "POST", "/v1/rights/requests/" + request + "/configure", "");
   EXPECT_EQ(configured.status, 200) << configured.body;
+}
+
+}  // namespace
+}  // namespace mamori::api::testing
+
+namespace mamori::api::testing {
+namespace {
+
+// `mamori approvals …` as a separate process on the same store, as a
+// person at the server's console: the same rules as /v1/approvals.
+class ApprovalsCliTest : public ApprovalsApiTest {
+ protected:
+  int Mamori(const std::string& args, const std::string& password, std::string* out) {
+    const std::string pw = dir_ / "pw";
+    {
+      std::ofstream f(pw);
+      f << password << "\n";
+    }
+    const std::string outfile = dir_ / "cli.out";
+    const std::string cmd = std::string(MAMORI_BINARY) + " " + args + " --data '" +
+                            paths_.data_dir + "' <'" + pw + "' >'" + outfile + "' 2>'" + outfile +
+                            ".err'";
+    const int rc = std::system(cmd.c_str());
+    *out = engine::ReadFileBytes(outfile) + engine::ReadFileBytes(outfile + ".err");
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  }
+};
+
+TEST_F(ApprovalsCliTest, ApplyApproveAndTheRefusalsOnTheCommandLine) {
+  std::string out;
+  const std::string submit =
+      "approvals submit --type non_standard_work --subject employee_my_number/0123456789abcdef "
+      "--action record.shred --reason retention.early_disposal --attachment " +
+      kHash;
+  ASSERT_EQ(Mamori(submit + " --user hana", kStackPassword, &out), 0) << out;
+  const std::string id = nlohmann::json::parse(out)["id"];
+  // Free text as a reason: refused, nothing opened.
+  EXPECT_EQ(Mamori("approvals submit --type non_standard_work --subject a/b --action x "
+                   "--reason '山田の依頼' --user hana",
+                   kStackPassword, &out),
+            1);
+  // The applicant cannot approve; a handler may not decide at all.
+  EXPECT_EQ(Mamori("approvals approve --id " + id + " --user kenji", kStackPassword, &out), 1);
+  EXPECT_NE(out.find("approval.decide"), std::string::npos) << out;
+  EXPECT_EQ(Mamori("approvals approve --id " + id + " --user mgr2", kStackPassword, &out), 1);
+  EXPECT_NE(out.find("approve this stage"), std::string::npos) << out;
+  ASSERT_EQ(Mamori("approvals list --view pending --user mgr1", kStackPassword, &out), 0) << out;
+  EXPECT_EQ(nlohmann::json::parse(out)["approvals"].size(), 1u);
+  ASSERT_EQ(Mamori("approvals approve --id " + id + " --user mgr1", kStackPassword, &out), 0)
+      << out;
+  EXPECT_EQ(nlohmann::json::parse(out)["state"], "approved");
+  EXPECT_EQ(Mamori("approvals show --id " + id + " --user kenji", kStackPassword, &out), 1);
+  ASSERT_EQ(Mamori("approvals show --id " + id + " --user hana", kStackPassword, &out), 0);
+  EXPECT_EQ(nlohmann::json::parse(out)["decisions"][0]["by"], "mgr1");
+  ASSERT_EQ(Mamori("approvals ledger", "", &out), 0) << out;
+  EXPECT_EQ(nlohmann::json::parse(out)["approvals"].size(), 1u);
+  bool approved = false;
+  for (const auto& ev : EventsOf("approval.approve")) {
+    approved |= ev.actor == "mgr1" && ev.result == "ok" && ev.terminal.starts_with("local:");
+  }
+  EXPECT_TRUE(approved);
 }
 
 }  // namespace
