@@ -103,8 +103,14 @@ std::vector<RouteSpec> Build() {
           .Query({"field", "value", "cursor", "limit"}),
       Data("GET", record, "record.get", kRequired),
       Data("PATCH", record, "record.update", kRequired).Json(),
-      Data("DELETE", record, "record.shred", false).Query({"reason"}),
+      // Outside the retention sweep a disposal names its approved
+      // non-standard-work request ([003 V(4)①D], approval/flows.h).
+      Data("DELETE", record, "record.shred", false).Query({"reason", "approval"}),
       Data("GET", record + "/history", "record.history", kRequired),
+      // The end of use (利用終了) of a record: the retention period counted
+      // from it starts; the sweep shreds the record when it is over.
+      Data("POST", record + "/end-use", "record.end_use", kRequired)
+          .Strict({{"date", K::kString, kRequired}}),
 
       // People (the administrator's and the CISO's side of identity).
       System("GET", "/v1/users", "user.list").Query(kPage),
@@ -229,6 +235,10 @@ std::vector<RouteSpec> Build() {
       System("GET", "/v1/rights/grants/{grant}", "rights.register").Target("grant"),
       System("GET", "/v1/rights/holdings", "rights.register")
           .Query({"role", "person", "dataset", "category", "limit", "cursor"}),
+
+      // Disposal records (廃棄記録) of a dataset: what was destroyed, when,
+      // by whom and under which approval.
+      System("GET", "/v1/disposals", "disposal.list").Query({"dataset", "limit", "cursor"}),
 
       // Approval requests of every flow (approval/approvals.h); the engine
       // decides again who may take which step of one request.

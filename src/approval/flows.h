@@ -28,4 +28,20 @@ inline constexpr std::string_view kException = "exception";
 
 std::vector<Flow> StandardFlows();
 
+// Refusal codes of CheckWorkApproval (Status subject).
+inline constexpr std::string_view kWorkNotApproved = "disposal.not_approved";
+inline constexpr std::string_view kWorkApprovalExpired = "disposal.approval_expired";
+inline constexpr std::string_view kWorkApprovalMismatch = "disposal.approval_mismatch";
+inline constexpr std::string_view kWorkNotApplicant = "disposal.not_applicant";
+
+// Whether approval `id` allows `actor` to do `action` on `subject` at
+// `now`, read in the transaction that records the work: a request of
+// non_standard_work, approved, for exactly this subject and action, applied
+// for by `actor` (who does the work they applied for; their approver, being
+// someone else, never does it), and used before its expires_at — an
+// approval is for work about to be done, not a standing permission.
+// kPermissionDenied (kNotFound for an unknown id) naming the reason.
+Status CheckWorkApproval(store::ReadTxn& txn, std::string_view id, std::string_view subject,
+                         std::string_view action, std::string_view actor, TimeMicros now);
+
 }  // namespace mamori::approval

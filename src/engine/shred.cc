@@ -34,9 +34,16 @@ Result<nlohmann::json> Engine::Shred(const Context& ctx, std::string_view datase
   return ShredRecord(ctx, dataset, id, reason, std::nullopt);
 }
 
+Result<nlohmann::json> Engine::Shred(const Context& ctx, std::string_view dataset,
+                                     std::string_view id, std::string_view reason,
+                                     const ShredAuthority& authority) {
+  return ShredRecord(ctx, dataset, id, reason, std::nullopt, &authority);
+}
+
 Result<nlohmann::json> Engine::ShredRecord(const Context& ctx_in, std::string_view dataset,
                                            std::string_view id, std::string_view reason,
-                                           std::optional<CivilDate> due_before) {
+                                           std::optional<CivilDate> due_before,
+                                           const ShredAuthority* authority) {
   Context ctx = WithTime(ctx_in);
   if (ctx.purpose.empty()) ctx.purpose = std::string(kDisposalPurpose);
   auto def = LoadDataset(dataset);
@@ -82,7 +89,9 @@ Result<nlohmann::json> Engine::ShredRecord(const Context& ctx_in, std::string_vi
                             {"terminal", ctx.terminal},
                             {"purpose", ctx.purpose},
                             {"requested_at", ctx.time}};
+  if (authority) pending["approval"] = authority->approval;
   audit::Event ev = MakeEvent(ctx, "record.shred_request", dataset, id);
+  if (authority) ev.attrs["approval"] = audit::EventIdentifier(authority->approval);
   Status domain;
   MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
     MAMORI_ASSIGN_OR_RETURN(auto raw, txn.Get(keyspace::Record(dataset, id)));
@@ -112,6 +121,16 @@ Result<nlohmann::json> Engine::ShredRecord(const Context& ctx_in, std::string_vi
     } else {
       env = std::move(*decoded);
     }
+    // The authority is checked against the state this transaction reads,
+    // so that what allowed the disposal is what held when it was recorded.
+    if (domain.ok() && authority) {
+      if (!authority->check) {
+        domain = Status::Internal("a disposal authority without its check",
+                                  "廃棄の承認の確認手段がありません", "approval");
+      } else {
+        domain = authority->check(txn);
+      }
+    }
     if (!domain.ok()) {
       ev.result = domain.code() == Code::kDataLoss ? "error" : "refused";
       ev.code = std::string(CodeName(domain.code()));
@@ -139,6 +158,8 @@ Result<nlohmann::json> Engine::FinishShred(const Context& ctx, std::string_view 
   as_requested.purpose = pending.value("purpose", ctx.purpose);
   audit::Event ev = MakeEvent(as_requested, "record.shred", dataset, id);
   ev.time = ctx.time;
+  const std::string approval = pending.value("approval", "");
+  if (!approval.empty()) ev.attrs["approval"] = audit::EventIdentifier(approval);
   nlohmann::json disposal;
   MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
     MAMORI_ASSIGN_OR_RETURN(auto marker, txn.Get(keyspace::PendingShred(dataset, id)));
@@ -178,6 +199,8 @@ Result<nlohmann::json> Engine::FinishShred(const Context& ctx, std::string_view 
         {"audit_seq", seq},
         {"key_fingerprint", signer_->PublicKey().Fingerprint()},
     };
+    // Outside the retention sweep: the approval it was done under.
+    if (!approval.empty()) disposal["approval"] = approval;
     // nlohmann's dump sorts members and leaves UTF-8 as is: canonical for
     // this object's ASCII keys and string/integer values.
     MAMORI_ASSIGN_OR_RETURN(std::string signature, signer_->Sign(disposal.dump()));

@@ -100,6 +100,9 @@ constexpr std::array kRules = {
     SystemRule{"dataset.versions", Roles(kAnyone), "台帳定義の版の参照"},
     SystemRule{"dataset.ledger", Roles(kLedgerReaders), "台帳（件数・廃棄数を含む）の参照"},
     SystemRule{"dataset.create", Roles(kDatasetAdmins), "台帳の登録"},
+    // Disposal records hold no personal data (ids, times, people, the
+    // approval): the ledger's readers.
+    SystemRule{"disposal.list", Roles(kLedgerReaders), "廃棄記録(廃棄証明)の参照"},
     SystemRule{"dataset.update", Roles(kDatasetAdmins), "台帳定義の変更"},
     // People.
     SystemRule{"user.list", Roles(kPeopleReaders), "利用者一覧の参照"},
