@@ -1,6 +1,6 @@
 // The rules over the audit log ([003 II.5(6)-(8)]: "with focus on high
 // access frequency at high-risk times such as holidays and late at night";
-// REQUIREMENTS.md §6): one Evaluator reads events in log order and reports
+// docs/REQUIREMENTS.md §6): one Evaluator reads events in log order and reports
 // each event that is evidence of a finding to a Sink. Its memory is bounded
 // by the people and windows active at once, never by the number of events:
 // a day's counters are dropped when the day is over, a window's timestamps
