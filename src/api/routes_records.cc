@@ -146,29 +146,30 @@ Status AddRecordRoutes(Router& router, const RouteDeps& deps) {
          auto view = engine->EndUse(ctx, call.Param("ds"), call.Param("id"), *date);
          if (!view) return std::unexpected(EngineProblem(view.error(), ctx));
          nlohmann::json out = {{"id", view->id}, {"version", view->version}};
-         out["end_of_use"] = view->end_of_use ? nlohmann::json(FormatDate(*view->end_of_use))
-                                              : nlohmann::json();
+         out["end_of_use"] =
+             view->end_of_use ? nlohmann::json(FormatDate(*view->end_of_use)) : nlohmann::json();
          out["retention_deadline"] =
              view->deadline ? nlohmann::json(FormatDate(*view->deadline)) : nlohmann::json();
          return JsonResponse(200, out);
        }}));
 
   // The disposal records of a dataset, signed by the engine.
-  MAMORI_RETURN_IF_ERROR(router.Add({"GET", "/v1/disposals", [=](Call& call) -> HandlerResult {
-    auto dataset = QueryRequired(call, "dataset");
-    if (!dataset) return std::unexpected(dataset.error());
-    auto page = PageParamsOf(call);
-    if (!page) return std::unexpected(page.error());
-    const engine::Context ctx = call.Context("disposal");
-    auto all = engine->Disposals(ctx, *dataset);
-    if (!all) return std::unexpected(EngineProblem(all.error(), ctx));
-    auto out = JsonPage(
-        "disposals", *all, *page,
-        [](const nlohmann::json& d) { return d.value("record", ""); },
-        [](const nlohmann::json& d) { return d; });
-    if (!out) return std::unexpected(out.error());
-    return JsonResponse(200, *out);
-  }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"GET", "/v1/disposals", [=](Call& call) -> HandlerResult {
+                    auto dataset = QueryRequired(call, "dataset");
+                    if (!dataset) return std::unexpected(dataset.error());
+                    auto page = PageParamsOf(call);
+                    if (!page) return std::unexpected(page.error());
+                    const engine::Context ctx = call.Context("disposal");
+                    auto all = engine->Disposals(ctx, *dataset);
+                    if (!all) return std::unexpected(EngineProblem(all.error(), ctx));
+                    auto out = JsonPage(
+                        "disposals", *all, *page,
+                        [](const nlohmann::json& d) { return d.value("record", ""); },
+                        [](const nlohmann::json& d) { return d; });
+                    if (!out) return std::unexpected(out.error());
+                    return JsonResponse(200, *out);
+                  }}));
 
   // Disposal is not a use of the data: the table declares it without a
   // purpose, and it needs a shred grant on the dataset. The engine records
@@ -178,31 +179,30 @@ Status AddRecordRoutes(Router& router, const RouteDeps& deps) {
   // applied for by the caller and still valid (approval/flows.h), which the
   // engine checks in the transaction that records the request and names in
   // the disposal record. Without one it is refused and audited there.
-  MAMORI_RETURN_IF_ERROR(
-      router.Add({"DELETE", record, [=](Call& call) -> HandlerResult {
-                    const engine::Context ctx = call.Context("");
-                    const std::string ds = call.Param("ds"), id = call.Param("id");
-                    engine::ShredAuthority authority;
-                    authority.approval = call.Query("approval").value_or("");
-                    const std::string actor = ctx.actor;
-                    const std::string approval_id = authority.approval;
-                    authority.check = [=](store::ReadTxn& txn) -> Status {
-                      if (approval_id.empty()) {
-                        return Status::InvalidArgument(
-                            "a disposal outside the retention sweep names its approved "
-                            "non-standard-work request (?approval=A…)",
-                            "保存期間満了以外の廃棄には承認済みの規格外作業申請 (?approval=A…) "
-                            "が必要です",
-                            "approval");
-                      }
-                      return approval::CheckWorkApproval(txn, approval_id, ds + "/" + id,
-                                                         "record.shred", actor, NowMicros());
-                    };
-                    auto disposal = engine->Shred(ctx, ds, id, call.Query("reason").value_or(""),
-                                                  authority);
-                    if (!disposal) return std::unexpected(EngineProblem(disposal.error(), ctx));
-                    return JsonResponse(200, *disposal);
-                  }}));
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"DELETE", record, [=](Call& call) -> HandlerResult {
+         const engine::Context ctx = call.Context("");
+         const std::string ds = call.Param("ds"), id = call.Param("id");
+         engine::ShredAuthority authority;
+         authority.approval = call.Query("approval").value_or("");
+         const std::string actor = ctx.actor;
+         const std::string approval_id = authority.approval;
+         authority.check = [=](store::ReadTxn& txn) -> Status {
+           if (approval_id.empty()) {
+             return Status::InvalidArgument(
+                 "a disposal outside the retention sweep names its approved "
+                 "non-standard-work request (?approval=A…)",
+                 "保存期間満了以外の廃棄には承認済みの規格外作業申請 (?approval=A…) "
+                 "が必要です",
+                 "approval");
+           }
+           return approval::CheckWorkApproval(txn, approval_id, ds + "/" + id, "record.shred",
+                                              actor, NowMicros());
+         };
+         auto disposal = engine->Shred(ctx, ds, id, call.Query("reason").value_or(""), authority);
+         if (!disposal) return std::unexpected(EngineProblem(disposal.error(), ctx));
+         return JsonResponse(200, *disposal);
+       }}));
   return Status::Ok();
 }
 

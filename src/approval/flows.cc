@@ -23,21 +23,22 @@ Status CheckWorkApproval(store::ReadTxn& txn, std::string_view id, std::string_v
   MAMORI_ASSIGN_OR_RETURN(auto found, Approvals::Read(txn, id));
   if (!found) {
     const std::string shown = audit::EventIdentifier(id);
-    return Status::NotFound("no approval request " + shown,
-                            "承認申請 " + shown + " はありません", "approval");
+    return Status::NotFound("no approval request " + shown, "承認申請 " + shown + " はありません",
+                            "approval");
   }
   const Request& r = *found;
   if (r.type != kNonStandardWork || r.subject != subject || r.action != action) {
     return deny(kWorkApprovalMismatch,
-                "approval " + r.id + " is not a non-standard-work approval of this action on "
-                "this record",
+                "approval " + r.id +
+                    " is not a non-standard-work approval of this action on "
+                    "this record",
                 "承認 " + r.id + " はこのレコードに対するこの作業の規格外作業承認ではありません");
   }
   if (r.state != State::kApproved) {
-    return deny(kWorkNotApproved,
-                "approval " + r.id + " is " + std::string(StateName(r.StateAt(now))) +
-                    ", not approved",
-                "承認申請 " + r.id + " は承認されていません");
+    return deny(
+        kWorkNotApproved,
+        "approval " + r.id + " is " + std::string(StateName(r.StateAt(now))) + ", not approved",
+        "承認申請 " + r.id + " は承認されていません");
   }
   if (r.applicant != actor) {
     return deny(kWorkNotApplicant, "only the applicant of " + r.id + " does the approved work",

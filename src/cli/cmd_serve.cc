@@ -220,9 +220,9 @@ int Serve(const ServeFlags& f) {
         // Audited by the engine; tried again at the next tick.
         logger.Log(api::LogLevel::kWarn, "retention", {{"detail", report.error().message()}});
       } else if (*report && (!(*report)->disposals.empty() || !(*report)->errors.empty())) {
-        logger.Log((*report)->errors.empty() ? api::LogLevel::kInfo : api::LogLevel::kWarn,
-                   "retention",
-                   {{"shredded", (*report)->disposals.size()}, {"errors", (*report)->errors.size()}});
+        logger.Log(
+            (*report)->errors.empty() ? api::LogLevel::kInfo : api::LogLevel::kWarn, "retention",
+            {{"shredded", (*report)->disposals.size()}, {"errors", (*report)->errors.size()}});
       }
       lock.lock();
     }

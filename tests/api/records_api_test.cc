@@ -123,8 +123,9 @@ TEST_F(RecordsApiTest, PutGetUpdateHistoryFindListShred) {
   EXPECT_EQ(rest.Json()["records"].size(), 1u);
   EXPECT_TRUE(rest.Json()["next_cursor"].is_null());
 
-  auto shred = Call("DELETE", one + "?reason=%E9%80%80%E8%81%B7%E5%BE%8C7%E5%B9%B4&approval=" +
-                                  ApprovedShred(id));
+  auto shred =
+      Call("DELETE",
+           one + "?reason=%E9%80%80%E8%81%B7%E5%BE%8C7%E5%B9%B4&approval=" + ApprovedShred(id));
   ASSERT_EQ(shred.status, 200) << shred.body;
   EXPECT_EQ(shred.Json()["record"], id);
   EXPECT_FALSE(shred.Json().value("signature", "").empty());
@@ -307,7 +308,7 @@ TEST_F(RecordsApiTest, OnlyAShredGrantHolderShredsARecord) {
   EXPECT_EQ(CountKeys("x/"), 0u);  // no disposal record
   token_ = Login("alice");
   ExpectProblem(Call("DELETE", target + "&purpose=disposal"), 400, "unknown_parameter");
-  auto shred = Call("DELETE", target);
+  auto shred = Call("DELETE", target + "&approval=" + ApprovedShred(id));
   ASSERT_EQ(shred.status, 200) << shred.body;
   EXPECT_EQ(shred.Json()["requested_by"], "alice");
   EXPECT_EQ(LastEvent().operation, "record.shred");
@@ -402,7 +403,6 @@ TEST_F(RecordsApiTest, AuditHeadProofsAndEvents) {
   ExpectProblem(Call("GET", "/v1/audit/proof?seq=999999"), 404, "not_found");
   ExpectProblem(Call("GET", "/v1/audit/events?since=yesterday"), 400, "invalid_argument");
 }
-
 
 // Disposal outside the retention sweep is non-standard work ([003 V(4)①D]):
 // every way of shredding without an approved request of one's own for this

@@ -555,18 +555,17 @@ TEST_F(SecurityReviewTest, AShredReasonNeverHoldsThePersonsNumber) {
   // the section manager of 総務部, so his superior approves it.
   EXPECT_EQ(Send(tokens_.at("sato_hanako"), "GET", EmployeeGet()).status, 200);
   const std::string record = target.substr(target.rfind('/') + 1);
-  auto applied =
-      Send(tokens_.at("tanaka_kacho"), "POST", "/v1/approvals",
-           nlohmann::json{{"type", "non_standard_work"},
-                          {"subject", "employee_my_number/" + record},
-                          {"action", "record.shred"},
-                          {"reason", "retention.early_disposal"}}
-               .dump());
+  auto applied = Send(tokens_.at("tanaka_kacho"), "POST", "/v1/approvals",
+                      nlohmann::json{{"type", "non_standard_work"},
+                                     {"subject", "employee_my_number/" + record},
+                                     {"action", "record.shred"},
+                                     {"reason", "retention.early_disposal"}}
+                          .dump());
   ASSERT_EQ(applied.status, 201) << applied.body;
   const std::string approval = applied.Json().value("id", "");
-  ASSERT_EQ(Send(tokens_.at("suzuki_bucho"), "POST", "/v1/approvals/" + approval + "/approve")
-                .status,
-            200);
+  ASSERT_EQ(
+      Send(tokens_.at("suzuki_bucho"), "POST", "/v1/approvals/" + approval + "/approve").status,
+      200);
   auto ok = Send(tokens_.at("tanaka_kacho"), "DELETE",
                  target + "?reason=" + QueryEscape("保存期間満了") + "&approval=" + approval);
   EXPECT_EQ(ok.status, 200) << ok.body;

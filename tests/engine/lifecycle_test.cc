@@ -5,10 +5,10 @@
 
 #include "core/encoding.h"
 #include "engine/engine_fixture.h"
-#include "engine/retention_schedule.h"
 #include "engine/envelope.h"
 #include "engine/integrity.h"
 #include "engine/keyspace.h"
+#include "engine/retention_schedule.h"
 
 namespace mamori::engine {
 namespace {
