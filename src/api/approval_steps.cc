@@ -15,7 +15,7 @@ Result<approval::Request> TakeApprovalStep(approval::Approvals& approvals,
                                            const char* member, bool* audited) {
   *audited = true;
   auto found = approvals.Get(id);
-  if (found && found->type == policy::kRightsFlow) {
+  if (found && policy::IsRegisterFlow(found->type)) {
     Result<policy::ChangeRequest> done = Fail(Status::Internal("no step", "手続がありません"));
     switch (verb) {
       case ApprovalVerb::kApprove:
@@ -54,7 +54,7 @@ Result<approval::Request> TakeApprovalStep(approval::Approvals& approvals,
 bool MayViewApproval(approval::Approvals& approvals, const approval::Caller& who,
                      const approval::Request& r) {
   if (policy::SystemAllows(who.principal, "approval.ledger")) return true;
-  if (r.type == policy::kRightsFlow && policy::SystemAllows(who.principal, "rights.register")) {
+  if (policy::IsRegisterFlow(r.type) && policy::SystemAllows(who.principal, "rights.register")) {
     return true;
   }
   if (r.applicant == who.principal.id || r.DecidedBy(who.principal.id)) return true;

@@ -1,5 +1,5 @@
 // The steps on one approval request as the API and the CLI take them: a
-// request of type "rights" belongs to the rights register, so its steps go
+// request of type "rights" or "use" belongs to the rights register, so its steps go
 // to policy::RightsAdmin (which decides its approval in the same
 // transaction); every other flow's go to the approval engine. Shared by
 // routes_approvals.cc and `mamori approvals`, so both apply one rule.

@@ -211,6 +211,11 @@ std::vector<RouteSpec> Build() {
                    {"mask_scope", K::kAny},
                    {"mask_rule", K::kAny},
                    {"reason"}}),
+      // A use application (利用申請): anyone applies, for named persons
+      // until an expiry; the section manager of the applicant's department
+      // approves (policy::RightsAdmin::RequestUse).
+      System("POST", "/v1/rights/uses", "rights.use_request")
+          .Strict({{"right", K::kAny, kRequired}, {"reason"}}),
       System("GET", "/v1/rights/requests", "rights.register").Query({"state", "limit", "cursor"}),
       System("GET", "/v1/rights/requests/{request}", "rights.register").Target("request"),
       System("POST", "/v1/rights/requests/{request}/approve", "rights.approve")

@@ -63,6 +63,16 @@ inline constexpr std::string_view kConfiguredByReset = "policy.configured_by_res
 // The approval engine's flow of the rights register.
 inline constexpr std::string_view kRightsFlow = "rights";
 approval::Flow RightsFlow();
+// The flow of use applications (利用申請): approved by the section manager
+// of the applicant's department.
+inline constexpr std::string_view kUseFlow = "use";
+approval::Flow UseFlow();
+// Whether an approval of `type` belongs to the rights register (its steps
+// are the register's).
+bool IsRegisterFlow(std::string_view type);
+// The longest a use application may run: a use is for a task, not a
+// standing right (a standing right is a plain grant).
+inline constexpr int64_t kMaxUseDays = 366;
 
 class RightsAdmin {
  public:
@@ -95,6 +105,18 @@ class RightsAdmin {
   Result<ChangeRequest> RequestTerminals(const Caller& caller, std::string_view dataset,
                                          const std::vector<std::string>& terminal_ids,
                                          std::string_view reason);
+
+  // A use application (利用申請): `right` for the named persons of
+  // right.persons until right.expires, for a data use (read, find or
+  // write, with a purpose). Approved by the section manager of the
+  // applicant's department (or, when that is the applicant or absent,
+  // their superior: approval/approvals.h), then configured like any grant,
+  // so three people still give it; the grant ends by itself at expires
+  // (Grant::InForce, checked at every authorisation). Refusals: persons
+  // missing ("persons"), expires missing, past or more than kMaxUseDays
+  // ahead ("expires"), another operation ("operation").
+  Result<ChangeRequest> RequestUse(const Caller& caller, const Right& right,
+                                   std::string_view reason);
 
   // `person` gains (add) or loses `role` once configured: holding a role that
   // carries rights is given like any right (change.h, role_add/role_remove).

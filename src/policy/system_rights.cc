@@ -134,6 +134,7 @@ constexpr std::array kRules = {
     // The rights flow and its register (アクセス権限管理簿). Who may take
     // which step of one request is decided again by separation.h.
     SystemRule{"rights.request", Roles(kRequesters), "権限の付与・変更・削除の申請"},
+    SystemRule{"rights.use_request", Roles(kAnyone), "利用申請(期間・利用者を限った利用)"},
     SystemRule{"rights.approve", Roles(kManagers), "権限申請の承認"},
     SystemRule{"rights.reject", Roles(kManagers), "権限申請の却下"},
     SystemRule{"rights.configure", Roles(kAdmins), "承認済み権限の設定"},

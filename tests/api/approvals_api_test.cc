@@ -274,6 +274,51 @@ TEST_F(ApprovalsApiTest, ARightsRequestIsDecidedThroughItsApproval) {
   EXPECT_EQ(configured.status, 200) << configured.body;
 }
 
+// A use application (利用申請): a handler applies for named persons until
+// an expiry; only the section manager of the applicant's department
+// approves; configured, the access holds for them alone.
+TEST_F(ApprovalsApiTest, AUseApplicationIsApprovedByTheSectionManagerAndGrantsAccess) {
+  const std::string hana = Login("hana"), kenji = Login("kenji"), mgr = Login("mgr1"),
+                    mgr2 = Login("mgr2"), dept = Login("dept1"), admin = Login("admin1");
+  const std::string list = std::string("/v1/datasets/") + kDataset + "/records?purpose=withholding";
+  EXPECT_EQ(Send(hana, "GET", list).status, 403);
+  nlohmann::json right = {{"role", "handler"},
+                          {"category", "specific_personal_information"},
+                          {"dataset", kDataset},
+                          {"operation", "read"},
+                          {"purpose", "withholding"},
+                          {"persons", {"hana"}},
+                          {"expires", FormatUtc(NowMicros() + 30LL * 86'400 * kMicrosPerSecond)}};
+  // Without an end it is no use application.
+  nlohmann::json forever = right;
+  forever.erase("expires");
+  auto refused = Send(hana, "POST", "/v1/rights/uses",
+                      nlohmann::json{{"right", forever}, {"reason", "繁忙期"}}.dump());
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_EQ(Subject(refused), "expires");
+  auto req = Send(hana, "POST", "/v1/rights/uses",
+                  nlohmann::json{{"right", right}, {"reason", "繁忙期の応援"}}.dump());
+  ASSERT_EQ(req.status, 201) << req.body;
+  EXPECT_EQ(req.Json()["use"], true);
+  const std::string request = req.Json().value("id", "");
+  const std::string id = req.Json().value("approval", "");
+  auto shown = Send(hana, "GET", "/v1/approvals/" + id);
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  EXPECT_EQ(shown.Json()["type"], "use");
+  for (const auto& token : {mgr2, dept}) {
+    auto r = Step(token, id, "approve");
+    EXPECT_EQ(r.status, 403) << r.body;
+    EXPECT_EQ(Subject(r), approval::kNotApprover);
+  }
+  auto ok = Step(mgr, id, "approve");
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.Json()["state"], "approved");
+  auto configured = Send(admin, "POST", "/v1/rights/requests/" + request + "/configure", "");
+  ASSERT_EQ(configured.status, 200) << configured.body;
+  EXPECT_EQ(Send(hana, "GET", list).status, 200);
+  EXPECT_EQ(Send(kenji, "GET", list).status, 403);  // holds the role, is not named
+}
+
 }  // namespace
 }  // namespace mamori::api::testing
 
