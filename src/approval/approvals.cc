@@ -230,6 +230,11 @@ Result<Request> Approvals::OpenIn(store::WriteTxn& txn, const Caller& caller, co
 }
 
 Result<Standing> Approvals::StandingOf(const Caller& caller, const Request& req) const {
+  return StandingOf(caller, req, nullptr);
+}
+
+Result<Standing> Approvals::StandingOf(const Caller& caller, const Request& req,
+                                       const std::vector<Person>* read) const {
   MAMORI_RETURN_IF_ERROR(CheckCanDecide(caller.principal, req, caller.Now()));
   const auto open = req.OpenStages();
   for (size_t stage : open) {
@@ -237,8 +242,12 @@ Result<Standing> Approvals::StandingOf(const Caller& caller, const Request& req)
       return Standing{stage, ""};
     }
   }
-  if (people_) {
-    MAMORI_ASSIGN_OR_RETURN(auto everyone, people_->All());
+  if (people_ || read) {
+    std::vector<Person> fetched;
+    if (!read) {
+      MAMORI_ASSIGN_OR_RETURN(fetched, people_->All());
+    }
+    const std::vector<Person>& everyone = read ? *read : fetched;
     auto manager_of = [&](std::string_view id) -> std::string {
       for (const auto& p : everyone) {
         if (p.id == id) return p.manager;
@@ -440,10 +449,17 @@ Result<std::vector<Request>> Approvals::List() {
 
 Result<std::vector<Request>> Approvals::PendingFor(const Caller& caller) {
   MAMORI_ASSIGN_OR_RETURN(auto all, List());
+  // The directory is read once for the whole list (escalation needs it),
+  // not once per request.
+  std::optional<std::vector<Person>> everyone;
   std::vector<Request> out;
   for (auto& r : all) {
     if (r.StateAt(caller.Now()) != State::kPending) continue;
-    if (StandingOf(caller, r)) out.push_back(std::move(r));
+    if (people_ && !everyone) {
+      MAMORI_ASSIGN_OR_RETURN(auto read, people_->All());
+      everyone = std::move(read);
+    }
+    if (StandingOf(caller, r, everyone ? &*everyone : nullptr)) out.push_back(std::move(r));
   }
   return out;
 }

@@ -147,6 +147,9 @@ class Approvals {
   // The stage the caller would decide, and whom they replace: rules 1-4
   // against `req` as read, and the directory for escalation.
   Result<Standing> StandingOf(const Caller& caller, const Request& req) const;
+  // The same against a directory already read (`everyone`), for lists.
+  Result<Standing> StandingOf(const Caller& caller, const Request& req,
+                              const std::vector<Person>* everyone) const;
 
   // --- Reads (not audited: the API audits the request that asks) ------
   static Result<std::optional<Request>> Read(store::ReadTxn& txn, std::string_view id);
