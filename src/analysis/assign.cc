@@ -64,11 +64,18 @@ Result<std::string> Assigner::FindingOwner(const std::string& actor,
 
 Result<std::string> Assigner::EscalationOwner(const std::string& department,
                                               const std::string& except) {
-  return First({{r::kDepartmentOfficer, true},
-                {r::kCiso, false},
-                {r::kChiefOfficer, false},
-                {r::kDeputyCiso, false}},
-               department, {except});
+  const std::vector<Step> chain = {{r::kDepartmentOfficer, true},
+                                   {r::kCiso, false},
+                                   {r::kChiefOfficer, false},
+                                   {r::kDeputyCiso, false},
+                                   {r::kSirt, false}};
+  MAMORI_ASSIGN_OR_RETURN(std::string owner, First(chain, department, {except}));
+  if (!owner.empty()) return owner;
+  // The late confirmer is the only one who could take it (a CISO who
+  // confirms a dataset of a department without officers): an overdue list
+  // must reach someone, and it is a duty left undone rather than conduct to
+  // review, so it goes back to them rather than to no one.
+  return First(chain, department, {});
 }
 
 Result<std::string> Assigner::Confirmer(const std::string& department,

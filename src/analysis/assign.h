@@ -1,12 +1,14 @@
-// Who must act on what the analysis raises (issue 13 points 3 and 4): the
-// organisation's people as policy::Directory knows them. Decisions (the
-// sources name the roles, not a rule of assignment):
+// Who must act on what the analysis raises — findings and the daily
+// reconciliation lists ([003 II.5(6)-(7)]; docs/REQUIREMENTS.md §6, the
+// roles of §14): the organisation's people as policy::Directory knows them.
+// Decisions (the sources name the roles, not a rule of assignment):
 //   - a finding about a person goes to the section security manager
 //     (情報セキュリティ管理者, section_manager) of the person's department,
 //     else its department officer (department_officer), else the CISO line
 //     (ciso, chief_officer, deputy_ciso) — never to the person themselves;
 //   - an overdue reconciliation list escalates to the department officer of
-//     the dataset's department, else the CISO line;
+//     the dataset's department, else the CISO line, else SIRT — other than
+//     the late confirmer, unless no one else holds any of these roles;
 //   - a finding about no one in the organisation (an unknown ID, a source
 //     address, the analysis itself) goes to the CISO line, else SIRT;
 //   - a dataset's daily list is confirmed by a confirmer of its department,

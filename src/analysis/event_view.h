@@ -3,7 +3,7 @@
 // `mamori audit events` output (EventToJson) — the same members in any
 // order and spacing, as another system's log would have them.
 //
-// The parser is the analysis's hot path (docs/PERFORMANCE.md, analysis): it
+// The parser is the analysis's hot path (docs/PERFORMANCE.md §5): it
 // builds no JSON tree and allocates nothing per event once its buffer has
 // grown; strings without escapes are views into the input, strings with
 // escapes are decoded into the parser's buffer. Views stay valid until the

@@ -1,6 +1,8 @@
 #include "analysis/export.h"
 
 #include <fcntl.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -89,12 +91,83 @@ class JsonLinesExport final : public ExportSink {
   int events_, findings_;
 };
 
-Result<int> OpenAppend(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return Fail(Status::IoError("cannot open " + path + ": " + std::strerror(errno),
-                                path + " を開けません", "export"));
+// What the caller named, for a message: the option of `analysis export`.
+std::string Which(const char* member) {
+  return std::string_view(member) == "jsonl" ? "the events file (--jsonl)"
+                                             : "the findings file (--findings-jsonl)";
+}
+
+Status Refused(const char* member, const std::string& en, const std::string& ja) {
+  return Status::InvalidArgument(Which(member) + ": " + en, Which(member) + ": " + ja, member);
+}
+
+// The real path of an open descriptor (symbolic links resolved).
+std::string RealPathOf(int fd) {
+  char buf[PATH_MAX + 1];
+  const std::string link = "/proc/self/fd/" + std::to_string(fd);
+  const ssize_t n = ::readlink(link.c_str(), buf, PATH_MAX);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
+bool Inside(const std::string& path, const std::string& dir) {
+  if (dir.empty() || path.empty()) return false;
+  if (dir == "/") return true;
+  return path == dir || (path.starts_with(dir) && path[dir.size()] == '/');
+}
+
+// Opens `path` for appending: its directory first, then the file in it
+// without following a link, then checks what was opened.
+Result<int> OpenAppend(const std::string& path, const char* member,
+                       const std::vector<std::string>& protected_dirs) {
+  const size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "."
+                          : slash == 0               ? "/"
+                                                     : path.substr(0, slash);
+  const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+  if (name.empty() || name == "." || name == "..") {
+    return Fail(Refused(member, "name a file, not a directory",
+                        "ディレクトリではなくファイルを指定してください"));
   }
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0) {
+    return Fail(
+        Status::IoError(Which(member) + ": cannot open its directory: " + std::strerror(errno),
+                        Which(member) + ": ディレクトリを開けません", member));
+  }
+  const std::string real_dir = RealPathOf(dfd);
+  for (const auto& p : protected_dirs) {
+    char resolved[PATH_MAX + 1];
+    const std::string protected_real = ::realpath(p.c_str(), resolved) ? resolved : p;
+    if (real_dir.empty() || Inside(real_dir, protected_real)) {
+      ::close(dfd);
+      return Fail(
+          Refused(member,
+                  "the export file may not be inside the data directory or the key "
+                  "store: appending there would corrupt the store",
+                  "エクスポート先をデータディレクトリ・鍵ストアの中にすることはできません"));
+    }
+  }
+  const int fd = ::openat(
+      dfd, name.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+  const int open_errno = errno;
+  ::close(dfd);
+  if (fd < 0) {
+    if (open_errno == ELOOP) {
+      return Fail(Refused(member, "the export file may not be a symbolic link",
+                          "エクスポート先にシンボリックリンクは指定できません"));
+    }
+    return Fail(Status::IoError(Which(member) + ": cannot open: " + std::strerror(open_errno),
+                                Which(member) + ": 開けません", member));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1) {
+    ::close(fd);
+    return Fail(Refused(member,
+                        "the export file must be a regular file with one name (no hard link)",
+                        "エクスポート先は通常のファイル (ハードリンクなし) です"));
+  }
+  // Writes block as for any file; only the open had to not wait on a FIFO.
+  (void)::fcntl(fd, F_SETFL, O_APPEND);
   return fd;
 }
 
@@ -128,16 +201,28 @@ std::unique_ptr<ExportSink> SyslogSink(SyslogTlsOptions tls, SyslogOrigin origin
 }
 
 Result<std::unique_ptr<ExportSink>> JsonLinesSink(const std::string& events_path,
-                                                  const std::string& findings_path) {
-  MAMORI_ASSIGN_OR_RETURN(int events, OpenAppend(events_path));
+                                                  const std::string& findings_path,
+                                                  const std::vector<std::string>& protected_dirs) {
+  MAMORI_ASSIGN_OR_RETURN(int events, OpenAppend(events_path, "jsonl", protected_dirs));
   int findings = -1;
   if (!findings_path.empty()) {
-    auto fd = OpenAppend(findings_path);
+    auto fd = OpenAppend(findings_path, "findings_jsonl", protected_dirs);
     if (!fd) {
       ::close(events);
       return Fail(fd.error());
     }
     findings = *fd;
+    // One file for both would mix findings into the events that
+    // `analysis run --events` reads back.
+    struct stat a {
+    }, b{};
+    if (::fstat(events, &a) != 0 || ::fstat(findings, &b) != 0 ||
+        (a.st_dev == b.st_dev && a.st_ino == b.st_ino)) {
+      ::close(events);
+      ::close(findings);
+      return Fail(Refused("findings_jsonl", "the findings go to a file other than the events",
+                          "指摘はイベントとは別のファイルに出力します"));
+    }
   }
   return std::unique_ptr<ExportSink>(std::make_unique<JsonLinesExport>(events, findings));
 }
@@ -183,6 +268,11 @@ Result<ExportStats> ExportLog(store::Storage& store, ExportSink& sink, const Exp
                                        "finding"));
                 if (j) {
                   MAMORI_ASSIGN_OR_RETURN(analysis::Finding f, FindingFromJson(*j));
+                  // The finding as it stands now may carry the reasons
+                  // people wrote when closing it: text, which stays with
+                  // the finding and never leaves for a SIEM (the steps,
+                  // who and when, do).
+                  for (auto& step : f.history) step.reason.clear();
                   raised.push_back(std::move(f));
                 }
               }

@@ -1,4 +1,5 @@
-// Export of audit events and findings to a SIEM (issue 13 point 7): the
+// Export of audit events and findings to a SIEM, where the organisation
+// monitors use and access ([003 II.5(8)]; docs/REQUIREMENTS.md §6): the
 // log from a cursor on, each event as it is stored, and each finding when
 // the event that raised it ("analysis.finding") passes, to a syslog
 // receiver over TLS (syslog.h, syslog_tls.h) or to a JSON-lines file.
@@ -11,6 +12,9 @@
 //   cursor name and the first seq at its start (exported with the rest),
 //   and the same with the counts at its end. Batches in between write only
 //   the cursor, so following the log does not feed itself.
+// - A finding is exported as it is stored when the export reads it, but
+//   without the reasons people wrote on its steps (text that may name
+//   someone stays with the finding; the steps, who and when, are sent).
 // - A JSON-lines file holds events only, in the shape `mamori audit events`
 //   prints, so `mamori analysis run --events FILE` reads it back; findings go
 //   to a file of their own (FindingToJson, one a line).
@@ -21,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "analysis/finding.h"
 #include "analysis/syslog.h"
@@ -45,9 +50,18 @@ class ExportSink {
 // To a syslog receiver over TLS; reconnects once when a send fails.
 std::unique_ptr<ExportSink> SyslogSink(SyslogTlsOptions tls, SyslogOrigin origin);
 // Events to `events_path`, findings to `findings_path` (empty: none), both
-// appended, 0600 when created.
-Result<std::unique_ptr<ExportSink>> JsonLinesSink(const std::string& events_path,
-                                                  const std::string& findings_path);
+// appended, 0600 when created. A destination is refused (kInvalidArgument
+// naming "jsonl" or "findings_jsonl", never quoting the path) unless it is
+// a regular file with one link, not itself a symbolic link, outside every
+// directory of `protected_dirs` after symbolic links are resolved, and the
+// two differ: the operator who runs an export can write into the data
+// directory and the key store, and appending there would corrupt the store
+// or leave the log beside the keys (the CLI protects both). The directory
+// is opened first and the file in it, so a link swapped in between is not
+// followed.
+Result<std::unique_ptr<ExportSink>> JsonLinesSink(
+    const std::string& events_path, const std::string& findings_path,
+    const std::vector<std::string>& protected_dirs = {});
 
 struct ExportOptions {
   std::string name = "export";       // the cursor's name: [a-z0-9_-]{1,32}

@@ -1,6 +1,7 @@
 // A finding: what a rule found, about whom, over which period, on what
-// evidence, and who must act on it by when ([003 II.5(6)-(8)]; issue 13
-// point 3).
+// evidence, and who must act on it by when: the analysis of access records
+// must lead to someone checking what it found ([003 II.5(6) 必須 C],
+// [003 II.5(8)]; docs/REQUIREMENTS.md §6).
 //
 //   evidence   the audit sequence numbers of the events it rests on, each
 //              checkable against a signed head with an inclusion proof

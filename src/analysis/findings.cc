@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analysis/note.h"
 #include "analysis/store_util.h"
 #include "audit/audited.h"
 #include "audit/log.h"
@@ -100,8 +101,11 @@ Result<std::vector<Finding>> Findings::List(const FindingFilter& filter) {
 }
 
 bool Findings::MayView(const identity::Principal& who, const Finding& f) {
-  if (Oversees(who) || who.HasRole(r::kAuditor) || who.HasRole(r::kAuditLead)) return true;
+  // Nobody is shown the monitoring of themselves, the CISO line and the
+  // auditors included: it would tell a person under review what was seen
+  // and when to stop. Someone else in the line sees it.
   if (f.actor == who.id) return false;
+  if (Oversees(who) || who.HasRole(r::kAuditor) || who.HasRole(r::kAuditLead)) return true;
   if (f.owner == who.id) return true;
   const bool manager = who.HasRole(r::kSectionManager) || who.HasRole(r::kDepartmentOfficer) ||
                        who.HasRole(r::kCreditInfoDirector);
@@ -164,12 +168,10 @@ Result<Finding> Findings::Step(const policy::Caller& caller, std::string_view id
               "指摘は確認を開始してから説明済または報告(エスカレーション)にします",
               std::string(kFindingStep));
         }
+        // Closing needs a reason that says something; taking a finding up
+        // may carry a comment (the route's member name).
         const bool closing = to != FindingStatus::kUnderReview;
-        if ((closing && reason.empty()) || reason.size() > 4096) {
-          return Status::InvalidArgument("closing a finding needs a reason (at most 4096 bytes)",
-                                         "指摘を完了するには理由が必要です (4096バイト以内)",
-                                         "reason");
-        }
+        MAMORI_RETURN_IF_ERROR(CheckNote(reason, closing, closing ? "reason" : "comment"));
         f.status = to;
         f.updated_at = now;
         f.history.push_back({to, who.id, now, std::string(reason)});

@@ -19,10 +19,11 @@
 //   officer of the finding's department, or the CISO line (ciso,
 //   deputy_ciso, chief_officer) or SIRT ("analysis.not_finding_owner"
 //   otherwise). The system rights table decides finding.update first.
-// - Visibility (finding.list): the CISO line, SIRT and auditors see every
+// - Visibility (finding.list): nobody sees a finding about themselves (the
+//   CISO line and auditors included: it would tip off the person
+//   reviewed). Otherwise the CISO line, SIRT and auditors see every
 //   finding; a section manager, department officer or credit information
-//   director sees the findings they own and those of their department —
-//   except findings about themselves.
+//   director sees the findings they own and those of their department.
 #pragma once
 
 #include <optional>

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analysis/note.h"
 #include "analysis/rules.h"
 #include "analysis/store_util.h"
 #include "audit/audited.h"
@@ -238,10 +239,7 @@ Result<ReconciliationList> Lists::Confirm(const policy::Caller& caller, std::str
                                             "この確認リストは確認済みです",
                                             std::string(kListConfirmed));
         }
-        if (comment.size() > 4096) {
-          return Status::InvalidArgument("the comment is longer than 4096 bytes",
-                                         "コメントは4096バイト以内で入力してください", "comment");
-        }
+        MAMORI_RETURN_IF_ERROR(CheckNote(comment, false, "comment"));
         l.state = ListState::kConfirmed;
         l.confirmed_by = who.id;
         l.confirmed_at = now;

@@ -1,8 +1,8 @@
-// Daily reconciliation lists (アクセス記録の確認, [003 II.5(7)]; issue 13
-// point 4): for every business day and every dataset, who accessed which
-// subjects how often — produced also on a day without access, when it says
-// there was none — for a confirmer who did not access the data that day,
-// due by the next business day.
+// Daily reconciliation lists (アクセス記録の確認, [003 II.5(7)]; docs/REQUIREMENTS.md
+// §6): for every business day and every dataset, who accessed which subjects
+// how often — produced also on a day without access, when it says there was
+// none — for a confirmer who did not access the data that day, due by the next
+// business day.
 //
 // Decisions:
 //   - A list covers its business day and the closed days before it (from

@@ -1,6 +1,7 @@
 #include "analysis/monitor.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include <nlohmann/json.hpp>
@@ -70,6 +71,15 @@ double Heartbeat::LagSeconds(TimeMicros now) const {
   if (oldest_waiting == 0 || now <= oldest_waiting) return 0;
   return static_cast<double>(now - oldest_waiting) / kMicrosPerSecond;
 }
+
+size_t Heartbeat::DelayBucket(TimeMicros delay) {
+  const double ms = static_cast<double>(delay) / 1000.0;
+  if (ms < 1) return 0;
+  const double k = std::floor(4 * std::log2(ms));
+  return std::min(static_cast<size_t>(k), kDelayBuckets - 1);
+}
+
+double Heartbeat::DelayBucketEndMs(size_t k) { return std::exp2(static_cast<double>(k + 1) / 4); }
 
 bool Heartbeat::Behind(TimeMicros now) const {
   const TimeMicros limit = int64_t{behind_seconds} * kMicrosPerSecond;
@@ -213,7 +223,8 @@ Result<size_t> Monitor::Round(TimeMicros now) {
   MonitorCursor next = m.cursor;
   uint64_t log_size = 0;
   TimeMicros waiting_at_start = 0, waiting_after = 0;
-  TimeMicros times_sum = 0, oldest_evaluated = 0;
+  TimeMicros oldest_evaluated = 0;
+  std::vector<TimeMicros> times;  // of the evaluated events not the analysis's own
   size_t evaluated = 0;
   std::vector<ReconciliationList> pending;
   Status read = store_.View([&](store::ReadTxn& txn) -> Status {
@@ -231,8 +242,10 @@ Result<size_t> Monitor::Round(TimeMicros now) {
           }
           m.Evaluate(ev);
           ++evaluated;
-          times_sum += ev.time;
-          oldest_evaluated = oldest_evaluated ? std::min(oldest_evaluated, ev.time) : ev.time;
+          if (ev.actor != internal::kAnalysisActor) {
+            times.push_back(ev.time);
+            oldest_evaluated = oldest_evaluated ? std::min(oldest_evaluated, ev.time) : ev.time;
+          }
           next.next_seq = ev.seq + 1;
           next.last_event_time = std::max(next.last_event_time, ev.time);
           return true;
@@ -361,10 +374,13 @@ Result<size_t> Monitor::Round(TimeMicros now) {
   beat_.oldest_waiting = waiting_after;
   beat_.behind_seconds = m.params.behind_seconds;
   beat_.rounds++;
-  if (evaluated > 0) {
-    beat_.delay_sum += committed * static_cast<int64_t>(evaluated) - times_sum;
+  if (!times.empty()) {
+    for (TimeMicros t : times) {
+      beat_.delay_sum += committed - t;
+      ++beat_.delay_buckets[Heartbeat::DelayBucket(committed - t)];
+    }
     beat_.delay_max = std::max(beat_.delay_max, committed - oldest_evaluated);
-    beat_.delay_count += evaluated;
+    beat_.delay_count += times.size();
   }
   return evaluated;
 }

@@ -1,10 +1,10 @@
 // The rules over the audit log ([003 II.5(6)-(8)]: "with focus on high
 // access frequency at high-risk times such as holidays and late at night";
-// docs/REQUIREMENTS.md §6): one Evaluator reads events in log order and reports
-// each event that is evidence of a finding to a Sink. Its memory is bounded
-// by the people and windows active at once, never by the number of events:
-// a day's counters are dropped when the day is over, a window's timestamps
-// when the window has passed.
+// docs/REQUIREMENTS.md §6): one Evaluator reads events in log order and
+// reports each event that is evidence of a finding to a Sink. Its memory is
+// bounded by the people and windows active at once, never by the number of
+// events: a day's counters are dropped when the day is over, a window's
+// timestamps when the window has passed.
 //
 // Rules (thresholds: parameters.h; "access" = a record.* operation with
 // result ok by an actor other than the analysis itself):

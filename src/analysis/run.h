@@ -1,8 +1,8 @@
-// An on-demand analysis of any past period (issue 13 points 2 and 6): the
-// same rules as the continuous evaluation, over the events of a mamori log
-// or of a JSON-lines file in the shape `mamori audit events` prints (one
-// object per line), so that an organisation can analyse the access logs of
-// systems that are not mamori.
+// An on-demand analysis of any past period ([003 II.5(6) 必須 C]: periodic checks
+// of the records; docs/REQUIREMENTS.md §6): the same rules as the continuous
+// evaluation, over the events of a mamori log or of a JSON-lines file in the
+// shape `mamori audit events` prints (one object per line), so that an
+// organisation can analyse the access logs of systems that are not mamori.
 //
 // The period is whole JST calendar days, [from 00:00, to+1 00:00). The
 // rules that compare a person with their own past (frequency_spike,

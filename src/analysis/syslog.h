@@ -1,6 +1,7 @@
-// Audit events and findings as syslog messages for a SIEM (issue 13 point
-// 7): RFC 5424, sent over TLS (RFC 5425, octet-counting framing: "LEN SP
-// MSG") by SyslogTlsSender.
+// Audit events and findings as syslog messages for a SIEM, so that the
+// organisation's monitoring sees what mamori records and finds ([003 II.5(8)];
+// docs/REQUIREMENTS.md §6): RFC 5424, sent over TLS (RFC 5425, octet-counting
+// framing: "LEN SP MSG") by SyslogTlsSender.
 //
 //   <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID [mamori@32473 …] BOM JSON
 //

@@ -105,7 +105,7 @@ std::vector<RouteSpec> Build() {
       Data("PATCH", record, "record.update", kRequired).Json(),
       // Outside the retention sweep a disposal names its approved
       // non-standard-work request ([003 V(4)①D], approval/flows.h).
-      Data("DELETE", record, "record.shred", false).Query({"reason", "approval"}),
+      Data("DELETE", record, "record.shred", false).Query({"reason", "reference", "approval"}),
       Data("GET", record + "/history", "record.history", kRequired),
       // The end of use (利用終了) of a record: the retention period counted
       // from it starts; the sweep shreds the record when it is over.

@@ -1,7 +1,7 @@
-// The analysis of access records (issue 13): findings and the steps taken on
-// them, the daily reconciliation lists and their confirmation, the state of
-// the continuous evaluation, an on-demand report over a period, and the
-// analysis policy.
+// The analysis of access records ([003 II.5(6)-(8)]; docs/REQUIREMENTS.md §6,
+// docs/ANALYSIS.md): findings and the steps taken on them, the daily
+// reconciliation lists and their confirmation, the state of the continuous
+// evaluation, an on-demand report over a period, and the analysis policy.
 //
 //   GET  /v1/findings[?status&rule&owner&actor&format=csv]   GET /v1/findings/{finding}
 //   POST /v1/findings/{finding}/review {"comment"} | /explain {"reason"} | /escalate {"reason"}
@@ -254,8 +254,12 @@ Status AddStatusAndReportRoutes(Router& router, const RouteDeps& deps) {
          if (!located.ok()) return std::unexpected(Problem::FromStatus(located));
          nlohmann::json found = nlohmann::json::array();
          auto source = analysis::LogSource(store, first);
+         // As for stored findings (Findings::MayView): nobody is shown the
+         // monitoring of themselves, whoever may run the report.
+         const std::string& caller = call.principal->id;
          Status ran = analysis::RunAnalysis(*source, *params, *facts, begin, end,
                                             [&](const analysis::Finding& f) {
+                                              if (f.actor == caller) return Status::Ok();
                                               found.push_back(analysis::FindingReportJson(f));
                                               return Status::Ok();
                                             });

@@ -173,36 +173,39 @@ Status AddRecordRoutes(Router& router, const RouteDeps& deps) {
 
   // Disposal is not a use of the data: the table declares it without a
   // purpose, and it needs a shred grant on the dataset. The engine records
-  // it under its own purpose ("disposal"); the reason is required. Outside
+  // it under its own purpose ("disposal"); the reason is a required code,
+  // the reference an optional request or ticket id
+  // (engine/disposal_reason.h). Outside
   // the retention sweep it is non-standard work ([003 V(4)①D]): it names
   // an approved non_standard_work request for this record and action,
   // applied for by the caller and still valid (approval/flows.h), which the
   // engine checks in the transaction that records the request and names in
   // the disposal record. Without one it is refused and audited there.
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"DELETE", record, [=](Call& call) -> HandlerResult {
-         const engine::Context ctx = call.Context("");
-         const std::string ds = call.Param("ds"), id = call.Param("id");
-         engine::ShredAuthority authority;
-         authority.approval = call.Query("approval").value_or("");
-         const std::string actor = ctx.actor;
-         const std::string approval_id = authority.approval;
-         authority.check = [=](store::ReadTxn& txn) -> Status {
-           if (approval_id.empty()) {
-             return Status::InvalidArgument(
-                 "a disposal outside the retention sweep names its approved "
-                 "non-standard-work request (?approval=A…)",
-                 "保存期間満了以外の廃棄には承認済みの規格外作業申請 (?approval=A…) "
-                 "が必要です",
-                 "approval");
-           }
-           return approval::CheckWorkApproval(txn, approval_id, ds + "/" + id, "record.shred",
-                                              actor, NowMicros());
-         };
-         auto disposal = engine->Shred(ctx, ds, id, call.Query("reason").value_or(""), authority);
-         if (!disposal) return std::unexpected(EngineProblem(disposal.error(), ctx));
-         return JsonResponse(200, *disposal);
-       }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"DELETE", record, [=](Call& call) -> HandlerResult {
+                    const engine::Context ctx = call.Context("");
+                    const std::string ds = call.Param("ds"), id = call.Param("id");
+                    engine::ShredAuthority authority;
+                    authority.approval = call.Query("approval").value_or("");
+                    const std::string actor = ctx.actor;
+                    const std::string approval_id = authority.approval;
+                    authority.check = [=](store::ReadTxn& txn) -> Status {
+                      if (approval_id.empty()) {
+                        return Status::InvalidArgument(
+                            "a disposal outside the retention sweep names its approved "
+                            "non-standard-work request (?approval=A…)",
+                            "保存期間満了以外の廃棄には承認済みの規格外作業申請 (?approval=A…) "
+                            "が必要です",
+                            "approval");
+                      }
+                      return approval::CheckWorkApproval(txn, approval_id, ds + "/" + id,
+                                                         "record.shred", actor, NowMicros());
+                    };
+                    auto disposal = engine->Shred(ctx, ds, id, call.Query("reason").value_or(""),
+                                                  call.Query("reference").value_or(""), authority);
+                    if (!disposal) return std::unexpected(EngineProblem(disposal.error(), ctx));
+                    return JsonResponse(200, *disposal);
+                  }}));
   return Status::Ok();
 }
 

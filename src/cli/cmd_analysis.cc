@@ -1,8 +1,8 @@
-// analysis commands (issue 13 points 6 and 8): the rules over any past
-// period of a store's log or of another system's JSON-lines file, and the
-// findings the continuous evaluation of `mamori serve` raised. They read the
-// data store only (no key): like `audit events`, an operator or auditor can
-// run them on a copy.
+// analysis commands ([003 II.5(6) 必須 C]; docs/REQUIREMENTS.md §6,
+// docs/ANALYSIS.md): the rules over any past period of a store's log or of
+// another system's JSON-lines file, and the findings the continuous evaluation
+// of `mamori serve` raised. They read the data store only (no key): like `audit
+// events`, an operator or auditor can run them on a copy.
 //
 //   analysis run --data DIR [--events FILE] --from DATE --to DATE
 //       {"findings": [{rule, severity, actor, from, to, count, evidence, …}]}

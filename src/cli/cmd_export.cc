@@ -1,13 +1,18 @@
-// analysis export (issue 13 point 7): the audit log, and each finding as it
-// is raised, to a SIEM — syslog (RFC 5424) over TLS, or JSON-lines files —
-// from where the last run of the same --name stopped (analysis/export.h).
-// With --follow it keeps following the log, every --interval seconds,
-// until SIGTERM or SIGINT: run it as a service beside `mamori serve`.
+// analysis export ([003 II.5(8)]: use and access are monitored;
+// docs/REQUIREMENTS.md §6, docs/ANALYSIS.md): the audit log, and each finding
+// as it is raised, to a SIEM — syslog (RFC 5424) over TLS, or JSON-lines files
+// — from where the last run of the same --name stopped (analysis/export.h).
+// With --follow it keeps following the log, every --interval seconds, until
+// SIGTERM or SIGINT: run it as a service beside `mamori serve`.
 //
 //   mamori analysis export --data DIR --syslog tls://HOST:PORT --ca CA.pem
 //                          [--cert C.pem --key K.pem] [--name N] [--from-seq S] [--follow]
 //   mamori analysis export --data DIR --jsonl EVENTS.jsonl [--findings-jsonl F.jsonl] …
 // Prints one JSON line per run: {"from_seq", "next_seq", "events", "findings"}.
+// A JSON-lines destination inside the data directory or the key store (by
+// any path or link), a symbolic or hard link, or one file for both events
+// and findings is refused (analysis/export.h): the operator who runs this
+// can write there, and appending would corrupt the store.
 #include <pthread.h>
 #include <signal.h>
 
@@ -58,7 +63,8 @@ int Export(const ExportFlags& f) {
     (void)(*probe)->Close();
     sink = analysis::SyslogSink(tls, {});
   } else {
-    auto s = analysis::JsonLinesSink(f.jsonl, f.findings_jsonl);
+    const engine::Paths paths = f.store.MakePaths();
+    auto s = analysis::JsonLinesSink(f.jsonl, f.findings_jsonl, {paths.data_dir, paths.KeysDir()});
     if (!s) return ReportError(s.error());
     sink = std::move(*s);
   }

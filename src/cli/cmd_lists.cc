@@ -1,6 +1,6 @@
-// lists commands (issue 13 points 4 and 8): the daily reconciliation lists
-// (アクセス記録の確認リスト) that the continuous evaluation of `mamori serve`
-// produces, and their confirmation.
+// lists commands ([003 II.5(7)]; docs/REQUIREMENTS.md §6, docs/ANALYSIS.md):
+// the daily reconciliation lists (アクセス記録の確認リスト) that the
+// continuous evaluation of `mamori serve` produces, and their confirmation.
 //
 //   lists show --data DIR --date DATE [--dataset DS] [--csv]
 //       reads the data store only, like `findings list`.

@@ -182,19 +182,24 @@ void AddRecordCommands(CLI::App& app, int& exit_code) {
       "destroy a record unrecoverably; prints the signed disposal record / 廃棄 (復元不能)");
   auto shred_f = std::make_shared<RecordFlags>();
   auto reason = std::make_shared<std::string>();
+  auto reference = std::make_shared<std::string>();
   shred_f->Add(shred, false, true);
   shred->add_option("--purpose", shred_f->purpose,
                     "purpose recorded with the disposal (default: disposal)");
   shred
       ->add_option("--reason", *reason,
-                   "why (recorded in the disposal record; no personal data) / 廃棄理由")
+                   "why, a code kept in the disposal record / 廃棄理由のコード: retention_expired, "
+                   "purpose_ended, subject_request, erroneous_entry, duplicate, other")
       ->required();
-  shred->callback([shred_f, reason, &exit_code] {
+  shred->add_option("--reference", *reference,
+                    "the rights-register request or ticket id that asked for it (required with "
+                    "other) / 申請ID・チケットID");
+  shred->callback([shred_f, reason, reference, &exit_code] {
     WithEngine(shred_f->store, exit_code, [&](engine::Engine& e) -> Status {
       MAMORI_ASSIGN_OR_RETURN(
           auto disposal,
           e.Shred(LocalContext(shred_f->purpose.empty() ? "disposal" : shred_f->purpose),
-                  shred_f->dataset, shred_f->id, *reason));
+                  shred_f->dataset, shred_f->id, *reason, *reference));
       PrintJson(disposal);
       return Status::Ok();
     });

@@ -178,16 +178,20 @@ class Engine {
   Result<RecordView> EndUse(const Context& ctx, std::string_view dataset, std::string_view id,
                             CivilDate date);
   // Destroys the record key and every stored version; returns the signed
-  // disposal record (廃棄記録).
+  // disposal record (廃棄記録). `reason` is a code of DisposalReasonCodes()
+  // and `reference` empty or a request/ticket id (disposal_reason.h); both
+  // are kept in the disposal record and its event, and anything else is
+  // refused (invalid_argument naming "reason" or "reference").
   // The current row must authenticate as this record's (its key id is the
   // key destroyed); an older version put back is shredded all the same,
   // since destroying the key destroys every version.
   Result<nlohmann::json> Shred(const Context& ctx, std::string_view dataset, std::string_view id,
-                               std::string_view reason);
-  // The same under `authority` (never null), which the disposal record then
-  // names ("approval").
+                               std::string_view reason, std::string_view reference = {});
+  // The same under `authority`, which the disposal record then names
+  // ("approval").
   Result<nlohmann::json> Shred(const Context& ctx, std::string_view dataset, std::string_view id,
-                               std::string_view reason, const ShredAuthority& authority);
+                               std::string_view reason, std::string_view reference,
+                               const ShredAuthority& authority);
   Result<std::vector<nlohmann::json>> Disposals(const Context& ctx, std::string_view dataset);
   // Compares every stored record of the dataset with the last write the
   // audit log records for it (records_check.h): finds a record rolled back
@@ -280,6 +284,7 @@ class Engine {
   // Shred; with `due_before`, only when the record's deadline is before it.
   Result<nlohmann::json> ShredRecord(const Context& ctx, std::string_view dataset,
                                      std::string_view id, std::string_view reason,
+                                     std::string_view reference,
                                      std::optional<CivilDate> due_before,
                                      const ShredAuthority* authority = nullptr);
   // Gives every row written before envelopes were authenticated its code

@@ -11,6 +11,7 @@
 #include "audit/event.h"
 #include "audit/log.h"
 #include "core/encoding.h"
+#include "engine/disposal_reason.h"
 #include "engine/engine.h"
 #include "engine/envelope.h"
 #include "engine/integrity.h"
@@ -30,18 +31,20 @@ constexpr std::string_view kMethod =
 }  // namespace
 
 Result<nlohmann::json> Engine::Shred(const Context& ctx, std::string_view dataset,
-                                     std::string_view id, std::string_view reason) {
-  return ShredRecord(ctx, dataset, id, reason, std::nullopt);
+                                     std::string_view id, std::string_view reason,
+                                     std::string_view reference) {
+  return ShredRecord(ctx, dataset, id, reason, reference, std::nullopt);
 }
 
 Result<nlohmann::json> Engine::Shred(const Context& ctx, std::string_view dataset,
                                      std::string_view id, std::string_view reason,
-                                     const ShredAuthority& authority) {
-  return ShredRecord(ctx, dataset, id, reason, std::nullopt, &authority);
+                                     std::string_view reference, const ShredAuthority& authority) {
+  return ShredRecord(ctx, dataset, id, reason, reference, std::nullopt, &authority);
 }
 
 Result<nlohmann::json> Engine::ShredRecord(const Context& ctx_in, std::string_view dataset,
                                            std::string_view id, std::string_view reason,
+                                           std::string_view reference,
                                            std::optional<CivilDate> due_before,
                                            const ShredAuthority* authority) {
   Context ctx = WithTime(ctx_in);
@@ -64,33 +67,21 @@ Result<nlohmann::json> Engine::ShredRecord(const Context& ctx_in, std::string_vi
             "the purpose given is not registered for dataset " + (*def)->name,
             "指定された利用目的は台帳 " + (*def)->name + " に登録されていません", "purpose")));
   }
-  if (reason.empty() || reason.size() > 1024 || !jp::IsValidUtf8(reason)) {
-    return Fail(Refuse(
-        ctx, "record.shred", dataset, id,
-        Status::InvalidArgument("a reason (1 to 1024 bytes of UTF-8) is required for disposal",
-                                "廃棄理由 (UTF-8 で1〜1024バイト) が必要です", "reason")));
-  }
-  // The reason is kept, signed, in the disposal record for good: the
-  // number of the person whose record is destroyed must not outlive it
-  // there. (Names are not detectable; the reason says why, never whose.)
-  if (audit::HoldsPersonalNumber(reason)) {
-    return Fail(Refuse(ctx, "record.shred", dataset, id,
-                       Status::InvalidArgument(
-                           "the reason holds a number of ten or more digits (the shape of a My "
-                           "Number, telephone or account number); the disposal record is kept "
-                           "for good, so say why, never whose",
-                           "廃棄理由に10桁以上の数字 (個人番号・電話番号・口座番号の形) "
-                           "が含まれています。廃棄記録は永続的に保存されるため、"
-                           "誰のものかではなく理由を記載してください",
-                           "reason")));
+  // The reason is kept, signed, in the disposal record for good: a code
+  // says why, never whose (disposal_reason.h).
+  if (Status why = CheckDisposalReason(reason, reference); !why.ok()) {
+    return Fail(Refuse(ctx, "record.shred", dataset, id, why));
   }
   nlohmann::json pending = {{"reason", std::string(reason)},
+                            {"reference", std::string(reference)},
                             {"actor", ctx.actor},
                             {"terminal", ctx.terminal},
                             {"purpose", ctx.purpose},
                             {"requested_at", ctx.time}};
   if (authority) pending["approval"] = authority->approval;
   audit::Event ev = MakeEvent(ctx, "record.shred_request", dataset, id);
+  ev.attrs["reason"] = std::string(reason);
+  if (!reference.empty()) ev.attrs["reference"] = std::string(reference);
   if (authority) ev.attrs["approval"] = audit::EventIdentifier(authority->approval);
   Status domain;
   MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
@@ -158,6 +149,14 @@ Result<nlohmann::json> Engine::FinishShred(const Context& ctx, std::string_view 
   as_requested.purpose = pending.value("purpose", ctx.purpose);
   audit::Event ev = MakeEvent(as_requested, "record.shred", dataset, id);
   ev.time = ctx.time;
+  // A marker written before reasons were codes may hold text: only a code
+  // and reference that pass the check reach the event.
+  const std::string reason = pending.value("reason", "");
+  const std::string reference = pending.value("reference", "");
+  if (CheckDisposalReason(reason, reference).ok()) {
+    ev.attrs["reason"] = reason;
+    if (!reference.empty()) ev.attrs["reference"] = reference;
+  }
   const std::string approval = pending.value("approval", "");
   if (!approval.empty()) ev.attrs["approval"] = audit::EventIdentifier(approval);
   nlohmann::json disposal;
@@ -191,7 +190,7 @@ Result<nlohmann::json> Engine::FinishShred(const Context& ctx, std::string_view 
         {"subject", ev.subject},
         {"versions_destroyed", versions},
         {"method", kMethod},
-        {"reason", pending.value("reason", "")},
+        {"reason", reason},
         {"requested_by", as_requested.actor},
         {"terminal", as_requested.terminal},
         {"requested_at", FormatUtc(pending.value("requested_at", ctx.time))},
@@ -199,6 +198,7 @@ Result<nlohmann::json> Engine::FinishShred(const Context& ctx, std::string_view 
         {"audit_seq", seq},
         {"key_fingerprint", signer_->PublicKey().Fingerprint()},
     };
+    if (!reference.empty()) disposal["reference"] = reference;
     // Outside the retention sweep: the approval it was done under.
     if (!approval.empty()) disposal["approval"] = approval;
     // nlohmann's dump sorts members and leaves UTF-8 as is: canonical for
@@ -314,7 +314,7 @@ Result<SweepReport> Engine::SweepRetention(const Context& ctx_in, CivilDate toda
     ctx.purpose = "retention";
     // The record's own deadline decides, not the index entry alone: an
     // entry planted in the store must not shred a record.
-    auto disposal = ShredRecord(ctx, dataset, id, "保存期間満了 / retention period expired", today);
+    auto disposal = ShredRecord(ctx, dataset, id, kRetentionExpired, "", today);
     if (disposal) {
       report.disposals.push_back(std::move(*disposal));
     } else {

@@ -29,6 +29,17 @@ Status AccountFingerprintTaken() {
                                "cert_fingerprint");
 }
 
+// A terminal's certificate is where people log on: an application holding
+// it would act, without a password, from every request of that terminal
+// that carries no token, and with the terminal's controlled-area standing.
+// One certificate is one kind of principal.
+Status AccountFingerprintIsATerminals() {
+  return Status::AlreadyExists(
+      "a registered terminal holds this certificate; an application needs its own",
+      "この証明書は登録済みの端末のものです。アプリケーションには専用の証明書が必要です",
+      "cert_fingerprint");
+}
+
 Status Unauthenticated(std::string_view subject) {
   return Status::Unauthenticated("the client certificate is not that of an active service account",
                                  "クライアント証明書が有効なサービスアカウントのものではありません",
@@ -102,6 +113,8 @@ Status ServiceAccountRegistry::Create(const engine::Context& ctx, const NewServi
     }
     MAMORI_ASSIGN_OR_RETURN(auto holder, txn.Get(keyspace::ServiceFingerprint(*fp)));
     if (holder) return internal::Refuse(txn, ev, AccountFingerprintTaken(), refusal);
+    MAMORI_ASSIGN_OR_RETURN(auto terminal, txn.Get(keyspace::TerminalFingerprint(*fp)));
+    if (terminal) return internal::Refuse(txn, ev, AccountFingerprintIsATerminals(), refusal);
     ServiceAccount s;
     s.id = in.id;
     s.display_name = in.display_name;
@@ -161,6 +174,11 @@ Status ServiceAccountRegistry::SetCertificate(const engine::Context& ctx, std::s
         MAMORI_ASSIGN_OR_RETURN(auto holder, txn.Get(keyspace::ServiceFingerprint(*fp)));
         if (holder && *holder != s.id) {
           refusal = AccountFingerprintTaken();
+          return Status::Ok();
+        }
+        MAMORI_ASSIGN_OR_RETURN(auto terminal, txn.Get(keyspace::TerminalFingerprint(*fp)));
+        if (terminal) {
+          refusal = AccountFingerprintIsATerminals();
           return Status::Ok();
         }
         // Whoever holds the new certificate acts as the application: for
@@ -254,15 +272,21 @@ Result<Principal> ServiceAccountRegistry::AuthenticateCertificate(std::string_vi
                                                                   const engine::Context& ctx) {
   const auto fp = NormaliseFingerprint(fingerprint);
   std::optional<ServiceAccount> account;
+  bool shared = false;
   if (fp) {
     MAMORI_RETURN_IF_ERROR(store_.View([&](store::ReadTxn& txn) -> Status {
       MAMORI_ASSIGN_OR_RETURN(auto holder, txn.Get(keyspace::ServiceFingerprint(*fp)));
       if (!holder) return Status::Ok();
       MAMORI_ASSIGN_OR_RETURN(account, internal::LoadServiceAccount(txn, *holder));
+      // Registered as both before the registries refused it: neither an
+      // application's nor a people's terminal may act on such a certificate
+      // as the application until one entry is given another.
+      MAMORI_ASSIGN_OR_RETURN(auto terminal, txn.Get(keyspace::TerminalFingerprint(*fp)));
+      shared = terminal.has_value();
       return Status::Ok();
     }));
   }
-  if (account && account->active() && account->cert_fingerprint == *fp) {
+  if (account && account->active() && account->cert_fingerprint == *fp && !shared) {
     Principal p;
     p.kind = PrincipalKind::kService;
     p.id = account->id;
@@ -271,13 +295,15 @@ Result<Principal> ServiceAccountRegistry::AuthenticateCertificate(std::string_vi
     p.terminal.fingerprint = *fp;
     return p;
   }
-  const Status why = Unauthenticated(account ? "certificate.disabled" : "certificate.unknown");
+  const Status why = Unauthenticated(!account ? "certificate.unknown"
+                                     : shared ? "certificate.shared"
+                                              : "certificate.disabled");
   const TimeMicros now = internal::Now(ctx);
   return Fail(internal::RunAudited(store_, [&](store::WriteTxn& txn, Status& refusal) -> Status {
     audit::Event ev = internal::MakeEvent(ctx, "identity.cert_auth", now);
     if (account) ev.actor = account->id;
     ev.attrs["fingerprint"] = fp ? *fp : "(malformed)";
-    ev.reason = account ? "disabled" : "unknown";
+    ev.reason = !account ? "unknown" : shared ? "shared" : "disabled";
     return internal::Refuse(txn, ev, why, refusal);
   }));
 }

@@ -25,6 +25,15 @@ Status TerminalFingerprintTaken() {
                                "この証明書は別の端末に登録されています", "fingerprint");
 }
 
+// The certificate of an application (a service account) authenticates by
+// itself, without a password: a terminal registered on it would give every
+// person's logon there, and the application, one identity.
+Status TerminalFingerprintIsAnApplications() {
+  return Status::AlreadyExists(
+      "a service account holds this certificate; a terminal needs its own",
+      "この証明書はサービスアカウントのものです。端末には専用の証明書が必要です", "fingerprint");
+}
+
 }  // namespace
 
 Status TerminalRegistry::Mutate(const engine::Context& ctx, std::string_view operation,
@@ -67,6 +76,8 @@ Status TerminalRegistry::Register(const engine::Context& ctx, const NewTerminal&
     }
     MAMORI_ASSIGN_OR_RETURN(auto holder, txn.Get(keyspace::TerminalFingerprint(*fp)));
     if (holder) return internal::Refuse(txn, ev, TerminalFingerprintTaken(), refusal);
+    MAMORI_ASSIGN_OR_RETURN(auto service, txn.Get(keyspace::ServiceFingerprint(*fp)));
+    if (service) return internal::Refuse(txn, ev, TerminalFingerprintIsAnApplications(), refusal);
     TerminalEntry t;
     t.id = in.id;
     t.fingerprint = *fp;
@@ -127,6 +138,11 @@ Status TerminalRegistry::Update(const engine::Context& ctx, std::string_view id,
           MAMORI_ASSIGN_OR_RETURN(auto holder, txn.Get(keyspace::TerminalFingerprint(*fp)));
           if (holder) {
             refusal = TerminalFingerprintTaken();
+            return Status::Ok();
+          }
+          MAMORI_ASSIGN_OR_RETURN(auto service, txn.Get(keyspace::ServiceFingerprint(*fp)));
+          if (service) {
+            refusal = TerminalFingerprintIsAnApplications();
             return Status::Ok();
           }
           MAMORI_RETURN_IF_ERROR(txn.Delete(keyspace::TerminalFingerprint(t.fingerprint)));

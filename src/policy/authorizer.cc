@@ -34,12 +34,21 @@ Decision CheckTerminal(const Snapshot& snap, const identity::Principal& who,
                        const engine::DatasetDef& def) {
   const identity::Terminal& t = who.terminal;
   const bool c3 = def.classification.confidentiality >= 3;
+  // An application stands as its own host, never as the terminal its
+  // connection resolves to, and is never in the controlled area unless a
+  // designation names it.
+  const bool application = who.kind == identity::PrincipalKind::kService;
+  // A person's terminal id never holds ':' (identity::IsValidId); one that
+  // looks like an application's host is nobody's.
+  const std::string where = application                            ? ServiceHost(who.id)
+                            : t.id.starts_with(kServiceHostPrefix) ? std::string()
+                                                                   : t.id;
   if (const auto* designated = snap.DesignatedTerminals(def.name)) {
-    const bool listed = !t.id.empty() && std::find(designated->begin(), designated->end(), t.id) !=
-                                             designated->end();
-    if (!listed) return Deny(c3 ? kC3Terminal : kTerminalNotDesignated, t.id);
-  } else if (c3 && (t.id.empty() || !t.controlled_area)) {
-    return Deny(kC3Terminal, t.id);
+    const bool listed = !where.empty() && std::find(designated->begin(), designated->end(),
+                                                    where) != designated->end();
+    if (!listed) return Deny(c3 ? kC3Terminal : kTerminalNotDesignated, where);
+  } else if (c3 && (application || where.empty() || !t.controlled_area)) {
+    return Deny(kC3Terminal, where);
   }
   Decision ok;
   ok.allowed = true;

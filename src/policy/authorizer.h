@@ -21,6 +21,13 @@
 //        registered terminal (non-empty id) in the controlled area
 //        (Terminal::controlled_area). This applies to every operation,
 //        administer included.
+//        An application (a service account) has no terminal: its
+//        certificate is its own and never a people's terminal's (the
+//        registries refuse to share one). It stands where a terminal would
+//        only when a designation names it as ServiceHost(account) — a
+//        register change (requester → approver → configurer) — so an
+//        application's request is never inside the controlled area by
+//        itself, and reaches confidentiality-3 data only when designated.
 // kAdminister ignores the purpose; its grants carry none.
 //
 // Freshness and cost: each call reads the one key pol/version in a View and
@@ -32,6 +39,7 @@
 
 #include <memory>
 #include <mutex>
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -45,6 +53,14 @@
 #include "store/storage.h"
 
 namespace mamori::policy {
+
+// The id under which a terminal designation (ChangeKind::kTerminals) names
+// the host of application `account`: "service:<account>". A terminal id
+// never holds ':' (identity::IsValidId), so the two cannot be confused.
+inline constexpr std::string_view kServiceHostPrefix = "service:";
+inline std::string ServiceHost(std::string_view account) {
+  return std::string(kServiceHostPrefix) + std::string(account);
+}
 
 // The decision itself, on a given snapshot; Authorizer::Authorize is this on
 // the current one. now = 0 means the present.

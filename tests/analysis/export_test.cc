@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -248,6 +249,78 @@ TEST_F(ExportTest, JsonLinesReadBackByAnAnalysisRun) {
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].rule, Rule::kOffHours);
   EXPECT_EQ(found[0].actor, "hana");
+}
+
+// A finding is exported as it stands when the export reads it: closed by
+// then, it carries the reason a person wrote, which may name someone. The
+// steps leave (who, when, to what status); the reason stays with the
+// finding. The same finding goes to syslog through the same reader.
+TEST_F(ExportTest, AFindingLeavesWithoutTheReasonsWrittenOnIt) {
+  auto m = NewMonitor();
+  RoundAt(*m, Jst(kSetupDay, 9, 30));
+  ReadPayroll("hana", Jst({2025, 1, 13}, 23, 40));
+  RoundAt(*m, Jst({2025, 1, 14}, 9, 0));
+  auto found = AllFindings(Rule::kOffHours);
+  ASSERT_EQ(found.size(), 1u);
+  const std::string reason = "花子さん本人から締め作業と聞き取り済み";
+  ASSERT_TRUE(findings_->Review(CallerOf("sato", Jst({2025, 1, 14}, 9, 5)), found[0].id));
+  ASSERT_TRUE(findings_->Explain(CallerOf("sato", Jst({2025, 1, 14}, 9, 6)), found[0].id, reason));
+  const std::string events = dir_ / "events.jsonl", findings = dir_ / "findings.jsonl";
+  auto sink = JsonLinesSink(events, findings);
+  ASSERT_TRUE(sink.has_value()) << sink.error().ToString();
+  ASSERT_TRUE(ExportLog(engine_->data_store(), **sink, {}, At(Jst({2025, 1, 14}, 9, 10))));
+  sink->reset();
+  auto lines = Lines(Slurp(findings));
+  ASSERT_FALSE(lines.empty());
+  bool explained = false;
+  for (const auto& line : lines) {
+    EXPECT_EQ(line.find(reason), std::string::npos) << line;
+    auto j = nlohmann::json::parse(line);
+    for (const auto& step : j["history"]) explained |= step["status"] == "explained";
+  }
+  EXPECT_TRUE(explained);
+  EXPECT_EQ(Slurp(events).find(reason), std::string::npos);
+  // And over syslog.
+  auto syslog = SyslogSink(Tls(), {});
+  ExportOptions o;
+  o.name = "siem";
+  ASSERT_TRUE(ExportLog(engine_->data_store(), *syslog, o, At(Jst({2025, 1, 14}, 9, 11))));
+  syslog.reset();
+  for (const auto& line : Received(1)) EXPECT_EQ(line.find(reason), std::string::npos);
+  EXPECT_EQ(Slurp(rs_ + "/received.log").find(reason), std::string::npos);
+}
+
+// The destination of a JSON-lines export: not inside a protected
+// directory (resolved through links), not a symbolic link, not a hard link,
+// not the same file for events and findings; refused without quoting it.
+TEST_F(ExportTest, AJsonLinesDestinationIsRefusedInsideTheStoreOrThroughALink) {
+  const std::string store = dir_ / "store";
+  std::filesystem::create_directories(store);
+  std::ofstream(store + "/mamori.db") << "x";
+  std::filesystem::create_symlink(store + "/mamori.db", dir_ / "link.jsonl");
+  std::filesystem::create_directory_symlink(store, dir_ / "storelink");
+  std::filesystem::create_hard_link(store + "/mamori.db", dir_ / "hard.jsonl");
+  std::filesystem::create_directories(dir_ / "sub");
+  for (const std::string& dest :
+       {store + "/mamori.db", store + "/new.jsonl", dir_ / "sub/../store/new.jsonl",
+        dir_ / "link.jsonl", dir_ / "storelink/new.jsonl", dir_ / "hard.jsonl"}) {
+    SCOPED_TRACE(dest);
+    auto sink = JsonLinesSink(dest, "", {store});
+    ASSERT_FALSE(sink.has_value());
+    EXPECT_EQ(sink.error().code(), Code::kInvalidArgument);
+    EXPECT_EQ(sink.error().subject(), "jsonl");
+    EXPECT_EQ(sink.error().message().find(dir_.path()), std::string::npos);
+  }
+  EXPECT_FALSE(std::filesystem::exists(store + "/new.jsonl"));
+  EXPECT_EQ(Slurp(store + "/mamori.db"), "x");
+  const std::string same = dir_ / "same.jsonl";
+  auto both = JsonLinesSink(same, same, {store});
+  ASSERT_FALSE(both.has_value());
+  EXPECT_EQ(both.error().subject(), "findings_jsonl");
+  auto ok = JsonLinesSink(dir_ / "ok.jsonl", dir_ / "ok-findings.jsonl", {store});
+  ASSERT_TRUE(ok.has_value()) << ok.error().ToString();
+  EXPECT_EQ(std::filesystem::status(dir_ / "ok.jsonl").permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // access), overdue on the right business day, nothing twice across a
 // restart, and the analysis's own lateness found.
 #include "analysis/analysis_fixture.h"
+#include "analysis/assign.h"
 
 namespace mamori::analysis::testing {
 namespace {
@@ -246,6 +247,20 @@ TEST_F(OverdueTest, AcrossTheYearEndClosure) {
   // Friday 2024-12-27 → due 2025-01-06 (12/28-1/5 closed) → overdue 1/7.
   Check({2024, 12, 27}, {2024, 12, 27}, {2025, 1, 6}, Jst({2025, 1, 6}, 23, 59),
         JstMidnight({2025, 1, 7}));
+}
+
+// An overdue list reaches someone: the department officer, else the CISO
+// line, else SIRT, other than the late confirmer — and the confirmer when
+// they alone hold any of these roles (a CISO confirming the lists of a
+// department without officers), never no one.
+TEST_F(AnalysisTest, AnOverdueListAlwaysHasAnOwner) {
+  Assigner a(people_);
+  EXPECT_EQ(a.EscalationOwner("経理課", "kato").value_or("?"), "suzuki");
+  EXPECT_EQ(a.EscalationOwner("税務課", "kato").value_or("?"), "ciso");
+  EXPECT_EQ(a.EscalationOwner("税務課", "ciso").value_or("?"), "ciso");
+  Person("sirt1", "sirt", "情報セキュリティ室");
+  Assigner b(people_);
+  EXPECT_EQ(b.EscalationOwner("税務課", "ciso").value_or("?"), "sirt1");
 }
 
 TEST_F(AnalysisTest, NothingTwiceAcrossARestart) {

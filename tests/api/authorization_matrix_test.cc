@@ -145,7 +145,7 @@ class AuthorizationMatrixTest : public StackApiTest {
     std::vector<std::string> query;
     if (row.purpose != "-") query.push_back("purpose=" + row.purpose);
     if (!variant.empty()) query.push_back(variant + "=name&value=x");
-    if (row.operation == "record.shred") query.push_back("reason=matrix");
+    if (row.operation == "record.shred") query.push_back("reason=duplicate");
     for (size_t i = 0; i < query.size(); ++i) route += (i ? "&" : "?") + query[i];
     return route;
   }

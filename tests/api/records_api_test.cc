@@ -123,9 +123,7 @@ TEST_F(RecordsApiTest, PutGetUpdateHistoryFindListShred) {
   EXPECT_EQ(rest.Json()["records"].size(), 1u);
   EXPECT_TRUE(rest.Json()["next_cursor"].is_null());
 
-  auto shred =
-      Call("DELETE",
-           one + "?reason=%E9%80%80%E8%81%B7%E5%BE%8C7%E5%B9%B4&approval=" + ApprovedShred(id));
+  auto shred = Call("DELETE", one + "?reason=purpose_ended&approval=" + ApprovedShred(id));
   ASSERT_EQ(shred.status, 200) << shred.body;
   EXPECT_EQ(shred.Json()["record"], id);
   EXPECT_FALSE(shred.Json().value("signature", "").empty());
@@ -275,7 +273,7 @@ TEST_F(RecordsApiTest, AHandlerOutsideTheDesignationIsRefused) {
            {"GET", kRecords + "?purpose=withholding&field=name&value=x"},
            {"PATCH", kRecords + "/" + id + "?purpose=withholding"},
            {"POST", kRecords + "?purpose=withholding"},
-           {"DELETE", kRecords + "/" + id + "?reason=x"}}) {
+           {"DELETE", kRecords + "/" + id + "?reason=purpose_ended"}}) {
     SCOPED_TRACE(method + " " + target);
     auto r = Call(method, target, method == "GET" || method == "DELETE" ? "" : RecordJson(9));
     ExpectProblem(r, 403, "permission_denied");
@@ -292,7 +290,7 @@ TEST_F(RecordsApiTest, AHandlerOutsideTheDesignationIsRefused) {
 // purpose the route used to default to is refused as a parameter.
 TEST_F(RecordsApiTest, OnlyAShredGrantHolderShredsARecord) {
   const std::string id = Put(1);
-  const std::string target = kRecords + "/" + id + "?reason=x";
+  const std::string target = kRecords + "/" + id + "?reason=purpose_ended";
   for (const std::string user : {"kansa", "kanri", "kacho", "bucho", "bob"}) {
     SCOPED_TRACE(user);
     token_ = Login(user);
@@ -409,7 +407,7 @@ TEST_F(RecordsApiTest, AuditHeadProofsAndEvents) {
 // record is refused, audited, and destroys nothing.
 TEST_F(RecordsApiTest, AShredWithoutItsApprovedRequestIsRefused) {
   const std::string id = Put(1), other = Put(2);
-  const std::string one = kRecords + "/" + id + "?reason=x";
+  const std::string one = kRecords + "/" + id + "?reason=purpose_ended";
   auto refused = [&](const HttpResponse& r, int status, const std::string& subject) {
     EXPECT_EQ(r.status, status) << r.body;
     EXPECT_EQ(r.Json().value("subject", ""), subject) << r.body;
@@ -458,7 +456,7 @@ TEST_F(RecordsApiTest, AShredWithoutItsApprovedRequestIsRefused) {
 TEST_F(RecordsApiTest, TheDisposalRecordNamesWhatWhenWhomAndTheApproval) {
   const std::string id = Put(1);
   const std::string approval = ApprovedShred(id);
-  auto shred = Call("DELETE", kRecords + "/" + id + "?reason=retention&approval=" + approval);
+  auto shred = Call("DELETE", kRecords + "/" + id + "?reason=purpose_ended&approval=" + approval);
   ASSERT_EQ(shred.status, 200) << shred.body;
   const auto d = shred.Json();
   EXPECT_EQ(d["dataset"], kDataset);
@@ -470,8 +468,9 @@ TEST_F(RecordsApiTest, TheDisposalRecordNamesWhatWhenWhomAndTheApproval) {
   EXPECT_EQ(LastEvent().operation, "record.shred");
   EXPECT_EQ(LastEvent().attrs.at("approval"), approval);
   // The same approval does not shred twice (the record is gone).
-  EXPECT_EQ(Call("DELETE", kRecords + "/" + id + "?reason=retention&approval=" + approval).status,
-            404);
+  EXPECT_EQ(
+      Call("DELETE", kRecords + "/" + id + "?reason=purpose_ended&approval=" + approval).status,
+      404);
   // The disposal records: the ledger's readers, not a handler.
   EXPECT_EQ(Call("GET", std::string("/v1/disposals?dataset=") + kDataset).status, 403);
   auto list = Send(Login("kansa"), "GET", std::string("/v1/disposals?dataset=") + kDataset);

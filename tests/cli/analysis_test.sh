@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `mamori analysis run` (issue 13 point 6) over the log of a real store and
+# `mamori analysis run` over the log of a real store and
 # over a JSON-lines file of another system's events, with known answers:
 # reads at 23:40 on a national holiday are found, the same reads at 10:00 on
 # a weekday are not. Also `findings list` and `lists show` on a fresh store,
@@ -106,6 +106,54 @@ grep -q "TOPSECRET" "$T/err" && bad "the refusal quotes the input" || ok
 [ $? = 1 ] && ok || bad "an unknown status"
 "$M" lists show --data "$D" --date yesterday >/dev/null 2>&1
 [ $? = 1 ] && ok || bad "a malformed list date"
+
+# The export's destination. The operator who runs it can write into the
+# data directory and the key store: appending there would corrupt the store
+# or leave the log beside the keys, so a destination inside them — named
+# directly, through "..", through a symbolic link to the file or to its
+# directory, or as a hard link — is refused with exit 1, nothing is written,
+# the store still verifies, and the error quotes no path.
+db_before=$(sha256sum "$D/mamori.db" | cut -d' ' -f1)
+ln -s "$D/mamori.db" "$T/link.jsonl"
+ln -s "$D" "$T/datalink"
+ln "$D/mamori.db" "$T/hard.jsonl"
+mkdir -p "$T/sub"
+for dest in "$D/mamori.db" "$D/keys/export.jsonl" "$T/sub/../data/export.jsonl" \
+            "$T/link.jsonl" "$T/datalink/export.jsonl" "$T/hard.jsonl" "$T/sub"; do
+  "$M" analysis export --data "$D" --jsonl "$dest" >"$T/out" 2>"$T/err"
+  [ $? = 1 ] && ok || bad "an export to $dest is refused"
+  grep -q -e "mamori.db" -e "export.jsonl" -e "$T" "$T/err" && bad "the refusal quotes the path: $(cat "$T/err")" || ok
+done
+[ ! -e "$D/export.jsonl" ] && [ ! -e "$D/keys/export.jsonl" ] && ok || bad "nothing is created in the store"
+[ "$(sha256sum "$D/mamori.db" | cut -d' ' -f1)" = "$db_before" ] && ok || bad "the store is unchanged"
+"$M" audit verify --data "$D" >/dev/null && ok || bad "the store still verifies"
+# Findings and events in one file would not read back as events.
+"$M" analysis export --data "$D" --jsonl "$T/one.jsonl" --findings-jsonl "$T/one.jsonl" >/dev/null 2>&1
+[ $? = 1 ] && ok || bad "one file for events and findings is refused"
+# A file of its own is written, 0600.
+"$M" analysis export --data "$D" --jsonl "$T/events-out.jsonl" --findings-jsonl "$T/findings-out.jsonl" >"$T/out" 2>"$T/err"
+[ $? = 0 ] && ok || bad "an export to a file of its own: $(cat "$T/err")"
+[ "$(stat -c %a "$T/events-out.jsonl")" = 600 ] && ok || bad "the export file is 0600"
+"$M" analysis run --data "$D" --events "$T/events-out.jsonl" --from "$today" --to "$today" >/dev/null && ok \
+  || bad "the exported events read back"
+
+# An OS user without the right to the store (not its owner) reads nothing:
+# the data directory is 0700 and its files 0600, whatever the directory
+# above allows. Run as nobody when this test runs as root.
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+  chmod 755 "$T"
+  [ "$(stat -c %a "$D")" = 700 ] && ok || bad "the data directory is 0700"
+  as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+  for cmd in "findings list" "lists show --date 2025-01-14" "analysis run --from 2025-01-13 --to 2025-01-14"; do
+    # shellcheck disable=SC2086
+    as_nobody "$M" $cmd --data "$D" >"$T/out" 2>"$T/err"
+    [ $? = 1 ] && ok || bad "$cmd as another OS user fails"
+    [ ! -s "$T/out" ] && ok || bad "$cmd as another OS user prints nothing: $(head -c 300 "$T/out")"
+  done
+  echo pw | as_nobody "$M" lists confirm --data "$D" --list L00000001 --user kato_kacho >"$T/out" 2>"$T/err"
+  [ $? = 1 ] && ok || bad "lists confirm as another OS user fails"
+  chmod 700 "$T"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -147,7 +147,7 @@ TEST_F(IntegrityTest, ShredOfARecordHoldingAnotherRecordsRowDestroysNothing) {
   const std::string a = PutEmployee(1);
   const std::string b = PutEmployee(2);
   Tamper([&](RawDb& db) { db.CopyOver(R(b), R(a)); });
-  auto shred = engine_->Shred(TestContext(), kDs, a, "退職");
+  auto shred = engine_->Shred(TestContext(), kDs, a, "purpose_ended");
   ASSERT_FALSE(shred.has_value());
   ExpectRefused(shred.error(), a, "record.shred_request");
   EXPECT_EQ(CountKeys("p/"), 0u);
@@ -315,7 +315,7 @@ TEST_F(IntegrityTest, VerifyRecordsFindsDeletedRecordsAndRowsLeftAfterAShred) {
     kept_row = *db.Get(R(shredded));
   }
   Reopen();
-  ASSERT_TRUE(engine_->Shred(TestContext(), kDs, shredded, "退職").has_value());
+  ASSERT_TRUE(engine_->Shred(TestContext(), kDs, shredded, "purpose_ended").has_value());
   Tamper([&](RawDb& db) {
     db.Delete(R(deleted));
     db.Put(R(shredded), kept_row);
@@ -379,7 +379,7 @@ TEST_F(IntegrityTest, PlantedDeadlineEntryDoesNotShred) {
 TEST_F(IntegrityTest, ShredOfARolledBackRecordDestroysEveryVersion) {
   const std::string id = ThreeVersions(1);
   Tamper([&](RawDb& db) { db.CopyOver(H(id, 1), R(id)); });
-  auto shred = engine_->Shred(TestContext(), kDs, id, "退職");
+  auto shred = engine_->Shred(TestContext(), kDs, id, "purpose_ended");
   ASSERT_TRUE(shred.has_value()) << shred.error().ToString();
   EXPECT_EQ(CountKeys("r/"), 0u);
   EXPECT_EQ(CountKeys("h/"), 0u);

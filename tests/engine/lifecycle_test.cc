@@ -67,11 +67,13 @@ TEST_F(EngineTest, ShredMakesBackupsUnrecoverableAndSignsDisposal) {
   engine_.reset();
   std::filesystem::copy(paths_.data_dir, dir_ / "backup", std::filesystem::copy_options::recursive);
   Reopen();
-  auto disposal = engine_->Shred(TestContext(), "employee_my_number", id, "退職後7年経過のため");
+  auto disposal =
+      engine_->Shred(TestContext(), "employee_my_number", id, "purpose_ended", "R00000007");
   ASSERT_TRUE(disposal.has_value()) << disposal.error().ToString();
   EXPECT_EQ((*disposal)["record"], id);
   EXPECT_EQ((*disposal)["versions_destroyed"], 2);
-  EXPECT_EQ((*disposal)["reason"], "退職後7年経過のため");
+  EXPECT_EQ((*disposal)["reason"], "purpose_ended");
+  EXPECT_EQ((*disposal)["reference"], "R00000007");
   // The signature verifies with the audit public key over the record without it.
   nlohmann::json unsigned_copy = *disposal;
   unsigned_copy.erase("signature");
@@ -149,8 +151,8 @@ TEST_F(EngineTest, RetentionSweepShredsOnlyExpiredRecords) {
   ASSERT_TRUE(sweep.has_value());
   ASSERT_EQ(sweep->disposals.size(), 1u);
   EXPECT_EQ(sweep->disposals[0]["record"], old_id);
-  EXPECT_NE(sweep->disposals[0]["reason"].get<std::string>().find("保存期間満了"),
-            std::string::npos);
+  EXPECT_EQ(sweep->disposals[0]["reason"], "retention_expired");
+  EXPECT_FALSE(sweep->disposals[0].contains("reference"));
   EXPECT_FALSE(engine_->Get(TestContext(), "employee_my_number", old_id).has_value());
   EXPECT_TRUE(engine_->Get(TestContext(), "employee_my_number", recent_id).has_value());
   EXPECT_TRUE(engine_->Get(TestContext(), "employee_my_number", in_use).has_value());

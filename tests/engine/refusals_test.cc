@@ -1,5 +1,6 @@
 // Bad input: a clear error naming the field or purpose, nothing written, the
 // refusal itself audited.
+#include "engine/disposal_reason.h"
 #include "engine/engine_fixture.h"
 
 namespace mamori::engine {
@@ -99,7 +100,7 @@ TEST_F(RefusalTest, AValueTypedAsThePurposeNeverReachesTheLog) {
                             {{"my_number", TestMyNumber(6)}, {"name", "検査 太郎"}});
     ASSERT_FALSE(put.has_value());
     EXPECT_EQ(audit::CanonicalJson(LastEvent()).find(TestMyNumber(3)), std::string::npos);
-    auto shred = engine_->Shred(TestContext(purpose), "employee_my_number", id, "test");
+    auto shred = engine_->Shred(TestContext(purpose), "employee_my_number", id, "purpose_ended");
     ASSERT_FALSE(shred.has_value());
     EXPECT_EQ(audit::CanonicalJson(LastEvent()).find(TestMyNumber(3)), std::string::npos);
   }
@@ -249,7 +250,7 @@ TEST_F(RefusalTest, RecordOperationsNeedAnActor) {
   EXPECT_FALSE(
       engine_->Put(anonymous, kDs, {{"my_number", TestMyNumber(8)}, {"name", "x"}}).has_value());
   EXPECT_EQ(CountKeys("r/"), records);
-  auto shred = engine_->Shred(anonymous, kDs, id, "退職");
+  auto shred = engine_->Shred(anonymous, kDs, id, "purpose_ended");
   ASSERT_FALSE(shred.has_value());
   EXPECT_EQ(shred.error().subject(), "actor");
   EXPECT_TRUE(engine_->Get(TestContext(), kDs, id).has_value());
@@ -279,8 +280,8 @@ TEST_F(RefusalTest, SweepNeedsARealDate) {
   EXPECT_EQ(LastEvent().result, "refused");
 }
 
-// A reason is stored in the signed disposal record: it must be text. Bytes
-// that are not UTF-8 made the marker's JSON throw before.
+// A reason is stored in the signed disposal record. Bytes that are not
+// UTF-8 made the marker's JSON throw before; now they are not a code.
 TEST_F(RefusalTest, ShredReasonMustBeUtf8) {
   const std::string id = PutEmployee(7);
   auto r = engine_->Shred(TestContext(), kDs, id, std::string("\xC0\xAF\xE3\x81"));
@@ -288,6 +289,79 @@ TEST_F(RefusalTest, ShredReasonMustBeUtf8) {
   EXPECT_EQ(r.error().subject(), "reason");
   EXPECT_EQ(CountKeys("p/"), 0u);
   EXPECT_TRUE(engine_->Get(TestContext(), kDs, id).has_value());
+}
+
+// The disposal record and its events are kept for good: a reason is a code
+// from the fixed list and a reference an id, so that a name or a number
+// typed there cannot outlive the record it is about. Each refusal names
+// what was wrong, repeats nothing, destroys nothing and is audited.
+TEST_F(RefusalTest, ShredReasonIsACodeAndItsReferenceAnId) {
+  const std::string id = PutEmployee(7);
+  const std::string number = TestMyNumber(7);
+  const std::vector<std::pair<std::string, std::string>> bad_reasons = {
+      {"", ""},
+      {"退職後7年経過", ""},
+      {"本人 山田太郎 からの削除請求", ""},
+      {"RETENTION_EXPIRED", ""},
+      {"retention_expired ", ""},
+      {"subject_request:R00000012", ""},
+      {number, ""},
+  };
+  const std::vector<std::pair<std::string, std::string>> bad_references = {
+      {"other", ""},                    // other says nothing by itself
+      {"subject_request", "山田太郎"},  // text
+      {"subject_request", number},      // a My Number
+      {"subject_request", "T-" + number},
+      {"subject_request", "1234-5678-90"},  // a run across hyphens
+      {"duplicate", "4111111111111111"},    // a card number is all hex digits
+      {"duplicate", "../../etc/passwd"},
+      {"duplicate", "R 1"},
+      {"duplicate", "-R1"},
+      {"duplicate", std::string(kMaxDisposalReference + 1, 'a')},
+      {"duplicate", "R\"x"},
+  };
+  auto expect_refused = [&](const std::string& reason, const std::string& reference,
+                            const std::string& subject) {
+    SCOPED_TRACE(reason + " / " + reference);
+    auto r = engine_->Shred(TestContext(), kDs, id, reason, reference);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().code(), Code::kInvalidArgument);
+    EXPECT_EQ(r.error().subject(), subject);
+    EXPECT_FALSE(r.error().message_ja().empty());
+    const audit::Event ev = LastEvent();
+    EXPECT_EQ(ev.operation, "record.shred");
+    EXPECT_EQ(ev.result, "refused");
+    EXPECT_EQ(ev.reason, subject);
+    for (const std::string& typed : {reason, reference}) {
+      // A code of the list may be named ("other needs a reference").
+      if (typed.size() < 4 || CheckDisposalReason(typed, "INC-1").ok()) continue;
+      EXPECT_EQ(r.error().message().find(typed), std::string::npos);
+      EXPECT_EQ(r.error().message_ja().find(typed), std::string::npos);
+      EXPECT_EQ(audit::CanonicalJson(ev).find(typed), std::string::npos);
+    }
+    EXPECT_EQ(CountKeys("p/"), 0u);
+    EXPECT_EQ(CountKeys("x/"), 0u);
+  };
+  for (const auto& [reason, reference] : bad_reasons) expect_refused(reason, reference, "reason");
+  for (const auto& [reason, reference] : bad_references) {
+    expect_refused(reason, reference, "reference");
+  }
+  EXPECT_TRUE(engine_->Get(TestContext(), kDs, id).has_value());
+
+  // Every code of the list passes the check; other with a ticket id shreds,
+  // and the disposal record and both events carry the code and the id.
+  for (const auto& code : DisposalReasonCodes()) {
+    EXPECT_EQ(CheckDisposalReason(code.code, code.needs_reference ? "INC-42" : "").ok(), true)
+        << code.code;
+  }
+  auto ok = engine_->Shred(TestContext(), kDs, id, "other", "INC-42");
+  ASSERT_TRUE(ok.has_value()) << ok.error().ToString();
+  EXPECT_EQ((*ok)["reason"], "other");
+  EXPECT_EQ((*ok)["reference"], "INC-42");
+  const audit::Event done = LastEvent();
+  EXPECT_EQ(done.operation, "record.shred");
+  EXPECT_EQ(done.attrs.at("reason"), "other");
+  EXPECT_EQ(done.attrs.at("reference"), "INC-42");
 }
 
 TEST_F(RefusalTest, EventsForOtherModulesTakeIdentifiersOnly) {

@@ -139,6 +139,52 @@ TEST_F(PolicyTest, ConfidentialityThreeOnlyFromControlledOrDesignatedTerminals) 
                   .allowed);
 }
 
+// An application has no terminal of its own: even when its connection
+// resolves to a terminal in the controlled area (a certificate registered to
+// both before the registries refused it), it is outside, and it reaches
+// confidentiality-3 data only when a designation made through the register
+// names its host (ServiceHost).
+TEST_F(PolicyTest, AnApplicationIsInTheControlledAreaOnlyWhenDesignated) {
+  GrantVia(HandlerRead());
+  GrantVia(HandlerRead("payroll", "payroll"));
+  // The applications are designated holders of the My Number grant too.
+  Right apps = HandlerRead();
+  apps.persons = {"payroll-app", "tax-app"};
+  GrantVia(apps);
+  identity::Principal app;
+  app.kind = identity::PrincipalKind::kService;
+  app.id = "payroll-app";
+  app.display_name = "給与システム";
+  app.roles = {"handler"};
+  app.terminal = {"t-office", "ab12", true};
+  dir_.holders["handler"].insert({"payroll-app", "tax-app"});
+  Decision c3 = authz_->Authorize(app, employees_, Operation::kRead, "withholding");
+  EXPECT_EQ(c3.code, kC3Terminal);
+  EXPECT_EQ(c3.subject, "service:payroll-app");
+  // C2 data without a designation is not restricted by terminal.
+  EXPECT_TRUE(authz_->Authorize(app, payroll_, Operation::kRead, "payroll").allowed);
+
+  auto req = admin_->RequestTerminals(As(sato_), "employee_my_number",
+                                      {"t-office", ServiceHost("payroll-app")}, "給与システム");
+  ASSERT_TRUE(req.has_value()) << req.error().ToString();
+  ApproveAndConfigure(req->id);
+  EXPECT_TRUE(authz_->Authorize(app, employees_, Operation::kRead, "withholding").allowed);
+  EXPECT_TRUE(
+      authz_->Authorize(At(yamada_, "t-office", true), employees_, Operation::kRead, "withholding")
+          .allowed);
+  // Another application, and a person at a terminal named like the host,
+  // are not the designated host.
+  identity::Principal other = app;
+  other.id = "tax-app";
+  EXPECT_EQ(authz_->Authorize(other, employees_, Operation::kRead, "withholding").code,
+            kC3Terminal);
+  EXPECT_EQ(authz_
+                ->Authorize(At(yamada_, ServiceHost("payroll-app"), true), employees_,
+                            Operation::kRead, "withholding")
+                .code,
+            kC3Terminal);
+}
+
 TEST_F(PolicyTest, NoCopyRefusesExportWhateverIsGranted) {
   Right exp = HandlerRead();
   exp.operation = Operation::kExport;
