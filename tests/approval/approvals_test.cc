@@ -99,7 +99,9 @@ class ApprovalsTest : public engine::EngineTest {
     EXPECT_FALSE(r.has_value());
     auto now = approvals_->Get(before.id);
     EXPECT_TRUE(now.has_value());
-    if (now) EXPECT_EQ(*now, before);
+    if (now) {
+      EXPECT_EQ(*now, before);
+    }
     return r ? "" : r.error().subject();
   }
 
