@@ -30,6 +30,7 @@ constexpr RuleInfo kRuleInfo[] = {
     {Rule::kConcurrentTerminals, "concurrent_terminals", "同一IDの複数端末からの同時利用"},
     {Rule::kListOverdue, "list_overdue", "アクセス記録の確認リストの確認遅延"},
     {Rule::kAnalysisBehind, "analysis_behind", "ログ分析の遅延"},
+    {Rule::kLateFiling, "late_filing", "緊急時の事後届出の遅延"},
 };
 
 bool IsRead(std::string_view op) {
@@ -151,6 +152,7 @@ void Evaluator::Add(const EventView& ev) {
   VolumeRules(ev, day);
   LogonRules(ev, day);
   TerminalRules(ev, day);
+  WorkflowRules(ev, day);
   // Pruning walks every map of the state (14 % of a run's time when it ran
   // every minute, docs/PERFORMANCE.md §5). Once per the shortest window
   // keeps the state within two windows' activity; the rules skip expired
@@ -158,6 +160,13 @@ void Evaluator::Add(const EventView& ev) {
   const int64_t shortest = std::max<uint32_t>(
       1, std::min(params_.concurrent_window_minutes, params_.failure_window_minutes));
   if (st.now - st.last_prune > shortest * 60 * kMicrosPerSecond) Prune(st.now);
+}
+
+void Evaluator::WorkflowRules(const EventView& ev, int64_t day) {
+  // The approval engine marks a filing made after its deadline; the event
+  // is the filing itself, so it is evidence once, whatever came before.
+  if (ev.result != "ok" || ev.reason != "approval.late_filing") return;
+  sink_.Add(DayKey(Rule::kLateFiling, ev.actor, day), Severity::kMedium, HitOf(ev));
 }
 
 void Evaluator::TimeRules(const EventView& ev, int64_t day, uint32_t minute) {

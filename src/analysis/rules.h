@@ -34,6 +34,11 @@
 //                         an unknown ID) medium, per source (terminal) high
 //   concurrent_terminals  one person's successful events from two terminals
 //                         within concurrent_window_minutes: high
+//   late_filing           an emergency action filed for approval after its
+//                         deadline (approval/approvals.h, [002 第27条]): the
+//                         filing's event carries reason
+//                         "approval.late_filing"; one finding per person and
+//                         JST day, medium
 // Two more rules are raised by the continuous evaluation, not by events:
 //   list_overdue          a reconciliation list not confirmed in time (lists.h)
 //   analysis_behind       the evaluation itself behind the log (monitor.h)
@@ -65,12 +70,13 @@ enum class Rule {
   kConcurrentTerminals,
   kListOverdue,
   kAnalysisBehind,
+  kLateFiling,
 };
 inline constexpr Rule kAllRules[] = {
-    Rule::kOffHours,    Rule::kC3OffHours,    Rule::kFrequencySpike,
-    Rule::kBulkAccess,  Rule::kRarePurpose,   Rule::kUnregisteredTerminal,
-    Rule::kDisabledId,  Rule::kLogonFailures, Rule::kConcurrentTerminals,
-    Rule::kListOverdue, Rule::kAnalysisBehind};
+    Rule::kOffHours,    Rule::kC3OffHours,     Rule::kFrequencySpike,
+    Rule::kBulkAccess,  Rule::kRarePurpose,    Rule::kUnregisteredTerminal,
+    Rule::kDisabledId,  Rule::kLogonFailures,  Rule::kConcurrentTerminals,
+    Rule::kListOverdue, Rule::kAnalysisBehind, Rule::kLateFiling};
 // "off_hours", "c3_off_hours", …
 std::string_view RuleName(Rule rule);
 std::optional<Rule> ParseRule(std::string_view name);
@@ -147,6 +153,7 @@ class Evaluator {
   void TimeRules(const EventView& ev, int64_t day, uint32_t minute);
   void VolumeRules(const EventView& ev, int64_t day);
   void LogonRules(const EventView& ev, int64_t day);
+  void WorkflowRules(const EventView& ev, int64_t day);
   void TerminalRules(const EventView& ev, int64_t day);
   void Prune(TimeMicros now);
 

@@ -20,11 +20,12 @@ namespace {
 // Successful system reads the server records itself: nothing below the api
 // audits them, and who looked at the audit log, the people or the register
 // is evidence too. Mutations and the engine's reads audit themselves.
-constexpr std::array<std::string_view, 19> kServerAuditedReads = {
-    "audit.head",   "audit.proof",     "audit.consistency", "audit.events",   "audit.verify",
-    "user.list",    "user.show",       "terminal.list",     "terminal.show",  "service.list",
-    "service.show", "rights.register", "review.list",       "policy.show",    "finding.list",
-    "list.show",    "analysis.status", "analysis.run",      "analysis.policy"};
+constexpr std::array<std::string_view, 22> kServerAuditedReads = {
+    "audit.head",    "audit.proof",     "audit.consistency", "audit.events",    "audit.verify",
+    "user.list",     "user.show",       "terminal.list",     "terminal.show",   "service.list",
+    "service.show",  "rights.register", "review.list",       "policy.show",     "finding.list",
+    "list.show",     "analysis.status", "analysis.run",      "analysis.policy", "approval.list",
+    "approval.show", "approval.ledger"};
 
 bool Contains(std::span<const std::string_view> list, std::string_view item) {
   return std::find(list.begin(), list.end(), item) != list.end();

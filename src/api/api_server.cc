@@ -58,6 +58,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(ApiServerOptions options) {
   deps.rights = api->options_.rights;
   deps.rights_register = api->options_.rights_register;
   deps.reviews = api->options_.reviews;
+  deps.approvals = api->options_.approvals;
   deps.findings = api->options_.findings;
   deps.lists = api->options_.lists;
   deps.monitor = api->options_.monitor;
@@ -113,6 +114,7 @@ ApiServerOptions OptionsFor(Stack& stack, ServerConfig config) {
   options.rights = deps.rights;
   options.rights_register = deps.rights_register;
   options.reviews = deps.reviews;
+  options.approvals = deps.approvals;
   options.findings = deps.findings;
   options.lists = deps.lists;
   return options;

@@ -59,6 +59,8 @@ struct ApiServerOptions {
   policy::RightsAdmin* rights = nullptr;
   policy::RightsRegister* rights_register = nullptr;
   policy::ReviewCampaigns* reviews = nullptr;
+  // Optional: the approval engine (the approvals family).
+  approval::Approvals* approvals = nullptr;
   // Optional: the analysis (routes.h RouteDeps).
   analysis::Findings* findings = nullptr;
   analysis::Lists* lists = nullptr;

@@ -103,8 +103,14 @@ std::vector<RouteSpec> Build() {
           .Query({"field", "value", "cursor", "limit"}),
       Data("GET", record, "record.get", kRequired),
       Data("PATCH", record, "record.update", kRequired).Json(),
-      Data("DELETE", record, "record.shred", false).Query({"reason", "reference"}),
+      // Outside the retention sweep a disposal names its approved
+      // non-standard-work request ([003 V(4)①D], approval/flows.h).
+      Data("DELETE", record, "record.shred", false).Query({"reason", "reference", "approval"}),
       Data("GET", record + "/history", "record.history", kRequired),
+      // The end of use (利用終了) of a record: the retention period counted
+      // from it starts; the sweep shreds the record when it is over.
+      Data("POST", record + "/end-use", "record.end_use", kRequired)
+          .Strict({{"date", K::kString, kRequired}}),
 
       // People (the administrator's and the CISO's side of identity).
       System("GET", "/v1/users", "user.list").Query(kPage),
@@ -205,6 +211,11 @@ std::vector<RouteSpec> Build() {
                    {"mask_scope", K::kAny},
                    {"mask_rule", K::kAny},
                    {"reason"}}),
+      // A use application (利用申請): anyone applies, for named persons
+      // until an expiry; the section manager of the applicant's department
+      // approves (policy::RightsAdmin::RequestUse).
+      System("POST", "/v1/rights/uses", "rights.use_request")
+          .Strict({{"right", K::kAny, kRequired}, {"reason"}}),
       System("GET", "/v1/rights/requests", "rights.register").Query({"state", "limit", "cursor"}),
       System("GET", "/v1/rights/requests/{request}", "rights.register").Target("request"),
       System("POST", "/v1/rights/requests/{request}/approve", "rights.approve")
@@ -229,6 +240,37 @@ std::vector<RouteSpec> Build() {
       System("GET", "/v1/rights/grants/{grant}", "rights.register").Target("grant"),
       System("GET", "/v1/rights/holdings", "rights.register")
           .Query({"role", "person", "dataset", "category", "limit", "cursor"}),
+
+      // Disposal records (廃棄記録) of a dataset: what was destroyed, when,
+      // by whom and under which approval.
+      System("GET", "/v1/disposals", "disposal.list").Query({"dataset", "limit", "cursor"}),
+
+      // Approval requests of every flow (approval/approvals.h); the engine
+      // decides again who may take which step of one request.
+      System("GET", "/v1/approvals", "approval.list")
+          .Query({"view", "type", "state", "limit", "cursor"}),
+      System("GET", "/v1/approvals/ledger", "approval.ledger")
+          .Query({"type", "state", "limit", "cursor"}),
+      System("POST", "/v1/approvals", "approval.submit")
+          .Strict({{"type", K::kString, kRequired},
+                   {"subject", K::kString, kRequired},
+                   {"action", K::kString, kRequired},
+                   {"reason", K::kString, kRequired},
+                   {"attachments", K::kStrings},
+                   {"acted_at"}}),
+      System("GET", "/v1/approvals/{approval}", "approval.show").Target("approval"),
+      System("POST", "/v1/approvals/{approval}/approve", "approval.decide")
+          .Target("approval")
+          .Strict({{"comment"}})
+          .Optional(),
+      System("POST", "/v1/approvals/{approval}/reject", "approval.decide")
+          .Target("approval")
+          .Strict({{"reason"}})
+          .Optional(),
+      System("POST", "/v1/approvals/{approval}/cancel", "approval.cancel")
+          .Target("approval")
+          .Strict({{"reason"}})
+          .Optional(),
 
       // Reviews of rights.
       System("POST", "/v1/reviews", "review.start").Strict({{"title"}, {"department"}, {"due"}}),

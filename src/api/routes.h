@@ -20,6 +20,9 @@
 //   reviews              POST|GET /v1/reviews, GET /v1/reviews/overdue,
 //                        /v1/reviews/{campaign}[/items[/{item}/confirm|revoke]]
 //                                                                     (routes_reviews.cc)
+//   approvals            GET|POST /v1/approvals, GET /v1/approvals/ledger,
+//                        GET /v1/approvals/{approval}, POST …/{approval}/approve|reject|cancel
+//                                                                     (routes_approvals.cc)
 //   analysis             GET /v1/findings[/{finding}], POST …/{finding}/review|explain|escalate,
 //                        GET /v1/lists[/{list}], POST /v1/lists/{list}/confirm,
 //                        GET /v1/analysis/status, /v1/analysis/report,
@@ -45,6 +48,7 @@
 #include "api/metrics.h"
 #include "api/rate_limiter.h"
 #include "api/router.h"
+#include "approval/approvals.h"
 #include "core/status.h"
 #include "engine/engine.h"
 #include "engine/witnessing.h"
@@ -72,6 +76,9 @@ struct RouteDeps {
   policy::RightsAdmin* rights = nullptr;
   policy::RightsRegister* rights_register = nullptr;
   policy::ReviewCampaigns* reviews = nullptr;
+  // The approval engine; required by the approvals family (with rights, to
+  // which the steps of a rights request's approval go).
+  approval::Approvals* approvals = nullptr;
   // The findings and reconciliation lists of the analysis; required by the
   // analysis family. The continuous evaluation, when the server runs one:
   // /readyz, /metrics and /v1/analysis/status report its heartbeat.
@@ -103,6 +110,9 @@ Status AddDeviceRoutes(Router& router, const RouteDeps& deps);
 Status AddRightsRoutes(Router& router, const RouteDeps& deps);
 // Review campaigns and their items; need reviews and an authorizer.
 Status AddReviewRoutes(Router& router, const RouteDeps& deps);
+
+// Approval requests of every flow; need approvals, rights and an authorizer.
+Status AddApprovalRoutes(Router& router, const RouteDeps& deps);
 
 // Findings, reconciliation lists, the analysis's status, an on-demand
 // report and its policy; need findings, lists and an authorizer.

@@ -7,9 +7,11 @@
 // operation and refusal; masking (Disclose) applies to what a read returns.
 #include <nlohmann/json.hpp>
 
+#include "api/body.h"
 #include "api/call.h"
 #include "api/paging.h"
 #include "api/routes.h"
+#include "approval/flows.h"
 
 namespace mamori::api {
 namespace {
@@ -131,16 +133,76 @@ Status AddRecordRoutes(Router& router, const RouteDeps& deps) {
                     return JsonResponse(200, {{"versions", std::move(out)}});
                   }}));
 
+  // The end of use (利用終了): the answer carries the record's metadata
+  // only (its retention deadline now), never its values.
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"POST", record + "/end-use", [=](Call& call) -> HandlerResult {
+         const engine::Context ctx = call.Context(call.Query("purpose").value_or(""));
+         auto date = ParseDate(StringOf(call.body, "date"));
+         if (!date) {
+           return std::unexpected(BadMember("date", "date must be a date like 2026-12-04",
+                                            "date は 2026-12-04 の形式で指定してください"));
+         }
+         auto view = engine->EndUse(ctx, call.Param("ds"), call.Param("id"), *date);
+         if (!view) return std::unexpected(EngineProblem(view.error(), ctx));
+         nlohmann::json out = {{"id", view->id}, {"version", view->version}};
+         out["end_of_use"] =
+             view->end_of_use ? nlohmann::json(FormatDate(*view->end_of_use)) : nlohmann::json();
+         out["retention_deadline"] =
+             view->deadline ? nlohmann::json(FormatDate(*view->deadline)) : nlohmann::json();
+         return JsonResponse(200, out);
+       }}));
+
+  // The disposal records of a dataset, signed by the engine.
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"GET", "/v1/disposals", [=](Call& call) -> HandlerResult {
+                    auto dataset = QueryRequired(call, "dataset");
+                    if (!dataset) return std::unexpected(dataset.error());
+                    auto page = PageParamsOf(call);
+                    if (!page) return std::unexpected(page.error());
+                    const engine::Context ctx = call.Context("disposal");
+                    auto all = engine->Disposals(ctx, *dataset);
+                    if (!all) return std::unexpected(EngineProblem(all.error(), ctx));
+                    auto out = JsonPage(
+                        "disposals", *all, *page,
+                        [](const nlohmann::json& d) { return d.value("record", ""); },
+                        [](const nlohmann::json& d) { return d; });
+                    if (!out) return std::unexpected(out.error());
+                    return JsonResponse(200, *out);
+                  }}));
+
   // Disposal is not a use of the data: the table declares it without a
   // purpose, and it needs a shred grant on the dataset. The engine records
   // it under its own purpose ("disposal"); the reason is a required code,
-  // the reference an optional request or ticket id (engine/disposal_reason.h).
+  // the reference an optional request or ticket id
+  // (engine/disposal_reason.h). Outside
+  // the retention sweep it is non-standard work ([003 V(4)①D]): it names
+  // an approved non_standard_work request for this record and action,
+  // applied for by the caller and still valid (approval/flows.h), which the
+  // engine checks in the transaction that records the request and names in
+  // the disposal record. Without one it is refused and audited there.
   MAMORI_RETURN_IF_ERROR(
       router.Add({"DELETE", record, [=](Call& call) -> HandlerResult {
                     const engine::Context ctx = call.Context("");
-                    auto disposal = engine->Shred(ctx, call.Param("ds"), call.Param("id"),
-                                                  call.Query("reason").value_or(""),
-                                                  call.Query("reference").value_or(""));
+                    const std::string ds = call.Param("ds"), id = call.Param("id");
+                    engine::ShredAuthority authority;
+                    authority.approval = call.Query("approval").value_or("");
+                    const std::string actor = ctx.actor;
+                    const std::string approval_id = authority.approval;
+                    authority.check = [=](store::ReadTxn& txn) -> Status {
+                      if (approval_id.empty()) {
+                        return Status::InvalidArgument(
+                            "a disposal outside the retention sweep names its approved "
+                            "non-standard-work request (?approval=A…)",
+                            "保存期間満了以外の廃棄には承認済みの規格外作業申請 (?approval=A…) "
+                            "が必要です",
+                            "approval");
+                      }
+                      return approval::CheckWorkApproval(txn, approval_id, ds + "/" + id,
+                                                         "record.shred", actor, NowMicros());
+                    };
+                    auto disposal = engine->Shred(ctx, ds, id, call.Query("reason").value_or(""),
+                                                  call.Query("reference").value_or(""), authority);
                     if (!disposal) return std::unexpected(EngineProblem(disposal.error(), ctx));
                     return JsonResponse(200, *disposal);
                   }}));

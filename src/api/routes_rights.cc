@@ -117,14 +117,17 @@ HandlerResult SubmitRequest(policy::RightsAdmin& rights, Call& call) {
   // right, terminals, mask_scope and mask_rule are decoded below, per kind.
   const nlohmann::json& b = call.body;
   const std::string kind_name = StringOf(b, "kind");
-  auto kind = policy::ParseChangeKind(kind_name);
+  // A use application (利用申請) is a grant for named persons until an
+  // expiry, approved by the section manager (RightsAdmin::RequestUse).
+  const bool use = kind_name == "use";
+  auto kind = use ? std::optional(policy::ChangeKind::kGrant) : policy::ParseChangeKind(kind_name);
   if (kind_name.empty() || !kind || *kind == policy::ChangeKind::kRevocation) {
     return std::unexpected(
         BadMember("kind",
-                  "'kind' must be one of grant, change, removal, reinstate, terminals, mask_rule, "
-                  "role_add, role_remove, credential_reset",
-                  "'kind' は grant, change, removal, reinstate, terminals, mask_rule, role_add, "
-                  "role_remove, credential_reset のいずれかで指定してください"));
+                  "'kind' must be one of grant, use, change, removal, reinstate, terminals, "
+                  "mask_rule, role_add, role_remove, credential_reset",
+                  "'kind' は grant, use, change, removal, reinstate, terminals, mask_rule, "
+                  "role_add, role_remove, credential_reset のいずれかで指定してください"));
   }
   const std::string reason = StringOf(b, "reason");
   const std::string grant = StringOf(b, "grant");
@@ -148,7 +151,8 @@ HandlerResult SubmitRequest(policy::RightsAdmin& rights, Call& call) {
       if (auto ok = OnlyFor(b, kind_name, {"right"}); !ok) return std::unexpected(ok.error());
       auto right = right_of();
       if (!right) return std::unexpected(right.error());
-      result = rights.RequestGrant(caller, *right, reason);
+      result = use ? rights.RequestUse(caller, *right, reason)
+                   : rights.RequestGrant(caller, *right, reason);
       break;
     }
     case K::kChange: {
@@ -301,6 +305,17 @@ Status AddRightsRoutes(Router& router, const RouteDeps& deps) {
              [](const policy::ChangeRequest& r) { return policy::ChangeToJson(r); });
          if (!out) return std::unexpected(out.error());
          return JsonResponse(200, *out);
+       }}));
+
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"POST", "/v1/rights/uses", [=](Call& call) -> HandlerResult {
+         auto right = policy::RightFromJson(call.body["right"]);
+         if (!right) return std::unexpected(NestedProblem(right.error(), "right"));
+         auto result = rights->RequestUse(CallerOf(call), *right, StringOf(call.body, "reason"));
+         if (!result) return std::unexpected(AuditedProblem(result.error()));
+         Response r = JsonResponse(201, policy::ChangeToJson(*result));
+         r.headers.emplace_back("Location", "/v1/rights/requests/" + result->id);
+         return r;
        }}));
 
   MAMORI_RETURN_IF_ERROR(

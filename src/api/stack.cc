@@ -1,5 +1,8 @@
 #include "api/stack.h"
 
+#include "analysis/parameters.h"
+#include "approval/flows.h"
+
 namespace mamori::api {
 
 Result<std::unique_ptr<identity::Identity>> OpenIdentity(engine::Engine& engine,
@@ -28,6 +31,19 @@ Result<std::unique_ptr<Stack>> Stack::Open(engine::Engine& engine,
   store::Storage& store = engine.data_store();
   s->policy_ = std::make_unique<policy::Authorizer>(store);
   s->rights_ = std::make_unique<policy::RightsAdmin>(store);
+  // One approval engine for every flow; the organisation's closed days are
+  // the analysis's policy parameters, read in the transaction that needs
+  // them.
+  s->approval_people_ = std::make_unique<approval::IdentityPeople>(s->identity_->directory());
+  s->approvals_ = std::make_unique<approval::Approvals>(store, s->approval_people_.get());
+  s->approvals_->SetCalendar([](store::ReadTxn& txn) -> Result<jp::BusinessCalendar> {
+    MAMORI_ASSIGN_OR_RETURN(analysis::Parameters params, analysis::ReadParameters(txn));
+    return analysis::CalendarOf(params);
+  });
+  for (auto& flow : approval::StandardFlows()) {
+    MAMORI_RETURN_IF_ERROR(s->approvals_->Register(std::move(flow)));
+  }
+  MAMORI_RETURN_IF_ERROR(s->rights_->SetApprovals(s->approvals_.get()));
   // Who holds what changes only through the register: identity asks policy
   // before every role, department or credential change it makes, and the
   // register makes configured role changes in identity.
@@ -58,6 +74,7 @@ RouteDeps Stack::Deps() {
   deps.authorizer = access_.get();
   deps.identity = identity_.get();
   deps.rights = rights_.get();
+  deps.approvals = approvals_.get();
   deps.rights_register = register_.get();
   deps.reviews = reviews_.get();
   deps.findings = findings_.get();

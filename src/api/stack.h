@@ -14,6 +14,7 @@
 #include "api/config.h"
 #include "api/routes.h"
 #include "api/terminal_admission.h"
+#include "approval/approvals.h"
 #include "engine/engine.h"
 #include "identity/identity.h"
 #include "policy/identity_directory.h"
@@ -55,6 +56,8 @@ class Stack {
   policy::RightsRegister& rights_register() { return *register_; }
   policy::ReviewCampaigns& reviews() { return *reviews_; }
   AccessControl& access() { return *access_; }
+  // The approval engine: the rights flow and approval/flows.h's.
+  approval::Approvals& approvals() { return *approvals_; }
   analysis::Findings& findings() { return *findings_; }
   analysis::Lists& lists() { return *lists_; }
   // What the analysis asks about people (role holders, departments).
@@ -75,6 +78,8 @@ class Stack {
   std::unique_ptr<policy::RightsGate> gate_;
   std::unique_ptr<policy::Authorizer> policy_;
   std::unique_ptr<policy::RightsAdmin> rights_;
+  std::unique_ptr<approval::IdentityPeople> approval_people_;
+  std::unique_ptr<approval::Approvals> approvals_;
   std::unique_ptr<policy::RightsRegister> register_;
   std::unique_ptr<policy::ReviewCampaigns> reviews_;
   std::unique_ptr<AccessControl> access_;

@@ -28,6 +28,7 @@
 #include "audit/witness.h"
 #include "cli/common.h"
 #include "crypto/process_protection.h"
+#include "engine/retention_schedule.h"
 #include "engine/witnessing.h"
 
 namespace mamori::cli {
@@ -197,17 +198,32 @@ int Serve(const ServeFlags& f) {
   (void)monitor.Start();
   // Sessions past their idle or absolute limit are marked expired (and
   // audited) once a minute even when nobody presents their token again.
+  // The retention sweep runs on the same tick, once per JST day (the first
+  // tick of the day, and the first after start): records past their
+  // retention deadline are shredded by the server itself, each disposal
+  // signed and audited under the actor "system:retention/mamori", as
+  // `mamori retention sweep` does for an operator.
   std::mutex expiry_mu;
   std::condition_variable expiry_cv;
   bool stopping = false;
   std::thread expiry([&] {
     std::unique_lock lock(expiry_mu);
+    engine::RetentionSchedule retention(**engine);
     while (!expiry_cv.wait_for(lock, std::chrono::seconds(60), [&] { return stopping; })) {
       lock.unlock();
       engine::Context ctx = LocalContext();
       ctx.actor = "mamori";
       // A failure is audited by identity and retried at the next tick.
       [[maybe_unused]] auto expired = (*stack)->identity().authenticator().ExpireSessions(ctx);
+      auto report = retention.Tick(NowMicros(), LocalContext().terminal);
+      if (!report) {
+        // Audited by the engine; tried again at the next tick.
+        logger.Log(api::LogLevel::kWarn, "retention", {{"detail", report.error().message()}});
+      } else if (*report && (!(*report)->disposals.empty() || !(*report)->errors.empty())) {
+        logger.Log(
+            (*report)->errors.empty() ? api::LogLevel::kInfo : api::LogLevel::kWarn, "retention",
+            {{"shredded", (*report)->disposals.size()}, {"errors", (*report)->errors.size()}});
+      }
       lock.lock();
     }
   });

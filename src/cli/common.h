@@ -64,5 +64,6 @@ void AddCalendarCommands(CLI::App& app, int& exit_code);
 // analysis run, findings list (cmd_analysis.cc); lists show|confirm (cmd_lists.cc).
 void AddAnalysisCommands(CLI::App& app, int& exit_code);
 void AddListsCommands(CLI::App& app, int& exit_code);
+void AddApprovalsCommands(CLI::App& app, int& exit_code);
 
 }  // namespace mamori::cli

@@ -104,6 +104,17 @@ struct FindPage {
   std::string next_cursor;       // empty at the end; else pass it to get the next page
 };
 
+// What allows a disposal outside the retention sweep ([003 V(4)①D]: work
+// outside the standard procedure needs an application and an approval): the
+// approval's id, recorded in the pending marker, the audit events and the
+// signed disposal record, and a check the engine runs in the transaction
+// that records the request, against the state it reads there. A refusal of
+// the check is audited as the request's refusal and shreds nothing.
+struct ShredAuthority {
+  std::string approval;
+  std::function<Status(store::ReadTxn&)> check;
+};
+
 struct SweepReport {
   size_t examined = 0;
   std::vector<nlohmann::json> disposals;
@@ -177,6 +188,11 @@ class Engine {
   // since destroying the key destroys every version.
   Result<nlohmann::json> Shred(const Context& ctx, std::string_view dataset, std::string_view id,
                                std::string_view reason, std::string_view reference = {});
+  // The same under `authority`, which the disposal record then names
+  // ("approval").
+  Result<nlohmann::json> Shred(const Context& ctx, std::string_view dataset, std::string_view id,
+                               std::string_view reason, std::string_view reference,
+                               const ShredAuthority& authority);
   Result<std::vector<nlohmann::json>> Disposals(const Context& ctx, std::string_view dataset);
   // Compares every stored record of the dataset with the last write the
   // audit log records for it (records_check.h): finds a record rolled back
@@ -292,7 +308,8 @@ class Engine {
   Result<nlohmann::json> ShredRecord(const Context& ctx, std::string_view dataset,
                                      std::string_view id, std::string_view reason,
                                      std::string_view reference,
-                                     std::optional<CivilDate> due_before);
+                                     std::optional<CivilDate> due_before,
+                                     const ShredAuthority* authority = nullptr);
   // Gives every row written before envelopes were authenticated its code
   // and hash chain, then sets the key-store marker (envelope_upgrade.cc).
   Status UpgradeEnvelopes(const Context& ctx);

@@ -36,10 +36,17 @@ Result<nlohmann::json> Engine::Shred(const Context& ctx, std::string_view datase
   return ShredRecord(ctx, dataset, id, reason, reference, std::nullopt);
 }
 
+Result<nlohmann::json> Engine::Shred(const Context& ctx, std::string_view dataset,
+                                     std::string_view id, std::string_view reason,
+                                     std::string_view reference, const ShredAuthority& authority) {
+  return ShredRecord(ctx, dataset, id, reason, reference, std::nullopt, &authority);
+}
+
 Result<nlohmann::json> Engine::ShredRecord(const Context& ctx_in, std::string_view dataset,
                                            std::string_view id, std::string_view reason,
                                            std::string_view reference,
-                                           std::optional<CivilDate> due_before) {
+                                           std::optional<CivilDate> due_before,
+                                           const ShredAuthority* authority) {
   Context ctx = WithTime(ctx_in);
   if (ctx.purpose.empty()) ctx.purpose = std::string(kDisposalPurpose);
   auto def = LoadDataset(dataset);
@@ -71,9 +78,11 @@ Result<nlohmann::json> Engine::ShredRecord(const Context& ctx_in, std::string_vi
                             {"terminal", ctx.terminal},
                             {"purpose", ctx.purpose},
                             {"requested_at", ctx.time}};
+  if (authority) pending["approval"] = authority->approval;
   audit::Event ev = MakeEvent(ctx, "record.shred_request", dataset, id);
   ev.attrs["reason"] = std::string(reason);
   if (!reference.empty()) ev.attrs["reference"] = std::string(reference);
+  if (authority) ev.attrs["approval"] = audit::EventIdentifier(authority->approval);
   Status domain;
   MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
     MAMORI_ASSIGN_OR_RETURN(auto raw, txn.Get(keyspace::Record(dataset, id)));
@@ -102,6 +111,16 @@ Result<nlohmann::json> Engine::ShredRecord(const Context& ctx_in, std::string_vi
                                   " より前が期限とされていますが、レコード自身の期限は異なります");
     } else {
       env = std::move(*decoded);
+    }
+    // The authority is checked against the state this transaction reads,
+    // so that what allowed the disposal is what held when it was recorded.
+    if (domain.ok() && authority) {
+      if (!authority->check) {
+        domain = Status::Internal("a disposal authority without its check",
+                                  "廃棄の承認の確認手段がありません", "approval");
+      } else {
+        domain = authority->check(txn);
+      }
     }
     if (!domain.ok()) {
       ev.result = domain.code() == Code::kDataLoss ? "error" : "refused";
@@ -138,6 +157,8 @@ Result<nlohmann::json> Engine::FinishShred(const Context& ctx, std::string_view 
     ev.attrs["reason"] = reason;
     if (!reference.empty()) ev.attrs["reference"] = reference;
   }
+  const std::string approval = pending.value("approval", "");
+  if (!approval.empty()) ev.attrs["approval"] = audit::EventIdentifier(approval);
   nlohmann::json disposal;
   MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
     MAMORI_ASSIGN_OR_RETURN(auto marker, txn.Get(keyspace::PendingShred(dataset, id)));
@@ -178,6 +199,8 @@ Result<nlohmann::json> Engine::FinishShred(const Context& ctx, std::string_view 
         {"key_fingerprint", signer_->PublicKey().Fingerprint()},
     };
     if (!reference.empty()) disposal["reference"] = reference;
+    // Outside the retention sweep: the approval it was done under.
+    if (!approval.empty()) disposal["approval"] = approval;
     // nlohmann's dump sorts members and leaves UTF-8 as is: canonical for
     // this object's ASCII keys and string/integer values.
     MAMORI_ASSIGN_OR_RETURN(std::string signature, signer_->Sign(disposal.dump()));

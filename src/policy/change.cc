@@ -73,6 +73,8 @@ nlohmann::json ChangeToJson(const ChangeRequest& r) {
   if (r.kind == ChangeKind::kTerminals) j["terminals"] = r.terminals;
   if (!r.campaign.empty()) j["campaign"] = r.campaign;
   if (!r.item.empty()) j["item"] = r.item;
+  if (!r.approval.empty()) j["approval"] = r.approval;
+  if (r.use) j["use"] = true;
   if (r.approved.taken()) j["approved"] = StepToJson(r.approved);
   if (r.configured.taken()) j["configured"] = StepToJson(r.configured);
   if (r.closed.taken()) j["closed"] = StepToJson(r.closed);
@@ -84,7 +86,8 @@ Result<ChangeRequest> ChangeFromJson(const nlohmann::json& j) {
   MAMORI_RETURN_IF_ERROR(in.Only(
       {"id",       "kind", "state",      "right",      "previous",   "grant",   "grant_version",
        "person",   "role", "credential", "mask_scope", "mask_rule",  "dataset", "terminals",
-       "campaign", "item", "requested",  "approved",   "configured", "closed"}));
+       "campaign", "item", "requested",  "approved",   "configured", "closed",  "approval",
+       "use"}));
   ChangeRequest r;
   MAMORI_ASSIGN_OR_RETURN(r.id, in.String("id", true));
   MAMORI_ASSIGN_OR_RETURN(std::string kind, in.String("kind", true));
@@ -139,6 +142,9 @@ Result<ChangeRequest> ChangeFromJson(const nlohmann::json& j) {
   MAMORI_ASSIGN_OR_RETURN(r.terminals, in.Strings("terminals"));
   MAMORI_ASSIGN_OR_RETURN(r.campaign, in.String("campaign", false));
   MAMORI_ASSIGN_OR_RETURN(r.item, in.String("item", false));
+  MAMORI_ASSIGN_OR_RETURN(r.approval, in.String("approval", false));
+  MAMORI_ASSIGN_OR_RETURN(r.use, in.Bool("use"));
+  if (r.use && r.kind != ChangeKind::kGrant) return Fail(in.Corrupt("use"));
   MAMORI_ASSIGN_OR_RETURN(r.requested, StepFromJson(j, "requested"));
   MAMORI_ASSIGN_OR_RETURN(r.approved, StepFromJson(j, "approved"));
   MAMORI_ASSIGN_OR_RETURN(r.configured, StepFromJson(j, "configured"));

@@ -102,6 +102,15 @@ struct ChangeRequest {
   std::string dataset;                  // terminals
   std::vector<std::string> terminals;   // terminals; empty removes the designation
   std::string campaign, item;           // revocation: the review item decided
+  // The approval request (approval/request.h, type "rights") that carries
+  // the approve step; empty for requests stored before the register used
+  // the approval engine, and for revocations (never approved).
+  std::string approval;
+  // A use application (利用申請): a grant for named persons until an
+  // expiry, approved by the section manager of the applicant's department
+  // (the approval's flow is "use" instead of "rights"); see
+  // RightsAdmin::RequestUse.
+  bool use = false;
   Step requested, approved, configured;
   Step closed;  // rejected or withdrawn
 

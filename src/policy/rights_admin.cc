@@ -85,7 +85,47 @@ Step MakeStep(const Caller& caller, std::string_view text) {
   return Step{caller.principal.id, caller.principal.display_name, caller.Now(), std::string(text)};
 }
 
+approval::Caller ApprovalCaller(const Caller& caller, TimeMicros at) {
+  return approval::Caller{caller.principal, caller.request_id, at};
+}
+
 }  // namespace
+
+approval::Flow RightsFlow() {
+  approval::Flow flow;
+  flow.type = std::string(kRightsFlow);
+  approval::Stage stage;
+  for (auto role : kApproverRoles) stage.roles.emplace_back(role);
+  flow.stages = {stage};
+  // Requested by the register's own operation, never by POST /v1/approvals.
+  flow.generic_submit = false;
+  return flow;
+}
+
+approval::Flow UseFlow() {
+  approval::Flow flow;
+  flow.type = std::string(kUseFlow);
+  flow.stages = {approval::Stage{{"section_manager"}, true}};
+  flow.generic_submit = false;
+  return flow;
+}
+
+bool IsRegisterFlow(std::string_view type) { return type == kRightsFlow || type == kUseFlow; }
+
+RightsAdmin::RightsAdmin(store::Storage& storage)
+    : storage_(storage),
+      own_approvals_(std::make_unique<approval::Approvals>(storage, nullptr)),
+      approvals_(own_approvals_.get()) {
+  (void)own_approvals_->Register(RightsFlow());
+  (void)own_approvals_->Register(UseFlow());
+}
+
+Status RightsAdmin::SetApprovals(approval::Approvals* approvals) {
+  MAMORI_RETURN_IF_ERROR(approvals->Register(RightsFlow()));
+  MAMORI_RETURN_IF_ERROR(approvals->Register(UseFlow()));
+  approvals_ = approvals;
+  return Status::Ok();
+}
 
 Result<ChangeRequest> RightsAdmin::Submit(const Caller& caller, ChangeRequest draft,
                                           std::string_view reason) {
@@ -101,7 +141,26 @@ Result<ChangeRequest> RightsAdmin::Submit(const Caller& caller, ChangeRequest dr
     MAMORI_ASSIGN_OR_RETURN(req.id, NextId(txn, "request", 'R'));
     req.state = ChangeState::kRequested;
     req.requested = MakeStep(caller, reason);
+    // The approve step is the approval engine's: its request is opened in
+    // this transaction. Its description stays in its own record; the
+    // register's event names it.
+    approval::Draft draft;
+    draft.subject = req.id;
+    draft.action = std::string(ChangeKindName(req.kind));
+    draft.reason = "rights." + draft.action;
+    if (req.use) {
+      draft.action = "use";
+      draft.reason = "use." + req.right->purpose;
+    }
+    audit::Event scratch;
+    MAMORI_ASSIGN_OR_RETURN(
+        approval::Request opened,
+        approvals_->OpenIn(txn, ApprovalCaller(caller, req.requested.at),
+                           *approvals_->FindFlow(req.use ? kUseFlow : kRightsFlow), draft,
+                           scratch));
+    req.approval = opened.id;
     DescribeChange(req, e);
+    e.attrs["approval"] = req.approval;
     MAMORI_RETURN_IF_ERROR(WriteRequest(txn, req));
     stored = std::move(req);
     return Status::Ok();
@@ -115,6 +174,38 @@ Result<ChangeRequest> RightsAdmin::RequestGrant(const Caller& caller, const Righ
   ChangeRequest req;
   req.kind = ChangeKind::kGrant;
   req.right = right;
+  return Submit(caller, std::move(req), reason);
+}
+
+Result<ChangeRequest> RightsAdmin::RequestUse(const Caller& caller, const Right& right,
+                                              std::string_view reason) {
+  ChangeRequest req;
+  req.kind = ChangeKind::kGrant;
+  req.right = right;
+  req.use = true;
+  // What makes it a use application rather than a standing grant; refused
+  // (and audited) like any bad request.
+  const TimeMicros now = caller.Now();
+  Status use_ok = Status::Ok();
+  if (right.persons.empty()) {
+    use_ok = Status::InvalidArgument("a use application names the persons who will use the data",
+                                     "利用申請には利用者を指定してください", "persons");
+  } else if (right.expires <= now ||
+             right.expires > now + kMaxUseDays * 86'400 * kMicrosPerSecond) {
+    use_ok = Status::InvalidArgument(
+        "a use application ends: expires must be in the future, at most 366 days ahead",
+        "利用申請には終了日時が必要です (未来かつ366日以内)", "expires");
+  } else if (!NeedsPurpose(right.operation) || right.operation == Operation::kExport) {
+    use_ok = Status::InvalidArgument("a use application is for read, find or write",
+                                     "利用申請の対象は参照・検索・登録更新です", "operation");
+  }
+  if (!use_ok.ok()) {
+    audit::Event ev = MakeEvent(caller, "policy.request");
+    DescribeChange(req, ev);
+    Status s =
+        RunAudited(storage_, ev, [&](store::WriteTxn&, audit::Event&) -> Status { return use_ok; });
+    return Fail(s);
+  }
   return Submit(caller, std::move(req), reason);
 }
 
@@ -194,6 +285,20 @@ Result<ChangeRequest> RightsAdmin::TakeStep(const Caller& caller, std::string_vi
   // The request id is the path's: whatever else a client typed there is
   // recorded as "(invalid)", so that the refusal is still audited.
   ev.attrs["request"] = audit::EventIdentifier(request);
+  // Whom the caller stands for on the approval (a superior in the place of
+  // an approver who is the applicant or absent, [002 第19条2]) is read
+  // outside the transaction, from the directory; the engine checks the
+  // rest again inside it.
+  approval::Standing standing;
+  if (step == StepKind::kApprove || step == StepKind::kReject) {
+    if (auto stored = Get(request); stored && !stored->approval.empty()) {
+      if (auto a = approvals_->Get(stored->approval); a) {
+        if (auto st = approvals_->StandingOf(ApprovalCaller(caller, caller.Now()), *a); st) {
+          standing = *st;
+        }
+      }
+    }
+  }
   ChangeRequest result;
   Status s = RunAudited(storage_, ev, [&](store::WriteTxn& txn, audit::Event& e) -> Status {
     const bool needs_reason = step == StepKind::kReject || step == StepKind::kWithdraw;
@@ -212,9 +317,33 @@ Result<ChangeRequest> RightsAdmin::TakeStep(const Caller& caller, std::string_vi
           std::string(kNotOpen));
     }
     const Step done = MakeStep(caller, text);
+    // The approval engine's request, while it is still pending: approving
+    // and rejecting decide it, withdrawing cancels it.
+    std::optional<approval::Request> pending;
+    if (!req.approval.empty()) {
+      e.attrs["approval"] = req.approval;
+      MAMORI_ASSIGN_OR_RETURN(pending, approval::Approvals::Read(txn, req.approval));
+      if (!pending) {
+        return Status::DataLoss("the approval of request " + req.id + " is missing",
+                                "申請 " + req.id + " の承認記録がありません", "approval");
+      }
+      if (pending->StateAt(done.at) != approval::State::kPending) pending.reset();
+    }
+    const approval::Caller as_approver = ApprovalCaller(caller, done.at);
+    audit::Event scratch;
+    bool keep = false;
     switch (step) {
       case StepKind::kApprove:
         MAMORI_RETURN_IF_ERROR(CheckApprover(caller.principal, req));
+        if (!req.approval.empty()) {
+          if (!pending) {
+            return Status::FailedPrecondition(
+                "the approval of request " + req.id + " is no longer pending",
+                "申請 " + req.id + " の承認手続は終了しています", std::string(kNotOpen));
+          }
+          MAMORI_RETURN_IF_ERROR(StatusOf(
+              approvals_->DecideIn(txn, as_approver, req.approval, true, standing, scratch, keep)));
+        }
         req.approved = done;
         req.state = ChangeState::kApproved;
         break;
@@ -248,6 +377,10 @@ Result<ChangeRequest> RightsAdmin::TakeStep(const Caller& caller, std::string_vi
         break;
       case StepKind::kReject:
         MAMORI_RETURN_IF_ERROR(CheckRejecter(caller.principal, req));
+        if (pending) {
+          MAMORI_RETURN_IF_ERROR(StatusOf(approvals_->DecideIn(txn, as_approver, req.approval,
+                                                               false, standing, scratch, keep)));
+        }
         req.closed = done;
         req.state = ChangeState::kRejected;
         break;
@@ -256,6 +389,10 @@ Result<ChangeRequest> RightsAdmin::TakeStep(const Caller& caller, std::string_vi
           return Status::PermissionDenied("only the requester may withdraw a request",
                                           "申請を取り下げられるのは申請者だけです",
                                           std::string(kNotRequester));
+        }
+        if (pending) {
+          MAMORI_RETURN_IF_ERROR(
+              StatusOf(approvals_->CancelIn(txn, as_approver, req.approval, scratch)));
         }
         req.closed = done;
         req.state = ChangeState::kWithdrawn;

@@ -24,13 +24,23 @@
 //   approving and configuring take an optional comment (at most 1024 bytes).
 // - Approving or configuring does not check that the dataset or purpose
 //   exists: a right that names neither never matches (right.h).
+// - The approve step is the approval engine's (approval/approvals.h): each
+//   request opens an approval request of type "rights" (subject: the
+//   request id, action: its kind, one stage of kApproverRoles) in the
+//   request's own transaction, and approving, rejecting and withdrawing
+//   decide or cancel it in theirs, so the engine's rules (a person, not the
+//   applicant, one decision per person) hold besides separation.h's, and
+//   the rights requests appear among the approvals pending for a manager.
+//   Requests stored before that carry no approval and keep the old steps.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "approval/approvals.h"
 #include "core/status.h"
 #include "policy/caller.h"
 #include "policy/change.h"
@@ -50,10 +60,30 @@ inline constexpr std::string_view kNotRevoked = "policy.not_revoked";
 inline constexpr std::string_view kNotRequester = "policy.not_requester";
 inline constexpr std::string_view kConfiguredByReset = "policy.configured_by_reset";
 
+// The approval engine's flow of the rights register.
+inline constexpr std::string_view kRightsFlow = "rights";
+approval::Flow RightsFlow();
+// The flow of use applications (利用申請): approved by the section manager
+// of the applicant's department.
+inline constexpr std::string_view kUseFlow = "use";
+approval::Flow UseFlow();
+// Whether an approval of `type` belongs to the rights register (its steps
+// are the register's).
+bool IsRegisterFlow(std::string_view type);
+// The longest a use application may run: a use is for a task, not a
+// standing right (a standing right is a plain grant).
+inline constexpr int64_t kMaxUseDays = 366;
+
 class RightsAdmin {
  public:
-  // `storage` is Engine::data_store(); it must outlive this object.
-  explicit RightsAdmin(store::Storage& storage) : storage_(storage) {}
+  // `storage` is Engine::data_store(); it must outlive this object. The
+  // approvals are recorded by an engine of the object's own until
+  // SetApprovals names the server's.
+  explicit RightsAdmin(store::Storage& storage);
+
+  // The server's approval engine (with its directory, for listing); the
+  // rights flow is registered with it. Not owned; must outlive this object.
+  Status SetApprovals(approval::Approvals* approvals);
 
   // Requests (audit operation "policy.request"). Each returns the stored
   // request in state requested.
@@ -75,6 +105,18 @@ class RightsAdmin {
   Result<ChangeRequest> RequestTerminals(const Caller& caller, std::string_view dataset,
                                          const std::vector<std::string>& terminal_ids,
                                          std::string_view reason);
+
+  // A use application (利用申請): `right` for the named persons of
+  // right.persons until right.expires, for a data use (read, find or
+  // write, with a purpose). Approved by the section manager of the
+  // applicant's department (or, when that is the applicant or absent,
+  // their superior: approval/approvals.h), then configured like any grant,
+  // so three people still give it; the grant ends by itself at expires
+  // (Grant::InForce, checked at every authorisation). Refusals: persons
+  // missing ("persons"), expires missing, past or more than kMaxUseDays
+  // ahead ("expires"), another operation ("operation").
+  Result<ChangeRequest> RequestUse(const Caller& caller, const Right& right,
+                                   std::string_view reason);
 
   // `person` gains (add) or loses `role` once configured: holding a role that
   // carries rights is given like any right (change.h, role_add/role_remove).
@@ -120,6 +162,8 @@ class RightsAdmin {
 
   store::Storage& storage_;
   MembershipWriter* members_ = nullptr;
+  std::unique_ptr<approval::Approvals> own_approvals_;
+  approval::Approvals* approvals_ = nullptr;
 };
 
 }  // namespace mamori::policy

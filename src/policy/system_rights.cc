@@ -100,6 +100,9 @@ constexpr std::array kRules = {
     SystemRule{"dataset.versions", Roles(kAnyone), "台帳定義の版の参照"},
     SystemRule{"dataset.ledger", Roles(kLedgerReaders), "台帳（件数・廃棄数を含む）の参照"},
     SystemRule{"dataset.create", Roles(kDatasetAdmins), "台帳の登録"},
+    // Disposal records hold no personal data (ids, times, people, the
+    // approval): the ledger's readers.
+    SystemRule{"disposal.list", Roles(kLedgerReaders), "廃棄記録(廃棄証明)の参照"},
     SystemRule{"dataset.update", Roles(kDatasetAdmins), "台帳定義の変更"},
     // People.
     SystemRule{"user.list", Roles(kPeopleReaders), "利用者一覧の参照"},
@@ -131,11 +134,22 @@ constexpr std::array kRules = {
     // The rights flow and its register (アクセス権限管理簿). Who may take
     // which step of one request is decided again by separation.h.
     SystemRule{"rights.request", Roles(kRequesters), "権限の付与・変更・削除の申請"},
+    SystemRule{"rights.use_request", Roles(kAnyone), "利用申請(期間・利用者を限った利用)"},
     SystemRule{"rights.approve", Roles(kManagers), "権限申請の承認"},
     SystemRule{"rights.reject", Roles(kManagers), "権限申請の却下"},
     SystemRule{"rights.configure", Roles(kAdmins), "承認済み権限の設定"},
     SystemRule{"rights.withdraw", Roles(kRequesters), "権限申請の取下げ"},
     SystemRule{"rights.register", Roles(kRegisterReaders), "アクセス権限管理簿の参照"},
+    // Approval requests (approval/approvals.h). Anyone applies and sees
+    // their own; the managers decide, and the engine decides again whether
+    // this person may decide this request's open stage (its role, the
+    // applicant's department, escalation); the ledger is evidence.
+    SystemRule{"approval.list", Roles(kAnyone), "自分の承認申請・承認待ちの参照"},
+    SystemRule{"approval.show", Roles(kAnyone), "承認申請の参照(申請者・承認者)"},
+    SystemRule{"approval.submit", Roles(kAnyone), "承認の申請・事後届出"},
+    SystemRule{"approval.decide", Roles(kManagers), "承認申請の承認・却下"},
+    SystemRule{"approval.cancel", Roles(kAnyone), "自分の承認申請の取消し"},
+    SystemRule{"approval.ledger", Roles(kEvidenceReaders), "承認申請の台帳の参照"},
     SystemRule{"review.start", Roles(kPolicySetters), "権限の定期見直しの開始"},
     SystemRule{"review.list", Roles(kRegisterReaders), "権限見直しの参照"},
     SystemRule{"review.decide", Roles(kManagers), "権限見直しの確認・取消"},

@@ -333,3 +333,27 @@ TEST(EventParserTest, ReadsTheStoredAndThePrintedShape) {
 
 }  // namespace
 }  // namespace mamori::analysis
+
+namespace mamori::analysis {
+namespace {
+
+// An emergency action filed after its deadline (approval/approvals.h) is a
+// finding about the person who filed; one filed in time, or a refused
+// filing, is not.
+TEST_F(RulesTest, ALateEmergencyFilingIsAFinding) {
+  Add(Jst(kTuesday, 10, 0), "sato_hanako", "approval.submit", "ok", "", "t-soumu-1", "",
+      "approval.late_filing", {{"approval", "A00000003"}, {"emergency", "true"}});
+  Add(Jst(kTuesday, 11, 0), "ito_ken", "approval.submit", "ok", "", "t-soumu-1", "", "",
+      {{"approval", "A00000004"}, {"emergency", "true"}});
+  Add(Jst(kTuesday, 12, 0), "ito_ken", "approval.submit", "refused", "", "t-soumu-1", "",
+      "approval.late_filing");
+  auto found = Findings(Rule::kLateFiling);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].actor, "sato_hanako");
+  EXPECT_EQ(found[0].severity, Severity::kMedium);
+  EXPECT_EQ(found[0].evidence, (std::vector<uint64_t>{100}));
+  EXPECT_EQ(RuleName(Rule::kLateFiling), "late_filing");
+}
+
+}  // namespace
+}  // namespace mamori::analysis

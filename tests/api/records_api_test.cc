@@ -7,6 +7,7 @@
 
 #include "api/routes.h"
 #include "api/stack_fixture.h"
+#include "approval/approvals.h"
 
 namespace mamori::api::testing {
 namespace {
@@ -23,6 +24,7 @@ class RecordsApiTest : public StackApiTest {
     AddUser("kansa", {"auditor"}, "", "監査室");
     AddUser("alice", {"handler"}, "kacho");
     AddUser("bob", {"handler"}, "", "融資部");
+    AddUser("carol", {"handler"}, "kacho");
     auto def = engine_->CreateDataset(Local(), engine::EmployeeDataset());
     ASSERT_TRUE(def.has_value()) << def.error().ToString();
     for (auto op : {policy::Operation::kWrite, policy::Operation::kRead, policy::Operation::kFind,
@@ -45,6 +47,22 @@ class RecordsApiTest : public StackApiTest {
     auto r = Call("POST", kRecords + "?purpose=withholding", RecordJson(i, name));
     EXPECT_EQ(r.status, 201) << r.body;
     return r.Json().value("id", "");
+  }
+
+  // An approved non-standard-work request of alice's to shred record `id`
+  // (the disposal outside the retention sweep, [003 V(4)①D]); its id.
+  std::string ApprovedShred(const std::string& id) {
+    auto r = Call("POST", "/v1/approvals",
+                  nlohmann::json{{"type", "non_standard_work"},
+                                 {"subject", std::string(kDataset) + "/" + id},
+                                 {"action", "record.shred"},
+                                 {"reason", "retention.early_disposal"}}
+                      .dump());
+    EXPECT_EQ(r.status, 201) << r.body;
+    const std::string approval = r.Json().value("id", "");
+    auto ok = Send(Login("kacho"), "POST", "/v1/approvals/" + approval + "/approve");
+    EXPECT_EQ(ok.status, 200) << ok.body;
+    return approval;
   }
 
   // The problem members every error must have.
@@ -105,7 +123,7 @@ TEST_F(RecordsApiTest, PutGetUpdateHistoryFindListShred) {
   EXPECT_EQ(rest.Json()["records"].size(), 1u);
   EXPECT_TRUE(rest.Json()["next_cursor"].is_null());
 
-  auto shred = Call("DELETE", one + "?reason=purpose_ended");
+  auto shred = Call("DELETE", one + "?reason=purpose_ended&approval=" + ApprovedShred(id));
   ASSERT_EQ(shred.status, 200) << shred.body;
   EXPECT_EQ(shred.Json()["record"], id);
   EXPECT_FALSE(shred.Json().value("signature", "").empty());
@@ -288,7 +306,7 @@ TEST_F(RecordsApiTest, OnlyAShredGrantHolderShredsARecord) {
   EXPECT_EQ(CountKeys("x/"), 0u);  // no disposal record
   token_ = Login("alice");
   ExpectProblem(Call("DELETE", target + "&purpose=disposal"), 400, "unknown_parameter");
-  auto shred = Call("DELETE", target);
+  auto shred = Call("DELETE", target + "&approval=" + ApprovedShred(id));
   ASSERT_EQ(shred.status, 200) << shred.body;
   EXPECT_EQ(shred.Json()["requested_by"], "alice");
   EXPECT_EQ(LastEvent().operation, "record.shred");
@@ -382,6 +400,98 @@ TEST_F(RecordsApiTest, AuditHeadProofsAndEvents) {
   ExpectProblem(Call("GET", "/v1/audit/proof"), 400, "invalid_argument");
   ExpectProblem(Call("GET", "/v1/audit/proof?seq=999999"), 404, "not_found");
   ExpectProblem(Call("GET", "/v1/audit/events?since=yesterday"), 400, "invalid_argument");
+}
+
+// Disposal outside the retention sweep is non-standard work ([003 V(4)①D]):
+// every way of shredding without an approved request of one's own for this
+// record is refused, audited, and destroys nothing.
+TEST_F(RecordsApiTest, AShredWithoutItsApprovedRequestIsRefused) {
+  const std::string id = Put(1), other = Put(2);
+  const std::string one = kRecords + "/" + id + "?reason=purpose_ended";
+  auto refused = [&](const HttpResponse& r, int status, const std::string& subject) {
+    EXPECT_EQ(r.status, status) << r.body;
+    EXPECT_EQ(r.Json().value("subject", ""), subject) << r.body;
+    const audit::Event ev = LastEvent();
+    EXPECT_EQ(ev.operation, "record.shred_request");
+    EXPECT_EQ(ev.result, "refused");
+    EXPECT_EQ(ev.reason, subject);
+    EXPECT_EQ(Call("GET", kRecords + "/" + id + "?purpose=withholding").status, 200);
+  };
+  // No approval at all.
+  refused(Call("DELETE", one), 400, "approval");
+  // A pending one.
+  auto pending = Call("POST", "/v1/approvals",
+                      nlohmann::json{{"type", "non_standard_work"},
+                                     {"subject", std::string(kDataset) + "/" + id},
+                                     {"action", "record.shred"},
+                                     {"reason", "retention.early_disposal"}}
+                          .dump());
+  ASSERT_EQ(pending.status, 201) << pending.body;
+  refused(Call("DELETE", one + "&approval=" + pending.Json().value("id", "")), 403,
+          "disposal.not_approved");
+  // One approved for another record.
+  refused(Call("DELETE", one + "&approval=" + ApprovedShred(other)), 403,
+          "disposal.approval_mismatch");
+  // One that carol applied for and kacho approved: the work is carol's.
+  const std::string alice = token_;
+  token_ = Login("carol");
+  const std::string carols = ApprovedShred(id);
+  token_ = alice;
+  refused(Call("DELETE", one + "&approval=" + carols), 403, "disposal.not_applicant");
+  // One past its expiry.
+  const std::string expired = ApprovedShred(id);
+  ASSERT_TRUE(engine_->data_store()
+                  .Update([&](store::WriteTxn& txn) -> Status {
+                    MAMORI_ASSIGN_OR_RETURN(auto r, approval::Approvals::Read(txn, expired));
+                    r->expires_at = NowMicros() - kMicrosPerSecond;
+                    return txn.Put("apv/r/" + expired, approval::RequestToJson(*r).dump());
+                  })
+                  .ok());
+  refused(Call("DELETE", one + "&approval=" + expired), 403, "disposal.approval_expired");
+  // An id that names nothing.
+  refused(Call("DELETE", one + "&approval=A99999999"), 404, "approval");
+  EXPECT_EQ(CountKeys("x/"), 0u);  // no disposal record
+}
+
+TEST_F(RecordsApiTest, TheDisposalRecordNamesWhatWhenWhomAndTheApproval) {
+  const std::string id = Put(1);
+  const std::string approval = ApprovedShred(id);
+  auto shred = Call("DELETE", kRecords + "/" + id + "?reason=purpose_ended&approval=" + approval);
+  ASSERT_EQ(shred.status, 200) << shred.body;
+  const auto d = shred.Json();
+  EXPECT_EQ(d["dataset"], kDataset);
+  EXPECT_EQ(d["record"], id);
+  EXPECT_EQ(d["requested_by"], "alice");
+  EXPECT_EQ(d["approval"], approval);
+  EXPECT_FALSE(d.value("disposed_at", "").empty());
+  EXPECT_FALSE(d.value("signature", "").empty());
+  EXPECT_EQ(LastEvent().operation, "record.shred");
+  EXPECT_EQ(LastEvent().attrs.at("approval"), approval);
+  // The same approval does not shred twice (the record is gone).
+  EXPECT_EQ(
+      Call("DELETE", kRecords + "/" + id + "?reason=purpose_ended&approval=" + approval).status,
+      404);
+  // The disposal records: the ledger's readers, not a handler.
+  EXPECT_EQ(Call("GET", std::string("/v1/disposals?dataset=") + kDataset).status, 403);
+  auto list = Send(Login("kansa"), "GET", std::string("/v1/disposals?dataset=") + kDataset);
+  ASSERT_EQ(list.status, 200) << list.body;
+  ASSERT_EQ(list.Json()["disposals"].size(), 1u);
+  EXPECT_EQ(list.Json()["disposals"][0]["approval"], approval);
+}
+
+TEST_F(RecordsApiTest, EndOfUseIsRecordedThroughTheApi) {
+  const std::string id = Put(1);
+  const std::string target = kRecords + "/" + id + "/end-use?purpose=withholding";
+  auto r = Call("POST", target, R"({"date":"2026-03-31"})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Json()["end_of_use"], "2026-03-31");
+  EXPECT_FALSE(r.Json()["retention_deadline"].is_null()) << r.body;
+  EXPECT_EQ(r.body.find(engine::TestMyNumber(1)), std::string::npos);
+  EXPECT_EQ(LastEvent().operation, "record.end_use");
+  ExpectProblem(Call("POST", target, R"({"date":"2026-02-30"})"), 400, "invalid_argument");
+  ExpectProblem(Call("POST", target, R"({"when":"2026-03-31"})"), 400, "invalid_argument");
+  token_ = Login("bob");
+  ExpectProblem(Call("POST", target, R"({"date":"2026-03-31"})"), 403, "permission_denied");
 }
 
 }  // namespace

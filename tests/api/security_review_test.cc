@@ -21,6 +21,23 @@ constexpr char kTypedNumber[] = "R123456789018";
 
 class SecurityReviewTest : public DemoOrgTest {
  protected:
+  // An approved non-standard-work request of tanaka_kacho's to shred an
+  // employee record ([003 V(4)①D]); he is 総務部's section manager, so his
+  // superior suzuki_bucho approves it. Its id.
+  std::string ApprovedShred(const std::string& record) {
+    auto applied = Send(tokens_.at("tanaka_kacho"), "POST", "/v1/approvals",
+                        nlohmann::json{{"type", "non_standard_work"},
+                                       {"subject", "employee_my_number/" + record},
+                                       {"action", "record.shred"},
+                                       {"reason", "retention.early_disposal"}}
+                            .dump());
+    EXPECT_EQ(applied.status, 201) << applied.body;
+    const std::string id = applied.Json().value("id", "");
+    EXPECT_EQ(Send(tokens_.at("suzuki_bucho"), "POST", "/v1/approvals/" + id + "/approve").status,
+              200);
+    return id;
+  }
+
   // The events `r`'s request left, by its request id (X-Request-Id).
   std::vector<audit::Event> EventsOfRequest(uint64_t since, const HttpResponse& r) {
     const std::string id = r.Header("x-request-id");
@@ -554,10 +571,26 @@ TEST_F(SecurityReviewTest, AShredReasonNeverHoldsThePersonsNumber) {
   ASSERT_EQ(events.size(), 1u) << LogTextSince(before);
   EXPECT_EQ(events[0].operation, "record.shred");
   EXPECT_EQ(events[0].result, "refused");
-  // Nothing was destroyed; a reason that says why is taken.
+  // Nothing was destroyed; a reason that says why is taken — under an
+  // approved non-standard-work request ([003 V(4)①D]): tanaka_kacho is
+  // the section manager of 総務部, so his superior approves it.
   EXPECT_EQ(Send(tokens_.at("sato_hanako"), "GET", EmployeeGet()).status, 200);
-  auto ok = Send(tokens_.at("tanaka_kacho"), "DELETE", target + "?reason=retention_expired");
+  const std::string record = target.substr(target.rfind('/') + 1);
+  auto applied = Send(tokens_.at("tanaka_kacho"), "POST", "/v1/approvals",
+                      nlohmann::json{{"type", "non_standard_work"},
+                                     {"subject", "employee_my_number/" + record},
+                                     {"action", "record.shred"},
+                                     {"reason", "retention.early_disposal"}}
+                          .dump());
+  ASSERT_EQ(applied.status, 201) << applied.body;
+  const std::string approval = applied.Json().value("id", "");
+  ASSERT_EQ(
+      Send(tokens_.at("suzuki_bucho"), "POST", "/v1/approvals/" + approval + "/approve").status,
+      200);
+  auto ok = Send(tokens_.at("tanaka_kacho"), "DELETE",
+                 target + "?reason=purpose_ended&approval=" + approval);
   EXPECT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.Json().value("approval", ""), approval);
 }
 
 // A shred reason was free text, kept signed for good in the disposal record:
@@ -612,7 +645,8 @@ TEST_F(SecurityReviewTest, AShredReferenceIsAnIdNeverText) {
   // id reach the signed disposal record and the event, nothing else.
   const uint64_t before = EventCount();
   auto ok = Send(tokens_.at("tanaka_kacho"), "DELETE",
-                 target + "?reason=subject_request&reference=R00000012");
+                 target + "?reason=subject_request&reference=R00000012&approval=" +
+                     ApprovedShred(target.substr(target.rfind('/') + 1)));
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(ok.Json()["reason"], "subject_request");
   EXPECT_EQ(ok.Json()["reference"], "R00000012");

@@ -8,6 +8,7 @@
 #include "engine/envelope.h"
 #include "engine/integrity.h"
 #include "engine/keyspace.h"
+#include "engine/retention_schedule.h"
 
 namespace mamori::engine {
 namespace {
@@ -155,6 +156,39 @@ TEST_F(EngineTest, RetentionSweepShredsOnlyExpiredRecords) {
   EXPECT_FALSE(engine_->Get(TestContext(), "employee_my_number", old_id).has_value());
   EXPECT_TRUE(engine_->Get(TestContext(), "employee_my_number", recent_id).has_value());
   EXPECT_TRUE(engine_->Get(TestContext(), "employee_my_number", in_use).has_value());
+  EXPECT_TRUE(Verify().ok);
+}
+
+// The server's schedule: one sweep per JST day, under the retention
+// actor, and a day that was swept is not swept again.
+TEST_F(EngineTest, RetentionScheduleSweepsOncePerJstDay) {
+  CreateEmployees();
+  const std::string old_id = PutEmployee(1);
+  const std::string later_id = PutEmployee(2);
+  ASSERT_TRUE(
+      engine_->EndUse(TestContext(), "employee_my_number", old_id, {2015, 3, 31}).has_value());
+  ASSERT_TRUE(
+      engine_->EndUse(TestContext(), "employee_my_number", later_id, {2016, 3, 31}).has_value());
+  RetentionSchedule schedule(*engine_);
+  // 2022-04-01 08:59 JST: the first tick of that day sweeps.
+  const TimeMicros morning = JstMidnight({2022, 4, 1}) + 539LL * 60 * kMicrosPerSecond;
+  auto first = schedule.Tick(morning);
+  ASSERT_TRUE(first.has_value()) << first.error().ToString();
+  ASSERT_TRUE(first->has_value());
+  ASSERT_EQ((*first)->disposals.size(), 1u);
+  EXPECT_EQ((*first)->disposals[0]["record"], old_id);
+  EXPECT_EQ((*first)->disposals[0]["requested_by"], std::string(kRetentionActor));
+  EXPECT_FALSE((*first)->disposals[0].contains("approval"));
+  // Later the same JST day: nothing to do.
+  auto again = schedule.Tick(morning + 14LL * 3600 * kMicrosPerSecond);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_FALSE(again->has_value());
+  // A year later the other record's deadline has passed.
+  auto next = schedule.Tick(JstMidnight({2023, 4, 1}));
+  ASSERT_TRUE(next.has_value());
+  ASSERT_TRUE(next->has_value());
+  ASSERT_EQ((*next)->disposals.size(), 1u);
+  EXPECT_EQ((*next)->disposals[0]["record"], later_id);
   EXPECT_TRUE(Verify().ok);
 }
 

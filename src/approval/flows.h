@@ -1,0 +1,47 @@
+// The flows the server registers with the approval engine besides the
+// rights register's (policy/rights_admin.h, "rights"). Their approvers
+// follow the source documents; who holds each role is the organisation's.
+//
+//   non_standard_work  規格外作業: work outside the standard procedure, such
+//                      as disposing of records outside the retention sweep
+//                      ([003 V(4)①D]). Approved by the section manager
+//                      (section_manager) of the applicant's department;
+//                      open for 7 days; no after-the-fact filing: the work
+//                      waits for the approval.
+//   exception          例外措置: not applying a rule of the policy
+//                      ([002 第26-27条]). Approved by the CISO line (ciso,
+//                      deputy_ciso, chief_officer); open for 14 days. In an
+//                      emergency the measure is taken first and filed
+//                      afterwards, within 2 business days ([002 第27条]
+//                      ただし書 "事後速やかに").
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "approval/approvals.h"
+
+namespace mamori::approval {
+
+inline constexpr std::string_view kNonStandardWork = "non_standard_work";
+inline constexpr std::string_view kException = "exception";
+
+std::vector<Flow> StandardFlows();
+
+// Refusal codes of CheckWorkApproval (Status subject).
+inline constexpr std::string_view kWorkNotApproved = "disposal.not_approved";
+inline constexpr std::string_view kWorkApprovalExpired = "disposal.approval_expired";
+inline constexpr std::string_view kWorkApprovalMismatch = "disposal.approval_mismatch";
+inline constexpr std::string_view kWorkNotApplicant = "disposal.not_applicant";
+
+// Whether approval `id` allows `actor` to do `action` on `subject` at
+// `now`, read in the transaction that records the work: a request of
+// non_standard_work, approved, for exactly this subject and action, applied
+// for by `actor` (who does the work they applied for; their approver, being
+// someone else, never does it), and used before its expires_at — an
+// approval is for work about to be done, not a standing permission.
+// kPermissionDenied (kNotFound for an unknown id) naming the reason.
+Status CheckWorkApproval(store::ReadTxn& txn, std::string_view id, std::string_view subject,
+                         std::string_view action, std::string_view actor, TimeMicros now);
+
+}  // namespace mamori::approval
