@@ -15,8 +15,11 @@ std::vector<Flow> StandardFlows() {
   return {work, exception};
 }
 
-Status CheckWorkApproval(store::ReadTxn& txn, std::string_view id, std::string_view subject,
-                         std::string_view action, std::string_view actor, TimeMicros now) {
+namespace {
+
+// `actor` null: the local operator, who applied for nothing.
+Status CheckWork(store::ReadTxn& txn, std::string_view id, std::string_view subject,
+                 std::string_view action, const std::string_view* actor, TimeMicros now) {
   auto deny = [](std::string_view code, const std::string& en, const std::string& ja) {
     return Status::PermissionDenied(en, ja, std::string(code));
   };
@@ -40,7 +43,7 @@ Status CheckWorkApproval(store::ReadTxn& txn, std::string_view id, std::string_v
         "approval " + r.id + " is " + std::string(StateName(r.StateAt(now))) + ", not approved",
         "承認申請 " + r.id + " は承認されていません");
   }
-  if (r.applicant != actor) {
+  if (actor != nullptr && r.applicant != *actor) {
     return deny(kWorkNotApplicant, "only the applicant of " + r.id + " does the approved work",
                 "承認された作業は申請者本人が行います");
   }
@@ -49,6 +52,19 @@ Status CheckWorkApproval(store::ReadTxn& txn, std::string_view id, std::string_v
                 "承認 " + r.id + " の有効期限が過ぎています。再度申請してください");
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+Status CheckWorkApproval(store::ReadTxn& txn, std::string_view id, std::string_view subject,
+                         std::string_view action, std::string_view actor, TimeMicros now) {
+  return CheckWork(txn, id, subject, action, &actor, now);
+}
+
+Status CheckWorkApprovalByOperator(store::ReadTxn& txn, std::string_view id,
+                                   std::string_view subject, std::string_view action,
+                                   TimeMicros now) {
+  return CheckWork(txn, id, subject, action, nullptr, now);
 }
 
 }  // namespace mamori::approval

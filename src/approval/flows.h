@@ -43,5 +43,14 @@ inline constexpr std::string_view kWorkNotApplicant = "disposal.not_applicant";
 // kPermissionDenied (kNotFound for an unknown id) naming the reason.
 Status CheckWorkApproval(store::ReadTxn& txn, std::string_view id, std::string_view subject,
                          std::string_view action, std::string_view actor, TimeMicros now);
+// The same for work carried out by the local operator (an OS account at the
+// server's console, actor "os:…"): it is no person of the directory and
+// applies for nothing, so the applicant rule does not apply to it; the
+// request must still be an approved non_standard_work request for exactly
+// this subject and action, and in force. The disposal record names the
+// operator and the approval; the approval names who applied and approved.
+Status CheckWorkApprovalByOperator(store::ReadTxn& txn, std::string_view id,
+                                   std::string_view subject, std::string_view action,
+                                   TimeMicros now);
 
 }  // namespace mamori::approval

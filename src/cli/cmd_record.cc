@@ -1,7 +1,9 @@
 // record commands: put, get, update, history, find, list, end-use, shred, disposals, verify.
 #include <nlohmann/json.hpp>
 
+#include "approval/flows.h"
 #include "cli/common.h"
+#include "core/time.h"
 
 namespace mamori::cli {
 namespace {
@@ -194,12 +196,30 @@ void AddRecordCommands(CLI::App& app, int& exit_code) {
   shred->add_option("--reference", *reference,
                     "the rights-register request or ticket id that asked for it (required with "
                     "other) / 申請ID・チケットID");
-  shred->callback([shred_f, reason, reference, &exit_code] {
+  // Outside the retention sweep a disposal is non-standard work
+  // ([003 V(4)]), at the console as through the API: it names an approved
+  // non_standard_work request for this record, which the engine checks in
+  // the transaction that records the shred request.
+  auto approval_id = std::make_shared<std::string>();
+  shred
+      ->add_option("--approval", *approval_id,
+                   "the approved non-standard-work request for this disposal / "
+                   "承認済みの規格外作業申請ID (A…)")
+      ->required();
+  shred->callback([shred_f, reason, reference, approval_id, &exit_code] {
     WithEngine(shred_f->store, exit_code, [&](engine::Engine& e) -> Status {
+      engine::ShredAuthority authority;
+      authority.approval = *approval_id;
+      const std::string subject = shred_f->dataset + "/" + shred_f->id;
+      const std::string approval = *approval_id;
+      authority.check = [subject, approval](store::ReadTxn& txn) {
+        return approval::CheckWorkApprovalByOperator(txn, approval, subject, "record.shred",
+                                                     NowMicros());
+      };
       MAMORI_ASSIGN_OR_RETURN(
           auto disposal,
           e.Shred(LocalContext(shred_f->purpose.empty() ? "disposal" : shred_f->purpose),
-                  shred_f->dataset, shred_f->id, *reason, *reference));
+                  shred_f->dataset, shred_f->id, *reason, *reference, authority));
       PrintJson(disposal);
       return Status::Ok();
     });

@@ -3,6 +3,8 @@
 // holding grants given through the three-person flow, the purpose rules,
 // bad input (each refused with its problem, nothing changed, the refusal
 // audited), and that nothing under /v1 answers without authentication.
+#include <sys/wait.h>
+
 #include <algorithm>
 
 #include "api/routes.h"
@@ -451,6 +453,48 @@ TEST_F(RecordsApiTest, AShredWithoutItsApprovedRequestIsRefused) {
   // An id that names nothing.
   refused(Call("DELETE", one + "&approval=A99999999"), 404, "approval");
   EXPECT_EQ(CountKeys("x/"), 0u);  // no disposal record
+}
+
+// The local operator (`mamori record shred` at the server's console, a
+// separate process on the same store) is held to the same rule: no
+// disposal outside the retention sweep without an approved non-standard-work
+// request for exactly this record. It applies for nothing itself, so whose
+// request it was does not matter; approval, record and expiry do.
+TEST_F(RecordsApiTest, TheLocalOperatorShredsOnlyUnderAnApprovedRequest) {
+  const std::string id = Put(1), other = Put(2);
+  auto cli = [&](const std::string& extra) {
+    const std::string out = dir_ / "shred.out";
+    const std::string cmd = std::string(MAMORI_BINARY) + " record shred --data '" +
+                            paths_.data_dir.string() + "' --dataset " + kDataset + " --id " + id +
+                            " --reason purpose_ended " + extra + " >'" + out + "' 2>&1";
+    const int rc = std::system(cmd.c_str());
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  };
+  const std::string exists = kRecords + "/" + id + "?purpose=withholding";
+  EXPECT_NE(cli(""), 0);  // --approval is required
+  EXPECT_EQ(Call("GET", exists).status, 200);
+  auto pending = Call("POST", "/v1/approvals",
+                      nlohmann::json{{"type", "non_standard_work"},
+                                     {"subject", std::string(kDataset) + "/" + id},
+                                     {"action", "record.shred"},
+                                     {"reason", "retention.early_disposal"}}
+                          .dump());
+  ASSERT_EQ(pending.status, 201) << pending.body;
+  EXPECT_EQ(cli("--approval " + pending.Json().value("id", "")), 1);
+  EXPECT_EQ(cli("--approval " + ApprovedShred(other)), 1);
+  EXPECT_EQ(cli("--approval A99999999"), 1);
+  EXPECT_EQ(Call("GET", exists).status, 200);
+  EXPECT_EQ(CountKeys("x/"), 0u);  // no disposal record
+
+  const std::string approval = ApprovedShred(id);
+  ASSERT_EQ(cli("--approval " + approval), 0);
+  EXPECT_EQ(Call("GET", exists).status, 404);
+  bool named = false;
+  for (const auto& ev : EventsOf("record.shred")) {
+    named |= ev.actor.starts_with("os:") && ev.result == "ok" && ev.attrs.contains("approval") &&
+             ev.attrs.at("approval") == approval;
+  }
+  EXPECT_TRUE(named);
 }
 
 TEST_F(RecordsApiTest, TheDisposalRecordNamesWhatWhenWhomAndTheApproval) {
