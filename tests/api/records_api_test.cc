@@ -465,7 +465,7 @@ TEST_F(RecordsApiTest, TheLocalOperatorShredsOnlyUnderAnApprovedRequest) {
   auto cli = [&](const std::string& extra) {
     const std::string out = dir_ / "shred.out";
     const std::string cmd = std::string(MAMORI_BINARY) + " record shred --data '" +
-                            paths_.data_dir.string() + "' --dataset " + kDataset + " --id " + id +
+                            paths_.data_dir + "' --dataset " + kDataset + " --id " + id +
                             " --reason purpose_ended " + extra + " >'" + out + "' 2>&1";
     const int rc = std::system(cmd.c_str());
     return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
