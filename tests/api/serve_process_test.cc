@@ -180,7 +180,17 @@ TEST_F(ServeProcessTest, ALogonFloodStaysBelowOneGibibyte) {
   RecordProperty("peak_rss_kib", std::to_string(peak_kb));
   RecordProperty("answers", summary);
   ASSERT_GT(peak_kb, 0);
-  EXPECT_LT(peak_kb, 1024L * 1024) << "peak RSS " << peak_kb << " kB; answers " << summary;
+#if defined(__SANITIZE_THREAD__)
+  // ThreadSanitizer shadows every byte the hashes touch, several times the
+  // 64 MiB of each Argon2id: the bound is the program's, and is checked in
+  // the Release and ASan builds; here only the answers are.
+  constexpr bool kMeasuresMemory = false;
+#else
+  constexpr bool kMeasuresMemory = true;
+#endif
+  if (kMeasuresMemory) {
+    EXPECT_LT(peak_kb, 1024L * 1024) << "peak RSS " << peak_kb << " kB; answers " << summary;
+  }
   // Every attempt got an answer: a refusal (401), or a request to come back
   // later (503 from the hash budget, 429 from the per-address limit).
   int total = 0;
