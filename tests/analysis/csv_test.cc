@@ -46,8 +46,7 @@ TEST(CsvTest, FindingsAndListsStartWithABomAndEndLinesWithCrlf) {
   quiet.dataset = "payroll";
   quiet.date = quiet.period_from = quiet.due = {2025, 1, 14};
   const std::string lists = ListsCsv({quiet});
-  EXPECT_NE(lists.find("L00000001,2025-01-14,2025-01-14,payroll,,,0,"), std::string::npos)
-      << lists;
+  EXPECT_NE(lists.find("L00000001,2025-01-14,2025-01-14,payroll,,,0,"), std::string::npos) << lists;
   EXPECT_NE(lists.find("アクセスなし (no access)"), std::string::npos);
 }
 
