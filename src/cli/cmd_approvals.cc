@@ -24,35 +24,15 @@
 #include "api/approval_steps.h"
 #include "api/stack.h"
 #include "cli/common.h"
+#include "cli/person_session.h"
 #include "crypto/secret.h"
 
 namespace mamori::cli {
 
 Result<std::unique_ptr<store::Storage>> OpenDataStore(const StoreFlags& flags);
 
-// Named (the CLI is one unity build, and other commands have their own
-// Show and ShowFlags).
-namespace approvals_cli {
-
-struct PersonFlags {
-  StoreFlags store;
-  std::string user, password_file = "-", totp;
-  void AddTo(CLI::App* cmd) {
-    store.AddTo(cmd);
-    cmd->add_option("--user", user, "the person's user id")->required();
-    cmd->add_option("--password-file", password_file,
-                    "file holding the password (default -: standard input)")
-        ->capture_default_str();
-    cmd->add_option("--totp", totp, "the 6-digit code, when the user needs TOTP");
-  }
-};
-
-using Body = std::function<Result<nlohmann::json>(api::Stack&, const policy::Caller&)>;
-
-// Logs USER on at this console, authorises `operation` on `target` through
-// the system rights table, runs `body` as that person, logs off.
 int AsPerson(const PersonFlags& f, std::string_view operation, const std::string& target,
-             const Body& body) {
+             const PersonBody& body) {
   auto text = ReadInput(f.password_file);
   if (!text) return ReportError(text.error());
   crypto::SecretBytes password(*text);
@@ -109,6 +89,10 @@ int AsPerson(const PersonFlags& f, std::string_view operation, const std::string
   if (!closed.ok() && code == 0) return ReportError(closed);
   return code;
 }
+
+// Named (the CLI is one unity build, and other commands have their own
+// Show and ShowFlags).
+namespace approvals_cli {
 
 nlohmann::json Shown(const approval::Request& r) {
   nlohmann::json j = approval::RequestToJson(r);

@@ -65,5 +65,6 @@ void AddCalendarCommands(CLI::App& app, int& exit_code);
 void AddAnalysisCommands(CLI::App& app, int& exit_code);
 void AddListsCommands(CLI::App& app, int& exit_code);
 void AddApprovalsCommands(CLI::App& app, int& exit_code);
+void AddExceptionsCommands(CLI::App& app, int& exit_code);
 
 }  // namespace mamori::cli

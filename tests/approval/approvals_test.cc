@@ -39,13 +39,13 @@ class ApprovalsTest : public engine::EngineTest {
     Add("yoshida", "融資課", {"section_manager"}, "suzuki");
     Flow one;
     one.type = "non_standard_work";
-    one.stages = {Stage{{"section_manager"}, true}};
+    one.stages = {Stage{{"section_manager"}, true, {}}};
     one.lifetime_hours = 72;
     one.emergency_filing_days = 1;
     ASSERT_TRUE(approvals_->Register(one).ok());
     Flow two;
     two.type = "takeout_c3";
-    two.stages = {Stage{{"section_manager"}, true}, Stage{{"department_officer"}, false}};
+    two.stages = {Stage{{"section_manager"}, true, {}}, Stage{{"department_officer"}, false, {}}};
     ASSERT_TRUE(approvals_->Register(two).ok());
     Flow parallel = two;
     parallel.type = "parallel_flow";
