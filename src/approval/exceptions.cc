@@ -234,7 +234,8 @@ Result<ExceptionEntry> Exceptions::Apply(const Caller& caller, const ExceptionDr
            return BadArgument("end", "the period runs from start to end, at most 366 days",
                           "期間は start から end まで、366 日以内で指定します");
          }
-         if (draft.end < JstDate(caller.Now())) {
+         // An emergency filed afterwards may concern a measure already over.
+         if (draft.acted_at == 0 && draft.end < JstDate(caller.Now())) {
            return BadArgument("end", "the period is already over", "期間の終了日が過ぎています");
          }
          const Flow* base = approvals_.FindFlow(kException);

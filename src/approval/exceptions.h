@@ -12,7 +12,8 @@
 //   measure  what is done instead, a code ("takeout.unencrypted");
 //   scope    what it applies to, an identifier (a dataset, a system, a
 //            department code);
-//   period   its first and last JST day (at most 366 days);
+//   period   its first and last JST day (at most 366 days; not over yet,
+//            unless it is an emergency filed afterwards);
 //   reason   a reason code; attachments by SHA-256.
 // It opens a request of the exception flow (flows.h): the exception's id is
 // the request's ("A00000001"), and the steps of its approval go through the

@@ -250,11 +250,15 @@ TEST_F(AnalysisApiTest, HeartbeatStatusReportAndPolicy) {
       Send(tokens_["sato"], "GET", "/v1/analysis/report?from=2025-01-13&to=2025-01-13").status,
       403);
   EXPECT_EQ(Send(tokens_["sato"], "GET", "/v1/policy/analysis").status, 403);
+  // One person changes nothing alone: the change needs an approved
+  // policy_change request (exceptions_api_test.cc PolicyChangeApiTest).
   auto put = Send(
       tokens_["ciso1"], "PUT", "/v1/policy/analysis",
       R"({"business_start": "07:30", "closed": {"annual": ["12-29..01-03", "08-13..08-15"]}})");
-  ASSERT_EQ(put.status, 200) << put.body;
-  EXPECT_EQ(put.Json()["business_start"], "07:30");
+  EXPECT_EQ(put.status, 400) << put.body;
+  EXPECT_EQ(put.Json()["subject"], "policy.approval_required");
+  EXPECT_EQ(Send(tokens_["ciso1"], "GET", "/v1/policy/analysis").Json()["business_start"],
+            "08:00");
   EXPECT_EQ(
       Send(tokens_["ciso1"], "PUT", "/v1/policy/analysis", R"({"business_start": "25:00"})").status,
       400);
@@ -266,6 +270,7 @@ TEST_F(AnalysisApiTest, HeartbeatStatusReportAndPolicy) {
   auto set = EventsOf("analysis.policy_set");
   ASSERT_FALSE(set.empty());
   EXPECT_EQ(set.back().actor, "ciso1");
+  EXPECT_EQ(set.back().result, "refused");
 }
 
 }  // namespace
