@@ -87,16 +87,6 @@ class AnalysisReviewTest : public DemoOrgTest {
     return Send(tokens_.at(who), "POST", target, body);
   }
   std::string Subject(const HttpResponse& r) { return r.Json().value("subject", ""); }
-  // The events of the request that gave `r`.
-  std::vector<audit::Event> EventsOfRequest(uint64_t since, const HttpResponse& r) {
-    // Every answer names its request in X-Request-Id; a problem in its body too.
-    const std::string id = r.Header("x-request-id");
-    std::vector<audit::Event> out;
-    for (auto& ev : EventsSince(since)) {
-      if (!id.empty() && ev.request_id == id) out.push_back(std::move(ev));
-    }
-    return out;
-  }
   nlohmann::json Finding(const std::string& id) {
     auto f = stack_->findings().Get(id);
     EXPECT_TRUE(f.has_value());
