@@ -24,6 +24,15 @@ Result<std::vector<std::string>> Holders(identity::Directory& people,
   return out;
 }
 
+// Whether `GetUser`'s refusal means there is no such person: an unknown ID,
+// or one no user can have — the console operator ("os:root"), the server's
+// own jobs ("system:…"), whose actions are audited and analysed too. Asking
+// about them answers "nobody", never an error, so that the analysis of an
+// operator's off-hours work does not stop ([003 II.5(8)]).
+bool NoSuchPerson(const Status& s) {
+  return s.code() == Code::kNotFound || s.code() == Code::kInvalidArgument;
+}
+
 }  // namespace
 
 Result<std::vector<std::string>> IdentityDirectory::HoldersOf(std::string_view role) const {
@@ -38,7 +47,7 @@ Result<std::vector<std::string>> IdentityDirectory::HoldersOfIncludingDisabled(
 Result<std::optional<std::string>> IdentityDirectory::ManagerOf(std::string_view person) const {
   auto user = people_.GetUser(person);
   if (!user) {
-    if (user.error().code() == Code::kNotFound) return std::optional<std::string>();
+    if (NoSuchPerson(user.error())) return std::optional<std::string>();
     return Fail(user.error());
   }
   if (user->manager.empty()) return std::optional<std::string>();
@@ -48,7 +57,7 @@ Result<std::optional<std::string>> IdentityDirectory::ManagerOf(std::string_view
 Result<std::string> IdentityDirectory::DepartmentOf(std::string_view person) const {
   auto user = people_.GetUser(person);
   if (!user) {
-    if (user.error().code() == Code::kNotFound) return std::string();
+    if (NoSuchPerson(user.error())) return std::string();
     return Fail(user.error());
   }
   return user->department;
