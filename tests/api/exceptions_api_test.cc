@@ -22,7 +22,7 @@
 namespace mamori::api::testing {
 namespace {
 
-const std::string kHash(64, 'c');
+const std::string kExceptionFormHash(64, 'c');
 
 class ExceptionsApiTest : public StackApiTest {
  protected:
@@ -49,7 +49,7 @@ class ExceptionsApiTest : public StackApiTest {
             {"reason", "business.deadline"},
             {"start", Today()},
             {"end", Today(30)},
-            {"attachments", {kHash}}};
+            {"attachments", {kExceptionFormHash}}};
   }
   HttpResponse Apply(const std::string& token, const nlohmann::json& body) {
     return Send(token, "POST", "/v1/exceptions", body.dump());
@@ -114,7 +114,8 @@ TEST_F(ExceptionsApiTest, DesignatedApproverApprovesAndTheLedgerReportsAndTrends
 
   // The month's report, acknowledged by the chief security manager.
   const std::string month = approval::FormatMonth(approval::MonthOf(NowMicros()));
-  auto report = Send(ciso, "POST", "/v1/exceptions/reports", nlohmann::json{{"period", month}}.dump());
+  auto report =
+      Send(ciso, "POST", "/v1/exceptions/reports", nlohmann::json{{"period", month}}.dump());
   ASSERT_EQ(report.status, 201) << report.body;
   const nlohmann::json rep = report.Json();
   EXPECT_EQ(rep["exceptions"]["applied"], nlohmann::json::array({id}));
@@ -122,8 +123,8 @@ TEST_F(ExceptionsApiTest, DesignatedApproverApprovesAndTheLedgerReportsAndTrends
   EXPECT_EQ(rep["exceptions"]["in_force"], nlohmann::json::array({id}));
   EXPECT_EQ(rep["counts"]["emergencies"], 0);
   EXPECT_EQ(rep["acknowledged_by"], nullptr);
-  auto ack = Send(chief, "POST", "/v1/exceptions/reports/" + rep["id"].get<std::string>() +
-                                     "/acknowledge");
+  auto ack = Send(chief, "POST",
+                  "/v1/exceptions/reports/" + rep["id"].get<std::string>() + "/acknowledge");
   ASSERT_EQ(ack.status, 200) << ack.body;
   EXPECT_EQ(ack.Json()["acknowledged_by"], "chief1");
   auto kept = Send(audit, "GET", "/v1/exceptions/reports");
@@ -207,6 +208,41 @@ TEST_F(ExceptionsApiTest, OnlyTheCisoLineDesignatesApprovers) {
   ASSERT_TRUE(approvers.has_value());
   EXPECT_FALSE(approvers->has_value());
   for (const auto& e : EventsOf("exception.designate")) EXPECT_EQ(e.result, "refused");
+}
+
+TEST_F(ExceptionsApiTest, SomeoneOutsideDoesNotSeeTheLedger) {
+  const std::string hana = Login("hana"), kenji = Login("kenji"), ciso = Login("ciso1");
+  const std::string id = Applied(hana);
+  const std::string month = approval::FormatMonth(approval::MonthOf(NowMicros()));
+  ASSERT_EQ(
+      Send(ciso, "POST", "/v1/exceptions/reports", nlohmann::json{{"period", month}}.dump()).status,
+      201);
+  // A handler reads neither the ledger, nor its reports, nor its trends:
+  // the route table refuses them before anything is read, and audits it.
+  for (const std::string& path :
+       {std::string("/v1/exceptions"), std::string("/v1/exceptions?in_force=true"),
+        std::string("/v1/exceptions/reports"), std::string("/v1/exceptions/reports/XR00000001"),
+        "/v1/exceptions/trends?from=" + month + "&to=" + month}) {
+    auto r = Send(kenji, "GET", path);
+    EXPECT_EQ(r.status, 403) << path << " " << r.body;
+    EXPECT_EQ(r.body.find(id), std::string::npos) << path;
+  }
+  auto ledger = EventsOf("exception.ledger");
+  ASSERT_EQ(ledger.size(), 2u);
+  for (const auto& e : ledger) {
+    EXPECT_EQ(e.actor, "kenji");
+    EXPECT_EQ(e.result, "refused");
+  }
+  // Nor another person's exception: as if there were none.
+  auto other = Send(kenji, "GET", "/v1/exceptions/" + id);
+  EXPECT_EQ(other.status, 404) << other.body;
+  EXPECT_EQ(Send(kenji, "GET", "/v1/exceptions/A99999999").status, 404);
+  EXPECT_EQ(Send("", "GET", "/v1/exceptions").status, 401);
+  // Its applicant does, and the ledger's readers.
+  EXPECT_EQ(Send(hana, "GET", "/v1/exceptions/" + id).status, 200);
+  auto all = Send(Login("audit1"), "GET", "/v1/exceptions");
+  ASSERT_EQ(all.status, 200) << all.body;
+  EXPECT_EQ(all.Json()["exceptions"].size(), 1u);
 }
 
 TEST_F(ExceptionsApiTest, AnExpiredExceptionRequestIsRefused) {
@@ -338,7 +374,8 @@ TEST_F(ExceptionsApiTest, NobodyEndsSomeoneElsesException) {
 TEST_F(ExceptionsApiTest, OnlyTheChiefSecurityManagerAcknowledgesAReport) {
   const std::string ciso = Login("ciso1"), dept = Login("dept1"), chief = Login("chief1");
   const std::string month = approval::FormatMonth(approval::MonthOf(NowMicros()));
-  auto made = Send(ciso, "POST", "/v1/exceptions/reports", nlohmann::json{{"period", month}}.dump());
+  auto made =
+      Send(ciso, "POST", "/v1/exceptions/reports", nlohmann::json{{"period", month}}.dump());
   ASSERT_EQ(made.status, 201) << made.body;
   const std::string path =
       "/v1/exceptions/reports/" + made.Json()["id"].get<std::string>() + "/acknowledge";
@@ -415,8 +452,8 @@ TEST_F(PolicyChangeApiTest, WithoutAnApprovedRequestNothingChanges) {
   EXPECT_NE(r.body.find(approval::PolicyChangeDigest(kChange)), std::string::npos);
   EXPECT_EQ(Spike(), 300u);
   ExpectRefused("analysis.policy_set", approval::kPolicyApprovalRequired);
-  auto flows = Send(ciso, "PUT", "/v1/policy/approval",
-                    nlohmann::json{{"exception_filing_days", 5}}.dump());
+  auto flows =
+      Send(ciso, "PUT", "/v1/policy/approval", nlohmann::json{{"exception_filing_days", 5}}.dump());
   EXPECT_EQ(flows.status, 400) << flows.body;
   ExpectRefused("approval.policy_set", approval::kPolicyApprovalRequired);
   EXPECT_EQ(approval::GetFlowParameters(engine_->data_store())->exception_filing_days, 2u);
@@ -451,8 +488,7 @@ TEST_F(PolicyChangeApiTest, ARequestForADifferentChangeIsRefused) {
   EXPECT_EQ(other.status, 403) << other.body;
   EXPECT_EQ(Subject(other), approval::kPolicyApprovalMismatch);
   // The same body on another policy.
-  const std::string flows = ApplyForChange(ciso, "policy/approval",
-                                           {{"exception_filing_days", 5}});
+  const std::string flows = ApplyForChange(ciso, "policy/approval", {{"exception_filing_days", 5}});
   ASSERT_EQ(Approve(chief, flows).status, 200);
   auto wrong = PutAnalysis(ciso, {{"exception_filing_days", 5}}, flows);
   EXPECT_EQ(wrong.status, 400) << wrong.body;  // not an analysis parameter at all
