@@ -291,8 +291,7 @@ Status AddStatusAndReportRoutes(Router& router, const RouteDeps& deps) {
                     const std::string digest = approval::PolicyChangeDigest(call.body);
                     const TimeMicros now = ctx.time ? ctx.time : NowMicros();
                     Status s = analysis::SetParameters(
-                        store, ctx, *p,
-                        [&](store::WriteTxn& txn, audit::Event& ev) -> Status {
+                        store, ctx, *p, [&](store::WriteTxn& txn, audit::Event& ev) -> Status {
                           if (!approval_id.empty()) {
                             ev.attrs["approval"] = audit::EventIdentifier(approval_id);
                           }

@@ -190,12 +190,13 @@ Status AddApprovalRoutes(Router& router, const RouteDeps& deps) {
   // The flows' lifetimes and filing deadline (approval/flow_parameters.h):
   // read by anyone; changed only with an approved policy_change request of
   // the caller's naming this change (?approval=, approval/flows.h).
-  MAMORI_RETURN_IF_ERROR(
-      router.Add({"GET", "/v1/policy/approval", [=](Call&) -> HandlerResult {
-                    auto p = approval::GetFlowParameters(deps.engine->data_store());
-                    if (!p) return std::unexpected(Problem::FromStatus(p.error()));
-                    return JsonResponse(200, approval::FlowParametersToJson(*p));
-                  }}));
+  MAMORI_RETURN_IF_ERROR(router.Add({"GET", "/v1/policy/approval", [=](Call&) -> HandlerResult {
+                                       auto p =
+                                           approval::GetFlowParameters(deps.engine->data_store());
+                                       if (!p)
+                                         return std::unexpected(Problem::FromStatus(p.error()));
+                                       return JsonResponse(200, approval::FlowParametersToJson(*p));
+                                     }}));
   MAMORI_RETURN_IF_ERROR(
       router.Add({"PUT", "/v1/policy/approval", [=](Call& call) -> HandlerResult {
                     store::Storage& store = deps.engine->data_store();

@@ -48,10 +48,9 @@ std::expected<CivilDate, Problem> ExceptionDate(const nlohmann::json& body, cons
   const std::string text = StringOf(body, name);
   auto d = ParseDate(text);
   if (!d) {
-    return std::unexpected(Problem::Make("invalid_argument",
-                                         std::string(name) + " must be a date like 2026-12-01",
-                                         std::string(name) + " は 2026-12-01 の形式の日付です",
-                                         name));
+    return std::unexpected(
+        Problem::Make("invalid_argument", std::string(name) + " must be a date like 2026-12-01",
+                      std::string(name) + " は 2026-12-01 の形式の日付です", name));
   }
   return *d;
 }
@@ -84,10 +83,9 @@ Status AddExceptionRoutes(Router& router, const RouteDeps& deps) {
                     auto d = exceptions->Approvers();
                     if (!d) return std::unexpected(Problem::FromStatus(d.error()));
                     if (!*d) {
-                      return JsonResponse(
-                          200, {{"designated", false},
-                                {"roles", {"ciso", "deputy_ciso", "chief_officer"}},
-                                {"persons", nlohmann::json::array()}});
+                      return JsonResponse(200, {{"designated", false},
+                                                {"roles", {"ciso", "deputy_ciso", "chief_officer"}},
+                                                {"persons", nlohmann::json::array()}});
                     }
                     return JsonResponse(200, {{"designated", true},
                                               {"roles", (*d)->roles},
@@ -96,32 +94,30 @@ Status AddExceptionRoutes(Router& router, const RouteDeps& deps) {
                                               {"at", FormatUtc((*d)->at)}});
                   }}));
 
-  MAMORI_RETURN_IF_ERROR(
-      router.Add({"PUT", "/v1/exceptions/approvers", [=](Call& call) -> HandlerResult {
-                    auto d = exceptions->Designate(ExceptionCaller(call),
-                                                   Strings(call.body, "roles"),
-                                                   Strings(call.body, "persons"));
-                    if (!d) return std::unexpected(AuditedProblem(d.error()));
-                    return JsonResponse(200, {{"designated", true},
-                                              {"roles", d->roles},
-                                              {"persons", d->persons},
-                                              {"by", d->by},
-                                              {"at", FormatUtc(d->at)}});
-                  }}));
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"PUT", "/v1/exceptions/approvers", [=](Call& call) -> HandlerResult {
+         auto d = exceptions->Designate(ExceptionCaller(call), Strings(call.body, "roles"),
+                                        Strings(call.body, "persons"));
+         if (!d) return std::unexpected(AuditedProblem(d.error()));
+         return JsonResponse(200, {{"designated", true},
+                                   {"roles", d->roles},
+                                   {"persons", d->persons},
+                                   {"by", d->by},
+                                   {"at", FormatUtc(d->at)}});
+       }}));
 
-  MAMORI_RETURN_IF_ERROR(
-      router.Add({"GET", "/v1/exceptions/reports", [=](Call& call) -> HandlerResult {
-                    auto list = reports->List();
-                    if (!list) return std::unexpected(Problem::FromStatus(list.error()));
-                    auto page = PageParamsOf(call);
-                    if (!page) return std::unexpected(page.error());
-                    auto out = JsonPage(
-                        "reports", *list, *page,
-                        [](const approval::ExceptionReport& r) { return r.id; },
-                        [](const approval::ExceptionReport& r) { return ReportToJson(r); });
-                    if (!out) return std::unexpected(out.error());
-                    return JsonResponse(200, *out);
-                  }}));
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"GET", "/v1/exceptions/reports", [=](Call& call) -> HandlerResult {
+         auto list = reports->List();
+         if (!list) return std::unexpected(Problem::FromStatus(list.error()));
+         auto page = PageParamsOf(call);
+         if (!page) return std::unexpected(page.error());
+         auto out = JsonPage(
+             "reports", *list, *page, [](const approval::ExceptionReport& r) { return r.id; },
+             [](const approval::ExceptionReport& r) { return ReportToJson(r); });
+         if (!out) return std::unexpected(out.error());
+         return JsonResponse(200, *out);
+       }}));
 
   MAMORI_RETURN_IF_ERROR(
       router.Add({"POST", "/v1/exceptions/reports", [=](Call& call) -> HandlerResult {
@@ -174,55 +170,58 @@ Status AddExceptionRoutes(Router& router, const RouteDeps& deps) {
                     return JsonResponse(200, *t);
                   }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add({"GET", "/v1/exceptions", [=](Call& call) -> HandlerResult {
-    auto ledger = exceptions->Ledger();
-    if (!ledger) return std::unexpected(Problem::FromStatus(ledger.error()));
-    const TimeMicros now = NowMicros();
-    const std::string state = call.QueryText("state"), rule = call.QueryText("rule"),
-                      department = call.QueryText("department"),
-                      applicant = call.QueryText("applicant");
-    auto in_force = QueryBool(call, "in_force");
-    if (!in_force) return std::unexpected(in_force.error());
-    std::erase_if(*ledger, [&](const approval::ExceptionEntry& e) {
-      return (!state.empty() && approval::LedgerState(e, now) != state) ||
-             (!rule.empty() && e.terms.rule != rule) ||
-             (!department.empty() && e.request.applicant_department != department) ||
-             (!applicant.empty() && e.request.applicant != applicant) ||
-             (*in_force && !approval::InForce(e, now));
-    });
-    auto page = PageParamsOf(call);
-    if (!page) return std::unexpected(page.error());
-    auto out = JsonPage(
-        "exceptions", *ledger, *page, [](const approval::ExceptionEntry& e) { return e.terms.id; },
-        [&](const approval::ExceptionEntry& e) { return approval::ExceptionToJson(e, now); });
-    if (!out) return std::unexpected(out.error());
-    return JsonResponse(200, *out);
-  }}));
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"GET", "/v1/exceptions", [=](Call& call) -> HandlerResult {
+         auto ledger = exceptions->Ledger();
+         if (!ledger) return std::unexpected(Problem::FromStatus(ledger.error()));
+         const TimeMicros now = NowMicros();
+         const std::string state = call.QueryText("state"), rule = call.QueryText("rule"),
+                           department = call.QueryText("department"),
+                           applicant = call.QueryText("applicant");
+         auto in_force = QueryBool(call, "in_force");
+         if (!in_force) return std::unexpected(in_force.error());
+         std::erase_if(*ledger, [&](const approval::ExceptionEntry& e) {
+           return (!state.empty() && approval::LedgerState(e, now) != state) ||
+                  (!rule.empty() && e.terms.rule != rule) ||
+                  (!department.empty() && e.request.applicant_department != department) ||
+                  (!applicant.empty() && e.request.applicant != applicant) ||
+                  (*in_force && !approval::InForce(e, now));
+         });
+         auto page = PageParamsOf(call);
+         if (!page) return std::unexpected(page.error());
+         auto out = JsonPage(
+             "exceptions", *ledger, *page,
+             [](const approval::ExceptionEntry& e) { return e.terms.id; },
+             [&](const approval::ExceptionEntry& e) { return approval::ExceptionToJson(e, now); });
+         if (!out) return std::unexpected(out.error());
+         return JsonResponse(200, *out);
+       }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add({"POST", "/v1/exceptions", [=](Call& call) -> HandlerResult {
-    const nlohmann::json& b = call.body;
-    approval::ExceptionDraft draft;
-    draft.rule = StringOf(b, "rule");
-    draft.measure = StringOf(b, "measure");
-    draft.scope = StringOf(b, "scope");
-    draft.reason = StringOf(b, "reason");
-    draft.attachments = Strings(b, "attachments");
-    auto start = ExceptionDate(b, "start");
-    if (!start) return std::unexpected(start.error());
-    auto end = ExceptionDate(b, "end");
-    if (!end) return std::unexpected(end.error());
-    draft.start = *start;
-    draft.end = *end;
-    auto acted = UtcArgument(StringOf(b, "acted_at"), "acted_at");
-    if (!acted) return std::unexpected(acted.error());
-    draft.acted_at = acted->value_or(0);
-    const approval::Caller who = ExceptionCaller(call);
-    auto e = exceptions->Apply(who, draft);
-    if (!e) return std::unexpected(AuditedProblem(e.error()));
-    Response out = JsonResponse(201, approval::ExceptionToJson(*e, who.Now()));
-    out.headers.emplace_back("Location", "/v1/exceptions/" + e->terms.id);
-    return out;
-  }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"POST", "/v1/exceptions", [=](Call& call) -> HandlerResult {
+                    const nlohmann::json& b = call.body;
+                    approval::ExceptionDraft draft;
+                    draft.rule = StringOf(b, "rule");
+                    draft.measure = StringOf(b, "measure");
+                    draft.scope = StringOf(b, "scope");
+                    draft.reason = StringOf(b, "reason");
+                    draft.attachments = Strings(b, "attachments");
+                    auto start = ExceptionDate(b, "start");
+                    if (!start) return std::unexpected(start.error());
+                    auto end = ExceptionDate(b, "end");
+                    if (!end) return std::unexpected(end.error());
+                    draft.start = *start;
+                    draft.end = *end;
+                    auto acted = UtcArgument(StringOf(b, "acted_at"), "acted_at");
+                    if (!acted) return std::unexpected(acted.error());
+                    draft.acted_at = acted->value_or(0);
+                    const approval::Caller who = ExceptionCaller(call);
+                    auto e = exceptions->Apply(who, draft);
+                    if (!e) return std::unexpected(AuditedProblem(e.error()));
+                    Response out = JsonResponse(201, approval::ExceptionToJson(*e, who.Now()));
+                    out.headers.emplace_back("Location", "/v1/exceptions/" + e->terms.id);
+                    return out;
+                  }}));
 
   MAMORI_RETURN_IF_ERROR(
       router.Add({"GET", "/v1/exceptions/{exception}", [=](Call& call) -> HandlerResult {
@@ -237,14 +236,13 @@ Status AddExceptionRoutes(Router& router, const RouteDeps& deps) {
                     return JsonResponse(200, approval::ExceptionToJson(*e, who.Now()));
                   }}));
 
-  MAMORI_RETURN_IF_ERROR(
-      router.Add({"POST", "/v1/exceptions/{exception}/end", [=](Call& call) -> HandlerResult {
-                    const approval::Caller who = ExceptionCaller(call);
-                    auto e = exceptions->End(who, call.Param("exception"),
-                                             StringOf(call.body, "reason"));
-                    if (!e) return std::unexpected(AuditedProblem(e.error()));
-                    return JsonResponse(200, approval::ExceptionToJson(*e, who.Now()));
-                  }}));
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"POST", "/v1/exceptions/{exception}/end", [=](Call& call) -> HandlerResult {
+         const approval::Caller who = ExceptionCaller(call);
+         auto e = exceptions->End(who, call.Param("exception"), StringOf(call.body, "reason"));
+         if (!e) return std::unexpected(AuditedProblem(e.error()));
+         return JsonResponse(200, approval::ExceptionToJson(*e, who.Now()));
+       }}));
   return Status::Ok();
 }
 

@@ -18,8 +18,8 @@ using json = nlohmann::json;
 constexpr std::string_view kReportCounter = "exc/rep/seq";
 constexpr std::string_view kReports = "exc/rep/r/";
 constexpr int kMaxTrendMonths = 36;
-constexpr const char* kCategories[] = {"applied", "approved",    "rejected", "in_force",
-                                       "ended",   "lapsed",      "emergencies", "late"};
+constexpr const char* kCategories[] = {"applied", "approved", "rejected",    "in_force",
+                                       "ended",   "lapsed",   "emergencies", "late"};
 
 std::string ReportKey(std::string_view id) { return std::string(kReports) + std::string(id); }
 
@@ -138,7 +138,9 @@ Month MonthOf(TimeMicros t) {
   return Month{d.year, d.month};
 }
 
-Month NextMonth(Month m) { return m.month == 12 ? Month{m.year + 1, 1} : Month{m.year, m.month + 1}; }
+Month NextMonth(Month m) {
+  return m.month == 12 ? Month{m.year + 1, 1} : Month{m.year, m.month + 1};
+}
 
 json ReportToJson(const ExceptionReport& r) {
   json lists = json::object(), counts = json::object();
@@ -146,14 +148,15 @@ json ReportToJson(const ExceptionReport& r) {
     lists[name] = ids;
     counts[name] = ids.size();
   }
-  return {{"id", r.id},
-          {"period", FormatMonth(r.period)},
-          {"produced_by", r.produced_by},
-          {"produced_at", FormatUtc(r.produced_at)},
-          {"counts", counts},
-          {"exceptions", lists},
-          {"acknowledged_by", r.acknowledged_at ? json(r.acknowledged_by) : json(nullptr)},
-          {"acknowledged_at", r.acknowledged_at ? json(FormatUtc(r.acknowledged_at)) : json(nullptr)}};
+  return {
+      {"id", r.id},
+      {"period", FormatMonth(r.period)},
+      {"produced_by", r.produced_by},
+      {"produced_at", FormatUtc(r.produced_at)},
+      {"counts", counts},
+      {"exceptions", lists},
+      {"acknowledged_by", r.acknowledged_at ? json(r.acknowledged_by) : json(nullptr)},
+      {"acknowledged_at", r.acknowledged_at ? json(FormatUtc(r.acknowledged_at)) : json(nullptr)}};
 }
 
 ExceptionReport Compile(const std::vector<ExceptionEntry>& ledger, Month period, TimeMicros now) {
@@ -194,8 +197,7 @@ Result<json> Trends(const std::vector<ExceptionEntry>& ledger, Month from, Month
   int span = (to.year - from.year) * 12 + (to.month - from.month) + 1;
   if (span < 1 || span > kMaxTrendMonths) {
     return Fail(Status::InvalidArgument("the range runs from `from` to `to`, at most 36 months",
-                                        "期間は from から to まで、36 か月以内で指定します",
-                                        "to"));
+                                        "期間は from から to まで、36 か月以内で指定します", "to"));
   }
   std::map<Month, json> months;
   for (Month m = from; m <= to; m = NextMonth(m)) {
@@ -210,9 +212,7 @@ Result<json> Trends(const std::vector<ExceptionEntry>& ledger, Month from, Month
     if (it == months.end()) continue;
     json& m = it->second;
     m["total"] = m["total"].get<int>() + 1;
-    auto bump = [](json& obj, const std::string& key) {
-      obj[key] = obj.value(key, 0) + 1;
-    };
+    auto bump = [](json& obj, const std::string& key) { obj[key] = obj.value(key, 0) + 1; };
     bump(m["by_rule"], e.terms.rule);
     bump(m["by_department"], e.request.applicant_department);
     bump(m["by_state"], LedgerState(e, now));

@@ -134,19 +134,21 @@ bool IsCisoLine(const identity::Principal& who) {
 
 Status ValidateRuleReference(std::string_view rule) {
   // 002.art47, 002.art47.2, 003.VI.1, policy.password.min_length
-  static const std::regex kSource(R"(^[0-9]{3}\.(art[0-9]{1,3}(\.[0-9]{1,2})?|[IVX]{1,6}(\.[0-9]{1,2}){0,3})$)");
+  static const std::regex kSource(
+      R"(^[0-9]{3}\.(art[0-9]{1,3}(\.[0-9]{1,2})?|[IVX]{1,6}(\.[0-9]{1,2}){0,3})$)");
   static const std::regex kPolicy(R"(^policy(\.[a-z0-9_]{1,32}){1,4}$)");
   const std::string s(rule);
   if (s.empty()) {
     return BadArgument("rule", "rule is required: the reference of the rule departed from",
-                   "rule (適用除外とする規定の参照コード) は必須です");
+                       "rule (適用除外とする規定の参照コード) は必須です");
   }
   if (s.size() > 128 || (!std::regex_match(s, kSource) && !std::regex_match(s, kPolicy))) {
-    return BadArgument("rule",
-                   "rule must be a rule reference such as 002.art47, 002.art47.2, 003.VI.1 or "
-                   "policy.<clause>",
-                   "rule は 002.art47、002.art47.2、003.VI.1 または policy.<条項> の形式の規定の"
-                   "参照コードで指定します");
+    return BadArgument(
+        "rule",
+        "rule must be a rule reference such as 002.art47, 002.art47.2, 003.VI.1 or "
+        "policy.<clause>",
+        "rule は 002.art47、002.art47.2、003.VI.1 または policy.<条項> の形式の規定の"
+        "参照コードで指定します");
   }
   return Status::Ok();
 }
@@ -185,10 +187,8 @@ json ExceptionToJson(const ExceptionEntry& e, TimeMicros now) {
   j["approvers"] = std::move(approvers);
   json decisions = json::array();
   for (const auto& d : r.decisions) {
-    json dj = {{"by", d.by},
-               {"by_name", d.by_name},
-               {"approved", d.approved},
-               {"at", FormatUtc(d.at)}};
+    json dj = {
+        {"by", d.by}, {"by_name", d.by_name}, {"approved", d.approved}, {"at", FormatUtc(d.at)}};
     if (!d.reason.empty()) dj["reason"] = d.reason;
     if (!d.escalated_from.empty()) dj["escalated_from"] = d.escalated_from;
     decisions.push_back(std::move(dj));
@@ -215,58 +215,57 @@ Result<ExceptionEntry> Exceptions::Apply(const Caller& caller, const ExceptionDr
   ExceptionEntry out;
   audit::Event ev = LedgerEvent(caller, "exception.apply");
   Status s = audit::RunAudited(
-      storage_, std::move(ev),
-      {[&](store::WriteTxn& txn, audit::Event& e, bool&) -> Status {
-         e.attrs["type"] = std::string(kException);
-         MAMORI_RETURN_IF_ERROR(ValidateRuleReference(draft.rule));
-         e.attrs["rule"] = draft.rule;
-         MAMORI_RETURN_IF_ERROR(ValidateCode(draft.measure, "measure"));
-         if (draft.scope.empty()) {
-           return BadArgument("scope", "scope is required: what the exception applies to",
-                          "scope (適用範囲) は必須です");
-         }
-         if (Status bad = ValidateSubject(draft.scope); !bad.ok()) {
-           return BadArgument("scope", "scope must be an identifier of [A-Za-z0-9._/-]",
-                          "scope は [A-Za-z0-9._/-] の識別子で指定します");
-         }
-         if (draft.end < draft.start ||
-             DaysFromCivil(draft.end) - DaysFromCivil(draft.start) >= kMaxPeriodDays) {
-           return BadArgument("end", "the period runs from start to end, at most 366 days",
-                          "期間は start から end まで、366 日以内で指定します");
-         }
-         // An emergency filed afterwards may concern a measure already over.
-         if (draft.acted_at == 0 && draft.end < JstDate(caller.Now())) {
-           return BadArgument("end", "the period is already over", "期間の終了日が過ぎています");
-         }
-         const Flow* base = approvals_.FindFlow(kException);
-         if (!base) {
-           return Status::FailedPrecondition("the exception flow is not registered",
-                                             "例外措置のフローが登録されていません",
-                                             std::string(kUnknownFlow));
-         }
-         Flow flow = *base;
-         MAMORI_ASSIGN_OR_RETURN(auto designated, ReadDesignation(txn));
-         if (designated) flow.stages = {Stage{designated->roles, false, designated->persons}};
-         Draft d;
-         d.subject = draft.rule;
-         d.action = draft.measure;
-         d.reason = draft.reason;
-         d.attachments = draft.attachments;
-         d.acted_at = draft.acted_at;
-         MAMORI_ASSIGN_OR_RETURN(out.request, approvals_.OpenIn(txn, caller, flow, d, e));
-         out.terms.id = out.request.id;
-         out.terms.rule = draft.rule;
-         out.terms.measure = draft.measure;
-         out.terms.scope = draft.scope;
-         out.terms.start = draft.start;
-         out.terms.end = draft.end;
-         e.attrs["rule"] = draft.rule;
-         e.attrs["scope"] = audit::EventIdentifier(draft.scope);
-         e.attrs["start"] = FormatDate(draft.start);
-         e.attrs["end"] = FormatDate(draft.end);
-         if (designated) e.attrs["designated"] = "true";
-         return txn.Put(TermsKey(out.terms.id), TermsToJson(out.terms).dump());
-       }});
+      storage_, std::move(ev), {[&](store::WriteTxn& txn, audit::Event& e, bool&) -> Status {
+        e.attrs["type"] = std::string(kException);
+        MAMORI_RETURN_IF_ERROR(ValidateRuleReference(draft.rule));
+        e.attrs["rule"] = draft.rule;
+        MAMORI_RETURN_IF_ERROR(ValidateCode(draft.measure, "measure"));
+        if (draft.scope.empty()) {
+          return BadArgument("scope", "scope is required: what the exception applies to",
+                             "scope (適用範囲) は必須です");
+        }
+        if (Status bad = ValidateSubject(draft.scope); !bad.ok()) {
+          return BadArgument("scope", "scope must be an identifier of [A-Za-z0-9._/-]",
+                             "scope は [A-Za-z0-9._/-] の識別子で指定します");
+        }
+        if (draft.end < draft.start ||
+            DaysFromCivil(draft.end) - DaysFromCivil(draft.start) >= kMaxPeriodDays) {
+          return BadArgument("end", "the period runs from start to end, at most 366 days",
+                             "期間は start から end まで、366 日以内で指定します");
+        }
+        // An emergency filed afterwards may concern a measure already over.
+        if (draft.acted_at == 0 && draft.end < JstDate(caller.Now())) {
+          return BadArgument("end", "the period is already over", "期間の終了日が過ぎています");
+        }
+        const Flow* base = approvals_.FindFlow(kException);
+        if (!base) {
+          return Status::FailedPrecondition("the exception flow is not registered",
+                                            "例外措置のフローが登録されていません",
+                                            std::string(kUnknownFlow));
+        }
+        Flow flow = *base;
+        MAMORI_ASSIGN_OR_RETURN(auto designated, ReadDesignation(txn));
+        if (designated) flow.stages = {Stage{designated->roles, false, designated->persons}};
+        Draft d;
+        d.subject = draft.rule;
+        d.action = draft.measure;
+        d.reason = draft.reason;
+        d.attachments = draft.attachments;
+        d.acted_at = draft.acted_at;
+        MAMORI_ASSIGN_OR_RETURN(out.request, approvals_.OpenIn(txn, caller, flow, d, e));
+        out.terms.id = out.request.id;
+        out.terms.rule = draft.rule;
+        out.terms.measure = draft.measure;
+        out.terms.scope = draft.scope;
+        out.terms.start = draft.start;
+        out.terms.end = draft.end;
+        e.attrs["rule"] = draft.rule;
+        e.attrs["scope"] = audit::EventIdentifier(draft.scope);
+        e.attrs["start"] = FormatDate(draft.start);
+        e.attrs["end"] = FormatDate(draft.end);
+        if (designated) e.attrs["designated"] = "true";
+        return txn.Put(TermsKey(out.terms.id), TermsToJson(out.terms).dump());
+      }});
   if (!s.ok()) return Fail(s);
   return out;
 }
@@ -331,7 +330,7 @@ Result<Designation> Exceptions::Designate(const Caller& caller,
         if (!everyone) return everyone.error();
         if ((roles.empty() && persons.empty()) || roles.size() > 8 || persons.size() > 16) {
           return BadArgument("roles", "designate 1-8 roles or 1-16 persons, or both",
-                         "1〜8 個のロールまたは 1〜16 人の利用者 (または両方) を指定します");
+                             "1〜8 個のロールまたは 1〜16 人の利用者 (または両方) を指定します");
         }
         auto approving = [&](std::string_view role) {
           return std::find(approver_roles_.begin(), approver_roles_.end(), role) !=
@@ -340,7 +339,7 @@ Result<Designation> Exceptions::Designate(const Caller& caller,
         for (const auto& r : roles) {
           if (!approving(r)) {
             return BadArgument("roles", "a designated role must be one that decides approvals",
-                           "指定するロールは承認を行えるロールでなければなりません");
+                               "指定するロールは承認を行えるロールでなければなりません");
           }
         }
         for (const auto& p : persons) {
@@ -350,10 +349,11 @@ Result<Designation> Exceptions::Designate(const Caller& caller,
                           std::any_of(it->roles.begin(), it->roles.end(),
                                       [&](const std::string& r) { return approving(r); });
           if (!ok) {
-            return BadArgument("persons",
-                           "a designated person must be an active user holding a role that "
-                           "decides approvals",
-                           "指定する利用者は承認を行えるロールを持つ有効な利用者でなければなりません");
+            return BadArgument(
+                "persons",
+                "a designated person must be an active user holding a role that "
+                "decides approvals",
+                "指定する利用者は承認を行えるロールを持つ有効な利用者でなければなりません");
           }
         }
         out.roles = roles;

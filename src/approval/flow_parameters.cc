@@ -17,7 +17,7 @@ constexpr std::string_view kFlowPolicyKey = "apv/policy";
 
 struct Param {
   std::string_view name;
-  uint32_t FlowParameters::* member;
+  uint32_t FlowParameters::*member;
   uint32_t min, max;
   std::string_view unit_en, unit_ja;
 };
@@ -48,10 +48,10 @@ Status ValidateFlowParameters(const FlowParameters& p) {
   for (const auto& m : kParams) {
     const uint32_t v = p.*(m.member);
     if (v < m.min || v > m.max) {
-      return BadFlowParameter(m.name,
-                 std::to_string(m.min) + "-" + std::to_string(m.max) + " " +
-                     std::string(m.unit_en),
-                 std::to_string(m.min) + "〜" + std::to_string(m.max) + std::string(m.unit_ja));
+      return BadFlowParameter(
+          m.name,
+          std::to_string(m.min) + "-" + std::to_string(m.max) + " " + std::string(m.unit_en),
+          std::to_string(m.min) + "〜" + std::to_string(m.max) + std::string(m.unit_ja));
     }
   }
   return Status::Ok();
@@ -65,9 +65,9 @@ json FlowParametersToJson(const FlowParameters& p) {
 
 Result<FlowParameters> FlowParametersFromJson(const json& j, const FlowParameters& base) {
   if (!j.is_object()) {
-    return Fail(Status::InvalidArgument("the approval-flow policy must be a JSON object",
-                                        "承認フローのポリシーは JSON オブジェクトで指定してください",
-                                        "policy"));
+    return Fail(Status::InvalidArgument(
+        "the approval-flow policy must be a JSON object",
+        "承認フローのポリシーは JSON オブジェクトで指定してください", "policy"));
   }
   FlowParameters p = base;
   for (const auto& [key, value] : j.items()) {
@@ -79,8 +79,8 @@ Result<FlowParameters> FlowParametersFromJson(const json& j, const FlowParameter
           "unknown approval-flow parameter (see docs/WORKFLOWS.md for the list)",
           "未知の承認フローのポリシー項目です (docs/WORKFLOWS.md を参照してください)", "policy"));
     }
-    const bool integer = value.is_number_unsigned() ||
-                         (value.is_number_integer() && value.get<int64_t>() >= 0);
+    const bool integer =
+        value.is_number_unsigned() || (value.is_number_integer() && value.get<int64_t>() >= 0);
     if (!integer || value.get<uint64_t>() > UINT32_MAX) {
       return Fail(BadFlowParameter(m->name, "a whole number", "整数"));
     }
@@ -134,8 +134,7 @@ Status SetFlowParameters(store::Storage& store, const Caller& caller, const Flow
   ev.result = std::string(audit::kResultOk);
   for (const auto& [k, v] : j.items()) ev.attrs[k] = v.dump();
   const Status valid = ValidateFlowParameters(p);
-  return audit::RunAudited(store, ev,
-                           {[&](store::WriteTxn& txn, audit::Event& e, bool&) -> Status {
+  return audit::RunAudited(store, ev, {[&](store::WriteTxn& txn, audit::Event& e, bool&) -> Status {
                              MAMORI_RETURN_IF_ERROR(valid);
                              if (gate) MAMORI_RETURN_IF_ERROR(gate(txn, e));
                              return txn.Put(kFlowPolicyKey, j.dump());

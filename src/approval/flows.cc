@@ -101,12 +101,12 @@ Status UsePolicyChange(store::WriteTxn& txn, std::string_view id, std::string_vi
     // Like a disposal without its approval (routes_records.cc): the request
     // lacks a required argument.
     return Status::InvalidArgument(
-                "a policy change needs an approved policy_change request (?approval=); apply "
-                "with subject " +
-                    std::string(subject) + " and attachment " + std::string(digest),
-                "ポリシーの変更には承認済みのポリシー変更申請 (?approval=) が必要です。subject " +
-                    std::string(subject) + "、添付 " + std::string(digest) + " で申請してください",
-                std::string(kPolicyApprovalRequired));
+        "a policy change needs an approved policy_change request (?approval=); apply "
+        "with subject " +
+            std::string(subject) + " and attachment " + std::string(digest),
+        "ポリシーの変更には承認済みのポリシー変更申請 (?approval=) が必要です。subject " +
+            std::string(subject) + "、添付 " + std::string(digest) + " で申請してください",
+        std::string(kPolicyApprovalRequired));
   }
   MAMORI_ASSIGN_OR_RETURN(auto found, Approvals::Read(txn, id));
   if (!found) {

@@ -64,8 +64,12 @@ int Apply(const ApplyFlags& f) {
   draft.reason = f.reason;
   draft.attachments = f.attachments;
   auto start = ParseDate(f.start), end = ParseDate(f.end);
-  if (!start) return ReportError(BadOption("--start", "must be a date like 2026-12-01", "は 2026-12-01 の形式の日付です"));
-  if (!end) return ReportError(BadOption("--end", "must be a date like 2026-12-31", "は 2026-12-31 の形式の日付です"));
+  if (!start)
+    return ReportError(
+        BadOption("--start", "must be a date like 2026-12-01", "は 2026-12-01 の形式の日付です"));
+  if (!end)
+    return ReportError(
+        BadOption("--end", "must be a date like 2026-12-31", "は 2026-12-31 の形式の日付です"));
   draft.start = *start;
   draft.end = *end;
   if (!f.acted_at.empty()) {
@@ -149,9 +153,8 @@ int Approvers(const PersonFlags& f) {
 int Designate(const DesignateFlags& f) {
   return AsPerson(f.person, "exception.designate", "",
                   [&](api::Stack& s, const policy::Caller& c) -> Result<nlohmann::json> {
-                    MAMORI_ASSIGN_OR_RETURN(
-                        auto d, s.exceptions().Designate(api::ApprovalCaller(c), f.roles,
-                                                         f.persons));
+                    MAMORI_ASSIGN_OR_RETURN(auto d, s.exceptions().Designate(api::ApprovalCaller(c),
+                                                                             f.roles, f.persons));
                     return DesignationJson(d);
                   });
 }
@@ -169,13 +172,14 @@ int Reports(const PersonFlags& f) {
 int Report(const PeriodFlags& f) {
   auto period = approval::ParseMonth(f.period);
   if (!period) {
-    return ReportError(BadOption("--period", "must be a month like 2026-11", "は 2026-11 の形式の年月です"));
+    return ReportError(
+        BadOption("--period", "must be a month like 2026-11", "は 2026-11 の形式の年月です"));
   }
   return AsPerson(f.person, "exception.report", "",
                   [&](api::Stack& s, const policy::Caller& c) -> Result<nlohmann::json> {
                     const approval::Caller who = api::ApprovalCaller(c);
-                    MAMORI_ASSIGN_OR_RETURN(auto r,
-                                            s.exception_reports().Produce(&who, *period, who.Now()));
+                    MAMORI_ASSIGN_OR_RETURN(
+                        auto r, s.exception_reports().Produce(&who, *period, who.Now()));
                     return approval::ReportToJson(r);
                   });
 }
@@ -194,14 +198,18 @@ int Trends(const PeriodFlags& f) {
   approval::Month to = current;
   if (!f.to.empty()) {
     auto m = approval::ParseMonth(f.to);
-    if (!m) return ReportError(BadOption("--to", "must be a month like 2026-12", "は 2026-12 の形式の年月です"));
+    if (!m)
+      return ReportError(
+          BadOption("--to", "must be a month like 2026-12", "は 2026-12 の形式の年月です"));
     to = *m;
   }
-  approval::Month from = to.month == 12 ? approval::Month{to.year, 1}
-                                        : approval::Month{to.year - 1, to.month + 1};
+  approval::Month from =
+      to.month == 12 ? approval::Month{to.year, 1} : approval::Month{to.year - 1, to.month + 1};
   if (!f.from.empty()) {
     auto m = approval::ParseMonth(f.from);
-    if (!m) return ReportError(BadOption("--from", "must be a month like 2026-01", "は 2026-01 の形式の年月です"));
+    if (!m)
+      return ReportError(
+          BadOption("--from", "must be a month like 2026-01", "は 2026-01 の形式の年月です"));
     from = *m;
   }
   return AsPerson(f.person, "exception.trends", "",
@@ -218,14 +226,14 @@ void AddExceptionsCommands(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("exceptions", "exception measures / 例外措置");
   cmd->require_subcommand(1);
 
-  auto* apply = cmd->add_subcommand("apply", "apply, or file an emergency / 例外措置の申請・事後届出");
+  auto* apply =
+      cmd->add_subcommand("apply", "apply, or file an emergency / 例外措置の申請・事後届出");
   auto af = std::make_shared<x::ApplyFlags>();
   af->person.AddTo(apply);
   apply->add_option("--rule", af->rule, "the rule departed from, e.g. 002.art47")->required();
   apply->add_option("--measure", af->measure, "the measure taken instead, a code")->required();
   apply->add_option("--scope", af->scope, "what it applies to, an identifier")->required();
-  apply->add_option("--reason", af->reason, "a reason code, never text about a person")
-      ->required();
+  apply->add_option("--reason", af->reason, "a reason code, never text about a person")->required();
   apply->add_option("--start", af->start, "first day, YYYY-MM-DD (JST)")->required();
   apply->add_option("--end", af->end, "last day, YYYY-MM-DD (JST)")->required();
   apply->add_option("--attachment", af->attachments, "SHA-256 of a document (repeatable)");

@@ -222,8 +222,9 @@ int Serve(const ServeFlags& f) {
         // Audited by the ledger; tried again at the next tick.
         logger.Log(api::LogLevel::kWarn, "exceptions", {{"detail", monthly.error().message()}});
       } else if (*monthly) {
-        logger.Log(api::LogLevel::kInfo, "exceptions",
-                   {{"report", (*monthly)->id}, {"period", approval::FormatMonth((*monthly)->period)}});
+        logger.Log(
+            api::LogLevel::kInfo, "exceptions",
+            {{"report", (*monthly)->id}, {"period", approval::FormatMonth((*monthly)->period)}});
       }
       auto report = retention.Tick(NowMicros(), LocalContext().terminal);
       if (!report) {

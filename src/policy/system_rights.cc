@@ -101,10 +101,15 @@ constexpr std::array kAnalysisStatusReaders = {
 // approvers and the ledger narrows it again to ciso, deputy_ciso and
 // chief_officer; the chief security manager (chief_officer) acknowledges
 // reports, which the CISO line produces.
-constexpr std::array kExceptionReaders = {
-    r::kSectionManager, r::kDepartmentOfficer, r::kCreditInfoDirector, r::kChiefOfficer,
-    r::kCiso,           r::kDeputyCiso,        r::kSirt,               r::kAuditLead,
-    r::kAuditor};
+constexpr std::array kExceptionReaders = {r::kSectionManager,
+                                          r::kDepartmentOfficer,
+                                          r::kCreditInfoDirector,
+                                          r::kChiefOfficer,
+                                          r::kCiso,
+                                          r::kDeputyCiso,
+                                          r::kSirt,
+                                          r::kAuditLead,
+                                          r::kAuditor};
 constexpr std::array kCisoLine = {r::kCiso, r::kDeputyCiso, r::kChiefOfficer};
 
 constexpr std::array kRules = {
