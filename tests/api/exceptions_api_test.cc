@@ -181,10 +181,22 @@ TEST_F(ExceptionsApiTest, APersonNotDesignatedCannotApprove) {
     EXPECT_EQ(r.status, 403) << r.body;
     EXPECT_EQ(Subject(r), approval::kNotApprover);
   }
+  // A role that decides no approvals at all (a handler, even the applicant's
+  // colleague) is refused by the route table before the engine.
+  auto handler = Approve(Login("kenji"), id);
+  EXPECT_EQ(handler.status, 403) << handler.body;
+  EXPECT_EQ(Subject(handler), "policy.no_role");
   EXPECT_EQ(StateOf(id), "pending");
   auto events = EventsOf("approval.approve");
   ASSERT_EQ(events.size(), 2u);
   for (const auto& e : events) EXPECT_EQ(e.result, "refused");
+  auto decide = EventsOf("approval.decide");
+  ASSERT_EQ(decide.size(), 1u);
+  EXPECT_EQ(decide[0].actor, "kenji");
+  EXPECT_EQ(decide[0].result, "refused");
+  // Then the designated person approves.
+  EXPECT_EQ(Approve(Login("dept1"), id).status, 200);
+  EXPECT_EQ(StateOf(id), "in_force");
 }
 
 TEST_F(ExceptionsApiTest, OnlyTheCisoLineDesignatesApprovers) {
@@ -243,6 +255,11 @@ TEST_F(ExceptionsApiTest, SomeoneOutsideDoesNotSeeTheLedger) {
   auto all = Send(Login("audit1"), "GET", "/v1/exceptions");
   ASSERT_EQ(all.status, 200) << all.body;
   EXPECT_EQ(all.Json()["exceptions"].size(), 1u);
+  // Who read the ledger is recorded too.
+  ledger = EventsOf("exception.ledger");
+  ASSERT_EQ(ledger.size(), 3u);
+  EXPECT_EQ(ledger.back().actor, "audit1");
+  EXPECT_EQ(ledger.back().result, "ok");
 }
 
 TEST_F(ExceptionsApiTest, AnExpiredExceptionRequestIsRefused) {
