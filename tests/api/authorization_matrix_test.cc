@@ -37,7 +37,8 @@ struct DatasetPurpose {
 };
 const std::vector<DatasetPurpose> kData = {{"employee_my_number", "withholding"},
                                            {"loan_customer", "credit_screening"},
-                                           {"resident_tax", "tax_collection"}};
+                                           {"resident_tax", "tax_collection"},
+                                           {"payroll_account", "payroll_transfer"}};
 
 // One row of the matrix: a request shape.
 struct Row {
@@ -76,6 +77,14 @@ class AuthorizationMatrixTest : public StackApiTest {
     records_["resident_tax"] =
         PutRecord("resident_tax", "tax_collection",
                   {{"taxpayer_name", "試験 三郎"}, {"fiscal_year", 2026}, {"amount_paid", 1000}});
+    records_["payroll_account"] = PutRecord("payroll_account", "payroll_transfer",
+                                            {{"name", "試験 四郎"},
+                                             {"account",
+                                              {{"bank_code", "9999"},
+                                               {"branch_code", "100"},
+                                               {"type", "普通"},
+                                               {"number", "0000001"},
+                                               {"holder", "シケン シロウ"}}}});
     StartStackServer();
     for (const auto& user : users_) {
       // First logon is restricted to the password change the seed demands.
@@ -131,12 +140,21 @@ class AuthorizationMatrixTest : public StackApiTest {
       variant = route.substr(q + 1);
       route.resize(q);
     }
-    const std::map<std::string, std::string> values = {
-        {"{ds}", row.dataset},       {"{id}", records_[row.dataset]}, {"{user}", "zz-nobody"},
-        {"{terminal}", "zz-none"},   {"{account}", "zz-none"},        {"{request}", "R99999999"},
-        {"{grant}", "G99999999"},    {"{campaign}", "C99999999"},     {"{item}", "I99999999"},
-        {"{role}", "custom_matrix"}, {"{position}", "matrix"},        {"{finding}", "F99999999"},
-        {"{list}", "L99999999"},     {"{approval}", "A99999999"}};
+    const std::map<std::string, std::string> values = {{"{ds}", row.dataset},
+                                                       {"{id}", records_[row.dataset]},
+                                                       {"{user}", "zz-nobody"},
+                                                       {"{terminal}", "zz-none"},
+                                                       {"{account}", "zz-none"},
+                                                       {"{request}", "R99999999"},
+                                                       {"{grant}", "G99999999"},
+                                                       {"{campaign}", "C99999999"},
+                                                       {"{item}", "I99999999"},
+                                                       {"{role}", "custom_matrix"},
+                                                       {"{position}", "matrix"},
+                                                       {"{finding}", "F99999999"},
+                                                       {"{list}", "L99999999"},
+                                                       {"{approval}", "A99999999"},
+                                                       {"{takeout}", std::string(32, '0')}};
     for (const auto& [param, value] : values) {
       for (size_t at; (at = route.find(param)) != std::string::npos;) {
         route.replace(at, param.size(), value);
@@ -144,6 +162,11 @@ class AuthorizationMatrixTest : public StackApiTest {
     }
     std::vector<std::string> query;
     if (row.purpose != "-") query.push_back("purpose=" + row.purpose);
+    if (const RouteSpec* spec =
+            FindRouteSpec(RouteTable(), row.method, row.route.substr(0, row.route.find('?')));
+        spec && !spec->dataset_query.empty()) {
+      query.push_back(spec->dataset_query + "=" + row.dataset);
+    }
     if (!variant.empty()) query.push_back(variant + "=name&value=x");
     if (row.operation == "record.shred") query.push_back("reason=duplicate");
     for (size_t i = 0; i < query.size(); ++i) route += (i ? "&" : "?") + query[i];
