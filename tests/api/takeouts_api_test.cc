@@ -233,7 +233,7 @@ TEST_F(TakeoutsApiTest, ApplyApproveExportDecryptConfirm) {
   // The file, to the exporter; decrypted by the recipient with openssl.
   auto f = Send(tokens_["hana"], "GET", "/v1/takeouts/" + tid + "/file");
   ASSERT_EQ(f.status, 200);
-  const std::string in = (dir_ / "got.p7m").string(), out = (dir_ / "plain.jsonl").string();
+  const std::string in = dir_ / "got.p7m", out = dir_ / "plain.jsonl";
   std::ofstream(in, std::ios::binary) << f.body;
   const std::string cmd = "openssl cms -decrypt -binary -inform DER -in '" + in + "' -inkey '" +
                           pki_ + "/rcpt.key' -recip '" + pki_ + "/rcpt.crt' -out '" + out + "'";
