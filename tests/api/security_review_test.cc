@@ -90,7 +90,12 @@ class SecurityReviewTest : public DemoOrgTest {
         route.replace(at, param.size(), value);
       }
     }
-    if (spec.purpose) route += "?purpose=withholding";
+    // A route that names its dataset by a query parameter (POST
+    // /v1/takeouts) gets one, so that its refusal is the authoriser's.
+    if (spec.purpose) {
+      route += "?purpose=withholding";
+      if (!spec.dataset_query.empty()) route += "&" + spec.dataset_query + "=employee_my_number";
+    }
     if (spec.operation == "record.shred") route += "?reason=duplicate";
     return route;
   }

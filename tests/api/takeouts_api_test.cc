@@ -450,8 +450,9 @@ TEST_F(TakeoutsApiTest, BadApplicationsAreRefused) {
                                {"details", Terms()}}
                     .dump());
   EXPECT_EQ(r.status, 400) << r.body;
-  EXPECT_TRUE(stack_->approvals().List()->size() == 0 ||
-              std::none_of(stack_->approvals().List()->begin(), stack_->approvals().List()->end(),
+  auto list = stack_->approvals().List();
+  ASSERT_TRUE(list.has_value());
+  EXPECT_TRUE(std::none_of(list->begin(), list->end(),
                            [](const approval::Request& a) { return a.type == "takeout"; }));
 }
 
