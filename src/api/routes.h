@@ -27,6 +27,8 @@
 //                        POST …/{exception}/end, GET|PUT /v1/exceptions/approvers,
 //                        GET|POST /v1/exceptions/reports[/{report}[/acknowledge]],
 //                        GET /v1/exceptions/trends                    (routes_exceptions.cc)
+//   takeouts             POST|GET /v1/takeouts, GET /v1/takeouts/{takeout}[/manifest|/file],
+//                        POST …/{takeout}/confirm                    (routes_takeouts.cc)
 //   analysis             GET /v1/findings[/{finding}], POST …/{finding}/review|explain|escalate,
 //                        GET /v1/lists[/{list}], POST /v1/lists/{list}/confirm,
 //                        GET /v1/analysis/status, /v1/analysis/report,
@@ -128,6 +130,10 @@ Status AddApprovalRoutes(Router& router, const RouteDeps& deps);
 // reports to the chief security manager and the trends; need exceptions,
 // exception_reports, approvals and an authorizer.
 Status AddExceptionRoutes(Router& router, const RouteDeps& deps);
+// Take-outs (持ち出し) under approved take-out requests: the export, its
+// file, the register and confirmation (routes_takeouts.cc); need engine
+// and approvals (with approval::TakeoutFlow registered) and an authorizer.
+Status AddTakeoutRoutes(Router& router, const RouteDeps& deps);
 
 // Findings, reconciliation lists, the analysis's status, an on-demand
 // report and its policy; need findings, lists and an authorizer.

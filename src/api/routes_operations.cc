@@ -149,6 +149,7 @@ Status AddAllRoutes(Router& router, const RouteDeps& deps) {
     if (deps.approvals && deps.exceptions) {
       MAMORI_RETURN_IF_ERROR(AddExceptionRoutes(router, deps));
     }
+    if (deps.approvals) MAMORI_RETURN_IF_ERROR(AddTakeoutRoutes(router, deps));
   }
   if (deps.findings) MAMORI_RETURN_IF_ERROR(AddAnalysisRoutes(router, deps));
   return Status::Ok();

@@ -2,6 +2,7 @@
 
 #include "analysis/parameters.h"
 #include "approval/flows.h"
+#include "approval/takeout_flow.h"
 #include "policy/separation.h"
 
 namespace mamori::api {
@@ -44,6 +45,9 @@ Result<std::unique_ptr<Stack>> Stack::Open(engine::Engine& engine,
   for (auto& flow : approval::StandardFlows()) {
     MAMORI_RETURN_IF_ERROR(s->approvals_->Register(std::move(flow)));
   }
+  // The take-out flow reads dataset definitions (its approvers follow the
+  // classification).
+  MAMORI_RETURN_IF_ERROR(s->approvals_->Register(approval::TakeoutFlow(engine)));
   MAMORI_RETURN_IF_ERROR(s->rights_->SetApprovals(s->approvals_.get()));
   // The exception ledger: the CISO designates its approvers among the roles
   // that decide approvals at all.

@@ -23,8 +23,13 @@
 //                      applicant ≠ approver). Approved by someone else in
 //                      the CISO line; open for 7 days; no after-the-fact
 //                      filing.
-// The lifetimes and the filing deadline above are the defaults of
-// flow_parameters.h: the organisation's policy, read when a request opens.
+//   takeout            持ち出し: taking records out in an encrypted file
+//                      ([002 第47-49条]); its stages follow the dataset's
+//                      classification, so it is registered with the engine
+//                      that reads definitions (approval/takeout_flow.h).
+// The lifetimes and the filing deadline of the first three are the
+// defaults of flow_parameters.h: the organisation's policy, read when a
+// request opens.
 #pragma once
 
 #include <string_view>

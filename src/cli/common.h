@@ -15,6 +15,12 @@
 #include "core/status.h"
 #include "engine/engine.h"
 
+namespace mamori::api {
+class Console;
+class Stack;
+struct Response;
+}  // namespace mamori::api
+
 namespace mamori::cli {
 
 // Flags shared by every command that opens a store.
@@ -48,6 +54,25 @@ int ReportError(const Status& status);
 // Reads a whole file or "-" for standard input.
 Result<std::string> ReadInput(const std::string& path);
 
+// A person at the server's console (api/console.h), for the verbs that act
+// as a person rather than as the OS operator: the store, the user id, the
+// password from a file or standard input (never the command line; one
+// trailing newline dropped) and a TOTP code.
+struct PersonFlags {
+  StoreFlags store;
+  std::string user, password_file = "-", totp;
+  void AddTo(CLI::App* cmd);
+};
+
+// Opens the engine and the API stack, logs USER on at this console, runs
+// `body` as that person, logs off and closes the engine. Returns body's exit
+// code, or 1 after printing why the logon or the store failed.
+int AtConsole(const PersonFlags& flags, const std::function<int(api::Stack&, api::Console&)>& body);
+
+// Prints an API answer: a JSON body to stdout (exit 0) for a 2xx, the
+// problem to stderr as ReportError does (exit 1) otherwise.
+int PrintResponse(const api::Response& response);
+
 // The command tree: each registers its sub-commands; the callbacks store
 // their exit code in `exit_code`.
 void AddInitCommand(CLI::App& app, int& exit_code);
@@ -66,5 +91,6 @@ void AddAnalysisCommands(CLI::App& app, int& exit_code);
 void AddListsCommands(CLI::App& app, int& exit_code);
 void AddApprovalsCommands(CLI::App& app, int& exit_code);
 void AddExceptionsCommands(CLI::App& app, int& exit_code);
+void AddTakeoutsCommands(CLI::App& app, int& exit_code);
 
 }  // namespace mamori::cli

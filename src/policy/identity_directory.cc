@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "identity/ids.h"
+
 namespace mamori::policy {
 namespace {
 
@@ -24,15 +26,6 @@ Result<std::vector<std::string>> Holders(identity::Directory& people,
   return out;
 }
 
-// Whether `GetUser`'s refusal means there is no such person: an unknown ID,
-// or one no user can have — the console operator ("os:root"), the server's
-// own jobs ("system:…"), whose actions are audited and analysed too. Asking
-// about them answers "nobody", never an error, so that the analysis of an
-// operator's off-hours work does not stop ([003 II.5(8)]).
-bool NoSuchPerson(const Status& s) {
-  return s.code() == Code::kNotFound || s.code() == Code::kInvalidArgument;
-}
-
 }  // namespace
 
 Result<std::vector<std::string>> IdentityDirectory::HoldersOf(std::string_view role) const {
@@ -45,9 +38,13 @@ Result<std::vector<std::string>> IdentityDirectory::HoldersOfIncludingDisabled(
 }
 
 Result<std::optional<std::string>> IdentityDirectory::ManagerOf(std::string_view person) const {
+  // An actor who is no person of the directory — the local operator
+  // ("os:<name>"), the analysis, a service account — has no manager; its
+  // name is no user id, which the directory would refuse as bad input.
+  if (!identity::IsValidId(person)) return std::optional<std::string>();
   auto user = people_.GetUser(person);
   if (!user) {
-    if (NoSuchPerson(user.error())) return std::optional<std::string>();
+    if (user.error().code() == Code::kNotFound) return std::optional<std::string>();
     return Fail(user.error());
   }
   if (user->manager.empty()) return std::optional<std::string>();
@@ -55,9 +52,10 @@ Result<std::optional<std::string>> IdentityDirectory::ManagerOf(std::string_view
 }
 
 Result<std::string> IdentityDirectory::DepartmentOf(std::string_view person) const {
+  if (!identity::IsValidId(person)) return std::string();  // as in ManagerOf
   auto user = people_.GetUser(person);
   if (!user) {
-    if (NoSuchPerson(user.error())) return std::string();
+    if (user.error().code() == Code::kNotFound) return std::string();
     return Fail(user.error());
   }
   return user->department;
