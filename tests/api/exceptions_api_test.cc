@@ -8,6 +8,10 @@
 // by the applicant's section manager, and policy changes need an approved
 // policy_change request (approval/flows.h).
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -552,6 +556,98 @@ TEST_F(PolicyChangeApiTest, AnApprovedChangeIsMadeOnceByItsApplicant) {
   auto late = Apply(hana, body);
   ASSERT_EQ(late.status, 201) << late.body;
   EXPECT_EQ(late.Json()["emergency"]["filing_due"], "2025-01-20");
+}
+
+// --- At the console ----------------------------------------------------
+
+// `mamori exceptions …` as a separate process on the same store, as a
+// person who logs on at the server's console: the same operations, the same
+// ledger rules and refusals as the routes.
+class ExceptionsCliTest : public ExceptionsApiTest {
+ protected:
+  // The exit code; stdout and stderr in *out.
+  int Mamori(const std::string& args, std::string* out,
+             const std::string& password = kStackPassword) {
+    const std::string pw = dir_ / "pw";
+    std::ofstream(pw) << password << "\n";
+    const std::string outfile = dir_ / "cli.out";
+    const std::string cmd = std::string(MAMORI_BINARY) + " " + args + " --data '" +
+                            paths_.data_dir + "' <'" + pw + "' >'" + outfile + "' 2>'" + outfile +
+                            ".err'";
+    const int rc = std::system(cmd.c_str());
+    *out = engine::ReadFileBytes(outfile) + engine::ReadFileBytes(outfile + ".err");
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  }
+  static std::string ApplyArgs(const std::string& user) {
+    return "exceptions apply --user " + user +
+           " --rule 002.art47 --measure takeout.unencrypted --scope employee_my_number"
+           " --reason business.deadline --start " +
+           Today() + " --end " + Today(30) + " --attachment " + kExceptionFormHash;
+  }
+};
+
+TEST_F(ExceptionsCliTest, ApplyApproveReadAndEndAtTheConsole) {
+  std::string out;
+  ASSERT_EQ(Mamori(ApplyArgs("hana"), &out), 0) << out;
+  const nlohmann::json applied = nlohmann::json::parse(out);
+  const std::string id = applied["id"];
+  EXPECT_EQ(applied["state"], "pending");
+  EXPECT_EQ(applied["rule"], "002.art47");
+  // Approved at the console by the CISO line's other person.
+  ASSERT_EQ(Mamori("approvals approve --user dept1 --id " + id, &out), 1) << out;
+  EXPECT_NE(out.find("none of the roles that approve this stage"), std::string::npos) << out;
+  ExpectRefused("approval.approve", approval::kNotApprover);
+  ASSERT_EQ(Approve(Login("chief1"), id).status, 200);
+  ASSERT_EQ(Mamori("exceptions show --user hana --id " + id, &out), 0) << out;
+  EXPECT_EQ(nlohmann::json::parse(out)["state"], "in_force");
+  ASSERT_EQ(Mamori("exceptions list --user audit1 --in-force", &out), 0) << out;
+  EXPECT_EQ(nlohmann::json::parse(out)["exceptions"].size(), 1u);
+  const std::string month = approval::FormatMonth(approval::MonthOf(NowMicros()));
+  ASSERT_EQ(Mamori("exceptions trends --user audit1 --from " + month + " --to " + month, &out), 0)
+      << out;
+  EXPECT_EQ(nlohmann::json::parse(out)["months"][0]["total"], 1);
+  ASSERT_EQ(Mamori("exceptions end --user hana --id " + id + " --reason work.completed", &out), 0)
+      << out;
+  EXPECT_EQ(nlohmann::json::parse(out)["state"], "ended");
+  // Each step is audited as the person, from this console.
+  for (const char* op : {"exception.apply", "exception.end"}) {
+    auto events = EventsOf(op);
+    ASSERT_EQ(events.size(), 1u) << op;
+    EXPECT_EQ(events[0].actor, "hana") << op;
+    EXPECT_TRUE(events[0].terminal.starts_with("local:")) << events[0].terminal;
+  }
+}
+
+TEST_F(ExceptionsCliTest, TheConsoleRefusesWhatTheRoutesRefuse) {
+  std::string out;
+  const std::string id = Applied(Login("hana"));
+  // Someone outside: no ledger, no other person's exception, no trends.
+  EXPECT_EQ(Mamori("exceptions list --user kenji", &out), 1);
+  EXPECT_NE(out.find("exception.ledger"), std::string::npos) << out;
+  EXPECT_EQ(Mamori("exceptions show --user kenji --id " + id, &out), 1);
+  EXPECT_EQ(out.find("002.art47"), std::string::npos) << out;
+  EXPECT_EQ(Mamori("exceptions trends --user kenji", &out), 1);
+  // Nobody else ends it; a department officer designates nobody.
+  EXPECT_EQ(Mamori("exceptions end --user kenji --id " + id, &out), 1);
+  EXPECT_NE(out.find("only the applicant ends"), std::string::npos) << out;
+  ExpectRefused("exception.end", approval::kExceptionNotApplicant);
+  EXPECT_EQ(Mamori("exceptions designate --user dept1 --person dept1", &out), 1);
+  EXPECT_NE(out.find("only the CISO line"), std::string::npos) << out;
+  ExpectRefused("exception.designate", approval::kExceptionNotCisoLine);
+  // A malformed rule is refused and nothing is applied.
+  EXPECT_EQ(Mamori("exceptions apply --user hana --rule 第47条 --measure takeout.unencrypted"
+                   " --scope employee_my_number --reason business.deadline --start " +
+                       Today() + " --end " + Today(1),
+                   &out),
+            1);
+  // A wrong password: the logon is refused and audited, nothing done.
+  EXPECT_EQ(Mamori(ApplyArgs("hana"), &out, "not-the-password"), 1);
+  EXPECT_EQ(EventsOf("identity.login").back().result, "refused");
+  EXPECT_EQ(stack_->exceptions().Ledger()->size(), 1u);
+  EXPECT_EQ(StateOf(id), "pending");
+  auto ended = EventsOf("exception.end");
+  ASSERT_EQ(ended.size(), 1u);
+  EXPECT_EQ(ended[0].result, "refused");
 }
 
 }  // namespace
