@@ -14,6 +14,7 @@
 
 #include "core/status.h"
 #include "engine/engine.h"
+#include "jp/business_calendar.h"
 
 namespace mamori::api {
 class Console;
@@ -46,6 +47,12 @@ Result<std::unique_ptr<keys::AuditSigner>> MakeAuditSigner(const StoreFlags& fla
 Result<std::unique_ptr<engine::Engine>> OpenEngine(
     const StoreFlags& flags, size_t record_key_pool = 1,
     std::function<Status(store::Storage&, keys::AuditSigner&)> check_store = {});
+
+// A date argument, YYYY-MM-DD; kInvalidArgument naming `name` otherwise.
+Result<CivilDate> DateArgument(const std::string& text, const std::string& name);
+// The default business calendar, or with `data` the one of that store's
+// analysis policy (read-only, no key needed).
+Result<jp::BusinessCalendar> CalendarFor(const std::string& data);
 
 // Prints JSON to stdout, pretty unless MAMORI_COMPACT_JSON is set.
 void PrintJson(const nlohmann::json& j);
@@ -90,6 +97,7 @@ void AddCalendarCommands(CLI::App& app, int& exit_code);
 void AddAnalysisCommands(CLI::App& app, int& exit_code);
 void AddListsCommands(CLI::App& app, int& exit_code);
 void AddApprovalsCommands(CLI::App& app, int& exit_code);
+void AddIncidentsCommands(CLI::App& app, int& exit_code);
 void AddTakeoutsCommands(CLI::App& app, int& exit_code);
 
 }  // namespace mamori::cli
