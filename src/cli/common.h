@@ -6,6 +6,7 @@
 // failed (audit verify, mynumber check); 2 the command line was wrong.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
