@@ -1,5 +1,7 @@
 #include "api/console.h"
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 #include "api/routes.h"

@@ -6,6 +6,7 @@
 // failed (audit verify, mynumber check); 2 the command line was wrong.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -14,6 +15,7 @@
 
 #include "core/status.h"
 #include "engine/engine.h"
+#include "jp/business_calendar.h"
 
 namespace mamori::api {
 class Console;
@@ -46,6 +48,12 @@ Result<std::unique_ptr<keys::AuditSigner>> MakeAuditSigner(const StoreFlags& fla
 Result<std::unique_ptr<engine::Engine>> OpenEngine(
     const StoreFlags& flags, size_t record_key_pool = 1,
     std::function<Status(store::Storage&, keys::AuditSigner&)> check_store = {});
+
+// A date argument, YYYY-MM-DD; kInvalidArgument naming `name` otherwise.
+Result<CivilDate> DateArgument(const std::string& text, const std::string& name);
+// The default business calendar, or with `data` the one of that store's
+// analysis policy (read-only, no key needed).
+Result<jp::BusinessCalendar> CalendarFor(const std::string& data);
 
 // Prints JSON to stdout, pretty unless MAMORI_COMPACT_JSON is set.
 void PrintJson(const nlohmann::json& j);
@@ -91,6 +99,7 @@ void AddAnalysisCommands(CLI::App& app, int& exit_code);
 void AddListsCommands(CLI::App& app, int& exit_code);
 void AddApprovalsCommands(CLI::App& app, int& exit_code);
 void AddExceptionsCommands(CLI::App& app, int& exit_code);
+void AddIncidentsCommands(CLI::App& app, int& exit_code);
 void AddTakeoutsCommands(CLI::App& app, int& exit_code);
 
 }  // namespace mamori::cli

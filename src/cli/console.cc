@@ -1,5 +1,7 @@
 // The console logon shared by the verbs that act as a person (cli/common.h
 // PersonFlags, AtConsole).
+#include <algorithm>
+#include <functional>
 #include <iostream>
 
 #include "api/console.h"
