@@ -222,6 +222,11 @@ Result<Parameters> GetParameters(store::Storage& store) {
 }
 
 Status SetParameters(store::Storage& store, const engine::Context& ctx, const Parameters& p) {
+  return SetParameters(store, ctx, p, {});
+}
+
+Status SetParameters(store::Storage& store, const engine::Context& ctx, const Parameters& p,
+                     const std::function<Status(store::WriteTxn&, audit::Event&)>& gate) {
   const TimeMicros now = ctx.time ? ctx.time : NowMicros();
   const json j = ParametersToJson(p);
   audit::Event ev = internal::MakeEvent(ctx, "analysis.policy_set", now);
@@ -229,8 +234,9 @@ Status SetParameters(store::Storage& store, const engine::Context& ctx, const Pa
     ev.attrs[k] = audit::EventJsonAttr(v.dump());
   }
   const Status valid = ValidateParameters(p);
-  return audit::RunAudited(store, ev, {[&](store::WriteTxn& txn, audit::Event&, bool&) -> Status {
+  return audit::RunAudited(store, ev, {[&](store::WriteTxn& txn, audit::Event& e, bool&) -> Status {
                              MAMORI_RETURN_IF_ERROR(valid);
+                             if (gate) MAMORI_RETURN_IF_ERROR(gate(txn, e));
                              return internal::WriteJson(txn, internal::kPolicyKey, j);
                            }});
 }

@@ -10,10 +10,12 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "audit/event.h"
 #include "core/status.h"
 #include "engine/context.h"
 #include "jp/business_calendar.h"
@@ -84,6 +86,12 @@ Result<Parameters> GetParameters(store::Storage& store);
 // Validates, stores and audits ("analysis.policy_set", every parameter in
 // attrs) in one transaction. Does not authorise: the caller has (policy.update).
 Status SetParameters(store::Storage& store, const engine::Context& ctx, const Parameters& p);
+// The same, with `gate` run in the transaction before the write: what must
+// hold for the change to be made (an approved policy_change request,
+// approval/flows.h); its refusal changes nothing and is audited. `gate` may
+// add identifiers to the event (the approval's id).
+Status SetParameters(store::Storage& store, const engine::Context& ctx, const Parameters& p,
+                     const std::function<Status(store::WriteTxn&, audit::Event&)>& gate);
 
 // The business calendar of p.closed.
 Result<jp::BusinessCalendar> CalendarOf(const Parameters& p);

@@ -26,6 +26,11 @@ constexpr std::array<std::string_view, 22> kServerAuditedReads = {
     "service.show",  "rights.register", "review.list",       "policy.show",     "finding.list",
     "list.show",     "analysis.status", "analysis.run",      "analysis.policy", "approval.list",
     "approval.show", "approval.ledger"};
+// The same for the exception ledger (例外措置台帳): who read which exceptions,
+// their approvers, the reports and the trends.
+constexpr std::array<std::string_view, 5> kServerAuditedExceptionReads = {
+    "exception.ledger", "exception.show", "exception.approvers", "exception.report_list",
+    "exception.trends"};
 
 bool Contains(std::span<const std::string_view> list, std::string_view item) {
   return std::find(list.begin(), list.end(), item) != list.end();
@@ -285,7 +290,8 @@ Status AccessControl::Authorize(const identity::Principal& who, const Action& ac
     return engine_.RecordRefusal(ctx, action.operation, SafeIdentifier(action.dataset), why,
                                  TargetAttrs(action));
   }
-  if (Contains(kServerAuditedReads, action.operation)) {
+  if (Contains(kServerAuditedReads, action.operation) ||
+      Contains(kServerAuditedExceptionReads, action.operation)) {
     auto seq = engine_.RecordEvent(ctx, action.operation, SafeIdentifier(action.dataset),
                                    TargetAttrs(action));
     if (!seq) return seq.error();  // fail closed: no unaudited read

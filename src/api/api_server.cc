@@ -59,6 +59,8 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(ApiServerOptions options) {
   deps.rights_register = api->options_.rights_register;
   deps.reviews = api->options_.reviews;
   deps.approvals = api->options_.approvals;
+  deps.exceptions = api->options_.exceptions;
+  deps.exception_reports = api->options_.exception_reports;
   deps.findings = api->options_.findings;
   deps.lists = api->options_.lists;
   deps.monitor = api->options_.monitor;
@@ -115,6 +117,8 @@ ApiServerOptions OptionsFor(Stack& stack, ServerConfig config) {
   options.rights_register = deps.rights_register;
   options.reviews = deps.reviews;
   options.approvals = deps.approvals;
+  options.exceptions = deps.exceptions;
+  options.exception_reports = deps.exception_reports;
   options.findings = deps.findings;
   options.lists = deps.lists;
   return options;

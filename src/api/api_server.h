@@ -61,6 +61,10 @@ struct ApiServerOptions {
   policy::ReviewCampaigns* reviews = nullptr;
   // Optional: the approval engine (the approvals family).
   approval::Approvals* approvals = nullptr;
+  // Optional, with approvals: the exception ledger and its reports (the
+  // exceptions family).
+  approval::Exceptions* exceptions = nullptr;
+  approval::ExceptionReports* exception_reports = nullptr;
   // Optional: the analysis (routes.h RouteDeps).
   analysis::Findings* findings = nullptr;
   analysis::Lists* lists = nullptr;

@@ -347,7 +347,45 @@ std::vector<RouteSpec> Build() {
       // The thresholds are detection parameters: not for everyone to read
       // (someone who knows them can stay under them).
       System("GET", "/v1/policy/analysis", "analysis.policy"),
-      System("PUT", "/v1/policy/analysis", "policy.update").Json(),
+      // A change of the thresholds needs an approved policy_change request
+      // (?approval=, approval/flows.h): nobody raises them alone.
+      System("PUT", "/v1/policy/analysis", "policy.update").Json().Query({"approval"}),
+
+      // The approval flows' lifetimes and filing deadline (approval/
+      // flow_parameters.h); changed like the analysis policy.
+      System("GET", "/v1/policy/approval", "policy.show"),
+      System("PUT", "/v1/policy/approval", "policy.update").Json().Query({"approval"}),
+
+      // Exception measures (例外措置, approval/exceptions.h): the ledger, the
+      // CISO's designation of approvers, the reports to the chief security
+      // manager and the trends; the ledger decides again who may take which
+      // step. Approving one is POST /v1/approvals/{id}/approve.
+      System("GET", "/v1/exceptions", "exception.ledger")
+          .Query({"state", "rule", "department", "applicant", "in_force", "limit", "cursor"}),
+      System("POST", "/v1/exceptions", "exception.apply")
+          .Strict({{"rule", K::kString, kRequired},
+                   {"measure", K::kString, kRequired},
+                   {"scope", K::kString, kRequired},
+                   {"reason", K::kString, kRequired},
+                   {"start", K::kString, kRequired},
+                   {"end", K::kString, kRequired},
+                   {"attachments", K::kStrings},
+                   {"acted_at"}}),
+      System("GET", "/v1/exceptions/approvers", "exception.approvers"),
+      System("PUT", "/v1/exceptions/approvers", "exception.designate")
+          .Strict({{"roles", K::kStrings}, {"persons", K::kStrings}}),
+      System("GET", "/v1/exceptions/reports", "exception.report_list").Query(kPage),
+      System("POST", "/v1/exceptions/reports", "exception.report")
+          .Strict({{"period", K::kString, kRequired}}),
+      System("GET", "/v1/exceptions/reports/{report}", "exception.report_list").Target("report"),
+      System("POST", "/v1/exceptions/reports/{report}/acknowledge", "exception.report_ack")
+          .Target("report"),
+      System("GET", "/v1/exceptions/trends", "exception.trends").Query({"from", "to"}),
+      System("GET", "/v1/exceptions/{exception}", "exception.show").Target("exception"),
+      System("POST", "/v1/exceptions/{exception}/end", "exception.end")
+          .Target("exception")
+          .Strict({{"reason"}})
+          .Optional(),
   };
 }
 

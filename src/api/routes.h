@@ -21,8 +21,12 @@
 //                        /v1/reviews/{campaign}[/items[/{item}/confirm|revoke]]
 //                                                                     (routes_reviews.cc)
 //   approvals            GET|POST /v1/approvals, GET /v1/approvals/ledger,
-//                        GET /v1/approvals/{approval}, POST …/{approval}/approve|reject|cancel
-//                                                                     (routes_approvals.cc)
+//                        GET /v1/approvals/{approval}, POST …/{approval}/approve|reject|cancel,
+//                        GET|PUT /v1/policy/approval                  (routes_approvals.cc)
+//   exceptions           GET|POST /v1/exceptions, GET /v1/exceptions/{exception},
+//                        POST …/{exception}/end, GET|PUT /v1/exceptions/approvers,
+//                        GET|POST /v1/exceptions/reports[/{report}[/acknowledge]],
+//                        GET /v1/exceptions/trends                    (routes_exceptions.cc)
 //   takeouts             POST|GET /v1/takeouts, GET /v1/takeouts/{takeout}[/manifest|/file],
 //                        POST …/{takeout}/confirm                    (routes_takeouts.cc)
 //   analysis             GET /v1/findings[/{finding}], POST …/{finding}/review|explain|escalate,
@@ -51,6 +55,8 @@
 #include "api/rate_limiter.h"
 #include "api/router.h"
 #include "approval/approvals.h"
+#include "approval/exception_reports.h"
+#include "approval/exceptions.h"
 #include "core/status.h"
 #include "engine/engine.h"
 #include "engine/witnessing.h"
@@ -81,6 +87,10 @@ struct RouteDeps {
   // The approval engine; required by the approvals family (with rights, to
   // which the steps of a rights request's approval go).
   approval::Approvals* approvals = nullptr;
+  // The exception ledger and its reports; required by the exceptions family
+  // (with approvals).
+  approval::Exceptions* exceptions = nullptr;
+  approval::ExceptionReports* exception_reports = nullptr;
   // The findings and reconciliation lists of the analysis; required by the
   // analysis family. The continuous evaluation, when the server runs one:
   // /readyz, /metrics and /v1/analysis/status report its heartbeat.
@@ -116,6 +126,10 @@ Status AddReviewRoutes(Router& router, const RouteDeps& deps);
 // Approval requests of every flow; need approvals, rights and an authorizer.
 Status AddApprovalRoutes(Router& router, const RouteDeps& deps);
 
+// Exception measures: the ledger, the CISO's designation of approvers, the
+// reports to the chief security manager and the trends; need exceptions,
+// exception_reports, approvals and an authorizer.
+Status AddExceptionRoutes(Router& router, const RouteDeps& deps);
 // Take-outs (持ち出し) under approved take-out requests: the export, its
 // file, the register and confirmation (routes_takeouts.cc); need engine
 // and approvals (with approval::TakeoutFlow registered) and an authorizer.

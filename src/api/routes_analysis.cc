@@ -29,6 +29,7 @@
 #include "api/call.h"
 #include "api/paging.h"
 #include "api/routes.h"
+#include "approval/flows.h"
 
 namespace mamori::api {
 namespace {
@@ -282,7 +283,21 @@ Status AddStatusAndReportRoutes(Router& router, const RouteDeps& deps) {
                     // Members present replace those in force; the result is validated.
                     auto p = analysis::ParametersFromJson(call.body, *current);
                     if (!p) return std::unexpected(Problem::FromStatus(p.error()));
-                    Status s = analysis::SetParameters(store, call.Context(""), *p);
+                    // One person does not change detection parameters alone
+                    // (approval/flows.h policy_change): the change is the one an
+                    // approved request of the caller's names by its digest.
+                    const engine::Context ctx = call.Context("");
+                    const std::string approval_id = call.QueryText("approval");
+                    const std::string digest = approval::PolicyChangeDigest(call.body);
+                    const TimeMicros now = ctx.time ? ctx.time : NowMicros();
+                    Status s = analysis::SetParameters(
+                        store, ctx, *p, [&](store::WriteTxn& txn, audit::Event& ev) -> Status {
+                          if (!approval_id.empty()) {
+                            ev.attrs["approval"] = audit::EventIdentifier(approval_id);
+                          }
+                          return approval::UsePolicyChange(txn, approval_id, "policy/analysis",
+                                                           digest, ctx.actor, now);
+                        });
                     if (!s.ok()) return std::unexpected(AuditedProblem(s));
                     return JsonResponse(200, analysis::ParametersToJson(*p));
                   }}));

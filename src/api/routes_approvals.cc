@@ -39,6 +39,8 @@
 #include "api/call.h"
 #include "api/paging.h"
 #include "api/routes.h"
+#include "approval/flow_parameters.h"
+#include "approval/flows.h"
 #include "policy/rights_admin.h"
 #include "policy/system_rights.h"
 
@@ -98,7 +100,7 @@ HandlerResult ListPage(const Call& call, std::vector<approval::Request> list, Ti
 Status AddApprovalRoutes(Router& router, const RouteDeps& deps) {
   approval::Approvals* approvals = deps.approvals;
   policy::RightsAdmin* rights = deps.rights;
-  if (!approvals || !rights) {
+  if (!approvals || !rights || !deps.engine) {
     return Status::InvalidArgument(
         "the approval routes need the approval engine and the rights "
         "flow",
@@ -187,6 +189,38 @@ Status AddApprovalRoutes(Router& router, const RouteDeps& deps) {
       {"POST", "/v1/approvals/{approval}/reject", step(ApprovalVerb::kReject, "reason")}));
   MAMORI_RETURN_IF_ERROR(router.Add(
       {"POST", "/v1/approvals/{approval}/cancel", step(ApprovalVerb::kCancel, "reason")}));
+
+  // The flows' lifetimes and filing deadline (approval/flow_parameters.h):
+  // read by anyone; changed only with an approved policy_change request of
+  // the caller's naming this change (?approval=, approval/flows.h).
+  MAMORI_RETURN_IF_ERROR(router.Add({"GET", "/v1/policy/approval", [=](Call&) -> HandlerResult {
+                                       auto p =
+                                           approval::GetFlowParameters(deps.engine->data_store());
+                                       if (!p)
+                                         return std::unexpected(Problem::FromStatus(p.error()));
+                                       return JsonResponse(200, approval::FlowParametersToJson(*p));
+                                     }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"PUT", "/v1/policy/approval", [=](Call& call) -> HandlerResult {
+                    store::Storage& store = deps.engine->data_store();
+                    auto current = approval::GetFlowParameters(store);
+                    if (!current) return std::unexpected(Problem::FromStatus(current.error()));
+                    auto p = approval::FlowParametersFromJson(call.body, *current);
+                    if (!p) return std::unexpected(Problem::FromStatus(p.error()));
+                    const approval::Caller who = ApprovalCallerOf(call);
+                    const std::string approval_id = call.QueryText("approval");
+                    const std::string digest = approval::PolicyChangeDigest(call.body);
+                    Status s = approval::SetFlowParameters(
+                        store, who, *p, [&](store::WriteTxn& txn, audit::Event& ev) -> Status {
+                          if (!approval_id.empty()) {
+                            ev.attrs["approval"] = audit::EventIdentifier(approval_id);
+                          }
+                          return approval::UsePolicyChange(txn, approval_id, "policy/approval",
+                                                           digest, who.principal.id, who.Now());
+                        });
+                    if (!s.ok()) return std::unexpected(AuditedProblem(s));
+                    return JsonResponse(200, approval::FlowParametersToJson(*p));
+                  }}));
   return Status::Ok();
 }
 

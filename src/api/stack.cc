@@ -3,6 +3,7 @@
 #include "analysis/parameters.h"
 #include "approval/flows.h"
 #include "approval/takeout_flow.h"
+#include "policy/separation.h"
 
 namespace mamori::api {
 
@@ -48,6 +49,12 @@ Result<std::unique_ptr<Stack>> Stack::Open(engine::Engine& engine,
   // classification).
   MAMORI_RETURN_IF_ERROR(s->approvals_->Register(approval::TakeoutFlow(engine)));
   MAMORI_RETURN_IF_ERROR(s->rights_->SetApprovals(s->approvals_.get()));
+  // The exception ledger: the CISO designates its approvers among the roles
+  // that decide approvals at all.
+  s->exceptions_ = std::make_unique<approval::Exceptions>(
+      store, *s->approvals_, s->approval_people_.get(),
+      std::vector<std::string>(policy::kApproverRoles.begin(), policy::kApproverRoles.end()));
+  s->exception_reports_ = std::make_unique<approval::ExceptionReports>(store);
   // Who holds what changes only through the register: identity asks policy
   // before every role, department or credential change it makes, and the
   // register makes configured role changes in identity.
@@ -79,6 +86,8 @@ RouteDeps Stack::Deps() {
   deps.identity = identity_.get();
   deps.rights = rights_.get();
   deps.approvals = approvals_.get();
+  deps.exceptions = exceptions_.get();
+  deps.exception_reports = exception_reports_.get();
   deps.rights_register = register_.get();
   deps.reviews = reviews_.get();
   deps.findings = findings_.get();

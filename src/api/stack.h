@@ -15,6 +15,8 @@
 #include "api/routes.h"
 #include "api/terminal_admission.h"
 #include "approval/approvals.h"
+#include "approval/exception_reports.h"
+#include "approval/exceptions.h"
 #include "engine/engine.h"
 #include "identity/identity.h"
 #include "policy/identity_directory.h"
@@ -58,6 +60,8 @@ class Stack {
   AccessControl& access() { return *access_; }
   // The approval engine: the rights flow and approval/flows.h's.
   approval::Approvals& approvals() { return *approvals_; }
+  approval::Exceptions& exceptions() { return *exceptions_; }
+  approval::ExceptionReports& exception_reports() { return *exception_reports_; }
   analysis::Findings& findings() { return *findings_; }
   analysis::Lists& lists() { return *lists_; }
   // What the analysis asks about people (role holders, departments).
@@ -80,6 +84,8 @@ class Stack {
   std::unique_ptr<policy::RightsAdmin> rights_;
   std::unique_ptr<approval::IdentityPeople> approval_people_;
   std::unique_ptr<approval::Approvals> approvals_;
+  std::unique_ptr<approval::Exceptions> exceptions_;
+  std::unique_ptr<approval::ExceptionReports> exception_reports_;
   std::unique_ptr<policy::RightsRegister> register_;
   std::unique_ptr<policy::ReviewCampaigns> reviews_;
   std::unique_ptr<AccessControl> access_;

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "approval/flow_parameters.h"
 #include "audit/audited.h"
 #include "core/encoding.h"
 #include "crypto/hash.h"
@@ -55,12 +56,18 @@ Status CheckPerson(const identity::Principal& who) {
 bool HoldsStage(const identity::Principal& who, const Stage& stage,
                 std::string_view applicant_department) {
   if (stage.same_department && who.department != applicant_department) return false;
+  if (std::find(stage.persons.begin(), stage.persons.end(), who.id) != stage.persons.end()) {
+    return true;
+  }
   return std::any_of(stage.roles.begin(), stage.roles.end(),
                      [&](const std::string& r) { return who.HasRole(r); });
 }
 
 bool PersonHoldsStage(const Person& p, const Stage& stage, std::string_view applicant_department) {
   if (stage.same_department && p.department != applicant_department) return false;
+  if (std::find(stage.persons.begin(), stage.persons.end(), p.id) != stage.persons.end()) {
+    return true;
+  }
   return std::any_of(stage.roles.begin(), stage.roles.end(),
                      [&](const std::string& r) { return p.HasRole(r); });
 }
@@ -197,10 +204,14 @@ Result<std::optional<Request>> Approvals::Read(store::ReadTxn& txn, std::string_
   return std::optional<Request>(std::move(r));
 }
 
-Result<Request> Approvals::OpenIn(store::WriteTxn& txn, const Caller& caller, const Flow& flow,
+Result<Request> Approvals::OpenIn(store::WriteTxn& txn, const Caller& caller, const Flow& given,
                                   const Draft& draft, audit::Event& ev,
                                   const std::vector<Stage>* stages) {
-  ev.attrs["type"] = flow.type;
+  ev.attrs["type"] = given.type;
+  // Lifetimes and the filing deadline are the organisation's policy
+  // (flow_parameters.h), read in this transaction.
+  MAMORI_ASSIGN_OR_RETURN(FlowParameters params, ReadFlowParameters(txn));
+  const Flow flow = ApplyFlowParameters(params, given);
   MAMORI_RETURN_IF_ERROR(CheckPerson(caller.principal));
   MAMORI_RETURN_IF_ERROR(ValidateSubject(draft.subject));
   MAMORI_RETURN_IF_ERROR(ValidateCode(draft.action, "action"));

@@ -13,15 +13,29 @@
 //                      deputy_ciso, chief_officer); open for 14 days. In an
 //                      emergency the measure is taken first and filed
 //                      afterwards, within 2 business days ([002 第27条]
-//                      ただし書 "事後速やかに").
+//                      ただし書 "事後速やかに"). The CISO may designate
+//                      other approvers (exceptions.h), who then replace
+//                      the CISO line in the requests opened after.
+//   policy_change      ポリシー変更: a change of the organisation's policy
+//                      parameters (the analysis thresholds, the flows'
+//                      lifetimes), so that no one person can, say, raise a
+//                      threshold to hide their own activity ([002 第19条1(1)]
+//                      applicant ≠ approver). Approved by someone else in
+//                      the CISO line; open for 7 days; no after-the-fact
+//                      filing.
 //   takeout            持ち出し: taking records out in an encrypted file
 //                      ([002 第47-49条]); its stages follow the dataset's
 //                      classification, so it is registered with the engine
 //                      that reads definitions (approval/takeout_flow.h).
+// The lifetimes and the filing deadline of the first three are the
+// defaults of flow_parameters.h: the organisation's policy, read when a
+// request opens.
 #pragma once
 
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "approval/approvals.h"
 
@@ -29,6 +43,9 @@ namespace mamori::approval {
 
 inline constexpr std::string_view kNonStandardWork = "non_standard_work";
 inline constexpr std::string_view kException = "exception";
+inline constexpr std::string_view kPolicyChange = "policy_change";
+// The action of every policy_change request.
+inline constexpr std::string_view kPolicySetAction = "policy.set";
 
 std::vector<Flow> StandardFlows();
 
@@ -56,5 +73,31 @@ Status CheckWorkApproval(store::ReadTxn& txn, std::string_view id, std::string_v
 Status CheckWorkApprovalByOperator(store::ReadTxn& txn, std::string_view id,
                                    std::string_view subject, std::string_view action,
                                    TimeMicros now);
+
+// Refusal codes of UsePolicyChange (Status subject).
+inline constexpr std::string_view kPolicyApprovalRequired = "policy.approval_required";
+inline constexpr std::string_view kPolicyNotApproved = "policy.not_approved";
+inline constexpr std::string_view kPolicyApprovalMismatch = "policy.approval_mismatch";
+inline constexpr std::string_view kPolicyNotApplicant = "policy.not_applicant";
+inline constexpr std::string_view kPolicyApprovalExpired = "policy.approval_expired";
+inline constexpr std::string_view kPolicyApprovalUsed = "policy.approval_used";
+
+// The digest that binds a policy_change request to one change: the SHA-256
+// (lower-case hex) of the body of the change as compact JSON with its keys
+// sorted — what `jq -cS .` prints, without the newline. The applicant
+// attaches it to the request; the approver approves exactly that change.
+std::string PolicyChangeDigest(const nlohmann::json& body);
+
+// Whether approval `id` allows `actor` to change the policy `subject`
+// ("policy/analysis", "policy/approval") to the body whose digest is
+// `digest`, checked and consumed in the transaction that makes the change:
+// a policy_change request, approved (by someone other than its applicant:
+// the engine's rule 2), for this subject with `digest` among its
+// attachments, applied for by `actor`, before its expires_at, and not used
+// before — one approval, one change. `id` empty: kInvalidArgument
+// kPolicyApprovalRequired, naming the subject and digest to apply with.
+// Otherwise kPermissionDenied (kNotFound for an unknown id) naming the reason.
+Status UsePolicyChange(store::WriteTxn& txn, std::string_view id, std::string_view subject,
+                       std::string_view digest, std::string_view actor, TimeMicros now);
 
 }  // namespace mamori::approval

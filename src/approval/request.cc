@@ -94,7 +94,9 @@ std::vector<size_t> Request::OpenStages() const {
 nlohmann::json RequestToJson(const Request& r) {
   nlohmann::json stages = nlohmann::json::array();
   for (const auto& s : r.stages) {
-    stages.push_back({{"roles", s.roles}, {"same_department", s.same_department}});
+    nlohmann::json sj = {{"roles", s.roles}, {"same_department", s.same_department}};
+    if (!s.persons.empty()) sj["persons"] = s.persons;
+    stages.push_back(std::move(sj));
   }
   nlohmann::json decisions = nlohmann::json::array();
   for (const auto& d : r.decisions) {
@@ -193,6 +195,9 @@ Result<Request> RequestFromJson(const nlohmann::json& j) {
     Stage st;
     MAMORI_ASSIGN_OR_RETURN(st.roles, Member<std::vector<std::string>>(sj, "roles"));
     MAMORI_ASSIGN_OR_RETURN(st.same_department, Member<bool>(sj, "same_department"));
+    if (sj.contains("persons")) {
+      MAMORI_ASSIGN_OR_RETURN(st.persons, Member<std::vector<std::string>>(sj, "persons"));
+    }
     r.stages.push_back(std::move(st));
   }
   auto decisions = j.find("decisions");
@@ -280,9 +285,17 @@ Status ValidateStages(const std::vector<Stage>& stages) {
     return Invalid("stages", "an approval needs 1-8 stages", "承認段階は 1〜8 段です");
   }
   for (const auto& s : stages) {
-    if (s.roles.empty() || s.roles.size() > 8) {
-      return Invalid("stages", "each stage names 1-8 approving roles",
-                     "各承認段階には 1〜8 個の承認ロールを指定します");
+    if ((s.roles.empty() && s.persons.empty()) || s.roles.size() > 8 || s.persons.size() > 16) {
+      return Invalid("stages", "each stage names 1-8 approving roles or 1-16 approving persons",
+                     "各承認段階には 1〜8 個の承認ロールまたは 1〜16 人の承認者を指定します");
+    }
+    for (const auto& person : s.persons) {
+      const bool ok = !person.empty() && person.size() <= 64 &&
+                      std::all_of(person.begin(), person.end(), [](char c) {
+                        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                               (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+                      });
+      if (!ok) return Invalid("stages", "an approver is a user id", "承認者の利用者 ID が不正です");
     }
     for (const auto& role : s.roles) {
       const bool ok =

@@ -57,6 +57,10 @@ std::optional<State> ParseState(std::string_view name);
 struct Stage {
   std::vector<std::string> roles;  // any one of them approves the stage
   bool same_department = false;    // only holders in the applicant's department
+  // Named persons (user ids) who approve the stage besides the holders of
+  // `roles`: the approvers a flow's owner designated (the exception flow's,
+  // designated by the CISO, [002 第26条1]). Empty for most flows.
+  std::vector<std::string> persons;
   bool operator==(const Stage&) const = default;
 };
 
@@ -124,7 +128,8 @@ Result<Request> RequestFromJson(const nlohmann::json& j);
 //   type, action, reason: 1-64 characters [a-z0-9._-];
 //   subject: 1-128 characters [A-Za-z0-9._/-];
 //   attachments: at most 16, each 64 lower-case hex digits;
-//   stages: 1-8, each 1-8 roles of [a-z0-9_].
+//   stages: 1-8, each 1-8 roles of [a-z0-9_] and at most 16 persons (user
+//           ids of [A-Za-z0-9._-]); a stage with persons may name no role.
 Status ValidateCode(std::string_view value, const char* member);
 Status ValidateSubject(std::string_view subject);
 Status ValidateAttachments(const std::vector<std::string>& attachments);

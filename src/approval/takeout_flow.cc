@@ -176,7 +176,7 @@ Result<TakeoutTerms> TakeoutTermsOf(std::string_view subject, const nlohmann::js
 Flow TakeoutFlow(engine::Engine& engine) {
   Flow flow;
   flow.type = std::string(kTakeout);
-  flow.stages = {Stage{{std::string(engine::kRoleSectionManager)}, true}};
+  flow.stages = {Stage{{std::string(engine::kRoleSectionManager)}, true, {}}};
   flow.order = Order::kParallel;
   flow.lifetime_hours = 7 * 24;
   engine::Engine* e = &engine;
@@ -191,7 +191,7 @@ Flow TakeoutFlow(engine::Engine& engine) {
     MAMORI_RETURN_IF_ERROR(CheckAgainstDefinition(*def, t, caller.Now()));
     stages.clear();
     for (const auto& role : engine::TakeoutRulesFor(*def).approver_roles) {
-      stages.push_back(Stage{{role}, true});
+      stages.push_back(Stage{{role}, true, {}});
     }
     return Status::Ok();
   };

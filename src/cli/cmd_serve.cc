@@ -204,7 +204,10 @@ int Serve(const ServeFlags& f) {
   // tick of the day, and the first after start): records past their
   // retention deadline are shredded by the server itself, each disposal
   // signed and audited under the actor "system:retention/mamori", as
-  // `mamori retention sweep` does for an operator.
+  // `mamori retention sweep` does for an operator. On the same tick the
+  // month's status report of exception measures to the chief security
+  // manager ([002 第26条2]) is produced for the month before, once
+  // (approval/exception_reports.h, actor "system:exceptions/mamori").
   std::mutex expiry_mu;
   std::condition_variable expiry_cv;
   bool stopping = false;
@@ -217,6 +220,14 @@ int Serve(const ServeFlags& f) {
       ctx.actor = "mamori";
       // A failure is audited by identity and retried at the next tick.
       [[maybe_unused]] auto expired = (*stack)->identity().authenticator().ExpireSessions(ctx);
+      if (auto monthly = (*stack)->exception_reports().Tick(NowMicros()); !monthly) {
+        // Audited by the ledger; tried again at the next tick.
+        logger.Log(api::LogLevel::kWarn, "exceptions", {{"detail", monthly.error().message()}});
+      } else if (*monthly) {
+        logger.Log(
+            api::LogLevel::kInfo, "exceptions",
+            {{"report", (*monthly)->id}, {"period", approval::FormatMonth((*monthly)->period)}});
+      }
       auto report = retention.Tick(NowMicros(), LocalContext().terminal);
       if (!report) {
         // Audited by the engine; tried again at the next tick.

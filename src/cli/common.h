@@ -98,6 +98,7 @@ void AddCalendarCommands(CLI::App& app, int& exit_code);
 void AddAnalysisCommands(CLI::App& app, int& exit_code);
 void AddListsCommands(CLI::App& app, int& exit_code);
 void AddApprovalsCommands(CLI::App& app, int& exit_code);
+void AddExceptionsCommands(CLI::App& app, int& exit_code);
 void AddIncidentsCommands(CLI::App& app, int& exit_code);
 void AddTakeoutsCommands(CLI::App& app, int& exit_code);
 

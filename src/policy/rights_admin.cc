@@ -105,7 +105,7 @@ approval::Flow RightsFlow() {
 approval::Flow UseFlow() {
   approval::Flow flow;
   flow.type = std::string(kUseFlow);
-  flow.stages = {approval::Stage{{"section_manager"}, true}};
+  flow.stages = {approval::Stage{{"section_manager"}, true, {}}};
   flow.generic_submit = false;
   return flow;
 }

@@ -95,6 +95,22 @@ constexpr std::array kListConfirmers = {r::kConfirmer,    r::kSectionManager, r:
 constexpr std::array kAnalysisStatusReaders = {
     r::kAdmin, r::kChiefOfficer, r::kCiso, r::kDeputyCiso, r::kSirt, r::kAuditLead, r::kAuditor};
 
+// Exception measures (例外措置, [002 第26-27条]). Anyone applies and ends
+// their own (the ledger decides "their own"); the ledger is read by those
+// who may approve and by evidence readers; the CISO line designates the
+// approvers and the ledger narrows it again to ciso, deputy_ciso and
+// chief_officer; the chief security manager (chief_officer) acknowledges
+// reports, which the CISO line produces.
+constexpr std::array kExceptionReaders = {r::kSectionManager,
+                                          r::kDepartmentOfficer,
+                                          r::kCreditInfoDirector,
+                                          r::kChiefOfficer,
+                                          r::kCiso,
+                                          r::kDeputyCiso,
+                                          r::kSirt,
+                                          r::kAuditLead,
+                                          r::kAuditor};
+constexpr std::array kCisoLine = {r::kCiso, r::kDeputyCiso, r::kChiefOfficer};
 // Take-outs (持ち出し): the register goes to the managers who approve
 // take-outs, the CISO line and auditors; the return or destruction is
 // confirmed by the approving roles (and the server narrows that to the
@@ -190,6 +206,18 @@ constexpr std::array kRules = {
     // The thresholds of the rules tell how to stay under them: read by those
     // who read evidence, changed (policy.update) by the CISO line.
     SystemRule{"analysis.policy", Roles(kEvidenceReaders), "ログ分析の閾値の参照"},
+    // Exception measures [002 第26-27条].
+    SystemRule{"exception.apply", Roles(kAnyone), "例外措置の適用申請・事後届出"},
+    SystemRule{"exception.show", Roles(kAnyone), "例外措置の参照(申請者・許可権限者)"},
+    SystemRule{"exception.end", Roles(kAnyone), "自分の例外措置の終了"},
+    SystemRule{"exception.ledger", Roles(kExceptionReaders), "例外措置台帳の参照"},
+    SystemRule{"exception.approvers", Roles(kAnyone), "例外措置の許可権限者の参照"},
+    SystemRule{"exception.designate", Roles(kManagers), "例外措置の許可権限者の指定(CISO)"},
+    SystemRule{"exception.report_list", Roles(kExceptionReaders), "例外措置の申請状況報告の参照"},
+    SystemRule{"exception.report", Roles(kCisoLine), "例外措置の申請状況報告の作成"},
+    SystemRule{"exception.report_ack", Roles(kCisoLine),
+               "例外措置の申請状況報告の受領(統括情報セキュリティ責任者)"},
+    SystemRule{"exception.trends", Roles(kExceptionReaders), "例外措置の傾向の参照"},
 };
 
 }  // namespace

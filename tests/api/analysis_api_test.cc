@@ -10,6 +10,7 @@
 
 #include "analysis/monitor.h"
 #include "api/stack_fixture.h"
+#include "approval/flows.h"
 
 namespace mamori::api::testing {
 namespace {
@@ -42,6 +43,8 @@ class AnalysisApiTest : public StackApiTest {
     AddUser("audit1", {"auditor"}, "", "監査室");
     AddUser("admin1", {"admin"}, "", "情報システム課");
     AddUser("ciso1", {"ciso"}, "", "情報セキュリティ室");
+    // The second person of the CISO line, who approves ciso1's policy changes.
+    AddUser("chief1", {"chief_officer"}, "", "情報セキュリティ室");
 
     monitor_ = std::make_unique<analysis::Monitor>(engine_->data_store(), stack_->directory());
     Round(Jst({2025, 1, 6}, 9, 1));
@@ -59,7 +62,7 @@ class AnalysisApiTest : public StackApiTest {
     api_ = std::move(*api);
     client_ = NewClient(TerminalClient());
     for (const char* u :
-         {"hana", "kato", "sato", "suzuki", "tanaka", "audit1", "admin1", "ciso1"}) {
+         {"hana", "kato", "sato", "suzuki", "tanaka", "audit1", "admin1", "ciso1", "chief1"}) {
       tokens_[u] = Login(u);
     }
     for (const auto& f : Findings("ciso1")) {
@@ -137,6 +140,25 @@ TEST_F(AnalysisApiTest, WhoMayListFindingsAndWhichTheySee) {
   EXPECT_EQ(Send(tokens_["sato"], "GET", "/v1/findings/F99999999").status, 404);
   EXPECT_EQ(Send(tokens_["sato"], "GET", "/v1/findings?status=closed").status, 400);
   EXPECT_EQ(Send(tokens_["sato"], "GET", "/v1/findings?colour=red").status, 400);
+}
+
+// The console operator ("os:root") is no person of the directory, and no
+// user could have that ID. Their off-hours work is still a finding, owned by
+// the CISO line; asking the directory about them must not stop the analysis
+// (it did: every round failed, and nothing after was ever analysed).
+TEST_F(AnalysisApiTest, AnOperatorsOffHoursWorkIsAFindingOfTheCisoLineAndTheAnalysisGoesOn) {
+  Read("os:root", Jst({2025, 1, 14}, 22, 30));
+  Read("hana", Jst({2025, 1, 14}, 22, 40));
+  Round(Jst({2025, 1, 15}, 9, 0));
+  auto root = Findings("ciso1", "&actor=os:root");
+  ASSERT_EQ(root.size(), 1u);
+  EXPECT_EQ(root[0]["owner"], "ciso1");
+  EXPECT_EQ(root[0]["department"], "");
+  // What came after it in the log was analysed too: hana's holiday finding
+  // of the fixture, and this one.
+  auto hana = Findings("sato", "&actor=hana");
+  ASSERT_EQ(hana.size(), 2u);
+  for (const auto& f : hana) EXPECT_EQ(f["owner"], "sato");
 }
 
 TEST_F(AnalysisApiTest, WhoMayActOnWhichFinding) {
@@ -250,11 +272,14 @@ TEST_F(AnalysisApiTest, HeartbeatStatusReportAndPolicy) {
       Send(tokens_["sato"], "GET", "/v1/analysis/report?from=2025-01-13&to=2025-01-13").status,
       403);
   EXPECT_EQ(Send(tokens_["sato"], "GET", "/v1/policy/analysis").status, 403);
+  // One person changes nothing alone: the change needs an approved
+  // policy_change request (exceptions_api_test.cc PolicyChangeApiTest).
   auto put = Send(
       tokens_["ciso1"], "PUT", "/v1/policy/analysis",
       R"({"business_start": "07:30", "closed": {"annual": ["12-29..01-03", "08-13..08-15"]}})");
-  ASSERT_EQ(put.status, 200) << put.body;
-  EXPECT_EQ(put.Json()["business_start"], "07:30");
+  EXPECT_EQ(put.status, 400) << put.body;
+  EXPECT_EQ(put.Json()["subject"], "policy.approval_required");
+  EXPECT_EQ(Send(tokens_["ciso1"], "GET", "/v1/policy/analysis").Json()["business_start"], "08:00");
   EXPECT_EQ(
       Send(tokens_["ciso1"], "PUT", "/v1/policy/analysis", R"({"business_start": "25:00"})").status,
       400);
@@ -266,6 +291,31 @@ TEST_F(AnalysisApiTest, HeartbeatStatusReportAndPolicy) {
   auto set = EventsOf("analysis.policy_set");
   ASSERT_FALSE(set.empty());
   EXPECT_EQ(set.back().actor, "ciso1");
+  EXPECT_EQ(set.back().result, "refused");
+
+  // With a policy_change request for exactly this body, approved by the
+  // other person of the CISO line, the applicant makes the change.
+  const nlohmann::json change = nlohmann::json::parse(
+      R"({"business_start": "07:30", "closed": {"annual": ["12-29..01-03", "08-13..08-15"]}})");
+  auto applied = Send(tokens_["ciso1"], "POST", "/v1/approvals",
+                      nlohmann::json{{"type", "policy_change"},
+                                     {"subject", "policy/analysis"},
+                                     {"action", "policy.set"},
+                                     {"reason", "threshold.review"},
+                                     {"attachments", {approval::PolicyChangeDigest(change)}}}
+                          .dump());
+  ASSERT_EQ(applied.status, 201) << applied.body;
+  const std::string id = applied.Json()["id"];
+  auto approved = Send(tokens_["chief1"], "POST", "/v1/approvals/" + id + "/approve");
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  auto changed = Send(tokens_["ciso1"], "PUT", "/v1/policy/analysis?approval=" + id, change.dump());
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(changed.Json()["business_start"], "07:30");
+  EXPECT_EQ(Send(tokens_["audit1"], "GET", "/v1/policy/analysis").Json()["business_start"],
+            "07:30");
+  set = EventsOf("analysis.policy_set");
+  EXPECT_EQ(set.back().result, "ok");
+  EXPECT_EQ(set.back().attrs["approval"], id);
 }
 
 }  // namespace
