@@ -59,6 +59,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(ApiServerOptions options) {
   deps.rights_register = api->options_.rights_register;
   deps.reviews = api->options_.reviews;
   deps.approvals = api->options_.approvals;
+  deps.inquiries = api->options_.inquiries;
   deps.findings = api->options_.findings;
   deps.lists = api->options_.lists;
   deps.monitor = api->options_.monitor;
@@ -115,6 +116,7 @@ ApiServerOptions OptionsFor(Stack& stack, ServerConfig config) {
   options.rights_register = deps.rights_register;
   options.reviews = deps.reviews;
   options.approvals = deps.approvals;
+  options.inquiries = deps.inquiries;
   options.findings = deps.findings;
   options.lists = deps.lists;
   return options;

@@ -61,6 +61,8 @@ struct ApiServerOptions {
   policy::ReviewCampaigns* reviews = nullptr;
   // Optional: the approval engine (the approvals family).
   approval::Approvals* approvals = nullptr;
+  // Optional: two-person inquiry control (the inquiries family).
+  approval::Inquiries* inquiries = nullptr;
   // Optional: the analysis (routes.h RouteDeps).
   analysis::Findings* findings = nullptr;
   analysis::Lists* lists = nullptr;

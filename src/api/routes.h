@@ -23,6 +23,10 @@
 //   approvals            GET|POST /v1/approvals, GET /v1/approvals/ledger,
 //                        GET /v1/approvals/{approval}, POST …/{approval}/approve|reject|cancel
 //                                                                     (routes_approvals.cc)
+//   inquiries            GET|POST /v1/inquiries, GET /v1/inquiries/{inquiry}[/answer],
+//                        POST …/{inquiry}/approve|issue-number|run|release,
+//                        GET /v1/inquiries/lists, GET|POST /v1/inquiries/requests,
+//                        GET /v1/inquiries/reconciliation          (routes_inquiries.cc)
 //   analysis             GET /v1/findings[/{finding}], POST …/{finding}/review|explain|escalate,
 //                        GET /v1/lists[/{list}], POST /v1/lists/{list}/confirm,
 //                        GET /v1/analysis/status, /v1/analysis/report,
@@ -49,6 +53,7 @@
 #include "api/rate_limiter.h"
 #include "api/router.h"
 #include "approval/approvals.h"
+#include "approval/inquiries.h"
 #include "core/status.h"
 #include "engine/engine.h"
 #include "engine/witnessing.h"
@@ -79,6 +84,9 @@ struct RouteDeps {
   // The approval engine; required by the approvals family (with rights, to
   // which the steps of a rights request's approval go).
   approval::Approvals* approvals = nullptr;
+  // Two-person inquiry control; required by the inquiries family (with
+  // an authorizer, the engine and the lists).
+  approval::Inquiries* inquiries = nullptr;
   // The findings and reconciliation lists of the analysis; required by the
   // analysis family. The continuous evaluation, when the server runs one:
   // /readyz, /metrics and /v1/analysis/status report its heartbeat.
@@ -113,6 +121,10 @@ Status AddReviewRoutes(Router& router, const RouteDeps& deps);
 
 // Approval requests of every flow; need approvals, rights and an authorizer.
 Status AddApprovalRoutes(Router& router, const RouteDeps& deps);
+
+// Two-person control of credit inquiries, branch requests and their
+// reconciliation; need inquiries, lists, the engine and an authorizer.
+Status AddInquiryRoutes(Router& router, const RouteDeps& deps);
 
 // Findings, reconciliation lists, the analysis's status, an on-demand
 // report and its policy; need findings, lists and an authorizer.

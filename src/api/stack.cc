@@ -2,6 +2,7 @@
 
 #include "analysis/parameters.h"
 #include "approval/flows.h"
+#include "approval/inquiries.h"
 
 namespace mamori::api {
 
@@ -44,6 +45,13 @@ Result<std::unique_ptr<Stack>> Stack::Open(engine::Engine& engine,
     MAMORI_RETURN_IF_ERROR(s->approvals_->Register(std::move(flow)));
   }
   MAMORI_RETURN_IF_ERROR(s->rights_->SetApprovals(s->approvals_.get()));
+  // Inquiries: the scheme is the dataset definition's inquiry_control.
+  s->inquiries_ = std::make_unique<approval::Inquiries>(
+      store, [&engine](std::string_view dataset) -> Result<std::optional<approval::Scheme>> {
+        MAMORI_ASSIGN_OR_RETURN(auto def, engine.Definition(dataset));
+        if (def->inquiry_control.empty()) return std::optional<approval::Scheme>();
+        return approval::ParseScheme(def->inquiry_control);
+      });
   // Who holds what changes only through the register: identity asks policy
   // before every role, department or credential change it makes, and the
   // register makes configured role changes in identity.
@@ -75,6 +83,7 @@ RouteDeps Stack::Deps() {
   deps.identity = identity_.get();
   deps.rights = rights_.get();
   deps.approvals = approvals_.get();
+  deps.inquiries = inquiries_.get();
   deps.rights_register = register_.get();
   deps.reviews = reviews_.get();
   deps.findings = findings_.get();

@@ -58,6 +58,8 @@ class Stack {
   AccessControl& access() { return *access_; }
   // The approval engine: the rights flow and approval/flows.h's.
   approval::Approvals& approvals() { return *approvals_; }
+  // Two-person inquiry control (approval/inquiries.h).
+  approval::Inquiries& inquiries() { return *inquiries_; }
   analysis::Findings& findings() { return *findings_; }
   analysis::Lists& lists() { return *lists_; }
   // What the analysis asks about people (role holders, departments).
@@ -80,6 +82,7 @@ class Stack {
   std::unique_ptr<policy::RightsAdmin> rights_;
   std::unique_ptr<approval::IdentityPeople> approval_people_;
   std::unique_ptr<approval::Approvals> approvals_;
+  std::unique_ptr<approval::Inquiries> inquiries_;
   std::unique_ptr<policy::RightsRegister> register_;
   std::unique_ptr<policy::ReviewCampaigns> reviews_;
   std::unique_ptr<AccessControl> access_;
