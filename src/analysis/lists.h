@@ -80,8 +80,8 @@ struct SubjectAccess {
 
 // What one business day's accesses to one dataset add up to.
 struct ListCounts {
-  uint64_t total = 0;    // accesses; for an inquiry list, inquiries
-  uint64_t answers = 0;  // inquiry lists: the answers received
+  uint64_t total = 0;                             // accesses; for an inquiry list, inquiries
+  uint64_t answers = 0;                           // inquiry lists: the answers received
   std::map<std::string, uint64_t> users;          // user → accesses
   std::map<std::string, SubjectAccess> subjects;  // record → accesses
   bool subjects_complete = true;

@@ -278,8 +278,7 @@ std::vector<RouteSpec> Build() {
       // the answer; the inquiry's read is authorised again as a record.get
       // of its dataset and purpose. Branches register their requests of
       // head-office inquiries, which head office reconciles [003 VI(1)②].
-      System("GET", "/v1/inquiries", "inquiry.show")
-          .Query({"state", "dataset", "limit", "cursor"}),
+      System("GET", "/v1/inquiries", "inquiry.show").Query({"state", "dataset", "limit", "cursor"}),
       System("POST", "/v1/inquiries", "inquiry.apply")
           .Strict({{"dataset", K::kString, kRequired},
                    {"record", K::kString, kRequired},

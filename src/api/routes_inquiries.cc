@@ -102,30 +102,30 @@ Status AddInquiryRoutes(Router& router, const RouteDeps& deps) {
          return JsonResponse(200, *out);
        }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"POST", "/v1/inquiries", [=](Call& call) -> HandlerResult {
-         const nlohmann::json& b = call.body;
-         approval::InquiryDraft draft;
-         draft.dataset = StringOf(b, "dataset");
-         draft.record = StringOf(b, "record");
-         draft.purpose = StringOf(b, "purpose");
-         draft.consent = StringOf(b, "consent");
-         draft.branch_request = StringOf(b, "branch_request");
-         // The operator must be allowed the read the inquiry is, before a
-         // confirmer is asked about it or it runs.
-         approval::Inquiry probe;
-         probe.dataset = draft.dataset;
-         probe.record = draft.record;
-         probe.purpose = draft.purpose;
-         if (auto ok = AuthorizeRead(*authz, call, probe); !ok) {
-           return std::unexpected(ok.error());
-         }
-         auto q = inquiries->Open(InquiryCallerOf(call), draft);
-         if (!q) return std::unexpected(AuditedProblem(q.error()));
-         Response out = JsonResponse(201, ShownInquiry(*q));
-         out.headers.emplace_back("Location", "/v1/inquiries/" + q->id);
-         return out;
-       }}));
+  MAMORI_RETURN_IF_ERROR(router.Add({"POST", "/v1/inquiries", [=](Call& call) -> HandlerResult {
+                                       const nlohmann::json& b = call.body;
+                                       approval::InquiryDraft draft;
+                                       draft.dataset = StringOf(b, "dataset");
+                                       draft.record = StringOf(b, "record");
+                                       draft.purpose = StringOf(b, "purpose");
+                                       draft.consent = StringOf(b, "consent");
+                                       draft.branch_request = StringOf(b, "branch_request");
+                                       // The operator must be allowed the read the inquiry is,
+                                       // before a confirmer is asked about it or it runs.
+                                       approval::Inquiry probe;
+                                       probe.dataset = draft.dataset;
+                                       probe.record = draft.record;
+                                       probe.purpose = draft.purpose;
+                                       if (auto ok = AuthorizeRead(*authz, call, probe); !ok) {
+                                         return std::unexpected(ok.error());
+                                       }
+                                       auto q = inquiries->Open(InquiryCallerOf(call), draft);
+                                       if (!q) return std::unexpected(AuditedProblem(q.error()));
+                                       Response out = JsonResponse(201, ShownInquiry(*q));
+                                       out.headers.emplace_back("Location",
+                                                                "/v1/inquiries/" + q->id);
+                                       return out;
+                                     }}));
 
   // Literal children of /v1/inquiries before {inquiry}.
   MAMORI_RETURN_IF_ERROR(router.Add(
@@ -145,10 +145,9 @@ Status AddInquiryRoutes(Router& router, const RouteDeps& deps) {
          if (auto s = call.Query("state")) {
            filter.state = analysis::ParseListState(*s);
            if (!filter.state) {
-             return std::unexpected(Problem::Make("invalid_argument",
-                                                  "state must be pending or confirmed",
-                                                  "state は pending または confirmed です",
-                                                  "state"));
+             return std::unexpected(
+                 Problem::Make("invalid_argument", "state must be pending or confirmed",
+                               "state は pending または confirmed です", "state"));
            }
          }
          auto all = lists->List(filter);
@@ -169,14 +168,8 @@ Status AddInquiryRoutes(Router& router, const RouteDeps& deps) {
       {"GET", "/v1/inquiries/requests", [=](Call& call) -> HandlerResult {
          auto all = inquiries->Requests();
          if (!all) return std::unexpected(Problem::FromStatus(all.error()));
-         // A branch sees its own requests; the head office those of the
-         // inquiries it made; evidence readers all (MayView of the
-         // inquiry made on it, or the branch itself).
          std::erase_if(*all, [&](const approval::BranchRequest& r) {
-           if (r.branch == call.principal->department) return false;
-           if (r.inquiry.empty()) return !approval::Inquiries::MayView(*call.principal, {});
-           auto q = inquiries->Get(r.inquiry);
-           return !q || !approval::Inquiries::MayView(*call.principal, *q);
+           return !inquiries->MayViewRequest(*call.principal, r);
          });
          auto page = PageParamsOf(call);
          if (!page) return std::unexpected(page.error());
@@ -195,24 +188,23 @@ Status AddInquiryRoutes(Router& router, const RouteDeps& deps) {
          return JsonResponse(201, approval::BranchRequestToJson(*r));
        }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"GET", "/v1/inquiries/reconciliation", [=](Call& call) -> HandlerResult {
-         auto from_text = QueryRequired(call, "from");
-         if (!from_text) return std::unexpected(from_text.error());
-         auto to_text = QueryRequired(call, "to");
-         if (!to_text) return std::unexpected(to_text.error());
-         auto from = ParseDate(*from_text);
-         auto to = ParseDate(*to_text);
-         if (!from || !to) {
-           return std::unexpected(Problem::Make("invalid_argument",
-                                                "from and to must be dates like 2026-12-07",
-                                                "from と to は 2026-12-07 の形式です",
-                                                !from ? "from" : "to"));
-         }
-         auto r = inquiries->Reconcile(*from, *to);
-         if (!r) return std::unexpected(Problem::FromStatus(r.error()));
-         return JsonResponse(200, approval::ReconciliationToJson(*r));
-       }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"GET", "/v1/inquiries/reconciliation", [=](Call& call) -> HandlerResult {
+                    auto from_text = QueryRequired(call, "from");
+                    if (!from_text) return std::unexpected(from_text.error());
+                    auto to_text = QueryRequired(call, "to");
+                    if (!to_text) return std::unexpected(to_text.error());
+                    auto from = ParseDate(*from_text);
+                    auto to = ParseDate(*to_text);
+                    if (!from || !to) {
+                      return std::unexpected(Problem::Make(
+                          "invalid_argument", "from and to must be dates like 2026-12-07",
+                          "from と to は 2026-12-07 の形式です", !from ? "from" : "to"));
+                    }
+                    auto r = inquiries->Reconcile(*from, *to);
+                    if (!r) return std::unexpected(Problem::FromStatus(r.error()));
+                    return JsonResponse(200, approval::ReconciliationToJson(*r));
+                  }}));
 
   MAMORI_RETURN_IF_ERROR(
       router.Add({"GET", "/v1/inquiries/{inquiry}", [=](Call& call) -> HandlerResult {
@@ -225,12 +217,12 @@ Status AddInquiryRoutes(Router& router, const RouteDeps& deps) {
                     return JsonResponse(200, ShownInquiry(*q));
                   }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"POST", "/v1/inquiries/{inquiry}/approve", [=](Call& call) -> HandlerResult {
-         auto q = inquiries->Approve(InquiryCallerOf(call), call.Param("inquiry"));
-         if (!q) return std::unexpected(AuditedProblem(q.error()));
-         return JsonResponse(200, ShownInquiry(*q));
-       }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"POST", "/v1/inquiries/{inquiry}/approve", [=](Call& call) -> HandlerResult {
+                    auto q = inquiries->Approve(InquiryCallerOf(call), call.Param("inquiry"));
+                    if (!q) return std::unexpected(AuditedProblem(q.error()));
+                    return JsonResponse(200, ShownInquiry(*q));
+                  }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add(
       {"POST", "/v1/inquiries/{inquiry}/issue-number", [=](Call& call) -> HandlerResult {
@@ -257,12 +249,12 @@ Status AddInquiryRoutes(Router& router, const RouteDeps& deps) {
          return JsonResponse(200, ShownInquiry(*q));
        }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"POST", "/v1/inquiries/{inquiry}/release", [=](Call& call) -> HandlerResult {
-         auto q = inquiries->Release(InquiryCallerOf(call), call.Param("inquiry"));
-         if (!q) return std::unexpected(AuditedProblem(q.error()));
-         return JsonResponse(200, ShownInquiry(*q));
-       }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"POST", "/v1/inquiries/{inquiry}/release", [=](Call& call) -> HandlerResult {
+                    auto q = inquiries->Release(InquiryCallerOf(call), call.Param("inquiry"));
+                    if (!q) return std::unexpected(AuditedProblem(q.error()));
+                    return JsonResponse(200, ShownInquiry(*q));
+                  }}));
 
   // The answer: the step is recorded first (the held answer and a person
   // other than the operator are refused there, before anything is read),

@@ -27,7 +27,8 @@ Status InqWrongState(const Inquiry& q) {
   return Status::FailedPrecondition(
       "inquiry " + q.id + " is " + state + " (" + std::string(SchemeName(q.scheme)) +
           "): this step does not apply to it now",
-      "照会 " + q.id + " の状態 (" + state + ") ではこの手続はできません", std::string(kWrongState));
+      "照会 " + q.id + " の状態 (" + state + ") ではこの手続はできません",
+      std::string(kWrongState));
 }
 
 Status InqCheckPerson(const identity::Principal& who) {
@@ -58,8 +59,9 @@ Status InqCheckConfirmer(const identity::Principal& who, const Inquiry& q) {
 Status InqCheckOperator(const identity::Principal& who, const Inquiry& q) {
   MAMORI_RETURN_IF_ERROR(InqCheckPerson(who));
   if (who.id != q.operator_id) {
-    return InqRefuse(kNotOperator, "only the operator who applied runs the inquiry and receives "
-                                   "its answer",
+    return InqRefuse(kNotOperator,
+                     "only the operator who applied runs the inquiry and receives "
+                     "its answer",
                      "照会の実行と回答の受領は申請した照会作業者本人だけが行えます");
   }
   return Status::Ok();
@@ -122,8 +124,8 @@ Result<Inquiry> Inquiries::Step(
 Result<Inquiry> Inquiries::Open(const Caller& caller, const InquiryDraft& draft) {
   // The definition is read outside the transaction (the engine's cache).
   auto scheme = schemes_(draft.dataset);
-  const bool runs_now = scheme && *scheme &&
-                        (**scheme == Scheme::kHeldAnswer || **scheme == Scheme::kDailyList);
+  const bool runs_now =
+      scheme && *scheme && (**scheme == Scheme::kHeldAnswer || **scheme == Scheme::kDailyList);
   audit::Event ev = InqEvent(caller, runs_now ? "inquiry.run" : "inquiry.apply");
   ev.dataset = audit::EventIdentifier(draft.dataset);
   ev.record = audit::EventIdentifier(draft.record);
@@ -222,35 +224,34 @@ Result<Inquiry> Inquiries::Approve(const Caller& caller, std::string_view id) {
 
 Result<InquiryStep> Inquiries::IssueNumber(const Caller& caller, std::string_view id) {
   std::string number;
-  auto q = Step(caller, "inquiry.issue_number", id,
-                [&](store::WriteTxn&, Inquiry& q, audit::Event&, bool&) -> Status {
-                  MAMORI_RETURN_IF_ERROR(InqCheckConfirmer(caller.principal, q));
-                  if (q.scheme != Scheme::kOneTimeNumber ||
-                      (q.state != InquiryState::kApplied &&
-                       q.state != InquiryState::kNumberIssued)) {
-                    return InqWrongState(q);
-                  }
-                  MAMORI_ASSIGN_OR_RETURN(uint64_t n, crypto::RandomBelow(100000000));
-                  MAMORI_ASSIGN_OR_RETURN(std::string salt, crypto::RandomBytes(16));
-                  char digits[16];
-                  std::snprintf(digits, sizeof digits, "%08llu", static_cast<unsigned long long>(n));
-                  number = digits;
-                  q.number_salt = HexEncode(salt);
-                  q.number_hash = NumberHash(q.number_salt, q.id, number);
-                  q.number_expires_at = caller.Now() + kNumberLifetime;
-                  q.number_failures = 0;
-                  q.state = InquiryState::kNumberIssued;
-                  q.confirmer = caller.principal.id;
-                  q.confirmer_name = caller.principal.display_name;
-                  q.confirmed_at = caller.Now();
-                  return Status::Ok();
-                });
+  auto q =
+      Step(caller, "inquiry.issue_number", id,
+           [&](store::WriteTxn&, Inquiry& q, audit::Event&, bool&) -> Status {
+             MAMORI_RETURN_IF_ERROR(InqCheckConfirmer(caller.principal, q));
+             if (q.scheme != Scheme::kOneTimeNumber ||
+                 (q.state != InquiryState::kApplied && q.state != InquiryState::kNumberIssued)) {
+               return InqWrongState(q);
+             }
+             MAMORI_ASSIGN_OR_RETURN(uint64_t n, crypto::RandomBelow(100000000));
+             MAMORI_ASSIGN_OR_RETURN(std::string salt, crypto::RandomBytes(16));
+             char digits[16];
+             std::snprintf(digits, sizeof digits, "%08llu", static_cast<unsigned long long>(n));
+             number = digits;
+             q.number_salt = HexEncode(salt);
+             q.number_hash = NumberHash(q.number_salt, q.id, number);
+             q.number_expires_at = caller.Now() + kNumberLifetime;
+             q.number_failures = 0;
+             q.state = InquiryState::kNumberIssued;
+             q.confirmer = caller.principal.id;
+             q.confirmer_name = caller.principal.display_name;
+             q.confirmed_at = caller.Now();
+             return Status::Ok();
+           });
   if (!q) return Fail(q.error());
   return InquiryStep{std::move(*q), std::move(number)};
 }
 
-Result<Inquiry> Inquiries::Run(const Caller& caller, std::string_view id,
-                               std::string_view number) {
+Result<Inquiry> Inquiries::Run(const Caller& caller, std::string_view id, std::string_view number) {
   return Step(
       caller, "inquiry.run", id,
       [&](store::WriteTxn& txn, Inquiry& q, audit::Event&, bool& keep) -> Status {
@@ -289,8 +290,7 @@ Result<Inquiry> Inquiries::Run(const Caller& caller, std::string_view id,
                              "the approval number has expired; a confirmer issues a new one",
                              "承認番号の有効期限が過ぎています。確認者が再発行してください");
           }
-          if (!crypto::ConstantTimeEquals(NumberHash(q.number_salt, q.id, number),
-                                          q.number_hash)) {
+          if (!crypto::ConstantTimeEquals(NumberHash(q.number_salt, q.id, number), q.number_hash)) {
             ++q.number_failures;
             keep = true;  // the failure counts, with its refused event
             MAMORI_RETURN_IF_ERROR(iq::WriteInquiry(txn, q));
@@ -327,8 +327,7 @@ Result<Inquiry> Inquiries::Deliver(const Caller& caller, std::string_view id) {
               [&](store::WriteTxn&, Inquiry& q, audit::Event& e, bool&) -> Status {
                 MAMORI_RETURN_IF_ERROR(InqCheckOperator(caller.principal, q));
                 if (q.state == InquiryState::kHeld) {
-                  return InqRefuse(kAnswerHeld,
-                                   "the answer is held until a confirmer releases it",
+                  return InqRefuse(kAnswerHeld, "the answer is held until a confirmer releases it",
                                    "回答は確認者が開放するまで保留されています");
                 }
                 if (q.state != InquiryState::kAnswered) return InqWrongState(q);
@@ -356,9 +355,8 @@ Result<std::vector<Inquiry>> Inquiries::List() {
   MAMORI_RETURN_IF_ERROR(storage_.View([&](store::ReadTxn& txn) -> Status {
     return txn.ScanEach(iq::kInquiries, store::PrefixEnd(iq::kInquiries),
                         [&](std::string_view, std::string_view value) -> Result<bool> {
-                          MAMORI_ASSIGN_OR_RETURN(
-                              Inquiry q,
-                              InquiryFromJson(nlohmann::json::parse(value, nullptr, false)));
+                          MAMORI_ASSIGN_OR_RETURN(Inquiry q, InquiryFromJson(nlohmann::json::parse(
+                                                                 value, nullptr, false)));
                           out.push_back(std::move(q));
                           return true;
                         });

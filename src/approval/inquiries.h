@@ -78,7 +78,7 @@ struct InquiryDraft {
 
 // A branch's request for a head-office inquiry ([003 VI(1)②]).
 struct BranchRequest {
-  std::string id;  // "B00000001"
+  std::string id;      // "B00000001"
   std::string branch;  // the requesting department (the registrant's)
   std::string dataset;
   std::string consent;  // the branch's consent reference
@@ -157,11 +157,16 @@ class Inquiries {
   // credit information director), and evidence readers (CISO line,
   // auditors).
   static bool MayView(const identity::Principal& who, const Inquiry& q);
+  // Whether `who` may see a branch request: anyone of the branch; before
+  // an inquiry is made on it, the head office's operators and confirmers
+  // (who act on it) and evidence readers; afterwards whoever may see that
+  // inquiry (MayView). A request holds ids and references only.
+  bool MayViewRequest(const identity::Principal& who, const BranchRequest& r);
 
  private:
-  Result<Inquiry> Step(const Caller& caller, std::string_view operation, std::string_view id,
-                       const std::function<Status(store::WriteTxn&, Inquiry&, audit::Event&,
-                                                  bool&)>& fn);
+  Result<Inquiry> Step(
+      const Caller& caller, std::string_view operation, std::string_view id,
+      const std::function<Status(store::WriteTxn&, Inquiry&, audit::Event&, bool&)>& fn);
 
   store::Storage& storage_;
   SchemeSource schemes_;

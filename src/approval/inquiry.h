@@ -63,7 +63,7 @@ struct Inquiry {
   std::string id;  // "Q00000001", ascending
   std::string dataset, record, purpose;
   Scheme scheme = Scheme::kDailyList;
-  std::string consent;  // reference of the consent document
+  std::string consent;                                 // reference of the consent document
   std::string operator_id, operator_name, department;  // the operator's, at application
   // On a branch's request: the request's id and the branch (department).
   std::string branch_request, branch;
@@ -77,9 +77,9 @@ struct Inquiry {
   TimeMicros number_expires_at = 0;
   uint32_t number_failures = 0;
   bool number_used = false;
-  TimeMicros run_at = 0;           // when the inquiry ran
-  TimeMicros answered_at = 0;      // first delivery of the answer
-  uint32_t deliveries = 0;         // deliveries of the answer
+  TimeMicros run_at = 0;       // when the inquiry ran
+  TimeMicros answered_at = 0;  // first delivery of the answer
+  uint32_t deliveries = 0;     // deliveries of the answer
   bool operator==(const Inquiry&) const = default;
 };
 

@@ -10,6 +10,7 @@
 
 #include "approval/inquiry_store.h"
 #include "audit/audited.h"
+#include "identity/roles.h"
 
 namespace mamori::approval {
 namespace inquiry_store {
@@ -129,9 +130,8 @@ nlohmann::json ReconciliationToJson(const Reconciliation& r) {
                         {"matches", b.matches()},
                         {"unanswered", b.unanswered}});
   }
-  return {{"from", FormatDate(r.from)},  {"to", FormatDate(r.to)},
-          {"requests", r.requests},      {"inquiries", r.inquiries},
-          {"matches", r.matches()},      {"branches", branches}};
+  return {{"from", FormatDate(r.from)}, {"to", FormatDate(r.to)}, {"requests", r.requests},
+          {"inquiries", r.inquiries},   {"matches", r.matches()}, {"branches", branches}};
 }
 
 Result<BranchRequest> Inquiries::RegisterRequest(const Caller& caller, std::string_view dataset,
@@ -206,6 +206,20 @@ Result<std::vector<BranchRequest>> Inquiries::Requests() {
                         });
   }));
   return out;
+}
+
+bool Inquiries::MayViewRequest(const identity::Principal& who, const BranchRequest& r) {
+  namespace role = identity::role;
+  if (!who.department.empty() && r.branch == who.department) return true;
+  if (r.inquiry.empty()) {
+    for (auto held : {role::kInquiryOperator, role::kConfirmer, role::kCiso, role::kDeputyCiso,
+                      role::kChiefOfficer, role::kAuditor, role::kAuditLead}) {
+      if (who.HasRole(held)) return true;
+    }
+    return false;
+  }
+  auto q = Get(r.inquiry);
+  return q && MayView(who, *q);
 }
 
 Result<Reconciliation> Inquiries::Reconcile(CivilDate from, CivilDate to) {

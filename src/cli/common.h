@@ -65,5 +65,7 @@ void AddCalendarCommands(CLI::App& app, int& exit_code);
 void AddAnalysisCommands(CLI::App& app, int& exit_code);
 void AddListsCommands(CLI::App& app, int& exit_code);
 void AddApprovalsCommands(CLI::App& app, int& exit_code);
+// inquiries ... (cmd_inquiries.cc): two-person inquiry control.
+void AddInquiriesCommands(CLI::App& app, int& exit_code);
 
 }  // namespace mamori::cli

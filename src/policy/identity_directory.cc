@@ -48,7 +48,12 @@ Result<std::optional<std::string>> IdentityDirectory::ManagerOf(std::string_view
 Result<std::string> IdentityDirectory::DepartmentOf(std::string_view person) const {
   auto user = people_.GetUser(person);
   if (!user) {
-    if (user.error().code() == Code::kNotFound) return std::string();
+    // An actor that cannot be a user id ("os:alice", the local operator;
+    // "cert:…", an unknown terminal) is in no department, like an unknown
+    // user: the analysis asks about every actor of the log.
+    if (user.error().code() == Code::kNotFound || user.error().code() == Code::kInvalidArgument) {
+      return std::string();
+    }
     return Fail(user.error());
   }
   return user->department;

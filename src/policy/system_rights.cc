@@ -99,14 +99,15 @@ constexpr std::array kListConfirmers = {r::kConfirmer,    r::kSectionManager, r:
 constexpr std::array kInquiryOperators = {r::kInquiryOperator};
 constexpr std::array kInquiryConfirmers = {r::kConfirmer};
 constexpr std::array kInquiryReaders = {
-    r::kInquiryOperator, r::kConfirmer,     r::kSectionManager, r::kDepartmentOfficer,
-    r::kCreditInfoDirector, r::kChiefOfficer, r::kCiso,         r::kDeputyCiso,
-    r::kAuditLead,       r::kAuditor};
+    r::kInquiryOperator,    r::kConfirmer,    r::kSectionManager, r::kDepartmentOfficer,
+    r::kCreditInfoDirector, r::kChiefOfficer, r::kCiso,           r::kDeputyCiso,
+    r::kAuditLead,          r::kAuditor};
 constexpr std::array kBranchRequesters = {r::kHandler, r::kInquiryOperator, r::kConfirmer,
                                           r::kSectionManager};
-constexpr std::array kReconcilers = {r::kConfirmer,    r::kSectionManager, r::kDepartmentOfficer,
-                                     r::kCreditInfoDirector, r::kChiefOfficer, r::kCiso,
-                                     r::kDeputyCiso,   r::kAuditLead,      r::kAuditor};
+constexpr std::array kReconcilers = {
+    r::kConfirmer,          r::kSectionManager, r::kDepartmentOfficer,
+    r::kCreditInfoDirector, r::kChiefOfficer,   r::kCiso,
+    r::kDeputyCiso,         r::kAuditLead,      r::kAuditor};
 // The evaluation's health: the operators too (no personal data in it).
 constexpr std::array kAnalysisStatusReaders = {
     r::kAdmin, r::kChiefOfficer, r::kCiso, r::kDeputyCiso, r::kSirt, r::kAuditLead, r::kAuditor};
