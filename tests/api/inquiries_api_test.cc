@@ -8,98 +8,13 @@
 // day, and the reconciliation of head-office inquiries with branch
 // requests [003 VI(1)②]. Each refusal changes nothing and is audited.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-
-#include <cstdlib>
-#include <fstream>
 
 #include <nlohmann/json.hpp>
 
-#include "analysis/lists.h"
-#include "analysis/monitor.h"
-#include "analysis/parameters.h"
-#include "api/demo_org_fixture.h"
-#include "approval/inquiries.h"
+#include "api/inquiries_fixture.h"
 
 namespace mamori::api::testing {
 namespace {
-
-constexpr char kConsent[] = "LA-2026-0001";
-
-class InquiriesApiTest : public DemoOrgTest {
- protected:
-  void SetUp() override {
-    DemoOrgTest::SetUp();
-    if (HasFatalFailure()) return;
-    // Beside the demo organisation (融資部: ito_ken operator, kato_kacho
-    // confirmer): an operator of 融資部 who also holds the confirmer role,
-    // an operator without it, and a branch (新宿支店) with its own
-    // confirmer and a clerk who registers requests.
-    AddUser("ryo", {"handler", "inquiry_operator", "confirmer"}, "kato_kacho", "融資部");
-    AddUser("yuka", {"handler", "inquiry_operator"}, "kato_kacho", "融資部");
-    AddUser("shiten_kakunin", {"section_manager", "confirmer"}, "", "新宿支店");
-    AddUser("shiten_tanto", {"handler"}, "shiten_kakunin", "新宿支店");
-    for (const char* u : {"ryo", "yuka", "shiten_kakunin", "shiten_tanto"}) tokens_[u] = Login(u);
-  }
-
-  // "" for none: the dataset is then no inquiry dataset.
-  void SetScheme(const std::string& scheme) {
-    nlohmann::json def = ReadDemoJson(kDemoSource + "/scripts/demo-data/loan_customer.json");
-    def.erase("inquiry_control");
-    if (!scheme.empty()) def["inquiry_control"] = scheme;
-    auto updated = engine_->UpdateDataset(Local(), def);
-    ASSERT_TRUE(updated.has_value()) << updated.error().ToString();
-  }
-
-  nlohmann::json Draft() const {
-    return {{"dataset", "loan_customer"},
-            {"record", records_.at("loan_customer")},
-            {"purpose", "credit_screening"},
-            {"consent", kConsent}};
-  }
-  HttpResponse Apply(const std::string& who, const nlohmann::json& body) {
-    return Send(tokens_[who], "POST", "/v1/inquiries", body.dump());
-  }
-  // An inquiry of `who`; its id.
-  std::string Applied(const std::string& who, const std::string& expected_state) {
-    auto r = Apply(who, Draft());
-    EXPECT_EQ(r.status, 201) << r.body;
-    EXPECT_EQ(r.Json().value("state", ""), expected_state) << r.body;
-    return r.Json().value("id", "");
-  }
-  HttpResponse Step(const std::string& who, const std::string& id, const std::string& verb,
-                    const nlohmann::json& body = nullptr) {
-    return Send(tokens_[who], "POST", "/v1/inquiries/" + id + "/" + verb,
-                body.is_null() ? "" : body.dump());
-  }
-  HttpResponse Answer(const std::string& who, const std::string& id) {
-    return Send(tokens_[who], "GET", "/v1/inquiries/" + id + "/answer");
-  }
-  nlohmann::json Show(const std::string& id) {
-    auto r = Send(tokens_["yamamoto_ciso"], "GET", "/v1/inquiries/" + id);
-    EXPECT_EQ(r.status, 200) << r.body;
-    return r.Json();
-  }
-  static std::string Subject(const HttpResponse& r) { return r.Json().value("subject", ""); }
-
-  // The last event of `operation` was refused with `reason`.
-  void ExpectRefusedEvent(const std::string& operation, const std::string& reason) {
-    auto events = EventsOf(operation);
-    ASSERT_FALSE(events.empty()) << operation;
-    EXPECT_EQ(events.back().result, "refused") << operation;
-    EXPECT_EQ(events.back().reason, reason) << operation;
-  }
-
-  approval::Caller InquiryCaller(const std::string& user, TimeMicros at) {
-    const policy::Caller c = CallerOf(user);
-    approval::Caller out;
-    out.principal = c.principal;
-    out.principal.terminal.id = kTerminalId;
-    out.request_id = "req-test";
-    out.time = at;
-    return out;
-  }
-};
 
 // --- The four schemes ---------------------------------------------------
 
@@ -282,6 +197,33 @@ TEST_F(InquiriesApiTest, DailyListTheOperatorCannotConfirmTheListOfTheirInquirie
   EXPECT_EQ(Subject(r), analysis::kConfirmerAccessed);
   ExpectRefusedEvent("analysis.list.confirm", std::string(analysis::kConfirmerAccessed));
   auto after = Send(tokens_["kato_kacho"], "GET", "/v1/lists/" + list);
+  ASSERT_EQ(after.status, 200) << after.body;
+  EXPECT_EQ(after.Json()["state"], "pending");
+}
+
+// An inquiry list is the confirmer's ([003 VI(1)①] 確認者): a department
+// officer of the dataset's department, who may confirm its access list,
+// may not confirm its inquiry list.
+TEST_F(InquiriesApiTest, AManagerWithoutTheConfirmerRoleCannotConfirmAnInquiryList) {
+  SetScheme("daily_list");
+  AddUser("yushi_bucho", {"department_officer"}, "", "融資部");
+  tokens_["yushi_bucho"] = Login("yushi_bucho");
+  Applied("ito_ken", "answered");
+  auto cal = jp::BusinessCalendar();
+  const int64_t day = analysis::ListDayOf(cal, analysis::JstDayNumber(NowMicros()));
+  analysis::Monitor monitor(engine_->data_store(), stack_->directory());
+  ASSERT_TRUE(monitor.Round(NowMicros()).has_value());
+  ASSERT_TRUE(
+      monitor.Round(JstMidnight(CivilFromDays(day + 1)) + 3600 * kMicrosPerSecond).has_value());
+  auto lists = Send(tokens_["yushi_bucho"], "GET", "/v1/inquiries/lists?dataset=loan_customer");
+  ASSERT_EQ(lists.status, 200) << lists.body;
+  ASSERT_EQ(lists.Json()["lists"].size(), 1u) << lists.body;
+  const std::string id = lists.Json()["lists"][0]["id"];
+  auto r = Send(tokens_["yushi_bucho"], "POST", "/v1/lists/" + id + "/confirm", "");
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(Subject(r), analysis::kNotConfirmer);
+  ExpectRefusedEvent("analysis.list.confirm", std::string(analysis::kNotConfirmer));
+  auto after = Send(tokens_["kato_kacho"], "GET", "/v1/lists/" + id);
   ASSERT_EQ(after.status, 200) << after.body;
   EXPECT_EQ(after.Json()["state"], "pending");
 }
@@ -578,169 +520,6 @@ TEST_F(InquiriesApiTest, ADatasetDefinitionRefusesAnUnknownScheme) {
   auto updated = engine_->UpdateDataset(Local(), def);
   ASSERT_FALSE(updated.has_value());
   EXPECT_EQ(updated.error().subject(), "inquiry_control");
-}
-
-// --- The analysis and the local operator --------------------------------
-
-// The continuous analysis asks the directory about every actor of the log,
-// the local operator ("os:…", who changed the dataset definitions above)
-// included: that actor is in no department rather than an error that
-// stops every round (a round at night found the local operator's changes
-// off hours and failed on it).
-TEST_F(InquiriesApiTest, TheDirectoryPutsTheLocalOperatorInNoDepartment) {
-  auto dept = stack_->directory().DepartmentOf("os:tester");
-  ASSERT_TRUE(dept.has_value()) << dept.error().ToString();
-  EXPECT_EQ(*dept, "");
-  auto known = stack_->directory().DepartmentOf("ito_ken");
-  ASSERT_TRUE(known.has_value());
-  EXPECT_EQ(*known, "融資部");
-}
-
-// --- mamori inquiries: the same rules at the server's console -----------
-
-class InquiriesCliTest : public InquiriesApiTest {
- protected:
-  // Runs the mamori binary with `args` as `user` (the demo password on
-  // standard input); the exit code, stdout and stderr in *out.
-  int Mamori(const std::string& args, const std::string& user, std::string* out,
-             const std::string& password = kDemoChanged) {
-    const std::string pw = dir_ / "pw";
-    {
-      std::ofstream f(pw);
-      f << password << "\n";
-    }
-    const std::string outfile = dir_ / "cli.out";
-    const std::string cmd = std::string(MAMORI_BINARY) + " " + args +
-                            (user.empty() ? "" : " --user " + user) + " --data '" +
-                            paths_.data_dir + "' <'" + pw + "' >'" + outfile + "' 2>'" + outfile +
-                            ".err'";
-    const int rc = std::system(cmd.c_str());
-    *out = engine::ReadFileBytes(outfile) + engine::ReadFileBytes(outfile + ".err");
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  }
-  static nlohmann::json J(const std::string& out) {
-    return nlohmann::json::parse(out, nullptr, false);
-  }
-};
-
-TEST_F(InquiriesCliTest, PreApprovalAtTheConsoleWithEveryRefusal) {
-  SetScheme("pre_approval");
-  std::string out;
-  const std::string apply = "inquiries apply --dataset loan_customer --record " +
-                            records_["loan_customer"] + " --purpose credit_screening --consent " +
-                            kConsent;
-  ASSERT_EQ(Mamori(apply, "ito_ken", &out), 0) << out;
-  const std::string id = J(out).value("id", "");
-  EXPECT_EQ(J(out)["state"], "applied");
-  EXPECT_EQ(J(out)["consent"], kConsent);
-  // Without a consent reference: refused before anything is written.
-  EXPECT_EQ(Mamori("inquiries apply --dataset loan_customer --record " + records_["loan_customer"] +
-                       " --purpose credit_screening --consent ''",
-                   "ito_ken", &out),
-            1);
-  EXPECT_NE(out.find("consent is required"), std::string::npos) << out;
-  // The operator has no confirmer role: refused by the system rights table.
-  EXPECT_EQ(Mamori("inquiries approve --id " + id, "ito_ken", &out), 1);
-  EXPECT_NE(out.find("inquiry.confirm"), std::string::npos) << out;
-  // The confirmer of 総務部 is of another department.
-  EXPECT_EQ(Mamori("inquiries approve --id " + id, "tanaka_kacho", &out), 1);
-  EXPECT_NE(out.find("of the operator's department"), std::string::npos) << out;
-  // Not approved yet: the inquiry does not run.
-  EXPECT_EQ(Mamori("inquiries run --id " + id, "ito_ken", &out), 1);
-  EXPECT_NE(out.find("not approved yet"), std::string::npos) << out;
-  ASSERT_EQ(Mamori("inquiries approve --id " + id, "kato_kacho", &out), 0) << out;
-  EXPECT_EQ(J(out)["confirmer"], "kato_kacho");
-  ASSERT_EQ(Mamori("inquiries run --id " + id, "ito_ken", &out), 0) << out;
-  EXPECT_EQ(J(out)["state"], "answered");
-  // The confirmer does not take the operator's answer.
-  EXPECT_EQ(Mamori("inquiries answer --id " + id, "kato_kacho", &out), 1);
-  ASSERT_EQ(Mamori("inquiries answer --id " + id, "ito_ken", &out), 0) << out;
-  EXPECT_EQ(J(out)["answer"]["name"], "試験 二郎");
-  // Each step is in the log under the person, from the console.
-  for (const char* op : {"inquiry.apply", "inquiry.approve", "inquiry.run", "inquiry.answer"}) {
-    bool ok = false;
-    for (const auto& ev : EventsOf(op)) {
-      ok |= ev.result == "ok" && ev.terminal.starts_with("local:") &&
-            ev.attrs.contains("inquiry") && ev.attrs.at("inquiry") == id;
-    }
-    EXPECT_TRUE(ok) << op;
-  }
-  bool read = false;
-  for (const auto& ev : EventsOf("record.get")) {
-    read |= ev.actor == "ito_ken" && ev.result == "ok" && ev.terminal.starts_with("local:");
-  }
-  EXPECT_TRUE(read);
-}
-
-TEST_F(InquiriesCliTest, OneTimeNumberFromAFileNeverFromTheCommandLine) {
-  SetScheme("one_time_number");
-  std::string out;
-  ASSERT_EQ(Mamori("inquiries apply --dataset loan_customer --record " + records_["loan_customer"] +
-                       " --purpose credit_screening --consent " + kConsent,
-                   "ito_ken", &out),
-            0)
-      << out;
-  const std::string id = J(out).value("id", "");
-  ASSERT_EQ(Mamori("inquiries issue-number --id " + id, "kato_kacho", &out), 0) << out;
-  const std::string number = J(out).value("approval_number", "");
-  ASSERT_EQ(number.size(), 8u) << out;
-  const std::string file = dir_ / "number";
-  {
-    std::ofstream f(file);
-    f << (number == "00000000" ? "00000001" : "00000000") << "\n";
-  }
-  // A wrong number: refused and counted.
-  EXPECT_EQ(Mamori("inquiries run --id " + id + " --number-file " + file, "ito_ken", &out), 1);
-  EXPECT_NE(out.find("not the one issued"), std::string::npos) << out;
-  // Both from standard input: refused before the logon.
-  EXPECT_EQ(Mamori("inquiries run --id " + id + " --number-file -", "ito_ken", &out), 1);
-  EXPECT_NE(out.find("both come from standard input"), std::string::npos) << out;
-  {
-    std::ofstream f(file);
-    f << number << "\n";
-  }
-  ASSERT_EQ(Mamori("inquiries run --id " + id + " --number-file " + file, "ito_ken", &out), 0)
-      << out;
-  EXPECT_EQ(J(out)["number_used"], true);
-  EXPECT_EQ(J(out)["number_failures"], 1);
-  EXPECT_FALSE(J(out).contains("approval_number"));
-}
-
-TEST_F(InquiriesCliTest, HeldAnswerAndBranchRequestsAtTheConsole) {
-  SetScheme("held_answer");
-  std::string out;
-  // 総務部 asks head office (融資部) for an inquiry; the consent is the branch's.
-  ASSERT_EQ(
-      Mamori("inquiries request --dataset loan_customer --consent SJ-APP-9", "sato_hanako", &out),
-      0)
-      << out;
-  const std::string request = J(out).value("id", "");
-  EXPECT_EQ(J(out)["branch"], "総務部");
-  ASSERT_EQ(Mamori("inquiries apply --dataset loan_customer --record " + records_["loan_customer"] +
-                       " --purpose credit_screening --consent " + kConsent + " --branch-request " +
-                       request,
-                   "ito_ken", &out),
-            0)
-      << out;
-  const std::string id = J(out).value("id", "");
-  EXPECT_EQ(J(out)["state"], "held");
-  EXPECT_EQ(J(out)["branch"], "総務部");
-  EXPECT_EQ(Mamori("inquiries answer --id " + id, "ito_ken", &out), 1);
-  EXPECT_NE(out.find("held until a confirmer releases it"), std::string::npos) << out;
-  EXPECT_EQ(Mamori("inquiries release --id " + id, "tanaka_kacho", &out), 1);
-  ASSERT_EQ(Mamori("inquiries release --id " + id, "kato_kacho", &out), 0) << out;
-  ASSERT_EQ(Mamori("inquiries answer --id " + id, "ito_ken", &out), 0) << out;
-  const std::string today = FormatDate(JstDate(NowMicros()));
-  ASSERT_EQ(Mamori("inquiries reconcile --from " + today + " --to " + today, "kato_kacho", &out), 0)
-      << out;
-  EXPECT_EQ(J(out)["matches"], true);
-  EXPECT_EQ(J(out)["requests"], 1);
-  // A handler may not reconcile.
-  EXPECT_EQ(Mamori("inquiries reconcile --from " + today + " --to " + today, "sato_hanako", &out),
-            1);
-  ASSERT_EQ(Mamori("inquiries list --dataset loan_customer", "kato_kacho", &out), 0) << out;
-  ASSERT_EQ(J(out)["inquiries"].size(), 1u) << out;
-  EXPECT_EQ(J(out)["inquiries"][0]["confirmer"], "kato_kacho");
 }
 
 }  // namespace
