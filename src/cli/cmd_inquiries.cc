@@ -18,11 +18,11 @@
 //   inquiries reconcile    --data DIR --user ID --from DATE --to DATE
 //   inquiries lists        --data DIR [--date DATE] [--dataset DS]
 //
-// The one-time number is read from a file, never from the command line;
-// with the password on standard input it is its second line
-// (--number-file -). `lists` reads the data store only, like `lists show`;
-// the lists are confirmed with `mamori lists confirm`.
-#include <iostream>
+// The one-time number is read from a file, never from the command line
+// (argv is visible to every local user); --number-file - reads it from
+// standard input when the password comes from --password-file. `lists`
+// reads the data store only, like `lists show`; the lists are confirmed
+// with `mamori lists confirm`.
 
 #include "analysis/lists.h"
 #include "api/approval_steps.h"

@@ -94,16 +94,17 @@ constexpr std::array kListConfirmers = {r::kConfirmer,    r::kSectionManager, r:
 // Two-person control of credit inquiries [003 VI(1)]: operators (照会作業者)
 // apply, run and receive answers; confirmers (確認者) confirm — the
 // inquiry steps decide again operator ≠ confirmer and the department.
-// Branches register their requests; head office and evidence readers
-// reconcile them [003 VI(1)②].
+// A branch's operator, confirmer or section manager registers its
+// requests; head office and evidence readers reconcile them [003 VI(1)②].
 constexpr std::array kInquiryOperators = {r::kInquiryOperator};
 constexpr std::array kInquiryConfirmers = {r::kConfirmer};
 constexpr std::array kInquiryReaders = {
     r::kInquiryOperator,    r::kConfirmer,    r::kSectionManager, r::kDepartmentOfficer,
     r::kCreditInfoDirector, r::kChiefOfficer, r::kCiso,           r::kDeputyCiso,
     r::kAuditLead,          r::kAuditor};
-constexpr std::array kBranchRequesters = {r::kHandler, r::kInquiryOperator, r::kConfirmer,
-                                          r::kSectionManager};
+// Not handlers: a system right on the handler role would make every
+// handler's ID a change for the rights register (policy/rights_gate.h).
+constexpr std::array kBranchRequesters = {r::kInquiryOperator, r::kConfirmer, r::kSectionManager};
 constexpr std::array kReconcilers = {
     r::kConfirmer,          r::kSectionManager, r::kDepartmentOfficer,
     r::kCreditInfoDirector, r::kChiefOfficer,   r::kCiso,

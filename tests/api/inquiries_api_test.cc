@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analysis/csv.h"
 #include "api/inquiries_fixture.h"
 
 namespace mamori::api::testing {
@@ -114,6 +115,13 @@ TEST_F(InquiriesApiTest, DailyListRunsAtOnceAndTheListIsConfirmedByTheConfirmer)
   EXPECT_EQ(list["answers_match"], true);
   EXPECT_EQ(list["subjects"][0]["record"], records_["loan_customer"]);
   EXPECT_EQ(list["confirmer"], "kato_kacho");
+  // In Excel too, the list says what it counts.
+  analysis::ListFilter inquiry_lists;
+  inquiry_lists.kind = analysis::ListKind::kInquiry;
+  auto stored = stack_->lists().List(inquiry_lists);
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_NE(analysis::ListsCsv(*stored).find("照会リスト (inquiry list): 照会 1 件 / 回答 1 件"),
+            std::string::npos);
   // The operator confirms nothing; the confirmer does.
   const std::string path = "/v1/lists/" + list["id"].get<std::string>() + "/confirm";
   EXPECT_EQ(Send(tokens_["ito_ken"], "POST", path, "").status, 403);
@@ -478,6 +486,17 @@ TEST_F(InquiriesApiTest, ReconciliationReportsABranchWhoseRequestsAndInquiriesDi
     EXPECT_EQ(r.Json()["branch"], "新宿支店");
     requests.push_back(r.Json()["id"]);
   }
+  // A handler of a department does not register requests (the right is
+  // the inquiry staff's and their managers'), and a request names no
+  // personal data: nothing is registered for either.
+  auto handler = Send(tokens_["sato_hanako"], "POST", "/v1/inquiries/requests",
+                      nlohmann::json{{"dataset", "loan_customer"}, {"consent", "SM-1"}}.dump());
+  EXPECT_EQ(handler.status, 403) << handler.body;
+  auto personal = Send(
+      tokens_["shiten_tanto"], "POST", "/v1/inquiries/requests",
+      nlohmann::json{{"dataset", "loan_customer"}, {"consent", engine::TestMyNumber(3)}}.dump());
+  EXPECT_EQ(personal.status, 400) << personal.body;
+  EXPECT_EQ(Subject(personal), "consent");
   nlohmann::json on_request = Draft();
   on_request["branch_request"] = requests[0];
   auto q = Apply("ito_ken", on_request);

@@ -147,7 +147,7 @@ TEST_F(InquiriesCliTest, HeldAnswerAndBranchRequestsAtTheConsole) {
   std::string out;
   // 総務部 asks head office (融資部) for an inquiry; the consent is the branch's.
   ASSERT_EQ(
-      Mamori("inquiries request --dataset loan_customer --consent SJ-APP-9", "sato_hanako", &out),
+      Mamori("inquiries request --dataset loan_customer --consent SJ-APP-9", "tanaka_kacho", &out),
       0)
       << out;
   const std::string request = J(out).value("id", "");

@@ -2,7 +2,7 @@
 // inquiries_cli_test.cc): the demo organisation of demo_org_fixture.h over
 // HTTPS with its real logons, sessions and authoriser, and beside it an
 // operator of 融資部 who also holds the confirmer role, an operator without
-// it, and a branch (新宿支店) with its own confirmer and a clerk.
+// it, and a branch (新宿支店) with its own confirmer and an operator.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -27,11 +27,11 @@ class InquiriesApiTest : public DemoOrgTest {
     // Beside the demo organisation (融資部: ito_ken operator, kato_kacho
     // confirmer): an operator of 融資部 who also holds the confirmer role,
     // an operator without it, and a branch (新宿支店) with its own
-    // confirmer and a clerk who registers requests.
+    // confirmer and an operator who registers requests.
     AddUser("ryo", {"handler", "inquiry_operator", "confirmer"}, "kato_kacho", "融資部");
     AddUser("yuka", {"handler", "inquiry_operator"}, "kato_kacho", "融資部");
     AddUser("shiten_kakunin", {"section_manager", "confirmer"}, "", "新宿支店");
-    AddUser("shiten_tanto", {"handler"}, "shiten_kakunin", "新宿支店");
+    AddUser("shiten_tanto", {"handler", "inquiry_operator"}, "shiten_kakunin", "新宿支店");
     for (const char* u : {"ryo", "yuka", "shiten_kakunin", "shiten_tanto"}) tokens_[u] = Login(u);
   }
 
