@@ -27,6 +27,8 @@
 //                        POST …/{inquiry}/approve|issue-number|run|release,
 //                        GET /v1/inquiries/lists, GET|POST /v1/inquiries/requests,
 //                        GET /v1/inquiries/reconciliation          (routes_inquiries.cc)
+//   takeouts             POST|GET /v1/takeouts, GET /v1/takeouts/{takeout}[/manifest|/file],
+//                        POST …/{takeout}/confirm                    (routes_takeouts.cc)
 //   analysis             GET /v1/findings[/{finding}], POST …/{finding}/review|explain|escalate,
 //                        GET /v1/lists[/{list}], POST /v1/lists/{list}/confirm,
 //                        GET /v1/analysis/status, /v1/analysis/report,
@@ -125,6 +127,10 @@ Status AddApprovalRoutes(Router& router, const RouteDeps& deps);
 // Two-person control of credit inquiries, branch requests and their
 // reconciliation; need inquiries, lists, the engine and an authorizer.
 Status AddInquiryRoutes(Router& router, const RouteDeps& deps);
+// Take-outs (持ち出し) under approved take-out requests: the export, its
+// file, the register and confirmation (routes_takeouts.cc); need engine
+// and approvals (with approval::TakeoutFlow registered) and an authorizer.
+Status AddTakeoutRoutes(Router& router, const RouteDeps& deps);
 
 // Findings, reconciliation lists, the analysis's status, an on-demand
 // report and its policy; need findings, lists and an authorizer.

@@ -3,6 +3,7 @@
 #include "analysis/parameters.h"
 #include "approval/flows.h"
 #include "approval/inquiries.h"
+#include "approval/takeout_flow.h"
 
 namespace mamori::api {
 
@@ -44,6 +45,9 @@ Result<std::unique_ptr<Stack>> Stack::Open(engine::Engine& engine,
   for (auto& flow : approval::StandardFlows()) {
     MAMORI_RETURN_IF_ERROR(s->approvals_->Register(std::move(flow)));
   }
+  // The take-out flow reads dataset definitions (its approvers follow the
+  // classification).
+  MAMORI_RETURN_IF_ERROR(s->approvals_->Register(approval::TakeoutFlow(engine)));
   MAMORI_RETURN_IF_ERROR(s->rights_->SetApprovals(s->approvals_.get()));
   // Inquiries: the scheme is the dataset definition's inquiry_control.
   s->inquiries_ = std::make_unique<approval::Inquiries>(

@@ -14,6 +14,10 @@
 //                      emergency the measure is taken first and filed
 //                      afterwards, within 2 business days ([002 第27条]
 //                      ただし書 "事後速やかに").
+//   takeout            持ち出し: taking records out in an encrypted file
+//                      ([002 第47-49条]); its stages follow the dataset's
+//                      classification, so it is registered with the engine
+//                      that reads definitions (approval/takeout_flow.h).
 #pragma once
 
 #include <string_view>

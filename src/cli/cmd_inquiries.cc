@@ -1,8 +1,9 @@
 // inquiries commands: two-person control of credit-information inquiries
-// ([003 VI(1)]), as /v1/inquiries serves it, for a person at the server's
-// console (cli/person.h: a real, audited logon; the system rights table
-// decides the same operation as the route; the approval layer decides
-// operator ≠ confirmer, the department and the scheme's order).
+// ([003 VI(1)]) at the server's console, as the person who logs on here.
+// Each verb is one request through the API's own pipeline (api/console.h):
+// the same route of /v1/inquiries, authorisation, checks (operator ≠
+// confirmer, the confirmer's department, the scheme's order), audit events
+// and answers as over HTTPS.
 //
 //   inquiries list         --data DIR --user ID [--state S] [--dataset DS]
 //   inquiries show         --data DIR --user ID --id Q00000001
@@ -16,39 +17,54 @@
 //   inquiries request      --data DIR --user ID --dataset DS --consent REF  (a branch)
 //   inquiries requests     --data DIR --user ID
 //   inquiries reconcile    --data DIR --user ID --from DATE --to DATE
-//   inquiries lists        --data DIR [--date DATE] [--dataset DS]
+//   inquiries lists        --data DIR --user ID [--date DATE] [--dataset DS]
 //
 // The one-time number is read from a file, never from the command line
 // (argv is visible to every local user); --number-file - reads it from
-// standard input when the password comes from --password-file. `lists`
-// reads the data store only, like `lists show`; the lists are confirmed
-// with `mamori lists confirm`.
+// standard input when the password comes from --password-file. The daily
+// lists are confirmed with `mamori lists confirm`.
+#include <cctype>
 
-#include "analysis/lists.h"
-#include "api/approval_steps.h"
-#include "approval/inquiries.h"
-#include "cli/person.h"
+#include "api/console.h"
+#include "cli/common.h"
 
 namespace mamori::cli {
-
-Result<std::unique_ptr<store::Storage>> OpenDataStore(const StoreFlags& flags);
-
 namespace inquiries_cli {
 
-approval::Caller InquiryCaller(const PersonCall& c) { return api::ApprovalCaller(c.caller); }
-
-nlohmann::json Shown(const approval::Inquiry& q) { return approval::InquiryToJson(q, false); }
-
-Status NoSuchInquiry(const std::string& id) {
-  const std::string shown = audit::EventIdentifier(id);
-  return Status::NotFound("no inquiry " + shown, "照会 " + shown + " はありません", "inquiry");
+// A path segment or query value, percent-encoded (ids and dates need
+// nothing, but a typo must not become another route).
+std::string Encoded(std::string_view in) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : in) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
 }
 
-// The inquiry's read, authorised as the read it is (as the route does).
-Status AuthorizeRead(PersonCall& c, std::string_view dataset, std::string_view purpose,
-                     std::string_view record) {
-  api::Action read("record.get", dataset, purpose, record, c.local.request_id);
-  return c.stack.access().Authorize(c.caller.principal, read);
+std::string Target(std::string path,
+                   const std::vector<std::pair<std::string, std::string>>& query) {
+  char sep = '?';
+  for (const auto& [name, value] : query) {
+    if (value.empty()) continue;
+    path += sep + name + "=" + Encoded(value);
+    sep = '&';
+  }
+  return path;
+}
+
+// One request as the person at the console; its answer printed.
+int Ask(const PersonFlags& person, std::string_view method, const std::string& target,
+        const nlohmann::json& body = nullptr) {
+  return AtConsole(person, [&](api::Stack&, api::Console& console) {
+    return PrintResponse(console.Call(method, target, body.is_null() ? "" : body.dump()));
+  });
 }
 
 struct IdFlags {
@@ -58,12 +74,12 @@ struct IdFlags {
 
 struct ListFlags {
   PersonFlags person;
-  std::string state, dataset;
+  std::string state, dataset, date;
 };
 
 struct ApplyFlags {
   PersonFlags person;
-  approval::InquiryDraft draft;
+  std::string dataset, record, purpose, consent, branch_request;
 };
 
 struct RequestFlags {
@@ -75,68 +91,6 @@ struct ReconcileFlags {
   PersonFlags person;
   std::string from, to;
 };
-
-struct ListsFlags {
-  StoreFlags store;
-  std::string date, dataset;
-};
-
-int List(const ListFlags& f) {
-  if (!f.state.empty() && !approval::ParseInquiryState(f.state)) {
-    return ReportError(Status::InvalidArgument(
-        "--state must be one of applied, approved, number_issued, held, answered",
-        "--state は applied, approved, number_issued, held, answered のいずれかです", "--state"));
-  }
-  return AsPerson(f.person, "inquiry.show", "", [&](PersonCall& c) -> Result<nlohmann::json> {
-    MAMORI_ASSIGN_OR_RETURN(auto all, c.stack.inquiries().List());
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& q : all) {
-      if (!approval::Inquiries::MayView(c.caller.principal, q)) continue;
-      if (!f.state.empty() && approval::InquiryStateName(q.state) != f.state) continue;
-      if (!f.dataset.empty() && q.dataset != f.dataset) continue;
-      out.push_back(Shown(q));
-    }
-    return nlohmann::json{{"inquiries", out}};
-  });
-}
-
-int Show(const IdFlags& f) {
-  return AsPerson(f.person, "inquiry.show", f.id, [&](PersonCall& c) -> Result<nlohmann::json> {
-    auto q = c.stack.inquiries().Get(f.id);
-    if (!q || !approval::Inquiries::MayView(c.caller.principal, *q)) {
-      return Fail(NoSuchInquiry(f.id));
-    }
-    return Shown(*q);
-  });
-}
-
-int Apply(const ApplyFlags& f) {
-  return AsPerson(f.person, "inquiry.apply", "", [&](PersonCall& c) -> Result<nlohmann::json> {
-    const auto& d = f.draft;
-    MAMORI_RETURN_IF_ERROR(AuthorizeRead(c, d.dataset, d.purpose, d.record));
-    MAMORI_ASSIGN_OR_RETURN(auto q, c.stack.inquiries().Open(InquiryCaller(c), d));
-    return Shown(q);
-  });
-}
-
-// approve, release: a confirmer's step without an answer of its own.
-int Confirm(const IdFlags& f, bool release) {
-  return AsPerson(f.person, "inquiry.confirm", f.id, [&](PersonCall& c) -> Result<nlohmann::json> {
-    auto& inq = c.stack.inquiries();
-    MAMORI_ASSIGN_OR_RETURN(auto q, release ? inq.Release(InquiryCaller(c), f.id)
-                                            : inq.Approve(InquiryCaller(c), f.id));
-    return Shown(q);
-  });
-}
-
-int IssueNumber(const IdFlags& f) {
-  return AsPerson(f.person, "inquiry.confirm", f.id, [&](PersonCall& c) -> Result<nlohmann::json> {
-    MAMORI_ASSIGN_OR_RETURN(auto step, c.stack.inquiries().IssueNumber(InquiryCaller(c), f.id));
-    nlohmann::json out = Shown(step.inquiry);
-    out["approval_number"] = step.number;
-    return out;
-  });
-}
 
 // The number, from its own file ("-": standard input, when the password
 // comes from a file); none when no file is named.
@@ -162,94 +116,9 @@ Result<std::string> NumberOf(const IdFlags& f) {
 int Run(const IdFlags& f) {
   auto number = NumberOf(f);
   if (!number) return ReportError(number.error());
-  return AsPerson(f.person, "inquiry.run", f.id, [&](PersonCall& c) -> Result<nlohmann::json> {
-    auto found = c.stack.inquiries().Get(f.id);
-    if (found) {
-      MAMORI_RETURN_IF_ERROR(AuthorizeRead(c, found->dataset, found->purpose, found->record));
-    }
-    MAMORI_ASSIGN_OR_RETURN(auto q, c.stack.inquiries().Run(InquiryCaller(c), f.id, *number));
-    return Shown(q);
-  });
-}
-
-// The answer: the step is recorded first (a held answer and a person other
-// than the operator are refused there), then the record is read through
-// the engine under the inquiry's purpose, audited and masked as every read.
-int Answer(const IdFlags& f) {
-  return AsPerson(f.person, "inquiry.answer", f.id, [&](PersonCall& c) -> Result<nlohmann::json> {
-    auto found = c.stack.inquiries().Get(f.id);
-    if (found) {
-      MAMORI_RETURN_IF_ERROR(AuthorizeRead(c, found->dataset, found->purpose, found->record));
-    }
-    MAMORI_ASSIGN_OR_RETURN(auto q, c.stack.inquiries().Deliver(InquiryCaller(c), f.id));
-    engine::Context ctx = c.local;
-    ctx.purpose = q.purpose;
-    MAMORI_ASSIGN_OR_RETURN(auto view, c.stack.engine().Get(ctx, q.dataset, q.record));
-    api::Action read("record.get", q.dataset, q.purpose, q.record, ctx.request_id);
-    nlohmann::json values = c.stack.access().Disclose(c.caller.principal, read, view.ToJson());
-    return nlohmann::json{{"inquiry", Shown(q)}, {"answer", std::move(values)}};
-  });
-}
-
-int Request(const RequestFlags& f) {
-  return AsPerson(f.person, "inquiry.request", "", [&](PersonCall& c) -> Result<nlohmann::json> {
-    MAMORI_ASSIGN_OR_RETURN(
-        auto r, c.stack.inquiries().RegisterRequest(InquiryCaller(c), f.dataset, f.consent));
-    return approval::BranchRequestToJson(r);
-  });
-}
-
-int Requests(const PersonFlags& f) {
-  return AsPerson(f, "inquiry.show", "", [&](PersonCall& c) -> Result<nlohmann::json> {
-    MAMORI_ASSIGN_OR_RETURN(auto all, c.stack.inquiries().Requests());
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& r : all) {
-      if (c.stack.inquiries().MayViewRequest(c.caller.principal, r)) {
-        out.push_back(approval::BranchRequestToJson(r));
-      }
-    }
-    return nlohmann::json{{"requests", out}};
-  });
-}
-
-Result<CivilDate> DateFlag(const std::string& text, const char* flag) {
-  auto d = ParseDate(text);
-  if (!d) {
-    return Fail(Status::InvalidArgument(
-        std::string(flag) + " must be a date like 2026-12-07",
-        std::string(flag) + " は 2026-12-07 の形式で指定してください", flag));
-  }
-  return *d;
-}
-
-int Reconcile(const ReconcileFlags& f) {
-  auto from = DateFlag(f.from, "--from");
-  if (!from) return ReportError(from.error());
-  auto to = DateFlag(f.to, "--to");
-  if (!to) return ReportError(to.error());
-  return AsPerson(f.person, "inquiry.reconcile", "", [&](PersonCall& c) -> Result<nlohmann::json> {
-    MAMORI_ASSIGN_OR_RETURN(auto r, c.stack.inquiries().Reconcile(*from, *to));
-    return approval::ReconciliationToJson(r);
-  });
-}
-
-int Lists(const ListsFlags& f) {
-  analysis::ListFilter filter;
-  filter.kind = analysis::ListKind::kInquiry;
-  filter.dataset = f.dataset;
-  if (!f.date.empty()) {
-    auto d = DateFlag(f.date, "--date");
-    if (!d) return ReportError(d.error());
-    filter.date = *d;
-  }
-  auto storage = OpenDataStore(f.store);
-  if (!storage) return ReportError(storage.error());
-  auto lists = analysis::Lists(**storage).List(filter);
-  if (!lists) return ReportError(lists.error());
-  nlohmann::json out = nlohmann::json::array();
-  for (const auto& l : *lists) out.push_back(analysis::ListToJson(l));
-  PrintJson({{"lists", out}});
-  return 0;
+  nlohmann::json body = nullptr;
+  if (!number->empty()) body = {{"approval_number", *number}};
+  return Ask(f.person, "POST", "/v1/inquiries/" + Encoded(f.id) + "/run", body);
 }
 
 }  // namespace inquiries_cli
@@ -265,50 +134,67 @@ void AddInquiriesCommands(CLI::App& app, int& exit_code) {
   lf->person.AddTo(list);
   list->add_option("--state", lf->state, "applied, approved, number_issued, held, answered");
   list->add_option("--dataset", lf->dataset, "dataset name");
-  list->callback([lf, &exit_code] { exit_code = q::List(*lf); });
+  list->callback([lf, &exit_code] {
+    exit_code =
+        q::Ask(lf->person, "GET",
+               q::Target("/v1/inquiries", {{"state", lf->state}, {"dataset", lf->dataset}}));
+  });
 
   auto* apply = cmd->add_subcommand("apply", "apply for, or run, an inquiry / 照会の申請・実行");
   auto af = std::make_shared<q::ApplyFlags>();
   af->person.AddTo(apply);
-  apply->add_option("--dataset", af->draft.dataset, "dataset name")->required();
-  apply->add_option("--record", af->draft.record, "the record inquired about, its id")->required();
-  apply->add_option("--purpose", af->draft.purpose, "the registered purpose")->required();
+  apply->add_option("--dataset", af->dataset, "dataset name")->required();
+  apply->add_option("--record", af->record, "the record inquired about, its id")->required();
+  apply->add_option("--purpose", af->purpose, "the registered purpose")->required();
   apply
-      ->add_option("--consent", af->draft.consent,
+      ->add_option("--consent", af->consent,
                    "reference of the consent document (同意書): its number or SHA-256")
       ->required();
-  apply->add_option("--branch-request", af->draft.branch_request,
+  apply->add_option("--branch-request", af->branch_request,
                     "the branch request it answers, e.g. B00000001");
-  apply->callback([af, &exit_code] { exit_code = q::Apply(*af); });
+  apply->callback([af, &exit_code] {
+    nlohmann::json body = {{"dataset", af->dataset},
+                           {"record", af->record},
+                           {"purpose", af->purpose},
+                           {"consent", af->consent}};
+    if (!af->branch_request.empty()) body["branch_request"] = af->branch_request;
+    exit_code = q::Ask(af->person, "POST", "/v1/inquiries", body);
+  });
 
+  // The verbs on one inquiry: GET or POST /v1/inquiries/{id}[/verb].
   struct IdVerb {
     const char* name;
     const char* help;
-    int (*run)(const q::IdFlags&);
+    const char* method;
+    const char* suffix;
   };
   static constexpr IdVerb kVerbs[] = {
-      {"show", "one inquiry / 照会の表示", &q::Show},
-      {"approve", "pre_approval: approve before it runs / 事前承認",
-       [](const q::IdFlags& f) { return q::Confirm(f, false); }},
-      {"issue-number", "one_time_number: issue the approval number / 承認番号の発行",
-       &q::IssueNumber},
-      {"run", "run the approved inquiry / 承認済み照会の実行", &q::Run},
-      {"release", "held_answer: release the held answer / 保留回答の開放",
-       [](const q::IdFlags& f) { return q::Confirm(f, true); }},
-      {"answer", "receive the answer / 回答の受領", &q::Answer},
+      {"show", "one inquiry / 照会の表示", "GET", ""},
+      {"approve", "pre_approval: approve before it runs / 事前承認", "POST", "/approve"},
+      {"issue-number", "one_time_number: issue the approval number / 承認番号の発行", "POST",
+       "/issue-number"},
+      {"release", "held_answer: release the held answer / 保留回答の開放", "POST", "/release"},
+      {"answer", "receive the answer / 回答の受領", "GET", "/answer"},
   };
   for (const auto& v : kVerbs) {
     auto* step = cmd->add_subcommand(v.name, v.help);
     auto f = std::make_shared<q::IdFlags>();
     f->person.AddTo(step);
     step->add_option("--id", f->id, "inquiry id, e.g. Q00000001")->required();
-    if (std::string_view(v.name) == "run") {
-      step->add_option("--number-file", f->number_file,
-                       "one_time_number: file holding the approval number (- : standard input)");
-    }
-    auto run = v.run;
-    step->callback([f, run, &exit_code] { exit_code = run(*f); });
+    const IdVerb spec = v;
+    step->callback([f, spec, &exit_code] {
+      exit_code =
+          q::Ask(f->person, spec.method, "/v1/inquiries/" + q::Encoded(f->id) + spec.suffix);
+    });
   }
+
+  auto* run = cmd->add_subcommand("run", "run the approved inquiry / 承認済み照会の実行");
+  auto rnf = std::make_shared<q::IdFlags>();
+  rnf->person.AddTo(run);
+  run->add_option("--id", rnf->id, "inquiry id, e.g. Q00000001")->required();
+  run->add_option("--number-file", rnf->number_file,
+                  "one_time_number: file holding the approval number (- : standard input)");
+  run->callback([rnf, &exit_code] { exit_code = q::Run(*rnf); });
 
   auto* request =
       cmd->add_subcommand("request", "a branch's request for a head-office inquiry / 照会依頼");
@@ -316,12 +202,16 @@ void AddInquiriesCommands(CLI::App& app, int& exit_code) {
   rf->person.AddTo(request);
   request->add_option("--dataset", rf->dataset, "dataset name")->required();
   request->add_option("--consent", rf->consent, "the branch's consent reference")->required();
-  request->callback([rf, &exit_code] { exit_code = q::Request(*rf); });
+  request->callback([rf, &exit_code] {
+    exit_code = q::Ask(rf->person, "POST", "/v1/inquiries/requests",
+                       {{"dataset", rf->dataset}, {"consent", rf->consent}});
+  });
 
   auto* requests = cmd->add_subcommand("requests", "branch requests I may see / 照会依頼の一覧");
   auto pf = std::make_shared<PersonFlags>();
   pf->AddTo(requests);
-  requests->callback([pf, &exit_code] { exit_code = q::Requests(*pf); });
+  requests->callback(
+      [pf, &exit_code] { exit_code = q::Ask(*pf, "GET", "/v1/inquiries/requests"); });
 
   auto* reconcile = cmd->add_subcommand(
       "reconcile", "inquiries against branch requests / 照会件数と依頼件数の突合");
@@ -329,15 +219,22 @@ void AddInquiriesCommands(CLI::App& app, int& exit_code) {
   cf->person.AddTo(reconcile);
   reconcile->add_option("--from", cf->from, "first JST day, e.g. 2026-12-01")->required();
   reconcile->add_option("--to", cf->to, "last JST day")->required();
-  reconcile->callback([cf, &exit_code] { exit_code = q::Reconcile(*cf); });
+  reconcile->callback([cf, &exit_code] {
+    exit_code =
+        q::Ask(cf->person, "GET",
+               q::Target("/v1/inquiries/reconciliation", {{"from", cf->from}, {"to", cf->to}}));
+  });
 
-  auto* lists =
-      cmd->add_subcommand("lists", "daily inquiry lists (reads the store) / 照会の確認リスト");
-  auto sf = std::make_shared<q::ListsFlags>();
-  sf->store.AddTo(lists);
+  auto* lists = cmd->add_subcommand("lists", "the daily inquiry lists / 照会の確認リスト");
+  auto sf = std::make_shared<q::ListFlags>();
+  sf->person.AddTo(lists);
   lists->add_option("--date", sf->date, "the business day");
   lists->add_option("--dataset", sf->dataset, "dataset name");
-  lists->callback([sf, &exit_code] { exit_code = q::Lists(*sf); });
+  lists->callback([sf, &exit_code] {
+    exit_code =
+        q::Ask(sf->person, "GET",
+               q::Target("/v1/inquiries/lists", {{"date", sf->date}, {"dataset", sf->dataset}}));
+  });
 }
 
 }  // namespace mamori::cli
