@@ -88,12 +88,26 @@ std::string ListsCsv(const std::vector<ReconciliationList>& lists) {
                      std::string(ListStateName(l.state)), l.confirmed_by, JstText(l.confirmed_at),
                      note});
     };
+    // An inquiry list counts inquiries, not accesses, and says whether they
+    // equal the answers received ([003 VI(1)①] 照会件数 = 回答件数).
+    std::string kind_note;
+    if (l.kind == ListKind::kInquiry) {
+      kind_note = "照会リスト (inquiry list): 照会 " + std::to_string(l.counts.total) +
+                  " 件 / 回答 " + std::to_string(l.counts.answers) + " 件" +
+                  (l.counts.total == l.counts.answers ? "" : " 不一致 (mismatch)");
+    }
+    auto with_kind = [&](std::string note) {
+      if (kind_note.empty()) return note;
+      return note.empty() ? kind_note : kind_note + " " + note;
+    };
     if (l.counts.total == 0) {
-      row("", 0, "アクセスなし (no access)");
+      row("", 0,
+          with_kind(l.kind == ListKind::kInquiry ? "照会なし (no inquiry)"
+                                                 : "アクセスなし (no access)"));
       continue;
     }
     const std::string note = l.counts.subjects_complete ? "" : "レコードは一部のみ記載 (partial)";
-    for (const auto& [user, n] : l.counts.users) row(user, n, note);
+    for (const auto& [user, n] : l.counts.users) row(user, n, with_kind(note));
   }
   return out;
 }

@@ -29,6 +29,7 @@ Result<Facts> LoadFacts(store::Storage& store) {
           }
           facts.confidentiality[def->name] = def->classification.confidentiality;
           facts.department[def->name] = def->department;
+          if (!def->inquiry_control.empty()) facts.inquiry.insert(def->name);
           return true;
         });
   }));

@@ -15,8 +15,12 @@ namespace {
 using nlohmann::json;
 namespace r = identity::role;
 
-std::string DayKey(CivilDate date, std::string_view dataset) {
-  return internal::Key(internal::kListDayPrefix, FormatDate(date) + "/" + std::string(dataset));
+// An access list keeps the key it always had; an inquiry list of the same
+// day and dataset is another list.
+std::string DayKey(CivilDate date, std::string_view dataset, ListKind kind) {
+  std::string key = FormatDate(date) + "/" + std::string(dataset);
+  if (kind == ListKind::kInquiry) key += "/inquiry";
+  return internal::Key(internal::kListDayPrefix, key);
 }
 
 Result<std::optional<ReconciliationList>> ReadList(store::ReadTxn& txn, std::string_view id) {
@@ -39,6 +43,13 @@ Status NoSuchList(std::string_view id) {
 std::string TimeOrEmpty(TimeMicros t) { return t ? FormatUtc(t) : ""; }
 
 }  // namespace
+
+std::string_view ListKindName(ListKind k) { return k == ListKind::kAccess ? "access" : "inquiry"; }
+std::optional<ListKind> ParseListKind(std::string_view name) {
+  if (name == "access") return ListKind::kAccess;
+  if (name == "inquiry") return ListKind::kInquiry;
+  return std::nullopt;
+}
 
 std::string_view ListStateName(ListState s) {
   return s == ListState::kPending ? "pending" : "confirmed";
@@ -95,7 +106,16 @@ json ListToJson(const ReconciliationList& l) {
             {"late", l.late},
             {"escalation", l.escalation},
             {"produced_at", FormatUtc(l.produced_at)}};
-  if (l.counts.total == 0) {
+  j["kind"] = ListKindName(l.kind);
+  if (l.kind == ListKind::kInquiry) {
+    j["inquiries"] = l.counts.total;
+    j["answers"] = l.counts.answers;
+    j["answers_match"] = l.counts.total == l.counts.answers;
+    if (l.counts.total == 0) {
+      j["note"] = "no inquiry about this dataset in the period";
+      j["note_ja"] = "期間中、この台帳への照会はありませんでした";
+    }
+  } else if (l.counts.total == 0) {
     j["note"] = "no access to this dataset in the period";
     j["note_ja"] = "期間中、この台帳へのアクセスはありませんでした";
   }
@@ -123,6 +143,11 @@ Result<ReconciliationList> ListFromJson(const json& j) {
     l.produced_at = *produced;
     l.state = *state;
     l.counts.total = j.at("total").get<uint64_t>();
+    // Lists stored before inquiry lists existed are access lists.
+    auto kind = ParseListKind(j.value("kind", "access"));
+    if (!kind) return Fail(corrupt);
+    l.kind = *kind;
+    l.counts.answers = j.value("answers", uint64_t{0});
     for (const auto& u : j.at("users")) {
       l.counts.users[u.at("user").get<std::string>()] = u.at("count").get<uint64_t>();
     }
@@ -187,6 +212,7 @@ Result<std::vector<ReconciliationList>> Lists::List(const ListFilter& filter) {
                         [&](std::string_view, std::string_view value) -> Result<bool> {
                           MAMORI_ASSIGN_OR_RETURN(ReconciliationList l,
                                                   ListFromJson(json::parse(value, nullptr, false)));
+                          if (filter.kind && l.kind != *filter.kind) return true;
                           if (filter.date && l.date != *filter.date) return true;
                           if (!filter.dataset.empty() && l.dataset != filter.dataset) return true;
                           if (filter.state && l.state != *filter.state) return true;
@@ -222,6 +248,13 @@ Result<ReconciliationList> Lists::Confirm(const policy::Caller& caller, std::str
               std::string(kConfirmerAccessed));
         }
         const bool same_dept = !l.department.empty() && who.department == l.department;
+        if (l.kind == ListKind::kInquiry && !(same_dept && who.HasRole(r::kConfirmer))) {
+          // [003 VI(1)①]: the confirmer (確認者) checks the inquiries
+          // against the consent documents; a manager does not stand in.
+          return Status::PermissionDenied(
+              "an inquiry list is confirmed by a confirmer of the dataset's department",
+              "照会の確認リストは当該部署の確認者が確認します", std::string(kNotConfirmer));
+        }
         const bool role_here =
             same_dept && (who.HasRole(r::kConfirmer) || who.HasRole(r::kSectionManager) ||
                           who.HasRole(r::kDepartmentOfficer));
@@ -265,7 +298,7 @@ bool Lists::MayView(const identity::Principal& who, const ReconciliationList& l)
 }
 
 Status Lists::ProduceIn(store::WriteTxn& txn, ReconciliationList& list) {
-  const std::string day = DayKey(list.date, list.dataset);
+  const std::string day = DayKey(list.date, list.dataset, list.kind);
   MAMORI_ASSIGN_OR_RETURN(auto exists, txn.Get(day));
   if (exists) {
     return Status::AlreadyExists("the list of that day and dataset exists",
@@ -282,6 +315,10 @@ Status Lists::ProduceIn(store::WriteTxn& txn, ReconciliationList& list) {
               {"accesses", std::to_string(list.counts.total)},
               {"users", std::to_string(list.counts.users.size())}};
   if (!list.confirmer.empty()) ev.attrs["confirmer"] = audit::EventIdentifier(list.confirmer);
+  if (list.kind == ListKind::kInquiry) {
+    ev.attrs["kind"] = "inquiry";
+    ev.attrs["answers"] = std::to_string(list.counts.answers);
+  }
   return StatusOf(audit::Append(txn, ev));
 }
 

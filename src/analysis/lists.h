@@ -20,6 +20,16 @@
 //   - It names subjects by record id and keyed reference only, never a
 //     personal value; at most kMaxListSubjects records are listed, the
 //     counts are complete, and subjects_complete says whether the list is.
+//   - Two kinds ([003 VI(1)①] for inquiries): an access list (every
+//     dataset) and, for a dataset that names an inquiry scheme
+//     (engine::DatasetDef::inquiry_control), an inquiry list: the day's
+//     inquiries ("inquiry.run"), the answers received (the first delivery
+//     of each, "inquiry.answer" count 1) and the records inquired about —
+//     the daily count list and the daily list of persons inquired about,
+//     in one, produced for every business day, zero days included, due by
+//     the next business day. An inquiry list is confirmed only by a
+//     confirmer (確認者) of the dataset's department who ran none of its
+//     inquiries ("analysis.not_confirmer", "analysis.confirmer_accessed").
 //   - Who confirms: the assigned confirmer, or a confirmer, section manager
 //     or department officer of the dataset's department, or the CISO line
 //     — never someone who accessed the data in the list's period
@@ -53,6 +63,10 @@ inline constexpr std::string_view kConfirmerAccessed = "analysis.confirmer_acces
 inline constexpr std::string_view kNotConfirmer = "analysis.not_confirmer";
 inline constexpr std::string_view kListConfirmed = "analysis.list_confirmed";
 
+enum class ListKind { kAccess, kInquiry };
+std::string_view ListKindName(ListKind k);  // "access", "inquiry"
+std::optional<ListKind> ParseListKind(std::string_view name);
+
 enum class ListState { kPending, kConfirmed };
 std::string_view ListStateName(ListState s);  // "pending", "confirmed"
 std::optional<ListState> ParseListState(std::string_view name);
@@ -66,7 +80,8 @@ struct SubjectAccess {
 
 // What one business day's accesses to one dataset add up to.
 struct ListCounts {
-  uint64_t total = 0;
+  uint64_t total = 0;                             // accesses; for an inquiry list, inquiries
+  uint64_t answers = 0;                           // inquiry lists: the answers received
   std::map<std::string, uint64_t> users;          // user → accesses
   std::map<std::string, SubjectAccess> subjects;  // record → accesses
   bool subjects_complete = true;
@@ -76,6 +91,7 @@ struct ListCounts {
 
 struct ReconciliationList {
   std::string id;  // "L00000001"
+  ListKind kind = ListKind::kAccess;
   std::string dataset, department;
   CivilDate date;         // the business day
   CivilDate period_from;  // the first calendar day it covers
@@ -104,6 +120,7 @@ Result<CivilDate> ListDue(const jp::BusinessCalendar& calendar, CivilDate date);
 Result<TimeMicros> ListOverdueAt(const jp::BusinessCalendar& calendar, CivilDate due);
 
 struct ListFilter {
+  std::optional<ListKind> kind;
   std::optional<CivilDate> date;
   std::string dataset;
   std::optional<ListState> state;

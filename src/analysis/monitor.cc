@@ -111,15 +111,35 @@ struct Monitor::Impl {
   std::unique_ptr<Evaluator> evaluator;
   // The accesses of the lists not produced yet: list day → dataset → counts.
   std::map<int64_t, std::map<std::string, ListCounts>> pending_lists;
+  // The same for the inquiry lists (lists.h): inquiries run and answers
+  // received, per inquiry dataset.
+  std::map<int64_t, std::map<std::string, ListCounts>> pending_inquiries;
   // The JST day whose overdue take-outs were last looked at.
   int64_t takeouts_day = -1;
 
   void Evaluate(const EventView& ev) {
     evaluator->Add(ev);
+    CountInquiry(ev);
     if (!Evaluator::IsAccess(ev) || ev.dataset.empty()) return;
     const int64_t day = ListDayOf(calendar, JstDayNumber(ev.time));
     if (day <= cursor.lists_through) return;  // its list exists: a late event (run.h covers it)
     pending_lists[day][std::string(ev.dataset)].Add(ev);
+  }
+
+  void CountInquiry(const EventView& ev) {
+    const bool run = ev.operation == "inquiry.run";
+    if ((!run && ev.operation != "inquiry.answer") || ev.result != audit::kResultOk ||
+        !facts.inquiry.contains(ev.dataset)) {
+      return;
+    }
+    const int64_t day = ListDayOf(calendar, JstDayNumber(ev.time));
+    if (day <= cursor.lists_through) return;
+    ListCounts& c = pending_inquiries[day][std::string(ev.dataset)];
+    if (run) {
+      c.Add(ev);
+    } else if (ev.attr_count == "1") {
+      ++c.answers;
+    }
   }
 };
 
@@ -202,6 +222,7 @@ Result<size_t> Monitor::Round(TimeMicros now) {
     m.collector = Collector();
     m.evaluator = std::make_unique<Evaluator>(m.params, m.calendar, m.facts, m.collector);
     m.pending_lists.clear();
+    m.pending_inquiries.clear();
     std::optional<MonitorCursor> stored;
     Status s = store_.View([&](store::ReadTxn& txn) -> Status {
       MAMORI_ASSIGN_OR_RETURN(stored, ReadCursor(txn));
@@ -290,6 +311,27 @@ Result<size_t> Monitor::Round(TimeMicros now) {
     while (!m.calendar.IsBusinessDayNumber(prev)) --prev;
     for (auto& [dataset, c] : counts) {
       ReconciliationList l;
+      l.dataset = dataset;
+      auto dept = m.facts.department.find(dataset);
+      l.department = dept == m.facts.department.end() ? "" : dept->second;
+      l.date = CivilFromDays(day);
+      l.period_from = CivilFromDays(prev + 1);
+      l.counts = std::move(c);
+      auto due = ListDue(m.calendar, l.date);
+      auto overdue = due ? ListOverdueAt(m.calendar, *due) : Result<TimeMicros>(0);
+      if (!due || !overdue) return failed(!due ? due.error() : overdue.error());
+      l.due = *due;
+      l.overdue_at = *overdue;
+      l.produced_at = now;
+      produced.push_back(std::move(l));
+    }
+    // Every inquiry dataset's inquiry list, a day without inquiries too.
+    std::map<std::string, ListCounts> inquiries = m.pending_inquiries[day];
+    for (const auto& name : m.facts.inquiry) inquiries.try_emplace(name);
+    for (auto& [dataset, c] : inquiries) {
+      if (!m.facts.inquiry.contains(dataset)) continue;
+      ReconciliationList l;
+      l.kind = ListKind::kInquiry;
       l.dataset = dataset;
       auto dept = m.facts.department.find(dataset);
       l.department = dept == m.facts.department.end() ? "" : dept->second;
@@ -409,6 +451,10 @@ Result<size_t> Monitor::Round(TimeMicros now) {
   for (auto it = m.pending_lists.begin();
        it != m.pending_lists.end() && it->first <= next.lists_through;) {
     it = m.pending_lists.erase(it);
+  }
+  for (auto it = m.pending_inquiries.begin();
+       it != m.pending_inquiries.end() && it->first <= next.lists_through;) {
+    it = m.pending_inquiries.erase(it);
   }
   m.cursor = next;
   if (takeouts_looked) m.takeouts_day = today;

@@ -133,6 +133,7 @@ struct Facts {
   std::set<std::string, std::less<>> service_accounts;         // application ids
   std::map<std::string, int, std::less<>> confidentiality;     // dataset → 1..3
   std::map<std::string, std::string, std::less<>> department;  // dataset → department
+  std::set<std::string, std::less<>> inquiry;  // datasets that name an inquiry scheme
 };
 
 class Evaluator {

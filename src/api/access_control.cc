@@ -19,13 +19,14 @@ namespace {
 
 // Successful system reads the server records itself: nothing below the api
 // audits them, and who looked at the audit log, the people or the register
-// is evidence too. Mutations and the engine's reads audit themselves.
-constexpr std::array<std::string_view, 22> kServerAuditedReads = {
-    "audit.head",    "audit.proof",     "audit.consistency", "audit.events",    "audit.verify",
-    "user.list",     "user.show",       "terminal.list",     "terminal.show",   "service.list",
-    "service.show",  "rights.register", "review.list",       "policy.show",     "finding.list",
-    "list.show",     "analysis.status", "analysis.run",      "analysis.policy", "approval.list",
-    "approval.show", "approval.ledger"};
+// is evidence too (who looked at the credit inquiries as well). Mutations
+// and the engine's reads audit themselves.
+constexpr std::array<std::string_view, 24> kServerAuditedReads = {
+    "audit.head",    "audit.proof",     "audit.consistency", "audit.events",     "audit.verify",
+    "user.list",     "user.show",       "terminal.list",     "terminal.show",    "service.list",
+    "service.show",  "rights.register", "review.list",       "policy.show",      "finding.list",
+    "list.show",     "analysis.status", "analysis.run",      "analysis.policy",  "approval.list",
+    "approval.show", "approval.ledger", "inquiry.show",      "inquiry.reconcile"};
 // The same for the exception ledger (例外措置台帳): who read which exceptions,
 // their approvers, the reports and the trends.
 constexpr std::array<std::string_view, 5> kServerAuditedExceptionReads = {

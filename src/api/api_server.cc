@@ -61,6 +61,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(ApiServerOptions options) {
   deps.approvals = api->options_.approvals;
   deps.exceptions = api->options_.exceptions;
   deps.exception_reports = api->options_.exception_reports;
+  deps.inquiries = api->options_.inquiries;
   deps.findings = api->options_.findings;
   deps.lists = api->options_.lists;
   deps.monitor = api->options_.monitor;
@@ -119,6 +120,7 @@ ApiServerOptions OptionsFor(Stack& stack, ServerConfig config) {
   options.approvals = deps.approvals;
   options.exceptions = deps.exceptions;
   options.exception_reports = deps.exception_reports;
+  options.inquiries = deps.inquiries;
   options.findings = deps.findings;
   options.lists = deps.lists;
   return options;

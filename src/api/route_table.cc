@@ -302,6 +302,35 @@ std::vector<RouteSpec> Build() {
           .Target("takeout")
           .Strict({{"disposition", K::kString, kRequired}}),
 
+      // Two-person control of credit inquiries ([003 VI(1)], approval/inquiries.h):
+      // the operator applies, runs and receives the answer, a confirmer of
+      // the operator's department approves, issues the number or releases
+      // the answer; the inquiry's read is authorised again as a record.get
+      // of its dataset and purpose. Branches register their requests of
+      // head-office inquiries, which head office reconciles [003 VI(1)②].
+      System("GET", "/v1/inquiries", "inquiry.show").Query({"state", "dataset", "limit", "cursor"}),
+      System("POST", "/v1/inquiries", "inquiry.apply")
+          .Strict({{"dataset", K::kString, kRequired},
+                   {"record", K::kString, kRequired},
+                   {"purpose", K::kString, kRequired},
+                   {"consent", K::kString, kRequired},
+                   {"branch_request"}}),
+      System("GET", "/v1/inquiries/lists", "list.show")
+          .Query({"date", "dataset", "state", "limit", "cursor"}),
+      System("GET", "/v1/inquiries/requests", "inquiry.show").Query(kPage),
+      System("POST", "/v1/inquiries/requests", "inquiry.request")
+          .Strict({{"dataset", K::kString, kRequired}, {"consent", K::kString, kRequired}}),
+      System("GET", "/v1/inquiries/reconciliation", "inquiry.reconcile").Query({"from", "to"}),
+      System("GET", "/v1/inquiries/{inquiry}", "inquiry.show").Target("inquiry"),
+      System("POST", "/v1/inquiries/{inquiry}/approve", "inquiry.confirm").Target("inquiry"),
+      System("POST", "/v1/inquiries/{inquiry}/issue-number", "inquiry.confirm").Target("inquiry"),
+      System("POST", "/v1/inquiries/{inquiry}/run", "inquiry.run")
+          .Target("inquiry")
+          .Strict({{"approval_number", K::kString, false, kSecret}})
+          .Optional(),
+      System("POST", "/v1/inquiries/{inquiry}/release", "inquiry.confirm").Target("inquiry"),
+      System("GET", "/v1/inquiries/{inquiry}/answer", "inquiry.answer").Target("inquiry"),
+
       // Reviews of rights.
       System("POST", "/v1/reviews", "review.start").Strict({{"title"}, {"department"}, {"due"}}),
       System("GET", "/v1/reviews", "review.list").Query(kPage),

@@ -27,6 +27,10 @@
 //                        POST …/{exception}/end, GET|PUT /v1/exceptions/approvers,
 //                        GET|POST /v1/exceptions/reports[/{report}[/acknowledge]],
 //                        GET /v1/exceptions/trends                    (routes_exceptions.cc)
+//   inquiries            GET|POST /v1/inquiries, GET /v1/inquiries/{inquiry}[/answer],
+//                        POST …/{inquiry}/approve|issue-number|run|release,
+//                        GET /v1/inquiries/lists, GET|POST /v1/inquiries/requests,
+//                        GET /v1/inquiries/reconciliation          (routes_inquiries.cc)
 //   takeouts             POST|GET /v1/takeouts, GET /v1/takeouts/{takeout}[/manifest|/file],
 //                        POST …/{takeout}/confirm                    (routes_takeouts.cc)
 //   analysis             GET /v1/findings[/{finding}], POST …/{finding}/review|explain|escalate,
@@ -57,6 +61,7 @@
 #include "approval/approvals.h"
 #include "approval/exception_reports.h"
 #include "approval/exceptions.h"
+#include "approval/inquiries.h"
 #include "core/status.h"
 #include "engine/engine.h"
 #include "engine/witnessing.h"
@@ -91,6 +96,9 @@ struct RouteDeps {
   // (with approvals).
   approval::Exceptions* exceptions = nullptr;
   approval::ExceptionReports* exception_reports = nullptr;
+  // Two-person inquiry control; required by the inquiries family (with
+  // an authorizer, the engine and the lists).
+  approval::Inquiries* inquiries = nullptr;
   // The findings and reconciliation lists of the analysis; required by the
   // analysis family. The continuous evaluation, when the server runs one:
   // /readyz, /metrics and /v1/analysis/status report its heartbeat.
@@ -130,6 +138,9 @@ Status AddApprovalRoutes(Router& router, const RouteDeps& deps);
 // reports to the chief security manager and the trends; need exceptions,
 // exception_reports, approvals and an authorizer.
 Status AddExceptionRoutes(Router& router, const RouteDeps& deps);
+// Two-person control of credit inquiries, branch requests and their
+// reconciliation; need inquiries, lists, the engine and an authorizer.
+Status AddInquiryRoutes(Router& router, const RouteDeps& deps);
 // Take-outs (持ち出し) under approved take-out requests: the export, its
 // file, the register and confirmation (routes_takeouts.cc); need engine
 // and approvals (with approval::TakeoutFlow registered) and an authorizer.

@@ -2,6 +2,7 @@
 
 #include "analysis/parameters.h"
 #include "approval/flows.h"
+#include "approval/inquiries.h"
 #include "approval/takeout_flow.h"
 #include "policy/separation.h"
 
@@ -55,6 +56,13 @@ Result<std::unique_ptr<Stack>> Stack::Open(engine::Engine& engine,
       store, *s->approvals_, s->approval_people_.get(),
       std::vector<std::string>(policy::kApproverRoles.begin(), policy::kApproverRoles.end()));
   s->exception_reports_ = std::make_unique<approval::ExceptionReports>(store);
+  // Inquiries: the scheme is the dataset definition's inquiry_control.
+  s->inquiries_ = std::make_unique<approval::Inquiries>(
+      store, [&engine](std::string_view dataset) -> Result<std::optional<approval::Scheme>> {
+        MAMORI_ASSIGN_OR_RETURN(auto def, engine.Definition(dataset));
+        if (def->inquiry_control.empty()) return std::optional<approval::Scheme>();
+        return approval::ParseScheme(def->inquiry_control);
+      });
   // Who holds what changes only through the register: identity asks policy
   // before every role, department or credential change it makes, and the
   // register makes configured role changes in identity.
@@ -88,6 +96,7 @@ RouteDeps Stack::Deps() {
   deps.approvals = approvals_.get();
   deps.exceptions = exceptions_.get();
   deps.exception_reports = exception_reports_.get();
+  deps.inquiries = inquiries_.get();
   deps.rights_register = register_.get();
   deps.reviews = reviews_.get();
   deps.findings = findings_.get();

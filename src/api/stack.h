@@ -62,6 +62,8 @@ class Stack {
   approval::Approvals& approvals() { return *approvals_; }
   approval::Exceptions& exceptions() { return *exceptions_; }
   approval::ExceptionReports& exception_reports() { return *exception_reports_; }
+  // Two-person inquiry control (approval/inquiries.h).
+  approval::Inquiries& inquiries() { return *inquiries_; }
   analysis::Findings& findings() { return *findings_; }
   analysis::Lists& lists() { return *lists_; }
   // What the analysis asks about people (role holders, departments).
@@ -86,6 +88,7 @@ class Stack {
   std::unique_ptr<approval::Approvals> approvals_;
   std::unique_ptr<approval::Exceptions> exceptions_;
   std::unique_ptr<approval::ExceptionReports> exception_reports_;
+  std::unique_ptr<approval::Inquiries> inquiries_;
   std::unique_ptr<policy::RightsRegister> register_;
   std::unique_ptr<policy::ReviewCampaigns> reviews_;
   std::unique_ptr<AccessControl> access_;

@@ -30,6 +30,7 @@ int Run(int argc, char** argv) {
   mamori::cli::AddListsCommands(app, exit_code);
   mamori::cli::AddApprovalsCommands(app, exit_code);
   mamori::cli::AddExceptionsCommands(app, exit_code);
+  mamori::cli::AddInquiriesCommands(app, exit_code);
   mamori::cli::AddIncidentsCommands(app, exit_code);
   mamori::cli::AddTakeoutsCommands(app, exit_code);
   try {

@@ -1,5 +1,6 @@
 #include "engine/dataset.h"
 
+#include <algorithm>
 #include <array>
 #include <map>
 
@@ -180,12 +181,18 @@ bool IsValidName(std::string_view name) {
   return true;
 }
 
+std::span<const std::string_view> InquiryControlNames() {
+  static constexpr std::string_view kNames[] = {"pre_approval", "one_time_number", "held_answer",
+                                                "daily_list"};
+  return kNames;
+}
+
 Result<DatasetDef> ParseDatasetDef(const nlohmann::json& json) {
   MAMORI_RETURN_IF_ERROR(
       CheckMembers(json, "",
                    {"name", "title", "department", "category", "description", "classification",
                     "handling", "retention", "purposes", "fields", "version", "created_at",
-                    "updated_at", "created_by", "updated_by"}));
+                    "updated_at", "created_by", "updated_by", "inquiry_control"}));
   DatasetDef def;
   MAMORI_ASSIGN_OR_RETURN(def.name, GetString(json, "", "name", true, 64));
   if (!IsValidName(def.name)) {
@@ -264,6 +271,17 @@ Result<DatasetDef> ParseDatasetDef(const nlohmann::json& json) {
       return Fail(Bad("retention", "needs a period in years, months or days",
                       "年・月・日のいずれかで期間を指定してください"));
     }
+  }
+
+  if (auto ic = json.find("inquiry_control"); ic != json.end() && !ic->is_null()) {
+    const auto names = InquiryControlNames();
+    if (!ic->is_string() ||
+        std::find(names.begin(), names.end(), ic->get_ref<const std::string&>()) == names.end()) {
+      return Fail(Bad("inquiry_control",
+                      "must be one of pre_approval, one_time_number, held_answer, daily_list",
+                      "pre_approval, one_time_number, held_answer, daily_list のいずれかです"));
+    }
+    def.inquiry_control = ic->get<std::string>();
   }
 
   auto purposes = json.find("purposes");
@@ -346,6 +364,7 @@ nlohmann::json DatasetDefToJson(const DatasetDef& def) {
     r["from"] = def.retention.from == RetentionRule::From::kCreated ? "created" : "end_of_use";
     j["retention"] = r;
   }
+  if (!def.inquiry_control.empty()) j["inquiry_control"] = def.inquiry_control;
   j["purposes"] = nlohmann::json::array();
   for (const auto& p : def.purposes) {
     nlohmann::json pj = {{"id", p.id}, {"title", p.title}};

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -94,6 +95,10 @@ struct DatasetDef {
   RetentionRule retention;
   std::vector<Purpose> purposes;
   std::vector<FieldDef> fields;
+  // Two-person control of inquiries ([003 VI(1)①]): one of
+  // InquiryControlNames(), or empty for a dataset that is not inquired
+  // about (approval/inquiry.h says what each scheme enforces).
+  std::string inquiry_control;
   // Set by the engine, not by the caller's JSON.
   uint32_t version = 0;
   TimeMicros created_at = 0, updated_at = 0;
@@ -107,6 +112,10 @@ struct DatasetDef {
 // Handling restrictions with a defined meaning; organisation-specific ones
 // must start with "custom_" so that a typo of a known one is caught.
 std::string_view HandlingLabelJa(std::string_view restriction);  // "" for custom ones
+
+// The schemes a dataset may name in "inquiry_control": "pre_approval",
+// "one_time_number", "held_answer", "daily_list".
+std::span<const std::string_view> InquiryControlNames();
 
 // Strict: unknown members, wrong types, duplicate names, out-of-range
 // classification and unknown field types are refused with an error naming

@@ -91,6 +91,24 @@ constexpr std::array kListReaders = {
     r::kDeputyCiso,         r::kAuditLead,      r::kAuditor};
 constexpr std::array kListConfirmers = {r::kConfirmer,    r::kSectionManager, r::kDepartmentOfficer,
                                         r::kChiefOfficer, r::kCiso,           r::kDeputyCiso};
+// Two-person control of credit inquiries [003 VI(1)]: operators (照会作業者)
+// apply, run and receive answers; confirmers (確認者) confirm — the
+// inquiry steps decide again operator ≠ confirmer and the department.
+// A branch's operator, confirmer or section manager registers its
+// requests; head office and evidence readers reconcile them [003 VI(1)②].
+constexpr std::array kInquiryOperators = {r::kInquiryOperator};
+constexpr std::array kInquiryConfirmers = {r::kConfirmer};
+constexpr std::array kInquiryReaders = {
+    r::kInquiryOperator,    r::kConfirmer,    r::kSectionManager, r::kDepartmentOfficer,
+    r::kCreditInfoDirector, r::kChiefOfficer, r::kCiso,           r::kDeputyCiso,
+    r::kAuditLead,          r::kAuditor};
+// Not handlers: a system right on the handler role would make every
+// handler's ID a change for the rights register (policy/rights_gate.h).
+constexpr std::array kBranchRequesters = {r::kInquiryOperator, r::kConfirmer, r::kSectionManager};
+constexpr std::array kReconcilers = {
+    r::kConfirmer,          r::kSectionManager, r::kDepartmentOfficer,
+    r::kCreditInfoDirector, r::kChiefOfficer,   r::kCiso,
+    r::kDeputyCiso,         r::kAuditLead,      r::kAuditor};
 // The evaluation's health: the operators too (no personal data in it).
 constexpr std::array kAnalysisStatusReaders = {
     r::kAdmin, r::kChiefOfficer, r::kCiso, r::kDeputyCiso, r::kSirt, r::kAuditLead, r::kAuditor};
@@ -196,6 +214,14 @@ constexpr std::array kRules = {
     SystemRule{"audit.consistency", Roles(kAnyone), "一貫性証明の取得"},
     SystemRule{"audit.events", Roles(kEvidenceReaders), "監査イベントの検索"},
     SystemRule{"audit.verify", Roles(kAuditors), "監査ログの検証"},
+    // Two-person control of credit inquiries [003 VI(1)].
+    SystemRule{"inquiry.show", Roles(kInquiryReaders), "照会記録の参照"},
+    SystemRule{"inquiry.apply", Roles(kInquiryOperators), "信用情報の照会の申請・実行"},
+    SystemRule{"inquiry.run", Roles(kInquiryOperators), "承認済み照会の実行"},
+    SystemRule{"inquiry.answer", Roles(kInquiryOperators), "照会の回答の受領"},
+    SystemRule{"inquiry.confirm", Roles(kInquiryConfirmers), "照会の承認・承認番号発行・回答開放"},
+    SystemRule{"inquiry.request", Roles(kBranchRequesters), "営業店からの本部照会依頼の登録"},
+    SystemRule{"inquiry.reconcile", Roles(kReconcilers), "本部照会件数と照会依頼件数の突合"},
     // The analysis of access records [003 II.5(6)-(8)].
     SystemRule{"finding.list", Roles(kFindingReaders), "アクセス記録の分析結果(指摘)の参照"},
     SystemRule{"finding.update", Roles(kFindingHandlers), "指摘の確認・説明・報告"},

@@ -90,7 +90,8 @@ class AuthorizationMatrixTest : public DemoOrgTest {
                                                        {"{approval}", "A99999999"},
                                                        {"{takeout}", std::string(32, '0')},
                                                        {"{exception}", "A99999999"},
-                                                       {"{report}", "XR99999999"}};
+                                                       {"{report}", "XR99999999"},
+                                                       {"{inquiry}", "Q99999999"}};
     for (const auto& [param, value] : values) {
       for (size_t at; (at = route.find(param)) != std::string::npos;) {
         route.replace(at, param.size(), value);

@@ -248,12 +248,17 @@ TEST_F(PeopleApiTest, NobodyChangesTheirOwnRoles) {
   auto r = Send(admin, "PUT", "/v1/users/admin1/roles/ciso");
   EXPECT_EQ(r.status, 403) << r.body;
   EXPECT_FALSE(stack_->identity().directory().GetUser("admin1")->HasRole("ciso"));
-  auto other = Send(admin, "PUT", "/v1/users/hana/roles/inquiry_operator");
+  auto other = Send(admin, "PUT", "/v1/users/hana/roles/area_officer");
   ASSERT_EQ(other.status, 200) << other.body;
-  EXPECT_EQ(Parse(other)["roles"], nlohmann::json({"handler", "inquiry_operator"}));
-  EXPECT_EQ(Send(admin, "PUT", "/v1/users/hana/roles/inquiry_operator").status, 409);
+  EXPECT_EQ(Parse(other)["roles"], nlohmann::json({"handler", "area_officer"}));
+  EXPECT_EQ(Send(admin, "PUT", "/v1/users/hana/roles/area_officer").status, 409);
   EXPECT_EQ(Send(admin, "PUT", "/v1/users/hana/roles/no_such_role").status, 400);
-  EXPECT_EQ(Send(admin, "DELETE", "/v1/users/hana/roles/inquiry_operator").status, 200);
+  EXPECT_EQ(Send(admin, "DELETE", "/v1/users/hana/roles/area_officer").status, 200);
+  // An inquiry operator applies for and receives credit inquiries
+  // (system rights inquiry.*): given through the register too.
+  auto operator_role = Send(admin, "PUT", "/v1/users/hana/roles/inquiry_operator");
+  EXPECT_EQ(operator_role.status, 403) << operator_role.body;
+  EXPECT_EQ(Parse(operator_role)["subject"], "policy.via_register");
   // A confirmer sees who accessed which records and confirms the daily
   // lists (system rights list.show, list.confirm): that role is given
   // through the rights register, never by one administrator.
@@ -333,7 +338,7 @@ TEST_F(PeopleApiTest, ServiceAccounts) {
                  nlohmann::json{{"cert_fingerprint", std::string(64, 'd')}}.dump())
                 .status,
             200);
-  EXPECT_EQ(Send(admin, "PUT", "/v1/service-accounts/payroll/roles/inquiry_operator").status, 200);
+  EXPECT_EQ(Send(admin, "PUT", "/v1/service-accounts/payroll/roles/area_officer").status, 200);
   auto off = Send(admin, "POST", "/v1/service-accounts/payroll/disable");
   ASSERT_EQ(off.status, 200) << off.body;
   EXPECT_EQ(Parse(off)["state"], "disabled");
@@ -341,7 +346,7 @@ TEST_F(PeopleApiTest, ServiceAccounts) {
   ASSERT_EQ(shown.status, 200);
   auto j = Parse(shown);
   EXPECT_EQ(j["cert_fingerprint"], std::string(64, 'd'));
-  EXPECT_EQ(j["roles"], nlohmann::json({"handler", "inquiry_operator"}));
+  EXPECT_EQ(j["roles"], nlohmann::json({"handler", "area_officer"}));
   EXPECT_EQ(Parse(Send(admin, "GET", "/v1/service-accounts"))["service_accounts"].size(), 1u);
 }
 

@@ -535,9 +535,10 @@ TEST_F(SecurityReviewTest, EnablingAnIdThatHoldsRightsGoesThroughTheRegister) {
   EXPECT_EQ(EventsOf("identity.user_enable").back().result, "refused");
   EXPECT_FALSE(stack_->identity().directory().GetUser("tanaka_kacho")->active());
 
-  // The way back: the role off (never a widening), the ID on, the role
+  // The way back: the roles off (never a widening), the ID on, the role
   // through the register.
   ASSERT_EQ(Send(admin, "DELETE", "/v1/users/tanaka_kacho/roles/section_manager").status, 200);
+  ASSERT_EQ(Send(admin, "DELETE", "/v1/users/tanaka_kacho/roles/confirmer").status, 200);
   ASSERT_EQ(Send(admin, "POST", "/v1/users/tanaka_kacho/enable").status, 200);
   EXPECT_TRUE(RolesOf("tanaka_kacho").empty());
   const std::string request = Request("suzuki_bucho", {{"kind", "role_add"},
