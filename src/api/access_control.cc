@@ -197,6 +197,13 @@ Status AccessControl::CheckDeclaration(const RouteSpec& spec) const {
     case Guard::kPublic:
     case Guard::kSession:
       return Status::Ok();
+    case Guard::kPeer:
+      // Refused to every principal this authenticator produces (call.cc).
+      if (!spec.operation.starts_with("exchange.")) {
+        return refuse("a peer route's operation is an exchange operation",
+                      "相手方ノードのルートの操作は exchange の操作です");
+      }
+      return Status::Ok();
     case Guard::kSystem:
       for (const auto& op : operations) {
         if (!policy::FindSystemRule(op)) {

@@ -148,6 +148,8 @@ Status AddAllRoutes(Router& router, const RouteDeps& deps) {
     if (deps.approvals) MAMORI_RETURN_IF_ERROR(AddApprovalRoutes(router, deps));
   }
   if (deps.findings) MAMORI_RETURN_IF_ERROR(AddAnalysisRoutes(router, deps));
+  MAMORI_RETURN_IF_ERROR(AddConnectionRoutes(router, deps));
+  MAMORI_RETURN_IF_ERROR(AddExchangeRoutes(router, deps));
   return Status::Ok();
 }
 

@@ -14,6 +14,13 @@
 //                      emergency the measure is taken first and filed
 //                      afterwards, within 2 business days ([002 第27条]
 //                      ただし書 "事後速やかに").
+//   connection         電算結合: connecting this system to another
+//                      institution's with its list of items sent and
+//                      received ([000 第5号様式], docs/REQUIREMENTS.md §9).
+//                      Subject: the connection id; action "connect".
+//                      Approved by the CISO line (ciso, deputy_ciso,
+//                      chief_officer); open for 14 days; no after-the-fact
+//                      filing: nothing flows before the approval.
 #pragma once
 
 #include <string_view>
@@ -25,6 +32,8 @@ namespace mamori::approval {
 
 inline constexpr std::string_view kNonStandardWork = "non_standard_work";
 inline constexpr std::string_view kException = "exception";
+inline constexpr std::string_view kConnection = "connection";
+inline constexpr std::string_view kConnectAction = "connect";
 
 std::vector<Flow> StandardFlows();
 
@@ -52,5 +61,16 @@ Status CheckWorkApproval(store::ReadTxn& txn, std::string_view id, std::string_v
 Status CheckWorkApprovalByOperator(store::ReadTxn& txn, std::string_view id,
                                    std::string_view subject, std::string_view action,
                                    TimeMicros now);
+
+// Whether approval `id` allows the connection `connection` to be
+// registered at `now`, read in the transaction that registers it: a request
+// of the connection flow, approved, for exactly this connection id and the
+// action "connect", used before its expires_at. kPermissionDenied (kNotFound
+// for an unknown id) with the subjects below.
+inline constexpr std::string_view kConnectionNotApproved = "connection.not_approved";
+inline constexpr std::string_view kConnectionApprovalExpired = "connection.approval_expired";
+inline constexpr std::string_view kConnectionApprovalMismatch = "connection.approval_mismatch";
+Status CheckConnectionApproval(store::ReadTxn& txn, std::string_view id,
+                               std::string_view connection, TimeMicros now);
 
 }  // namespace mamori::approval
