@@ -49,16 +49,27 @@ Result<std::string> Assigner::First(const std::vector<Step>& chain, const std::s
 
 Result<std::string> Assigner::FindingOwner(const std::string& actor,
                                            const std::string& department) {
+  // SIRT, then internal audit, close both chains: a finding about the only
+  // person of the CISO line must still reach someone who is not that person
+  // and may act on it, and internal audit is the function independent of
+  // the CISO line ([002 第37条]).
   if (department.empty()) {
-    return First(
-        {{r::kCiso, false}, {r::kChiefOfficer, false}, {r::kDeputyCiso, false}, {r::kSirt, false}},
-        "", {actor});
+    return First({{r::kCiso, false},
+                  {r::kChiefOfficer, false},
+                  {r::kDeputyCiso, false},
+                  {r::kSirt, false},
+                  {r::kAuditLead, false},
+                  {r::kAuditor, false}},
+                 "", {actor});
   }
   return First({{r::kSectionManager, true},
                 {r::kDepartmentOfficer, true},
                 {r::kCiso, false},
                 {r::kChiefOfficer, false},
-                {r::kDeputyCiso, false}},
+                {r::kDeputyCiso, false},
+                {r::kSirt, false},
+                {r::kAuditLead, false},
+                {r::kAuditor, false}},
                department, {actor});
 }
 

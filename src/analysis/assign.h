@@ -5,12 +5,15 @@
 //   - a finding about a person goes to the section security manager
 //     (情報セキュリティ管理者, section_manager) of the person's department,
 //     else its department officer (department_officer), else the CISO line
-//     (ciso, chief_officer, deputy_ciso) — never to the person themselves;
+//     (ciso, chief_officer, deputy_ciso), else SIRT, else internal audit
+//     (audit_lead, auditor) — never to the person themselves, so that a
+//     finding about the only person of the CISO line goes to SIRT or audit;
 //   - an overdue reconciliation list escalates to the department officer of
 //     the dataset's department, else the CISO line, else SIRT — other than
 //     the late confirmer, unless no one else holds any of these roles;
 //   - a finding about no one in the organisation (an unknown ID, a source
-//     address, the analysis itself) goes to the CISO line, else SIRT;
+//     address, the analysis itself) goes to the CISO line, else SIRT, else
+//     internal audit;
 //   - a dataset's daily list is confirmed by a confirmer of its department,
 //     else its section manager, else its department officer, else the CISO
 //     line — never by someone who accessed the data that day;

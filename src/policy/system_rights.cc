@@ -64,8 +64,9 @@ constexpr std::array kLedgerReaders = {
 // The analysis of access records. Findings go to managers and the CISO
 // line to act on, and to auditors and SIRT to read; who may act on which
 // finding, and see which, is narrowed again by the analysis
-// (analysis/findings.h). Lists go to confirmers and managers; the analysis
-// refuses a confirmer who accessed the data (analysis/lists.h).
+// (analysis/findings.h): internal audit acts only on the findings it owns,
+// those about the only person of the CISO line (analysis/assign.h). Lists go to confirmers and
+// managers; the analysis refuses a confirmer who accessed the data (analysis/lists.h).
 constexpr std::array kFindingReaders = {r::kSectionManager,
                                         r::kDepartmentOfficer,
                                         r::kCreditInfoDirector,
@@ -81,7 +82,9 @@ constexpr std::array kFindingHandlers = {r::kSectionManager,
                                          r::kChiefOfficer,
                                          r::kCiso,
                                          r::kDeputyCiso,
-                                         r::kSirt};
+                                         r::kSirt,
+                                         r::kAuditLead,
+                                         r::kAuditor};
 constexpr std::array kListReaders = {
     r::kConfirmer,          r::kSectionManager, r::kDepartmentOfficer,
     r::kCreditInfoDirector, r::kChiefOfficer,   r::kCiso,

@@ -19,6 +19,7 @@
 #include "engine/engine_fixture.h"
 #include "identity/terminals.h"
 #include "policy/policy_fixture.h"
+#include "testing/audit_events.h"
 
 namespace mamori::analysis::testing {
 
@@ -139,17 +140,7 @@ class AnalysisTest : public ::testing::Test {
   }
 
   std::vector<audit::Event> EventsOf(const std::string& operation) {
-    std::vector<audit::Event> out;
-    EXPECT_TRUE(engine_->data_store()
-                    .View([&](store::ReadTxn& txn) -> Status {
-                      audit::EventFilter f;
-                      f.limit = 0;
-                      f.operation = operation;
-                      MAMORI_ASSIGN_OR_RETURN(out, audit::Query(txn, f));
-                      return Status::Ok();
-                    })
-                    .ok());
-    return out;
+    return mamori::testing::EventsOf(engine_->data_store(), operation);
   }
 
   // The "analysis.finding" events that raised a finding of `rule`.

@@ -22,22 +22,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/organisation_seed.h"
-#include "api/stack_fixture.h"
+#include "api/demo_org_fixture.h"
 
 namespace mamori::api::testing {
 namespace {
-
-const std::string kSource = MAMORI_SOURCE_DIR;
-constexpr char kInitial[] = "Demo#Shokai-2026";
-constexpr char kChanged[] = "Rk7!vNq2#wLm9x";
-
-struct DatasetPurpose {
-  std::string dataset, purpose;
-};
-const std::vector<DatasetPurpose> kData = {{"employee_my_number", "withholding"},
-                                           {"loan_customer", "credit_screening"},
-                                           {"resident_tax", "tax_collection"}};
 
 // One row of the matrix: a request shape.
 struct Row {
@@ -46,53 +34,8 @@ struct Row {
   std::string Key() const { return method + "\t" + route + "\t" + dataset + "\t" + purpose; }
 };
 
-nlohmann::json ReadJsonFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return nlohmann::json::parse(text.str());
-}
-
-class AuthorizationMatrixTest : public StackApiTest {
+class AuthorizationMatrixTest : public DemoOrgTest {
  protected:
-  void SetUp() override {
-    StackApiTest::SetUp();
-    for (const auto& d : kData) {
-      auto def = engine_->CreateDataset(
-          Local(), ReadJsonFile(kSource + "/scripts/demo-data/" + d.dataset + ".json"));
-      ASSERT_TRUE(def.has_value()) << def.error().ToString();
-    }
-    org_ = ReadJsonFile(kSource + "/scripts/demo-data/organisation.json");
-    Status seeded = SeedOrganisation(*stack_, Local(), org_, kInitial);
-    ASSERT_TRUE(seeded.ok()) << seeded.ToString();
-    for (const auto& u : org_["users"]) users_.push_back(u["id"].get<std::string>());
-    records_["employee_my_number"] = PutRecord("employee_my_number", "withholding",
-                                               {{"my_number", engine::TestMyNumber(1)},
-                                                {"name", "試験 一郎"},
-                                                {"name_kana", "シケン イチロウ"}});
-    records_["loan_customer"] = PutRecord(
-        "loan_customer", "credit_screening",
-        {{"name", "試験 二郎"}, {"name_kana", "シケン ジロウ"}, {"birth_date", "1980-01-01"}});
-    records_["resident_tax"] =
-        PutRecord("resident_tax", "tax_collection",
-                  {{"taxpayer_name", "試験 三郎"}, {"fiscal_year", 2026}, {"amount_paid", 1000}});
-    StartStackServer();
-    for (const auto& user : users_) {
-      // First logon is restricted to the password change the seed demands.
-      const std::string first = Login(user, kInitial);
-      auto changed = Send(first, "POST", "/v1/auth/password",
-                          nlohmann::json{{"current", kInitial}, {"new", kChanged}}.dump());
-      ASSERT_EQ(changed.status, 200) << user << " " << changed.body;
-      tokens_[user] = Login(user, kChanged);
-    }
-  }
-
-  std::string PutRecord(const std::string& ds, const std::string& purpose, nlohmann::json v) {
-    auto r = engine_->Put(engine::TestContext(purpose), ds, v);
-    EXPECT_TRUE(r.has_value()) << ds << " " << r.error().ToString();
-    return r ? r->id : "";
-  }
-
   std::vector<Row> Rows() {
     std::vector<Row> rows, last;
     for (const Route& route : api_->router().routes()) {
@@ -105,7 +48,7 @@ class AuthorizationMatrixTest : public StackApiTest {
         (spec.operation == "auth.logout" ? last : rows).push_back(row);
         continue;
       }
-      for (const auto& d : kData) {
+      for (const auto& d : kDemoData) {
         Row r = row;
         r.dataset = d.dataset;
         r.purpose = spec.purpose ? d.purpose : "-";
@@ -162,7 +105,7 @@ class AuthorizationMatrixTest : public StackApiTest {
   std::map<std::string, std::map<std::string, std::string>> Expected(
       std::vector<std::string>* columns) {
     std::map<std::string, std::map<std::string, std::string>> out;
-    std::ifstream in(kSource + "/tests/api/authorization_matrix.tsv");
+    std::ifstream in(kDemoSource + "/tests/api/authorization_matrix.tsv");
     EXPECT_TRUE(in.good()) << "tests/api/authorization_matrix.tsv is missing";
     std::string line;
     while (std::getline(in, line)) {
@@ -182,10 +125,6 @@ class AuthorizationMatrixTest : public StackApiTest {
     }
     return out;
   }
-
-  nlohmann::json org_;
-  std::vector<std::string> users_;
-  std::map<std::string, std::string> tokens_, records_;
 };
 
 TEST_F(AuthorizationMatrixTest, EveryRouteForEveryPersonIsAsTheMatrixSays) {

@@ -94,17 +94,12 @@ class DemoOrgTest : public StackApiTest {
 
   // The events appended since the log held `since` events, oldest first.
   std::vector<audit::Event> EventsSince(uint64_t since) {
-    std::vector<audit::Event> out;
-    EXPECT_TRUE(engine_->data_store()
-                    .View([&](store::ReadTxn& txn) -> Status {
-                      audit::EventFilter f;
-                      f.limit = 0;
-                      f.from_seq = since;
-                      MAMORI_ASSIGN_OR_RETURN(out, audit::Query(txn, f));
-                      return Status::Ok();
-                    })
-                    .ok());
-    return out;
+    return mamori::testing::EventsSince(engine_->data_store(), since);
+  }
+  // The events `r`'s request left since the log held `since` events, found by
+  // the request id every answer names in X-Request-Id.
+  std::vector<audit::Event> EventsOfRequest(uint64_t since, const HttpResponse& r) {
+    return mamori::testing::EventsOfRequest(EventsSince(since), r.Header("x-request-id"));
   }
 
   // Every byte of every event since `since`, as stored (for "never in the

@@ -38,16 +38,6 @@ class SecurityReviewTest : public DemoOrgTest {
     return id;
   }
 
-  // The events `r`'s request left, by its request id (X-Request-Id).
-  std::vector<audit::Event> EventsOfRequest(uint64_t since, const HttpResponse& r) {
-    const std::string id = r.Header("x-request-id");
-    std::vector<audit::Event> out;
-    for (auto& ev : EventsSince(since)) {
-      if (!id.empty() && ev.request_id == id) out.push_back(std::move(ev));
-    }
-    return out;
-  }
-
   std::string Subject(const HttpResponse& r) { return r.Json().value("subject", ""); }
 
   // A rights-register request by `by`; its id.

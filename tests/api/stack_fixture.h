@@ -17,6 +17,7 @@
 
 #include "api/api_fixture.h"
 #include "api/stack.h"
+#include "testing/audit_events.h"
 
 namespace mamori::api::testing {
 
@@ -201,17 +202,7 @@ class StackApiTest : public ApiTest {
 
   // Audit events with `operation`, oldest first.
   std::vector<audit::Event> EventsOf(const std::string& operation) {
-    std::vector<audit::Event> out;
-    EXPECT_TRUE(engine_->data_store()
-                    .View([&](store::ReadTxn& txn) -> Status {
-                      audit::EventFilter f;
-                      f.limit = 0;
-                      f.operation = operation;
-                      MAMORI_ASSIGN_OR_RETURN(out, audit::Query(txn, f));
-                      return Status::Ok();
-                    })
-                    .ok());
-    return out;
+    return mamori::testing::EventsOf(engine_->data_store(), operation);
   }
 
   // Cheap Argon2; a test fixture may change these in its constructor.

@@ -7,6 +7,7 @@
 #include "approval/approvals.h"
 #include "audit/log.h"
 #include "engine/engine_fixture.h"
+#include "testing/audit_events.h"
 
 namespace mamori::approval {
 namespace {
@@ -80,19 +81,7 @@ class ApprovalsTest : public engine::EngineTest {
     return r ? *r : Request{};
   }
   std::vector<audit::Event> EventsOf(const std::string& operation) {
-    std::vector<audit::Event> out;
-    EXPECT_TRUE(engine_->data_store()
-                    .View([&](store::ReadTxn& txn) -> Status {
-                      audit::EventFilter all;
-                      all.limit = 0;
-                      MAMORI_ASSIGN_OR_RETURN(auto events, audit::Query(txn, all));
-                      for (auto& e : events) {
-                        if (e.operation == operation) out.push_back(std::move(e));
-                      }
-                      return Status::Ok();
-                    })
-                    .ok());
-    return out;
+    return mamori::testing::EventsOf(engine_->data_store(), operation);
   }
   // The refusal's reason code, after checking that the request is unchanged.
   std::string Refused(const Result<Request>& r, const Request& before) {

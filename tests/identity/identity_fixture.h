@@ -14,6 +14,7 @@
 #include "engine/engine.h"
 #include "identity/identity.h"
 #include "identity/totp.h"
+#include "testing/audit_events.h"
 #include "testing/temp_dir.h"
 
 namespace mamori::identity {
@@ -115,24 +116,9 @@ class IdentityTest : public ::testing::Test {
   }
 
   // Every audit event in the log, oldest first.
-  std::vector<audit::Event> Events() {
-    std::vector<audit::Event> out;
-    EXPECT_TRUE(engine_->data_store()
-                    .View([&](store::ReadTxn& txn) -> Status {
-                      audit::EventFilter f;
-                      f.limit = 0;
-                      MAMORI_ASSIGN_OR_RETURN(out, audit::Query(txn, f));
-                      return Status::Ok();
-                    })
-                    .ok());
-    return out;
-  }
+  std::vector<audit::Event> Events() { return mamori::testing::EventsOf(engine_->data_store(), ""); }
   std::vector<audit::Event> Events(const std::string& operation) {
-    std::vector<audit::Event> out;
-    for (auto& e : Events()) {
-      if (e.operation == operation) out.push_back(std::move(e));
-    }
-    return out;
+    return mamori::testing::EventsOf(engine_->data_store(), operation);
   }
   audit::Event LastEvent(const std::string& operation) {
     auto all = Events(operation);

@@ -16,6 +16,7 @@
 #include "audit/log.h"
 #include "engine/engine_fixture.h"
 #include "policy/policy.h"
+#include "testing/audit_events.h"
 
 namespace mamori::policy {
 
@@ -139,24 +140,9 @@ class PolicyTest : public engine::EngineTest {
   }
 
   // Every audit event, oldest first.
-  std::vector<audit::Event> Events() {
-    std::vector<audit::Event> out;
-    EXPECT_TRUE(engine_->data_store()
-                    .View([&](store::ReadTxn& txn) -> Status {
-                      audit::EventFilter all;
-                      all.limit = 0;
-                      MAMORI_ASSIGN_OR_RETURN(out, audit::Query(txn, all));
-                      return Status::Ok();
-                    })
-                    .ok());
-    return out;
-  }
+  std::vector<audit::Event> Events() { return mamori::testing::EventsOf(engine_->data_store(), ""); }
   std::vector<audit::Event> EventsOf(const std::string& operation) {
-    std::vector<audit::Event> out;
-    for (auto& ev : Events()) {
-      if (ev.operation == operation) out.push_back(std::move(ev));
-    }
-    return out;
+    return mamori::testing::EventsOf(engine_->data_store(), operation);
   }
 
   FakeDirectory dir_;
