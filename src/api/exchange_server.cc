@@ -9,7 +9,8 @@
 
 namespace mamori::api {
 
-namespace {
+// Named, not anonymous: ExchangeServer::Impl holds these by value.
+namespace exchange_listener {
 
 engine::Context PeerContext(std::string_view cert_sha256, std::string_view request_id) {
   engine::Context ctx;
@@ -124,7 +125,7 @@ class PeerAuditor final : public RequestAuditor {
   engine::Engine& engine_;
 };
 
-}  // namespace
+}  // namespace exchange_listener
 
 struct ExchangeServer::Impl {
   Impl(engine::Engine& e, exchange::Node& n, const ExchangeServerOptions& o)
@@ -135,10 +136,10 @@ struct ExchangeServer::Impl {
         auditor(e) {}
   Logger logger;
   Metrics metrics;
-  PinAdmission admission;
-  PeerAuthenticator authenticator;
-  PeerAuthorizer authorizer;
-  PeerAuditor auditor;
+  exchange_listener::PinAdmission admission;
+  exchange_listener::PeerAuthenticator authenticator;
+  exchange_listener::PeerAuthorizer authorizer;
+  exchange_listener::PeerAuditor auditor;
   std::unique_ptr<Service> service;
   std::unique_ptr<Server> server;
   std::string host;
@@ -170,8 +171,9 @@ Result<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(engine::Engine& en
   config.tls.certificate = node.identity().certificate_path;
   config.tls.private_key = node.identity().private_key_path;
   config.tls.pinned_peers = true;
-  // Sealed batches of notifications are larger than an API request.
-  config.limits.max_body_bytes = 256 * 1024 * 1024;
+  // Sealed batches of notifications are larger than an API request: the
+  // largest body the configuration allows.
+  config.limits.max_body_bytes = 64 * 1024 * 1024;
   config.limits.max_connections = 256;
   impl->host = options.host;
   MAMORI_ASSIGN_OR_RETURN(impl->server, Server::Start(config, *impl->service, &impl->admission));

@@ -26,6 +26,7 @@
 #include "exchange/datasets.h"
 #include "exchange/node.h"
 #include "jp/my_number.h"
+#include "testing/audit_events.h"
 #include "testing/temp_dir.h"
 
 namespace mamori::exchange::testing {
@@ -156,8 +157,10 @@ class ExchangeTest : public ::testing::Test {
                             std::vector<ItemFlow> sends, std::vector<ItemFlow> receives,
                             const std::string& issuer_code = "") {
     nlohmann::json flows_s = nlohmann::json::array(), flows_r = nlohmann::json::array();
-    for (auto& f : sends) flows_s.push_back({{"kind", f.kind}, {"dataset", f.dataset}, {"items", f.items}});
-    for (auto& f : receives) flows_r.push_back({{"kind", f.kind}, {"dataset", f.dataset}, {"items", f.items}});
+    for (auto& f : sends)
+      flows_s.push_back({{"kind", f.kind}, {"dataset", f.dataset}, {"items", f.items}});
+    for (auto& f : receives)
+      flows_r.push_back({{"kind", f.kind}, {"dataset", f.dataset}, {"items", f.items}});
     std::string direction = sends.empty() ? "receive" : receives.empty() ? "send" : "both";
     nlohmann::json j = {{"id", id},
                         {"counterpart", to.name},
@@ -203,7 +206,8 @@ class ExchangeTest : public ::testing::Test {
     Start("iss", Role::kIssuer);
     const std::vector<std::string> provided = {"account_code", "holder_name", "my_number"};
     Connect(N("am1"), N("fi"), "am1-fi", {{"notification", "customer_my_number", FullItems()}}, {});
-    Connect(N("fi"), N("am1"), "fi-am1", {}, {{"notification", "bookentry_my_number", FullItems()}});
+    Connect(N("fi"), N("am1"), "fi-am1", {},
+            {{"notification", "bookentry_my_number", FullItems()}});
     Connect(N("iss"), N("fi"), "iss-fi", {{"request", "shareholder_my_number", {"account_code"}}},
             {{"provision", "shareholder_my_number", provided}});
     Connect(N("fi"), N("iss"), "fi-iss", {{"provision", "bookentry_my_number", provided}},
@@ -227,19 +231,7 @@ class ExchangeTest : public ::testing::Test {
   }
 
   std::vector<audit::Event> Events(TestNode& n, const std::string& operation) {
-    std::vector<audit::Event> out;
-    EXPECT_TRUE(n.engine->data_store()
-                    .View([&](store::ReadTxn& txn) -> Status {
-                      audit::EventFilter all;
-                      all.limit = 0;
-                      MAMORI_ASSIGN_OR_RETURN(auto events, audit::Query(txn, all));
-                      for (auto& e : events) {
-                        if (e.operation == operation) out.push_back(std::move(e));
-                      }
-                      return Status::Ok();
-                    })
-                    .ok());
-    return out;
+    return mamori::testing::EventsOf(n.engine->data_store(), operation);
   }
 
   bool LogVerifies(TestNode& n) {

@@ -1,8 +1,8 @@
 // The exchange end to end: nodes with real engines, real TLS on loopback,
 // sealed messages and signed receipts (exchange/node.h). Successes and
 // refusals, every refusal audited and changing nothing.
-#include "exchange/exchange_fixture.h"
 #include "exchange/card.h"
+#include "exchange/exchange_fixture.h"
 #include "exchange/receipt.h"
 
 namespace mamori::exchange::testing {
@@ -32,8 +32,8 @@ TEST_F(ExchangeTest, NotificationRequestProvisionEndToEnd) {
   EXPECT_EQ(sent->sent.count, 3u);
   EXPECT_FALSE(sent->repeated);
   // fi keeps them, encrypted, findable by account.
-  auto ids = N("fi").engine->Find(OperatorContext(), "bookentry_my_number", "account_code",
-                                  "A0002", "", 10);
+  auto ids = N("fi").engine->Find(OperatorContext(), "bookentry_my_number", "account_code", "A0002",
+                                  "", 10);
   ASSERT_TRUE(ids.has_value());
   ASSERT_EQ(ids->ids.size(), 1u);
   auto rec = N("fi").engine->Get(OperatorContext(), "bookentry_my_number", ids->ids[0]);
@@ -42,8 +42,8 @@ TEST_F(ExchangeTest, NotificationRequestProvisionEndToEnd) {
   EXPECT_FALSE(rec->values.contains("holder_kana"));  // not sent: not asked for
 
   // iss → fi: the request for two holders of i001; the provision in answer.
-  auto asked = N("iss").node->Send(OperatorContext(), "iss-fi", kRequest, {"A0001", "A0002"}, {},
-                                   "ask-1");
+  auto asked =
+      N("iss").node->Send(OperatorContext(), "iss-fi", kRequest, {"A0001", "A0002"}, {}, "ask-1");
   ASSERT_TRUE(asked.has_value()) << asked.error().ToString();
   ASSERT_TRUE(asked->received.has_value());
   EXPECT_EQ(asked->received->count, 2u);
@@ -79,8 +79,8 @@ TEST_F(ExchangeTest, NotificationRequestProvisionEndToEnd) {
 TEST_F(ExchangeTest, ProvisionRecordsOnBothSidesAgreeAndCarryTheOthersSignedReceipt) {
   StartThree();
   PutCustomer(1, "i001");
-  ASSERT_TRUE(N("am1").node->Send(OperatorContext(), "am1-fi", kNotification, {"A0001"},
-                                  kNotified, "n1"));
+  ASSERT_TRUE(
+      N("am1").node->Send(OperatorContext(), "am1-fi", kNotification, {"A0001"}, kNotified, "n1"));
   ASSERT_TRUE(N("iss").node->Send(OperatorContext(), "iss-fi", kRequest, {"A0001"}, {}, "r1"));
   auto am1_cert = ParsePeerCertificate(N("am1").node->identity().certificate_pem);
   auto fi_cert = ParsePeerCertificate(N("fi").node->identity().certificate_pem);
@@ -137,8 +137,8 @@ TEST_F(ExchangeTest, TransferBetweenAccountManagers) {
   Connect(N("am1"), N("am2"), "am1-am2", {{"transfer", "customer_my_number", FullItems()}}, {});
   Connect(N("am2"), N("am1"), "am2-am1", {}, {{"transfer", "customer_my_number", FullItems()}});
   PutCustomer(4, "i001");
-  auto moved = N("am1").node->Send(OperatorContext(), "am1-am2", kTransfer, {"A0004"},
-                                   FullItems(), "move-4");
+  auto moved = N("am1").node->Send(OperatorContext(), "am1-am2", kTransfer, {"A0004"}, FullItems(),
+                                   "move-4");
   ASSERT_TRUE(moved.has_value()) << moved.error().ToString();
   auto found = N("am2").engine->Find(OperatorContext(), "customer_my_number", "account_code",
                                      "A0004", "", 10);
