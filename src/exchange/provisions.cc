@@ -92,7 +92,11 @@ Status Provisions::WriteIn(store::WriteTxn& txn, ProvisionRecord& r) {
   }
   if (r.id.empty()) {
     MAMORI_ASSIGN_OR_RETURN(std::string raw, crypto::RandomBytes(8));
-    r.id = "P" + HexEncode(raw);
+    // "p-" then the hex as a token of its own: the audit log's rule exempts
+    // random hex tokens of 16 digits, but reads digits run on from a letter
+    // ("P0123456789…") as what could be a person's number, and would refuse
+    // the event.
+    r.id = "p-" + HexEncode(raw);
   }
   MAMORI_RETURN_IF_ERROR(txn.Put(index, r.id));
   return txn.Put(RecordKey(r.id), ToJson(r, true).dump());

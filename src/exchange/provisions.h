@@ -32,7 +32,7 @@
 namespace mamori::exchange {
 
 struct ProvisionRecord {
-  std::string id;  // "P" + 16 hex digits
+  std::string id;  // "p-" + 16 lower-case hex digits (an audit identifier)
   std::string connection;
   std::string counterpart;
   std::string direction;  // "sent" | "received"

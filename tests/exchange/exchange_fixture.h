@@ -9,11 +9,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api/exchange_client.h"
@@ -50,6 +52,14 @@ class OrgPeople : public approval::People {
         {"kimura", "役員", "", {"chief_officer"}, true}};
   }
 };
+
+// The items an account manager notifies in most tests (a subset of the
+// customer record's, so that an item outside it can be tried).
+inline const std::vector<std::string> kNotified = {"account_manager_code", "account_code",
+                                                   "holder_name", "my_number", "holdings"};
+
+// The transfer institution's dataset (datasets.h).
+inline constexpr std::string_view kBook = "bookentry_my_number";
 
 // Synthetic My Numbers (check digit computed).
 inline std::string SyntheticNumber(uint64_t i) {
@@ -185,9 +195,13 @@ class ExchangeTest : public ::testing::Test {
     return j;
   }
 
+  // `edit` changes the definition before it is registered (a validity
+  // period in the past, another pin, …).
   void Connect(TestNode& from, TestNode& to, const std::string& id, std::vector<ItemFlow> sends,
-               std::vector<ItemFlow> receives, const std::string& issuer_code = "") {
+               std::vector<ItemFlow> receives, const std::string& issuer_code = "",
+               const std::function<void(nlohmann::json&)>& edit = {}) {
     nlohmann::json def = Definition(from, to, id, sends, receives, issuer_code);
+    if (edit) edit(def);
     def["approval"] = Approve(from, id);
     auto added = from.node->connections().Add(OperatorContext(), def);
     ASSERT_TRUE(added.has_value()) << added.error().ToString();
@@ -214,8 +228,8 @@ class ExchangeTest : public ::testing::Test {
             {{"request", "bookentry_my_number", {"account_code"}}}, "i001");
   }
 
-  // A customer of am1: account "A000i".
-  std::string PutCustomer(int i, const std::string& holdings) {
+  // A customer of `node` (an account manager): account "A000i".
+  std::string PutCustomer(int i, const std::string& holdings, const std::string& node = "am1") {
     nlohmann::json v = {{"account_manager_code", "0012345"},
                         {"account_code", "A000" + std::to_string(i)},
                         {"holder_name", "振替 太郎" + std::to_string(i)},
@@ -225,13 +239,48 @@ class ExchangeTest : public ::testing::Test {
                         {"my_number", SyntheticNumber(i)},
                         {"holdings", holdings}};
     numbers_.push_back(SyntheticNumber(i));
-    auto r = N("am1").engine->Put(OperatorContext(), "customer_my_number", v);
+    auto r = N(node).engine->Put(OperatorContext(), "customer_my_number", v);
     EXPECT_TRUE(r.has_value()) << r.error().ToString();
     return r ? r->id : "";
   }
 
   std::vector<audit::Event> Events(TestNode& n, const std::string& operation) {
     return mamori::testing::EventsOf(n.engine->data_store(), operation);
+  }
+
+  // How many records of `dataset` at `n` hold `account`.
+  size_t Holding(TestNode& n, const std::string& dataset, const std::string& account) {
+    auto page = n.engine->Find(OperatorContext(), dataset, "account_code", account, "", 10);
+    EXPECT_TRUE(page.has_value()) << page.error().ToString();
+    return page ? page->ids.size() : 0;
+  }
+
+  size_t ProvisionCount(TestNode& n) {
+    auto list = n.node->provisions().List();
+    EXPECT_TRUE(list.has_value());
+    return list ? list->size() : 0;
+  }
+
+  // The refusals of `operation` in `n`'s log whose reason is `reason`.
+  std::vector<audit::Event> Refusals(TestNode& n, const std::string& operation,
+                                     const std::string& reason) {
+    std::vector<audit::Event> out;
+    for (auto& e : Events(n, operation)) {
+      if (e.result == audit::kResultRefused && e.reason == reason) out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  // The refusals a listener audits after the handshake it refused (on a
+  // handler thread, api/session.cc): waited for, at most ten seconds.
+  std::vector<audit::Event> AwaitRefusals(TestNode& n, const std::string& operation,
+                                          const std::string& reason) {
+    std::vector<audit::Event> out;
+    for (int i = 0; i < 1000 && out.empty(); ++i) {
+      out = Refusals(n, operation, reason);
+      if (out.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return out;
   }
 
   bool LogVerifies(TestNode& n) {

@@ -10,9 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> kNotified = {"account_manager_code", "account_code", "holder_name",
-                                            "my_number", "holdings"};
-
 size_t Count(const std::vector<ProvisionRecord>& list, const std::string& direction,
              const std::string& kind) {
   size_t n = 0;
