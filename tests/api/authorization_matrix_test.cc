@@ -79,7 +79,8 @@ class AuthorizationMatrixTest : public DemoOrgTest {
         {"{terminal}", "zz-none"},   {"{account}", "zz-none"},        {"{request}", "R99999999"},
         {"{grant}", "G99999999"},    {"{campaign}", "C99999999"},     {"{item}", "I99999999"},
         {"{role}", "custom_matrix"}, {"{position}", "matrix"},        {"{finding}", "F99999999"},
-        {"{list}", "L99999999"},     {"{approval}", "A99999999"}};
+        {"{list}", "L99999999"},     {"{approval}", "A99999999"},     {"{connection}", "zz-none"},
+        {"{kind}", "notification"}};
     for (const auto& [param, value] : values) {
       for (size_t at; (at = route.find(param)) != std::string::npos;) {
         route.replace(at, param.size(), value);
