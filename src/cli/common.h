@@ -65,5 +65,7 @@ void AddCalendarCommands(CLI::App& app, int& exit_code);
 void AddAnalysisCommands(CLI::App& app, int& exit_code);
 void AddListsCommands(CLI::App& app, int& exit_code);
 void AddApprovalsCommands(CLI::App& app, int& exit_code);
+// exchange init|serve|send and connection add|list|show|suspend|resume (cmd_exchange.cc).
+void AddExchangeCommands(CLI::App& app, int& exit_code);
 
 }  // namespace mamori::cli
