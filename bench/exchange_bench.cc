@@ -8,7 +8,7 @@
 // the same run: the node's own in-process put rate, the audited
 // Engine::Put of the same customer records into am1 at the same
 // concurrency (which is how am1 is loaded before the exchange).
-// Target (issue of the exchange): at least 50 % of the put rate, batched
+// Target (docs/REQUIREMENTS.md §9, docs/PERFORMANCE.md): at least 50 % of the put rate, batched
 // where the standard allows (one message carries a batch of customers).
 //
 // Latency is per batch, from Send to its return: the receiver has stored
