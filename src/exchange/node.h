@@ -15,6 +15,9 @@
 // receiver, finding the key recorded, answers as it did the first time:
 // nothing is lost, nothing is provided twice.
 //
+// An idempotency key already recorded for other accounts or items is
+// refused ("exchange.idempotency_conflict"), not answered as a repeat.
+//
 // Inbound (Receive): the api pipeline has admitted the peer's certificate by
 // its pin; Receive checks it again against the connection that receives
 // the kind, opens the message, and refuses (audited as "exchange.receive",

@@ -105,6 +105,13 @@ Result<Outcome> Node::Send(const engine::Context& in_ctx, std::string_view conne
     return Status::Ok();
   }));
   if (done) {
+    // The key names one message: the same key for other accounts or items
+    // is a caller's mistake, refused rather than answered as a repeat.
+    if (done->items != sent_items || done->count != accounts.size()) {
+      return refuse(Status::FailedPrecondition("the idempotency key was used for another message",
+                                               "この冪等キーは別のメッセージに使用済みです",
+                                               std::string(kIdempotencyConflict)));
+    }
     Outcome out;
     out.sent = *done;
     out.repeated = true;

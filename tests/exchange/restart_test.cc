@@ -11,9 +11,6 @@
 namespace mamori::exchange::testing {
 namespace {
 
-using nlohmann::json;
-
-
 // The real transport, except that the answer to the next `lose` calls is
 // lost after the counterpart handled them: what a crash of this node, or a
 // broken connection, between the counterpart's commit and the answer's
@@ -129,6 +126,32 @@ TEST_F(RestartTest, BothSidesRestartedBeforeAProvisionArrivedProvideItOnce) {
     EXPECT_EQ(Holding(N("iss"), "shareholder_my_number", account), 1u) << account;
   }
   for (auto* n : {&N("am1"), &N("fi"), &N("iss")}) EXPECT_TRUE(LogVerifies(*n)) << n->name;
+}
+
+// A key names one message: reused for other accounts or items, it is
+// refused on the sending side, audited, and nothing is sent.
+TEST_F(RestartTest, IdempotencyKeyReusedForAnotherMessageIsRefused) {
+  StartThree();
+  PutCustomer(1, "i001");
+  PutCustomer(2, "i001");
+  ASSERT_TRUE(
+      N("am1").node->Send(OperatorContext(), "am1-fi", kNotification, {"A0001"}, kNotified, "k1"));
+  auto more = N("am1").node->Send(OperatorContext(), "am1-fi", kNotification, {"A0001", "A0002"},
+                                  kNotified, "k1");
+  ASSERT_FALSE(more.has_value());
+  EXPECT_EQ(more.error().subject(), kIdempotencyConflict);
+  auto fewer_items = N("am1").node->Send(OperatorContext(), "am1-fi", kNotification, {"A0002"},
+                                         {"account_code", "my_number"}, "k1");
+  ASSERT_FALSE(fewer_items.has_value());
+  EXPECT_EQ(fewer_items.error().subject(), kIdempotencyConflict);
+  EXPECT_EQ(Refusals(N("am1"), "exchange.send", std::string(kIdempotencyConflict)).size(), 2u);
+  EXPECT_EQ(Events(N("fi"), "exchange.receive").size(), 1u);
+  EXPECT_EQ(Holding(N("fi"), std::string(kBook), "A0002"), 0u);
+  // The same message again is a repeat, answered from the record.
+  auto again =
+      N("am1").node->Send(OperatorContext(), "am1-fi", kNotification, {"A0001"}, kNotified, "k1");
+  ASSERT_TRUE(again.has_value());
+  EXPECT_TRUE(again->repeated);
 }
 
 // The message is kept before it leaves: a counterpart that is down when it
