@@ -27,6 +27,11 @@ constexpr std::array<std::string_view, 22> kServerAuditedReads = {
     "list.show",     "analysis.status", "analysis.run",      "analysis.policy", "approval.list",
     "approval.show", "approval.ledger"};
 
+// The connection register and its provision records, read the same way
+// (who looked at what flows to other institutions is evidence too).
+constexpr std::array<std::string_view, 3> kExchangeAuditedReads = {
+    "connection.list", "connection.show", "provision.list"};
+
 bool Contains(std::span<const std::string_view> list, std::string_view item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
@@ -288,7 +293,8 @@ Status AccessControl::Authorize(const identity::Principal& who, const Action& ac
     return engine_.RecordRefusal(ctx, action.operation, SafeIdentifier(action.dataset), why,
                                  TargetAttrs(action));
   }
-  if (Contains(kServerAuditedReads, action.operation)) {
+  if (Contains(kServerAuditedReads, action.operation) ||
+      Contains(kExchangeAuditedReads, action.operation)) {
     auto seq = engine_.RecordEvent(ctx, action.operation, SafeIdentifier(action.dataset),
                                    TargetAttrs(action));
     if (!seq) return seq.error();  // fail closed: no unaudited read

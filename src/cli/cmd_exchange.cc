@@ -25,6 +25,7 @@
 
 #include "api/exchange_client.h"
 #include "api/exchange_server.h"
+#include "audit/event.h"
 #include "cli/common.h"
 #include "cli/node_config.h"
 #include "exchange/card.h"
@@ -166,6 +167,8 @@ int Add(const Flags& f) {
 
 int List(const Flags& f) {
   return WithEngine(f.store, [&](engine::Engine& engine) -> Result<json> {
+    // Reads of the register are recorded, as the API records them.
+    MAMORI_RETURN_IF_ERROR(StatusOf(engine.RecordEvent(LocalContext(), "connection.list", "")));
     exchange::Connections connections(engine.data_store());
     MAMORI_ASSIGN_OR_RETURN(auto list, connections.List());
     json out = json::array();
@@ -179,8 +182,11 @@ int Show(const Flags& f) {
     // The printable card: plain text, not JSON.
     auto engine = OpenEngine(f.store);
     if (!engine) return ReportError(engine.error());
-    exchange::Connections connections((*engine)->data_store());
-    auto c = connections.Get(f.id);
+    auto c = [&]() -> Result<exchange::Connection> {
+      MAMORI_RETURN_IF_ERROR(StatusOf((*engine)->RecordEvent(
+          LocalContext(), "connection.show", "", {{"connection", audit::EventIdentifier(f.id)}})));
+      return exchange::Connections((*engine)->data_store()).Get(f.id);
+    }();
     Status closed = (*engine)->Close();
     if (!c) return ReportError(c.error());
     if (!closed.ok()) return ReportError(closed);
@@ -188,6 +194,9 @@ int Show(const Flags& f) {
     return 0;
   }
   return WithEngine(f.store, [&](engine::Engine& engine) -> Result<json> {
+    MAMORI_RETURN_IF_ERROR(StatusOf(
+        engine.RecordEvent(LocalContext(), f.provisions ? "provision.list" : "connection.show", "",
+                           {{"connection", audit::EventIdentifier(f.id)}})));
     exchange::Connections connections(engine.data_store());
     MAMORI_ASSIGN_OR_RETURN(auto c, connections.Get(f.id));
     if (f.card) return exchange::Card(c);
