@@ -67,6 +67,20 @@ Finding SystemFinding(Rule rule, Severity sev, TimeMicros now) {
 
 }  // namespace
 
+std::function<Result<std::vector<engine::TakeoutRecord>>(CivilDate)> OpenTakeoutsOf(
+    engine::Engine& engine) {
+  engine::Engine* e = &engine;
+  return [e](CivilDate before) -> Result<std::vector<engine::TakeoutRecord>> {
+    engine::Context ctx;
+    ctx.actor = std::string(internal::kAnalysisActor);
+    ctx.terminal = std::string(internal::kAnalysisTerminal);
+    engine::TakeoutFilter filter;
+    filter.open_only = true;
+    filter.due_before = before;
+    return e->ListTakeouts(ctx, filter);
+  };
+}
+
 double Heartbeat::LagSeconds(TimeMicros now) const {
   if (oldest_waiting == 0 || now <= oldest_waiting) return 0;
   return static_cast<double>(now - oldest_waiting) / kMicrosPerSecond;
@@ -97,6 +111,8 @@ struct Monitor::Impl {
   std::unique_ptr<Evaluator> evaluator;
   // The accesses of the lists not produced yet: list day → dataset → counts.
   std::map<int64_t, std::map<std::string, ListCounts>> pending_lists;
+  // The JST day whose overdue take-outs were last looked at.
+  int64_t takeouts_day = -1;
 
   void Evaluate(const EventView& ev) {
     evaluator->Add(ev);
@@ -311,6 +327,33 @@ Result<size_t> Monitor::Round(TimeMicros now) {
     escalations.emplace_back(found.size(), l);
     found.push_back(std::move(c));
   }
+  // 5. Take-outs not confirmed by their day (once per JST day): due the
+  // first business day on or after `until`, overdue once it is over.
+  const int64_t today = JstDayNumber(now);
+  if (options_.open_takeouts && m.takeouts_day != today) {
+    auto open = options_.open_takeouts(CivilFromDays(today));
+    if (!open) return failed(open.error());
+    for (const auto& t : *open) {
+      int64_t due = DaysFromCivil(t.until);
+      while (due < today && !m.calendar.IsBusinessDayNumber(due)) ++due;
+      if (due >= today) continue;
+      Collected c;
+      c.key.rule = Rule::kTakeoutOverdue;
+      c.key.actor = t.exported_by;
+      c.key.dataset = t.dataset;
+      c.key.detail = t.id;
+      c.key.window_start = JstMidnight(CivilFromDays(due + 1));
+      c.key.window_end = c.key.window_start + 1;
+      c.finding = SystemFinding(Rule::kTakeoutOverdue, Severity::kHigh, now);
+      c.finding.actor = t.exported_by;
+      c.finding.dataset = t.dataset;
+      c.finding.detail = t.id;
+      c.finding.evidence = {t.export_seq};
+      c.finding.window_start = c.key.window_start;
+      c.finding.window_end = c.key.window_end;
+      found.push_back(std::move(c));
+    }
+  }
   const TimeMicros limit = int64_t{m.params.behind_seconds} * kMicrosPerSecond;
   const bool behind = waiting_at_start != 0 && now - waiting_at_start > limit;
   if (behind && !next.behind_raised) {
@@ -346,6 +389,7 @@ Result<size_t> Monitor::Round(TimeMicros now) {
   }
 
   next.last_round = now;
+  const bool takeouts_looked = static_cast<bool>(options_.open_takeouts);
   Status wrote = store_.Update([&](store::WriteTxn& txn) -> Status {
     std::vector<std::string> ids(found.size());
     for (size_t i = 0; i < found.size(); ++i) {
@@ -367,6 +411,7 @@ Result<size_t> Monitor::Round(TimeMicros now) {
     it = m.pending_lists.erase(it);
   }
   m.cursor = next;
+  if (takeouts_looked) m.takeouts_day = today;
   std::lock_guard lock(mu_);
   beat_.evaluated = next.next_seq;
   beat_.log_size = log_size;

@@ -2,7 +2,8 @@
 // the monitoring itself works ([003 II.5(6)-(8)]; docs/REQUIREMENTS.md §6):
 // a background thread that follows the audit log with a cursor of its own,
 // so that nothing on the commit path waits for it (docs/PERFORMANCE.md §6).
-// Each round, in one transaction with its effects:
+// Each round, in one transaction with its effects (and, once per JST day,
+// the take-outs overdue: rules.h takeout_overdue):
 //   1. evaluates the events committed since the last round (at most
 //      `batch`), merging what the rules find into the stored findings;
 //   2. produces the reconciliation lists of every business day that ended
@@ -41,6 +42,8 @@
 
 #include "core/status.h"
 #include "core/time.h"
+#include "engine/engine.h"
+#include "engine/takeout.h"
 #include "policy/directory.h"
 #include "store/storage.h"
 
@@ -50,7 +53,17 @@ struct MonitorOptions {
   std::chrono::milliseconds poll{200};  // the wait between rounds when caught up
   size_t batch = 8192;                  // events per round at most
   std::function<TimeMicros()> clock;    // empty: NowMicros (tests set their own)
+  // The take-outs still out whose `until` is before a JST day
+  // (engine::Engine::ListTakeouts with open_only and due_before, which
+  // audits the read): asked once per JST day of the rounds, for
+  // takeout_overdue (rules.h). Empty: no take-out rule.
+  std::function<Result<std::vector<engine::TakeoutRecord>>(CivilDate due_before)> open_takeouts;
 };
+
+// MonitorOptions::open_takeouts over `engine` (which must outlive the
+// Monitor), read as the analysis itself.
+std::function<Result<std::vector<engine::TakeoutRecord>>(CivilDate)> OpenTakeoutsOf(
+    engine::Engine& engine);
 
 struct Heartbeat {
   bool running = false;

@@ -31,6 +31,7 @@ constexpr RuleInfo kRuleInfo[] = {
     {Rule::kListOverdue, "list_overdue", "アクセス記録の確認リストの確認遅延"},
     {Rule::kAnalysisBehind, "analysis_behind", "ログ分析の遅延"},
     {Rule::kLateFiling, "late_filing", "緊急時の事後届出の遅延"},
+    {Rule::kTakeoutOverdue, "takeout_overdue", "持ち出しの返却・廃棄の確認遅延"},
 };
 
 bool IsRead(std::string_view op) {

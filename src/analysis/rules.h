@@ -39,9 +39,14 @@
 //                         filing's event carries reason
 //                         "approval.late_filing"; one finding per person and
 //                         JST day, medium
-// Two more rules are raised by the continuous evaluation, not by events:
+// Three more rules are raised by the continuous evaluation, not by events:
 //   list_overdue          a reconciliation list not confirmed in time (lists.h)
 //   analysis_behind       the evaluation itself behind the log (monitor.h)
+//   takeout_overdue       a take-out (持ち出し) whose return or destruction is
+//                         not confirmed by its `until` — moved to the next
+//                         business day when it falls on a closed day — once
+//                         that day is over ([002 第49条]); actor: the
+//                         exporter, detail: the take-out id; high
 #pragma once
 
 #include <cstdint>
@@ -71,12 +76,14 @@ enum class Rule {
   kListOverdue,
   kAnalysisBehind,
   kLateFiling,
+  kTakeoutOverdue,
 };
 inline constexpr Rule kAllRules[] = {
-    Rule::kOffHours,    Rule::kC3OffHours,     Rule::kFrequencySpike,
-    Rule::kBulkAccess,  Rule::kRarePurpose,    Rule::kUnregisteredTerminal,
-    Rule::kDisabledId,  Rule::kLogonFailures,  Rule::kConcurrentTerminals,
-    Rule::kListOverdue, Rule::kAnalysisBehind, Rule::kLateFiling};
+    Rule::kOffHours,      Rule::kC3OffHours,     Rule::kFrequencySpike,
+    Rule::kBulkAccess,    Rule::kRarePurpose,    Rule::kUnregisteredTerminal,
+    Rule::kDisabledId,    Rule::kLogonFailures,  Rule::kConcurrentTerminals,
+    Rule::kListOverdue,   Rule::kAnalysisBehind, Rule::kLateFiling,
+    Rule::kTakeoutOverdue};
 // "off_hours", "c3_off_hours", …
 std::string_view RuleName(Rule rule);
 std::optional<Rule> ParseRule(std::string_view name);

@@ -218,9 +218,13 @@ Status AccessControl::CheckDeclaration(const RouteSpec& spec) const {
       }
       return Status::Ok();
     case Guard::kData:
-      if (spec.pattern.find("{ds}") == std::string::npos) {
-        return refuse("a data route must name its dataset as {ds}",
-                      "データ操作のルートはデータセットを {ds} で示す必要があります");
+      if ((spec.pattern.find("{ds}") == std::string::npos) == spec.dataset_query.empty() ||
+          (!spec.dataset_query.empty() && std::find(spec.query.begin(), spec.query.end(),
+                                                    spec.dataset_query) == spec.query.end())) {
+        return refuse(
+            "a data route must name its dataset as {ds} or as one declared query parameter",
+            "データ操作のルートはデータセットを {ds} "
+            "または宣言したクエリパラメータで示す必要があります");
       }
       for (const auto& op : operations) {
         const auto data_op = DataOperation(op);

@@ -291,7 +291,10 @@ std::expected<void, Problem> AuthorizeRoute(Authorizer& authorizer, const Call& 
     }
     case Guard::kData: {
       const std::string purpose = call.Purpose();
-      return Authorize(authorizer, call, {operation, call.Param("ds"), purpose, call.Param("id")});
+      const std::string_view dataset =
+          spec.dataset_query.empty() ? std::string_view(call.Param("ds"))
+                                     : call.Query(spec.dataset_query).value_or(std::string_view{});
+      return Authorize(authorizer, call, {operation, dataset, purpose, call.Param("id")});
     }
     case Guard::kPeer:
       // A peer node's route: only a principal the exchange listener

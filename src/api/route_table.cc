@@ -31,6 +31,11 @@ RouteSpec&& RouteSpec::Variant(std::string param, std::string op) && {
   return std::move(*this);
 }
 
+RouteSpec&& RouteSpec::DatasetFrom(std::string param) && {
+  dataset_query = std::move(param);
+  return std::move(*this);
+}
+
 namespace {
 
 RouteSpec Entry(std::string method, std::string pattern, std::string operation, Guard guard) {
@@ -261,7 +266,8 @@ std::vector<RouteSpec> Build() {
                    {"action", K::kString, kRequired},
                    {"reason", K::kString, kRequired},
                    {"attachments", K::kStrings},
-                   {"acted_at"}}),
+                   {"acted_at"},
+                   {"details", K::kAny}}),
       System("GET", "/v1/approvals/{approval}", "approval.show").Target("approval"),
       System("POST", "/v1/approvals/{approval}/approve", "approval.decide")
           .Target("approval")
@@ -275,6 +281,30 @@ std::vector<RouteSpec> Build() {
           .Target("approval")
           .Strict({{"reason"}})
           .Optional(),
+
+      // Take-outs (持ち出し, engine/takeout.h, approval/takeout_flow.h): the
+      // export is a data operation on the approved dataset, named by
+      // ?dataset= (the take-out's own routes have no {ds}), under the
+      // approval's purpose; the file goes to its exporter only; the
+      // register is for managers and evidence readers, one take-out for
+      // those and its exporter and approvers (narrowed by the handler).
+      Data("POST", "/v1/takeouts", "record.export", kRequired)
+          .DatasetFrom("dataset")
+          .Query({"dataset"})
+          .Strict({{"approval", K::kString, kRequired},
+                   {"recipient_certificate", K::kString, kRequired},
+                   {"all", K::kBool},
+                   {"records", K::kStrings},
+                   {"fields", K::kStrings},
+                   {"until"}}),
+      System("GET", "/v1/takeouts", "takeout.list")
+          .Query({"dataset", "open", "overdue", "limit", "cursor"}),
+      System("GET", "/v1/takeouts/{takeout}", "takeout.show").Target("takeout"),
+      System("GET", "/v1/takeouts/{takeout}/manifest", "takeout.show").Target("takeout"),
+      System("GET", "/v1/takeouts/{takeout}/file", "takeout.file").Target("takeout"),
+      System("POST", "/v1/takeouts/{takeout}/confirm", "takeout.confirm")
+          .Target("takeout")
+          .Strict({{"disposition", K::kString, kRequired}}),
 
       // Reviews of rights.
       System("POST", "/v1/reviews", "review.start").Strict({{"title"}, {"department"}, {"due"}}),

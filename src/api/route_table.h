@@ -86,6 +86,10 @@ struct RouteSpec {
   // The path parameter naming what a kSystem operation acts on (a user,
   // terminal, request, …), named in the audit event; empty for none.
   std::string target;
+  // kData only, for a route that acts on a dataset without naming it in its
+  // path (POST /v1/takeouts): the query parameter that names the dataset
+  // (listed in `query` too). Empty: the {ds} path parameter.
+  std::string dataset_query;
   // Query parameters besides "purpose".
   std::vector<std::string> query;
   BodyRule body = BodyRule::kNone;
@@ -99,6 +103,7 @@ struct RouteSpec {
   RouteSpec&& Json() &&;
   RouteSpec&& Target(std::string param) &&;
   RouteSpec&& Variant(std::string param, std::string operation) &&;
+  RouteSpec&& DatasetFrom(std::string param) &&;
 
   // The operation a request with these query parameter names performs.
   template <typename HasParam>

@@ -23,6 +23,8 @@
 //   approvals            GET|POST /v1/approvals, GET /v1/approvals/ledger,
 //                        GET /v1/approvals/{approval}, POST …/{approval}/approve|reject|cancel
 //                                                                     (routes_approvals.cc)
+//   takeouts             POST|GET /v1/takeouts, GET /v1/takeouts/{takeout}[/manifest|/file],
+//                        POST …/{takeout}/confirm                    (routes_takeouts.cc)
 //   connections          GET|POST /v1/connections, GET /v1/connections/{connection}[/card|
 //                        /provisions], POST …/{connection}/suspend|resume;
 //                        POST /v1/exchange/{kind} (peer nodes)    (routes_exchange.cc)
@@ -121,6 +123,11 @@ Status AddReviewRoutes(Router& router, const RouteDeps& deps);
 
 // Approval requests of every flow; need approvals, rights and an authorizer.
 Status AddApprovalRoutes(Router& router, const RouteDeps& deps);
+
+// Take-outs (持ち出し) under approved take-out requests: the export, its
+// file, the register and confirmation (routes_takeouts.cc); need engine
+// and approvals (with approval::TakeoutFlow registered) and an authorizer.
+Status AddTakeoutRoutes(Router& router, const RouteDeps& deps);
 
 // Findings, reconciliation lists, the analysis's status, an on-demand
 // report and its policy; need findings, lists and an authorizer.

@@ -6,7 +6,7 @@
 //   GET  /v1/approvals/ledger[?type=&state=]             every request (evidence readers)
 //   POST /v1/approvals                                   {"type", "subject", "action",
 //                                                        "reason", "attachments",
-//                                                        "acted_at"}
+//                                                        "acted_at", "details"}
 //   GET  /v1/approvals/{approval}
 //   POST /v1/approvals/{approval}/approve                {"comment"}
 //   POST /v1/approvals/{approval}/reject                 {"reason"}
@@ -142,6 +142,9 @@ Status AddApprovalRoutes(Router& router, const RouteDeps& deps) {
                     draft.action = StringOf(b, "action");
                     draft.reason = StringOf(b, "reason");
                     draft.attachments = Strings(b, "attachments");
+                    // The approved terms of a flow that takes them (a
+                    // take-out's); validated by the engine and the flow.
+                    if (auto d = b.find("details"); d != b.end()) draft.details = *d;
                     auto acted = UtcArgument(StringOf(b, "acted_at"), "acted_at");
                     if (!acted) return std::unexpected(acted.error());
                     draft.acted_at = acted->value_or(0);

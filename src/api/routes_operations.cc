@@ -146,6 +146,7 @@ Status AddAllRoutes(Router& router, const RouteDeps& deps) {
     MAMORI_RETURN_IF_ERROR(AddRightsRoutes(router, deps));
     MAMORI_RETURN_IF_ERROR(AddReviewRoutes(router, deps));
     if (deps.approvals) MAMORI_RETURN_IF_ERROR(AddApprovalRoutes(router, deps));
+    if (deps.approvals) MAMORI_RETURN_IF_ERROR(AddTakeoutRoutes(router, deps));
   }
   if (deps.findings) MAMORI_RETURN_IF_ERROR(AddAnalysisRoutes(router, deps));
   MAMORI_RETURN_IF_ERROR(AddConnectionRoutes(router, deps));

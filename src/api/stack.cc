@@ -2,6 +2,7 @@
 
 #include "analysis/parameters.h"
 #include "approval/flows.h"
+#include "approval/takeout_flow.h"
 
 namespace mamori::api {
 
@@ -43,6 +44,9 @@ Result<std::unique_ptr<Stack>> Stack::Open(engine::Engine& engine,
   for (auto& flow : approval::StandardFlows()) {
     MAMORI_RETURN_IF_ERROR(s->approvals_->Register(std::move(flow)));
   }
+  // The take-out flow reads dataset definitions (its approvers follow the
+  // classification).
+  MAMORI_RETURN_IF_ERROR(s->approvals_->Register(approval::TakeoutFlow(engine)));
   MAMORI_RETURN_IF_ERROR(s->rights_->SetApprovals(s->approvals_.get()));
   // Who holds what changes only through the register: identity asks policy
   // before every role, department or credential change it makes, and the

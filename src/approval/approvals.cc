@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/audited.h"
+#include "core/encoding.h"
+#include "crypto/hash.h"
 
 namespace mamori::approval {
 namespace {
@@ -136,6 +138,29 @@ void Describe(const Request& req, audit::Event& ev) {
   ev.attrs["action"] = req.action;
   ev.attrs["reason_code"] = req.reason;
   ev.attrs["state"] = std::string(StateName(req.state));
+  // The approved terms by their hash: identifiers only, but a selection of
+  // a thousand record ids does not belong in every event of the request.
+  if (!req.details.is_null()) {
+    ev.attrs["details"] = HexEncode(crypto::DigestView(crypto::Sha256(req.details.dump())));
+  }
+}
+
+Status Approvals::MarkUsedIn(store::WriteTxn& txn, std::string_view id, std::string_view by,
+                             TimeMicros at) {
+  MAMORI_ASSIGN_OR_RETURN(auto found, Read(txn, id));
+  if (!found) return NotFound(id);
+  if (!found->used_by.empty()) {
+    return Status::FailedPrecondition("approval " + found->id + " has been used already",
+                                      "承認 " + found->id + " は既に使用されています",
+                                      std::string(kAlreadyUsed));
+  }
+  if (by.empty() || audit::EventIdentifier(by) != by) {
+    return Status::InvalidArgument("what used an approval is named by an identifier",
+                                   "承認を使用した操作は ID で示します", "used_by");
+  }
+  found->used_by = std::string(by);
+  found->used_at = at;
+  return Write(txn, *found);
 }
 
 Approvals::Approvals(store::Storage& storage, const People* people)
@@ -173,13 +198,21 @@ Result<std::optional<Request>> Approvals::Read(store::ReadTxn& txn, std::string_
 }
 
 Result<Request> Approvals::OpenIn(store::WriteTxn& txn, const Caller& caller, const Flow& flow,
-                                  const Draft& draft, audit::Event& ev) {
+                                  const Draft& draft, audit::Event& ev,
+                                  const std::vector<Stage>* stages) {
   ev.attrs["type"] = flow.type;
   MAMORI_RETURN_IF_ERROR(CheckPerson(caller.principal));
   MAMORI_RETURN_IF_ERROR(ValidateSubject(draft.subject));
   MAMORI_RETURN_IF_ERROR(ValidateCode(draft.action, "action"));
   MAMORI_RETURN_IF_ERROR(ValidateCode(draft.reason, "reason"));
   MAMORI_RETURN_IF_ERROR(ValidateAttachments(draft.attachments));
+  MAMORI_RETURN_IF_ERROR(ValidateDetails(draft.details));
+  if (!draft.details.is_null() && !flow.prepare) {
+    return Fail(Status::InvalidArgument("this flow takes no details",
+                                        "このフローは details を取りません",
+                                        std::string(kNoDetails)));
+  }
+  if (stages) MAMORI_RETURN_IF_ERROR(ValidateStages(*stages));
   const TimeMicros now = caller.Now();
   Request req;
   req.type = flow.type;
@@ -187,7 +220,8 @@ Result<Request> Approvals::OpenIn(store::WriteTxn& txn, const Caller& caller, co
   req.action = draft.action;
   req.reason = draft.reason;
   req.attachments = draft.attachments;
-  req.stages = flow.stages;
+  req.details = draft.details;
+  req.stages = stages ? *stages : flow.stages;
   req.order = flow.order;
   req.applicant = caller.principal.id;
   req.applicant_name = caller.principal.display_name;
@@ -373,17 +407,30 @@ Result<Request> Approvals::Step(
 }
 
 Result<Request> Approvals::Submit(const Caller& caller, std::string_view type, const Draft& draft) {
+  // A flow's own check of the draft reads the store: outside the
+  // transaction, its refusal audited in the submission's.
+  const Flow* flow = FindFlow(type);
+  std::vector<Stage> stages;
+  Status prepared = Status::Ok();
+  if (flow && flow->generic_submit && flow->prepare) {
+    stages = flow->stages;
+    prepared = flow->prepare(caller, draft, stages);
+  }
   return Step(
       caller, "approval.submit", "",
       [&](store::WriteTxn& txn, audit::Event& ev, bool&) -> Result<Request> {
-        const Flow* flow = FindFlow(type);
         if (!flow || !flow->generic_submit) {
           ev.attrs["type"] = audit::EventIdentifier(type);
           return Fail(Status::InvalidArgument(
               "type must be a flow whose requests are submitted here",
               "type にはここで申請できるフローを指定してください", std::string(kUnknownFlow)));
         }
-        return OpenIn(txn, caller, *flow, draft, ev);
+        if (!prepared.ok()) {
+          ev.attrs["type"] = flow->type;
+          ev.attrs["subject"] = audit::EventIdentifier(draft.subject);
+          return Fail(prepared);
+        }
+        return OpenIn(txn, caller, *flow, draft, ev, flow->prepare ? &stages : nullptr);
       });
 }
 

@@ -70,6 +70,8 @@ inline constexpr std::string_view kNotApplicant = "approval.not_applicant";
 inline constexpr std::string_view kEmergencyNotAllowed = "approval.emergency_not_allowed";
 inline constexpr std::string_view kUnknownFlow = "approval.unknown_flow";
 inline constexpr std::string_view kLateFiling = "approval.late_filing";
+inline constexpr std::string_view kAlreadyUsed = "approval.already_used";
+inline constexpr std::string_view kNoDetails = "approval.details_not_taken";
 
 // Who takes a step, for which API request, and when.
 struct Caller {
@@ -78,6 +80,8 @@ struct Caller {
   TimeMicros time = 0;  // 0: now
   TimeMicros Now() const { return time ? time : NowMicros(); }
 };
+
+struct Draft;
 
 struct Flow {
   std::string type;
@@ -89,12 +93,20 @@ struct Flow {
   // flows whose requests are opened by their own operation (the rights
   // register opens its own).
   bool generic_submit = true;
+  // For a flow whose approval is of particular terms (details): checks the
+  // draft (subject, action, details) before the request is opened and sets
+  // the stages it needs, starting from `stages` above (a take-out of
+  // confidentiality-3 data needs one more). Runs outside any transaction
+  // (it may read the store); a refusal is audited as the submission's.
+  // Without it a draft carrying details is refused.
+  std::function<Status(const Caller&, const Draft&, std::vector<Stage>&)> prepare;
 };
 
 struct Draft {
   std::string subject, action, reason;
   std::vector<std::string> attachments;
   TimeMicros acted_at = 0;  // an emergency action already taken; 0: none
+  nlohmann::json details;   // the approved terms (ValidateDetails); null: none
 };
 
 // The stage a caller decides and whom they replace: resolved outside the
@@ -133,9 +145,18 @@ class Approvals {
   Result<Request> Cancel(const Caller& caller, std::string_view id);
 
   // --- Inside a flow's own audited transaction ------------------------
-  // Opens a request of `flow` and describes it in `ev`.
+  // Opens a request of `flow` and describes it in `ev`. `stages`: the
+  // stages the flow's prepare set (null: the flow's own).
   Result<Request> OpenIn(store::WriteTxn& txn, const Caller& caller, const Flow& flow,
-                         const Draft& draft, audit::Event& ev);
+                         const Draft& draft, audit::Event& ev,
+                         const std::vector<Stage>* stages = nullptr);
+  // Records that approval `id` was used by `by` (an identifier, e.g. a
+  // take-out id) at `at`, in the transaction of the action that used it:
+  // kFailedPrecondition "approval.already_used" when something used it
+  // before, so one approval allows one action. The action's own event
+  // names the approval; nothing else is audited here.
+  static Status MarkUsedIn(store::WriteTxn& txn, std::string_view id, std::string_view by,
+                           TimeMicros at);
   // Records the caller's decision as `standing` says (rules 1-5). On an
   // expired request sets `keep` and writes it expired before refusing.
   Result<Request> DecideIn(store::WriteTxn& txn, const Caller& caller, std::string_view id,

@@ -14,6 +14,10 @@
 //                      emergency the measure is taken first and filed
 //                      afterwards, within 2 business days ([002 第27条]
 //                      ただし書 "事後速やかに").
+//   takeout            持ち出し: taking records out in an encrypted file
+//                      ([002 第47-49条]); its stages follow the dataset's
+//                      classification, so it is registered with the engine
+//                      that reads definitions (approval/takeout_flow.h).
 //   connection         電算結合: connecting this system to another
 //                      institution's with its list of items sent and
 //                      received ([000 第5号様式], docs/REQUIREMENTS.md §9).

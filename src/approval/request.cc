@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "audit/event.h"
+
 namespace mamori::approval {
 namespace {
 
@@ -129,12 +131,14 @@ nlohmann::json RequestToJson(const Request& r) {
     j["closed_by"] = r.closed_by;
     j["closed_at"] = FormatUtc(r.closed_at);
   }
+  if (!r.details.is_null()) j["details"] = r.details;
+  if (!r.used_by.empty()) j["used"] = {{"by", r.used_by}, {"at", FormatUtc(r.used_at)}};
   return j;
 }
 
 Result<Request> RequestFromJson(const nlohmann::json& j) {
   if (!j.is_object()) return Fail(Corrupt("request"));
-  static constexpr std::array<std::string_view, 18> kMembers = {"id",
+  static constexpr std::array<std::string_view, 20> kMembers = {"id",
                                                                 "type",
                                                                 "subject",
                                                                 "action",
@@ -151,7 +155,9 @@ Result<Request> RequestFromJson(const nlohmann::json& j) {
                                                                 "decisions",
                                                                 "emergency",
                                                                 "closed_by",
-                                                                "closed_at"};
+                                                                "closed_at",
+                                                                "details",
+                                                                "used"};
   for (const auto& [key, value] : j.items()) {
     if (std::find(kMembers.begin(), kMembers.end(), key) == kMembers.end()) {
       return Fail(Corrupt("request"));
@@ -218,6 +224,16 @@ Result<Request> RequestFromJson(const nlohmann::json& j) {
     MAMORI_ASSIGN_OR_RETURN(e.late, Member<bool>(*em, "late"));
     r.emergency = e;
   }
+  if (auto d = j.find("details"); d != j.end() && !d->is_null()) {
+    if (!ValidateDetails(*d).ok()) return Fail(Corrupt("details"));
+    r.details = *d;
+  }
+  if (auto u = j.find("used"); u != j.end()) {
+    if (!u->is_object()) return Fail(Corrupt("used"));
+    MAMORI_ASSIGN_OR_RETURN(r.used_by, Member<std::string>(*u, "by"));
+    MAMORI_ASSIGN_OR_RETURN(r.used_at, TimeMember(*u, "at", true));
+    if (r.used_by.empty()) return Fail(Corrupt("used"));
+  }
   return r;
 }
 
@@ -274,6 +290,35 @@ Status ValidateStages(const std::vector<Stage>& stages) {
             return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
           });
       if (!ok) return Invalid("stages", "a role is a role name", "ロール名が不正です");
+    }
+  }
+  return Status::Ok();
+}
+
+Status ValidateDetails(const nlohmann::json& details) {
+  if (details.is_null()) return Status::Ok();
+  auto bad = [] {
+    return Invalid("details",
+                   "details must be an object of at most 16 members [a-z_], each a boolean, an "
+                   "identifier or a list of at most 1000 identifiers",
+                   "details は [a-z_] の名前を持つ 16 項目以内のオブジェクトで、各値は真偽値・ID・"
+                   "1000 件以内の ID の配列のいずれかです");
+  };
+  auto is_id = [](const nlohmann::json& v) {
+    if (!v.is_string()) return false;
+    const auto& s = v.get_ref<const std::string&>();
+    return !s.empty() && s.size() <= 128 && audit::EventIdentifier(s) == s;
+  };
+  if (!details.is_object() || details.size() > 16) return bad();
+  for (const auto& [key, value] : details.items()) {
+    const bool name_ok = !key.empty() && key.size() <= 32 &&
+                         std::all_of(key.begin(), key.end(),
+                                     [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
+    if (!name_ok) return bad();
+    if (value.is_boolean() || is_id(value)) continue;
+    if (!value.is_array() || value.size() > kMaxDetailItems) return bad();
+    for (const auto& item : value) {
+      if (!is_id(item)) return bad();
     }
   }
   return Status::Ok();

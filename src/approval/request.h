@@ -13,6 +13,12 @@
 //               sentence about a person is ever asked for here;
 //   attachments documents by reference: the SHA-256 (hex) of each, never
 //               the document;
+//   details     what exactly is approved, for flows whose approval is of
+//               particular terms (a take-out: dataset, selection, fields,
+//               recipient certificate, until): a JSON object of identifiers
+//               only (ValidateDetails), checked by the flow when the
+//               request is opened and again when the approved action is
+//               taken;
 //   stages      who must approve: each stage is approved by one person
 //               holding one of its roles (within the applicant's department
 //               when `same_department`); stages are taken in order
@@ -21,7 +27,8 @@
 // Its state: pending → approved (every stage approved) | rejected (any
 // approver rejected) | cancelled (the applicant) | expired (still pending at
 // expires_at). The effective state at a time is StateAt: an expired request
-// need not be written as such to count as expired.
+// need not be written as such to count as expired. An approval for one
+// action (a take-out) is used once: `used_by` names what used it.
 #pragma once
 
 #include <cstdint>
@@ -30,7 +37,7 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 #include "core/time.h"
@@ -90,6 +97,13 @@ struct Request {
   std::optional<Emergency> emergency;
   std::string closed_by;  // cancelled: the applicant; expired: "mamori"
   TimeMicros closed_at = 0;
+  // The approved terms (an object of identifiers), or null for flows
+  // without any.
+  nlohmann::json details;
+  // The action that used this approval (an identifier such as a take-out
+  // id), and when; empty while unused.
+  std::string used_by;
+  TimeMicros used_at = 0;
   bool operator==(const Request&) const = default;
 
   // The state at `now`: a pending request past expires_at is expired.
@@ -115,5 +129,11 @@ Status ValidateCode(std::string_view value, const char* member);
 Status ValidateSubject(std::string_view subject);
 Status ValidateAttachments(const std::vector<std::string>& attachments);
 Status ValidateStages(const std::vector<Stage>& stages);
+//   details: null, or an object of at most 16 members whose names are
+//   [a-z_]{1,32} and whose values are booleans, identifiers the audit log
+//   accepts (audit::EventIdentifier, at most 128 bytes) or arrays of at
+//   most kMaxDetailItems such identifiers.
+inline constexpr size_t kMaxDetailItems = 1000;
+Status ValidateDetails(const nlohmann::json& details);
 
 }  // namespace mamori::approval

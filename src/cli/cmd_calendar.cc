@@ -19,8 +19,6 @@ namespace mamori::cli {
 
 Result<std::unique_ptr<store::Storage>> OpenDataStore(const StoreFlags& flags);
 
-namespace {
-
 Result<CivilDate> DateArgument(const std::string& text, const std::string& name) {
   auto d = ParseDate(text);
   if (!d) {
@@ -31,7 +29,6 @@ Result<CivilDate> DateArgument(const std::string& text, const std::string& name)
   return *d;
 }
 
-// The default calendar, or the one of the store's analysis policy.
 Result<jp::BusinessCalendar> CalendarFor(const std::string& data) {
   if (data.empty()) return jp::BusinessCalendar();
   StoreFlags flags;
@@ -40,8 +37,6 @@ Result<jp::BusinessCalendar> CalendarFor(const std::string& data) {
   MAMORI_ASSIGN_OR_RETURN(auto params, analysis::GetParameters(*storage));
   return analysis::CalendarOf(params);
 }
-
-}  // namespace
 
 void AddCalendarCommands(CLI::App& app, int& exit_code) {
   auto* cal = app.add_subcommand("calendar",

@@ -19,6 +19,7 @@
 
 #include "analysis/csv.h"
 #include "analysis/lists.h"
+#include "api/console.h"
 #include "api/stack.h"
 #include "cli/common.h"
 
@@ -59,65 +60,26 @@ int Show(const ShowFlags& f) {
 }
 
 struct ConfirmFlags {
-  StoreFlags store;
-  std::string list, user, password_file = "-", totp, comment;
+  PersonFlags person;
+  std::string list, comment;
 };
 
 int Confirm(const ConfirmFlags& f) {
-  auto text = ReadInput(f.password_file);
-  if (!text) return ReportError(text.error());
-  crypto::SecretBytes password(*text);
-  std::fill(text->begin(), text->end(), '\0');
-  auto engine = OpenEngine(f.store);
-  if (!engine) return ReportError(engine.error());
-  auto stack = api::Stack::Open(**engine);
-  if (!stack) {
-    (void)(*engine)->Close();
-    return ReportError(stack.error());
-  }
-  const engine::Context local = LocalContext();
-  identity::LoginRequest req;
-  req.user_id = f.user;
-  req.password.assign(password.view());
-  while (!req.password.empty() && (req.password.back() == '\n' || req.password.back() == '\r')) {
-    req.password.pop_back();
-  }
-  req.totp = f.totp;
-  req.terminal.id = local.terminal;
-  req.terminal.controlled_area = true;  // the server's own console
-  req.request_id = local.request_id;
-  int code = 0;
-  auto login = (*stack)->identity().authenticator().Login(req);
-  if (!login) {
-    code = ReportError(login.error());
-  } else if (login->must_change_password || login->totp_enrolment_required) {
-    code = ReportError(Status::FailedPrecondition(
-        "log on through the API first to change the password or enrol TOTP",
-        "先に API でログオンし、パスワードの変更または TOTP の登録を行ってください", "session"));
-  } else {
-    const identity::Principal& who = login->principal;
+  return AtConsole(f.person, [&](api::Stack& stack, api::Console& console) {
+    const identity::Principal& who = console.principal();
+    const engine::Context local = LocalContext();
     api::Action action = api::Action::On("list.confirm", f.list);
     action.request_id = local.request_id;
-    Status allowed = (*stack)->access().Authorize(who, action);
-    if (!allowed.ok()) {
-      code = ReportError(allowed);
-    } else {
-      policy::Caller caller;
-      caller.principal = who;
-      caller.request_id = local.request_id;
-      auto done = (*stack)->lists().Confirm(caller, f.list, f.comment);
-      if (!done) {
-        code = ReportError(done.error());
-      } else {
-        PrintJson(analysis::ListToJson(*done));
-      }
-    }
-    (void)(*stack)->identity().authenticator().Logout(login->token, local);
-  }
-  stack->reset();
-  Status closed = (*engine)->Close();
-  if (!closed.ok() && code == 0) return ReportError(closed);
-  return code;
+    Status allowed = stack.access().Authorize(who, action);
+    if (!allowed.ok()) return ReportError(allowed);
+    policy::Caller caller;
+    caller.principal = who;
+    caller.request_id = local.request_id;
+    auto done = stack.lists().Confirm(caller, f.list, f.comment);
+    if (!done) return ReportError(done.error());
+    PrintJson(analysis::ListToJson(*done));
+    return 0;
+  });
 }
 
 }  // namespace
@@ -137,14 +99,8 @@ void AddListsCommands(CLI::App& app, int& exit_code) {
   auto* confirm = lists->add_subcommand(
       "confirm", "confirm a list as a person who logs on here / 確認リストの確認");
   auto cf = std::make_shared<ConfirmFlags>();
-  cf->store.AddTo(confirm);
+  cf->person.AddTo(confirm);
   confirm->add_option("--list", cf->list, "list id, e.g. L00000001")->required();
-  confirm->add_option("--user", cf->user, "the confirmer's user id")->required();
-  confirm
-      ->add_option("--password-file", cf->password_file,
-                   "file holding the password (default -: standard input)")
-      ->capture_default_str();
-  confirm->add_option("--totp", cf->totp, "the 6-digit code, when the user needs TOTP");
   confirm->add_option("--comment", cf->comment, "kept in the list, not in the audit log");
   confirm->callback([cf, &exit_code] { exit_code = Confirm(*cf); });
 }

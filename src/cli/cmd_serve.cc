@@ -182,7 +182,9 @@ int Serve(const ServeFlags& f) {
   }
   // The continuous analysis of the audit log (analysis/monitor.h): its own
   // thread and cursor, nothing on the request path.
-  analysis::Monitor monitor((*engine)->data_store(), (*stack)->directory());
+  analysis::MonitorOptions monitor_options;
+  monitor_options.open_takeouts = analysis::OpenTakeoutsOf(**engine);
+  analysis::Monitor monitor((*engine)->data_store(), (*stack)->directory(), monitor_options);
   api::ApiServerOptions options = api::OptionsFor(**stack, *config);
   options.witnessing = &witnessing;
   options.monitor = &monitor;

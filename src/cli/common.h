@@ -6,6 +6,7 @@
 // failed (audit verify, mynumber check); 2 the command line was wrong.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -14,6 +15,13 @@
 
 #include "core/status.h"
 #include "engine/engine.h"
+#include "jp/business_calendar.h"
+
+namespace mamori::api {
+class Console;
+class Stack;
+struct Response;
+}  // namespace mamori::api
 
 namespace mamori::cli {
 
@@ -41,12 +49,37 @@ Result<std::unique_ptr<engine::Engine>> OpenEngine(
     const StoreFlags& flags, size_t record_key_pool = 1,
     std::function<Status(store::Storage&, keys::AuditSigner&)> check_store = {});
 
+// A date argument, YYYY-MM-DD; kInvalidArgument naming `name` otherwise.
+Result<CivilDate> DateArgument(const std::string& text, const std::string& name);
+// The default business calendar, or with `data` the one of that store's
+// analysis policy (read-only, no key needed).
+Result<jp::BusinessCalendar> CalendarFor(const std::string& data);
+
 // Prints JSON to stdout, pretty unless MAMORI_COMPACT_JSON is set.
 void PrintJson(const nlohmann::json& j);
 // Prints the error and returns exit code 1.
 int ReportError(const Status& status);
 // Reads a whole file or "-" for standard input.
 Result<std::string> ReadInput(const std::string& path);
+
+// A person at the server's console (api/console.h), for the verbs that act
+// as a person rather than as the OS operator: the store, the user id, the
+// password from a file or standard input (never the command line; one
+// trailing newline dropped) and a TOTP code.
+struct PersonFlags {
+  StoreFlags store;
+  std::string user, password_file = "-", totp;
+  void AddTo(CLI::App* cmd);
+};
+
+// Opens the engine and the API stack, logs USER on at this console, runs
+// `body` as that person, logs off and closes the engine. Returns body's exit
+// code, or 1 after printing why the logon or the store failed.
+int AtConsole(const PersonFlags& flags, const std::function<int(api::Stack&, api::Console&)>& body);
+
+// Prints an API answer: a JSON body to stdout (exit 0) for a 2xx, the
+// problem to stderr as ReportError does (exit 1) otherwise.
+int PrintResponse(const api::Response& response);
 
 // The command tree: each registers its sub-commands; the callbacks store
 // their exit code in `exit_code`.
@@ -65,6 +98,8 @@ void AddCalendarCommands(CLI::App& app, int& exit_code);
 void AddAnalysisCommands(CLI::App& app, int& exit_code);
 void AddListsCommands(CLI::App& app, int& exit_code);
 void AddApprovalsCommands(CLI::App& app, int& exit_code);
+void AddIncidentsCommands(CLI::App& app, int& exit_code);
+void AddTakeoutsCommands(CLI::App& app, int& exit_code);
 // exchange init|serve|send and connection add|list|show|suspend|resume (cmd_exchange.cc).
 void AddExchangeCommands(CLI::App& app, int& exit_code);
 

@@ -29,6 +29,8 @@ int Run(int argc, char** argv) {
   mamori::cli::AddAnalysisCommands(app, exit_code);
   mamori::cli::AddListsCommands(app, exit_code);
   mamori::cli::AddApprovalsCommands(app, exit_code);
+  mamori::cli::AddIncidentsCommands(app, exit_code);
+  mamori::cli::AddTakeoutsCommands(app, exit_code);
   mamori::cli::AddExchangeCommands(app, exit_code);
   try {
     app.parse(argc, argv);

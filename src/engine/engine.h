@@ -200,6 +200,10 @@ class Engine {
   // whole log; audited as dataset.verify_records. Names record ids only.
   Result<RecordsCheckReport> VerifyRecords(const Context& ctx, std::string_view dataset);
 
+  // The directories this engine was opened on (a take-out spool lives in
+  // the data directory).
+  const Paths& paths() const { return options_.paths; }
+
   // Take-out (持ち出し): the contract is stated in engine/takeout.h.
   // Writes req.out_path encrypted to the recipient's certificate and
   // registers the take-out with its "record.export" event, or refuses

@@ -270,6 +270,10 @@ Result<TakeoutResult> Engine::Export(const Context& ctx_in, const TakeoutRequest
     auto refuse = [&](const Status& why) {
       return Fail(Refuse(ctx, kExportOp, def->name, "", why, attrs));
     };
+    if (req.check) {
+      Status allowed = data_->View([&](store::ReadTxn& txn) { return req.check(txn); });
+      if (!allowed.ok()) return refuse(allowed);
+    }
     auto planned = MakePlan(ctx, *def, req);
     if (!planned) return refuse(planned.error());
     Plan& plan = *planned;
@@ -441,6 +445,10 @@ Result<TakeoutResult> Engine::Export(const Context& ctx_in, const TakeoutRequest
       MAMORI_ASSIGN_OR_RETURN(bool current, RecordOps::Current(txn, *def));
       stale = !current;
       if (stale) return Status::Ok();
+      // The approval as it stands now: used, cancelled or expired since
+      // the first check, the export is refused and its file discarded.
+      if (req.check) MAMORI_RETURN_IF_ERROR(req.check(txn));
+      if (req.spend) MAMORI_RETURN_IF_ERROR(req.spend(txn, id));
       // The event's position is known only when it is appended; the record
       // names it, so it is written after.
       MAMORI_ASSIGN_OR_RETURN(seq, AppendEvent(txn, ev));

@@ -12,6 +12,8 @@
 //     file left behind, when any of these fails (first failure wins, the
 //     subject of the Status names it):
 //       dataset / purpose       unknown dataset, unregistered purpose
+//       request.check           the approval flow's check (its own subject),
+//                               run again in the committing transaction
 //       takeout_rules.h         no_takeout, no_copy, custom_* forbid it
 //       recipient_internal      no_distribution / no_external_provision and
 //                               a recipient outside the organisation
@@ -79,6 +81,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -87,6 +90,7 @@
 
 #include "core/status.h"
 #include "core/time.h"
+#include "store/storage.h"
 
 namespace mamori::engine {
 
@@ -115,6 +119,14 @@ struct TakeoutRequest {
   std::vector<TakeoutApprover> approvers;
   CivilDate until;       // return or destruction confirmed by this day (JST)
   std::string out_path;  // absolute; must not exist
+  // The approval flow's own check that this export is what was approved
+  // (optional): run first, before anything is planned or written, and
+  // again in the transaction that records the export, against the state it
+  // reads there; a refusal is audited as the export's and leaves no file.
+  std::function<Status(store::ReadTxn&)> check;
+  // Run in that transaction after `check` (optional): records that the
+  // approval is spent (one export per approval), given the take-out id.
+  std::function<Status(store::WriteTxn&, std::string_view takeout)> spend;
 };
 
 enum class TakeoutDisposition { kReturned, kDestroyed };

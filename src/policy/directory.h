@@ -40,7 +40,8 @@ class Directory {
   // 管理者 of their section); nullopt when there is none.
   virtual Result<std::optional<std::string>> ManagerOf(std::string_view person) const = 0;
 
-  // `person`'s department; empty when unknown.
+  // `person`'s department; empty when unknown or not a person (the local
+  // operator "os:<name>", the analysis): never an error for such an actor.
   virtual Result<std::string> DepartmentOf(std::string_view person) const = 0;
 };
 

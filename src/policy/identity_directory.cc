@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "identity/ids.h"
+
 namespace mamori::policy {
 namespace {
 
@@ -36,6 +38,10 @@ Result<std::vector<std::string>> IdentityDirectory::HoldersOfIncludingDisabled(
 }
 
 Result<std::optional<std::string>> IdentityDirectory::ManagerOf(std::string_view person) const {
+  // An actor who is no person of the directory — the local operator
+  // ("os:<name>"), the analysis, a service account — has no manager; its
+  // name is no user id, which the directory would refuse as bad input.
+  if (!identity::IsValidId(person)) return std::optional<std::string>();
   auto user = people_.GetUser(person);
   if (!user) {
     if (user.error().code() == Code::kNotFound) return std::optional<std::string>();
@@ -46,6 +52,7 @@ Result<std::optional<std::string>> IdentityDirectory::ManagerOf(std::string_view
 }
 
 Result<std::string> IdentityDirectory::DepartmentOf(std::string_view person) const {
+  if (!identity::IsValidId(person)) return std::string();  // as in ManagerOf
   auto user = people_.GetUser(person);
   if (!user) {
     if (user.error().code() == Code::kNotFound) return std::string();

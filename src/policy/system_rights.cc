@@ -95,6 +95,17 @@ constexpr std::array kListConfirmers = {r::kConfirmer,    r::kSectionManager, r:
 constexpr std::array kAnalysisStatusReaders = {
     r::kAdmin, r::kChiefOfficer, r::kCiso, r::kDeputyCiso, r::kSirt, r::kAuditLead, r::kAuditor};
 
+// Take-outs (持ち出し): the register goes to the managers who approve
+// take-outs, the CISO line and auditors; the return or destruction is
+// confirmed by the approving roles (and the server narrows that to the
+// take-out's approvers or their department's holders of those roles). One
+// take-out, its manifest and its file are narrowed by the server to those
+// it concerns (the file: its exporter only).
+constexpr std::array kTakeoutReaders = {
+    r::kSectionManager, r::kDepartmentOfficer, r::kCreditInfoDirector, r::kChiefOfficer,
+    r::kCiso,           r::kDeputyCiso,        r::kAuditLead,          r::kAuditor};
+constexpr std::array kTakeoutConfirmers = {r::kSectionManager, r::kDepartmentOfficer};
+
 constexpr std::array kRules = {
     // Datasets (台帳). Definitions hold no personal data: every role may read
     // them, so handlers know the fields they fill in.
@@ -153,6 +164,10 @@ constexpr std::array kRules = {
     SystemRule{"approval.decide", Roles(kManagers), "承認申請の承認・却下"},
     SystemRule{"approval.cancel", Roles(kAnyone), "自分の承認申請の取消し"},
     SystemRule{"approval.ledger", Roles(kEvidenceReaders), "承認申請の台帳の参照"},
+    SystemRule{"takeout.list", Roles(kTakeoutReaders), "持ち出しの記録簿の参照"},
+    SystemRule{"takeout.show", Roles(kAnyone), "持ち出しの参照(持ち出した本人・承認者)"},
+    SystemRule{"takeout.file", Roles(kAnyone), "持ち出しファイルの受取り(持ち出した本人)"},
+    SystemRule{"takeout.confirm", Roles(kTakeoutConfirmers), "持ち出しの返却・廃棄の確認"},
     SystemRule{"review.start", Roles(kPolicySetters), "権限の定期見直しの開始"},
     SystemRule{"review.list", Roles(kRegisterReaders), "権限見直しの参照"},
     SystemRule{"review.decide", Roles(kManagers), "権限見直しの確認・取消"},

@@ -209,6 +209,22 @@ TEST_F(AnalysisReviewTest, AFindingAboutTheWholeCisoLineGoesToInternalAudit) {
   EXPECT_EQ(Finding(id)["status"], "explained");
 }
 
+// The local operator ("os:<name>", `mamori record get` at the server's
+// console) is no person of the directory, and its name is no user id: a
+// finding about it goes to the CISO line, and the round that raises it
+// does not fail (which would stall the whole analysis behind it).
+TEST_F(AnalysisReviewTest, AFindingAboutTheLocalOperatorGoesToTheCisoLine) {
+  Read("os:operator", ReviewJst({2027, 1, 16}, 23, 30));  // a Saturday night
+  Round(ReviewJst({2027, 1, 18}, 9, 0));
+  bool found = false;
+  for (const auto& f : All()) {
+    if (f["actor"] != "os:operator") continue;
+    found = true;
+    EXPECT_EQ(f["owner"], "yamamoto_ciso") << f.dump();
+  }
+  EXPECT_TRUE(found);
+}
+
 // Closing a finding needs a reason that says something: white space (ASCII
 // or 全角), control characters, a person's number, more than 4096 bytes or a
 // value that is not text are refused, naming "reason", quoting nothing,

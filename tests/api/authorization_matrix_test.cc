@@ -74,13 +74,23 @@ class AuthorizationMatrixTest : public DemoOrgTest {
       variant = route.substr(q + 1);
       route.resize(q);
     }
-    const std::map<std::string, std::string> values = {
-        {"{ds}", row.dataset},       {"{id}", records_[row.dataset]}, {"{user}", "zz-nobody"},
-        {"{terminal}", "zz-none"},   {"{account}", "zz-none"},        {"{request}", "R99999999"},
-        {"{grant}", "G99999999"},    {"{campaign}", "C99999999"},     {"{item}", "I99999999"},
-        {"{role}", "custom_matrix"}, {"{position}", "matrix"},        {"{finding}", "F99999999"},
-        {"{list}", "L99999999"},     {"{approval}", "A99999999"},     {"{connection}", "zz-none"},
-        {"{kind}", "notification"}};
+    const std::map<std::string, std::string> values = {{"{ds}", row.dataset},
+                                                       {"{id}", records_[row.dataset]},
+                                                       {"{user}", "zz-nobody"},
+                                                       {"{terminal}", "zz-none"},
+                                                       {"{account}", "zz-none"},
+                                                       {"{request}", "R99999999"},
+                                                       {"{grant}", "G99999999"},
+                                                       {"{campaign}", "C99999999"},
+                                                       {"{item}", "I99999999"},
+                                                       {"{role}", "custom_matrix"},
+                                                       {"{position}", "matrix"},
+                                                       {"{finding}", "F99999999"},
+                                                       {"{list}", "L99999999"},
+                                                       {"{approval}", "A99999999"},
+                                                       {"{takeout}", std::string(32, '0')},
+                                                       {"{connection}", "zz-none"},
+                                                       {"{kind}", "notification"}};
     for (const auto& [param, value] : values) {
       for (size_t at; (at = route.find(param)) != std::string::npos;) {
         route.replace(at, param.size(), value);
@@ -88,6 +98,11 @@ class AuthorizationMatrixTest : public DemoOrgTest {
     }
     std::vector<std::string> query;
     if (row.purpose != "-") query.push_back("purpose=" + row.purpose);
+    if (const RouteSpec* spec =
+            FindRouteSpec(RouteTable(), row.method, row.route.substr(0, row.route.find('?')));
+        spec && !spec->dataset_query.empty()) {
+      query.push_back(spec->dataset_query + "=" + row.dataset);
+    }
     if (!variant.empty()) query.push_back(variant + "=name&value=x");
     if (row.operation == "record.shred") query.push_back("reason=duplicate");
     for (size_t i = 0; i < query.size(); ++i) route += (i ? "&" : "?") + query[i];

@@ -25,7 +25,8 @@ struct DemoDatasetPurpose {
 };
 inline const std::vector<DemoDatasetPurpose> kDemoData = {{"employee_my_number", "withholding"},
                                                           {"loan_customer", "credit_screening"},
-                                                          {"resident_tax", "tax_collection"}};
+                                                          {"resident_tax", "tax_collection"},
+                                                          {"payroll_account", "payroll_transfer"}};
 
 inline nlohmann::json ReadDemoJson(const std::string& path) {
   std::ifstream in(path);
@@ -57,6 +58,14 @@ class DemoOrgTest : public StackApiTest {
     records_["resident_tax"] =
         PutRecord("resident_tax", "tax_collection",
                   {{"taxpayer_name", "試験 三郎"}, {"fiscal_year", 2026}, {"amount_paid", 1000}});
+    records_["payroll_account"] = PutRecord("payroll_account", "payroll_transfer",
+                                            {{"name", "試験 四郎"},
+                                             {"account",
+                                              {{"bank_code", "9999"},
+                                               {"branch_code", "100"},
+                                               {"type", "普通"},
+                                               {"number", "0000001"},
+                                               {"holder", "シケン シロウ"}}}});
     StartStackServer();
     for (const auto& user : users_) {
       tokens_[user] = FirstLogon(user);

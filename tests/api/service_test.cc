@@ -250,7 +250,12 @@ TEST(RouteTableTest, EveryEntryIsComplete) {
     EXPECT_FALSE(spec.operation.empty());
     EXPECT_NE(spec.guard, Guard::kUndeclared);
     if (spec.guard == Guard::kData) {
-      EXPECT_NE(spec.pattern.find("{ds}"), std::string::npos);
+      // {ds} in the path, or one declared query parameter naming it.
+      EXPECT_NE(spec.pattern.find("{ds}") == std::string::npos, spec.dataset_query.empty());
+      if (!spec.dataset_query.empty()) {
+        EXPECT_NE(std::find(spec.query.begin(), spec.query.end(), spec.dataset_query),
+                  spec.query.end());
+      }
     } else {
       EXPECT_FALSE(spec.purpose);
     }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `mamori calendar`: the exact output of each command, and its refusals.
+# `mamori calendar` and the date rules of `mamori incidents` (the reports to
+# the Commission): the exact output of each command, and its refusals.
 # Prints "N passed, N failed" and exits non-zero on any failure.
 set -uo pipefail
 M=${1:?usage: calendar_test.sh path/to/mamori}
@@ -54,6 +55,23 @@ refused "negative days" "0から3660" -- "$M" calendar next-business-day 2025-01
 refused "year before the law" "1948" -- "$M" calendar holidays --from 1947 --to 1948
 refused "to before from" "--to" -- "$M" calendar holidays --from 2025 --to 2024
 "$M" calendar holidays --from 2025 >/dev/null 2>&1; [ $? = 2 ] && ok || bad "--to is required"
+
+# The reports to the Personal Information Protection Commission: the fixed
+# output shape, 30 or 60 calendar days, 3 business days for the preliminary.
+export MAMORI_COMPACT_JSON=1
+D='{"aware":"2025-12-22","final_days":30,"final_report_due":"2026-01-21","preliminary_business_days":3,"preliminary_report_due":"2025-12-25","wrongful_purpose":false}'
+same "deadlines" "$D" -- "$M" incidents deadlines --aware 2025-12-22
+"$M" incidents deadlines --aware 2025-12-22 --wrongful | grep -qF '"final_report_due":"2026-02-20"' && ok ||
+  bad "wrongful purpose: 60 days"
+"$M" incidents deadlines --aware 2025-12-26 | grep -qF '"preliminary_report_due":"2026-01-07"' && ok ||
+  bad "preliminary across the year-end closure"
+same "1,200 people" '{"grounds":["over_1000_people"],"reportable":true}' -- "$M" incidents reportable --people 1200
+same "1,000 people" '{"grounds":[],"reportable":false}' -- "$M" incidents reportable --people 1000
+same "one My Number" '{"grounds":["my_number"],"reportable":true}' -- "$M" incidents reportable --people 1 --my-number
+refused "not a date" "--aware" -- "$M" incidents deadlines --aware 2025-12-32
+refused "no preliminary days" "preliminary_business_days" -- "$M" incidents deadlines --aware 2025-12-22 --preliminary-days 0
+refused "negative people" "--people" -- "$M" incidents reportable --people -5
+unset MAMORI_COMPACT_JSON
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
