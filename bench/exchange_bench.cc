@@ -224,4 +224,11 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace mamori::bench
 
-int main(int argc, char** argv) { return mamori::bench::Main(argc, argv); }
+int main(int argc, char** argv) {
+  try {
+    return mamori::bench::Main(argc, argv);
+  } catch (...) {
+    std::fputs("bench_exchange: internal error\n", stderr);
+    return 1;
+  }
+}

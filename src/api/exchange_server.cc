@@ -148,9 +148,8 @@ struct ExchangeServer::Impl {
 ExchangeServer::ExchangeServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ExchangeServer::~ExchangeServer() { Shutdown(); }
 
-Result<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(engine::Engine& engine,
-                                                              exchange::Node& node,
-                                                              ExchangeServerOptions options) {
+Result<std::unique_ptr<ExchangeServer>> ExchangeServer::Start(
+    engine::Engine& engine, exchange::Node& node, const ExchangeServerOptions& options) {
   auto impl = std::make_unique<Impl>(engine, node, options);
   Router router;
   RouteDeps deps;

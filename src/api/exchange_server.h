@@ -43,7 +43,7 @@ class ExchangeServer {
  public:
   // `engine` and `node` must outlive the server.
   static Result<std::unique_ptr<ExchangeServer>> Start(engine::Engine& engine, exchange::Node& node,
-                                                       ExchangeServerOptions options);
+                                                       const ExchangeServerOptions& options);
   ~ExchangeServer();
 
   uint16_t port() const;

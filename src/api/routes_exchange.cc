@@ -73,7 +73,7 @@ Status AddConnectionRoutes(Router& router, const RouteDeps& deps) {
     const std::string path =
         std::string("/v1/connections/{connection}/") + (suspend ? "suspend" : "resume");
     MAMORI_RETURN_IF_ERROR(router.Add({"POST", path, [=](Call& call) -> HandlerResult {
-                                         const std::string id = call.Param("connection");
+                                         const std::string& id = call.Param("connection");
                                          const std::string reason = call.body.value("reason", "");
                                          const engine::Context ctx = call.Context("");
                                          json out;
@@ -97,7 +97,7 @@ Status AddConnectionRoutes(Router& router, const RouteDeps& deps) {
   }
   MAMORI_RETURN_IF_ERROR(router.Add(
       {"GET", "/v1/connections/{connection}/provisions", [=](Call& call) -> HandlerResult {
-         const std::string id = call.Param("connection");
+         const std::string& id = call.Param("connection");
          auto c = connections->Get(id);
          if (!c) return std::unexpected(Problem::FromStatus(c.error()));
          auto list = provisions->List(id);

@@ -120,7 +120,8 @@ int Serve(const Flags& f) {
         code = ReportError(server.error());
       } else {
         std::cout << json{{"node", (*node)->config().name}, {"url", (*server)->url()}}.dump()
-                  << std::endl;
+                  << "\n"
+                  << std::flush;
         int signal_number = 0;
         sigwait(&signals, &signal_number);
         (*server)->Shutdown();

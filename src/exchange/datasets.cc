@@ -35,7 +35,7 @@ nlohmann::json RoleDatasetDefinition(Role role) {
     field("my_number", "my_number", true, true);
     field("holdings", "text", false, false);
   }
-  std::string title, purpose, basis;
+  std::string title, purpose;
   switch (role) {
     case Role::kTransferInstitution:
       title = "振替口座簿の加入者の個人番号";

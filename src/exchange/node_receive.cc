@@ -2,6 +2,7 @@
 #include "audit/audited.h"
 #include "core/encoding.h"
 #include "crypto/random.h"
+#include "exchange/datasets.h"
 #include "exchange/message.h"
 #include "exchange/node.h"
 #include "exchange/receipt.h"
@@ -91,7 +92,7 @@ Result<std::string> Node::Receive(std::string_view peer_der, std::string_view ki
 Result<std::string> Node::Answer(Inbound& in) {
   const Connection& c = in.c;
   const std::string op = "exchange.receive";
-  auto refuse = [&](const Status& why, std::map<std::string, std::string> attrs = {}) {
+  auto refuse = [&](const Status& why, const std::map<std::string, std::string>& attrs = {}) {
     return Fail(Refuse(in.ctx, op, c.id, in.kind, why, attrs));
   };
   json envelope = json::parse(in.plaintext.view(), nullptr, false);

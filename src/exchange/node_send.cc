@@ -2,6 +2,7 @@
 #include "audit/audited.h"
 #include "core/encoding.h"
 #include "crypto/random.h"
+#include "exchange/datasets.h"
 #include "exchange/message.h"
 #include "exchange/node.h"
 #include "exchange/receipt.h"
@@ -50,7 +51,7 @@ Result<Outcome> Node::Send(const engine::Context& in_ctx, std::string_view conne
   engine::Context ctx = engine::WithTime(in_ctx);
   ctx.purpose = std::string(kExchangePurpose);
   const std::string op = "exchange.send";
-  auto refuse = [&](const Status& why, std::map<std::string, std::string> attrs = {}) {
+  auto refuse = [&](const Status& why, const std::map<std::string, std::string>& attrs = {}) {
     return Fail(Refuse(ctx, op, connection_id, kind, why, attrs));
   };
   if (transport_ == nullptr) {

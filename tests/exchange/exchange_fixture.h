@@ -197,8 +197,9 @@ class ExchangeTest : public ::testing::Test {
 
   // `edit` changes the definition before it is registered (a validity
   // period in the past, another pin, …).
-  void Connect(TestNode& from, TestNode& to, const std::string& id, std::vector<ItemFlow> sends,
-               std::vector<ItemFlow> receives, const std::string& issuer_code = "",
+  void Connect(TestNode& from, TestNode& to, const std::string& id,
+               const std::vector<ItemFlow>& sends, const std::vector<ItemFlow>& receives,
+               const std::string& issuer_code = "",
                const std::function<void(nlohmann::json&)>& edit = {}) {
     nlohmann::json def = Definition(from, to, id, sends, receives, issuer_code);
     if (edit) edit(def);

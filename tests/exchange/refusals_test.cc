@@ -32,8 +32,8 @@ class RefusalTest : public ExchangeTest {
   }
 
   Result<Outcome> Notify(const std::string& from, const std::string& connection,
-                         std::vector<std::string> accounts, std::vector<std::string> items,
-                         const std::string& key) {
+                         const std::vector<std::string>& accounts,
+                         const std::vector<std::string>& items, const std::string& key) {
     return N(from).node->Send(OperatorContext(), connection, kNotification, accounts, items, key);
   }
 
