@@ -33,6 +33,11 @@ constexpr std::array<std::string_view, 5> kServerAuditedExceptionReads = {
     "exception.ledger", "exception.show", "exception.approvers", "exception.report_list",
     "exception.trends"};
 
+// The connection register and its provision records, read the same way
+// (who looked at what flows to other institutions is evidence too).
+constexpr std::array<std::string_view, 3> kExchangeAuditedReads = {
+    "connection.list", "connection.show", "provision.list"};
+
 bool Contains(std::span<const std::string_view> list, std::string_view item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
@@ -203,6 +208,13 @@ Status AccessControl::CheckDeclaration(const RouteSpec& spec) const {
     case Guard::kPublic:
     case Guard::kSession:
       return Status::Ok();
+    case Guard::kPeer:
+      // Refused to every principal this authenticator produces (call.cc).
+      if (!spec.operation.starts_with("exchange.")) {
+        return refuse("a peer route's operation is an exchange operation",
+                      "相手方ノードのルートの操作は exchange の操作です");
+      }
+      return Status::Ok();
     case Guard::kSystem:
       for (const auto& op : operations) {
         if (!policy::FindSystemRule(op)) {
@@ -292,7 +304,8 @@ Status AccessControl::Authorize(const identity::Principal& who, const Action& ac
                                  TargetAttrs(action));
   }
   if (Contains(kServerAuditedReads, action.operation) ||
-      Contains(kServerAuditedExceptionReads, action.operation)) {
+      Contains(kServerAuditedExceptionReads, action.operation) ||
+      Contains(kExchangeAuditedReads, action.operation)) {
     auto seq = engine_.RecordEvent(ctx, action.operation, SafeIdentifier(action.dataset),
                                    TargetAttrs(action));
     if (!seq) return seq.error();  // fail closed: no unaudited read

@@ -66,6 +66,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(ApiServerOptions options) {
   deps.lists = api->options_.lists;
   deps.monitor = api->options_.monitor;
   deps.witnessing = api->options_.witnessing;
+  deps.exchange = api->options_.exchange;
   deps.login_limiter = &api->login_limiter_;
   deps.busy_retry_after =
       std::max(1u, WholeSeconds(api->options_.config.timeouts.password_hash_wait));

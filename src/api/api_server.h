@@ -74,6 +74,10 @@ struct ApiServerOptions {
   // Optional: the witnessing of signed heads (engine/witnessing.h), whose
   // state /readyz and /metrics report.
   const engine::Witnessing* witnessing = nullptr;
+  // Optional: the exchange node, whose suspensions the connection routes
+  // notify to the counterpart (its inbound routes are on its own listener,
+  // exchange_server.h).
+  exchange::Node* exchange = nullptr;
   Logger::Sink log_sink;  // empty: stderr
   // Registers more routes after the API's own (tests add slow or failing ones).
   std::function<Status(Router&)> extra_routes;

@@ -296,6 +296,14 @@ std::expected<void, Problem> AuthorizeRoute(Authorizer& authorizer, const Call& 
                                      : call.Query(spec.dataset_query).value_or(std::string_view{});
       return Authorize(authorizer, call, {operation, dataset, purpose, call.Param("id")});
     }
+    case Guard::kPeer:
+      // A peer node's route: only a principal the exchange listener
+      // authenticated by a pinned certificate. A person's session or an
+      // application's certificate never reaches it.
+      if (call.principal && call.principal->kind == identity::PrincipalKind::kPeer) return {};
+      return std::unexpected(Problem::Make(
+          "permission_denied", "this route is for peer nodes on the exchange listener only",
+          "このルートは交換用の受付で相手方ノードのみが利用できます", "peer"));
     case Guard::kUndeclared:
       break;
   }

@@ -74,6 +74,11 @@ struct TlsConfig {
   // certificate from client_ca whose fingerprint is a registered, enabled
   // terminal or service account (CertificateAdmission, auth.h).
   bool require_terminal_certificate = false;
+  // The exchange listener's mode (exchange_server.h): a client certificate
+  // is required and admitted by its pin alone — no CA, since each node's
+  // certificate is self-signed and pinned by the connection record — through
+  // a PinnedPeerAdmission (tls_context.h). Not read from the config file.
+  bool pinned_peers = false;
 };
 
 struct Limits {

@@ -29,6 +29,9 @@ struct PeerInfo {
   // client sent none. Set only after the certificate verified against the
   // configured client CA bundle (the handshake fails otherwise).
   std::string cert_sha256;
+  // The DER client certificate itself, on a listener of pinned peers only
+  // (TlsConfig::pinned_peers): what a public-key pin is checked against.
+  std::string cert_der;
 };
 
 // What is known about a request before its body is interpreted: what an

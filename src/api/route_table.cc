@@ -55,6 +55,10 @@ RouteSpec Session(std::string m, std::string p, std::string op) {
 RouteSpec System(std::string m, std::string p, std::string op) {
   return Entry(std::move(m), std::move(p), std::move(op), Guard::kSystem);
 }
+// A peer node's call on the exchange listener.
+RouteSpec Peer(std::string m, std::string p, std::string op) {
+  return Entry(std::move(m), std::move(p), std::move(op), Guard::kPeer);
+}
 // A data operation on the {ds} dataset (and the {id} record, when the
 // template has one).
 RouteSpec Data(std::string m, std::string p, std::string op, bool purpose) {
@@ -415,6 +419,28 @@ std::vector<RouteSpec> Build() {
           .Target("exception")
           .Strict({{"reason"}})
           .Optional(),
+
+      // Connections to other institutions (電算結合, exchange/connections.h):
+      // registered once their connection approval is granted; the card is
+      // the ward's 第5号様式; the kill switch suspends at once.
+      System("GET", "/v1/connections", "connection.list").Query(kPage),
+      System("POST", "/v1/connections", "connection.add").Json(),
+      System("GET", "/v1/connections/{connection}", "connection.show").Target("connection"),
+      System("GET", "/v1/connections/{connection}/card", "connection.show")
+          .Target("connection")
+          .Query({"format"}),
+      System("POST", "/v1/connections/{connection}/suspend", "connection.suspend")
+          .Target("connection")
+          .Strict({{"reason", K::kString, kRequired}}),
+      System("POST", "/v1/connections/{connection}/resume", "connection.suspend")
+          .Target("connection")
+          .Strict({{"reason", K::kString, kRequired}}),
+      System("GET", "/v1/connections/{connection}/provisions", "provision.list")
+          .Target("connection"),
+      // The exchange itself: peer nodes only, by their pinned certificate,
+      // on the exchange listener (exchange_server.h). The body is sealed to
+      // this node; the node opens and checks it (exchange/node.h).
+      Peer("POST", "/v1/exchange/{kind}", "exchange.receive").Json(),
   };
 }
 
@@ -445,6 +471,8 @@ std::string_view GuardName(Guard guard) {
       return "system";
     case Guard::kData:
       return "data";
+    case Guard::kPeer:
+      return "peer";
   }
   return "undeclared";
 }

@@ -37,6 +37,8 @@ enum class Guard {
   kSession,     // a person's own session (never an application's certificate)
   kSystem,      // the system rights table decides the operation (policy/system_rights.h)
   kData,        // a data grant for the operation on the {ds} dataset (policy/authorizer.h)
+  kPeer,        // a peer node, by its pinned certificate alone, on the exchange listener
+                // (exchange_server.h); nobody else, with or without a session
 };
 
 // The kind of a body member (strict bodies).

@@ -33,6 +33,9 @@
 //                        GET /v1/inquiries/reconciliation          (routes_inquiries.cc)
 //   takeouts             POST|GET /v1/takeouts, GET /v1/takeouts/{takeout}[/manifest|/file],
 //                        POST …/{takeout}/confirm                    (routes_takeouts.cc)
+//   connections          GET|POST /v1/connections, GET /v1/connections/{connection}[/card|
+//                        /provisions], POST …/{connection}/suspend|resume;
+//                        POST /v1/exchange/{kind} (peer nodes)    (routes_exchange.cc)
 //   analysis             GET /v1/findings[/{finding}], POST …/{finding}/review|explain|escalate,
 //                        GET /v1/lists[/{list}], POST /v1/lists/{list}/confirm,
 //                        GET /v1/analysis/status, /v1/analysis/report,
@@ -65,6 +68,7 @@
 #include "core/status.h"
 #include "engine/engine.h"
 #include "engine/witnessing.h"
+#include "exchange/node.h"
 #include "identity/identity.h"
 #include "policy/register.h"
 #include "policy/review.h"
@@ -110,6 +114,10 @@ struct RouteDeps {
   const std::atomic<bool>* draining = nullptr;
   // Optional: the witnessing of signed heads, reported by /readyz and /metrics.
   const engine::Witnessing* witnessing = nullptr;
+  // Optional: the exchange node (exchange/node.h). Without one the
+  // connection register is still served; suspensions notify nobody and
+  // /v1/exchange/{kind} answers nothing.
+  exchange::Node* exchange = nullptr;
 };
 
 // /healthz and /readyz.
@@ -149,6 +157,12 @@ Status AddTakeoutRoutes(Router& router, const RouteDeps& deps);
 // Findings, reconciliation lists, the analysis's status, an on-demand
 // report and its policy; need findings, lists and an authorizer.
 Status AddAnalysisRoutes(Router& router, const RouteDeps& deps);
+
+// The connection register (/v1/connections); needs the engine.
+Status AddConnectionRoutes(Router& router, const RouteDeps& deps);
+// The inbound exchange (/v1/exchange/{kind}, peer nodes only); answers only
+// with deps.exchange.
+Status AddExchangeRoutes(Router& router, const RouteDeps& deps);
 
 // All of the above.
 Status AddAllRoutes(Router& router, const RouteDeps& deps);

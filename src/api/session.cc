@@ -173,6 +173,7 @@ void Session::OnHandshake(beast::error_code ec) {
     return;  // the stream closes with the last reference
   }
   peer_.cert_sha256 = PeerCertificateSha256(stream_.native_handle());
+  if (state_.config.tls.pinned_peers) peer_.cert_der = PeerCertificateDer(stream_.native_handle());
   WaitForRequest();
 }
 

@@ -1,6 +1,7 @@
 #include "api/tls_context.h"
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -74,6 +75,65 @@ int VerifyDesignated(int preverified, X509_STORE_CTX* store) {
   return 0;
 }
 
+// The whole-chain verification of a pinned listener: the leaf certificate
+// is admitted by its pin, and nothing else is asked of it (the chain of a
+// self-signed node certificate ends in itself; validity is the
+// connection record's, whose period and state the admission checks).
+int VerifyPinnedPeer(X509_STORE_CTX* store, void* arg) {
+  auto* admission = static_cast<PinnedPeerAdmission*>(arg);
+  X509* cert = X509_STORE_CTX_get0_cert(store);
+  auto* ssl =
+      static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
+  if (admission == nullptr || cert == nullptr || ssl == nullptr) return 0;
+  const std::string fingerprint = Sha256Hex(cert);
+  unsigned char* der = nullptr;
+  const int len = i2d_X509(cert, &der);
+  if (len <= 0) return 0;
+  const std::string der_bytes(reinterpret_cast<const char*>(der), static_cast<size_t>(len));
+  OPENSSL_free(der);
+  Status admitted;
+  try {
+    admitted = admission->AdmitPeer(der_bytes);
+  } catch (...) {
+    admitted = Status::Internal("the peer admission failed", "", "certificate.unchecked");
+  }
+  if (admitted.ok()) return 1;
+  delete static_cast<CertificateRefusal*>(SSL_get_ex_data(ssl, RefusalIndex()));
+  SSL_set_ex_data(ssl, RefusalIndex(), new CertificateRefusal{fingerprint, admitted});
+  X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
+  return 0;
+}
+
+// The client's check of a pinned server.
+int VerifyPinnedServer(X509_STORE_CTX* store, void* arg) {
+  auto* check = static_cast<PeerCheck*>(arg);
+  X509* cert = X509_STORE_CTX_get0_cert(store);
+  if (check == nullptr || cert == nullptr) return 0;
+  unsigned char* der = nullptr;
+  const int len = i2d_X509(cert, &der);
+  if (len <= 0) return 0;
+  const std::string der_bytes(reinterpret_cast<const char*>(der), static_cast<size_t>(len));
+  OPENSSL_free(der);
+  bool ok = false;
+  try {
+    ok = (*check)(der_bytes);
+  } catch (...) {
+    ok = false;
+  }
+  if (!ok) X509_STORE_CTX_set_error(store, X509_V_ERR_APPLICATION_VERIFICATION);
+  return ok ? 1 : 0;
+}
+
+Status ApplyPolicy(SSL_CTX* c) {
+  ERR_clear_error();
+  if (SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION) != 1 ||
+      SSL_CTX_set_cipher_list(c, kTls12Ciphers) != 1 ||
+      SSL_CTX_set_ciphersuites(c, kTls13Suites) != 1 || SSL_CTX_set1_groups_list(c, kGroups) != 1) {
+    return Status::Internal("cannot apply the TLS policy: " + LastOpenSslError());
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::optional<CertificateRefusal> TakeCertificateRefusal(SSL* ssl) {
@@ -95,12 +155,7 @@ Result<std::unique_ptr<boost::asio::ssl::context>> MakeServerTlsContext(
   }
   auto ctx = std::make_unique<boost::asio::ssl::context>(boost::asio::ssl::context::tls_server);
   SSL_CTX* c = ctx->native_handle();
-  ERR_clear_error();
-  if (SSL_CTX_set_min_proto_version(c, TLS1_2_VERSION) != 1 ||
-      SSL_CTX_set_cipher_list(c, kTls12Ciphers) != 1 ||
-      SSL_CTX_set_ciphersuites(c, kTls13Suites) != 1 || SSL_CTX_set1_groups_list(c, kGroups) != 1) {
-    return Fail(Status::Internal("cannot apply the TLS policy: " + LastOpenSslError()));
-  }
+  MAMORI_RETURN_IF_ERROR(ApplyPolicy(c));
   SSL_CTX_set_options(c, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
                              SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_CLEANSE_PLAINTEXT);
   if (SSL_CTX_use_certificate_chain_file(c, tls.certificate.c_str()) != 1) {
@@ -114,7 +169,21 @@ Result<std::unique_ptr<boost::asio::ssl::context>> MakeServerTlsContext(
         "the TLS private key " + tls.private_key + " does not match " + tls.certificate,
         "TLS の秘密鍵 " + tls.private_key + " が証明書と一致しません", "tls"));
   }
-  if (!tls.client_ca.empty()) {
+  if (tls.pinned_peers) {
+    auto* pinned = dynamic_cast<PinnedPeerAdmission*>(admission);
+    if (pinned == nullptr) {
+      return Fail(Status::InvalidArgument("a listener of pinned peers needs their admission",
+                                          "ピン留めされた相手方の受付には照合手段が必要です",
+                                          "tls.pinned_peers"));
+    }
+    // Required, and admitted by its pin; no resumption, so that a
+    // connection suspended a moment ago is refused at the next connection.
+    SSL_CTX_set_verify(c, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+    SSL_CTX_set_cert_verify_callback(c, VerifyPinnedPeer, pinned);
+    SSL_CTX_set_session_cache_mode(c, SSL_SESS_CACHE_OFF);
+    SSL_CTX_set_options(c, SSL_OP_NO_TICKET);
+    SSL_CTX_set_num_tickets(c, 0);
+  } else if (!tls.client_ca.empty()) {
     if (SSL_CTX_load_verify_locations(c, tls.client_ca.c_str(), nullptr) != 1) {
       return Fail(LoadFailed("client CA bundle", tls.client_ca));
     }
@@ -139,6 +208,44 @@ Result<std::unique_ptr<boost::asio::ssl::context>> MakeServerTlsContext(
   // Needed for session resumption once peers are verified.
   static constexpr unsigned char kSessionContext[] = "mamori";
   SSL_CTX_set_session_id_context(c, kSessionContext, sizeof kSessionContext - 1);
+  return ctx;
+}
+
+std::string PeerCertificateDer(SSL* ssl) {
+  X509* cert = SSL_get0_peer_certificate(ssl);
+  if (!cert || SSL_get_verify_result(ssl) != X509_V_OK) return {};
+  unsigned char* der = nullptr;
+  const int len = i2d_X509(cert, &der);
+  if (len <= 0) return {};
+  std::string out(reinterpret_cast<const char*>(der), static_cast<size_t>(len));
+  OPENSSL_free(der);
+  return out;
+}
+
+Result<std::unique_ptr<boost::asio::ssl::context>> MakePinnedClientTlsContext(
+    const std::string& certificate_pem, std::string_view private_key_pem, PeerCheck* check) {
+  auto ctx = std::make_unique<boost::asio::ssl::context>(boost::asio::ssl::context::tls_client);
+  SSL_CTX* c = ctx->native_handle();
+  MAMORI_RETURN_IF_ERROR(ApplyPolicy(c));
+  SSL_CTX_set_options(c, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
+                             SSL_OP_CLEANSE_PLAINTEXT | SSL_OP_NO_TICKET);
+  BIO* cert_bio = BIO_new_mem_buf(certificate_pem.data(), static_cast<int>(certificate_pem.size()));
+  X509* cert = cert_bio ? PEM_read_bio_X509(cert_bio, nullptr, nullptr, nullptr) : nullptr;
+  BIO_free(cert_bio);
+  BIO* key_bio = BIO_new_mem_buf(private_key_pem.data(), static_cast<int>(private_key_pem.size()));
+  EVP_PKEY* key = key_bio ? PEM_read_bio_PrivateKey(key_bio, nullptr, nullptr, nullptr) : nullptr;
+  BIO_free(key_bio);
+  const bool loaded = cert && key && SSL_CTX_use_certificate(c, cert) == 1 &&
+                      SSL_CTX_use_PrivateKey(c, key) == 1 && SSL_CTX_check_private_key(c) == 1;
+  X509_free(cert);
+  EVP_PKEY_free(key);
+  if (!loaded) {
+    ERR_clear_error();
+    return Fail(Status::InvalidArgument("the node's certificate or key cannot be loaded",
+                                        "ノードの証明書または鍵を読み込めません", "tls"));
+  }
+  SSL_CTX_set_verify(c, SSL_VERIFY_PEER, nullptr);
+  SSL_CTX_set_cert_verify_callback(c, VerifyPinnedServer, check);
   return ctx;
 }
 

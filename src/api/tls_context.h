@@ -21,6 +21,7 @@
 // Internal to src/api: includes Asio's SSL headers.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,6 +39,18 @@ inline constexpr const char* kTls12Ciphers =
     "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384";
 inline constexpr const char* kTls13Suites = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384";
 inline constexpr const char* kGroups = "P-256:P-384:P-521";
+
+// The admission of a listener of pinned peers (TlsConfig::pinned_peers):
+// the handshake hands over the whole DER certificate (a public-key pin
+// needs the key, not only the certificate's hash). AdmitPeer must be quick
+// and must not write; Refused (CertificateAdmission) records a refusal.
+class PinnedPeerAdmission : public CertificateAdmission {
+ public:
+  virtual Status AdmitPeer(std::string_view cert_der) = 0;
+  Status Admit(std::string_view) override {
+    return Status::PermissionDenied("a pinned listener admits by certificate", "", "certificate");
+  }
+};
 
 // kInvalidArgument naming the file that could not be loaded (certificate,
 // key, client CA) or a key that does not match the certificate, or when
@@ -58,5 +71,16 @@ std::optional<CertificateRefusal> TakeCertificateRefusal(SSL* ssl);
 // Lower-case hex SHA-256 of the peer's verified certificate; empty when the
 // peer sent none (or it did not verify).
 std::string PeerCertificateSha256(SSL* ssl);
+// The same certificate, DER; empty likewise.
+std::string PeerCertificateDer(SSL* ssl);
+
+// A client context for node-to-node calls (exchange_client.h): the same
+// protocol and cipher policy as the server, this node's certificate and
+// key presented, and the server admitted only when `check` accepts its
+// DER certificate (a pin) — no CA. `check` must outlive the context. The
+// key is read from `private_key_pem` (wiped by the caller).
+using PeerCheck = std::function<bool(std::string_view cert_der)>;
+Result<std::unique_ptr<boost::asio::ssl::context>> MakePinnedClientTlsContext(
+    const std::string& certificate_pem, std::string_view private_key_pem, PeerCheck* check);
 
 }  // namespace mamori::api

@@ -26,7 +26,11 @@ std::vector<Flow> StandardFlows() {
   change.type = std::string(kPolicyChange);
   change.stages = {Stage{{"ciso", "deputy_ciso", "chief_officer"}, false, {}}};
   change.lifetime_hours = 7 * 24;
-  return {work, exception, change};
+  Flow connection;
+  connection.type = std::string(kConnection);
+  connection.stages = {Stage{{"ciso", "deputy_ciso", "chief_officer"}, false, {}}};
+  connection.lifetime_hours = 14 * 24;
+  return {work, exception, change, connection};
 }
 
 namespace {
@@ -145,6 +149,36 @@ Status UsePolicyChange(store::WriteTxn& txn, std::string_view id, std::string_vi
                 "承認 " + r.id + " は既に変更に使われています");
   }
   return txn.Put(UsedKey(r.id), std::to_string(now));
+}
+
+Status CheckConnectionApproval(store::ReadTxn& txn, std::string_view id,
+                               std::string_view connection, TimeMicros now) {
+  auto deny = [](std::string_view code, const std::string& en, const std::string& ja) {
+    return Status::PermissionDenied(en, ja, std::string(code));
+  };
+  MAMORI_ASSIGN_OR_RETURN(auto found, Approvals::Read(txn, id));
+  if (!found) {
+    const std::string shown = audit::EventIdentifier(id);
+    return Status::NotFound("no approval request " + shown, "承認申請 " + shown + " はありません",
+                            "approval");
+  }
+  const Request& r = *found;
+  if (r.type != kConnection || r.subject != connection || r.action != kConnectAction) {
+    return deny(kConnectionApprovalMismatch,
+                "approval " + r.id + " is not a connection approval of this connection",
+                "承認 " + r.id + " はこの接続の電算結合の承認ではありません");
+  }
+  if (r.state != State::kApproved) {
+    return deny(
+        kConnectionNotApproved,
+        "approval " + r.id + " is " + std::string(StateName(r.StateAt(now))) + ", not approved",
+        "承認申請 " + r.id + " は承認されていません");
+  }
+  if (r.expires_at != 0 && now >= r.expires_at) {
+    return deny(kConnectionApprovalExpired, "approval " + r.id + " has expired; apply again",
+                "承認 " + r.id + " の有効期限が過ぎています。再度申請してください");
+  }
+  return Status::Ok();
 }
 
 }  // namespace mamori::approval

@@ -27,6 +27,13 @@
 //                      ([002 第47-49条]); its stages follow the dataset's
 //                      classification, so it is registered with the engine
 //                      that reads definitions (approval/takeout_flow.h).
+//   connection         電算結合: connecting this system to another
+//                      institution's with its list of items sent and
+//                      received ([000 第5号様式], docs/REQUIREMENTS.md §9).
+//                      Subject: the connection id; action "connect".
+//                      Approved by the CISO line (ciso, deputy_ciso,
+//                      chief_officer); open for 14 days; no after-the-fact
+//                      filing: nothing flows before the approval.
 // The lifetimes and the filing deadline of the first three are the
 // defaults of flow_parameters.h: the organisation's policy, read when a
 // request opens.
@@ -46,6 +53,8 @@ inline constexpr std::string_view kException = "exception";
 inline constexpr std::string_view kPolicyChange = "policy_change";
 // The action of every policy_change request.
 inline constexpr std::string_view kPolicySetAction = "policy.set";
+inline constexpr std::string_view kConnection = "connection";
+inline constexpr std::string_view kConnectAction = "connect";
 
 std::vector<Flow> StandardFlows();
 
@@ -99,5 +108,15 @@ std::string PolicyChangeDigest(const nlohmann::json& body);
 // Otherwise kPermissionDenied (kNotFound for an unknown id) naming the reason.
 Status UsePolicyChange(store::WriteTxn& txn, std::string_view id, std::string_view subject,
                        std::string_view digest, std::string_view actor, TimeMicros now);
+// Whether approval `id` allows the connection `connection` to be
+// registered at `now`, read in the transaction that registers it: a request
+// of the connection flow, approved, for exactly this connection id and the
+// action "connect", used before its expires_at. kPermissionDenied (kNotFound
+// for an unknown id) with the subjects below.
+inline constexpr std::string_view kConnectionNotApproved = "connection.not_approved";
+inline constexpr std::string_view kConnectionApprovalExpired = "connection.approval_expired";
+inline constexpr std::string_view kConnectionApprovalMismatch = "connection.approval_mismatch";
+Status CheckConnectionApproval(store::ReadTxn& txn, std::string_view id,
+                               std::string_view connection, TimeMicros now);
 
 }  // namespace mamori::approval

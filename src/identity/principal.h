@@ -18,6 +18,7 @@ enum class PrincipalKind {
   kUser,           // a person, logged in with password (+ TOTP where required)
   kService,        // an application, authenticated by client certificate only
   kLocalOperator,  // the OS user running the mamori command on the server
+  kPeer,           // another institution's node, by its pinned certificate (exchange listener)
 };
 
 struct Terminal {

@@ -244,6 +244,17 @@ constexpr std::array kRules = {
     SystemRule{"exception.report_ack", Roles(kCisoLine),
                "例外措置の申請状況報告の受領(統括情報セキュリティ責任者)"},
     SystemRule{"exception.trends", Roles(kExceptionReaders), "例外措置の傾向の参照"},
+    // Connections to other institutions (電算結合, [000 第5号様式]): a
+    // connection holds no personal data. The administrator registers one
+    // once its connection approval is granted (checked again by the
+    // register); the register's readers read it and its card; the kill
+    // switch is open to the managers and the CISO line at the route, and
+    // the register lets only the connection's responsible person use it.
+    SystemRule{"connection.list", Roles(kRegisterReaders), "接続 (電算結合) の一覧・記録票の参照"},
+    SystemRule{"connection.show", Roles(kRegisterReaders), "接続 (電算結合) の参照"},
+    SystemRule{"connection.add", Roles(kAdmins), "承認された接続の登録"},
+    SystemRule{"connection.suspend", Roles(kManagers), "接続の停止・再開 (責任者)"},
+    SystemRule{"provision.list", Roles(kRegisterReaders), "提供記録の参照"},
 };
 
 }  // namespace

@@ -91,7 +91,9 @@ class AuthorizationMatrixTest : public DemoOrgTest {
                                                        {"{takeout}", std::string(32, '0')},
                                                        {"{exception}", "A99999999"},
                                                        {"{report}", "XR99999999"},
-                                                       {"{inquiry}", "Q99999999"}};
+                                                       {"{inquiry}", "Q99999999"},
+                                                       {"{connection}", "zz-none"},
+                                                       {"{kind}", "notification"}};
     for (const auto& [param, value] : values) {
       for (size_t at; (at = route.find(param)) != std::string::npos;) {
         route.replace(at, param.size(), value);
