@@ -112,17 +112,6 @@ Status Write(store::WriteTxn& txn, const Request& req) {
   return txn.Put(Key(req.id), RequestToJson(req).dump());
 }
 
-audit::Event MakeEvent(const Caller& caller, std::string_view operation) {
-  audit::Event ev;
-  ev.time = caller.Now();
-  ev.actor = caller.principal.id;
-  ev.terminal = caller.principal.terminal.id;
-  ev.request_id = caller.request_id;
-  ev.operation = std::string(operation);
-  ev.result = std::string(audit::kResultOk);
-  return ev;
-}
-
 Status CheckFlow(const Flow& flow) {
   MAMORI_RETURN_IF_ERROR(ValidateCode(flow.type, "type"));
   MAMORI_RETURN_IF_ERROR(ValidateStages(flow.stages));
@@ -404,7 +393,7 @@ Result<Request> Approvals::CancelIn(store::WriteTxn& txn, const Caller& caller, 
 Result<Request> Approvals::Step(
     const Caller& caller, std::string_view operation, std::string_view id,
     const std::function<Result<Request>(store::WriteTxn&, audit::Event&, bool&)>& fn) {
-  audit::Event ev = MakeEvent(caller, operation);
+  audit::Event ev = CallerEvent(caller, operation);
   if (!id.empty()) ev.attrs["approval"] = audit::EventIdentifier(id);
   Request out;
   Status s = audit::RunAudited(
@@ -520,6 +509,17 @@ Result<std::vector<Request>> Approvals::PendingFor(const Caller& caller) {
     if (StandingOf(caller, r, everyone ? &*everyone : nullptr)) out.push_back(std::move(r));
   }
   return out;
+}
+
+audit::Event CallerEvent(const Caller& caller, std::string_view operation) {
+  audit::Event ev;
+  ev.time = caller.Now();
+  ev.actor = caller.principal.id;
+  ev.terminal = caller.principal.terminal.id;
+  ev.request_id = caller.request_id;
+  ev.operation = std::string(operation);
+  ev.result = std::string(audit::kResultOk);
+  return ev;
 }
 
 }  // namespace mamori::approval

@@ -81,6 +81,10 @@ struct Caller {
   TimeMicros Now() const { return time ? time : NowMicros(); }
 };
 
+// An "ok" audit event of `operation` by `caller` (time, actor, terminal,
+// request id): the start of every event the approval flows write.
+audit::Event CallerEvent(const Caller& caller, std::string_view operation);
+
 struct Draft;
 
 struct Flow {

@@ -34,17 +34,6 @@ Status NoException(std::string_view id) {
                           std::string(kExceptionNotFound));
 }
 
-audit::Event LedgerEvent(const Caller& caller, std::string_view operation) {
-  audit::Event ev;
-  ev.time = caller.Now();
-  ev.actor = caller.principal.id;
-  ev.terminal = caller.principal.terminal.id;
-  ev.request_id = caller.request_id;
-  ev.operation = std::string(operation);
-  ev.result = std::string(audit::kResultOk);
-  return ev;
-}
-
 json TermsToJson(const ExceptionTerms& t) {
   json j = {{"id", t.id},
             {"rule", t.rule},
@@ -213,7 +202,7 @@ Exceptions::Exceptions(store::Storage& storage, Approvals& approvals, const Peop
 
 Result<ExceptionEntry> Exceptions::Apply(const Caller& caller, const ExceptionDraft& draft) {
   ExceptionEntry out;
-  audit::Event ev = LedgerEvent(caller, "exception.apply");
+  audit::Event ev = CallerEvent(caller, "exception.apply");
   Status s = audit::RunAudited(
       storage_, std::move(ev), {[&](store::WriteTxn& txn, audit::Event& e, bool&) -> Status {
         e.attrs["type"] = std::string(kException);
@@ -273,7 +262,7 @@ Result<ExceptionEntry> Exceptions::Apply(const Caller& caller, const ExceptionDr
 Result<ExceptionEntry> Exceptions::End(const Caller& caller, std::string_view id,
                                        std::string_view reason) {
   ExceptionEntry out;
-  audit::Event ev = LedgerEvent(caller, "exception.end");
+  audit::Event ev = CallerEvent(caller, "exception.end");
   ev.attrs["approval"] = audit::EventIdentifier(id);
   Status s = audit::RunAudited(
       storage_, std::move(ev), {[&](store::WriteTxn& txn, audit::Event& e, bool&) -> Status {
@@ -315,7 +304,7 @@ Result<Designation> Exceptions::Designate(const Caller& caller,
   Result<std::vector<Person>> everyone = std::vector<Person>{};
   if (people_ && !persons.empty()) everyone = people_->All();
   Designation out;
-  audit::Event ev = LedgerEvent(caller, "exception.designate");
+  audit::Event ev = CallerEvent(caller, "exception.designate");
   Status s = audit::RunAudited(
       storage_, std::move(ev), {[&](store::WriteTxn& txn, audit::Event& e, bool&) -> Status {
         if (caller.principal.kind != identity::PrincipalKind::kUser ||

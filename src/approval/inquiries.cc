@@ -67,17 +67,6 @@ Status InqCheckOperator(const identity::Principal& who, const Inquiry& q) {
   return Status::Ok();
 }
 
-audit::Event InqEvent(const Caller& caller, std::string_view operation) {
-  audit::Event ev;
-  ev.time = caller.Now();
-  ev.actor = caller.principal.id;
-  ev.terminal = caller.principal.terminal.id;
-  ev.request_id = caller.request_id;
-  ev.operation = std::string(operation);
-  ev.result = std::string(audit::kResultOk);
-  return ev;
-}
-
 void InqDescribe(const Inquiry& q, audit::Event& ev) {
   ev.dataset = q.dataset;
   ev.record = q.record;
@@ -102,7 +91,7 @@ Inquiries::Inquiries(store::Storage& storage, SchemeSource schemes)
 Result<Inquiry> Inquiries::Step(
     const Caller& caller, std::string_view operation, std::string_view id,
     const std::function<Status(store::WriteTxn&, Inquiry&, audit::Event&, bool&)>& fn) {
-  audit::Event ev = InqEvent(caller, operation);
+  audit::Event ev = CallerEvent(caller, operation);
   ev.attrs["inquiry"] = audit::EventIdentifier(id);
   Inquiry out;
   Status s = audit::RunAudited(
@@ -126,7 +115,7 @@ Result<Inquiry> Inquiries::Open(const Caller& caller, const InquiryDraft& draft)
   auto scheme = schemes_(draft.dataset);
   const bool runs_now =
       scheme && *scheme && (**scheme == Scheme::kHeldAnswer || **scheme == Scheme::kDailyList);
-  audit::Event ev = InqEvent(caller, runs_now ? "inquiry.run" : "inquiry.apply");
+  audit::Event ev = CallerEvent(caller, runs_now ? "inquiry.run" : "inquiry.apply");
   ev.dataset = audit::EventIdentifier(draft.dataset);
   ev.record = audit::EventIdentifier(draft.record);
   ev.purpose = audit::EventIdentifier(draft.purpose);

@@ -23,41 +23,12 @@
 // (argv is visible to every local user); --number-file - reads it from
 // standard input when the password comes from --password-file. The daily
 // lists are confirmed with `mamori lists confirm`.
-#include <cctype>
 
 #include "api/console.h"
 #include "cli/common.h"
 
 namespace mamori::cli {
 namespace inquiries_cli {
-
-// A path segment or query value, percent-encoded (ids and dates need
-// nothing, but a typo must not become another route).
-std::string Encoded(std::string_view in) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : in) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
-std::string Target(std::string path,
-                   const std::vector<std::pair<std::string, std::string>>& query) {
-  char sep = '?';
-  for (const auto& [name, value] : query) {
-    if (value.empty()) continue;
-    path += sep + name + "=" + Encoded(value);
-    sep = '&';
-  }
-  return path;
-}
 
 // One request as the person at the console; its answer printed.
 int Ask(const PersonFlags& person, std::string_view method, const std::string& target,
@@ -118,7 +89,7 @@ int Run(const IdFlags& f) {
   if (!number) return ReportError(number.error());
   nlohmann::json body = nullptr;
   if (!number->empty()) body = {{"approval_number", *number}};
-  return Ask(f.person, "POST", "/v1/inquiries/" + Encoded(f.id) + "/run", body);
+  return Ask(f.person, "POST", "/v1/inquiries/" + PercentEncoded(f.id) + "/run", body);
 }
 
 }  // namespace inquiries_cli
@@ -137,7 +108,7 @@ void AddInquiriesCommands(CLI::App& app, int& exit_code) {
   list->callback([lf, &exit_code] {
     exit_code =
         q::Ask(lf->person, "GET",
-               q::Target("/v1/inquiries", {{"state", lf->state}, {"dataset", lf->dataset}}));
+               TargetWith("/v1/inquiries", {{"state", lf->state}, {"dataset", lf->dataset}}));
   });
 
   auto* apply = cmd->add_subcommand("apply", "apply for, or run, an inquiry / 照会の申請・実行");
@@ -184,7 +155,7 @@ void AddInquiriesCommands(CLI::App& app, int& exit_code) {
     const IdVerb spec = v;
     step->callback([f, spec, &exit_code] {
       exit_code =
-          q::Ask(f->person, spec.method, "/v1/inquiries/" + q::Encoded(f->id) + spec.suffix);
+          q::Ask(f->person, spec.method, "/v1/inquiries/" + PercentEncoded(f->id) + spec.suffix);
     });
   }
 
@@ -222,7 +193,7 @@ void AddInquiriesCommands(CLI::App& app, int& exit_code) {
   reconcile->callback([cf, &exit_code] {
     exit_code =
         q::Ask(cf->person, "GET",
-               q::Target("/v1/inquiries/reconciliation", {{"from", cf->from}, {"to", cf->to}}));
+               TargetWith("/v1/inquiries/reconciliation", {{"from", cf->from}, {"to", cf->to}}));
   });
 
   auto* lists = cmd->add_subcommand("lists", "the daily inquiry lists / 照会の確認リスト");
@@ -233,7 +204,7 @@ void AddInquiriesCommands(CLI::App& app, int& exit_code) {
   lists->callback([sf, &exit_code] {
     exit_code =
         q::Ask(sf->person, "GET",
-               q::Target("/v1/inquiries/lists", {{"date", sf->date}, {"dataset", sf->dataset}}));
+               TargetWith("/v1/inquiries/lists", {{"date", sf->date}, {"dataset", sf->dataset}}));
   });
 }
 

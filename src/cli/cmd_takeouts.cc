@@ -22,7 +22,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <cctype>
 #include <cerrno>
 
 #include "api/console.h"
@@ -31,32 +30,6 @@
 
 namespace mamori::cli {
 namespace takeouts_cli {
-
-std::string Encoded(std::string_view in) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : in) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
-std::string Target(std::string path,
-                   const std::vector<std::pair<std::string, std::string>>& query) {
-  char sep = '?';
-  for (const auto& [name, value] : query) {
-    if (value.empty()) continue;
-    path += sep + name + "=" + Encoded(value);
-    sep = '&';
-  }
-  return path;
-}
 
 Status WriteNewFile(const std::string& path, std::string_view bytes) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -88,7 +61,7 @@ Status WriteNewFile(const std::string& path, std::string_view bytes) {
 // what was saved, or the refusal.
 Result<nlohmann::json> SaveFile(api::Console& console, const std::string& takeout,
                                 const std::string& out) {
-  api::Response r = console.Call("GET", "/v1/takeouts/" + Encoded(takeout) + "/file");
+  api::Response r = console.Call("GET", "/v1/takeouts/" + PercentEncoded(takeout) + "/file");
   if (r.status != 200) return Fail(api::StatusOfProblem(r));
   MAMORI_RETURN_IF_ERROR(WriteNewFile(out, r.body));
   return nlohmann::json{{"path", out}, {"bytes", r.body.size()}};
@@ -162,7 +135,7 @@ int Export(const ExportFlags& f) {
   const nlohmann::json body = {{"approval", f.approval}, {"recipient_certificate", *pem}};
   return AtConsole(f.person, [&](api::Stack&, api::Console& console) {
     api::Response r = console.Call(
-        "POST", Target("/v1/takeouts", {{"dataset", f.dataset}, {"purpose", f.purpose}}),
+        "POST", TargetWith("/v1/takeouts", {{"dataset", f.dataset}, {"purpose", f.purpose}}),
         body.dump());
     if (r.status != 201 || f.out.empty()) return PrintResponse(r);
     // The take-out is made; saving its file is a second step that may be
@@ -182,16 +155,16 @@ int Export(const ExportFlags& f) {
 int List(const ListFlags& f) {
   return AtConsole(f.person, [&](api::Stack&, api::Console& console) {
     return PrintResponse(
-        console.Call("GET", Target("/v1/takeouts", {{"dataset", f.dataset},
-                                                    {"open", f.open ? "true" : ""},
-                                                    {"overdue", f.overdue ? "true" : ""}})));
+        console.Call("GET", TargetWith("/v1/takeouts", {{"dataset", f.dataset},
+                                                        {"open", f.open ? "true" : ""},
+                                                        {"overdue", f.overdue ? "true" : ""}})));
   });
 }
 
 int Get(const IdFlags& f, std::string_view suffix) {
   return AtConsole(f.person, [&](api::Stack&, api::Console& console) {
     return PrintResponse(
-        console.Call("GET", "/v1/takeouts/" + Encoded(f.id) + std::string(suffix)));
+        console.Call("GET", "/v1/takeouts/" + PercentEncoded(f.id) + std::string(suffix)));
   });
 }
 
@@ -208,7 +181,7 @@ int Confirm(const IdFlags& f) {
   const nlohmann::json body = {{"disposition", f.disposition}};
   return AtConsole(f.person, [&](api::Stack&, api::Console& console) {
     return PrintResponse(
-        console.Call("POST", "/v1/takeouts/" + Encoded(f.id) + "/confirm", body.dump()));
+        console.Call("POST", "/v1/takeouts/" + PercentEncoded(f.id) + "/confirm", body.dump()));
   });
 }
 

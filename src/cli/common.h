@@ -9,6 +9,9 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -76,6 +79,13 @@ struct PersonFlags {
 // `body` as that person, logs off and closes the engine. Returns body's exit
 // code, or 1 after printing why the logon or the store failed.
 int AtConsole(const PersonFlags& flags, const std::function<int(api::Stack&, api::Console&)>& body);
+
+// A path segment or query value, percent-encoded (ids and dates need
+// nothing, but a typo must not become another route).
+std::string PercentEncoded(std::string_view in);
+// `path` with the query parameters whose value is not empty, encoded.
+std::string TargetWith(std::string path,
+                       const std::vector<std::pair<std::string, std::string>>& query);
 
 // Prints an API answer: a JSON body to stdout (exit 0) for a 2xx, the
 // problem to stderr as ReportError does (exit 1) otherwise.

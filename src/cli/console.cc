@@ -1,6 +1,7 @@
 // The console logon shared by the verbs that act as a person (cli/common.h
 // PersonFlags, AtConsole).
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <iostream>
 
@@ -48,6 +49,32 @@ int AtConsole(const PersonFlags& f, const std::function<int(api::Stack&, api::Co
   Status closed = (*engine)->Close();
   if (!closed.ok() && code == 0) return ReportError(closed);
   return code;
+}
+
+std::string PercentEncoded(std::string_view in) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : in) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+std::string TargetWith(std::string path,
+                       const std::vector<std::pair<std::string, std::string>>& query) {
+  char sep = '?';
+  for (const auto& [name, value] : query) {
+    if (value.empty()) continue;
+    path += sep + name + "=" + PercentEncoded(value);
+    sep = '&';
+  }
+  return path;
 }
 
 int PrintResponse(const api::Response& r) {
