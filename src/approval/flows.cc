@@ -33,6 +33,38 @@ std::vector<Flow> StandardFlows() {
   return {work, exception, change, connection};
 }
 
+Result<Request> ReadApproval(store::ReadTxn& txn, std::string_view id) {
+  MAMORI_ASSIGN_OR_RETURN(auto found, Approvals::Read(txn, id));
+  if (!found) {
+    const std::string shown = audit::EventIdentifier(id);
+    return Fail(Status::NotFound("no approval request " + shown,
+                                 "承認申請 " + shown + " はありません", "approval"));
+  }
+  return std::move(*found);
+}
+
+Status CheckUsable(const Request& r, const std::string_view* applicant, TimeMicros now,
+                   const UseRefusals& refusals) {
+  if (r.state != State::kApproved) {
+    return Status::PermissionDenied(
+        "approval " + r.id + " is " + std::string(StateName(r.StateAt(now))) + ", not approved",
+        "承認申請 " + r.id + " は承認されていません", std::string(refusals.not_approved));
+  }
+  if (applicant != nullptr && r.applicant != *applicant) {
+    return Status::PermissionDenied(
+        "only the applicant of " + r.id + " " + std::string(refusals.doing_en),
+        std::string(refusals.doing_ja) + "申請者本人が行います",
+        std::string(refusals.not_applicant));
+  }
+  if (r.expires_at != 0 && now >= r.expires_at) {
+    return Status::PermissionDenied(
+        "approval " + r.id + " has expired; apply again",
+        "承認 " + r.id + " の有効期限が過ぎています。再度申請してください",
+        std::string(refusals.expired));
+  }
+  return Status::Ok();
+}
+
 namespace {
 
 // `actor` null: the local operator, who applied for nothing.
@@ -41,13 +73,7 @@ Status CheckWork(store::ReadTxn& txn, std::string_view id, std::string_view subj
   auto deny = [](std::string_view code, const std::string& en, const std::string& ja) {
     return Status::PermissionDenied(en, ja, std::string(code));
   };
-  MAMORI_ASSIGN_OR_RETURN(auto found, Approvals::Read(txn, id));
-  if (!found) {
-    const std::string shown = audit::EventIdentifier(id);
-    return Status::NotFound("no approval request " + shown, "承認申請 " + shown + " はありません",
-                            "approval");
-  }
-  const Request& r = *found;
+  MAMORI_ASSIGN_OR_RETURN(const Request r, ReadApproval(txn, id));
   if (r.type != kNonStandardWork || r.subject != subject || r.action != action) {
     return deny(kWorkApprovalMismatch,
                 "approval " + r.id +
@@ -55,21 +81,9 @@ Status CheckWork(store::ReadTxn& txn, std::string_view id, std::string_view subj
                     "this record",
                 "承認 " + r.id + " はこのレコードに対するこの作業の規格外作業承認ではありません");
   }
-  if (r.state != State::kApproved) {
-    return deny(
-        kWorkNotApproved,
-        "approval " + r.id + " is " + std::string(StateName(r.StateAt(now))) + ", not approved",
-        "承認申請 " + r.id + " は承認されていません");
-  }
-  if (actor != nullptr && r.applicant != *actor) {
-    return deny(kWorkNotApplicant, "only the applicant of " + r.id + " does the approved work",
-                "承認された作業は申請者本人が行います");
-  }
-  if (r.expires_at != 0 && now >= r.expires_at) {
-    return deny(kWorkApprovalExpired, "approval " + r.id + " has expired; apply again",
-                "承認 " + r.id + " の有効期限が過ぎています。再度申請してください");
-  }
-  return Status::Ok();
+  return CheckUsable(r, actor, now,
+                     {kWorkNotApproved, kWorkNotApplicant, kWorkApprovalExpired,
+                      "does the approved work", "承認された作業は"});
 }
 
 }  // namespace
@@ -112,13 +126,7 @@ Status UsePolicyChange(store::WriteTxn& txn, std::string_view id, std::string_vi
             std::string(subject) + "、添付 " + std::string(digest) + " で申請してください",
         std::string(kPolicyApprovalRequired));
   }
-  MAMORI_ASSIGN_OR_RETURN(auto found, Approvals::Read(txn, id));
-  if (!found) {
-    const std::string shown = audit::EventIdentifier(id);
-    return Status::NotFound("no approval request " + shown, "承認申請 " + shown + " はありません",
-                            "approval");
-  }
-  const Request& r = *found;
+  MAMORI_ASSIGN_OR_RETURN(const Request r, ReadApproval(txn, id));
   const bool same_change =
       std::find(r.attachments.begin(), r.attachments.end(), digest) != r.attachments.end();
   if (r.type != kPolicyChange || r.subject != subject || r.action != kPolicySetAction ||
@@ -129,20 +137,10 @@ Status UsePolicyChange(store::WriteTxn& txn, std::string_view id, std::string_vi
                 "承認 " + r.id + " はこの変更 (subject " + std::string(subject) + "、添付 " +
                     std::string(digest) + ") のポリシー変更承認ではありません");
   }
-  if (r.state != State::kApproved) {
-    return deny(
-        kPolicyNotApproved,
-        "approval " + r.id + " is " + std::string(StateName(r.StateAt(now))) + ", not approved",
-        "承認申請 " + r.id + " は承認されていません");
-  }
-  if (r.applicant != actor) {
-    return deny(kPolicyNotApplicant, "only the applicant of " + r.id + " makes the approved change",
-                "承認された変更は申請者本人が行います");
-  }
-  if (r.expires_at != 0 && now >= r.expires_at) {
-    return deny(kPolicyApprovalExpired, "approval " + r.id + " has expired; apply again",
-                "承認 " + r.id + " の有効期限が過ぎています。再度申請してください");
-  }
+  MAMORI_RETURN_IF_ERROR(
+      CheckUsable(r, &actor, now,
+                  {kPolicyNotApproved, kPolicyNotApplicant, kPolicyApprovalExpired,
+                   "makes the approved change", "承認された変更は"}));
   MAMORI_ASSIGN_OR_RETURN(auto used, txn.Get(UsedKey(r.id)));
   if (used) {
     return deny(kPolicyApprovalUsed, "approval " + r.id + " was used for a change already",
@@ -156,29 +154,15 @@ Status CheckConnectionApproval(store::ReadTxn& txn, std::string_view id,
   auto deny = [](std::string_view code, const std::string& en, const std::string& ja) {
     return Status::PermissionDenied(en, ja, std::string(code));
   };
-  MAMORI_ASSIGN_OR_RETURN(auto found, Approvals::Read(txn, id));
-  if (!found) {
-    const std::string shown = audit::EventIdentifier(id);
-    return Status::NotFound("no approval request " + shown, "承認申請 " + shown + " はありません",
-                            "approval");
-  }
-  const Request& r = *found;
+  MAMORI_ASSIGN_OR_RETURN(const Request r, ReadApproval(txn, id));
   if (r.type != kConnection || r.subject != connection || r.action != kConnectAction) {
     return deny(kConnectionApprovalMismatch,
                 "approval " + r.id + " is not a connection approval of this connection",
                 "承認 " + r.id + " はこの接続の電算結合の承認ではありません");
   }
-  if (r.state != State::kApproved) {
-    return deny(
-        kConnectionNotApproved,
-        "approval " + r.id + " is " + std::string(StateName(r.StateAt(now))) + ", not approved",
-        "承認申請 " + r.id + " は承認されていません");
-  }
-  if (r.expires_at != 0 && now >= r.expires_at) {
-    return deny(kConnectionApprovalExpired, "approval " + r.id + " has expired; apply again",
-                "承認 " + r.id + " の有効期限が過ぎています。再度申請してください");
-  }
-  return Status::Ok();
+  // Registered by an administrator, not by its applicant.
+  return CheckUsable(r, nullptr, now,
+                     {kConnectionNotApproved, "", kConnectionApprovalExpired, "", ""});
 }
 
 }  // namespace mamori::approval

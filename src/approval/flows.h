@@ -64,6 +64,22 @@ inline constexpr std::string_view kWorkApprovalExpired = "disposal.approval_expi
 inline constexpr std::string_view kWorkApprovalMismatch = "disposal.approval_mismatch";
 inline constexpr std::string_view kWorkNotApplicant = "disposal.not_applicant";
 
+// What every flow checks before an approval allows its action, shared so
+// that each flow words its refusals alike. ReadApproval: the request `id`,
+// kNotFound (subject "approval") when there is none. CheckUsable: `r` is
+// approved, applied for by `*applicant` unless that is null (the person who
+// does approved work is its applicant, so an approver never does it), and
+// not past its expires_at; else kPermissionDenied with the flow's subject for
+// each. `doing_en`/`doing_ja` say what the applicant does ("does the
+// approved work" / "承認された作業は").
+struct UseRefusals {
+  std::string_view not_approved, not_applicant, expired;
+  std::string_view doing_en, doing_ja;
+};
+Result<Request> ReadApproval(store::ReadTxn& txn, std::string_view id);
+Status CheckUsable(const Request& r, const std::string_view* applicant, TimeMicros now,
+                   const UseRefusals& refusals);
+
 // Whether approval `id` allows `actor` to do `action` on `subject` at
 // `now`, read in the transaction that records the work: a request of
 // non_standard_work, approved, for exactly this subject and action, applied

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "approval/flows.h"
 #include "audit/event.h"
 #include "engine/dataset.h"
 #include "engine/envelope.h"
@@ -200,13 +201,7 @@ Flow TakeoutFlow(engine::Engine& engine) {
 
 Status CheckTakeoutApproval(store::ReadTxn& txn, std::string_view id, const TakeoutTerms& wanted,
                             std::string_view actor, TimeMicros now) {
-  MAMORI_ASSIGN_OR_RETURN(auto found, Approvals::Read(txn, id));
-  if (!found) {
-    const std::string shown = audit::EventIdentifier(id);
-    return Status::NotFound("no approval request " + shown, "承認申請 " + shown + " はありません",
-                            "approval");
-  }
-  const Request& r = *found;
+  MAMORI_ASSIGN_OR_RETURN(const Request r, ReadApproval(txn, id));
   auto approved = r.type == kTakeout ? TakeoutTermsOf(r.subject, r.details)
                                      : Result<TakeoutTerms>(Fail(Status::Internal("", "")));
   if (r.type != kTakeout || r.action != kTakeoutAction || r.subject != wanted.dataset ||
@@ -215,20 +210,9 @@ Status CheckTakeoutApproval(store::ReadTxn& txn, std::string_view id, const Take
                 "approval " + r.id + " is not a take-out approval of this dataset and purpose",
                 "承認 " + r.id + " はこの台帳・利用目的の持ち出し承認ではありません");
   }
-  if (r.state != State::kApproved) {
-    return Deny(
-        kTakeoutNotApproved,
-        "approval " + r.id + " is " + std::string(StateName(r.StateAt(now))) + ", not approved",
-        "承認申請 " + r.id + " は承認されていません");
-  }
-  if (r.applicant != actor) {
-    return Deny(kTakeoutNotApplicant, "only the applicant of " + r.id + " takes the records out",
-                "承認された持ち出しは申請者本人が行います");
-  }
-  if (r.expires_at != 0 && now >= r.expires_at) {
-    return Deny(kTakeoutExpired, "approval " + r.id + " has expired; apply again",
-                "承認 " + r.id + " の有効期限が過ぎています。再度申請してください");
-  }
+  MAMORI_RETURN_IF_ERROR(CheckUsable(r, &actor, now,
+                                     {kTakeoutNotApproved, kTakeoutNotApplicant, kTakeoutExpired,
+                                      "takes the records out", "承認された持ち出しは"}));
   if (!r.used_by.empty()) {
     return Status::FailedPrecondition(
         "approval " + r.id + " has been used for a take-out already; apply again",
