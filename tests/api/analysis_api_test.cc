@@ -331,18 +331,7 @@ class AnalysisCliTest : public AnalysisApiTest {
   // Runs the mamori binary with `args`, the password on standard input;
   // the exit code, stdout in *out.
   int Mamori(const std::string& args, const std::string& password, std::string* out) {
-    const std::string pw = dir_ / "pw";
-    {
-      std::ofstream f(pw);
-      f << password << "\n";
-    }
-    const std::string outfile = dir_ / "cli.out";
-    const std::string cmd = std::string(MAMORI_BINARY) + " " + args + " --data '" +
-                            paths_.data_dir + "' <'" + pw + "' >'" + outfile + "' 2>'" + outfile +
-                            ".err'";
-    const int rc = std::system(cmd.c_str());
-    *out = engine::ReadFileBytes(outfile) + engine::ReadFileBytes(outfile + ".err");
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    return RunMamori(args, password, out);
   }
 };
 

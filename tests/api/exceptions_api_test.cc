@@ -568,15 +568,7 @@ class ExceptionsCliTest : public ExceptionsApiTest {
   // The exit code; stdout and stderr in *out.
   int Mamori(const std::string& args, std::string* out,
              const std::string& password = kStackPassword) {
-    const std::string pw = dir_ / "pw";
-    std::ofstream(pw) << password << "\n";
-    const std::string outfile = dir_ / "cli.out";
-    const std::string cmd = std::string(MAMORI_BINARY) + " " + args + " --data '" +
-                            paths_.data_dir + "' <'" + pw + "' >'" + outfile + "' 2>'" + outfile +
-                            ".err'";
-    const int rc = std::system(cmd.c_str());
-    *out = engine::ReadFileBytes(outfile) + engine::ReadFileBytes(outfile + ".err");
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    return RunMamori(args, password, out);
   }
   static std::string ApplyArgs(const std::string& user) {
     return "exceptions apply --user " + user +

@@ -40,19 +40,7 @@ class InquiriesCliTest : public InquiriesApiTest {
   // standard input); the exit code, stdout and stderr in *out.
   int Mamori(const std::string& args, const std::string& user, std::string* out,
              const std::string& password = kDemoChanged) {
-    const std::string pw = dir_ / "pw";
-    {
-      std::ofstream f(pw);
-      f << password << "\n";
-    }
-    const std::string outfile = dir_ / "cli.out";
-    const std::string cmd = std::string(MAMORI_BINARY) + " " + args +
-                            (user.empty() ? "" : " --user " + user) + " --data '" +
-                            paths_.data_dir + "' <'" + pw + "' >'" + outfile + "' 2>'" + outfile +
-                            ".err'";
-    const int rc = std::system(cmd.c_str());
-    *out = engine::ReadFileBytes(outfile) + engine::ReadFileBytes(outfile + ".err");
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    return RunMamori(args + (user.empty() ? "" : " --user " + user), password, out);
   }
   static nlohmann::json J(const std::string& out) {
     return nlohmann::json::parse(out, nullptr, false);

@@ -31,12 +31,9 @@ class RightsApiTest : public StackApiTest {
   }
 
   static nlohmann::json ReadRight() {
-    return {{"role", "handler"},
-            {"category", "specific_personal_information"},
-            {"dataset", kDataset},
-            {"operation", "read"},
-            {"purpose", "withholding"},
-            {"department", "総務部"}};
+    return {{"role", "handler"},        {"category", "specific_personal_information"},
+            {"dataset", kDataset},      {"operation", "read"},
+            {"purpose", "withholding"}, {"department", "総務部"}};
   }
 
   policy::Right WriteRight() {

@@ -10,7 +10,11 @@
 // C3 datasets are usable; NewClient() without options presents none.
 #pragma once
 
+#include <sys/wait.h>
+
 #include <cctype>
+#include <cstdlib>
+#include <fstream>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -204,6 +208,24 @@ class StackApiTest : public ApiTest {
   std::vector<audit::Event> EventsOf(const std::string& operation) {
     return mamori::testing::EventsOf(engine_->data_store(), operation);
   }
+
+#ifdef MAMORI_BINARY
+  // `mamori ARGS --data <this store>` as a separate process on the same
+  // store, the password on standard input as a person at the console types
+  // it; its standard output then standard error in *out. The exit code; -1
+  // when it did not exit.
+  int RunMamori(const std::string& args, const std::string& password, std::string* out) {
+    const std::string pw = dir_ / "pw";
+    std::ofstream(pw) << password << "\n";
+    const std::string outfile = dir_ / "cli.out";
+    const std::string cmd = std::string(MAMORI_BINARY) + " " + args + " --data '" +
+                            paths_.data_dir + "' <'" + pw + "' >'" + outfile + "' 2>'" + outfile +
+                            ".err'";
+    const int rc = std::system(cmd.c_str());
+    *out = engine::ReadFileBytes(outfile) + engine::ReadFileBytes(outfile + ".err");
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  }
+#endif
 
   // Cheap Argon2; a test fixture may change these in its constructor.
   identity::IdentityOptions identity_options_ = [] {

@@ -593,15 +593,7 @@ class TakeoutsCliTest : public TakeoutsApiTest {
  protected:
   int Mamori(const std::string& args, std::string* out,
              const std::string& password = kStackPassword) {
-    const std::string pw = dir_ / "pw";
-    std::ofstream(pw) << password << "\n";
-    const std::string outfile = dir_ / "cli.out";
-    const std::string cmd = std::string(MAMORI_BINARY) + " " + args + " --data '" +
-                            paths_.data_dir + "' <'" + pw + "' >'" + outfile + "' 2>'" + outfile +
-                            ".err'";
-    const int rc = std::system(cmd.c_str());
-    *out = ReadFile(outfile) + ReadFile(outfile + ".err");
-    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+    return RunMamori(args, password, out);
   }
   std::string Args(const std::string& verb, const std::string& user) const {
     return "takeouts " + verb + " --user " + user;
