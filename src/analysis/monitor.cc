@@ -309,42 +309,33 @@ Result<size_t> Monitor::Round(TimeMicros now) {
     for (const auto& name : DatasetNames(m.facts)) counts.try_emplace(name);
     int64_t prev = day - 1;
     while (!m.calendar.IsBusinessDayNumber(prev)) --prev;
-    for (auto& [dataset, c] : counts) {
+    // One list of `day` for `dataset`, due the next business day.
+    auto produce = [&](ListKind kind, const std::string& dataset, ListCounts c) -> Status {
       ReconciliationList l;
+      l.kind = kind;
       l.dataset = dataset;
       auto dept = m.facts.department.find(dataset);
       l.department = dept == m.facts.department.end() ? "" : dept->second;
       l.date = CivilFromDays(day);
       l.period_from = CivilFromDays(prev + 1);
       l.counts = std::move(c);
-      auto due = ListDue(m.calendar, l.date);
-      auto overdue = due ? ListOverdueAt(m.calendar, *due) : Result<TimeMicros>(0);
-      if (!due || !overdue) return failed(!due ? due.error() : overdue.error());
-      l.due = *due;
-      l.overdue_at = *overdue;
+      MAMORI_ASSIGN_OR_RETURN(l.due, ListDue(m.calendar, l.date));
+      MAMORI_ASSIGN_OR_RETURN(l.overdue_at, ListOverdueAt(m.calendar, l.due));
       l.produced_at = now;
       produced.push_back(std::move(l));
+      return Status::Ok();
+    };
+    for (auto& [dataset, c] : counts) {
+      Status made = produce(ListKind::kAccess, dataset, std::move(c));
+      if (!made.ok()) return failed(made);
     }
     // Every inquiry dataset's inquiry list, a day without inquiries too.
     std::map<std::string, ListCounts> inquiries = m.pending_inquiries[day];
     for (const auto& name : m.facts.inquiry) inquiries.try_emplace(name);
     for (auto& [dataset, c] : inquiries) {
       if (!m.facts.inquiry.contains(dataset)) continue;
-      ReconciliationList l;
-      l.kind = ListKind::kInquiry;
-      l.dataset = dataset;
-      auto dept = m.facts.department.find(dataset);
-      l.department = dept == m.facts.department.end() ? "" : dept->second;
-      l.date = CivilFromDays(day);
-      l.period_from = CivilFromDays(prev + 1);
-      l.counts = std::move(c);
-      auto due = ListDue(m.calendar, l.date);
-      auto overdue = due ? ListOverdueAt(m.calendar, *due) : Result<TimeMicros>(0);
-      if (!due || !overdue) return failed(!due ? due.error() : overdue.error());
-      l.due = *due;
-      l.overdue_at = *overdue;
-      l.produced_at = now;
-      produced.push_back(std::move(l));
+      Status made = produce(ListKind::kInquiry, dataset, std::move(c));
+      if (!made.ok()) return failed(made);
     }
     next.lists_through = day;
   }
