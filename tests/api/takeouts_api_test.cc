@@ -293,6 +293,27 @@ TEST_F(TakeoutsApiTest, ExportWithoutApprovalIsRefused) {
   ExpectRefusedExport(Export("hana", {{"approval", ""}}), 404, "approval");
 }
 
+// The export names its dataset and purpose in the query: without them, or
+// with a purpose the dataset does not register, it is refused before the
+// engine, and nothing is written.
+TEST_F(TakeoutsApiTest, AnExportWithoutItsDatasetOrPurposeIsRefused) {
+  const std::string id = Approved();
+  const std::string body =
+      nlohmann::json{{"approval", id}, {"recipient_certificate", cert_}}.dump();
+  for (const std::string& target :
+       {std::string("/v1/takeouts?purpose=") + kPurpose, std::string("/v1/takeouts?dataset=") + kDs,
+        std::string("/v1/takeouts?dataset=") + kDs + "&purpose=marketing",
+        std::string("/v1/takeouts")}) {
+    auto r = Send(tokens_["hana"], "POST", target, body);
+    EXPECT_TRUE(r.status == 400 || r.status == 403) << target << " " << r.body;
+  }
+  EXPECT_TRUE(Register().empty());
+  EXPECT_EQ(SpoolFiles(), 0u);
+  EXPECT_TRUE(stack_->approvals().Get(id)->used_by.empty());
+  // The same approval still takes the records out when asked properly.
+  EXPECT_EQ(Export("hana", {{"approval", id}}).status, 201);
+}
+
 TEST_F(TakeoutsApiTest, PendingApprovalWithOnlyTheSectionManagerIsRefused) {
   const std::string id = Applied("hana", Terms());
   ASSERT_EQ(Decide("mgr1", id).status, 200);  // one of the two stages
