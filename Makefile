@@ -12,10 +12,11 @@ TSAN_BUILD ?= build/tsan
 JOBS ?= $(shell nproc)
 DATA ?= var/demo
 WERROR ?= OFF
-# The ASan build compiles file by file (no unity batches), so that a source
-# file that forgets an include it uses fails to build somewhere; the unity
-# batches of the other builds hide that. It costs this build a few minutes.
-ASAN_UNITY ?= OFF
+# Every build, the sanitizer ones included, compiles in unity batches: the
+# ASan build file by file took 13 of CI's 40 minutes. Unity batches can hide
+# a source file that forgets an include it uses; `make tidy` (file by file,
+# its own compile database) and ASAN_UNITY=OFF still find those.
+ASAN_UNITY ?= ON
 
 RELEASE_FLAGS = -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-g1 -DMAMORI_WERROR=$(WERROR)
 ASAN_FLAGS = -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O0 -g1" -DMAMORI_SANITIZE=ON \
