@@ -69,6 +69,7 @@
 #include "engine/engine.h"
 #include "engine/witnessing.h"
 #include "exchange/node.h"
+#include "governance/compliance_evidence.h"
 #include "identity/identity.h"
 #include "policy/register.h"
 #include "policy/review.h"
@@ -163,6 +164,13 @@ Status AddConnectionRoutes(Router& router, const RouteDeps& deps);
 // The inbound exchange (/v1/exchange/{kind}, peer nodes only); answers only
 // with deps.exchange.
 Status AddExchangeRoutes(Router& router, const RouteDeps& deps);
+
+// The compliance report and its attestations (/v1/reports/...); need the
+// engine (and read the lists, reviews and exceptions when set).
+Status AddReportRoutes(Router& router, const RouteDeps& deps);
+// What the compliance report's probes read, over these dependencies at `now`
+// (routes_reports.cc; also `mamori report compliance`).
+governance::EvidenceSources EvidenceOf(const RouteDeps& deps, TimeMicros now);
 
 // All of the above.
 Status AddAllRoutes(Router& router, const RouteDeps& deps);

@@ -115,5 +115,7 @@ void AddTakeoutsCommands(CLI::App& app, int& exit_code);
 void AddInquiriesCommands(CLI::App& app, int& exit_code);
 // exchange init|serve|send and connection add|list|show|suspend|resume (cmd_exchange.cc).
 void AddExchangeCommands(CLI::App& app, int& exit_code);
+// report compliance|attest|attestations (cmd_report.cc): the compliance report.
+void AddReportCommands(CLI::App& app, int& exit_code);
 
 }  // namespace mamori::cli
