@@ -25,10 +25,9 @@ namespace {
 std::expected<std::string, Problem> SourceQuery(const Call& call) {
   std::string source = call.QueryText("source");
   if (!source.empty() && !governance::IsSource(source)) {
-    return std::unexpected(Problem::Make("invalid_argument",
-                                         "source must be one of 000, 001, 002, 003, 004",
-                                         "source は 000、001、002、003、004 のいずれかです",
-                                         "source"));
+    return std::unexpected(
+        Problem::Make("invalid_argument", "source must be one of 000, 001, 002, 003, 004",
+                      "source は 000、001、002、003、004 のいずれかです", "source"));
   }
   return source;
 }
@@ -53,33 +52,31 @@ Status AddReportRoutes(Router& router, const RouteDeps& deps) {
   }
   engine::Engine* engine = deps.engine;
 
-  MAMORI_RETURN_IF_ERROR(
-      router.Add({"GET", "/v1/reports/compliance", [=](Call& call) -> HandlerResult {
-                    auto format = governance::ParseReportFormat(call.QueryText("format"));
-                    if (!format) {
-                      return std::unexpected(Problem::Make(
-                          "invalid_argument", "format must be json, html, csv or xlsx",
-                          "format は json、html、csv、xlsx のいずれかです", "format"));
-                    }
-                    auto source = SourceQuery(call);
-                    if (!source) return std::unexpected(source.error());
-                    auto report = governance::ComplianceReportNow(EvidenceOf(deps, NowMicros()),
-                                                                  *source);
-                    if (!report) return std::unexpected(Problem::FromStatus(report.error()));
-                    auto body = governance::RenderReport(*report, *format);
-                    if (!body) return std::unexpected(Problem::FromStatus(body.error()));
-                    Response r;
-                    r.status = 200;
-                    r.content_type = std::string(governance::ReportContentType(*format));
-                    r.body = std::move(*body);
-                    if (*format != governance::ReportFormat::kJson) {
-                      r.headers.emplace_back(
-                          "Content-Disposition",
-                          "attachment; filename=\"compliance." +
-                              std::string(governance::ReportFileExtension(*format)) + "\"");
-                    }
-                    return r;
-                  }}));
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"GET", "/v1/reports/compliance", [=](Call& call) -> HandlerResult {
+         auto format = governance::ParseReportFormat(call.QueryText("format"));
+         if (!format) {
+           return std::unexpected(
+               Problem::Make("invalid_argument", "format must be json, html, csv or xlsx",
+                             "format は json、html、csv、xlsx のいずれかです", "format"));
+         }
+         auto source = SourceQuery(call);
+         if (!source) return std::unexpected(source.error());
+         auto report = governance::ComplianceReportNow(EvidenceOf(deps, NowMicros()), *source);
+         if (!report) return std::unexpected(Problem::FromStatus(report.error()));
+         auto body = governance::RenderReport(*report, *format);
+         if (!body) return std::unexpected(Problem::FromStatus(body.error()));
+         Response r;
+         r.status = 200;
+         r.content_type = std::string(governance::ReportContentType(*format));
+         r.body = std::move(*body);
+         if (*format != governance::ReportFormat::kJson) {
+           r.headers.emplace_back("Content-Disposition",
+                                  "attachment; filename=\"compliance." +
+                                      std::string(governance::ReportFileExtension(*format)) + "\"");
+         }
+         return r;
+       }}));
 
   MAMORI_RETURN_IF_ERROR(
       router.Add({"GET", "/v1/reports/attestations", [=](Call& call) -> HandlerResult {
@@ -89,30 +86,30 @@ Status AddReportRoutes(Router& router, const RouteDeps& deps) {
                     if (!list) return std::unexpected(Problem::FromStatus(list.error()));
                     const TimeMicros now = NowMicros();
                     nlohmann::json out = nlohmann::json::array();
-                    for (const auto& a : *list) out.push_back(governance::AttestationToJson(a, now));
+                    for (const auto& a : *list)
+                      out.push_back(governance::AttestationToJson(a, now));
                     return JsonResponse(200, {{"attestations", out}});
                   }}));
 
-  MAMORI_RETURN_IF_ERROR(
-      router.Add({"POST", "/v1/reports/attestations", [=](Call& call) -> HandlerResult {
-                    governance::AttestationDraft d;
-                    d.source = StringOf(call.body, "source");
-                    d.clause = StringOf(call.body, "clause");
-                    d.statement = StringOf(call.body, "statement");
-                    auto until = ParseDate(StringOf(call.body, "until"));
-                    if (!until) {
-                      return std::unexpected(Problem::Make(
-                          "invalid_argument", "until must be a date like 2027-03-31",
-                          "until は 2027-03-31 の形式の日付です", "until"));
-                    }
-                    d.until = *until;
-                    auto a = governance::Attestations(engine->data_store())
-                                 .Attest(CallerOf(call), d);
-                    if (!a) return std::unexpected(AuditedProblem(a.error()));
-                    Response out = JsonResponse(201, governance::AttestationToJson(*a, a->at));
-                    out.headers.emplace_back("Location", "/v1/reports/attestations");
-                    return out;
-                  }}));
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"POST", "/v1/reports/attestations", [=](Call& call) -> HandlerResult {
+         governance::AttestationDraft d;
+         d.source = StringOf(call.body, "source");
+         d.clause = StringOf(call.body, "clause");
+         d.statement = StringOf(call.body, "statement");
+         auto until = ParseDate(StringOf(call.body, "until"));
+         if (!until) {
+           return std::unexpected(Problem::Make("invalid_argument",
+                                                "until must be a date like 2027-03-31",
+                                                "until は 2027-03-31 の形式の日付です", "until"));
+         }
+         d.until = *until;
+         auto a = governance::Attestations(engine->data_store()).Attest(CallerOf(call), d);
+         if (!a) return std::unexpected(AuditedProblem(a.error()));
+         Response out = JsonResponse(201, governance::AttestationToJson(*a, a->at));
+         out.headers.emplace_back("Location", "/v1/reports/attestations");
+         return out;
+       }}));
   return Status::Ok();
 }
 

@@ -57,9 +57,8 @@ int Compliance(const ComplianceFlags& f) {
                                                "--source は 000〜004 のいずれかです", "--source"));
   }
   if (*format == governance::ReportFormat::kXlsx && f.out.empty()) {
-    return ReportError(Status::InvalidArgument("--format xlsx needs --out FILE",
-                                               "--format xlsx には --out FILE が必要です",
-                                               "--out"));
+    return ReportError(Status::InvalidArgument(
+        "--format xlsx needs --out FILE", "--format xlsx には --out FILE が必要です", "--out"));
   }
   auto engine = OpenEngine(f.store);
   if (!engine) return ReportError(engine.error());
@@ -71,8 +70,8 @@ int Compliance(const ComplianceFlags& f) {
     } else {
       auto report =
           governance::ComplianceReportNow(api::EvidenceOf((*stack)->Deps(), NowMicros()), f.source);
-      Result<std::string> body =
-          report ? governance::RenderReport(*report, *format) : Result<std::string>(Fail(report.error()));
+      Result<std::string> body = report ? governance::RenderReport(*report, *format)
+                                        : Result<std::string>(Fail(report.error()));
       if (!body) {
         code = ReportError(body.error());
       } else if (f.out.empty()) {
@@ -88,10 +87,8 @@ int Compliance(const ComplianceFlags& f) {
 }
 
 int Attest(const AttestFlags& f) {
-  const nlohmann::json body = {{"source", f.source},
-                               {"clause", f.clause},
-                               {"statement", f.statement},
-                               {"until", f.until}};
+  const nlohmann::json body = {
+      {"source", f.source}, {"clause", f.clause}, {"statement", f.statement}, {"until", f.until}};
   return AtConsole(f.person, [&](api::Stack&, api::Console& console) {
     return PrintResponse(console.Call("POST", "/v1/reports/attestations", body.dump()));
   });
@@ -127,8 +124,9 @@ void AddReportCommands(CLI::App& app, int& exit_code) {
   attest->add_option("--source", af->source, "000 … 004")->required();
   attest->add_option("--clause", af->clause, "the clause as the catalogue names it, e.g. 第3条")
       ->required();
-  attest->add_option("--statement", af->statement,
-                     "the reference of the document that shows it / 根拠文書の参照番号")
+  attest
+      ->add_option("--statement", af->statement,
+                   "the reference of the document that shows it / 根拠文書の参照番号")
       ->required();
   attest->add_option("--until", af->until, "the last day it holds, YYYY-MM-DD")->required();
   attest->callback([af, &exit_code] { exit_code = r::Attest(*af); });

@@ -31,9 +31,14 @@ Status Bad(std::string_view member, std::string en, std::string ja) {
 }
 
 json ToStored(const Attestation& a) {
-  return {{"id", a.id},           {"source", a.source}, {"clause", a.clause},
-          {"statement", a.statement}, {"by", a.by},     {"by_name", a.by_name},
-          {"at", FormatUtc(a.at)},    {"until", FormatDate(a.until)}};
+  return {{"id", a.id},
+          {"source", a.source},
+          {"clause", a.clause},
+          {"statement", a.statement},
+          {"by", a.by},
+          {"by_name", a.by_name},
+          {"at", FormatUtc(a.at)},
+          {"until", FormatDate(a.until)}};
 }
 
 Result<Attestation> FromStored(std::string_view raw) {

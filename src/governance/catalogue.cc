@@ -9,12 +9,11 @@ namespace {
 constexpr std::string_view kHeader = "clause\trequirement\tcontrol\tmode\treason\tcode\ttests";
 
 Status Malformed(std::string_view source, size_t line) {
-  return Status::DataLoss(
-      "the embedded control catalogue " + std::string(source) + ".tsv is malformed at line " +
-          std::to_string(line),
-      "組み込まれた管理策一覧 " + std::string(source) + ".tsv の " + std::to_string(line) +
-          " 行目が不正です",
-      "catalogue");
+  return Status::DataLoss("the embedded control catalogue " + std::string(source) +
+                              ".tsv is malformed at line " + std::to_string(line),
+                          "組み込まれた管理策一覧 " + std::string(source) + ".tsv の " +
+                              std::to_string(line) + " 行目が不正です",
+                          "catalogue");
 }
 
 std::vector<std::string_view> Split(std::string_view s, char sep) {

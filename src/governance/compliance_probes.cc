@@ -49,16 +49,16 @@ Result<ProbeResult> AuditLogProbe(const EvidenceSources& s) {
     return Status::Ok();
   }));
   ProbeResult r;
-  r.evidence = {{"verified_at", FormatUtc(s.now)},
-                {"events_checked", v.events_checked},
-                {"signed_heads_checked", v.heads_checked},
-                {"chain_head",
-                 {{"size", v.head.size},
-                  {"root", HexEncode(std::string_view(
-                               reinterpret_cast<const char*>(v.head.root.data()),
-                               v.head.root.size()))}}},
-                {"signed_size", v.signed_size},
-                {"key_pinned", v.key_pinned}};
+  r.evidence = {
+      {"verified_at", FormatUtc(s.now)},
+      {"events_checked", v.events_checked},
+      {"signed_heads_checked", v.heads_checked},
+      {"chain_head",
+       {{"size", v.head.size},
+        {"root", HexEncode(std::string_view(reinterpret_cast<const char*>(v.head.root.data()),
+                                            v.head.root.size()))}}},
+      {"signed_size", v.signed_size},
+      {"key_pinned", v.key_pinned}};
   if (!v.ok) {
     r.pass = false;
     r.reason = "the audit log does not verify: " + std::string(audit::ProblemName(v.problem));
@@ -95,8 +95,8 @@ Result<ProbeResult> ListsProbe(const EvidenceSources& s, analysis::ListKind kind
     }
   }
   const std::string kind_name(analysis::ListKindName(kind));
-  r.evidence = {{"kind", kind_name},   {"lists", lists.size()}, {"confirmed", confirmed},
-                {"confirmed_late", late}, {"pending", pending}, {"overdue", overdue}};
+  r.evidence = {{"kind", kind_name},      {"lists", lists.size()}, {"confirmed", confirmed},
+                {"confirmed_late", late}, {"pending", pending},    {"overdue", overdue}};
   if (last_day) r.evidence["last_day"] = FormatDate(*last_day);
   if (last_confirmed) r.evidence["last_confirmed_at"] = FormatUtc(last_confirmed);
   if (overdue > 0) {
@@ -139,7 +139,8 @@ Result<ProbeResult> AccessReviewsProbe(const EvidenceSources& s) {
                                    {"started_at", FormatUtc(last->started.at)},
                                    {"due", FormatUtc(last->due)},
                                    {"pending", last->pending}};
-    if (last->completed_at) r.evidence["last_periodic"]["completed_at"] = FormatUtc(last->completed_at);
+    if (last->completed_at)
+      r.evidence["last_periodic"]["completed_at"] = FormatUtc(last->completed_at);
   }
   for (const auto& item : overdue) {
     AddOverdue(r, item.campaign + "/" + item.id + " (due " + FormatUtc(item.due) + ")");
@@ -152,8 +153,8 @@ Result<ProbeResult> AccessReviewsProbe(const EvidenceSources& s) {
   } else if (!overdue.empty()) {
     r.pass = false;
     r.reason = std::to_string(overdue.size()) + " access review item(s) past their due time";
-    r.reason_ja = "期限を過ぎたアクセス権見直しの項目が " + std::to_string(overdue.size()) +
-                  " 件あります";
+    r.reason_ja =
+        "期限を過ぎたアクセス権見直しの項目が " + std::to_string(overdue.size()) + " 件あります";
   }
   return r;
 }
@@ -196,10 +197,10 @@ Result<ProbeResult> TakeoutsProbe(const EvidenceSources& s) {
   r.evidence = {{"overdue_not_returned", overdue.size()}, {"as_of", FormatDate(JstDate(s.now))}};
   if (!overdue.empty()) {
     r.pass = false;
-    r.reason = std::to_string(overdue.size()) +
-               " take-out(s) not returned or destroyed by their day";
-    r.reason_ja = "返却・廃棄の期限を過ぎた持ち出しが " + std::to_string(overdue.size()) +
-                  " 件あります";
+    r.reason =
+        std::to_string(overdue.size()) + " take-out(s) not returned or destroyed by their day";
+    r.reason_ja =
+        "返却・廃棄の期限を過ぎた持ち出しが " + std::to_string(overdue.size()) + " 件あります";
   }
   return r;
 }
@@ -217,9 +218,10 @@ Result<ProbeRegistry> StandardProbes() {
   MAMORI_RETURN_IF_ERROR(r.Register(
       {"inquiry_lists", {"src/approval/inquiries.", "src/approval/inquiry."}, InquiryListsProbe}));
   MAMORI_RETURN_IF_ERROR(r.Register({"access_reviews", {"src/policy/review"}, AccessReviewsProbe}));
-  MAMORI_RETURN_IF_ERROR(r.Register(
-      {"exceptions", {"src/approval/exceptions.", "src/approval/exception_reports."},
-       ExceptionsProbe}));
+  MAMORI_RETURN_IF_ERROR(
+      r.Register({"exceptions",
+                  {"src/approval/exceptions.", "src/approval/exception_reports."},
+                  ExceptionsProbe}));
   MAMORI_RETURN_IF_ERROR(r.Register(
       {"takeouts",
        {"src/engine/takeout", "src/approval/takeout_flow.", "src/engine/engine.h#Engine::Export"},

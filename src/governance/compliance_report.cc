@@ -11,8 +11,9 @@ void JudgeByProbes(const ControlRow& row, const ProbeRegistry& probes, EvidenceR
   if (judging.empty()) {
     out.status = ClauseStatus::kMet;
     out.evidence = {{"basis", "tests"},
-                    {"note", "no live-store probe for this control; met on the strength of the "
-                             "named tests / 稼働中のデータによる判定はなく、記載の試験による"},
+                    {"note",
+                     "no live-store probe for this control; met on the strength of the "
+                     "named tests / 稼働中のデータによる判定はなく、記載の試験による"},
                     {"code", row.code},
                     {"tests", row.tests}};
     return;

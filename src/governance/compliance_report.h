@@ -29,7 +29,7 @@ namespace mamori::governance {
 
 enum class ClauseStatus { kMet, kPartly, kNotMet, kNotApplicable };
 std::string_view ClauseStatusName(ClauseStatus s);  // "met", "partly", "not_met", "not_applicable"
-std::string_view ClauseStatusJa(ClauseStatus s);    // "充足", "一部充足", "未充足", "対象外"
+std::string_view ClauseStatusJa(ClauseStatus s);  // "充足", "一部充足", "未充足", "対象外"
 
 struct ClauseReport {
   std::string source, clause, requirement, control;

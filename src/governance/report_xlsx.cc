@@ -17,8 +17,7 @@ namespace {
 
 Status XlsxFailed(std::string_view step) {
   return Status::IoError("the XLSX workbook could not be written (" + std::string(step) + ")",
-                         "XLSX ファイルを作成できませんでした (" + std::string(step) + ")",
-                         "xlsx");
+                         "XLSX ファイルを作成できませんでした (" + std::string(step) + ")", "xlsx");
 }
 
 // Removes the temporary directory and what is in it, whatever happens.
@@ -59,7 +58,8 @@ Result<std::string> ReportXlsx(const ComplianceReport& r) {
   worksheet_write_string(summary, 3, 0, "出典 source", bold);
   lxw_col_t col = 1;
   for (auto s : order) {
-    const std::string head = std::string(ClauseStatusJa(s)) + " " + std::string(ClauseStatusName(s));
+    const std::string head =
+        std::string(ClauseStatusJa(s)) + " " + std::string(ClauseStatusName(s));
     worksheet_write_string(summary, 3, col++, head.c_str(), bold);
   }
   lxw_row_t row = 4;
@@ -80,8 +80,8 @@ Result<std::string> ReportXlsx(const ComplianceReport& r) {
 
   // Every clause, one row each.
   lxw_worksheet* sheet = workbook_add_worksheet(wb, "条項 Clauses");
-  const char* heads[] = {"出典 source",   "条項 clause", "要求事項 requirement",
-                         "管理策 control", "方式 mode",   "状況 status",
+  const char* heads[] = {"出典 source",    "条項 clause",   "要求事項 requirement",
+                         "管理策 control", "方式 mode",     "状況 status",
                          "理由 reason",    "証跡 evidence", "期限超過 overdue"};
   for (lxw_col_t c = 0; c < 9; ++c) worksheet_write_string(sheet, 0, c, heads[c], bold);
   lxw_row_t at = 1;
@@ -89,16 +89,16 @@ Result<std::string> ReportXlsx(const ComplianceReport& r) {
     std::string overdue;
     for (const auto& o : c.overdue) overdue += (overdue.empty() ? "" : "\n") + o;
     const std::string reason = c.reason.empty() ? "" : c.reason_ja + " / " + c.reason;
-    const std::string cells[] = {c.source,
-                                 c.clause,
-                                 c.requirement,
-                                 c.control,
-                                 std::string(ModeName(c.mode)),
-                                 std::string(ClauseStatusJa(c.status)) + " " +
-                                     std::string(ClauseStatusName(c.status)),
-                                 reason,
-                                 EvidenceText(c.evidence),
-                                 overdue};
+    const std::string cells[] = {
+        c.source,
+        c.clause,
+        c.requirement,
+        c.control,
+        std::string(ModeName(c.mode)),
+        std::string(ClauseStatusJa(c.status)) + " " + std::string(ClauseStatusName(c.status)),
+        reason,
+        EvidenceText(c.evidence),
+        overdue};
     for (lxw_col_t k = 0; k < 9; ++k) worksheet_write_string(sheet, at, k, cells[k].c_str(), wrap);
     ++at;
   }
