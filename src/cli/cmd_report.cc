@@ -60,30 +60,19 @@ int Compliance(const ComplianceFlags& f) {
     return ReportError(Status::InvalidArgument(
         "--format xlsx needs --out FILE", "--format xlsx には --out FILE が必要です", "--out"));
   }
-  auto engine = OpenEngine(f.store);
-  if (!engine) return ReportError(engine.error());
-  int code = 0;
-  {
-    auto stack = api::Stack::Open(**engine);
-    if (!stack) {
-      code = ReportError(stack.error());
-    } else {
-      auto report =
-          governance::ComplianceReportNow(api::EvidenceOf((*stack)->Deps(), NowMicros()), f.source);
-      Result<std::string> body = report ? governance::RenderReport(*report, *format)
-                                        : Result<std::string>(Fail(report.error()));
-      if (!body) {
-        code = ReportError(body.error());
-      } else if (f.out.empty()) {
-        std::cout << *body;
-      } else if (Status w = WriteOut(f.out, *body); !w.ok()) {
-        code = ReportError(w);
-      }
+  return WithStack(f.store, [&](api::Stack& stack) {
+    auto report =
+        governance::ComplianceReportNow(api::EvidenceOf(stack.Deps(), NowMicros()), f.source);
+    if (!report) return ReportError(report.error());
+    auto body = governance::RenderReport(*report, *format);
+    if (!body) return ReportError(body.error());
+    if (f.out.empty()) {
+      std::cout << *body;
+      return 0;
     }
-  }
-  Status closed = (*engine)->Close();
-  if (!closed.ok() && code == 0) return ReportError(closed);
-  return code;
+    Status written = WriteOut(f.out, *body);
+    return written.ok() ? 0 : ReportError(written);
+  });
 }
 
 int Attest(const AttestFlags& f) {
