@@ -40,6 +40,8 @@
 //                        GET /v1/lists[/{list}], POST /v1/lists/{list}/confirm,
 //                        GET /v1/analysis/status, /v1/analysis/report,
 //                        GET|PUT /v1/policy/analysis                  (routes_analysis.cc)
+//   reports              GET /v1/reports/compliance, GET|POST /v1/reports/attestations
+//                                                                     (routes_reports.cc)
 //
 // Lists that identity and policy return whole page in the API with limit and
 // cursor (paging.h). Who may call each route, its purpose rule and its body
