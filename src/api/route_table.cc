@@ -441,6 +441,17 @@ std::vector<RouteSpec> Build() {
       // on the exchange listener (exchange_server.h). The body is sealed to
       // this node; the node opens and checks it (exchange/node.h).
       Peer("POST", "/v1/exchange/{kind}", "exchange.receive").Json(),
+
+      // The compliance report (governance/compliance_report.h) from the live
+      // store, and the attestations that meet the catalogue's attested
+      // clauses (governance/attestations.h decides the attester again).
+      System("GET", "/v1/reports/compliance", "report.compliance").Query({"format", "source"}),
+      System("GET", "/v1/reports/attestations", "report.attestations").Query({"source"}),
+      System("POST", "/v1/reports/attestations", "report.attest")
+          .Strict({{"source", K::kString, kRequired},
+                   {"clause", K::kString, kRequired},
+                   {"statement", K::kString, kRequired},
+                   {"until", K::kString, kRequired}}),
   };
 }
 

@@ -40,6 +40,8 @@
 //                        GET /v1/lists[/{list}], POST /v1/lists/{list}/confirm,
 //                        GET /v1/analysis/status, /v1/analysis/report,
 //                        GET|PUT /v1/policy/analysis                  (routes_analysis.cc)
+//   reports              GET /v1/reports/compliance, GET|POST /v1/reports/attestations
+//                                                                     (routes_reports.cc)
 //
 // Lists that identity and policy return whole page in the API with limit and
 // cursor (paging.h). Who may call each route, its purpose rule and its body
@@ -69,6 +71,7 @@
 #include "engine/engine.h"
 #include "engine/witnessing.h"
 #include "exchange/node.h"
+#include "governance/compliance_evidence.h"
 #include "identity/identity.h"
 #include "policy/register.h"
 #include "policy/review.h"
@@ -163,6 +166,13 @@ Status AddConnectionRoutes(Router& router, const RouteDeps& deps);
 // The inbound exchange (/v1/exchange/{kind}, peer nodes only); answers only
 // with deps.exchange.
 Status AddExchangeRoutes(Router& router, const RouteDeps& deps);
+
+// The compliance report and its attestations (/v1/reports/...); need the
+// engine (and read the lists, reviews and exceptions when set).
+Status AddReportRoutes(Router& router, const RouteDeps& deps);
+// What the compliance report's probes read, over these dependencies at `now`
+// (routes_reports.cc; also `mamori report compliance`).
+governance::EvidenceSources EvidenceOf(const RouteDeps& deps, TimeMicros now);
 
 // All of the above.
 Status AddAllRoutes(Router& router, const RouteDeps& deps);

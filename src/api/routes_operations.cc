@@ -155,6 +155,7 @@ Status AddAllRoutes(Router& router, const RouteDeps& deps) {
   if (deps.inquiries) MAMORI_RETURN_IF_ERROR(AddInquiryRoutes(router, deps));
   MAMORI_RETURN_IF_ERROR(AddConnectionRoutes(router, deps));
   MAMORI_RETURN_IF_ERROR(AddExchangeRoutes(router, deps));
+  if (deps.engine) MAMORI_RETURN_IF_ERROR(AddReportRoutes(router, deps));
   return Status::Ok();
 }
 

@@ -79,6 +79,10 @@ struct PersonFlags {
 // `body` as that person, logs off and closes the engine. Returns body's exit
 // code, or 1 after printing why the logon or the store failed.
 int AtConsole(const PersonFlags& flags, const std::function<int(api::Stack&, api::Console&)>& body);
+// Opens the engine and the API stack, runs `body` as the OS operator, closes
+// the engine. Returns body's exit code, or 1 after printing why the store
+// failed.
+int WithStack(const StoreFlags& flags, const std::function<int(api::Stack&)>& body);
 
 // A path segment or query value, percent-encoded (ids and dates need
 // nothing, but a typo must not become another route).
@@ -115,5 +119,7 @@ void AddTakeoutsCommands(CLI::App& app, int& exit_code);
 void AddInquiriesCommands(CLI::App& app, int& exit_code);
 // exchange init|serve|send and connection add|list|show|suspend|resume (cmd_exchange.cc).
 void AddExchangeCommands(CLI::App& app, int& exit_code);
+// report compliance|attest|attestations (cmd_report.cc): the compliance report.
+void AddReportCommands(CLI::App& app, int& exit_code);
 
 }  // namespace mamori::cli

@@ -29,22 +29,21 @@ int AtConsole(const PersonFlags& f, const std::function<int(api::Stack&, api::Co
   std::string_view typed = password.view();
   if (typed.ends_with('\n')) typed.remove_suffix(1);
   if (typed.ends_with('\r')) typed.remove_suffix(1);
-  auto engine = OpenEngine(f.store);
+  return WithStack(f.store, [&](api::Stack& stack) {
+    auto console =
+        api::Console::LogOn(stack, LocalContext(), api::ConsoleLogon{f.user, typed, f.totp});
+    if (!console) return ReportError(console.error());
+    return body(stack, **console);
+  });
+}
+
+int WithStack(const StoreFlags& flags, const std::function<int(api::Stack&)>& body) {
+  auto engine = OpenEngine(flags);
   if (!engine) return ReportError(engine.error());
   int code = 0;
   {
     auto stack = api::Stack::Open(**engine);
-    if (!stack) {
-      code = ReportError(stack.error());
-    } else {
-      auto console =
-          api::Console::LogOn(**stack, LocalContext(), api::ConsoleLogon{f.user, typed, f.totp});
-      if (!console) {
-        code = ReportError(console.error());
-      } else {
-        code = body(**stack, **console);
-      }
-    }
+    code = stack ? body(**stack) : ReportError(stack.error());
   }
   Status closed = (*engine)->Close();
   if (!closed.ok() && code == 0) return ReportError(closed);

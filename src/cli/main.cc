@@ -34,6 +34,7 @@ int Run(int argc, char** argv) {
   mamori::cli::AddIncidentsCommands(app, exit_code);
   mamori::cli::AddTakeoutsCommands(app, exit_code);
   mamori::cli::AddExchangeCommands(app, exit_code);
+  mamori::cli::AddReportCommands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

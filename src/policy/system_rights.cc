@@ -129,6 +129,8 @@ constexpr std::array kExceptionReaders = {r::kSectionManager,
                                           r::kAuditLead,
                                           r::kAuditor};
 constexpr std::array kCisoLine = {r::kCiso, r::kDeputyCiso, r::kChiefOfficer};
+constexpr std::array kComplianceReaders = {r::kCiso, r::kDeputyCiso, r::kChiefOfficer,
+                                           r::kAuditLead, r::kAuditor};
 // Take-outs (持ち出し): the register goes to the managers who approve
 // take-outs, the CISO line and auditors; the return or destruction is
 // confirmed by the approving roles (and the server narrows that to the
@@ -255,6 +257,13 @@ constexpr std::array kRules = {
     SystemRule{"connection.add", Roles(kAdmins), "承認された接続の登録"},
     SystemRule{"connection.suspend", Roles(kManagers), "接続の停止・再開 (責任者)"},
     SystemRule{"provision.list", Roles(kRegisterReaders), "提供記録の参照"},
+    // The compliance report [004 §6(7)]: for the CISO line, who answer for
+    // compliance, and internal audit, who check it; attestations of the
+    // clauses met outside the software are recorded by the CISO line
+    // (governance/attestations.h narrows it again).
+    SystemRule{"report.compliance", Roles(kComplianceReaders), "準拠状況報告の参照"},
+    SystemRule{"report.attestations", Roles(kComplianceReaders), "確認記録の参照"},
+    SystemRule{"report.attest", Roles(kCisoLine), "確認記録の登録 (CISO の系統)"},
 };
 
 }  // namespace
