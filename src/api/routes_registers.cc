@@ -76,7 +76,7 @@ Status AddFamily(Router& router, governance::Registers* registers, const std::st
                     auto e = registers->Create(who, KindOf(call, fixed), call.body);
                     if (!e) return std::unexpected(AuditedProblem(e.error()));
                     Response out = JsonResponse(201, governance::EntryToJson(*e, who.Now()));
-                    out.headers.emplace_back("Location", call.request.path + "/" + e->id);
+                    out.headers.emplace_back("Location", call.request.info.path + "/" + e->id);
                     return out;
                   }}));
 

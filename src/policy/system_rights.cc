@@ -276,7 +276,8 @@ constexpr std::array kRules = {
     // The registers [002 第20条, 第55-73条, 第84条, 第91-92条, 第100-101条,
     // 第114条, 第155条; 003 IV, V(1)-(2); 004 §6(8)].
     SystemRule{"register.read", Roles(kRegisterReaders), "台帳 (委託先・クラウド・機器等) の参照"},
-    SystemRule{"register.keep", Roles(kRegisterKeepers), "台帳の登録・変更・廃止・点検 (種類ごとに再判定)"},
+    SystemRule{"register.keep", Roles(kRegisterKeepers),
+               "台帳の登録・変更・廃止・点検 (種類ごとに再判定)"},
     SystemRule{"register.contractor.keep", Roles(kSectionKeepers), "委託先台帳の管理"},
     SystemRule{"register.cloud_service.keep", Roles(kCloudKeepers), "クラウドサービス台帳の管理"},
     SystemRule{"register.cloud_service.approve", Roles(kChiefOfficers),
