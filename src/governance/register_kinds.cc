@@ -37,6 +37,8 @@ std::vector<RegisterKind> Build() {
         {"clause_incident_reporting", T::kBool, kRequired},
         {"clause_return_disposal", T::kBool, kRequired},
         {"clause_damages_termination", T::kBool, kRequired},
+        {"clause_safety_measures", T::kBool, kRequired},
+        {"clause_staff_supervision", T::kBool, kRequired},
         {"subcontracting", T::kCode, kRequired, {"prohibited", "prior_approval"}},
         {"parent", T::kEntry, false, {}, "contractor"},
         {"prior_approval_on", T::kDate},

@@ -32,15 +32,17 @@ Status Contractor(store::ReadTxn& txn, const RegisterEntry& e) {
   if (HandlesProtected(e)) {
     for (std::string_view clause :
          {"clause_supervision_audit", "clause_confidentiality", "clause_incident_reporting",
-          "clause_return_disposal", "clause_damages_termination"}) {
+          "clause_return_disposal", "clause_damages_termination", "clause_safety_measures",
+          "clause_staff_supervision"}) {
       if (!Flag(e, clause)) {
         return Status::FailedPrecondition(
             "a contractor handling protected information needs every safety clause in its "
             "contract (supervision and audit, confidentiality, incident reporting, return or "
-            "disposal, damages and termination); missing: " +
+            "disposal, damages and termination, safety measures, supervision of its staff); "
+            "missing: " +
                 std::string(clause),
             "保護すべき情報を取り扱う委託先の契約には監督・監査、守秘、事故報告、返却・廃棄、"
-            "損害賠償・解除の条項がすべて必要です (不足: " +
+            "損害賠償・解除、安全管理措置、従業者の監督の条項がすべて必要です (不足: " +
                 std::string(clause) + ")",
             std::string(kContractorClauses));
       }

@@ -5,7 +5,8 @@
 //   - one that handles protected data (anything but "none") has every
 //     safety clause of its contract: supervision and audit rights,
 //     confidentiality, incident reporting, return or disposal at the end,
-//     damages and termination — else refused ("contractor.clauses");
+//     damages and termination, its own safety measures and the supervision
+//     of its staff — else refused ("contractor.clauses");
 //   - a sub-contractor (parent set) is refused unless its parent allows
 //     sub-contracting with prior approval and the prior approval is
 //     recorded (prior_approval_on, not after the contract starts, and

@@ -40,6 +40,8 @@ class RegistersApiTest : public StackApiTest {
             {"clause_incident_reporting", true},
             {"clause_return_disposal", true},
             {"clause_damages_termination", true},
+            {"clause_safety_measures", true},
+            {"clause_staff_supervision", true},
             {"subcontracting", "prior_approval"}};
   }
   static json Cloud() {
@@ -252,7 +254,8 @@ TEST_F(RegistersApiTest, TheConsoleCommandsAreTheRoutes) {
                       "--set contract_start=2026-04-01 --set selection_criteria_met=true "
                       "--set clause_supervision_audit=true --set clause_confidentiality=true "
                       "--set clause_incident_reporting=true --set clause_return_disposal=true "
-                      "--set clause_damages_termination=true --set subcontracting=prohibited",
+                      "--set clause_damages_termination=true --set clause_safety_measures=true "
+                      "--set clause_staff_supervision=true --set subcontracting=prohibited",
                       kStackPassword, &out),
             0)
       << out;

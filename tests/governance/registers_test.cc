@@ -70,6 +70,8 @@ class RegistersTest : public engine::EngineTest {
             {"clause_incident_reporting", true},
             {"clause_return_disposal", true},
             {"clause_damages_termination", true},
+            {"clause_safety_measures", true},
+            {"clause_staff_supervision", true},
             {"subcontracting", "prior_approval"}};
   }
   static json Cloud() {
@@ -403,6 +405,55 @@ TEST_F(RegistersTest, WorkRecordsHaveNoPeriodicCheckAndANetworkChangeIsApprovedB
                 "register.create");
   change["approved_by"] = "chief1";
   EXPECT_TRUE(registers_->Create(As("admin1"), "network_change", change).has_value());
+}
+
+TEST_F(RegistersTest, ASocialMediaAccountNamesAnActiveResponsiblePersonAndItsPostingRules) {
+  json account = {{"service", "x"},
+                  {"account", "example_city_info"},
+                  {"purpose", "防災・広報"},
+                  {"department", "kouhou"},
+                  {"responsible", "gone"},
+                  {"posting_rules", "公表済みの広報情報のみ。要機密情報は発信しない"},
+                  {"authentication", "mfa"}};
+  ExpectRefused(registers_->Create(As("mgr1"), "social_media", account), "responsible",
+                "register.create");
+  account.erase("posting_rules");
+  account["responsible"] = "mgr1";
+  ExpectRefused(registers_->Create(As("mgr1"), "social_media", account), "posting_rules",
+                "register.create");
+  account["posting_rules"] = "公表済みの広報情報のみ";
+  ExpectRefused(registers_->Create(As("admin1"), "social_media", account), kRegisterNotKeeper,
+                "register.create");
+  auto made = registers_->Create(As("mgr1"), "social_media", account);
+  ASSERT_TRUE(made.has_value()) << made.error().ToString();
+  EXPECT_EQ(made->id, "SM00001");
+  EXPECT_EQ(made->Text("responsible"), "mgr1");
+}
+
+TEST_F(RegistersTest, ASystemOnACloudServiceNamesARegisteredOne) {
+  json system = {{"name", "電子申請システム"},
+                 {"department", "joho"},
+                 {"responsible", "admin1"},
+                 {"purpose", "電子申請の受付"},
+                 {"classification", "c2"},
+                 {"handles", {"personal"}},
+                 {"security_requirements", "多要素認証、通信の暗号化"},
+                 {"hosting", "cloud"},
+                 {"network", "internet"}};
+  ExpectRefused(registers_->Create(As("admin1"), "information_system", system), "cloud_service",
+                "register.create");
+  system["cloud_service"] = "CS00001";
+  ExpectRefused(registers_->Create(As("admin1"), "information_system", system), "cloud_service",
+                "register.create");
+  system["cloud_service"] = Created("admin1", "cloud_service", Cloud());
+  auto made = registers_->Create(As("admin1"), "information_system", system);
+  ASSERT_TRUE(made.has_value()) << made.error().ToString();
+  // The ledger is kept current: a change is a version naming the field.
+  auto changed = registers_->Change(As("admin1"), "information_system", made->id,
+                                    {{"security_requirements", "多要素認証、WAF"}});
+  ASSERT_TRUE(changed.has_value());
+  EXPECT_EQ(registers_->Versions("information_system", made->id)->back().changed,
+            std::vector<std::string>{"security_requirements"});
 }
 
 }  // namespace
