@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/stack_fixture.h"
+#include "governance/register_samples.h"
 #include "governance/registers.h"
 
 namespace mamori::api::testing {
@@ -27,36 +28,8 @@ class RegistersApiTest : public StackApiTest {
     StartStackServer();
   }
 
-  static json Contractor() {
-    return {{"name", "株式会社データ保守"},
-            {"service", "給与システムの保守"},
-            {"department", "soumu"},
-            {"supervisor", "mgr1"},
-            {"handles", {"my_number"}},
-            {"contract_start", "2026-04-01"},
-            {"selection_criteria_met", true},
-            {"clause_supervision_audit", true},
-            {"clause_confidentiality", true},
-            {"clause_incident_reporting", true},
-            {"clause_return_disposal", true},
-            {"clause_damages_termination", true},
-            {"clause_safety_measures", true},
-            {"clause_staff_supervision", true},
-            {"subcontracting", "prior_approval"}};
-  }
-  static json Cloud() {
-    return {{"name", "給与計算クラウド"},
-            {"provider", "国内クラウド株式会社"},
-            {"purpose", "給与計算"},
-            {"ismap", "listed"},
-            {"ismap_registration", "C21-0001-1"},
-            {"storage_country", "JP"},
-            {"disposal_method", "crypto_erase"},
-            {"responsible", "mgr1"},
-            {"handles", {"my_number"}},
-            {"security_requirements", "通信と保存の暗号化"},
-            {"status", "planned"}};
-  }
+  static json Contractor() { return governance::testing::SampleContractor(); }
+  static json Cloud() { return governance::testing::SampleCloud(); }
   static std::string Today() { return FormatDate(JstDate(NowMicros())); }
   static std::string Subject(const HttpResponse& r) { return r.Json().value("subject", ""); }
   size_t Count(const std::string& kind) {

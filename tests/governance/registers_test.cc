@@ -11,6 +11,7 @@
 
 #include "engine/engine_fixture.h"
 #include "governance/register_rules.h"
+#include "governance/register_samples.h"
 #include "testing/audit_events.h"
 
 namespace mamori::governance {
@@ -56,38 +57,8 @@ class RegistersTest : public engine::EngineTest {
     who.roles = people_.people.at(id).roles;
     return approval::Caller{who, "req-" + id, t};
   }
-  static json Contractor() {
-    return {{"name", "株式会社データ保守"},
-            {"corporate_number", "7000012050002"},
-            {"service", "給与システムの保守"},
-            {"department", "soumu"},
-            {"supervisor", "mgr1"},
-            {"handles", {"my_number", "personal"}},
-            {"contract_start", "2026-04-01"},
-            {"selection_criteria_met", true},
-            {"clause_supervision_audit", true},
-            {"clause_confidentiality", true},
-            {"clause_incident_reporting", true},
-            {"clause_return_disposal", true},
-            {"clause_damages_termination", true},
-            {"clause_safety_measures", true},
-            {"clause_staff_supervision", true},
-            {"subcontracting", "prior_approval"}};
-  }
-  static json Cloud() {
-    return {{"name", "給与計算クラウド"},
-            {"provider", "国内クラウド株式会社"},
-            {"purpose", "給与計算"},
-            {"ismap", "listed"},
-            {"ismap_registration", "C21-0001-1"},
-            {"storage_country", "JP"},
-            {"storage_region", "東京"},
-            {"disposal_method", "crypto_erase"},
-            {"responsible", "mgr1"},
-            {"handles", {"my_number"}},
-            {"security_requirements", "通信と保存の暗号化、国内保管"},
-            {"status", "planned"}};
-  }
+  static json Contractor() { return governance::testing::SampleContractor(); }
+  static json Cloud() { return governance::testing::SampleCloud(); }
   std::string Created(const std::string& who, const std::string& kind, const json& fields) {
     auto e = registers_->Create(As(who), kind, fields);
     EXPECT_TRUE(e.has_value()) << (e ? "" : e.error().ToString());
