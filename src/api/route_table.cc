@@ -428,7 +428,7 @@ std::vector<RouteSpec> Build() {
       System("GET", "/v1/registers/{kind}", "register.read")
           .Query({"overdue", "retired", "limit", "cursor"}),
       System("POST", "/v1/registers/{kind}", "register.keep").Json(),
-      System("GET", "/v1/registers/{kind}/{entry}", "register.read"),
+      System("GET", "/v1/registers/{kind}/{entry}", "register.read").Target("entry"),
       System("PATCH", "/v1/registers/{kind}/{entry}", "register.keep").Json(),
       System("POST", "/v1/registers/{kind}/{entry}/retire", "register.keep")
           .Strict({{"reason"}})
@@ -438,7 +438,7 @@ std::vector<RouteSpec> Build() {
       System("GET", "/v1/contractors", "register.read")
           .Query({"overdue", "retired", "limit", "cursor"}),
       System("POST", "/v1/contractors", "register.contractor.keep").Json(),
-      System("GET", "/v1/contractors/{entry}", "register.read"),
+      System("GET", "/v1/contractors/{entry}", "register.read").Target("entry"),
       System("PATCH", "/v1/contractors/{entry}", "register.contractor.keep").Json(),
       System("POST", "/v1/contractors/{entry}/retire", "register.contractor.keep")
           .Strict({{"reason"}})
@@ -448,7 +448,7 @@ std::vector<RouteSpec> Build() {
       System("GET", "/v1/cloud-services", "register.read")
           .Query({"overdue", "retired", "limit", "cursor"}),
       System("POST", "/v1/cloud-services", "register.cloud_service.keep").Json(),
-      System("GET", "/v1/cloud-services/{entry}", "register.read"),
+      System("GET", "/v1/cloud-services/{entry}", "register.read").Target("entry"),
       System("PATCH", "/v1/cloud-services/{entry}", "register.cloud_service.keep").Json(),
       System("POST", "/v1/cloud-services/{entry}/retire", "register.cloud_service.keep")
           .Strict({{"reason"}})
