@@ -61,6 +61,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(ApiServerOptions options) {
   deps.approvals = api->options_.approvals;
   deps.exceptions = api->options_.exceptions;
   deps.exception_reports = api->options_.exception_reports;
+  deps.registers = api->options_.registers;
   deps.inquiries = api->options_.inquiries;
   deps.findings = api->options_.findings;
   deps.lists = api->options_.lists;
@@ -121,6 +122,7 @@ ApiServerOptions OptionsFor(Stack& stack, ServerConfig config) {
   options.approvals = deps.approvals;
   options.exceptions = deps.exceptions;
   options.exception_reports = deps.exception_reports;
+  options.registers = deps.registers;
   options.inquiries = deps.inquiries;
   options.findings = deps.findings;
   options.lists = deps.lists;

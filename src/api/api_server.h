@@ -65,6 +65,8 @@ struct ApiServerOptions {
   // exceptions family).
   approval::Exceptions* exceptions = nullptr;
   approval::ExceptionReports* exception_reports = nullptr;
+  // The registers (governance/registers.h); optional (the registers family).
+  governance::Registers* registers = nullptr;
   // Optional: two-person inquiry control (the inquiries family).
   approval::Inquiries* inquiries = nullptr;
   // Optional: the analysis (routes.h RouteDeps).

@@ -420,6 +420,43 @@ std::vector<RouteSpec> Build() {
           .Strict({{"reason"}})
           .Optional(),
 
+      // The registers the rules require (governance/registers.h): any kind
+      // under /v1/registers/{kind}, whose keeper the register decides again
+      // (register.<kind>.keep); contractors and cloud services under their
+      // own names, authorised for their kind here.
+      System("GET", "/v1/registers", "register.read"),
+      System("GET", "/v1/registers/{kind}", "register.read")
+          .Query({"overdue", "retired", "limit", "cursor"}),
+      System("POST", "/v1/registers/{kind}", "register.keep").Json(),
+      System("GET", "/v1/registers/{kind}/{entry}", "register.read").Target("entry"),
+      System("PATCH", "/v1/registers/{kind}/{entry}", "register.keep").Json(),
+      System("POST", "/v1/registers/{kind}/{entry}/retire", "register.keep")
+          .Strict({{"reason"}})
+          .Optional(),
+      System("POST", "/v1/registers/{kind}/{entry}/checks", "register.keep")
+          .Strict({{"date", K::kString, kRequired}, {"result", K::kString, kRequired}, {"note"}}),
+      System("GET", "/v1/contractors", "register.read")
+          .Query({"overdue", "retired", "limit", "cursor"}),
+      System("POST", "/v1/contractors", "register.contractor.keep").Json(),
+      System("GET", "/v1/contractors/{entry}", "register.read").Target("entry"),
+      System("PATCH", "/v1/contractors/{entry}", "register.contractor.keep").Json(),
+      System("POST", "/v1/contractors/{entry}/retire", "register.contractor.keep")
+          .Strict({{"reason"}})
+          .Optional(),
+      System("POST", "/v1/contractors/{entry}/checks", "register.contractor.keep")
+          .Strict({{"date", K::kString, kRequired}, {"result", K::kString, kRequired}, {"note"}}),
+      System("GET", "/v1/cloud-services", "register.read")
+          .Query({"overdue", "retired", "limit", "cursor"}),
+      System("POST", "/v1/cloud-services", "register.cloud_service.keep").Json(),
+      System("GET", "/v1/cloud-services/{entry}", "register.read").Target("entry"),
+      System("PATCH", "/v1/cloud-services/{entry}", "register.cloud_service.keep").Json(),
+      System("POST", "/v1/cloud-services/{entry}/retire", "register.cloud_service.keep")
+          .Strict({{"reason"}})
+          .Optional(),
+      System("POST", "/v1/cloud-services/{entry}/checks", "register.cloud_service.keep")
+          .Strict({{"date", K::kString, kRequired}, {"result", K::kString, kRequired}, {"note"}}),
+      System("POST", "/v1/cloud-services/{entry}/approve", "register.cloud_service.approve"),
+
       // Connections to other institutions (電算結合, exchange/connections.h):
       // registered once their connection approval is granted; the card is
       // the ward's 第5号様式; the kill switch suspends at once.

@@ -27,6 +27,9 @@
 //                        POST …/{exception}/end, GET|PUT /v1/exceptions/approvers,
 //                        GET|POST /v1/exceptions/reports[/{report}[/acknowledge]],
 //                        GET /v1/exceptions/trends                    (routes_exceptions.cc)
+//   registers            GET /v1/registers, /v1/registers/{kind}, /v1/contractors,
+//                        /v1/cloud-services [/{entry}[/retire|/checks|/approve]]
+//                                                                     (routes_registers.cc)
 //   inquiries            GET|POST /v1/inquiries, GET /v1/inquiries/{inquiry}[/answer],
 //                        POST …/{inquiry}/approve|issue-number|run|release,
 //                        GET /v1/inquiries/lists, GET|POST /v1/inquiries/requests,
@@ -72,6 +75,7 @@
 #include "engine/witnessing.h"
 #include "exchange/node.h"
 #include "governance/compliance_evidence.h"
+#include "governance/registers.h"
 #include "identity/identity.h"
 #include "policy/register.h"
 #include "policy/review.h"
@@ -103,6 +107,8 @@ struct RouteDeps {
   // (with approvals).
   approval::Exceptions* exceptions = nullptr;
   approval::ExceptionReports* exception_reports = nullptr;
+  // The registers (governance/registers.h); required by the registers family.
+  governance::Registers* registers = nullptr;
   // Two-person inquiry control; required by the inquiries family (with
   // an authorizer, the engine and the lists).
   approval::Inquiries* inquiries = nullptr;
@@ -149,6 +155,9 @@ Status AddApprovalRoutes(Router& router, const RouteDeps& deps);
 // reports to the chief security manager and the trends; need exceptions,
 // exception_reports, approvals and an authorizer.
 Status AddExceptionRoutes(Router& router, const RouteDeps& deps);
+// The registers the rules require: /v1/registers[/{kind}], /v1/contractors,
+// /v1/cloud-services; need registers.
+Status AddRegisterRoutes(Router& router, const RouteDeps& deps);
 // Two-person control of credit inquiries, branch requests and their
 // reconciliation; need inquiries, lists, the engine and an authorizer.
 Status AddInquiryRoutes(Router& router, const RouteDeps& deps);

@@ -56,6 +56,8 @@ Result<std::unique_ptr<Stack>> Stack::Open(engine::Engine& engine,
       store, *s->approvals_, s->approval_people_.get(),
       std::vector<std::string>(policy::kApproverRoles.begin(), policy::kApproverRoles.end()));
   s->exception_reports_ = std::make_unique<approval::ExceptionReports>(store);
+  // The registers the rules require; user fields name active people.
+  s->registers_ = std::make_unique<governance::Registers>(store, s->approval_people_.get());
   // Inquiries: the scheme is the dataset definition's inquiry_control.
   s->inquiries_ = std::make_unique<approval::Inquiries>(
       store, [&engine](std::string_view dataset) -> Result<std::optional<approval::Scheme>> {
@@ -96,6 +98,7 @@ RouteDeps Stack::Deps() {
   deps.approvals = approvals_.get();
   deps.exceptions = exceptions_.get();
   deps.exception_reports = exception_reports_.get();
+  deps.registers = registers_.get();
   deps.inquiries = inquiries_.get();
   deps.rights_register = register_.get();
   deps.reviews = reviews_.get();

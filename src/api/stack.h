@@ -17,6 +17,7 @@
 #include "approval/approvals.h"
 #include "approval/exception_reports.h"
 #include "approval/exceptions.h"
+#include "governance/registers.h"
 #include "engine/engine.h"
 #include "identity/identity.h"
 #include "policy/identity_directory.h"
@@ -61,6 +62,7 @@ class Stack {
   // The approval engine: the rights flow and approval/flows.h's.
   approval::Approvals& approvals() { return *approvals_; }
   approval::Exceptions& exceptions() { return *exceptions_; }
+  governance::Registers& registers() { return *registers_; }
   approval::ExceptionReports& exception_reports() { return *exception_reports_; }
   // Two-person inquiry control (approval/inquiries.h).
   approval::Inquiries& inquiries() { return *inquiries_; }
@@ -87,6 +89,7 @@ class Stack {
   std::unique_ptr<approval::IdentityPeople> approval_people_;
   std::unique_ptr<approval::Approvals> approvals_;
   std::unique_ptr<approval::Exceptions> exceptions_;
+  std::unique_ptr<governance::Registers> registers_;
   std::unique_ptr<approval::ExceptionReports> exception_reports_;
   std::unique_ptr<approval::Inquiries> inquiries_;
   std::unique_ptr<policy::RightsRegister> register_;

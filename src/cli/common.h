@@ -115,6 +115,7 @@ void AddApprovalsCommands(CLI::App& app, int& exit_code);
 void AddExceptionsCommands(CLI::App& app, int& exit_code);
 void AddIncidentsCommands(CLI::App& app, int& exit_code);
 void AddTakeoutsCommands(CLI::App& app, int& exit_code);
+void AddRegistersCommands(CLI::App& app, int& exit_code);
 // inquiries ... (cmd_inquiries.cc): two-person inquiry control.
 void AddInquiriesCommands(CLI::App& app, int& exit_code);
 // exchange init|serve|send and connection add|list|show|suspend|resume (cmd_exchange.cc).

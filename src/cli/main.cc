@@ -33,6 +33,7 @@ int Run(int argc, char** argv) {
   mamori::cli::AddInquiriesCommands(app, exit_code);
   mamori::cli::AddIncidentsCommands(app, exit_code);
   mamori::cli::AddTakeoutsCommands(app, exit_code);
+  mamori::cli::AddRegistersCommands(app, exit_code);
   mamori::cli::AddExchangeCommands(app, exit_code);
   mamori::cli::AddReportCommands(app, exit_code);
   try {

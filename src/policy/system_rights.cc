@@ -131,6 +131,24 @@ constexpr std::array kExceptionReaders = {r::kSectionManager,
 constexpr std::array kCisoLine = {r::kCiso, r::kDeputyCiso, r::kChiefOfficer};
 constexpr std::array kComplianceReaders = {r::kCiso, r::kDeputyCiso, r::kChiefOfficer,
                                            r::kAuditLead, r::kAuditor};
+// The registers the rules require (governance/register_kinds.h). Each kind
+// has its keepers; register.keep (the routes that serve every kind) is
+// their union, and the register decides the kind's own rule again.
+// Auditors and the CISO line read every register; nobody but the
+// 統括情報セキュリティ責任者 (chief_officer) approves a cloud service
+// [002 第66条].
+constexpr std::array kSystemKeepers = {r::kAdmin};
+constexpr std::array kSectionKeepers = {r::kSectionManager, r::kDepartmentOfficer,
+                                        r::kCreditInfoDirector, r::kChiefOfficer};
+constexpr std::array kCloudKeepers = {r::kAdmin, r::kCloudManager, r::kSectionManager,
+                                      r::kDepartmentOfficer, r::kChiefOfficer};
+constexpr std::array kRegisterKeepers = {r::kAdmin,
+                                         r::kCloudManager,
+                                         r::kSectionManager,
+                                         r::kDepartmentOfficer,
+                                         r::kCreditInfoDirector,
+                                         r::kChiefOfficer};
+constexpr std::array kChiefOfficers = {r::kChiefOfficer};
 // Take-outs (持ち出し): the register goes to the managers who approve
 // take-outs, the CISO line and auditors; the return or destruction is
 // confirmed by the approving roles (and the server narrows that to the
@@ -264,6 +282,24 @@ constexpr std::array kRules = {
     SystemRule{"report.compliance", Roles(kComplianceReaders), "準拠状況報告の参照"},
     SystemRule{"report.attestations", Roles(kComplianceReaders), "確認記録の参照"},
     SystemRule{"report.attest", Roles(kCisoLine), "確認記録の登録 (CISO の系統)"},
+    // The registers [002 第20条, 第55-73条, 第84条, 第91-92条, 第100-101条,
+    // 第114条, 第155条; 003 IV, V(1)-(2); 004 §6(8)].
+    SystemRule{"register.read", Roles(kRegisterReaders), "台帳 (委託先・クラウド・機器等) の参照"},
+    SystemRule{"register.keep", Roles(kRegisterKeepers),
+               "台帳の登録・変更・廃止・点検 (種類ごとに再判定)"},
+    SystemRule{"register.contractor.keep", Roles(kSectionKeepers), "委託先台帳の管理"},
+    SystemRule{"register.cloud_service.keep", Roles(kCloudKeepers), "クラウドサービス台帳の管理"},
+    SystemRule{"register.cloud_service.approve", Roles(kChiefOfficers),
+               "クラウドサービスの利用承認 (統括情報セキュリティ責任者)"},
+    SystemRule{"register.social_media.keep", Roles(kSectionKeepers),
+               "ソーシャルメディアアカウント台帳の管理"},
+    SystemRule{"register.information_system.keep", Roles(kSystemKeepers), "情報システム台帳の管理"},
+    SystemRule{"register.software.keep", Roles(kSystemKeepers), "許可ソフトウェア台帳の管理"},
+    SystemRule{"register.device.keep", Roles(kSystemKeepers), "機器台帳の管理"},
+    SystemRule{"register.media.keep", Roles(kSectionKeepers), "記録媒体管理簿の管理・棚卸し"},
+    SystemRule{"register.maintenance.keep", Roles(kSystemKeepers), "保守作業の記録"},
+    SystemRule{"register.network_change.keep", Roles(kSystemKeepers),
+               "通信回線装置の設定変更の記録"},
 };
 
 }  // namespace

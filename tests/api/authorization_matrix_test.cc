@@ -93,7 +93,8 @@ class AuthorizationMatrixTest : public DemoOrgTest {
                                                        {"{report}", "XR99999999"},
                                                        {"{inquiry}", "Q99999999"},
                                                        {"{connection}", "zz-none"},
-                                                       {"{kind}", "notification"}};
+                                                       {"{kind}", "notification"},
+                                                       {"{entry}", "ZZ99999"}};
     for (const auto& [param, value] : values) {
       for (size_t at; (at = route.find(param)) != std::string::npos;) {
         route.replace(at, param.size(), value);
