@@ -13,7 +13,7 @@ namespace {
 
 using json = nlohmann::json;
 
-Status Bad(std::string_view field, const std::string& en, const std::string& ja) {
+Status BadField(std::string_view field, const std::string& en, const std::string& ja) {
   return Status::InvalidArgument(std::string(field) + ": " + en, std::string(field) + ": " + ja,
                                  std::string(field));
 }
@@ -55,7 +55,7 @@ Status CheckValue(store::ReadTxn& txn, const FieldSpec& f, const json& v,
   switch (f.type) {
     case FieldType::kText:
       if (!v.is_string() || !IsText(v.get<std::string>())) {
-        return Bad(f.name,
+        return BadField(f.name,
                    "must be text of 1-200 characters without control characters or a number of "
                    "ten or more digits",
                    "制御文字や 10 桁以上の数字を含まない 1〜200 文字の文字列で指定します");
@@ -63,7 +63,7 @@ Status CheckValue(store::ReadTxn& txn, const FieldSpec& f, const json& v,
       return Status::Ok();
     case FieldType::kCode:
       if (!v.is_string() || !Allowed(f, v.get<std::string>())) {
-        return Bad(f.name, "must be one of " + CodeList(f),
+        return BadField(f.name, "must be one of " + CodeList(f),
                    CodeList(f) + " のいずれかを指定します");
       }
       return Status::Ok();
@@ -75,29 +75,29 @@ Status CheckValue(store::ReadTxn& txn, const FieldSpec& f, const json& v,
              seen.insert(c.get<std::string>()).second;
       }
       if (!ok) {
-        return Bad(f.name, "must be a non-empty list of distinct codes of " + CodeList(f),
+        return BadField(f.name, "must be a non-empty list of distinct codes of " + CodeList(f),
                    CodeList(f) + " から重複のない 1 つ以上のコードのリストで指定します");
       }
       return Status::Ok();
     }
     case FieldType::kBool:
-      if (!v.is_boolean()) return Bad(f.name, "must be true or false", "true か false です");
+      if (!v.is_boolean()) return BadField(f.name, "must be true or false", "true か false です");
       return Status::Ok();
     case FieldType::kDate:
       if (!v.is_string() || !ParseDate(v.get<std::string>())) {
-        return Bad(f.name, "must be a date like 2026-12-01", "2026-12-01 の形式の日付です");
+        return BadField(f.name, "must be a date like 2026-12-01", "2026-12-01 の形式の日付です");
       }
       return Status::Ok();
     case FieldType::kIdentifier:
       if (!v.is_string() || !IsIdentifier(v.get<std::string>(), 128) ||
           audit::HoldsPersonalNumber(v.get<std::string>())) {
-        return Bad(f.name, "must be an identifier of 1-128 characters A-Z a-z 0-9 . _ - /",
+        return BadField(f.name, "must be an identifier of 1-128 characters A-Z a-z 0-9 . _ - /",
                    "英数字・. _ - / からなる 1〜128 文字の識別子です");
       }
       return Status::Ok();
     case FieldType::kUser: {
       if (!v.is_string() || !IsIdentifier(v.get<std::string>(), 64)) {
-        return Bad(f.name, "must be a user id", "利用者 ID で指定します");
+        return BadField(f.name, "must be a user id", "利用者 ID で指定します");
       }
       if (!people) return Status::Ok();
       const std::string id = v.get<std::string>();
@@ -105,7 +105,7 @@ Status CheckValue(store::ReadTxn& txn, const FieldSpec& f, const json& v,
           std::any_of(people->begin(), people->end(),
                       [&](const approval::Person& p) { return p.id == id && p.active; });
       if (!active) {
-        return Bad(f.name, "must name an active user of the directory",
+        return BadField(f.name, "must name an active user of the directory",
                    "有効な利用者の ID を指定します");
       }
       return Status::Ok();
@@ -115,25 +115,25 @@ Status CheckValue(store::ReadTxn& txn, const FieldSpec& f, const json& v,
       const bool ok = code.size() == 2 && std::all_of(code.begin(), code.end(),
                                                       [](char c) { return c >= 'A' && c <= 'Z'; });
       if (!ok) {
-        return Bad(f.name, "must be an ISO 3166-1 alpha-2 country code such as JP",
+        return BadField(f.name, "must be an ISO 3166-1 alpha-2 country code such as JP",
                    "JP などの ISO 3166-1 の 2 文字の国コードです");
       }
       return Status::Ok();
     }
     case FieldType::kCorporateNumber:
       if (!v.is_string() || !jp::IsValidCorporateNumber(v.get<std::string>())) {
-        return Bad(f.name, "must be a 13-digit corporate number with a valid check digit",
+        return BadField(f.name, "must be a 13-digit corporate number with a valid check digit",
                    "検査用数字の正しい 13 桁の法人番号です");
       }
       return Status::Ok();
     case FieldType::kEntry: {
       if (!v.is_string() || !IsIdentifier(v.get<std::string>(), 32)) {
-        return Bad(f.name, "must be the id of an entry", "台帳の項目の ID で指定します");
+        return BadField(f.name, "must be the id of an entry", "台帳の項目の ID で指定します");
       }
       MAMORI_ASSIGN_OR_RETURN(auto target,
                               Registers::ReadEntry(txn, f.target, v.get<std::string>()));
       if (!target) {
-        return Bad(f.name,
+        return BadField(f.name,
                    "must be the id of an entry of the " + std::string(f.target) + " register",
                    std::string(f.target) + " の台帳にある項目の ID で指定します");
       }
@@ -170,7 +170,7 @@ Status ValidateFields(store::ReadTxn& txn, const RegisterKind& kind, const json&
   }
   for (const auto& f : kind.fields) {
     if (f.required && !fields.contains(f.name)) {
-      return Bad(f.name, "is required in the " + std::string(kind.title_en),
+      return BadField(f.name, "is required in the " + std::string(kind.title_en),
                  std::string(kind.title_ja) + "の必須項目です");
     }
   }
