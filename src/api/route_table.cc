@@ -420,6 +420,22 @@ std::vector<RouteSpec> Build() {
           .Strict({{"reason"}})
           .Optional(),
 
+      // Incidents (漏えい等事案, governance/incidents.h): anyone reports one
+      // (or registers an outside report, or escalates a finding); the
+      // record decides again who reads it (the reporter their own, the
+      // incident.read_all holders every one) and who takes which step
+      // (incident.<step>, policy/system_rights.cc).
+      System("GET", "/v1/incidents", "incident.list")
+          .Query({"state", "reportable", "overdue", "limit", "cursor"}),
+      System("POST", "/v1/incidents", "incident.report").Json(),
+      System("GET", "/v1/incidents/{incident}", "incident.show").Target("incident"),
+      System("POST", "/v1/incidents/{incident}/steps", "incident.step")
+          .Target("incident")
+          .Json(),
+      System("GET", "/v1/incidents/{incident}/report-form", "incident.form")
+          .Target("incident")
+          .Query({"kind", "format"}),
+
       // Connections to other institutions (電算結合, exchange/connections.h):
       // registered once their connection approval is granted; the card is
       // the ward's 第5号様式; the kill switch suspends at once.
