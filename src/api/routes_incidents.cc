@@ -61,61 +61,64 @@ Status AddIncidentRoutes(Router& router, const RouteDeps& deps) {
     return governance::IncidentToJson(i, incidents->policy(), *calendar, JstDate(now));
   };
 
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"GET", "/v1/incidents", [=](Call& call) -> HandlerResult {
-         const policy::Caller who = CallerOf(call);
-         auto all = incidents->List();
-         if (!all) return std::unexpected(Problem::FromStatus(all.error()));
-         auto reportable = QueryBool(call, "reportable");
-         if (!reportable) return std::unexpected(reportable.error());
-         auto overdue = QueryBool(call, "overdue");
-         if (!overdue) return std::unexpected(overdue.error());
-         const std::string state = call.QueryText("state");
-         const TimeMicros now = who.Now();
-         std::vector<json> rows;
-         for (const auto& i : *all) {
-           if (!governance::Incidents::MayRead(who.principal, i)) continue;
-           if (!state.empty() && i.state != state) continue;
-           auto j = view(i, now);
-           if (!j) return std::unexpected(j.error());
-           if (*reportable && !(*j)["reportable"].get<bool>()) continue;
-           if (*overdue && (*j)["overdue"].empty()) continue;
-           rows.push_back(std::move(*j));
-         }
-         auto page = PageParamsOf(call);
-         if (!page) return std::unexpected(page.error());
-         auto out = JsonPage(
-             "incidents", rows, *page, [](const json& j) { return j["id"].get<std::string>(); },
-             [](const json& j) { return j; });
-         if (!out) return std::unexpected(out.error());
-         return JsonResponse(200, *out);
-       }}));
+  MAMORI_RETURN_IF_ERROR(router.Add({"GET", "/v1/incidents", [=](Call& call) -> HandlerResult {
+                                       const policy::Caller who = CallerOf(call);
+                                       auto all = incidents->List();
+                                       if (!all)
+                                         return std::unexpected(Problem::FromStatus(all.error()));
+                                       auto reportable = QueryBool(call, "reportable");
+                                       if (!reportable) return std::unexpected(reportable.error());
+                                       auto overdue = QueryBool(call, "overdue");
+                                       if (!overdue) return std::unexpected(overdue.error());
+                                       const std::string state = call.QueryText("state");
+                                       const TimeMicros now = who.Now();
+                                       std::vector<json> rows;
+                                       for (const auto& i : *all) {
+                                         if (!governance::Incidents::MayRead(who.principal, i))
+                                           continue;
+                                         if (!state.empty() && i.state != state) continue;
+                                         auto j = view(i, now);
+                                         if (!j) return std::unexpected(j.error());
+                                         if (*reportable && !(*j)["reportable"].get<bool>())
+                                           continue;
+                                         if (*overdue && (*j)["overdue"].empty()) continue;
+                                         rows.push_back(std::move(*j));
+                                       }
+                                       auto page = PageParamsOf(call);
+                                       if (!page) return std::unexpected(page.error());
+                                       auto out = JsonPage(
+                                           "incidents", rows, *page,
+                                           [](const json& j) { return j["id"].get<std::string>(); },
+                                           [](const json& j) { return j; });
+                                       if (!out) return std::unexpected(out.error());
+                                       return JsonResponse(200, *out);
+                                     }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"POST", "/v1/incidents", [=](Call& call) -> HandlerResult {
-         const policy::Caller who = CallerOf(call);
-         json fields = call.body.is_object() ? call.body : json::array();
-         std::string finding;
-         if (fields.is_object() && fields.contains("finding")) {
-           if (!fields["finding"].is_string()) {
-             return std::unexpected(
-                 BadMember("finding", "finding must be a finding id", "finding は指摘の ID です"));
-           }
-           finding = fields["finding"].get<std::string>();
-           if (finding.empty()) {
-             return std::unexpected(
-                 BadMember("finding", "finding must be a finding id", "finding は指摘の ID です"));
-           }
-           fields.erase("finding");
-         }
-         auto i = incidents->Report(who, fields, finding);
-         if (!i) return std::unexpected(AuditedProblem(i.error()));
-         auto j = view(*i, who.Now());
-         if (!j) return std::unexpected(j.error());
-         Response out = JsonResponse(201, *j);
-         out.headers.emplace_back("Location", "/v1/incidents/" + i->id);
-         return out;
-       }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"POST", "/v1/incidents", [=](Call& call) -> HandlerResult {
+                    const policy::Caller who = CallerOf(call);
+                    json fields = call.body.is_object() ? call.body : json::array();
+                    std::string finding;
+                    if (fields.is_object() && fields.contains("finding")) {
+                      if (!fields["finding"].is_string()) {
+                        return std::unexpected(BadMember("finding", "finding must be a finding id",
+                                                         "finding は指摘の ID です"));
+                      }
+                      finding = fields["finding"].get<std::string>();
+                      if (finding.empty()) {
+                        return std::unexpected(BadMember("finding", "finding must be a finding id",
+                                                         "finding は指摘の ID です"));
+                      }
+                      fields.erase("finding");
+                    }
+                    auto i = incidents->Report(who, fields, finding);
+                    if (!i) return std::unexpected(AuditedProblem(i.error()));
+                    auto j = view(*i, who.Now());
+                    if (!j) return std::unexpected(j.error());
+                    Response out = JsonResponse(201, *j);
+                    out.headers.emplace_back("Location", "/v1/incidents/" + i->id);
+                    return out;
+                  }}));
 
   MAMORI_RETURN_IF_ERROR(
       router.Add({"GET", "/v1/incidents/{incident}", [=](Call& call) -> HandlerResult {
@@ -156,15 +159,14 @@ Status AddIncidentRoutes(Router& router, const RouteDeps& deps) {
          }
          const std::string format = call.QueryText("format");
          if (!format.empty() && format != "json" && format != "text" && format != "html") {
-           return std::unexpected(Problem::Make("invalid_argument",
-                                                "format must be json, text or html",
-                                                "format は json, text, html のいずれかです",
-                                                "format"));
+           return std::unexpected(
+               Problem::Make("invalid_argument", "format must be json, text or html",
+                             "format は json, text, html のいずれかです", "format"));
          }
          auto calendar = incidents->Calendar();
          if (!calendar) return std::unexpected(Problem::FromStatus(calendar.error()));
-         auto form = governance::ReportForm(*i, call.QueryText("kind"), incidents->policy(),
-                                            *calendar);
+         auto form =
+             governance::ReportForm(*i, call.QueryText("kind"), incidents->policy(), *calendar);
          if (!form) return std::unexpected(Problem::FromStatus(form.error()));
          if (format == "text") {
            return TextResponse("text/plain; charset=utf-8", governance::ReportFormText(*form));

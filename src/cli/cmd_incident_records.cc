@@ -55,8 +55,7 @@ Result<json> FieldsFile(const std::string& path) {
   auto j = json::parse(text, nullptr, false);
   if (!j.is_object()) {
     return Fail(Status::InvalidArgument("--fields must hold a JSON object",
-                                        "--fields には JSON オブジェクトを指定します",
-                                        "--fields"));
+                                        "--fields には JSON オブジェクトを指定します", "--fields"));
   }
   return j;
 }
@@ -94,10 +93,10 @@ int Report(const ReportFlags& f) {
 
 int List(const ListFlags& f) {
   return AtConsole(f.person, [&](api::Stack&, api::Console& console) {
-    return PrintResponse(console.Call(
-        "GET", TargetWith("/v1/incidents", {{"state", f.state},
-                                            {"reportable", f.reportable ? "true" : ""},
-                                            {"overdue", f.overdue ? "true" : ""}})));
+    return PrintResponse(
+        console.Call("GET", TargetWith("/v1/incidents", {{"state", f.state},
+                                                         {"reportable", f.reportable ? "true" : ""},
+                                                         {"overdue", f.overdue ? "true" : ""}})));
   });
 }
 
@@ -109,9 +108,9 @@ int Show(const StepFlags& f) {
 
 int Step(const StepFlags& f) {
   if (f.reported && f.not_reported) {
-    return ReportError(Status::InvalidArgument("give --reported or --not-reported, not both",
-                                               "--reported と --not-reported は同時に指定できません",
-                                               "--reported"));
+    return ReportError(Status::InvalidArgument(
+        "give --reported or --not-reported, not both",
+        "--reported と --not-reported は同時に指定できません", "--reported"));
   }
   json b = {{"step", f.step}};
   if (!f.fields.empty()) {
@@ -131,9 +130,9 @@ int Step(const StepFlags& f) {
 
 int Form(const FormFlags& f) {
   return AtConsole(f.person, [&](api::Stack&, api::Console& console) {
-    api::Response r = console.Call(
-        "GET", TargetWith("/v1/incidents/" + PercentEncoded(f.id) + "/report-form",
-                          {{"kind", f.kind}, {"format", f.format}}));
+    api::Response r =
+        console.Call("GET", TargetWith("/v1/incidents/" + PercentEncoded(f.id) + "/report-form",
+                                       {{"kind", f.kind}, {"format", f.format}}));
     if (r.status == 200 && f.format != "json") {
       std::fwrite(r.body.data(), 1, r.body.size(), stdout);
       return 0;
@@ -146,9 +145,10 @@ int Form(const FormFlags& f) {
 
 void AddIncidentRecordCommands(CLI::App* cmd, int& exit_code) {
   namespace i = incident_records_cli;
-  auto* report = cmd->add_subcommand(
-      "report", "report an incident, register an outside report or escalate a finding / "
-                "漏えい等事案の報告");
+  auto* report =
+      cmd->add_subcommand("report",
+                          "report an incident, register an outside report or escalate a finding / "
+                          "漏えい等事案の報告");
   auto rf = std::make_shared<i::ReportFlags>();
   rf->person.AddTo(report);
   report->add_option("--aware", rf->aware, "the day the leak became known, YYYY-MM-DD (JST)");

@@ -38,12 +38,23 @@ std::string HtmlEscaped(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -118,7 +129,8 @@ std::string ReportFormText(const json& form) {
   out += "発生日時 (occurred): " + form.at("occurred_at").get<std::string>() + "\n";
   out += "報告期限 (due): " + form.at("due").get<std::string>() + "\n";
   std::string grounds;
-  for (const auto& g : form.at("grounds")) grounds += (grounds.empty() ? "" : ", ") + g.get<std::string>();
+  for (const auto& g : form.at("grounds"))
+    grounds += (grounds.empty() ? "" : ", ") + g.get<std::string>();
   out += "報告対象事態 (grounds): " + (grounds.empty() ? std::string("なし (none)") : grounds) +
          "\n\n";
   for (const auto& item : form.at("items")) {
@@ -148,7 +160,8 @@ std::string ReportFormHtml(const json& form) {
   row("発生日時", form.at("occurred_at").get<std::string>());
   row("報告期限", form.at("due").get<std::string>());
   std::string grounds;
-  for (const auto& g : form.at("grounds")) grounds += (grounds.empty() ? "" : ", ") + g.get<std::string>();
+  for (const auto& g : form.at("grounds"))
+    grounds += (grounds.empty() ? "" : ", ") + g.get<std::string>();
   row("報告対象事態", grounds.empty() ? "なし" : grounds);
   for (const auto& item : form.at("items")) {
     row(item.at("label").get<std::string>(), item.at("value").get<std::string>());

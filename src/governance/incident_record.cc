@@ -44,19 +44,33 @@ Status ReadCode(const json& body, std::string_view name, std::string& out,
   return Status::Ok();
 }
 
-Status ReadList(const json& body, std::string_view name, std::vector<std::string>& out, bool ids) {
+// Department names are the directory's own (総務部): any text of 1-64 bytes
+// without control characters.
+bool IsDepartment(std::string_view s) {
+  return !s.empty() && s.size() <= 64 && std::none_of(s.begin(), s.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20;
+  });
+}
+
+enum class ListOf { kCodes, kIds, kDepartments };
+
+Status ReadList(const json& body, std::string_view name, std::vector<std::string>& out,
+                ListOf kind) {
   if (!body.contains(name)) return Status::Ok();
   const json& v = body.at(name);
   const std::string n(name);
-  Status bad = Bad(name,
-                   n + " must be a list of at most 32 " + (ids ? "identifiers" : "codes"),
-                   n + " は " + (ids ? "識別子" : "コード") + " 32 個以内の配列で指定します");
+  const bool codes = kind == ListOf::kCodes;
+  Status bad = Bad(name, n + " must be a list of at most 32 " + (codes ? "codes" : "identifiers"),
+                   n + " は " + (codes ? "コード" : "識別子") + " 32 個以内の配列で指定します");
   if (!v.is_array() || v.size() > kMaxList) return bad;
   std::vector<std::string> list;
   for (const auto& x : v) {
     if (!x.is_string()) return bad;
     const std::string s = x.get<std::string>();
-    if (ids ? !IsId(s) : !IsCode(s)) return bad;
+    const bool ok = kind == ListOf::kCodes ? IsCode(s)
+                    : kind == ListOf::kIds ? IsId(s)
+                                           : IsDepartment(s);
+    if (!ok) return bad;
     list.push_back(s);
   }
   out = std::move(list);
@@ -98,15 +112,33 @@ Status ReadText(const json& body, std::string_view name, std::string& out) {
 }
 
 constexpr std::string_view kSources[] = {"internal", "external"};
-constexpr std::string_view kExternal[] = {"customer", "contractor", "public", "authority",
-                                          "other"};
+constexpr std::string_view kExternal[] = {"customer", "contractor", "public", "authority", "other"};
 constexpr std::string_view kLeaked[] = {"yes", "no", "unknown"};
-constexpr std::string_view kFieldNames[] = {
-    "source",   "external_reporter", "departments",      "people",           "occurred_at",
-    "aware",    "route",             "cause",            "subjects",         "items",
-    "leaked_to", "records",          "people_affected",  "leaked",           "attack",
-    "sensitive", "financial_damage", "wrongful_purpose", "my_number",        "summary",
-    "secondary_damage", "subject_response", "publication", "prevention",    "notes"};
+constexpr std::string_view kFieldNames[] = {"source",
+                                            "external_reporter",
+                                            "departments",
+                                            "people",
+                                            "occurred_at",
+                                            "aware",
+                                            "route",
+                                            "cause",
+                                            "subjects",
+                                            "items",
+                                            "leaked_to",
+                                            "records",
+                                            "people_affected",
+                                            "leaked",
+                                            "attack",
+                                            "sensitive",
+                                            "financial_damage",
+                                            "wrongful_purpose",
+                                            "my_number",
+                                            "summary",
+                                            "secondary_damage",
+                                            "subject_response",
+                                            "publication",
+                                            "prevention",
+                                            "notes"};
 
 json DateOrNull(const std::optional<CivilDate>& d) {
   return d ? json(FormatDate(*d)) : json(nullptr);
@@ -126,7 +158,8 @@ IncidentFacts Incident::Facts() const {
 
 Status ApplyFields(const json& body, Incident& into) {
   if (!body.is_object()) {
-    return Bad("fields", "the fields must be a JSON object", "項目は JSON オブジェクトで指定します");
+    return Bad("fields", "the fields must be a JSON object",
+               "項目は JSON オブジェクトで指定します");
   }
   for (const auto& [name, value] : body.items()) {
     if (std::find(std::begin(kFieldNames), std::end(kFieldNames), name) == std::end(kFieldNames)) {
@@ -137,8 +170,8 @@ Status ApplyFields(const json& body, Incident& into) {
   Incident i = into;
   MAMORI_RETURN_IF_ERROR(ReadCode(body, "source", i.source, kSources));
   MAMORI_RETURN_IF_ERROR(ReadCode(body, "external_reporter", i.external_reporter, kExternal));
-  MAMORI_RETURN_IF_ERROR(ReadList(body, "departments", i.departments, true));
-  MAMORI_RETURN_IF_ERROR(ReadList(body, "people", i.people, true));
+  MAMORI_RETURN_IF_ERROR(ReadList(body, "departments", i.departments, ListOf::kDepartments));
+  MAMORI_RETURN_IF_ERROR(ReadList(body, "people", i.people, ListOf::kIds));
   if (body.contains("occurred_at")) {
     const json& v = body.at("occurred_at");
     std::optional<TimeMicros> at;
@@ -161,9 +194,9 @@ Status ApplyFields(const json& body, Incident& into) {
   }
   MAMORI_RETURN_IF_ERROR(ReadCode(body, "route", i.route));
   MAMORI_RETURN_IF_ERROR(ReadCode(body, "cause", i.cause));
-  MAMORI_RETURN_IF_ERROR(ReadList(body, "subjects", i.subjects, false));
-  MAMORI_RETURN_IF_ERROR(ReadList(body, "items", i.items, false));
-  MAMORI_RETURN_IF_ERROR(ReadList(body, "leaked_to", i.leaked_to, false));
+  MAMORI_RETURN_IF_ERROR(ReadList(body, "subjects", i.subjects, ListOf::kCodes));
+  MAMORI_RETURN_IF_ERROR(ReadList(body, "items", i.items, ListOf::kCodes));
+  MAMORI_RETURN_IF_ERROR(ReadList(body, "leaked_to", i.leaked_to, ListOf::kCodes));
   MAMORI_RETURN_IF_ERROR(ReadCount(body, "records", i.records));
   MAMORI_RETURN_IF_ERROR(ReadCount(body, "people_affected", i.affected));
   MAMORI_RETURN_IF_ERROR(ReadCode(body, "leaked", i.leaked, kLeaked));

@@ -91,9 +91,9 @@ Result<CivilDate> SubmissionDate(const json& body, const Incident& i, CivilDate 
                                         "date は 2026-12-01 の形式の日付です", "date"));
   }
   if (*d < i.aware || *d > today) {
-    return Fail(Status::InvalidArgument(
-        "date must be from the day of awareness to today",
-        "date は事案を認知した日から今日までの日付で指定します", "date"));
+    return Fail(Status::InvalidArgument("date must be from the day of awareness to today",
+                                        "date は事案を認知した日から今日までの日付で指定します",
+                                        "date"));
   }
   return *d;
 }
@@ -184,9 +184,9 @@ Status Apply(const policy::Caller& caller, const StepRule& rule, const json& bod
     (final ? i.final_submitted : i.preliminary_submitted) = d;
   } else if (rule.step == "no_report") {
     if (reportable) {
-      return Status::FailedPrecondition(
-          "the incident is reportable to the Commission",
-          "この事案は個人情報保護委員会への報告対象です", std::string(kIncidentReportable));
+      return Status::FailedPrecondition("the incident is reportable to the Commission",
+                                        "この事案は個人情報保護委員会への報告対象です",
+                                        std::string(kIncidentReportable));
     }
     if (i.no_report || i.preliminary_submitted) {
       return Order("the reporting is already decided", "報告の要否は記録済みです");
@@ -195,9 +195,8 @@ Status Apply(const policy::Caller& caller, const StepRule& rule, const json& bod
     MAMORI_RETURN_IF_ERROR(ReasonOf(body, st.outcome));
   } else if (rule.step == "lessons") {
     if (!i.final_submitted && !i.no_report) {
-      return Order(
-          "lessons are recorded once the final report is submitted or decided not needed",
-          "確報の提出 (または報告不要の判断) を記録してから再発防止策を記録します");
+      return Order("lessons are recorded once the final report is submitted or decided not needed",
+                   "確報の提出 (または報告不要の判断) を記録してから再発防止策を記録します");
     }
     MAMORI_RETURN_IF_ERROR(NoteOf(body, true, st.note));
   } else if (rule.step == "amend") {
@@ -223,8 +222,7 @@ Status Apply(const policy::Caller& caller, const StepRule& rule, const json& bod
 
 }  // namespace
 
-Incidents::Incidents(store::Storage& storage, analysis::Findings* findings,
-                     ReportingPolicy policy)
+Incidents::Incidents(store::Storage& storage, analysis::Findings* findings, ReportingPolicy policy)
     : storage_(storage), findings_(findings), policy_(policy) {}
 
 Result<jp::BusinessCalendar> Incidents::Calendar() {
@@ -291,8 +289,8 @@ Result<Incident> Incidents::Report(const policy::Caller& caller, const json& bod
           out.finding = IncidentFinding{finding->id, std::string(analysis::RuleName(finding->rule)),
                                         finding->evidence};
         }
-        out.steps.push_back({"report", caller.principal.id, out.reported_at, std::nullopt,
-                             out.source, ""});
+        out.steps.push_back(
+            {"report", caller.principal.id, out.reported_at, std::nullopt, out.source, ""});
         e.attrs["incident"] = out.id;
         e.attrs["source"] = out.source;
         e.attrs["aware"] = FormatDate(out.aware);
@@ -330,8 +328,7 @@ Result<Incident> Incidents::Step(const policy::Caller& caller, std::string_view 
         if (!policy::SystemAllows(caller.principal, rule->operation)) {
           return Status::PermissionDenied(
               "this step of the incident flow is not one your roles take",
-              "この事案対応の手順はあなたのロールでは行えません",
-              std::string(kIncidentNotAllowed));
+              "この事案対応の手順はあなたのロールでは行えません", std::string(kIncidentNotAllowed));
         }
         if (out.Closed()) {
           return Status::FailedPrecondition("the incident is closed", "この事案は完了しています",

@@ -30,12 +30,9 @@ class IncidentsTest : public analysis::testing::AnalysisTest {
 
   // hana reports 1,200 people's data leaked, aware on 2025-12-22.
   Incident ReportBig(bool wrongful = false) {
-    json body = {{"aware", "2025-12-22"},
-                 {"people_affected", 1200},
-                 {"records", 1350},
-                 {"items", {"name", "address"}},
-                 {"cause", "misdelivery"},
-                 {"wrongful_purpose", wrongful}};
+    json body = {{"aware", "2025-12-22"},  {"people_affected", 1200},
+                 {"records", 1350},        {"items", {"name", "address"}},
+                 {"cause", "misdelivery"}, {"wrongful_purpose", wrongful}};
     auto i = incidents_->Report(CallerOf("hana", Jst(kAware, 10, 0)), body);
     EXPECT_TRUE(i.has_value()) << i.error().ToString();
     return i.value_or(Incident{});
@@ -85,7 +82,7 @@ TEST_F(IncidentsTest, TheIssuesCaseIsReportableDueAndOverdueTheDayAfter) {
   // The preliminary report is recorded in time; the final one never.
   ASSERT_TRUE(Take("kobayashi", i.id, "triage").has_value());
   auto pre = Take("ciso", i.id, "preliminary_report", {{"date", "2025-12-24"}},
-             Jst(CivilDate{2025, 12, 24}, 12, 0));
+                  Jst(CivilDate{2025, 12, 24}, 12, 0));
   ASSERT_TRUE(pre.has_value()) << pre.error().ToString();
 
   auto m = IncidentMonitor();
@@ -127,7 +124,9 @@ TEST_F(IncidentsTest, AReportRecordedInTimeOrANonReportableIncidentIsNeverOverdu
 }
 
 TEST_F(IncidentsTest, TheFlowInOrderEachStepByItsRoleAndAudited) {
-  json body = {{"aware", "2025-12-22"}, {"people_affected", 2}, {"attack", true},
+  json body = {{"aware", "2025-12-22"},
+               {"people_affected", 2},
+               {"attack", true},
                {"cause", "unauthorised_access"}};
   auto i = incidents_->Report(CallerOf("hana", Jst(kAware, 10, 0)), body);
   ASSERT_TRUE(i.has_value());
@@ -161,18 +160,15 @@ TEST_F(IncidentsTest, TheFlowInOrderEachStepByItsRoleAndAudited) {
   ASSERT_FALSE(silent.has_value());
   EXPECT_EQ(silent.error().subject(), "reason");
   // A date after today, or before awareness, is refused.
-  EXPECT_EQ(Take("ciso", id, "police", {{"reported", true}, {"date", "2025-12-30"}})
-                .error()
-                .subject(),
-            "date");
-  EXPECT_EQ(Take("ciso", id, "police", {{"reported", true}, {"date", "2025-12-21"}})
-                .error()
-                .subject(),
-            "date");
-  EXPECT_EQ(Take("ciso", id, "police", {{"reported", true}, {"date", "22-12-2025"}})
-                .error()
-                .subject(),
-            "date");
+  EXPECT_EQ(
+      Take("ciso", id, "police", {{"reported", true}, {"date", "2025-12-30"}}).error().subject(),
+      "date");
+  EXPECT_EQ(
+      Take("ciso", id, "police", {{"reported", true}, {"date", "2025-12-21"}}).error().subject(),
+      "date");
+  EXPECT_EQ(
+      Take("ciso", id, "police", {{"reported", true}, {"date", "22-12-2025"}}).error().subject(),
+      "date");
   auto police = Take("ciso", id, "police", {{"reported", true}, {"date", "2025-12-22"}});
   ASSERT_TRUE(police.has_value()) << police.error().ToString();
   EXPECT_EQ(police->police_reported, kAware);
@@ -189,15 +185,14 @@ TEST_F(IncidentsTest, TheFlowInOrderEachStepByItsRoleAndAudited) {
   EXPECT_EQ(closed->state, "closed");
   // A second close, or any step on a closed incident, is refused.
   EXPECT_EQ(Take("ciso", id, "close").error().subject(), kIncidentClosed);
-  EXPECT_EQ(Take("kobayashi", id, "amend", {{"fields", {{"people_affected", 5}}}})
-                .error()
-                .subject(),
-            kIncidentClosed);
+  EXPECT_EQ(
+      Take("kobayashi", id, "amend", {{"fields", {{"people_affected", 5}}}}).error().subject(),
+      kIncidentClosed);
   std::vector<std::string> steps;
   for (const auto& s : incidents_->Get(id)->steps) steps.push_back(s.step);
-  EXPECT_EQ(steps, (std::vector<std::string>{"report", "triage", "decide", "contain",
-                                             "check_systems", "police", "no_report", "lessons",
-                                             "close"}));
+  EXPECT_EQ(steps,
+            (std::vector<std::string>{"report", "triage", "decide", "contain", "check_systems",
+                                      "police", "no_report", "lessons", "close"}));
   auto close_events = EventsOf("incident.close");
   ASSERT_EQ(close_events.size(), 2u);
   EXPECT_EQ(close_events[0].result, "ok");
