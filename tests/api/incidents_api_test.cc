@@ -54,13 +54,6 @@ class IncidentsApiTest : public StackApiTest {
     EXPECT_TRUE(i.has_value());
     return i ? i->state : "";
   }
-  static std::string Subject(const HttpResponse& r) { return r.Json().value("subject", ""); }
-  void ExpectRefused(const std::string& operation, std::string_view reason) {
-    auto events = EventsOf(operation);
-    ASSERT_FALSE(events.empty()) << operation;
-    EXPECT_EQ(events.back().result, "refused");
-    EXPECT_EQ(events.back().reason, reason);
-  }
 };
 
 TEST_F(IncidentsApiTest, AReportRunsThroughTheFlowToItsClose) {
