@@ -85,10 +85,10 @@ enum class Rule {
   kIncidentReportOverdue,
 };
 inline constexpr Rule kAllRules[] = {
-    Rule::kOffHours,      Rule::kC3OffHours,     Rule::kFrequencySpike,
-    Rule::kBulkAccess,    Rule::kRarePurpose,    Rule::kUnregisteredTerminal,
-    Rule::kDisabledId,    Rule::kLogonFailures,  Rule::kConcurrentTerminals,
-    Rule::kListOverdue,   Rule::kAnalysisBehind, Rule::kLateFiling,
+    Rule::kOffHours,       Rule::kC3OffHours,           Rule::kFrequencySpike,
+    Rule::kBulkAccess,     Rule::kRarePurpose,          Rule::kUnregisteredTerminal,
+    Rule::kDisabledId,     Rule::kLogonFailures,        Rule::kConcurrentTerminals,
+    Rule::kListOverdue,    Rule::kAnalysisBehind,       Rule::kLateFiling,
     Rule::kTakeoutOverdue, Rule::kIncidentReportOverdue};
 // "off_hours", "c3_off_hours", …
 std::string_view RuleName(Rule rule);

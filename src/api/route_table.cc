@@ -429,9 +429,7 @@ std::vector<RouteSpec> Build() {
           .Query({"state", "reportable", "overdue", "limit", "cursor"}),
       System("POST", "/v1/incidents", "incident.report").Json(),
       System("GET", "/v1/incidents/{incident}", "incident.show").Target("incident"),
-      System("POST", "/v1/incidents/{incident}/steps", "incident.step")
-          .Target("incident")
-          .Json(),
+      System("POST", "/v1/incidents/{incident}/steps", "incident.step").Target("incident").Json(),
       System("GET", "/v1/incidents/{incident}/report-form", "incident.form")
           .Target("incident")
           .Query({"kind", "format"}),

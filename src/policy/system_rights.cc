@@ -119,8 +119,7 @@ constexpr std::array kAnalysisStatusReaders = {
 // and closes; they and the auditors read every incident (the reporter reads
 // their own, decided by governance/incidents.h).
 constexpr std::array kSirtOnly = {r::kSirt};
-constexpr std::array kIncidentResponders = {r::kSirt, r::kCiso, r::kDeputyCiso,
-                                            r::kChiefOfficer};
+constexpr std::array kIncidentResponders = {r::kSirt, r::kCiso, r::kDeputyCiso, r::kChiefOfficer};
 constexpr std::array kIncidentReaders = {r::kSirt,         r::kCiso,      r::kDeputyCiso,
                                          r::kChiefOfficer, r::kAuditLead, r::kAuditor};
 
