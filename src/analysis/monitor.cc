@@ -387,6 +387,12 @@ Result<size_t> Monitor::Round(TimeMicros now) {
       found.push_back(std::move(c));
     }
   }
+  // 6. The governance cycles' overdue steps (once per JST day).
+  if (options_.overdue_steps && m.takeouts_day != today) {
+    auto overdue = options_.overdue_steps(CivilFromDays(today), now);
+    if (!overdue) return failed(overdue.error());
+    for (auto& c : *overdue) found.push_back(std::move(c));
+  }
   const TimeMicros limit = int64_t{m.params.behind_seconds} * kMicrosPerSecond;
   const bool behind = waiting_at_start != 0 && now - waiting_at_start > limit;
   if (behind && !next.behind_raised) {
@@ -422,7 +428,8 @@ Result<size_t> Monitor::Round(TimeMicros now) {
   }
 
   next.last_round = now;
-  const bool takeouts_looked = static_cast<bool>(options_.open_takeouts);
+  const bool takeouts_looked =
+      static_cast<bool>(options_.open_takeouts) || static_cast<bool>(options_.overdue_steps);
   Status wrote = store_.Update([&](store::WriteTxn& txn) -> Status {
     std::vector<std::string> ids(found.size());
     for (size_t i = 0; i < found.size(); ++i) {

@@ -40,6 +40,7 @@
 #include <optional>
 #include <thread>
 
+#include "analysis/collector.h"
 #include "core/status.h"
 #include "core/time.h"
 #include "engine/engine.h"
@@ -58,6 +59,12 @@ struct MonitorOptions {
   // audits the read): asked once per JST day of the rounds, for
   // takeout_overdue (rules.h). Empty: no take-out rule.
   std::function<Result<std::vector<engine::TakeoutRecord>>(CivilDate due_before)> open_takeouts;
+  // The findings of the organisation's own cycles overdue on a JST day
+  // (governance/incidents.h: incident_report_overdue), asked once per JST
+  // day of the rounds like open_takeouts and merged like every finding (a
+  // finding already raised for the same key is not raised again). Empty:
+  // none. The argument is the day, the second the round's time.
+  std::function<Result<std::vector<Collected>>(CivilDate today, TimeMicros now)> overdue_steps;
 };
 
 // MonitorOptions::open_takeouts over `engine` (which must outlive the

@@ -32,6 +32,7 @@ constexpr RuleInfo kRuleInfo[] = {
     {Rule::kAnalysisBehind, "analysis_behind", "ログ分析の遅延"},
     {Rule::kLateFiling, "late_filing", "緊急時の事後届出の遅延"},
     {Rule::kTakeoutOverdue, "takeout_overdue", "持ち出しの返却・廃棄の確認遅延"},
+    {Rule::kIncidentReportOverdue, "incident_report_overdue", "個人情報保護委員会への報告の遅延"},
 };
 
 bool IsRead(std::string_view op) {

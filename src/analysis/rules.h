@@ -39,7 +39,7 @@
 //                         filing's event carries reason
 //                         "approval.late_filing"; one finding per person and
 //                         JST day, medium
-// Three more rules are raised by the continuous evaluation, not by events:
+// Four more rules are raised by the continuous evaluation, not by events:
 //   list_overdue          a reconciliation list not confirmed in time (lists.h)
 //   analysis_behind       the evaluation itself behind the log (monitor.h)
 //   takeout_overdue       a take-out (持ち出し) whose return or destruction is
@@ -47,6 +47,11 @@
 //                         business day when it falls on a closed day — once
 //                         that day is over ([002 第49条]); actor: the
 //                         exporter, detail: the take-out id; high
+//   incident_report_overdue  a report to the Personal Information Protection
+//                         Commission (速報 or 確報) of a reportable incident
+//                         not recorded by its due date, from the day after
+//                         (governance/incidents.h); detail: "<incident>.
+//                         preliminary" or ".final"; high
 #pragma once
 
 #include <cstdint>
@@ -77,13 +82,14 @@ enum class Rule {
   kAnalysisBehind,
   kLateFiling,
   kTakeoutOverdue,
+  kIncidentReportOverdue,
 };
 inline constexpr Rule kAllRules[] = {
-    Rule::kOffHours,      Rule::kC3OffHours,     Rule::kFrequencySpike,
-    Rule::kBulkAccess,    Rule::kRarePurpose,    Rule::kUnregisteredTerminal,
-    Rule::kDisabledId,    Rule::kLogonFailures,  Rule::kConcurrentTerminals,
-    Rule::kListOverdue,   Rule::kAnalysisBehind, Rule::kLateFiling,
-    Rule::kTakeoutOverdue};
+    Rule::kOffHours,       Rule::kC3OffHours,           Rule::kFrequencySpike,
+    Rule::kBulkAccess,     Rule::kRarePurpose,          Rule::kUnregisteredTerminal,
+    Rule::kDisabledId,     Rule::kLogonFailures,        Rule::kConcurrentTerminals,
+    Rule::kListOverdue,    Rule::kAnalysisBehind,       Rule::kLateFiling,
+    Rule::kTakeoutOverdue, Rule::kIncidentReportOverdue};
 // "off_hours", "c3_off_hours", …
 std::string_view RuleName(Rule rule);
 std::optional<Rule> ParseRule(std::string_view name);

@@ -65,6 +65,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(ApiServerOptions options) {
   deps.inquiries = api->options_.inquiries;
   deps.findings = api->options_.findings;
   deps.lists = api->options_.lists;
+  deps.incidents = api->options_.incidents;
   deps.monitor = api->options_.monitor;
   deps.witnessing = api->options_.witnessing;
   deps.exchange = api->options_.exchange;
@@ -126,6 +127,7 @@ ApiServerOptions OptionsFor(Stack& stack, ServerConfig config) {
   options.inquiries = deps.inquiries;
   options.findings = deps.findings;
   options.lists = deps.lists;
+  options.incidents = deps.incidents;
   return options;
 }
 

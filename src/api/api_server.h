@@ -72,6 +72,8 @@ struct ApiServerOptions {
   // Optional: the analysis (routes.h RouteDeps).
   analysis::Findings* findings = nullptr;
   analysis::Lists* lists = nullptr;
+  // Optional: incidents (governance/incidents.h).
+  governance::Incidents* incidents = nullptr;
   const analysis::Monitor* monitor = nullptr;
   // Optional: the witnessing of signed heads (engine/witnessing.h), whose
   // state /readyz and /metrics report.

@@ -456,6 +456,19 @@ std::vector<RouteSpec> Build() {
       System("POST", "/v1/cloud-services/{entry}/checks", "register.cloud_service.keep")
           .Strict({{"date", K::kString, kRequired}, {"result", K::kString, kRequired}, {"note"}}),
       System("POST", "/v1/cloud-services/{entry}/approve", "register.cloud_service.approve"),
+      // Incidents (漏えい等事案, governance/incidents.h): anyone reports one
+      // (or registers an outside report, or escalates a finding); the
+      // record decides again who reads it (the reporter their own, the
+      // incident.read_all holders every one) and who takes which step
+      // (incident.<step>, policy/system_rights.cc).
+      System("GET", "/v1/incidents", "incident.list")
+          .Query({"state", "reportable", "overdue", "limit", "cursor"}),
+      System("POST", "/v1/incidents", "incident.report").Json(),
+      System("GET", "/v1/incidents/{incident}", "incident.show").Target("incident"),
+      System("POST", "/v1/incidents/{incident}/steps", "incident.step").Target("incident").Json(),
+      System("GET", "/v1/incidents/{incident}/report-form", "incident.form")
+          .Target("incident")
+          .Query({"kind", "format"}),
 
       // Connections to other institutions (電算結合, exchange/connections.h):
       // registered once their connection approval is granted; the card is

@@ -34,6 +34,8 @@
 //                        POST …/{inquiry}/approve|issue-number|run|release,
 //                        GET /v1/inquiries/lists, GET|POST /v1/inquiries/requests,
 //                        GET /v1/inquiries/reconciliation          (routes_inquiries.cc)
+//   incidents            GET|POST /v1/incidents, GET /v1/incidents/{incident}[/report-form],
+//                        POST …/{incident}/steps                   (routes_incidents.cc)
 //   takeouts             POST|GET /v1/takeouts, GET /v1/takeouts/{takeout}[/manifest|/file],
 //                        POST …/{takeout}/confirm                    (routes_takeouts.cc)
 //   connections          GET|POST /v1/connections, GET /v1/connections/{connection}[/card|
@@ -76,6 +78,7 @@
 #include "exchange/node.h"
 #include "governance/compliance_evidence.h"
 #include "governance/registers.h"
+#include "governance/incidents.h"
 #include "identity/identity.h"
 #include "policy/register.h"
 #include "policy/review.h"
@@ -118,6 +121,8 @@ struct RouteDeps {
   analysis::Findings* findings = nullptr;
   analysis::Lists* lists = nullptr;
   const analysis::Monitor* monitor = nullptr;
+  // Incidents (governance/incidents.h); required by the incidents family.
+  governance::Incidents* incidents = nullptr;
   // Set while the server drains at shutdown: /readyz then answers 503 so a
   // load balancer stops sending new requests.
   const std::atomic<bool>* draining = nullptr;
@@ -169,6 +174,10 @@ Status AddTakeoutRoutes(Router& router, const RouteDeps& deps);
 // Findings, reconciliation lists, the analysis's status, an on-demand
 // report and its policy; need findings, lists and an authorizer.
 Status AddAnalysisRoutes(Router& router, const RouteDeps& deps);
+
+// Incidents (漏えい等事案): reports, the response flow and the Commission's
+// report form (routes_incidents.cc); need incidents.
+Status AddIncidentRoutes(Router& router, const RouteDeps& deps);
 
 // The connection register (/v1/connections); needs the engine.
 Status AddConnectionRoutes(Router& router, const RouteDeps& deps);

@@ -77,6 +77,7 @@ Result<std::unique_ptr<Stack>> Stack::Open(engine::Engine& engine,
   s->access_ = std::make_unique<AccessControl>(engine, *s->identity_, *s->policy_);
   s->findings_ = std::make_unique<analysis::Findings>(store);
   s->lists_ = std::make_unique<analysis::Lists>(store);
+  s->incidents_ = std::make_unique<governance::Incidents>(store, s->findings_.get());
   s->admission_ = std::make_unique<TerminalAdmission>(engine);
   return s;
 }
@@ -104,6 +105,7 @@ RouteDeps Stack::Deps() {
   deps.reviews = reviews_.get();
   deps.findings = findings_.get();
   deps.lists = lists_.get();
+  deps.incidents = incidents_.get();
   return deps;
 }
 

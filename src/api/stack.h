@@ -68,6 +68,8 @@ class Stack {
   approval::Inquiries& inquiries() { return *inquiries_; }
   analysis::Findings& findings() { return *findings_; }
   analysis::Lists& lists() { return *lists_; }
+  // Incidents (governance/incidents.h).
+  governance::Incidents& incidents() { return *incidents_; }
   // What the analysis asks about people (role holders, departments).
   const policy::Directory& directory() { return *people_; }
   // Designated terminals and service accounts, for require_terminal_certificate.
@@ -97,6 +99,7 @@ class Stack {
   std::unique_ptr<AccessControl> access_;
   std::unique_ptr<analysis::Findings> findings_;
   std::unique_ptr<analysis::Lists> lists_;
+  std::unique_ptr<governance::Incidents> incidents_;
   std::unique_ptr<TerminalAdmission> admission_;
 };
 

@@ -7,6 +7,8 @@
 //                        [--wrongful] [--my-number]
 //       {"reportable": bool, "grounds": [...]}
 //
+// The records (report, list, show, step, form): cmd_incident_records.cc.
+//
 // The preliminary report counts business days of the default calendar, or
 // with --data of that store's analysis policy (its closed days); the final
 // report counts calendar days. Neither reads or writes personal data.
@@ -85,6 +87,8 @@ void AddIncidentsCommands(CLI::App& app, int& exit_code) {
   reportable->add_flag("--wrongful", rf->facts.wrongful_purpose, "不正の目的 (wrongful purpose)");
   reportable->add_flag("--my-number", rf->facts.my_number, "特定個人情報 (My Numbers)");
   reportable->callback([rf, &exit_code] { exit_code = i::Reportable(*rf); });
+
+  AddIncidentRecordCommands(cmd, exit_code);
 }
 
 }  // namespace mamori::cli

@@ -184,6 +184,12 @@ int Serve(const ServeFlags& f) {
   // thread and cursor, nothing on the request path.
   analysis::MonitorOptions monitor_options;
   monitor_options.open_takeouts = analysis::OpenTakeoutsOf(**engine);
+  // Once a day: the Commission's reports of incidents not recorded by their
+  // due date (governance/incidents.h, analysis/rules.h incident_report_overdue).
+  governance::Incidents* incidents = &(*stack)->incidents();
+  monitor_options.overdue_steps = [incidents](CivilDate today, TimeMicros now) {
+    return incidents->OverdueFindings(today, now);
+  };
   analysis::Monitor monitor((*engine)->data_store(), (*stack)->directory(), monitor_options);
   api::ApiServerOptions options = api::OptionsFor(**stack, *config);
   options.witnessing = &witnessing;

@@ -114,6 +114,8 @@ void AddListsCommands(CLI::App& app, int& exit_code);
 void AddApprovalsCommands(CLI::App& app, int& exit_code);
 void AddExceptionsCommands(CLI::App& app, int& exit_code);
 void AddIncidentsCommands(CLI::App& app, int& exit_code);
+// report, list, show, step, form under `incidents` (cmd_incident_records.cc).
+void AddIncidentRecordCommands(CLI::App* incidents, int& exit_code);
 void AddTakeoutsCommands(CLI::App& app, int& exit_code);
 void AddRegistersCommands(CLI::App& app, int& exit_code);
 // inquiries ... (cmd_inquiries.cc): two-person inquiry control.

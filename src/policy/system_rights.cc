@@ -113,6 +113,16 @@ constexpr std::array kReconcilers = {
 constexpr std::array kAnalysisStatusReaders = {
     r::kAdmin, r::kChiefOfficer, r::kCiso, r::kDeputyCiso, r::kSirt, r::kAuditLead, r::kAuditor};
 
+// Incidents (漏えい等事案, [002 第31-33条]): anyone reports; the SIRT
+// (CSIRT) triages, contains, checks the other systems and records the
+// lessons; the CISO line decides, reports to the police and the Commission
+// and closes; they and the auditors read every incident (the reporter reads
+// their own, decided by governance/incidents.h).
+constexpr std::array kSirtOnly = {r::kSirt};
+constexpr std::array kIncidentResponders = {r::kSirt, r::kCiso, r::kDeputyCiso, r::kChiefOfficer};
+constexpr std::array kIncidentReaders = {r::kSirt,         r::kCiso,      r::kDeputyCiso,
+                                         r::kChiefOfficer, r::kAuditLead, r::kAuditor};
+
 // Exception measures (例外措置, [002 第26-27条]). Anyone applies and ends
 // their own (the ledger decides "their own"); the ledger is read by those
 // who may approve and by evidence readers; the CISO line designates the
@@ -264,6 +274,23 @@ constexpr std::array kRules = {
     SystemRule{"exception.report_ack", Roles(kCisoLine),
                "例外措置の申請状況報告の受領(統括情報セキュリティ責任者)"},
     SystemRule{"exception.trends", Roles(kExceptionReaders), "例外措置の傾向の参照"},
+    // Incidents (漏えい等事案) [002 第31-33条], [003 II.2(8)].
+    SystemRule{"incident.report", Roles(kAnyone), "漏えい等事案の報告・外部からの報告の受付"},
+    SystemRule{"incident.list", Roles(kAnyone), "漏えい等事案の一覧(報告者は自分の報告のみ)"},
+    SystemRule{"incident.show", Roles(kAnyone), "漏えい等事案の参照(報告者は自分の報告のみ)"},
+    SystemRule{"incident.read_all", Roles(kIncidentReaders), "すべての漏えい等事案の参照"},
+    SystemRule{"incident.step", Roles(kIncidentResponders), "漏えい等事案の対応手順の記録"},
+    SystemRule{"incident.form", Roles(kIncidentReaders), "個人情報保護委員会への報告様式の作成"},
+    SystemRule{"incident.triage", Roles(kSirtOnly), "漏えい等事案のトリアージ(CSIRT)"},
+    SystemRule{"incident.decide", Roles(kCisoLine), "漏えい等事案の対応方針の決定(CISO)"},
+    SystemRule{"incident.contain", Roles(kSirtOnly), "被害拡大防止・復旧の記録(CSIRT)"},
+    SystemRule{"incident.check_systems", Roles(kSirtOnly), "他の情報システムの点検の記録(CSIRT)"},
+    SystemRule{"incident.police", Roles(kCisoLine), "警察への届出(またはしない判断)の記録"},
+    SystemRule{"incident.commission_report", Roles(kCisoLine),
+               "個人情報保護委員会への報告(速報・確報)の提出の記録"},
+    SystemRule{"incident.lessons", Roles(kSirtOnly), "再発防止策(教訓)の記録(CSIRT)"},
+    SystemRule{"incident.close", Roles(kCisoLine), "漏えい等事案の対応の完了(CISO)"},
+    SystemRule{"incident.amend", Roles(kIncidentResponders), "漏えい等事案の調査項目の更新"},
     // Connections to other institutions (電算結合, [000 第5号様式]): a
     // connection holds no personal data. The administrator registers one
     // once its connection approval is granted (checked again by the

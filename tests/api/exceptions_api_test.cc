@@ -74,14 +74,6 @@ class ExceptionsApiTest : public StackApiTest {
     EXPECT_TRUE(e.has_value());
     return e ? approval::LedgerState(*e, NowMicros()) : "";
   }
-  static std::string Subject(const HttpResponse& r) { return r.Json().value("subject", ""); }
-  // The last event of `operation`: refused, with `reason`.
-  void ExpectRefused(const std::string& operation, std::string_view reason) {
-    auto events = EventsOf(operation);
-    ASSERT_FALSE(events.empty()) << operation;
-    EXPECT_EQ(events.back().result, "refused");
-    EXPECT_EQ(events.back().reason, reason);
-  }
 };
 
 TEST_F(ExceptionsApiTest, DesignatedApproverApprovesAndTheLedgerReportsAndTrendsShowIt) {

@@ -209,6 +209,16 @@ class StackApiTest : public ApiTest {
     return mamori::testing::EventsOf(engine_->data_store(), operation);
   }
 
+  // The subject of a problem answer: the member, rule or reason code at fault.
+  static std::string Subject(const HttpResponse& r) { return r.Json().value("subject", ""); }
+  // The last event of `operation` is a refusal with `reason`.
+  void ExpectRefused(const std::string& operation, std::string_view reason) {
+    auto events = EventsOf(operation);
+    ASSERT_FALSE(events.empty()) << operation;
+    EXPECT_EQ(events.back().result, "refused");
+    EXPECT_EQ(events.back().reason, reason);
+  }
+
 #ifdef MAMORI_BINARY
   // `mamori ARGS --data <this store>` as a separate process on the same
   // store, the password on standard input as a person at the console types
