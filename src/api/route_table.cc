@@ -420,6 +420,27 @@ std::vector<RouteSpec> Build() {
           .Strict({{"reason"}})
           .Optional(),
 
+      // Information-security training (governance/training.h) and the
+      // training switch on data roles (policy/training_gate.h); the register
+      // decides again who plans and who records whose attendance.
+      System("GET", "/v1/training/plans", "training.list").Query(kPage),
+      System("POST", "/v1/training/plans", "training.plan")
+          .Strict({{"year", K::kAny, kRequired},
+                   {"course", K::kString, kRequired},
+                   {"audience", K::kString, kRequired},
+                   {"role", K::kString}}),
+      System("GET", "/v1/training/attendance", "training.list")
+          .Query({"person", "limit", "cursor"}),
+      System("POST", "/v1/training/attendance", "training.record")
+          .Strict({{"plan", K::kString, kRequired},
+                   {"person", K::kString, kRequired},
+                   {"date", K::kString, kRequired},
+                   {"score", K::kAny},
+                   {"passed", K::kBool, kRequired}}),
+      System("GET", "/v1/training/people/{user}", "training.currency").Target("user"),
+      System("GET", "/v1/policy/training", "policy.show"),
+      System("PUT", "/v1/policy/training", "policy.update").Json().Query({"approval"}),
+
       // Connections to other institutions (電算結合, exchange/connections.h):
       // registered once their connection approval is granted; the card is
       // the ward's 第5号様式; the kill switch suspends at once.

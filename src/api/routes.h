@@ -146,6 +146,9 @@ Status AddApprovalRoutes(Router& router, const RouteDeps& deps);
 // reports to the chief security manager and the trends; need exceptions,
 // exception_reports, approvals and an authorizer.
 Status AddExceptionRoutes(Router& router, const RouteDeps& deps);
+// Information-security training and the training switch on data roles
+// (routes_training.cc); need the engine and identity.
+Status AddTrainingRoutes(Router& router, const RouteDeps& deps);
 // Two-person control of credit inquiries, branch requests and their
 // reconciliation; need inquiries, lists, the engine and an authorizer.
 Status AddInquiryRoutes(Router& router, const RouteDeps& deps);

@@ -129,6 +129,16 @@ constexpr std::array kExceptionReaders = {r::kSectionManager,
                                           r::kAuditLead,
                                           r::kAuditor};
 constexpr std::array kCisoLine = {r::kCiso, r::kDeputyCiso, r::kChiefOfficer};
+// Information-security training ([002 第28-29条]; governance/training.h):
+// the CISO line plans; the CISO line and managers record attendance (the
+// register narrows a manager to their own department and refuses anyone's
+// own); the register is read by managers, the CISO line and auditors; each
+// person sees their own standing (the route narrows the rest).
+constexpr std::array kTrainingRecorders = {r::kSectionManager, r::kDepartmentOfficer,
+                                           r::kChiefOfficer, r::kCiso, r::kDeputyCiso};
+constexpr std::array kTrainingReaders = {
+    r::kSectionManager, r::kDepartmentOfficer, r::kCreditInfoDirector, r::kChiefOfficer,
+    r::kCiso,           r::kDeputyCiso,        r::kAuditLead,          r::kAuditor};
 // Take-outs (持ち出し): the register goes to the managers who approve
 // take-outs, the CISO line and auditors; the return or destruction is
 // confirmed by the approving roles (and the server narrows that to the
@@ -244,6 +254,11 @@ constexpr std::array kRules = {
     SystemRule{"exception.report_ack", Roles(kCisoLine),
                "例外措置の申請状況報告の受領(統括情報セキュリティ責任者)"},
     SystemRule{"exception.trends", Roles(kExceptionReaders), "例外措置の傾向の参照"},
+    // Information-security training [002 第28-29条].
+    SystemRule{"training.plan", Roles(kCisoLine), "情報セキュリティ研修の計画"},
+    SystemRule{"training.record", Roles(kTrainingRecorders), "研修の受講記録 (本人以外)"},
+    SystemRule{"training.list", Roles(kTrainingReaders), "研修計画・受講記録の参照"},
+    SystemRule{"training.currency", Roles(kAnyone), "研修の受講状況の参照 (本人)"},
     // Connections to other institutions (電算結合, [000 第5号様式]): a
     // connection holds no personal data. The administrator registers one
     // once its connection approval is granted (checked again by the
