@@ -22,6 +22,7 @@
 #include "api/approval_steps.h"
 #include "api/body.h"
 #include "api/call.h"
+#include "api/governance_deps.h"
 #include "api/paging.h"
 #include "api/routes.h"
 #include "approval/flows.h"
@@ -54,15 +55,7 @@ Status AddTrainingRoutes(Router& router, const RouteDeps& deps) {
     return Status::InvalidArgument("the training routes need the engine and identity",
                                    "研修のルートにはエンジンと利用者管理が必要です");
   }
-  // The register holds no state of its own beyond the store: one per
-  // server, kept alive with the directory view it reads by the handlers.
-  struct Held {
-    approval::IdentityPeople people;
-    governance::Training register_;
-    Held(identity::Directory& d, store::Storage& s) : people(d), register_(s, people) {}
-  };
-  auto held = std::make_shared<Held>(deps.identity->directory(), deps.engine->data_store());
-  std::shared_ptr<governance::Training> training(held, &held->register_);
+  auto training = GovernanceRegister<governance::Training>(deps);
 
   MAMORI_RETURN_IF_ERROR(router.Add(
       {"GET", "/v1/training/plans", [=](Call& call) -> HandlerResult {

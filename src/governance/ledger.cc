@@ -3,7 +3,9 @@
 #include <charconv>
 #include <cstdio>
 
+#include "audit/audited.h"
 #include "audit/event.h"
+#include "identity/roles.h"
 
 namespace mamori::governance {
 
@@ -52,6 +54,45 @@ Result<std::vector<nlohmann::json>> ReadRecords(store::ReadTxn& txn, std::string
   return out;
 }
 
+Result<nlohmann::json> ChangeRecord(store::Storage& storage, audit::Event ev,
+                                    std::string_view kind, std::string_view id,
+                                    std::string_view not_found, std::string_view en_what,
+                                    std::string_view ja_what, const RecordStep& step) {
+  nlohmann::json out;
+  ev.attrs["audit"] = audit::EventIdentifier(id);
+  Status s = audit::RunAudited(
+      storage, std::move(ev), {[&](store::WriteTxn& txn, audit::Event& e, bool&) -> Status {
+        MAMORI_ASSIGN_OR_RETURN(auto found, ReadRecord(txn, kind, id));
+        if (!found) return NotFound(not_found, id, en_what, ja_what);
+        out = std::move(*found);
+        MAMORI_RETURN_IF_ERROR(step(txn, out, e));
+        return WriteRecord(txn, kind, id, out);
+      }});
+  if (!s.ok()) return Fail(s);
+  return out;
+}
+
+Result<nlohmann::json> GetRecord(store::Storage& storage, std::string_view kind,
+                                 std::string_view id, std::string_view not_found,
+                                 std::string_view en_what, std::string_view ja_what) {
+  std::optional<nlohmann::json> out;
+  MAMORI_RETURN_IF_ERROR(storage.View([&](store::ReadTxn& txn) -> Status {
+    MAMORI_ASSIGN_OR_RETURN(out, ReadRecord(txn, kind, id));
+    return Status::Ok();
+  }));
+  if (!out) return Fail(NotFound(not_found, id, en_what, ja_what));
+  return std::move(*out);
+}
+
+Result<std::vector<nlohmann::json>> ListRecords(store::Storage& storage, std::string_view kind) {
+  std::vector<nlohmann::json> out;
+  MAMORI_RETURN_IF_ERROR(storage.View([&](store::ReadTxn& txn) -> Status {
+    MAMORI_ASSIGN_OR_RETURN(out, ReadRecords(txn, kind));
+    return Status::Ok();
+  }));
+  return out;
+}
+
 Status Damaged(std::string_view what) {
   return Status::DataLoss("a stored " + std::string(what) + " record is damaged",
                           "保存された記録 (" + std::string(what) + ") が壊れています",
@@ -67,6 +108,19 @@ Status NotFound(std::string_view code, std::string_view id, std::string_view en_
   const std::string shown = audit::EventIdentifier(id);
   return Status::NotFound("no " + std::string(en_what) + " " + shown,
                           std::string(ja_what) + " " + shown + " はありません", std::string(code));
+}
+
+bool IsCisoLine(const identity::Principal& p) {
+  namespace role = identity::role;
+  return p.kind == identity::PrincipalKind::kUser &&
+         (p.HasRole(role::kCiso) || p.HasRole(role::kDeputyCiso) || p.HasRole(role::kChiefOfficer));
+}
+
+bool IsDepartmentManager(const identity::Principal& p) {
+  namespace role = identity::role;
+  return p.kind == identity::PrincipalKind::kUser &&
+         (p.HasRole(role::kSectionManager) || p.HasRole(role::kDepartmentOfficer) ||
+          p.HasRole(role::kCreditInfoDirector));
 }
 
 int FiscalYear(CivilDate d) { return d.month >= 4 ? d.year : d.year - 1; }

@@ -7,6 +7,7 @@
 //   gov/<kind>/<id>     the record (JSON)
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,7 +15,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "audit/event.h"
 #include "core/status.h"
+#include "identity/principal.h"
 #include "store/storage.h"
 
 namespace mamori::governance {
@@ -31,6 +34,23 @@ Status WriteRecord(store::WriteTxn& txn, std::string_view kind, std::string_view
 // Every record of `kind` in id order.
 Result<std::vector<nlohmann::json>> ReadRecords(store::ReadTxn& txn, std::string_view kind);
 
+// One audited step on one stored record: reads record `id` of `kind`
+// (NotFound(not_found, id, en_what, ja_what) when absent), runs `step` on it
+// and writes it back, with `ev` (its "audit" attribute set to the id) in
+// the same transaction (audit/audited.h). The record after the step.
+using RecordStep = std::function<Status(store::WriteTxn&, nlohmann::json&, audit::Event&)>;
+Result<nlohmann::json> ChangeRecord(store::Storage& storage, audit::Event ev,
+                                    std::string_view kind, std::string_view id,
+                                    std::string_view not_found, std::string_view en_what,
+                                    std::string_view ja_what, const RecordStep& step);
+
+// Record `id` of `kind` read in its own transaction (NotFound as above).
+Result<nlohmann::json> GetRecord(store::Storage& storage, std::string_view kind,
+                                 std::string_view id, std::string_view not_found,
+                                 std::string_view en_what, std::string_view ja_what);
+// Every record of `kind`, read in its own transaction.
+Result<std::vector<nlohmann::json>> ListRecords(store::Storage& storage, std::string_view kind);
+
 // kDataLoss "a stored <what> record is damaged" (English and Japanese).
 Status Damaged(std::string_view what);
 // kInvalidArgument naming `member`.
@@ -38,6 +58,13 @@ Status Invalid(std::string_view member, const std::string& en, const std::string
 // kNotFound of `what` `id` (the id shown only when it is an identifier).
 Status NotFound(std::string_view code, std::string_view id, std::string_view en_what,
                 std::string_view ja_what);
+
+// A person (not an application) of the CISO line: ciso, deputy_ciso,
+// chief_officer.
+bool IsCisoLine(const identity::Principal& p);
+// A person holding a department's managing role: section_manager,
+// department_officer, credit_info_director.
+bool IsDepartmentManager(const identity::Principal& p);
 
 // The fiscal year (年度) of a day: April to March, named by its April's year.
 int FiscalYear(CivilDate d);

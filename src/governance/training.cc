@@ -18,10 +18,6 @@ constexpr std::string_view kPlans = "trp";
 constexpr std::string_view kAttendances = "tra";
 constexpr std::string_view kAudiences[] = {"all", "new_hire", "mid_career", "role"};
 
-bool CisoLine(const identity::Principal& p) {
-  return p.HasRole(role::kCiso) || p.HasRole(role::kDeputyCiso) || p.HasRole(role::kChiefOfficer);
-}
-
 Result<TrainingPlan> PlanFromJson(const json& j) {
   TrainingPlan p;
   try {
@@ -98,8 +94,7 @@ Result<TrainingPlan> Training::Plan(const approval::Caller& caller, const Traini
   Status s = audit::RunAudited(
       storage_, std::move(ev), {[&](store::WriteTxn& txn, audit::Event& e, bool&) -> Status {
         // [002 第28条]: the CISO line plans the training.
-        if (caller.principal.kind != identity::PrincipalKind::kUser ||
-            !CisoLine(caller.principal)) {
+        if (!IsCisoLine(caller.principal)) {
           return Status::PermissionDenied(
               "only the CISO line (ciso, deputy_ciso, chief_officer) plans training",
               "研修を計画できるのは最高情報セキュリティ責任者の系統 (ciso, deputy_ciso, "
@@ -161,10 +156,9 @@ Result<Attendance> Training::Attend(const approval::Caller& caller, const Attend
         if (it == everyone->end()) {
           return NotFound("training.person", draft.person, "person", "利用者");
         }
-        const bool manager_here =
-            (who.HasRole(role::kSectionManager) || who.HasRole(role::kDepartmentOfficer)) &&
-            !who.department.empty() && who.department == it->department;
-        if (who.kind != identity::PrincipalKind::kUser || (!CisoLine(who) && !manager_here)) {
+        const bool manager_here = IsDepartmentManager(who) && !who.department.empty() &&
+                                  who.department == it->department;
+        if (who.kind != identity::PrincipalKind::kUser || (!IsCisoLine(who) && !manager_here)) {
           return Status::PermissionDenied(
               "attendance is recorded by the CISO line, or by a manager of the person's own "
               "department",

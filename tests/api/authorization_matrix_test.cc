@@ -93,7 +93,10 @@ class AuthorizationMatrixTest : public DemoOrgTest {
                                                        {"{report}", "XR99999999"},
                                                        {"{inquiry}", "Q99999999"},
                                                        {"{connection}", "zz-none"},
-                                                       {"{kind}", "notification"}};
+                                                       {"{kind}", "notification"},
+                                                       {"{audit}", "IA999999"},
+                                                       {"{inspection}", "SI9999"},
+                                                       {"{order}", "O99"}};
     for (const auto& [param, value] : values) {
       for (size_t at; (at = route.find(param)) != std::string::npos;) {
         route.replace(at, param.size(), value);
