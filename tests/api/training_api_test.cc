@@ -283,5 +283,35 @@ TEST_F(TrainingApiTest, APersonSeesTheirOwnStandingAndOnlyReadersSeeOthers) {
   EXPECT_EQ(Send(Login("audit1"), "GET", "/v1/training/people/hana").status, 200);
 }
 
+// The CLI verbs are the routes, through the API's own pipeline at the
+// console: the same answers and the same refusals.
+TEST_F(TrainingApiTest, TheTrainingCommandsMirrorTheRoutes) {
+  const std::string year = std::to_string(governance::FiscalYear(Day(0)));
+  std::string out;
+  ASSERT_EQ(RunMamori("training plan --user ciso1 --password-file - --year " + year +
+                          " --course security.basic --audience all",
+                      kStackPassword, &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("TP000001"), std::string::npos) << out;
+  // A trainee never records their own attendance, at the console either.
+  EXPECT_EQ(RunMamori("training attend --user mgr1 --password-file - --plan TP000001 --person mgr1 "
+                      "--date " + FormatDate(Day(0)) + " --passed",
+                      kStackPassword, &out),
+            1);
+  EXPECT_NE(out.find("自分の研修受講は記録できません"), std::string::npos) << out;
+  ASSERT_EQ(RunMamori("training attend --user mgr1 --password-file - --plan TP000001 --person hana "
+                      "--date " + FormatDate(Day(0)) + " --score 90 --passed",
+                      kStackPassword, &out),
+            0)
+      << out;
+  EXPECT_EQ(RunMamori("training standing --user hana --password-file - --person hana",
+                      kStackPassword, &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("\"current\""), std::string::npos) << out;
+  EXPECT_EQ(Attendances(), 1u);
+}
+
 }  // namespace
 }  // namespace mamori::api::testing
