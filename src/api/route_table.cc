@@ -461,8 +461,7 @@ std::vector<RouteSpec> Build() {
       System("POST", "/v1/audits/{audit}/report", "internal_audit.report").Target("audit"),
       System("POST", "/v1/audits/{audit}/acknowledge", "internal_audit.acknowledge")
           .Target("audit"),
-      System("POST", "/v1/audits/{audit}/findings/{finding}/improvement",
-             "internal_audit.improve")
+      System("POST", "/v1/audits/{audit}/findings/{finding}/improvement", "internal_audit.improve")
           .Target("audit")
           .Strict({{"measure", K::kString, kRequired}, {"due", K::kString, kRequired}}),
       System("POST", "/v1/audits/{audit}/findings/{finding}/progress", "internal_audit.improve")
@@ -481,8 +480,7 @@ std::vector<RouteSpec> Build() {
       System("POST", "/v1/inspections/{inspection}/answers", "inspection.answer")
           .Target("inspection")
           .Strict({{"answers", K::kAny, kRequired}}),
-      System("GET", "/v1/inspections/{inspection}/summary", "inspection.list")
-          .Target("inspection"),
+      System("GET", "/v1/inspections/{inspection}/summary", "inspection.list").Target("inspection"),
       System("POST", "/v1/inspections/{inspection}/evaluation", "inspection.evaluate")
           .Target("inspection")
           .Strict({{"rating", K::kString, kRequired}}),
@@ -492,8 +490,7 @@ std::vector<RouteSpec> Build() {
                    {"item", K::kString, kRequired},
                    {"measure", K::kString, kRequired},
                    {"due", K::kString, kRequired}}),
-      System("POST", "/v1/inspections/{inspection}/orders/{order}/complete",
-             "inspection.complete")
+      System("POST", "/v1/inspections/{inspection}/orders/{order}/complete", "inspection.complete")
           .Target("inspection"),
 
       // Connections to other institutions (電算結合, exchange/connections.h):

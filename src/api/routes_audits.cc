@@ -46,42 +46,41 @@ Status AddAuditPlanRoutes(Router& router, const RouteDeps& deps) {
   }
   auto audits = GovernanceRegister<governance::InternalAudits>(deps);
 
-  MAMORI_RETURN_IF_ERROR(router.Add({"GET", "/v1/audits", [=](Call& call) -> HandlerResult {
-                                       auto list = audits->List();
-                                       if (!list) {
-                                         return std::unexpected(Problem::FromStatus(list.error()));
-                                       }
-                                       auto page = PageParamsOf(call);
-                                       if (!page) return std::unexpected(page.error());
-                                       auto out = JsonPage(
-                                           "audits", *list, *page,
-                                           [](const nlohmann::json& a) { return a.value("id", ""); },
-                                           [](const nlohmann::json& a) { return a; });
-                                       if (!out) return std::unexpected(out.error());
-                                       return JsonResponse(200, *out);
-                                     }}));
-
-  MAMORI_RETURN_IF_ERROR(router.Add({"POST", "/v1/audits", [=](Call& call) -> HandlerResult {
-                                       governance::AuditDraft d;
-                                       const auto& year = call.body["year"];
-                                       if (!year.is_number_integer()) {
-                                         return std::unexpected(
-                                             BadMember("year", "year must be a whole number",
-                                                       "year は整数で指定します"));
-                                       }
-                                       d.year = static_cast<int>(
-                                           std::clamp<int64_t>(year.get<int64_t>(), 0, 9999));
-                                       d.departments = Strings(call.body, "departments");
-                                       d.scope = StringOf(call.body, "scope");
-                                       return Shown(audits->Plan(AuditCaller(call), d), 201);
-                                     }}));
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"GET", "/v1/audits", [=](Call& call) -> HandlerResult {
+         auto list = audits->List();
+         if (!list) {
+           return std::unexpected(Problem::FromStatus(list.error()));
+         }
+         auto page = PageParamsOf(call);
+         if (!page) return std::unexpected(page.error());
+         auto out = JsonPage(
+             "audits", *list, *page, [](const nlohmann::json& a) { return a.value("id", ""); },
+             [](const nlohmann::json& a) { return a; });
+         if (!out) return std::unexpected(out.error());
+         return JsonResponse(200, *out);
+       }}));
 
   MAMORI_RETURN_IF_ERROR(
-      router.Add({"GET", "/v1/audits/{audit}", [=](Call& call) -> HandlerResult {
-                    auto a = audits->Get(call.Param("audit"));
-                    if (!a) return std::unexpected(Problem::FromStatus(a.error()));
-                    return JsonResponse(200, *a);
+      router.Add({"POST", "/v1/audits", [=](Call& call) -> HandlerResult {
+                    governance::AuditDraft d;
+                    const auto& year = call.body["year"];
+                    if (!year.is_number_integer()) {
+                      return std::unexpected(BadMember("year", "year must be a whole number",
+                                                       "year は整数で指定します"));
+                    }
+                    d.year = static_cast<int>(std::clamp<int64_t>(year.get<int64_t>(), 0, 9999));
+                    d.departments = Strings(call.body, "departments");
+                    d.scope = StringOf(call.body, "scope");
+                    return Shown(audits->Plan(AuditCaller(call), d), 201);
                   }}));
+
+  MAMORI_RETURN_IF_ERROR(router.Add({"GET", "/v1/audits/{audit}", [=](Call& call) -> HandlerResult {
+                                       auto a = audits->Get(call.Param("audit"));
+                                       if (!a)
+                                         return std::unexpected(Problem::FromStatus(a.error()));
+                                       return JsonResponse(200, *a);
+                                     }}));
 
   MAMORI_RETURN_IF_ERROR(
       router.Add({"POST", "/v1/audits/{audit}/auditors", [=](Call& call) -> HandlerResult {
@@ -100,9 +99,9 @@ Status AddAuditPlanRoutes(Router& router, const RouteDeps& deps) {
            bool ok = ev.is_array();
            for (const auto& x : ev) ok = ok && x.is_number_unsigned();
            if (!ok) {
-             return std::unexpected(BadMember(
-                 "evidence", "evidence is a list of audit-log sequence numbers",
-                 "evidence は監査ログのイベント番号の配列です"));
+             return std::unexpected(BadMember("evidence",
+                                              "evidence is a list of audit-log sequence numbers",
+                                              "evidence は監査ログのイベント番号の配列です"));
            }
            for (const auto& x : ev) d.evidence.push_back(x.get<uint64_t>());
          }
@@ -118,18 +117,18 @@ Status AddAuditPlanRoutes(Router& router, const RouteDeps& deps) {
                     return Shown(audits->Acknowledge(AuditCaller(call), call.Param("audit")));
                   }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"POST", "/v1/audits/{audit}/findings/{finding}/improvement",
-       [=](Call& call) -> HandlerResult {
-         auto due = ParseDate(StringOf(call.body, "due"));
-         if (!due) {
-           return std::unexpected(BadMember("due", "due must be a date like 2026-12-01",
-                                            "due は 2026-12-01 の形式の日付です"));
-         }
-         return Shown(audits->PlanImprovement(AuditCaller(call), call.Param("audit"),
-                                              call.Param("finding"),
-                                              StringOf(call.body, "measure"), *due));
-       }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"POST", "/v1/audits/{audit}/findings/{finding}/improvement",
+                  [=](Call& call) -> HandlerResult {
+                    auto due = ParseDate(StringOf(call.body, "due"));
+                    if (!due) {
+                      return std::unexpected(BadMember("due", "due must be a date like 2026-12-01",
+                                                       "due は 2026-12-01 の形式の日付です"));
+                    }
+                    return Shown(audits->PlanImprovement(AuditCaller(call), call.Param("audit"),
+                                                         call.Param("finding"),
+                                                         StringOf(call.body, "measure"), *due));
+                  }}));
   MAMORI_RETURN_IF_ERROR(router.Add(
       {"POST", "/v1/audits/{audit}/findings/{finding}/progress", [=](Call& call) -> HandlerResult {
          return Shown(audits->ReportProgress(AuditCaller(call), call.Param("audit"),

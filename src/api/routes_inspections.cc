@@ -47,63 +47,61 @@ Status AddInspectionRoutes(Router& router, const RouteDeps& deps) {
   }
   auto inspections = GovernanceRegister<governance::SelfInspections>(deps);
 
-  MAMORI_RETURN_IF_ERROR(router.Add({"GET", "/v1/inspections", [=](Call& call) -> HandlerResult {
-                                       auto list = inspections->List();
-                                       if (!list) {
-                                         return std::unexpected(Problem::FromStatus(list.error()));
-                                       }
-                                       auto page = PageParamsOf(call);
-                                       if (!page) return std::unexpected(page.error());
-                                       auto out = JsonPage(
-                                           "inspections", *list, *page,
-                                           [](const nlohmann::json& a) { return a.value("id", ""); },
-                                           [](const nlohmann::json& a) { return a; });
-                                       if (!out) return std::unexpected(out.error());
-                                       return JsonResponse(200, *out);
-                                     }}));
-  MAMORI_RETURN_IF_ERROR(router.Add({"POST", "/v1/inspections", [=](Call& call) -> HandlerResult {
-                                       const auto& year = call.body["year"];
-                                       if (!year.is_number_integer()) {
-                                         return std::unexpected(
-                                             BadMember("year", "year must be a whole number",
-                                                       "year は整数で指定します"));
-                                       }
-                                       const int y = static_cast<int>(
-                                           std::clamp<int64_t>(year.get<int64_t>(), 0, 9999));
-                                       return Answered(
-                                           inspections->Plan(InspectionCaller(call), y), 201);
-                                     }}));
   MAMORI_RETURN_IF_ERROR(router.Add(
-      {"GET", "/v1/inspections/{inspection}", [=](Call& call) -> HandlerResult {
-         return Read(inspections->Get(call.Param("inspection")));
+      {"GET", "/v1/inspections", [=](Call& call) -> HandlerResult {
+         auto list = inspections->List();
+         if (!list) {
+           return std::unexpected(Problem::FromStatus(list.error()));
+         }
+         auto page = PageParamsOf(call);
+         if (!page) return std::unexpected(page.error());
+         auto out = JsonPage(
+             "inspections", *list, *page, [](const nlohmann::json& a) { return a.value("id", ""); },
+             [](const nlohmann::json& a) { return a; });
+         if (!out) return std::unexpected(out.error());
+         return JsonResponse(200, *out);
        }}));
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"POST", "/v1/inspections", [=](Call& call) -> HandlerResult {
+         const auto& year = call.body["year"];
+         if (!year.is_number_integer()) {
+           return std::unexpected(
+               BadMember("year", "year must be a whole number", "year は整数で指定します"));
+         }
+         const int y = static_cast<int>(std::clamp<int64_t>(year.get<int64_t>(), 0, 9999));
+         return Answered(inspections->Plan(InspectionCaller(call), y), 201);
+       }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"GET", "/v1/inspections/{inspection}", [=](Call& call) -> HandlerResult {
+                    return Read(inspections->Get(call.Param("inspection")));
+                  }}));
   MAMORI_RETURN_IF_ERROR(router.Add(
       {"GET", "/v1/inspections/{inspection}/checklist", [=](Call& call) -> HandlerResult {
          return Read(inspections->Checklist(InspectionCaller(call), call.Param("inspection")));
        }}));
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"POST", "/v1/inspections/{inspection}/answers", [=](Call& call) -> HandlerResult {
-         const auto& given = call.body["answers"];
-         std::map<std::string, std::string> answers;
-         bool ok = given.is_object() && given.size() <= 256;
-         if (ok) {
-           for (const auto& [item, answer] : given.items()) {
-             ok = ok && answer.is_string();
-             if (ok) answers[item] = answer.get<std::string>();
-           }
-         }
-         if (!ok) {
-           return std::unexpected(BadMember("answers",
-                                            "answers is an object of item: yes, no or na",
-                                            "answers は 項目: yes / no / na のオブジェクトです"));
-         }
-         return Answered(
-             inspections->Answer(InspectionCaller(call), call.Param("inspection"), answers));
-       }}));
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"GET", "/v1/inspections/{inspection}/summary", [=](Call& call) -> HandlerResult {
-         return Read(inspections->Summary(call.Param("inspection")));
-       }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"POST", "/v1/inspections/{inspection}/answers", [=](Call& call) -> HandlerResult {
+                    const auto& given = call.body["answers"];
+                    std::map<std::string, std::string> answers;
+                    bool ok = given.is_object() && given.size() <= 256;
+                    if (ok) {
+                      for (const auto& [item, answer] : given.items()) {
+                        ok = ok && answer.is_string();
+                        if (ok) answers[item] = answer.get<std::string>();
+                      }
+                    }
+                    if (!ok) {
+                      return std::unexpected(
+                          BadMember("answers", "answers is an object of item: yes, no or na",
+                                    "answers は 項目: yes / no / na のオブジェクトです"));
+                    }
+                    return Answered(inspections->Answer(InspectionCaller(call),
+                                                        call.Param("inspection"), answers));
+                  }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"GET", "/v1/inspections/{inspection}/summary", [=](Call& call) -> HandlerResult {
+                    return Read(inspections->Summary(call.Param("inspection")));
+                  }}));
   MAMORI_RETURN_IF_ERROR(router.Add(
       {"POST", "/v1/inspections/{inspection}/evaluation", [=](Call& call) -> HandlerResult {
          return Answered(inspections->Evaluate(InspectionCaller(call), call.Param("inspection"),
@@ -124,12 +122,12 @@ Status AddInspectionRoutes(Router& router, const RouteDeps& deps) {
          return Answered(inspections->Order(InspectionCaller(call), call.Param("inspection"), d),
                          201);
        }}));
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"POST", "/v1/inspections/{inspection}/orders/{order}/complete",
-       [=](Call& call) -> HandlerResult {
-         return Answered(inspections->Complete(InspectionCaller(call), call.Param("inspection"),
-                                               call.Param("order")));
-       }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"POST", "/v1/inspections/{inspection}/orders/{order}/complete",
+                  [=](Call& call) -> HandlerResult {
+                    return Answered(inspections->Complete(
+                        InspectionCaller(call), call.Param("inspection"), call.Param("order")));
+                  }}));
   return Status::Ok();
 }
 

@@ -70,21 +70,21 @@ Status AddTrainingRoutes(Router& router, const RouteDeps& deps) {
          return JsonResponse(200, *out);
        }}));
 
-  MAMORI_RETURN_IF_ERROR(router.Add(
-      {"POST", "/v1/training/plans", [=](Call& call) -> HandlerResult {
-         auto year = WholeNumber(call.body, "year");
-         if (!year) return std::unexpected(year.error());
-         governance::TrainingPlan draft;
-         draft.year = *year;
-         draft.course = StringOf(call.body, "course");
-         draft.audience = StringOf(call.body, "audience");
-         draft.role = StringOf(call.body, "role");
-         auto p = training->Plan(TrainingCaller(call), draft);
-         if (!p) return std::unexpected(AuditedProblem(p.error()));
-         Response out = JsonResponse(201, governance::PlanToJson(*p));
-         out.headers.emplace_back("Location", "/v1/training/plans/" + p->id);
-         return out;
-       }}));
+  MAMORI_RETURN_IF_ERROR(
+      router.Add({"POST", "/v1/training/plans", [=](Call& call) -> HandlerResult {
+                    auto year = WholeNumber(call.body, "year");
+                    if (!year) return std::unexpected(year.error());
+                    governance::TrainingPlan draft;
+                    draft.year = *year;
+                    draft.course = StringOf(call.body, "course");
+                    draft.audience = StringOf(call.body, "audience");
+                    draft.role = StringOf(call.body, "role");
+                    auto p = training->Plan(TrainingCaller(call), draft);
+                    if (!p) return std::unexpected(AuditedProblem(p.error()));
+                    Response out = JsonResponse(201, governance::PlanToJson(*p));
+                    out.headers.emplace_back("Location", "/v1/training/plans/" + p->id);
+                    return out;
+                  }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add(
       {"GET", "/v1/training/attendance", [=](Call& call) -> HandlerResult {
@@ -125,11 +125,10 @@ Status AddTrainingRoutes(Router& router, const RouteDeps& deps) {
       {"GET", "/v1/training/people/{user}", [=](Call& call) -> HandlerResult {
          const std::string& person = call.Param("user");
          const approval::Caller who = TrainingCaller(call);
-         if (who.principal.id != person &&
-             !policy::SystemAllows(who.principal, "training.list")) {
-           return std::unexpected(Problem::FromStatus(Status::NotFound(
-               "no training standing to show", "表示できる研修の受講状況はありません",
-               "training.person")));
+         if (who.principal.id != person && !policy::SystemAllows(who.principal, "training.list")) {
+           return std::unexpected(Problem::FromStatus(
+               Status::NotFound("no training standing to show",
+                                "表示できる研修の受講状況はありません", "training.person")));
          }
          auto c = training->CurrencyOf(person, who.Now());
          if (!c) return std::unexpected(Problem::FromStatus(c.error()));
@@ -138,7 +137,8 @@ Status AddTrainingRoutes(Router& router, const RouteDeps& deps) {
 
   MAMORI_RETURN_IF_ERROR(router.Add({"GET", "/v1/policy/training", [=](Call&) -> HandlerResult {
                                        auto r = training->Rule();
-                                       if (!r) return std::unexpected(Problem::FromStatus(r.error()));
+                                       if (!r)
+                                         return std::unexpected(Problem::FromStatus(r.error()));
                                        return JsonResponse(200, policy::TrainingRuleToJson(*r));
                                      }}));
 

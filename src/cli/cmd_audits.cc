@@ -11,8 +11,8 @@
 //   audits report      --data DIR --user ID --id IA…
 //   audits acknowledge --data DIR --user ID --id IA…
 //   audits improve     --data DIR --user ID --id IA… --finding F1 --measure CODE --due DATE
-//   audits progress    --data DIR --user ID --id IA… --finding F1 --status in_progress|done [--note CODE]
-//   audits close       --data DIR --user ID --id IA… --finding F1
+//   audits progress    --data DIR --user ID --id IA… --finding F1 --status in_progress|done [--note
+//   CODE] audits close       --data DIR --user ID --id IA… --finding F1
 #include "cli/common.h"
 #include "cli/route_verbs.h"
 
@@ -50,8 +50,11 @@ void AddAuditsCommands(CLI::App& app, int& exit_code) {
          {"--severity", "severity", K::kString, true, "major, minor or observation"},
          {"--evidence", "evidence", K::kInts, false, "audit-log sequence number (repeat)"}}},
        {"report", "report to the CISO line / 監査報告", "POST", "/v1/audits/{audit}/report", {id}},
-       {"acknowledge", "acknowledge the report / 監査報告の受領", "POST",
-        "/v1/audits/{audit}/acknowledge", {id}},
+       {"acknowledge",
+        "acknowledge the report / 監査報告の受領",
+        "POST",
+        "/v1/audits/{audit}/acknowledge",
+        {id}},
        {"improve",
         "the improvement plan of a finding / 改善計画",
         "POST",
@@ -68,8 +71,11 @@ void AddAuditsCommands(CLI::App& app, int& exit_code) {
          finding,
          {"--status", "status", K::kString, true, "in_progress or done"},
          {"--note", "note", K::kString, false, "note code"}}},
-       {"close", "close a finding / 指摘の完了確認", "POST",
-        "/v1/audits/{audit}/findings/{finding}/close", {id, finding}}},
+       {"close",
+        "close a finding / 指摘の完了確認",
+        "POST",
+        "/v1/audits/{audit}/findings/{finding}/close",
+        {id, finding}}},
       exit_code);
 }
 

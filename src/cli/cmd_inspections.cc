@@ -6,11 +6,11 @@
 //   inspections plan      --data DIR --user ID --year 2026
 //   inspections show      --data DIR --user ID --id SI2026
 //   inspections checklist --data DIR --user ID --id SI2026
-//   inspections answer    --data DIR --user ID --id SI2026 --answers-file FILE ({"item": "yes"|"no"|"na"})
-//   inspections summary   --data DIR --user ID --id SI2026
-//   inspections evaluate  --data DIR --user ID --id SI2026 --rating CODE
-//   inspections order     --data DIR --user ID --id SI2026 --department D --item ITEM --measure CODE --due DATE
-//   inspections complete  --data DIR --user ID --id SI2026 --order O1
+//   inspections answer    --data DIR --user ID --id SI2026 --answers-file FILE ({"item":
+//   "yes"|"no"|"na"}) inspections summary   --data DIR --user ID --id SI2026 inspections evaluate
+//   --data DIR --user ID --id SI2026 --rating CODE inspections order     --data DIR --user ID --id
+//   SI2026 --department D --item ITEM --measure CODE --due DATE inspections complete  --data DIR
+//   --user ID --id SI2026 --order O1
 #include <nlohmann/json.hpp>
 
 #include "api/console.h"
@@ -27,13 +27,22 @@ void AddInspectionsCommands(CLI::App& app, int& exit_code) {
   AddRouteVerbs(
       cmd,
       {{"list", "the self-inspection plans / 自己点検の一覧", "GET", "/v1/inspections", {}},
-       {"plan", "plan the year's self-inspection / 自己点検の年度計画", "POST", "/v1/inspections",
+       {"plan",
+        "plan the year's self-inspection / 自己点検の年度計画",
+        "POST",
+        "/v1/inspections",
         {{"--year", "year", K::kInt, true, "fiscal year (年度)"}}},
        {"show", "one self-inspection / 自己点検", "GET", "/v1/inspections/{inspection}", {id}},
-       {"checklist", "my checklist / 自己点検票", "GET", "/v1/inspections/{inspection}/checklist",
+       {"checklist",
+        "my checklist / 自己点検票",
+        "GET",
+        "/v1/inspections/{inspection}/checklist",
         {id}},
-       {"summary", "department and organisation summaries / 集計", "GET",
-        "/v1/inspections/{inspection}/summary", {id}},
+       {"summary",
+        "department and organisation summaries / 集計",
+        "GET",
+        "/v1/inspections/{inspection}/summary",
+        {id}},
        {"evaluate",
         "the CISO's evaluation / 評価",
         "POST",
@@ -82,9 +91,9 @@ void AddInspectionsCommands(CLI::App& app, int& exit_code) {
       return;
     }
     exit_code = AtConsole(f->person, [&](api::Stack&, api::Console& console) {
-      return PrintResponse(
-          console.Call("POST", "/v1/inspections/" + PercentEncoded(f->id) + "/answers",
-                       nlohmann::json{{"answers", answers}}.dump()));
+      return PrintResponse(console.Call("POST",
+                                        "/v1/inspections/" + PercentEncoded(f->id) + "/answers",
+                                        nlohmann::json{{"answers", answers}}.dump()));
     });
   });
 }

@@ -4,11 +4,11 @@
 // console (route_verbs.h):
 //
 //   training plans      --data DIR --user ID
-//   training plan       --data DIR --user ID --year 2026 --course CODE --audience all|new_hire|mid_career|role [--role R]
-//   training attendance --data DIR --user ID [--person ID]
-//   training attend     --data DIR --user ID --plan TP000001 --person ID --date DATE [--score N] [--passed]
-//   training standing   --data DIR --user ID --person ID
-//   training policy     --data DIR --user ID
+//   training plan       --data DIR --user ID --year 2026 --course CODE --audience
+//   all|new_hire|mid_career|role [--role R] training attendance --data DIR --user ID [--person ID]
+//   training attend     --data DIR --user ID --plan TP000001 --person ID --date DATE [--score N]
+//   [--passed] training standing   --data DIR --user ID --person ID training policy     --data DIR
+//   --user ID
 #include "cli/common.h"
 #include "cli/route_verbs.h"
 
@@ -16,7 +16,8 @@ namespace mamori::cli {
 
 void AddTrainingCommands(CLI::App& app, int& exit_code) {
   using K = VerbOption::Kind;
-  auto* cmd = app.add_subcommand("training", "information-security training / 情報セキュリティ研修");
+  auto* cmd =
+      app.add_subcommand("training", "information-security training / 情報セキュリティ研修");
   cmd->require_subcommand(1);
   AddRouteVerbs(
       cmd,
@@ -48,7 +49,10 @@ void AddTrainingCommands(CLI::App& app, int& exit_code) {
         "GET",
         "/v1/training/people/{user}",
         {{"--person", "user", K::kPath, true, "the person"}}},
-       {"policy", "the training switch / 研修未受講者の権限停止の設定", "GET", "/v1/policy/training",
+       {"policy",
+        "the training switch / 研修未受講者の権限停止の設定",
+        "GET",
+        "/v1/policy/training",
         {}}},
       exit_code);
 }

@@ -41,9 +41,8 @@ Result<std::vector<InspectionItem>> ParseInspectionItems(std::string_view tsv) {
     if (cells.size() != 5 || !std::regex_match(cells[0], kId) || cells[1].empty() ||
         !std::regex_match(cells[2], kSource) || cells[3].empty() || cells[4].empty() ||
         !seen.insert(cells[0]).second) {
-      return Fail(Status::InvalidArgument(where + " is malformed",
-                                          "点検項目の " + std::to_string(n) + " 行目が不正です",
-                                          where));
+      return Fail(Status::InvalidArgument(
+          where + " is malformed", "点検項目の " + std::to_string(n) + " 行目が不正です", where));
     }
     out.push_back({cells[0], cells[1], cells[2], cells[3], cells[4]});
   }

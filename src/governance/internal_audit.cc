@@ -64,8 +64,9 @@ Status ValidateDate(CivilDate due, TimeMicros now) {
 
 Result<json> InternalAudits::Change(const approval::Caller& caller, std::string_view name,
                                     std::string_view id, const Step& step) {
-  return ChangeRecord(storage_, approval::CallerEvent(caller, "internal_audit." + std::string(name)),
-                      kAudits, id, kAuditNotFound, "internal audit", "内部監査", step);
+  return ChangeRecord(storage_,
+                      approval::CallerEvent(caller, "internal_audit." + std::string(name)), kAudits,
+                      id, kAuditNotFound, "internal audit", "内部監査", step);
 }
 
 Result<json> InternalAudits::Plan(const approval::Caller& caller, const AuditDraft& draft) {
@@ -78,8 +79,9 @@ Result<json> InternalAudits::Plan(const approval::Caller& caller, const AuditDra
         const identity::Principal& who = caller.principal;
         if (who.kind != identity::PrincipalKind::kUser ||
             (!who.HasRole(role::kAuditLead) && !IsCisoLine(who))) {
-          return Refuse(kAuditNotPlanner, "the audit lead or the CISO line plans internal audits",
-                        "内部監査を計画するのは監査責任者または最高情報セキュリティ責任者の系統です");
+          return Refuse(
+              kAuditNotPlanner, "the audit lead or the CISO line plans internal audits",
+              "内部監査を計画するのは監査責任者または最高情報セキュリティ責任者の系統です");
         }
         const int this_year = FiscalYear(JstDate(caller.Now()));
         if (draft.year < this_year || draft.year > this_year + 1) {
@@ -92,8 +94,9 @@ Result<json> InternalAudits::Plan(const approval::Caller& caller, const AuditDra
                          "監査対象の部署を 1〜16 指定します");
         }
         for (const auto& d : draft.departments) {
-          const bool known = std::any_of(everyone->begin(), everyone->end(),
-                                         [&](const approval::Person& p) { return p.department == d; });
+          const bool known =
+              std::any_of(everyone->begin(), everyone->end(),
+                          [&](const approval::Person& p) { return p.department == d; });
           if (!known) {
             return Invalid("departments", "an audited department must be one of the directory's",
                            "監査対象の部署は利用者名簿にある部署でなければなりません");
@@ -155,54 +158,55 @@ Result<json> InternalAudits::Assign(const approval::Caller& caller, std::string_
 
 Result<json> InternalAudits::AddFinding(const approval::Caller& caller, std::string_view id,
                                         const FindingDraft& draft) {
-  return Change(caller, "finding", id, [&](store::WriteTxn& txn, json& a, audit::Event& e) -> Status {
-    if (!Assigned(a, caller.principal)) return NotAssigned();
-    if (a.value("state", "") != "fieldwork") return WrongState(a, "fieldwork");
-    MAMORI_RETURN_IF_ERROR(approval::ValidateRuleReference(draft.clause));
-    if (!In(a["departments"], draft.department)) {
-      return Invalid("department", "a finding concerns one of the audited departments",
-                     "指摘の対象は監査対象の部署のいずれかです");
-    }
-    if (std::find(std::begin(kSeverities), std::end(kSeverities), draft.severity) ==
-        std::end(kSeverities)) {
-      return Invalid("severity", "severity is major, minor or observation",
-                     "severity は major、minor、observation のいずれかです");
-    }
-    if (draft.evidence.size() > kMaxEvidence) {
-      return Invalid("evidence", "cite at most 32 audit-log events",
-                     "証跡として引用できる監査ログのイベントは 32 件までです");
-    }
-    // The proof references: where each event sits in the log now.
-    MAMORI_ASSIGN_OR_RETURN(auto head, audit::CurrentHead(txn));
-    json evidence = json::array();
-    for (uint64_t seq : draft.evidence) {
-      MAMORI_ASSIGN_OR_RETURN(auto ev, audit::ReadEvent(txn, seq));
-      if (!ev || seq >= head.size) {
-        return Invalid("evidence", "evidence cites audit-log events by their sequence numbers",
-                       "証跡は監査ログのイベントの番号で指定します");
-      }
-      const auto leaf = audit::EventLeafHash(*ev);
-      evidence.push_back({{"seq", seq},
-                          {"leaf_hash", HexEncode(crypto::DigestView(leaf))},
-                          {"tree_size", head.size},
-                          {"root", HexEncode(crypto::DigestView(head.root))}});
-    }
-    const std::string fid = "F" + std::to_string(a["findings"].size() + 1);
-    a["findings"].push_back({{"id", fid},
-                             {"clause", draft.clause},
-                             {"department", draft.department},
-                             {"severity", draft.severity},
-                             {"evidence", std::move(evidence)},
-                             {"by", caller.principal.id},
-                             {"at", FormatUtc(caller.Now())},
-                             {"improvement", nullptr},
-                             {"progress", json::array()},
-                             {"state", "open"}});
-    e.attrs["finding"] = fid;
-    e.attrs["clause"] = draft.clause;
-    e.attrs["severity"] = draft.severity;
-    return Status::Ok();
-  });
+  return Change(
+      caller, "finding", id, [&](store::WriteTxn& txn, json& a, audit::Event& e) -> Status {
+        if (!Assigned(a, caller.principal)) return NotAssigned();
+        if (a.value("state", "") != "fieldwork") return WrongState(a, "fieldwork");
+        MAMORI_RETURN_IF_ERROR(approval::ValidateRuleReference(draft.clause));
+        if (!In(a["departments"], draft.department)) {
+          return Invalid("department", "a finding concerns one of the audited departments",
+                         "指摘の対象は監査対象の部署のいずれかです");
+        }
+        if (std::find(std::begin(kSeverities), std::end(kSeverities), draft.severity) ==
+            std::end(kSeverities)) {
+          return Invalid("severity", "severity is major, minor or observation",
+                         "severity は major、minor、observation のいずれかです");
+        }
+        if (draft.evidence.size() > kMaxEvidence) {
+          return Invalid("evidence", "cite at most 32 audit-log events",
+                         "証跡として引用できる監査ログのイベントは 32 件までです");
+        }
+        // The proof references: where each event sits in the log now.
+        MAMORI_ASSIGN_OR_RETURN(auto head, audit::CurrentHead(txn));
+        json evidence = json::array();
+        for (uint64_t seq : draft.evidence) {
+          MAMORI_ASSIGN_OR_RETURN(auto ev, audit::ReadEvent(txn, seq));
+          if (!ev || seq >= head.size) {
+            return Invalid("evidence", "evidence cites audit-log events by their sequence numbers",
+                           "証跡は監査ログのイベントの番号で指定します");
+          }
+          const auto leaf = audit::EventLeafHash(*ev);
+          evidence.push_back({{"seq", seq},
+                              {"leaf_hash", HexEncode(crypto::DigestView(leaf))},
+                              {"tree_size", head.size},
+                              {"root", HexEncode(crypto::DigestView(head.root))}});
+        }
+        const std::string fid = "F" + std::to_string(a["findings"].size() + 1);
+        a["findings"].push_back({{"id", fid},
+                                 {"clause", draft.clause},
+                                 {"department", draft.department},
+                                 {"severity", draft.severity},
+                                 {"evidence", std::move(evidence)},
+                                 {"by", caller.principal.id},
+                                 {"at", FormatUtc(caller.Now())},
+                                 {"improvement", nullptr},
+                                 {"progress", json::array()},
+                                 {"state", "open"}});
+        e.attrs["finding"] = fid;
+        e.attrs["clause"] = draft.clause;
+        e.attrs["severity"] = draft.severity;
+        return Status::Ok();
+      });
 }
 
 Result<json> InternalAudits::Report(const approval::Caller& caller, std::string_view id) {
@@ -304,9 +308,9 @@ Result<json> InternalAudits::CloseFinding(const approval::Caller& caller, std::s
     if (!Assigned(a, caller.principal)) return NotAssigned();
     if (a.value("state", "") != "acknowledged") return WrongState(a, "acknowledged");
     if (f->value("state", "") != "done") {
-      return Status::FailedPrecondition(
-          "a finding is closed once its improvement is reported done",
-          "指摘は改善の完了が報告されてから完了とします", std::string(kAuditNotDone));
+      return Status::FailedPrecondition("a finding is closed once its improvement is reported done",
+                                        "指摘は改善の完了が報告されてから完了とします",
+                                        std::string(kAuditNotDone));
     }
     (*f)["state"] = "closed";
     (*f)["closed_by"] = caller.principal.id;

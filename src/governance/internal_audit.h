@@ -59,9 +59,9 @@ struct AuditDraft {
 };
 
 struct FindingDraft {
-  std::string clause;      // a rule reference (approval::ValidateRuleReference)
-  std::string department;  // one of the audited departments
-  std::string severity;    // "major", "minor" or "observation"
+  std::string clause;              // a rule reference (approval::ValidateRuleReference)
+  std::string department;          // one of the audited departments
+  std::string severity;            // "major", "minor" or "observation"
   std::vector<uint64_t> evidence;  // audit-log sequence numbers
 };
 

@@ -54,20 +54,20 @@ Result<std::vector<nlohmann::json>> ReadRecords(store::ReadTxn& txn, std::string
   return out;
 }
 
-Result<nlohmann::json> ChangeRecord(store::Storage& storage, audit::Event ev,
-                                    std::string_view kind, std::string_view id,
-                                    std::string_view not_found, std::string_view en_what,
-                                    std::string_view ja_what, const RecordStep& step) {
+Result<nlohmann::json> ChangeRecord(store::Storage& storage, audit::Event ev, std::string_view kind,
+                                    std::string_view id, std::string_view not_found,
+                                    std::string_view en_what, std::string_view ja_what,
+                                    const RecordStep& step) {
   nlohmann::json out;
   ev.attrs["audit"] = audit::EventIdentifier(id);
-  Status s = audit::RunAudited(
-      storage, std::move(ev), {[&](store::WriteTxn& txn, audit::Event& e, bool&) -> Status {
-        MAMORI_ASSIGN_OR_RETURN(auto found, ReadRecord(txn, kind, id));
-        if (!found) return NotFound(not_found, id, en_what, ja_what);
-        out = std::move(*found);
-        MAMORI_RETURN_IF_ERROR(step(txn, out, e));
-        return WriteRecord(txn, kind, id, out);
-      }});
+  Status s = audit::RunAudited(storage, std::move(ev),
+                               {[&](store::WriteTxn& txn, audit::Event& e, bool&) -> Status {
+                                 MAMORI_ASSIGN_OR_RETURN(auto found, ReadRecord(txn, kind, id));
+                                 if (!found) return NotFound(not_found, id, en_what, ja_what);
+                                 out = std::move(*found);
+                                 MAMORI_RETURN_IF_ERROR(step(txn, out, e));
+                                 return WriteRecord(txn, kind, id, out);
+                               }});
   if (!s.ok()) return Fail(s);
   return out;
 }

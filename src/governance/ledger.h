@@ -39,10 +39,10 @@ Result<std::vector<nlohmann::json>> ReadRecords(store::ReadTxn& txn, std::string
 // and writes it back, with `ev` (its "audit" attribute set to the id) in
 // the same transaction (audit/audited.h). The record after the step.
 using RecordStep = std::function<Status(store::WriteTxn&, nlohmann::json&, audit::Event&)>;
-Result<nlohmann::json> ChangeRecord(store::Storage& storage, audit::Event ev,
-                                    std::string_view kind, std::string_view id,
-                                    std::string_view not_found, std::string_view en_what,
-                                    std::string_view ja_what, const RecordStep& step);
+Result<nlohmann::json> ChangeRecord(store::Storage& storage, audit::Event ev, std::string_view kind,
+                                    std::string_view id, std::string_view not_found,
+                                    std::string_view en_what, std::string_view ja_what,
+                                    const RecordStep& step);
 
 // Record `id` of `kind` read in its own transaction (NotFound as above).
 Result<nlohmann::json> GetRecord(store::Storage& storage, std::string_view kind,

@@ -28,17 +28,20 @@ Status RequireCisoLine(const identity::Principal& p) {
 
 Status NeedState(const json& insp, std::string_view state) {
   if (insp.value("state", "") == state) return Status::Ok();
-  return Status::FailedPrecondition(
-      "the self-inspection is " + insp.value("state", "") + "; this step needs it " +
-          std::string(state),
-      "自己点検は " + insp.value("state", "") + " の状態です。この手続には " + std::string(state) +
-          " の状態が必要です",
-      std::string(kInspectionWrongState));
+  return Status::FailedPrecondition("the self-inspection is " + insp.value("state", "") +
+                                        "; this step needs it " + std::string(state),
+                                    "自己点検は " + insp.value("state", "") +
+                                        " の状態です。この手続には " + std::string(state) +
+                                        " の状態が必要です",
+                                    std::string(kInspectionWrongState));
 }
 
 json ItemJson(const InspectionItem& i) {
-  return {{"item", i.item},     {"role", i.role},         {"source", i.source},
-          {"clause", i.clause}, {"question", i.question}};
+  return {{"item", i.item},
+          {"role", i.role},
+          {"source", i.source},
+          {"clause", i.clause},
+          {"question", i.question}};
 }
 
 }  // namespace
@@ -173,18 +176,19 @@ Result<json> SelfInspections::Summary(std::string_view id) {
 
 Result<json> SelfInspections::Evaluate(const approval::Caller& caller, std::string_view id,
                                        std::string_view rating) {
-  return Change(caller, "evaluate", id, [&](store::WriteTxn&, json& insp, audit::Event& e) -> Status {
-    MAMORI_RETURN_IF_ERROR(RequireCisoLine(caller.principal));
-    MAMORI_RETURN_IF_ERROR(NeedState(insp, "open"));
-    MAMORI_RETURN_IF_ERROR(approval::ValidateCode(rating, "rating"));
-    insp["evaluation"] = {{"rating", std::string(rating)},
-                          {"by", caller.principal.id},
-                          {"at", FormatUtc(caller.Now())},
-                          {"people", insp["answers"].size()}};
-    insp["state"] = "evaluated";
-    e.attrs["rating"] = std::string(rating);
-    return Status::Ok();
-  });
+  return Change(caller, "evaluate", id,
+                [&](store::WriteTxn&, json& insp, audit::Event& e) -> Status {
+                  MAMORI_RETURN_IF_ERROR(RequireCisoLine(caller.principal));
+                  MAMORI_RETURN_IF_ERROR(NeedState(insp, "open"));
+                  MAMORI_RETURN_IF_ERROR(approval::ValidateCode(rating, "rating"));
+                  insp["evaluation"] = {{"rating", std::string(rating)},
+                                        {"by", caller.principal.id},
+                                        {"at", FormatUtc(caller.Now())},
+                                        {"people", insp["answers"].size()}};
+                  insp["state"] = "evaluated";
+                  e.attrs["rating"] = std::string(rating);
+                  return Status::Ok();
+                });
 }
 
 Result<json> SelfInspections::Order(const approval::Caller& caller, std::string_view id,
@@ -222,32 +226,34 @@ Result<json> SelfInspections::Order(const approval::Caller& caller, std::string_
 
 Result<json> SelfInspections::Complete(const approval::Caller& caller, std::string_view id,
                                        std::string_view order) {
-  return Change(caller, "complete", id, [&](store::WriteTxn&, json& insp, audit::Event& e) -> Status {
-    e.attrs["order"] = audit::EventIdentifier(order);
-    MAMORI_RETURN_IF_ERROR(NeedState(insp, "evaluated"));
-    json* o = nullptr;
-    for (auto& x : insp["orders"]) {
-      if (x.value("id", "") == order) o = &x;
-    }
-    if (!o) return NotFound("inspection.order", order, "improvement order", "改善指示");
-    const identity::Principal& who = caller.principal;
-    if (!IsDepartmentManager(who) || who.department != o->value("department", "")) {
-      return Status::PermissionDenied(
-          "an improvement order is completed by a manager of its department",
-          "改善指示の完了は当該部署の管理者が報告します", std::string(kInspectionNotManager));
-    }
-    if (o->value("state", "") == "done") {
-      return Status::FailedPrecondition("the order is done already", "この改善指示は完了済みです",
-                                        std::string(kInspectionWrongState));
-    }
-    (*o)["state"] = "done";
-    (*o)["done_by"] = who.id;
-    (*o)["done_at"] = FormatUtc(caller.Now());
-    const bool all = std::all_of(insp["orders"].begin(), insp["orders"].end(),
-                                 [](const json& x) { return x.value("state", "") == "done"; });
-    if (all) insp["state"] = "closed";
-    return Status::Ok();
-  });
+  return Change(
+      caller, "complete", id, [&](store::WriteTxn&, json& insp, audit::Event& e) -> Status {
+        e.attrs["order"] = audit::EventIdentifier(order);
+        MAMORI_RETURN_IF_ERROR(NeedState(insp, "evaluated"));
+        json* o = nullptr;
+        for (auto& x : insp["orders"]) {
+          if (x.value("id", "") == order) o = &x;
+        }
+        if (!o) return NotFound("inspection.order", order, "improvement order", "改善指示");
+        const identity::Principal& who = caller.principal;
+        if (!IsDepartmentManager(who) || who.department != o->value("department", "")) {
+          return Status::PermissionDenied(
+              "an improvement order is completed by a manager of its department",
+              "改善指示の完了は当該部署の管理者が報告します", std::string(kInspectionNotManager));
+        }
+        if (o->value("state", "") == "done") {
+          return Status::FailedPrecondition("the order is done already",
+                                            "この改善指示は完了済みです",
+                                            std::string(kInspectionWrongState));
+        }
+        (*o)["state"] = "done";
+        (*o)["done_by"] = who.id;
+        (*o)["done_at"] = FormatUtc(caller.Now());
+        const bool all = std::all_of(insp["orders"].begin(), insp["orders"].end(),
+                                     [](const json& x) { return x.value("state", "") == "done"; });
+        if (all) insp["state"] = "closed";
+        return Status::Ok();
+      });
 }
 
 Result<json> SelfInspections::Get(std::string_view id) {

@@ -63,8 +63,12 @@ Result<Attendance> AttendanceFromJson(const json& j) {
 }  // namespace
 
 json PlanToJson(const TrainingPlan& p) {
-  json j = {{"id", p.id},         {"year", p.year},     {"course", p.course},
-            {"audience", p.audience}, {"planned_by", p.planned_by}, {"at", FormatUtc(p.at)}};
+  json j = {{"id", p.id},
+            {"year", p.year},
+            {"course", p.course},
+            {"audience", p.audience},
+            {"planned_by", p.planned_by},
+            {"at", FormatUtc(p.at)}};
   if (!p.role.empty()) j["role"] = p.role;
   return j;
 }
@@ -156,8 +160,8 @@ Result<Attendance> Training::Attend(const approval::Caller& caller, const Attend
         if (it == everyone->end()) {
           return NotFound("training.person", draft.person, "person", "利用者");
         }
-        const bool manager_here = IsDepartmentManager(who) && !who.department.empty() &&
-                                  who.department == it->department;
+        const bool manager_here =
+            IsDepartmentManager(who) && !who.department.empty() && who.department == it->department;
         if (who.kind != identity::PrincipalKind::kUser || (!IsCisoLine(who) && !manager_here)) {
           return Status::PermissionDenied(
               "attendance is recorded by the CISO line, or by a manager of the person's own "
@@ -166,9 +170,9 @@ Result<Attendance> Training::Attend(const approval::Caller& caller, const Attend
               std::string(kTrainingNotTrainer));
         }
         if (plan.audience == "role" && !it->HasRole(plan.role)) {
-          return Status::FailedPrecondition(
-              "the person does not hold the role this course is for",
-              "この研修の対象ロールを持たない利用者です", std::string(kTrainingNotAudience));
+          return Status::FailedPrecondition("the person does not hold the role this course is for",
+                                            "この研修の対象ロールを持たない利用者です",
+                                            std::string(kTrainingNotAudience));
         }
         const CivilDate today = JstDate(caller.Now());
         if (draft.date > today || FiscalYear(draft.date) != plan.year) {

@@ -24,9 +24,8 @@ Result<Suspension> SuspensionFromJson(const nlohmann::json& json) {
 bool Snapshot::TrainingLapsed(std::string_view person, CivilDate today) const {
   if (!training_required) return false;
   auto it = trained_until.find(person);
-  return !TrainingCurrent(it == trained_until.end() ? std::nullopt
-                                                    : std::optional<CivilDate>(it->second),
-                          today);
+  return !TrainingCurrent(
+      it == trained_until.end() ? std::nullopt : std::optional<CivilDate>(it->second), today);
 }
 
 bool Snapshot::Excluded(std::string_view grant, std::string_view person) const {

@@ -34,10 +34,10 @@ struct Snapshot {
   std::unordered_map<std::string, std::vector<Grant>> grants_by_role;
   // grant → the persons whose use of it a review revoked
   std::map<std::string, std::set<std::string, std::less<>>, std::less<>> exclusions;
-  std::map<std::string, Suspension, std::less<>> suspended;                // person →
+  std::map<std::string, Suspension, std::less<>> suspended;  // person →
   // The training switch and each person's last current day (training_gate.h).
   bool training_required = false;
-  std::map<std::string, CivilDate, std::less<>> trained_until;  // person →
+  std::map<std::string, CivilDate, std::less<>> trained_until;             // person →
   std::map<std::string, std::vector<std::string>, std::less<>> terminals;  // dataset →
   std::map<std::string, MaskRule, std::less<>> type_rules;                 // field type name →
   // dataset → field → rule

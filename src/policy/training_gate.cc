@@ -12,7 +12,9 @@ constexpr std::string_view kRuleKey = "pol/tr/rule";
 constexpr std::string_view kPersons = "pol/tr/p/";
 constexpr uint32_t kMaxValidityDays = 1095;  // three years
 
-std::string PersonKey(std::string_view person) { return std::string(kPersons) + std::string(person); }
+std::string PersonKey(std::string_view person) {
+  return std::string(kPersons) + std::string(person);
+}
 
 Status Damaged(std::string_view what) {
   return Status::DataLoss("a stored training record is damaged",
@@ -92,8 +94,7 @@ Result<std::optional<CivilDate>> ReadTrainingCurrency(store::ReadTxn& txn,
   return std::optional<CivilDate>(until);
 }
 
-Result<std::map<std::string, CivilDate, std::less<>>> ReadTrainingCurrencies(
-    store::ReadTxn& txn) {
+Result<std::map<std::string, CivilDate, std::less<>>> ReadTrainingCurrencies(store::ReadTxn& txn) {
   std::map<std::string, CivilDate, std::less<>> out;
   MAMORI_ASSIGN_OR_RETURN(auto rows, txn.Scan(kPersons, store::PrefixEnd(kPersons), 0));
   for (const auto& row : rows) {

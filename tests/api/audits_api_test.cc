@@ -58,10 +58,8 @@ class AuditsApiTest : public StackApiTest {
   }
   nlohmann::json Finding(const std::string& clause = "002.art47") {
     const uint64_t seq = EventsOf("identity.login").front().seq;
-    return {{"clause", clause},
-            {"department", "総務部"},
-            {"severity", "minor"},
-            {"evidence", {seq}}};
+    return {
+        {"clause", clause}, {"department", "総務部"}, {"severity", "minor"}, {"evidence", {seq}}};
   }
 };
 
@@ -92,10 +90,10 @@ TEST_F(AuditsApiTest, AnAuditorFromTheAuditedDepartmentOrInNoAuditRoleIsRefused)
   auto both = Post("lead1", "/v1/audits",
                    {{"year", Year()}, {"departments", {"総務部", "監査室"}}, {"scope", "all"}});
   ASSERT_EQ(both.status, 201) << both.body;
-  EXPECT_EQ(Subject(Post("lead1", "/v1/audits/" + both.Json()["id"].get<std::string>() +
-                                      "/auditors",
-                         {{"auditor", "audit1"}})),
-            governance::kAuditNotIndependent);
+  EXPECT_EQ(
+      Subject(Post("lead1", "/v1/audits/" + both.Json()["id"].get<std::string>() + "/auditors",
+                   {{"auditor", "audit1"}})),
+      governance::kAuditNotIndependent);
 }
 
 TEST_F(AuditsApiTest, PlansNeedThePlannerAKnownDepartmentAYearAndAScope) {
@@ -194,10 +192,10 @@ TEST_F(AuditsApiTest, OneAuditFromPlanToClosedWithProofsAndImprovement) {
   EXPECT_EQ(closed.Json()["findings"][0]["progress"].size(), 2u);
   EXPECT_EQ(Post("mgr1", base + "/findings/F1/progress", {{"status", "done"}}).status, 409);
 
-  for (const char* op : {"internal_audit.plan", "internal_audit.assign", "internal_audit.finding",
-                         "internal_audit.report", "internal_audit.acknowledge",
-                         "internal_audit.improve", "internal_audit.progress",
-                         "internal_audit.close"}) {
+  for (const char* op :
+       {"internal_audit.plan", "internal_audit.assign", "internal_audit.finding",
+        "internal_audit.report", "internal_audit.acknowledge", "internal_audit.improve",
+        "internal_audit.progress", "internal_audit.close"}) {
     auto events = EventsOf(op);
     ASSERT_FALSE(events.empty()) << op;
     EXPECT_EQ(AttrOf(events.back(), "audit"), id) << op;

@@ -112,8 +112,7 @@ TEST_F(InspectionsApiTest, OneYearFromPlanToClosed) {
   const nlohmann::json s = summary.Json();
   EXPECT_EQ(s["organisation"]["people"], 3);
   EXPECT_EQ(s["departments"]["総務部"]["people"], 2);
-  EXPECT_EQ(s["departments"]["総務部"]["items_answered_no"],
-            nlohmann::json::array({"handler-02"}));
+  EXPECT_EQ(s["departments"]["総務部"]["items_answered_no"], nlohmann::json::array({"handler-02"}));
   EXPECT_EQ(s["departments"]["融資部"]["items_answered_no"], nlohmann::json::array());
   EXPECT_EQ(s["organisation"]["items"]["all-01"]["yes"], 3);
 

@@ -74,9 +74,9 @@ class TrainingApiTest : public StackApiTest {
     ASSERT_EQ(put.status, 200) << put.body;
   }
   std::string Plan(int year) {
-    auto r = Send(Login("ciso1"), "POST", "/v1/training/plans",
-                  nlohmann::json{{"year", year}, {"course", "security.basic"}, {"audience", "all"}}
-                      .dump());
+    auto r = Send(
+        Login("ciso1"), "POST", "/v1/training/plans",
+        nlohmann::json{{"year", year}, {"course", "security.basic"}, {"audience", "all"}}.dump());
     EXPECT_EQ(r.status, 201) << r.body;
     return r.Json().value("id", "");
   }
@@ -163,10 +163,8 @@ TEST_F(TrainingApiTest, TheSwitchChangesOnlyWithAnApprovedPolicyChange) {
   EXPECT_EQ(alone.status, 400) << alone.body;
   EXPECT_EQ(Subject(alone), approval::kPolicyApprovalRequired);
   ExpectRefused("training.policy_set", approval::kPolicyApprovalRequired);
-  EXPECT_EQ(Send(Login("hana"), "PUT", "/v1/policy/training", R"({"required": true})").status,
-            403);
-  EXPECT_EQ(Send(Login("mgr1"), "PUT", "/v1/policy/training", R"({"required": true})").status,
-            403);
+  EXPECT_EQ(Send(Login("hana"), "PUT", "/v1/policy/training", R"({"required": true})").status, 403);
+  EXPECT_EQ(Send(Login("mgr1"), "PUT", "/v1/policy/training", R"({"required": true})").status, 403);
   EXPECT_EQ(Send(ciso, "PUT", "/v1/policy/training", R"({"validity_days": 0})").status, 400);
   EXPECT_EQ(Send(ciso, "PUT", "/v1/policy/training", R"({"validity_days": 5000})").status, 400);
   EXPECT_EQ(Send(ciso, "PUT", "/v1/policy/training", R"({"required": "yes"})").status, 400);
@@ -203,7 +201,8 @@ TEST_F(TrainingApiTest, OnlyTheCisoLinePlansWithAValidYearCourseAndAudience) {
   ExpectRefused("training.plan", "course");
   EXPECT_EQ(Send(ciso, "GET", "/v1/training/plans").Json()["plans"].size(), 0u);
 
-  auto hires = plan(ciso, {{"year", year}, {"course", "security.newcomer"}, {"audience", "new_hire"}});
+  auto hires =
+      plan(ciso, {{"year", year}, {"course", "security.newcomer"}, {"audience", "new_hire"}});
   ASSERT_EQ(hires.status, 201) << hires.body;
   auto mid =
       plan(ciso, {{"year", year}, {"course", "security.newcomer"}, {"audience", "mid_career"}});
@@ -296,12 +295,14 @@ TEST_F(TrainingApiTest, TheTrainingCommandsMirrorTheRoutes) {
   EXPECT_NE(out.find("TP000001"), std::string::npos) << out;
   // A trainee never records their own attendance, at the console either.
   EXPECT_EQ(RunMamori("training attend --user mgr1 --password-file - --plan TP000001 --person mgr1 "
-                      "--date " + FormatDate(Day(0)) + " --passed",
+                      "--date " +
+                          FormatDate(Day(0)) + " --passed",
                       kStackPassword, &out),
             1);
   EXPECT_NE(out.find("自分の研修受講は記録できません"), std::string::npos) << out;
   ASSERT_EQ(RunMamori("training attend --user mgr1 --password-file - --plan TP000001 --person hana "
-                      "--date " + FormatDate(Day(0)) + " --score 90 --passed",
+                      "--date " +
+                          FormatDate(Day(0)) + " --score 90 --passed",
                       kStackPassword, &out),
             0)
       << out;
