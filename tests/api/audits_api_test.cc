@@ -9,17 +9,17 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/stack_fixture.h"
+#include "api/governance_fixture.h"
 #include "governance/internal_audit.h"
 #include "governance/ledger.h"
 
 namespace mamori::api::testing {
 namespace {
 
-class AuditsApiTest : public StackApiTest {
+class AuditsApiTest : public GovernanceApiTest {
  protected:
   void SetUp() override {
-    StackApiTest::SetUp();
+    GovernanceApiTest::SetUp();
     AddUser("lead1", {"audit_lead"}, "", "監査室");
     AddUser("audit1", {"auditor"}, "", "監査室");
     AddUser("audit2", {"auditor"}, "", "総務部");  // an auditor of the audited department
@@ -30,26 +30,12 @@ class AuditsApiTest : public StackApiTest {
     StartStackServer();
   }
 
-  static CivilDate Day(int plus) {
-    return CivilFromDays(DaysFromCivil(JstDate(NowMicros())) + plus);
-  }
   static int Year() { return governance::FiscalYear(Day(0)); }
-  HttpResponse Post(const std::string& user, const std::string& target,
-                    const nlohmann::json& body = nlohmann::json::object()) {
-    return Send(Login(user), "POST", target, body.dump());
-  }
   std::string Planned() {
     auto r = Post("lead1", "/v1/audits",
                   {{"year", Year()}, {"departments", {"総務部"}}, {"scope", "mynumber.handling"}});
     EXPECT_EQ(r.status, 201) << r.body;
     return r.Json().value("id", "");
-  }
-  static std::string Subject(const HttpResponse& r) { return r.Json().value("subject", ""); }
-  void ExpectRefused(const std::string& operation, std::string_view reason) {
-    auto events = EventsOf(operation);
-    ASSERT_FALSE(events.empty()) << operation;
-    EXPECT_EQ(events.back().result, "refused");
-    EXPECT_EQ(events.back().reason, reason);
   }
   nlohmann::json Audit(const std::string& id) {
     auto r = Send(Login("audit1"), "GET", "/v1/audits/" + id);

@@ -8,7 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/stack_fixture.h"
+#include "api/governance_fixture.h"
 #include "governance/inspection_items.h"
 #include "governance/ledger.h"
 #include "governance/self_inspection.h"
@@ -16,26 +16,16 @@
 namespace mamori::api::testing {
 namespace {
 
-class InspectionsApiTest : public StackApiTest {
+class InspectionsApiTest : public GovernanceApiTest {
  protected:
   void SetUp() override {
-    StackApiTest::SetUp();
+    GovernanceApiTest::SetUp();
     AddUser("mgr1", {"section_manager"});
     AddUser("hana", {"handler"}, "mgr1");
     AddUser("mgr2", {"section_manager"}, "", "融資部");
     AddUser("ciso1", {"ciso"}, "", "情報セキュリティ室");
     AddUser("audit1", {"auditor"}, "", "監査室");
     StartStackServer();
-  }
-  static CivilDate Day(int plus) {
-    return CivilFromDays(DaysFromCivil(JstDate(NowMicros())) + plus);
-  }
-  HttpResponse Post(const std::string& user, const std::string& target,
-                    const nlohmann::json& body = nlohmann::json::object()) {
-    return Send(Login(user), "POST", target, body.dump());
-  }
-  HttpResponse Get(const std::string& user, const std::string& target) {
-    return Send(Login(user), "GET", target);
   }
   std::string Planned() {
     auto r = Post("ciso1", "/v1/inspections", {{"year", governance::FiscalYear(Day(0))}});
@@ -55,7 +45,6 @@ class InspectionsApiTest : public StackApiTest {
     }
     return {{"answers", answers}};
   }
-  static std::string Subject(const HttpResponse& r) { return r.Json().value("subject", ""); }
 };
 
 TEST_F(InspectionsApiTest, ChecklistsFollowTheRolesAndCiteTheCatalogue) {

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/stack_fixture.h"
+#include "api/governance_fixture.h"
 #include "approval/flows.h"
 #include "governance/ledger.h"
 #include "governance/training.h"
@@ -18,10 +18,10 @@
 namespace mamori::api::testing {
 namespace {
 
-class TrainingApiTest : public StackApiTest {
+class TrainingApiTest : public GovernanceApiTest {
  protected:
   void SetUp() override {
-    StackApiTest::SetUp();
+    GovernanceApiTest::SetUp();
     CreateEmployees();
     AddUser("dept1", {"department_officer"});
     AddUser("admin1", {"admin"}, "", "情報システム課");
@@ -45,9 +45,6 @@ class TrainingApiTest : public StackApiTest {
     GrantThroughFlow(write, "mgr1", "dept1", "admin1");
   }
 
-  static CivilDate Day(int plus) {
-    return CivilFromDays(DaysFromCivil(JstDate(NowMicros())) + plus);
-  }
   static std::string Records() {
     return std::string("/v1/datasets/") + kDataset + "/records?purpose=withholding";
   }
@@ -89,13 +86,6 @@ class TrainingApiTest : public StackApiTest {
                                {"score", 80},
                                {"passed", passed}}
                     .dump());
-  }
-  static std::string Subject(const HttpResponse& r) { return r.Json().value("subject", ""); }
-  void ExpectRefused(const std::string& operation, std::string_view reason) {
-    auto events = EventsOf(operation);
-    ASSERT_FALSE(events.empty()) << operation;
-    EXPECT_EQ(events.back().result, "refused");
-    EXPECT_EQ(events.back().reason, reason);
   }
   size_t Attendances() {
     auto r = Send(Login("audit1"), "GET", "/v1/training/attendance");
