@@ -469,6 +469,78 @@ std::vector<RouteSpec> Build() {
       System("GET", "/v1/incidents/{incident}/report-form", "incident.form")
           .Target("incident")
           .Query({"kind", "format"}),
+      // Information-security training (governance/training.h) and the
+      // training switch on data roles (policy/training_gate.h); the register
+      // decides again who plans and who records whose attendance.
+      System("GET", "/v1/training/plans", "training.list").Query(kPage),
+      System("POST", "/v1/training/plans", "training.plan")
+          .Strict({{"year", K::kAny, kRequired},
+                   {"course", K::kString, kRequired},
+                   {"audience", K::kString, kRequired},
+                   {"role", K::kString}}),
+      System("GET", "/v1/training/attendance", "training.list")
+          .Query({"person", "limit", "cursor"}),
+      System("POST", "/v1/training/attendance", "training.record")
+          .Strict({{"plan", K::kString, kRequired},
+                   {"person", K::kString, kRequired},
+                   {"date", K::kString, kRequired},
+                   {"score", K::kAny},
+                   {"passed", K::kBool, kRequired}}),
+      System("GET", "/v1/training/people/{user}", "training.currency").Target("user"),
+      System("GET", "/v1/policy/training", "policy.show"),
+      System("PUT", "/v1/policy/training", "policy.update").Json().Query({"approval"}),
+
+      // Internal audit (governance/internal_audit.h): the register decides
+      // again independence, assignment and the audited department.
+      System("GET", "/v1/audits", "internal_audit.list").Query(kPage),
+      System("POST", "/v1/audits", "internal_audit.plan")
+          .Strict({{"year", K::kAny, kRequired},
+                   {"departments", K::kStrings, kRequired},
+                   {"scope", K::kString, kRequired}}),
+      System("GET", "/v1/audits/{audit}", "internal_audit.list").Target("audit"),
+      System("POST", "/v1/audits/{audit}/auditors", "internal_audit.assign")
+          .Target("audit")
+          .Strict({{"auditor", K::kString, kRequired}}),
+      System("POST", "/v1/audits/{audit}/findings", "internal_audit.finding")
+          .Target("audit")
+          .Strict({{"clause", K::kString, kRequired},
+                   {"department", K::kString, kRequired},
+                   {"severity", K::kString, kRequired},
+                   {"evidence", K::kAny}}),
+      System("POST", "/v1/audits/{audit}/report", "internal_audit.report").Target("audit"),
+      System("POST", "/v1/audits/{audit}/acknowledge", "internal_audit.acknowledge")
+          .Target("audit"),
+      System("POST", "/v1/audits/{audit}/findings/{finding}/improvement", "internal_audit.improve")
+          .Target("audit")
+          .Strict({{"measure", K::kString, kRequired}, {"due", K::kString, kRequired}}),
+      System("POST", "/v1/audits/{audit}/findings/{finding}/progress", "internal_audit.improve")
+          .Target("audit")
+          .Strict({{"status", K::kString, kRequired}, {"note", K::kString}}),
+      System("POST", "/v1/audits/{audit}/findings/{finding}/close", "internal_audit.close")
+          .Target("audit"),
+
+      // Self-inspection (governance/self_inspection.h): the register decides
+      // again who plans, answers (oneself) and completes orders.
+      System("GET", "/v1/inspections", "inspection.list").Query(kPage),
+      System("POST", "/v1/inspections", "inspection.plan").Strict({{"year", K::kAny, kRequired}}),
+      System("GET", "/v1/inspections/{inspection}", "inspection.list").Target("inspection"),
+      System("GET", "/v1/inspections/{inspection}/checklist", "inspection.answer")
+          .Target("inspection"),
+      System("POST", "/v1/inspections/{inspection}/answers", "inspection.answer")
+          .Target("inspection")
+          .Strict({{"answers", K::kAny, kRequired}}),
+      System("GET", "/v1/inspections/{inspection}/summary", "inspection.list").Target("inspection"),
+      System("POST", "/v1/inspections/{inspection}/evaluation", "inspection.evaluate")
+          .Target("inspection")
+          .Strict({{"rating", K::kString, kRequired}}),
+      System("POST", "/v1/inspections/{inspection}/orders", "inspection.evaluate")
+          .Target("inspection")
+          .Strict({{"department", K::kString, kRequired},
+                   {"item", K::kString, kRequired},
+                   {"measure", K::kString, kRequired},
+                   {"due", K::kString, kRequired}}),
+      System("POST", "/v1/inspections/{inspection}/orders/{order}/complete", "inspection.complete")
+          .Target("inspection"),
 
       // Connections to other institutions (電算結合, exchange/connections.h):
       // registered once their connection approval is granted; the card is

@@ -163,6 +163,17 @@ Status AddExceptionRoutes(Router& router, const RouteDeps& deps);
 // The registers the rules require: /v1/registers[/{kind}], /v1/contractors,
 // /v1/cloud-services; need registers.
 Status AddRegisterRoutes(Router& router, const RouteDeps& deps);
+// Information-security training and the training switch on data roles
+// (routes_training.cc); need the engine and identity.
+Status AddTrainingRoutes(Router& router, const RouteDeps& deps);
+// Internal audit: plans, independent auditors, findings with audit-log
+// proof references, the report, improvement plans (routes_audits.cc); need
+// the engine and identity.
+Status AddAuditPlanRoutes(Router& router, const RouteDeps& deps);
+// Self-inspection: yearly plans, checklists from the controls that apply to
+// the caller's roles, answers, summaries, the CISO's evaluation and
+// improvement orders (routes_inspections.cc); need the engine and identity.
+Status AddInspectionRoutes(Router& router, const RouteDeps& deps);
 // Two-person control of credit inquiries, branch requests and their
 // reconciliation; need inquiries, lists, the engine and an authorizer.
 Status AddInquiryRoutes(Router& router, const RouteDeps& deps);

@@ -153,6 +153,9 @@ Status AddAllRoutes(Router& router, const RouteDeps& deps) {
   }
   if (deps.findings) MAMORI_RETURN_IF_ERROR(AddAnalysisRoutes(router, deps));
   if (deps.registers) MAMORI_RETURN_IF_ERROR(AddRegisterRoutes(router, deps));
+  if (deps.identity) MAMORI_RETURN_IF_ERROR(AddTrainingRoutes(router, deps));
+  if (deps.identity) MAMORI_RETURN_IF_ERROR(AddAuditPlanRoutes(router, deps));
+  if (deps.identity) MAMORI_RETURN_IF_ERROR(AddInspectionRoutes(router, deps));
   if (deps.inquiries) MAMORI_RETURN_IF_ERROR(AddInquiryRoutes(router, deps));
   if (deps.incidents) MAMORI_RETURN_IF_ERROR(AddIncidentRoutes(router, deps));
   MAMORI_RETURN_IF_ERROR(AddConnectionRoutes(router, deps));

@@ -120,6 +120,11 @@ void AddTakeoutsCommands(CLI::App& app, int& exit_code);
 void AddRegistersCommands(CLI::App& app, int& exit_code);
 // inquiries ... (cmd_inquiries.cc): two-person inquiry control.
 void AddInquiriesCommands(CLI::App& app, int& exit_code);
+// training, audits, inspections (cmd_training.cc, cmd_audits.cc,
+// cmd_inspections.cc): the organisation's own cycles, mirroring their routes.
+void AddTrainingCommands(CLI::App& app, int& exit_code);
+void AddAuditsCommands(CLI::App& app, int& exit_code);
+void AddInspectionsCommands(CLI::App& app, int& exit_code);
 // exchange init|serve|send and connection add|list|show|suspend|resume (cmd_exchange.cc).
 void AddExchangeCommands(CLI::App& app, int& exit_code);
 // report compliance|attest|attestations (cmd_report.cc): the compliance report.

@@ -31,6 +31,9 @@ int Run(int argc, char** argv) {
   mamori::cli::AddApprovalsCommands(app, exit_code);
   mamori::cli::AddExceptionsCommands(app, exit_code);
   mamori::cli::AddInquiriesCommands(app, exit_code);
+  mamori::cli::AddTrainingCommands(app, exit_code);
+  mamori::cli::AddAuditsCommands(app, exit_code);
+  mamori::cli::AddInspectionsCommands(app, exit_code);
   mamori::cli::AddIncidentsCommands(app, exit_code);
   mamori::cli::AddTakeoutsCommands(app, exit_code);
   mamori::cli::AddRegistersCommands(app, exit_code);

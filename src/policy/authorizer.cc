@@ -65,6 +65,10 @@ Decision Evaluate(const Snapshot& snap, const identity::Principal& who,
   if (now == 0) now = NowMicros();
   if (who.id.empty()) return Deny(kUnidentified);
   if (snap.suspended.contains(who.id)) return Deny(kDisabled);
+  // The training switch [002 第28-29条]: a person, not an application.
+  if (who.kind == identity::PrincipalKind::kUser && snap.TrainingLapsed(who.id, JstDate(now))) {
+    return Deny(kTrainingLapsed);
+  }
   if (NeedsPurpose(op)) {
     if (purpose.empty()) return Deny(kPurposeRequired);
     if (!def.FindPurpose(purpose)) return Deny(kPurposeNotRegistered);

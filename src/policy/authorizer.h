@@ -6,6 +6,8 @@
 // answers with the first code that applies (decision.h):
 //   1. policy.unidentified          the principal has no id
 //   2. policy.disabled              the person is suspended by a leave review (review.h)
+//   2b. policy.training_lapsed     the training switch is on and the person's
+//                                   training is not current (training_gate.h)
 //   3. policy.purpose_required      a data operation without a purpose
 //   4. policy.purpose_not_registered  the dataset does not register the purpose
 //   5. policy.handling_no_copy      export of a dataset restricted no_copy (the

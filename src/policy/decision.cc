@@ -12,6 +12,10 @@ std::string Decision::Message() const {
   if (code == kAllowed) return "allowed by grant " + grant;
   if (code == kUnidentified) return "the caller is not identified";
   if (code == kDisabled) return "your access is suspended while your rights are reviewed";
+  if (code == kTrainingLapsed) {
+    return "your information-security training is not current: data roles need current "
+           "training (attend the course, then try again)";
+  }
   if (code == kPurposeRequired) return "a purpose (利用目的) is required for this operation";
   if (code == kPurposeNotRegistered) {
     return "the purpose given is not registered for this dataset (its purposes are in the "
@@ -39,6 +43,10 @@ std::string Decision::MessageJa() const {
   if (code == kAllowed) return "権限 " + grant + " により許可";
   if (code == kUnidentified) return "利用者が識別されていません";
   if (code == kDisabled) return "権限の見直し中のため利用が停止されています";
+  if (code == kTrainingLapsed) {
+    return "情報セキュリティ研修の受講が有効期限内でないため、個人情報を取り扱う権限を"
+           "利用できません (研修を受講してから再度お試しください)";
+  }
   if (code == kPurposeRequired) return "この操作には利用目的の指定が必要です";
   if (code == kPurposeNotRegistered) {
     return "指定された利用目的はこのデータセットに登録されていません "

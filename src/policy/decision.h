@@ -15,6 +15,9 @@ namespace mamori::policy {
 inline constexpr std::string_view kAllowed = "policy.allowed";
 inline constexpr std::string_view kUnidentified = "policy.unidentified";  // no principal id
 inline constexpr std::string_view kDisabled = "policy.disabled";  // suspended by a leave review
+// The training switch is on and the person's training is not current
+// (training_gate.h).
+inline constexpr std::string_view kTrainingLapsed = "policy.training_lapsed";
 inline constexpr std::string_view kPurposeRequired = "policy.purpose_required";
 inline constexpr std::string_view kPurposeNotRegistered = "policy.purpose_not_registered";
 inline constexpr std::string_view kHandlingNoCopy = "policy.handling_no_copy";  // export of no_copy

@@ -3,6 +3,7 @@
 #include "policy/json_util.h"
 #include "policy/keyspace.h"
 #include "policy/records.h"
+#include "policy/training_gate.h"
 
 namespace mamori::policy {
 
@@ -18,6 +19,13 @@ Result<Suspension> SuspensionFromJson(const nlohmann::json& json) {
   MAMORI_ASSIGN_OR_RETURN(s.reason, in.String("reason", false));
   MAMORI_ASSIGN_OR_RETURN(s.since, in.Time("since"));
   return s;
+}
+
+bool Snapshot::TrainingLapsed(std::string_view person, CivilDate today) const {
+  if (!training_required) return false;
+  auto it = trained_until.find(person);
+  return !TrainingCurrent(
+      it == trained_until.end() ? std::nullopt : std::optional<CivilDate>(it->second), today);
 }
 
 bool Snapshot::Excluded(std::string_view grant, std::string_view person) const {
@@ -89,6 +97,11 @@ Result<std::shared_ptr<const Snapshot>> LoadSnapshot(store::ReadTxn& txn) {
     auto s = SuspensionFromJson(json);
     if (json.is_discarded() || !s) return Fail(Corrupt(row.key));
     snap->suspended.emplace(std::string(Rest(row.key, keyspace::kSuspensions)), *s);
+  }
+  MAMORI_ASSIGN_OR_RETURN(TrainingRule training, ReadTrainingRule(txn));
+  snap->training_required = training.required;
+  if (training.required) {
+    MAMORI_ASSIGN_OR_RETURN(snap->trained_until, ReadTrainingCurrencies(txn));
   }
   MAMORI_ASSIGN_OR_RETURN(Rows terminals, scan(keyspace::kTerminals));
   for (const auto& row : terminals) {

@@ -34,12 +34,17 @@ struct Snapshot {
   std::unordered_map<std::string, std::vector<Grant>> grants_by_role;
   // grant → the persons whose use of it a review revoked
   std::map<std::string, std::set<std::string, std::less<>>, std::less<>> exclusions;
-  std::map<std::string, Suspension, std::less<>> suspended;                // person →
+  std::map<std::string, Suspension, std::less<>> suspended;  // person →
+  // The training switch and each person's last current day (training_gate.h).
+  bool training_required = false;
+  std::map<std::string, CivilDate, std::less<>> trained_until;             // person →
   std::map<std::string, std::vector<std::string>, std::less<>> terminals;  // dataset →
   std::map<std::string, MaskRule, std::less<>> type_rules;                 // field type name →
   // dataset → field → rule
   std::map<std::string, std::map<std::string, MaskRule, std::less<>>, std::less<>> field_rules;
 
+  // Whether the training switch refuses `person` data roles on JST day `today`.
+  bool TrainingLapsed(std::string_view person, CivilDate today) const;
   bool Excluded(std::string_view grant, std::string_view person) const;
   // The designated terminals of a dataset, or null when none are designated.
   const std::vector<std::string>* DesignatedTerminals(std::string_view dataset) const;

@@ -159,6 +159,24 @@ constexpr std::array kRegisterKeepers = {r::kAdmin,
                                          r::kCreditInfoDirector,
                                          r::kChiefOfficer};
 constexpr std::array kChiefOfficers = {r::kChiefOfficer};
+// Information-security training ([002 第28-29条]; governance/training.h):
+// the CISO line plans; the CISO line and managers record attendance (the
+// register narrows a manager to their own department and refuses anyone's
+// own); the register is read by managers, the CISO line and auditors; each
+// person sees their own standing (the route narrows the rest).
+constexpr std::array kTrainingRecorders = {r::kSectionManager, r::kDepartmentOfficer,
+                                           r::kChiefOfficer, r::kCiso, r::kDeputyCiso};
+constexpr std::array kGovernanceReaders = {
+    r::kSectionManager, r::kDepartmentOfficer, r::kCreditInfoDirector, r::kChiefOfficer,
+    r::kCiso,           r::kDeputyCiso,        r::kAuditLead,          r::kAuditor};
+// Internal audit ([002 第37-39条]; governance/internal_audit.h): the audit
+// lead and the CISO line plan and assign; auditors record findings and
+// report (the register narrows them to the assigned, independent ones); the
+// CISO line acknowledges; the audited department's managers plan and report
+// improvement (narrowed to the finding's department); all of them read.
+constexpr std::array kAuditPlanners = {r::kAuditLead, r::kCiso, r::kDeputyCiso, r::kChiefOfficer};
+constexpr std::array kAuditees = {r::kSectionManager, r::kDepartmentOfficer,
+                                  r::kCreditInfoDirector};
 // Take-outs (持ち出し): the register goes to the managers who approve
 // take-outs, the CISO line and auditors; the return or destruction is
 // confirmed by the approving roles (and the server narrows that to the
@@ -291,6 +309,26 @@ constexpr std::array kRules = {
     SystemRule{"incident.lessons", Roles(kSirtOnly), "再発防止策(教訓)の記録(CSIRT)"},
     SystemRule{"incident.close", Roles(kCisoLine), "漏えい等事案の対応の完了(CISO)"},
     SystemRule{"incident.amend", Roles(kIncidentResponders), "漏えい等事案の調査項目の更新"},
+    // Information-security training [002 第28-29条].
+    SystemRule{"training.plan", Roles(kCisoLine), "情報セキュリティ研修の計画"},
+    SystemRule{"training.record", Roles(kTrainingRecorders), "研修の受講記録 (本人以外)"},
+    SystemRule{"training.list", Roles(kGovernanceReaders), "研修計画・受講記録の参照"},
+    SystemRule{"training.currency", Roles(kAnyone), "研修の受講状況の参照 (本人)"},
+    // Internal audit [002 第37-39条].
+    SystemRule{"internal_audit.list", Roles(kGovernanceReaders), "内部監査の計画・報告の参照"},
+    SystemRule{"internal_audit.plan", Roles(kAuditPlanners), "内部監査の計画"},
+    SystemRule{"internal_audit.assign", Roles(kAuditPlanners), "監査人の指名 (独立性)"},
+    SystemRule{"internal_audit.finding", Roles(kAuditors), "監査の指摘の記録 (指名された監査人)"},
+    SystemRule{"internal_audit.report", Roles(kAuditors), "監査報告 (指名された監査人)"},
+    SystemRule{"internal_audit.acknowledge", Roles(kCisoLine), "監査報告の受領"},
+    SystemRule{"internal_audit.improve", Roles(kAuditees), "改善計画・進捗の報告 (被監査部署)"},
+    SystemRule{"internal_audit.close", Roles(kAuditors), "指摘の完了確認 (指名された監査人)"},
+    // Self-inspection [002 第34-36条]: everyone answers their own checklist.
+    SystemRule{"inspection.list", Roles(kGovernanceReaders), "自己点検の計画・集計の参照"},
+    SystemRule{"inspection.plan", Roles(kCisoLine), "自己点検の年度計画"},
+    SystemRule{"inspection.answer", Roles(kAnyone), "自己点検票への回答 (本人)"},
+    SystemRule{"inspection.evaluate", Roles(kCisoLine), "自己点検の評価・改善指示"},
+    SystemRule{"inspection.complete", Roles(kAuditees), "改善指示の完了報告 (当該部署)"},
     // Connections to other institutions (電算結合, [000 第5号様式]): a
     // connection holds no personal data. The administrator registers one
     // once its connection approval is granted (checked again by the

@@ -94,7 +94,10 @@ class AuthorizationMatrixTest : public DemoOrgTest {
                                                        {"{inquiry}", "Q99999999"},
                                                        {"{connection}", "zz-none"},
                                                        {"{kind}", "notification"},
-                                                       {"{entry}", "ZZ99999"}};
+                                                       {"{entry}", "ZZ99999"},
+                                                       {"{audit}", "IA999999"},
+                                                       {"{inspection}", "SI9999"},
+                                                       {"{order}", "O99"}};
     for (const auto& [param, value] : values) {
       for (size_t at; (at = route.find(param)) != std::string::npos;) {
         route.replace(at, param.size(), value);

@@ -6,8 +6,11 @@
 ROOT is the repository. Fails (exit 1, one line per problem, "file:line: what")
 when
   - a file in controls/ ending in .tsv is not one of 000.tsv ... 004.tsv (a
-    clause of a source mamori does not take rules from), or one of those five
-    is missing;
+    clause of a source mamori does not take rules from) or inspection_items.tsv,
+    or one of those five is missing;
+  - a row of inspection_items.tsv (the self-inspection checklist items: item,
+    role, source, clause, question) is malformed, repeats an item, or cites a
+    source and clause that is not a row of the catalogue;
   - a file is not UTF-8, its first line is not the header below, or a row has
     the wrong number of tab-separated fields;
   - a row has an empty clause, requirement or control, repeats a clause already
@@ -35,6 +38,8 @@ MODES = ("enforced", "evidenced", "attested", "planned", "not_applicable")
 NEEDS_REASON = ("planned", "not_applicable")
 NEEDS_IMPLEMENTATION = ("enforced", "evidenced")
 SOURCES = ["%03d.tsv" % n for n in range(5)]
+ITEMS = "inspection_items.tsv"
+ITEMS_HEADER = ["item", "role", "source", "clause", "question"]
 
 TEST_MACRO = re.compile(r"\b(TEST|TEST_F|TEST_P)\s*\(\s*([A-Za-z_]\w*)\s*,\s*([A-Za-z_]\w*)\s*\)")
 CTEST_DECL = re.compile(
@@ -202,6 +207,49 @@ def check_file(root, rel, gtests, ctests, symbol_cache):
     return problems
 
 
+def clauses_of(root, name):
+    try:
+        with open(os.path.join(root, "controls", name), encoding="utf-8") as f:
+            return {line.split("\t", 1)[0] for line in f.read().split("\n")[1:] if line}
+    except (OSError, UnicodeDecodeError):
+        return set()
+
+
+def check_items(root):
+    """The self-inspection items cite rows of the catalogue."""
+    rel = "controls/" + ITEMS
+    try:
+        with open(os.path.join(root, rel), encoding="utf-8") as f:
+            lines = f.read().split("\n")
+    except UnicodeDecodeError:
+        return ["%s:1: not UTF-8" % rel]
+    if lines[0].split("\t") != ITEMS_HEADER:
+        return ["%s:1: header must be %s" % (rel, "\t".join(ITEMS_HEADER))]
+    problems, seen, clauses = [], set(), {}
+    for number, line in enumerate(lines[1:], start=2):
+        if not line:
+            continue
+        cells = line.split("\t")
+        if len(cells) != len(ITEMS_HEADER) or not all(cells):
+            problems.append("%s:%d: needs %d non-empty fields" % (rel, number, len(ITEMS_HEADER)))
+            continue
+        item, _, source, clause, _ = cells
+        if item in seen:
+            problems.append("%s:%d: item %s repeated" % (rel, number, item))
+        seen.add(item)
+        name = source + ".tsv"
+        if name == ITEMS:
+            problems += check_items(root)
+        elif name not in SOURCES:
+            problems.append("%s:%d: source %s is not 000 ... 004" % (rel, number, source))
+            continue
+        if name not in clauses:
+            clauses[name] = clauses_of(root, name)
+        if clause not in clauses[name]:
+            problems.append("%s:%d: clause %s is not a row of controls/%s" % (rel, number, clause, name))
+    return problems
+
+
 def check(root):
     problems = []
     controls = os.path.join(root, "controls")
@@ -209,7 +257,9 @@ def check(root):
         return ["controls: directory missing"]
     present = sorted(n for n in os.listdir(controls) if n.endswith(".tsv"))
     for name in present:
-        if name not in SOURCES:
+        if name == ITEMS:
+            problems += check_items(root)
+        elif name not in SOURCES:
             problems.append("controls/%s:1: not a source of mamori (000.tsv ... 004.tsv)" % name)
     for name in SOURCES:
         if name not in present:

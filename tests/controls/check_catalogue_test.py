@@ -167,6 +167,22 @@ class CheckCatalogueTest(unittest.TestCase):
             f.write("第9条\t要件\tControl.\tattested\t\t\t\n".encode("shift_jis"))
         self.assert_fails(root, "not UTF-8")
 
+    def test_inspection_items_citing_catalogue_rows_pass(self):
+        items = "item\trole\tsource\tclause\tquestion\nall-01\t*\t002\t第1条\t遵守していますか。\n"
+        self.assert_passes(self.make_tree(extra={"controls/inspection_items.tsv": items}))
+
+    def test_inspection_item_citing_a_missing_clause(self):
+        items = "item\trole\tsource\tclause\tquestion\nall-01\t*\t002\t第99条\t遵守していますか。\n"
+        root = self.make_tree(extra={"controls/inspection_items.tsv": items})
+        self.assert_fails(root, "controls/inspection_items.tsv:2: clause 第99条 is not a row of controls/002.tsv")
+
+    def test_inspection_item_repeated_or_short(self):
+        items = ("item\trole\tsource\tclause\tquestion\nall-01\t*\t002\t第1条\tq\n"
+                 "all-01\t*\t002\t第1条\tq\nall-02\t*\t002\n")
+        root = self.make_tree(extra={"controls/inspection_items.tsv": items})
+        self.assert_fails(root, "inspection_items.tsv:3: item all-01 repeated",
+                          "inspection_items.tsv:4: needs 5 non-empty fields")
+
 
 if __name__ == "__main__":
     unittest.main()
