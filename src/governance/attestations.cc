@@ -8,6 +8,7 @@
 
 #include "approval/approvals.h"
 #include "audit/audited.h"
+#include "governance/ledger.h"
 
 namespace mamori::governance {
 namespace {
@@ -17,18 +18,9 @@ using json = nlohmann::json;
 // The layout in the data store:
 //   gov/att/<id>   Attestation JSON
 //   gov/att_seq    the last id's number
-constexpr std::string_view kPrefix = "gov/att/";
-constexpr std::string_view kSeqKey = "gov/att_seq";
+constexpr std::string_view kAttestationPrefix = "gov/att/";
+constexpr std::string_view kAttestationSeqKey = "gov/att_seq";
 constexpr std::string_view kCisoLine[] = {"ciso", "deputy_ciso", "chief_officer"};
-
-Status Corrupt() {
-  return Status::DataLoss("a stored attestation is damaged", "保存された確認記録が壊れています",
-                          "attestation");
-}
-
-Status Bad(std::string_view member, std::string en, std::string ja) {
-  return Status::InvalidArgument(std::move(en), std::move(ja), std::string(member));
-}
 
 json ToStored(const Attestation& a) {
   return {{"id", a.id},
@@ -43,7 +35,7 @@ json ToStored(const Attestation& a) {
 
 Result<Attestation> FromStored(std::string_view raw) {
   auto j = json::parse(raw, nullptr, false);
-  if (!j.is_object()) return Fail(Corrupt());
+  if (!j.is_object()) return Fail(Damaged("attestation"));
   Attestation a;
   try {
     a.id = j.at("id").get<std::string>();
@@ -54,11 +46,11 @@ Result<Attestation> FromStored(std::string_view raw) {
     a.by_name = j.value("by_name", "");
     auto at = ParseUtc(j.at("at").get<std::string>());
     auto until = ParseDate(j.at("until").get<std::string>());
-    if (!at || !until) return Fail(Corrupt());
+    if (!at || !until) return Fail(Damaged("attestation"));
     a.at = *at;
     a.until = *until;
   } catch (const json::exception&) {
-    return Fail(Corrupt());
+    return Fail(Damaged("attestation"));
   }
   return a;
 }
@@ -71,15 +63,15 @@ std::string IdOf(uint64_t n) {
 
 Status Validate(const AttestationDraft& d, TimeMicros now) {
   if (!IsSource(d.source)) {
-    return Bad("source", "source must be one of 000, 001, 002, 003, 004",
-               "source は 000、001、002、003、004 のいずれかです");
+    return Invalid("source", "source must be one of 000, 001, 002, 003, 004",
+                   "source は 000、001、002、003、004 のいずれかです");
   }
   auto rows = EmbeddedCatalogue();
   if (!rows) return rows.error();
   const ControlRow* row = FindRow(*rows, d.source, d.clause);
   if (!row) {
-    return Bad("clause", "clause must be a clause of the control catalogue of that source",
-               "clause はその出典の管理策一覧にある条項を指定します");
+    return Invalid("clause", "clause must be a clause of the control catalogue of that source",
+                   "clause はその出典の管理策一覧にある条項を指定します");
   }
   if (row->mode != Mode::kAttested) {
     return Status::FailedPrecondition(
@@ -89,16 +81,16 @@ Status Validate(const AttestationDraft& d, TimeMicros now) {
   }
   static const std::regex kReference(R"(^[A-Za-z0-9][A-Za-z0-9._/-]{0,127}$)");
   if (!std::regex_match(d.statement, kReference)) {
-    return Bad("statement",
-               "statement must be the reference of the document that shows it, "
-               "[A-Za-z0-9._/-], at most 128 characters",
-               "statement は根拠文書の参照番号 ([A-Za-z0-9._/-]、128 文字以内) で指定します");
+    return Invalid("statement",
+                   "statement must be the reference of the document that shows it, "
+                   "[A-Za-z0-9._/-], at most 128 characters",
+                   "statement は根拠文書の参照番号 ([A-Za-z0-9._/-]、128 文字以内) で指定します");
   }
   const int64_t today = DaysFromCivil(JstDate(now));
   const int64_t until = DaysFromCivil(d.until);
   if (until < today || until - today > kMaxAttestationDays) {
-    return Bad("until", "until must be a day from today to 366 days ahead",
-               "until は今日から 366 日以内の日付で指定します");
+    return Invalid("until", "until must be a day from today to 366 days ahead",
+                   "until は今日から 366 日以内の日付で指定します");
   }
   return Status::Ok();
 }
@@ -133,13 +125,13 @@ Result<Attestation> Attestations::Attest(const policy::Caller& caller,
         const TimeMicros now = caller.Now();
         MAMORI_RETURN_IF_ERROR(Validate(draft, now));
         e.attrs["source"] = draft.source;
-        MAMORI_ASSIGN_OR_RETURN(auto seq_raw, txn.Get(kSeqKey));
+        MAMORI_ASSIGN_OR_RETURN(auto seq_raw, txn.Get(kAttestationSeqKey));
         uint64_t seq = 0;
         if (seq_raw) {
           try {
             seq = std::stoull(*seq_raw);
           } catch (const std::exception&) {
-            return Corrupt();
+            return Damaged("attestation");
           }
         }
         ++seq;
@@ -154,8 +146,8 @@ Result<Attestation> Attestations::Attest(const policy::Caller& caller,
         e.attrs["attestation"] = out.id;
         e.attrs["statement"] = out.statement;
         e.attrs["until"] = FormatDate(out.until);
-        MAMORI_RETURN_IF_ERROR(txn.Put(kSeqKey, std::to_string(seq)));
-        return txn.Put(std::string(kPrefix) + out.id, ToStored(out).dump());
+        MAMORI_RETURN_IF_ERROR(txn.Put(kAttestationSeqKey, std::to_string(seq)));
+        return txn.Put(std::string(kAttestationPrefix) + out.id, ToStored(out).dump());
       }});
   if (!s.ok()) return Fail(s);
   return out;
@@ -164,7 +156,8 @@ Result<Attestation> Attestations::Attest(const policy::Caller& caller,
 Result<std::vector<Attestation>> Attestations::List(std::string_view source) {
   std::vector<Attestation> out;
   MAMORI_RETURN_IF_ERROR(storage_.View([&](store::ReadTxn& txn) -> Status {
-    MAMORI_ASSIGN_OR_RETURN(auto rows, txn.Scan(kPrefix, store::PrefixEnd(kPrefix), 0));
+    MAMORI_ASSIGN_OR_RETURN(auto rows,
+                            txn.Scan(kAttestationPrefix, store::PrefixEnd(kAttestationPrefix), 0));
     for (const auto& row : rows) {
       MAMORI_ASSIGN_OR_RETURN(auto a, FromStored(row.value));
       if (source.empty() || a.source == source) out.push_back(std::move(a));

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "governance/html.h"
+
 namespace mamori::governance {
 namespace {
 
@@ -32,32 +34,6 @@ std::string CauseText(std::string_view code) {
     if (r.code == code) return std::string(r.ja);
   }
   return "その他 (" + std::string(code) + ")";
-}
-
-std::string HtmlEscaped(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 }  // namespace

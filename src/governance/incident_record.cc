@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "governance/incidents.h"
+#include "governance/ledger.h"
 
 namespace mamori::governance {
 namespace {
@@ -15,10 +16,6 @@ using json = nlohmann::json;
 constexpr size_t kMaxList = 32;
 constexpr size_t kMaxText = 4000;
 constexpr int64_t kMaxCount = 1'000'000'000'000;
-
-Status Bad(std::string_view member, const std::string& en, const std::string& ja) {
-  return Status::InvalidArgument(en, ja, std::string(member));
-}
 
 bool IsCode(std::string_view s) {
   static const std::regex kCode(R"(^[a-z0-9][a-z0-9._-]{0,63}$)");
@@ -37,8 +34,8 @@ Status ReadCode(const json& body, std::string_view name, std::string& out,
   if (!v.is_string() || !IsCode(v.get<std::string>()) ||
       (!allowed.empty() &&
        std::find(allowed.begin(), allowed.end(), v.get<std::string>()) == allowed.end())) {
-    return Bad(name, n + " must be a code of [a-z0-9._-] (see docs/GOVERNANCE.md)",
-               n + " は [a-z0-9._-] のコードで指定します (docs/GOVERNANCE.md 参照)");
+    return Invalid(name, n + " must be a code of [a-z0-9._-] (see docs/GOVERNANCE.md)",
+                   n + " は [a-z0-9._-] のコードで指定します (docs/GOVERNANCE.md 参照)");
   }
   out = v.get<std::string>();
   return Status::Ok();
@@ -60,8 +57,9 @@ Status ReadList(const json& body, std::string_view name, std::vector<std::string
   const json& v = body.at(name);
   const std::string n(name);
   const bool codes = kind == ListOf::kCodes;
-  Status bad = Bad(name, n + " must be a list of at most 32 " + (codes ? "codes" : "identifiers"),
-                   n + " は " + (codes ? "コード" : "識別子") + " 32 個以内の配列で指定します");
+  Status bad =
+      Invalid(name, n + " must be a list of at most 32 " + (codes ? "codes" : "identifiers"),
+              n + " は " + (codes ? "コード" : "識別子") + " 32 個以内の配列で指定します");
   if (!v.is_array() || v.size() > kMaxList) return bad;
   std::vector<std::string> list;
   for (const auto& x : v) {
@@ -82,8 +80,8 @@ Status ReadCount(const json& body, std::string_view name, int64_t& out) {
   const json& v = body.at(name);
   if (!v.is_number_integer() || v.get<int64_t>() < -1 || v.get<int64_t>() > kMaxCount) {
     const std::string n(name);
-    return Bad(name, n + " must be a whole number from 0 (or -1: not known)",
-               n + " は 0 以上の整数 (不明は -1) で指定します");
+    return Invalid(name, n + " must be a whole number from 0 (or -1: not known)",
+                   n + " は 0 以上の整数 (不明は -1) で指定します");
   }
   out = v.get<int64_t>();
   return Status::Ok();
@@ -93,7 +91,7 @@ Status ReadBool(const json& body, std::string_view name, bool& out) {
   if (!body.contains(name)) return Status::Ok();
   if (!body.at(name).is_boolean()) {
     const std::string n(name);
-    return Bad(name, n + " must be true or false", n + " は true または false で指定します");
+    return Invalid(name, n + " must be true or false", n + " は true または false で指定します");
   }
   out = body.at(name).get<bool>();
   return Status::Ok();
@@ -104,14 +102,14 @@ Status ReadText(const json& body, std::string_view name, std::string& out) {
   const json& v = body.at(name);
   if (!v.is_string() || v.get<std::string>().size() > kMaxText) {
     const std::string n(name);
-    return Bad(name, n + " must be text of at most 4000 bytes",
-               n + " は 4000 バイト以内の文字列で指定します");
+    return Invalid(name, n + " must be text of at most 4000 bytes",
+                   n + " は 4000 バイト以内の文字列で指定します");
   }
   out = v.get<std::string>();
   return Status::Ok();
 }
 
-constexpr std::string_view kSources[] = {"internal", "external"};
+constexpr std::string_view kReportSources[] = {"internal", "external"};
 constexpr std::string_view kExternal[] = {"customer", "contractor", "public", "authority", "other"};
 constexpr std::string_view kLeaked[] = {"yes", "no", "unknown"};
 constexpr std::string_view kFieldNames[] = {"source",
@@ -158,17 +156,17 @@ IncidentFacts Incident::Facts() const {
 
 Status ApplyFields(const json& body, Incident& into) {
   if (!body.is_object()) {
-    return Bad("fields", "the fields must be a JSON object",
-               "項目は JSON オブジェクトで指定します");
+    return Invalid("fields", "the fields must be a JSON object",
+                   "項目は JSON オブジェクトで指定します");
   }
   for (const auto& [name, value] : body.items()) {
     if (std::find(std::begin(kFieldNames), std::end(kFieldNames), name) == std::end(kFieldNames)) {
-      return Bad("fields", "a member is not a field of an incident (see docs/openapi.yaml)",
-                 "漏えい等事案の項目ではないメンバーがあります (docs/openapi.yaml 参照)");
+      return Invalid("fields", "a member is not a field of an incident (see docs/openapi.yaml)",
+                     "漏えい等事案の項目ではないメンバーがあります (docs/openapi.yaml 参照)");
     }
   }
   Incident i = into;
-  MAMORI_RETURN_IF_ERROR(ReadCode(body, "source", i.source, kSources));
+  MAMORI_RETURN_IF_ERROR(ReadCode(body, "source", i.source, kReportSources));
   MAMORI_RETURN_IF_ERROR(ReadCode(body, "external_reporter", i.external_reporter, kExternal));
   MAMORI_RETURN_IF_ERROR(ReadList(body, "departments", i.departments, ListOf::kDepartments));
   MAMORI_RETURN_IF_ERROR(ReadList(body, "people", i.people, ListOf::kIds));
@@ -177,8 +175,8 @@ Status ApplyFields(const json& body, Incident& into) {
     std::optional<TimeMicros> at;
     if (v.is_string()) at = ParseUtc(v.get<std::string>());
     if (!at) {
-      return Bad("occurred_at", "occurred_at must be a UTC time like 2026-12-01T09:30:00Z",
-                 "occurred_at は 2026-12-01T09:30:00Z の形式の UTC 時刻です");
+      return Invalid("occurred_at", "occurred_at must be a UTC time like 2026-12-01T09:30:00Z",
+                     "occurred_at は 2026-12-01T09:30:00Z の形式の UTC 時刻です");
     }
     i.occurred_at = *at;
   }
@@ -187,8 +185,8 @@ Status ApplyFields(const json& body, Incident& into) {
     std::optional<CivilDate> d;
     if (v.is_string()) d = ParseDate(v.get<std::string>());
     if (!d) {
-      return Bad("aware", "aware must be a date like 2026-12-01",
-                 "aware は 2026-12-01 の形式の日付です");
+      return Invalid("aware", "aware must be a date like 2026-12-01",
+                     "aware は 2026-12-01 の形式の日付です");
     }
     i.aware = *d;
   }
@@ -212,11 +210,11 @@ Status ApplyFields(const json& body, Incident& into) {
   MAMORI_RETURN_IF_ERROR(ReadText(body, "prevention", i.prevention));
   MAMORI_RETURN_IF_ERROR(ReadText(body, "notes", i.notes));
   if (i.source == "external" && i.external_reporter.empty()) {
-    return Bad("external_reporter",
-               "an outside report names the reporter's category (customer, contractor, public, "
-               "authority, other)",
-               "外部からの報告は報告者の区分 (customer, contractor, public, authority, other) "
-               "を指定します");
+    return Invalid("external_reporter",
+                   "an outside report names the reporter's category (customer, contractor, public, "
+                   "authority, other)",
+                   "外部からの報告は報告者の区分 (customer, contractor, public, authority, other) "
+                   "を指定します");
   }
   if (i.source == "internal") i.external_reporter.clear();
   into = std::move(i);

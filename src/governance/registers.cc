@@ -33,7 +33,7 @@ std::string VersionKey(std::string_view kind, std::string_view id, int version) 
   return VersionPrefix(kind, id) + n;
 }
 
-Status Corrupt() {
+Status DamagedEntry() {
   return Status::DataLoss("a stored register entry is damaged",
                           "保存された台帳の項目が壊れています", "register");
 }
@@ -97,26 +97,26 @@ Result<RegisterEntry> EntryFromJson(const json& j) {
     e.created_by = j.at("created_by").get<std::string>();
     e.updated_by = j.at("updated_by").get<std::string>();
     auto created = Utc(j, "created_at"), updated = Utc(j, "updated_at");
-    if (!created || !updated || !e.fields.is_object()) return Fail(Corrupt());
+    if (!created || !updated || !e.fields.is_object()) return Fail(DamagedEntry());
     e.created_at = *created;
     e.updated_at = *updated;
     e.retired = j.at("retired").get<bool>();
     if (e.retired) {
       auto at = Utc(j, "retired_at");
-      if (!at) return Fail(Corrupt());
+      if (!at) return Fail(DamagedEntry());
       e.retired_at = *at;
       e.retired_by = j.at("retired_by").get<std::string>();
       e.retire_reason = j.at("retire_reason").get<std::string>();
     }
     if (j.at("check_due").is_string()) {
       e.check_due = ParseDate(j.at("check_due").get<std::string>());
-      if (!e.check_due) return Fail(Corrupt());
+      if (!e.check_due) return Fail(DamagedEntry());
     }
     for (const auto& c : j.at("checks")) {
       RegisterCheck k;
       auto date = ParseDate(c.at("date").get<std::string>());
       auto at = Utc(c, "at");
-      if (!date || !at) return Fail(Corrupt());
+      if (!date || !at) return Fail(DamagedEntry());
       k.date = *date;
       k.at = *at;
       k.result = c.at("result").get<std::string>();
@@ -126,11 +126,11 @@ Result<RegisterEntry> EntryFromJson(const json& j) {
     }
     if (j.at("approval").is_object()) {
       auto at = Utc(j.at("approval"), "at");
-      if (!at) return Fail(Corrupt());
+      if (!at) return Fail(DamagedEntry());
       e.approval = RegisterApproval{j.at("approval").at("by").get<std::string>(), *at};
     }
   } catch (const json::exception&) {
-    return Fail(Corrupt());
+    return Fail(DamagedEntry());
   }
   return e;
 }
@@ -393,7 +393,7 @@ Result<std::optional<RegisterEntry>> Registers::ReadEntry(store::ReadTxn& txn,
   MAMORI_ASSIGN_OR_RETURN(auto raw, txn.Get(EntryKey(kind, id)));
   if (!raw) return std::optional<RegisterEntry>();
   auto j = json::parse(*raw, nullptr, false);
-  if (j.is_discarded()) return Fail(Corrupt());
+  if (j.is_discarded()) return Fail(DamagedEntry());
   MAMORI_ASSIGN_OR_RETURN(auto e, EntryFromJson(j));
   return std::optional<RegisterEntry>(std::move(e));
 }
@@ -404,7 +404,7 @@ Result<std::vector<RegisterEntry>> Registers::ReadKind(store::ReadTxn& txn, std:
   MAMORI_ASSIGN_OR_RETURN(auto rows, txn.Scan(prefix, store::PrefixEnd(prefix), 0));
   for (const auto& row : rows) {
     auto j = json::parse(row.value, nullptr, false);
-    if (j.is_discarded()) return Fail(Corrupt());
+    if (j.is_discarded()) return Fail(DamagedEntry());
     MAMORI_ASSIGN_OR_RETURN(auto e, EntryFromJson(j));
     out.push_back(std::move(e));
   }
@@ -460,11 +460,11 @@ Result<std::vector<RegisterVersion>> Registers::Versions(std::string_view kind,
         v.action = j.at("action").get<std::string>();
         v.by = j.at("by").get<std::string>();
         auto at = Utc(j, "at");
-        if (!at) return Corrupt();
+        if (!at) return DamagedEntry();
         v.at = *at;
         v.changed = j.at("changed").get<std::vector<std::string>>();
       } catch (const json::exception&) {
-        return Corrupt();
+        return DamagedEntry();
       }
       out.push_back(std::move(v));
     }

@@ -1,6 +1,7 @@
 #include "governance/report_formats.h"
 
 #include "analysis/csv.h"
+#include "governance/html.h"
 
 namespace mamori::governance {
 namespace {
@@ -30,33 +31,6 @@ void Flatten(const json& j, const std::string& prefix, std::string& out) {
     }
     out += (out.empty() ? "" : " ") + name + "=" + value;
   }
-}
-
-std::string HtmlEscaped(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
 }
 
 std::string Joined(const std::vector<std::string>& items, std::string_view sep) {
