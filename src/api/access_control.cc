@@ -38,6 +38,11 @@ constexpr std::array<std::string_view, 5> kServerAuditedExceptionReads = {
 constexpr std::array<std::string_view, 3> kExchangeAuditedReads = {
     "connection.list", "connection.show", "provision.list"};
 
+// The compliance report and its attestations: who looked at the
+// organisation's compliance is evidence too.
+constexpr std::array<std::string_view, 2> kReportAuditedReads = {"report.compliance",
+                                                                 "report.attestations"};
+
 bool Contains(std::span<const std::string_view> list, std::string_view item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
@@ -305,7 +310,8 @@ Status AccessControl::Authorize(const identity::Principal& who, const Action& ac
   }
   if (Contains(kServerAuditedReads, action.operation) ||
       Contains(kServerAuditedExceptionReads, action.operation) ||
-      Contains(kExchangeAuditedReads, action.operation)) {
+      Contains(kExchangeAuditedReads, action.operation) ||
+      Contains(kReportAuditedReads, action.operation)) {
     auto seq = engine_.RecordEvent(ctx, action.operation, SafeIdentifier(action.dataset),
                                    TargetAttrs(action));
     if (!seq) return seq.error();  // fail closed: no unaudited read
