@@ -41,6 +41,10 @@ constexpr std::array<std::string_view, 3> kExchangeAuditedReads = {
 // The registers (contractors, cloud services, systems, devices, media, …):
 // who read which register is evidence too.
 constexpr std::array<std::string_view, 1> kRegisterAuditedReads = {"register.read"};
+// The compliance report and its attestations: who looked at the
+// organisation's compliance is evidence too.
+constexpr std::array<std::string_view, 2> kReportAuditedReads = {"report.compliance",
+                                                                 "report.attestations"};
 
 bool Contains(std::span<const std::string_view> list, std::string_view item) {
   return std::find(list.begin(), list.end(), item) != list.end();
@@ -310,7 +314,8 @@ Status AccessControl::Authorize(const identity::Principal& who, const Action& ac
   if (Contains(kServerAuditedReads, action.operation) ||
       Contains(kServerAuditedExceptionReads, action.operation) ||
       Contains(kExchangeAuditedReads, action.operation) ||
-      Contains(kRegisterAuditedReads, action.operation)) {
+      Contains(kRegisterAuditedReads, action.operation) ||
+      Contains(kReportAuditedReads, action.operation)) {
     auto seq = engine_.RecordEvent(ctx, action.operation, SafeIdentifier(action.dataset),
                                    TargetAttrs(action));
     if (!seq) return seq.error();  // fail closed: no unaudited read
