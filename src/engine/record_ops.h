@@ -27,6 +27,9 @@ Status NoActor();
 Status RetryLater();
 // kInvalidArgument naming `what` ("limit") unless 1 <= limit <= kMaxPageLimit.
 Status CheckPageLimit(size_t limit);
+// The indexed field `name` of `def`, or kInvalidArgument naming it (when it
+// is an identifier) as a field one cannot search by.
+Result<const FieldDef*> IndexedField(const DatasetDef& def, std::string_view name);
 
 class RecordOps {
  public:
@@ -90,6 +93,27 @@ class RecordOps {
                          std::string_view form);
 
   static RecordView View(std::string_view id, const Envelope& env, nlohmann::json values);
+
+  // A record's next row, sealed and signed, with its event: a new record
+  // (version 1) or a new version of `base`. Put, Update and PutBatch each
+  // make it the same way and write it with Write in their own transaction.
+  struct Prepared {
+    std::string id;
+    Envelope env;
+    std::string body;
+    audit::Event ev;
+    std::optional<Loaded> base;  // the version it replaces (an update)
+  };
+  // From values already validated (Validate) against `def`.
+  Result<Prepared> PreparePut(const Context& ctx, const DatasetDef& def,
+                              const nlohmann::json& values);
+  Result<Prepared> PrepareUpdate(const Context& ctx, const DatasetDef& def, std::string_view id,
+                                 Loaded base, const nlohmann::json& values);
+  // Writes the row, its index entries and deadline (and, for an update, the
+  // history row) — not the event. *changed (an update): the record no
+  // longer holds base.raw, and nothing was written.
+  static Status Write(store::WriteTxn& txn, std::string_view dataset, const Prepared& p,
+                      bool* changed);
 
   const crypto::SecretBytes& envelope_key() const { return e_.envelope_key_; }
 

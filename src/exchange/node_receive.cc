@@ -307,10 +307,6 @@ Result<std::string> Node::Answer(Inbound& in) {
     crypto::WipeString(provision_message);
     received.records = read_ids;
     provided = std::move(sent);
-  } else {
-    auto ids = UpsertRecords(ctx, flow.dataset, p.records);
-    if (!ids) return refuse(ids.error());
-    received.records = *ids;
   }
   crypto::WipeString(message);
 
@@ -320,38 +316,61 @@ Result<std::string> Node::Answer(Inbound& in) {
   if (!sealed) return refuse(sealed.error());
   received.answer = *sealed;
 
-  audit::Event ev;
-  ev.time = ctx.time;
-  ev.actor = ctx.actor;
-  ev.terminal = ctx.terminal;
-  ev.request_id = ctx.request_id;
-  ev.operation = op;
-  ev.result = std::string(audit::kResultOk);
-  ev.attrs = {{"connection", c.id},
-              {"counterpart", c.counterpart},
-              {"kind", in.kind},
-              {"count", std::to_string(received.count)},
-              {"legal_basis", c.legal_basis}};
+  const std::map<std::string, std::string> attrs = {{"connection", c.id},
+                                                    {"counterpart", c.counterpart},
+                                                    {"kind", in.kind},
+                                                    {"count", std::to_string(received.count)},
+                                                    {"legal_basis", c.legal_basis}};
   bool raced = false;
-  Status s = audit::RunAudited(
-      engine_.data_store(), std::move(ev),
-      audit::Effect{[&](store::WriteTxn& txn, audit::Event& e, bool&) -> Status {
-        MAMORI_ASSIGN_OR_RETURN(auto again, Provisions::FindIn(txn, c.id, "received", in.kind,
-                                                               received.idempotency_key));
-        if (again) {
-          // The same message arrived twice at once: the other answered.
-          raced = true;
-          return Status::AlreadyExists("recorded by a concurrent delivery",
-                                       "同時に届いた同じメッセージで記録済みです", "provision");
-        }
-        MAMORI_RETURN_IF_ERROR(Provisions::WriteIn(txn, received));
-        e.attrs["provision"] = received.id;
-        if (provided) {
-          MAMORI_RETURN_IF_ERROR(Provisions::WriteIn(txn, *provided));
-          e.attrs["provision_sent"] = provided->id;
-        }
-        return Status::Ok();
-      }});
+  // The record of the message, written in the transaction of its event
+  // (and, for a notification or transfer, of the records it stores).
+  auto record = [&](store::WriteTxn& txn, audit::Event& e) -> Status {
+    MAMORI_ASSIGN_OR_RETURN(auto again, Provisions::FindIn(txn, c.id, "received", in.kind,
+                                                           received.idempotency_key));
+    if (again) {
+      // The same message arrived twice at once: the other answered.
+      raced = true;
+      return Status::AlreadyExists("recorded by a concurrent delivery",
+                                   "同時に届いた同じメッセージで記録済みです", "provision");
+    }
+    MAMORI_RETURN_IF_ERROR(Provisions::WriteIn(txn, received));
+    e.attrs["provision"] = received.id;
+    if (provided) {
+      MAMORI_RETURN_IF_ERROR(Provisions::WriteIn(txn, *provided));
+      e.attrs["provision_sent"] = provided->id;
+    }
+    return Status::Ok();
+  };
+  Status s;
+  if (provided) {
+    audit::Event ev;
+    ev.time = ctx.time;
+    ev.actor = ctx.actor;
+    ev.terminal = ctx.terminal;
+    ev.request_id = ctx.request_id;
+    ev.operation = op;
+    ev.result = std::string(audit::kResultOk);
+    ev.attrs = attrs;
+    s = audit::RunAudited(engine_.data_store(), std::move(ev),
+                          audit::Effect{[&](store::WriteTxn& txn, audit::Event& e, bool&) {
+                            return record(txn, e);
+                          }});
+  } else {
+    // One transaction for the message: its records, an event for each, its
+    // provision record and its event. A refusal of any record is the
+    // message's refusal, audited as it (the batch's event is this
+    // operation's, with these attributes), and stores nothing.
+    engine::PutBatchOptions options;
+    options.operation = op;
+    options.attrs = attrs;
+    options.also = [&](store::WriteTxn& txn, audit::Event& e,
+                       const std::vector<engine::WriteResult>& written) -> Status {
+      received.records.clear();
+      for (const auto& w : written) received.records.push_back(w.id);
+      return record(txn, e);
+    };
+    s = StatusOf(UpsertRecords(ctx, flow.dataset, p.records, std::move(options)));
+  }
   if (raced) {
     std::optional<ProvisionRecord> first;
     MAMORI_RETURN_IF_ERROR(engine_.data_store().View([&](store::ReadTxn& txn) -> Status {
