@@ -171,6 +171,17 @@ class Engine {
   Result<std::vector<WriteResult>> PutBatch(const Context& ctx, std::string_view dataset,
                                             const nlohmann::json& records,
                                             const PutBatchOptions& options = {});
+  // For each of `values` (1 to kMaxBatchRecords, none twice), the record
+  // whose indexed `field` holds it, or nullopt when none does: the Find and
+  // Get of each in one transaction, which writes one record.get event per
+  // record returned and the batch's event ("record.get_batch": field,
+  // count asked, matches found). Each record is checked as Get checks it;
+  // a value that names two records, and every refusal of Find or Get,
+  // refuses the whole batch (audited as record.get_batch, with "index").
+  Result<std::vector<std::optional<RecordView>>> GetBatch(const Context& ctx,
+                                                          std::string_view dataset,
+                                                          std::string_view field,
+                                                          const std::vector<std::string>& values);
   // Merges `changes` into the record (a null value removes an optional
   // field); the previous version is kept for history (完全性).
   Result<WriteResult> Update(const Context& ctx, std::string_view dataset, std::string_view id,

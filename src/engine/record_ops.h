@@ -3,10 +3,12 @@
 // row, validation of values, blind-index tags. Internal to the engine.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -114,6 +116,24 @@ class RecordOps {
   // longer holds base.raw, and nothing was written.
   static Status Write(store::WriteTxn& txn, std::string_view dataset, const Prepared& p,
                       bool* changed);
+
+  // The lookups of a batch (records_batch.cc): for each value, the index
+  // prefix of its blind-index tag on `field` and the id of the stored
+  // record it names (empty: none), read in one snapshot. kInvalidArgument
+  // for a value given twice or not of the field's form, kFailedPrecondition
+  // for one that names two records; *at says which. Not audited.
+  struct Lookup {
+    std::vector<std::string> prefixes, ids;
+  };
+  Result<Lookup> LookUp(const DatasetDef& def, const FieldDef& field,
+                        const std::vector<std::string>& values, size_t* at);
+  // Load of a record a lookup found, trusted only when the record holds the
+  // value looked up (as Find trusts an index entry: one planted in the
+  // store finds nothing); refusals audited under `op` with `attrs`.
+  Result<Loaded> LoadMatched(const Context& ctx, std::string_view op, const DatasetDef& def,
+                             const FieldDef& field, const std::string& prefix,
+                             const std::string& id,
+                             const std::map<std::string, std::string>& attrs);
 
   const crypto::SecretBytes& envelope_key() const { return e_.envelope_key_; }
 

@@ -25,10 +25,16 @@ Status BadBatch() {
       "records");
 }
 
+Status BadValues() {
+  return Status::InvalidArgument(
+      "give 1 to " + std::to_string(kMaxBatchRecords) + " values to look up",
+      "検索する値は 1〜" + std::to_string(kMaxBatchRecords) + " 件で指定します", "values");
+}
+
 Status NoMatchValue(const FieldDef& field) {
-  return Status::InvalidArgument("every record of the batch must give '" + field.name + "' as text",
-                                 "一括登録の各レコードには「" + field.name + "」を文字列で指定します",
-                                 field.name);
+  return Status::InvalidArgument(
+      "every record of the batch must give '" + field.name + "' as text",
+      "一括登録の各レコードには「" + field.name + "」を文字列で指定します", field.name);
 }
 
 Status Repeated(const FieldDef& field) {
@@ -52,6 +58,60 @@ Status Conflict() {
 
 }  // namespace
 
+Result<RecordOps::Lookup> RecordOps::LookUp(const DatasetDef& def, const FieldDef& field,
+                                            const std::vector<std::string>& values, size_t* at) {
+  const size_t n = values.size();
+  Lookup out;
+  out.prefixes.resize(n);
+  out.ids.resize(n);
+  MAMORI_ASSIGN_OR_RETURN(crypto::SecretBytes key, e_.keys_->IndexKey(def.name));
+  std::set<std::string> seen;
+  for (size_t i = 0; i < n; ++i) {
+    *at = i;
+    MAMORI_ASSIGN_OR_RETURN(std::string form, IndexFormOfQuery(field, values[i]));
+    const std::string tag = Tag(key, field.name, form);
+    if (!seen.insert(tag).second) return Fail(Repeated(field));
+    out.prefixes[i] = keyspace::IndexPrefix(def.name, field.name, tag);
+  }
+  std::optional<size_t> ambiguous;
+  MAMORI_RETURN_IF_ERROR(e_.data_->View([&](store::ReadTxn& txn) -> Status {
+    for (size_t i = 0; i < n && !ambiguous; ++i) {
+      MAMORI_ASSIGN_OR_RETURN(auto rows,
+                              txn.Scan(out.prefixes[i], store::PrefixEnd(out.prefixes[i]), 2));
+      if (rows.size() > 1) ambiguous = i;
+      if (rows.size() == 1) out.ids[i] = rows[0].key.substr(out.prefixes[i].size());
+    }
+    return Status::Ok();
+  }));
+  if (ambiguous) {
+    *at = *ambiguous;
+    return Fail(Ambiguous(field));
+  }
+  return out;
+}
+
+Result<RecordOps::Loaded> RecordOps::LoadMatched(const Context& ctx, std::string_view op,
+                                                 const DatasetDef& def, const FieldDef& field,
+                                                 const std::string& prefix, const std::string& id,
+                                                 const std::map<std::string, std::string>& attrs) {
+  if (!IsRecordId(id)) {
+    return Fail(e_.Refuse(ctx, op, def.name, "",
+                          TamperedRecord("", "the index names a malformed record id",
+                                         "索引が不正なレコードIDを指しています"),
+                          attrs));
+  }
+  MAMORI_ASSIGN_OR_RETURN(Loaded loaded, Load(ctx, op, def.name, id));
+  auto indexed = loaded.env.index_tags.find(field.name);
+  if (indexed == loaded.env.index_tags.end() ||
+      prefix != keyspace::IndexPrefix(def.name, field.name, indexed->second)) {
+    return Fail(e_.Refuse(ctx, op, def.name, id,
+                          TamperedRecord(id, "the index names it under a value it does not hold",
+                                         "索引の値とレコードの値が一致しません"),
+                          attrs));
+  }
+  return loaded;
+}
+
 Result<std::vector<WriteResult>> Engine::PutBatch(const Context& ctx_in, std::string_view dataset,
                                                   const nlohmann::json& records,
                                                   const PutBatchOptions& options) {
@@ -71,39 +131,31 @@ Result<std::vector<WriteResult>> Engine::PutBatch(const Context& ctx_in, std::st
     }
     const size_t n = records.size();
 
-    // Which stored record each record updates, by the blind-index tag of
-    // its match value, read in one snapshot.
+    // Which stored record each record updates.
     const FieldDef* match = nullptr;
-    std::vector<std::string> prefixes(n), matched(n);
+    RecordOps::Lookup found;
     if (!options.match_field.empty()) {
       auto field = IndexedField(*def, options.match_field);
       if (!field) return refuse(field.error());
       match = *field;
-      MAMORI_ASSIGN_OR_RETURN(crypto::SecretBytes key, keys_->IndexKey(def->name));
-      std::set<std::string> seen;
+      std::vector<std::string> values;
       for (size_t i = 0; i < n; ++i) {
         const auto& r = records[i];
         if (!r.is_object() || !r.contains(match->name) || !r[match->name].is_string()) {
           return refuse(NoMatchValue(*match), i);
         }
-        auto form = IndexFormOfQuery(*match, r[match->name].get_ref<const std::string&>());
-        if (!form) return refuse(form.error(), i);
-        const std::string tag = RecordOps::Tag(key, match->name, *form);
-        if (!seen.insert(tag).second) return refuse(Repeated(*match), i);
-        prefixes[i] = keyspace::IndexPrefix(def->name, match->name, tag);
+        values.push_back(r[match->name].get<std::string>());
       }
-      std::optional<size_t> ambiguous;
-      MAMORI_RETURN_IF_ERROR(data_->View([&](store::ReadTxn& txn) -> Status {
-        for (size_t i = 0; i < n && !ambiguous; ++i) {
-          MAMORI_ASSIGN_OR_RETURN(auto rows,
-                                  txn.Scan(prefixes[i], store::PrefixEnd(prefixes[i]), 2));
-          if (rows.size() > 1) ambiguous = i;
-          if (rows.size() == 1) matched[i] = rows[0].key.substr(prefixes[i].size());
-        }
-        return Status::Ok();
-      }));
-      if (ambiguous) return refuse(Ambiguous(*match), *ambiguous);
+      size_t at = 0;
+      auto looked_up = ops.LookUp(*def, *match, values, &at);
+      if (!looked_up) return refuse(looked_up.error(), at);
+      found = std::move(*looked_up);
+    } else {
+      found.prefixes.resize(n);
+      found.ids.resize(n);
     }
+    const std::vector<std::string>& prefixes = found.prefixes;
+    const std::vector<std::string>& matched = found.ids;
 
     // Each record checked and sealed as Put (or Update) checks and seals it.
     std::vector<RecordOps::Prepared> prepared;
@@ -116,25 +168,14 @@ Result<std::vector<WriteResult>> Engine::PutBatch(const Context& ctx_in, std::st
         prepared.push_back(std::move(p));
         continue;
       }
-      const std::string& id = matched[i];
-      if (!IsRecordId(id)) {
-        return refuse(TamperedRecord("", "the index names a malformed record id",
-                                     "索引が不正なレコードIDを指しています"),
-                      i);
-      }
-      MAMORI_ASSIGN_OR_RETURN(auto loaded, ops.Load(ctx, op, dataset, id));
-      // The index entry is trusted only when the record holds that value
-      // (as Find trusts it): an entry planted in the store updates nothing.
-      auto indexed = loaded.env.index_tags.find(match->name);
-      if (indexed == loaded.env.index_tags.end() ||
-          prefixes[i] != keyspace::IndexPrefix(def->name, match->name, indexed->second)) {
-        return refuse(TamperedRecord(id, "the index names it under a value it does not hold",
-                                     "索引の値とレコードの値が一致しません"),
-                      i);
-      }
-      auto values = ops.Validate(*def, records[i], &loaded.values);
+      std::map<std::string, std::string> attrs = options.attrs;
+      attrs["index"] = std::to_string(i);
+      auto loaded = ops.LoadMatched(ctx, op, *def, *match, prefixes[i], matched[i], attrs);
+      if (!loaded) return Fail(loaded.error());
+      auto values = ops.Validate(*def, records[i], &loaded->values);
       if (!values) return refuse(values.error(), i);
-      MAMORI_ASSIGN_OR_RETURN(auto p, ops.PrepareUpdate(ctx, *def, id, std::move(loaded), *values));
+      MAMORI_ASSIGN_OR_RETURN(
+          auto p, ops.PrepareUpdate(ctx, *def, matched[i], std::move(*loaded), *values));
       prepared.push_back(std::move(p));
     }
 
@@ -169,6 +210,74 @@ Result<std::vector<WriteResult>> Engine::PutBatch(const Context& ctx_in, std::st
         }},
         Appender());
     if (s.ok()) return written;
+    if (!stale && !changed) return Fail(s);
+  }
+  return Fail(RetryLater());
+}
+
+Result<std::vector<std::optional<RecordView>>> Engine::GetBatch(
+    const Context& ctx_in, std::string_view dataset, std::string_view field_name,
+    const std::vector<std::string>& values) {
+  const Context ctx = WithTime(ctx_in);
+  const std::string op = "record.get_batch";
+  RecordOps ops(*this);
+  auto refuse = [&](const Status& why, std::optional<size_t> index = std::nullopt) {
+    std::map<std::string, std::string> attrs;
+    if (index) attrs["index"] = std::to_string(*index);
+    return Fail(Refuse(ctx, op, dataset, "", why, attrs));
+  };
+  bool stale = false;
+  for (int attempt = 0; attempt < kOptimisticRetries; ++attempt) {
+    MAMORI_ASSIGN_OR_RETURN(auto def, ops.Admit(ctx, op, dataset, "", false, stale));
+    if (values.empty() || values.size() > kMaxBatchRecords) return refuse(BadValues());
+    auto field = IndexedField(*def, field_name);
+    if (!field) return refuse(field.error());
+    const size_t n = values.size();
+    size_t at = 0;
+    auto found = ops.LookUp(*def, **field, values, &at);
+    if (!found) return refuse(found.error(), at);
+    std::vector<std::optional<RecordOps::Loaded>> loaded(n);
+    size_t matches = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (found->ids[i].empty()) continue;
+      MAMORI_ASSIGN_OR_RETURN(
+          loaded[i], ops.LoadMatched(ctx, op, *def, **field, found->prefixes[i], found->ids[i],
+                                     {{"index", std::to_string(i)}}));
+      ++matches;
+    }
+    audit::Event ev = MakeEvent(ctx, op, dataset, "");
+    ev.attrs = {{"field", (*field)->name},
+                {"count", std::to_string(n)},
+                {"matches", std::to_string(matches)}};
+    bool changed = false;
+    Status s = audit::RunAudited(
+        *data_, std::move(ev),
+        audit::Effect{[&](store::WriteTxn& txn, audit::Event&, bool&) -> Status {
+          MAMORI_ASSIGN_OR_RETURN(bool current, RecordOps::Current(txn, *def));
+          stale = !current;
+          changed = false;
+          if (stale) return Conflict();
+          // Each disclosure audited as Get audits it: only while the
+          // definition is current and the record still holds what was read.
+          for (size_t i = 0; i < n; ++i) {
+            if (!loaded[i]) continue;
+            audit::Event read = ops.ReadEvent(ctx, dataset, found->ids[i], loaded[i]->env.version);
+            MAMORI_RETURN_IF_ERROR(ops.AuditRead(txn, *def, dataset, found->ids[i], loaded[i]->raw,
+                                                 read, &stale, &changed));
+            if (stale || changed) return Conflict();
+          }
+          return Status::Ok();
+        }},
+        Appender());
+    if (s.ok()) {
+      std::vector<std::optional<RecordView>> out(n);
+      for (size_t i = 0; i < n; ++i) {
+        if (loaded[i]) {
+          out[i] = RecordOps::View(found->ids[i], loaded[i]->env, std::move(loaded[i]->values));
+        }
+      }
+      return out;
+    }
     if (!stale && !changed) return Fail(s);
   }
   return Fail(RetryLater());

@@ -88,8 +88,7 @@ Status Node::Refuse(const engine::Context& ctx, std::string_view operation,
 }
 
 Result<std::vector<std::string>> Node::UpsertRecords(const engine::Context& ctx,
-                                                     std::string_view dataset,
-                                                     const json& records,
+                                                     std::string_view dataset, const json& records,
                                                      engine::PutBatchOptions options) {
   options.match_field = "account_code";
   MAMORI_ASSIGN_OR_RETURN(auto written, engine_.PutBatch(ctx, dataset, records, options));
@@ -98,13 +97,17 @@ Result<std::vector<std::string>> Node::UpsertRecords(const engine::Context& ctx,
   return ids;
 }
 
-Result<json> Node::ReadAccount(const engine::Context& ctx, std::string_view dataset,
-                               std::string_view account, std::string* record_id) {
-  MAMORI_ASSIGN_OR_RETURN(auto page, engine_.Find(ctx, dataset, "account_code", account, "", 2));
-  if (page.ids.empty()) return json();
-  MAMORI_ASSIGN_OR_RETURN(auto view, engine_.Get(ctx, dataset, page.ids.front()));
-  if (record_id) *record_id = view.id;
-  return view.values;
+Result<std::vector<json>> Node::ReadAccounts(const engine::Context& ctx, std::string_view dataset,
+                                             const std::vector<std::string>& accounts,
+                                             std::vector<std::string>* record_ids) {
+  MAMORI_ASSIGN_OR_RETURN(auto views, engine_.GetBatch(ctx, dataset, "account_code", accounts));
+  std::vector<json> values;
+  record_ids->clear();
+  for (auto& v : views) {
+    record_ids->push_back(v ? v->id : "");
+    values.push_back(v ? std::move(v->values) : json());
+  }
+  return values;
 }
 
 Result<bool> Node::Notify(const engine::Context& ctx, const Connection& c, bool suspended) {

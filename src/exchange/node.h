@@ -140,8 +140,13 @@ class Node {
                                                  std::string_view dataset,
                                                  const nlohmann::json& records,
                                                  engine::PutBatchOptions options = {});
-  Result<nlohmann::json> ReadAccount(const engine::Context& ctx, std::string_view dataset,
-                                     std::string_view account, std::string* record_id);
+  // The stored values of each account (null: not stored) and, in
+  // *record_ids, its record's id (empty: none): one engine batch read
+  // (Engine::GetBatch), one transaction for a whole message.
+  Result<std::vector<nlohmann::json>> ReadAccounts(const engine::Context& ctx,
+                                                   std::string_view dataset,
+                                                   const std::vector<std::string>& accounts,
+                                                   std::vector<std::string>* record_ids);
   Status Refuse(const engine::Context& ctx, std::string_view operation, std::string_view connection,
                 std::string_view kind, const Status& why,
                 const std::map<std::string, std::string>& attrs = {});

@@ -256,28 +256,31 @@ Result<std::string> Node::Answer(Inbound& in) {
     answer_payload.legal_basis = c.legal_basis;
     answer_payload.sent_at = ctx.time;
     answer_payload.items = out_flow->items;
-    std::vector<std::string> read_ids;
+    const Status not_entitled =
+        Status::PermissionDenied("the issuer is not entitled to a holder named in the request",
+                                 "求めに含まれる加入者について発行者は提供を受ける資格がありません",
+                                 std::string(kNotEntitled));
+    std::vector<std::string> accounts;
     for (const auto& r : p.records) {
       const std::string account = r.value("account_code", "");
-      std::string record_id;
-      auto values = account.empty() ? Result<json>(json())
-                                    : ReadAccount(ctx, out_flow->dataset, account, &record_id);
-      if (!values) return refuse(values.error());
-      const bool entitled = values->is_object() && (*values).contains("holdings") &&
-                            (*values)["holdings"].is_string() &&
-                            Holds((*values)["holdings"].get<std::string>(), c.issuer_code);
-      if (!entitled) {
-        return refuse(Status::PermissionDenied(
-            "the issuer is not entitled to a holder named in the request",
-            "求めに含まれる加入者について発行者は提供を受ける資格がありません",
-            std::string(kNotEntitled)));
-      }
+      if (account.empty()) return refuse(not_entitled);
+      accounts.push_back(account);
+    }
+    // Every holder named read in one audited transaction.
+    std::vector<std::string> read_ids;
+    auto read = accounts.empty() ? Result<std::vector<json>>(std::vector<json>())
+                                 : ReadAccounts(ctx, out_flow->dataset, accounts, &read_ids);
+    if (!read) return refuse(read.error());
+    for (const json& values : *read) {
+      const bool entitled = values.is_object() && values.contains("holdings") &&
+                            values["holdings"].is_string() &&
+                            Holds(values["holdings"].get<std::string>(), c.issuer_code);
+      if (!entitled) return refuse(not_entitled);
       json record = json::object();
       for (const auto& item : out_flow->items) {
-        if (values->contains(item) && (*values)[item].is_string()) record[item] = (*values)[item];
+        if (values.contains(item) && values[item].is_string()) record[item] = values[item];
       }
       answer_payload.records.push_back(std::move(record));
-      read_ids.push_back(record_id);
     }
     std::string provision_message = internal::EncodePayload(answer_payload);
     ProvisionRecord sent;
@@ -325,8 +328,8 @@ Result<std::string> Node::Answer(Inbound& in) {
   // The record of the message, written in the transaction of its event
   // (and, for a notification or transfer, of the records it stores).
   auto record = [&](store::WriteTxn& txn, audit::Event& e) -> Status {
-    MAMORI_ASSIGN_OR_RETURN(auto again, Provisions::FindIn(txn, c.id, "received", in.kind,
-                                                           received.idempotency_key));
+    MAMORI_ASSIGN_OR_RETURN(
+        auto again, Provisions::FindIn(txn, c.id, "received", in.kind, received.idempotency_key));
     if (again) {
       // The same message arrived twice at once: the other answered.
       raced = true;

@@ -57,8 +57,8 @@ class BatchTest : public EngineTest {
 
 TEST_F(BatchTest, WritesEveryRecordWithItsOwnEventAndTheBatchEvent) {
   const uint64_t before = LogSize();
-  auto written = engine_->PutBatch(TestContext(), kDs, json::array({Employee(1), Employee(2),
-                                                                    Employee(3, "佐藤 花子")}));
+  auto written = engine_->PutBatch(
+      TestContext(), kDs, json::array({Employee(1), Employee(2), Employee(3, "佐藤 花子")}));
   ASSERT_TRUE(written.has_value()) << written.error().ToString();
   ASSERT_EQ(written->size(), 3u);
   for (const auto& w : *written) {
@@ -90,10 +90,11 @@ TEST_F(BatchTest, AMatchedRecordIsUpdatedAndTheOthersAreNew) {
   const std::string id = PutEmployee(1);
   PutBatchOptions options;
   options.match_field = "my_number";
-  auto written = engine_->PutBatch(
-      TestContext(), kDs,
-      json::array({{{"my_number", TestMyNumber(1)}, {"name", "山田 次郎"}}, Employee(2, "鈴木 一郎")}),
-      options);
+  auto written =
+      engine_->PutBatch(TestContext(), kDs,
+                        json::array({{{"my_number", TestMyNumber(1)}, {"name", "山田 次郎"}},
+                                     Employee(2, "鈴木 一郎")}),
+                        options);
   ASSERT_TRUE(written.has_value()) << written.error().ToString();
   EXPECT_EQ((*written)[0].id, id);
   EXPECT_EQ((*written)[0].version, 2u);
@@ -144,17 +145,17 @@ TEST_F(BatchTest, OneBadRecordRefusesTheWholeBatchAndWritesNothing) {
 
 TEST_F(BatchTest, RefusesWhatPutRefuses) {
   const size_t stored = Stored();
-  auto wrong_purpose =
-      engine_->PutBatch(TestContext("marketing"), kDs, json::array({Employee(1)}));
+  auto wrong_purpose = engine_->PutBatch(TestContext("marketing"), kDs, json::array({Employee(1)}));
   ASSERT_FALSE(wrong_purpose.has_value());
   EXPECT_EQ(wrong_purpose.error().code(), Code::kPermissionDenied);
   EXPECT_EQ(wrong_purpose.error().subject(), "purpose");
   Context nobody = TestContext();
   nobody.actor.clear();
   EXPECT_EQ(engine_->PutBatch(nobody, kDs, json::array({Employee(1)})).error().subject(), "actor");
-  EXPECT_EQ(
-      engine_->PutBatch(TestContext(), "no_such_dataset", json::array({Employee(1)})).error().code(),
-      Code::kNotFound);
+  EXPECT_EQ(engine_->PutBatch(TestContext(), "no_such_dataset", json::array({Employee(1)}))
+                .error()
+                .code(),
+            Code::kNotFound);
   EXPECT_EQ(engine_->PutBatch(TestContext(), kDs, json::array()).error().subject(), "records");
   EXPECT_EQ(engine_->PutBatch(TestContext(), kDs, Employee(1)).error().subject(), "records");
   json many = json::array();
@@ -174,14 +175,14 @@ TEST_F(BatchTest, RefusesAMatchFieldItCannotUse) {
   PutBatchOptions by_number;
   by_number.match_field = "my_number";
   // The same value twice in one batch: which one wins would be a guess.
-  auto twice = engine_->PutBatch(TestContext(), kDs, json::array({Employee(1), Employee(1)}),
-                                 by_number);
+  auto twice =
+      engine_->PutBatch(TestContext(), kDs, json::array({Employee(1), Employee(1)}), by_number);
   ASSERT_FALSE(twice.has_value());
   EXPECT_EQ(twice.error().subject(), "my_number");
   EXPECT_EQ(LastEvent().attrs["index"], "1");
   // A record without the match value.
-  auto without = engine_->PutBatch(TestContext(), kDs, json::array({{{"name", "山田 太郎"}}}),
-                                   by_number);
+  auto without =
+      engine_->PutBatch(TestContext(), kDs, json::array({{{"name", "山田 太郎"}}}), by_number);
   ASSERT_FALSE(without.has_value());
   EXPECT_EQ(without.error().subject(), "my_number");
   EXPECT_EQ(Stored(), 0u);
@@ -225,6 +226,52 @@ TEST_F(BatchTest, TheCallersEffectCommitsWithTheRecordsOrNothingDoes) {
   EXPECT_EQ(events[0].operation, "test.batch");
   EXPECT_EQ(events[0].result, "refused");
   EXPECT_TRUE(Verify().ok);
+}
+
+TEST_F(BatchTest, GetBatchReadsEveryMatchInOneTransactionWithAnEventForEach) {
+  const std::string a = PutEmployee(1);
+  const std::string b = PutEmployee(2, "佐藤 花子");
+  const uint64_t before = LogSize();
+  auto got = engine_->GetBatch(TestContext(), kDs, "my_number",
+                               {TestMyNumber(2), TestMyNumber(9), TestMyNumber(1)});
+  ASSERT_TRUE(got.has_value()) << got.error().ToString();
+  ASSERT_EQ(got->size(), 3u);
+  ASSERT_TRUE((*got)[0].has_value());
+  EXPECT_EQ((*got)[0]->id, b);
+  EXPECT_EQ((*got)[0]->values["name"], "佐藤 花子");
+  EXPECT_FALSE((*got)[1].has_value());
+  ASSERT_TRUE((*got)[2].has_value());
+  EXPECT_EQ((*got)[2]->id, a);
+  auto events = EventsFrom(before);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].operation, "record.get");
+  EXPECT_EQ(events[0].record, b);
+  EXPECT_EQ(events[1].operation, "record.get");
+  EXPECT_EQ(events[1].record, a);
+  EXPECT_EQ(events[2].operation, "record.get_batch");
+  EXPECT_EQ(events[2].attrs["count"], "3");
+  EXPECT_EQ(events[2].attrs["matches"], "2");
+  EXPECT_TRUE(Verify().ok);
+}
+
+TEST_F(BatchTest, GetBatchRefusesWhatFindAndGetRefuse) {
+  PutEmployee(1);
+  const uint64_t before = LogSize();
+  auto purpose = engine_->GetBatch(TestContext("marketing"), kDs, "my_number", {TestMyNumber(1)});
+  ASSERT_FALSE(purpose.has_value());
+  EXPECT_EQ(purpose.error().subject(), "purpose");
+  EXPECT_EQ(engine_->GetBatch(TestContext(), kDs, "birth_date", {"1980-04-01"}).error().subject(),
+            "birth_date");
+  EXPECT_EQ(engine_->GetBatch(TestContext(), kDs, "my_number", {}).error().subject(), "values");
+  auto twice =
+      engine_->GetBatch(TestContext(), kDs, "my_number", {TestMyNumber(1), TestMyNumber(1)});
+  ASSERT_FALSE(twice.has_value());
+  EXPECT_EQ(twice.error().subject(), "my_number");
+  // Nothing was disclosed: only refusals were written.
+  for (const auto& ev : EventsFrom(before)) {
+    EXPECT_EQ(ev.operation, "record.get_batch");
+    EXPECT_EQ(ev.result, "refused");
+  }
 }
 
 // A real SIGKILL while batches are written: every acknowledged batch is
