@@ -1,15 +1,10 @@
 // Engine::PutBatch: every record of a batch written in one transaction with
 // its own event, the batch's event and the caller's effect, all or nothing;
 // each record checked as Put and Update check it.
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <thread>
-
 #include "audit/event.h"
 #include "engine/engine_fixture.h"
 #include "engine/keyspace.h"
+#include "engine/kill_harness.h"
 
 namespace mamori::engine {
 namespace {
@@ -279,63 +274,24 @@ TEST_F(BatchTest, GetBatchRefusesWhatFindAndGetRefuse) {
 TEST_F(BatchTest, SigkillDuringBatchesLeavesEveryBatchWholeOrAbsent) {
   constexpr uint64_t kPerBatch = 7;
   engine_.reset();  // the child opens its own engine; no threads cross fork()
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
-  const pid_t child = ::fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    ::close(fds[0]);
-    EngineOptions options;
-    options.paths = paths_;
-    options.record_key_pool = 16;
-    auto engine = Engine::Open(std::move(options), TestContext());
-    if (!engine) ::_exit(3);
-    std::vector<std::thread> writers;
-    for (uint64_t t = 0; t < 2; ++t) {
-      writers.emplace_back([&, t] {
-        for (uint64_t b = 0;; ++b) {
-          json batch = json::array();
-          for (uint64_t i = 0; i < kPerBatch; ++i) {
-            batch.push_back(Employee(((b * 2 + t) * kPerBatch) + i));
-          }
-          auto r = (*engine)->PutBatch(TestContext(), kDs, batch);
-          if (!r) ::_exit(4);
-          std::string line;
-          for (const auto& w : *r) line += w.id + "\n";
-          if (::write(fds[1], line.data(), line.size()) != static_cast<ssize_t>(line.size()))
-            ::_exit(5);
+  const auto acknowledged = KillWhileWriting(
+      paths_, TestContext(), 20 * kPerBatch,
+      [](Engine& engine, uint64_t t, uint64_t b) -> Result<std::vector<std::string>> {
+        json batch = json::array();
+        for (uint64_t i = 0; i < kPerBatch; ++i) {
+          batch.push_back(Employee(((b * 2 + t) * kPerBatch) + i));
         }
+        MAMORI_ASSIGN_OR_RETURN(auto written, engine.PutBatch(TestContext(), kDs, batch));
+        std::vector<std::string> ids;
+        for (const auto& w : written) ids.push_back(w.id);
+        return ids;
       });
-    }
-    for (auto& w : writers) w.join();
-    ::_exit(0);
-  }
-  ::close(fds[1]);
-  std::string acknowledged;
-  char buf[4096];
-  while (std::count(acknowledged.begin(), acknowledged.end(), '\n') < 20 * kPerBatch) {
-    const ssize_t n = ::read(fds[0], buf, sizeof buf);
-    ASSERT_GT(n, 0) << "writer died before the kill";
-    acknowledged.append(buf, static_cast<size_t>(n));
-  }
-  ASSERT_EQ(::kill(child, SIGKILL), 0);
-  int status = 0;
-  ASSERT_EQ(::waitpid(child, &status, 0), child);
-  EXPECT_TRUE(WIFSIGNALED(status));
-  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;)
-    acknowledged.append(buf, static_cast<size_t>(n));
-  ::close(fds[0]);
-
   Reopen();
-  size_t checked = 0;
-  size_t start = 0;
-  for (size_t nl; (nl = acknowledged.find('\n', start)) != std::string::npos; start = nl + 1) {
-    const std::string id = acknowledged.substr(start, nl - start);
+  for (const auto& id : acknowledged) {
     EXPECT_TRUE(engine_->Get(TestContext(), kDs, id).has_value())
         << "acknowledged record lost: " << id;
-    ++checked;
   }
-  EXPECT_GE(checked, 20 * kPerBatch);
+  EXPECT_GE(acknowledged.size(), 20 * kPerBatch);
   EXPECT_EQ(Stored() % kPerBatch, 0u) << "a batch was stored in part";
   auto check = engine_->VerifyRecords(TestContext(), kDs);
   ASSERT_TRUE(check.has_value());

@@ -404,5 +404,21 @@ TEST_F(RefusalTest, OneBadRecordRefusesTheWholeMessageAndStoresNothing) {
   EXPECT_TRUE(LogVerifies(N("fi")));
 }
 
+// The receiver stores a message in one transaction of at most
+// engine::kMaxBatchRecords records; the sender refuses a longer one before
+// anything is read or sent.
+TEST_F(RefusalTest, AMessageOfMoreAccountsThanOneBatchIsRefusedByTheSender) {
+  StartPair(kNotified, kNotified);
+  PutCustomer(1, "i001");
+  std::vector<std::string> accounts(engine::kMaxBatchRecords + 1, "A0001");
+  ExpectSubject(Notify("am1", "am1-fi", accounts, kNotified, "too-many"), "accounts");
+  EXPECT_EQ(Refusals(N("am1"), "exchange.send", "accounts").size(), 1u);
+  EXPECT_TRUE(Events(N("am1"), "record.get_batch").empty());
+  EXPECT_EQ(ProvisionCount(N("am1")), 0u);
+  EXPECT_EQ(ProvisionCount(N("fi")), 0u);
+  ASSERT_TRUE(Notify("am1", "am1-fi", {"A0001"}, kNotified, "too-many").has_value());
+  EXPECT_EQ(Holding(N("fi"), std::string(kBook), "A0001"), 1u);
+}
+
 }  // namespace
 }  // namespace mamori::exchange::testing
