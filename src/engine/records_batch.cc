@@ -4,7 +4,8 @@
 // or nothing. One transaction for a batch is what lets a node store the
 // records of an exchange message and its provision record together
 // (docs/EXCHANGE.md): a crash leaves the message stored whole, with its
-// record, or not at all.
+// record, or not at all. Engine::GetBatch: the Find and Get of many values
+// with one commit, each disclosure audited as Get audits it.
 #include <set>
 
 #include "audit/audited.h"
