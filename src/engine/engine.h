@@ -31,6 +31,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/status.h"
+#include "engine/batch.h"
 #include "engine/context.h"
 #include "engine/dataset.h"
 #include "engine/records_check.h"
@@ -158,6 +159,29 @@ class Engine {
   // record reaches `then` before its disclosure is in the log.
   void GetThen(const Context& ctx, std::string_view dataset, std::string_view id,
                std::function<void(Result<RecordView>)> then);
+  // Writes every record of `records` (a JSON array, at most
+  // kMaxBatchRecords) in one transaction with one record.put or
+  // record.update event each, the batch's own event and options.also
+  // (batch.h): all or nothing. Each record passes every check Put (or, when
+  // it matches a stored record, Update) makes — dataset, actor, purpose,
+  // fields, sealing under its record key — and one that fails refuses the
+  // whole batch, audited under options.operation with attribute "index"
+  // (its position); nothing is written. Returns one WriteResult per record,
+  // in order.
+  Result<std::vector<WriteResult>> PutBatch(const Context& ctx, std::string_view dataset,
+                                            const nlohmann::json& records,
+                                            const PutBatchOptions& options = {});
+  // For each of `values` (1 to kMaxBatchRecords, none twice), the record
+  // whose indexed `field` holds it, or nullopt when none does: the Find and
+  // Get of each in one transaction, which writes one record.get event per
+  // record returned and the batch's event ("record.get_batch": field,
+  // count asked, matches found). Each record is checked as Get checks it;
+  // a value that names two records, and every refusal of Find or Get,
+  // refuses the whole batch (audited as record.get_batch, with "index").
+  Result<std::vector<std::optional<RecordView>>> GetBatch(const Context& ctx,
+                                                          std::string_view dataset,
+                                                          std::string_view field,
+                                                          const std::vector<std::string>& values);
   // Merges `changes` into the record (a null value removes an optional
   // field); the previous version is kept for history (完全性).
   Result<WriteResult> Update(const Context& ctx, std::string_view dataset, std::string_view id,

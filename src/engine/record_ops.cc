@@ -43,6 +43,17 @@ Status CheckPageLimit(size_t limit) {
   return Status::Ok();
 }
 
+Result<const FieldDef*> IndexedField(const DatasetDef& def, std::string_view name) {
+  const FieldDef* field = def.Field(name);
+  if (field && field->indexed) return field;
+  const bool named = IsValidName(name);
+  const std::string quoted = named ? "'" + std::string(name) + "'" : "(not an identifier)";
+  return Fail(Status::InvalidArgument(
+      "field " + quoted + " is not an indexed field of " + def.name,
+      "項目 " + quoted + " は台帳 " + def.name + " の検索項目ではありません",
+      named ? std::string(name) : std::string("field")));
+}
+
 Result<std::shared_ptr<const DatasetDef>> RecordOps::Admit(const Context& ctx, std::string_view op,
                                                            std::string_view dataset,
                                                            std::string_view id, bool check_id,

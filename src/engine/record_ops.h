@@ -3,10 +3,12 @@
 // row, validation of values, blind-index tags. Internal to the engine.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -27,6 +29,9 @@ Status NoActor();
 Status RetryLater();
 // kInvalidArgument naming `what` ("limit") unless 1 <= limit <= kMaxPageLimit.
 Status CheckPageLimit(size_t limit);
+// The indexed field `name` of `def`, or kInvalidArgument naming it (when it
+// is an identifier) as a field one cannot search by.
+Result<const FieldDef*> IndexedField(const DatasetDef& def, std::string_view name);
 
 class RecordOps {
  public:
@@ -90,6 +95,45 @@ class RecordOps {
                          std::string_view form);
 
   static RecordView View(std::string_view id, const Envelope& env, nlohmann::json values);
+
+  // A record's next row, sealed and signed, with its event: a new record
+  // (version 1) or a new version of `base`. Put, Update and PutBatch each
+  // make it the same way and write it with Write in their own transaction.
+  struct Prepared {
+    std::string id;
+    Envelope env;
+    std::string body;
+    audit::Event ev;
+    std::optional<Loaded> base;  // the version it replaces (an update)
+  };
+  // From values already validated (Validate) against `def`.
+  Result<Prepared> PreparePut(const Context& ctx, const DatasetDef& def,
+                              const nlohmann::json& values);
+  Result<Prepared> PrepareUpdate(const Context& ctx, const DatasetDef& def, std::string_view id,
+                                 Loaded base, const nlohmann::json& values);
+  // Writes the row, its index entries and deadline (and, for an update, the
+  // history row) — not the event. *changed (an update): the record no
+  // longer holds base.raw, and nothing was written.
+  static Status Write(store::WriteTxn& txn, std::string_view dataset, const Prepared& p,
+                      bool* changed);
+
+  // The lookups of a batch (records_batch.cc): for each value, the index
+  // prefix of its blind-index tag on `field` and the id of the stored
+  // record it names (empty: none), read in one snapshot. kInvalidArgument
+  // for a value given twice or not of the field's form, kFailedPrecondition
+  // for one that names two records; *at says which. Not audited.
+  struct Lookup {
+    std::vector<std::string> prefixes, ids;
+  };
+  Result<Lookup> LookUp(const DatasetDef& def, const FieldDef& field,
+                        const std::vector<std::string>& values, size_t* at);
+  // Load of a record a lookup found, trusted only when the record holds the
+  // value looked up (as Find trusts an index entry: one planted in the
+  // store finds nothing); refusals audited under `op` with `attrs`.
+  Result<Loaded> LoadMatched(const Context& ctx, std::string_view op, const DatasetDef& def,
+                             const FieldDef& field, const std::string& prefix,
+                             const std::string& id,
+                             const std::map<std::string, std::string>& attrs);
 
   const crypto::SecretBytes& envelope_key() const { return e_.envelope_key_; }
 

@@ -61,18 +61,9 @@ Result<FindPage> Engine::Find(const Context& ctx_in, std::string_view dataset,
     if (Status s = CheckPageLimit(limit); !s.ok()) {
       return Fail(Refuse(ctx, "record.find", dataset, "", s));
     }
-    const FieldDef* field = def->Field(field_name);
-    if (!field || !field->indexed) {
-      const bool named = IsValidName(field_name);
-      const std::string quoted =
-          named ? "'" + std::string(field_name) + "'" : "(not an identifier)";
-      return Fail(
-          Refuse(ctx, "record.find", dataset, "",
-                 Status::InvalidArgument(
-                     "field " + quoted + " is not an indexed field of " + def->name,
-                     "項目 " + quoted + " は台帳 " + def->name + " の検索項目ではありません",
-                     named ? std::string(field_name) : std::string("field"))));
-    }
+    auto indexed_field = IndexedField(*def, field_name);
+    if (!indexed_field) return Fail(Refuse(ctx, "record.find", dataset, "", indexed_field.error()));
+    const FieldDef* field = *indexed_field;
     auto form = IndexFormOfQuery(*field, value);
     if (!form) return Fail(Refuse(ctx, "record.find", dataset, "", form.error()));
     MAMORI_ASSIGN_OR_RETURN(crypto::SecretBytes key, keys_->IndexKey(def->name));

@@ -44,6 +44,85 @@ nlohmann::json RecordView::ToJson() const {
   return j;
 }
 
+Result<RecordOps::Prepared> RecordOps::PreparePut(const Context& ctx, const DatasetDef& def,
+                                                  const nlohmann::json& values) {
+  Prepared p;
+  MAMORI_ASSIGN_OR_RETURN(p.id, NewRecordId(ctx.time));
+  MAMORI_ASSIGN_OR_RETURN(keys::RecordKey rk, e_.keys_->NewRecordKey(def.name));
+  Envelope& env = p.env;
+  env.version = 1;
+  env.key_id = rk.id;
+  env.definition_version = def.version;
+  env.created_at = env.updated_at = ctx.time;
+  env.created_by = env.updated_by = ctx.actor;
+  if (def.retention.defined && def.retention.from == RetentionRule::From::kCreated) {
+    env.deadline = def.retention.DeadlineFrom(JstDate(ctx.time));
+  }
+  MAMORI_ASSIGN_OR_RETURN(env.sealed, SealValues(rk.key, def.name, p.id, 1, rk.id, values));
+  MAMORI_ASSIGN_OR_RETURN(env.index_tags, Tags(def, values));
+  SignEnvelope(envelope_key(), def.name, p.id, env);
+  p.body = env.Encode();
+  p.ev = e_.MakeEvent(ctx, "record.put", def.name, p.id);
+  p.ev.attrs["version"] = "1";
+  // Names the row written, so that the log can tell the current row from
+  // an older one put back (records_check.h).
+  p.ev.attrs["envelope"] = RowHash(p.body);
+  return p;
+}
+
+Result<RecordOps::Prepared> RecordOps::PrepareUpdate(const Context& ctx, const DatasetDef& def,
+                                                     std::string_view id, Loaded base,
+                                                     const nlohmann::json& values) {
+  Prepared p;
+  p.id = std::string(id);
+  Envelope& env = p.env;
+  env = base.env;
+  env.version = base.env.version + 1;
+  env.definition_version = def.version;
+  env.updated_at = ctx.time;
+  env.updated_by = ctx.actor;
+  MAMORI_ASSIGN_OR_RETURN(env.sealed,
+                          SealValues(base.key, def.name, id, env.version, env.key_id, values));
+  MAMORI_ASSIGN_OR_RETURN(env.index_tags, Tags(def, values));
+  env.prev = RowHash(base.raw);
+  SignEnvelope(envelope_key(), def.name, id, env);
+  p.body = env.Encode();
+  p.ev = e_.MakeEvent(ctx, "record.update", def.name, id);
+  p.ev.attrs["version"] = std::to_string(env.version);
+  p.ev.attrs["envelope"] = RowHash(p.body);
+  p.base = std::move(base);
+  return p;
+}
+
+Status RecordOps::Write(store::WriteTxn& txn, std::string_view dataset, const Prepared& p,
+                        bool* changed) {
+  *changed = false;
+  const std::string& id = p.id;
+  if (p.base) {
+    MAMORI_ASSIGN_OR_RETURN(auto current, txn.Get(keyspace::Record(dataset, id)));
+    *changed = !current || *current != p.base->raw;
+    if (*changed) return Status::Ok();
+    MAMORI_RETURN_IF_ERROR(
+        txn.Put(keyspace::History(dataset, id, p.base->env.version), p.base->raw));
+  }
+  MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Record(dataset, id), p.body));
+  if (p.base) {
+    for (const auto& [field, tag] : p.base->env.index_tags) {
+      auto it = p.env.index_tags.find(field);
+      if (it == p.env.index_tags.end() || it->second != tag) {
+        MAMORI_RETURN_IF_ERROR(txn.Delete(keyspace::Index(dataset, field, tag, id)));
+      }
+    }
+  }
+  for (const auto& [field, tag] : p.env.index_tags) {
+    MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Index(dataset, field, tag, id), ""));
+  }
+  if (!p.base && p.env.deadline) {
+    MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Deadline(*p.env.deadline, dataset, id), ""));
+  }
+  return Status::Ok();
+}
+
 Result<WriteResult> Engine::Put(const Context& ctx_in, std::string_view dataset,
                                 const nlohmann::json& input) {
   const Context ctx = WithTime(ctx_in);
@@ -53,41 +132,18 @@ Result<WriteResult> Engine::Put(const Context& ctx_in, std::string_view dataset,
     MAMORI_ASSIGN_OR_RETURN(auto def, ops.Admit(ctx, "record.put", dataset, "", false, stale));
     auto values = ops.Validate(*def, input, nullptr);
     if (!values) return Fail(Refuse(ctx, "record.put", dataset, "", values.error()));
-    MAMORI_ASSIGN_OR_RETURN(std::string id, NewRecordId(ctx.time));
-    MAMORI_ASSIGN_OR_RETURN(keys::RecordKey rk, keys_->NewRecordKey(dataset));
-    Envelope env;
-    env.version = 1;
-    env.key_id = rk.id;
-    env.definition_version = def->version;
-    env.created_at = env.updated_at = ctx.time;
-    env.created_by = env.updated_by = ctx.actor;
-    if (def->retention.defined && def->retention.from == RetentionRule::From::kCreated) {
-      env.deadline = def->retention.DeadlineFrom(JstDate(ctx.time));
-    }
-    MAMORI_ASSIGN_OR_RETURN(env.sealed, SealValues(rk.key, dataset, id, 1, rk.id, *values));
-    MAMORI_ASSIGN_OR_RETURN(env.index_tags, ops.Tags(*def, *values));
-    SignEnvelope(envelope_key_, dataset, id, env);
-    const std::string body = env.Encode();
-    audit::Event ev = MakeEvent(ctx, "record.put", dataset, id);
-    ev.attrs["version"] = "1";
-    // Names the row written, so that the log can tell the current row from
-    // an older one put back (records_check.h).
-    ev.attrs["envelope"] = RowHash(body);
+    MAMORI_ASSIGN_OR_RETURN(auto p, ops.PreparePut(ctx, *def, *values));
     uint64_t seq = 0;
     MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
       MAMORI_ASSIGN_OR_RETURN(bool current, RecordOps::Current(txn, *def));
       stale = !current;
       if (stale) return Status::Ok();
-      MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Record(dataset, id), body));
-      for (const auto& [field, tag] : env.index_tags) {
-        MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Index(dataset, field, tag, id), ""));
-      }
-      if (env.deadline)
-        MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Deadline(*env.deadline, dataset, id), ""));
-      MAMORI_ASSIGN_OR_RETURN(seq, AppendEvent(txn, ev));
+      bool changed = false;
+      MAMORI_RETURN_IF_ERROR(RecordOps::Write(txn, dataset, p, &changed));
+      MAMORI_ASSIGN_OR_RETURN(seq, AppendEvent(txn, p.ev));
       return Status::Ok();
     }));
-    if (!stale) return WriteResult{id, 1, seq};
+    if (!stale) return WriteResult{p.id, 1, seq};
   }
   return Fail(RetryLater());
 }
@@ -161,45 +217,19 @@ Result<WriteResult> Engine::Update(const Context& ctx_in, std::string_view datas
     MAMORI_ASSIGN_OR_RETURN(auto loaded, ops.Load(ctx, "record.update", dataset, id));
     auto values = ops.Validate(*def, changes, &loaded.values);
     if (!values) return Fail(Refuse(ctx, "record.update", dataset, id, values.error()));
-    Envelope env = loaded.env;
-    env.version = loaded.env.version + 1;
-    env.definition_version = def->version;
-    env.updated_at = ctx.time;
-    env.updated_by = ctx.actor;
-    MAMORI_ASSIGN_OR_RETURN(env.sealed,
-                            SealValues(loaded.key, dataset, id, env.version, env.key_id, *values));
-    MAMORI_ASSIGN_OR_RETURN(env.index_tags, ops.Tags(*def, *values));
-    env.prev = RowHash(loaded.raw);
-    SignEnvelope(envelope_key_, dataset, id, env);
-    const std::string body = env.Encode();
-    audit::Event ev = MakeEvent(ctx, "record.update", dataset, id);
-    ev.attrs["version"] = std::to_string(env.version);
-    ev.attrs["envelope"] = RowHash(body);
+    MAMORI_ASSIGN_OR_RETURN(auto p, ops.PrepareUpdate(ctx, *def, id, std::move(loaded), *values));
     uint64_t seq = 0;
     bool changed = false;
     MAMORI_RETURN_IF_ERROR(data_->Update([&](store::WriteTxn& txn) -> Status {
       MAMORI_ASSIGN_OR_RETURN(bool current_def, RecordOps::Current(txn, *def));
       stale = !current_def;
       if (stale) return Status::Ok();
-      MAMORI_ASSIGN_OR_RETURN(auto current, txn.Get(keyspace::Record(dataset, id)));
-      changed = !current || *current != loaded.raw;
+      MAMORI_RETURN_IF_ERROR(RecordOps::Write(txn, dataset, p, &changed));
       if (changed) return Status::Ok();
-      MAMORI_RETURN_IF_ERROR(
-          txn.Put(keyspace::History(dataset, id, loaded.env.version), loaded.raw));
-      MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Record(dataset, id), body));
-      for (const auto& [field, tag] : loaded.env.index_tags) {
-        auto it = env.index_tags.find(field);
-        if (it == env.index_tags.end() || it->second != tag) {
-          MAMORI_RETURN_IF_ERROR(txn.Delete(keyspace::Index(dataset, field, tag, id)));
-        }
-      }
-      for (const auto& [field, tag] : env.index_tags) {
-        MAMORI_RETURN_IF_ERROR(txn.Put(keyspace::Index(dataset, field, tag, id), ""));
-      }
-      MAMORI_ASSIGN_OR_RETURN(seq, AppendEvent(txn, ev));
+      MAMORI_ASSIGN_OR_RETURN(seq, AppendEvent(txn, p.ev));
       return Status::Ok();
     }));
-    if (!stale && !changed) return WriteResult{std::string(id), env.version, seq};
+    if (!stale && !changed) return WriteResult{std::string(id), p.env.version, seq};
   }
   return Fail(RetryLater());
 }

@@ -88,35 +88,26 @@ Status Node::Refuse(const engine::Context& ctx, std::string_view operation,
 }
 
 Result<std::vector<std::string>> Node::UpsertRecords(const engine::Context& ctx,
-                                                     std::string_view dataset,
-                                                     const json& records) {
+                                                     std::string_view dataset, const json& records,
+                                                     engine::PutBatchOptions options) {
+  options.match_field = "account_code";
+  MAMORI_ASSIGN_OR_RETURN(auto written, engine_.PutBatch(ctx, dataset, records, options));
   std::vector<std::string> ids;
-  for (const auto& r : records) {
-    const std::string account = r.value("account_code", "");
-    if (account.empty()) {
-      return Fail(Status::InvalidArgument("every record names its account_code",
-                                          "各レコードには account_code が必要です",
-                                          "account_code"));
-    }
-    MAMORI_ASSIGN_OR_RETURN(auto page, engine_.Find(ctx, dataset, "account_code", account, "", 2));
-    if (page.ids.empty()) {
-      MAMORI_ASSIGN_OR_RETURN(auto written, engine_.Put(ctx, dataset, r));
-      ids.push_back(written.id);
-    } else {
-      MAMORI_ASSIGN_OR_RETURN(auto written, engine_.Update(ctx, dataset, page.ids.front(), r));
-      ids.push_back(written.id);
-    }
-  }
+  for (const auto& w : written) ids.push_back(w.id);
   return ids;
 }
 
-Result<json> Node::ReadAccount(const engine::Context& ctx, std::string_view dataset,
-                               std::string_view account, std::string* record_id) {
-  MAMORI_ASSIGN_OR_RETURN(auto page, engine_.Find(ctx, dataset, "account_code", account, "", 2));
-  if (page.ids.empty()) return json();
-  MAMORI_ASSIGN_OR_RETURN(auto view, engine_.Get(ctx, dataset, page.ids.front()));
-  if (record_id) *record_id = view.id;
-  return view.values;
+Result<std::vector<json>> Node::ReadAccounts(const engine::Context& ctx, std::string_view dataset,
+                                             const std::vector<std::string>& accounts,
+                                             std::vector<std::string>* record_ids) {
+  MAMORI_ASSIGN_OR_RETURN(auto views, engine_.GetBatch(ctx, dataset, "account_code", accounts));
+  std::vector<json> values;
+  record_ids->clear();
+  for (auto& v : views) {
+    record_ids->push_back(v ? v->id : "");
+    values.push_back(v ? std::move(v->values) : json());
+  }
+  return values;
 }
 
 Result<bool> Node::Notify(const engine::Context& ctx, const Connection& c, bool suspended) {

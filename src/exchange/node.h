@@ -37,7 +37,9 @@
 // audited ("exchange.notice_sent").
 //
 // Records exchanged are stored with the engine (upsert by account_code:
-// a repeated message rewrites the same values). The audit events name
+// a repeated message rewrites the same values), all the records of a
+// message in one transaction with its provision record (Engine::PutBatch),
+// so a message of at most engine::kMaxBatchRecords records. The audit events name
 // connections, counterparts, kinds, counts and codes; never a value.
 // Thread-safe.
 #pragma once
@@ -131,11 +133,20 @@ class Node {
   struct Inbound;
 
   Result<std::string> Answer(Inbound& in);
+  // The records of one message, upserted by account_code in one engine
+  // batch (Engine::PutBatch) with `options.also` — the message's provision
+  // record — in the same transaction; the ids written, in order.
   Result<std::vector<std::string>> UpsertRecords(const engine::Context& ctx,
                                                  std::string_view dataset,
-                                                 const nlohmann::json& records);
-  Result<nlohmann::json> ReadAccount(const engine::Context& ctx, std::string_view dataset,
-                                     std::string_view account, std::string* record_id);
+                                                 const nlohmann::json& records,
+                                                 engine::PutBatchOptions options = {});
+  // The stored values of each account (null: not stored) and, in
+  // *record_ids, its record's id (empty: none): one engine batch read
+  // (Engine::GetBatch), one transaction for a whole message.
+  Result<std::vector<nlohmann::json>> ReadAccounts(const engine::Context& ctx,
+                                                   std::string_view dataset,
+                                                   const std::vector<std::string>& accounts,
+                                                   std::vector<std::string>* record_ids);
   Status Refuse(const engine::Context& ctx, std::string_view operation, std::string_view connection,
                 std::string_view kind, const Status& why,
                 const std::map<std::string, std::string>& attrs = {});

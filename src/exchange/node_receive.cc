@@ -256,28 +256,31 @@ Result<std::string> Node::Answer(Inbound& in) {
     answer_payload.legal_basis = c.legal_basis;
     answer_payload.sent_at = ctx.time;
     answer_payload.items = out_flow->items;
-    std::vector<std::string> read_ids;
+    const Status not_entitled =
+        Status::PermissionDenied("the issuer is not entitled to a holder named in the request",
+                                 "求めに含まれる加入者について発行者は提供を受ける資格がありません",
+                                 std::string(kNotEntitled));
+    std::vector<std::string> accounts;
     for (const auto& r : p.records) {
       const std::string account = r.value("account_code", "");
-      std::string record_id;
-      auto values = account.empty() ? Result<json>(json())
-                                    : ReadAccount(ctx, out_flow->dataset, account, &record_id);
-      if (!values) return refuse(values.error());
-      const bool entitled = values->is_object() && (*values).contains("holdings") &&
-                            (*values)["holdings"].is_string() &&
-                            Holds((*values)["holdings"].get<std::string>(), c.issuer_code);
-      if (!entitled) {
-        return refuse(Status::PermissionDenied(
-            "the issuer is not entitled to a holder named in the request",
-            "求めに含まれる加入者について発行者は提供を受ける資格がありません",
-            std::string(kNotEntitled)));
-      }
+      if (account.empty()) return refuse(not_entitled);
+      accounts.push_back(account);
+    }
+    // Every holder named read in one audited transaction.
+    std::vector<std::string> read_ids;
+    auto read = accounts.empty() ? Result<std::vector<json>>(std::vector<json>())
+                                 : ReadAccounts(ctx, out_flow->dataset, accounts, &read_ids);
+    if (!read) return refuse(read.error());
+    for (const json& values : *read) {
+      const bool entitled = values.is_object() && values.contains("holdings") &&
+                            values["holdings"].is_string() &&
+                            Holds(values["holdings"].get<std::string>(), c.issuer_code);
+      if (!entitled) return refuse(not_entitled);
       json record = json::object();
       for (const auto& item : out_flow->items) {
-        if (values->contains(item) && (*values)[item].is_string()) record[item] = (*values)[item];
+        if (values.contains(item) && values[item].is_string()) record[item] = values[item];
       }
       answer_payload.records.push_back(std::move(record));
-      read_ids.push_back(record_id);
     }
     std::string provision_message = internal::EncodePayload(answer_payload);
     ProvisionRecord sent;
@@ -307,10 +310,6 @@ Result<std::string> Node::Answer(Inbound& in) {
     crypto::WipeString(provision_message);
     received.records = read_ids;
     provided = std::move(sent);
-  } else {
-    auto ids = UpsertRecords(ctx, flow.dataset, p.records);
-    if (!ids) return refuse(ids.error());
-    received.records = *ids;
   }
   crypto::WipeString(message);
 
@@ -320,38 +319,61 @@ Result<std::string> Node::Answer(Inbound& in) {
   if (!sealed) return refuse(sealed.error());
   received.answer = *sealed;
 
-  audit::Event ev;
-  ev.time = ctx.time;
-  ev.actor = ctx.actor;
-  ev.terminal = ctx.terminal;
-  ev.request_id = ctx.request_id;
-  ev.operation = op;
-  ev.result = std::string(audit::kResultOk);
-  ev.attrs = {{"connection", c.id},
-              {"counterpart", c.counterpart},
-              {"kind", in.kind},
-              {"count", std::to_string(received.count)},
-              {"legal_basis", c.legal_basis}};
+  const std::map<std::string, std::string> attrs = {{"connection", c.id},
+                                                    {"counterpart", c.counterpart},
+                                                    {"kind", in.kind},
+                                                    {"count", std::to_string(received.count)},
+                                                    {"legal_basis", c.legal_basis}};
   bool raced = false;
-  Status s = audit::RunAudited(
-      engine_.data_store(), std::move(ev),
-      audit::Effect{[&](store::WriteTxn& txn, audit::Event& e, bool&) -> Status {
-        MAMORI_ASSIGN_OR_RETURN(auto again, Provisions::FindIn(txn, c.id, "received", in.kind,
-                                                               received.idempotency_key));
-        if (again) {
-          // The same message arrived twice at once: the other answered.
-          raced = true;
-          return Status::AlreadyExists("recorded by a concurrent delivery",
-                                       "同時に届いた同じメッセージで記録済みです", "provision");
-        }
-        MAMORI_RETURN_IF_ERROR(Provisions::WriteIn(txn, received));
-        e.attrs["provision"] = received.id;
-        if (provided) {
-          MAMORI_RETURN_IF_ERROR(Provisions::WriteIn(txn, *provided));
-          e.attrs["provision_sent"] = provided->id;
-        }
-        return Status::Ok();
-      }});
+  // The record of the message, written in the transaction of its event
+  // (and, for a notification or transfer, of the records it stores).
+  auto record = [&](store::WriteTxn& txn, audit::Event& e) -> Status {
+    MAMORI_ASSIGN_OR_RETURN(
+        auto again, Provisions::FindIn(txn, c.id, "received", in.kind, received.idempotency_key));
+    if (again) {
+      // The same message arrived twice at once: the other answered.
+      raced = true;
+      return Status::AlreadyExists("recorded by a concurrent delivery",
+                                   "同時に届いた同じメッセージで記録済みです", "provision");
+    }
+    MAMORI_RETURN_IF_ERROR(Provisions::WriteIn(txn, received));
+    e.attrs["provision"] = received.id;
+    if (provided) {
+      MAMORI_RETURN_IF_ERROR(Provisions::WriteIn(txn, *provided));
+      e.attrs["provision_sent"] = provided->id;
+    }
+    return Status::Ok();
+  };
+  Status s;
+  if (provided) {
+    audit::Event ev;
+    ev.time = ctx.time;
+    ev.actor = ctx.actor;
+    ev.terminal = ctx.terminal;
+    ev.request_id = ctx.request_id;
+    ev.operation = op;
+    ev.result = std::string(audit::kResultOk);
+    ev.attrs = attrs;
+    s = audit::RunAudited(engine_.data_store(), std::move(ev),
+                          audit::Effect{[&](store::WriteTxn& txn, audit::Event& e, bool&) {
+                            return record(txn, e);
+                          }});
+  } else {
+    // One transaction for the message: its records, an event for each, its
+    // provision record and its event. A refusal of any record is the
+    // message's refusal, audited as it (the batch's event is this
+    // operation's, with these attributes), and stores nothing.
+    engine::PutBatchOptions options;
+    options.operation = op;
+    options.attrs = attrs;
+    options.also = [&](store::WriteTxn& txn, audit::Event& e,
+                       const std::vector<engine::WriteResult>& written) -> Status {
+      received.records.clear();
+      for (const auto& w : written) received.records.push_back(w.id);
+      return record(txn, e);
+    };
+    s = StatusOf(UpsertRecords(ctx, flow.dataset, p.records, std::move(options)));
+  }
   if (raced) {
     std::optional<ProvisionRecord> first;
     MAMORI_RETURN_IF_ERROR(engine_.data_store().View([&](store::ReadTxn& txn) -> Status {

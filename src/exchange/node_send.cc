@@ -87,6 +87,14 @@ Result<Outcome> Node::Send(const engine::Context& in_ctx, std::string_view conne
     return refuse(Status::InvalidArgument("name at least one account and one item",
                                           "口座と項目を 1 つ以上指定してください", "items"));
   }
+  if (accounts.size() > engine::kMaxBatchRecords) {
+    // The receiver stores a message in one transaction (Engine::PutBatch).
+    return refuse(Status::InvalidArgument(
+        "a message names at most " + std::to_string(engine::kMaxBatchRecords) + " accounts",
+        "1 つのメッセージで指定できる口座は " + std::to_string(engine::kMaxBatchRecords) +
+            " 件までです",
+        "accounts"));
+  }
   for (const auto& item : sent_items) {
     if (std::find(flow->items.begin(), flow->items.end(), item) == flow->items.end()) {
       return refuse(
@@ -154,25 +162,33 @@ Result<Outcome> Node::Send(const engine::Context& in_ctx, std::string_view conne
     p.legal_basis = c.legal_basis;
     p.sent_at = ctx.time;
     p.items = sent_items;
-    for (const auto& account : accounts) {
-      if (kind == kRequest) {
-        p.records.push_back({{"account_code", account}});
-        continue;
+    if (kind == kRequest) {
+      for (const auto& account : accounts) p.records.push_back({{"account_code", account}});
+    } else {
+      // Every account of the message read in one audited transaction.
+      std::vector<std::string> record_ids;
+      auto read = ReadAccounts(ctx, flow->dataset, accounts, &record_ids);
+      if (!read) return Fail(read.error());
+      for (size_t i = 0; i < accounts.size(); ++i) {
+        const json& values = (*read)[i];
+        if (values.is_null()) {
+          return refuse(Status::NotFound("an account named is not in " + flow->dataset,
+                                         "指定された口座は " + flow->dataset + " にありません",
+                                         "account_code"));
+        }
+        json record = json::object();
+        for (const auto& item : sent_items) {
+          if (values.contains(item) && values[item].is_string()) record[item] = values[item];
+        }
+        p.records.push_back(std::move(record));
+        pending.records.push_back(record_ids[i]);
       }
-      std::string record_id;
-      auto values = ReadAccount(ctx, flow->dataset, account, &record_id);
-      if (!values) return Fail(values.error());
-      if (values->is_null()) {
-        return refuse(Status::NotFound("an account named is not in " + flow->dataset,
-                                       "指定された口座は " + flow->dataset + " にありません",
-                                       "account_code"));
+      for (auto& values : *read) {
+        if (!values.is_object()) continue;
+        for (auto& [k, v] : values.items()) {
+          if (v.is_string()) crypto::WipeString(v.get_ref<std::string&>());
+        }
       }
-      json record = json::object();
-      for (const auto& item : sent_items) {
-        if (values->contains(item) && (*values)[item].is_string()) record[item] = (*values)[item];
-      }
-      p.records.push_back(std::move(record));
-      pending.records.push_back(record_id);
     }
     std::string message = internal::EncodePayload(p);
     pending.items = sent_items;

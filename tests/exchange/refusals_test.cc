@@ -37,6 +37,50 @@ class RefusalTest : public ExchangeTest {
     return N(from).node->Send(OperatorContext(), connection, kNotification, accounts, items, key);
   }
 
+  // A notification am1 → fi on the connection's legal basis, declaring JP.
+  internal::Payload FromAm1(const std::string& idempotency_key) {
+    internal::Payload p;
+    p.kind = std::string(kNotification);
+    p.from = "am1";
+    p.to = "fi";
+    p.location = "JP";
+    p.idempotency_key = idempotency_key;
+    auto connection = N("am1").node->connections().Get("am1-fi");
+    EXPECT_TRUE(connection.has_value());
+    if (connection) p.legal_basis = connection->legal_basis;
+    p.sent_at = NowMicros();
+    p.items = {"account_manager_code", "account_code", "holder_name", "my_number"};
+    return p;
+  }
+
+  // `p` as the pinned am1 would send it: signed with its real key and
+  // sealed to fi — what a changed or faulty sender could put on the wire.
+  std::string SealedFromAm1(const internal::Payload& p) {
+    auto key_pem = N("am1").node->PrivateKeyPem();
+    EXPECT_TRUE(key_pem.has_value());
+    auto key = crypto::EcdsaP256PrivateKey::FromPem(*key_pem);
+    EXPECT_TRUE(key.has_value());
+    auto fi_cert = crypto::RecipientCertificate::Parse(N("fi").node->identity().certificate_pem);
+    EXPECT_TRUE(fi_cert.has_value());
+    const std::string text = internal::EncodePayload(p);
+    const ReceiptFacts facts{"sender",
+                             p.kind,
+                             p.from,
+                             p.to,
+                             p.idempotency_key,
+                             internal::DigestHex(text),
+                             p.records.size(),
+                             internal::JoinItems(p.items),
+                             p.legal_basis,
+                             p.sent_at};
+    auto receipt = SignReceipt(facts, *key);
+    EXPECT_TRUE(receipt.has_value());
+    auto der =
+        crypto::SealToRecipient(json{{"message", text}, {"receipt", *receipt}}.dump(), *fi_cert);
+    EXPECT_TRUE(der.has_value());
+    return json{{"sealed", Base64Encode(*der)}}.dump();
+  }
+
   static void ExpectSubject(const Result<Outcome>& r, std::string_view subject) {
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error().subject(), subject) << r.error().ToString();
@@ -284,45 +328,16 @@ TEST_F(RefusalTest, NodeDeclaringACountryOtherThanJapanIsRefused) {
   }
   // A message from the pinned am1, sealed and signed with its real key,
   // that declares another country.
-  auto key_pem = N("am1").node->PrivateKeyPem();
-  ASSERT_TRUE(key_pem.has_value());
-  auto key = crypto::EcdsaP256PrivateKey::FromPem(*key_pem);
-  ASSERT_TRUE(key.has_value());
-  auto fi_cert = crypto::RecipientCertificate::Parse(N("fi").node->identity().certificate_pem);
-  ASSERT_TRUE(fi_cert.has_value());
   auto connection = N("am1").node->connections().Get("am1-fi");
   ASSERT_TRUE(connection.has_value());
   auto message_from = [&](const std::string& location, const std::string& idem) {
-    internal::Payload p;
-    p.kind = std::string(kNotification);
-    p.from = "am1";
-    p.to = "fi";
+    internal::Payload p = FromAm1(idem);
     p.location = location;
-    p.idempotency_key = idem;
-    p.legal_basis = connection->legal_basis;
-    p.sent_at = NowMicros();
-    p.items = {"account_manager_code", "account_code", "holder_name", "my_number"};
     p.records = json::array({{{"account_manager_code", "0012345"},
                               {"account_code", "A0005"},
                               {"holder_name", "国外 花子"},
                               {"my_number", SyntheticNumber(5)}}});
-    const std::string text = internal::EncodePayload(p);
-    const ReceiptFacts facts{"sender",
-                             p.kind,
-                             p.from,
-                             p.to,
-                             idem,
-                             internal::DigestHex(text),
-                             1,
-                             "account_manager_code,account_code,holder_name,my_number",
-                             p.legal_basis,
-                             p.sent_at};
-    auto receipt = SignReceipt(facts, *key);
-    EXPECT_TRUE(receipt.has_value());
-    auto der =
-        crypto::SealToRecipient(json{{"message", text}, {"receipt", *receipt}}.dump(), *fi_cert);
-    EXPECT_TRUE(der.has_value());
-    return json{{"sealed", Base64Encode(*der)}}.dump();
+    return SealedFromAm1(p);
   };
   auto abroad =
       N("am1").client->Post(*connection, "/v1/exchange/notification", message_from("US", "loc-us"));
@@ -338,6 +353,71 @@ TEST_F(RefusalTest, NodeDeclaringACountryOtherThanJapanIsRefused) {
   ASSERT_TRUE(home.has_value());
   EXPECT_EQ(home->status, 200) << home->body;
   EXPECT_EQ(Holding(N("fi"), std::string(kBook), "A0005"), 1u);
+}
+
+// A message is stored whole or not at all: one record the receiver's
+// dataset refuses (a My Number whose check digit is wrong) refuses the
+// message, and neither its other records nor its provision record are
+// stored; the corrected message is stored whole.
+TEST_F(RefusalTest, OneBadRecordRefusesTheWholeMessageAndStoresNothing) {
+  StartPair(kNotified, kNotified);
+  auto connection = N("am1").node->connections().Get("am1-fi");
+  ASSERT_TRUE(connection.has_value());
+  std::string bad_number = SyntheticNumber(7);
+  bad_number.back() = bad_number.back() == '0' ? '1' : '0';
+  auto message = [&](const std::string& third_number) {
+    internal::Payload p = FromAm1("whole-1");
+    p.records = json::array();
+    for (int i = 5; i <= 7; ++i) {
+      p.records.push_back({{"account_manager_code", "0012345"},
+                           {"account_code", "A000" + std::to_string(i)},
+                           {"holder_name", "一括 花子"},
+                           {"my_number", i == 7 ? third_number : SyntheticNumber(i)}});
+    }
+    return SealedFromAm1(p);
+  };
+  auto refused =
+      N("am1").client->Post(*connection, "/v1/exchange/notification", message(bad_number));
+  ASSERT_TRUE(refused.has_value()) << refused.error().ToString();
+  EXPECT_EQ(refused->status, 400) << refused->body;
+  EXPECT_EQ(refused->body.find(bad_number), std::string::npos);
+  for (const char* account : {"A0005", "A0006", "A0007"}) {
+    EXPECT_EQ(Holding(N("fi"), std::string(kBook), account), 0u) << account;
+  }
+  EXPECT_EQ(ProvisionCount(N("fi")), 0u);
+  auto at_fi = Refusals(N("fi"), "exchange.receive", "my_number");
+  ASSERT_EQ(at_fi.size(), 1u);
+  EXPECT_EQ(at_fi[0].attrs["connection"], "fi-am1");
+  EXPECT_EQ(at_fi[0].attrs["index"], "2");
+  EXPECT_TRUE(Events(N("fi"), "record.put").empty());
+  EXPECT_TRUE(LogVerifies(N("fi")));
+  // Corrected (the refused key was not recorded, so it serves again).
+  auto stored =
+      N("am1").client->Post(*connection, "/v1/exchange/notification", message(SyntheticNumber(7)));
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->status, 200) << stored->body;
+  for (const char* account : {"A0005", "A0006", "A0007"}) {
+    EXPECT_EQ(Holding(N("fi"), std::string(kBook), account), 1u) << account;
+  }
+  EXPECT_EQ(ProvisionCount(N("fi")), 1u);
+  EXPECT_EQ(Events(N("fi"), "record.put").size(), 3u);
+  EXPECT_TRUE(LogVerifies(N("fi")));
+}
+
+// The receiver stores a message in one transaction of at most
+// engine::kMaxBatchRecords records; the sender refuses a longer one before
+// anything is read or sent.
+TEST_F(RefusalTest, AMessageOfMoreAccountsThanOneBatchIsRefusedByTheSender) {
+  StartPair(kNotified, kNotified);
+  PutCustomer(1, "i001");
+  std::vector<std::string> accounts(engine::kMaxBatchRecords + 1, "A0001");
+  ExpectSubject(Notify("am1", "am1-fi", accounts, kNotified, "too-many"), "accounts");
+  EXPECT_EQ(Refusals(N("am1"), "exchange.send", "accounts").size(), 1u);
+  EXPECT_TRUE(Events(N("am1"), "record.get_batch").empty());
+  EXPECT_EQ(ProvisionCount(N("am1")), 0u);
+  EXPECT_EQ(ProvisionCount(N("fi")), 0u);
+  ASSERT_TRUE(Notify("am1", "am1-fi", {"A0001"}, kNotified, "too-many").has_value());
+  EXPECT_EQ(Holding(N("fi"), std::string(kBook), "A0001"), 1u);
 }
 
 }  // namespace
