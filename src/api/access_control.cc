@@ -33,6 +33,10 @@ constexpr std::array<std::string_view, 5> kServerAuditedExceptionReads = {
     "exception.ledger", "exception.show", "exception.approvers", "exception.report_list",
     "exception.trends"};
 
+// Incidents (漏えい等事案): who read which incident and its report form.
+constexpr std::array<std::string_view, 3> kIncidentAuditedReads = {"incident.list", "incident.show",
+                                                                   "incident.form"};
+
 // The connection register and its provision records, read the same way
 // (who looked at what flows to other institutions is evidence too).
 constexpr std::array<std::string_view, 3> kExchangeAuditedReads = {
@@ -315,7 +319,9 @@ Status AccessControl::Authorize(const identity::Principal& who, const Action& ac
       Contains(kServerAuditedExceptionReads, action.operation) ||
       Contains(kExchangeAuditedReads, action.operation) ||
       Contains(kRegisterAuditedReads, action.operation) ||
-      Contains(kReportAuditedReads, action.operation)) {
+      Contains(kReportAuditedReads, action.operation) ||
+
+      Contains(kIncidentAuditedReads, action.operation)) {
     auto seq = engine_.RecordEvent(ctx, action.operation, SafeIdentifier(action.dataset),
                                    TargetAttrs(action));
     if (!seq) return seq.error();  // fail closed: no unaudited read

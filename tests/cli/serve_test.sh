@@ -30,7 +30,7 @@ check "demo store created" 0 $?
 check "demo password file is 0600" 600 "$(stat -c %a "$D/demo-initial-password")"
 PW=$(cat "$D/demo-initial-password")
 "$M" user list --data "$D" >"$T/users.json"
-check "demo users" 8 "$(json_get '["users"].__len__()' <"$T/users.json")"
+check "demo users" 9 "$(json_get '["users"].__len__()' <"$T/users.json")"
 grep -q "$PW" "$T/users.json" && bad "user list shows the password" || ok
 
 # A second registered terminal of the demo CA, and a certificate the CA
