@@ -38,6 +38,12 @@ constexpr std::array<std::string_view, 5> kServerAuditedExceptionReads = {
 constexpr std::array<std::string_view, 3> kExchangeAuditedReads = {
     "connection.list", "connection.show", "provision.list"};
 
+// The organisation's own cycles (training, self-inspection, internal
+// audit): who read the plans, attendance, checklists and findings.
+constexpr std::array<std::string_view, 5> kGovernanceAuditedReads = {
+    "training.list", "training.currency", "internal_audit.list", "inspection.list",
+    "inspection.checklist"};
+
 bool Contains(std::span<const std::string_view> list, std::string_view item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
@@ -305,7 +311,8 @@ Status AccessControl::Authorize(const identity::Principal& who, const Action& ac
   }
   if (Contains(kServerAuditedReads, action.operation) ||
       Contains(kServerAuditedExceptionReads, action.operation) ||
-      Contains(kExchangeAuditedReads, action.operation)) {
+      Contains(kExchangeAuditedReads, action.operation) ||
+      Contains(kGovernanceAuditedReads, action.operation)) {
     auto seq = engine_.RecordEvent(ctx, action.operation, SafeIdentifier(action.dataset),
                                    TargetAttrs(action));
     if (!seq) return seq.error();  // fail closed: no unaudited read
