@@ -49,9 +49,26 @@ constexpr std::array<std::string_view, 1> kRegisterAuditedReads = {"register.rea
 // organisation's compliance is evidence too.
 constexpr std::array<std::string_view, 2> kReportAuditedReads = {"report.compliance",
                                                                  "report.attestations"};
+// The organisation's own cycles (training, self-inspection, internal
+// audit): who read the plans, attendance, checklists and findings.
+constexpr std::array<std::string_view, 5> kGovernanceAuditedReads = {
+    "training.list", "training.currency", "internal_audit.list", "inspection.list",
+    "inspection.checklist"};
 
 bool Contains(std::span<const std::string_view> list, std::string_view item) {
   return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+// True when the server itself records a successful `operation` as a read.
+bool IsServerAuditedRead(std::string_view operation) {
+  const std::span<const std::string_view> lists[] = {
+      kServerAuditedReads,    kServerAuditedExceptionReads, kIncidentAuditedReads,
+      kExchangeAuditedReads,  kRegisterAuditedReads,        kReportAuditedReads,
+      kGovernanceAuditedReads};
+  for (auto list : lists) {
+    if (Contains(list, operation)) return true;
+  }
+  return false;
 }
 
 engine::Context PrincipalContext(const identity::Principal& who, std::string_view purpose,
@@ -315,13 +332,7 @@ Status AccessControl::Authorize(const identity::Principal& who, const Action& ac
     return engine_.RecordRefusal(ctx, action.operation, SafeIdentifier(action.dataset), why,
                                  TargetAttrs(action));
   }
-  if (Contains(kServerAuditedReads, action.operation) ||
-      Contains(kServerAuditedExceptionReads, action.operation) ||
-      Contains(kExchangeAuditedReads, action.operation) ||
-      Contains(kRegisterAuditedReads, action.operation) ||
-      Contains(kReportAuditedReads, action.operation) ||
-
-      Contains(kIncidentAuditedReads, action.operation)) {
+  if (IsServerAuditedRead(action.operation)) {
     auto seq = engine_.RecordEvent(ctx, action.operation, SafeIdentifier(action.dataset),
                                    TargetAttrs(action));
     if (!seq) return seq.error();  // fail closed: no unaudited read

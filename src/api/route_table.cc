@@ -524,7 +524,7 @@ std::vector<RouteSpec> Build() {
       System("GET", "/v1/inspections", "inspection.list").Query(kPage),
       System("POST", "/v1/inspections", "inspection.plan").Strict({{"year", K::kAny, kRequired}}),
       System("GET", "/v1/inspections/{inspection}", "inspection.list").Target("inspection"),
-      System("GET", "/v1/inspections/{inspection}/checklist", "inspection.answer")
+      System("GET", "/v1/inspections/{inspection}/checklist", "inspection.checklist")
           .Target("inspection"),
       System("POST", "/v1/inspections/{inspection}/answers", "inspection.answer")
           .Target("inspection")

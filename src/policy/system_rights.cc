@@ -326,6 +326,7 @@ constexpr std::array kRules = {
     // Self-inspection [002 第34-36条]: everyone answers their own checklist.
     SystemRule{"inspection.list", Roles(kGovernanceReaders), "自己点検の計画・集計の参照"},
     SystemRule{"inspection.plan", Roles(kCisoLine), "自己点検の年度計画"},
+    SystemRule{"inspection.checklist", Roles(kAnyone), "自己点検票の参照 (本人)"},
     SystemRule{"inspection.answer", Roles(kAnyone), "自己点検票への回答 (本人)"},
     SystemRule{"inspection.evaluate", Roles(kCisoLine), "自己点検の評価・改善指示"},
     SystemRule{"inspection.complete", Roles(kAuditees), "改善指示の完了報告 (当該部署)"},
