@@ -87,8 +87,10 @@ class ProbeRegistry {
   std::vector<Probe> probes_;
 };
 
-// The probes of what is built (compliance_probes.cc).
+// The probes of what is built (compliance_probes.cc), the organisation's
+// cycles among them (AddCycleProbes, cycle_probes.cc).
 Result<ProbeRegistry> StandardProbes();
+Status AddCycleProbes(ProbeRegistry& r);
 
 // Runs each probe at most once per report. A probe that cannot read its
 // evidence (an error, not a failed control) is reported as a failure whose

@@ -226,6 +226,7 @@ Result<ProbeRegistry> StandardProbes() {
       {"takeouts",
        {"src/engine/takeout", "src/approval/takeout_flow.", "src/engine/engine.h#Engine::Export"},
        TakeoutsProbe}));
+  MAMORI_RETURN_IF_ERROR(AddCycleProbes(r));
   return r;
 }
 

@@ -1,0 +1,192 @@
+// The compliance probes of the organisation's own cycles
+// (compliance_evidence.h): incidents and the Commission's reports, training,
+// self-inspection, internal audit and the registers. Each reads the store
+// only and judges the catalogue rows naming its code.
+#include <string>
+
+#include "core/time.h"
+#include "governance/compliance_evidence.h"
+#include "governance/incidents.h"
+#include "governance/ledger.h"
+#include "governance/registers.h"
+#include "policy/training_gate.h"
+
+namespace mamori::governance {
+namespace {
+
+using json = nlohmann::json;
+
+constexpr size_t kMaxListed = 20;
+
+void NotMet(ProbeResult& r, std::string en, std::string ja) {
+  if (!r.pass) {
+    r.reason += "; ";
+    r.reason_ja += "。";
+  }
+  r.pass = false;
+  r.reason += en;
+  r.reason_ja += ja;
+}
+
+void ListItem(ProbeResult& r, std::string item) {
+  if (r.overdue.size() < kMaxListed) r.overdue.push_back(std::move(item));
+}
+
+// The JST fiscal year (年度, April to March) of `day`.
+int FiscalYear(CivilDate day) { return day.month >= 4 ? day.year : day.year - 1; }
+
+// [002 第31-33条]; 個人情報の保護に関する法律 施行規則 第8条: no reportable
+// incident's preliminary or final report is past its due date unrecorded.
+Result<ProbeResult> IncidentReportsProbe(const EvidenceSources& s) {
+  Incidents incidents(*s.storage, nullptr);
+  MAMORI_ASSIGN_OR_RETURN(auto all, incidents.List());
+  MAMORI_ASSIGN_OR_RETURN(auto calendar, incidents.Calendar());
+  const CivilDate today = JstDate(s.now);
+  ProbeResult r;
+  size_t open = 0, overdue = 0;
+  for (const auto& i : all) {
+    if (!i.Closed()) ++open;
+    MAMORI_ASSIGN_OR_RETURN(auto late, OverdueReportsOf(i, today, incidents.policy(), calendar));
+    for (const auto& o : late) {
+      ++overdue;
+      ListItem(r, o.incident + " " + o.kind + " report (due " + FormatDate(o.due) + ")");
+    }
+  }
+  r.evidence = {{"incidents", all.size()}, {"open", open}, {"reports_overdue", overdue}};
+  if (overdue > 0) {
+    NotMet(r, std::to_string(overdue) + " report(s) to the Commission overdue",
+           "個人情報保護委員会への報告の期限切れが " + std::to_string(overdue) + " 件あります");
+  }
+  return r;
+}
+
+// [002 第28-29条]; [003 II.3(4)]: training is recorded and current. Without
+// the directory at hand the probe judges the people training was recorded
+// for: none current, or any lapsed, is not met.
+Result<ProbeResult> TrainingProbe(const EvidenceSources& s) {
+  const CivilDate today = JstDate(s.now);
+  ProbeResult r;
+  MAMORI_RETURN_IF_ERROR(s.storage->View([&](store::ReadTxn& txn) -> Status {
+    MAMORI_ASSIGN_OR_RETURN(auto rule, policy::ReadTrainingRule(txn));
+    MAMORI_ASSIGN_OR_RETURN(auto currencies, policy::ReadTrainingCurrencies(txn));
+    size_t current = 0, lapsed = 0;
+    for (const auto& [person, until] : currencies) {
+      if (policy::TrainingCurrent(until, today)) {
+        ++current;
+      } else {
+        ++lapsed;
+        ListItem(r, person + " (current until " + FormatDate(until) + ")");
+      }
+    }
+    r.evidence = {{"switch_on", rule.required},
+                  {"validity_days", rule.validity_days},
+                  {"people_current", current},
+                  {"people_lapsed", lapsed}};
+    if (current == 0) {
+      NotMet(r, "no current training is recorded", "有効な研修の受講記録がありません");
+    }
+    if (lapsed > 0) {
+      NotMet(r, std::to_string(lapsed) + " person(s) whose training lapsed",
+             "研修の有効期限が切れた者が " + std::to_string(lapsed) + " 名います");
+    }
+    return Status::Ok();
+  }));
+  return r;
+}
+
+// [002 第34-36条]; [004 §7]: a self-inspection of this fiscal year, and no
+// improvement order past its due day.
+Result<ProbeResult> SelfInspectionProbe(const EvidenceSources& s) {
+  MAMORI_ASSIGN_OR_RETURN(auto all, ListRecords(*s.storage, "insp"));
+  const CivilDate today = JstDate(s.now);
+  const int year = FiscalYear(today);
+  ProbeResult r;
+  bool this_year = false;
+  size_t orders_overdue = 0;
+  for (const auto& insp : all) {
+    if (insp.value("year", 0) == year) this_year = true;
+    for (const auto& o : insp.value("orders", json::array())) {
+      const auto due = ParseDate(o.value("due", ""));
+      if (o.value("state", "") != "done" && due && *due < today) {
+        ++orders_overdue;
+        ListItem(
+            r, insp.value("id", "") + " " + o.value("id", "") + " (due " + FormatDate(*due) + ")");
+      }
+    }
+  }
+  r.evidence = {{"inspections", all.size()},
+                {"fiscal_year", year},
+                {"this_year_planned", this_year},
+                {"orders_overdue", orders_overdue}};
+  if (!this_year) {
+    NotMet(r, "no self-inspection planned for fiscal year " + std::to_string(year),
+           std::to_string(year) + " 年度の自己点検が計画されていません");
+  }
+  if (orders_overdue > 0) {
+    NotMet(r, std::to_string(orders_overdue) + " improvement order(s) overdue",
+           "期限を過ぎた改善指示が " + std::to_string(orders_overdue) + " 件あります");
+  }
+  return r;
+}
+
+// [002 第37-39条]: an internal audit of this fiscal year.
+Result<ProbeResult> InternalAuditProbe(const EvidenceSources& s) {
+  MAMORI_ASSIGN_OR_RETURN(auto all, ListRecords(*s.storage, "aud"));
+  const int year = FiscalYear(JstDate(s.now));
+  ProbeResult r;
+  bool this_year = false;
+  size_t findings = 0;
+  for (const auto& a : all) {
+    if (a.value("year", 0) == year) this_year = true;
+    findings += a.value("findings", json::array()).size();
+  }
+  r.evidence = {{"audits", all.size()},
+                {"fiscal_year", year},
+                {"this_year_planned", this_year},
+                {"findings", findings}};
+  if (!this_year) {
+    NotMet(r, "no internal audit planned for fiscal year " + std::to_string(year),
+           std::to_string(year) + " 年度の内部監査が計画されていません");
+  }
+  return r;
+}
+
+// [002 第55-71条, 第20条 …]; [003 IV, V(1)-(2)]: no register entry is past
+// its periodic check (contractor checks, media inventory, …).
+Result<ProbeResult> RegistersProbe(const EvidenceSources& s) {
+  ProbeResult r;
+  MAMORI_RETURN_IF_ERROR(s.storage->View([&](store::ReadTxn& txn) -> Status {
+    MAMORI_ASSIGN_OR_RETURN(auto overdue, Registers::ReadOverdue(txn, s.now));
+    for (const auto& e : overdue) {
+      ListItem(r, e.kind + " " + e.id +
+                      (e.check_due ? " (check due " + FormatDate(*e.check_due) + ")" : ""));
+    }
+    r.evidence = {{"entries_overdue", overdue.size()}};
+    if (!overdue.empty()) {
+      NotMet(
+          r, std::to_string(overdue.size()) + " register entr(y/ies) past their periodic check",
+          "定期点検の期限を過ぎた台帳の項目が " + std::to_string(overdue.size()) + " 件あります");
+    }
+    return Status::Ok();
+  }));
+  return r;
+}
+
+}  // namespace
+
+Status AddCycleProbes(ProbeRegistry& r) {
+  MAMORI_RETURN_IF_ERROR(
+      r.Register({"incident_reports", {"src/governance/incident"}, IncidentReportsProbe}));
+  MAMORI_RETURN_IF_ERROR(r.Register(
+      {"training", {"src/governance/training.", "src/policy/training_gate."}, TrainingProbe}));
+  MAMORI_RETURN_IF_ERROR(
+      r.Register({"self_inspection",
+                  {"src/governance/self_inspection.", "src/governance/inspection_items."},
+                  SelfInspectionProbe}));
+  MAMORI_RETURN_IF_ERROR(
+      r.Register({"internal_audit", {"src/governance/internal_audit."}, InternalAuditProbe}));
+  MAMORI_RETURN_IF_ERROR(r.Register({"registers", {"src/governance/register"}, RegistersProbe}));
+  return Status::Ok();
+}
+
+}  // namespace mamori::governance

@@ -1,0 +1,151 @@
+// The compliance probes of the organisation's cycles (cycle_probes.cc) on a
+// real SQLite store: each is not met with its reason while the store shows
+// the control broken, and met once the store shows it kept.
+#include <gtest/gtest.h>
+
+#include "governance/compliance_evidence.h"
+#include "governance/ledger.h"
+#include "policy/training_gate.h"
+#include "store/sqlite/sqlite_storage.h"
+#include "testing/temp_dir.h"
+
+namespace mamori::governance {
+namespace {
+
+using json = nlohmann::json;
+
+class CycleProbesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store::SqliteOptions o;
+    o.path = dir_ / "gov.db";
+    auto s = store::OpenSqliteStorage(o);
+    ASSERT_TRUE(s.has_value()) << s.error().ToString();
+    storage_ = std::move(*s);
+    sources_.storage = storage_.get();
+    sources_.now = NowMicros();
+    auto probes = StandardProbes();
+    ASSERT_TRUE(probes.has_value()) << probes.error().ToString();
+    probes_ = std::move(*probes);
+  }
+
+  ProbeResult Run(std::string_view name) {
+    for (const auto& p : probes_.probes()) {
+      if (p.name == name) {
+        auto r = p.run(sources_);
+        EXPECT_TRUE(r.has_value()) << r.error().ToString();
+        return r.has_value() ? *r : ProbeResult{};
+      }
+    }
+    ADD_FAILURE() << "no probe " << name;
+    return {};
+  }
+
+  void Put(const std::function<Status(store::WriteTxn&)>& fn) {
+    ASSERT_TRUE(storage_->Update(fn).ok());
+  }
+
+  static CivilDate Shifted(CivilDate d, int days) { return CivilFromDays(DaysFromCivil(d) + days); }
+  CivilDate Today() const { return JstDate(sources_.now); }
+  int FiscalYear() const { return Today().month >= 4 ? Today().year : Today().year - 1; }
+
+  mamori::testing::TempDir dir_;
+  std::unique_ptr<store::Storage> storage_;
+  EvidenceSources sources_;
+  ProbeRegistry probes_;
+};
+
+TEST_F(CycleProbesTest, RowsNamingTheCyclesCodeAreJudgedByTheirProbes) {
+  auto names = [&](std::vector<std::string> code) {
+    std::vector<std::string> out;
+    for (const auto* p : probes_.For(code)) out.push_back(p->name);
+    return out;
+  };
+  EXPECT_EQ(names({"src/governance/training.h#Training"}), std::vector<std::string>{"training"});
+  EXPECT_EQ(names({"src/policy/training_gate.h"}), std::vector<std::string>{"training"});
+  EXPECT_EQ(names({"src/governance/incidents.h#Incidents"}),
+            std::vector<std::string>{"incident_reports"});
+  EXPECT_EQ(names({"src/governance/self_inspection.h"}),
+            std::vector<std::string>{"self_inspection"});
+  EXPECT_EQ(names({"src/governance/internal_audit.h#InternalAudits"}),
+            std::vector<std::string>{"internal_audit"});
+  EXPECT_EQ(names({"src/governance/register_rules.cc#CheckEntryRules"}),
+            std::vector<std::string>{"registers"});
+}
+
+TEST_F(CycleProbesTest, TrainingIsNotMetUntilSomeoneIsCurrentAndNoOneHasLapsed) {
+  ProbeResult none = Run("training");
+  EXPECT_FALSE(none.pass);
+  EXPECT_NE(none.reason.find("no current training"), std::string::npos) << none.reason;
+
+  Put([&](store::WriteTxn& txn) {
+    return policy::WriteTrainingCurrency(txn, "sato_hanako", Shifted(Today(), 100));
+  });
+  ProbeResult current = Run("training");
+  EXPECT_TRUE(current.pass) << current.reason;
+  EXPECT_EQ(current.evidence["people_current"], 1);
+
+  Put([&](store::WriteTxn& txn) {
+    return policy::WriteTrainingCurrency(txn, "ito_ken", Shifted(Today(), -1));
+  });
+  ProbeResult lapsed = Run("training");
+  EXPECT_FALSE(lapsed.pass);
+  EXPECT_NE(lapsed.reason.find("1 person(s) whose training lapsed"), std::string::npos)
+      << lapsed.reason;
+  ASSERT_EQ(lapsed.overdue.size(), 1u);
+  EXPECT_EQ(lapsed.overdue[0].rfind("ito_ken", 0), 0u);
+}
+
+TEST_F(CycleProbesTest, SelfInspectionNeedsThisYearsPlanAndNoOverdueOrder) {
+  EXPECT_FALSE(Run("self_inspection").pass);
+
+  json insp = {
+      {"id", "SI" + std::to_string(FiscalYear())},
+      {"year", FiscalYear()},
+      {"state", "evaluated"},
+      {"orders",
+       json::array(
+           {{{"id", "O1"}, {"due", FormatDate(Shifted(Today(), -1))}, {"state", "open"}}})}};
+  Put([&](store::WriteTxn& txn) {
+    return WriteRecord(txn, "insp", insp["id"].get<std::string>(), insp);
+  });
+  ProbeResult late = Run("self_inspection");
+  EXPECT_FALSE(late.pass);
+  EXPECT_NE(late.reason.find("1 improvement order(s) overdue"), std::string::npos) << late.reason;
+  EXPECT_EQ(late.overdue.size(), 1u);
+
+  insp["orders"][0]["state"] = "done";
+  Put([&](store::WriteTxn& txn) {
+    return WriteRecord(txn, "insp", insp["id"].get<std::string>(), insp);
+  });
+  ProbeResult kept = Run("self_inspection");
+  EXPECT_TRUE(kept.pass) << kept.reason;
+}
+
+TEST_F(CycleProbesTest, InternalAuditNeedsThisYearsPlan) {
+  ProbeResult none = Run("internal_audit");
+  EXPECT_FALSE(none.pass);
+  EXPECT_NE(none.reason.find("no internal audit planned"), std::string::npos);
+
+  json last_year = {{"id", "IA000001"}, {"year", FiscalYear() - 1}, {"findings", json::array()}};
+  Put([&](store::WriteTxn& txn) { return WriteRecord(txn, "aud", "IA000001", last_year); });
+  EXPECT_FALSE(Run("internal_audit").pass);
+
+  json this_year = {{"id", "IA000002"}, {"year", FiscalYear()}, {"findings", json::array()}};
+  Put([&](store::WriteTxn& txn) { return WriteRecord(txn, "aud", "IA000002", this_year); });
+  ProbeResult kept = Run("internal_audit");
+  EXPECT_TRUE(kept.pass) << kept.reason;
+  EXPECT_EQ(kept.evidence["audits"], 2);
+}
+
+TEST_F(CycleProbesTest, AnEmptyStoreHasNoOverdueReportsOrRegisterChecks) {
+  ProbeResult incidents = Run("incident_reports");
+  EXPECT_TRUE(incidents.pass) << incidents.reason;
+  EXPECT_EQ(incidents.evidence["incidents"], 0);
+  ProbeResult registers = Run("registers");
+  EXPECT_TRUE(registers.pass) << registers.reason;
+  EXPECT_EQ(registers.evidence["entries_overdue"], 0);
+}
+
+}  // namespace
+}  // namespace mamori::governance
