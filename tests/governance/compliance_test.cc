@@ -13,8 +13,7 @@
 #include "governance/catalogue.h"
 #include "governance/compliance_report.h"
 #include "governance/report_formats.h"
-#include "store/sqlite/sqlite_storage.h"
-#include "testing/temp_dir.h"
+#include "store_fixture.h"
 
 namespace mamori::governance {
 namespace {
@@ -87,17 +86,8 @@ TEST(ProbeRegistry, JudgesTheRowsNamingItsCode) {
   EXPECT_EQ(r.For({"src/engine/engine.h#Engine::Export", "src/analysis/lists.h"}).size(), 2u);
 }
 
-class ComplianceRulesTest : public ::testing::Test {
+class ComplianceRulesTest : public GovernanceStoreTest {
  protected:
-  void SetUp() override {
-    store::SqliteOptions o;
-    o.path = dir_ / "gov.db";
-    auto s = store::OpenSqliteStorage(o);
-    ASSERT_TRUE(s.has_value()) << s.error().ToString();
-    storage_ = std::move(*s);
-    sources_.storage = storage_.get();
-    sources_.now = NowMicros();
-  }
   static ControlRow Row(std::string clause, Mode mode, std::vector<std::string> code = {}) {
     ControlRow r;
     r.source = "002";
@@ -110,9 +100,6 @@ class ComplianceRulesTest : public ::testing::Test {
     if (!r.code.empty()) r.tests = {"A.B"};
     return r;
   }
-  mamori::testing::TempDir dir_;
-  std::unique_ptr<store::Storage> storage_;
-  EvidenceSources sources_;
 };
 
 TEST_F(ComplianceRulesTest, StatusFollowsProbesAttestationsAndTheCatalogue) {

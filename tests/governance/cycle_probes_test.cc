@@ -6,29 +6,21 @@
 #include "governance/compliance_evidence.h"
 #include "governance/ledger.h"
 #include "policy/training_gate.h"
-#include "store/sqlite/sqlite_storage.h"
-#include "testing/temp_dir.h"
+#include "store_fixture.h"
 
 namespace mamori::governance {
 namespace {
 
 using json = nlohmann::json;
 
-class CycleProbesTest : public ::testing::Test {
+class CycleProbesTest : public GovernanceStoreTest {
  protected:
   void SetUp() override {
-    store::SqliteOptions o;
-    o.path = dir_ / "gov.db";
-    auto s = store::OpenSqliteStorage(o);
-    ASSERT_TRUE(s.has_value()) << s.error().ToString();
-    storage_ = std::move(*s);
-    sources_.storage = storage_.get();
-    sources_.now = NowMicros();
+    GovernanceStoreTest::SetUp();
     auto probes = StandardProbes();
     ASSERT_TRUE(probes.has_value()) << probes.error().ToString();
     probes_ = std::move(*probes);
   }
-
   ProbeResult Run(std::string_view name) {
     for (const auto& p : probes_.probes()) {
       if (p.name == name) {
@@ -49,9 +41,6 @@ class CycleProbesTest : public ::testing::Test {
   CivilDate Today() const { return JstDate(sources_.now); }
   int FiscalYear() const { return Today().month >= 4 ? Today().year : Today().year - 1; }
 
-  mamori::testing::TempDir dir_;
-  std::unique_ptr<store::Storage> storage_;
-  EvidenceSources sources_;
   ProbeRegistry probes_;
 };
 
