@@ -189,7 +189,9 @@ TEST_F(IncidentsTest, TheFlowInOrderEachStepByItsRoleAndAudited) {
       Take("kobayashi", id, "amend", {{"fields", {{"people_affected", 5}}}}).error().subject(),
       kIncidentClosed);
   std::vector<std::string> steps;
-  for (const auto& s : incidents_->Get(id)->steps) steps.push_back(s.step);
+  auto stored = incidents_->Get(id);  // held: a range-for over a temporary's member dangles
+  ASSERT_TRUE(stored.has_value()) << stored.error().ToString();
+  for (const auto& s : stored->steps) steps.push_back(s.step);
   EXPECT_EQ(steps,
             (std::vector<std::string>{"report", "triage", "decide", "contain", "check_systems",
                                       "police", "no_report", "lessons", "close"}));
