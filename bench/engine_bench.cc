@@ -119,6 +119,25 @@ double CpuMicrosPerOp(Op op) {
   return 1e6 * (CpuSeconds() - c0) / static_cast<double>(n);
 }
 
+// Prints the `insert`, `crypto` and `limit` lines of one operation: `batches`
+// is the run of one connection committing `threads` operations per durable
+// transaction, `crypto_us` the CPU of the operation's crypto on one core.
+// The limit is the lower of the batched-insert rate and what the machine's
+// cores give at (insert CPU + crypto CPU) per operation.
+void PrintLimit(const char* op, int threads, const Measured& batches, double crypto_us) {
+  Measured per_op = batches;
+  per_op.ops *= static_cast<uint64_t>(threads);
+  per_op.p50_ms = per_op.p99_ms = 0;
+  PrintLine("insert", op, threads, per_op, threads);
+  std::printf("crypto %-3s %4d %10.0f %10.1f\n", op, threads, 1e6 / crypto_us, crypto_us);
+  const double cores = static_cast<double>(std::thread::hardware_concurrency());
+  const double cpu_bound = 1e6 * cores / (per_op.cpu_us() + crypto_us);
+  Measured lim = per_op;
+  lim.cpu = per_op.cpu + crypto_us * static_cast<double>(per_op.ops) / 1e6;
+  lim.seconds = std::max(per_op.seconds, static_cast<double>(per_op.ops) / cpu_bound);
+  PrintLine("limit", op, threads, lim, threads);
+}
+
 int Main(int argc, char** argv) {
   Flags flags(argc, argv,
               "bench_engine: audited Engine::Put/Get at 1..64 threads, CPU time per operation, "
@@ -153,14 +172,7 @@ int Main(int argc, char** argv) {
   const size_t envelope = StoredValueSize(*engine, "r/" + std::string(kDataset) + "/" + first);
   const auto put_seq = Must(engine->Put(ctx, kDataset, EmployeeRecord(next_record++)), "put");
   Must(engine->Get(ctx, kDataset, first), "get");
-  uint64_t last_seq = 0;
-  Must(engine->data_store().View([&](store::ReadTxn& txn) -> Status {
-    MAMORI_ASSIGN_OR_RETURN(auto head, audit::CurrentHead(txn));
-    last_seq = head.size - 1;
-    return Status::Ok();
-  }),
-       "audit head");
-  const size_t get_event = StoredValueSize(*engine, audit::EventKey(last_seq));
+  const size_t get_event = StoredValueSize(*engine, audit::EventKey(LastAuditSeq(*engine)));
   const size_t put_event = StoredValueSize(*engine, audit::EventKey(put_seq.audit_seq));
   constexpr int kIndexed = 3;  // my_number, name, name_kana
 
@@ -248,24 +260,13 @@ int Main(int argc, char** argv) {
         }
         raw.InsertAll(rows);
       });
-      Measured per_op = m;
-      per_op.ops *= static_cast<uint64_t>(threads);
       const crypto::SecretBytes key(RandomValue(32));
       const std::string plain = RandomValue(envelope - crypto::kAeadOverhead);
-      const double crypto_us = CpuMicrosPerOp([&] {
-        Must(crypto::AeadSeal(key, plain, "ad"), "seal");
-        for (int f = 0; f < kIndexed; ++f) (void)crypto::HmacSha256(key, "123456789012");
-        (void)crypto::Sha256(put_ev);
-      });
-      const double cores = static_cast<double>(std::thread::hardware_concurrency());
-      const double cpu_bound = 1e6 * cores / (per_op.cpu_us() + crypto_us);
-      per_op.p50_ms = per_op.p99_ms = 0;
-      PrintLine("insert", "put", threads, per_op, threads);
-      std::printf("crypto put %4d %10.0f %10.1f\n", threads, 1e6 / crypto_us, crypto_us);
-      Measured lim = per_op;
-      lim.cpu = per_op.cpu + crypto_us * static_cast<double>(per_op.ops) / 1e6;
-      lim.seconds = std::max(per_op.seconds, static_cast<double>(per_op.ops) / cpu_bound);
-      PrintLine("limit", "put", threads, lim, threads);
+      PrintLimit("put", threads, m, CpuMicrosPerOp([&] {
+                   Must(crypto::AeadSeal(key, plain, "ad"), "seal");
+                   for (int f = 0; f < kIndexed; ++f) (void)crypto::HmacSha256(key, "123456789012");
+                   (void)crypto::Sha256(put_ev);
+                 }));
     }
     if (do_get && !raw_keys.empty()) {
       const Measured m = RunFor(1, seconds, warmup, [&](int) {
@@ -276,24 +277,13 @@ int Main(int argc, char** argv) {
         }
         raw.Exec("COMMIT");
       });
-      Measured per_op = m;
-      per_op.ops *= static_cast<uint64_t>(threads);
       const crypto::SecretBytes key(RandomValue(32));
       const std::string sealed =
           Must(crypto::AeadSeal(key, RandomValue(envelope - crypto::kAeadOverhead), "ad"), "seal");
-      const double crypto_us = CpuMicrosPerOp([&] {
-        Must(crypto::AeadOpen(key, sealed, "ad"), "open");
-        (void)crypto::Sha256(get_ev);
-      });
-      const double cores = static_cast<double>(std::thread::hardware_concurrency());
-      const double cpu_bound = 1e6 * cores / (per_op.cpu_us() + crypto_us);
-      per_op.p50_ms = per_op.p99_ms = 0;
-      PrintLine("insert", "get", threads, per_op, threads);
-      std::printf("crypto get %4d %10.0f %10.1f\n", threads, 1e6 / crypto_us, crypto_us);
-      Measured lim = per_op;
-      lim.cpu = per_op.cpu + crypto_us * static_cast<double>(per_op.ops) / 1e6;
-      lim.seconds = std::max(per_op.seconds, static_cast<double>(per_op.ops) / cpu_bound);
-      PrintLine("limit", "get", threads, lim, threads);
+      PrintLimit("get", threads, m, CpuMicrosPerOp([&] {
+                   Must(crypto::AeadOpen(key, sealed, "ad"), "open");
+                   (void)crypto::Sha256(get_ev);
+                 }));
     }
   }
   Must(engine->Close(), "engine close");
