@@ -6,6 +6,7 @@
 
 #include "core/time.h"
 #include "governance/compliance_evidence.h"
+#include "governance/cycle_findings.h"
 #include "governance/incidents.h"
 #include "governance/ledger.h"
 #include "governance/registers.h"
@@ -31,9 +32,6 @@ void NotMet(ProbeResult& r, std::string en, std::string ja) {
 void ListItem(ProbeResult& r, std::string item) {
   if (r.overdue.size() < kMaxListed) r.overdue.push_back(std::move(item));
 }
-
-// The JST fiscal year (年度, April to March) of `day`.
-int FiscalYear(CivilDate day) { return day.month >= 4 ? day.year : day.year - 1; }
 
 // [002 第31-33条]; 個人情報の保護に関する法律 施行規則 第8条: no reportable
 // incident's preliminary or final report is past its due date unrecorded.
@@ -94,26 +92,30 @@ Result<ProbeResult> TrainingProbe(const EvidenceSources& s) {
   return r;
 }
 
+// The cycle's steps overdue today (cycle_findings.h), listed on `r`.
+Result<size_t> ListOverdue(const EvidenceSources& s, analysis::Rule rule, ProbeResult& r) {
+  MAMORI_ASSIGN_OR_RETURN(auto steps, OverdueCycleSteps(*s.storage, JstDate(s.now)));
+  size_t n = 0;
+  for (const auto& step : steps) {
+    if (step.rule != rule) continue;
+    ++n;
+    ListItem(r, step.detail + " (due " + FormatDate(step.due) + ")");
+  }
+  return n;
+}
+
 // [002 第34-36条]; [004 §7]: a self-inspection of this fiscal year, and no
 // improvement order past its due day.
 Result<ProbeResult> SelfInspectionProbe(const EvidenceSources& s) {
   MAMORI_ASSIGN_OR_RETURN(auto all, ListRecords(*s.storage, "insp"));
-  const CivilDate today = JstDate(s.now);
-  const int year = FiscalYear(today);
+  const int year = FiscalYear(JstDate(s.now));
   ProbeResult r;
   bool this_year = false;
-  size_t orders_overdue = 0;
   for (const auto& insp : all) {
     if (insp.value("year", 0) == year) this_year = true;
-    for (const auto& o : insp.value("orders", json::array())) {
-      const auto due = ParseDate(o.value("due", ""));
-      if (o.value("state", "") != "done" && due && *due < today) {
-        ++orders_overdue;
-        ListItem(
-            r, insp.value("id", "") + " " + o.value("id", "") + " (due " + FormatDate(*due) + ")");
-      }
-    }
   }
+  MAMORI_ASSIGN_OR_RETURN(size_t orders_overdue,
+                          ListOverdue(s, analysis::Rule::kInspectionOrderOverdue, r));
   r.evidence = {{"inspections", all.size()},
                 {"fiscal_year", year},
                 {"this_year_planned", this_year},
@@ -129,7 +131,8 @@ Result<ProbeResult> SelfInspectionProbe(const EvidenceSources& s) {
   return r;
 }
 
-// [002 第37-39条]: an internal audit of this fiscal year.
+// [002 第37-39条]: an internal audit of this fiscal year, and no finding's
+// improvement plan past its due day unreported.
 Result<ProbeResult> InternalAuditProbe(const EvidenceSources& s) {
   MAMORI_ASSIGN_OR_RETURN(auto all, ListRecords(*s.storage, "aud"));
   const int year = FiscalYear(JstDate(s.now));
@@ -140,13 +143,20 @@ Result<ProbeResult> InternalAuditProbe(const EvidenceSources& s) {
     if (a.value("year", 0) == year) this_year = true;
     findings += a.value("findings", json::array()).size();
   }
+  MAMORI_ASSIGN_OR_RETURN(size_t plans_overdue,
+                          ListOverdue(s, analysis::Rule::kImprovementOverdue, r));
   r.evidence = {{"audits", all.size()},
                 {"fiscal_year", year},
                 {"this_year_planned", this_year},
-                {"findings", findings}};
+                {"findings", findings},
+                {"improvements_overdue", plans_overdue}};
   if (!this_year) {
     NotMet(r, "no internal audit planned for fiscal year " + std::to_string(year),
            std::to_string(year) + " 年度の内部監査が計画されていません");
+  }
+  if (plans_overdue > 0) {
+    NotMet(r, std::to_string(plans_overdue) + " improvement plan(s) overdue",
+           "期限を過ぎた改善計画が " + std::to_string(plans_overdue) + " 件あります");
   }
   return r;
 }

@@ -111,7 +111,7 @@ TEST_F(CycleProbesTest, SelfInspectionNeedsThisYearsPlanAndNoOverdueOrder) {
   EXPECT_TRUE(kept.pass) << kept.reason;
 }
 
-TEST_F(CycleProbesTest, InternalAuditNeedsThisYearsPlan) {
+TEST_F(CycleProbesTest, InternalAuditNeedsThisYearsPlanAndNoOverdueImprovement) {
   ProbeResult none = Run("internal_audit");
   EXPECT_FALSE(none.pass);
   EXPECT_NE(none.reason.find("no internal audit planned"), std::string::npos);
@@ -125,6 +125,19 @@ TEST_F(CycleProbesTest, InternalAuditNeedsThisYearsPlan) {
   ProbeResult kept = Run("internal_audit");
   EXPECT_TRUE(kept.pass) << kept.reason;
   EXPECT_EQ(kept.evidence["audits"], 2);
+
+  // A finding whose improvement plan passed its due day unreported.
+  this_year["findings"] = json::array(
+      {{{"id", "F1"},
+        {"department", "経理課"},
+        {"improvement", {{"due", FormatDate(Shifted(Today(), -1))}, {"by", "sato"}}},
+        {"state", "planned"}}});
+  Put([&](store::WriteTxn& txn) { return WriteRecord(txn, "aud", "IA000002", this_year); });
+  ProbeResult late = Run("internal_audit");
+  EXPECT_FALSE(late.pass);
+  EXPECT_NE(late.reason.find("1 improvement plan(s) overdue"), std::string::npos) << late.reason;
+  ASSERT_EQ(late.overdue.size(), 1u);
+  EXPECT_EQ(late.overdue[0].rfind("IA000002.F1", 0), 0u);
 }
 
 TEST_F(CycleProbesTest, AnEmptyStoreHasNoOverdueReportsOrRegisterChecks) {
