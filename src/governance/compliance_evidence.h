@@ -38,7 +38,8 @@ class ReviewCampaigns;
 }
 namespace mamori::approval {
 class Exceptions;
-}
+class People;
+}  // namespace mamori::approval
 namespace mamori::engine {
 class Engine;
 }
@@ -53,6 +54,8 @@ struct EvidenceSources {
   analysis::Lists* lists = nullptr;
   policy::ReviewCampaigns* reviews = nullptr;
   approval::Exceptions* exceptions = nullptr;
+  // The identity directory's people (training judges every active one).
+  const approval::People* people = nullptr;
   TimeMicros now = 0;
 };
 

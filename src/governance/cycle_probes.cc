@@ -4,6 +4,7 @@
 // only and judges the catalogue rows naming its code.
 #include <string>
 
+#include "approval/people.h"
 #include "core/time.h"
 #include "governance/compliance_evidence.h"
 #include "governance/cycle_findings.h"
@@ -58,30 +59,44 @@ Result<ProbeResult> IncidentReportsProbe(const EvidenceSources& s) {
   return r;
 }
 
-// [002 第28-29条]; [003 II.3(4)]: training is recorded and current. Without
-// the directory at hand the probe judges the people training was recorded
-// for: none current, or any lapsed, is not met.
+// [002 第28-29条]; [003 II.3(4)]: every active person of the directory has
+// current training — a person with no training recorded is not current.
 Result<ProbeResult> TrainingProbe(const EvidenceSources& s) {
   const CivilDate today = JstDate(s.now);
   ProbeResult r;
+  if (!s.people) {
+    NotMet(r, "evidence not available: the directory of people",
+           "証跡を取得できません: 利用者の名簿");
+    return r;
+  }
+  MAMORI_ASSIGN_OR_RETURN(auto people, s.people->All());
   MAMORI_RETURN_IF_ERROR(s.storage->View([&](store::ReadTxn& txn) -> Status {
     MAMORI_ASSIGN_OR_RETURN(auto rule, policy::ReadTrainingRule(txn));
     MAMORI_ASSIGN_OR_RETURN(auto currencies, policy::ReadTrainingCurrencies(txn));
-    size_t current = 0, lapsed = 0;
-    for (const auto& [person, until] : currencies) {
-      if (policy::TrainingCurrent(until, today)) {
+    size_t active = 0, current = 0, lapsed = 0, never = 0;
+    for (const auto& p : people) {
+      if (!p.active) continue;
+      ++active;
+      auto it = currencies.find(p.id);
+      if (it == currencies.end()) {
+        ++never;
+        ListItem(r, p.id + " (no training recorded)");
+      } else if (policy::TrainingCurrent(it->second, today)) {
         ++current;
       } else {
         ++lapsed;
-        ListItem(r, person + " (current until " + FormatDate(until) + ")");
+        ListItem(r, p.id + " (current until " + FormatDate(it->second) + ")");
       }
     }
-    r.evidence = {{"switch_on", rule.required},
-                  {"validity_days", rule.validity_days},
-                  {"people_current", current},
-                  {"people_lapsed", lapsed}};
-    if (current == 0) {
-      NotMet(r, "no current training is recorded", "有効な研修の受講記録がありません");
+    r.evidence = {{"switch_on", rule.required}, {"validity_days", rule.validity_days},
+                  {"people_active", active},    {"people_current", current},
+                  {"people_lapsed", lapsed},    {"people_never_trained", never}};
+    if (active == 0) {
+      NotMet(r, "the directory has no active person", "有効な利用者が名簿にいません");
+    }
+    if (never > 0) {
+      NotMet(r, std::to_string(never) + " active person(s) with no training recorded",
+             "研修の受講記録がない利用者が " + std::to_string(never) + " 名います");
     }
     if (lapsed > 0) {
       NotMet(r, std::to_string(lapsed) + " person(s) whose training lapsed",

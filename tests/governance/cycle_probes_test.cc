@@ -3,6 +3,7 @@
 // the control broken, and met once the store shows it kept.
 #include <gtest/gtest.h>
 
+#include "approval/people.h"
 #include "governance/compliance_evidence.h"
 #include "governance/ledger.h"
 #include "policy/training_gate.h"
@@ -13,10 +14,19 @@ namespace {
 
 using json = nlohmann::json;
 
+// The directory's people as the probes read them (approval::People, the
+// interface IdentityPeople implements over identity's directory).
+class ListedPeople : public approval::People {
+ public:
+  Result<std::vector<approval::Person>> All() const override { return people; }
+  std::vector<approval::Person> people;
+};
+
 class CycleProbesTest : public GovernanceStoreTest {
  protected:
   void SetUp() override {
     GovernanceStoreTest::SetUp();
+    sources_.people = &people_;
     auto probes = StandardProbes();
     ASSERT_TRUE(probes.has_value()) << probes.error().ToString();
     probes_ = std::move(*probes);
@@ -41,7 +51,12 @@ class CycleProbesTest : public GovernanceStoreTest {
   CivilDate Today() const { return JstDate(sources_.now); }
   int FiscalYear() const { return Today().month >= 4 ? Today().year : Today().year - 1; }
 
+  void Add(const std::string& id, bool active = true) {
+    people_.people.push_back(approval::Person{id, "総務部", "", {"handler"}, active});
+  }
+
   ProbeRegistry probes_;
+  ListedPeople people_;
 };
 
 TEST_F(CycleProbesTest, RowsNamingTheCyclesCodeAreJudgedByTheirProbes) {
@@ -62,17 +77,27 @@ TEST_F(CycleProbesTest, RowsNamingTheCyclesCodeAreJudgedByTheirProbes) {
             std::vector<std::string>{"registers"});
 }
 
-TEST_F(CycleProbesTest, TrainingIsNotMetUntilSomeoneIsCurrentAndNoOneHasLapsed) {
-  ProbeResult none = Run("training");
-  EXPECT_FALSE(none.pass);
-  EXPECT_NE(none.reason.find("no current training"), std::string::npos) << none.reason;
+TEST_F(CycleProbesTest, TrainingJudgesEveryActivePersonOfTheDirectory) {
+  ProbeResult empty = Run("training");
+  EXPECT_FALSE(empty.pass);
+  EXPECT_NE(empty.reason.find("no active person"), std::string::npos) << empty.reason;
 
+  Add("sato_hanako");
+  Add("ito_ken");
+  Add("taishoku", /*active=*/false);  // a disabled ID is not judged
   Put([&](store::WriteTxn& txn) {
     return policy::WriteTrainingCurrency(txn, "sato_hanako", Shifted(Today(), 100));
   });
-  ProbeResult current = Run("training");
-  EXPECT_TRUE(current.pass) << current.reason;
-  EXPECT_EQ(current.evidence["people_current"], 1);
+  // ito_ken has no training record at all: not current.
+  ProbeResult never = Run("training");
+  EXPECT_FALSE(never.pass);
+  EXPECT_NE(never.reason.find("1 active person(s) with no training recorded"), std::string::npos)
+      << never.reason;
+  EXPECT_EQ(never.evidence["people_active"], 2);
+  EXPECT_EQ(never.evidence["people_current"], 1);
+  EXPECT_EQ(never.evidence["people_never_trained"], 1);
+  ASSERT_EQ(never.overdue.size(), 1u);
+  EXPECT_EQ(never.overdue[0], "ito_ken (no training recorded)");
 
   Put([&](store::WriteTxn& txn) {
     return policy::WriteTrainingCurrency(txn, "ito_ken", Shifted(Today(), -1));
@@ -83,6 +108,20 @@ TEST_F(CycleProbesTest, TrainingIsNotMetUntilSomeoneIsCurrentAndNoOneHasLapsed) 
       << lapsed.reason;
   ASSERT_EQ(lapsed.overdue.size(), 1u);
   EXPECT_EQ(lapsed.overdue[0].rfind("ito_ken", 0), 0u);
+
+  Put([&](store::WriteTxn& txn) {
+    return policy::WriteTrainingCurrency(txn, "ito_ken", Shifted(Today(), 30));
+  });
+  ProbeResult kept = Run("training");
+  EXPECT_TRUE(kept.pass) << kept.reason;
+  EXPECT_EQ(kept.evidence["people_current"], 2);
+}
+
+TEST_F(CycleProbesTest, TrainingWithoutTheDirectoryIsNotJudgedMet) {
+  sources_.people = nullptr;
+  ProbeResult r = Run("training");
+  EXPECT_FALSE(r.pass);
+  EXPECT_NE(r.reason.find("evidence not available"), std::string::npos) << r.reason;
 }
 
 TEST_F(CycleProbesTest, SelfInspectionNeedsThisYearsPlanAndNoOverdueOrder) {
@@ -127,11 +166,11 @@ TEST_F(CycleProbesTest, InternalAuditNeedsThisYearsPlanAndNoOverdueImprovement) 
   EXPECT_EQ(kept.evidence["audits"], 2);
 
   // A finding whose improvement plan passed its due day unreported.
-  this_year["findings"] = json::array(
-      {{{"id", "F1"},
-        {"department", "経理課"},
-        {"improvement", {{"due", FormatDate(Shifted(Today(), -1))}, {"by", "sato"}}},
-        {"state", "planned"}}});
+  this_year["findings"] =
+      json::array({{{"id", "F1"},
+                    {"department", "経理課"},
+                    {"improvement", {{"due", FormatDate(Shifted(Today(), -1))}, {"by", "sato"}}},
+                    {"state", "planned"}}});
   Put([&](store::WriteTxn& txn) { return WriteRecord(txn, "aud", "IA000002", this_year); });
   ProbeResult late = Run("internal_audit");
   EXPECT_FALSE(late.pass);
