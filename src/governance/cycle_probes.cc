@@ -2,6 +2,7 @@
 // (compliance_evidence.h): incidents and the Commission's reports, training,
 // self-inspection, internal audit and the registers. Each reads the store
 // only and judges the catalogue rows naming its code.
+#include <algorithm>
 #include <string>
 
 #include "approval/people.h"
@@ -11,6 +12,7 @@
 #include "governance/incidents.h"
 #include "governance/ledger.h"
 #include "governance/registers.h"
+#include "governance/training.h"
 #include "policy/training_gate.h"
 
 namespace mamori::governance {
@@ -59,8 +61,32 @@ Result<ProbeResult> IncidentReportsProbe(const EvidenceSources& s) {
   return r;
 }
 
+// The hires each new_hire / mid_career plan is for (Training::AudienceOf)
+// without a passed attendance of it, listed on `r` ([002 第28条]: new and
+// mid-career hires are trained when they join).
+Result<size_t> HiresNotAttended(const EvidenceSources& s,
+                                const std::vector<approval::Person>& people, ProbeResult& r) {
+  Training training(*s.storage, *s.people);
+  MAMORI_ASSIGN_OR_RETURN(auto plans, training.Plans());
+  MAMORI_ASSIGN_OR_RETURN(auto attendances, training.Attendances());
+  size_t missing = 0;
+  for (const auto& plan : plans) {
+    if (plan.audience != "new_hire" && plan.audience != "mid_career") continue;
+    for (const auto& person : Training::AudienceOf(plan, people)) {
+      const bool passed = std::any_of(attendances.begin(), attendances.end(), [&](const auto& a) {
+        return a.plan == plan.id && a.person == person && a.passed;
+      });
+      if (passed) continue;
+      ++missing;
+      ListItem(r, person + " (" + plan.id + " " + plan.audience + " not attended)");
+    }
+  }
+  return missing;
+}
+
 // [002 第28-29条]; [003 II.3(4)]: every active person of the directory has
-// current training — a person with no training recorded is not current.
+// current training, and every new or mid-career hire attended their plan's
+// course — a person with no training recorded is not current.
 Result<ProbeResult> TrainingProbe(const EvidenceSources& s) {
   const CivilDate today = JstDate(s.now);
   ProbeResult r;
@@ -70,6 +96,7 @@ Result<ProbeResult> TrainingProbe(const EvidenceSources& s) {
     return r;
   }
   MAMORI_ASSIGN_OR_RETURN(auto people, s.people->All());
+  MAMORI_ASSIGN_OR_RETURN(size_t hires_missing, HiresNotAttended(s, people, r));
   MAMORI_RETURN_IF_ERROR(s.storage->View([&](store::ReadTxn& txn) -> Status {
     MAMORI_ASSIGN_OR_RETURN(auto rule, policy::ReadTrainingRule(txn));
     MAMORI_ASSIGN_OR_RETURN(auto currencies, policy::ReadTrainingCurrencies(txn));
@@ -88,9 +115,13 @@ Result<ProbeResult> TrainingProbe(const EvidenceSources& s) {
         ListItem(r, p.id + " (current until " + FormatDate(it->second) + ")");
       }
     }
-    r.evidence = {{"switch_on", rule.required}, {"validity_days", rule.validity_days},
-                  {"people_active", active},    {"people_current", current},
-                  {"people_lapsed", lapsed},    {"people_never_trained", never}};
+    r.evidence = {{"switch_on", rule.required},
+                  {"validity_days", rule.validity_days},
+                  {"people_active", active},
+                  {"people_current", current},
+                  {"people_lapsed", lapsed},
+                  {"people_never_trained", never},
+                  {"hires_not_attended", hires_missing}};
     if (active == 0) {
       NotMet(r, "the directory has no active person", "有効な利用者が名簿にいません");
     }
@@ -101,6 +132,13 @@ Result<ProbeResult> TrainingProbe(const EvidenceSources& s) {
     if (lapsed > 0) {
       NotMet(r, std::to_string(lapsed) + " person(s) whose training lapsed",
              "研修の有効期限が切れた者が " + std::to_string(lapsed) + " 名います");
+    }
+    if (hires_missing > 0) {
+      NotMet(r,
+             std::to_string(hires_missing) +
+                 " new or mid-career hire(s) who have not passed their plan's training",
+             "新規採用者・中途採用者の研修を修了していない者が " + std::to_string(hires_missing) +
+                 " 名います");
     }
     return Status::Ok();
   }));

@@ -6,6 +6,7 @@
 #include "approval/people.h"
 #include "governance/compliance_evidence.h"
 #include "governance/ledger.h"
+#include "governance/training.h"
 #include "policy/training_gate.h"
 #include "store_fixture.h"
 
@@ -115,6 +116,71 @@ TEST_F(CycleProbesTest, TrainingJudgesEveryActivePersonOfTheDirectory) {
   ProbeResult kept = Run("training");
   EXPECT_TRUE(kept.pass) << kept.reason;
   EXPECT_EQ(kept.evidence["people_current"], 2);
+}
+
+TEST_F(CycleProbesTest, NewAndMidCareerHiresAreNotMetUntilTheyAttendTheirPlan) {
+  const std::string this_year = FormatDate(Today());
+  const std::string last_year = FormatDate(Shifted(Today(), -400));
+  auto hire = [&](const std::string& id, const std::string& hired, const std::string& kind) {
+    approval::Person p{id, "総務部", "", {"handler"}, true, hired, kind};
+    people_.people.push_back(p);
+    Put([&](store::WriteTxn& txn) {
+      return policy::WriteTrainingCurrency(txn, id, Shifted(Today(), 100));
+    });
+  };
+  hire("shinsotsu", this_year, "new_graduate");
+  hire("chuto", this_year, "mid_career");
+  hire("kyonen", last_year, "new_graduate");  // hired in an earlier fiscal year
+  hire("kizon", "", "");                      // no hire recorded
+  EXPECT_TRUE(Run("training").pass) << "no hire plan yet";
+
+  auto plan = [&](const std::string& id, const std::string& audience) {
+    json p = {{"id", id},
+              {"year", FiscalYear()},
+              {"course", "security_basics"},
+              {"audience", audience},
+              {"planned_by", "yamamoto_ciso"},
+              {"at", FormatUtc(sources_.now)}};
+    Put([&](store::WriteTxn& txn) { return WriteRecord(txn, "trp", id, p); });
+  };
+  plan("TP000001", "new_hire");
+  plan("TP000002", "mid_career");
+  auto plans = [&](const std::string& audience) {
+    TrainingPlan p;
+    p.year = FiscalYear();
+    p.audience = audience;
+    return Training::AudienceOf(p, people_.people);
+  };
+  EXPECT_EQ(plans("new_hire"), std::vector<std::string>{"shinsotsu"});
+  EXPECT_EQ(plans("mid_career"), std::vector<std::string>{"chuto"});
+
+  ProbeResult missing = Run("training");
+  EXPECT_FALSE(missing.pass);
+  EXPECT_EQ(missing.evidence["hires_not_attended"], 2);
+  EXPECT_NE(missing.reason.find("2 new or mid-career hire(s)"), std::string::npos)
+      << missing.reason;
+  ASSERT_EQ(missing.overdue.size(), 2u);
+  EXPECT_EQ(missing.overdue[0], "shinsotsu (TP000001 new_hire not attended)");
+
+  auto attend = [&](const std::string& id, const std::string& plan_id, const std::string& who,
+                    bool passed) {
+    json a = {{"id", id},
+              {"plan", plan_id},
+              {"person", who},
+              {"date", this_year},
+              {"passed", passed},
+              {"recorded_by", "yamamoto_ciso"},
+              {"at", FormatUtc(sources_.now)}};
+    Put([&](store::WriteTxn& txn) { return WriteRecord(txn, "tra", id, a); });
+  };
+  attend("TA000001", "TP000001", "shinsotsu", true);
+  attend("TA000002", "TP000002", "chuto", false);  // attended, not passed
+  ProbeResult one = Run("training");
+  EXPECT_FALSE(one.pass);
+  EXPECT_EQ(one.evidence["hires_not_attended"], 1);
+  attend("TA000003", "TP000002", "chuto", true);
+  ProbeResult kept = Run("training");
+  EXPECT_TRUE(kept.pass) << kept.reason;
 }
 
 TEST_F(CycleProbesTest, TrainingWithoutTheDirectoryIsNotJudgedMet) {
