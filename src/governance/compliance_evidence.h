@@ -64,7 +64,14 @@ struct ProbeResult {
   std::string reason, reason_ja;  // when !pass
   nlohmann::json evidence = nlohmann::json::object();
   std::vector<std::string> overdue;  // "L00000003 2025-01-08 payroll (due 2025-01-09)"
+
+  // Not met, `en` and `ja` added to the reasons.
+  void NotMet(const std::string& en, const std::string& ja);
+  // `item` added to overdue while it lists fewer than kMaxListedItems (the
+  // probe's evidence keeps the complete count).
+  void List(std::string item);
 };
+inline constexpr size_t kMaxListedItems = 20;
 
 using ProbeFn = std::function<Result<ProbeResult>(const EvidenceSources&)>;
 
@@ -94,6 +101,8 @@ class ProbeRegistry {
 // cycles among them (AddCycleProbes, cycle_probes.cc).
 Result<ProbeRegistry> StandardProbes();
 Status AddCycleProbes(ProbeRegistry& r);
+// Records past their retention and the exchange connections (record_probes.cc).
+Status AddRecordProbes(ProbeRegistry& r);
 
 // Runs each probe at most once per report. A probe that cannot read its
 // evidence (an error, not a failed control) is reported as a failure whose

@@ -77,26 +77,30 @@ Result<std::vector<analysis::Collected>> CycleOverdueFindings(store::Storage& st
                                                               CivilDate today, TimeMicros now) {
   MAMORI_ASSIGN_OR_RETURN(auto steps, OverdueCycleSteps(storage, today));
   std::vector<analysis::Collected> out;
-  for (auto& s : steps) {
-    analysis::Collected c;
-    c.key.rule = s.rule;
-    c.key.actor = s.responsible;
-    c.key.detail = s.detail;
-    // The first overdue day: the same key every day the step stays overdue.
-    c.key.window_start = JstMidnight(CivilFromDays(DaysFromCivil(s.due) + 1));
-    c.key.window_end = c.key.window_start + 1;
-    c.finding.rule = s.rule;
-    c.finding.severity = analysis::Severity::kMedium;
-    c.finding.actor = s.responsible;
+  for (const auto& s : steps) {
+    analysis::Collected c =
+        OverdueFinding(s.rule, analysis::Severity::kMedium, s.detail, s.responsible, s.due, now);
     c.finding.department = s.department;
-    c.finding.detail = s.detail;
-    c.finding.from = c.finding.to = now;
-    c.finding.count = 1;
-    c.finding.window_start = c.key.window_start;
-    c.finding.window_end = c.key.window_end;
     out.push_back(std::move(c));
   }
   return out;
+}
+
+analysis::Collected OverdueFinding(analysis::Rule rule, analysis::Severity severity,
+                                   const std::string& detail, const std::string& actor,
+                                   CivilDate due, TimeMicros now) {
+  analysis::Collected c;
+  c.key.rule = c.finding.rule = rule;
+  c.key.actor = c.finding.actor = actor;
+  c.key.detail = c.finding.detail = detail;
+  c.key.window_start = JstMidnight(CivilFromDays(DaysFromCivil(due) + 1));
+  c.key.window_end = c.key.window_start + 1;
+  c.finding.severity = severity;
+  c.finding.from = c.finding.to = now;
+  c.finding.count = 1;
+  c.finding.window_start = c.key.window_start;
+  c.finding.window_end = c.key.window_end;
+  return c;
 }
 
 }  // namespace mamori::governance

@@ -38,6 +38,13 @@ struct OverdueStep {
   CivilDate due;
 };
 
+// The finding of a step of `rule` overdue since the day after `due`, raised
+// at `now`: keyed by the rule, `actor` and `detail` and that first overdue
+// day, so that it is the same finding every day the step stays overdue.
+analysis::Collected OverdueFinding(analysis::Rule rule, analysis::Severity severity,
+                                   const std::string& detail, const std::string& actor,
+                                   CivilDate due, TimeMicros now);
+
 // Every step of the three cycles overdue on JST `today`, read from the store.
 Result<std::vector<OverdueStep>> OverdueCycleSteps(store::Storage& storage, CivilDate today);
 

@@ -20,22 +20,6 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr size_t kMaxListed = 20;
-
-void NotMet(ProbeResult& r, std::string en, std::string ja) {
-  if (!r.pass) {
-    r.reason += "; ";
-    r.reason_ja += "。";
-  }
-  r.pass = false;
-  r.reason += en;
-  r.reason_ja += ja;
-}
-
-void ListItem(ProbeResult& r, std::string item) {
-  if (r.overdue.size() < kMaxListed) r.overdue.push_back(std::move(item));
-}
-
 // [002 第31-33条]; 個人情報の保護に関する法律 施行規則 第8条: no reportable
 // incident's preliminary or final report is past its due date unrecorded.
 Result<ProbeResult> IncidentReportsProbe(const EvidenceSources& s) {
@@ -50,13 +34,13 @@ Result<ProbeResult> IncidentReportsProbe(const EvidenceSources& s) {
     MAMORI_ASSIGN_OR_RETURN(auto late, OverdueReportsOf(i, today, incidents.policy(), calendar));
     for (const auto& o : late) {
       ++overdue;
-      ListItem(r, o.incident + " " + o.kind + " report (due " + FormatDate(o.due) + ")");
+      r.List(o.incident + " " + o.kind + " report (due " + FormatDate(o.due) + ")");
     }
   }
   r.evidence = {{"incidents", all.size()}, {"open", open}, {"reports_overdue", overdue}};
   if (overdue > 0) {
-    NotMet(r, std::to_string(overdue) + " report(s) to the Commission overdue",
-           "個人情報保護委員会への報告の期限切れが " + std::to_string(overdue) + " 件あります");
+    r.NotMet(std::to_string(overdue) + " report(s) to the Commission overdue",
+             "個人情報保護委員会への報告の期限切れが " + std::to_string(overdue) + " 件あります");
   }
   return r;
 }
@@ -78,7 +62,7 @@ Result<size_t> HiresNotAttended(const EvidenceSources& s,
       });
       if (passed) continue;
       ++missing;
-      ListItem(r, person + " (" + plan.id + " " + plan.audience + " not attended)");
+      r.List(person + " (" + plan.id + " " + plan.audience + " not attended)");
     }
   }
   return missing;
@@ -91,8 +75,8 @@ Result<ProbeResult> TrainingProbe(const EvidenceSources& s) {
   const CivilDate today = JstDate(s.now);
   ProbeResult r;
   if (!s.people) {
-    NotMet(r, "evidence not available: the directory of people",
-           "証跡を取得できません: 利用者の名簿");
+    r.NotMet("evidence not available: the directory of people",
+             "証跡を取得できません: 利用者の名簿");
     return r;
   }
   MAMORI_ASSIGN_OR_RETURN(auto people, s.people->All());
@@ -107,12 +91,12 @@ Result<ProbeResult> TrainingProbe(const EvidenceSources& s) {
       auto it = currencies.find(p.id);
       if (it == currencies.end()) {
         ++never;
-        ListItem(r, p.id + " (no training recorded)");
+        r.List(p.id + " (no training recorded)");
       } else if (policy::TrainingCurrent(it->second, today)) {
         ++current;
       } else {
         ++lapsed;
-        ListItem(r, p.id + " (current until " + FormatDate(it->second) + ")");
+        r.List(p.id + " (current until " + FormatDate(it->second) + ")");
       }
     }
     r.evidence = {{"switch_on", rule.required},
@@ -123,22 +107,21 @@ Result<ProbeResult> TrainingProbe(const EvidenceSources& s) {
                   {"people_never_trained", never},
                   {"hires_not_attended", hires_missing}};
     if (active == 0) {
-      NotMet(r, "the directory has no active person", "有効な利用者が名簿にいません");
+      r.NotMet("the directory has no active person", "有効な利用者が名簿にいません");
     }
     if (never > 0) {
-      NotMet(r, std::to_string(never) + " active person(s) with no training recorded",
-             "研修の受講記録がない利用者が " + std::to_string(never) + " 名います");
+      r.NotMet(std::to_string(never) + " active person(s) with no training recorded",
+               "研修の受講記録がない利用者が " + std::to_string(never) + " 名います");
     }
     if (lapsed > 0) {
-      NotMet(r, std::to_string(lapsed) + " person(s) whose training lapsed",
-             "研修の有効期限が切れた者が " + std::to_string(lapsed) + " 名います");
+      r.NotMet(std::to_string(lapsed) + " person(s) whose training lapsed",
+               "研修の有効期限が切れた者が " + std::to_string(lapsed) + " 名います");
     }
     if (hires_missing > 0) {
-      NotMet(r,
-             std::to_string(hires_missing) +
-                 " new or mid-career hire(s) who have not passed their plan's training",
-             "新規採用者・中途採用者の研修を修了していない者が " + std::to_string(hires_missing) +
-                 " 名います");
+      r.NotMet(std::to_string(hires_missing) +
+                   " new or mid-career hire(s) who have not passed their plan's training",
+               "新規採用者・中途採用者の研修を修了していない者が " + std::to_string(hires_missing) +
+                   " 名います");
     }
     return Status::Ok();
   }));
@@ -152,7 +135,7 @@ Result<size_t> ListOverdue(const EvidenceSources& s, analysis::Rule rule, ProbeR
   for (const auto& step : steps) {
     if (step.rule != rule) continue;
     ++n;
-    ListItem(r, step.detail + " (due " + FormatDate(step.due) + ")");
+    r.List(step.detail + " (due " + FormatDate(step.due) + ")");
   }
   return n;
 }
@@ -174,12 +157,12 @@ Result<ProbeResult> SelfInspectionProbe(const EvidenceSources& s) {
                 {"this_year_planned", this_year},
                 {"orders_overdue", orders_overdue}};
   if (!this_year) {
-    NotMet(r, "no self-inspection planned for fiscal year " + std::to_string(year),
-           std::to_string(year) + " 年度の自己点検が計画されていません");
+    r.NotMet("no self-inspection planned for fiscal year " + std::to_string(year),
+             std::to_string(year) + " 年度の自己点検が計画されていません");
   }
   if (orders_overdue > 0) {
-    NotMet(r, std::to_string(orders_overdue) + " improvement order(s) overdue",
-           "期限を過ぎた改善指示が " + std::to_string(orders_overdue) + " 件あります");
+    r.NotMet(std::to_string(orders_overdue) + " improvement order(s) overdue",
+             "期限を過ぎた改善指示が " + std::to_string(orders_overdue) + " 件あります");
   }
   return r;
 }
@@ -204,12 +187,12 @@ Result<ProbeResult> InternalAuditProbe(const EvidenceSources& s) {
                 {"findings", findings},
                 {"improvements_overdue", plans_overdue}};
   if (!this_year) {
-    NotMet(r, "no internal audit planned for fiscal year " + std::to_string(year),
-           std::to_string(year) + " 年度の内部監査が計画されていません");
+    r.NotMet("no internal audit planned for fiscal year " + std::to_string(year),
+             std::to_string(year) + " 年度の内部監査が計画されていません");
   }
   if (plans_overdue > 0) {
-    NotMet(r, std::to_string(plans_overdue) + " improvement plan(s) overdue",
-           "期限を過ぎた改善計画が " + std::to_string(plans_overdue) + " 件あります");
+    r.NotMet(std::to_string(plans_overdue) + " improvement plan(s) overdue",
+             "期限を過ぎた改善計画が " + std::to_string(plans_overdue) + " 件あります");
   }
   return r;
 }
@@ -221,13 +204,13 @@ Result<ProbeResult> RegistersProbe(const EvidenceSources& s) {
   MAMORI_RETURN_IF_ERROR(s.storage->View([&](store::ReadTxn& txn) -> Status {
     MAMORI_ASSIGN_OR_RETURN(auto overdue, Registers::ReadOverdue(txn, s.now));
     for (const auto& e : overdue) {
-      ListItem(r, e.kind + " " + e.id +
-                      (e.check_due ? " (check due " + FormatDate(*e.check_due) + ")" : ""));
+      r.List(e.kind + " " + e.id +
+             (e.check_due ? " (check due " + FormatDate(*e.check_due) + ")" : ""));
     }
     r.evidence = {{"entries_overdue", overdue.size()}};
     if (!overdue.empty()) {
-      NotMet(
-          r, std::to_string(overdue.size()) + " register entr(y/ies) past their periodic check",
+      r.NotMet(
+          std::to_string(overdue.size()) + " register entr(y/ies) past their periodic check",
           "定期点検の期限を過ぎた台帳の項目が " + std::to_string(overdue.size()) + " 件あります");
     }
     return Status::Ok();
