@@ -16,6 +16,7 @@
 #include "api/call.h"
 #include "api/routes.h"
 #include "approval/people.h"
+#include "exchange/compliance_probe.h"
 #include "governance/attestations.h"
 #include "governance/compliance_report.h"
 #include "governance/report_formats.h"
@@ -40,6 +41,7 @@ governance::EvidenceSources EvidenceOf(const RouteDeps& deps, TimeMicros now,
                                        const approval::People* people) {
   governance::EvidenceSources s;
   s.people = people;
+  s.more_probes = exchange::AddConnectionsProbe;
   s.storage = &deps.engine->data_store();
   s.engine = deps.engine;
   s.lists = deps.lists;

@@ -46,6 +46,8 @@ class Engine;
 
 namespace mamori::governance {
 
+class ProbeRegistry;
+
 // What probes read. storage is required; a probe whose object is absent
 // fails with "evidence not available".
 struct EvidenceSources {
@@ -56,6 +58,10 @@ struct EvidenceSources {
   approval::Exceptions* exceptions = nullptr;
   // The identity directory's people (training judges every active one).
   const approval::People* people = nullptr;
+  // Registers the probes of parts above governance (the exchange's
+  // connections: exchange/compliance_probe.h) beside StandardProbes; may be
+  // empty.
+  std::function<Status(ProbeRegistry&)> more_probes;
   TimeMicros now = 0;
 };
 
@@ -101,7 +107,7 @@ class ProbeRegistry {
 // cycles among them (AddCycleProbes, cycle_probes.cc).
 Result<ProbeRegistry> StandardProbes();
 Status AddCycleProbes(ProbeRegistry& r);
-// Records past their retention and the exchange connections (record_probes.cc).
+// Records past their retention (record_probes.cc).
 Status AddRecordProbes(ProbeRegistry& r);
 
 // Runs each probe at most once per report. A probe that cannot read its

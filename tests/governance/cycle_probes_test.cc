@@ -53,7 +53,7 @@ class CycleProbesTest : public GovernanceStoreTest {
   int FiscalYear() const { return Today().month >= 4 ? Today().year : Today().year - 1; }
 
   void Add(const std::string& id, bool active = true) {
-    people_.people.push_back(approval::Person{id, "総務部", "", {"handler"}, active});
+    people_.people.push_back(approval::Person{id, "総務部", "", {"handler"}, active, "", ""});
   }
 
   ProbeRegistry probes_;

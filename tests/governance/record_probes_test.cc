@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/analysis_fixture.h"
+#include "exchange/compliance_probe.h"
 #include "exchange/connection.h"
 #include "exchange/node_identity.h"
 #include "governance/compliance_evidence.h"
@@ -23,6 +24,7 @@ class RecordProbesTest : public analysis::testing::AnalysisTest {
     auto probes = StandardProbes();
     ASSERT_TRUE(probes.has_value()) << probes.error().ToString();
     probes_ = std::move(*probes);
+    ASSERT_TRUE(exchange::AddConnectionsProbe(probes_).ok());
     sources_.storage = &engine_->data_store();
     sources_.engine = engine_.get();
   }
