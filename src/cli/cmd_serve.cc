@@ -30,6 +30,7 @@
 #include "crypto/process_protection.h"
 #include "engine/retention_schedule.h"
 #include "engine/witnessing.h"
+#include "governance/cycle_findings.h"
 
 namespace mamori::cli {
 namespace {
@@ -185,10 +186,18 @@ int Serve(const ServeFlags& f) {
   analysis::MonitorOptions monitor_options;
   monitor_options.open_takeouts = analysis::OpenTakeoutsOf(**engine);
   // Once a day: the Commission's reports of incidents not recorded by their
-  // due date (governance/incidents.h, analysis/rules.h incident_report_overdue).
+  // due date (governance/incidents.h, analysis/rules.h incident_report_overdue),
+  // and the improvement plans, improvement orders and register checks past
+  // their due day (governance/cycle_findings.h).
   governance::Incidents* incidents = &(*stack)->incidents();
-  monitor_options.overdue_steps = [incidents](CivilDate today, TimeMicros now) {
-    return incidents->OverdueFindings(today, now);
+  store::Storage* data = &(*engine)->data_store();
+  monitor_options.overdue_steps = [incidents, data](
+                                      CivilDate today,
+                                      TimeMicros now) -> Result<std::vector<analysis::Collected>> {
+    MAMORI_ASSIGN_OR_RETURN(auto out, incidents->OverdueFindings(today, now));
+    MAMORI_ASSIGN_OR_RETURN(auto cycles, governance::CycleOverdueFindings(*data, today, now));
+    for (auto& c : cycles) out.push_back(std::move(c));
+    return out;
   };
   analysis::Monitor monitor((*engine)->data_store(), (*stack)->directory(), monitor_options);
   api::ApiServerOptions options = api::OptionsFor(**stack, *config);
