@@ -1,0 +1,51 @@
+// Shared pieces of the screens: a loader over an API call, the refusal
+// message, dates in the user's era and language.
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, type Problem } from '../api';
+import { era, lang, problemText, t } from '../i18n';
+import { formatDateTime } from '../lib/dates';
+import { useSignal } from '../signal';
+
+export function useApi<T>(path: string | null, query?: Record<string, string>, deps: unknown[] = []) {
+  const [data, setData] = useState<T | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [n, setN] = useState(0);
+  useEffect(() => {
+    if (!path) return;
+    let live = true;
+    setProblem(null);
+    api<T>('GET', path, undefined, query).then(
+      (d) => live && setData(d),
+      (e) => live && e instanceof ApiError && setProblem(e.problem),
+    );
+    return () => {
+      live = false;
+    };
+  }, [path, n, ...deps]);
+  return { data, problem, reload: () => setN((x) => x + 1) };
+}
+
+export function Refusal({ problem }: { problem: Problem | null }) {
+  useSignal(lang);
+  if (!problem) return null;
+  const forbidden = problem.status === 403;
+  return (
+    <div class="error" role="alert" data-testid="refusal">
+      <p>{problemText(problem)}</p>
+      {forbidden && (
+        <p>
+          {t([
+            'この操作・利用目的は、あなたの権限では認められていません。必要な場合は、権限の申請 (申請 → 承認 → 設定) を行ってください。',
+            'Your rights do not allow this operation or purpose. If you need it, request the right (request → approve → configure).',
+          ])}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function When({ value }: { value: string | null | undefined }) {
+  useSignal(lang);
+  useSignal(era);
+  return <time dateTime={value ?? ''}>{formatDateTime(value, era.value, lang.value)}</time>;
+}

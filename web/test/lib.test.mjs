@@ -1,0 +1,65 @@
+// Unit tests of the console's own logic (node --test), on the compiled
+// src/lib (tsc -p tsconfig.unit.json → build-unit/).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatCivilDate, formatDateTime, formatNumber, toJst, wareki } from '../build-unit/dates.js';
+import { hiraganaToKatakana, isKana, normalizeKana, normalizeName } from '../build-unit/kana.js';
+import { characterClasses, checkPassword } from '../build-unit/password.js';
+
+test('JST is UTC+9 across the date line', () => {
+  assert.deepEqual(toJst(new Date('2026-12-07T15:30:05Z')), { year: 2026, month: 12, day: 8, hour: 0, minute: 30, second: 5 });
+});
+
+test('和暦: era boundaries and 元年', () => {
+  assert.deepEqual(wareki(2019, 4, 30), { era: '平成', eraEn: 'Heisei', year: 31 });
+  assert.deepEqual(wareki(2019, 5, 1), { era: '令和', eraEn: 'Reiwa', year: 1 });
+  assert.deepEqual(wareki(1989, 1, 7), { era: '昭和', eraEn: 'Showa', year: 64 });
+  assert.deepEqual(wareki(1989, 1, 8), { era: '平成', eraEn: 'Heisei', year: 1 });
+  assert.equal(wareki(1872, 12, 31), undefined);
+  assert.equal(formatCivilDate('2019-05-01', 'wareki', 'ja'), '令和元年5月1日');
+  assert.equal(formatCivilDate('2026-12-07', 'wareki', 'ja'), '令和8年12月7日');
+  assert.equal(formatCivilDate('2026-12-07', 'seireki', 'ja'), '2026年12月7日');
+  assert.equal(formatCivilDate('2026-12-07', 'wareki', 'en'), 'Reiwa 8 (2026)-12-07');
+  assert.equal(formatCivilDate('not a date', 'wareki', 'ja'), 'not a date');
+});
+
+test('instants in JST, both eras and languages', () => {
+  // 2019-04-30T15:00Z is 令和元年5月1日 00:00 JST: the era follows JST.
+  assert.equal(formatDateTime('2019-04-30T15:00:00Z', 'wareki', 'ja'), '令和元年5月1日 00:00:00 JST');
+  assert.equal(formatDateTime('2019-04-30T14:59:59Z', 'wareki', 'ja'), '平成31年4月30日 23:59:59 JST');
+  assert.equal(formatDateTime('2026-12-07T09:00:00Z', 'seireki', 'en'), '2026-12-07 18:00:00 JST');
+  assert.equal(formatDateTime(null, 'seireki', 'en'), '');
+  assert.equal(formatDateTime('garbage', 'seireki', 'en'), '');
+});
+
+test('numbers and yen', () => {
+  assert.equal(formatNumber(20000000, 'ja', true), '20,000,000円');
+  assert.equal(formatNumber(1234, 'en', true), '¥1,234');
+  assert.equal(formatNumber(999, 'ja'), '999');
+});
+
+test('kana of any width, hiragana or katakana, compare equal', () => {
+  assert.equal(normalizeKana('ﾔﾏﾀﾞ ﾀﾛｳ'), 'ヤマダ タロウ');
+  assert.equal(normalizeKana('やまだ　たろう'), 'ヤマダ タロウ');
+  assert.equal(normalizeKana('  ヤマダ   タロウ '), 'ヤマダ タロウ');
+  assert.equal(hiraganaToKatakana('ゔぁゝ'), 'ヴァヽ');
+  assert.equal(normalizeName('ＡＢＣ　山田'), 'ABC 山田');
+  assert.ok(isKana('やまだ'));
+  assert.ok(isKana('ﾔﾏﾀﾞ'));
+  assert.ok(!isKana('山田'));
+  assert.ok(!isKana(''));
+});
+
+test('password rules as the user types', () => {
+  const rules = { min_length: 12, min_classes: 3 };
+  assert.equal(characterClasses('abcDEF123!'), 4);
+  assert.equal(characterClasses('パスワード'), 1);
+  const weak = checkPassword('abc', 'abc', rules);
+  assert.deepEqual(weak.map((r) => r.ok), [false, false, true]);
+  assert.match(weak[0].ja, /12文字以上 \(現在 3文字\)/);
+  const strong = checkPassword('Mamori-Test-2026', 'Mamori-Test-2026', rules);
+  assert.ok(strong.every((r) => r.ok));
+  assert.equal(checkPassword('Mamori-Test-2026', 'x', rules)[2].ok, false);
+  // Code points, not UTF-16 units.
+  assert.match(checkPassword('𠮷'.repeat(3), '', rules)[0].ja, /現在 3文字/);
+});
