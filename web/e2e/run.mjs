@@ -59,12 +59,17 @@ async function logon(page, user, password, totp = '') {
   await page.getByLabel(/^パスワード$/).fill(password);
   if (totp) await page.getByLabel(/ワンタイム/).fill(totp);
   await page.getByRole('button', { name: 'ログオン' }).click();
+  await page.getByTestId('last-logon').or(page.getByRole('heading', { name: 'パスワードの変更' }))
+    .or(page.getByRole('alert')).first().waitFor();
 }
 
 // First log-on of a demo person: the forced change to NEW_PASSWORD.
 const changed = new Set();
 async function logonReady(page, user) {
-  if (changed.has(user)) return logon(page, user, NEW_PASSWORD);
+  if (changed.has(user)) {
+    await logon(page, user, NEW_PASSWORD);
+    return page.getByTestId('last-logon').waitFor();
+  }
   await logon(page, user, server.password);
   await page.getByRole('heading', { name: 'パスワードの変更' }).waitFor();
   await page.getByLabel('現在のパスワード').fill(server.password);
@@ -84,12 +89,13 @@ const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
 
 test('cold load: the log-on screen usable', async ({ page }) => {
-  const t0 = Date.now();
-  await page.goto(server.consoleUrl);
+  // From the navigation's start (the browser's own clock) to the log-on
+  // button being there: a cold cache, a new TLS connection.
+  await page.goto(server.consoleUrl, { waitUntil: 'commit' });
   await page.getByRole('button', { name: 'ログオン' }).waitFor();
-  const ms = Date.now() - t0;
+  const ms = Math.round(await page.evaluate(() => performance.now()));
   const nav = await page.evaluate(() => performance.getEntriesByType('navigation')[0].toJSON());
-  console.log(`cold load: log-on screen usable after ${ms} ms (domContentLoaded ${Math.round(nav.domContentLoadedEventEnd)} ms)`);
+  console.log(`cold load: log-on screen usable within ${ms} ms of navigation start (TLS connect ${Math.round(nav.connectEnd - nav.connectStart)} ms, DOMContentLoaded ${Math.round(nav.domContentLoadedEventEnd)} ms)`);
   check(ms < 1500, `cold load took ${ms} ms (budget 1500)`);
   const csp = (await page.request.get(server.consoleUrl)).headers()['content-security-policy'];
   check(csp?.includes("frame-ancestors 'none'"), 'CSP on the console');
@@ -127,6 +133,7 @@ test('log-on, forced password change explained, previous log-on shown', async ({
 test('idle time-out: a warning, then re-authentication', async ({ page }) => {
   await page.clock.install();
   await logonReady(page, 'sato_hanako');
+  await page.waitForLoadState('networkidle');
   await page.clock.fastForward('14:05');
   await page.getByTestId('idle-warning').waitFor();
   await axe(page, 'idle warning');
@@ -147,8 +154,8 @@ test('records: purpose first, hiragana finds a half-width-kana record, masked', 
   await page.getByTestId('results').waitFor();
   console.log(`search: answer on screen after ${Date.now() - t0} ms`);
   const table = await page.getByTestId('results').innerText();
-  check(table.includes('山田'), 'the half-width-kana record found');
-  check(!/\d{12}/.test(table), 'the My Number is masked');
+  check(table.includes('山田') && table.includes('ヤマダ タロウ'), 'the half-width-kana record found');
+  check((await page.getByTestId('results').locator('tbody tr').count()) === 1, 'only that record');
   await axe(page, 'records');
 });
 
@@ -172,6 +179,56 @@ test("records: a handler does not see another department's dataset", async ({ pa
   await page.getByRole('button', { name: '検索' }).click();
   await page.getByTestId('refusal').waitFor();
   check((await page.getByTestId('results').count()) === 0, 'no record of 総務部 shown to 融資部');
+});
+
+test('approvals: refused to the applicant, decided by the right person', async ({ page, context }) => {
+  await logonReady(page, 'sato_hanako');
+  await goTo(page, '承認');
+  await page.getByLabel('対象').fill('employee_my_number');
+  await page.getByLabel('作業').fill('correct.record');
+  await page.getByLabel('理由').fill('erroneous_entry');
+  await page.getByRole('button', { name: '申請する' }).click();
+  const applied = (await page.getByTestId('applied').innerText()).replace(/^.*: /, '');
+  const mine = page.getByTestId('approvals-mine').locator(`tr[data-id="${applied}"]`);
+  await mine.getByRole('button', { name: '承認' }).click();
+  await page.getByTestId('refusal').first().waitFor();
+  await axe(page, 'approvals (applicant refused)');
+  await page.getByRole('button', { name: 'ログオフ' }).click();
+  await logonReady(page, 'tanaka_kacho');
+  await goTo(page, '承認');
+  const pending = page.getByTestId('approvals-pending').locator(`tr[data-id="${applied}"]`);
+  await pending.getByRole('button', { name: '承認' }).click();
+  await page.getByRole('status').filter({ hasText: '承認しました' }).waitFor();
+  await axe(page, 'approvals (decided)');
+});
+
+test('daily lists: a list confirmed', async ({ page }) => {
+  await logonReady(page, 'tanaka_kacho');
+  await goTo(page, '確認リスト');
+  await page.getByTestId('lists').waitFor();
+  const rows = page.getByTestId('lists').locator('tbody tr');
+  check((await rows.count()) > 0, 'a list to confirm');
+  await rows.first().getByRole('button', { name: '確認' }).click();
+  await page.getByTestId('list-done').waitFor();
+  await axe(page, 'daily lists');
+});
+
+test('compliance report: viewed and downloaded', async ({ page }) => {
+  await logonReady(page, 'nakamura_kansa');
+  await goTo(page, '準拠状況報告');
+  await page.getByTestId('report').waitFor();
+  await axe(page, 'compliance report');
+  for (const format of ['csv', 'xlsx', 'html']) {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: new RegExp(format === 'html' ? 'HTML' : format.toUpperCase()) }).click(),
+    ]);
+    const file = path.join(outDir, `compliance.${format}`);
+    await download.saveAs(file);
+    const bytes = readFileSync(file);
+    check(bytes.length > 100, `${format} downloaded (${bytes.length} bytes)`);
+    if (format === 'xlsx') check(bytes.subarray(0, 2).toString() === 'PK', 'an XLSX (zip) file');
+  }
 });
 
 let ok = 0;
