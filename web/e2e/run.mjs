@@ -184,9 +184,9 @@ test("records: a handler does not see another department's dataset", async ({ pa
 test('approvals: refused to the applicant, decided by the right person', async ({ page, context }) => {
   await logonReady(page, 'sato_hanako');
   await goTo(page, '承認');
-  await page.getByLabel('対象').fill('employee_my_number');
-  await page.getByLabel('作業').fill('correct.record');
-  await page.getByLabel('理由').fill('erroneous_entry');
+  await page.getByLabel('対象', { exact: true }).fill('employee_my_number');
+  await page.getByLabel('作業', { exact: true }).fill('correct.record');
+  await page.getByLabel('理由', { exact: true }).fill('erroneous_entry');
   await page.getByRole('button', { name: '申請する' }).click();
   const applied = (await page.getByTestId('applied').innerText()).replace(/^.*: /, '');
   const mine = page.getByTestId('approvals-mine').locator(`tr[data-id="${applied}"]`);
@@ -208,8 +208,10 @@ test('daily lists: a list confirmed', async ({ page }) => {
   await page.getByTestId('lists').waitFor();
   const rows = page.getByTestId('lists').locator('tbody tr');
   check((await rows.count()) > 0, 'a list to confirm');
+  const id = await rows.first().getAttribute('data-id');
   await rows.first().getByRole('button', { name: '確認' }).click();
   await page.getByTestId('list-done').waitFor();
+  await page.locator(`tr[data-id="${id}"]`).waitFor({ state: 'detached' });
   await axe(page, 'daily lists');
 });
 

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, download, type Problem } from '../api';
 import { t } from '../i18n';
-import { Refusal, useApi, When } from './common';
+import { Day, Refusal, useApi } from './common';
 
 export function Lists() {
   const { data, problem, reload } = useApi<any>('lists', { state: 'pending' });
@@ -28,7 +28,7 @@ export function Lists() {
       <button type="button" onClick={() => void download('lists', { format: 'csv' }, 'lists.csv')}>
         {t(['CSV (Excel) で保存', 'Save as CSV (Excel)'])}
       </button>
-      <table data-testid="lists">
+      {data && <table data-testid="lists">
         <caption>{t(['未確認のリスト', 'Lists to confirm'])}</caption>
         <thead><tr>
           <th scope="col">{t(['営業日', 'Business day'])}</th><th scope="col">{t(['データセット', 'Dataset'])}</th>
@@ -38,14 +38,14 @@ export function Lists() {
         <tbody>
           {lists.map((l) => (
             <tr key={l.id} data-id={l.id}>
-              <td>{l.date}</td><td>{l.dataset}</td>
+              <td><Day value={l.date} /></td><td>{l.dataset}</td>
               <td>{l.accessed ? t(['あり', 'yes']) : t(['なし', 'none'])}</td>
-              <td><When value={l.overdue_at} /></td>
+              <td><Day value={l.due} /></td>
               <td><button type="button" onClick={() => void confirm(l.id)}>{t(['確認', 'Confirm'])}</button></td>
             </tr>
           ))}
         </tbody>
-      </table>
+      </table>}
       {lists.length === 0 && !problem && <p>{t(['未確認のリストはありません。', 'No list to confirm.'])}</p>}
     </section>
   );

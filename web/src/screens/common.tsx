@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Problem } from '../api';
 import { era, lang, problemText, t } from '../i18n';
-import { formatDateTime } from '../lib/dates';
+import { formatCivilDate, formatDateTime } from '../lib/dates';
 import { useSignal } from '../signal';
 
 export function useApi<T>(path: string | null, query?: Record<string, string>, deps: unknown[] = []) {
@@ -48,4 +48,10 @@ export function When({ value }: { value: string | null | undefined }) {
   useSignal(lang);
   useSignal(era);
   return <time dateTime={value ?? ''}>{formatDateTime(value, era.value, lang.value)}</time>;
+}
+
+export function Day({ value }: { value: string | null | undefined }) {
+  useSignal(lang);
+  useSignal(era);
+  return <time dateTime={value ?? ''}>{formatCivilDate(value, era.value, lang.value)}</time>;
 }
