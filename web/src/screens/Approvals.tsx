@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, type Problem } from '../api';
 import { t } from '../i18n';
-import { Refusal, useApi, When } from './common';
+import { Field, Refusal, useApi, When } from './common';
 
 function Table({ view }: { view: 'pending' | 'mine' }) {
   const { data, problem, reload } = useApi<any>('approvals', { view }, [view]);
@@ -80,9 +80,9 @@ function Apply({ onDone }: { onDone: () => void }) {
       <h2 id="apply-title">{t(['標準外作業の申請', 'Apply for non-standard work'])}</h2>
       <p class="help">{t(['対象・作業・理由は英小文字・数字のコードで入力します (監査ログには識別子のみを記録するため)。',
         'Subject, action and reason are codes (lower-case letters, digits): the audit log keeps identifiers only.'])}</p>
-      <label>{t(['対象', 'Subject'])}<input name="subject" required pattern={code} value={subject} onInput={(e) => setSubject(e.currentTarget.value)} /></label>
-      <label>{t(['作業', 'Action'])}<input name="action" required pattern={code} value={action} onInput={(e) => setAction(e.currentTarget.value)} /></label>
-      <label>{t(['理由', 'Reason'])}<input name="reason" required pattern={code} value={reason} onInput={(e) => setReason(e.currentTarget.value)} /></label>
+      <Field label={['対象', 'Subject']} name="subject" required pattern={code} value={subject} set={setSubject} />
+      <Field label={['作業', 'Action']} name="action" required pattern={code} value={action} set={setAction} />
+      <Field label={['理由', 'Reason']} name="reason" required pattern={code} value={reason} set={setReason} />
       <button type="submit">{t(['申請する', 'Apply'])}</button>
       {made && <p role="status" data-testid="applied">{t([`申請しました: ${made}`, `Applied: ${made}`])}</p>}
       <Refusal problem={refused} />

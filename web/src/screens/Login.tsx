@@ -6,6 +6,7 @@ import { ApiError } from '../api';
 import { problemText, t } from '../i18n';
 import { endReason, login } from '../session';
 import { useSignal } from '../signal';
+import { Field } from './common';
 
 const REASONS = {
   idle: ['一定時間操作がなかったため、自動的にログオフしました。再度ログオンしてください。', 'You were logged off after a period without activity. Please log on again.'],
@@ -44,21 +45,13 @@ export function Login() {
         </p>
       )}
       <form onSubmit={submit} aria-describedby="login-help">
-        <label>
-          {t(['利用者ID', 'User ID'])}
-          <input name="user" autocomplete="username" required value={user}
-            onInput={(e) => setUser(e.currentTarget.value)} />
-        </label>
-        <label>
-          {t(['パスワード', 'Password'])}
-          <input name="password" type="password" autocomplete="current-password" required
-            value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
-        </label>
-        <label>
-          {t(['ワンタイムパスワード (必要な場合)', 'Authenticator code (where required)'])}
-          <input name="totp" inputMode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}"
-            value={totp} onInput={(e) => setTotp(e.currentTarget.value)} />
-        </label>
+        <Field label={['利用者ID', 'User ID']} name="user" autocomplete="username" required
+          value={user} set={setUser} />
+        <Field label={['パスワード', 'Password']} name="password" type="password"
+          autocomplete="current-password" required value={password} set={setPassword} />
+        <Field label={['ワンタイムパスワード (必要な場合)', 'Authenticator code (where required)']}
+          name="totp" inputMode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}"
+          value={totp} set={setTotp} />
         <p id="login-help" class="help">
           {t([
             '管理者・CISO 等の役割、または管理区域外の端末からは、ワンタイムパスワードが必要です。',

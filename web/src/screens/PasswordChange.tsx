@@ -6,6 +6,7 @@ import { lang, problemText, t } from '../i18n';
 import { checkPassword, type PasswordRules } from '../lib/password';
 import { session } from '../session';
 import { useSignal } from '../signal';
+import { Field } from './common';
 
 const DEFAULT_RULES: PasswordRules = { min_length: 12, min_classes: 3 };
 
@@ -43,22 +44,12 @@ export function PasswordChange() {
       <h1>{t(['パスワードの変更', 'Change your password'])}</h1>
       <p>{t(['ご利用の前にパスワードを変更してください。', 'Change your password before you continue.'])}</p>
       <form onSubmit={submit}>
-        <label>
-          {t(['現在のパスワード', 'Current password'])}
-          <input type="password" name="current" autocomplete="current-password" required
-            value={current} onInput={(e) => setCurrent(e.currentTarget.value)} />
-        </label>
-        <label>
-          {t(['新しいパスワード', 'New password'])}
-          <input type="password" name="new" autocomplete="new-password" required
-            aria-describedby="password-rules" value={next}
-            onInput={(e) => setNext(e.currentTarget.value)} />
-        </label>
-        <label>
-          {t(['新しいパスワード (確認)', 'New password (again)'])}
-          <input type="password" name="confirm" autocomplete="new-password" required
-            value={confirm} onInput={(e) => setConfirm(e.currentTarget.value)} />
-        </label>
+        <Field label={['現在のパスワード', 'Current password']} type="password" name="current"
+          autocomplete="current-password" required value={current} set={setCurrent} />
+        <Field label={['新しいパスワード', 'New password']} type="password" name="new"
+          autocomplete="new-password" required aria-describedby="password-rules" value={next} set={setNext} />
+        <Field label={['新しいパスワード (確認)', 'New password (again)']} type="password" name="confirm"
+          autocomplete="new-password" required value={confirm} set={setConfirm} />
         <ul id="password-rules" class="rules" aria-live="polite">
           {states.map((s) => (
             <li key={s.id} class={s.ok ? 'ok' : 'ng'} data-rule={s.id} data-ok={String(s.ok)}>

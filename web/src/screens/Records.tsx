@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError, type Problem } from '../api';
 import { t } from '../i18n';
 import { isKana, normalizeKana, normalizeName } from '../lib/kana';
-import { Refusal, useApi } from './common';
+import { Choice, Field, Refusal, useApi } from './common';
 
 interface Field { name: string; title?: string; indexed?: boolean; type?: string }
 interface Dataset { name: string; title?: string; department?: string; purposes?: { id: string; title?: string }[]; fields?: Field[] }
@@ -57,30 +57,16 @@ export function Records() {
       <h1 id="records-title">{t(['台帳・記録の検索', 'Search records'])}</h1>
       <Refusal problem={problem} />
       <form onSubmit={search} class="search">
-        <label>
-          {t(['データセット', 'Dataset'])}
-          <select name="dataset" value={dsName}
-            onChange={(e) => { setDsName(e.currentTarget.value); setPurpose(''); setRows(null); setRefused(null); }}>
-            <option value="">{t(['選択してください', 'Choose'])}</option>
-            {(data?.datasets ?? []).map((d) => (
-              <option key={d.name} value={d.name}>{d.title ?? d.name} ({d.name})</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t(['利用目的', 'Purpose'])}
-          <select name="purpose" value={purpose} disabled={!ds}
-            onChange={(e) => { setPurpose(e.currentTarget.value); setRows(null); setRefused(null); }}>
-            <option value="">{t(['利用目的を選択してください', 'Choose the purpose'])}</option>
-            {(ds?.purposes ?? []).map((p) => (
-              <option key={p.id} value={p.id}>{p.title ?? p.id} ({p.id})</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t(['氏名またはフリガナ (ひらがな・カタカナ・半角可)', 'Name or reading (hiragana, katakana, any width)'])}
-          <input name="q" value={text} disabled={!purpose} onInput={(e) => setText(e.currentTarget.value)} />
-        </label>
+        <Choice label={['データセット', 'Dataset']} name="dataset" value={dsName}
+          placeholder={['選択してください', 'Choose']}
+          options={(data?.datasets ?? []).map((d) => [d.name, `${d.title ?? d.name} (${d.name})`])}
+          set={(v) => { setDsName(v); setPurpose(''); setRows(null); setRefused(null); }} />
+        <Choice label={['利用目的', 'Purpose']} name="purpose" value={purpose} disabled={!ds}
+          placeholder={['利用目的を選択してください', 'Choose the purpose']}
+          options={(ds?.purposes ?? []).map((p) => [p.id, `${p.title ?? p.id} (${p.id})`])}
+          set={(v) => { setPurpose(v); setRows(null); setRefused(null); }} />
+        <Field label={['氏名またはフリガナ (ひらがな・カタカナ・半角可)', 'Name or reading (hiragana, katakana, any width)']}
+          name="q" value={text} disabled={!purpose} set={setText} />
         <button type="submit" disabled={!ds || !purpose}>{t(['検索', 'Search'])}</button>
       </form>
       {!purpose && <p class="help">{t(['利用目的を選ぶまで、記録は表示されません。', 'No record is shown until a purpose is chosen.'])}</p>}

@@ -1,8 +1,9 @@
 // Shared pieces of the screens: a loader over an API call, the refusal
 // message, dates in the user's era and language.
+import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Problem } from '../api';
-import { era, lang, problemText, t } from '../i18n';
+import { era, lang, problemText, t, type Text } from '../i18n';
 import { formatCivilDate, formatDateTime } from '../lib/dates';
 import { useSignal } from '../signal';
 
@@ -54,4 +55,32 @@ export function Day({ value }: { value: string | null | undefined }) {
   useSignal(lang);
   useSignal(era);
   return <time dateTime={value ?? ''}>{formatCivilDate(value, era.value, lang.value)}</time>;
+}
+
+// A labelled text input bound to a value: every control of the console has
+// its label (accessibility), and the forms differ only in these attributes.
+type InputAttrs = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'label' | 'value' | 'onInput'>;
+export function Field({ label, value, set, ...attrs }: { label: Text; value: string; set: (v: string) => void } & InputAttrs) {
+  return (
+    <label>
+      {t(label)}
+      <input {...attrs} value={value} onInput={(e) => set(e.currentTarget.value)} />
+    </label>
+  );
+}
+
+// A labelled choice of [value, text] pairs, with an empty first option.
+export function Choice({ label, name, value, set, options, placeholder, disabled }: {
+  label: Text; name: string; value: string; set: (v: string) => void;
+  options: [string, string][]; placeholder: Text; disabled?: boolean;
+}) {
+  return (
+    <label>
+      {t(label)}
+      <select name={name} value={value} disabled={disabled} onChange={(e) => set(e.currentTarget.value)}>
+        <option value="">{t(placeholder)}</option>
+        {options.map(([v, text]) => <option key={v} value={v}>{text}</option>)}
+      </select>
+    </label>
+  );
 }
