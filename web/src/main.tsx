@@ -13,6 +13,7 @@ import { PasswordChange } from './screens/PasswordChange';
 import { Records } from './screens/Records';
 import { Report } from './screens/Report';
 import { Shell } from './screens/Shell';
+import { TotpEnrol } from './screens/TotpEnrol';
 import { session } from './session';
 import { useSignal } from './signal';
 
@@ -44,6 +45,7 @@ function App() {
   }, [l]);
   if (!s) return <Login />;
   if (s.mustChangePassword) return <PasswordChange />;
+  if (s.totpEnrolmentRequired) return <TotpEnrol />;
   const Screen = SCREENS[screen]!;
   return (
     <Shell screen={screen}>

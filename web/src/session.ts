@@ -24,6 +24,7 @@ export interface Session {
   principal: Principal;
   lastLogon: LastLogon;
   mustChangePassword: boolean;
+  totpEnrolmentRequired: boolean;
   idleMs: number;
 }
 
@@ -68,6 +69,7 @@ export async function login(user: string, password: string, totp: string) {
     principal: r.principal,
     lastLogon: r.last_logon,
     mustChangePassword: !!r.must_change_password,
+    totpEnrolmentRequired: !!r.totp_enrolment_required,
     idleMs: Number.isFinite(idle) && idle > 0 ? idle : 15 * 60_000,
   };
   endReason.value = '';
