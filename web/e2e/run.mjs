@@ -253,6 +253,22 @@ test('compliance report: viewed and downloaded', async ({ page }) => {
   }
 });
 
+test('audit log, rights register, incidents, registers: shown to the auditor, CSV saved', async ({ page }) => {
+  await logonReady(page, 'nakamura_kansa');
+  for (const label of ['監査ログ', 'アクセス権限管理簿', 'インシデント', '台帳の種類']) {
+    await goTo(page, label);
+    await page.getByTestId('browse-count').or(page.getByTestId('refusal')).first().waitFor();
+    await axe(page, label);
+  }
+  await goTo(page, '監査ログ');
+  const rows = await page.getByTestId('browse-audit').locator('tbody tr').count();
+  check(rows > 0, 'audit events shown to the auditor');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /CSV/ }).click()]);
+  const file = path.join(outDir, 'audit.csv');
+  await download.saveAs(file);
+  check(readFileSync(file, 'utf8').startsWith('\ufeff'), 'CSV with a BOM for Excel');
+});
+
 test('TOTP: an administrator enrols, then logs on with the code', async ({ page }) => {
   await logonReady(page, 'soumu_kanri', { waitForShell: false });
   await page.getByRole('heading', { name: 'ワンタイムパスワードの登録' }).waitFor();

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import './styles.css';
 import { lang } from './i18n';
 import { Approvals } from './screens/Approvals';
+import { Browse, BROWSE } from './screens/Browse';
 import { Lists } from './screens/Lists';
 import { Login } from './screens/Login';
 import { MyWork } from './screens/MyWork';
@@ -23,6 +24,7 @@ const SCREENS: Record<string, () => preact.JSX.Element> = {
   approvals: Approvals,
   lists: Lists,
   report: Report,
+  ...Object.fromEntries(BROWSE.map((spec) => [spec.id, () => <Browse spec={spec} />])),
 };
 
 function currentScreen() {

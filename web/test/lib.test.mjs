@@ -63,3 +63,16 @@ test('password rules as the user types', () => {
   // Code points, not UTF-16 units.
   assert.match(checkPassword('𠮷'.repeat(3), '', rules)[0].ja, /現在 3文字/);
 });
+
+test('CSV for Excel: BOM, CRLF, quoting, no formulas', async () => {
+  const { toCsv, csvField, rowsOf, columnsOf } = await import('../build-unit/csv.js');
+  assert.equal(toCsv(['a', 'b'], [['x,y', 'say "hi"'], ['改行\nあり', null]]),
+    '\ufeffa,b\r\n"x,y","say ""hi"""\r\n"改行\nあり",\r\n');
+  assert.equal(csvField('=SUM(A1)'), "'=SUM(A1)");
+  assert.equal(csvField('-1'), "'-1");
+  assert.equal(csvField({ k: 1 }), '"{""k"":1}"');
+  assert.deepEqual(rowsOf({ next_cursor: null, events: [{ a: 1 }] }), [{ a: 1 }]);
+  assert.deepEqual(rowsOf([{ a: 1 }]), [{ a: 1 }]);
+  assert.deepEqual(rowsOf('x'), []);
+  assert.deepEqual(columnsOf([{ a: 1, b: 2 }, { c: 3, a: 4 }]), ['a', 'b', 'c']);
+});

@@ -4,6 +4,7 @@ import type { ComponentChildren } from 'preact';
 import { era, lang, t, type Text } from '../i18n';
 import { end, idleWarning, session, stayLoggedOn } from '../session';
 import { useSignal } from '../signal';
+import { BROWSE } from './Browse';
 import { When } from './common';
 
 export const SCREENS: { id: string; label: Text }[] = [
@@ -12,6 +13,7 @@ export const SCREENS: { id: string; label: Text }[] = [
   { id: 'approvals', label: ['承認', 'Approvals'] },
   { id: 'lists', label: ['確認リスト', 'Daily lists'] },
   { id: 'report', label: ['準拠状況報告', 'Compliance report'] },
+  ...BROWSE.map(({ id, label }) => ({ id, label })),
 ];
 
 const RESULTS: Record<string, Text> = {
