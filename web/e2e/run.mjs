@@ -261,6 +261,7 @@ test('audit log, rights register, incidents, registers: shown to the auditor, CS
     await axe(page, label);
   }
   await goTo(page, '監査ログ');
+  await page.getByTestId('browse-count').waitFor();
   const rows = await page.getByTestId('browse-audit').locator('tbody tr').count();
   check(rows > 0, 'audit events shown to the auditor');
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /CSV/ }).click()]);
