@@ -56,28 +56,35 @@ export async function api<T = any>(
     cache: 'no-store',
     referrerPolicy: 'no-referrer',
   });
-  const text = await res.text();
-  let json: any = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch {
-    json = null;
-  }
+  const json = parse(await res.text());
   if (!res.ok) {
-    const p: Problem = {
-      code: json?.code ?? 'http_' + res.status,
-      title: json?.title ?? res.statusText,
-      title_ja: json?.title_ja ?? json?.title ?? res.statusText,
-      detail: json?.detail ?? '',
-      detail_ja: json?.detail_ja ?? json?.detail ?? '',
-      subject: json?.subject,
-      status: res.status,
-    };
+    const p = problemOf(res, json);
     if (res.status === 401 && token && !path.startsWith('auth/login')) onUnauthorized?.(p);
     throw new ApiError(p);
   }
   if (token) onActivity?.();
   return json as T;
+}
+
+function parse(text: string): any {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
+// The server's problem+json, or what can be said without one.
+function problemOf(res: Response, json: any): Problem {
+  return {
+    code: json?.code ?? 'http_' + res.status,
+    title: json?.title ?? res.statusText,
+    title_ja: json?.title_ja ?? json?.title ?? res.statusText,
+    detail: json?.detail ?? '',
+    detail_ja: json?.detail_ja ?? json?.detail ?? '',
+    subject: json?.subject,
+    status: res.status,
+  };
 }
 
 // A file the API answers (CSV, XLSX, HTML): fetched with the token, handed
@@ -89,7 +96,7 @@ export async function download(path: string, query: Record<string, string>, name
     credentials: 'omit',
     cache: 'no-store',
   });
-  if (!res.ok) throw new ApiError({ code: 'http_' + res.status, title: '', title_ja: '', detail: '', detail_ja: '', status: res.status });
+  if (!res.ok) throw new ApiError(problemOf(res, parse(await res.text())));
   const blob = await res.blob();
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
