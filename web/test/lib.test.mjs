@@ -76,3 +76,17 @@ test('CSV for Excel: BOM, CRLF, quoting, no formulas', async () => {
   assert.deepEqual(rowsOf('x'), []);
   assert.deepEqual(columnsOf([{ a: 1, b: 2 }, { c: 3, a: 4 }]), ['a', 'b', 'c']);
 });
+
+test("records search offers only the person's department's datasets", async () => {
+  const { searchableDatasets } = await import('../build-unit/datasets.js');
+  const all = [
+    { name: 'employee_my_number', department: '総務部' },
+    { name: 'loan_customer', department: '融資部' },
+    { name: 'payroll_account', department: '総務部' },
+    { name: 'orphan' },
+  ];
+  assert.deepEqual(searchableDatasets(all, '融資部').map((d) => d.name), ['loan_customer']);
+  assert.deepEqual(searchableDatasets(all, '総務部').map((d) => d.name), ['employee_my_number', 'payroll_account']);
+  assert.deepEqual(searchableDatasets(all, '監査室'), []);
+  assert.deepEqual(searchableDatasets(all, ''), []);
+});

@@ -5,7 +5,10 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, type Problem } from '../api';
 import { t } from '../i18n';
+import { searchableDatasets } from '../lib/datasets';
 import { isKana, normalizeKana, normalizeName } from '../lib/kana';
+import { session } from '../session';
+import { useSignal } from '../signal';
 import { Choice, Field, Refusal, useApi } from './common';
 
 interface Field { name: string; title?: string; indexed?: boolean; type?: string }
@@ -25,7 +28,9 @@ export function Records() {
   const [rows, setRows] = useState<any[] | null>(null);
   const [refused, setRefused] = useState<Problem | null>(null);
   const [searched, setSearched] = useState('');
-  const ds = data?.datasets?.find((d) => d.name === dsName);
+  const me = useSignal(session);
+  const offered = searchableDatasets(data?.datasets ?? [], me?.principal.department ?? '');
+  const ds = offered.find((d) => d.name === dsName);
 
   async function search(e: Event) {
     e.preventDefault();
@@ -59,7 +64,7 @@ export function Records() {
       <form onSubmit={search} class="search">
         <Choice label={['データセット', 'Dataset']} name="dataset" value={dsName}
           placeholder={['選択してください', 'Choose']}
-          options={(data?.datasets ?? []).map((d) => [d.name, `${d.title ?? d.name} (${d.name})`])}
+          options={offered.map((d) => [d.name, `${d.title ?? d.name} (${d.name})`])}
           set={(v) => { setDsName(v); setPurpose(''); setRows(null); setRefused(null); }} />
         <Choice label={['利用目的', 'Purpose']} name="purpose" value={purpose} disabled={!ds}
           placeholder={['利用目的を選択してください', 'Choose the purpose']}
@@ -69,6 +74,12 @@ export function Records() {
           name="q" value={text} disabled={!purpose} set={setText} />
         <button type="submit" disabled={!ds || !purpose}>{t(['検索', 'Search'])}</button>
       </form>
+      <p class="help" data-testid="dataset-scope">
+        {t([
+          `選べるのは、あなたの所属 (${me?.principal.department ?? ''}) の台帳だけです。権限の有無は検索時にサーバーが判断します。`,
+          `Only the datasets of your department (${me?.principal.department ?? ''}) are offered; the server decides each search.`,
+        ])}
+      </p>
       {!purpose && <p class="help">{t(['利用目的を選ぶまで、記録は表示されません。', 'No record is shown until a purpose is chosen.'])}</p>}
       <Refusal problem={refused} />
       {rows && (
