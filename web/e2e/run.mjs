@@ -229,7 +229,7 @@ test('approvals: refused to the applicant, decided by the right person', async (
   await axe(page, 'approvals (decided)');
 });
 
-test('daily lists: a list confirmed', async ({ page }) => {
+test('daily lists: a list confirmed; rights: a grant requested, its requester refused, approved', async ({ page }) => {
   await logonReady(page, 'tanaka_kacho');
   await goTo(page, '確認リスト');
   await page.getByTestId('lists').waitFor();
@@ -240,7 +240,36 @@ test('daily lists: a list confirmed', async ({ page }) => {
   await page.getByTestId('list-done').waitFor();
   await page.locator(`tr[data-id="${id}"]`).waitFor({ state: 'detached' });
   await axe(page, 'daily lists');
+  // Rights: the section manager requests a grant and may not approve it;
+  // the department officer approves (the administrator configures it in
+  // the TOTP test, being logged on there).
+  await goTo(page, '権限の申請・見直し');
+  const form = page.locator('form', { has: page.getByRole('heading', { name: '権限付与の申請' }) });
+  await form.getByLabel('区分').selectOption('specific_personal_information');
+  await form.getByLabel('データセット名').fill('employee_my_number');
+  await form.getByLabel('操作').selectOption('find');
+  await form.getByLabel('利用目的ID').fill('social_insurance');
+  await form.getByLabel('部署').fill('総務部');
+  await form.getByLabel(/対象者ID/).fill('sato_hanako');
+  await form.getByLabel('申請理由').fill('社会保険事務の担当者として追加');
+  await form.getByRole('button', { name: '申請する' }).click();
+  rightsRequest = (await page.getByTestId('rights-requested').innerText()).replace(/^.*: /, '');
+  const row = () => page.getByTestId('rights-requests').locator(`tr[data-id="${rightsRequest}"]`);
+  await row().getByRole('button', { name: '承認' }).click();
+  const refusal = await page.getByTestId('refusal').first().innerText();
+  check(refusal.includes('権限') || refusal.includes('承認'), `the requester's own approval refused: ${refusal}`);
+  check((await row().getAttribute('data-state')) === 'requested', 'still requested');
+  await axe(page, 'rights (requester refused)');
+  await page.getByRole('button', { name: 'ログオフ' }).click();
+  await logonReady(page, 'suzuki_bucho');
+  await goTo(page, '権限の申請・見直し');
+  await row().getByRole('button', { name: '承認' }).click();
+  await page.getByTestId('rights-done').waitFor();
+  await page.getByTestId('rights-requests').locator(`tr[data-id="${rightsRequest}"][data-state="approved"]`).waitFor();
+  await page.getByTestId('reviews-overdue').waitFor();
+  await axe(page, 'rights (approved), reviews');
 });
+let rightsRequest = '';
 
 test('compliance report: viewed and downloaded', async ({ page }) => {
   await logonReady(page, 'nakamura_kansa');
@@ -292,6 +321,11 @@ test('TOTP: an administrator enrols, then logs on with the code', async ({ page 
   check((await page.getByRole('alert').innerText()).includes('認証アプリのコード'), 'refused without the code');
   await logon(page, 'soumu_kanri', NEW_PASSWORD, totp(secret, 1));
   await page.getByTestId('last-logon').waitFor();
+  // The rights request of the daily-lists test, configured by the administrator.
+  await goTo(page, '権限の申請・見直し');
+  await page.getByTestId('rights-requests').locator(`tr[data-id="${rightsRequest}"]`).getByRole('button', { name: '設定' }).click();
+  await page.getByTestId('rights-done').waitFor();
+  await page.getByTestId('rights-requests').locator(`tr[data-id="${rightsRequest}"]`).waitFor({ state: 'detached' });
 });
 
 let ok = 0;

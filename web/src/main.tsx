@@ -13,6 +13,7 @@ import { MyWork } from './screens/MyWork';
 import { PasswordChange } from './screens/PasswordChange';
 import { Records } from './screens/Records';
 import { Report } from './screens/Report';
+import { Rights } from './screens/Rights';
 import { Shell } from './screens/Shell';
 import { TotpEnrol } from './screens/TotpEnrol';
 import { session } from './session';
@@ -22,6 +23,7 @@ const SCREENS: Record<string, () => preact.JSX.Element> = {
   work: MyWork,
   records: Records,
   approvals: Approvals,
+  'rights-flow': Rights,
   lists: Lists,
   report: Report,
   ...Object.fromEntries(BROWSE.map((spec) => [spec.id, () => <Browse spec={spec} />])),
