@@ -207,7 +207,7 @@ test("records: a handler does not see another department's dataset", async ({ pa
   await axe(page, 'records (other department)');
 });
 
-test('approvals: refused to the applicant, decided by the right person', async ({ page, context }) => {
+test('approvals: refused to the applicant, decided by the right person; a take-out applied and approved by both', async ({ page, context }) => {
   await logonReady(page, 'sato_hanako');
   await goTo(page, '承認');
   await page.getByLabel('対象', { exact: true }).fill('employee_my_number');
@@ -220,16 +220,34 @@ test('approvals: refused to the applicant, decided by the right person', async (
   const refusal = await page.getByTestId('refusal').first().innerText();
   check(refusal.includes('権限'), `the applicant's own decision refused: ${refusal}`);
   await axe(page, 'approvals (applicant refused)');
-  await page.getByRole('button', { name: 'ログオフ' }).click();
-  await logonReady(page, 'tanaka_kacho');
-  await goTo(page, '承認');
-  const pending = page.getByTestId('approvals-pending').locator(`tr[data-id="${applied}"]`);
-  await pending.getByRole('button', { name: '承認' }).click();
+  // A take-out of payroll_account (confidentiality 3: the section manager
+  // and the department officer approve it).
+  await goTo(page, '持ち出し');
+  const apply = page.locator('form', { has: page.getByRole('heading', { name: '持ち出しの申請' }) });
+  await apply.getByLabel('データセット名').fill('payroll_account');
+  await apply.getByLabel('利用目的ID').fill('payroll_transfer');
+  await apply.getByLabel(/受領者の証明書/).fill(recipientPem);
+  await apply.getByLabel('理由コード').fill('bank_transfer_file');
+  await apply.getByRole('button', { name: '申請する' }).click();
+  takeoutApproval = (await page.getByTestId('takeout-applied').innerText()).replace(/^.*: /, '');
+  await axe(page, 'take-outs (applied)');
+  for (const approver of ['tanaka_kacho', 'suzuki_bucho']) {
+    await page.getByRole('button', { name: 'ログオフ' }).click();
+    await logonReady(page, approver);
+    await goTo(page, '承認');
+    for (const id of approver === 'tanaka_kacho' ? [applied, takeoutApproval] : [takeoutApproval]) {
+      const pending = page.getByTestId('approvals-pending').locator(`tr[data-id="${id}"]`);
+      await pending.getByRole('button', { name: '承認' }).click();
+      await pending.waitFor({ state: 'detached' });
+    }
+  }
   await page.getByRole('status').filter({ hasText: '承認しました' }).waitFor();
   await axe(page, 'approvals (decided)');
 });
+let takeoutApproval = '';
+const recipientPem = readFileSync(path.join(server.pki, 'recipient-soumu.crt'), 'utf8');
 
-test('daily lists: a list confirmed; rights: a grant requested, its requester refused, approved', async ({ page }) => {
+test('daily lists: a list confirmed; rights: a grant requested, its requester refused, approved; the take-out exported, downloaded, confirmed', async ({ page }) => {
   await logonReady(page, 'tanaka_kacho');
   await goTo(page, '確認リスト');
   await page.getByTestId('lists').waitFor();
@@ -260,8 +278,33 @@ test('daily lists: a list confirmed; rights: a grant requested, its requester re
   check(refusal.includes('権限') || refusal.includes('承認'), `the requester's own approval refused: ${refusal}`);
   check((await row().getAttribute('data-state')) === 'requested', 'still requested');
   await axe(page, 'rights (requester refused)');
+  // The take-out's applicant writes the file and downloads it (a Blob from
+  // memory: the URL carries no token).
+  await page.getByRole('button', { name: 'ログオフ' }).click();
+  await logonReady(page, 'sato_hanako');
+  await goTo(page, '持ち出し');
+  const exp = page.locator('form', { has: page.getByRole('heading', { name: '承認済みの持ち出しの実行' }) });
+  await exp.getByLabel('承認ID').fill(takeoutApproval);
+  await exp.getByLabel('データセット名').fill('payroll_account');
+  await exp.getByLabel('利用目的ID').fill('payroll_transfer');
+  await exp.getByLabel(/受領者の証明書/).fill(recipientPem);
+  await exp.getByRole('button', { name: 'ファイルを作成' }).click();
+  const exported = await page.getByTestId('takeout-exported').innerText();
+  const takeout = /持ち出し (\S+) を記録/.exec(exported)?.[1];
+  const [cms] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '暗号化ファイルをダウンロード' }).click()]);
+  check(!cms.url().includes('token') && cms.url().startsWith('blob:'), `a Blob download: ${cms.url()}`);
+  const cmsFile = path.join(outDir, 'takeout.p7m');
+  await cms.saveAs(cmsFile);
+  const cmsBytes = readFileSync(cmsFile);
+  check(cmsBytes.length > 100 && cmsBytes[0] === 0x30, `a CMS (DER) file (${cmsBytes.length} bytes)`);
+  await axe(page, 'take-outs (exported)');
   await page.getByRole('button', { name: 'ログオフ' }).click();
   await logonReady(page, 'suzuki_bucho');
+  await goTo(page, '持ち出し');
+  await page.getByTestId('takeouts').locator(`tr[data-id="${takeout}"]`).getByRole('button', { name: '返却を確認' }).click();
+  await page.getByTestId('takeout-done').waitFor();
+  await page.getByTestId('takeouts').locator(`tr[data-id="${takeout}"]`).waitFor({ state: 'detached' });
+  await axe(page, 'take-outs (confirmed)');
   await goTo(page, '権限の申請・見直し');
   await row().getByRole('button', { name: '承認' }).click();
   await page.getByTestId('rights-done').waitFor();

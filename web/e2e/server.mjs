@@ -53,6 +53,7 @@ export async function startServer({ mamori, root, scratch, consoleDir }) {
     data,
     password: readFileSync(path.join(data, 'demo-initial-password'), 'utf8').trim(),
     cert: { certPath: path.join(pki, 'terminal.crt'), keyPath: path.join(pki, 'terminal.key') },
+    pki,
     async stop() {
       server.kill('SIGTERM');
       await new Promise((r) => server.once('exit', r));

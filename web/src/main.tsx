@@ -14,6 +14,7 @@ import { PasswordChange } from './screens/PasswordChange';
 import { Records } from './screens/Records';
 import { Report } from './screens/Report';
 import { Rights } from './screens/Rights';
+import { Takeouts } from './screens/Takeouts';
 import { Shell } from './screens/Shell';
 import { TotpEnrol } from './screens/TotpEnrol';
 import { session } from './session';
@@ -24,6 +25,7 @@ const SCREENS: Record<string, () => preact.JSX.Element> = {
   records: Records,
   approvals: Approvals,
   'rights-flow': Rights,
+  takeouts: Takeouts,
   lists: Lists,
   report: Report,
   ...Object.fromEntries(BROWSE.map((spec) => [spec.id, () => <Browse spec={spec} />])),

@@ -90,3 +90,14 @@ test("records search offers only the person's department's datasets", async () =
   assert.deepEqual(searchableDatasets(all, '監査室'), []);
   assert.deepEqual(searchableDatasets(all, ''), []);
 });
+
+test('a PEM certificate: its SHA-256 fingerprint as openssl prints it', async () => {
+  const { pemToDer, sha256Fingerprint } = await import('../build-unit/pem.js');
+  const der = Buffer.from('3003020101', 'hex');
+  const pem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64')}\n-----END CERTIFICATE-----\n`;
+  assert.deepEqual(Buffer.from(pemToDer(pem)), der);
+  const { createHash } = await import('node:crypto');
+  assert.equal(await sha256Fingerprint(pem), createHash('sha256').update(der).digest('hex'));
+  assert.equal(pemToDer('not a certificate'), null);
+  assert.equal(await sha256Fingerprint('-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----'), null);
+});
