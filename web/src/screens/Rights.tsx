@@ -5,9 +5,9 @@
 // the server words it), and the review campaigns with their overdue items
 // [003 II.5(4) 必須 A-B].
 import { useState } from 'preact/hooks';
-import { api, ApiError, type Problem } from '../api';
+import { api } from '../api';
 import { t, type Text } from '../i18n';
-import { Choice, Field, Refusal, useApi, When } from './common';
+import { Choice, Field, Refusal, useApi, useRefusal, When } from './common';
 
 type Step = 'approve' | 'configure' | 'reject';
 const STEP_DONE: Record<Step, Text> = {
@@ -30,18 +30,14 @@ function rightText(r: any): string {
 
 function Requests({ made }: { made: number }) {
   const { data, problem, reload } = useApi<any>('rights/requests', undefined, [made]);
-  const [refused, setRefused] = useState<Problem | null>(null);
+  const { refused, attempt } = useRefusal();
   const [done, setDone] = useState('');
   async function step(id: string, how: Step) {
-    setRefused(null);
     setDone('');
-    try {
-      const body = how === 'reject' ? { reason: 'rejected_in_console' } : {};
-      await api('POST', `rights/requests/${encodeURIComponent(id)}/${how}`, body);
+    const body = how === 'reject' ? { reason: 'rejected_in_console' } : {};
+    if (await attempt(() => api('POST', `rights/requests/${encodeURIComponent(id)}/${how}`, body))) {
       setDone(t(STEP_DONE[how]));
       reload();
-    } catch (err) {
-      if (err instanceof ApiError) setRefused(err.problem);
     }
   }
   const list: any[] = data?.requests ?? [];
@@ -86,12 +82,11 @@ function Requests({ made }: { made: number }) {
 // A grant request: the right as the rights register records it.
 function RequestGrant({ onDone }: { onDone: () => void }) {
   const [f, setF] = useState({ role: 'handler', category: '', dataset: '', operation: 'read', purpose: '', department: '', persons: '', reason: '' });
-  const [refused, setRefused] = useState<Problem | null>(null);
+  const { refused, attempt } = useRefusal();
   const [made, setMade] = useState('');
   const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v });
   async function submit(e: Event) {
     e.preventDefault();
-    setRefused(null);
     setMade('');
     const persons = f.persons.split(/[,\s、，]+/).filter(Boolean);
     const right: Record<string, unknown> = {
@@ -99,12 +94,10 @@ function RequestGrant({ onDone }: { onDone: () => void }) {
     };
     if (f.purpose) right['purpose'] = f.purpose;
     if (persons.length) right['persons'] = persons;
-    try {
-      const r = await api('POST', 'rights/requests', { kind: 'grant', right, reason: f.reason });
+    const r = await attempt(() => api('POST', 'rights/requests', { kind: 'grant', right, reason: f.reason }));
+    if (r) {
       setMade(r.id);
       onDone();
-    } catch (err) {
-      if (err instanceof ApiError) setRefused(err.problem);
     }
   }
   return (

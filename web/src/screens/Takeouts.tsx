@@ -6,11 +6,11 @@
 // someone other than the exporter confirms its return or destruction. The
 // server refuses every step to the wrong person; the refusal is shown.
 import { useState } from 'preact/hooks';
-import { api, ApiError, download, type Problem } from '../api';
+import { api, download, type Problem } from '../api';
 import { t } from '../i18n';
 import { toJst } from '../lib/dates';
 import { sha256Fingerprint } from '../lib/pem';
-import { Field, Refusal, useApi, When } from './common';
+import { Field, Refusal, useApi, useRefusal, When } from './common';
 
 function jstDayAhead(days: number): string {
   const d = toJst(new Date(Date.now() + days * 86_400_000));
@@ -34,7 +34,7 @@ const BAD_CERT: Problem = {
 
 function Apply() {
   const [f, setF] = useState({ dataset: '', purpose: '', certificate: '', until: jstDayAhead(7), reason: '', internal: true });
-  const [refused, setRefused] = useState<Problem | null>(null);
+  const { refused, setRefused, attempt } = useRefusal();
   const [made, setMade] = useState('');
   const set = (k: 'dataset' | 'purpose' | 'certificate' | 'until' | 'reason') => (v: string) => setF({ ...f, [k]: v });
   async function submit(e: Event) {
@@ -43,15 +43,11 @@ function Apply() {
     setMade('');
     const recipient = await sha256Fingerprint(f.certificate);
     if (!recipient) return setRefused(BAD_CERT);
-    try {
-      const a = await api('POST', 'approvals', {
-        type: 'takeout', subject: f.dataset, action: 'record.export', reason: f.reason,
-        details: { purpose: f.purpose, all: true, recipient, internal: f.internal, until: f.until },
-      });
-      setMade(a.id);
-    } catch (err) {
-      if (err instanceof ApiError) setRefused(err.problem);
-    }
+    const a = await attempt(() => api('POST', 'approvals', {
+      type: 'takeout', subject: f.dataset, action: 'record.export', reason: f.reason,
+      details: { purpose: f.purpose, all: true, recipient, internal: f.internal, until: f.until },
+    }));
+    if (a) setMade(a.id);
   }
   const code = '[a-z0-9._\\-]+';
   return (
@@ -77,26 +73,17 @@ function Apply() {
 
 function Export() {
   const [f, setF] = useState({ approval: '', dataset: '', purpose: '', certificate: '' });
-  const [refused, setRefused] = useState<Problem | null>(null);
+  const { refused, attempt } = useRefusal();
   const [out, setOut] = useState<any>(null);
   const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v });
   async function submit(e: Event) {
     e.preventDefault();
-    setRefused(null);
-    try {
-      setOut(await api('POST', 'takeouts', { approval: f.approval, recipient_certificate: f.certificate },
-        { dataset: f.dataset, purpose: f.purpose }));
-    } catch (err) {
-      if (err instanceof ApiError) setRefused(err.problem);
-    }
+    const made = await attempt(() => api('POST', 'takeouts', { approval: f.approval, recipient_certificate: f.certificate },
+      { dataset: f.dataset, purpose: f.purpose }));
+    if (made) setOut(made);
   }
   async function save() {
-    setRefused(null);
-    try {
-      await download(`takeouts/${encodeURIComponent(out.id)}/file`, {}, `${out.id}.p7m`);
-    } catch (err) {
-      if (err instanceof ApiError) setRefused(err.problem);
-    }
+    await attempt(() => download(`takeouts/${encodeURIComponent(out.id)}/file`, {}, `${out.id}.p7m`));
   }
   return (
     <form onSubmit={submit} class="search" aria-labelledby="takeout-export-title">
@@ -119,17 +106,13 @@ function Export() {
 
 function Register() {
   const { data, problem, reload } = useApi<any>('takeouts', { open: 'true' });
-  const [refused, setRefused] = useState<Problem | null>(null);
+  const { refused, attempt } = useRefusal();
   const [done, setDone] = useState('');
   async function confirm(id: string, disposition: 'returned' | 'destroyed') {
-    setRefused(null);
     setDone('');
-    try {
-      await api('POST', `takeouts/${encodeURIComponent(id)}/confirm`, { disposition });
+    if (await attempt(() => api('POST', `takeouts/${encodeURIComponent(id)}/confirm`, { disposition }))) {
       setDone(t(['確認しました', 'Confirmed']));
       reload();
-    } catch (err) {
-      if (err instanceof ApiError) setRefused(err.problem);
     }
   }
   if (problem?.status === 403) {

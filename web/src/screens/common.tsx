@@ -26,6 +26,23 @@ export function useApi<T>(path: string | null, query?: Record<string, string>, d
   return { data, problem, reload: () => setN((x) => x + 1) };
 }
 
+// An action's refusal: attempt() runs an API call, keeping the server's
+// problem to show (Refusal) instead of throwing it.
+export function useRefusal() {
+  const [refused, setRefused] = useState<Problem | null>(null);
+  async function attempt<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    setRefused(null);
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      setRefused(err.problem);
+      return undefined;
+    }
+  }
+  return { refused, setRefused, attempt };
+}
+
 export function Refusal({ problem }: { problem: Problem | null }) {
   useSignal(lang);
   if (!problem) return null;
