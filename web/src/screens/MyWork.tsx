@@ -30,9 +30,11 @@ export function MyWork() {
         <Count path="findings" query={{}} pick={(d) => d.findings}
           label={['分析の指摘事項', 'Findings']} href="#/work" />
         <Count path="reviews/overdue" query={{}} pick={(d) => d.items ?? d.reviews}
-          label={['期限切れの見直し', 'Overdue reviews']} href="#/work" />
-        <Count path="takeouts" query={{}} pick={(d) => d.takeouts}
-          label={['持ち出し', 'Take-outs']} href="#/work" />
+          label={['期限切れの見直し', 'Overdue reviews']} href="#/rights-flow" />
+        <Count path="rights/requests" query={{}} pick={(d) => d.requests}
+          label={['未完了の権限申請', 'Open rights requests']} href="#/rights-flow" />
+        <Count path="takeouts" query={{ open: 'true' }} pick={(d) => d.takeouts}
+          label={['確認待ちの持ち出し', 'Take-outs to confirm']} href="#/takeouts" />
         <Count path="incidents" query={{}} pick={(d) => d.incidents}
           label={['インシデント', 'Incidents']} href="#/work" />
       </ul>
