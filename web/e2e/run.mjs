@@ -297,6 +297,10 @@ test('daily lists: a list confirmed; rights: a grant requested, its requester re
   await cms.saveAs(cmsFile);
   const cmsBytes = readFileSync(cmsFile);
   check(cmsBytes.length > 100 && cmsBytes[0] === 0x30, `a CMS (DER) file (${cmsBytes.length} bytes)`);
+  // One export per approval: a second is refused, explained in Japanese.
+  await exp.getByRole('button', { name: 'ファイルを作成' }).click();
+  const again = await exp.getByTestId('refusal').innerText();
+  check(/[ぁ-んァ-ン一-龯]/.test(again) && !again.includes('payroll'), `a second export refused: ${again}`);
   await axe(page, 'take-outs (exported)');
   await page.getByRole('button', { name: 'ログオフ' }).click();
   await logonReady(page, 'suzuki_bucho');
