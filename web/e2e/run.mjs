@@ -199,6 +199,8 @@ test("records: a handler does not see another department's dataset", async ({ pa
   // employee My Numbers (which the API refuses him in any case).
   await logonReady(page, 'ito_ken');
   await goTo(page, '台帳・記録の検索');
+  // The options come with the datasets' answer: wait for it, then read them all.
+  await page.getByLabel('データセット').locator('option[value="loan_customer"]').waitFor({ state: 'attached' });
   const offered = await page.getByLabel('データセット').locator('option').evaluateAll((os) => os.map((o) => o.value));
   check(offered.includes('loan_customer'), `融資部's dataset offered: ${offered}`);
   check(!offered.includes('employee_my_number') && !offered.includes('payroll_account'),
