@@ -56,9 +56,11 @@ PgTestServer* PgTestServer::Shared() {
   static std::once_flag once;
   static std::unique_ptr<PgTestServer> server;
   std::call_once(once, [] {
-    const char* fixture = std::getenv("MAMORI_PG_SERVER");
-    if (fixture != nullptr && *fixture != '\0' && !ReadPort(fixture).empty()) {
-      server.reset(new PgTestServer(fixture, ReadPort(fixture), false));
+    // The ctest fixture's server, when it runs (its socket is there).
+    const std::string fixture = MAMORI_PG_SERVER_DIR;
+    const std::string port = ReadPort(fixture);
+    if (!port.empty() && std::filesystem::exists(fixture + "/sock/.s.PGSQL." + port)) {
+      server.reset(new PgTestServer(fixture, port, false));
     } else {
       server = StartOwn();
     }

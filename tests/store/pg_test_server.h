@@ -2,9 +2,9 @@
 // tests/store/pg-test-server in a scratch directory on a unix socket.
 //
 // Under ctest one server serves the whole binary: a fixture starts it before
-// the binary's tests and stops it after (MAMORI_PG_SERVER names its
-// directory). Run by hand, the binary starts one itself on first use and
-// stops it at exit. Each store gets a schema of its own in that server.
+// the binary's tests and stops it after, in the build tree's
+// test-tmp/pg-server. Run by hand without it, the binary starts one itself
+// on first use and stops it at exit. Each store gets a schema of its own in that server.
 #pragma once
 
 #include <memory>
