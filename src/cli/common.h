@@ -32,6 +32,7 @@ namespace mamori::cli {
 struct StoreFlags {
   std::string data;
   std::string keys;             // key store directory; default <data>/keys
+  std::string store_uri;        // the data in PostgreSQL (engine/data_store.h); empty: in <data>
   std::string passphrase_file;  // root key from a passphrase instead of the key file
   // Where the audit signing key lives when it is kept apart from the key
   // store (keys/audit_signer.h); empty: the key store's.
