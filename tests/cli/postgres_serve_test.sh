@@ -15,7 +15,7 @@ D=$T/demo
 PGDIR=$T/pg
 server_pid=
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  for p in $server_pid ${PA:-} ${PB:-}; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
   "$SRC/tests/store/pg-test-server" stop "$PGDIR" >/dev/null 2>&1
   rm -rf "$T"
 }
@@ -46,10 +46,14 @@ check "a second init on the same database refused" 1 $?
 PW=$(cat "$D/demo-initial-password")
 pki=$D/demo-pki
 
+nserver=0
 start_server() {
   : >"$T/serve.out"
+  nserver=$((nserver + 1))
+  # A witness directory per server process: they share the log, not the file.
   "$M" serve --data "$D" --store "$URI" --listen 127.0.0.1:0 --client-ca "$pki/ca.crt" \
-    --require-terminal-certificate >"$T/serve.out" 2>"$T/serve.err" &
+    --require-terminal-certificate --witness-dir "$T/witness-$nserver" \
+    >"$T/serve.out" 2>"$T/serve.err" &
   server_pid=$!
   for _ in $(seq 100); do [ -s "$T/serve.out" ] && break; sleep 0.1; done
   PORT=$(head -1 "$T/serve.out" | json_get '["port"]')
@@ -86,6 +90,33 @@ login
 "${C[@]}" "$U/v1/datasets/employee_my_number/records/$RID?purpose=withholding" "${A[@]}" >"$T/get2.json"
 check "get after the restart" "$MN" "$(json_get '["my_number"]' <"$T/get2.json")"
 stop_server
+
+# Two servers on the one database: a session made on one is valid on the
+# other, a record put through one is read through the other, and puts through
+# both at once leave one audit log that verifies.
+start_server; PA=$server_pid; UA=$U
+mv "$T/serve.out" "$T/serve-a.out"
+start_server; PB=$server_pid; UB=$U
+U=$UA; login
+check "session from A valid on B" 200 "$("${C[@]}" -o /dev/null -w '%{http_code}' "$UB/v1/datasets" "${A[@]}")"
+MN2=$("$M" mynumber generate --count 1 | tail -1)
+put() { # put BASE-URL MY-NUMBER OUT
+  "${C[@]}" -o "$3" -w '%{http_code}' -X POST "$1/v1/datasets/employee_my_number/records?purpose=withholding" "${J[@]}" "${A[@]}" \
+    -d "{\"my_number\":\"$2\",\"name\":\"試験 花子\",\"name_kana\":\"シケン ハナコ\",\"birth_date\":\"1991-05-02\"}"
+}
+check "put through A" 201 "$(put "$UA" "$MN2" "$T/put-a.json")"
+"${C[@]}" "$UB/v1/datasets/employee_my_number/records/$(json_get '["id"]' <"$T/put-a.json")?purpose=withholding" "${A[@]}" >"$T/get-b.json"
+check "read through B" "$MN2" "$(json_get '["my_number"]' <"$T/get-b.json")"
+mapfile -t many < <("$M" mynumber generate --count 16)
+for i in $(seq 0 15); do
+  if [ $((i % 2)) = 0 ]; then base=$UA; else base=$UB; fi
+  put "$base" "${many[$i]}" "$T/many-$i.json" >"$T/many-$i.code" &
+done
+wait_puts() { for j in $(jobs -p); do [ "$j" = "$PA" ] || [ "$j" = "$PB" ] || wait "$j"; done; }
+wait_puts
+check "16 puts through both servers at once" 16 "$(cat "$T"/many-*.code | grep -o 201 | wc -l)"
+server_pid=$PA; stop_server
+server_pid=$PB; stop_server
 
 "$M" audit verify --data "$D" --store "$URI" --public-key "$D/audit-public-key.pem" >"$T/verify.json" 2>&1
 check "audit verify on PostgreSQL" 0 $?
