@@ -103,6 +103,7 @@ void AddDatasetCommands(CLI::App& app, int& exit_code);
 void AddRecordCommands(CLI::App& app, int& exit_code);
 void AddKeysCommands(CLI::App& app, int& exit_code);
 void AddRetentionCommands(CLI::App& app, int& exit_code);
+void AddStoreCommands(CLI::App& app, int& exit_code);  // cmd_store_copy.cc
 void AddAuditCommands(CLI::App& app, int& exit_code);
 void AddMyNumberCommands(CLI::App& app, int& exit_code);
 void AddServeCommand(CLI::App& app, int& exit_code);

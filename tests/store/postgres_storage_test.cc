@@ -12,7 +12,9 @@
 
 #include "store/pg_test_server.h"
 #include "store/postgres/postgres_storage.h"
+#include "store/sqlite/sqlite_storage.h"
 #include "store/storage_suite.h"
+#include "store/store_copy.h"
 
 namespace mamori::store::test {
 namespace {
@@ -142,6 +144,27 @@ TEST(PostgresStorageTest, TwoStoresOnOneDatabaseSerialiseTheirWrites) {
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(GetOne(**first, "counter"), std::to_string(2 * kThreads * kEach));
   EXPECT_EQ(GetOne(**second, "counter"), std::to_string(2 * kThreads * kEach));
+}
+
+TEST(PostgresStorageTest, AnEmbeddedStoreCopiesIntoPostgres) {
+  PgTestServer* server = PgTestServer::Shared();
+  ASSERT_NE(server, nullptr);
+  TempDir dir;
+  SqliteOptions options;
+  options.path = dir.File("store.db");
+  auto from = OpenSqliteStorage(options);
+  auto to = OpenAt(server->NewStore());
+  ASSERT_TRUE(from && to);
+  std::vector<std::string> keys;
+  for (int i = 0; i < 1500; ++i) keys.push_back("k/" + std::to_string(i));
+  ASSERT_TRUE(PutAll(**from, keys).ok());
+  ASSERT_TRUE(PutOne(**from, Bytes({0x00, 0x80, 0xff}), "").ok());
+  auto copied = CopyStore(**from, **to);
+  ASSERT_TRUE(copied) << copied.error().ToString();
+  EXPECT_EQ(copied->rows, 1501u);
+  EXPECT_EQ(*DigestOf(**to), *copied);
+  EXPECT_EQ(GetOne(**to, Bytes({0x00, 0x80, 0xff})), "");
+  EXPECT_EQ(CopyStore(**from, **to).error().code(), Code::kFailedPrecondition);
 }
 
 }  // namespace
