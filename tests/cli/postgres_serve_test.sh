@@ -4,8 +4,10 @@
 # MAMORI_STORE, so every command of scripts/demo uses it), `mamori serve
 # --store`, a put and a get over the API, a restart of the mamori server and
 # a read of what was put, then an offline audit verify against the database.
-# The data lives in PostgreSQL only; the keys stay in the data directory. A
-# connection URI with a password is refused without being echoed.
+# Two servers on the one database; an embedded store moved with `mamori store
+# copy`. The data lives in PostgreSQL only; the keys stay in the data
+# directory. A connection URI with a password is refused without being
+# echoed.
 # Prints "N passed, N failed" and exits non-zero on any failure.
 set -uo pipefail
 M=${1:?usage: postgres_serve_test.sh path/to/mamori}
@@ -121,6 +123,31 @@ server_pid=$PB; stop_server
 "$M" audit verify --data "$D" --store "$URI" --public-key "$D/audit-public-key.pem" >"$T/verify.json" 2>&1
 check "audit verify on PostgreSQL" 0 $?
 check "audit verify ok" True "$(json_get '["ok"]' <"$T/verify.json")"
+
+# An embedded store moved to PostgreSQL (a schema of its own): copied,
+# verified, then used with its own key directory; a second copy is refused.
+E=$T/embedded
+"$M" init --data "$E" >/dev/null 2>&1
+"$M" dataset create --data "$E" --file "$SRC/scripts/demo-data/employee_my_number.json" >/dev/null
+check "embedded store made" 0 $?
+MN3=$("$M" mynumber generate --count 1 | tail -1)
+"$M" record put --data "$E" --dataset employee_my_number --purpose withholding \
+  --json "{\"my_number\":\"$MN3\",\"name\":\"移行 一郎\",\"name_kana\":\"イコウ イチロウ\",\"birth_date\":\"1985-06-15\"}" >"$T/eput.json"
+EID=$(json_get '["id"]' <"$T/eput.json")
+psql -q "$URI" -c 'CREATE SCHEMA moved' >/dev/null
+check "schema for the copy" 0 $?
+URI2="$URI&options=-csearch_path%3Dmoved"
+"$M" store copy --from "$E" --to "$URI2" >"$T/copy.json" 2>&1
+check "store copy" 0 $?
+check "store copy verified" True "$(json_get '["verified"]' <"$T/copy.json")"
+"$M" audit verify --data "$E" >"$T/everify.json" 2>&1
+check "the copy's audit root is the source's" "$(json_get '["root"]' <"$T/everify.json")" "$(json_get '["audit_root"]' <"$T/copy.json")"
+"$M" record get --data "$E" --store "$URI2" --dataset employee_my_number --purpose withholding --id "$EID" >"$T/eget.json" 2>&1
+check "record read from the copy" "$MN3" "$(json_get '["my_number"]' <"$T/eget.json")"
+"$M" audit verify --data "$E" --store "$URI2" --public-key "$E/audit-public-key.pem" >"$T/everify2.json" 2>&1
+check "audit verify on the copy" 0 $?
+"$M" store copy --from "$E" --to "$URI2" >"$T/copy2.json" 2>&1
+check "a second copy into a store that is not empty refused" 1 $?
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
