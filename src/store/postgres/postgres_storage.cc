@@ -1,4 +1,5 @@
 #include "store/postgres/postgres_storage.h"
+#include "store/backend_calls.h"
 
 #include <algorithm>
 #include <atomic>
@@ -17,6 +18,10 @@
 namespace mamori::store {
 namespace {
 
+using internal::CalledFromUpdateFn;
+using internal::ClosedStore;
+using internal::NoFunction;
+using internal::RunFn;
 using postgres::PgConnection;
 using postgres::PgTxn;
 using postgres::Stmt;
@@ -46,33 +51,6 @@ Status BeginOn(std::unique_ptr<PgConnection>& conn, const char* begin) {
   if (!fresh) return std::move(fresh).error();
   conn = std::move(*fresh);
   return conn->Exec(begin, "begin");
-}
-
-Status Closed() {
-  return Status::Unavailable("the postgres store is closed", "データストアは閉じられています");
-}
-
-Status CalledFromUpdateFn(std::string_view what) {
-  return Status::Internal(std::string(what) +
-                              " was called from inside an Update function, which must not call "
-                              "Update, View or Close",
-                          "Update の関数の中から " + std::string(what) + " が呼ばれました");
-}
-
-// Runs a caller's function: an exception becomes kInternal, and an error the
-// function dropped is returned anyway.
-template <class Fn>
-Status RunFn(Fn& fn, PgTxn& txn) {
-  Status status;
-  try {
-    status = fn(txn);
-  } catch (...) {
-    // what() is not quoted: it may carry anything, including personal data.
-    return Status::Internal("a storage function threw an exception; its writes were not applied",
-                            "ストレージの関数が例外を送出しました。書き込みは反映されていません");
-  }
-  if (status.ok() && !txn.first_error().ok()) return txn.first_error();
-  return status;
 }
 
 class PostgresStorage final : public Storage {
@@ -154,7 +132,7 @@ Status PostgresStorage::Start(std::unique_ptr<PgConnection> writer) {
 
 Status PostgresStorage::Update(UpdateFn fn) {
   if (!fn) {
-    return Status::InvalidArgument("Update needs a function", "Update に関数が指定されていません");
+    return NoFunction("Update");
   }
   if (t_committer_of == this) return CalledFromUpdateFn("Update");
   Writer w;
@@ -172,8 +150,7 @@ Status PostgresStorage::Compact() {
 
 void PostgresStorage::UpdateThen(UpdateFn fn, std::function<void(Status)> then) {
   if (!fn) {
-    return then(Status::InvalidArgument("UpdateThen needs a function",
-                                        "UpdateThen に関数が指定されていません"));
+    return then(NoFunction("UpdateThen"));
   }
   if (t_committer_of == this) return then(CalledFromUpdateFn("UpdateThen"));
   auto w = std::make_unique<Writer>();
@@ -187,12 +164,12 @@ void PostgresStorage::UpdateThen(UpdateFn fn, std::function<void(Status)> then) 
       return;
     }
   }
-  w->then(Closed());
+  w->then(ClosedStore());
 }
 
 Status PostgresStorage::Submit(Writer& w) {
   std::unique_lock lock(mu_);
-  if (stopping_) return Closed();
+  if (stopping_) return ClosedStore();
   writers_.push_back(&w);
   queue_cv_.notify_one();
   w.cv.wait(lock, [&w] { return w.done; });
@@ -344,14 +321,13 @@ Status PostgresStorage::View(ViewFn fn) { return RunView(fn, false); }
 Status PostgresStorage::ViewShared(ViewFn fn) { return RunView(fn, true); }
 
 Status PostgresStorage::RunView(ViewFn& fn, bool share) {
-  if (!fn)
-    return Status::InvalidArgument("View needs a function", "View に関数が指定されていません");
+  if (!fn) return NoFunction("View");
   if (t_committer_of == this) return CalledFromUpdateFn("View");
   if (t_shared.store == this) return RunFn(fn, *t_shared.txn);
   std::unique_ptr<PgConnection> conn;
   {
     std::lock_guard lock(pool_mu_);
-    if (pool_closed_) return Closed();
+    if (pool_closed_) return ClosedStore();
     ++active_views_;
     if (!idle_readers_.empty()) {
       conn = std::move(idle_readers_.back());
