@@ -32,7 +32,7 @@ check() { # check DESCRIPTION WANT GOT
 json_get() { python3 -c "import json,sys; d=json.load(sys.stdin); print(d$1)" 2>/dev/null; }
 
 "$SRC/tests/store/pg-test-server" start "$PGDIR" || { echo "cannot start PostgreSQL" >&2; exit 1; }
-URI="postgresql:///postgres?host=$PGDIR/sock&port=$(cat "$PGDIR/port")&user=mamori"
+URI="postgresql:///postgres?host=$(cat "$PGDIR/sockdir")&port=$(cat "$PGDIR/port")&user=mamori"
 
 # A password in the URI is refused, and not repeated in the error.
 "$M" init --data "$T/refused" --store "postgresql://mamori:Zx9-hunter2@localhost/postgres" >"$T/refused.out" 2>&1

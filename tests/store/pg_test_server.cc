@@ -22,11 +22,12 @@ bool RunScript(const std::string& verb, const std::string& dir) {
   return std::system(command.c_str()) == 0;
 }
 
-std::string ReadPort(const std::string& dir) {
-  std::ifstream in(dir + "/port");
-  std::string port;
-  in >> port;
-  return port;
+// A word the script left in DIR/name ("port", "sockdir"); empty if none.
+std::string ReadWord(const std::string& dir, const std::string& name) {
+  std::ifstream in(dir + "/" + name);
+  std::string word;
+  in >> word;
+  return word;
 }
 
 }  // namespace
@@ -36,7 +37,8 @@ std::unique_ptr<PgTestServer> PgTestServer::StartIn(const std::string& dir) {
     ADD_FAILURE() << "cannot start a PostgreSQL server in " << dir;
     return nullptr;
   }
-  return std::unique_ptr<PgTestServer>(new PgTestServer(dir, ReadPort(dir), true));
+  return std::unique_ptr<PgTestServer>(
+      new PgTestServer(dir, ReadWord(dir, "sockdir"), ReadWord(dir, "port"), true));
 }
 
 std::unique_ptr<PgTestServer> PgTestServer::StartOwn() {
@@ -58,9 +60,10 @@ PgTestServer* PgTestServer::Shared() {
   std::call_once(once, [] {
     // The ctest fixture's server, when it runs (its socket is there).
     const std::string fixture = MAMORI_PG_SERVER_DIR;
-    const std::string port = ReadPort(fixture);
-    if (!port.empty() && std::filesystem::exists(fixture + "/sock/.s.PGSQL." + port)) {
-      server.reset(new PgTestServer(fixture, port, false));
+    const std::string port = ReadWord(fixture, "port");
+    const std::string sock = ReadWord(fixture, "sockdir");
+    if (!port.empty() && std::filesystem::exists(sock + "/.s.PGSQL." + port)) {
+      server.reset(new PgTestServer(fixture, sock, port, false));
     } else {
       server = StartOwn();
     }
@@ -74,7 +77,7 @@ PgTestServer::~PgTestServer() {
 }
 
 std::string PgTestServer::Conninfo(const std::string& schema) const {
-  return "postgresql:///postgres?host=" + dir_ + "/sock&port=" + port_ +
+  return "postgresql:///postgres?host=" + sock_ + "&port=" + port_ +
          "&user=mamori&options=-csearch_path%3D" + schema;
 }
 

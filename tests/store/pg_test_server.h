@@ -34,11 +34,12 @@ class PgTestServer {
   bool RestartImmediate();
 
  private:
-  PgTestServer(std::string dir, std::string port, bool owned)
-      : dir_(std::move(dir)), port_(std::move(port)), owned_(owned) {}
+  PgTestServer(std::string dir, std::string sock, std::string port, bool owned)
+      : dir_(std::move(dir)), sock_(std::move(sock)), port_(std::move(port)), owned_(owned) {}
   static std::unique_ptr<PgTestServer> StartIn(const std::string& dir);
 
   std::string dir_;
+  std::string sock_;  // the socket's directory
   std::string port_;
   bool owned_;
 };
