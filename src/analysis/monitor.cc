@@ -431,6 +431,16 @@ Result<size_t> Monitor::Round(TimeMicros now) {
   const bool takeouts_looked =
       static_cast<bool>(options_.open_takeouts) || static_cast<bool>(options_.overdue_steps);
   Status wrote = store_.Update([&](store::WriteTxn& txn) -> Status {
+    // Several servers on one store each run a monitor. The round that
+    // commits first stands; a round whose starting cursor was meanwhile
+    // advanced by another commits nothing and rebuilds from the stored
+    // cursor next time, so no event is evaluated twice.
+    MAMORI_ASSIGN_OR_RETURN(auto stored, ReadCursor(txn));
+    if ((stored ? stored->last_round : 0) != m.cursor.last_round ||
+        (stored ? stored->next_seq : 0) != m.cursor.next_seq) {
+      return Status::Unavailable("another server's monitor evaluated these events first",
+                                 "他のサーバーの監視がこのイベントを先に評価しました");
+    }
     std::vector<std::string> ids(found.size());
     for (size_t i = 0; i < found.size(); ++i) {
       MAMORI_ASSIGN_OR_RETURN(

@@ -19,6 +19,7 @@
 #include "analysis/findings.h"
 #include "analysis/run.h"
 #include "cli/common.h"
+#include "engine/data_store.h"
 #include "store/sqlite/sqlite_storage.h"
 
 namespace mamori::cli {
@@ -28,6 +29,7 @@ void AddExportCommand(CLI::App* analysis_cmd, int& exit_code);  // cmd_export.cc
 // The data store alone, without the key store: for the commands that read
 // it (and for export, which writes only its cursor and audit events).
 Result<std::unique_ptr<store::Storage>> OpenDataStore(const StoreFlags& flags) {
+  if (!flags.store_uri.empty()) return engine::OpenDataStore(flags.MakePaths(), false);
   store::SqliteOptions options;
   options.path = flags.MakePaths().DataStore();
   options.create_if_missing = false;

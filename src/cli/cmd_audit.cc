@@ -16,6 +16,7 @@
 #include "audit/verify.h"
 #include "cli/common.h"
 #include "core/encoding.h"
+#include "engine/data_store.h"
 #include "store/sqlite/sqlite_storage.h"
 
 namespace mamori::cli {
@@ -47,6 +48,7 @@ nlohmann::json ReportToJson(const audit::VerifyReport& r) {
 }
 
 Result<std::unique_ptr<store::Storage>> OpenDataReadOnly(const StoreFlags& flags) {
+  if (!flags.store_uri.empty()) return engine::OpenDataStore(flags.MakePaths(), false);
   store::SqliteOptions options;
   options.path = flags.MakePaths().DataStore();
   options.create_if_missing = false;

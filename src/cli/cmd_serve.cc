@@ -159,7 +159,7 @@ int Serve(const ServeFlags& f) {
   if (store.signer.empty()) store.signer = config->audit_signer;
   api::Logger logger(config->log_level);
   const engine::Paths paths = store.MakePaths();
-  if (!std::filesystem::exists(paths.DataStore())) {
+  if (paths.store_uri.empty() && !std::filesystem::exists(paths.DataStore())) {
     // Before the witness directory is made for a store that is not there.
     return ReportError(Status::NotFound(
         "no mamori store in " + paths.data_dir + " (run mamori init --data " + paths.data_dir + ")",

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/common.h"
+#include "engine/data_store.h"
 
 namespace mamori::cli {
 namespace {
@@ -46,7 +47,7 @@ void AddInitCommand(CLI::App& app, int& exit_code) {
       return;
     }
     PrintJson(
-        {{"data_store", paths.DataStore()},
+        {{"data_store", engine::DataStoreName(paths)},
          {"key_store", paths.KeyStore()},
          {"root_key", provider ? provider->Describe() : "file:" + paths.RootKeyFile()},
          {"audit_public_key", paths.AuditPublicKey()},

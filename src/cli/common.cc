@@ -19,11 +19,19 @@ engine::Paths StoreFlags::MakePaths() const {
   p.data_dir = data;
   while (p.data_dir.size() > 1 && p.data_dir.back() == '/') p.data_dir.pop_back();
   p.keys_dir = keys;
+  p.store_uri = store_uri;
   return p;
 }
 
 void StoreFlags::AddTo(CLI::App* cmd) {
   cmd->add_option("--data", data, "data directory / データディレクトリ")->required();
+  // The connection string is not secret: libpq reads the password from a
+  // password file (PGPASSFILE), and one in the URI is refused.
+  cmd->add_option("--store", store_uri,
+                  "keep the data in PostgreSQL: a libpq URI (postgresql://user@host/db), the "
+                  "password in PGPASSFILE; keys and TLS stay in DATA / データを PostgreSQL に置く "
+                  "(接続 URI。パスワードは PGPASSFILE で指定。鍵と TLS は DATA に残ります)")
+      ->envname("MAMORI_STORE");
   cmd->add_option("--keys", keys,
                   "key store directory (default DATA/keys) / 鍵ストアのディレクトリ");
   cmd->add_option("--passphrase-file", passphrase_file,

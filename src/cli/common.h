@@ -32,6 +32,7 @@ namespace mamori::cli {
 struct StoreFlags {
   std::string data;
   std::string keys;             // key store directory; default <data>/keys
+  std::string store_uri;        // the data in PostgreSQL (engine/data_store.h); empty: in <data>
   std::string passphrase_file;  // root key from a passphrase instead of the key file
   // Where the audit signing key lives when it is kept apart from the key
   // store (keys/audit_signer.h); empty: the key store's.
@@ -102,6 +103,7 @@ void AddDatasetCommands(CLI::App& app, int& exit_code);
 void AddRecordCommands(CLI::App& app, int& exit_code);
 void AddKeysCommands(CLI::App& app, int& exit_code);
 void AddRetentionCommands(CLI::App& app, int& exit_code);
+void AddStoreCommands(CLI::App& app, int& exit_code);  // cmd_store_copy.cc
 void AddAuditCommands(CLI::App& app, int& exit_code);
 void AddMyNumberCommands(CLI::App& app, int& exit_code);
 void AddServeCommand(CLI::App& app, int& exit_code);

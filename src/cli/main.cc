@@ -20,6 +20,7 @@ int Run(int argc, char** argv) {
   mamori::cli::AddRecordCommands(app, exit_code);
   mamori::cli::AddKeysCommands(app, exit_code);
   mamori::cli::AddRetentionCommands(app, exit_code);
+  mamori::cli::AddStoreCommands(app, exit_code);
   mamori::cli::AddAuditCommands(app, exit_code);
   mamori::cli::AddMyNumberCommands(app, exit_code);
   mamori::cli::AddServeCommand(app, exit_code);

@@ -5,6 +5,7 @@
 
 #include "audit/audited.h"
 #include "audit/log.h"
+#include "engine/data_store.h"
 #include "engine/engine.h"
 #include "engine/envelope.h"
 #include "engine/keyspace.h"
@@ -302,7 +303,7 @@ Result<nlohmann::json> Engine::Ledger(const Context& ctx_in, std::string_view na
       {"takeout", TakeoutRulesToJson(TakeoutRulesFor(def))},
       {"retention", {{"rule", def.retention.Describe()}, {"defined", def.retention.defined}}},
       {"storage",
-       {{"place", options_.paths.DataStore()},
+       {{"place", DataStoreName(options_.paths)},
         {"backend", data_->Backend()},
         {"key_store", options_.paths.KeyStore()},
         {"method",

@@ -11,9 +11,9 @@
 #include "core/encoding.h"
 #include "crypto/hash.h"
 #include "crypto/kdf.h"
+#include "engine/data_store.h"
 #include "engine/envelope.h"
 #include "engine/integrity.h"
-#include "store/sqlite/sqlite_storage.h"
 
 namespace mamori::engine {
 namespace {
@@ -101,10 +101,25 @@ Engine::~Engine() { (void)Close(); }
 Status Engine::Init(const Paths& paths, keys::RootKeyProvider* root, const Context& ctx_in,
                     keys::AuditSigner* audit_signer) {
   const Context ctx = WithTime(ctx_in);
-  if (FileExists(paths.DataStore()) || FileExists(paths.KeyStore())) {
+  if ((paths.store_uri.empty() && FileExists(paths.DataStore())) || FileExists(paths.KeyStore())) {
     return Status::AlreadyExists("a mamori store already exists in " + paths.data_dir,
                                  "既に mamori のストアがあります: " + paths.data_dir,
                                  paths.data_dir);
+  }
+  std::unique_ptr<store::Storage> data;
+  if (!paths.store_uri.empty()) {
+    // Checked before any key is made: a database that holds a store keeps it.
+    MAMORI_ASSIGN_OR_RETURN(data, OpenDataStore(paths, /*create=*/true));
+    std::optional<std::string> format;
+    MAMORI_RETURN_IF_ERROR(data->View([&](store::ReadTxn& txn) -> Status {
+      MAMORI_ASSIGN_OR_RETURN(format, txn.Get("meta/format"));
+      return Status::Ok();
+    }));
+    if (format) {
+      return Status::AlreadyExists("a mamori store already exists in the PostgreSQL database",
+                                   "PostgreSQL のデータベースには既に mamori のストアがあります",
+                                   "store");
+    }
   }
   MAMORI_RETURN_IF_ERROR(MakePrivateDir(paths.data_dir));
   MAMORI_RETURN_IF_ERROR(MakePrivateDir(paths.KeysDir()));
@@ -121,9 +136,9 @@ Status Engine::Init(const Paths& paths, keys::RootKeyProvider* root, const Conte
   // A new store has no row without an authentication code, and must never
   // accept one (integrity.h).
   MAMORI_RETURN_IF_ERROR(key_store->SetMarker(kEnvelopesAuthenticatedMarker));
-  store::SqliteOptions so;
-  so.path = paths.DataStore();
-  MAMORI_ASSIGN_OR_RETURN(auto data, store::OpenSqliteStorage(so));
+  if (data == nullptr) {
+    MAMORI_ASSIGN_OR_RETURN(data, OpenDataStore(paths, /*create=*/true));
+  }
   std::unique_ptr<keys::AuditSigner> own_signer;
   if (audit_signer == nullptr) {
     own_signer = keys::KeyStoreSigner(*key_store);
@@ -153,7 +168,7 @@ Status Engine::Init(const Paths& paths, keys::RootKeyProvider* root, const Conte
 
 Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options, const Context& ctx) {
   const Paths& paths = options.paths;
-  if (!FileExists(paths.DataStore())) {
+  if (paths.store_uri.empty() && !FileExists(paths.DataStore())) {
     return Fail(Status::NotFound(
         "no mamori store in " + paths.data_dir + " (run mamori init --data " + paths.data_dir + ")",
         "mamori のストアがありません: " + paths.data_dir + " (mamori init を実行してください)",
@@ -163,18 +178,15 @@ Result<std::unique_ptr<Engine>> Engine::Open(EngineOptions options, const Contex
   // Keys first: a wrong or missing root key refuses before the data store is touched.
   MAMORI_ASSIGN_OR_RETURN(auto key_store, keys::KeyStore::Open(paths.KeyStore(), *options.root,
                                                                options.record_key_pool));
-  store::SqliteOptions so;
-  so.path = paths.DataStore();
-  so.create_if_missing = false;
-  MAMORI_ASSIGN_OR_RETURN(auto data, store::OpenSqliteStorage(so));
+  MAMORI_ASSIGN_OR_RETURN(auto data, OpenDataStore(paths, /*create=*/false));
   std::optional<std::string> format;
   MAMORI_RETURN_IF_ERROR(data->View([&](store::ReadTxn& txn) -> Status {
     MAMORI_ASSIGN_OR_RETURN(format, txn.Get("meta/format"));
     return Status::Ok();
   }));
   if (!format || *format != kDataFormat) {
-    return Fail(Status::DataLoss("not a mamori data store: " + paths.DataStore(),
-                                 "mamori のデータストアではありません: " + paths.DataStore()));
+    return Fail(Status::DataLoss("not a mamori data store: " + DataStoreName(paths),
+                                 "mamori のデータストアではありません: " + DataStoreName(paths)));
   }
   std::unique_ptr<keys::AuditSigner> signer = std::move(options.audit_signer);
   if (!signer) signer = keys::KeyStoreSigner(*key_store);

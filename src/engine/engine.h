@@ -51,6 +51,9 @@ namespace mamori::engine {
 struct Paths {
   std::string data_dir;
   std::string keys_dir;  // default: <data_dir>/keys
+  // A PostgreSQL connection URI (store/postgres/postgres_storage.h) when the
+  // data lives there instead of DataStore(); the rest stays in data_dir.
+  std::string store_uri;
   std::string DataStore() const { return data_dir + "/mamori.db"; }
   std::string KeyStore() const { return KeysDir() + "/keys.db"; }
   std::string RootKeyFile() const { return KeysDir() + "/root.key"; }

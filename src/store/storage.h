@@ -96,7 +96,11 @@ class Storage {
   // inside its own savepoint: if fn returns an error, only its own writes are
   // rolled back and that error is returned to its caller; the others commit.
   // If the shared commit itself fails, every caller in it gets the error and
-  // none of their writes happened.
+  // none of their writes happened, with one exception: a backend on a
+  // database server (postgres) that lost its connection while COMMIT was
+  // under way cannot know whether the server committed, and then returns
+  // kUnavailable saying so. An error never hides a commit otherwise, and OK
+  // always means durable. fn runs at most once: no backend re-runs it.
   //
   // fn must be short and must not call Update or View (it would deadlock):
   // do expensive work such as encryption before calling Update.

@@ -280,6 +280,26 @@ TEST_F(AnalysisTest, NothingTwiceAcrossARestart) {
   EXPECT_EQ(RaisedEvents(Rule::kOffHours).size(), 1u);
 }
 
+TEST_F(AnalysisTest, TwoMonitorsOnOneStoreEvaluateEachEventOnce) {
+  // Several servers on one store (PostgreSQL) each run a monitor. Here b's
+  // round commits after a read its cursor: a's next round must commit
+  // nothing and rebuild, or the holiday read would be counted twice.
+  auto a = NewMonitor();
+  auto b = NewMonitor();
+  RoundAt(*a, Jst(kSetupDay, 9, 30));
+  RoundAt(*b, Jst(kSetupDay, 9, 31));
+  ReadPayroll("hana", Jst(kHoliday, 21, 0));
+  auto lost = a->Round(Jst(kHoliday, 21, 1));
+  ASSERT_FALSE(lost.has_value());
+  EXPECT_EQ(lost.error().code(), Code::kUnavailable);
+  RoundAt(*b, Jst(kHoliday, 21, 2));
+  RoundAt(*a, Jst(kHoliday, 21, 3));  // rebuilt from the stored cursor
+  auto found = AllFindings(Rule::kOffHours);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].count, 1u);
+  EXPECT_EQ(found[0].evidence.size(), 1u);
+}
+
 TEST_F(AnalysisTest, ABaselineSurvivesARestart) {
   Parameters p;
   p.behind_seconds = 86'400;

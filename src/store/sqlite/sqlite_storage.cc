@@ -1,4 +1,5 @@
 #include "store/sqlite/sqlite_storage.h"
+#include "store/backend_calls.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -20,6 +21,10 @@
 namespace mamori::store {
 namespace {
 
+using internal::CalledFromUpdateFn;
+using internal::ClosedStore;
+using internal::NoFunction;
+using internal::RunFn;
 using sqlite::Connection;
 using sqlite::Sql;
 using sqlite::SqliteTxn;
@@ -45,33 +50,6 @@ struct SharedSnapshot {
   sqlite::SqliteTxn* txn = nullptr;
 };
 thread_local SharedSnapshot t_shared;
-
-Status Closed() {
-  return Status::Unavailable("the sqlite store is closed", "データストアは閉じられています");
-}
-
-Status CalledFromUpdateFn(std::string_view what) {
-  return Status::Internal(std::string(what) +
-                              " was called from inside an Update function, which must not call "
-                              "Update, View or Close",
-                          "Update の関数の中から " + std::string(what) + " が呼ばれました");
-}
-
-// Runs a caller's function. An exception becomes kInternal (nothing may escape
-// into the leader's batch), and an error the function dropped is returned anyway.
-template <class Fn>
-Status RunFn(Fn& fn, SqliteTxn& txn) {
-  Status status;
-  try {
-    status = fn(txn);
-  } catch (...) {
-    // what() is not quoted: it may carry anything, including personal data.
-    return Status::Internal("a storage function threw an exception; its writes were not applied",
-                            "ストレージの関数が例外を送出しました。書き込みは反映されていません");
-  }
-  if (status.ok() && !txn.first_error().ok()) return txn.first_error();
-  return status;
-}
 
 class SqliteStorage final : public Storage {
  public:
@@ -241,7 +219,7 @@ void SqliteStorage::CheckpointLoop() {
 
 Status SqliteStorage::Update(UpdateFn fn) {
   if (!fn) {
-    return Status::InvalidArgument("Update needs a function", "Update に関数が指定されていません");
+    return NoFunction("Update");
   }
   if (t_committer_of == this) return CalledFromUpdateFn("Update");
   Writer w;
@@ -260,8 +238,7 @@ Status SqliteStorage::Compact() {
 
 void SqliteStorage::UpdateThen(UpdateFn fn, std::function<void(Status)> then) {
   if (!fn) {
-    return then(Status::InvalidArgument("UpdateThen needs a function",
-                                        "UpdateThen に関数が指定されていません"));
+    return then(NoFunction("UpdateThen"));
   }
   if (t_committer_of == this) return then(CalledFromUpdateFn("UpdateThen"));
   auto w = std::make_unique<Writer>();
@@ -277,12 +254,12 @@ void SqliteStorage::UpdateThen(UpdateFn fn, std::function<void(Status)> then) {
       return;
     }
   }
-  w->then(Closed());
+  w->then(ClosedStore());
 }
 
 Status SqliteStorage::Submit(Writer& w) {
   std::unique_lock lock(mu_);
-  if (stopping_) return Closed();
+  if (stopping_) return ClosedStore();
   writers_.push_back(&w);
   // Leader/follower group commit (as LevelDB's writer queue): whoever is at
   // the front when the previous batch finishes runs the next batch on its
@@ -427,14 +404,13 @@ Status SqliteStorage::View(ViewFn fn) { return RunView(fn, false); }
 Status SqliteStorage::ViewShared(ViewFn fn) { return RunView(fn, true); }
 
 Status SqliteStorage::RunView(ViewFn& fn, bool share) {
-  if (!fn)
-    return Status::InvalidArgument("View needs a function", "View に関数が指定されていません");
+  if (!fn) return NoFunction("View");
   if (t_committer_of == this) return CalledFromUpdateFn("View");
   if (t_shared.store == this) return RunFn(fn, *t_shared.txn);
   std::unique_ptr<Connection> conn;
   {
     std::lock_guard lock(pool_mu_);
-    if (pool_closed_) return Closed();
+    if (pool_closed_) return ClosedStore();
     ++active_views_;
     if (!idle_readers_.empty()) {
       conn = std::move(idle_readers_.back());

@@ -1,0 +1,185 @@
+#include "store/postgres/pg_connection.h"
+
+#include <array>
+#include <vector>
+
+namespace mamori::store::postgres {
+namespace {
+
+constexpr Oid kByteaOid = 17;
+constexpr Oid kInt8Oid = 20;
+
+struct Prepared {
+  const char* sql;
+  int params;
+  std::array<Oid, 3> types;
+};
+
+// In Stmt's order. Keys order bytewise: PostgreSQL compares bytea with
+// memcmp and then by length, which is the contract's order.
+constexpr std::array<Prepared, 8> kStatements{{
+    {"SELECT v FROM mamori_kv WHERE k = $1", 1, {kByteaOid}},
+    {"INSERT INTO mamori_kv (k, v) VALUES ($1, $2) ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v",
+     2,
+     {kByteaOid, kByteaOid}},
+    {"DELETE FROM mamori_kv WHERE k = $1", 1, {kByteaOid}},
+    {"SELECT k, v FROM mamori_kv WHERE k >= $1 ORDER BY k LIMIT $2", 2, {kByteaOid, kInt8Oid}},
+    {"SELECT k, v FROM mamori_kv WHERE k >= $1 AND k < $2 ORDER BY k LIMIT $3",
+     3,
+     {kByteaOid, kByteaOid, kInt8Oid}},
+    {"SELECT k, v FROM mamori_kv WHERE k >= $1 ORDER BY k DESC LIMIT $2", 2, {kByteaOid, kInt8Oid}},
+    {"SELECT k, v FROM mamori_kv WHERE k >= $1 AND k < $2 ORDER BY k DESC LIMIT $3",
+     3,
+     {kByteaOid, kByteaOid, kInt8Oid}},
+    // A transaction-scoped advisory lock named by the kv table's oid: one
+    // per store, whichever schema or database holds it. Resolved when
+    // prepared, under the connection's search_path.
+    {"SELECT pg_advisory_xact_lock('mamori_kv'::regclass::oid::bigint)", 0, {}},
+}};
+
+// libpq's message for a failed connection, without the password should the
+// server or libpq ever echo one (CheckConninfo refuses passwords in the
+// connection string, but a password file's line could still be quoted).
+std::string ConnectFailure(PGconn* conn) {
+  std::string message = conn != nullptr ? PQerrorMessage(conn) : "out of memory";
+  if (conn != nullptr) {
+    const char* password = PQpass(conn);
+    if (password != nullptr && *password != '\0') {
+      const std::string secret(password);
+      for (size_t at; (at = message.find(secret)) != std::string::npos;) {
+        message.replace(at, secret.size(), "***");
+      }
+    }
+  }
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  for (char& c : message) {
+    if (c == '\n') c = ' ';
+  }
+  return message;
+}
+
+}  // namespace
+
+std::string Limit(uint64_t n) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i, n >>= 8) out[static_cast<size_t>(i)] = static_cast<char>(n & 0xff);
+  return out;
+}
+
+Status ConnectionLost(std::string_view what) {
+  return Status::Unavailable(
+      "postgres " + std::string(what) + ": the connection to the database server was lost",
+      "PostgreSQL サーバーとの接続が切れました (" + std::string(what) + ")");
+}
+
+Status CheckConninfo(const std::string& conninfo) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
+  if (options == nullptr) {
+    // libpq's message may quote the string, password and all: not used.
+    PQfreemem(error);
+    return Status::InvalidArgument("the PostgreSQL connection string does not parse",
+                                   "PostgreSQL の接続文字列を解釈できません", "store");
+  }
+  bool has_password = false;
+  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (std::string_view(o->keyword) == "password" && o->val != nullptr && *o->val != '\0') {
+      has_password = true;
+    }
+  }
+  PQconninfoFree(options);
+  if (has_password) {
+    return Status::InvalidArgument(
+        "the PostgreSQL connection string carries a password: give it in a password file "
+        "(PGPASSFILE or passfile=) instead",
+        "PostgreSQL の接続文字列にパスワードが含まれています。パスワードファイル (PGPASSFILE "
+        "または passfile=) で指定してください",
+        "store");
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& conninfo,
+                                                         bool prepare) {
+  PGconn* conn = PQconnectdb(conninfo.c_str());
+  if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
+    std::string reason = ConnectFailure(conn);
+    PQfinish(conn);
+    return Fail(Status::Unavailable("cannot connect to the PostgreSQL server: " + reason,
+                                    "PostgreSQL サーバーに接続できません: " + reason, "store"));
+  }
+  // Server notices (NOTICE, WARNING) would go to stderr and may quote
+  // anything, a key included: dropped. Errors reach us through results.
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
+  std::unique_ptr<PgConnection> out(new PgConnection(conn, conninfo));
+  // An Update returns only once its commit is durable on the server,
+  // whatever the server's default (a server may set synchronous_commit off).
+  MAMORI_RETURN_IF_ERROR(out->Exec("SET synchronous_commit TO on", "set synchronous_commit"));
+  if (prepare) MAMORI_RETURN_IF_ERROR(out->Prepare());
+  return out;
+}
+
+PgConnection::~PgConnection() { PQfinish(conn_); }
+
+Status PgConnection::Prepare() {
+  for (size_t i = 0; i < kStatements.size(); ++i) {
+    const Prepared& p = kStatements[i];
+    const std::string name = "s" + std::to_string(i);
+    MAMORI_RETURN_IF_ERROR(
+        Check(PQprepare(conn_, name.c_str(), p.sql, p.params, p.types.data()), "prepare"));
+  }
+  return Status::Ok();
+}
+
+bool PgConnection::InTransaction() const {
+  PGTransactionStatusType s = PQtransactionStatus(conn_);
+  return s == PQTRANS_INTRANS || s == PQTRANS_INERROR || s == PQTRANS_ACTIVE;
+}
+
+Result<PgResult> PgConnection::Check(PGresult* raw, std::string_view what) {
+  PgResult result(raw);
+  ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return result;
+  if (!Healthy()) return Fail(ConnectionLost(what));
+  // The SQLSTATE only: the message and its detail may quote a parameter.
+  const char* state = result ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
+  std::string code = state != nullptr ? state : "none";
+  if (code == "57P01" || code == "57P02" || code == "57P03" || code.starts_with("08")) {
+    return Fail(ConnectionLost(what));
+  }
+  return Fail(Status::IoError(
+      "postgres " + std::string(what) + " failed (SQLSTATE " + code + ")",
+      "PostgreSQL の処理 " + std::string(what) + " に失敗しました (SQLSTATE " + code + ")"));
+}
+
+Status PgConnection::Exec(const char* sql, std::string_view what) {
+  return StatusOf(Check(PQexec(conn_, sql), what));
+}
+
+Result<PgResult> PgConnection::ExecRows(const char* sql, std::string_view what) {
+  return Check(PQexec(conn_, sql), what);
+}
+
+Result<PgResult> PgConnection::Run(Stmt stmt,
+                                   std::initializer_list<std::optional<std::string_view>> params,
+                                   std::string_view what) {
+  std::array<const char*, 3> values{};
+  std::array<int, 3> lengths{};
+  std::array<int, 3> formats{1, 1, 1};
+  size_t i = 0;
+  for (const auto& p : params) {
+    if (p.has_value()) {
+      // libpq reads `lengths` bytes; an empty value still needs a non-null pointer.
+      values[i] = p->data() != nullptr ? p->data() : "";
+      lengths[i] = static_cast<int>(p->size());
+    }
+    ++i;
+  }
+  const std::string name = "s" + std::to_string(static_cast<int>(stmt));
+  return Check(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(),
+                              lengths.data(), formats.data(), /*resultFormat=*/1),
+               what);
+}
+
+}  // namespace mamori::store::postgres
