@@ -46,8 +46,8 @@ class People : public approval::People {
  public:
   Result<std::vector<approval::Person>> All() const override {
     return std::vector<approval::Person>{
-        {"suzuki", "証券管理部", "kimura", {"section_manager"}, true},
-        {"kimura", "役員", "", {"chief_officer"}, true}};
+        {"suzuki", "証券管理部", "kimura", {"section_manager"}, true, "", ""},
+        {"kimura", "役員", "", {"chief_officer"}, true, "", ""}};
   }
 };
 
