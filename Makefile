@@ -46,6 +46,7 @@ deps:
 build: deps
 	$(call configure,$(BUILD),$(RELEASE_FLAGS))
 	@ninja -C $(BUILD) -j $(JOBS)
+	@scripts/build-console $(BUILD)/src/cli/console
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 600

@@ -73,6 +73,7 @@ struct Sample {
   double seconds = 0;
   std::vector<double> latency_us;  // every counted request
   double client_cores = 0;         // load generator's CPU use (API runs only)
+  double server_cpu_us = 0;        // server CPU per request: process minus load generator
   double rate() const { return seconds > 0 ? static_cast<double>(ops) / seconds : 0; }
   double p(double pct) {
     std::vector<double> copy = latency_us;
@@ -360,6 +361,8 @@ int main(int argc, char** argv) {
     s.seconds = r.seconds;
     s.latency_us = std::move(r.latency_us);
     s.client_cores = s.seconds > 0 ? r.client_cpu_seconds / s.seconds : 0;
+    s.server_cpu_us =
+        r.requests ? 1e6 * (r.process_cpu_seconds - r.client_cpu_seconds) / r.requests : 0;
     return s;
   };
 
@@ -509,9 +512,9 @@ int main(int argc, char** argv) {
     std::printf("\n                        ");
     for (auto& [t, r] : engine_get_rate) std::printf("  get@%d %s", t, Fmt(r).c_str());
     std::printf("\n\n");
-    std::printf("%-5s %5s %9s %9s %9s %7s %11s %11s %8s %8s %7s %-7s\n", "op", "conns", "api ops/s",
-                "p50 ms", "p99 ms", "p99/p50", "engine@C", "engine best", "api/@C", "api/best",
-                "client", "target");
+    std::printf("%-5s %5s %9s %9s %9s %7s %11s %11s %8s %8s %7s %8s %-7s\n", "op", "conns",
+                "api ops/s", "p50 ms", "p99 ms", "p99/p50", "engine@C", "engine best", "api/@C",
+                "api/best", "client", "srv-us/op", "target");
     bool all_ok = true;
     for (auto& r : rows) {
       const double p50 = r.api.p(50) / 1000, p99 = r.api.p(99) / 1000;
@@ -522,10 +525,10 @@ int main(int argc, char** argv) {
       if (r.conns == 64 && vs_best < 60) verdict += "rate ";
       const bool ok = verdict.empty();
       all_ok = all_ok && ok;
-      std::printf("%-5s %5d %9s %9.2f %9.2f %7.1f %11s %11s %7.0f%% %7.0f%% %7.2f %-7s\n",
+      std::printf("%-5s %5d %9s %9.2f %9.2f %7.1f %11s %11s %7.0f%% %7.0f%% %7.2f %8.0f %-7s\n",
                   r.op.c_str(), r.conns, Fmt(r.api.rate()).c_str(), p50, p99, tail,
                   Fmt(r.engine_at_c).c_str(), Fmt(r.engine_best).c_str(), vs_c, vs_best,
-                  r.api.client_cores,
+                  r.api.client_cores, r.api.server_cpu_us,
                   ok ? (r.conns == 64 ? "met" : "p99 met") : ("MISSED " + verdict).c_str());
     }
     std::printf(

@@ -27,6 +27,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "audit/log.h"
 #include "core/encoding.h"
 #include "core/status.h"
 #include "crypto/random.h"
@@ -257,6 +258,19 @@ inline size_t StoredValueSize(engine::Engine& e, const std::string& key) {
   }),
        "read back a stored value");
   return n;
+}
+
+// Sequence number of the last event of the engine's audit log: the sizes of
+// the events an operation wrote are read back from it.
+inline uint64_t LastAuditSeq(engine::Engine& e) {
+  uint64_t seq = 0;
+  Must(e.data_store().View([&](store::ReadTxn& txn) -> Status {
+    MAMORI_ASSIGN_OR_RETURN(auto head, audit::CurrentHead(txn));
+    seq = head.size - 1;
+    return Status::Ok();
+  }),
+       "audit head");
+  return seq;
 }
 
 // A raw SQLite connection set up as the engine's writer is (store/sqlite):

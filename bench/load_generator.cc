@@ -32,11 +32,12 @@ using Clock = std::chrono::steady_clock;
 // (a server that stopped answering): the watchdog closes every connection.
 constexpr std::chrono::seconds kGrace{30};
 
-double ThreadCpuSeconds() {
+double CpuSeconds(clockid_t clock) {
   timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  clock_gettime(clock, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
+double ThreadCpuSeconds() { return CpuSeconds(CLOCK_THREAD_CPUTIME_ID); }
 
 struct Run;
 
@@ -161,6 +162,7 @@ Result<LoadResult> RunLoad(const LoadOptions& options, const MakeRequest& make,
   }
 
   const auto start = Clock::now();
+  const double process_cpu_start = CpuSeconds(CLOCK_PROCESS_CPUTIME_ID);
   run.warm_end = start + std::chrono::duration_cast<Clock::duration>(
                              std::chrono::duration<double>(options.warmup_seconds));
   run.end = run.warm_end + std::chrono::duration_cast<Clock::duration>(
@@ -193,6 +195,7 @@ Result<LoadResult> RunLoad(const LoadOptions& options, const MakeRequest& make,
   loop();
   for (auto& t : threads) t.join();
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  const double process_cpu = CpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - process_cpu_start;
   if (run.failed) return Fail(run.error);
 
   LoadResult out;
@@ -204,6 +207,7 @@ Result<LoadResult> RunLoad(const LoadOptions& options, const MakeRequest& make,
   out.requests = out.latency_us.size();
   out.seconds = std::chrono::duration<double>(last - run.warm_end).count();
   out.client_cpu_seconds = cpu.load() * (out.seconds / std::max(elapsed, 1e-9));
+  out.process_cpu_seconds = process_cpu * (out.seconds / std::max(elapsed, 1e-9));
   return out;
 }
 

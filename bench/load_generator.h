@@ -49,6 +49,9 @@ struct LoadResult {
   double seconds = 0;              // length of the measured window
   std::vector<double> latency_us;  // one per counted request
   double client_cpu_seconds = 0;   // CPU the event-loop threads used in the window
+  // CPU of the whole process (server and load generator) in the window, so
+  // that (process - client) / requests is the server's CPU per request.
+  double process_cpu_seconds = 0;
   double rate() const { return seconds > 0 ? static_cast<double>(requests) / seconds : 0; }
 };
 

@@ -159,14 +159,7 @@ int Main(int argc, char** argv) {
   auto first = Must(engine->Put(ctx, kDataset, EmployeeRecord(0)), "first put");
   const size_t envelope = StoredValueSize(*engine, "r/" + std::string(kDataset) + "/" + first.id);
   Must(engine->Get(ctx, kDataset, first.id), "first get");
-  uint64_t last_seq = 0;
-  Must(engine->data_store().View([&](store::ReadTxn& txn) -> Status {
-    MAMORI_ASSIGN_OR_RETURN(auto head, audit::CurrentHead(txn));
-    last_seq = head.size - 1;
-    return Status::Ok();
-  }),
-       "audit head");
-  const size_t event = StoredValueSize(*engine, audit::EventKey(last_seq));
+  const size_t event = StoredValueSize(*engine, audit::EventKey(LastAuditSeq(*engine)));
   const size_t put_event = StoredValueSize(*engine, audit::EventKey(first.audit_seq));
   const std::vector<std::string> indexed = {"my_number", "name", "name_kana"};
 

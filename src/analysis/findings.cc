@@ -185,8 +185,21 @@ Result<Finding> Findings::Step(const policy::Caller& caller, std::string_view id
 }
 
 Result<Assignment> Findings::AssignFor(Assigner& assigner, const FindingKey& key,
-                                       const Facts& facts) {
+                                       const Facts& facts, const std::string& department) {
   Assignment a;
+  if (key.rule == Rule::kImprovementOverdue || key.rule == Rule::kInspectionOrderOverdue ||
+      key.rule == Rule::kRegisterCheckOverdue) {
+    // The step is the responsible person's own to take: the finding is
+    // theirs, not a finding about them for their manager.
+    MAMORI_ASSIGN_OR_RETURN(std::string own, assigner.DepartmentOf(key.actor));
+    a.department = department.empty() ? own : department;
+    if (!own.empty()) {
+      a.owner = key.actor;
+      return a;
+    }
+    MAMORI_ASSIGN_OR_RETURN(a.owner, assigner.FindingOwner("", a.department));
+    return a;
+  }
   if (key.rule == Rule::kListOverdue) {
     // The actor of an overdue list is its confirmer; it escalates to the
     // dataset's department.

@@ -82,9 +82,14 @@ class Findings {
   static bool MayView(const identity::Principal& who, const Finding& f);
 
   // The department and owner of a finding with `key` (outside transactions);
-  // `facts` gives a dataset's department for an overdue list.
-  static Result<Assignment> AssignFor(Assigner& assigner, const FindingKey& key,
-                                      const Facts& facts);
+  // `facts` gives a dataset's department for an overdue list. An overdue
+  // step of the organisation's cycles (improvement_overdue,
+  // inspection_order_overdue, register_check_overdue) belongs to
+  // `department` (empty: the actor's) and goes to its actor, the person
+  // responsible, while the directory knows them — else to the department's
+  // managers as a finding about no one would.
+  static Result<Assignment> AssignFor(Assigner& assigner, const FindingKey& key, const Facts& facts,
+                                      const std::string& department = {});
 
   // Inside the evaluation's transaction: merges `c` into the open finding
   // of its key, or raises a new one with `a` and a due date from `params`

@@ -415,7 +415,7 @@ Result<size_t> Monitor::Round(TimeMicros now) {
   Assigner assigner(directory_);
   std::vector<Assignment> owners;
   for (const auto& c : found) {
-    auto a = Findings::AssignFor(assigner, c.key, m.facts);
+    auto a = Findings::AssignFor(assigner, c.key, m.facts, c.finding.department);
     if (!a) return failed(a.error());
     owners.push_back(std::move(*a));
   }

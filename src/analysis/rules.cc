@@ -33,6 +33,9 @@ constexpr RuleInfo kRuleInfo[] = {
     {Rule::kLateFiling, "late_filing", "緊急時の事後届出の遅延"},
     {Rule::kTakeoutOverdue, "takeout_overdue", "持ち出しの返却・廃棄の確認遅延"},
     {Rule::kIncidentReportOverdue, "incident_report_overdue", "個人情報保護委員会への報告の遅延"},
+    {Rule::kImprovementOverdue, "improvement_overdue", "内部監査の改善計画の期限超過"},
+    {Rule::kInspectionOrderOverdue, "inspection_order_overdue", "自己点検の改善指示の期限超過"},
+    {Rule::kRegisterCheckOverdue, "register_check_overdue", "台帳の定期点検・棚卸しの期限超過"},
 };
 
 bool IsRead(std::string_view op) {

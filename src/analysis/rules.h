@@ -52,6 +52,18 @@
 //                         not recorded by its due date, from the day after
 //                         (governance/incidents.h); detail: "<incident>.
 //                         preliminary" or ".final"; high
+//   improvement_overdue   an internal audit finding's improvement plan not
+//                         reported done by its due day ([002 第39条]);
+//                         detail "<audit>.<finding>"; medium
+//   inspection_order_overdue  a self-inspection's improvement order not
+//                         completed by its due day ([002 第36条]); detail
+//                         "<inspection>.<order>"; medium
+//   register_check_overdue  a register entry past its periodic check (the
+//                         media inventory, a contractor's check, …); detail
+//                         "<kind>.<entry>"; medium
+// The last three are raised from the governance records
+// (governance/cycle_findings.h), each for its department and responsible
+// person, from the day after the due day.
 #pragma once
 
 #include <cstdint>
@@ -83,13 +95,27 @@ enum class Rule {
   kLateFiling,
   kTakeoutOverdue,
   kIncidentReportOverdue,
+  kImprovementOverdue,
+  kInspectionOrderOverdue,
+  kRegisterCheckOverdue,
 };
-inline constexpr Rule kAllRules[] = {
-    Rule::kOffHours,       Rule::kC3OffHours,           Rule::kFrequencySpike,
-    Rule::kBulkAccess,     Rule::kRarePurpose,          Rule::kUnregisteredTerminal,
-    Rule::kDisabledId,     Rule::kLogonFailures,        Rule::kConcurrentTerminals,
-    Rule::kListOverdue,    Rule::kAnalysisBehind,       Rule::kLateFiling,
-    Rule::kTakeoutOverdue, Rule::kIncidentReportOverdue};
+inline constexpr Rule kAllRules[] = {Rule::kOffHours,
+                                     Rule::kC3OffHours,
+                                     Rule::kFrequencySpike,
+                                     Rule::kBulkAccess,
+                                     Rule::kRarePurpose,
+                                     Rule::kUnregisteredTerminal,
+                                     Rule::kDisabledId,
+                                     Rule::kLogonFailures,
+                                     Rule::kConcurrentTerminals,
+                                     Rule::kListOverdue,
+                                     Rule::kAnalysisBehind,
+                                     Rule::kLateFiling,
+                                     Rule::kTakeoutOverdue,
+                                     Rule::kIncidentReportOverdue,
+                                     Rule::kImprovementOverdue,
+                                     Rule::kInspectionOrderOverdue,
+                                     Rule::kRegisterCheckOverdue};
 // "off_hours", "c3_off_hours", …
 std::string_view RuleName(Rule rule);
 std::optional<Rule> ParseRule(std::string_view name);

@@ -78,6 +78,10 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(ApiServerOptions options) {
                                             *api->options_.authorizer, api->logger_, api->metrics_,
                                             api->options_.auditor);
   MAMORI_RETURN_IF_ERROR(api->service_->CheckRoutes());
+  if (const std::string& dir = api->options_.config.console_dir; !dir.empty()) {
+    MAMORI_ASSIGN_OR_RETURN(api->console_, ConsoleAssets::Load(dir));
+    api->service_->SetConsole(&api->console_);
+  }
   if (engine::Engine* engine = api->options_.engine) {
     api->service_->SetReadScope([engine](const std::function<void()>& reads) {
       bool ran = false;

@@ -30,6 +30,7 @@
 
 #include "api/auth.h"
 #include "api/config.h"
+#include "api/console_assets.h"
 #include "api/logger.h"
 #include "api/metrics.h"
 #include "api/rate_limiter.h"
@@ -107,6 +108,8 @@ class ApiServer {
   const Router& router() const;
   Metrics& metrics() { return metrics_; }
   const AddressRateLimiter& login_limiter() const { return login_limiter_; }
+  // Whether /console/ serves a built console (config.console_dir).
+  bool console_built() const { return console_.built(); }
 
   // /readyz turns 503 at once; then Server::Shutdown (server.h). Returns
   // false when connections had to be cut at the shutdown deadline.
@@ -120,6 +123,7 @@ class ApiServer {
   Metrics metrics_;
   AddressRateLimiter login_limiter_;
   std::atomic<bool> draining_{false};
+  ConsoleAssets console_;
   std::unique_ptr<Service> service_;
   std::unique_ptr<Server> server_;
   // The operations listener: its own pipeline over the public routes, whose

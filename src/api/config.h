@@ -148,6 +148,10 @@ struct ServerConfig {
   Timeouts timeouts;
   WitnessConfig witness;
   keys::AuditSignerConfig audit_signer;  // empty: the key store's key
+  // The web console's built files, served at /console/ (console_assets.h);
+  // empty: no console. `mamori serve --console-dir`, by default the
+  // "console" directory beside the mamori binary.
+  std::string console_dir;
 
   // threads, with 0 replaced by the hardware thread count (at least 1).
   unsigned IoThreads() const;

@@ -43,6 +43,8 @@ Status Seed(Stack& stack, const engine::Context& ctx, const nlohmann::json& org,
     nu.manager = u.value("manager", "");
     nu.roles = Strings(u, "roles");
     nu.positions = Strings(u, "positions");
+    nu.hired = u.value("hired", "");
+    nu.hire_kind = u.value("hire_kind", "");
     nu.must_change_password = true;
     MAMORI_RETURN_IF_ERROR(dir.CreateUser(ctx, nu, password));
   }

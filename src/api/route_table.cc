@@ -102,6 +102,8 @@ std::vector<RouteSpec> Build() {
                    {"roles", K::kStrings},
                    {"birth_date", K::kString, false, kSecret},
                    {"phone", K::kString, false, kSecret},
+                   {"hired", K::kString},
+                   {"hire_kind", K::kString},
                    {"password", K::kString, kRequired, kSecret}}),
       System("GET", "/v1/users/{user}", "user.show").Target("user"),
       System("PATCH", "/v1/users/{user}", "user.update")

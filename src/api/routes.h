@@ -77,8 +77,8 @@
 #include "engine/witnessing.h"
 #include "exchange/node.h"
 #include "governance/compliance_evidence.h"
-#include "governance/registers.h"
 #include "governance/incidents.h"
+#include "governance/registers.h"
 #include "identity/identity.h"
 #include "policy/register.h"
 #include "policy/review.h"
@@ -200,8 +200,10 @@ Status AddExchangeRoutes(Router& router, const RouteDeps& deps);
 // engine (and read the lists, reviews and exceptions when set).
 Status AddReportRoutes(Router& router, const RouteDeps& deps);
 // What the compliance report's probes read, over these dependencies at `now`
-// (routes_reports.cc; also `mamori report compliance`).
-governance::EvidenceSources EvidenceOf(const RouteDeps& deps, TimeMicros now);
+// (routes_reports.cc; also `mamori report compliance`); `people` (the
+// directory's, outliving the sources) for the training probe.
+governance::EvidenceSources EvidenceOf(const RouteDeps& deps, TimeMicros now,
+                                       const approval::People* people = nullptr);
 
 // All of the above.
 Status AddAllRoutes(Router& router, const RouteDeps& deps);

@@ -15,9 +15,12 @@
 #include "api/body.h"
 #include "api/call.h"
 #include "api/routes.h"
+#include "approval/people.h"
+#include "exchange/compliance_probe.h"
 #include "governance/attestations.h"
 #include "governance/compliance_report.h"
 #include "governance/report_formats.h"
+#include "identity/identity.h"
 
 namespace mamori::api {
 namespace {
@@ -34,8 +37,11 @@ std::expected<std::string, Problem> SourceQuery(const Call& call) {
 
 }  // namespace
 
-governance::EvidenceSources EvidenceOf(const RouteDeps& deps, TimeMicros now) {
+governance::EvidenceSources EvidenceOf(const RouteDeps& deps, TimeMicros now,
+                                       const approval::People* people) {
   governance::EvidenceSources s;
+  s.people = people;
+  s.more_probes = exchange::AddConnectionsProbe;
   s.storage = &deps.engine->data_store();
   s.engine = deps.engine;
   s.lists = deps.lists;
@@ -51,6 +57,11 @@ Status AddReportRoutes(Router& router, const RouteDeps& deps) {
                                    "報告のルートにはエンジンが必要です");
   }
   engine::Engine* engine = deps.engine;
+  // The directory's people for the training probe, alive with the handlers.
+  std::shared_ptr<const approval::IdentityPeople> people;
+  if (deps.identity) {
+    people = std::make_shared<const approval::IdentityPeople>(deps.identity->directory());
+  }
 
   MAMORI_RETURN_IF_ERROR(router.Add(
       {"GET", "/v1/reports/compliance", [=](Call& call) -> HandlerResult {
@@ -62,7 +73,8 @@ Status AddReportRoutes(Router& router, const RouteDeps& deps) {
          }
          auto source = SourceQuery(call);
          if (!source) return std::unexpected(source.error());
-         auto report = governance::ComplianceReportNow(EvidenceOf(deps, NowMicros()), *source);
+         auto report =
+             governance::ComplianceReportNow(EvidenceOf(deps, NowMicros(), people.get()), *source);
          if (!report) return std::unexpected(Problem::FromStatus(report.error()));
          auto body = governance::RenderReport(*report, *format);
          if (!body) return std::unexpected(Problem::FromStatus(body.error()));

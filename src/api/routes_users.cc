@@ -101,6 +101,8 @@ Status AddUserAccountRoutes(Router& router, const RouteDeps& deps) {
                     u.roles = Strings(body, "roles");
                     u.birth_date = StringOf(body, "birth_date");
                     u.phone = StringOf(body, "phone");
+                    u.hired = StringOf(body, "hired");
+                    u.hire_kind = StringOf(body, "hire_kind");
                     u.must_change_password = true;  // the initial password is the administrator's
                     std::string password = StringOf(body, "password");
                     Status s = id->directory().CreateUser(call.Context(""), u, password);

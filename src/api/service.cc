@@ -75,8 +75,11 @@ Status Service::CheckRoutes() const {
 
 Response Service::Finish(Response response, std::string_view request_id) {
   response.headers.emplace_back("X-Request-Id", std::string(request_id));
-  // Responses carry personal data: no cache may keep them.
-  response.headers.emplace_back("Cache-Control", "no-store");
+  // Responses carry personal data: no cache may keep them. Only the
+  // console's static files (console_assets.h) say otherwise themselves.
+  const bool cache_set = std::ranges::any_of(
+      response.headers, [](const auto& h) { return h.first == "Cache-Control"; });
+  if (!cache_set) response.headers.emplace_back("Cache-Control", "no-store");
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
   response.headers.emplace_back("Strict-Transport-Security", "max-age=31536000");
   return response;
@@ -119,6 +122,10 @@ void Service::Handle(Request request, Responder respond, const Scheduler& schedu
   if (Status s = ParseTarget(info.target, &info.path, &req.query); !s.ok()) {
     result = std::unexpected(
         Problem::Make(problem_code::kBadRequest, s.message(), s.message_ja(), "target"));
+  } else if (console_ && ConsoleAssets::Owns(info.path)) {
+    // Static files, the same for everyone: no credentials, nothing audited.
+    p->route_label = kConsolePath;
+    result = console_->Serve(info.method, info.path);
   } else if (Router::Match match = router_.Find(info.method, info.path); !match.route) {
     p->allowed = std::move(match.allowed);
     result = std::unexpected(
@@ -133,6 +140,9 @@ void Service::Handle(Request request, Responder respond, const Scheduler& schedu
     p->route_label = route->pattern;
     info.route = route->pattern;
     req.params = std::move(match.params);
+  }
+  if (route == nullptr && result) {
+    return Complete(p, std::move(result));
   }
   if (route == nullptr) {
     // Completing audits the refusal: not on the calling thread either.

@@ -21,6 +21,7 @@
 #include <string_view>
 
 #include "api/auth.h"
+#include "api/console_assets.h"
 #include "api/logger.h"
 #include "api/metrics.h"
 #include "api/problem.h"
@@ -63,6 +64,11 @@ class Service {
   using ReadScope = std::function<void(const std::function<void()>& reads)>;
   void SetReadScope(ReadScope scope) { read_scope_ = std::move(scope); }
 
+  // Serves the web console's files at /console/ (console_assets.h) before
+  // any route is looked up. Must outlive the Service; set before the first
+  // request.
+  void SetConsole(const ConsoleAssets* console) { console_ = console; }
+
   // A request the server refused before it could be dispatched: header or
   // body too large, malformed framing. Logged and counted like the others.
   Response Reject(const Problem& problem, std::string_view method, const PeerInfo& peer = {});
@@ -87,6 +93,7 @@ class Service {
   Metrics& metrics_;
   RequestAuditor* auditor_;
   ReadScope read_scope_;
+  const ConsoleAssets* console_ = nullptr;
 };
 
 // 16 hex digits: the id of one request in logs, audit events and the

@@ -7,7 +7,7 @@ Result<std::vector<Person>> IdentityPeople::All() const {
   std::vector<Person> out;
   out.reserve(users.size());
   for (const auto& u : users) {
-    out.push_back(Person{u.id, u.department, u.manager, u.roles, u.active()});
+    out.push_back(Person{u.id, u.department, u.manager, u.roles, u.active(), u.hired, u.hire_kind});
   }
   return out;
 }

@@ -23,6 +23,8 @@ struct Person {
   // A disabled ID (retirement, long leave) is absent: it cannot approve, and
   // its approvals go to its superior.
   bool active = true;
+  // identity::User::hired and hire_kind ("" when not recorded).
+  std::string hired, hire_kind;
 
   bool HasRole(std::string_view role) const {
     for (const auto& r : roles) {

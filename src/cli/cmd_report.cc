@@ -17,6 +17,7 @@
 
 #include "api/console.h"
 #include "api/stack.h"
+#include "approval/people.h"
 #include "cli/common.h"
 #include "governance/compliance_report.h"
 #include "governance/report_formats.h"
@@ -61,8 +62,9 @@ int Compliance(const ComplianceFlags& f) {
         "--format xlsx needs --out FILE", "--format xlsx には --out FILE が必要です", "--out"));
   }
   return WithStack(f.store, [&](api::Stack& stack) {
-    auto report =
-        governance::ComplianceReportNow(api::EvidenceOf(stack.Deps(), NowMicros()), f.source);
+    const approval::IdentityPeople people(stack.identity().directory());
+    auto report = governance::ComplianceReportNow(
+        api::EvidenceOf(stack.Deps(), NowMicros(), &people), f.source);
     if (!report) return ReportError(report.error());
     auto body = governance::RenderReport(*report, *format);
     if (!body) return ReportError(body.error());

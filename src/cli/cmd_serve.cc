@@ -30,6 +30,7 @@
 #include "crypto/process_protection.h"
 #include "engine/retention_schedule.h"
 #include "engine/witnessing.h"
+#include "governance/cycle_findings.h"
 
 namespace mamori::cli {
 namespace {
@@ -45,7 +46,17 @@ struct ServeFlags {
   unsigned witness_interval = 0;  // seconds; 0: the configuration's
   bool require_terminal_certificate = false;
   std::string metrics_listen;
+  std::string console_dir;
 };
+
+// The console's files by default: the "console" directory beside the
+// binary, where scripts/build-console puts them (docs/CONSOLE.md).
+std::string DefaultConsoleDir() {
+  std::error_code ec;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return "";
+  return (exe.parent_path() / "console").string();
+}
 
 // Flushed: a supervisor or test reads each line as it is printed.
 void PrintLine(const nlohmann::json& j) { std::cout << j.dump() << '\n' << std::flush; }
@@ -84,6 +95,7 @@ Result<api::ServerConfig> MakeConfig(const ServeFlags& f) {
         api::ParseListen(f.metrics_listen, &ops.host, &ops.port, "metrics-listen"));
     config.metrics_listen = ops;
   }
+  config.console_dir = f.console_dir.empty() ? DefaultConsoleDir() : f.console_dir;
   MAMORI_RETURN_IF_ERROR(api::ValidateConfig(config));
   return config;
 }
@@ -185,10 +197,18 @@ int Serve(const ServeFlags& f) {
   analysis::MonitorOptions monitor_options;
   monitor_options.open_takeouts = analysis::OpenTakeoutsOf(**engine);
   // Once a day: the Commission's reports of incidents not recorded by their
-  // due date (governance/incidents.h, analysis/rules.h incident_report_overdue).
+  // due date (governance/incidents.h, analysis/rules.h incident_report_overdue),
+  // and the improvement plans, improvement orders and register checks past
+  // their due day (governance/cycle_findings.h).
   governance::Incidents* incidents = &(*stack)->incidents();
-  monitor_options.overdue_steps = [incidents](CivilDate today, TimeMicros now) {
-    return incidents->OverdueFindings(today, now);
+  store::Storage* data = &(*engine)->data_store();
+  monitor_options.overdue_steps = [incidents, data](
+                                      CivilDate today,
+                                      TimeMicros now) -> Result<std::vector<analysis::Collected>> {
+    MAMORI_ASSIGN_OR_RETURN(auto out, incidents->OverdueFindings(today, now));
+    MAMORI_ASSIGN_OR_RETURN(auto cycles, governance::CycleOverdueFindings(*data, today, now));
+    for (auto& c : cycles) out.push_back(std::move(c));
+    return out;
   };
   analysis::Monitor monitor((*engine)->data_store(), (*stack)->directory(), monitor_options);
   api::ApiServerOptions options = api::OptionsFor(**stack, *config);
@@ -254,6 +274,8 @@ int Serve(const ServeFlags& f) {
                                                         : nlohmann::json((*server)->metrics_url())},
        {"metrics_port", (*server)->metrics_port()},
        {"require_terminal_certificate", config->tls.require_terminal_certificate},
+       {"console_url", (*server)->console_built() ? nlohmann::json((*server)->url() + "console/")
+                                                  : nlohmann::json(nullptr)},
        {"certificate", cert->certificate_path},
        {"certificate_created", cert->created},
        {"certificate_sha256", cert->sha256_fingerprint},
@@ -336,6 +358,9 @@ void AddServeCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--metrics-listen", f->metrics_listen,
                   "HOST:PORT of the operations listener (/healthz, /readyz, /metrics; no client "
                   "certificate); default none / 運用監視用の待ち受けアドレス");
+  cmd->add_option("--console-dir", f->console_dir,
+                  "directory of the built web console, served at /console/ (default: console "
+                  "beside the mamori binary) / ウェブコンソールのディレクトリ");
   cmd->callback([f, &exit_code] { exit_code = Serve(*f); });
 }
 

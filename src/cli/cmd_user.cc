@@ -89,7 +89,7 @@ policy::Caller LocalCaller(const engine::Context& ctx) {
 struct UserFlags {
   StoreFlags store;
   std::string id, name, roles, department, manager, positions, password_file;
-  std::string birth_date, phone, reason = "leave";
+  std::string birth_date, phone, hired, hire_kind, reason = "leave";
 };
 
 int UserAdd(const UserFlags& f) {
@@ -105,6 +105,8 @@ int UserAdd(const UserFlags& f) {
     u.positions = SplitList(f.positions);
     u.birth_date = f.birth_date;
     u.phone = f.phone;
+    u.hired = f.hired;
+    u.hire_kind = f.hire_kind;
     u.must_change_password = true;
     Status s = o.stack->identity().directory().CreateUser(LocalContext(), u, password->view());
     if (!s.ok()) return ReportError(s);
@@ -238,6 +240,9 @@ void AddUserCommands(CLI::App& app, int& exit_code) {
     cmd->add_option("--birth-date", f->birth_date,
                     "YYYY-MM-DD, so passwords built from it are refused / 生年月日");
     cmd->add_option("--phone", f->phone, "so passwords built from it are refused / 電話番号");
+    cmd->add_option("--hired", f->hired, "YYYY-MM-DD, the day of hire / 入社日");
+    cmd->add_option("--hire-kind", f->hire_kind,
+                    "new_graduate or mid_career, with --hired / 採用区分 (新卒・中途)");
     cmd->callback([f, &exit_code] { exit_code = UserAdd(*f); });
   }
   {

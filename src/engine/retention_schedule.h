@@ -5,6 +5,8 @@
 #pragma once
 
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "core/time.h"
@@ -13,6 +15,17 @@
 namespace mamori::engine {
 
 inline constexpr std::string_view kRetentionActor = "system:retention/mamori";
+
+// A record still held whose retention deadline (inclusive) has passed.
+struct RetentionDue {
+  std::string dataset, record;
+  CivilDate deadline;
+};
+// The records of the deadline index whose deadline is before `before`, in
+// deadline order — what a sweep on `before` would shred; an entry the engine did not write is
+// skipped (the sweep reports it). For the compliance report: a record the daily sweep should have
+// shredded is still there.
+Result<std::vector<RetentionDue>> ReadRetentionDue(store::ReadTxn& txn, CivilDate before);
 
 class RetentionSchedule {
  public:

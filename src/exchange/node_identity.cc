@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -261,6 +262,9 @@ Result<PeerCertificate> ParsePeerCertificate(std::string_view pem_or_der) {
   if (spki_len <= 0) return Fail(BadCertificate());
   out.spki_der.assign(reinterpret_cast<const char*>(spki), static_cast<size_t>(spki_len));
   OPENSSL_free(spki);
+  std::tm end{};
+  if (ASN1_TIME_to_tm(X509_get0_notAfter(cert.get()), &end) != 1) return Fail(BadCertificate());
+  out.not_after = static_cast<TimeMicros>(timegm(&end)) * kMicrosPerSecond;
   out.certificate_sha256 = "sha256:" + HexEncode(crypto::DigestView(crypto::Sha256(out.der)));
   out.public_key_pin = "sha256//" + Base64Encode(crypto::DigestView(crypto::Sha256(out.spki_der)));
   return out;

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "core/time.h"
 #include "crypto/secret.h"
 #include "crypto/signature.h"
 
@@ -60,6 +61,7 @@ struct PeerCertificate {
   std::string certificate_sha256;  // "sha256:<hex>"
   std::string public_key_pin;      // "sha256//<base64>"
   std::string spki_der;
+  TimeMicros not_after = 0;  // the end of the certificate's validity
 };
 Result<PeerCertificate> ParsePeerCertificate(std::string_view pem_or_der);
 

@@ -13,6 +13,20 @@ bool Matches(std::string_view key, std::string_view code) {
 
 }  // namespace
 
+void ProbeResult::NotMet(const std::string& en, const std::string& ja) {
+  if (!pass) {
+    reason += "; ";
+    reason_ja += "。";
+  }
+  pass = false;
+  reason += en;
+  reason_ja += ja;
+}
+
+void ProbeResult::List(std::string item) {
+  if (overdue.size() < kMaxListedItems) overdue.push_back(std::move(item));
+}
+
 Status ProbeRegistry::Register(Probe probe) {
   if (probe.name.empty() || probe.code.empty() || !probe.run) {
     return Status::InvalidArgument("a probe needs a name, the code it judges and a function",

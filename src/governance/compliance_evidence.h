@@ -38,12 +38,15 @@ class ReviewCampaigns;
 }
 namespace mamori::approval {
 class Exceptions;
-}
+class People;
+}  // namespace mamori::approval
 namespace mamori::engine {
 class Engine;
 }
 
 namespace mamori::governance {
+
+class ProbeRegistry;
 
 // What probes read. storage is required; a probe whose object is absent
 // fails with "evidence not available".
@@ -53,6 +56,12 @@ struct EvidenceSources {
   analysis::Lists* lists = nullptr;
   policy::ReviewCampaigns* reviews = nullptr;
   approval::Exceptions* exceptions = nullptr;
+  // The identity directory's people (training judges every active one).
+  const approval::People* people = nullptr;
+  // Registers the probes of parts above governance (the exchange's
+  // connections: exchange/compliance_probe.h) beside StandardProbes; may be
+  // empty.
+  std::function<Status(ProbeRegistry&)> more_probes;
   TimeMicros now = 0;
 };
 
@@ -61,7 +70,14 @@ struct ProbeResult {
   std::string reason, reason_ja;  // when !pass
   nlohmann::json evidence = nlohmann::json::object();
   std::vector<std::string> overdue;  // "L00000003 2025-01-08 payroll (due 2025-01-09)"
+
+  // Not met, `en` and `ja` added to the reasons.
+  void NotMet(const std::string& en, const std::string& ja);
+  // `item` added to overdue while it lists fewer than kMaxListedItems (the
+  // probe's evidence keeps the complete count).
+  void List(std::string item);
 };
+inline constexpr size_t kMaxListedItems = 20;
 
 using ProbeFn = std::function<Result<ProbeResult>(const EvidenceSources&)>;
 
@@ -91,6 +107,8 @@ class ProbeRegistry {
 // cycles among them (AddCycleProbes, cycle_probes.cc).
 Result<ProbeRegistry> StandardProbes();
 Status AddCycleProbes(ProbeRegistry& r);
+// Records past their retention (record_probes.cc).
+Status AddRecordProbes(ProbeRegistry& r);
 
 // Runs each probe at most once per report. A probe that cannot read its
 // evidence (an error, not a failed control) is reported as a failure whose

@@ -227,6 +227,7 @@ Result<ProbeRegistry> StandardProbes() {
        {"src/engine/takeout", "src/approval/takeout_flow.", "src/engine/engine.h#Engine::Export"},
        TakeoutsProbe}));
   MAMORI_RETURN_IF_ERROR(AddCycleProbes(r));
+  MAMORI_RETURN_IF_ERROR(AddRecordProbes(r));
   return r;
 }
 

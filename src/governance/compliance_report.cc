@@ -178,6 +178,7 @@ Result<ComplianceReport> ComplianceReportNow(const EvidenceSources& sources,
   }
   MAMORI_ASSIGN_OR_RETURN(auto rows, EmbeddedCatalogue());
   MAMORI_ASSIGN_OR_RETURN(auto probes, StandardProbes());
+  if (sources.more_probes) MAMORI_RETURN_IF_ERROR(sources.more_probes(probes));
   MAMORI_ASSIGN_OR_RETURN(auto attestations, Attestations(*sources.storage).List());
   return BuildComplianceReport(rows, probes, sources, attestations, source);
 }

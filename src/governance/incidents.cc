@@ -9,6 +9,7 @@
 #include "analysis/store_util.h"
 #include "approval/approvals.h"
 #include "audit/audited.h"
+#include "governance/cycle_findings.h"
 #include "policy/system_rights.h"
 
 namespace mamori::governance {
@@ -372,19 +373,9 @@ Result<std::vector<analysis::Collected>> Incidents::OverdueFindings(CivilDate to
   for (const auto& i : all) {
     MAMORI_ASSIGN_OR_RETURN(auto overdue, OverdueReportsOf(i, today, policy_, calendar));
     for (const auto& o : overdue) {
-      analysis::Collected c;
-      c.key.rule = analysis::Rule::kIncidentReportOverdue;
-      c.key.detail = o.incident + "." + o.kind;
-      c.key.window_start = JstMidnight(CivilFromDays(DaysFromCivil(o.due) + 1));
-      c.key.window_end = c.key.window_start + 1;
-      c.finding.rule = analysis::Rule::kIncidentReportOverdue;
-      c.finding.severity = analysis::Severity::kHigh;
-      c.finding.detail = c.key.detail;
-      c.finding.from = c.finding.to = now;
-      c.finding.count = 1;
-      c.finding.window_start = c.key.window_start;
-      c.finding.window_end = c.key.window_end;
-      out.push_back(std::move(c));
+      out.push_back(OverdueFinding(analysis::Rule::kIncidentReportOverdue,
+                                   analysis::Severity::kHigh, o.incident + "." + o.kind, "", o.due,
+                                   now));
     }
   }
   return out;

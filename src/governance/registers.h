@@ -22,7 +22,8 @@
 //     records its date, a result code of the kind and an optional note code.
 //     An active entry past its due date (JST) is overdue: listed as such by
 //     IsOverdue/Overdue (GET /v1/registers/{kind}?overdue=true, and the
-//     compliance report), not raised as a finding of the analysis.
+//     compliance report) and raised as a finding of the analysis
+//     (cycle_findings.h: register_check_overdue).
 //   - a retired entry keeps its versions and checks; it is never changed,
 //     checked or referred to again.
 //

@@ -251,6 +251,22 @@ Result<std::vector<Attendance>> Training::Attendances(std::string_view person) {
   return out;
 }
 
+std::vector<std::string> Training::AudienceOf(const TrainingPlan& plan,
+                                              const std::vector<approval::Person>& people) {
+  std::vector<std::string> out;
+  for (const auto& p : people) {
+    if (!p.active) continue;
+    bool in = plan.audience == "all" || (plan.audience == "role" && p.HasRole(plan.role));
+    if (plan.audience == "new_hire" || plan.audience == "mid_career") {
+      const auto hired = ParseDate(p.hired);
+      const std::string_view kind = plan.audience == "new_hire" ? "new_graduate" : "mid_career";
+      in = hired && FiscalYear(*hired) == plan.year && p.hire_kind == kind;
+    }
+    if (in) out.push_back(p.id);
+  }
+  return out;
+}
+
 Result<Currency> Training::CurrencyOf(std::string_view person, TimeMicros now) {
   Currency out;
   out.person = std::string(person);

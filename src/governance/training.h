@@ -93,6 +93,14 @@ class Training {
   Result<std::vector<Attendance>> Attendances(std::string_view person = {});
   Result<Currency> CurrencyOf(std::string_view person, TimeMicros now);
 
+  // The active people who must attend `plan`, by id: everyone for "all",
+  // the role's holders for "role", and for "new_hire" / "mid_career" those
+  // hired within the plan's fiscal year as new graduates / mid-career hires
+  // (approval::Person::hired, hire_kind; a person without a recorded hire
+  // is in neither).
+  static std::vector<std::string> AudienceOf(const TrainingPlan& plan,
+                                             const std::vector<approval::Person>& people);
+
  private:
   store::Storage& storage_;
   const approval::People& people_;

@@ -28,6 +28,21 @@ Status CheckBirthDate(std::string_view text) {
                                  "birth_date");
 }
 
+// A day of hire and its kind come together, or neither does.
+Status CheckHire(std::string_view hired, std::string_view kind) {
+  if (hired.empty() && kind.empty()) return Status::Ok();
+  if (!ParseDate(hired)) {
+    return Status::InvalidArgument("hired must be a valid date written YYYY-MM-DD",
+                                   "hired は YYYY-MM-DD 形式の正しい日付で指定してください",
+                                   "hired");
+  }
+  if (std::find(std::begin(kHireKinds), std::end(kHireKinds), kind) == std::end(kHireKinds)) {
+    return Status::InvalidArgument("hire_kind must be new_graduate or mid_career",
+                                   "hire_kind は new_graduate または mid_career です", "hire_kind");
+  }
+  return Status::Ok();
+}
+
 Status CheckPhone(std::string_view text) {
   if (text.empty()) return Status::Ok();
   size_t digits = 0;
@@ -61,6 +76,7 @@ Status CheckNewUser(const NewUser& nu) {
   }
   for (const auto& r : nu.roles) MAMORI_RETURN_IF_ERROR(CheckRole(r));
   MAMORI_RETURN_IF_ERROR(CheckBirthDate(nu.birth_date));
+  MAMORI_RETURN_IF_ERROR(CheckHire(nu.hired, nu.hire_kind));
   return CheckPhone(nu.phone);
 }
 
@@ -219,6 +235,8 @@ Status Directory::CreateUser(const engine::Context& ctx, const NewUser& nu,
     u.positions = Dedup(nu.positions);
     u.roles = Dedup(nu.roles);
     u.must_change_password = nu.must_change_password;
+    u.hired = nu.hired;
+    u.hire_kind = nu.hire_kind;
     MAMORI_ASSIGN_OR_RETURN(auto hash, HashPassword(initial_password));
     u.password_history.push_back(std::move(hash));
     u.password_changed_at = now;

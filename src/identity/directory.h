@@ -61,6 +61,8 @@ struct NewUser {
   std::vector<std::string> roles;
   std::string birth_date;            // "YYYY-MM-DD", or empty
   std::string phone;                 // digits, spaces, + - ( ); or empty
+  std::string hired;                 // "YYYY-MM-DD", or empty (User::hired)
+  std::string hire_kind;             // one of kHireKinds when hired is given
   bool must_change_password = true;  // an initial password is the administrator's, not the user's
 };
 

@@ -121,6 +121,8 @@ json UserToJson(const User& u) {
           {"disabled_reason", u.disabled_reason},
           {"birth_date_sealed", u.birth_date_sealed},
           {"phone_sealed", u.phone_sealed},
+          {"hired", u.hired},
+          {"hire_kind", u.hire_kind},
           {"password_history", u.password_history},
           {"password_changed_at", u.password_changed_at},
           {"must_change_password", u.must_change_password},
@@ -153,6 +155,9 @@ Result<User> UserFromJson(std::string_view text, std::string_view id) {
     u.disabled_reason = j.at("disabled_reason").get<std::string>();
     u.birth_date_sealed = j.at("birth_date_sealed").get<std::string>();
     u.phone_sealed = j.at("phone_sealed").get<std::string>();
+    // Absent in users stored before hire dates were kept.
+    u.hired = j.value("hired", "");
+    u.hire_kind = j.value("hire_kind", "");
     u.password_history = j.at("password_history").get<std::vector<std::string>>();
     u.password_changed_at = j.at("password_changed_at").get<TimeMicros>();
     u.must_change_password = j.at("must_change_password").get<bool>();
@@ -193,6 +198,8 @@ json UserPublicJson(const User& u) {
       {"totp_enrolled", u.totp.enrolled},
       {"has_birth_date", !u.birth_date_sealed.empty()},
       {"has_phone", !u.phone_sealed.empty()},
+      {"hired", u.hired},
+      {"hire_kind", u.hire_kind},
       {"last_logon", {{"time", TimeOrEmpty(u.last_logon.time)}, {"result", u.last_logon.result}}},
       {"created_at", TimeOrEmpty(u.created_at)},
       {"updated_at", TimeOrEmpty(u.updated_at)}};

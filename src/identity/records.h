@@ -57,6 +57,10 @@ struct TotpState {
   bool operator==(const TotpState&) const = default;
 };
 
+// How a person was hired: straight from school (new_graduate, 新卒) or
+// from another employer (mid_career, 中途).
+inline constexpr std::string_view kHireKinds[] = {"new_graduate", "mid_career"};
+
 struct User {
   std::string id;
   std::string display_name;
@@ -69,6 +73,10 @@ struct User {
   std::string disabled_reason;    // DisableReasonName
   std::string birth_date_sealed;  // "YYYY-MM-DD", sealed; empty when not given
   std::string phone_sealed;       // as entered, sealed; empty when not given
+  // The day of hire ("YYYY-MM-DD") and how (kHireKinds), both or neither:
+  // who must attend a new-hire or mid-career training ([002 第28条]).
+  std::string hired;
+  std::string hire_kind;
 
   // Credentials.
   std::vector<std::string> password_history;  // Argon2id PHC strings, newest first; [0] is current

@@ -56,7 +56,7 @@ class ApprovalsTest : public engine::EngineTest {
 
   void Add(const std::string& id, const std::string& dept, std::vector<std::string> roles,
            const std::string& manager) {
-    people_.people[id] = Person{id, dept, manager, roles, true};
+    people_.people[id] = Person{id, dept, manager, roles, true, "", ""};
   }
   Caller As(const std::string& id, TimeMicros t = At(2026, 11, 20)) {
     const Person& p = people_.people.at(id);

@@ -45,10 +45,10 @@ class RegistersTest : public engine::EngineTest {
     Add("chief2", {"chief_officer"});
     Add("audit1", {"auditor"});
     Add("hana", {"handler"});
-    people_.people["gone"] = approval::Person{"gone", "総務部", "", {"handler"}, false};
+    people_.people["gone"] = approval::Person{"gone", "総務部", "", {"handler"}, false, "", ""};
   }
   void Add(const std::string& id, std::vector<std::string> roles) {
-    people_.people[id] = approval::Person{id, "総務部", "", std::move(roles), true};
+    people_.people[id] = approval::Person{id, "総務部", "", std::move(roles), true, "", ""};
   }
   approval::Caller As(const std::string& id, TimeMicros t = At(2026, 11, 20)) {
     identity::Principal who;

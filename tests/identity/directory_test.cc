@@ -1,6 +1,7 @@
 // Users, positions, roles, disabling, the policy store: each change audited,
 // personal values sealed, refusals recorded and harmless.
 #include <fstream>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -86,6 +87,40 @@ TEST_F(DirectoryTest, RefusalsChangeNothingAndAreAudited) {
   EXPECT_EQ(dir().CreateUser(Admin(), Tanaka(), kOtherPassword).code(), Code::kAlreadyExists);
   EXPECT_EQ(Events("identity.user_create").size(), 7u);
   EXPECT_TRUE(LogVerifies());
+}
+
+TEST_F(DirectoryTest, AHireDateAndKindAreKeptTogetherOrNotAtAll) {
+  // Without them a user is valid, as every user stored before them is.
+  ASSERT_TRUE(dir().CreateUser(Admin(), Tanaka(), kGoodPassword).ok());
+  auto plain = dir().GetUser("tanaka.h01");
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_TRUE(plain->hired.empty());
+  EXPECT_TRUE(plain->hire_kind.empty());
+
+  NewUser hire = Tanaka();
+  hire.id = "shinsotsu.a01";
+  hire.hired = "2026-04-01";
+  hire.hire_kind = "new_graduate";
+  ASSERT_TRUE(dir().CreateUser(Admin(), hire, kGoodPassword).ok());
+  auto u = dir().GetUser("shinsotsu.a01");
+  ASSERT_TRUE(u.has_value());
+  EXPECT_EQ(u->hired, "2026-04-01");
+  EXPECT_EQ(u->hire_kind, "new_graduate");
+  EXPECT_EQ(UserPublicJson(*u)["hire_kind"], "new_graduate");
+
+  for (auto [hired, kind, subject] :
+       {std::tuple{"2026-04-01", "", "hire_kind"}, std::tuple{"", "mid_career", "hired"},
+        std::tuple{"2026-02-30", "mid_career", "hired"},
+        std::tuple{"2026-04-01", "part_time", "hire_kind"}}) {
+    NewUser bad = hire;
+    bad.id = "bad.a01";
+    bad.hired = hired;
+    bad.hire_kind = kind;
+    Status s = dir().CreateUser(Admin(), bad, kGoodPassword);
+    EXPECT_EQ(s.subject(), subject) << hired << " " << kind;
+    EXPECT_EQ(s.message().find("part_time"), std::string::npos) << "never quotes the input";
+  }
+  EXPECT_EQ(dir().GetUser("bad.a01").error().code(), Code::kNotFound);
 }
 
 TEST_F(DirectoryTest, PositionsAndRoles) {

@@ -1,0 +1,407 @@
+// End-to-end tests of the console in Debian's Chromium (playwright-core,
+// no browser download) against a real `mamori serve` on the demo
+// organisation. Each test saves a screenshot; axe-core checks every screen
+// for serious or critical violations. Prints the cold-load time and the
+// gzipped bundle size.
+//
+//   node e2e/run.mjs MAMORI_BINARY CONSOLE_DIR OUT_DIR
+import { createHmac } from 'node:crypto';
+import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from './server.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const [mamori, consoleDir, outDir] = process.argv.slice(2).map((p) => path.resolve(p));
+if (!mamori || !consoleDir || !outDir) {
+  console.error('usage: node e2e/run.mjs MAMORI_BINARY CONSOLE_DIR OUT_DIR');
+  process.exit(2);
+}
+const shots = path.join(outDir, 'screenshots');
+mkdirSync(shots, { recursive: true });
+const axeSource = readFileSync(path.join(root, 'web/node_modules/axe-core/axe.min.js'), 'utf8');
+const NEW_PASSWORD = 'Console-E2e-2026!';
+
+function check(cond, what) {
+  if (!cond) throw new Error(what);
+}
+
+const started = Date.now();
+const server = await startServer({ mamori, root, scratch: path.join(outDir, 'scratch'), consoleDir });
+console.log(`setup: demo organisation and server in ${Date.now() - started} ms`);
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+
+async function newPage() {
+  const context = await browser.newContext({
+    ignoreHTTPSErrors: true, // the server's own generated certificate
+    clientCertificates: [{ origin: server.url.replace(/\/$/, ''), ...server.cert }],
+    locale: 'ja-JP',
+    timezoneId: 'UTC', // the console shows JST whatever the browser's zone
+    acceptDownloads: true,
+  });
+  return { context, page: await context.newPage() };
+}
+
+// axe-core injected through the page's own origin would need script-src
+// beyond 'self'; evaluate() runs it without relaxing the policy.
+async function axe(page, name) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  check(bad.length === 0, `axe on ${name}: ${bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target).join(' ')}`).join('; ')}`);
+}
+
+async function logon(page, user, password, totp = '') {
+  await page.goto(server.consoleUrl);
+  await page.getByLabel(/利用者ID/).fill(user);
+  await page.getByLabel(/^パスワード$/).fill(password);
+  if (totp) await page.getByLabel(/ワンタイム/).fill(totp);
+  await page.getByRole('button', { name: 'ログオン' }).click();
+  await page.getByTestId('last-logon').or(page.getByRole('heading', { name: 'パスワードの変更' }))
+    .or(page.getByRole('alert')).first().waitFor();
+}
+
+// First log-on of a demo person: the forced change to NEW_PASSWORD.
+const changed = new Set();
+async function logonReady(page, user, { waitForShell = true } = {}) {
+  if (changed.has(user)) {
+    await logon(page, user, NEW_PASSWORD);
+    return page.getByTestId('last-logon').waitFor();
+  }
+  await logon(page, user, server.password);
+  await page.getByRole('heading', { name: 'パスワードの変更' }).waitFor();
+  await page.getByLabel('現在のパスワード').fill(server.password);
+  await page.getByLabel('新しいパスワード', { exact: true }).fill(NEW_PASSWORD);
+  await page.getByLabel('新しいパスワード (確認)').fill(NEW_PASSWORD);
+  await page.getByRole('button', { name: '変更する' }).click();
+  if (waitForShell) await page.getByTestId('last-logon').waitFor();
+  changed.add(user);
+}
+
+async function goTo(page, label) {
+  await page.getByRole('navigation').getByRole('link', { name: label }).click();
+  await page.getByRole('heading', { level: 1, name: label }).waitFor();
+}
+
+// RFC 6238 with HMAC-SHA-256, 30-second steps, 6 digits (identity/totp.h);
+// `ahead` steps after now (the server accepts one either side, and refuses
+// a step already used).
+function totp(base32, ahead = 0) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of base32.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const step = Buffer.alloc(8);
+  step.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000) + ahead));
+  const mac = createHmac('sha256', key).update(step).digest();
+  const o = mac[mac.length - 1] & 0xf;
+  return String((mac.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, '0');
+}
+
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+test('cold load: the log-on screen usable', async ({ page }) => {
+  // From the navigation's start (the browser's own clock) to the log-on
+  // button being there: a cold cache, a new TLS connection.
+  await page.goto(server.consoleUrl, { waitUntil: 'commit' });
+  await page.getByRole('button', { name: 'ログオン' }).waitFor();
+  const ms = Math.round(await page.evaluate(() => performance.now()));
+  const nav = await page.evaluate(() => performance.getEntriesByType('navigation')[0].toJSON());
+  console.log(`cold load: log-on screen usable within ${ms} ms of navigation start (TLS connect ${Math.round(nav.connectEnd - nav.connectStart)} ms, DOMContentLoaded ${Math.round(nav.domContentLoadedEventEnd)} ms)`);
+  // The target is 1.5 s (reported above); the test fails only far beyond
+  // it, so that a loaded CI machine does not make it flaky.
+  check(ms < 5000, `cold load took ${ms} ms`);
+  const csp = (await page.request.get(server.consoleUrl)).headers()['content-security-policy'];
+  check(csp?.includes("frame-ancestors 'none'"), 'CSP on the console');
+  await axe(page, 'log-on');
+});
+
+test('log-on, forced password change explained, previous log-on shown', async ({ page }) => {
+  await logon(page, 'sato_hanako', server.password);
+  await page.getByRole('heading', { name: 'パスワードの変更' }).waitFor();
+  await page.getByLabel('新しいパスワード', { exact: true }).fill('abc');
+  check((await page.locator('[data-rule=length]').getAttribute('data-ok')) === 'false', 'short password shown unmet');
+  check((await page.locator('[data-rule=length]').innerText()).includes('12文字以上'), 'length rule in Japanese');
+  await axe(page, 'password change');
+  await page.getByLabel('現在のパスワード').fill(server.password);
+  await page.getByLabel('新しいパスワード', { exact: true }).fill(NEW_PASSWORD);
+  await page.getByLabel('新しいパスワード (確認)').fill(NEW_PASSWORD);
+  check((await page.locator('[data-rule=classes]').getAttribute('data-ok')) === 'true', 'classes met');
+  await page.getByRole('button', { name: '変更する' }).click();
+  changed.add('sato_hanako');
+  // The first log-on: the previous one is "none".
+  check((await page.getByTestId('last-logon').innerText()).includes('なし'), 'first log-on: no previous');
+  await axe(page, 'my work');
+  await page.getByRole('button', { name: 'ログオフ' }).click();
+  await page.getByTestId('end-reason').waitFor();
+  await logon(page, 'sato_hanako', NEW_PASSWORD);
+  const last = await page.getByTestId('last-logon').innerText();
+  check(/令和\d+年\d+月\d+日 \d\d:\d\d:\d\d JST 成功/.test(last), `previous log-on with date, time and result: ${last}`);
+  await page.getByRole('button', { name: '西暦で表示' }).click();
+  check(/\d{4}年\d+月\d+日/.test(await page.getByTestId('last-logon').innerText()), '西暦 on request');
+  await page.getByRole('button', { name: 'English' }).click();
+  check((await page.getByTestId('last-logon').innerText()).startsWith('Previous log-on'), 'English one click away');
+  await axe(page, 'my work (English)');
+});
+
+test('idle time-out: a warning, then re-authentication', async ({ page }) => {
+  await page.clock.install();
+  await logonReady(page, 'sato_hanako');
+  await page.waitForLoadState('networkidle');
+  await page.clock.fastForward('14:05');
+  await page.getByTestId('idle-warning').waitFor();
+  await axe(page, 'idle warning');
+  await page.clock.fastForward('01:00');
+  await page.getByTestId('end-reason').waitFor();
+  check((await page.getByTestId('end-reason').innerText()).includes('再度ログオン'), 're-authentication asked');
+});
+
+test('records: purpose first, hiragana finds a half-width-kana record, masked', async ({ page }) => {
+  await logonReady(page, 'sato_hanako');
+  await goTo(page, '台帳・記録の検索');
+  await page.getByLabel('データセット').selectOption('employee_my_number');
+  check(await page.getByLabel(/氏名またはフリガナ/).isDisabled(), 'no search before a purpose');
+  await page.getByLabel('利用目的').selectOption('withholding');
+  await page.getByLabel(/氏名またはフリガナ/).fill('やまだ　たろう');
+  const t0 = Date.now();
+  await page.getByRole('button', { name: '検索' }).click();
+  await page.getByTestId('results').waitFor();
+  console.log(`search: answer on screen after ${Date.now() - t0} ms`);
+  const table = await page.getByTestId('results').innerText();
+  check(table.includes('山田') && table.includes('ヤマダ タロウ'), 'the half-width-kana record found');
+  check((await page.getByTestId('results').locator('tbody tr').count()) === 1, 'only that record');
+  await axe(page, 'records');
+});
+
+// Logs `user` on and searches `dataset` under `purpose` with no name.
+async function searchAs(page, user, dataset, purpose) {
+  await logonReady(page, user);
+  await goTo(page, '台帳・記録の検索');
+  await page.getByLabel('データセット').selectOption(dataset);
+  await page.getByLabel('利用目的').selectOption(purpose);
+  await page.getByRole('button', { name: '検索' }).click();
+}
+
+test('records: a refused purpose explained in Japanese', async ({ page }) => {
+  await searchAs(page, 'sato_hanako', 'employee_my_number', 'social_insurance');
+  const refusal = await page.getByTestId('refusal').innerText();
+  check(refusal.includes('権限'), `refusal explained: ${refusal}`);
+  check((await page.getByTestId('results').count()) === 0, 'nothing shown');
+  await axe(page, 'records refused');
+});
+
+test("records: a handler does not see another department's dataset", async ({ page }) => {
+  // 融資部's handler: the picker offers 融資部's dataset only, not 総務部's
+  // employee My Numbers (which the API refuses him in any case).
+  await logonReady(page, 'ito_ken');
+  await goTo(page, '台帳・記録の検索');
+  // The options come with the datasets' answer: wait for it, then read them all.
+  await page.getByLabel('データセット').locator('option[value="loan_customer"]').waitFor({ state: 'attached' });
+  const offered = await page.getByLabel('データセット').locator('option').evaluateAll((os) => os.map((o) => o.value));
+  check(offered.includes('loan_customer'), `融資部's dataset offered: ${offered}`);
+  check(!offered.includes('employee_my_number') && !offered.includes('payroll_account'),
+    `総務部's datasets not offered to 融資部: ${offered}`);
+  check((await page.getByTestId('dataset-scope').innerText()).includes('融資部'), 'the narrowing said');
+  await axe(page, 'records (other department)');
+});
+
+test('approvals: refused to the applicant, decided by the right person; a take-out applied and approved by both', async ({ page, context }) => {
+  await logonReady(page, 'sato_hanako');
+  await goTo(page, '承認');
+  await page.getByLabel('対象', { exact: true }).fill('employee_my_number');
+  await page.getByLabel('作業', { exact: true }).fill('correct.record');
+  await page.getByLabel('理由', { exact: true }).fill('erroneous_entry');
+  await page.getByRole('button', { name: '申請する' }).click();
+  const applied = (await page.getByTestId('applied').innerText()).replace(/^.*: /, '');
+  const mine = page.getByTestId('approvals-mine').locator(`tr[data-id="${applied}"]`);
+  await mine.getByRole('button', { name: '承認' }).click();
+  const refusal = await page.getByTestId('refusal').first().innerText();
+  check(refusal.includes('権限'), `the applicant's own decision refused: ${refusal}`);
+  await axe(page, 'approvals (applicant refused)');
+  // A take-out of payroll_account (confidentiality 3: the section manager
+  // and the department officer approve it).
+  await goTo(page, '持ち出し');
+  const apply = page.locator('form', { has: page.getByRole('heading', { name: '持ち出しの申請' }) });
+  await apply.getByLabel('データセット名').fill('payroll_account');
+  await apply.getByLabel('利用目的ID').fill('payroll_transfer');
+  await apply.getByLabel(/受領者の証明書/).fill(recipientPem);
+  await apply.getByLabel('理由コード').fill('bank_transfer_file');
+  await apply.getByRole('button', { name: '申請する' }).click();
+  takeoutApproval = (await page.getByTestId('takeout-applied').innerText()).replace(/^.*: /, '');
+  await axe(page, 'take-outs (applied)');
+  for (const approver of ['tanaka_kacho', 'suzuki_bucho']) {
+    await page.getByRole('button', { name: 'ログオフ' }).click();
+    await logonReady(page, approver);
+    await goTo(page, '承認');
+    for (const id of approver === 'tanaka_kacho' ? [applied, takeoutApproval] : [takeoutApproval]) {
+      const pending = page.getByTestId('approvals-pending').locator(`tr[data-id="${id}"]`);
+      await pending.getByRole('button', { name: '承認' }).click();
+      await pending.waitFor({ state: 'detached' });
+    }
+  }
+  await page.getByRole('status').filter({ hasText: '承認しました' }).waitFor();
+  await axe(page, 'approvals (decided)');
+});
+let takeoutApproval = '';
+const recipientPem = readFileSync(path.join(server.pki, 'recipient-soumu.crt'), 'utf8');
+
+test('daily lists: a list confirmed; rights: a grant requested, its requester refused, approved; the take-out exported, downloaded, confirmed', async ({ page }) => {
+  await logonReady(page, 'tanaka_kacho');
+  await goTo(page, '確認リスト');
+  await page.getByTestId('lists').waitFor();
+  const rows = page.getByTestId('lists').locator('tbody tr');
+  check((await rows.count()) > 0, 'a list to confirm');
+  const id = await rows.first().getAttribute('data-id');
+  await rows.first().getByRole('button', { name: '確認' }).click();
+  await page.getByTestId('list-done').waitFor();
+  await page.locator(`tr[data-id="${id}"]`).waitFor({ state: 'detached' });
+  await axe(page, 'daily lists');
+  // Rights: the section manager requests a grant and may not approve it;
+  // the department officer approves (the administrator configures it in
+  // the TOTP test, being logged on there).
+  await goTo(page, '権限の申請・見直し');
+  const form = page.locator('form', { has: page.getByRole('heading', { name: '権限付与の申請' }) });
+  await form.getByLabel('区分').selectOption('specific_personal_information');
+  await form.getByLabel('データセット名').fill('employee_my_number');
+  await form.getByLabel('操作').selectOption('find');
+  await form.getByLabel('利用目的ID').fill('social_insurance');
+  await form.getByLabel('部署').fill('総務部');
+  await form.getByLabel(/対象者ID/).fill('sato_hanako');
+  await form.getByLabel('申請理由').fill('社会保険事務の担当者として追加');
+  await form.getByRole('button', { name: '申請する' }).click();
+  rightsRequest = (await page.getByTestId('rights-requested').innerText()).replace(/^.*: /, '');
+  const row = () => page.getByTestId('rights-requests').locator(`tr[data-id="${rightsRequest}"]`);
+  await row().getByRole('button', { name: '承認' }).click();
+  const refusal = await page.getByTestId('refusal').first().innerText();
+  check(refusal.includes('権限') || refusal.includes('承認'), `the requester's own approval refused: ${refusal}`);
+  check((await row().getAttribute('data-state')) === 'requested', 'still requested');
+  await axe(page, 'rights (requester refused)');
+  // The take-out's applicant writes the file and downloads it (a Blob from
+  // memory: the URL carries no token).
+  await page.getByRole('button', { name: 'ログオフ' }).click();
+  await logonReady(page, 'sato_hanako');
+  await goTo(page, '持ち出し');
+  const exp = page.locator('form', { has: page.getByRole('heading', { name: '承認済みの持ち出しの実行' }) });
+  await exp.getByLabel('承認ID').fill(takeoutApproval);
+  await exp.getByLabel('データセット名').fill('payroll_account');
+  await exp.getByLabel('利用目的ID').fill('payroll_transfer');
+  await exp.getByLabel(/受領者の証明書/).fill(recipientPem);
+  await exp.getByRole('button', { name: 'ファイルを作成' }).click();
+  const exported = await page.getByTestId('takeout-exported').innerText();
+  const takeout = /持ち出し (\S+) を記録/.exec(exported)?.[1];
+  const [cms] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '暗号化ファイルをダウンロード' }).click()]);
+  check(!cms.url().includes('token') && cms.url().startsWith('blob:'), `a Blob download: ${cms.url()}`);
+  const cmsFile = path.join(outDir, 'takeout.p7m');
+  await cms.saveAs(cmsFile);
+  const cmsBytes = readFileSync(cmsFile);
+  check(cmsBytes.length > 100 && cmsBytes[0] === 0x30, `a CMS (DER) file (${cmsBytes.length} bytes)`);
+  // One export per approval: a second is refused, explained in Japanese.
+  await exp.getByRole('button', { name: 'ファイルを作成' }).click();
+  const again = await exp.getByTestId('refusal').innerText();
+  check(/[ぁ-んァ-ン一-龯]/.test(again) && !again.includes('payroll'), `a second export refused: ${again}`);
+  await axe(page, 'take-outs (exported)');
+  await page.getByRole('button', { name: 'ログオフ' }).click();
+  await logonReady(page, 'suzuki_bucho');
+  await goTo(page, '持ち出し');
+  await page.getByTestId('takeouts').locator(`tr[data-id="${takeout}"]`).getByRole('button', { name: '返却を確認' }).click();
+  await page.getByTestId('takeout-done').waitFor();
+  await page.getByTestId('takeouts').locator(`tr[data-id="${takeout}"]`).waitFor({ state: 'detached' });
+  await axe(page, 'take-outs (confirmed)');
+  await goTo(page, '権限の申請・見直し');
+  await row().getByRole('button', { name: '承認' }).click();
+  await page.getByTestId('rights-done').waitFor();
+  await page.getByTestId('rights-requests').locator(`tr[data-id="${rightsRequest}"][data-state="approved"]`).waitFor();
+  await page.getByTestId('reviews-overdue').waitFor();
+  await axe(page, 'rights (approved), reviews');
+});
+let rightsRequest = '';
+
+test('compliance report: viewed and downloaded', async ({ page }) => {
+  await logonReady(page, 'nakamura_kansa');
+  await goTo(page, '準拠状況報告');
+  await page.getByTestId('report').waitFor();
+  await axe(page, 'compliance report');
+  for (const format of ['csv', 'xlsx', 'html']) {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: new RegExp(format === 'html' ? 'HTML' : format.toUpperCase()) }).click(),
+    ]);
+    const file = path.join(outDir, `compliance.${format}`);
+    await download.saveAs(file);
+    const bytes = readFileSync(file);
+    check(bytes.length > 100, `${format} downloaded (${bytes.length} bytes)`);
+    if (format === 'xlsx') check(bytes.subarray(0, 2).toString() === 'PK', 'an XLSX (zip) file');
+  }
+});
+
+test('audit log, rights register, incidents, registers: shown to the auditor, CSV saved', async ({ page }) => {
+  await logonReady(page, 'nakamura_kansa');
+  for (const label of ['監査ログ', 'アクセス権限管理簿', 'インシデント', '台帳の種類']) {
+    await goTo(page, label);
+    await page.getByTestId('browse-count').or(page.getByTestId('refusal')).first().waitFor();
+    await axe(page, label);
+  }
+  await goTo(page, '監査ログ');
+  await page.getByTestId('browse-count').waitFor();
+  const rows = await page.getByTestId('browse-audit').locator('tbody tr').count();
+  check(rows > 0, 'audit events shown to the auditor');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /CSV/ }).click()]);
+  const file = path.join(outDir, 'audit.csv');
+  await download.saveAs(file);
+  check(readFileSync(file, 'utf8').startsWith('\ufeff'), 'CSV with a BOM for Excel');
+});
+
+test('TOTP: an administrator enrols, then logs on with the code', async ({ page }) => {
+  await logonReady(page, 'soumu_kanri', { waitForShell: false });
+  await page.getByRole('heading', { name: 'ワンタイムパスワードの登録' }).waitFor();
+  await axe(page, 'TOTP enrolment');
+  await page.getByRole('button', { name: '登録を始める' }).click();
+  const secret = await page.getByTestId('totp-secret').innerText();
+  await page.getByLabel(/6桁のコード/).fill(totp(secret));
+  await page.getByRole('button', { name: '登録する' }).click();
+  await page.getByTestId('last-logon').waitFor();
+  await page.getByRole('button', { name: 'ログオフ' }).click();
+  // Without the code: refused with the one fixed message.
+  await logon(page, 'soumu_kanri', NEW_PASSWORD);
+  check((await page.getByRole('alert').innerText()).includes('認証アプリのコード'), 'refused without the code');
+  await logon(page, 'soumu_kanri', NEW_PASSWORD, totp(secret, 1));
+  await page.getByTestId('last-logon').waitFor();
+  // The rights request of the daily-lists test, configured by the administrator.
+  await goTo(page, '権限の申請・見直し');
+  await page.getByTestId('rights-requests').locator(`tr[data-id="${rightsRequest}"]`).getByRole('button', { name: '設定' }).click();
+  await page.getByTestId('rights-done').waitFor();
+  await page.getByTestId('rights-requests').locator(`tr[data-id="${rightsRequest}"]`).waitFor({ state: 'detached' });
+});
+
+let ok = 0;
+const failures = [];
+for (const { name, fn } of tests) {
+  const t0 = Date.now();
+  const { context, page } = await newPage();
+  const slug = name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+  try {
+    await fn({ page, context });
+    ok++;
+    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
+  } catch (err) {
+    failures.push(name);
+    console.log(`FAIL ${name}: ${err.message}`);
+  }
+  await page.screenshot({ path: path.join(shots, `${slug}.png`), fullPage: true }).catch(() => {});
+  await context.close();
+}
+await browser.close();
+await server.stop();
+
+const assets = path.join(consoleDir, 'assets');
+let gz = 0;
+for (const f of readdirSync(assets)) gz += gzipSync(readFileSync(path.join(assets, f))).length;
+gz += gzipSync(readFileSync(path.join(consoleDir, 'index.html'))).length;
+console.log(`bundle: ${(gz / 1024).toFixed(1)} kB gzipped (budget 300 kB)`);
+console.log(`${ok}/${tests.length} passed in ${Date.now() - started} ms; screenshots in ${shots}`);
+if (gz > 300 * 1024) failures.push('bundle size');
+process.exit(failures.length ? 1 : 0);

@@ -1,0 +1,63 @@
+// The console's entry: log-on, the forced password change, then the shell
+// with one screen per hash route (#/records …), so the server serves one
+// index.html and nothing else decides navigation.
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import './styles.css';
+import { lang } from './i18n';
+import { Approvals } from './screens/Approvals';
+import { Browse, BROWSE } from './screens/Browse';
+import { Lists } from './screens/Lists';
+import { Login } from './screens/Login';
+import { MyWork } from './screens/MyWork';
+import { PasswordChange } from './screens/PasswordChange';
+import { Records } from './screens/Records';
+import { Report } from './screens/Report';
+import { Rights } from './screens/Rights';
+import { Takeouts } from './screens/Takeouts';
+import { Shell } from './screens/Shell';
+import { TotpEnrol } from './screens/TotpEnrol';
+import { session } from './session';
+import { useSignal } from './signal';
+
+const SCREENS: Record<string, () => preact.JSX.Element> = {
+  work: MyWork,
+  records: Records,
+  approvals: Approvals,
+  'rights-flow': Rights,
+  takeouts: Takeouts,
+  lists: Lists,
+  report: Report,
+  ...Object.fromEntries(BROWSE.map((spec) => [spec.id, () => <Browse spec={spec} />])),
+};
+
+function currentScreen() {
+  const id = location.hash.replace(/^#\/?/, '');
+  return id in SCREENS ? id : 'work';
+}
+
+function App() {
+  const s = useSignal(session);
+  const l = useSignal(lang);
+  const [screen, setScreen] = useState(currentScreen());
+  useEffect(() => {
+    const on = () => setScreen(currentScreen());
+    addEventListener('hashchange', on);
+    return () => removeEventListener('hashchange', on);
+  }, []);
+  useEffect(() => {
+    document.documentElement.lang = l;
+    document.title = l === 'ja' ? 'mamori コンソール' : 'mamori console';
+  }, [l]);
+  if (!s) return <Login />;
+  if (s.mustChangePassword) return <PasswordChange />;
+  if (s.totpEnrolmentRequired) return <TotpEnrol />;
+  const Screen = SCREENS[screen]!;
+  return (
+    <Shell screen={screen}>
+      <Screen key={screen} />
+    </Shell>
+  );
+}
+
+render(<App />, document.getElementById('app')!);

@@ -1,0 +1,70 @@
+// Read-only screens over one list of the API each (the audit events, the
+// rights register, incidents, the registers): a table of what the API
+// answers for this person, with an Excel-ready CSV of it.
+import { t, type Text } from '../i18n';
+import { columnsOf, rowsOf, toCsv } from '../lib/csv';
+import { Refusal, useApi } from './common';
+
+export interface BrowseSpec {
+  id: string;
+  label: Text;
+  path: string;
+  query?: Record<string, string>;
+  note?: Text;
+}
+
+export const BROWSE: BrowseSpec[] = [
+  { id: 'audit', label: ['監査ログ', 'Audit log'], path: 'audit/events', query: { limit: '100' },
+    note: ['監査ログには識別子のみが記録されます (個人データは含まれません)。', 'The audit log holds identifiers only, no personal data.'] },
+  { id: 'rights', label: ['アクセス権限管理簿', 'Rights register'], path: 'rights/register' },
+  { id: 'incidents', label: ['インシデント', 'Incidents'], path: 'incidents' },
+  { id: 'registers', label: ['台帳の種類', 'Registers'], path: 'registers' },
+];
+
+function cell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+}
+
+function saveCsv(name: string, cols: string[], rows: Record<string, unknown>[]) {
+  const blob = new Blob([toCsv(cols, rows.map((r) => cols.map((c) => r[c])))], { type: 'text/csv;charset=utf-8' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = `${name}.csv`;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+export function Browse({ spec }: { spec: BrowseSpec }) {
+  const { data, problem } = useApi<unknown>(spec.path, spec.query, [spec.id]);
+  const rows = rowsOf(data);
+  const cols = columnsOf(rows);
+  return (
+    <section aria-labelledby="browse-title">
+      <h1 id="browse-title">{t(spec.label)}</h1>
+      {spec.note && <p class="help">{t(spec.note)}</p>}
+      <Refusal problem={problem} />
+      {data !== null && (
+        <>
+          <p>
+            <button type="button" onClick={() => saveCsv(spec.id, cols, rows)}>{t(['CSV (Excel) で保存', 'Save as CSV (Excel)'])}</button>{' '}
+            <span role="status" data-testid="browse-count">{t([`${rows.length}件`, `${rows.length} row(s)`])}</span>
+          </p>
+          <div class="scroll" tabIndex={0} role="region" aria-label={t(spec.label)}>
+            <table data-testid={`browse-${spec.id}`}>
+              <caption class="sr-only">{t(spec.label)}</caption>
+              <thead><tr>{cols.map((c) => <th key={c} scope="col">{c}</th>)}</tr></thead>
+              <tbody>
+                {rows.slice(0, 500).map((r, i) => (
+                  <tr key={i}>{cols.map((c) => <td key={c}>{cell(r[c])}</td>)}</tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,99 @@
+// The logged-on session: who, the previous log-on [003 II.5(2)], and the
+// idle time-out. The server ends a session after its idle time without a
+// request (identity policy idle_timeout_minutes); the console counts the
+// same time from its last answered request, warns a minute before, and at
+// the end forgets the token, logs out and asks for the password again.
+import { api, setHooks, setToken } from './api';
+import { signal } from './signal';
+
+export interface Principal {
+  id: string;
+  display_name: string;
+  department: string;
+  roles: string[];
+  positions: string[];
+}
+
+export interface LastLogon {
+  time: string | null;
+  result: string | null;
+  failures_since: number;
+}
+
+export interface Session {
+  principal: Principal;
+  lastLogon: LastLogon;
+  mustChangePassword: boolean;
+  totpEnrolmentRequired: boolean;
+  idleMs: number;
+}
+
+export const session = signal<Session | null>(null);
+// Why the user is at the log-on screen: '' (never logged on), 'idle', 'logout', 'expired'.
+export const endReason = signal<'' | 'idle' | 'logout' | 'expired'>('');
+export const idleWarning = signal(false);
+export const WARN_BEFORE_MS = 60_000;
+
+let lastActivity = 0;
+let timer: ReturnType<typeof setInterval> | null = null;
+
+function tick() {
+  const s = session.value;
+  if (!s) return;
+  const left = lastActivity + s.idleMs - Date.now();
+  if (left <= 0) {
+    void end('idle');
+  } else {
+    idleWarning.value = left <= WARN_BEFORE_MS;
+  }
+}
+
+setHooks(
+  () => {
+    lastActivity = Date.now();
+    idleWarning.value = false;
+  },
+  () => void end('expired'),
+);
+
+export async function login(user: string, password: string, totp: string) {
+  const body: Record<string, string> = { user, password };
+  if (totp) body['totp'] = totp;
+  const r = await api('POST', 'auth/login', body);
+  setToken(r.token);
+  // The idle time as the server counts it, independent of this clock.
+  const info = await api('GET', 'auth/session');
+  const idle = Date.parse(info.idle_expires_at) - Date.parse(info.last_seen);
+  lastActivity = Date.now();
+  session.value = {
+    principal: r.principal,
+    lastLogon: r.last_logon,
+    mustChangePassword: !!r.must_change_password,
+    totpEnrolmentRequired: !!r.totp_enrolment_required,
+    idleMs: Number.isFinite(idle) && idle > 0 ? idle : 15 * 60_000,
+  };
+  endReason.value = '';
+  if (timer) clearInterval(timer);
+  timer = setInterval(tick, 1000);
+}
+
+// Refreshes the server's idle clock (any request does).
+export async function stayLoggedOn() {
+  await api('GET', 'auth/session');
+}
+
+export async function end(reason: 'idle' | 'logout' | 'expired') {
+  if (timer) clearInterval(timer);
+  timer = null;
+  if (session.value && reason !== 'expired') {
+    try {
+      await api('POST', 'auth/logout');
+    } catch {
+      // Already ended on the server (idle): nothing more to do.
+    }
+  }
+  setToken(null);
+  idleWarning.value = false;
+  session.value = null;
+  endReason.value = reason;
+}

@@ -1,0 +1,103 @@
+// Unit tests of the console's own logic (node --test), on the compiled
+// src/lib (tsc -p tsconfig.unit.json → build-unit/).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { formatCivilDate, formatDateTime, formatNumber, toJst, wareki } from '../build-unit/dates.js';
+import { hiraganaToKatakana, isKana, normalizeKana, normalizeName } from '../build-unit/kana.js';
+import { characterClasses, checkPassword } from '../build-unit/password.js';
+
+test('JST is UTC+9 across the date line', () => {
+  assert.deepEqual(toJst(new Date('2026-12-07T15:30:05Z')), { year: 2026, month: 12, day: 8, hour: 0, minute: 30, second: 5 });
+});
+
+test('和暦: era boundaries and 元年', () => {
+  assert.deepEqual(wareki(2019, 4, 30), { era: '平成', eraEn: 'Heisei', year: 31 });
+  assert.deepEqual(wareki(2019, 5, 1), { era: '令和', eraEn: 'Reiwa', year: 1 });
+  assert.deepEqual(wareki(1989, 1, 7), { era: '昭和', eraEn: 'Showa', year: 64 });
+  assert.deepEqual(wareki(1989, 1, 8), { era: '平成', eraEn: 'Heisei', year: 1 });
+  assert.equal(wareki(1872, 12, 31), undefined);
+  assert.equal(formatCivilDate('2019-05-01', 'wareki', 'ja'), '令和元年5月1日');
+  assert.equal(formatCivilDate('2026-12-07', 'wareki', 'ja'), '令和8年12月7日');
+  assert.equal(formatCivilDate('2026-12-07', 'seireki', 'ja'), '2026年12月7日');
+  assert.equal(formatCivilDate('2026-12-07', 'wareki', 'en'), 'Reiwa 8 (2026)-12-07');
+  assert.equal(formatCivilDate('not a date', 'wareki', 'ja'), 'not a date');
+});
+
+test('instants in JST, both eras and languages', () => {
+  // 2019-04-30T15:00Z is 令和元年5月1日 00:00 JST: the era follows JST.
+  assert.equal(formatDateTime('2019-04-30T15:00:00Z', 'wareki', 'ja'), '令和元年5月1日 00:00:00 JST');
+  assert.equal(formatDateTime('2019-04-30T14:59:59Z', 'wareki', 'ja'), '平成31年4月30日 23:59:59 JST');
+  assert.equal(formatDateTime('2026-12-07T09:00:00Z', 'seireki', 'en'), '2026-12-07 18:00:00 JST');
+  assert.equal(formatDateTime(null, 'seireki', 'en'), '');
+  assert.equal(formatDateTime('garbage', 'seireki', 'en'), '');
+});
+
+test('numbers and yen', () => {
+  assert.equal(formatNumber(20000000, 'ja', true), '20,000,000円');
+  assert.equal(formatNumber(1234, 'en', true), '¥1,234');
+  assert.equal(formatNumber(999, 'ja'), '999');
+});
+
+test('kana of any width, hiragana or katakana, compare equal', () => {
+  assert.equal(normalizeKana('ﾔﾏﾀﾞ ﾀﾛｳ'), 'ヤマダ タロウ');
+  assert.equal(normalizeKana('やまだ　たろう'), 'ヤマダ タロウ');
+  assert.equal(normalizeKana('  ヤマダ   タロウ '), 'ヤマダ タロウ');
+  assert.equal(hiraganaToKatakana('ゔぁゝ'), 'ヴァヽ');
+  assert.equal(normalizeName('ＡＢＣ　山田'), 'ABC 山田');
+  assert.ok(isKana('やまだ'));
+  assert.ok(isKana('ﾔﾏﾀﾞ'));
+  assert.ok(!isKana('山田'));
+  assert.ok(!isKana(''));
+});
+
+test('password rules as the user types', () => {
+  const rules = { min_length: 12, min_classes: 3 };
+  assert.equal(characterClasses('abcDEF123!'), 4);
+  assert.equal(characterClasses('パスワード'), 1);
+  const weak = checkPassword('abc', 'abc', rules);
+  assert.deepEqual(weak.map((r) => r.ok), [false, false, true]);
+  assert.match(weak[0].ja, /12文字以上 \(現在 3文字\)/);
+  const strong = checkPassword('Mamori-Test-2026', 'Mamori-Test-2026', rules);
+  assert.ok(strong.every((r) => r.ok));
+  assert.equal(checkPassword('Mamori-Test-2026', 'x', rules)[2].ok, false);
+  // Code points, not UTF-16 units.
+  assert.match(checkPassword('𠮷'.repeat(3), '', rules)[0].ja, /現在 3文字/);
+});
+
+test('CSV for Excel: BOM, CRLF, quoting, no formulas', async () => {
+  const { toCsv, csvField, rowsOf, columnsOf } = await import('../build-unit/csv.js');
+  assert.equal(toCsv(['a', 'b'], [['x,y', 'say "hi"'], ['改行\nあり', null]]),
+    '\ufeffa,b\r\n"x,y","say ""hi"""\r\n"改行\nあり",\r\n');
+  assert.equal(csvField('=SUM(A1)'), "'=SUM(A1)");
+  assert.equal(csvField('-1'), "'-1");
+  assert.equal(csvField({ k: 1 }), '"{""k"":1}"');
+  assert.deepEqual(rowsOf({ next_cursor: null, events: [{ a: 1 }] }), [{ a: 1 }]);
+  assert.deepEqual(rowsOf([{ a: 1 }]), [{ a: 1 }]);
+  assert.deepEqual(rowsOf('x'), []);
+  assert.deepEqual(columnsOf([{ a: 1, b: 2 }, { c: 3, a: 4 }]), ['a', 'b', 'c']);
+});
+
+test("records search offers only the person's department's datasets", async () => {
+  const { searchableDatasets } = await import('../build-unit/datasets.js');
+  const all = [
+    { name: 'employee_my_number', department: '総務部' },
+    { name: 'loan_customer', department: '融資部' },
+    { name: 'payroll_account', department: '総務部' },
+    { name: 'orphan' },
+  ];
+  assert.deepEqual(searchableDatasets(all, '融資部').map((d) => d.name), ['loan_customer']);
+  assert.deepEqual(searchableDatasets(all, '総務部').map((d) => d.name), ['employee_my_number', 'payroll_account']);
+  assert.deepEqual(searchableDatasets(all, '監査室'), []);
+  assert.deepEqual(searchableDatasets(all, ''), []);
+});
+
+test('a PEM certificate: its SHA-256 fingerprint as openssl prints it', async () => {
+  const { pemToDer, sha256Fingerprint } = await import('../build-unit/pem.js');
+  const der = Buffer.from('3003020101', 'hex');
+  const pem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64')}\n-----END CERTIFICATE-----\n`;
+  assert.deepEqual(Buffer.from(pemToDer(pem)), der);
+  const { createHash } = await import('node:crypto');
+  assert.equal(await sha256Fingerprint(pem), createHash('sha256').update(der).digest('hex'));
+  assert.equal(pemToDer('not a certificate'), null);
+  assert.equal(await sha256Fingerprint('-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----'), null);
+});
