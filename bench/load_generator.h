@@ -35,8 +35,8 @@ struct LoadRequest {
 
 struct LoadOptions {
   uint16_t port = 0;
-  std::string trust_certificate;   // PEM the server certificate must chain to
-  std::string client_certificate;  // PEM client certificate and key
+  std::string trust_certificate;   // path of the PEM the server certificate must chain to
+  std::string client_certificate;  // paths of the PEM client certificate and key
   std::string client_key;
   int connections = 1;
   int threads = 1;  // event-loop threads

@@ -1,0 +1,147 @@
+// bench_cluster: puts and gets through `mamori serve` processes already
+// running (scripts/cluster-bench starts them on PostgreSQL or on the
+// embedded store), with bench_api's load generator. The connections are
+// spread evenly over the servers given; each server gets its own load
+// generator thread, and the rates of one run are summed over the servers.
+// Every put must answer 201 and every get 200, or the run stops: a rate
+// over refused requests is no figure.
+//
+// The session token comes from a file (never argv): a logon of the demo's
+// handler made by the script. Prints one JSON line per operation.
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "bench/bench_common.h"
+#include "bench/load_generator.h"
+
+namespace mamori::bench {
+namespace {
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) Die("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+struct Total {
+  uint64_t requests = 0;
+  double seconds = 0;
+  std::vector<double> latency_us;
+};
+
+// One run: a RunLoad per server at once, summed.
+Total RunAll(const std::vector<uint64_t>& ports, const LoadOptions& base, int per_server,
+             const std::function<LoadRequest(size_t server, int conn, uint64_t i)>& make,
+             const std::function<bool(size_t server, int status, std::string_view)>& check) {
+  std::vector<LoadResult> results(ports.size());
+  std::vector<std::thread> threads;
+  for (size_t s = 0; s < ports.size(); ++s) {
+    threads.emplace_back([&, s] {
+      LoadOptions o = base;
+      o.port = static_cast<uint16_t>(ports[s]);
+      o.connections = per_server;
+      results[s] = Must(
+          RunLoad(
+              o, [&, s](int c, uint64_t i) { return make(s, c, i); },
+              [&, s](int, int status, std::string_view body) { return check(s, status, body); }),
+          "load");
+    });
+  }
+  for (auto& t : threads) t.join();
+  Total total;
+  for (auto& r : results) {
+    total.requests += r.requests;
+    total.seconds = std::max(total.seconds, r.seconds);
+    total.latency_us.insert(total.latency_us.end(), r.latency_us.begin(), r.latency_us.end());
+  }
+  return total;
+}
+
+void Print(const char* op, size_t servers, int connections, Total& t) {
+  const double rate = t.seconds > 0 ? static_cast<double>(t.requests) / t.seconds : 0;
+  std::printf(
+      "{\"op\":\"%s\",\"servers\":%zu,\"connections\":%d,\"requests\":%llu,\"seconds\":%.2f,"
+      "\"per_second\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f}\n",
+      op, servers, connections, static_cast<unsigned long long>(t.requests), t.seconds, rate,
+      Percentile(t.latency_us, 50) / 1000, Percentile(t.latency_us, 99) / 1000);
+  std::fflush(stdout);
+}
+
+}  // namespace
+}  // namespace mamori::bench
+
+int main(int argc, char** argv) {
+  using namespace mamori;
+  using namespace mamori::bench;
+  Flags flags(
+      argc, argv,
+      "bench_cluster: puts and gets through running mamori servers (scripts/cluster-bench)");
+  const auto ports = flags.List("ports", "", "the servers' ports on 127.0.0.1");
+  const std::string data = flags.Str("data", "", "the demo data directory (TLS, terminal pki)");
+  const std::string token_file = flags.Str("token-file", "", "file holding a session token");
+  const int connections =
+      static_cast<int>(flags.Num("connections", 12, "connections in all, spread over the servers"));
+  const double seconds = flags.Num("seconds", 3, "measured seconds per run");
+  const double warmup = flags.Num("warmup", 0.5, "uncounted seconds before each run");
+  const uint64_t first = static_cast<uint64_t>(
+      flags.Num("first", 0, "index of the first synthetic My Number (distinct per run)"));
+  flags.Finish();
+  if (ports.empty() || data.empty() || token_file.empty()) Die("--ports, --data, --token-file");
+  std::string token = Slurp(token_file);
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
+  const std::string auth = "Bearer " + token;
+
+  LoadOptions load;
+  load.trust_certificate = data + "/tls/server.crt";  // paths, not PEM
+  load.client_certificate = data + "/demo-pki/terminal.crt";
+  load.client_key = data + "/demo-pki/terminal.key";
+  load.warmup_seconds = warmup;
+  load.seconds = seconds;
+  const int per_server = std::max(1, connections / static_cast<int>(ports.size()));
+  const std::string records = "/v1/datasets/employee_my_number/records";
+
+  std::mutex mu;
+  std::vector<std::string> ids;
+  std::atomic<uint64_t> next{first};
+  Total put = RunAll(
+      ports, load, per_server,
+      [&](size_t, int, uint64_t) {
+        const uint64_t i = next.fetch_add(1);
+        nlohmann::json body = {{"my_number", MyNumberFor(i)},
+                               {"name", "試験 花子"},
+                               {"name_kana", "シケン ハナコ"},
+                               {"birth_date", "1991-05-02"}};
+        return LoadRequest{"POST",
+                           records + "?purpose=withholding",
+                           body.dump(),
+                           {{"Authorization", auth}, {"Content-Type", "application/json"}}};
+      },
+      [&](size_t, int status, std::string_view body) {
+        if (status != 201) return false;
+        auto j = nlohmann::json::parse(body, nullptr, false);
+        if (!j.is_object() || !j.contains("id")) return false;
+        std::lock_guard lock(mu);
+        ids.push_back(j["id"].get<std::string>());
+        return true;
+      });
+  Print("put", ports.size(), per_server * static_cast<int>(ports.size()), put);
+  if (ids.empty()) Die("no record written");
+
+  // Reads of what the run wrote, each through a server chosen by the
+  // request, so most are read through a server that did not write them.
+  Total get = RunAll(
+      ports, load, per_server,
+      [&](size_t s, int c, uint64_t i) {
+        const auto& id = ids[(i * 7919 + static_cast<uint64_t>(c) * 104729 + s) % ids.size()];
+        return LoadRequest{
+            "GET", records + "/" + id + "?purpose=withholding", {}, {{"Authorization", auth}}};
+      },
+      [](size_t, int status, std::string_view) { return status == 200; });
+  Print("get", ports.size(), per_server * static_cast<int>(ports.size()), get);
+  return 0;
+}
