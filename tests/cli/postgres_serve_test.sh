@@ -23,14 +23,7 @@ cleanup() {
   rm -rf "$T"
 }
 trap cleanup EXIT
-export MAMORI_COMPACT_JSON=1
-passed=0; failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-check() { # check DESCRIPTION WANT GOT
-  if [ "$2" = "$3" ]; then ok; else bad "$1: got '$3', wanted '$2'"; fi
-}
-json_get() { python3 -c "import json,sys; d=json.load(sys.stdin); print(d$1)" 2>/dev/null; }
+. "$SRC/tests/cli/check_lib.sh"
 
 "$SRC/tests/store/pg-test-server" start "$PGDIR" || { echo "cannot start PostgreSQL" >&2; exit 1; }
 URI="postgresql:///postgres?host=$(cat "$PGDIR/sockdir")&port=$(cat "$PGDIR/port")&user=mamori"

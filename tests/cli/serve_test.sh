@@ -16,14 +16,7 @@ D=$T/demo
 server_pid=
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$T"; }
 trap cleanup EXIT
-export MAMORI_COMPACT_JSON=1
-passed=0; failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-check() { # check DESCRIPTION WANT GOT
-  if [ "$2" = "$3" ]; then ok; else bad "$1: got '$3', wanted '$2'"; fi
-}
-json_get() { python3 -c "import json,sys; d=json.load(sys.stdin); print(d$1)" 2>/dev/null; }
+. "$SRC/tests/cli/check_lib.sh"
 
 MAMORI_DEMO_NO_SERVE=1 MAMORI=$M bash "$SRC/scripts/demo" "$D" >"$T/demo.out" 2>&1
 check "demo store created" 0 $?

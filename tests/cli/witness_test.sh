@@ -18,13 +18,7 @@ cleanup() {
   rm -rf "$T"
 }
 trap cleanup EXIT
-export MAMORI_COMPACT_JSON=1
-passed=0; failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-check() { # check DESCRIPTION WANT GOT
-  if [ "$2" = "$3" ]; then ok; else bad "$1: got '$3', wanted '$2'"; fi
-}
+. "$SRC/tests/cli/check_lib.sh"
 contains() { # contains FILE TEXT DESCRIPTION
   if grep -qF -- "$2" "$1"; then ok; else bad "$3: '$2' not in $(head -c 600 "$1")"; fi
 }
