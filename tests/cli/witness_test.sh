@@ -22,7 +22,6 @@ trap cleanup EXIT
 contains() { # contains FILE TEXT DESCRIPTION
   if grep -qF -- "$2" "$1"; then ok; else bad "$3: '$2' not in $(head -c 600 "$1")"; fi
 }
-json_get() { python3 -c "import json,sys; d=json.load(sys.stdin); print(d$1)" 2>/dev/null; }
 mn() { "$M" mynumber generate; }
 put() { # put DATA [signer flags...]
   local d=$1; shift
