@@ -145,7 +145,11 @@ Result<PgResult> PgConnection::Check(PGresult* raw, std::string_view what) {
   // The SQLSTATE only: the message and its detail may quote a parameter.
   const char* state = result ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
   std::string code = state != nullptr ? state : "none";
-  if (code == "57P01" || code == "57P02" || code == "57P03" || code.starts_with("08")) {
+  // An error without a SQLSTATE was made by libpq itself, not by the server:
+  // a socket that failed before libpq marked the connection bad (seen while
+  // the server restarts). It is the same loss of the connection.
+  if (state == nullptr || code == "57P01" || code == "57P02" || code == "57P03" ||
+      code.starts_with("08")) {
     return Fail(ConnectionLost(what));
   }
   return Fail(Status::IoError(
