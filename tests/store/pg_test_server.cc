@@ -96,6 +96,27 @@ bool PgTestServer::Exec(const std::string& sql) const {
   return ok;
 }
 
+std::string PgTestServer::Query(const std::string& sql) const {
+  PGconn* conn = PQconnectdb(Conninfo("public").c_str());
+  std::string out;
+  if (PQstatus(conn) == CONNECTION_OK) {
+    PGresult* r = PQexec(conn, sql.c_str());
+    if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+      for (int i = 0; i < PQntuples(r); ++i) {
+        if (i > 0) out += ",";
+        out += PQgetvalue(r, i, 0);
+      }
+    } else {
+      ADD_FAILURE() << "SQL failed: " << PQresultErrorMessage(r);
+    }
+    PQclear(r);
+  } else {
+    ADD_FAILURE() << "cannot connect to the test server: " << PQerrorMessage(conn);
+  }
+  PQfinish(conn);
+  return out;
+}
+
 std::string PgTestServer::NewStore() {
   // Unique across the processes ctest runs at once on the shared server.
   static std::atomic<int> next{0};

@@ -30,6 +30,9 @@ class PgTestServer {
   std::string Conninfo(const std::string& schema) const;
   // Runs SQL as the superuser in the test database; false on failure.
   bool Exec(const std::string& sql) const;
+  // Runs a query as the superuser in the test database: the first column of
+  // every row, joined by ","; "" (and a test failure) when it fails.
+  std::string Query(const std::string& sql) const;
   // An immediate (crash) stop and a start; true once it accepts connections.
   bool RestartImmediate();
 
