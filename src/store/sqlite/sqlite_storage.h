@@ -11,9 +11,10 @@
 //
 // The file: created with mode 0600, never wider whatever the umask (SQLite
 // gives its -wal and -shm files the mode of the database file); an existing
-// file keeps its mode. A `meta` table carries the format marker ("mamori-kv",
-// version 1), and any other file, SQLite or not, is refused before anything is
-// written to it.
+// file keeps its mode. A `meta` table carries the format marker ("mamori-kv")
+// and the format version; any other file, SQLite or not, is refused before
+// anything is written to it, and an older version is migrated at open
+// (store_file.h).
 //
 // Deleting for good: with secure_delete, deleted content is overwritten in
 // the pages that held it, but the WAL still holds the older page versions
