@@ -11,6 +11,8 @@
 #include <fstream>
 #include <mutex>
 
+#include "store/postgres/postgres_storage.h"
+
 namespace mamori::store::test {
 namespace {
 
@@ -94,6 +96,12 @@ bool PgTestServer::Exec(const std::string& sql) const {
   }
   PQfinish(conn);
   return ok;
+}
+
+Result<std::unique_ptr<Storage>> OpenPostgresAt(const std::string& conninfo) {
+  PostgresOptions options;
+  options.conninfo = conninfo;
+  return OpenPostgresStorage(options);
 }
 
 std::string PgTestServer::Query(const std::string& sql) const {

@@ -10,7 +10,12 @@
 #include <memory>
 #include <string>
 
+#include "store/storage.h"
+
 namespace mamori::store::test {
+
+// The postgres backend opened on `conninfo` with default options.
+Result<std::unique_ptr<Storage>> OpenPostgresAt(const std::string& conninfo);
 
 class PgTestServer {
  public:

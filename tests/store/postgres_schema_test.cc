@@ -14,12 +14,6 @@
 namespace mamori::store::test {
 namespace {
 
-Result<std::unique_ptr<Storage>> Open(const std::string& conninfo) {
-  PostgresOptions options;
-  options.conninfo = conninfo;
-  return OpenPostgresStorage(options);
-}
-
 // A store as a version-1 build left it (its tables and one pair), in a
 // schema of its own; returns the schema's name.
 std::string MakeVersion1Store(PgTestServer& server, const std::string& schema) {
@@ -46,7 +40,7 @@ TEST(PostgresSchemaTest, AVersion1StoreIsMigratedAtOpenAndKeepsItsData) {
   ASSERT_NE(server, nullptr);
   const std::string schema = MakeVersion1Store(*server, "schema_v1_migrated");
   {
-    auto store = Open(server->Conninfo(schema));
+    auto store = OpenPostgresAt(server->Conninfo(schema));
     ASSERT_TRUE(store) << store.error().ToString();
     std::optional<std::string> value;
     ASSERT_TRUE((*store)
@@ -65,7 +59,7 @@ TEST(PostgresSchemaTest, AVersion1StoreIsMigratedAtOpenAndKeepsItsData) {
                           ".mamori_kv'::regclass AND attname = 'v'"),
             "e");
   // Opening again applies nothing twice.
-  ASSERT_TRUE(Open(server->Conninfo(schema)));
+  ASSERT_TRUE(OpenPostgresAt(server->Conninfo(schema)));
   EXPECT_EQ(server->Query("SELECT count(*) FROM " + schema + ".mamori_schema_history"), "1");
   EXPECT_TRUE(server->Exec("DROP SCHEMA " + schema + " CASCADE"));
 }
@@ -74,7 +68,7 @@ TEST(PostgresSchemaTest, ANewStoreIsCreatedThroughEveryMigration) {
   PgTestServer* server = PgTestServer::Shared();
   ASSERT_NE(server, nullptr);
   ASSERT_TRUE(server->Exec("DROP SCHEMA IF EXISTS schema_new CASCADE; CREATE SCHEMA schema_new"));
-  ASSERT_TRUE(Open(server->Conninfo("schema_new")));
+  ASSERT_TRUE(OpenPostgresAt(server->Conninfo("schema_new")));
   EXPECT_EQ(StoredVersion(*server, "schema_new"), "2");
   EXPECT_EQ(server->Query("SELECT version FROM schema_new.mamori_schema_history"), "2");
   EXPECT_TRUE(server->Exec("DROP SCHEMA schema_new CASCADE"));
@@ -90,7 +84,7 @@ TEST(PostgresSchemaTest, ServersOpeningAVersion1StoreAtOnceMigrateItOnce) {
   std::vector<std::thread> threads;
   for (int i = 0; i < kStarters; ++i) {
     threads.emplace_back([&, i] {
-      auto store = Open(conninfo);
+      auto store = OpenPostgresAt(conninfo);
       opened[i] = store ? Status::Ok() : store.error();
     });
   }
@@ -107,7 +101,7 @@ TEST(PostgresSchemaTest, AStoreNewerThanThisBuildIsRefusedUnchanged) {
   const std::string schema = MakeVersion1Store(*server, "schema_newer");
   ASSERT_TRUE(
       server->Exec("UPDATE " + schema + ".mamori_meta SET value = '7' WHERE name = 'version'"));
-  auto store = Open(server->Conninfo(schema));
+  auto store = OpenPostgresAt(server->Conninfo(schema));
   ASSERT_FALSE(store);
   EXPECT_EQ(store.error().code(), Code::kFailedPrecondition) << store.error().ToString();
   EXPECT_NE(store.error().ToString().find("schema version 7, newer than this build's (2)"),
@@ -126,7 +120,7 @@ TEST(PostgresSchemaTest, AVersionThatIsNotANumberIsRefused) {
   const std::string schema = MakeVersion1Store(*server, "schema_bad_version");
   ASSERT_TRUE(
       server->Exec("UPDATE " + schema + ".mamori_meta SET value = 'x2' WHERE name = 'version'"));
-  auto store = Open(server->Conninfo(schema));
+  auto store = OpenPostgresAt(server->Conninfo(schema));
   ASSERT_FALSE(store);
   EXPECT_EQ(store.error().code(), Code::kIoError) << store.error().ToString();
   EXPECT_EQ(store.error().ToString().find("x2"), std::string::npos);
