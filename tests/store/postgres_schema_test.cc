@@ -95,36 +95,39 @@ TEST(PostgresSchemaTest, ServersOpeningAVersion1StoreAtOnceMigrateItOnce) {
   EXPECT_TRUE(server->Exec("DROP SCHEMA " + schema + " CASCADE"));
 }
 
+// Opening a version-1 store whose stored version was set to `version`: the
+// error (OK if it opened).
+Status OpenWithVersion(PgTestServer& server, const std::string& schema,
+                       const std::string& version) {
+  MakeVersion1Store(server, schema);
+  EXPECT_TRUE(server.Exec("UPDATE " + schema + ".mamori_meta SET value = '" + version +
+                          "' WHERE name = 'version'"));
+  auto store = OpenPostgresAt(server.Conninfo(schema));
+  return store ? Status::Ok() : store.error();
+}
+
 TEST(PostgresSchemaTest, AStoreNewerThanThisBuildIsRefusedUnchanged) {
   PgTestServer* server = PgTestServer::Shared();
   ASSERT_NE(server, nullptr);
-  const std::string schema = MakeVersion1Store(*server, "schema_newer");
-  ASSERT_TRUE(
-      server->Exec("UPDATE " + schema + ".mamori_meta SET value = '7' WHERE name = 'version'"));
-  auto store = OpenPostgresAt(server->Conninfo(schema));
-  ASSERT_FALSE(store);
-  EXPECT_EQ(store.error().code(), Code::kFailedPrecondition) << store.error().ToString();
-  EXPECT_NE(store.error().ToString().find("schema version 7, newer than this build's (2)"),
+  const Status refused = OpenWithVersion(*server, "schema_newer", "7");
+  EXPECT_EQ(refused.code(), Code::kFailedPrecondition) << refused.ToString();
+  EXPECT_NE(refused.ToString().find("schema version 7, newer than this build's (2)"),
             std::string::npos)
-      << store.error().ToString();
-  EXPECT_EQ(StoredVersion(*server, schema), "7");
-  EXPECT_EQ(server->Query("SELECT count(*) FROM pg_tables WHERE schemaname = '" + schema +
-                          "' AND tablename = 'mamori_schema_history'"),
+      << refused.ToString();
+  EXPECT_EQ(StoredVersion(*server, "schema_newer"), "7");
+  EXPECT_EQ(server->Query("SELECT count(*) FROM pg_tables WHERE schemaname = 'schema_newer' "
+                          "AND tablename = 'mamori_schema_history'"),
             "0");
-  EXPECT_TRUE(server->Exec("DROP SCHEMA " + schema + " CASCADE"));
+  EXPECT_TRUE(server->Exec("DROP SCHEMA schema_newer CASCADE"));
 }
 
 TEST(PostgresSchemaTest, AVersionThatIsNotANumberIsRefused) {
   PgTestServer* server = PgTestServer::Shared();
   ASSERT_NE(server, nullptr);
-  const std::string schema = MakeVersion1Store(*server, "schema_bad_version");
-  ASSERT_TRUE(
-      server->Exec("UPDATE " + schema + ".mamori_meta SET value = 'x2' WHERE name = 'version'"));
-  auto store = OpenPostgresAt(server->Conninfo(schema));
-  ASSERT_FALSE(store);
-  EXPECT_EQ(store.error().code(), Code::kIoError) << store.error().ToString();
-  EXPECT_EQ(store.error().ToString().find("x2"), std::string::npos);
-  EXPECT_TRUE(server->Exec("DROP SCHEMA " + schema + " CASCADE"));
+  const Status refused = OpenWithVersion(*server, "schema_bad_version", "x2");
+  EXPECT_EQ(refused.code(), Code::kIoError) << refused.ToString();
+  EXPECT_EQ(refused.ToString().find("x2"), std::string::npos);
+  EXPECT_TRUE(server->Exec("DROP SCHEMA schema_bad_version CASCADE"));
 }
 
 }  // namespace
