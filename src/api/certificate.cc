@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +13,8 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <utility>
 
 #include <openssl/bn.h>
 #include <openssl/evp.h>
@@ -129,17 +132,20 @@ Result<std::string> ToPem(const std::function<int(BIO*)>& write) {
   return std::string(data, static_cast<size_t>(n));
 }
 
-// Writes `bytes` to path via a temporary file created with `mode` (so a key
-// is never readable by others, even for a moment), fsynced, then renamed.
-Status WriteFileAtomically(const std::string& path, const std::string& bytes, mode_t mode) {
-  const std::string tmp = path + ".tmp";
-  ::unlink(tmp.c_str());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+// Writes `bytes` to a fresh temporary file in path's directory, created
+// with `mode` (so a key is never readable by others, even for a moment) and
+// fsynced, then links it to path without replacing anything: kAlreadyExists
+// when path exists. The temporary name is unique, so concurrent writers
+// never write into, or remove, each other's files.
+Status LinkNewFile(const std::string& path, const std::string& bytes, mode_t mode) {
+  std::string tmp = path + ".XXXXXX";
+  const int fd = ::mkstemp(tmp.data());  // 0600, O_EXCL
   if (fd < 0) {
-    return Status::IoError("cannot create " + tmp, "ファイルを作成できません: " + tmp, "tls");
+    return Status::IoError("cannot create a file beside " + path,
+                           "ファイルを作成できません: " + path, "tls");
   }
   size_t off = 0;
-  bool ok = true;
+  bool ok = ::fchmod(fd, mode) == 0;
   while (ok && off < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + off, bytes.size() - off);
     ok = n > 0;
@@ -147,12 +153,51 @@ Status WriteFileAtomically(const std::string& path, const std::string& bytes, mo
   }
   ok = ok && ::fsync(fd) == 0;
   ok = (::close(fd) == 0) && ok;
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
+  const int linked = ok ? ::link(tmp.c_str(), path.c_str()) : -1;
+  const int link_errno = errno;
+  ::unlink(tmp.c_str());
+  if (ok && linked != 0 && link_errno == EEXIST) {
+    return Status::AlreadyExists(path + " was created by another process meanwhile",
+                                 path + " は別のプロセスが作成しました", "tls");
+  }
+  if (!ok || linked != 0) {
     return Status::IoError("cannot write " + path, "ファイルを書き込めません: " + path, "tls");
   }
   return Status::Ok();
 }
+
+// An exclusive lock on DIR/.generate.lock while it lives: servers starting
+// together on one data directory generate one certificate, and the others
+// read it. flock is released by the kernel when the process ends, so a
+// server killed mid-generation leaves no stale lock.
+class GenerateLock {
+ public:
+  static Result<GenerateLock> Take(const std::string& dir) {
+    const std::string path = dir + "/.generate.lock";
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      return Fail(Status::IoError("cannot open " + path, "ファイルを開けません: " + path, "tls"));
+    }
+    int rc;
+    do {
+      rc = ::flock(fd, LOCK_EX);
+    } while (rc != 0 && errno == EINTR);
+    if (rc != 0) {
+      ::close(fd);
+      return Fail(Status::IoError("cannot lock " + path, "ロックできません: " + path, "tls"));
+    }
+    return GenerateLock(fd);
+  }
+  GenerateLock(GenerateLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  GenerateLock& operator=(GenerateLock&&) = delete;
+  ~GenerateLock() {
+    if (fd_ >= 0) ::close(fd_);  // releases the lock
+  }
+
+ private:
+  explicit GenerateLock(int fd) : fd_(fd) {}
+  int fd_;
+};
 
 Result<CertificateInfo> Describe(X509* cert) {
   CertificateInfo info;
@@ -195,28 +240,51 @@ Result<CertificateInfo> DescribeCertificate(const std::string& certificate_path)
   return info;
 }
 
-Result<CertificateInfo> EnsureServerCertificate(const std::string& dir,
-                                                const std::vector<std::string>& extra_names) {
-  const std::string cert_path = dir + "/server.crt";
-  const std::string key_path = dir + "/server.key";
+namespace {
+
+// The pair in dir when both files exist; nullopt when neither does, or only
+// the key (a generation that stopped before its last step: the certificate
+// is linked into place last); kFailedPrecondition for a certificate
+// without its key.
+Result<std::optional<CertificateInfo>> ExistingPair(const std::string& cert_path,
+                                                    const std::string& key_path) {
   std::error_code ec;
   const bool have_cert = std::filesystem::exists(cert_path, ec);
   const bool have_key = std::filesystem::exists(key_path, ec);
   if (have_cert && have_key) {
     MAMORI_ASSIGN_OR_RETURN(CertificateInfo info, DescribeCertificate(cert_path));
     info.private_key_path = key_path;
-    return info;
+    return std::optional<CertificateInfo>(std::move(info));
   }
   if (have_cert) {
     return Fail(Status::FailedPrecondition(
         cert_path + " exists without its key " + key_path + "; restore the key or remove both",
         "証明書 " + cert_path + " に対応する秘密鍵 " + key_path + " がありません", "tls"));
   }
-  // A key without a certificate is a generation that stopped before its last
-  // step (the certificate is renamed into place last): start again.
+  return std::optional<CertificateInfo>();
+}
+
+}  // namespace
+
+Result<CertificateInfo> EnsureServerCertificate(const std::string& dir,
+                                                const std::vector<std::string>& extra_names) {
+  const std::string cert_path = dir + "/server.crt";
+  const std::string key_path = dir + "/server.key";
+  MAMORI_ASSIGN_OR_RETURN(std::optional<CertificateInfo> existing,
+                          ExistingPair(cert_path, key_path));
+  if (existing) return std::move(*existing);
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return Fail(
         Status::IoError("cannot create " + dir, "ディレクトリを作成できません: " + dir, "tls"));
+  }
+  MAMORI_ASSIGN_OR_RETURN(GenerateLock lock, GenerateLock::Take(dir));
+  // Another server may have generated the pair while this one waited.
+  MAMORI_ASSIGN_OR_RETURN(existing, ExistingPair(cert_path, key_path));
+  if (existing) return std::move(*existing);
+  // A key left by a generation that stopped: nobody else is generating now.
+  if (::unlink(key_path.c_str()) != 0 && errno != ENOENT) {
+    return Fail(Status::IoError("cannot remove the unfinished " + key_path,
+                                "途中で残った秘密鍵を削除できません: " + key_path, "tls"));
   }
   PkeyPtr key(EVP_EC_gen("P-256"));
   if (!key) return Fail(OpenSslError("generate an ECDSA P-256 key"));
@@ -227,10 +295,10 @@ Result<CertificateInfo> EnsureServerCertificate(const std::string& dir,
                           }));
   MAMORI_ASSIGN_OR_RETURN(std::string cert_pem,
                           ToPem([&](BIO* b) { return PEM_write_bio_X509(b, cert.get()); }));
-  Status s = WriteFileAtomically(key_path, key_pem, 0600);
+  Status s = LinkNewFile(key_path, key_pem, 0600);
   OPENSSL_cleanse(key_pem.data(), key_pem.size());
   MAMORI_RETURN_IF_ERROR(s);
-  MAMORI_RETURN_IF_ERROR(WriteFileAtomically(cert_path, cert_pem, 0644));
+  MAMORI_RETURN_IF_ERROR(LinkNewFile(cert_path, cert_pem, 0644));
   MAMORI_ASSIGN_OR_RETURN(CertificateInfo info, Describe(cert.get()));
   info.certificate_path = cert_path;
   info.private_key_path = key_path;

@@ -32,7 +32,16 @@ struct CertificateInfo {
 // (DIR created 0700, the key written 0600 before any byte of it). Subject
 // alternative names: localhost, 127.0.0.1, ::1, the host name and
 // `extra_names` (DNS names or IP addresses). Valid for 825 days.
-// kFailedPrecondition when only one of the two files exists.
+// kFailedPrecondition when the certificate exists without its key; a key
+// without its certificate (a generation that stopped) is replaced.
+//
+// Safe when several processes call it at once on one DIR (servers started
+// together on one data directory): generation runs under an exclusive
+// flock on DIR/.generate.lock, which the kernel releases if the process
+// dies; each file is written to a temporary of its own and linked into
+// place without replacing anything, the key before the certificate. The
+// first generates the pair; the others find it once they hold the lock and
+// return it with created = false.
 Result<CertificateInfo> EnsureServerCertificate(const std::string& dir,
                                                 const std::vector<std::string>& extra_names = {});
 

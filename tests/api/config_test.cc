@@ -2,7 +2,11 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <atomic>
+#include <filesystem>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
@@ -226,6 +230,72 @@ TEST(CertificateTest, GeneratedOnceWithPrivateKeyAndNames) {
   // A certificate without its key is refused rather than replaced.
   ASSERT_EQ(::unlink(first->private_key_path.c_str()), 0);
   EXPECT_EQ(EnsureServerCertificate(tls).error().code(), Code::kFailedPrecondition);
+}
+
+// Servers started together on one data directory without a certificate:
+// one generates the pair, the others read it, and the key on disk is the
+// certificate's (before, each wrote both files through one temporary name
+// and a server could serve a certificate whose key another had replaced).
+TEST(CertificateTest, StartersAtOnceShareOneGeneratedPair) {
+  mamori::testing::TempDir dir;
+  const std::string tls = dir / "tls";
+  constexpr int kStarters = 3;
+  std::vector<Result<CertificateInfo>> got(kStarters, Fail(Status::Internal("not run")));
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kStarters; ++i) {
+    threads.emplace_back([&, i] {
+      ++ready;
+      while (ready.load() < kStarters) std::this_thread::yield();
+      got[i] = EnsureServerCertificate(tls);
+    });
+  }
+  for (auto& t : threads) t.join();
+  int created = 0;
+  for (const auto& info : got) {
+    ASSERT_TRUE(info.has_value()) << info.error().ToString();
+    created += info->created ? 1 : 0;
+    EXPECT_EQ(info->sha256_fingerprint, got[0]->sha256_fingerprint);
+  }
+  EXPECT_EQ(created, 1);
+  auto on_disk = DescribeCertificate(tls + "/server.crt");
+  ASSERT_TRUE(on_disk.has_value());
+  EXPECT_EQ(on_disk->sha256_fingerprint, got[0]->sha256_fingerprint);
+  FILE* f = std::fopen((tls + "/server.crt").c_str(), "r");
+  ASSERT_NE(f, nullptr);
+  X509* cert = PEM_read_X509(f, nullptr, nullptr, nullptr);
+  std::fclose(f);
+  f = std::fopen((tls + "/server.key").c_str(), "r");
+  ASSERT_NE(f, nullptr);
+  EVP_PKEY* key = PEM_read_PrivateKey(f, nullptr, nullptr, nullptr);
+  std::fclose(f);
+  ASSERT_NE(cert, nullptr);
+  ASSERT_NE(key, nullptr);
+  EXPECT_EQ(X509_check_private_key(cert, key), 1);
+  EVP_PKEY_free(key);
+  X509_free(cert);
+  struct stat st {};
+  ASSERT_EQ(::stat((tls + "/server.key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  // No temporary file is left beside them.
+  for (const auto& entry : std::filesystem::directory_iterator(tls)) {
+    const std::string name = entry.path().filename().string();
+    EXPECT_TRUE(name == "server.crt" || name == "server.key" || name == ".generate.lock") << name;
+  }
+}
+
+// A key left without its certificate (a generation that stopped before its
+// last step) is replaced by a fresh pair.
+TEST(CertificateTest, AKeyLeftWithoutItsCertificateIsReplaced) {
+  mamori::testing::TempDir dir;
+  const std::string tls = dir / "tls";
+  auto first = EnsureServerCertificate(tls);
+  ASSERT_TRUE(first.has_value());
+  ASSERT_EQ(::unlink(first->certificate_path.c_str()), 0);
+  auto second = EnsureServerCertificate(tls);
+  ASSERT_TRUE(second.has_value()) << second.error().ToString();
+  EXPECT_TRUE(second->created);
+  EXPECT_NE(second->sha256_fingerprint, first->sha256_fingerprint);
 }
 
 }  // namespace

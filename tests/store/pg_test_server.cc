@@ -11,6 +11,8 @@
 #include <fstream>
 #include <mutex>
 
+#include "store/postgres/postgres_storage.h"
+
 namespace mamori::store::test {
 namespace {
 
@@ -94,6 +96,33 @@ bool PgTestServer::Exec(const std::string& sql) const {
   }
   PQfinish(conn);
   return ok;
+}
+
+Result<std::unique_ptr<Storage>> OpenPostgresAt(const std::string& conninfo) {
+  PostgresOptions options;
+  options.conninfo = conninfo;
+  return OpenPostgresStorage(options);
+}
+
+std::string PgTestServer::Query(const std::string& sql) const {
+  PGconn* conn = PQconnectdb(Conninfo("public").c_str());
+  std::string out;
+  if (PQstatus(conn) == CONNECTION_OK) {
+    PGresult* r = PQexec(conn, sql.c_str());
+    if (PQresultStatus(r) == PGRES_TUPLES_OK) {
+      for (int i = 0; i < PQntuples(r); ++i) {
+        if (i > 0) out += ",";
+        out += PQgetvalue(r, i, 0);
+      }
+    } else {
+      ADD_FAILURE() << "SQL failed: " << PQresultErrorMessage(r);
+    }
+    PQclear(r);
+  } else {
+    ADD_FAILURE() << "cannot connect to the test server: " << PQerrorMessage(conn);
+  }
+  PQfinish(conn);
+  return out;
 }
 
 std::string PgTestServer::NewStore() {

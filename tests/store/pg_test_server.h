@@ -10,7 +10,12 @@
 #include <memory>
 #include <string>
 
+#include "store/storage.h"
+
 namespace mamori::store::test {
+
+// The postgres backend opened on `conninfo` with default options.
+Result<std::unique_ptr<Storage>> OpenPostgresAt(const std::string& conninfo);
 
 class PgTestServer {
  public:
@@ -30,6 +35,9 @@ class PgTestServer {
   std::string Conninfo(const std::string& schema) const;
   // Runs SQL as the superuser in the test database; false on failure.
   bool Exec(const std::string& sql) const;
+  // Runs a query as the superuser in the test database: the first column of
+  // every row, joined by ","; "" (and a test failure) when it fails.
+  std::string Query(const std::string& sql) const;
   // An immediate (crash) stop and a start; true once it accepts connections.
   bool RestartImmediate();
 

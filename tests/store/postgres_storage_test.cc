@@ -19,12 +19,6 @@
 namespace mamori::store::test {
 namespace {
 
-Result<std::unique_ptr<Storage>> OpenAt(const std::string& conninfo) {
-  PostgresOptions options;
-  options.conninfo = conninfo;
-  return OpenPostgresStorage(options);
-}
-
 StorageBackend PostgresBackend() {
   StorageBackend backend;
   backend.name = "postgres";
@@ -41,7 +35,7 @@ StorageBackend PostgresBackend() {
       if (fresh) it->second = server->NewStore();
       conninfo = it->second;
     }
-    return OpenAt(conninfo);
+    return OpenPostgresAt(conninfo);
   };
   backend.group_commit = true;
   return backend;
@@ -56,7 +50,7 @@ TEST(PostgresStorageTest, PasswordInTheConnectionStringIsRefusedAndNeverEchoed) 
        {"postgresql://mamori:" + secret + "@localhost:1/postgres",
         "host=/nonexistent port=1 user=mamori password=" + secret,
         "postgresql://mamori@localhost:1/postgres?password=" + secret}) {
-    auto opened = OpenAt(conninfo);
+    auto opened = OpenPostgresAt(conninfo);
     ASSERT_FALSE(opened);
     EXPECT_EQ(opened.error().code(), Code::kInvalidArgument);
     EXPECT_EQ(opened.error().ToString().find(secret), std::string::npos)
@@ -65,14 +59,14 @@ TEST(PostgresStorageTest, PasswordInTheConnectionStringIsRefusedAndNeverEchoed) 
 }
 
 TEST(PostgresStorageTest, UnparsableConnectionStringIsNotEchoed) {
-  auto opened = OpenAt("postgresql://mamori@localhost:1/postgres?bogus_option=Zx9-secret");
+  auto opened = OpenPostgresAt("postgresql://mamori@localhost:1/postgres?bogus_option=Zx9-secret");
   ASSERT_FALSE(opened);
   EXPECT_EQ(opened.error().code(), Code::kInvalidArgument);
   EXPECT_EQ(opened.error().ToString().find("Zx9-secret"), std::string::npos);
 }
 
 TEST(PostgresStorageTest, UnreachableServerIsUnavailable) {
-  auto opened = OpenAt("postgresql:///postgres?host=/nonexistent-mamori-socket&port=1");
+  auto opened = OpenPostgresAt("postgresql:///postgres?host=/nonexistent-mamori-socket&port=1");
   ASSERT_FALSE(opened);
   EXPECT_EQ(opened.error().code(), Code::kUnavailable) << opened.error().ToString();
 }
@@ -84,7 +78,7 @@ TEST(PostgresStorageTest, TablesThatAreNotAStoreAreRefused) {
   ASSERT_TRUE(server->Exec(
       "CREATE TABLE foreign_tables.mamori_meta (name text PRIMARY KEY, value text NOT NULL); "
       "INSERT INTO foreign_tables.mamori_meta VALUES ('format', 'something-else')"));
-  auto opened = OpenAt(server->Conninfo("foreign_tables"));
+  auto opened = OpenPostgresAt(server->Conninfo("foreign_tables"));
   ASSERT_FALSE(opened);
   EXPECT_EQ(opened.error().code(), Code::kIoError) << opened.error().ToString();
   EXPECT_EQ(opened.error().ToString().find("something-else"), std::string::npos);
@@ -94,7 +88,7 @@ TEST(PostgresStorageTest, TablesThatAreNotAStoreAreRefused) {
 TEST(PostgresStorageTest, AFailedWriteQuotesNoKey) {
   PgTestServer* server = PgTestServer::Shared();
   ASSERT_NE(server, nullptr);
-  auto store = OpenAt(server->NewStore());
+  auto store = OpenPostgresAt(server->NewStore());
   ASSERT_TRUE(store) << store.error().ToString();
   // Past the largest key a btree index holds: the server refuses the row.
   // Incompressible, or the index would store it compressed and accept it.
@@ -122,8 +116,8 @@ TEST(PostgresStorageTest, TwoStoresOnOneDatabaseSerialiseTheirWrites) {
   PgTestServer* server = PgTestServer::Shared();
   ASSERT_NE(server, nullptr);
   const std::string conninfo = server->NewStore();
-  auto first = OpenAt(conninfo);
-  auto second = OpenAt(conninfo);
+  auto first = OpenPostgresAt(conninfo);
+  auto second = OpenPostgresAt(conninfo);
   ASSERT_TRUE(first && second);
   constexpr int kThreads = 3, kEach = 20;
   std::vector<std::thread> threads;
@@ -153,7 +147,7 @@ TEST(PostgresStorageTest, AnEmbeddedStoreCopiesIntoPostgres) {
   SqliteOptions options;
   options.path = dir.File("store.db");
   auto from = OpenSqliteStorage(options);
-  auto to = OpenAt(server->NewStore());
+  auto to = OpenPostgresAt(server->NewStore());
   ASSERT_TRUE(from && to);
   std::vector<std::string> keys;
   for (int i = 0; i < 1500; ++i) keys.push_back("k/" + std::to_string(i));

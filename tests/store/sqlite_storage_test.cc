@@ -10,8 +10,10 @@
 #include <atomic>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "store/storage_suite.h"
 #include "store/temp_dir.h"
@@ -146,7 +148,8 @@ TEST_F(SqliteStorageTest, FileIsWalWithFormatMarkerAndBlobKeys) {
   RawDb raw(path_);
   EXPECT_EQ(raw.One("PRAGMA journal_mode"), "wal");
   EXPECT_EQ(raw.One("SELECT v FROM meta WHERE k = 'format'"), "mamori-kv");
-  EXPECT_EQ(raw.One("SELECT v FROM meta WHERE k = 'version'"), "1");
+  EXPECT_EQ(raw.One("SELECT v FROM meta WHERE k = 'version'"), "2");
+  EXPECT_EQ(raw.One("SELECT group_concat(version) FROM schema_history"), "2");
   // TEXT would sort before every BLOB and break the bytewise order.
   EXPECT_EQ(raw.One("SELECT typeof(k) || ',' || typeof(v) FROM kv"), "blob,blob");
 }
@@ -197,13 +200,65 @@ TEST_F(SqliteStorageTest, LaterFormatVersionIsRefused) {
     ASSERT_NE(store, nullptr);
     ASSERT_TRUE(store->Close().ok());
     RawDb raw(path_);
-    raw.Exec("UPDATE meta SET v = '2' WHERE k = 'version'");
+    raw.Exec("UPDATE meta SET v = '3' WHERE k = 'version'");
   }
   auto opened = OpenSqliteStorage(Options());
   ASSERT_FALSE(opened);
   EXPECT_EQ(opened.error().code(), Code::kIoError);
-  EXPECT_NE(opened.error().message().find("version 2"), std::string::npos)
+  EXPECT_NE(opened.error().message().find("version 3"), std::string::npos)
       << opened.error().message();
+  RawDb raw(path_);
+  EXPECT_EQ(raw.One("SELECT v FROM meta WHERE k = 'version'"), "3");
+}
+
+// A file as a version-1 build left it: the tables and one pair.
+void MakeVersion1File(const std::string& path) {
+  RawDb raw(path);
+  raw.Exec(
+      "PRAGMA journal_mode=WAL;"
+      "CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID;"
+      "CREATE TABLE kv(k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID;"
+      "INSERT INTO meta(k, v) VALUES('format', 'mamori-kv'), ('version', '1');"
+      "INSERT INTO kv(k, v) VALUES(x'6b', x'7631');");
+}
+
+TEST_F(SqliteStorageTest, AVersion1FileIsMigratedAtOpenAndKeepsItsData) {
+  MakeVersion1File(path_);
+  {
+    auto store = MustOpen(Options());
+    ASSERT_NE(store, nullptr);
+    std::optional<std::string> value;
+    ASSERT_TRUE(store
+                    ->View([&](ReadTxn& txn) -> Status {
+                      MAMORI_ASSIGN_OR_RETURN(value, txn.Get("k"));
+                      return Status::Ok();
+                    })
+                    .ok());
+    EXPECT_EQ(value, std::optional<std::string>("v1"));
+    ASSERT_TRUE(store->Close().ok());
+  }
+  ASSERT_NE(MustOpen(Options()), nullptr);  // a second open migrates nothing
+  RawDb raw(path_);
+  EXPECT_EQ(raw.One("SELECT v FROM meta WHERE k = 'version'"), "2");
+  EXPECT_EQ(raw.One("SELECT group_concat(version) FROM schema_history"), "2");
+}
+
+TEST_F(SqliteStorageTest, ProcessesOpeningAVersion1FileAtOnceMigrateItOnce) {
+  MakeVersion1File(path_);
+  constexpr int kOpeners = 3;
+  std::vector<Status> opened(kOpeners);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kOpeners; ++i) {
+    threads.emplace_back([&, i] {
+      auto store = OpenSqliteStorage(Options());
+      opened[i] = store ? (*store)->Close() : store.error();
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const Status& status : opened) EXPECT_TRUE(status.ok()) << status.ToString();
+  RawDb raw(path_);
+  EXPECT_EQ(raw.One("SELECT v FROM meta WHERE k = 'version'"), "2");
+  EXPECT_EQ(raw.One("SELECT group_concat(version) FROM schema_history"), "2");
 }
 
 TEST_F(SqliteStorageTest, DirectoryIsRefused) {

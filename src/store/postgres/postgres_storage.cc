@@ -4,16 +4,14 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
-#include <deque>
 #include <mutex>
-#include <thread>
 #include <utility>
 #include <vector>
 
+#include "store/commit_queue.h"
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_schema.h"
 #include "store/postgres/pg_txn.h"
-#include "store/sqlite/answer_thread.h"
 
 namespace mamori::store {
 namespace {
@@ -29,10 +27,6 @@ using postgres::Stmt;
 // Idle read connections kept for reuse (as many as the server's handler
 // threads); more are opened when more Views overlap, and closed after.
 constexpr size_t kMaxIdleReaders = 64;
-
-// The store whose committer this thread is: Update, View and Close from
-// inside an Update function fail instead of deadlocking.
-thread_local const void* t_committer_of = nullptr;
 
 // The snapshot this thread's Views on `store` join (ViewShared), if any.
 struct SharedSnapshot {
@@ -53,11 +47,10 @@ Status BeginOn(std::unique_ptr<PgConnection>& conn, const char* begin) {
   return conn->Exec(begin, "begin");
 }
 
-class PostgresStorage final : public Storage {
+class PostgresStorage final : public Storage, private internal::BatchRunner {
  public:
-  explicit PostgresStorage(const PostgresOptions& options) : options_(options) {
-    options_.max_batch = std::max<size_t>(options_.max_batch, 1);
-  }
+  explicit PostgresStorage(const PostgresOptions& options)
+      : options_(options), queue_(*this, options.max_batch) {}
   ~PostgresStorage() override { (void)Close(); }
 
   Status Start(std::unique_ptr<PgConnection> writer);
@@ -72,38 +65,21 @@ class PostgresStorage final : public Storage {
   StorageStats Stats() const override;
 
  private:
-  // A queued Update (waiting on its own stack), UpdateThen (`then` set,
-  // owned by the queue) or Compact.
-  struct Writer {
-    UpdateFn fn;
-    std::function<void(Status)> then;
-    bool compact = false;
-    bool done = false;  // guarded by mu_
-    Status status;      // guarded by mu_ until done
-    std::condition_variable cv;
-  };
-
-  Status Submit(Writer& w);
-  void CommitLoop();
-  // One batch on the committer thread; the status owed to each writer.
-  std::vector<Status> Execute(const std::vector<Writer*>& batch);
-  std::vector<Status> RunBatch(const std::vector<Writer*>& batch);
-  Status RunCompact();
+  // internal::BatchRunner, on the leader's thread (commit_queue.h).
+  std::vector<Status> RunBatch(const std::vector<UpdateFn*>& fns) override;
+  void AbandonBatch() override;
+  Status RunCompact() override;
   // The writer connection, connected again if it broke.
   Status EnsureWriter();
   Status RunView(ViewFn& fn, bool share);
   void ReleaseReader(std::unique_ptr<PgConnection> conn, bool reusable);
 
   PostgresOptions options_;
-  std::unique_ptr<PgConnection> writer_;  // the committer thread's, then Close's
+  // Used by one batch leader at a time, then by Close.
+  std::unique_ptr<PgConnection> writer_;
 
-  mutable std::mutex mu_;
-  std::condition_variable queue_cv_;  // the committer waits here
-  std::deque<Writer*> writers_;       // guarded by mu_; front: the running batch
-  size_t running_ = 0;                // guarded by mu_
-  bool stopping_ = false;             // guarded by mu_
-  std::thread committer_;
-  sqlite::AnswerThread answers_;  // UpdateThen's callbacks, in commit order
+  // Group commit in front of writer_; stopped by Close.
+  internal::CommitQueue queue_;
 
   std::mutex pool_mu_;
   std::condition_variable pool_cv_;
@@ -120,95 +96,15 @@ class PostgresStorage final : public Storage {
 
 Status PostgresStorage::Start(std::unique_ptr<PgConnection> writer) {
   writer_ = std::move(writer);
-  MAMORI_RETURN_IF_ERROR(answers_.Start());
-  try {
-    committer_ = std::thread([this] { CommitLoop(); });
-  } catch (const std::system_error&) {
-    return Status::Unavailable("cannot start the postgres commit thread",
-                               "コミット用スレッドを起動できません");
-  }
-  return Status::Ok();
+  return queue_.Start();
 }
 
-Status PostgresStorage::Update(UpdateFn fn) {
-  if (!fn) {
-    return NoFunction("Update");
-  }
-  if (t_committer_of == this) return CalledFromUpdateFn("Update");
-  Writer w;
-  w.fn = std::move(fn);
-  return Submit(w);
-}
+Status PostgresStorage::Update(UpdateFn fn) { return queue_.Update(std::move(fn)); }
 
-Status PostgresStorage::Compact() {
-  if (t_committer_of == this) return CalledFromUpdateFn("Compact");
-  // Through the queue: after every Update before it, on the writer connection.
-  Writer w;
-  w.compact = true;
-  return Submit(w);
-}
+Status PostgresStorage::Compact() { return queue_.Compact(); }
 
 void PostgresStorage::UpdateThen(UpdateFn fn, std::function<void(Status)> then) {
-  if (!fn) {
-    return then(NoFunction("UpdateThen"));
-  }
-  if (t_committer_of == this) return then(CalledFromUpdateFn("UpdateThen"));
-  auto w = std::make_unique<Writer>();
-  w->fn = std::move(fn);
-  w->then = std::move(then);
-  {
-    std::lock_guard lock(mu_);
-    if (!stopping_) {
-      writers_.push_back(w.release());  // the queue owns it until answered
-      queue_cv_.notify_one();
-      return;
-    }
-  }
-  w->then(ClosedStore());
-}
-
-Status PostgresStorage::Submit(Writer& w) {
-  std::unique_lock lock(mu_);
-  if (stopping_) return ClosedStore();
-  writers_.push_back(&w);
-  queue_cv_.notify_one();
-  w.cv.wait(lock, [&w] { return w.done; });
-  return std::move(w.status);
-}
-
-void PostgresStorage::CommitLoop() {
-  std::unique_lock lock(mu_);
-  for (;;) {
-    queue_cv_.wait(lock, [this] { return stopping_ || !writers_.empty(); });
-    if (writers_.empty()) return;  // stopping, and everything answered
-    std::vector<Writer*> batch{writers_.front()};
-    if (!batch.front()->compact) {
-      for (auto it = writers_.begin() + 1;
-           it != writers_.end() && !(*it)->compact && batch.size() < options_.max_batch; ++it) {
-        batch.push_back(*it);
-      }
-    }
-    running_ = batch.size();
-    lock.unlock();
-    std::vector<Status> results = Execute(batch);
-    lock.lock();
-    running_ = 0;
-    std::vector<sqlite::AnswerThread::Answer> answered;
-    for (size_t i = 0; i < batch.size(); ++i) {
-      writers_.pop_front();
-      if (batch[i]->then) {
-        answered.emplace_back(
-            [writer = std::unique_ptr<Writer>(batch[i]), status = std::move(results[i])]() mutable {
-              writer->then(std::move(status));
-            });
-      } else {
-        batch[i]->status = std::move(results[i]);
-        batch[i]->done = true;
-        batch[i]->cv.notify_one();
-      }
-    }
-    if (!answered.empty()) answers_.Post(std::move(answered));
-  }
+  queue_.UpdateThen(std::move(fn), std::move(then));
 }
 
 Status PostgresStorage::EnsureWriter() {
@@ -218,34 +114,20 @@ Status PostgresStorage::EnsureWriter() {
   return Status::Ok();
 }
 
-std::vector<Status> PostgresStorage::Execute(const std::vector<Writer*>& batch) {
-  const void* outer = std::exchange(t_committer_of, this);
-  std::vector<Status> results;
-  try {
-    Status connected = EnsureWriter();
-    if (!connected.ok()) {
-      results.assign(batch.size(), connected);
-    } else if (batch.front()->compact) {
-      results.push_back(RunCompact());
-    } else {
-      results = RunBatch(batch);
-    }
-  } catch (...) {
-    // Functions' own exceptions are caught in RunFn; this is allocation
-    // failure in the batch machinery. Nothing of the batch may commit.
-    if (writer_ != nullptr && writer_->InTransaction()) (void)writer_->Exec("ROLLBACK", "rollback");
-    results.assign(batch.size(), Status::Internal("the postgres committer failed",
-                                                  "コミット処理で内部エラーが発生しました"));
-  }
-  t_committer_of = outer;
-  return results;
+void PostgresStorage::AbandonBatch() {
+  if (writer_ != nullptr && writer_->InTransaction()) (void)writer_->Exec("ROLLBACK", "rollback");
 }
 
-std::vector<Status> PostgresStorage::RunBatch(const std::vector<Writer*>& batch) {
+std::vector<Status> PostgresStorage::RunBatch(const std::vector<UpdateFn*>& batch) {
+  std::vector<Status> results(batch.size());
+  Status connected = EnsureWriter();
+  if (!connected.ok()) {
+    results.assign(batch.size(), connected);
+    return results;
+  }
   // A connection found broken by BEGIN is replaced before anything runs.
   Status begin = BeginOn(writer_, "BEGIN ISOLATION LEVEL READ COMMITTED");
   PgConnection& db = *writer_;
-  std::vector<Status> results(batch.size());
   auto fail_all = [&](const Status& error) {
     if (db.Healthy() && db.InTransaction()) (void)db.Exec("ROLLBACK", "rollback");
     results.assign(batch.size(), error);
@@ -263,7 +145,7 @@ std::vector<Status> PostgresStorage::RunBatch(const std::vector<Writer*>& batch)
     }
     PgTxn txn(db);
     ++updates_;
-    Status status = RunFn(batch[i]->fn, txn);
+    Status status = RunFn(*batch[i], txn);
     if (!db.Healthy()) {
       // Every caller gets the connection error, never another caller's own.
       return fail_all(postgres::ConnectionLost("update"));
@@ -302,6 +184,7 @@ std::vector<Status> PostgresStorage::RunBatch(const std::vector<Writer*>& batch)
 }
 
 Status PostgresStorage::RunCompact() {
+  MAMORI_RETURN_IF_ERROR(EnsureWriter());
   // VACUUM cannot run inside a transaction block; the writer is outside one
   // between batches.
   MAMORI_RETURN_IF_ERROR(writer_->Exec("VACUUM (FULL) mamori_kv", "vacuum"));
@@ -322,7 +205,7 @@ Status PostgresStorage::ViewShared(ViewFn fn) { return RunView(fn, true); }
 
 Status PostgresStorage::RunView(ViewFn& fn, bool share) {
   if (!fn) return NoFunction("View");
-  if (t_committer_of == this) return CalledFromUpdateFn("View");
+  if (queue_.InBatch()) return CalledFromUpdateFn("View");
   if (t_shared.store == this) return RunFn(fn, *t_shared.txn);
   std::unique_ptr<PgConnection> conn;
   {
@@ -376,22 +259,11 @@ void PostgresStorage::ReleaseReader(std::unique_ptr<PgConnection> conn, bool reu
 }
 
 Status PostgresStorage::Close() {
-  if (t_committer_of == this) return CalledFromUpdateFn("Close");
-  if (answers_.OnThisThread()) {
-    return Status::Internal("Close was called from an UpdateThen callback",
-                            "UpdateThen のコールバックの中から Close が呼ばれました");
-  }
+  MAMORI_RETURN_IF_ERROR(queue_.MayClose());
   std::lock_guard close_lock(close_mu_);
   if (closed_) return Status::Ok();
   closed_ = true;
-  {
-    // Everything already queued gets an answer; nothing new is queued.
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  queue_cv_.notify_all();
-  if (committer_.joinable()) committer_.join();
-  answers_.Stop();
+  queue_.Stop();
   std::vector<std::unique_ptr<PgConnection>> readers;
   {
     std::unique_lock lock(pool_mu_);
@@ -408,8 +280,7 @@ StorageStats PostgresStorage::Stats() const {
   StorageStats stats;
   stats.updates = updates_.load();
   stats.commits = commits_.load();
-  std::lock_guard lock(mu_);
-  stats.pending = writers_.size() - running_;
+  stats.pending = queue_.Pending();
   return stats;
 }
 

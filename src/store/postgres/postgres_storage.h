@@ -3,12 +3,15 @@
 //
 // Layout: mamori_kv(k bytea PRIMARY KEY, v bytea NOT NULL) and
 // mamori_meta(name text PRIMARY KEY, value text NOT NULL) holding the format
-// marker ("format" = "mamori-kv") and the schema version ("version" = "1"),
-// both in the first schema of the connection's search_path. Created on first
-// open (under a lock, so servers starting together do not race); a store of
-// a newer version, or tables that are not a mamori store, are refused.
+// marker ("format" = "mamori-kv") and the schema version ("version"), and
+// mamori_schema_history, in the first schema of the connection's
+// search_path. Created on first open and migrated from an older version at
+// open, under a lock, so servers starting together do not race
+// (pg_schema.h); a store of a newer version, or tables that are not a
+// mamori store, are refused.
 //
-// Writes: one writer connection per process and a committer thread that runs
+// Writes: one writer connection per process and the group-commit queue
+// (store/commit_queue.h), whose leader runs
 // the Update calls queued at the time in one transaction (up to max_batch),
 // each inside a SAVEPOINT when there are several (group commit, as the
 // contract describes). Each write transaction runs at READ COMMITTED and

@@ -7,13 +7,12 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
-#include <deque>
 #include <mutex>
 #include <thread>
 #include <utility>
 #include <vector>
 
-#include "store/sqlite/answer_thread.h"
+#include "store/commit_queue.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/sqlite_txn.h"
 #include "store/sqlite/store_file.h"
@@ -38,12 +37,6 @@ using sqlite::SqliteTxn;
 // descriptors and the pages it has cached (at most SQLite's 2 MiB default).
 constexpr size_t kMaxIdleReaders = 64;
 
-// The store whose batch this thread is running as leader. Update and Close
-// called from inside an Update function would wait for that batch, which is
-// waiting for the function, and a View there would not see the batch's own
-// writes: they fail instead of deadlocking or misleading.
-thread_local const void* t_committer_of = nullptr;
-
 // The snapshot this thread's Views on `store` join (ViewShared), if any.
 struct SharedSnapshot {
   const void* store = nullptr;
@@ -51,13 +44,14 @@ struct SharedSnapshot {
 };
 thread_local SharedSnapshot t_shared;
 
-class SqliteStorage final : public Storage {
+class SqliteStorage final : public Storage, private internal::BatchRunner {
  public:
   SqliteStorage(const SqliteOptions& options, std::unique_ptr<Connection> writer,
                 std::unique_ptr<Connection> checkpointer)
-      : options_(options), writer_(std::move(writer)), checkpointer_(std::move(checkpointer)) {
-    options_.max_batch = std::max<size_t>(options_.max_batch, 1);
-  }
+      : options_(options),
+        writer_(std::move(writer)),
+        checkpointer_(std::move(checkpointer)),
+        queue_(*this, options.max_batch) {}
   ~SqliteStorage() override { (void)Close(); }
 
   Status Start();
@@ -72,36 +66,12 @@ class SqliteStorage final : public Storage {
   StorageStats Stats() const override;
 
  private:
-  // A caller of Update or Compact (no fn), waiting in writers_ on its own
-  // stack until a leader has run it; or one of UpdateThen (`then` set),
-  // owned by the queue and deleted once answered.
-  struct Writer {
-    UpdateFn fn;
-    std::function<void(Status)> then;
-    bool compact = false;
-    bool done = false;  // guarded by mu_
-    Status status;      // guarded by mu_ until done
-    std::condition_variable cv;
-  };
-
-  // Queues w; returns its status once a leader (w's own thread, if w reaches
-  // the front first) has run it.
-  Status Submit(Writer& w);
-  // With `lock` held on mu_ and writers_.front() not yet running: runs the
-  // batch it heads on this thread, answers every writer in it (UpdateThen's
-  // through the answer thread), wakes the next leader, and returns the front
-  // writer's status. `lock` is held again on return.
-  Status LeadBatch(std::unique_lock<std::mutex>& lock);
-  // Wakes whoever leads the batch now at the front: its own thread for an
-  // Update, the commit thread for an UpdateThen. mu_ held.
-  void WakeNextLeader();
-  // The commit thread: leads the batches headed by an UpdateThen, which has
-  // no thread of its own waiting.
-  void CommitLoop();
-  // One shared transaction; returns the status owed to each writer.
-  std::vector<Status> RunBatch(const std::vector<Writer*>& batch);
-  // RunBatch, or a Compact, on the calling (leader) thread; never throws.
-  std::vector<Status> Execute(const std::vector<Writer*>& batch);
+  // internal::BatchRunner, on the leader's thread (commit_queue.h).
+  std::vector<Status> RunBatch(const std::vector<UpdateFn*>& fns) override;
+  Status RunCompact() override { return writer_->CheckpointTruncate(); }
+  void AbandonBatch() override {
+    if (writer_->InTransaction()) (void)writer_->Run(Sql::kRollback);
+  }
   void ReleaseReader(std::unique_ptr<Connection> conn, bool reusable);
   // View's body; with `share`, this thread's Views on this store join its
   // snapshot while fn runs.
@@ -114,18 +84,6 @@ class SqliteStorage final : public Storage {
   // Used by one leader at a time (the one whose batch is running), then by
   // Close.
   std::unique_ptr<Connection> writer_;
-
-  mutable std::mutex mu_;
-  // Front: the leader's batch while it runs, then those waiting for the
-  // next leader. A writer leaves only when its result is set.
-  std::deque<Writer*> writers_;  // guarded by mu_
-  size_t running_ = 0;           // writers in the running batch; guarded by mu_
-  bool stopping_ = false;        // guarded by mu_
-  std::condition_variable drained_;
-  std::condition_variable commit_cv_;  // the commit thread waits here
-  bool commit_stop_ = false;           // guarded by mu_
-  std::thread commit_thread_;
-  sqlite::AnswerThread answers_;  // UpdateThen's callbacks, in commit order
 
   // Background checkpoints: the writer's commits never copy the WAL into
   // the database file themselves (that is a second sync and hundreds of
@@ -145,6 +103,9 @@ class SqliteStorage final : public Storage {
   // overwrites. So the next leader copies the few frames that arrived since
   // (the bulk is done), on the writer connection, before it begins.
   std::atomic<bool> catch_up_{false};
+
+  // Group commit in front of writer_; stopped by Close.
+  internal::CommitQueue queue_;
 
   std::mutex pool_mu_;
   std::condition_variable pool_cv_;
@@ -169,24 +130,7 @@ Status SqliteStorage::Start() {
     return Status::Unavailable("cannot start the sqlite checkpoint thread",
                                "チェックポイント用スレッドを起動できません");
   }
-  try {
-    commit_thread_ = std::thread([this] { CommitLoop(); });
-  } catch (const std::system_error&) {
-    return Status::Unavailable("cannot start the sqlite commit thread",
-                               "コミット用スレッドを起動できません");
-  }
-  return answers_.Start();
-}
-
-void SqliteStorage::CommitLoop() {
-  std::unique_lock lock(mu_);
-  for (;;) {
-    commit_cv_.wait(lock, [this] {
-      return commit_stop_ || (running_ == 0 && !writers_.empty() && writers_.front()->then);
-    });
-    if (commit_stop_) return;
-    (void)LeadBatch(lock);
-  }
+  return queue_.Start();
 }
 
 void SqliteStorage::OnWalCommit(void* self, int frames) {
@@ -217,129 +161,15 @@ void SqliteStorage::CheckpointLoop() {
   }
 }
 
-Status SqliteStorage::Update(UpdateFn fn) {
-  if (!fn) {
-    return NoFunction("Update");
-  }
-  if (t_committer_of == this) return CalledFromUpdateFn("Update");
-  Writer w;
-  w.fn = std::move(fn);
-  return Submit(w);
-}
+Status SqliteStorage::Update(UpdateFn fn) { return queue_.Update(std::move(fn)); }
 
-Status SqliteStorage::Compact() {
-  if (t_committer_of == this) return CalledFromUpdateFn("Compact");
-  // Through the queue, so that it runs on the writer connection after every
-  // Update before it, and no new write can slip in between.
-  Writer w;
-  w.compact = true;
-  return Submit(w);
-}
+Status SqliteStorage::Compact() { return queue_.Compact(); }
 
 void SqliteStorage::UpdateThen(UpdateFn fn, std::function<void(Status)> then) {
-  if (!fn) {
-    return then(NoFunction("UpdateThen"));
-  }
-  if (t_committer_of == this) return then(CalledFromUpdateFn("UpdateThen"));
-  auto w = std::make_unique<Writer>();
-  w->fn = std::move(fn);
-  w->then = std::move(then);
-  {
-    std::lock_guard lock(mu_);
-    if (!stopping_) {
-      // The queue owns it from here until LeadBatch answers it.
-      writers_.push_back(w.release());
-      // Alone in the queue: nobody is leading, so the commit thread must.
-      if (writers_.size() == 1) commit_cv_.notify_one();
-      return;
-    }
-  }
-  w->then(ClosedStore());
+  queue_.UpdateThen(std::move(fn), std::move(then));
 }
 
-Status SqliteStorage::Submit(Writer& w) {
-  std::unique_lock lock(mu_);
-  if (stopping_) return ClosedStore();
-  writers_.push_back(&w);
-  // Leader/follower group commit (as LevelDB's writer queue): whoever is at
-  // the front when the previous batch finishes runs the next batch on its
-  // own thread, for itself and for everyone queued behind it. A lone caller
-  // therefore commits without handing its function to another thread and
-  // waiting to be woken.
-  while (!w.done && &w != writers_.front()) w.cv.wait(lock);
-  if (w.done) return std::move(w.status);
-  return LeadBatch(lock);
-}
-
-void SqliteStorage::WakeNextLeader() {
-  if (writers_.empty()) {
-    drained_.notify_all();
-  } else if (writers_.front()->then) {
-    commit_cv_.notify_one();
-  } else {
-    writers_.front()->cv.notify_one();
-  }
-}
-
-Status SqliteStorage::LeadBatch(std::unique_lock<std::mutex>& lock) {
-  Writer& front = *writers_.front();
-  // A Compact runs alone; Updates run in groups of up to max_batch.
-  std::vector<Writer*> batch{&front};
-  if (!front.compact) {
-    for (auto it = writers_.begin() + 1;
-         it != writers_.end() && !(*it)->compact && batch.size() < options_.max_batch; ++it) {
-      batch.push_back(*it);
-    }
-  }
-  running_ = batch.size();
-  lock.unlock();
-  std::vector<Status> results = Execute(batch);
-  lock.lock();
-  running_ = 0;
-  std::vector<sqlite::AnswerThread::Answer> answered;  // UpdateThen's
-  Status own;
-  for (size_t i = 0; i < batch.size(); ++i) {
-    writers_.pop_front();
-    if (batch[i]->then) {
-      answered.emplace_back(
-          [writer = std::unique_ptr<Writer>(batch[i]), status = std::move(results[i])]() mutable {
-            writer->then(std::move(status));
-          });
-    } else if (i == 0) {
-      own = std::move(results[0]);
-    } else {
-      batch[i]->status = std::move(results[i]);
-      batch[i]->done = true;
-      batch[i]->cv.notify_one();
-    }
-  }
-  WakeNextLeader();
-  if (!answered.empty()) answers_.Post(std::move(answered));
-  return own;
-}
-
-std::vector<Status> SqliteStorage::Execute(const std::vector<Writer*>& batch) {
-  // Restored after, not cleared: a function may use another store.
-  const void* outer = std::exchange(t_committer_of, this);
-  std::vector<Status> results;
-  try {
-    if (batch.front()->compact) {
-      results.push_back(writer_->CheckpointTruncate());
-    } else {
-      results = RunBatch(batch);
-    }
-  } catch (...) {
-    // Functions' own exceptions are caught in RunFn; this is allocation
-    // failure in the batch machinery. Nothing of the batch may commit.
-    if (writer_->InTransaction()) (void)writer_->Run(Sql::kRollback);
-    results.assign(batch.size(), Status::Internal("the sqlite committer failed",
-                                                  "コミット処理で内部エラーが発生しました"));
-  }
-  t_committer_of = outer;
-  return results;
-}
-
-std::vector<Status> SqliteStorage::RunBatch(const std::vector<Writer*>& batch) {
+std::vector<Status> SqliteStorage::RunBatch(const std::vector<UpdateFn*>& batch) {
   Connection& db = *writer_;
   std::vector<Status> results(batch.size());
   auto fail_all = [&](const Status& error) {
@@ -363,7 +193,7 @@ std::vector<Status> SqliteStorage::RunBatch(const std::vector<Writer*>& batch) {
     }
     SqliteTxn txn(db);
     ++updates_;
-    Status status = RunFn(batch[i]->fn, txn);
+    Status status = RunFn(*batch[i], txn);
     if (!db.InTransaction()) {
       // SQLite rolled the whole transaction back after an I/O error or a full
       // disk: the functions before this one lost their writes too. Every
@@ -405,7 +235,7 @@ Status SqliteStorage::ViewShared(ViewFn fn) { return RunView(fn, true); }
 
 Status SqliteStorage::RunView(ViewFn& fn, bool share) {
   if (!fn) return NoFunction("View");
-  if (t_committer_of == this) return CalledFromUpdateFn("View");
+  if (queue_.InBatch()) return CalledFromUpdateFn("View");
   if (t_shared.store == this) return RunFn(fn, *t_shared.txn);
   std::unique_ptr<Connection> conn;
   {
@@ -461,24 +291,11 @@ void SqliteStorage::ReleaseReader(std::unique_ptr<Connection> conn, bool reusabl
 }
 
 Status SqliteStorage::Close() {
-  if (t_committer_of == this) return CalledFromUpdateFn("Close");
-  if (answers_.OnThisThread()) {
-    return Status::Internal("Close was called from an UpdateThen callback",
-                            "UpdateThen のコールバックの中から Close が呼ばれました");
-  }
+  MAMORI_RETURN_IF_ERROR(queue_.MayClose());
   std::lock_guard close_lock(close_mu_);
   if (closed_) return Status::Ok();
   closed_ = true;
-  {
-    // Everything already queued gets an answer; nothing new is queued.
-    std::unique_lock lock(mu_);
-    stopping_ = true;
-    drained_.wait(lock, [this] { return writers_.empty(); });
-    commit_stop_ = true;
-  }
-  commit_cv_.notify_all();
-  if (commit_thread_.joinable()) commit_thread_.join();
-  answers_.Stop();
+  queue_.Stop();
   {
     std::lock_guard lock(checkpoint_mu_);
     checkpoint_stop_ = true;
@@ -512,8 +329,7 @@ StorageStats SqliteStorage::Stats() const {
   stats.updates = updates_.load();
   stats.commits = commits_.load();
   stats.checkpoints = checkpoints_.load();
-  std::lock_guard lock(mu_);
-  stats.pending = writers_.size() - running_;
+  stats.pending = queue_.Pending();
   return stats;
 }
 

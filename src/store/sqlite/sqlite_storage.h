@@ -2,20 +2,19 @@
 //
 // Layout: a single table kv(k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID.
 // Durability: synchronous=FULL, so an Update that returned OK survives power
-// loss and SIGKILL. Group commit, leader/follower: the caller at the front of
-// the queue runs, on its own thread and on the one writer connection, the
-// Update calls waiting at the time in one transaction (up to max_batch), each
-// inside a SAVEPOINT when there are several; the others wait for its commit.
-// WAL checkpoints run on a background thread with their own connection, so no
-// commit pays for one. Views use a pool of read connections.
-// Several processes may open the same file; writers wait for the lock up to
-// busy_timeout_ms.
+// loss and SIGKILL. Group commit (store/commit_queue.h), leader/follower: the caller at the front
+// of the queue runs, on its own thread and on the one writer connection, the Update calls waiting
+// at the time in one transaction (up to max_batch), each inside a SAVEPOINT when there are several;
+// the others wait for its commit. WAL checkpoints run on a background thread with their own
+// connection, so no commit pays for one. Views use a pool of read connections. Several processes
+// may open the same file; writers wait for the lock up to busy_timeout_ms.
 //
 // The file: created with mode 0600, never wider whatever the umask (SQLite
 // gives its -wal and -shm files the mode of the database file); an existing
-// file keeps its mode. A `meta` table carries the format marker ("mamori-kv",
-// version 1), and any other file, SQLite or not, is refused before anything is
-// written to it.
+// file keeps its mode. A `meta` table carries the format marker ("mamori-kv")
+// and the format version; any other file, SQLite or not, is refused before
+// anything is written to it, and an older version is migrated at open
+// (store_file.h).
 //
 // Deleting for good: with secure_delete, deleted content is overwritten in
 // the pages that held it, but the WAL still holds the older page versions

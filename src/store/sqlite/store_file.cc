@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <string>
 #include <system_error>
 #include <vector>
 
@@ -14,7 +15,20 @@ namespace mamori::store::sqlite {
 namespace {
 
 constexpr char kFormat[] = "mamori-kv";
-constexpr char kVersion[] = "1";
+// The format version this build writes and reads (store_file.h lists them).
+constexpr int kVersion = 2;
+
+struct Migration {
+  int to;           // the version the file has after it
+  const char* sql;  // run inside the opening write transaction
+};
+// In order; each applies to a file at version `to - 1`. Append only: a
+// released migration is never edited, since files out there already ran it.
+constexpr Migration kMigrations[] = {
+    {2,
+     "CREATE TABLE IF NOT EXISTS schema_history(version INTEGER PRIMARY KEY, "
+     "applied_at TEXT NOT NULL)"},
+};
 constexpr char kSqliteHeader[] = "SQLite format 3";  // 16 bytes with its NUL
 
 Status NotAStore(const std::string& path, std::string_view why_en, std::string_view why_ja) {
@@ -32,18 +46,32 @@ Status ErrnoError(const std::string& path, std::string_view op, int err) {
 
 enum class State { kEmpty, kStore };
 
+struct Found {
+  State state = State::kEmpty;
+  int version = 0;  // of a store
+};
+
+// A stored version: a positive number of at most 9 digits, else 0.
+int ParseVersion(const std::vector<std::string>& rows) {
+  if (rows.size() != 1 || rows[0].empty() || rows[0].size() > 9 ||
+      !std::all_of(rows[0].begin(), rows[0].end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return 0;
+  }
+  return std::stoi(rows[0]);
+}
+
 bool Contains(const std::vector<std::string>& names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
 // Reads only, so a foreign database is refused exactly as it was found.
-Result<State> ReadState(Connection& conn) {
+Result<Found> ReadState(Connection& conn) {
   const std::string& path = conn.path();
   MAMORI_ASSIGN_OR_RETURN(
       std::vector<std::string> names,
       conn.Query("SELECT name FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
                  "read schema"));
-  if (names.empty()) return State::kEmpty;
+  if (names.empty()) return Found{};
   if (!Contains(names, "meta")) {
     return Fail(NotAStore(path, "an SQLite database without the mamori format marker",
                           "mamori の形式マーカーのない SQLite データベースです"));
@@ -54,38 +82,51 @@ Result<State> ReadState(Connection& conn) {
                           "meta テーブルに mamori の形式マーカーがありません"));
   }
   MAMORI_ASSIGN_OR_RETURN(
-      std::vector<std::string> version,
+      std::vector<std::string> rows,
       conn.Query("SELECT v FROM meta WHERE k = 'version'", "read format version"));
-  if (version != std::vector<std::string>{kVersion}) {
-    // The version comes from the file: quote it only when it looks like one.
-    std::string shown = "unknown";
-    if (version.size() == 1 && !version[0].empty() && version[0].size() <= 9 &&
-        std::all_of(version[0].begin(), version[0].end(),
-                    [](char c) { return c >= '0' && c <= '9'; })) {
-      shown = version[0];
-    }
+  // The version comes from the file: quoted only when it is a number.
+  const int version = ParseVersion(rows);
+  if (version == 0 || version > kVersion) {
+    const std::string shown = version == 0 ? "unknown" : std::to_string(version);
+    const std::string ours = std::to_string(kVersion);
     return Fail(Status::IoError(
         path + " is a mamori store of format version " + shown + ", which this build (version " +
-            kVersion + ") cannot read; use a matching mamori release",
+            ours + ") cannot read; use a matching mamori release. Nothing was changed",
         path + " は形式バージョン " + shown + " の mamori データストアで、このビルド (バージョン " +
-            kVersion + ") では読めません。対応する mamori を使ってください"));
+            ours + ") では読めません。対応する mamori を使ってください。何も変更していません"));
   }
   if (!Contains(names, "kv")) {
     return Fail(NotAStore(path, "the mamori kv table is missing", "kv テーブルがありません"));
   }
-  return State::kStore;
+  return Found{State::kStore, version};
 }
 
-Status Initialise(Connection& conn) {
-  // Another process may have initialised the file since we looked; the write
-  // lock taken by BEGIN IMMEDIATE makes this second look final.
-  MAMORI_ASSIGN_OR_RETURN(State state, ReadState(conn));
-  if (state == State::kStore) return Status::Ok();
-  return conn.Exec(
-      "CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID;"
-      "CREATE TABLE kv(k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID;"
-      "INSERT INTO meta(k, v) VALUES('format', 'mamori-kv'), ('version', '1');",
-      "create tables");
+// Inside the write transaction: creates the version-1 tables in an empty
+// database, then applies every migration past the file's version, each
+// recorded in meta and in schema_history. Another process may have done
+// either since we looked; the write lock taken by BEGIN IMMEDIATE makes
+// this second look final, so each migration runs once.
+Status InitialiseAndMigrate(Connection& conn) {
+  MAMORI_ASSIGN_OR_RETURN(Found found, ReadState(conn));
+  if (found.state == State::kEmpty) {
+    MAMORI_RETURN_IF_ERROR(
+        conn.Exec("CREATE TABLE meta(k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID;"
+                  "CREATE TABLE kv(k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID;"
+                  "INSERT INTO meta(k, v) VALUES('format', 'mamori-kv'), ('version', '1');",
+                  "create tables"));
+    found.version = 1;  // a new file takes every migration, as an old one does
+  }
+  for (const Migration& migration : kMigrations) {
+    if (migration.to <= found.version) continue;
+    MAMORI_RETURN_IF_ERROR(conn.Exec(migration.sql, "format migration"));
+    const std::string to = std::to_string(migration.to);
+    const std::string record = "UPDATE meta SET v = '" + to +
+                               "' WHERE k = 'version'; INSERT INTO schema_history(version, "
+                               "applied_at) VALUES(" +
+                               to + ", strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));";
+    MAMORI_RETURN_IF_ERROR(conn.Exec(record.c_str(), "record format migration"));
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -132,8 +173,8 @@ Status PrepareFile(const std::string& path, bool create_if_missing, bool* create
 
 Status EnsureStore(Connection& conn, bool create_if_missing) {
   const std::string& path = conn.path();
-  MAMORI_ASSIGN_OR_RETURN(State state, ReadState(conn));
-  if (state == State::kEmpty && !create_if_missing) {
+  MAMORI_ASSIGN_OR_RETURN(Found found, ReadState(conn));
+  if (found.state == State::kEmpty && !create_if_missing) {
     return Status::NotFound(path + " holds no mamori store (the database is empty)",
                             path + " に mamori のデータストアがありません (空のデータベースです)");
   }
@@ -143,9 +184,9 @@ Status EnsureStore(Connection& conn, bool create_if_missing) {
     return Status::IoError(path + ": SQLite could not switch the database to WAL mode",
                            path + ": データベースを WAL モードに切り替えられませんでした");
   }
-  if (state == State::kStore) return Status::Ok();
+  if (found.state == State::kStore && found.version == kVersion) return Status::Ok();
   MAMORI_RETURN_IF_ERROR(conn.Run(Sql::kBeginImmediate));
-  Status status = Initialise(conn);
+  Status status = InitialiseAndMigrate(conn);
   if (status.ok()) status = conn.Run(Sql::kCommit);
   if (!status.ok() && conn.InTransaction()) (void)conn.Run(Sql::kRollback);
   return status;

@@ -1,14 +1,14 @@
-#include "store/sqlite/answer_thread.h"
+#include "store/answer_thread.h"
 
 #include <system_error>
 
-namespace mamori::store::sqlite {
+namespace mamori::store::internal {
 
 Status AnswerThread::Start() {
   try {
     thread_ = std::thread([this] { Loop(); });
   } catch (const std::system_error&) {
-    return Status::Unavailable("cannot start the sqlite answer thread",
+    return Status::Unavailable("cannot start the storage answer thread",
                                "応答用スレッドを起動できません");
   }
   return Status::Ok();
@@ -45,4 +45,4 @@ void AnswerThread::Loop() {
   }
 }
 
-}  // namespace mamori::store::sqlite
+}  // namespace mamori::store::internal

@@ -1,4 +1,4 @@
-// Internal to the SQLite store: one thread that runs callbacks in the order
+// Internal to the storage backends (commit_queue.h): one thread that runs callbacks in the order
 // they were posted. UpdateThen's answers run there, off the commit thread,
 // so that the next commit never waits for them and a callback may itself
 // call Update (which the commit thread may have to lead).
@@ -12,7 +12,7 @@
 
 #include "core/status.h"
 
-namespace mamori::store::sqlite {
+namespace mamori::store::internal {
 
 class AnswerThread {
  public:
@@ -43,4 +43,4 @@ class AnswerThread {
   std::thread thread_;
 };
 
-}  // namespace mamori::store::sqlite
+}  // namespace mamori::store::internal
