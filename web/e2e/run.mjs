@@ -175,6 +175,16 @@ test('records: purpose first, hiragana finds a half-width-kana record, masked', 
   check(table.includes('山田') && table.includes('ヤマダ タロウ'), 'the half-width-kana record found');
   check((await page.getByTestId('results').locator('tbody tr').count()) === 1, 'only that record');
   await axe(page, 'records');
+  // Its history, then its end of use: the retention deadline comes back and
+  // the history shows the new version with the day.
+  await page.getByTestId('results').getByRole('button', { name: '履歴・利用終了' }).click();
+  await page.getByTestId('versions').waitFor();
+  check((await page.getByTestId('versions').locator('tbody tr').count()) >= 1, 'history shown');
+  check(/^\d{4}-\d\d-\d\d$/.test(await page.getByLabel('利用終了日 (JST)').inputValue()), 'today (JST) offered');
+  await page.getByRole('button', { name: '利用終了を記録' }).click();
+  check(/保存期限: 令和/.test(await page.getByTestId('end-use-done').innerText()), 'retention deadline shown');
+  await page.getByTestId('end-of-use').filter({ hasText: /令和/ }).first().waitFor();
+  await axe(page, 'record history and end of use');
 });
 
 // Logs `user` on and searches `dataset` under `purpose` with no name.
@@ -191,10 +201,12 @@ test('records: a refused purpose explained in Japanese', async ({ page }) => {
   const refusal = await page.getByTestId('refusal').innerText();
   check(refusal.includes('権限'), `refusal explained: ${refusal}`);
   check((await page.getByTestId('results').count()) === 0, 'nothing shown');
+  const option = await page.getByLabel('利用目的').locator('option[value="social_insurance"]').innerText();
+  check(option.includes('権限なし'), `the server's answer shown beside the purpose: ${option}`);
   await axe(page, 'records refused');
 });
 
-test("records: a handler does not see another department's dataset", async ({ page }) => {
+test("records: a handler does not see another department's dataset; history, end of use refused; an inquiry under two-person control", async ({ page }) => {
   // 融資部's handler: the picker offers 融資部's dataset only, not 総務部's
   // employee My Numbers (which the API refuses him in any case).
   await logonReady(page, 'ito_ken');
@@ -205,8 +217,53 @@ test("records: a handler does not see another department's dataset", async ({ pa
   check(offered.includes('loan_customer'), `融資部's dataset offered: ${offered}`);
   check(!offered.includes('employee_my_number') && !offered.includes('payroll_account'),
     `総務部's datasets not offered to 融資部: ${offered}`);
-  check((await page.getByTestId('dataset-scope').innerText()).includes('融資部'), 'the narrowing said');
+  check((await page.getByTestId('dataset-scope').innerText()).includes('サーバー'), 'the narrowing said');
+  // He holds read, not find: listing only, no name search offered; the
+  // history opens, the end of use (a write) is refused and explained.
+  await page.getByLabel('データセット').selectOption('loan_customer');
+  await page.getByLabel('利用目的').selectOption('credit_screening');
+  await page.getByTestId('list-only').waitFor();
+  check(await page.getByLabel(/氏名またはフリガナ/).isDisabled(), 'no name search without a find grant');
+  await page.getByRole('button', { name: '検索' }).click();
+  await page.getByTestId('results').getByRole('button', { name: '履歴・利用終了' }).first().click();
+  await page.getByTestId('versions').waitFor();
+  await page.getByRole('button', { name: '利用終了を記録' }).click();
+  const refused = await page.getByTestId('record-history').getByTestId('refusal').innerText();
+  check(refused.includes('権限'), `end of use refused to a reader: ${refused}`);
   await axe(page, 'records (other department)');
+  // An inquiry about that record under two-person control (pre_approval):
+  // the operator applies; his own approval and an unapproved run are
+  // refused; 融資部's confirmer approves; the operator runs it and reads
+  // the answer.
+  const record = await page.getByTestId('results').locator('tbody tr').first().getAttribute('data-id');
+  await goTo(page, '照会');
+  await page.getByLabel('データセット名').fill('loan_customer');
+  await page.getByLabel('記録ID').fill(record);
+  await page.getByLabel('利用目的ID').fill('credit_screening');
+  await page.getByLabel(/同意書の番号/).fill('LA-2026-0001');
+  await page.getByRole('button', { name: '申請する' }).click();
+  const inquiry = (await page.getByTestId('inquiry-applied').innerText()).replace(/^.*: /, '');
+  const row = () => page.getByTestId('inquiries').locator(`tr[data-id="${inquiry}"]`);
+  await row().getByRole('button', { name: '承認' }).click();
+  const own = await page.getByTestId('refusal').first().innerText();
+  check(/[ぁ-んァ-ン一-龯]/.test(own) && own.includes('権限'), `the operator's own approval refused: ${own}`);
+  await row().getByRole('button', { name: '実行' }).click();
+  const unapproved = await page.getByTestId('refusal').first().innerText();
+  check(unapproved.includes('確認者の承認前'), `an unapproved inquiry not run: ${unapproved}`);
+  await axe(page, 'inquiries (refused)');
+  await page.getByRole('button', { name: 'ログオフ' }).click();
+  await logonReady(page, 'kato_kacho');
+  await goTo(page, '照会');
+  await row().getByRole('button', { name: '承認' }).click();
+  await page.locator(`tr[data-id="${inquiry}"][data-state="approved"]`).waitFor();
+  await page.getByRole('button', { name: 'ログオフ' }).click();
+  await logonReady(page, 'ito_ken');
+  await goTo(page, '照会');
+  await row().getByRole('button', { name: '実行' }).click();
+  await page.locator(`tr[data-id="${inquiry}"][data-state="answered"]`).waitFor();
+  await row().getByRole('button', { name: '回答を見る' }).click();
+  await page.getByTestId('inquiry-answer').locator('dt').first().waitFor();
+  await axe(page, 'inquiries (answered)');
 });
 
 test('approvals: refused to the applicant, decided by the right person; a take-out applied and approved by both', async ({ page, context }) => {

@@ -77,18 +77,23 @@ test('CSV for Excel: BOM, CRLF, quoting, no formulas', async () => {
   assert.deepEqual(columnsOf([{ a: 1, b: 2 }, { c: 3, a: 4 }]), ['a', 'b', 'c']);
 });
 
-test("records search offers only the person's department's datasets", async () => {
-  const { searchableDatasets } = await import('../build-unit/datasets.js');
-  const all = [
-    { name: 'employee_my_number', department: '総務部' },
-    { name: 'loan_customer', department: '融資部' },
-    { name: 'payroll_account', department: '総務部' },
-    { name: 'orphan' },
-  ];
-  assert.deepEqual(searchableDatasets(all, '融資部').map((d) => d.name), ['loan_customer']);
-  assert.deepEqual(searchableDatasets(all, '総務部').map((d) => d.name), ['employee_my_number', 'payroll_account']);
-  assert.deepEqual(searchableDatasets(all, '監査室'), []);
-  assert.deepEqual(searchableDatasets(all, ''), []);
+test("records search: each purpose with the person's standing, as the server answered", async () => {
+  const { standing, purposesByStanding } = await import('../build-unit/datasets.js');
+  const ds = {
+    name: 'employee_my_number',
+    purposes: [{ id: 'social_insurance' }, { id: 'withholding' }, { id: 'payroll' }],
+    searchable_purposes: ['withholding'],
+    listable_purposes: ['withholding', 'payroll'],
+  };
+  assert.equal(standing(ds, 'withholding'), 'find');
+  assert.equal(standing(ds, 'payroll'), 'list');
+  assert.equal(standing(ds, 'social_insurance'), 'none');
+  assert.equal(standing(ds, ''), 'none');
+  assert.equal(standing(undefined, 'withholding'), 'none');
+  assert.equal(standing({ name: 'x', purposes: [{ id: 'a' }] }, 'a'), 'none', 'no answer: no standing');
+  assert.deepEqual(purposesByStanding(ds).map((p) => [p.id, p.standing]),
+    [['withholding', 'find'], ['payroll', 'list'], ['social_insurance', 'none']]);
+  assert.deepEqual(purposesByStanding(undefined), []);
 });
 
 test('a PEM certificate: its SHA-256 fingerprint as openssl prints it', async () => {

@@ -28,7 +28,7 @@ export function MyWork() {
         <Count path="lists" query={{ state: 'pending' }} pick={(d) => d.lists}
           label={['未確認の確認リスト', 'Daily lists to confirm']} href="#/lists" />
         <Count path="findings" query={{}} pick={(d) => d.findings}
-          label={['分析の指摘事項', 'Findings']} href="#/work" />
+          label={['分析の指摘事項', 'Findings']} href="#/findings" />
         <Count path="reviews/overdue" query={{}} pick={(d) => d.items ?? d.reviews}
           label={['期限切れの見直し', 'Overdue reviews']} href="#/rights-flow" />
         <Count path="rights/requests" query={{}} pick={(d) => d.requests}
