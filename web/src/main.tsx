@@ -7,6 +7,7 @@ import './styles.css';
 import { lang } from './i18n';
 import { Approvals } from './screens/Approvals';
 import { Browse, BROWSE } from './screens/Browse';
+import { Exceptions } from './screens/Exceptions';
 import { Findings } from './screens/Findings';
 import { Inquiries } from './screens/Inquiries';
 import { Lists } from './screens/Lists';
@@ -27,6 +28,7 @@ const SCREENS: Record<string, () => preact.JSX.Element> = {
   records: Records,
   approvals: Approvals,
   inquiries: Inquiries,
+  exceptions: Exceptions,
   'rights-flow': Rights,
   takeouts: Takeouts,
   lists: Lists,

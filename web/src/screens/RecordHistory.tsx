@@ -1,8 +1,10 @@
 // One record's history (its versions, masked as the server masks them for
-// this person and purpose) and its end of use (利用終了): the day from which
-// the retention period is counted; the sweep shreds the record when it is
-// over. Both are data operations the server authorises (record.history,
-// record.end_use) under the purpose chosen for the search.
+// this person and purpose), its end of use (利用終了: the day from which the
+// retention period is counted; the sweep shreds the record when it is
+// over) and its disposal before that (廃棄), which names an approved
+// non-standard-work request of the person disposing and a reason code
+// ([003 V(4)①D]). Each is a data operation the server authorises
+// (record.history, record.end_use, record.shred) and may refuse.
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { t } from '../i18n';
@@ -22,6 +24,8 @@ export function RecordHistory({ dataset, purpose, id, fields }: Props) {
   const { refused, attempt } = useRefusal();
   const [date, setDate] = useState(jstDayAhead(0));
   const [deadline, setDeadline] = useState<string | null>(null);
+  const [disposal, setDisposal] = useState({ approval: '', reason: 'purpose_ended', reference: '' });
+  const [disposed, setDisposed] = useState('');
 
   async function endUse(e: Event) {
     e.preventDefault();
@@ -31,6 +35,13 @@ export function RecordHistory({ dataset, purpose, id, fields }: Props) {
       setDeadline(r.retention_deadline ?? '');
       reload();
     }
+  }
+
+  async function dispose(e: Event) {
+    e.preventDefault();
+    setDisposed('');
+    const r = await attempt(() => api<any>('DELETE', path, undefined, disposal));
+    if (r) setDisposed(r.id ?? id);
   }
 
   const versions = data?.versions ?? [];
@@ -72,7 +83,20 @@ export function RecordHistory({ dataset, purpose, id, fields }: Props) {
         <Field label={['利用終了日 (JST)', 'End of use (JST)']} name="end-use-date" type="date" required value={date} set={setDate} />
         <button type="submit">{t(['利用終了を記録', 'Record the end of use'])}</button>
       </form>
+      <form onSubmit={dispose} aria-labelledby="dispose-title">
+        <h3 id="dispose-title">{t(['廃棄 (保存期間満了前)', 'Dispose of it before its retention ends'])}</h3>
+        <p class="help">
+          {t(['保存期間満了前の廃棄は規格外作業です。承認済みの自分の申請IDと理由コードを指定します。',
+            'Disposal before the retention ends is non-standard work: name your approved request and a reason code.'])}
+        </p>
+        <Field label={['承認ID (規格外作業)', 'Approval ID (non-standard work)']} name="dispose-approval"
+          value={disposal.approval} set={(v) => setDisposal({ ...disposal, approval: v })} />
+        <Field label={['廃棄理由コード', 'Reason code']} name="dispose-reason" required
+          value={disposal.reason} set={(v) => setDisposal({ ...disposal, reason: v })} />
+        <button type="submit">{t(['廃棄する', 'Dispose'])}</button>
+      </form>
       <Refusal problem={refused} />
+      {disposed && <p role="status" data-testid="disposed">{t(['廃棄しました', 'Disposed of'])}: {disposed}</p>}
       {deadline !== null && (
         <p role="status" data-testid="end-use-done">
           {t(['利用終了を記録しました。保存期限: ', 'End of use recorded. Retention deadline: '])}

@@ -12,6 +12,7 @@ export const SCREENS: { id: string; label: Text }[] = [
   { id: 'records', label: ['台帳・記録の検索', 'Records'] },
   { id: 'approvals', label: ['承認', 'Approvals'] },
   { id: 'inquiries', label: ['照会', 'Inquiries'] },
+  { id: 'exceptions', label: ['例外措置', 'Exceptions'] },
   { id: 'rights-flow', label: ['権限の申請・見直し', 'Rights requests'] },
   { id: 'takeouts', label: ['持ち出し', 'Take-outs'] },
   { id: 'lists', label: ['確認リスト', 'Daily lists'] },
