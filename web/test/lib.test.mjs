@@ -2,12 +2,20 @@
 // src/lib (tsc -p tsconfig.unit.json → build-unit/).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatCivilDate, formatDateTime, formatNumber, toJst, wareki } from '../build-unit/dates.js';
+import { formatCivilDate, formatDateTime, formatNumber, jstDayAhead, toJst, wareki } from '../build-unit/dates.js';
 import { hiraganaToKatakana, isKana, normalizeKana, normalizeName } from '../build-unit/kana.js';
 import { characterClasses, checkPassword } from '../build-unit/password.js';
 
 test('JST is UTC+9 across the date line', () => {
   assert.deepEqual(toJst(new Date('2026-12-07T15:30:05Z')), { year: 2026, month: 12, day: 8, hour: 0, minute: 30, second: 5 });
+});
+
+test('JST calendar days ahead, across the date line and a month end', () => {
+  // 2026-03-31 15:00 UTC is already 2026-04-01 in Japan.
+  const now = Date.UTC(2026, 2, 31, 15, 0, 0);
+  assert.equal(jstDayAhead(0, now), '2026-04-01');
+  assert.equal(jstDayAhead(-1, now), '2026-03-31');
+  assert.equal(jstDayAhead(7, Date.UTC(2026, 2, 31, 14, 59, 59)), '2026-04-07');
 });
 
 test('和暦: era boundaries and 元年', () => {

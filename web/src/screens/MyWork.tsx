@@ -25,6 +25,8 @@ export function MyWork() {
           label={['承認待ちの申請', 'Requests awaiting my decision']} href="#/approvals" />
         <Count path="approvals" query={{ view: 'mine', state: 'pending' }} pick={(d) => d.approvals}
           label={['自分の申請 (審査中)', 'My requests under review']} href="#/approvals" />
+        <Count path="inquiries" query={{ state: 'applied' }} pick={(d) => d.inquiries}
+          label={['申請中の照会', 'Inquiries applied for']} href="#/inquiries" />
         <Count path="lists" query={{ state: 'pending' }} pick={(d) => d.lists}
           label={['未確認の確認リスト', 'Daily lists to confirm']} href="#/lists" />
         <Count path="findings" query={{}} pick={(d) => d.findings}
