@@ -69,10 +69,10 @@ Status AddDatasetRoutes(Router& router, const RouteDeps& deps) {
            nlohmann::json shown = engine::DatasetDefToJson(def);
            if (rules) {
              auto find = AllowedPurposes(*rules, *call.principal, def, policy::Operation::kFind);
-             auto list = AllowedPurposes(*rules, *call.principal, def, policy::Operation::kRead);
-             if (find.empty() && list.empty()) continue;
+             auto listed = AllowedPurposes(*rules, *call.principal, def, policy::Operation::kRead);
+             if (find.empty() && listed.empty()) continue;
              shown["searchable_purposes"] = std::move(find);
-             shown["listable_purposes"] = std::move(list);
+             shown["listable_purposes"] = std::move(listed);
            }
            out.push_back(std::move(shown));
          }
