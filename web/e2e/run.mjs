@@ -252,11 +252,13 @@ test("records: a handler does not see another department's dataset; history, end
   // the operator applies; his own approval and an unapproved run are
   // refused; 融資部's confirmer approves; the operator runs it and reads
   // the answer.
+  // The found record's "inquire" button hands it to the inquiry form.
   const record = await page.getByTestId('results').locator('tbody tr').first().getAttribute('data-id');
-  await goTo(page, '照会');
-  await page.getByLabel('データセット名').fill('loan_customer');
-  await page.getByLabel('記録ID').fill(record);
-  await page.getByLabel('利用目的ID').fill('credit_screening');
+  await page.getByTestId('results').locator('tbody tr').first().getByRole('button', { name: '照会を申請' }).click();
+  await page.getByRole('heading', { level: 1, name: '照会' }).waitFor();
+  check(await page.getByLabel('記録ID').inputValue() === record, 'the record handed to the inquiry form');
+  check(await page.getByLabel('データセット名').inputValue() === 'loan_customer', 'its dataset');
+  check(await page.getByLabel('利用目的ID').inputValue() === 'credit_screening', 'its purpose');
   await page.getByLabel(/同意書の番号/).fill('LA-2026-0001');
   await page.getByRole('button', { name: '申請する' }).click();
   const inquiry = (await page.getByTestId('inquiry-applied').innerText()).replace(/^.*: /, '');

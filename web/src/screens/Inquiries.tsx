@@ -8,6 +8,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { t, type Text } from '../i18n';
+import { signal } from '../signal';
 import { Field, Refusal, showValue, useApi, useRefusal, When } from './common';
 
 const STATES: Record<string, Text> = {
@@ -18,8 +19,16 @@ const STATES: Record<string, Text> = {
   answered: ['回答済み', 'answered'],
 };
 
+// The record a search found, handed over by the records screen's
+// "inquire" button: the form starts from it (read once, then cleared).
+export const inquiryDraft = signal<{ dataset: string; record: string; purpose: string } | null>(null);
+
 function Apply({ onDone }: { onDone: (id: string) => void }) {
-  const [f, setF] = useState({ dataset: '', record: '', purpose: '', consent: '' });
+  const [f, setF] = useState(() => {
+    const from = inquiryDraft.value;
+    inquiryDraft.value = null;
+    return { dataset: from?.dataset ?? '', record: from?.record ?? '', purpose: from?.purpose ?? '', consent: '' };
+  });
   const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v });
   const { refused, attempt } = useRefusal();
   async function submit(e: Event) {

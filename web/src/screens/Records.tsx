@@ -11,12 +11,13 @@ import { t } from '../i18n';
 import { purposesByStanding, standing, type Standing } from '../lib/datasets';
 import { isKana, normalizeKana, normalizeName } from '../lib/kana';
 import { Choice, Field, Refusal, showValue, useApi } from './common';
+import { inquiryDraft } from './Inquiries';
 import { RecordHistory } from './RecordHistory';
 
 interface Field { name: string; title?: string; indexed?: boolean; type?: string }
 interface Dataset {
   name: string; title?: string; department?: string; purposes?: { id: string; title?: string }[]; fields?: Field[];
-  searchable_purposes?: string[]; listable_purposes?: string[];
+  searchable_purposes?: string[]; listable_purposes?: string[]; inquiry_control?: string;
 }
 
 const STANDING: Record<Standing, [string, string]> = {
@@ -116,6 +117,15 @@ export function Records() {
                       <button type="button" aria-expanded={opened === id} onClick={() => setOpened(opened === id ? '' : id)}>
                         {t(['履歴・利用終了', 'History, end of use'])}
                       </button>
+                      {ds?.inquiry_control && (
+                        <>
+                          {' '}
+                          <button type="button" onClick={() => {
+                            inquiryDraft.value = { dataset: ds.name, record: id, purpose };
+                            location.hash = '#/inquiries';
+                          }}>{t(['照会を申請', 'Apply for an inquiry'])}</button>
+                        </>
+                      )}
                     </td>
                   </tr>
                 );
