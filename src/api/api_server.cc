@@ -66,6 +66,7 @@ Result<std::unique_ptr<ApiServer>> ApiServer::Start(ApiServerOptions options) {
   deps.findings = api->options_.findings;
   deps.lists = api->options_.lists;
   deps.incidents = api->options_.incidents;
+  deps.policy = api->options_.policy;
   deps.monitor = api->options_.monitor;
   deps.witnessing = api->options_.witnessing;
   deps.exchange = api->options_.exchange;
@@ -132,6 +133,7 @@ ApiServerOptions OptionsFor(Stack& stack, ServerConfig config) {
   options.findings = deps.findings;
   options.lists = deps.lists;
   options.incidents = deps.incidents;
+  options.policy = deps.policy;
   return options;
 }
 

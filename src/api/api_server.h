@@ -75,6 +75,8 @@ struct ApiServerOptions {
   analysis::Lists* lists = nullptr;
   // Optional: incidents (governance/incidents.h).
   governance::Incidents* incidents = nullptr;
+  // Optional: the data-access decision (GET /v1/datasets?searchable=true).
+  policy::Authorizer* policy = nullptr;
   const analysis::Monitor* monitor = nullptr;
   // Optional: the witnessing of signed heads (engine/witnessing.h), whose
   // state /readyz and /metrics report.

@@ -67,7 +67,9 @@ std::vector<RouteSpec> Build() {
           .Strict({{"code", K::kString, kRequired, kSecret}}),
 
       // Datasets (台帳): definitions hold no personal data.
-      System("GET", "/v1/datasets", "dataset.list"),
+      // ?searchable=true: only the datasets, and purposes, in which the
+      // person's grants allow a search (routes_datasets.cc).
+      System("GET", "/v1/datasets", "dataset.list").Query({"searchable"}),
       System("POST", "/v1/datasets", "dataset.create").Json(),
       System("GET", "/v1/datasets/{ds}", "dataset.show"),
       System("GET", "/v1/datasets/{ds}/ledger", "dataset.ledger"),

@@ -4,7 +4,8 @@
 //
 //   operations (public)  GET /healthz, /readyz (every listener), /metrics (the
 //                        operations listener only: AddMetricsRoute)
-//   datasets (台帳)      GET|POST /v1/datasets, GET /v1/datasets/{ds}, GET …/{ds}/ledger
+//   datasets (台帳)      GET|POST /v1/datasets (?searchable=true: what I may search),
+//                        GET /v1/datasets/{ds}, GET …/{ds}/ledger
 //   records              POST|GET /v1/datasets/{ds}/records (put; find or list),
 //                        GET|PATCH|DELETE …/records/{id}, GET …/records/{id}/history
 //   audit                GET /v1/audit/head, /proof, /consistency, /events;
@@ -80,6 +81,7 @@
 #include "governance/incidents.h"
 #include "governance/registers.h"
 #include "identity/identity.h"
+#include "policy/authorizer.h"
 #include "policy/register.h"
 #include "policy/review.h"
 #include "policy/rights_admin.h"
@@ -132,6 +134,9 @@ struct RouteDeps {
   // connection register is still served; suspensions notify nobody and
   // /v1/exchange/{kind} answers nothing.
   exchange::Node* exchange = nullptr;
+  // Optional: the data-access decision itself (policy/authorizer.h), for
+  // GET /v1/datasets?searchable=true. Without it that question is refused.
+  policy::Authorizer* policy = nullptr;
 };
 
 // /healthz and /readyz.

@@ -1,6 +1,15 @@
 // Datasets (台帳): list, register, show, and the ledger view. The route table
 // declares each a system operation (dataset.list, …); the engine validates a
 // definition and audits every operation and refusal.
+//
+// GET /v1/datasets?searchable=true answers "which datasets may I search, and
+// for which purposes": a dataset is listed when policy::Evaluate allows the
+// caller record.find ("searchable_purposes": by name or reading) or
+// record.list ("listable_purposes": a page without a name) under at least
+// one of its registered purposes — the decision, on the same rules and for
+// the same terminal, that the search itself would get now. It changes
+// nothing and discloses only the caller's own standing; every search is
+// still decided (and audited) when it is made.
 #include <nlohmann/json.hpp>
 
 #include "api/call.h"
@@ -11,23 +20,64 @@ namespace {
 
 std::string DatasetLocation(std::string_view name) { return "/v1/datasets/" + std::string(name); }
 
+// The purposes of `def` under which `who` may do `op` now.
+std::vector<std::string> AllowedPurposes(const policy::Snapshot& rules,
+                                         const identity::Principal& who,
+                                         const engine::DatasetDef& def, policy::Operation op) {
+  std::vector<std::string> out;
+  for (const auto& p : def.purposes) {
+    if (policy::Evaluate(rules, who, def, op, p.id).allowed) out.push_back(p.id);
+  }
+  return out;
+}
+
 }  // namespace
 
 Status AddDatasetRoutes(Router& router, const RouteDeps& deps) {
   engine::Engine* engine = deps.engine;
+  policy::Authorizer* policy = deps.policy;
 
-  MAMORI_RETURN_IF_ERROR(router.Add({"GET", "/v1/datasets", [=](Call& call) -> HandlerResult {
-                                       const engine::Context ctx = call.Context("");
-                                       auto list = engine->ListDatasets(ctx);
-                                       if (!list) {
-                                         return std::unexpected(EngineProblem(list.error(), ctx));
-                                       }
-                                       nlohmann::json out = nlohmann::json::array();
-                                       for (const auto& def : *list) {
-                                         out.push_back(engine::DatasetDefToJson(def));
-                                       }
-                                       return JsonResponse(200, {{"datasets", std::move(out)}});
-                                     }}));
+  MAMORI_RETURN_IF_ERROR(router.Add(
+      {"GET", "/v1/datasets", [=](Call& call) -> HandlerResult {
+         const std::string searchable = call.QueryText("searchable");
+         if (!searchable.empty() && searchable != "true") {
+           return std::unexpected(Problem::Make("invalid_argument", "searchable must be true",
+                                                "searchable には true を指定します", "searchable"));
+         }
+         std::shared_ptr<const policy::Snapshot> rules;
+         if (!searchable.empty()) {
+           if (!policy || !call.principal) {
+             return std::unexpected(
+                 Problem::Make("unavailable", "this server does not decide data access",
+                               "このサーバーはデータへのアクセスを判断しません"));
+           }
+           auto current = policy->Current();
+           if (!current || !*current) {
+             return std::unexpected(Problem::Make("unavailable",
+                                                  "the access rules cannot be read now",
+                                                  "アクセス規則を読み込めません"));
+           }
+           rules = *current;
+         }
+         const engine::Context ctx = call.Context("");
+         auto list = engine->ListDatasets(ctx);
+         if (!list) {
+           return std::unexpected(EngineProblem(list.error(), ctx));
+         }
+         nlohmann::json out = nlohmann::json::array();
+         for (const auto& def : *list) {
+           nlohmann::json shown = engine::DatasetDefToJson(def);
+           if (rules) {
+             auto find = AllowedPurposes(*rules, *call.principal, def, policy::Operation::kFind);
+             auto listed = AllowedPurposes(*rules, *call.principal, def, policy::Operation::kRead);
+             if (find.empty() && listed.empty()) continue;
+             shown["searchable_purposes"] = std::move(find);
+             shown["listable_purposes"] = std::move(listed);
+           }
+           out.push_back(std::move(shown));
+         }
+         return JsonResponse(200, {{"datasets", std::move(out)}});
+       }}));
 
   MAMORI_RETURN_IF_ERROR(
       router.Add({"POST", "/v1/datasets", [=](Call& call) -> HandlerResult {

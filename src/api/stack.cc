@@ -106,6 +106,7 @@ RouteDeps Stack::Deps() {
   deps.findings = findings_.get();
   deps.lists = lists_.get();
   deps.incidents = incidents_.get();
+  deps.policy = policy_.get();
   return deps;
 }
 

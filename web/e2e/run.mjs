@@ -101,6 +101,20 @@ function totp(base32, ahead = 0) {
   return String((mac.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, '0');
 }
 
+// First log-on of a person whose roles need TOTP: the password change,
+// then the enrolment (`during` runs on its screen); the key.
+async function logonEnrolling(page, user, during = async () => {}) {
+  await logonReady(page, user, { waitForShell: false });
+  await page.getByRole('heading', { name: 'ワンタイムパスワードの登録' }).waitFor();
+  await during();
+  await page.getByRole('button', { name: '登録を始める' }).click();
+  const secret = await page.getByTestId('totp-secret').innerText();
+  await page.getByLabel(/6桁のコード/).fill(totp(secret));
+  await page.getByRole('button', { name: '登録する' }).click();
+  await page.getByTestId('last-logon').waitFor();
+  return secret;
+}
+
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
 
@@ -175,6 +189,16 @@ test('records: purpose first, hiragana finds a half-width-kana record, masked', 
   check(table.includes('山田') && table.includes('ヤマダ タロウ'), 'the half-width-kana record found');
   check((await page.getByTestId('results').locator('tbody tr').count()) === 1, 'only that record');
   await axe(page, 'records');
+  // Its history, then its end of use: the retention deadline comes back and
+  // the history shows the new version with the day.
+  await page.getByTestId('results').getByRole('button', { name: '履歴・利用終了' }).click();
+  await page.getByTestId('versions').waitFor();
+  check((await page.getByTestId('versions').locator('tbody tr').count()) >= 1, 'history shown');
+  check(/^\d{4}-\d\d-\d\d$/.test(await page.getByLabel('利用終了日 (JST)').inputValue()), 'today (JST) offered');
+  await page.getByRole('button', { name: '利用終了を記録' }).click();
+  check(/保存期限: 令和/.test(await page.getByTestId('end-use-done').innerText()), 'retention deadline shown');
+  await page.getByTestId('end-of-use').filter({ hasText: /令和/ }).first().waitFor();
+  await axe(page, 'record history and end of use');
 });
 
 // Logs `user` on and searches `dataset` under `purpose` with no name.
@@ -191,10 +215,12 @@ test('records: a refused purpose explained in Japanese', async ({ page }) => {
   const refusal = await page.getByTestId('refusal').innerText();
   check(refusal.includes('権限'), `refusal explained: ${refusal}`);
   check((await page.getByTestId('results').count()) === 0, 'nothing shown');
+  const option = await page.getByLabel('利用目的').locator('option[value="social_insurance"]').innerText();
+  check(option.includes('権限なし'), `the server's answer shown beside the purpose: ${option}`);
   await axe(page, 'records refused');
 });
 
-test("records: a handler does not see another department's dataset", async ({ page }) => {
+test("records: a handler does not see another department's dataset; history, end of use refused; an inquiry under two-person control", async ({ page }) => {
   // 融資部's handler: the picker offers 融資部's dataset only, not 総務部's
   // employee My Numbers (which the API refuses him in any case).
   await logonReady(page, 'ito_ken');
@@ -205,11 +231,61 @@ test("records: a handler does not see another department's dataset", async ({ pa
   check(offered.includes('loan_customer'), `融資部's dataset offered: ${offered}`);
   check(!offered.includes('employee_my_number') && !offered.includes('payroll_account'),
     `総務部's datasets not offered to 融資部: ${offered}`);
-  check((await page.getByTestId('dataset-scope').innerText()).includes('融資部'), 'the narrowing said');
+  check((await page.getByTestId('dataset-scope').innerText()).includes('サーバー'), 'the narrowing said');
+  // He holds read, not find: listing only, no name search offered; the
+  // history opens, the end of use (a write) is refused and explained.
+  await page.getByLabel('データセット').selectOption('loan_customer');
+  await page.getByLabel('利用目的').selectOption('credit_screening');
+  await page.getByTestId('list-only').waitFor();
+  check(await page.getByLabel(/氏名またはフリガナ/).isDisabled(), 'no name search without a find grant');
+  await page.getByRole('button', { name: '検索' }).click();
+  await page.getByTestId('results').getByRole('button', { name: '履歴・利用終了' }).first().click();
+  await page.getByTestId('versions').waitFor();
+  await page.getByRole('button', { name: '利用終了を記録' }).click();
+  const refused = await page.getByTestId('record-history').getByTestId('refusal').innerText();
+  check(refused.includes('権限'), `end of use refused to a reader: ${refused}`);
+  await page.getByRole('button', { name: '廃棄する' }).click();
+  await page.getByTestId('record-history').getByTestId('refusal').waitFor();
+  check((await page.getByTestId('disposed').count()) === 0, 'a disposal without a shred grant refused');
   await axe(page, 'records (other department)');
+  // An inquiry about that record under two-person control (pre_approval):
+  // the operator applies; his own approval and an unapproved run are
+  // refused; 融資部's confirmer approves; the operator runs it and reads
+  // the answer.
+  // The found record's "inquire" button hands it to the inquiry form.
+  const record = await page.getByTestId('results').locator('tbody tr').first().getAttribute('data-id');
+  await page.getByTestId('results').locator('tbody tr').first().getByRole('button', { name: '照会を申請' }).click();
+  await page.getByRole('heading', { level: 1, name: '照会' }).waitFor();
+  check(await page.getByLabel('記録ID').inputValue() === record, 'the record handed to the inquiry form');
+  check(await page.getByLabel('データセット名').inputValue() === 'loan_customer', 'its dataset');
+  check(await page.getByLabel('利用目的ID').inputValue() === 'credit_screening', 'its purpose');
+  await page.getByLabel(/同意書の番号/).fill('LA-2026-0001');
+  await page.getByRole('button', { name: '申請する' }).click();
+  const inquiry = (await page.getByTestId('inquiry-applied').innerText()).replace(/^.*: /, '');
+  const row = () => page.getByTestId('inquiries').locator(`tr[data-id="${inquiry}"]`);
+  await row().getByRole('button', { name: '承認' }).click();
+  const own = await page.getByTestId('refusal').first().innerText();
+  check(/[ぁ-んァ-ン一-龯]/.test(own) && own.includes('権限'), `the operator's own approval refused: ${own}`);
+  await row().getByRole('button', { name: '実行' }).click();
+  const unapproved = await page.getByTestId('refusal').first().innerText();
+  check(unapproved.includes('確認者の承認前'), `an unapproved inquiry not run: ${unapproved}`);
+  await axe(page, 'inquiries (refused)');
+  await page.getByRole('button', { name: 'ログオフ' }).click();
+  await logonReady(page, 'kato_kacho');
+  await goTo(page, '照会');
+  await row().getByRole('button', { name: '承認' }).click();
+  await page.locator(`tr[data-id="${inquiry}"][data-state="approved"]`).waitFor();
+  await page.getByRole('button', { name: 'ログオフ' }).click();
+  await logonReady(page, 'ito_ken');
+  await goTo(page, '照会');
+  await row().getByRole('button', { name: '実行' }).click();
+  await page.locator(`tr[data-id="${inquiry}"][data-state="answered"]`).waitFor();
+  await row().getByRole('button', { name: '回答を見る' }).click();
+  await page.getByTestId('inquiry-answer').locator('dt').first().waitFor();
+  await axe(page, 'inquiries (answered)');
 });
 
-test('approvals: refused to the applicant, decided by the right person; a take-out applied and approved by both', async ({ page, context }) => {
+test('approvals: refused to the applicant, decided by the right person; a take-out applied and approved by both; an exception applied, approved by the CISO', async ({ page, context }) => {
   await logonReady(page, 'sato_hanako');
   await goTo(page, '承認');
   await page.getByLabel('対象', { exact: true }).fill('employee_my_number');
@@ -233,6 +309,17 @@ test('approvals: refused to the applicant, decided by the right person; a take-o
   await apply.getByRole('button', { name: '申請する' }).click();
   takeoutApproval = (await page.getByTestId('takeout-applied').innerText()).replace(/^.*: /, '');
   await axe(page, 'take-outs (applied)');
+  // An exception measure: a handler may apply, not read the ledger.
+  await goTo(page, '例外措置');
+  await page.getByTestId('exceptions-ledger-refused').waitFor();
+  const ex = page.locator('form', { has: page.getByRole('heading', { name: '例外措置の申請' }) });
+  await ex.getByLabel(/適用しない規程/).fill('002.art47');
+  await ex.getByLabel('代替措置コード').fill('takeout.unencrypted');
+  await ex.getByLabel(/^対象/).fill('payroll_account');
+  await ex.getByLabel('理由コード').fill('business.deadline');
+  await ex.getByRole('button', { name: '申請する' }).click();
+  const exception = (await page.getByTestId('exception-applied').innerText()).replace(/^.*: /, '');
+  await axe(page, 'exceptions (applied, ledger refused)');
   for (const approver of ['tanaka_kacho', 'suzuki_bucho']) {
     await page.getByRole('button', { name: 'ログオフ' }).click();
     await logonReady(page, approver);
@@ -245,11 +332,20 @@ test('approvals: refused to the applicant, decided by the right person; a take-o
   }
   await page.getByRole('status').filter({ hasText: '承認しました' }).waitFor();
   await axe(page, 'approvals (decided)');
+  // The CISO approves the exception; it is in force in the ledger.
+  await page.getByRole('button', { name: 'ログオフ' }).click();
+  await logonEnrolling(page, 'yamamoto_ciso');
+  await goTo(page, '承認');
+  await page.getByTestId('approvals-pending').locator(`tr[data-id="${exception}"]`).getByRole('button', { name: '承認' }).click();
+  await page.getByTestId('approvals-pending').locator(`tr[data-id="${exception}"]`).waitFor({ state: 'detached' });
+  await goTo(page, '例外措置');
+  await page.getByTestId('exceptions').locator(`tr[data-id="${exception}"][data-state="in_force"]`).waitFor();
+  await axe(page, 'exceptions (ledger)');
 });
 let takeoutApproval = '';
 const recipientPem = readFileSync(path.join(server.pki, 'recipient-soumu.crt'), 'utf8');
 
-test('daily lists: a list confirmed; rights: a grant requested, its requester refused, approved; the take-out exported, downloaded, confirmed', async ({ page }) => {
+test('daily lists: a list confirmed; findings reviewed and explained; rights: a grant requested, its requester refused, approved; the take-out exported, downloaded, confirmed', async ({ page }) => {
   await logonReady(page, 'tanaka_kacho');
   await goTo(page, '確認リスト');
   await page.getByTestId('lists').waitFor();
@@ -260,6 +356,22 @@ test('daily lists: a list confirmed; rights: a grant requested, its requester re
   await page.getByTestId('list-done').waitFor();
   await page.locator(`tr[data-id="${id}"]`).waitFor({ state: 'detached' });
   await axe(page, 'daily lists');
+  // Findings: explaining before the review is refused (the order is the
+  // server's); reviewed, then explained, it leaves the open ones.
+  await goTo(page, '分析の指摘事項');
+  await page.getByTestId('findings').waitFor();
+  const finding = await page.getByTestId('findings').locator('tbody tr[data-status="new"]').first().getAttribute('data-id');
+  check(finding, 'a finding to handle');
+  const frow = () => page.getByTestId('findings').locator(`tr[data-id="${finding}"]`);
+  await page.getByLabel(/^理由/).fill('業務上の必要による照会であることを確認済み');
+  await frow().getByRole('button', { name: '説明' }).click();
+  const early = await page.getByTestId('refusal').first().innerText();
+  check(/[ぁ-んァ-ン一-龯]/.test(early), `explaining before the review refused: ${early}`);
+  await frow().getByRole('button', { name: '確認開始' }).click();
+  await page.locator(`tr[data-id="${finding}"][data-status="under_review"]`).waitFor();
+  await frow().getByRole('button', { name: '説明' }).click();
+  await frow().waitFor({ state: 'detached' });
+  await axe(page, 'findings');
   // Rights: the section manager requests a grant and may not approve it;
   // the department officer approves (the administrator configures it in
   // the TOTP test, being logged on there).
@@ -356,14 +468,7 @@ test('audit log, rights register, incidents, registers: shown to the auditor, CS
 });
 
 test('TOTP: an administrator enrols, then logs on with the code', async ({ page }) => {
-  await logonReady(page, 'soumu_kanri', { waitForShell: false });
-  await page.getByRole('heading', { name: 'ワンタイムパスワードの登録' }).waitFor();
-  await axe(page, 'TOTP enrolment');
-  await page.getByRole('button', { name: '登録を始める' }).click();
-  const secret = await page.getByTestId('totp-secret').innerText();
-  await page.getByLabel(/6桁のコード/).fill(totp(secret));
-  await page.getByRole('button', { name: '登録する' }).click();
-  await page.getByTestId('last-logon').waitFor();
+  const secret = await logonEnrolling(page, 'soumu_kanri', async () => axe(page, 'TOTP enrolment'));
   await page.getByRole('button', { name: 'ログオフ' }).click();
   // Without the code: refused with the one fixed message.
   await logon(page, 'soumu_kanri', NEW_PASSWORD);

@@ -1,9 +1,10 @@
 // A real `mamori serve` for the end-to-end tests: the demo organisation
 // (scripts/demo, without its server) in a scratch directory, one more
-// record whose reading is in half-width katakana, and the server with
+// record whose reading is in half-width katakana, loan_customer under
+// two-person inquiry control, and the server with
 // require_terminal_certificate on, serving the built console.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 
@@ -41,6 +42,15 @@ export async function startServer({ mamori, root, scratch, consoleDir }) {
   execFileSync(mamori, ['record', 'put', '--data', data, '--dataset', 'employee_my_number', '--purpose', 'withholding',
     '--json', JSON.stringify({ my_number: number, name: '山田 太郎', name_kana: 'ﾔﾏﾀﾞ ﾀﾛｳ', birth_date: '1990-04-01' })],
     { stdio: ['ignore', 'ignore', 'inherit'] });
+  // No demo dataset names an inquiry scheme: loan_customer (融資部: ito_ken
+  // its inquiry operator, kato_kacho its confirmer, through their existing
+  // roles and grant) gets one, as a new audited version of its definition.
+  const loan = JSON.parse(execFileSync(mamori, ['dataset', 'show', '--data', data, '--dataset', 'loan_customer',
+    '--definition']).toString());
+  loan.inquiry_control = 'pre_approval';
+  const loanFile = path.join(scratch, 'loan_customer.json');
+  writeFileSync(loanFile, JSON.stringify(loan));
+  execFileSync(mamori, ['dataset', 'update', '--data', data, '--file', loanFile], { stdio: ['ignore', 'ignore', 'inherit'] });
   const pki = path.join(data, 'demo-pki');
   const server = spawn(mamori, ['serve', '--data', data, '--listen', '127.0.0.1:0', '--log-level', 'warn',
     '--client-ca', path.join(pki, 'ca.crt'), '--require-terminal-certificate',

@@ -7,6 +7,9 @@ import './styles.css';
 import { lang } from './i18n';
 import { Approvals } from './screens/Approvals';
 import { Browse, BROWSE } from './screens/Browse';
+import { Exceptions } from './screens/Exceptions';
+import { Findings } from './screens/Findings';
+import { Inquiries } from './screens/Inquiries';
 import { Lists } from './screens/Lists';
 import { Login } from './screens/Login';
 import { MyWork } from './screens/MyWork';
@@ -24,9 +27,12 @@ const SCREENS: Record<string, () => preact.JSX.Element> = {
   work: MyWork,
   records: Records,
   approvals: Approvals,
+  inquiries: Inquiries,
+  exceptions: Exceptions,
   'rights-flow': Rights,
   takeouts: Takeouts,
   lists: Lists,
+  findings: Findings,
   report: Report,
   ...Object.fromEntries(BROWSE.map((spec) => [spec.id, () => <Browse spec={spec} />])),
 };

@@ -2,12 +2,20 @@
 // src/lib (tsc -p tsconfig.unit.json → build-unit/).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatCivilDate, formatDateTime, formatNumber, toJst, wareki } from '../build-unit/dates.js';
+import { formatCivilDate, formatDateTime, formatNumber, jstDayAhead, toJst, wareki } from '../build-unit/dates.js';
 import { hiraganaToKatakana, isKana, normalizeKana, normalizeName } from '../build-unit/kana.js';
 import { characterClasses, checkPassword } from '../build-unit/password.js';
 
 test('JST is UTC+9 across the date line', () => {
   assert.deepEqual(toJst(new Date('2026-12-07T15:30:05Z')), { year: 2026, month: 12, day: 8, hour: 0, minute: 30, second: 5 });
+});
+
+test('JST calendar days ahead, across the date line and a month end', () => {
+  // 2026-03-31 15:00 UTC is already 2026-04-01 in Japan.
+  const now = Date.UTC(2026, 2, 31, 15, 0, 0);
+  assert.equal(jstDayAhead(0, now), '2026-04-01');
+  assert.equal(jstDayAhead(-1, now), '2026-03-31');
+  assert.equal(jstDayAhead(7, Date.UTC(2026, 2, 31, 14, 59, 59)), '2026-04-07');
 });
 
 test('和暦: era boundaries and 元年', () => {
@@ -77,18 +85,23 @@ test('CSV for Excel: BOM, CRLF, quoting, no formulas', async () => {
   assert.deepEqual(columnsOf([{ a: 1, b: 2 }, { c: 3, a: 4 }]), ['a', 'b', 'c']);
 });
 
-test("records search offers only the person's department's datasets", async () => {
-  const { searchableDatasets } = await import('../build-unit/datasets.js');
-  const all = [
-    { name: 'employee_my_number', department: '総務部' },
-    { name: 'loan_customer', department: '融資部' },
-    { name: 'payroll_account', department: '総務部' },
-    { name: 'orphan' },
-  ];
-  assert.deepEqual(searchableDatasets(all, '融資部').map((d) => d.name), ['loan_customer']);
-  assert.deepEqual(searchableDatasets(all, '総務部').map((d) => d.name), ['employee_my_number', 'payroll_account']);
-  assert.deepEqual(searchableDatasets(all, '監査室'), []);
-  assert.deepEqual(searchableDatasets(all, ''), []);
+test("records search: each purpose with the person's standing, as the server answered", async () => {
+  const { standing, purposesByStanding } = await import('../build-unit/datasets.js');
+  const ds = {
+    name: 'employee_my_number',
+    purposes: [{ id: 'social_insurance' }, { id: 'withholding' }, { id: 'payroll' }],
+    searchable_purposes: ['withholding'],
+    listable_purposes: ['withholding', 'payroll'],
+  };
+  assert.equal(standing(ds, 'withholding'), 'find');
+  assert.equal(standing(ds, 'payroll'), 'list');
+  assert.equal(standing(ds, 'social_insurance'), 'none');
+  assert.equal(standing(ds, ''), 'none');
+  assert.equal(standing(undefined, 'withholding'), 'none');
+  assert.equal(standing({ name: 'x', purposes: [{ id: 'a' }] }, 'a'), 'none', 'no answer: no standing');
+  assert.deepEqual(purposesByStanding(ds).map((p) => [p.id, p.standing]),
+    [['withholding', 'find'], ['payroll', 'list'], ['social_insurance', 'none']]);
+  assert.deepEqual(purposesByStanding(undefined), []);
 });
 
 test('a PEM certificate: its SHA-256 fingerprint as openssl prints it', async () => {

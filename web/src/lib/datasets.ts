@@ -1,17 +1,32 @@
-// Which datasets the records search offers a person. The API has no answer
-// to "which datasets may I search, for which purpose": a person's grants
-// are in the rights register, which handlers may not read. A grant reaches
-// a person only within its department (policy/right.cc), and each dataset
-// belongs to one department, so the console offers the datasets of the
-// person's own department. This only narrows the picker: the API still
-// decides every search, and its refusal is shown as it words it.
+// Which datasets, and purposes, the records search offers a person: the
+// server's own answer (GET /v1/datasets?searchable=true), computed by the
+// policy code that decides the search itself. Each purpose a dataset
+// registers is shown with the person's standing under it; the console
+// never decides: a search under a purpose marked "none" is still sent, and
+// the server's refusal is shown as it words it.
 
-export interface DatasetSummary {
+export interface SearchableDataset {
   name: string;
-  department?: string;
+  purposes?: { id: string; title?: string }[];
+  searchable_purposes?: string[];
+  listable_purposes?: string[];
 }
 
-export function searchableDatasets<T extends DatasetSummary>(datasets: readonly T[], department: string): T[] {
-  if (!department) return [];
-  return datasets.filter((d) => d.department === department);
+// 'find': by name or reading; 'list': a page without a name; 'none': the
+// server answered that no grant allows either.
+export type Standing = 'find' | 'list' | 'none';
+
+export function standing(ds: SearchableDataset | undefined, purpose: string): Standing {
+  if (!ds || !purpose) return 'none';
+  if (ds.searchable_purposes?.includes(purpose)) return 'find';
+  if (ds.listable_purposes?.includes(purpose)) return 'list';
+  return 'none';
+}
+
+// The registered purposes, those the person may use first.
+export function purposesByStanding(ds: SearchableDataset | undefined): { id: string; title?: string; standing: Standing }[] {
+  const order: Record<Standing, number> = { find: 0, list: 1, none: 2 };
+  return (ds?.purposes ?? [])
+    .map((p) => ({ ...p, standing: standing(ds, p.id) }))
+    .sort((a, b) => order[a.standing] - order[b.standing]);
 }

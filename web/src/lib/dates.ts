@@ -103,3 +103,10 @@ export function formatNumber(n: number, lang: Lang, yen = false): string {
   if (!yen) return s;
   return lang === 'ja' ? `${s}円` : `¥${s}`;
 }
+
+// The JST calendar day `days` after today, as YYYY-MM-DD (what the API's
+// date members take).
+export function jstDayAhead(days: number, now = Date.now()): string {
+  const d = toJst(new Date(now + days * 86_400_000));
+  return `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+}

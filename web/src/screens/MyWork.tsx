@@ -25,10 +25,12 @@ export function MyWork() {
           label={['承認待ちの申請', 'Requests awaiting my decision']} href="#/approvals" />
         <Count path="approvals" query={{ view: 'mine', state: 'pending' }} pick={(d) => d.approvals}
           label={['自分の申請 (審査中)', 'My requests under review']} href="#/approvals" />
+        <Count path="inquiries" query={{ state: 'applied' }} pick={(d) => d.inquiries}
+          label={['申請中の照会', 'Inquiries applied for']} href="#/inquiries" />
         <Count path="lists" query={{ state: 'pending' }} pick={(d) => d.lists}
           label={['未確認の確認リスト', 'Daily lists to confirm']} href="#/lists" />
         <Count path="findings" query={{}} pick={(d) => d.findings}
-          label={['分析の指摘事項', 'Findings']} href="#/work" />
+          label={['分析の指摘事項', 'Findings']} href="#/findings" />
         <Count path="reviews/overdue" query={{}} pick={(d) => d.items ?? d.reviews}
           label={['期限切れの見直し', 'Overdue reviews']} href="#/rights-flow" />
         <Count path="rights/requests" query={{}} pick={(d) => d.requests}

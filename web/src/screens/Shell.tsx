@@ -11,9 +11,12 @@ export const SCREENS: { id: string; label: Text }[] = [
   { id: 'work', label: ['わたしの作業', 'My work'] },
   { id: 'records', label: ['台帳・記録の検索', 'Records'] },
   { id: 'approvals', label: ['承認', 'Approvals'] },
+  { id: 'inquiries', label: ['照会', 'Inquiries'] },
+  { id: 'exceptions', label: ['例外措置', 'Exceptions'] },
   { id: 'rights-flow', label: ['権限の申請・見直し', 'Rights requests'] },
   { id: 'takeouts', label: ['持ち出し', 'Take-outs'] },
   { id: 'lists', label: ['確認リスト', 'Daily lists'] },
+  { id: 'findings', label: ['分析の指摘事項', 'Findings'] },
   { id: 'report', label: ['準拠状況報告', 'Compliance report'] },
   ...BROWSE.map(({ id, label }) => ({ id, label })),
 ];

@@ -101,3 +101,11 @@ export function Choice({ label, name, value, set, options, placeholder, disabled
     </label>
   );
 }
+
+// A record's value as text: objects (an account, an address) as their
+// members' values, null as nothing.
+export function showValue(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'object') return Object.values(v as object).map(showValue).join(' ');
+  return String(v);
+}
