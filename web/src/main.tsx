@@ -5,13 +5,18 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import './styles.css';
 import { lang } from './i18n';
+import { Admin } from './screens/Admin';
 import { Approvals } from './screens/Approvals';
+import { AuditVerify } from './screens/AuditVerify';
 import { Browse, BROWSE } from './screens/Browse';
+import { Governance } from './screens/Governance';
+import { Incidents } from './screens/Incidents';
 import { Lists } from './screens/Lists';
 import { Login } from './screens/Login';
 import { MyWork } from './screens/MyWork';
 import { PasswordChange } from './screens/PasswordChange';
 import { Records } from './screens/Records';
+import { Registers } from './screens/Registers';
 import { Report } from './screens/Report';
 import { Rights } from './screens/Rights';
 import { Takeouts } from './screens/Takeouts';
@@ -29,6 +34,11 @@ const SCREENS: Record<string, () => preact.JSX.Element> = {
   lists: Lists,
   report: Report,
   ...Object.fromEntries(BROWSE.map((spec) => [spec.id, () => <Browse spec={spec} />])),
+  incidents: Incidents,
+  registers: Registers,
+  governance: Governance,
+  'audit-verify': AuditVerify,
+  admin: Admin,
 };
 
 function currentScreen() {

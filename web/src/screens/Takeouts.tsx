@@ -8,14 +8,9 @@
 import { useState } from 'preact/hooks';
 import { api, download, type Problem } from '../api';
 import { t } from '../i18n';
-import { toJst } from '../lib/dates';
+import { jstDayAhead } from '../lib/dates';
 import { sha256Fingerprint } from '../lib/pem';
 import { Field, Refusal, useApi, useRefusal, When } from './common';
-
-function jstDayAhead(days: number): string {
-  const d = toJst(new Date(Date.now() + days * 86_400_000));
-  return `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
-}
 
 function Certificate({ value, set }: { value: string; set: (v: string) => void }) {
   return (

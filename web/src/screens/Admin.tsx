@@ -1,0 +1,174 @@
+// Administration (管理): people, terminals, service accounts and the
+// identity policy, one part at a time. Each part is what the API answers
+// this person: a part the API refuses shows the refusal explained (a
+// handler opening the screen learns that it is for administrators) and
+// none of its forms.
+import { useState } from 'preact/hooks';
+import { api } from '../api';
+import { lang, t, type Text } from '../i18n';
+import { rowsOf } from '../lib/csv';
+import { useSignal } from '../signal';
+import { Field, Refusal, useApi, useRefusal } from './common';
+import { AdminRefusal, Users } from './AdminUsers';
+
+const PARTS: [string, Text][] = [
+  ['users', ['利用者', 'People']],
+  ['terminals', ['端末', 'Terminals']],
+  ['service-accounts', ['サービスアカウント', 'Service accounts']],
+  ['policy', ['認証ポリシー', 'Identity policy']],
+];
+
+// Terminals (登録端末) or service accounts: the list, enable/disable each.
+function Accounts({ path, label }: { path: 'terminals' | 'service-accounts'; label: Text }) {
+  const { data, problem, reload } = useApi<any>(path, { limit: '500' });
+  const { refused, attempt } = useRefusal();
+  const [done, setDone] = useState('');
+  async function step(id: string, how: 'enable' | 'disable') {
+    setDone('');
+    if ((await attempt(() => api('POST', `${path}/${encodeURIComponent(id)}/${how}`, {}))) !== undefined) {
+      setDone(t(how === 'enable' ? ['有効にしました', 'Enabled'] : ['無効にしました', 'Disabled']));
+      reload();
+    }
+  }
+  const rows = rowsOf(data) as any[];
+  return (
+    <>
+      <AdminRefusal problem={problem} />
+      <Refusal problem={refused} />
+      {done && <p role="status" data-testid="account-done">{done}</p>}
+      {data && (
+        <table data-testid={path}>
+          <caption>{t(label)}</caption>
+          <thead><tr>
+            <th scope="col">ID</th><th scope="col">{t(['説明', 'Description'])}</th>
+            <th scope="col">{t(['証明書の指紋 (SHA-256)', 'Certificate fingerprint (SHA-256)'])}</th>
+            <th scope="col">{path === 'terminals' ? t(['管理区域', 'Controlled area']) : t(['ロール', 'Roles'])}</th>
+            <th scope="col">{t(['状態', 'State'])}</th><th scope="col">{t(['操作', 'Actions'])}</th>
+          </tr></thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id} data-id={r.id} data-state={r.state}>
+                <td>{r.id}</td><td>{r.description ?? r.display_name}</td>
+                <td class="hash">{r.fingerprint ?? r.cert_fingerprint}</td>
+                <td>{path === 'terminals' ? t(r.controlled_area ? ['内', 'inside'] : ['外', 'outside']) : (r.roles ?? []).join(', ')}</td>
+                <td>{r.state === 'active' ? t(['有効', 'active']) : t(['無効', 'disabled'])}</td>
+                <td>
+                  {r.state === 'active'
+                    ? <button type="button" onClick={() => void step(r.id, 'disable')}>{t(['無効にする', 'Disable'])}</button>
+                    : <button type="button" onClick={() => void step(r.id, 'enable')}>{t(['有効にする', 'Enable'])}</button>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {data && path === 'terminals' && <RegisterTerminal onDone={reload} />}
+    </>
+  );
+}
+
+function RegisterTerminal({ onDone }: { onDone: () => void }) {
+  const [id, setId] = useState('');
+  const [fingerprint, setFingerprint] = useState('');
+  const [description, setDescription] = useState('');
+  const [inside, setInside] = useState(true);
+  const { refused, attempt } = useRefusal();
+  async function add(e: Event) {
+    e.preventDefault();
+    const body = { id, fingerprint, description, controlled_area: inside };
+    if ((await attempt(() => api('POST', 'terminals', body))) !== undefined) onDone();
+  }
+  return (
+    <form onSubmit={(e) => void add(e)} aria-labelledby="terminal-add-title">
+      <h3 id="terminal-add-title">{t(['端末の登録', 'Register a terminal'])}</h3>
+      <Field label={['端末ID', 'Terminal ID']} value={id} set={setId} required />
+      <Field label={['クライアント証明書の指紋 (SHA-256, 16進)', 'Client certificate fingerprint (SHA-256, hex)']}
+        value={fingerprint} set={setFingerprint} required />
+      <Field label={['説明', 'Description']} value={description} set={setDescription} />
+      <label>
+        <input type="checkbox" class="inline" checked={inside} onChange={(e) => setInside(e.currentTarget.checked)} />{' '}
+        {t(['管理区域内の端末', 'Inside the controlled area'])}
+      </label>
+      <button type="submit">{t(['登録する', 'Register'])}</button>
+      <Refusal problem={refused} />
+    </form>
+  );
+}
+
+// The identity policy: shown to all who may read it; changed (as JSON, the
+// whole policy) only where the API allows it — the CISO.
+function Policy() {
+  const { data, problem, reload } = useApi<any>('policy/identity');
+  const [text, setText] = useState('');
+  const [bad, setBad] = useState(false);
+  const { refused, attempt } = useRefusal();
+  const [done, setDone] = useState('');
+  async function save(e: Event) {
+    e.preventDefault();
+    setDone('');
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+      setBad(false);
+    } catch {
+      setBad(true);
+      return;
+    }
+    if ((await attempt(() => api('PUT', 'policy/identity', body))) !== undefined) {
+      setDone(t(['変更しました', 'Changed']));
+      reload();
+    }
+  }
+  const entries = data && typeof data === 'object' ? Object.entries(data as Record<string, unknown>) : [];
+  return (
+    <>
+      <AdminRefusal problem={problem} />
+      {data && (
+        <>
+          <table data-testid="identity-policy">
+            <caption>{t(['現在の認証ポリシー', 'The identity policy in force'])}</caption>
+            <tbody>
+              {entries.map(([k, v]) => (
+                <tr key={k}><th scope="row">{k}</th><td>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</td></tr>
+              ))}
+            </tbody>
+          </table>
+          <form onSubmit={(e) => void save(e)} aria-labelledby="policy-edit-title">
+            <h3 id="policy-edit-title">{t(['ポリシーの変更 (最高情報セキュリティ責任者のみ)', 'Change the policy (the CISO only)'])}</h3>
+            <button type="button" onClick={() => setText(JSON.stringify(data, null, 2))}>
+              {t(['現在の値を編集欄に写す', 'Copy the current values to edit'])}
+            </button>
+            <label>
+              {t(['新しいポリシー (JSON)', 'New policy (JSON)'])}
+              <textarea rows={8} value={text} onInput={(e) => setText(e.currentTarget.value)} />
+            </label>
+            {bad && <p class="error" role="alert">{t(['JSON として読めません。', 'This is not valid JSON.'])}</p>}
+            <button type="submit" disabled={!text}>{t(['変更する', 'Change'])}</button>
+            <Refusal problem={refused} />
+            {done && <p role="status">{done}</p>}
+          </form>
+        </>
+      )}
+    </>
+  );
+}
+
+export function Admin() {
+  useSignal(lang);
+  const [part, setPart] = useState('users');
+  return (
+    <section aria-labelledby="admin-title">
+      <h1 id="admin-title">{t(['管理', 'Administration'])}</h1>
+      <p role="group" aria-label={t(['管理の対象', 'What to administer'])}>
+        {PARTS.map(([id, label]) => (
+          <button key={id} type="button" class="tab" aria-pressed={part === id} onClick={() => setPart(id)}>{t(label)}</button>
+        ))}
+      </p>
+      <h2>{t(PARTS.find(([id]) => id === part)![1])}</h2>
+      {part === 'users' && <Users />}
+      {part === 'terminals' && <Accounts key="terminals" path="terminals" label={['登録端末', 'Registered terminals']} />}
+      {part === 'service-accounts' && <Accounts key="sa" path="service-accounts" label={['サービスアカウント', 'Service accounts']} />}
+      {part === 'policy' && <Policy />}
+    </section>
+  );
+}

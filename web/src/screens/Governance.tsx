@@ -1,0 +1,125 @@
+// Inspections (自己点検), internal audits (内部監査) and training (教育):
+// what the API answers this person of each, with the form that starts one
+// where the API allows it (the CISO line plans inspections, audits and
+// training; section managers record attendance) and the refusal, as the
+// server words it, where it does not. A person's own training is shown to
+// everyone.
+import { useState } from 'preact/hooks';
+import { api } from '../api';
+import { lang, t, type Text } from '../i18n';
+import { columnsOf, rowsOf } from '../lib/csv';
+import { jstDayAhead, toJst } from '../lib/dates';
+import { session } from '../session';
+import { useSignal } from '../signal';
+import { RowsTable } from './Browse';
+import { Field, Refusal, useApi, useRefusal } from './common';
+
+interface Input { name: string; label: Text; kind?: 'number' | 'list' | 'date' | 'bool' }
+interface Part { id: string; title: Text; path: string; create: Text; inputs: Input[] }
+
+const thisYear = String(toJst(new Date()).year);
+const PARTS: Part[] = [
+  { id: 'inspections', title: ['自己点検', 'Self-inspections'], path: 'inspections', create: ['点検計画を作成', 'Plan an inspection'],
+    inputs: [{ name: 'year', label: ['年度', 'Year'], kind: 'number' }] },
+  { id: 'audits', title: ['内部監査', 'Internal audits'], path: 'audits', create: ['監査計画を作成', 'Plan an audit'],
+    inputs: [{ name: 'year', label: ['年度', 'Year'], kind: 'number' },
+      { name: 'departments', label: ['対象部署 (カンマ区切り)', 'Departments (comma-separated)'], kind: 'list' },
+      { name: 'scope', label: ['範囲', 'Scope'] }] },
+  { id: 'training-plans', title: ['教育計画', 'Training plans'], path: 'training/plans', create: ['教育計画を作成', 'Plan training'],
+    inputs: [{ name: 'year', label: ['年度', 'Year'], kind: 'number' }, { name: 'course', label: ['講座', 'Course'] },
+      { name: 'audience', label: ['対象者', 'Audience'] }] },
+  { id: 'training-attendance', title: ['受講記録', 'Attendance'], path: 'training/attendance', create: ['受講を記録', 'Record attendance'],
+    inputs: [{ name: 'plan', label: ['教育計画ID', 'Plan ID'] }, { name: 'person', label: ['受講者ID', 'Person ID'] },
+      { name: 'date', label: ['受講日', 'Date'], kind: 'date' }, { name: 'passed', label: ['修了', 'Passed'], kind: 'bool' }] },
+];
+
+function initial(part: Part): Record<string, string> {
+  const v: Record<string, string> = {};
+  for (const i of part.inputs) v[i.name] = i.kind === 'number' ? thisYear : i.kind === 'date' ? jstDayAhead(0) : i.kind === 'bool' ? 'true' : '';
+  return v;
+}
+
+function bodyOf(part: Part, values: Record<string, string>) {
+  const body: Record<string, unknown> = {};
+  for (const i of part.inputs) {
+    const v = values[i.name] ?? '';
+    body[i.name] = i.kind === 'number' ? Number(v) : i.kind === 'list' ? v.split(/[,、\s]+/).filter(Boolean) : i.kind === 'bool' ? v === 'true' : v;
+  }
+  return body;
+}
+
+function PartView({ part }: { part: Part }) {
+  const { data, problem, reload } = useApi<unknown>(part.path, { limit: '200' }, [part.id]);
+  const [values, setValues] = useState(initial(part));
+  const { refused, attempt } = useRefusal();
+  const [done, setDone] = useState('');
+  const rows = rowsOf(data);
+  async function create(e: Event) {
+    e.preventDefault();
+    setDone('');
+    const r = await attempt(() => api<any>('POST', part.path, bodyOf(part, values)));
+    if (r !== undefined) {
+      setDone(t(['作成しました', 'Created']) + (r?.id ? `: ${r.id}` : ''));
+      reload();
+    }
+  }
+  return (
+    <>
+      <Refusal problem={problem} />
+      {data !== null && (
+        <>
+          <p role="status" data-testid="governance-count">{t([`${rows.length}件`, `${rows.length} row(s)`])}</p>
+          <RowsTable rows={rows} cols={columnsOf(rows)} label={part.title} testid={`governance-${part.id}`} />
+          <form onSubmit={(e) => void create(e)} aria-labelledby="governance-create-title">
+            <h2 id="governance-create-title">{t(part.create)}</h2>
+            {part.inputs.map((i) => i.kind === 'bool' ? (
+              <label key={i.name}>
+                <input type="checkbox" class="inline" checked={values[i.name] === 'true'}
+                  onChange={(e) => setValues({ ...values, [i.name]: String(e.currentTarget.checked) })} />{' '}{t(i.label)}
+              </label>
+            ) : (
+              <Field key={i.name} label={i.label} value={values[i.name] ?? ''} type={i.kind === 'date' ? 'date' : 'text'}
+                inputMode={i.kind === 'number' ? 'numeric' : undefined}
+                set={(v) => setValues({ ...values, [i.name]: v })} required />
+            ))}
+            <button type="submit">{t(part.create)}</button>
+            <Refusal problem={refused} />
+            {done && <p role="status" data-testid="governance-done">{done}</p>}
+          </form>
+        </>
+      )}
+    </>
+  );
+}
+
+// The person's own training: whether it is current (everyone may see their own).
+function MyTraining() {
+  const me = useSignal(session)?.principal.id ?? '';
+  const { data, problem } = useApi<any>(me ? `training/people/${encodeURIComponent(me)}` : null);
+  return (
+    <>
+      <h2>{t(['わたしの受講状況', 'My training'])}</h2>
+      <Refusal problem={problem} />
+      {data && <RowsTable rows={[data]} cols={columnsOf([data], 8)} label={['わたしの受講状況', 'My training']} testid="my-training" />}
+    </>
+  );
+}
+
+export function Governance() {
+  useSignal(lang);
+  const [id, setId] = useState(PARTS[0]!.id);
+  const part = PARTS.find((p) => p.id === id)!;
+  return (
+    <section aria-labelledby="governance-title">
+      <h1 id="governance-title">{t(['点検・監査・教育', 'Inspections, audits, training'])}</h1>
+      <p role="group" aria-label={t(['対象', 'Part'])}>
+        {PARTS.map((p) => (
+          <button key={p.id} type="button" class="tab" aria-pressed={p.id === id} onClick={() => setId(p.id)}>{t(p.title)}</button>
+        ))}
+      </p>
+      <h2>{t(part.title)}</h2>
+      <PartView key={part.id} part={part} />
+      <MyTraining />
+    </section>
+  );
+}
