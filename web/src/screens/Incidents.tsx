@@ -84,9 +84,9 @@ function Incident({ id, onDone }: { id: string; onDone: () => void }) {
       onDone();
     }
   }
-  async function form() {
+  async function form(kind: 'preliminary' | 'final') {
     try {
-      await download(`incidents/${encodeURIComponent(id)}/report-form`, { format: 'html' }, `incident-${id}.html`);
+      await download(`incidents/${encodeURIComponent(id)}/report-form`, { kind, format: 'html' }, `incident-${id}-${kind}.html`);
     } catch (err) {
       if (err instanceof ApiError) setRefused(err.problem);
     }
@@ -123,7 +123,11 @@ function Incident({ id, onDone }: { id: string; onDone: () => void }) {
             <Field label={['メモ', 'Note']} value={note} set={setNote} />
             <button type="submit" disabled={!step}>{t(['記録する', 'Record'])}</button>
           </form>
-          <p><button type="button" onClick={() => void form()}>{t(['報告書様式 (HTML) をダウンロード', 'Download the report form (HTML)'])}</button></p>
+          <p>
+            {t(['個人情報保護委員会への報告書様式 (HTML): ', "The Commission's report form (HTML): "])}
+            <button type="button" onClick={() => void form('preliminary')}>{t(['速報', 'Preliminary'])}</button>{' '}
+            <button type="button" onClick={() => void form('final')}>{t(['確報', 'Final'])}</button>
+          </p>
           <Refusal problem={refused} />
           {done && <p role="status" data-testid="incident-done">{done}</p>}
         </>

@@ -73,7 +73,10 @@ function NewEntry({ kind, onDone }: { kind: Kind; onDone: () => void }) {
     }
   }
   return (
-    <form onSubmit={(e) => void add(e)} aria-labelledby="entry-add-title">
+    // The server checks the entry against the kind's schema and says, in
+    // Japanese and English, which field is wrong (noValidate: its words,
+    // not the browser's).
+    <form onSubmit={(e) => void add(e)} aria-labelledby="entry-add-title" noValidate>
       <h2 id="entry-add-title">{t(['登録', 'Register an entry'])}</h2>
       {kind.fields.map((f) => (
         <FieldInput key={f.name} f={f} value={values[f.name]} set={(v) => setValues({ ...values, [f.name]: v })} />
