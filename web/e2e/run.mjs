@@ -102,7 +102,7 @@ function totp(base32, ahead = 0) {
 }
 
 // The print view (A4 style sheet): no navigation or buttons, the print
-// heading shown; saved as an A4 PDF.
+// heading shown; saved as an A4 PDF and a screenshot of the print media.
 async function printed(page, name) {
   await page.emulateMedia({ media: 'print' });
   check(!(await page.getByRole('navigation').isVisible()), `${name}: no navigation in print`);
@@ -110,6 +110,7 @@ async function printed(page, name) {
   const pdf = path.join(outDir, `${name}.pdf`);
   await page.pdf({ path: pdf, format: 'A4', printBackground: true });
   check(readFileSync(pdf).subarray(0, 5).toString() === '%PDF-', `${name}: an A4 PDF`);
+  await page.screenshot({ path: path.join(shots, `print-${name}.png`), fullPage: true });
   await page.emulateMedia({ media: 'screen' });
 }
 
@@ -406,7 +407,7 @@ test('compliance report: viewed and downloaded', async ({ page }) => {
   }
 });
 
-test('audit log, rights register, incidents, registers: shown to the auditor, CSV saved', async ({ page }) => {
+test('auditor: audit log (CSV), rights register (printed), registers and inspections (keeping refused), the log verified against a signed head, an inclusion proof', async ({ page }) => {
   await logonReady(page, 'nakamura_kansa');
   for (const label of ['監査ログ', 'アクセス権限管理簿']) {
     await goTo(page, label);
@@ -442,6 +443,7 @@ test('audit log, rights register, incidents, registers: shown to the auditor, CS
   await page.getByTestId('verify-result').or(page.getByTestId('refusal')).first().waitFor();
   const altered = await page.getByTestId('verify-result').or(page.getByTestId('refusal')).first();
   check((await altered.getAttribute('data-ok')) !== 'true', `an altered head not verified: ${await altered.innerText()}`);
+  console.log(`audit verification: the latest signed head verified; altered, ${(await altered.getAttribute('data-problem')) ?? 'refused'}`);
   await page.getByLabel('監査番号').fill('1');
   await page.getByRole('button', { name: '証明を表示' }).click();
   check((await page.getByTestId('proof-result').getAttribute('data-verified')) === 'true', 'inclusion proof verified');
@@ -456,7 +458,7 @@ test('audit log, rights register, incidents, registers: shown to the auditor, CS
   check(readFileSync(file, 'utf8').startsWith('\ufeff'), 'CSV with a BOM for Excel');
 });
 
-test('TOTP: an administrator enrols, then logs on with the code', async ({ page }) => {
+test('TOTP: an administrator enrols, then logs on with the code; administration: people, terminals, identity policy, with the refusals', async ({ page }) => {
   await logonReady(page, 'soumu_kanri', { waitForShell: false });
   await page.getByRole('heading', { name: 'ワンタイムパスワードの登録' }).waitFor();
   await axe(page, 'TOTP enrolment');

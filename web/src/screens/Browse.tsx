@@ -1,8 +1,9 @@
 // Read-only screens over one list of the API each (the audit events, the
 // rights register): a table of what the API
 // answers for this person, with an Excel-ready CSV of it.
-import { t, type Text } from '../i18n';
+import { era, lang, t, type Text } from '../i18n';
 import { columnsOf, rowsOf, toCsv } from '../lib/csv';
+import { formatDateTime } from '../lib/dates';
 import { Refusal, useApi } from './common';
 import { PrintButton, PrintHeading } from './Print';
 
@@ -12,17 +13,34 @@ export interface BrowseSpec {
   path: string;
   query?: Record<string, string>;
   note?: Text;
+  // The columns to show and print, with their headings; otherwise the
+  // members of the answer's rows.
+  columns?: [string, Text][];
 }
 
 export const BROWSE: BrowseSpec[] = [
   { id: 'audit', label: ['監査ログ', 'Audit log'], path: 'audit/events', query: { limit: '100' },
     note: ['監査ログには識別子のみが記録されます (個人データは含まれません)。', 'The audit log holds identifiers only, no personal data.'] },
-  { id: 'rights', label: ['アクセス権限管理簿', 'Rights register'], path: 'rights/register' },
+  { id: 'rights', label: ['アクセス権限管理簿', 'Rights register'], path: 'rights/register',
+    columns: [['id', ['申請ID', 'Request']], ['kind', ['種類', 'Kind']], ['right', ['権限', 'Right']],
+      ['person', ['対象者', 'Person']], ['requester', ['申請者', 'Requested by']], ['approver', ['承認者', 'Approved by']],
+      ['configurer', ['設定者', 'Configured by']], ['effective_at', ['効力発生', 'Effective']]] },
 ];
 
+const UTC_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+
+// A value as a person reads it: times in JST and the chosen era, a step
+// ({by, by_name, at}) as who and when, a right as its parts, lists joined.
 function cell(v: unknown): string {
   if (v === null || v === undefined) return '';
-  return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  if (typeof v === 'string') return UTC_TIME.test(v) ? formatDateTime(v, era.value, lang.value) : v;
+  if (Array.isArray(v)) return v.map(cell).join(', ');
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if (typeof o['by'] === 'string') return `${o['by_name'] || o['by']} ${cell(o['at'])}`.trim();
+    return Object.values(o).filter((x) => typeof x === 'string' || typeof x === 'number').join(' / ');
+  }
+  return String(v);
 }
 
 export function saveCsv(name: string, cols: string[], rows: Record<string, unknown>[]) {
@@ -39,7 +57,7 @@ export function saveCsv(name: string, cols: string[], rows: Record<string, unkno
 export function Browse({ spec }: { spec: BrowseSpec }) {
   const { data, problem } = useApi<unknown>(spec.path, spec.query, [spec.id]);
   const rows = rowsOf(data);
-  const cols = columnsOf(rows);
+  const cols = spec.columns?.map(([c]) => c) ?? columnsOf(rows);
   return (
     <section aria-labelledby="browse-title">
       <h1 id="browse-title">{t(spec.label)}</h1>
@@ -53,7 +71,7 @@ export function Browse({ spec }: { spec: BrowseSpec }) {
             <PrintButton />{' '}
             <span role="status" data-testid="browse-count">{t([`${rows.length}件`, `${rows.length} row(s)`])}</span>
           </p>
-          <RowsTable rows={rows} cols={cols} label={spec.label} testid={`browse-${spec.id}`} />
+          <RowsTable rows={rows} cols={cols} label={spec.label} testid={`browse-${spec.id}`} headings={spec.columns} />
         </>
       )}
     </section>
@@ -62,14 +80,18 @@ export function Browse({ spec }: { spec: BrowseSpec }) {
 
 // A table of rows as the API answered them (the first 500), scrolling
 // sideways on a narrow screen.
-export function RowsTable({ rows, cols, label, testid }: {
-  rows: Record<string, unknown>[]; cols: string[]; label: Text; testid: string;
+export function RowsTable({ rows, cols, label, testid, headings }: {
+  rows: Record<string, unknown>[]; cols: string[]; label: Text; testid: string; headings?: [string, Text][] | undefined;
 }) {
+  const heading = (c: string) => {
+    const h = headings?.find(([k]) => k === c);
+    return h ? t(h[1]) : c;
+  };
   return (
     <div class="scroll" tabIndex={0} role="region" aria-label={t(label)}>
       <table data-testid={testid}>
         <caption class="sr-only">{t(label)}</caption>
-        <thead><tr>{cols.map((c) => <th key={c} scope="col">{c}</th>)}</tr></thead>
+        <thead><tr>{cols.map((c) => <th key={c} scope="col">{heading(c)}</th>)}</tr></thead>
         <tbody>
           {rows.slice(0, 500).map((r, i) => (
             <tr key={i}>{cols.map((c) => <td key={c}>{cell(r[c])}</td>)}</tr>
