@@ -30,8 +30,8 @@ export function toJst(date: Date): JstParts {
 }
 
 // The JST day `days` after today, as YYYY-MM-DD (what the API's dates take).
-export function jstDayAhead(days: number): string {
-  const d = toJst(new Date(Date.now() + days * 86_400_000));
+export function jstDayAhead(days: number, now = Date.now()): string {
+  const d = toJst(new Date(now + days * 86_400_000));
   return `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 }
 

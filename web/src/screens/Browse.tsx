@@ -3,7 +3,7 @@
 // answers for this person, with an Excel-ready CSV of it.
 import { era, lang, t, type Text } from '../i18n';
 import { columnsOf, rowsOf, toCsv } from '../lib/csv';
-import { formatDateTime } from '../lib/dates';
+import { displayValue } from '../lib/display';
 import { Refusal, useApi } from './common';
 import { PrintButton, PrintHeading } from './Print';
 
@@ -27,20 +27,8 @@ export const BROWSE: BrowseSpec[] = [
       ['configurer', ['設定者', 'Configured by']], ['effective_at', ['効力発生', 'Effective']]] },
 ];
 
-const UTC_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
-
-// A value as a person reads it: times in JST and the chosen era, a step
-// ({by, by_name, at}) as who and when, a right as its parts, lists joined.
 function cell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'string') return UTC_TIME.test(v) ? formatDateTime(v, era.value, lang.value) : v;
-  if (Array.isArray(v)) return v.map(cell).join(', ');
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if (typeof o['by'] === 'string') return `${o['by_name'] || o['by']} ${cell(o['at'])}`.trim();
-    return Object.values(o).filter((x) => typeof x === 'string' || typeof x === 'number').join(' / ');
-  }
-  return String(v);
+  return displayValue(v, era.value, lang.value);
 }
 
 export function saveCsv(name: string, cols: string[], rows: Record<string, unknown>[]) {
