@@ -10,6 +10,7 @@ import { rowsOf } from '../lib/csv';
 import { useSignal } from '../signal';
 import { Field, Refusal, useApi, useRefusal } from './common';
 import { AdminRefusal, Users } from './AdminUsers';
+import { useJsonText } from './JsonText';
 
 const PARTS: [string, Text][] = [
   ['users', ['利用者', 'People']],
@@ -99,22 +100,15 @@ function RegisterTerminal({ onDone }: { onDone: () => void }) {
 // whole policy) only where the API allows it — the CISO.
 function Policy() {
   const { data, problem, reload } = useApi<any>('policy/identity');
-  const [text, setText] = useState('');
-  const [bad, setBad] = useState(false);
+  const json = useJsonText(['新しいポリシー (JSON)', 'New policy (JSON)']);
   const { refused, attempt } = useRefusal();
   const [done, setDone] = useState('');
   async function save(e: Event) {
     e.preventDefault();
     setDone('');
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-      setBad(false);
-    } catch {
-      setBad(true);
-      return;
-    }
-    if ((await attempt(() => api('PUT', 'policy/identity', body))) !== undefined) {
+    const body = json.parse();
+    if (!body) return;
+    if ((await attempt(() => api('PUT', 'policy/identity', body.value))) !== undefined) {
       setDone(t(['変更しました', 'Changed']));
       reload();
     }
@@ -135,15 +129,11 @@ function Policy() {
           </table>
           <form onSubmit={(e) => void save(e)} aria-labelledby="policy-edit-title">
             <h3 id="policy-edit-title">{t(['ポリシーの変更 (最高情報セキュリティ責任者のみ)', 'Change the policy (the CISO only)'])}</h3>
-            <button type="button" onClick={() => setText(JSON.stringify(data, null, 2))}>
+            <button type="button" onClick={() => json.setText(JSON.stringify(data, null, 2))}>
               {t(['現在の値を編集欄に写す', 'Copy the current values to edit'])}
             </button>
-            <label>
-              {t(['新しいポリシー (JSON)', 'New policy (JSON)'])}
-              <textarea rows={8} value={text} onInput={(e) => setText(e.currentTarget.value)} />
-            </label>
-            {bad && <p class="error" role="alert">{t(['JSON として読めません。', 'This is not valid JSON.'])}</p>}
-            <button type="submit" disabled={!text}>{t(['変更する', 'Change'])}</button>
+            {json.field}
+            <button type="submit" disabled={!json.text}>{t(['変更する', 'Change'])}</button>
             <Refusal problem={refused} />
             {done && <p role="status">{done}</p>}
           </form>

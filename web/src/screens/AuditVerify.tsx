@@ -10,6 +10,7 @@ import { api } from '../api';
 import { lang, t, type Text } from '../i18n';
 import { useSignal } from '../signal';
 import { Field, Refusal, useApi, useRefusal } from './common';
+import { useJsonText } from './JsonText';
 
 const OUTCOMES: Record<string, Text> = {
   none: ['検証済み: このログは信頼するヘッドを含んでいます', 'Verified: the log contains the trusted head'],
@@ -18,22 +19,15 @@ const OUTCOMES: Record<string, Text> = {
 };
 
 function Verify({ signed }: { signed: unknown }) {
-  const [text, setText] = useState('');
-  const [bad, setBad] = useState(false);
+  const json = useJsonText(['信頼するヘッド (JSON)', 'Trusted head (JSON)'], 7);
   const [result, setResult] = useState<any>(null);
   const { refused, attempt } = useRefusal();
   async function verify(e: Event) {
     e.preventDefault();
     setResult(null);
-    let head: unknown;
-    try {
-      head = JSON.parse(text);
-      setBad(false);
-    } catch {
-      setBad(true);
-      return;
-    }
-    const r = await attempt(() => api('POST', 'audit/verify', head));
+    const head = json.parse();
+    if (!head) return;
+    const r = await attempt(() => api('POST', 'audit/verify', head.value));
     if (r !== undefined) setResult(r);
   }
   const outcome: Text | undefined = result ? OUTCOMES[result.problem] : undefined;
@@ -47,16 +41,12 @@ function Verify({ signed }: { signed: unknown }) {
         ])}
       </p>
       {signed !== null && signed !== undefined && (
-        <button type="button" onClick={() => setText(JSON.stringify(signed, null, 2))}>
+        <button type="button" onClick={() => json.setText(JSON.stringify(signed, null, 2))}>
           {t(['最新の署名付きヘッドを使う', 'Use the latest signed head'])}
         </button>
       )}
-      <label>
-        {t(['信頼するヘッド (JSON)', 'Trusted head (JSON)'])}
-        <textarea rows={7} value={text} onInput={(e) => setText(e.currentTarget.value)} />
-      </label>
-      {bad && <p class="error" role="alert">{t(['JSON として読めません。', 'This is not valid JSON.'])}</p>}
-      <button type="submit" disabled={!text}>{t(['照合する', 'Check'])}</button>
+      {json.field}
+      <button type="submit" disabled={!json.text}>{t(['照合する', 'Check'])}</button>
       <Refusal problem={refused} />
       {result && (
         <div class={result.ok ? 'notice' : 'error'} role="status" data-testid="verify-result"
