@@ -114,6 +114,20 @@ async function printed(page, name) {
   await page.emulateMedia({ media: 'screen' });
 }
 
+// First log-on of a person whose roles need TOTP: the password change,
+// the enrolment confirmed with a code; returns the key.
+async function enrolTotp(page, user) {
+  await logonReady(page, user, { waitForShell: false });
+  await page.getByRole('heading', { name: 'ワンタイムパスワードの登録' }).waitFor();
+  await axe(page, 'TOTP enrolment');
+  await page.getByRole('button', { name: '登録を始める' }).click();
+  const secret = await page.getByTestId('totp-secret').innerText();
+  await page.getByLabel(/6桁のコード/).fill(totp(secret));
+  await page.getByRole('button', { name: '登録する' }).click();
+  await page.getByTestId('last-logon').waitFor();
+  return secret;
+}
+
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
 
@@ -407,7 +421,28 @@ test('compliance report: viewed and downloaded', async ({ page }) => {
   }
 });
 
-test('auditor: audit log (CSV), rights register (printed), registers and inspections (keeping refused), the log verified against a signed head, an inclusion proof', async ({ page }) => {
+test('the CISO plans an internal audit and assigns its auditor; the report is refused to her (the auditor submits it)', async ({ page }) => {
+  await enrolTotp(page, 'yamamoto_ciso');
+  await goTo(page, '点検・監査・教育');
+  await page.getByRole('button', { name: '内部監査' }).click();
+  await page.getByTestId('governance-audits').waitFor({ state: 'attached' });
+  await page.getByLabel(/対象部署/).fill('総務部');
+  await page.getByLabel(/範囲/).fill('personal_information');
+  await page.getByRole('button', { name: '監査計画を作成' }).last().click();
+  internalAudit = (await page.getByTestId('governance-done').innerText()).replace(/^.*: /, '');
+  await page.locator(`select[name=row] option[value="${internalAudit}"]`).waitFor({ state: 'attached' });
+  await page.locator('select[name=row]').selectOption(internalAudit);
+  await page.getByLabel('監査人ID').fill('nakamura_kansa');
+  await page.getByRole('button', { name: '監査人を指名' }).click();
+  await page.getByTestId('governance-step-done').waitFor();
+  await page.getByRole('button', { name: '監査報告を提出' }).click();
+  const refused = await page.getByTestId('refusal').innerText();
+  check(/[ぁ-んァ-ン一-龯]/.test(refused), `the report is the auditor's: ${refused}`);
+  await axe(page, 'internal audits (CISO)');
+});
+let internalAudit = '';
+
+test('auditor: audit log (CSV), rights register (printed), registers and inspections (keeping refused), an internal audit's report submitted, the log verified against a signed head, an inclusion proof', async ({ page }) => {
   await logonReady(page, 'nakamura_kansa');
   for (const label of ['監査ログ', 'アクセス権限管理簿']) {
     await goTo(page, label);
@@ -427,8 +462,12 @@ test('auditor: audit log (CSV), rights register (printed), registers and inspect
   await page.getByTestId('governance-count').waitFor();
   await page.getByRole('button', { name: '点検計画を作成' }).last().click();
   check((await page.getByTestId('refusal').innerText()).includes('権限'), 'the auditor may not plan an inspection');
+  // The internal audit the CISO planned: its report submitted by its auditor.
   await page.getByRole('button', { name: '内部監査' }).click();
-  await page.getByTestId('governance-audits').waitFor({ state: 'attached' });
+  await page.locator(`select[name=row] option[value="${internalAudit}"]`).waitFor({ state: 'attached' });
+  await page.locator('select[name=row]').selectOption(internalAudit);
+  await page.getByRole('button', { name: '監査報告を提出' }).click();
+  await page.getByTestId('governance-step-done').waitFor();
   await axe(page, 'inspections, audits, training');
   // The log against the latest signed head: verified; the head altered: not.
   await goTo(page, '監査ログの検証');
@@ -459,14 +498,7 @@ test('auditor: audit log (CSV), rights register (printed), registers and inspect
 });
 
 test('TOTP: an administrator enrols, then logs on with the code; administration: people, terminals, identity policy, with the refusals', async ({ page }) => {
-  await logonReady(page, 'soumu_kanri', { waitForShell: false });
-  await page.getByRole('heading', { name: 'ワンタイムパスワードの登録' }).waitFor();
-  await axe(page, 'TOTP enrolment');
-  await page.getByRole('button', { name: '登録を始める' }).click();
-  const secret = await page.getByTestId('totp-secret').innerText();
-  await page.getByLabel(/6桁のコード/).fill(totp(secret));
-  await page.getByRole('button', { name: '登録する' }).click();
-  await page.getByTestId('last-logon').waitFor();
+  const secret = await enrolTotp(page, 'soumu_kanri');
   await page.getByRole('button', { name: 'ログオフ' }).click();
   // Without the code: refused with the one fixed message.
   await logon(page, 'soumu_kanri', NEW_PASSWORD);

@@ -12,19 +12,28 @@ import { jstDayAhead, toJst } from '../lib/dates';
 import { session } from '../session';
 import { useSignal } from '../signal';
 import { RowsTable } from './Browse';
-import { Field, Refusal, useApi, useRefusal } from './common';
+import { Choice, Field, Refusal, useApi, useRefusal } from './common';
 
 interface Input { name: string; label: Text; kind?: 'number' | 'list' | 'date' | 'bool' }
-interface Part { id: string; title: Text; path: string; create: Text; inputs: Input[] }
+// A step on one row (POST {path}/{id}/{step}), e.g. an auditor assigned.
+interface Action { step: string; label: Text; inputs: Input[] }
+interface Part { id: string; title: Text; path: string; create: Text; inputs: Input[]; actions?: Action[] }
 
-const thisYear = String(toJst(new Date()).year);
+// The fiscal year (年度, from April) the plans are for.
+const jst = toJst(new Date());
+const thisYear = String(jst.month < 4 ? jst.year - 1 : jst.year);
 const PARTS: Part[] = [
   { id: 'inspections', title: ['自己点検', 'Self-inspections'], path: 'inspections', create: ['点検計画を作成', 'Plan an inspection'],
     inputs: [{ name: 'year', label: ['年度', 'Year'], kind: 'number' }] },
   { id: 'audits', title: ['内部監査', 'Internal audits'], path: 'audits', create: ['監査計画を作成', 'Plan an audit'],
     inputs: [{ name: 'year', label: ['年度', 'Year'], kind: 'number' },
       { name: 'departments', label: ['対象部署 (カンマ区切り)', 'Departments (comma-separated)'], kind: 'list' },
-      { name: 'scope', label: ['範囲', 'Scope'] }] },
+      { name: 'scope', label: ['範囲 (コード)', 'Scope (a code)'] }],
+    actions: [
+      { step: 'auditors', label: ['監査人を指名', 'Assign an auditor'], inputs: [{ name: 'auditor', label: ['監査人ID', 'Auditor ID'] }] },
+      { step: 'report', label: ['監査報告を提出', 'Submit the audit report'], inputs: [] },
+      { step: 'acknowledge', label: ['監査報告を受領', 'Acknowledge the report'], inputs: [] },
+    ] },
   { id: 'training-plans', title: ['教育計画', 'Training plans'], path: 'training/plans', create: ['教育計画を作成', 'Plan training'],
     inputs: [{ name: 'year', label: ['年度', 'Year'], kind: 'number' }, { name: 'course', label: ['講座', 'Course'] },
       { name: 'audience', label: ['対象者', 'Audience'] }] },
@@ -33,15 +42,15 @@ const PARTS: Part[] = [
       { name: 'date', label: ['受講日', 'Date'], kind: 'date' }, { name: 'passed', label: ['修了', 'Passed'], kind: 'bool' }] },
 ];
 
-function initial(part: Part): Record<string, string> {
+function initial(inputs: Input[]): Record<string, string> {
   const v: Record<string, string> = {};
-  for (const i of part.inputs) v[i.name] = i.kind === 'number' ? thisYear : i.kind === 'date' ? jstDayAhead(0) : i.kind === 'bool' ? 'true' : '';
+  for (const i of inputs) v[i.name] = i.kind === 'number' ? thisYear : i.kind === 'date' ? jstDayAhead(0) : i.kind === 'bool' ? 'true' : '';
   return v;
 }
 
-function bodyOf(part: Part, values: Record<string, string>) {
+function bodyOf(inputs: Input[], values: Record<string, string>) {
   const body: Record<string, unknown> = {};
-  for (const i of part.inputs) {
+  for (const i of inputs) {
     const v = values[i.name] ?? '';
     body[i.name] = i.kind === 'number' ? Number(v) : i.kind === 'list' ? v.split(/[,、\s]+/).filter(Boolean) : i.kind === 'bool' ? v === 'true' : v;
   }
@@ -50,14 +59,14 @@ function bodyOf(part: Part, values: Record<string, string>) {
 
 function PartView({ part }: { part: Part }) {
   const { data, problem, reload } = useApi<unknown>(part.path, { limit: '200' }, [part.id]);
-  const [values, setValues] = useState(initial(part));
+  const [values, setValues] = useState(initial(part.inputs));
   const { refused, attempt } = useRefusal();
   const [done, setDone] = useState('');
   const rows = rowsOf(data);
   async function create(e: Event) {
     e.preventDefault();
     setDone('');
-    const r = await attempt(() => api<any>('POST', part.path, bodyOf(part, values)));
+    const r = await attempt(() => api<any>('POST', part.path, bodyOf(part.inputs, values)));
     if (r !== undefined) {
       setDone(t(['作成しました', 'Created']) + (r?.id ? `: ${r.id}` : ''));
       reload();
@@ -72,23 +81,66 @@ function PartView({ part }: { part: Part }) {
           <RowsTable rows={rows} cols={columnsOf(rows)} label={part.title} testid={`governance-${part.id}`} />
           <form onSubmit={(e) => void create(e)} aria-labelledby="governance-create-title">
             <h2 id="governance-create-title">{t(part.create)}</h2>
-            {part.inputs.map((i) => i.kind === 'bool' ? (
-              <label key={i.name}>
-                <input type="checkbox" class="inline" checked={values[i.name] === 'true'}
-                  onChange={(e) => setValues({ ...values, [i.name]: String(e.currentTarget.checked) })} />{' '}{t(i.label)}
-              </label>
-            ) : (
-              <Field key={i.name} label={i.label} value={values[i.name] ?? ''} type={i.kind === 'date' ? 'date' : 'text'}
-                inputMode={i.kind === 'number' ? 'numeric' : undefined}
-                set={(v) => setValues({ ...values, [i.name]: v })} required />
-            ))}
+            <Inputs inputs={part.inputs} values={values} set={setValues} />
             <button type="submit">{t(part.create)}</button>
             <Refusal problem={refused} />
             {done && <p role="status" data-testid="governance-done">{done}</p>}
           </form>
+          {part.actions && <Actions part={part} rows={rows} onDone={reload} />}
         </>
       )}
     </>
+  );
+}
+
+function Inputs({ inputs, values, set }: {
+  inputs: Input[]; values: Record<string, string>; set: (v: Record<string, string>) => void;
+}) {
+  return (
+    <>
+      {inputs.map((i) => i.kind === 'bool' ? (
+        <label key={i.name}>
+          <input type="checkbox" class="inline" checked={values[i.name] === 'true'}
+            onChange={(e) => set({ ...values, [i.name]: String(e.currentTarget.checked) })} />{' '}{t(i.label)}
+        </label>
+      ) : (
+        <Field key={i.name} label={i.label} value={values[i.name] ?? ''} type={i.kind === 'date' ? 'date' : 'text'}
+          inputMode={i.kind === 'number' ? 'numeric' : undefined}
+          set={(v) => set({ ...values, [i.name]: v })} required />
+      ))}
+    </>
+  );
+}
+
+// The steps on one row of a part; the server decides who may take each.
+function Actions({ part, rows, onDone }: { part: Part; rows: Record<string, unknown>[]; onDone: () => void }) {
+  const [id, setId] = useState('');
+  const [values, setValues] = useState(initial(part.actions!.flatMap((a) => a.inputs)));
+  const { refused, attempt } = useRefusal();
+  const [done, setDone] = useState('');
+  async function take(action: Action) {
+    setDone('');
+    const path = `${part.path}/${encodeURIComponent(id)}/${action.step}`;
+    if ((await attempt(() => api('POST', path, bodyOf(action.inputs, values)))) !== undefined) {
+      setDone(t(['記録しました', 'Recorded']));
+      onDone();
+    }
+  }
+  return (
+    <form onSubmit={(e) => e.preventDefault()} aria-labelledby="governance-actions-title">
+      <h2 id="governance-actions-title">{t(['手続', 'Steps'])}</h2>
+      <Choice label={['対象', 'Which']} name="row" value={id} set={setId}
+        options={rows.map((r) => [String(r['id']), String(r['id'])])} placeholder={['選択してください', 'Choose']} />
+      {part.actions!.map((a) => (
+        <fieldset key={a.step}>
+          <legend>{t(a.label)}</legend>
+          <Inputs inputs={a.inputs} values={values} set={setValues} />
+          <button type="button" disabled={!id} onClick={() => void take(a)}>{t(a.label)}</button>
+        </fieldset>
+      ))}
+      <Refusal problem={refused} />
+      {done && <p role="status" data-testid="governance-step-done">{done}</p>}
+    </form>
   );
 }
 
