@@ -442,7 +442,7 @@ test('the CISO plans an internal audit and assigns its auditor; the report is re
 });
 let internalAudit = '';
 
-test('auditor: audit log (CSV), rights register (printed), registers and inspections (keeping refused), an internal audit's report submitted, the log verified against a signed head, an inclusion proof', async ({ page }) => {
+test('auditor: audit log (CSV), rights register (printed), registers and inspections (keeping refused), the report of an internal audit submitted, the log verified against a signed head, an inclusion proof', async ({ page }) => {
   await logonReady(page, 'nakamura_kansa');
   for (const label of ['監査ログ', 'アクセス権限管理簿']) {
     await goTo(page, label);
