@@ -531,6 +531,10 @@ test('TOTP: an administrator enrols, then logs on with the code; administration:
   await axe(page, 'administration (people)');
   await page.getByRole('button', { name: '端末' }).click();
   await page.getByTestId('terminals').locator('tbody tr').first().waitFor();
+  await page.getByLabel('端末ID').fill('e2e-terminal-2');
+  await page.getByLabel(/クライアント証明書の指紋/).fill('ab'.repeat(32));
+  await page.getByRole('button', { name: '登録する' }).click();
+  await page.getByTestId('terminals').locator('tr[data-id="e2e-terminal-2"][data-state="active"]').waitFor();
   await page.getByRole('button', { name: '認証ポリシー' }).click();
   await page.getByTestId('identity-policy').waitFor();
   await page.getByRole('button', { name: '現在の値を編集欄に写す' }).click();
