@@ -8,7 +8,8 @@ import { api } from '../api';
 import { lang, t, type Text } from '../i18n';
 import { rowsOf } from '../lib/csv';
 import { useSignal } from '../signal';
-import { Field, Refusal, useApi, useRefusal } from './common';
+import { Refusal, useApi, useRefusal } from './common';
+import { bodyOf, initial, Inputs, type Input } from './FormInputs';
 import { AdminRefusal, Users } from './AdminUsers';
 import { useJsonText } from './JsonText';
 
@@ -63,33 +64,38 @@ function Accounts({ path, label }: { path: 'terminals' | 'service-accounts'; lab
           </tbody>
         </table>
       )}
-      {data && path === 'terminals' && <RegisterTerminal onDone={reload} />}
+      {data && <NewAccount path={path} onDone={reload} />}
     </>
   );
 }
 
-function RegisterTerminal({ onDone }: { onDone: () => void }) {
-  const [id, setId] = useState('');
-  const [fingerprint, setFingerprint] = useState('');
-  const [description, setDescription] = useState('');
-  const [inside, setInside] = useState(true);
+// Registering a terminal or a service account, by its certificate's
+// SHA-256 fingerprint.
+const NEW: Record<'terminals' | 'service-accounts', { title: Text; inputs: Input[] }> = {
+  terminals: { title: ['端末の登録', 'Register a terminal'], inputs: [
+    { name: 'id', label: ['端末ID', 'Terminal ID'] },
+    { name: 'fingerprint', label: ['クライアント証明書の指紋 (SHA-256, 16進)', 'Client certificate fingerprint (SHA-256, hex)'] },
+    { name: 'description', label: ['説明', 'Description'], optional: true },
+    { name: 'controlled_area', label: ['管理区域内の端末', 'Inside the controlled area'], kind: 'bool' }] },
+  'service-accounts': { title: ['サービスアカウントの登録', 'Register a service account'], inputs: [
+    { name: 'id', label: ['アカウントID', 'Account ID'] },
+    { name: 'display_name', label: ['名称', 'Name'] },
+    { name: 'cert_fingerprint', label: ['クライアント証明書の指紋 (SHA-256, 16進)', 'Client certificate fingerprint (SHA-256, hex)'] },
+    { name: 'roles', label: ['ロール (カンマ区切り)', 'Roles (comma-separated)'], kind: 'list', optional: true }] },
+};
+
+function NewAccount({ path, onDone }: { path: 'terminals' | 'service-accounts'; onDone: () => void }) {
+  const spec = NEW[path];
+  const [values, setValues] = useState(initial(spec.inputs));
   const { refused, attempt } = useRefusal();
   async function add(e: Event) {
     e.preventDefault();
-    const body = { id, fingerprint, description, controlled_area: inside };
-    if ((await attempt(() => api('POST', 'terminals', body))) !== undefined) onDone();
+    if ((await attempt(() => api('POST', path, bodyOf(spec.inputs, values)))) !== undefined) onDone();
   }
   return (
-    <form onSubmit={(e) => void add(e)} aria-labelledby="terminal-add-title">
-      <h3 id="terminal-add-title">{t(['端末の登録', 'Register a terminal'])}</h3>
-      <Field label={['端末ID', 'Terminal ID']} value={id} set={setId} required />
-      <Field label={['クライアント証明書の指紋 (SHA-256, 16進)', 'Client certificate fingerprint (SHA-256, hex)']}
-        value={fingerprint} set={setFingerprint} required />
-      <Field label={['説明', 'Description']} value={description} set={setDescription} />
-      <label>
-        <input type="checkbox" class="inline" checked={inside} onChange={(e) => setInside(e.currentTarget.checked)} />{' '}
-        {t(['管理区域内の端末', 'Inside the controlled area'])}
-      </label>
+    <form onSubmit={(e) => void add(e)} aria-labelledby="account-add-title">
+      <h3 id="account-add-title">{t(spec.title)}</h3>
+      <Inputs inputs={spec.inputs} values={values} set={setValues} />
       <button type="submit">{t(['登録する', 'Register'])}</button>
       <Refusal problem={refused} />
     </form>

@@ -8,20 +8,16 @@ import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { lang, t, type Text } from '../i18n';
 import { columnsOf, rowsOf } from '../lib/csv';
-import { jstDayAhead, toJst } from '../lib/dates';
 import { session } from '../session';
 import { useSignal } from '../signal';
 import { RowsTable } from './Browse';
-import { Choice, Field, Refusal, useApi, useRefusal } from './common';
+import { Choice, Refusal, useApi, useRefusal } from './common';
+import { bodyOf, initial, Inputs, type Input } from './FormInputs';
 
-interface Input { name: string; label: Text; kind?: 'number' | 'list' | 'date' | 'bool' }
 // A step on one row (POST {path}/{id}/{step}), e.g. an auditor assigned.
 interface Action { step: string; label: Text; inputs: Input[] }
 interface Part { id: string; title: Text; path: string; create: Text; inputs: Input[]; actions?: Action[] }
 
-// The fiscal year (年度, from April) the plans are for.
-const jst = toJst(new Date());
-const thisYear = String(jst.month < 4 ? jst.year - 1 : jst.year);
 const PARTS: Part[] = [
   { id: 'inspections', title: ['自己点検', 'Self-inspections'], path: 'inspections', create: ['点検計画を作成', 'Plan an inspection'],
     inputs: [{ name: 'year', label: ['年度', 'Year'], kind: 'number' }] },
@@ -41,21 +37,6 @@ const PARTS: Part[] = [
     inputs: [{ name: 'plan', label: ['教育計画ID', 'Plan ID'] }, { name: 'person', label: ['受講者ID', 'Person ID'] },
       { name: 'date', label: ['受講日', 'Date'], kind: 'date' }, { name: 'passed', label: ['修了', 'Passed'], kind: 'bool' }] },
 ];
-
-function initial(inputs: Input[]): Record<string, string> {
-  const v: Record<string, string> = {};
-  for (const i of inputs) v[i.name] = i.kind === 'number' ? thisYear : i.kind === 'date' ? jstDayAhead(0) : i.kind === 'bool' ? 'true' : '';
-  return v;
-}
-
-function bodyOf(inputs: Input[], values: Record<string, string>) {
-  const body: Record<string, unknown> = {};
-  for (const i of inputs) {
-    const v = values[i.name] ?? '';
-    body[i.name] = i.kind === 'number' ? Number(v) : i.kind === 'list' ? v.split(/[,、\s]+/).filter(Boolean) : i.kind === 'bool' ? v === 'true' : v;
-  }
-  return body;
-}
 
 function PartView({ part }: { part: Part }) {
   const { data, problem, reload } = useApi<unknown>(part.path, { limit: '200' }, [part.id]);
@@ -89,25 +70,6 @@ function PartView({ part }: { part: Part }) {
           {part.actions && <Actions part={part} rows={rows} onDone={reload} />}
         </>
       )}
-    </>
-  );
-}
-
-function Inputs({ inputs, values, set }: {
-  inputs: Input[]; values: Record<string, string>; set: (v: Record<string, string>) => void;
-}) {
-  return (
-    <>
-      {inputs.map((i) => i.kind === 'bool' ? (
-        <label key={i.name}>
-          <input type="checkbox" class="inline" checked={values[i.name] === 'true'}
-            onChange={(e) => set({ ...values, [i.name]: String(e.currentTarget.checked) })} />{' '}{t(i.label)}
-        </label>
-      ) : (
-        <Field key={i.name} label={i.label} value={values[i.name] ?? ''} type={i.kind === 'date' ? 'date' : 'text'}
-          inputMode={i.kind === 'number' ? 'numeric' : undefined}
-          set={(v) => set({ ...values, [i.name]: v })} required />
-      ))}
     </>
   );
 }
