@@ -421,9 +421,13 @@ test('compliance report: viewed and downloaded', async ({ page }) => {
   }
 });
 
-test('the CISO plans an internal audit and assigns its auditor; the report is refused to her (the auditor submits it)', async ({ page }) => {
+test('the CISO plans the self-inspection and an internal audit, assigns its auditor; the report is refused to her (the auditor submits it)', async ({ page }) => {
   await enrolTotp(page, 'yamamoto_ciso');
   await goTo(page, '点検・監査・教育');
+  // This fiscal year's self-inspection, answered by the auditor below.
+  await page.getByTestId('governance-count').waitFor();
+  await page.getByRole('button', { name: '点検計画を作成' }).last().click();
+  await page.getByTestId('governance-done').waitFor();
   await page.getByRole('button', { name: '内部監査' }).click();
   await page.getByTestId('governance-audits').waitFor({ state: 'attached' });
   await page.getByLabel(/対象部署/).fill('総務部');
@@ -442,7 +446,7 @@ test('the CISO plans an internal audit and assigns its auditor; the report is re
 });
 let internalAudit = '';
 
-test('auditor: audit log (CSV), rights register (printed), registers and inspections (keeping refused), the report of an internal audit submitted, the log verified against a signed head, an inclusion proof', async ({ page }) => {
+test('auditor: audit log (CSV), rights register (printed), registers and inspections (keeping refused), her self-inspection answered, the report of an internal audit submitted, the log verified against a signed head, an inclusion proof', async ({ page }) => {
   await logonReady(page, 'nakamura_kansa');
   for (const label of ['監査ログ', 'アクセス権限管理簿']) {
     await goTo(page, label);
@@ -462,6 +466,13 @@ test('auditor: audit log (CSV), rights register (printed), registers and inspect
   await page.getByTestId('governance-count').waitFor();
   await page.getByRole('button', { name: '点検計画を作成' }).last().click();
   check((await page.getByTestId('refusal').innerText()).includes('権限'), 'the auditor may not plan an inspection');
+  // Her own self-inspection checklist of the plan the CISO made.
+  const checklist = page.getByTestId('self-inspection');
+  const yes = checklist.locator('input[type=radio][value=yes]');
+  await yes.first().waitFor();
+  for (const radio of await yes.all()) await radio.check();
+  await checklist.getByRole('button', { name: '回答する' }).click();
+  await page.getByTestId('self-inspection-done').waitFor();
   // The internal audit the CISO planned: its report submitted by its auditor.
   await page.getByRole('button', { name: '内部監査' }).click();
   await page.locator(`select[name=row] option[value="${internalAudit}"]`).waitFor({ state: 'attached' });

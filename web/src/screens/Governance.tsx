@@ -3,7 +3,7 @@
 // where the API allows it (the CISO line plans inspections, audits and
 // training; section managers record attendance) and the refusal, as the
 // server words it, where it does not. A person's own training is shown to
-// everyone.
+// everyone, and their own self-inspection checklist to answer.
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { lang, t, type Text } from '../i18n';
@@ -13,6 +13,7 @@ import { useSignal } from '../signal';
 import { RowsTable } from './Browse';
 import { Choice, Refusal, useApi, useRefusal } from './common';
 import { bodyOf, initial, Inputs, type Input } from './FormInputs';
+import { SelfInspection } from './SelfInspection';
 
 // A step on one row (POST {path}/{id}/{step}), e.g. an auditor assigned.
 interface Action { step: string; label: Text; inputs: Input[] }
@@ -133,6 +134,7 @@ export function Governance() {
       </p>
       <h2>{t(part.title)}</h2>
       <PartView key={part.id} part={part} />
+      <SelfInspection />
       <MyTraining />
     </section>
   );
