@@ -21,7 +21,13 @@ interface Part { id: string; title: Text; path: string; create: Text; inputs: In
 
 const PARTS: Part[] = [
   { id: 'inspections', title: ['自己点検', 'Self-inspections'], path: 'inspections', create: ['点検計画を作成', 'Plan an inspection'],
-    inputs: [{ name: 'year', label: ['年度', 'Year'], kind: 'number' }] },
+    inputs: [{ name: 'year', label: ['年度', 'Year'], kind: 'number' }],
+    actions: [
+      { step: 'evaluation', label: ['評価を記録', 'Record the evaluation'], inputs: [{ name: 'rating', label: ['評価 (コード)', 'Rating (a code)'] }] },
+      { step: 'orders', label: ['改善を指示', 'Order an improvement'], inputs: [
+        { name: 'department', label: ['部署', 'Department'] }, { name: 'item', label: ['点検項目', 'Item'] },
+        { name: 'measure', label: ['改善策', 'Measure'] }, { name: 'due', label: ['期限', 'Due'], kind: 'date' }] },
+    ] },
   { id: 'audits', title: ['内部監査', 'Internal audits'], path: 'audits', create: ['監査計画を作成', 'Plan an audit'],
     inputs: [{ name: 'year', label: ['年度', 'Year'], kind: 'number' },
       { name: 'departments', label: ['対象部署 (カンマ区切り)', 'Departments (comma-separated)'], kind: 'list' },
