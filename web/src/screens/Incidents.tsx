@@ -42,6 +42,7 @@ function ReportIncident({ onDone }: { onDone: () => void }) {
     const r = await attempt(() => api<any>('POST', 'incidents', { summary, aware, leaked, my_number: myNumber }));
     if (r) {
       setDone(r.id);
+      setSummary('');
       onDone();
     }
   }
