@@ -102,6 +102,20 @@ function NewAccount({ path, onDone }: { path: 'terminals' | 'service-accounts'; 
   );
 }
 
+// What each member of the identity policy is (identity/identity_policy.h).
+const POLICY: Record<string, Text> = {
+  min_length: ['パスワードの最小文字数', 'Minimum password length'],
+  min_classes: ['必要な文字種の数', 'Character classes required'],
+  history: ['再利用できない過去のパスワード数', 'Earlier passwords that may not be reused'],
+  expiry_days: ['パスワードの有効期間 (日)', 'Password lifetime (days)'],
+  lockout_threshold: ['ロックまでの失敗回数', 'Failures before lock-out'],
+  lockout_minutes: ['ロック時間 (分)', 'Lock-out (minutes)'],
+  idle_timeout_minutes: ['無操作での自動ログオフ (分)', 'Idle time-out (minutes)'],
+  session_lifetime_minutes: ['セッションの最長時間 (分)', 'Session lifetime (minutes)'],
+  totp_roles: ['ワンタイムパスワードが必要なロール', 'Roles that need a one-time code'],
+  totp_outside_controlled_area: ['管理区域外からはワンタイムパスワードが必要', 'A one-time code outside the controlled area'],
+};
+
 // The identity policy: shown to all who may read it; changed (as JSON, the
 // whole policy) only where the API allows it — the CISO.
 function Policy() {
@@ -129,7 +143,7 @@ function Policy() {
             <caption>{t(['現在の認証ポリシー', 'The identity policy in force'])}</caption>
             <tbody>
               {entries.map(([k, v]) => (
-                <tr key={k}><th scope="row">{k}</th><td>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</td></tr>
+                <tr key={k}><th scope="row">{POLICY[k] ? t(POLICY[k]!) : k} <span class="help">({k})</span></th><td>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</td></tr>
               ))}
             </tbody>
           </table>
