@@ -498,6 +498,11 @@ test('auditor: audit log (CSV), rights register (printed), registers and inspect
   await page.getByRole('button', { name: '証明を表示' }).click();
   check((await page.getByTestId('proof-result').getAttribute('data-verified')) === 'true', 'inclusion proof verified');
   await axe(page, 'audit verification');
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Audit log verification' }).waitFor();
+  check((await page.getByTestId('proof-result').innerText()).includes('proof verified'), 'the proof in English');
+  await axe(page, 'audit verification (English)');
+  await page.getByRole('button', { name: '日本語' }).click();
   await goTo(page, '監査ログ');
   await page.getByTestId('browse-count').waitFor();
   const rows = await page.getByTestId('browse-audit').locator('tbody tr').count();
