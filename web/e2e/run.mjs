@@ -339,8 +339,11 @@ test('daily lists: a list confirmed; rights: a grant requested, its requester re
   await page.getByTestId('register-entries').locator(`tr[data-id="${media}"]`).waitFor();
   await page.locator('select[name=entry]').selectOption(media);
   await page.locator('select[name=result]').selectOption('present');
+  await page.getByTestId('register-entries').locator(`tr[data-id="${media}"]`).getByRole('button', { name: '開く' }).click();
+  await page.getByTestId('entry-versions').locator('tbody tr').first().waitFor();
   await page.getByRole('button', { name: '点検を記録' }).click();
   await page.getByTestId('entry-done').waitFor();
+  await page.getByTestId('entry-checks').locator('tbody tr').filter({ hasText: 'present' }).waitFor();
   await axe(page, 'registers (media)');
   await printed(page, 'media-register');
   // Rights: the section manager requests a grant and may not approve it;

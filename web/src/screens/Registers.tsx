@@ -10,7 +10,7 @@ import { api } from '../api';
 import { lang, t } from '../i18n';
 import { jstDayAhead } from '../lib/dates';
 import { useSignal } from '../signal';
-import { Choice, Day, Field, Refusal, useApi, useRefusal } from './common';
+import { Choice, Day, Field, Refusal, useApi, useRefusal, When } from './common';
 import { PrintButton, PrintHeading } from './Print';
 
 interface FieldSpec { name: string; type: string; required: boolean; codes?: string[] }
@@ -134,9 +134,54 @@ function EntrySteps({ kind, entries, onDone }: { kind: Kind; entries: any[]; onD
   );
 }
 
+// One entry: its checks and its versions (who changed what, when).
+function Entry({ kind, id }: { kind: Kind; id: string }) {
+  const { data, problem } = useApi<any>(`registers/${kind.kind}/${encodeURIComponent(id)}`);
+  return (
+    <section aria-labelledby="entry-title" data-testid="register-entry">
+      <h2 id="entry-title">{id}</h2>
+      <Refusal problem={problem} />
+      {data && (
+        <>
+          <table data-testid="entry-checks">
+            <caption>{t(['点検の記録', 'Checks'])}</caption>
+            <thead><tr>
+              <th scope="col">{t(['点検日', 'Date'])}</th><th scope="col">{t(['結果', 'Result'])}</th>
+              <th scope="col">{t(['点検者', 'By'])}</th><th scope="col">{t(['記録日時', 'Recorded'])}</th>
+            </tr></thead>
+            <tbody>
+              {(data.checks ?? []).map((c: any, i: number) => (
+                <tr key={i}><td><Day value={c.date} /></td><td>{c.result}</td><td>{c.by}</td><td><When value={c.at} /></td></tr>
+              ))}
+            </tbody>
+          </table>
+          <table data-testid="entry-versions">
+            <caption>{t(['変更の履歴', 'Versions'])}</caption>
+            <thead><tr>
+              <th scope="col">{t(['版', 'Version'])}</th><th scope="col">{t(['操作', 'Action'])}</th>
+              <th scope="col">{t(['実施者', 'By'])}</th><th scope="col">{t(['日時', 'When'])}</th>
+              <th scope="col">{t(['変更した項目', 'Fields changed'])}</th>
+            </tr></thead>
+            <tbody>
+              {(data.versions ?? []).map((v: any) => (
+                <tr key={v.version}>
+                  <td>{v.version}</td><td>{v.action}</td><td>{v.by}</td><td><When value={v.at} /></td>
+                  <td>{Array.isArray(v.changed) ? v.changed.join(', ') : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}
+
 function Entries({ kind }: { kind: Kind }) {
   const { data, problem, reload } = useApi<any>(`registers/${kind.kind}`, { limit: '500' }, [kind.kind]);
   const entries: any[] = data?.entries ?? [];
+  const [open, setOpen] = useState('');
+  const [n, setN] = useState(0); // a step taken: the open entry is read again
   const shown = kind.fields.slice(0, 6);
   const title: [string, string] = [kind.title_ja, kind.title_en];
   return (
@@ -153,6 +198,7 @@ function Entries({ kind }: { kind: Kind }) {
                 <th scope="col">ID</th>
                 {shown.map((f) => <th key={f.name} scope="col">{f.name}</th>)}
                 <th scope="col">{t(['次回点検', 'Next check'])}</th><th scope="col">{t(['状態', 'State'])}</th>
+                <th scope="col" class="no-print">{t(['操作', 'Actions'])}</th>
               </tr></thead>
               <tbody>
                 {entries.map((e) => (
@@ -164,6 +210,7 @@ function Entries({ kind }: { kind: Kind }) {
                     })}
                     <td><Day value={e.check_due} /></td>
                     <td>{e.retired ? t(['廃止', 'retired']) : e.approval ? t(['承認済み', 'approved']) : t(['有効', 'in force'])}</td>
+                    <td class="no-print"><button type="button" onClick={() => setOpen(e.id)}>{t(['開く', 'Open'])}</button></td>
                   </tr>
                 ))}
               </tbody>
@@ -171,7 +218,8 @@ function Entries({ kind }: { kind: Kind }) {
           </div>
           {entries.length === 0 && <p>{t(['登録はありません。', 'No entry.'])}</p>}
           <div class="no-print">
-            <EntrySteps kind={kind} entries={entries} onDone={reload} />
+            {open && <Entry key={`${open}-${n}`} kind={kind} id={open} />}
+            <EntrySteps kind={kind} entries={entries} onDone={() => { reload(); setN((x) => x + 1); }} />
             <NewEntry kind={kind} onDone={reload} />
           </div>
         </>
