@@ -82,7 +82,7 @@ async function logonReady(page, user, { waitForShell = true } = {}) {
 }
 
 async function goTo(page, label) {
-  await page.getByRole('navigation').getByRole('link', { name: label }).click();
+  await page.getByRole('navigation').getByRole('link', { name: label, exact: true }).click();
   await page.getByRole('heading', { level: 1, name: label }).waitFor();
 }
 
@@ -101,6 +101,19 @@ function totp(base32, ahead = 0) {
   return String((mac.readUInt32BE(o) & 0x7fffffff) % 1e6).padStart(6, '0');
 }
 
+// The print view (A4 style sheet): no navigation or buttons, the print
+// heading shown; saved as an A4 PDF and a screenshot of the print media.
+async function printed(page, name) {
+  await page.emulateMedia({ media: 'print' });
+  check(!(await page.getByRole('navigation').isVisible()), `${name}: no navigation in print`);
+  check(await page.getByTestId('print-heading').isVisible(), `${name}: the print heading`);
+  const pdf = path.join(outDir, `${name}.pdf`);
+  await page.pdf({ path: pdf, format: 'A4', printBackground: true });
+  check(readFileSync(pdf).subarray(0, 5).toString() === '%PDF-', `${name}: an A4 PDF`);
+  await page.screenshot({ path: path.join(shots, `print-${name}.png`), fullPage: true });
+  await page.emulateMedia({ media: 'screen' });
+}
+
 // First log-on of a person whose roles need TOTP: the password change,
 // then the enrolment (`during` runs on its screen); the key.
 async function logonEnrolling(page, user, during = async () => {}) {
@@ -112,7 +125,19 @@ async function logonEnrolling(page, user, during = async () => {}) {
   await page.getByLabel(/6桁のコード/).fill(totp(secret));
   await page.getByRole('button', { name: '登録する' }).click();
   await page.getByTestId('last-logon').waitFor();
+  enrolled.set(user, secret);
   return secret;
+}
+
+// The TOTP keys of the people enrolled so far in this run.
+const enrolled = new Map();
+
+// A person whose roles need TOTP: enrolled at the first log-on of the run,
+// the code (the next step: the enrolment used this one) after that.
+async function logonWithTotp(page, user) {
+  if (!enrolled.has(user)) return logonEnrolling(page, user);
+  await logon(page, user, NEW_PASSWORD, totp(enrolled.get(user), 1));
+  await page.getByTestId('last-logon').waitFor();
 }
 
 const tests = [];
@@ -218,6 +243,40 @@ test('records: a refused purpose explained in Japanese', async ({ page }) => {
   const option = await page.getByLabel('利用目的').locator('option[value="social_insurance"]').innerText();
   check(option.includes('権限なし'), `the server's answer shown beside the purpose: ${option}`);
   await axe(page, 'records refused');
+  // Administration is not hers: the screen says so and offers no form.
+  await goTo(page, '管理');
+  const admin = await page.getByTestId('refusal').innerText();
+  check(admin.includes('権限') && (await page.getByTestId('admin-note').innerText()).includes('システム管理者'), `administration refused: ${admin}`);
+  check((await page.locator('form').count()) === 0, 'no administration form for a handler');
+  await axe(page, 'administration (handler refused)');
+  // An incident reported by her; its triage is the SIRT's, refused to her.
+  await goTo(page, 'インシデント');
+  await page.getByLabel(/^概要/).fill('誤送信の疑い');
+  await page.getByRole('button', { name: '報告する' }).click();
+  incident = (await page.getByTestId('incident-reported').innerText()).replace(/^.*: /, '');
+  await page.getByTestId('incidents').locator(`tr[data-id="${incident}"]`).getByRole('button', { name: '開く' }).click();
+  await page.locator('select[name=step]').selectOption('triage');
+  await page.getByRole('button', { name: '記録する' }).click();
+  const triage = await page.getByTestId('incident').getByTestId('refusal').innerText();
+  check(/ロール|権限/.test(triage), `triage refused to the reporter: ${triage}`);
+  check((await page.getByTestId('incident-state').innerText()) === '報告済み', 'still reported');
+  await axe(page, 'incidents (reporter)');
+});
+let incident = '';
+
+test('incidents: triaged by the SIRT, deadlines and the report form', async ({ page }) => {
+  await logonReady(page, 'kobayashi_sirt');
+  await goTo(page, 'インシデント');
+  await page.getByTestId('incidents').locator(`tr[data-id="${incident}"]`).getByRole('button', { name: '開く' }).click();
+  await page.locator('select[name=step]').selectOption('triage');
+  await page.getByRole('button', { name: '記録する' }).click();
+  await page.getByTestId('incident-done').waitFor();
+  await page.getByTestId('incident-state').filter({ hasText: '初動済み' }).waitFor();
+  const [form] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '速報', exact: true }).click()]);
+  const file = path.join(outDir, 'incident-form.html');
+  await form.saveAs(file);
+  check(readFileSync(file, 'utf8').includes('<html'), 'the report form as HTML');
+  await axe(page, 'incidents (SIRT)');
 });
 
 test("records: a handler does not see another department's dataset; history, end of use refused; an inquiry under two-person control", async ({ page }) => {
@@ -334,7 +393,7 @@ test('approvals: refused to the applicant, decided by the right person; a take-o
   await axe(page, 'approvals (decided)');
   // The CISO approves the exception; it is in force in the ledger.
   await page.getByRole('button', { name: 'ログオフ' }).click();
-  await logonEnrolling(page, 'yamamoto_ciso');
+  await logonWithTotp(page, 'yamamoto_ciso');
   await goTo(page, '承認');
   await page.getByTestId('approvals-pending').locator(`tr[data-id="${exception}"]`).getByRole('button', { name: '承認' }).click();
   await page.getByTestId('approvals-pending').locator(`tr[data-id="${exception}"]`).waitFor({ state: 'detached' });
@@ -356,6 +415,7 @@ test('daily lists: a list confirmed; findings reviewed and explained; rights: a 
   await page.getByTestId('list-done').waitFor();
   await page.locator(`tr[data-id="${id}"]`).waitFor({ state: 'detached' });
   await axe(page, 'daily lists');
+  await printed(page, 'daily-lists');
   // Findings: explaining before the review is refused (the order is the
   // server's); reviewed, then explained, it leaves the open ones.
   await goTo(page, '分析の指摘事項');
@@ -372,6 +432,30 @@ test('daily lists: a list confirmed; findings reviewed and explained; rights: a 
   await frow().getByRole('button', { name: '説明' }).click();
   await frow().waitFor({ state: 'detached' });
   await axe(page, 'findings');
+  // The media register (記録媒体管理簿), kept by section managers: an entry
+  // from the kind's schema, its inventory check, and the register printed.
+  await goTo(page, '管理台帳');
+  await page.locator('select[name=kind]').selectOption('media');
+  const entry = page.locator('form', { has: page.getByRole('heading', { name: '登録' }) });
+  await entry.locator('select[name=type]').selectOption('usb');
+  await entry.locator('input[name=label]').fill('USB-0001');
+  await entry.locator('input[name=location]').fill('総務部 施錠保管庫');
+  await entry.locator('input[name=custodian]').fill('tanaka_kacho');
+  await entry.locator('input[name=department]').fill('soumu');
+  await entry.getByRole('checkbox', { name: 'personal' }).check();
+  await entry.getByRole('checkbox', { name: 'encrypted' }).check();
+  await entry.getByRole('button', { name: '登録する' }).click();
+  const media = (await page.getByTestId('entry-added').innerText()).replace(/^.*: /, '');
+  await page.getByTestId('register-entries').locator(`tr[data-id="${media}"]`).waitFor();
+  await page.locator('select[name=entry]').selectOption(media);
+  await page.locator('select[name=result]').selectOption('present');
+  await page.getByTestId('register-entries').locator(`tr[data-id="${media}"]`).getByRole('button', { name: '開く' }).click();
+  await page.getByTestId('entry-versions').locator('tbody tr').first().waitFor();
+  await page.getByRole('button', { name: '点検を記録' }).click();
+  await page.getByTestId('entry-done').waitFor();
+  await page.getByTestId('entry-checks').locator('tbody tr').filter({ hasText: 'present' }).waitFor();
+  await axe(page, 'registers (media)');
+  await printed(page, 'media-register');
   // Rights: the section manager requests a grant and may not approve it;
   // the department officer approves (the administrator configures it in
   // the TOTP test, being logged on there).
@@ -450,13 +534,88 @@ test('compliance report: viewed and downloaded', async ({ page }) => {
   }
 });
 
-test('audit log, rights register, incidents, registers: shown to the auditor, CSV saved', async ({ page }) => {
+test('the CISO plans the self-inspection and an internal audit, assigns its auditor; the report is refused to her (the auditor submits it)', async ({ page }) => {
+  await logonWithTotp(page, 'yamamoto_ciso');
+  await goTo(page, '点検・監査・教育');
+  // This fiscal year's self-inspection, answered by the auditor below.
+  await page.getByTestId('governance-count').waitFor();
+  await page.getByRole('button', { name: '点検計画を作成' }).last().click();
+  await page.getByTestId('governance-done').waitFor();
+  await page.getByRole('button', { name: '内部監査' }).click();
+  await page.getByTestId('governance-audits').waitFor({ state: 'attached' });
+  await page.getByLabel(/対象部署/).fill('総務部');
+  await page.getByLabel(/範囲/).fill('personal_information');
+  await page.getByRole('button', { name: '監査計画を作成' }).last().click();
+  internalAudit = (await page.getByTestId('governance-done').innerText()).replace(/^.*: /, '');
+  await page.locator(`select[name=row] option[value="${internalAudit}"]`).waitFor({ state: 'attached' });
+  await page.locator('select[name=row]').selectOption(internalAudit);
+  await page.getByLabel('監査人ID').fill('nakamura_kansa');
+  await page.getByRole('button', { name: '監査人を指名' }).click();
+  await page.getByTestId('governance-step-done').waitFor();
+  await page.getByRole('button', { name: '監査報告を提出' }).click();
+  const refused = await page.getByTestId('refusal').innerText();
+  check(/[ぁ-んァ-ン一-龯]/.test(refused), `the report is the auditor's: ${refused}`);
+  await axe(page, 'internal audits (CISO)');
+});
+let internalAudit = '';
+
+test('auditor: audit log (CSV), rights register (printed), registers and inspections (keeping refused), her self-inspection answered, the report of an internal audit submitted, the log verified against a signed head, an inclusion proof', async ({ page }) => {
   await logonReady(page, 'nakamura_kansa');
-  for (const label of ['監査ログ', 'アクセス権限管理簿', 'インシデント', '台帳の種類']) {
+  for (const label of ['監査ログ', 'アクセス権限管理簿']) {
     await goTo(page, label);
     await page.getByTestId('browse-count').or(page.getByTestId('refusal')).first().waitFor();
     await axe(page, label);
   }
+  await printed(page, 'rights-register');
+  // The registers: read, not kept, by the auditor.
+  await goTo(page, '管理台帳');
+  await page.locator('select[name=kind]').selectOption('media');
+  await page.getByTestId('register-entries').waitFor();
+  await page.getByRole('button', { name: '登録する' }).click();
+  check((await page.getByTestId('refusal').innerText()).includes('権限'), 'the auditor may not keep a register');
+  await axe(page, 'registers (auditor)');
+  // Inspections: shown, not planned by the auditor (the CISO line plans).
+  await goTo(page, '点検・監査・教育');
+  await page.getByTestId('governance-count').waitFor();
+  await page.getByRole('button', { name: '点検計画を作成' }).last().click();
+  check((await page.getByTestId('refusal').innerText()).includes('権限'), 'the auditor may not plan an inspection');
+  // Her own self-inspection checklist of the plan the CISO made.
+  const checklist = page.getByTestId('self-inspection');
+  const yes = checklist.locator('input[type=radio][value=yes]');
+  await yes.first().waitFor();
+  for (const radio of await yes.all()) await radio.check();
+  await checklist.getByRole('button', { name: '回答する' }).click();
+  await page.getByTestId('self-inspection-done').waitFor();
+  // The internal audit the CISO planned: its report submitted by its auditor.
+  await page.getByRole('button', { name: '内部監査' }).click();
+  await page.locator(`select[name=row] option[value="${internalAudit}"]`).waitFor({ state: 'attached' });
+  await page.locator('select[name=row]').selectOption(internalAudit);
+  await page.getByRole('button', { name: '監査報告を提出' }).click();
+  await page.getByTestId('governance-step-done').waitFor();
+  await axe(page, 'inspections, audits, training');
+  // The log against the latest signed head: verified; the head altered: not.
+  await goTo(page, '監査ログの検証');
+  await page.getByRole('button', { name: '最新の署名付きヘッドを使う' }).click();
+  await page.getByRole('button', { name: '照合する' }).click();
+  check((await page.getByTestId('verify-result').getAttribute('data-ok')) === 'true',
+    `verified: ${await page.getByTestId('verify-result').innerText()}`);
+  const head = JSON.parse(await page.getByRole('textbox', { name: '信頼するヘッド (JSON)' }).inputValue());
+  head.root = head.root.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+  await page.getByRole('textbox', { name: '信頼するヘッド (JSON)' }).fill(JSON.stringify(head));
+  await page.getByRole('button', { name: '照合する' }).click();
+  await page.getByTestId('verify-result').or(page.getByTestId('refusal')).first().waitFor();
+  const altered = await page.getByTestId('verify-result').or(page.getByTestId('refusal')).first();
+  check((await altered.getAttribute('data-ok')) !== 'true', `an altered head not verified: ${await altered.innerText()}`);
+  console.log(`audit verification: the latest signed head verified; altered, ${(await altered.getAttribute('data-problem')) ?? 'refused'}`);
+  await page.getByLabel('監査番号').fill('1');
+  await page.getByRole('button', { name: '証明を表示' }).click();
+  check((await page.getByTestId('proof-result').getAttribute('data-verified')) === 'true', 'inclusion proof verified');
+  await axe(page, 'audit verification');
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Audit log verification' }).waitFor();
+  check((await page.getByTestId('proof-result').innerText()).includes('proof verified'), 'the proof in English');
+  await axe(page, 'audit verification (English)');
+  await page.getByRole('button', { name: '日本語' }).click();
   await goTo(page, '監査ログ');
   await page.getByTestId('browse-count').waitFor();
   const rows = await page.getByTestId('browse-audit').locator('tbody tr').count();
@@ -467,7 +626,7 @@ test('audit log, rights register, incidents, registers: shown to the auditor, CS
   check(readFileSync(file, 'utf8').startsWith('\ufeff'), 'CSV with a BOM for Excel');
 });
 
-test('TOTP: an administrator enrols, then logs on with the code', async ({ page }) => {
+test('TOTP: an administrator enrols, then logs on with the code; administration: people, terminals, identity policy, with the refusals', async ({ page }) => {
   const secret = await logonEnrolling(page, 'soumu_kanri', async () => axe(page, 'TOTP enrolment'));
   await page.getByRole('button', { name: 'ログオフ' }).click();
   // Without the code: refused with the one fixed message.
@@ -480,11 +639,45 @@ test('TOTP: an administrator enrols, then logs on with the code', async ({ page 
   await page.getByTestId('rights-requests').locator(`tr[data-id="${rightsRequest}"]`).getByRole('button', { name: '設定' }).click();
   await page.getByTestId('rights-done').waitFor();
   await page.getByTestId('rights-requests').locator(`tr[data-id="${rightsRequest}"]`).waitFor({ state: 'detached' });
+  // Administration: a temporary password for someone holding rights needs
+  // an approved request (refused alone); 融資部's handler disabled, and
+  // enabling him again refused (it gives back rights: the rights register's
+  // request); the terminals; the identity policy, changed by the CISO only.
+  await goTo(page, '管理');
+  const user = page.getByTestId('users').locator('tr[data-id="ito_ken"]');
+  await page.locator('select[name=user]').selectOption('ito_ken');
+  await page.getByLabel(/^仮パスワード$/).fill('Temporary-Pass-2026!');
+  await page.getByRole('button', { name: '再設定する' }).click();
+  const reset = await page.getByTestId('refusal').innerText();
+  check(/[ぁ-んァ-ン一-龯]/.test(reset) && !reset.includes('Temporary-Pass'), `a reset alone refused: ${reset}`);
+  await page.locator('select[name=reason]').selectOption('long_absence');
+  await page.getByRole('button', { name: '無効にする' }).click();
+  await page.locator('tr[data-id="ito_ken"][data-state="disabled"]').waitFor();
+  await page.getByRole('button', { name: '有効にする' }).click();
+  const enable = await page.getByTestId('refusal').filter({ hasText: 'アクセス権限管理簿' }).innerText();
+  check(enable.includes('申請'), `enabling someone with rights refused, the request explained: ${enable}`);
+  check((await user.getAttribute('data-state')) === 'disabled', 'ito_ken still disabled');
+  await axe(page, 'administration (people)');
+  await page.getByRole('button', { name: '端末' }).click();
+  await page.getByTestId('terminals').locator('tbody tr').first().waitFor();
+  await page.getByLabel('端末ID').fill('e2e-terminal-2');
+  await page.getByLabel(/クライアント証明書の指紋/).fill('ab'.repeat(32));
+  await page.getByRole('button', { name: '登録する' }).click();
+  await page.getByTestId('terminals').locator('tr[data-id="e2e-terminal-2"][data-state="active"]').waitFor();
+  await page.getByRole('button', { name: '認証ポリシー' }).click();
+  await page.getByTestId('identity-policy').waitFor();
+  await page.getByRole('button', { name: '現在の値を編集欄に写す' }).click();
+  await page.getByRole('button', { name: '変更する' }).click();
+  check((await page.getByTestId('refusal').innerText()).includes('権限'), 'the policy changed by the CISO only');
+  await axe(page, 'administration (policy)');
 });
 
 let ok = 0;
 const failures = [];
-for (const { name, fn } of tests) {
+// MAMORI_E2E_ONLY=regex runs the tests whose names match (when working on
+// one flow; later tests may depend on earlier ones).
+const only = process.env.MAMORI_E2E_ONLY ? new RegExp(process.env.MAMORI_E2E_ONLY) : null;
+for (const { name, fn } of tests.filter((x) => !only || only.test(x.name))) {
   const t0 = Date.now();
   const { context, page } = await newPage();
   const slug = name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();

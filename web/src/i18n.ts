@@ -10,9 +10,9 @@ export const era = signal<EraStyle>('wareki');
 export type Text = readonly [ja: string, en: string];
 export const t = (text: Text) => (lang.value === 'ja' ? text[0] : text[1]);
 
-// A problem from the API in the chosen language.
-export function problemText(p: { detail: string; detail_ja: string; title: string; title_ja: string }) {
-  return lang.value === 'ja'
+// A problem from the API in the chosen language (or in `l`).
+export function problemText(p: { detail: string; detail_ja: string; title: string; title_ja: string }, l: Lang = lang.value) {
+  return l === 'ja'
     ? `${p.title_ja}: ${p.detail_ja}`
     : `${p.title}: ${p.detail}`;
 }

@@ -5,16 +5,21 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import './styles.css';
 import { lang } from './i18n';
+import { Admin } from './screens/Admin';
 import { Approvals } from './screens/Approvals';
+import { AuditVerify } from './screens/AuditVerify';
 import { Browse, BROWSE } from './screens/Browse';
 import { Exceptions } from './screens/Exceptions';
 import { Findings } from './screens/Findings';
 import { Inquiries } from './screens/Inquiries';
+import { Governance } from './screens/Governance';
+import { Incidents } from './screens/Incidents';
 import { Lists } from './screens/Lists';
 import { Login } from './screens/Login';
 import { MyWork } from './screens/MyWork';
 import { PasswordChange } from './screens/PasswordChange';
 import { Records } from './screens/Records';
+import { Registers } from './screens/Registers';
 import { Report } from './screens/Report';
 import { Rights } from './screens/Rights';
 import { Takeouts } from './screens/Takeouts';
@@ -35,6 +40,11 @@ const SCREENS: Record<string, () => preact.JSX.Element> = {
   findings: Findings,
   report: Report,
   ...Object.fromEntries(BROWSE.map((spec) => [spec.id, () => <Browse spec={spec} />])),
+  incidents: Incidents,
+  registers: Registers,
+  governance: Governance,
+  'audit-verify': AuditVerify,
+  admin: Admin,
 };
 
 function currentScreen() {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatCivilDate, formatDateTime, formatNumber, jstDayAhead, toJst, wareki } from '../build-unit/dates.js';
+import { displayValue } from '../build-unit/display.js';
 import { hiraganaToKatakana, isKana, normalizeKana, normalizeName } from '../build-unit/kana.js';
 import { characterClasses, checkPassword } from '../build-unit/password.js';
 
@@ -113,4 +114,16 @@ test('a PEM certificate: its SHA-256 fingerprint as openssl prints it', async ()
   assert.equal(await sha256Fingerprint(pem), createHash('sha256').update(der).digest('hex'));
   assert.equal(pemToDer('not a certificate'), null);
   assert.equal(await sha256Fingerprint('-----BEGIN CERTIFICATE-----\n!!\n-----END CERTIFICATE-----'), null);
+});
+
+test('table cells: JST times, who and when, a right by its parts', () => {
+  assert.equal(displayValue('2026-11-30T01:00:11.316116Z', 'wareki', 'ja'), '令和8年11月30日 10:00:11 JST');
+  assert.equal(displayValue('2026-11-30', 'wareki', 'ja'), '2026-11-30');
+  assert.equal(displayValue({ by: 'suzuki_bucho', by_name: '鈴木 部長', at: '2026-11-30T01:00:11Z' }, 'seireki', 'ja'),
+    '鈴木 部長 2026年11月30日 10:00:11 JST');
+  assert.equal(displayValue({ by: 'soumu_kanri' }, 'wareki', 'ja'), 'soumu_kanri');
+  assert.equal(displayValue({ dataset: 'employee_my_number', operation: 'read', nested: { x: 1 } }, 'wareki', 'ja'), 'employee_my_number / read');
+  assert.equal(displayValue(['a', 'b'], 'wareki', 'ja'), 'a, b');
+  assert.equal(displayValue(null, 'wareki', 'ja'), '');
+  assert.equal(displayValue(false, 'wareki', 'ja'), 'false');
 });

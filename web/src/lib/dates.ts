@@ -29,6 +29,12 @@ export function toJst(date: Date): JstParts {
   };
 }
 
+// The JST day `days` after today, as YYYY-MM-DD (what the API's dates take).
+export function jstDayAhead(days: number, now = Date.now()): string {
+  const d = toJst(new Date(now + days * 86_400_000));
+  return `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+}
+
 interface Era {
   ja: string;
   en: string;
@@ -102,11 +108,4 @@ export function formatNumber(n: number, lang: Lang, yen = false): string {
     .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   if (!yen) return s;
   return lang === 'ja' ? `${s}円` : `¥${s}`;
-}
-
-// The JST calendar day `days` after today, as YYYY-MM-DD (what the API's
-// date members take).
-export function jstDayAhead(days: number, now = Date.now()): string {
-  const d = toJst(new Date(now + days * 86_400_000));
-  return `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 }

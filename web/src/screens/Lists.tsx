@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { api, ApiError, download, type Problem } from '../api';
 import { t } from '../i18n';
 import { Day, Refusal, useApi } from './common';
+import { PrintButton, PrintHeading } from './Print';
 
 export function Lists() {
   const { data, problem, reload } = useApi<any>('lists', { state: 'pending' });
@@ -23,11 +24,13 @@ export function Lists() {
   return (
     <section aria-labelledby="lists-title">
       <h1 id="lists-title">{t(['確認リスト', 'Daily lists'])}</h1>
+      <PrintHeading title={['確認リスト', 'Daily lists']} />
       <Refusal problem={problem ?? refused} />
       {done && <p role="status" data-testid="list-done">{done}</p>}
       <button type="button" onClick={() => void download('lists', { format: 'csv' }, 'lists.csv')}>
         {t(['CSV (Excel) で保存', 'Save as CSV (Excel)'])}
-      </button>
+      </button>{' '}
+      <PrintButton />
       {data && <table data-testid="lists">
         <caption>{t(['未確認のリスト', 'Lists to confirm'])}</caption>
         <thead><tr>

@@ -19,6 +19,11 @@ export const SCREENS: { id: string; label: Text }[] = [
   { id: 'findings', label: ['分析の指摘事項', 'Findings'] },
   { id: 'report', label: ['準拠状況報告', 'Compliance report'] },
   ...BROWSE.map(({ id, label }) => ({ id, label })),
+  { id: 'incidents', label: ['インシデント', 'Incidents'] },
+  { id: 'registers', label: ['管理台帳', 'Registers'] },
+  { id: 'governance', label: ['点検・監査・教育', 'Inspections, audits, training'] },
+  { id: 'audit-verify', label: ['監査ログの検証', 'Audit log verification'] },
+  { id: 'admin', label: ['管理', 'Administration'] },
 ];
 
 const RESULTS: Record<string, Text> = {

@@ -4,7 +4,7 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Problem } from '../api';
 import { era, lang, problemText, t, type Text } from '../i18n';
-import { formatCivilDate, formatDateTime } from '../lib/dates';
+import { formatCivilDate, formatDateTime, type Lang } from '../lib/dates';
 import { useSignal } from '../signal';
 
 export function useApi<T>(path: string | null, query?: Record<string, string>, deps: unknown[] = []) {
@@ -43,21 +43,25 @@ export function useRefusal() {
   return { refused, setRefused, attempt };
 }
 
+const FORBIDDEN: Text = [
+  'この操作・利用目的は、あなたの権限では認められていません。必要な場合は、権限の申請 (申請 → 承認 → 設定) を行ってください。',
+  'Your rights do not allow this operation or purpose. If you need it, request the right (request → approve → configure).',
+];
+
+// A refusal in the chosen language, the other language alongside.
 export function Refusal({ problem }: { problem: Problem | null }) {
   useSignal(lang);
   if (!problem) return null;
+  const other: Lang = lang.value === 'ja' ? 'en' : 'ja';
   const forbidden = problem.status === 403;
   return (
     <div class="error" role="alert" data-testid="refusal">
       <p>{problemText(problem)}</p>
-      {forbidden && (
-        <p>
-          {t([
-            'この操作・利用目的は、あなたの権限では認められていません。必要な場合は、権限の申請 (申請 → 承認 → 設定) を行ってください。',
-            'Your rights do not allow this operation or purpose. If you need it, request the right (request → approve → configure).',
-          ])}
-        </p>
-      )}
+      {forbidden && <p>{t(FORBIDDEN)}</p>}
+      <p class="alongside" lang={other}>
+        {problemText(problem, other)}
+        {forbidden && <><br />{FORBIDDEN[other === 'ja' ? 0 : 1]}</>}
+      </p>
     </div>
   );
 }

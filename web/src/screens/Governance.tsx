@@ -1,0 +1,147 @@
+// Inspections (自己点検), internal audits (内部監査) and training (教育):
+// what the API answers this person of each, with the form that starts one
+// where the API allows it (the CISO line plans inspections, audits and
+// training; section managers record attendance) and the refusal, as the
+// server words it, where it does not. A person's own training is shown to
+// everyone, and their own self-inspection checklist to answer.
+import { useState } from 'preact/hooks';
+import { api } from '../api';
+import { lang, t, type Text } from '../i18n';
+import { columnsOf, rowsOf } from '../lib/csv';
+import { session } from '../session';
+import { useSignal } from '../signal';
+import { RowsTable } from './Browse';
+import { Choice, Refusal, useApi, useRefusal } from './common';
+import { bodyOf, initial, Inputs, type Input } from './FormInputs';
+import { SelfInspection } from './SelfInspection';
+
+// A step on one row (POST {path}/{id}/{step}), e.g. an auditor assigned.
+interface Action { step: string; label: Text; inputs: Input[] }
+interface Part { id: string; title: Text; path: string; create: Text; inputs: Input[]; actions?: Action[] }
+
+const PARTS: Part[] = [
+  { id: 'inspections', title: ['自己点検', 'Self-inspections'], path: 'inspections', create: ['点検計画を作成', 'Plan an inspection'],
+    inputs: [{ name: 'year', label: ['年度', 'Year'], kind: 'number' }],
+    actions: [
+      { step: 'evaluation', label: ['評価を記録', 'Record the evaluation'], inputs: [{ name: 'rating', label: ['評価 (コード)', 'Rating (a code)'] }] },
+      { step: 'orders', label: ['改善を指示', 'Order an improvement'], inputs: [
+        { name: 'department', label: ['部署', 'Department'] }, { name: 'item', label: ['点検項目', 'Item'] },
+        { name: 'measure', label: ['改善策', 'Measure'] }, { name: 'due', label: ['期限', 'Due'], kind: 'date' }] },
+    ] },
+  { id: 'audits', title: ['内部監査', 'Internal audits'], path: 'audits', create: ['監査計画を作成', 'Plan an audit'],
+    inputs: [{ name: 'year', label: ['年度', 'Year'], kind: 'number' },
+      { name: 'departments', label: ['対象部署 (カンマ区切り)', 'Departments (comma-separated)'], kind: 'list' },
+      { name: 'scope', label: ['範囲 (コード)', 'Scope (a code)'] }],
+    actions: [
+      { step: 'auditors', label: ['監査人を指名', 'Assign an auditor'], inputs: [{ name: 'auditor', label: ['監査人ID', 'Auditor ID'] }] },
+      { step: 'report', label: ['監査報告を提出', 'Submit the audit report'], inputs: [] },
+      { step: 'acknowledge', label: ['監査報告を受領', 'Acknowledge the report'], inputs: [] },
+    ] },
+  { id: 'training-plans', title: ['教育計画', 'Training plans'], path: 'training/plans', create: ['教育計画を作成', 'Plan training'],
+    inputs: [{ name: 'year', label: ['年度', 'Year'], kind: 'number' }, { name: 'course', label: ['講座', 'Course'] },
+      { name: 'audience', label: ['対象者', 'Audience'] }] },
+  { id: 'training-attendance', title: ['受講記録', 'Attendance'], path: 'training/attendance', create: ['受講を記録', 'Record attendance'],
+    inputs: [{ name: 'plan', label: ['教育計画ID', 'Plan ID'] }, { name: 'person', label: ['受講者ID', 'Person ID'] },
+      { name: 'date', label: ['受講日', 'Date'], kind: 'date' }, { name: 'passed', label: ['修了', 'Passed'], kind: 'bool' }] },
+];
+
+function PartView({ part }: { part: Part }) {
+  const { data, problem, reload } = useApi<unknown>(part.path, { limit: '200' }, [part.id]);
+  const [values, setValues] = useState(initial(part.inputs));
+  const { refused, attempt } = useRefusal();
+  const [done, setDone] = useState('');
+  const rows = rowsOf(data);
+  async function create(e: Event) {
+    e.preventDefault();
+    setDone('');
+    const r = await attempt(() => api<any>('POST', part.path, bodyOf(part.inputs, values)));
+    if (r !== undefined) {
+      setDone(t(['作成しました', 'Created']) + (r?.id ? `: ${r.id}` : ''));
+      reload();
+    }
+  }
+  return (
+    <>
+      <Refusal problem={problem} />
+      {data !== null && (
+        <>
+          <p role="status" data-testid="governance-count">{t([`${rows.length}件`, `${rows.length} row(s)`])}</p>
+          <RowsTable rows={rows} cols={columnsOf(rows)} label={part.title} testid={`governance-${part.id}`} />
+          <form onSubmit={(e) => void create(e)} aria-labelledby="governance-create-title">
+            <h2 id="governance-create-title">{t(part.create)}</h2>
+            <Inputs inputs={part.inputs} values={values} set={setValues} />
+            <button type="submit">{t(part.create)}</button>
+            <Refusal problem={refused} />
+            {done && <p role="status" data-testid="governance-done">{done}</p>}
+          </form>
+          {part.actions && <Actions part={part} rows={rows} onDone={reload} />}
+        </>
+      )}
+    </>
+  );
+}
+
+// The steps on one row of a part; the server decides who may take each.
+function Actions({ part, rows, onDone }: { part: Part; rows: Record<string, unknown>[]; onDone: () => void }) {
+  const [id, setId] = useState('');
+  const [values, setValues] = useState(initial(part.actions!.flatMap((a) => a.inputs)));
+  const { refused, attempt } = useRefusal();
+  const [done, setDone] = useState('');
+  async function take(action: Action) {
+    setDone('');
+    const path = `${part.path}/${encodeURIComponent(id)}/${action.step}`;
+    if ((await attempt(() => api('POST', path, bodyOf(action.inputs, values)))) !== undefined) {
+      setDone(t(['記録しました', 'Recorded']));
+      onDone();
+    }
+  }
+  return (
+    <form onSubmit={(e) => e.preventDefault()} aria-labelledby="governance-actions-title">
+      <h2 id="governance-actions-title">{t(['手続', 'Steps'])}</h2>
+      <Choice label={['対象', 'Which']} name="row" value={id} set={setId}
+        options={rows.map((r) => [String(r['id']), String(r['id'])])} placeholder={['選択してください', 'Choose']} />
+      {part.actions!.map((a) => (
+        <fieldset key={a.step}>
+          <legend>{t(a.label)}</legend>
+          <Inputs inputs={a.inputs} values={values} set={setValues} />
+          <button type="button" disabled={!id} onClick={() => void take(a)}>{t(a.label)}</button>
+        </fieldset>
+      ))}
+      <Refusal problem={refused} />
+      {done && <p role="status" data-testid="governance-step-done">{done}</p>}
+    </form>
+  );
+}
+
+// The person's own training: whether it is current (everyone may see their own).
+function MyTraining() {
+  const me = useSignal(session)?.principal.id ?? '';
+  const { data, problem } = useApi<any>(me ? `training/people/${encodeURIComponent(me)}` : null);
+  return (
+    <>
+      <h2>{t(['わたしの受講状況', 'My training'])}</h2>
+      <Refusal problem={problem} />
+      {data && <RowsTable rows={[data]} cols={columnsOf([data], 8)} label={['わたしの受講状況', 'My training']} testid="my-training" />}
+    </>
+  );
+}
+
+export function Governance() {
+  useSignal(lang);
+  const [id, setId] = useState(PARTS[0]!.id);
+  const part = PARTS.find((p) => p.id === id)!;
+  return (
+    <section aria-labelledby="governance-title">
+      <h1 id="governance-title">{t(['点検・監査・教育', 'Inspections, audits, training'])}</h1>
+      <p role="group" aria-label={t(['対象', 'Part'])}>
+        {PARTS.map((p) => (
+          <button key={p.id} type="button" class="tab" aria-pressed={p.id === id} onClick={() => setId(p.id)}>{t(p.title)}</button>
+        ))}
+      </p>
+      <h2>{t(part.title)}</h2>
+      <PartView key={part.id} part={part} />
+      <SelfInspection />
+      <MyTraining />
+    </section>
+  );
+}
