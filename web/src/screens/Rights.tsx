@@ -7,7 +7,10 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { t, type Text } from '../i18n';
+import type { RequestKind } from '../lib/rights';
 import { Choice, Field, Refusal, useApi, useRefusal, When } from './common';
+import { Reviews } from './Reviews';
+import { KIND_LABELS, RightsRequest } from './RightsRequest';
 
 type Step = 'approve' | 'configure' | 'reject';
 const STEP_DONE: Record<Step, Text> = {
@@ -55,8 +58,8 @@ function Requests({ made }: { made: number }) {
         </tr></thead>
         <tbody>
           {list.map((r) => (
-            <tr key={r.id} data-id={r.id} data-state={r.state}>
-              <td>{r.id}</td><td>{r.kind}</td><td>{rightText(r.right)}</td>
+            <tr key={r.id} data-id={r.id} data-state={r.state} data-kind={r.kind}>
+              <td>{r.id}</td><td>{KIND_LABELS[r.kind as RequestKind] ? t(KIND_LABELS[r.kind as RequestKind]) : r.kind}</td><td>{rightText(r.right)}</td>
               <td>{r.requested?.by_name || r.requested?.by}</td><td><When value={r.requested?.at} /></td>
               <td>{STATES[r.state] ? t(STATES[r.state]!) : r.state}</td>
               <td>
@@ -125,50 +128,6 @@ function RequestGrant({ onDone }: { onDone: () => void }) {
   );
 }
 
-// Review campaigns (見直し) and the items past their due date.
-function Reviews() {
-  const campaigns = useApi<any>('reviews');
-  const overdue = useApi<any>('reviews/overdue');
-  const cs: any[] = campaigns.data?.campaigns ?? [];
-  const items: any[] = overdue.data?.items ?? [];
-  return (
-    <>
-      <h2 id="reviews-title">{t(['権限の見直し', 'Rights reviews'])}</h2>
-      <Refusal problem={campaigns.problem} />
-      <table data-testid="reviews">
-        <caption>{t(['見直しキャンペーン', 'Review campaigns'])}</caption>
-        <thead><tr>
-          <th scope="col">ID</th><th scope="col">{t(['件名', 'Title'])}</th><th scope="col">{t(['期限', 'Due'])}</th>
-          <th scope="col">{t(['対象', 'Items'])}</th><th scope="col">{t(['未了', 'Pending'])}</th><th scope="col">{t(['期限超過', 'Overdue'])}</th>
-        </tr></thead>
-        <tbody>
-          {cs.map((c) => (
-            <tr key={c.id} class={c.overdue ? 'overdue' : undefined}>
-              <td>{c.id}</td><td>{c.title}</td><td><When value={c.due} /></td><td>{c.items}</td><td>{c.pending}</td>
-              <td>{c.overdue ? t(['期限超過', 'overdue']) : ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <Refusal problem={overdue.problem} />
-      <table data-testid="reviews-overdue">
-        <caption>{t([`期限を過ぎた見直し項目: ${items.length}件`, `Overdue review items: ${items.length}`])}</caption>
-        <thead><tr>
-          <th scope="col">ID</th><th scope="col">{t(['キャンペーン', 'Campaign'])}</th><th scope="col">{t(['対象者', 'Person'])}</th>
-          <th scope="col">{t(['権限', 'Grant'])}</th><th scope="col">{t(['見直す人', 'Reviewer'])}</th><th scope="col">{t(['期限', 'Due'])}</th>
-        </tr></thead>
-        <tbody>
-          {items.map((i) => (
-            <tr key={i.id}>
-              <td>{i.id}</td><td>{i.campaign}</td><td>{i.person}</td><td>{i.grant}</td><td>{i.reviewer}</td><td><When value={i.due} /></td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </>
-  );
-}
-
 export function Rights() {
   const [made, setMade] = useState(0);
   return (
@@ -176,6 +135,7 @@ export function Rights() {
       <h1 id="rights-title">{t(['権限の申請・見直し', 'Rights requests and reviews'])}</h1>
       <Requests made={made} />
       <RequestGrant onDone={() => setMade((x) => x + 1)} />
+      <RightsRequest onDone={() => setMade((x) => x + 1)} />
       <Reviews />
     </section>
   );

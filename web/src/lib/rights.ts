@@ -1,0 +1,127 @@
+// The bodies of the rights flow's requests other than a grant, built from
+// a form's text inputs (docs/openapi.yaml, POST /v1/rights/requests): each
+// kind sends only the members it takes, since the server refuses a member
+// that does not apply to the kind. The server checks everything else (the
+// grant exists, the person, the role) and explains a refusal.
+
+export type RequestKind =
+  | 'use' | 'change' | 'removal' | 'reinstate' | 'terminals' | 'mask_rule' | 'role_add' | 'role_remove';
+
+export const REQUEST_KINDS: readonly RequestKind[] =
+  ['use', 'change', 'removal', 'reinstate', 'terminals', 'mask_rule', 'role_add', 'role_remove'];
+
+// The inputs each kind shows: a right (use, change), a grant, a person …
+export const KIND_INPUTS: Record<RequestKind, readonly string[]> = {
+  use: ['right', 'expires'],
+  change: ['grant', 'right'],
+  removal: ['grant'],
+  reinstate: ['grant', 'person'],
+  terminals: ['dataset', 'terminals'],
+  mask_rule: ['mask_scope', 'mask_rule'],
+  role_add: ['person', 'role'],
+  role_remove: ['person', 'role'],
+};
+
+export interface RequestForm {
+  kind: RequestKind;
+  reason: string;
+  grant: string;
+  person: string;
+  role: string;
+  dataset: string;
+  terminals: string;
+  // the right of a use application or a change
+  rightRole: string;
+  category: string;
+  rightDataset: string;
+  operation: string;
+  purpose: string;
+  department: string;
+  persons: string;
+  unmask: boolean;
+  expires: string; // a JST day (YYYY-MM-DD): the use ends at its end
+  // a mask rule: its scope (a field type, or a dataset's field) and the rule,
+  // or none to go back to the type's default
+  scopeType: string;
+  scopeDataset: string;
+  scopeField: string;
+  clearTo: string;
+  maskPurposes: string;
+  otherwise: string;
+  removeRule: boolean;
+}
+
+export function emptyRequestForm(kind: RequestKind = 'change'): RequestForm {
+  return {
+    kind, reason: '', grant: '', person: '', role: '', dataset: '', terminals: '',
+    rightRole: 'handler', category: '', rightDataset: '', operation: 'read', purpose: '', department: '',
+    persons: '', unmask: false, expires: '',
+    scopeType: '', scopeDataset: '', scopeField: '', clearTo: 'readers', maskPurposes: '', otherwise: 'partial',
+    removeRule: false,
+  };
+}
+
+// A list typed with commas, 、 or spaces (full-width ones too).
+export function listOf(text: string): string[] {
+  return text.split(/[,，、\s\u3000]+/).filter(Boolean);
+}
+
+// The end of a JST day as the UTC time the API takes ("…T14:59:59Z").
+export function endOfJstDay(day: string): string {
+  const m = /^(\d{4})-(\d\d)-(\d\d)$/.exec(day);
+  if (!m) return '';
+  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 23, 59, 59) - 9 * 3600_000;
+  return new Date(t).toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+// A right as the rights register records it (policy/right.h), from a form.
+export function rightOf(f: RequestForm): Record<string, unknown> {
+  const right: Record<string, unknown> = {
+    role: f.rightRole.trim(), category: f.category, dataset: f.rightDataset.trim(), operation: f.operation,
+    department: f.department.trim(),
+  };
+  if (f.purpose.trim()) right['purpose'] = f.purpose.trim();
+  const persons = listOf(f.persons);
+  if (persons.length) right['persons'] = persons;
+  if (f.unmask) right['unmask'] = true;
+  if (f.kind === 'use' && f.expires) right['expires'] = endOfJstDay(f.expires);
+  return right;
+}
+
+// The form filled from a grant's right (a change starts from what is granted).
+export function withRight(f: RequestForm, right: Record<string, unknown> | undefined): RequestForm {
+  if (!right) return f;
+  const s = (k: string) => (typeof right[k] === 'string' ? (right[k] as string) : '');
+  return {
+    ...f, rightRole: s('role'), category: s('category'), rightDataset: s('dataset'), operation: s('operation') || 'read',
+    purpose: s('purpose'), department: s('department'),
+    persons: Array.isArray(right['persons']) ? (right['persons'] as string[]).join(', ') : '', unmask: right['unmask'] === true,
+  };
+}
+
+// The request's body: the kind, the members it takes, the reason.
+export function requestBody(f: RequestForm): Record<string, unknown> {
+  const body: Record<string, unknown> = { kind: f.kind };
+  for (const input of KIND_INPUTS[f.kind]) {
+    switch (input) {
+      case 'right': body['right'] = rightOf(f); break;
+      case 'grant': body['grant'] = f.grant.trim(); break;
+      case 'person': body['person'] = f.person.trim(); break;
+      case 'role': body['role'] = f.role.trim(); break;
+      case 'dataset': body['dataset'] = f.dataset.trim(); break;
+      case 'terminals': body['terminals'] = listOf(f.terminals); break;
+      case 'mask_scope':
+        body['mask_scope'] = f.scopeType
+          ? { type: f.scopeType }
+          : { dataset: f.scopeDataset.trim(), field: f.scopeField.trim() };
+        break;
+      case 'mask_rule':
+        body['mask_rule'] = f.removeRule
+          ? null
+          : { clear_to: f.clearTo, purposes: listOf(f.maskPurposes), otherwise: f.otherwise };
+        break;
+    }
+  }
+  if (f.reason.trim()) body['reason'] = f.reason.trim();
+  return body;
+}
