@@ -14,6 +14,7 @@ import { Findings } from './screens/Findings';
 import { Inquiries } from './screens/Inquiries';
 import { Governance } from './screens/Governance';
 import { Incidents } from './screens/Incidents';
+import { Ledger } from './screens/Ledger';
 import { Lists } from './screens/Lists';
 import { Login } from './screens/Login';
 import { MyWork } from './screens/MyWork';
@@ -31,6 +32,7 @@ import { useSignal } from './signal';
 const SCREENS: Record<string, () => preact.JSX.Element> = {
   work: MyWork,
   records: Records,
+  ledger: Ledger,
   approvals: Approvals,
   inquiries: Inquiries,
   exceptions: Exceptions,
