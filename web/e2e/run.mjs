@@ -249,6 +249,11 @@ test('records: a refused purpose explained in Japanese', async ({ page }) => {
   check(admin.includes('権限') && (await page.getByTestId('admin-note').innerText()).includes('システム管理者'), `administration refused: ${admin}`);
   check((await page.locator('form').count()) === 0, 'no administration form for a handler');
   await axe(page, 'administration (handler refused)');
+  // The dataset ledger (with its counts) is not a handler's either.
+  await goTo(page, 'データセット台帳');
+  await page.getByTestId('ledger-note').waitFor();
+  check((await page.getByTestId('refusal').innerText()).includes('権限'), 'the ledger refused to a handler');
+  check((await page.getByTestId('ledger').count()) === 0, 'no ledger shown to a handler');
   // An incident reported by her; its triage is the SIRT's, refused to her.
   await goTo(page, 'インシデント');
   await page.getByLabel(/^概要/).fill('誤送信の疑い');
@@ -363,6 +368,7 @@ test('approvals: refused to the applicant, decided by the right person; a take-o
   const apply = page.locator('form', { has: page.getByRole('heading', { name: '持ち出しの申請' }) });
   await apply.getByLabel('データセット名').fill('payroll_account');
   await apply.getByLabel('利用目的ID').fill('payroll_transfer');
+  await apply.getByLabel(/^項目名/).fill('name, account');
   await apply.getByLabel(/受領者の証明書/).fill(recipientPem);
   await apply.getByLabel('理由コード').fill('bank_transfer_file');
   await apply.getByRole('button', { name: '申請する' }).click();
@@ -400,8 +406,17 @@ test('approvals: refused to the applicant, decided by the right person; a take-o
   await goTo(page, '例外措置');
   await page.getByTestId('exceptions').locator(`tr[data-id="${exception}"][data-state="in_force"]`).waitFor();
   await axe(page, 'exceptions (ledger)');
+  // She starts a review of 総務部's rights (decided in the daily-lists test).
+  await goTo(page, '権限の申請・見直し');
+  await page.getByLabel(/^件名/).fill('総務部 権限の定期見直し');
+  await page.getByLabel(/^対象部署/).fill('総務部');
+  await page.getByRole('button', { name: '見直しを開始' }).click();
+  review = (await page.getByTestId('review-started').innerText()).replace(/^.*: /, '');
+  await page.getByTestId('reviews').locator(`tr[data-id="${review}"]`).waitFor();
+  await axe(page, 'rights reviews (started)');
 });
 let takeoutApproval = '';
+let review = '';
 const recipientPem = readFileSync(path.join(server.pki, 'recipient-soumu.crt'), 'utf8');
 
 test('daily lists: a list confirmed; findings reviewed and explained; rights: a grant requested, its requester refused, approved; the take-out exported, downloaded, confirmed', async ({ page }) => {
@@ -476,6 +491,34 @@ test('daily lists: a list confirmed; findings reviewed and explained; rights: a 
   check(refusal.includes('権限') || refusal.includes('承認'), `the requester's own approval refused: ${refusal}`);
   check((await row().getAttribute('data-state')) === 'requested', 'still requested');
   await axe(page, 'rights (requester refused)');
+  // A request of another kind: the removal of one of sato_hanako's grants
+  // (rejected by the department officer below).
+  const other = page.getByTestId('rights-other');
+  await other.getByLabel('申請の種類').selectOption('removal');
+  const grantOption = other.getByLabel(/対象の権限/).locator('option', { hasText: 'employee_my_number / find / withholding' });
+  await grantOption.waitFor({ state: 'attached' });
+  await other.getByLabel(/対象の権限/).selectOption(await grantOption.getAttribute('value'));
+  await other.getByLabel('申請理由').fill('担当替えのため');
+  await other.getByRole('button', { name: '申請する' }).click();
+  const removal = (await page.getByTestId('rights-other-requested').innerText()).replace(/^.*: /, '');
+  const removalRow = page.getByTestId('rights-requests').locator(`tr[data-id="${removal}"][data-kind="removal"]`);
+  await removalRow.waitFor();
+  // The review the CISO started: starting one is refused to him; he keeps
+  // one of sato_hanako's rights and revokes another, with its reason.
+  const start = page.locator('form', { has: page.getByRole('heading', { name: '見直しの開始' }) });
+  await start.getByLabel(/^件名/).fill('課長による見直し');
+  await start.getByRole('button', { name: '見直しを開始' }).click();
+  check((await start.getByTestId('refusal').innerText()).includes('権限'), 'starting a review refused to a section manager');
+  await page.getByTestId('reviews').locator(`tr[data-id="${review}"]`).getByRole('button', { name: '項目を開く' }).click();
+  const items = page.getByTestId('review-items');
+  const item = (op, state = 'pending') => items.locator(`tbody tr[data-state="${state}"]`)
+    .filter({ hasText: 'sato_hanako' }).filter({ hasText: `employee_my_number / ${op} /` });
+  await item('read').getByRole('button', { name: '継続' }).click();
+  await item('read', 'confirmed').waitFor();
+  await page.locator('input[name="review-items-reason"]').fill('記録の更新は担当外となったため');
+  await item('write').getByRole('button', { name: '取消し' }).click();
+  await item('write', 'revoked').waitFor();
+  await axe(page, 'rights (other request, review decided)');
   // The take-out's applicant writes the file and downloads it (a Blob from
   // memory: the URL carries no token).
   await page.getByRole('button', { name: 'ログオフ' }).click();
@@ -495,6 +538,13 @@ test('daily lists: a list confirmed; findings reviewed and explained; rights: a 
   await cms.saveAs(cmsFile);
   const cmsBytes = readFileSync(cmsFile);
   check(cmsBytes.length > 100 && cmsBytes[0] === 0x30, `a CMS (DER) file (${cmsBytes.length} bytes)`);
+  // The manifest: which records went out, and its SHA-256.
+  await page.getByRole('button', { name: '明細を表示' }).click();
+  await page.getByTestId('manifest-records').waitFor();
+  const manifested = Number(await page.getByTestId('manifest-count').innerText());
+  check(manifested > 0 && (await page.getByTestId('manifest-records').locator('tbody tr').count()) === manifested,
+    `the manifest lists the records taken out (${manifested})`);
+  check(/^[0-9a-f]{64}$/.test(await page.getByTestId('manifest-sha256').innerText()), "the manifest's SHA-256");
   // One export per approval: a second is refused, explained in Japanese.
   await exp.getByRole('button', { name: 'ファイルを作成' }).click();
   const again = await exp.getByTestId('refusal').innerText();
@@ -503,6 +553,10 @@ test('daily lists: a list confirmed; findings reviewed and explained; rights: a 
   await page.getByRole('button', { name: 'ログオフ' }).click();
   await logonReady(page, 'suzuki_bucho');
   await goTo(page, '持ち出し');
+  const out = page.getByTestId('takeouts').locator(`tr[data-id="${takeout}"]`);
+  check((await out.innerText()).includes(`${manifested}件 / name, account`), `the fields taken out: ${await out.innerText()}`);
+  await out.getByRole('button', { name: '明細' }).click();
+  await page.getByTestId('manifest-records').locator('tbody tr').nth(manifested - 1).waitFor();
   await page.getByTestId('takeouts').locator(`tr[data-id="${takeout}"]`).getByRole('button', { name: '返却を確認' }).click();
   await page.getByTestId('takeout-done').waitFor();
   await page.getByTestId('takeouts').locator(`tr[data-id="${takeout}"]`).waitFor({ state: 'detached' });
@@ -511,6 +565,8 @@ test('daily lists: a list confirmed; findings reviewed and explained; rights: a 
   await row().getByRole('button', { name: '承認' }).click();
   await page.getByTestId('rights-done').waitFor();
   await page.getByTestId('rights-requests').locator(`tr[data-id="${rightsRequest}"][data-state="approved"]`).waitFor();
+  await removalRow.getByRole('button', { name: '却下' }).click();
+  await removalRow.waitFor({ state: 'detached' });
   await page.getByTestId('reviews-overdue').waitFor();
   await axe(page, 'rights (approved), reviews');
 });
@@ -567,6 +623,17 @@ test('auditor: audit log (CSV), rights register (printed), registers and inspect
     await axe(page, label);
   }
   await printed(page, 'rights-register');
+  // The dataset ledger with the counts the server makes; one entry; on A4.
+  await goTo(page, 'データセット台帳');
+  const ledgerRow = page.getByTestId('ledger').locator('tr[data-id="employee_my_number"]');
+  await ledgerRow.waitFor();
+  const held = Number((await ledgerRow.getByTestId('records').innerText()).replace(/,/g, ''));
+  check(held >= 1, `records counted in the ledger: ${held}`);
+  await ledgerRow.getByRole('button', { name: '開く' }).click();
+  check((await page.getByTestId('ledger-purposes').innerText()).includes('withholding'), 'the purposes in the entry');
+  check((await page.getByTestId('ledger-records').innerText()).replace(/,/g, '') === String(held), 'the entry counts the same');
+  await axe(page, 'dataset ledger');
+  await printed(page, 'dataset-ledger');
   // The registers: read, not kept, by the auditor.
   await goTo(page, '管理台帳');
   await page.locator('select[name=kind]').selectOption('media');
