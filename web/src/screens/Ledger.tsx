@@ -23,7 +23,7 @@ function Entry({ l }: { l: any }) {
   return (
     <section aria-labelledby="ledger-entry-title" data-testid="ledger-entry">
       <h2 id="ledger-entry-title">{t([`${l.title || l.name} の台帳`, `Ledger of ${l.title || l.name}`])}</h2>
-      <dl>
+      <dl class="entry">
         <dt>{t(['データセット', 'Dataset'])}</dt><dd>{l.name}</dd>
         <dt>{t(['所管部署', 'Department'])}</dt><dd>{l.department}</dd>
         <dt>{t(['管理区分', 'Management category'])}</dt><dd>{l.management_category}</dd>
@@ -41,7 +41,7 @@ function Entry({ l }: { l: any }) {
           {take.permitted ? t(['可 (承認が必要)', 'permitted (approval needed)']) : t(['不可', 'refused'])}
           {take.internal_only ? t([' / 組織内のみ', ' / inside the organisation only']) : ''}
           {take.destroy_only ? t([' / 廃棄のみ', ' / destruction only']) : ''}
-          {take.approver_roles?.length ? ` / ${t(['承認: ', 'approved by: '])}${take.approver_roles.join(', ')}` : ''}
+          {take.permitted && take.approver_roles?.length ? ` / ${t(['承認: ', 'approved by: '])}${take.approver_roles.join(', ')}` : ''}
           {!take.permitted && take.reason ? ` — ${t([take.reason_ja ?? take.reason, take.reason])}` : ''}
         </dd>
         <dt>{t(['定義の版', 'Definition version'])}</dt><dd>{l.definition_version} ({l.updated_at} {l.updated_by})</dd>

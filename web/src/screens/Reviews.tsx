@@ -43,7 +43,9 @@ function Items({ items, caption, testid, onDecided }: {
     <>
       <Refusal problem={refused} />
       {done && <p role="status" data-testid="review-done">{done}</p>}
-      <Field label={['取消しの理由', 'Reason for a revocation']} name={`${testid}-reason`} value={reason} set={setReason} />
+      {items.some((i) => i.state === 'pending') && (
+        <Field label={['取消しの理由', 'Reason for a revocation']} name={`${testid}-reason`} value={reason} set={setReason} />
+      )}
       <table data-testid={testid}>
         <caption>{caption}</caption>
         <thead><tr>

@@ -18,6 +18,12 @@ const STEP_DONE: Record<Step, Text> = {
   configure: ['設定しました', 'Configured'],
   reject: ['却下しました', 'Rejected'],
 };
+// The kinds the other form does not make (a grant has its own form).
+const OTHER_KINDS: Record<string, Text> = {
+  grant: ['権限の付与', 'Grant'],
+  revocation: ['見直しによる取消し', 'Revocation by a review'],
+  credential_reset: ['認証情報の再設定', 'Credential reset'],
+};
 const STATES: Record<string, Text> = {
   requested: ['申請中', 'requested'],
   approved: ['承認済 (設定待ち)', 'approved (to configure)'],
@@ -59,7 +65,7 @@ function Requests({ made }: { made: number }) {
         <tbody>
           {list.map((r) => (
             <tr key={r.id} data-id={r.id} data-state={r.state} data-kind={r.kind}>
-              <td>{r.id}</td><td>{KIND_LABELS[r.kind as RequestKind] ? t(KIND_LABELS[r.kind as RequestKind]) : r.kind}</td><td>{rightText(r.right)}</td>
+              <td>{r.id}</td><td>{t(KIND_LABELS[r.kind as RequestKind] ?? OTHER_KINDS[r.kind] ?? [r.kind, r.kind])}</td><td>{rightText(r.right)}</td>
               <td>{r.requested?.by_name || r.requested?.by}</td><td><When value={r.requested?.at} /></td>
               <td>{STATES[r.state] ? t(STATES[r.state]!) : r.state}</td>
               <td>

@@ -18,7 +18,7 @@ export function TakeoutManifest({ id }: { id: string }) {
       <Refusal problem={problem} />
       {data && (
         <>
-          <dl>
+          <dl class="entry">
             <dt>{t(['データセット', 'Dataset'])}</dt><dd>{data.dataset}</dd>
             <dt>{t(['記録の件数', 'Records'])}</dt><dd data-testid="manifest-count">{records.length}</dd>
             <dt>{t(['明細の SHA-256', 'SHA-256 of the manifest'])}</dt><dd><code data-testid="manifest-sha256">{data.manifest_sha256}</code></dd>
