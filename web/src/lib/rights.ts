@@ -74,18 +74,33 @@ export function endOfJstDay(day: string): string {
   return new Date(t).toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
-// A right as the rights register records it (policy/right.h), from a form.
-export function rightOf(f: RequestForm): Record<string, unknown> {
+// A right's inputs as typed (persons as a list in one text).
+export interface RightInputs {
+  role: string; category: string; dataset: string; operation: string; purpose: string; department: string;
+  persons: string; unmask?: boolean; expires?: string;
+}
+
+// A right as the rights register records it (policy/right.h): the purpose,
+// persons, unmask and expiry only when given.
+export function rightFrom(r: RightInputs): Record<string, unknown> {
   const right: Record<string, unknown> = {
-    role: f.rightRole.trim(), category: f.category, dataset: f.rightDataset.trim(), operation: f.operation,
-    department: f.department.trim(),
+    role: r.role.trim(), category: r.category, dataset: r.dataset.trim(), operation: r.operation,
+    department: r.department.trim(),
   };
-  if (f.purpose.trim()) right['purpose'] = f.purpose.trim();
-  const persons = listOf(f.persons);
+  if (r.purpose.trim()) right['purpose'] = r.purpose.trim();
+  const persons = listOf(r.persons);
   if (persons.length) right['persons'] = persons;
-  if (f.unmask) right['unmask'] = true;
-  if (f.kind === 'use' && f.expires) right['expires'] = endOfJstDay(f.expires);
+  if (r.unmask) right['unmask'] = true;
+  if (r.expires) right['expires'] = endOfJstDay(r.expires);
   return right;
+}
+
+// The right of a use application or a change, from the form.
+export function rightOf(f: RequestForm): Record<string, unknown> {
+  return rightFrom({
+    role: f.rightRole, category: f.category, dataset: f.rightDataset, operation: f.operation, purpose: f.purpose,
+    department: f.department, persons: f.persons, unmask: f.unmask, expires: f.kind === 'use' ? f.expires : '',
+  });
 }
 
 // The form filled from a grant's right (a change starts from what is granted).

@@ -86,21 +86,17 @@ function CampaignItems({ campaign, onDecided }: { campaign: string; onDecided: (
   );
 }
 
-function Start({ onDone }: { onDone: () => void }) {
+// The form that starts a campaign; `started` is the one it started last.
+function Start({ started, onStarted }: { started: string; onStarted: (id: string) => void }) {
   const [f, setF] = useState({ title: '', department: '', due: jstDayAhead(14) });
   const { refused, attempt } = useRefusal();
-  const [made, setMade] = useState('');
   const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v });
   async function submit(e: Event) {
     e.preventDefault();
-    setMade('');
     const body: Record<string, string> = { title: f.title, due: endOfJstDay(f.due) };
     if (f.department.trim()) body['department'] = f.department.trim();
     const c = await attempt(() => api('POST', 'reviews', body));
-    if (c) {
-      setMade(c.id);
-      onDone();
-    }
+    onStarted(c?.id ?? '');
   }
   return (
     <form onSubmit={submit} class="search" aria-labelledby="review-start-title">
@@ -111,7 +107,7 @@ function Start({ onDone }: { onDone: () => void }) {
       <Field label={['対象部署 (空欄は全部署)', 'Department (empty: everyone)']} name="review-department" value={f.department} set={set('department')} />
       <Field label={['見直しの期限 (JST)', 'Due (JST)']} name="review-due" type="date" required value={f.due} set={set('due')} />
       <button type="submit">{t(['見直しを開始', 'Start the review'])}</button>
-      {made && <p role="status" data-testid="review-started">{t([`開始しました: ${made}`, `Started: ${made}`])}</p>}
+      {started && <p role="status" data-testid="review-started">{t([`開始しました: ${started}`, `Started: ${started}`])}</p>}
       <Refusal problem={refused} />
     </form>
   );
@@ -119,7 +115,8 @@ function Start({ onDone }: { onDone: () => void }) {
 
 // Review campaigns, the items past their due date, one campaign's items.
 export function Reviews() {
-  const campaigns = useApi<any>('reviews');
+  const [started, setStarted] = useState('');
+  const campaigns = useApi<any>('reviews', undefined, [started]);
   const overdue = useApi<any>('reviews/overdue');
   const [open, setOpen] = useState('');
   const cs: any[] = campaigns.data?.campaigns ?? [];
@@ -150,7 +147,7 @@ export function Reviews() {
       <Refusal problem={overdue.problem} />
       <Items items={items} testid="reviews-overdue" onDecided={reload}
         caption={t([`期限を過ぎた見直し項目: ${items.length}件`, `Overdue review items: ${items.length}`])} />
-      <Start onDone={reload} />
+      <Start started={started} onStarted={setStarted} />
     </>
   );
 }

@@ -7,10 +7,10 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { t, type Text } from '../i18n';
-import type { RequestKind } from '../lib/rights';
+import { rightFrom, type RequestKind } from '../lib/rights';
 import { Choice, Field, Refusal, useApi, useRefusal, When } from './common';
 import { Reviews } from './Reviews';
-import { KIND_LABELS, RightsRequest } from './RightsRequest';
+import { CATEGORIES, KIND_LABELS, OPERATIONS, RightsRequest } from './RightsRequest';
 
 type Step = 'approve' | 'configure' | 'reject';
 const STEP_DONE: Record<Step, Text> = {
@@ -97,12 +97,7 @@ function RequestGrant({ onDone }: { onDone: () => void }) {
   async function submit(e: Event) {
     e.preventDefault();
     setMade('');
-    const persons = f.persons.split(/[,\s、，]+/).filter(Boolean);
-    const right: Record<string, unknown> = {
-      role: f.role, category: f.category, dataset: f.dataset, operation: f.operation, department: f.department,
-    };
-    if (f.purpose) right['purpose'] = f.purpose;
-    if (persons.length) right['persons'] = persons;
+    const right = rightFrom(f);
     const r = await attempt(() => api('POST', 'rights/requests', { kind: 'grant', right, reason: f.reason }));
     if (r) {
       setMade(r.id);
@@ -117,12 +112,11 @@ function RequestGrant({ onDone }: { onDone: () => void }) {
       <Field label={['ロール', 'Role']} name="role" required value={f.role} set={set('role')} />
       <Choice label={['区分', 'Category']} name="category" value={f.category} set={set('category')}
         placeholder={['選択してください', 'Choose']}
-        options={[['specific_personal_information', t(['特定個人情報', 'Specific personal information'])],
-          ['credit_information', t(['与信情報', 'Credit information'])], ['personal_information', t(['個人情報', 'Personal information'])]]} />
+        options={CATEGORIES.map(([v, l]) => [v, t(l)])} />
       <Field label={['データセット名', 'Dataset name']} name="dataset" required value={f.dataset} set={set('dataset')} />
       <Choice label={['操作', 'Operation']} name="operation" value={f.operation} set={set('operation')}
         placeholder={['選択してください', 'Choose']}
-        options={['read', 'find', 'write', 'export', 'shred'].map((o) => [o, o])} />
+        options={OPERATIONS.map((o) => [o, o])} />
       <Field label={['利用目的ID', 'Purpose id']} name="purpose" value={f.purpose} set={set('purpose')} />
       <Field label={['部署', 'Department']} name="department" required value={f.department} set={set('department')} />
       <Field label={['対象者ID (カンマ区切り)', 'Persons (ids, comma-separated)']} name="persons" value={f.persons} set={set('persons')} />

@@ -23,12 +23,13 @@ export const KIND_LABELS: Record<RequestKind, Text> = {
   role_remove: ['ロールの削除', 'Role removed'],
 };
 
-const CATEGORIES: [string, Text][] = [
+export const CATEGORIES: [string, Text][] = [
   ['specific_personal_information', ['特定個人情報', 'Specific personal information']],
   ['credit_information', ['与信情報', 'Credit information']],
   ['personal_information', ['個人情報', 'Personal information']],
   ['employee_information', ['従業員情報', 'Employee information']],
 ];
+export const OPERATIONS = ['read', 'find', 'write', 'export', 'shred'];
 const FIELD_TYPES = ['my_number', 'corporate_number', 'name', 'kana', 'address', 'postal_code', 'date', 'phone',
   'email', 'bank_account', 'amount', 'text', 'integer', 'bool', 'bytes'];
 
@@ -47,7 +48,7 @@ function RightInputs({ f, set }: { f: RequestForm; set: (k: keyof RequestForm) =
         placeholder={['選択してください', 'Choose']} options={CATEGORIES.map(([v, l]) => [v, t(l)])} />
       <Field label={['対象データセット', 'Dataset of the right']} name="right-dataset" required value={f.rightDataset} set={set('rightDataset')} />
       <Choice label={['権限の操作', 'Operation of the right']} name="right-operation" value={f.operation} set={set('operation')}
-        placeholder={['選択してください', 'Choose']} options={['read', 'find', 'write', 'export', 'shred'].map((o) => [o, o])} />
+        placeholder={['選択してください', 'Choose']} options={OPERATIONS.map((o) => [o, o])} />
       <Field label={['権限の利用目的ID', 'Purpose id of the right']} name="right-purpose" value={f.purpose} set={set('purpose')} />
       <Field label={['権限の部署', 'Department of the right']} name="right-department" required value={f.department} set={set('department')} />
       <Field label={['利用者ID (カンマ区切り)', 'Persons (ids, comma-separated)']} name="right-persons"
