@@ -199,7 +199,7 @@ test('idle time-out: a warning, then re-authentication', async ({ page }) => {
   check((await page.getByTestId('end-reason').innerText()).includes('再度ログオン'), 're-authentication asked');
 });
 
-test('records: purpose first, hiragana finds a half-width-kana record, masked', async ({ page }) => {
+test('records: purpose first, hiragana finds a half-width-kana record, masked; handed to a take-out application', async ({ page }) => {
   await logonReady(page, 'sato_hanako');
   await goTo(page, '台帳・記録の検索');
   await page.getByLabel('データセット').selectOption('employee_my_number');
@@ -224,6 +224,14 @@ test('records: purpose first, hiragana finds a half-width-kana record, masked', 
   check(/保存期限: 令和/.test(await page.getByTestId('end-use-done').innerText()), 'retention deadline shown');
   await page.getByTestId('end-of-use').filter({ hasText: /令和/ }).first().waitFor();
   await axe(page, 'record history and end of use');
+  // The record found handed to a take-out application of those records only.
+  const found = await page.getByTestId('results').locator('tbody tr').first().getAttribute('data-id');
+  await page.getByRole('button', { name: '見つかった記録の持ち出しを申請' }).click();
+  await page.getByRole('heading', { level: 1, name: '持ち出し' }).waitFor();
+  const draft = page.locator('form', { has: page.getByRole('heading', { name: '持ち出しの申請' }) });
+  check(await draft.getByLabel(/^記録ID/).inputValue() === found, 'the record found handed to the take-out form');
+  check(await draft.getByRole('radio', { name: '指定した記録のみ' }).isChecked(), 'those records only');
+  check(await draft.getByLabel('データセット名').inputValue() === 'employee_my_number', 'its dataset');
 });
 
 // Logs `user` on and searches `dataset` under `purpose` with no name.
@@ -235,7 +243,7 @@ async function searchAs(page, user, dataset, purpose) {
   await page.getByRole('button', { name: '検索' }).click();
 }
 
-test('records: a refused purpose explained in Japanese', async ({ page }) => {
+test('records: a refused purpose explained in Japanese; the dataset ledger refused to a handler', async ({ page }) => {
   await searchAs(page, 'sato_hanako', 'employee_my_number', 'social_insurance');
   const refusal = await page.getByTestId('refusal').innerText();
   check(refusal.includes('権限'), `refusal explained: ${refusal}`);
@@ -349,7 +357,7 @@ test("records: a handler does not see another department's dataset; history, end
   await axe(page, 'inquiries (answered)');
 });
 
-test('approvals: refused to the applicant, decided by the right person; a take-out applied and approved by both; an exception applied, approved by the CISO', async ({ page, context }) => {
+test('approvals: refused to the applicant, decided by the right person; a take-out of two fields applied and approved by both; an exception applied, approved by the CISO; a review started', async ({ page, context }) => {
   await logonReady(page, 'sato_hanako');
   await goTo(page, '承認');
   await page.getByLabel('対象', { exact: true }).fill('employee_my_number');
@@ -419,7 +427,7 @@ let takeoutApproval = '';
 let review = '';
 const recipientPem = readFileSync(path.join(server.pki, 'recipient-soumu.crt'), 'utf8');
 
-test('daily lists: a list confirmed; findings reviewed and explained; rights: a grant requested, its requester refused, approved; the take-out exported, downloaded, confirmed', async ({ page }) => {
+test('daily lists: a list confirmed; findings reviewed and explained; rights: a grant requested, its requester refused, approved; a removal rejected; a review decided; the take-out exported, downloaded, its manifest shown, confirmed', async ({ page }) => {
   await logonReady(page, 'tanaka_kacho');
   await goTo(page, '確認リスト');
   await page.getByTestId('lists').waitFor();
@@ -615,7 +623,7 @@ test('the CISO plans the self-inspection and an internal audit, assigns its audi
 });
 let internalAudit = '';
 
-test('auditor: audit log (CSV), rights register (printed), registers and inspections (keeping refused), her self-inspection answered, the report of an internal audit submitted, the log verified against a signed head, an inclusion proof', async ({ page }) => {
+test('auditor: audit log (CSV), rights register (printed), registers and inspections (keeping refused), her self-inspection answered, the report of an internal audit submitted, the log verified against a signed head, an inclusion proof; the dataset ledger printed', async ({ page }) => {
   await logonReady(page, 'nakamura_kansa');
   for (const label of ['監査ログ', 'アクセス権限管理簿']) {
     await goTo(page, label);

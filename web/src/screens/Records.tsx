@@ -13,6 +13,7 @@ import { isKana, normalizeKana, normalizeName } from '../lib/kana';
 import { Choice, Field, Refusal, showValue, useApi } from './common';
 import { inquiryDraft } from './Inquiries';
 import { RecordHistory } from './RecordHistory';
+import { takeoutDraft } from './Takeouts';
 
 interface Field { name: string; title?: string; indexed?: boolean; type?: string }
 interface Dataset {
@@ -132,6 +133,12 @@ export function Records() {
               })}
             </tbody>
           </table>
+          {ds && rows.length > 0 && (
+            <button type="button" onClick={() => {
+              takeoutDraft.value = { dataset: ds.name, purpose, records: rows.map((r) => r._meta?.id ?? r.id).filter(Boolean) };
+              location.hash = '#/takeouts';
+            }}>{t(['見つかった記録の持ち出しを申請', 'Apply to take out the records found'])}</button>
+          )}
         </>
       )}
       {ds && opened && <RecordHistory key={opened} dataset={ds.name} purpose={purpose} id={opened} fields={fields} />}

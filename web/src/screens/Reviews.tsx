@@ -9,6 +9,7 @@ import { api } from '../api';
 import { t, type Text } from '../i18n';
 import { jstDayAhead } from '../lib/dates';
 import { endOfJstDay } from '../lib/rights';
+import { session } from '../session';
 import { Field, Refusal, useApi, useRefusal, When } from './common';
 
 const ITEM_STATES: Record<string, Text> = {
@@ -74,12 +75,20 @@ function Items({ items, caption, testid, onDecided }: {
   );
 }
 
+// One campaign's items (the server filters them by reviewer when asked).
 function CampaignItems({ campaign, onDecided }: { campaign: string; onDecided: () => void }) {
-  const { data, problem, reload } = useApi<any>(`reviews/${encodeURIComponent(campaign)}/items`, { limit: '200' }, [campaign]);
+  const [mine, setMine] = useState(false);
+  const me = session.value?.principal.id ?? '';
+  const query: Record<string, string> = mine ? { limit: '1000', reviewer: me } : { limit: '1000' };
+  const { data, problem, reload } = useApi<any>(`reviews/${encodeURIComponent(campaign)}/items`, query, [campaign, mine]);
   const items: any[] = data?.items ?? [];
   return (
     <>
       <Refusal problem={problem} />
+      <label>
+        <input type="checkbox" class="inline" checked={mine} onChange={(e) => setMine(e.currentTarget.checked)} />{' '}
+        {t(['自分が見直す項目のみ', 'Only the items I review'])}
+      </label>
       <Items items={items} testid="review-items" onDecided={() => { reload(); onDecided(); }}
         caption={t([`キャンペーン ${campaign} の項目: ${items.length}件`, `Items of campaign ${campaign}: ${items.length}`])} />
     </>
@@ -113,6 +122,13 @@ function Start({ started, onStarted }: { started: string; onStarted: (id: string
   );
 }
 
+// A campaign with items still pending past its due time (the API gives
+// the due time and the pending count; its overdue items come from
+// GET /v1/reviews/overdue).
+function late(c: { due?: string; pending?: number }): boolean {
+  return (c.pending ?? 0) > 0 && !!c.due && Date.parse(c.due) < Date.now();
+}
+
 // Review campaigns, the items past their due date, one campaign's items.
 export function Reviews() {
   const [started, setStarted] = useState('');
@@ -135,9 +151,9 @@ export function Reviews() {
         </tr></thead>
         <tbody>
           {cs.map((c) => (
-            <tr key={c.id} data-id={c.id} class={c.overdue ? 'overdue' : undefined}>
+            <tr key={c.id} data-id={c.id} class={late(c) ? 'overdue' : undefined}>
               <td>{c.id}</td><td>{c.title}</td><td><When value={c.due} /></td><td>{c.items}</td><td>{c.pending}</td>
-              <td>{c.overdue ? t(['期限超過', 'overdue']) : ''}</td>
+              <td>{late(c) ? t(['期限超過', 'overdue']) : ''}</td>
               <td><button type="button" onClick={() => setOpen(c.id)} aria-pressed={open === c.id}>{t(['項目を開く', 'Open items'])}</button></td>
             </tr>
           ))}

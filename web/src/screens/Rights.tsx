@@ -7,16 +7,18 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { t, type Text } from '../i18n';
+import { session } from '../session';
 import { rightFrom, type RequestKind } from '../lib/rights';
 import { Choice, Field, Refusal, useApi, useRefusal, When } from './common';
 import { Reviews } from './Reviews';
 import { CATEGORIES, KIND_LABELS, OPERATIONS, RightsRequest } from './RightsRequest';
 
-type Step = 'approve' | 'configure' | 'reject';
+type Step = 'approve' | 'configure' | 'reject' | 'withdraw';
 const STEP_DONE: Record<Step, Text> = {
   approve: ['承認しました', 'Approved'],
   configure: ['設定しました', 'Configured'],
   reject: ['却下しました', 'Rejected'],
+  withdraw: ['取り下げました', 'Withdrawn'],
 };
 // The kinds the other form does not make (a grant has its own form).
 const OTHER_KINDS: Record<string, Text> = {
@@ -43,13 +45,14 @@ function Requests({ made }: { made: number }) {
   const [done, setDone] = useState('');
   async function step(id: string, how: Step) {
     setDone('');
-    const body = how === 'reject' ? { reason: 'rejected_in_console' } : {};
+    const body = how === 'reject' || how === 'withdraw' ? { reason: `${how === 'reject' ? 'rejected' : 'withdrawn'}_in_console` } : {};
     if (await attempt(() => api('POST', `rights/requests/${encodeURIComponent(id)}/${how}`, body))) {
       setDone(t(STEP_DONE[how]));
       reload();
     }
   }
   const list: any[] = data?.requests ?? [];
+  const me = session.value?.principal.id;
   return (
     <>
       <Refusal problem={problem ?? refused} />
@@ -75,9 +78,11 @@ function Requests({ made }: { made: number }) {
                 {r.state === 'approved' && (
                   <button type="button" onClick={() => void step(r.id, 'configure')}>{t(['設定', 'Configure'])}</button>
                 )}{' '}
-                {(r.state === 'requested' || r.state === 'approved') && (
+                {(r.state === 'requested' || r.state === 'approved') && (r.requested?.by === me ? (
+                  <button type="button" onClick={() => void step(r.id, 'withdraw')}>{t(['取下げ', 'Withdraw'])}</button>
+                ) : (
                   <button type="button" onClick={() => void step(r.id, 'reject')}>{t(['却下', 'Reject'])}</button>
-                )}
+                ))}
               </td>
             </tr>
           ))}

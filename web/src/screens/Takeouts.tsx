@@ -11,6 +11,7 @@ import { lang, t } from '../i18n';
 import { jstDayAhead } from '../lib/dates';
 import { sha256Fingerprint } from '../lib/pem';
 import { selectionTerms, selectionText, type Selection } from '../lib/takeout';
+import { signal } from '../signal';
 import { Field, Refusal, useApi, useRefusal, When } from './common';
 import { TakeoutManifest } from './TakeoutManifest';
 
@@ -29,9 +30,20 @@ const BAD_CERT: Problem = {
   detail: 'Paste the certificate between its BEGIN and END lines.', detail_ja: 'BEGIN 行から END 行までの証明書を貼り付けてください。',
 };
 
+// The records a search found, handed over by the records screen: the
+// application starts from them (read once, then cleared).
+export const takeoutDraft = signal<{ dataset: string; purpose: string; records: string[] } | null>(null);
+
 function Apply() {
-  const [f, setF] = useState({ dataset: '', purpose: '', certificate: '', until: jstDayAhead(7), reason: '', internal: true });
-  const [sel, setSel] = useState<Selection>({ all: true, records: '', fields: '' });
+  const [draft] = useState(() => {
+    const from = takeoutDraft.value;
+    takeoutDraft.value = null;
+    return from;
+  });
+  const [f, setF] = useState({
+    dataset: draft?.dataset ?? '', purpose: draft?.purpose ?? '', certificate: '', until: jstDayAhead(7), reason: '', internal: true,
+  });
+  const [sel, setSel] = useState<Selection>({ all: !draft, records: draft?.records.join(', ') ?? '', fields: '' });
   const { refused, setRefused, attempt } = useRefusal();
   const [made, setMade] = useState('');
   const set = (k: 'dataset' | 'purpose' | 'certificate' | 'until' | 'reason') => (v: string) => setF({ ...f, [k]: v });
