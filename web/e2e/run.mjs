@@ -393,6 +393,20 @@ test('approvals: refused to the applicant, decided by the right person; a take-o
   await ex.getByRole('button', { name: '申請する' }).click();
   const exception = (await page.getByTestId('exception-applied').innerText()).replace(/^.*: /, '');
   await axe(page, 'exceptions (applied, ledger refused)');
+  // A use application (利用申請) of hers, approved by her section manager.
+  await goTo(page, '権限の申請・見直し');
+  const use = page.getByTestId('rights-other');
+  await use.getByLabel('申請の種類').selectOption('use');
+  await use.getByLabel('区分').selectOption('employee_information');
+  await use.getByLabel('対象データセット').fill('payroll_account');
+  await use.getByLabel('権限の利用目的ID').fill('payroll_transfer');
+  await use.getByLabel('権限の部署').fill('総務部');
+  await use.getByLabel(/^利用者ID/).fill('sato_hanako');
+  check(/^\d{4}-\d\d-\d\d$/.test(await use.getByLabel(/^利用期限/).inputValue()), 'a use ends on a day');
+  await use.getByLabel('申請理由').fill('振込データの確認');
+  await use.getByRole('button', { name: '申請する' }).click();
+  const useRequest = (await page.getByTestId('rights-other-requested').innerText()).replace(/^.*: /, '');
+  await axe(page, 'rights (use applied; the register refused to a handler)');
   for (const approver of ['tanaka_kacho', 'suzuki_bucho']) {
     await page.getByRole('button', { name: 'ログオフ' }).click();
     await logonReady(page, approver);
@@ -401,6 +415,11 @@ test('approvals: refused to the applicant, decided by the right person; a take-o
       const pending = page.getByTestId('approvals-pending').locator(`tr[data-id="${id}"]`);
       await pending.getByRole('button', { name: '承認' }).click();
       await pending.waitFor({ state: 'detached' });
+    }
+    if (approver === 'tanaka_kacho') {
+      await goTo(page, '権限の申請・見直し');
+      await page.locator(`tr[data-id="${useRequest}"][data-kind="use"]`).getByRole('button', { name: '承認' }).click();
+      await page.locator(`tr[data-id="${useRequest}"][data-state="approved"]`).waitFor();
     }
   }
   await page.getByRole('status').filter({ hasText: '承認しました' }).waitFor();
@@ -523,6 +542,10 @@ test('daily lists: a list confirmed; findings reviewed and explained; rights: a 
     .filter({ hasText: 'sato_hanako' }).filter({ hasText: `employee_my_number / ${op} /` });
   await item('read').getByRole('button', { name: '継続' }).click();
   await item('read', 'confirmed').waitFor();
+  // A revocation without its reason: refused, explained.
+  await item('write').getByRole('button', { name: '取消し' }).click();
+  const noReason = await page.getByTestId('campaign-items').getByTestId('refusal').innerText();
+  check(noReason.includes('reason') && /必須/.test(noReason), `a revocation needs its reason: ${noReason}`);
   await page.locator('input[name="review-items-reason"]').fill('記録の更新は担当外となったため');
   await item('write').getByRole('button', { name: '取消し' }).click();
   await item('write', 'revoked').waitFor();

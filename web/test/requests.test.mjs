@@ -3,11 +3,11 @@
 // each kind sends only the members the server takes for it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { emptyRequestForm, endOfJstDay, KIND_INPUTS, listOf, requestBody, withRight } from '../build-unit/rights.js';
+import { emptyRequestForm, endOfJstDay, KIND_INPUTS, listOf, requestBody, requestPath, withRight } from '../build-unit/rights.js';
 import { selectionTerms, selectionText } from '../build-unit/takeout.js';
 
 const MEMBERS = {
-  use: ['kind', 'right', 'reason'],
+  use: ['right', 'reason'],
   change: ['kind', 'grant', 'right', 'reason'],
   removal: ['kind', 'grant', 'reason'],
   reinstate: ['kind', 'grant', 'person', 'reason'],
@@ -21,7 +21,9 @@ test('each kind of request sends only the members it takes', () => {
   for (const kind of Object.keys(KIND_INPUTS)) {
     const body = requestBody({ ...emptyRequestForm(kind), reason: '異動のため', grant: 'G1', person: 'p', role: 'r', dataset: 'd' });
     assert.deepEqual(Object.keys(body).sort(), [...MEMBERS[kind]].sort(), kind);
-    assert.equal(body.kind, kind);
+    // A use application has its own route (anyone applies); its body has no kind.
+    assert.equal(body.kind, kind === 'use' ? undefined : kind);
+    assert.equal(requestPath({ ...emptyRequestForm(kind) }), kind === 'use' ? 'rights/uses' : 'rights/requests');
   }
 });
 

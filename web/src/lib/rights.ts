@@ -114,9 +114,17 @@ export function withRight(f: RequestForm, right: Record<string, unknown> | undef
   };
 }
 
-// The request's body: the kind, the members it takes, the reason.
+// Where a request goes: a use application to POST /v1/rights/uses (anyone
+// applies), the other kinds to POST /v1/rights/requests (the requesting
+// roles).
+export function requestPath(f: RequestForm): string {
+  return f.kind === 'use' ? 'rights/uses' : 'rights/requests';
+}
+
+// The request's body: the kind (but for a use application, which its
+// route names), the members it takes, the reason.
 export function requestBody(f: RequestForm): Record<string, unknown> {
-  const body: Record<string, unknown> = { kind: f.kind };
+  const body: Record<string, unknown> = f.kind === 'use' ? {} : { kind: f.kind };
   for (const input of KIND_INPUTS[f.kind]) {
     switch (input) {
       case 'right': body['right'] = rightOf(f); break;

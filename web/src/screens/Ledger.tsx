@@ -90,7 +90,8 @@ export function Ledger() {
     };
   }, [names.join(',')]);
   const shown = ledgers?.find((l) => l.name === open);
-  const total = (k: string) => (ledgers ?? []).reduce((s, l) => s + (typeof l[k] === 'number' ? l[k] : 0), 0);
+  const total = (k: string) =>
+    formatNumber((ledgers ?? []).reduce((s, l) => s + (typeof l[k] === 'number' ? l[k] : 0), 0), lang.value);
   return (
     <section aria-labelledby="ledger-title">
       <h1 id="ledger-title">{t(['データセット台帳', 'Dataset ledger'])}</h1>

@@ -159,7 +159,7 @@ export function Reviews() {
           ))}
         </tbody>
       </table>
-      {open && <CampaignItems campaign={open} onDecided={reload} />}
+      {open && <div data-testid="campaign-items"><CampaignItems campaign={open} onDecided={reload} /></div>}
       <Refusal problem={overdue.problem} />
       <Items items={items} testid="reviews-overdue" onDecided={reload}
         caption={t([`期限を過ぎた見直し項目: ${items.length}件`, `Overdue review items: ${items.length}`])} />

@@ -67,8 +67,8 @@ function Requests({ made }: { made: number }) {
         </tr></thead>
         <tbody>
           {list.map((r) => (
-            <tr key={r.id} data-id={r.id} data-state={r.state} data-kind={r.kind}>
-              <td>{r.id}</td><td>{t(KIND_LABELS[r.kind as RequestKind] ?? OTHER_KINDS[r.kind] ?? [r.kind, r.kind])}</td><td>{rightText(r.right)}</td>
+            <tr key={r.id} data-id={r.id} data-state={r.state} data-kind={r.use ? 'use' : r.kind}>
+              <td>{r.id}</td><td>{t(KIND_LABELS[(r.use ? 'use' : r.kind) as RequestKind] ?? OTHER_KINDS[r.kind] ?? [r.kind, r.kind])}</td><td>{rightText(r.right)}</td>
               <td>{r.requested?.by_name || r.requested?.by}</td><td><When value={r.requested?.at} /></td>
               <td>{STATES[r.state] ? t(STATES[r.state]!) : r.state}</td>
               <td>

@@ -9,7 +9,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { t, type Text } from '../i18n';
 import { jstDayAhead } from '../lib/dates';
-import { emptyRequestForm, KIND_INPUTS, requestBody, withRight, type RequestForm, type RequestKind } from '../lib/rights';
+import { emptyRequestForm, KIND_INPUTS, requestBody, requestPath, withRight, type RequestForm, type RequestKind } from '../lib/rights';
 import { Choice, Field, Refusal, useApi, useRefusal } from './common';
 
 export const KIND_LABELS: Record<RequestKind, Text> = {
@@ -94,12 +94,13 @@ function MaskInputs({ f, set, setF }: {
 
 export function RightsRequest({ onDone }: { onDone: () => void }) {
   const [f, setF] = useState<RequestForm>(emptyRequestForm());
-  const grants = useApi<any>('rights/grants');
+  const inputs = KIND_INPUTS[f.kind];
+  // The grants to pick from, read only for the kinds that name one.
+  const grants = useApi<any>(inputs.includes('grant') ? 'rights/grants' : null, { limit: '1000' }, [inputs.includes('grant')]);
   const { refused, setRefused, attempt } = useRefusal();
   const [made, setMade] = useState('');
   const set = (k: keyof RequestForm) => (v: string) => setF({ ...f, [k]: v });
   const list: any[] = grants.data?.grants ?? [];
-  const inputs = KIND_INPUTS[f.kind];
   function kind(k: string) {
     setRefused(null);
     setMade('');
@@ -114,7 +115,7 @@ export function RightsRequest({ onDone }: { onDone: () => void }) {
   async function submit(e: Event) {
     e.preventDefault();
     setMade('');
-    const r = await attempt(() => api('POST', 'rights/requests', requestBody(f)));
+    const r = await attempt(() => api('POST', requestPath(f), requestBody(f)));
     if (r) {
       setMade(r.id);
       onDone();
