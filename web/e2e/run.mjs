@@ -664,6 +664,11 @@ test('auditor: audit log (CSV), rights register (printed), registers and inspect
   check((await page.getByTestId('ledger-purposes').innerText()).includes('withholding'), 'the purposes in the entry');
   check((await page.getByTestId('ledger-records').innerText()).replace(/,/g, '') === String(held), 'the entry counts the same');
   await axe(page, 'dataset ledger');
+  const [ledgerCsv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /CSV/ }).click()]);
+  const ledgerFile = path.join(outDir, 'dataset-ledger.csv');
+  await ledgerCsv.saveAs(ledgerFile);
+  const ledgerText = readFileSync(ledgerFile, 'utf8');
+  check(ledgerText.startsWith('\ufeff') && ledgerText.includes(`employee_my_number,`), 'the ledger as CSV for Excel');
   await printed(page, 'dataset-ledger');
   // The registers: read, not kept, by the auditor.
   await goTo(page, '管理台帳');

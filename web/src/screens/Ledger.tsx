@@ -11,6 +11,7 @@ import { lang, t } from '../i18n';
 import { formatNumber } from '../lib/dates';
 import { useSignal } from '../signal';
 import { PrintButton, PrintHeading } from './Print';
+import { saveCsv } from './Browse';
 import { Refusal, useApi } from './common';
 
 function Count({ n }: { n: unknown }) {
@@ -72,6 +73,12 @@ function Entry({ l }: { l: any }) {
   );
 }
 
+// The summary as an Excel-ready CSV: the values as the API gave them.
+const CSV_COLUMNS = ['name', 'title', 'department', 'management_category', 'classification', 'records', 'disposals', 'retention'];
+function csvRow(l: any): Record<string, unknown> {
+  return { ...l, classification: l.classification?.label, retention: l.retention?.rule };
+}
+
 export function Ledger() {
   const list = useApi<{ datasets: { name: string }[] }>('datasets');
   const [ledgers, setLedgers] = useState<any[] | null>(null);
@@ -103,7 +110,10 @@ export function Ledger() {
       )}
       {ledgers && (
         <>
-          <PrintButton />
+          <PrintButton />{' '}
+          <button type="button" class="no-print" onClick={() => saveCsv('dataset-ledger', CSV_COLUMNS, ledgers.map(csvRow))}>
+            {t(['CSV (Excel) で保存', 'Save as CSV (Excel)'])}
+          </button>
           <table data-testid="ledger">
             <caption>{t([`データセット ${ledgers.length}件 (保有 ${total('records')}件、廃棄 ${total('disposals')}件)`,
               `${ledgers.length} datasets (${total('records')} records held, ${total('disposals')} disposed of)`])}</caption>
