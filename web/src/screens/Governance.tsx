@@ -46,7 +46,7 @@ const PARTS: Part[] = [
       { step: 'report', label: ['監査報告を提出', 'Submit the audit report'], inputs: [] },
       { step: 'acknowledge', label: ['監査報告を受領', 'Acknowledge the report'], inputs: [] },
       { step: 'findings', label: ['指摘を記録', 'Record a finding'], inputs: [
-        { name: 'clause', label: ['根拠条項 (コード)', 'Clause (a code)'] }, { name: 'department', label: ['指摘先の部署', 'Department'] },
+        { name: 'clause', label: ['根拠条項 (例: 003.II.5)', 'Clause (e.g. 003.II.5)'] }, { name: 'department', label: ['指摘先の部署', 'Department'] },
         { name: 'severity', label: ['重要度 (major, minor, observation)', 'Severity (major, minor, observation)'] }] },
       { step: 'findings/{sub}/improvement', label: ['改善計画を報告', 'Report the improvement plan'], inputs: [
         { name: 'measure', label: ['改善策 (コード)', 'Measure (a code)'] }, { name: 'due', label: ['改善期限', 'Improvement due'], kind: 'date' }] },
