@@ -133,7 +133,7 @@ const unique = await measure('やまだ　たろう', 1);
 let sharing = 0; // 高橋 一郎: the records i ≡ 1 (mod 1,600)
 for (let i = 1; i < COUNT; i += FAMILY.length * GIVEN.length) sharing++;
 const common = await measure('たかはし　いちろう', Math.min(20, sharing));
-console.log(`search at ${COUNT} records: one record found by hiragana: ${unique}; a name 20+ share (20 shown): ${common}`);
+console.log(`search at ${COUNT} records: one record found by hiragana: ${unique}; a name ${sharing} records share (${Math.min(20, sharing)} shown): ${common}`);
 console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(2)).join(', ')}`);
 await browser.close();
 await server.stop();

@@ -4,26 +4,16 @@
 // the rights register) and its roles added or removed. The server decides
 // each step and its refusal is shown as it words it.
 import { useState } from 'preact/hooks';
-import { api } from '../api';
-import { t, type Text } from '../i18n';
-import { Choice, Field, Refusal, useRefusal } from './common';
-
-const enc = encodeURIComponent;
+import { t } from '../i18n';
+import { useAccountSteps } from './AdminUsers';
+import { Choice, Field, Refusal } from './common';
 
 export function ServiceAccountSteps({ accounts, onDone }: { accounts: any[]; onDone: () => void }) {
   const [who, setWho] = useState('');
   const [fingerprint, setFingerprint] = useState('');
   const [request, setRequest] = useState('');
   const [role, setRole] = useState('');
-  const { refused, attempt } = useRefusal();
-  const [done, setDone] = useState('');
-  async function step(what: Text, method: string, path: string, body?: unknown) {
-    setDone('');
-    if ((await attempt(() => api(method, `service-accounts/${enc(who)}${path}`, body))) !== undefined) {
-      setDone(t(what));
-      onDone();
-    }
-  }
+  const { refused, done, step } = useAccountSteps('service-accounts', who, onDone);
   const none = !who;
   return (
     <form onSubmit={(e) => e.preventDefault()} aria-labelledby="account-steps-title">
@@ -46,9 +36,9 @@ export function ServiceAccountSteps({ accounts, onDone }: { accounts: any[]; onD
         <legend>{t(['ロール', 'Roles'])}</legend>
         <Field label={['ロールID', 'Role ID']} value={role} set={setRole} />
         <button type="button" disabled={none || !role}
-          onClick={() => void step(['ロールを付与しました', 'Role added'], 'PUT', `/roles/${enc(role)}`)}>{t(['付与', 'Add'])}</button>{' '}
+          onClick={() => void step(['ロールを付与しました', 'Role added'], 'PUT', `/roles/${encodeURIComponent(role)}`)}>{t(['付与', 'Add'])}</button>{' '}
         <button type="button" disabled={none || !role}
-          onClick={() => void step(['ロールを外しました', 'Role removed'], 'DELETE', `/roles/${enc(role)}`)}>{t(['解除', 'Remove'])}</button>
+          onClick={() => void step(['ロールを外しました', 'Role removed'], 'DELETE', `/roles/${encodeURIComponent(role)}`)}>{t(['解除', 'Remove'])}</button>
       </fieldset>
       <Refusal problem={refused} />
       {done && <p role="status" data-testid="account-step-done">{done}</p>}

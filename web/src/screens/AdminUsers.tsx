@@ -42,6 +42,21 @@ export function AdminRefusal({ problem }: { problem: Problem | null }) {
   );
 }
 
+// The steps on one chosen person or account under `base` (users,
+// service-accounts): the server's refusal kept to show, what was done said.
+export function useAccountSteps(base: string, who: string, onDone: () => void) {
+  const { refused, attempt } = useRefusal();
+  const [done, setDone] = useState('');
+  async function step(what: Text, method: string, path: string, body?: unknown, query?: Record<string, string>) {
+    setDone('');
+    if ((await attempt(() => api(method, `${base}/${enc(who)}${path}`, body, query))) !== undefined) {
+      setDone(t(what));
+      onDone();
+    }
+  }
+  return { refused, done, step };
+}
+
 const list = (s: string) => s.split(/[,、\s]+/).filter(Boolean);
 const enc = encodeURIComponent;
 
@@ -86,15 +101,9 @@ function UserSteps({ users, roles, onDone }: { users: any[]; roles: [string, str
   const [change, setChange] = useState({ display_name: '', department: '', manager: '' });
   const [request, setRequest] = useState('');
   const admin = administers(useSignal(session)?.principal.roles ?? []);
-  const { refused, attempt } = useRefusal();
-  const [done, setDone] = useState('');
-  async function step(what: Text, method: string, path: string, body?: unknown, request = '') {
-    setDone('');
-    if ((await attempt(() => api(method, `users/${enc(who)}${path}`, body, { request }))) !== undefined) {
-      setDone(t(what));
-      onDone();
-    }
-  }
+  const { refused, done, step: stepOn } = useAccountSteps('users', who, onDone);
+  const step = (what: Text, method: string, path: string, body?: unknown, request = '') =>
+    stepOn(what, method, path, body, { request });
   const none = !who;
   return (
     <form onSubmit={(e) => e.preventDefault()} aria-labelledby="user-steps-title">
