@@ -119,9 +119,11 @@ async function printed(page, name) {
 async function logonEnrolling(page, user, during = async () => {}) {
   await logonReady(page, user, { waitForShell: false });
   await page.getByRole('heading', { name: 'ワンタイムパスワードの登録' }).waitFor();
-  await during();
   await page.getByRole('button', { name: '登録を始める' }).click();
   const secret = await page.getByTestId('totp-secret').innerText();
+  const modules = Number(await page.getByTestId('qr-code').getAttribute('data-modules'));
+  check(modules >= 21 && (modules - 17) % 4 === 0, `a QR code of the otpauth URI (${modules} modules a side)`);
+  await during();
   await page.getByLabel(/6桁のコード/).fill(totp(secret));
   await page.getByRole('button', { name: '登録する' }).click();
   await page.getByTestId('last-logon').waitFor();
@@ -251,8 +253,14 @@ test('records: a refused purpose explained in Japanese; the dataset ledger refus
   const option = await page.getByLabel('利用目的').locator('option[value="social_insurance"]').innerText();
   check(option.includes('権限なし'), `the server's answer shown beside the purpose: ${option}`);
   await axe(page, 'records refused');
-  // Administration is not hers: the screen says so and offers no form.
-  await goTo(page, '管理');
+  // Administration is not hers: not in her navigation; reached by its URL,
+  // the screen says so and offers no form.
+  const nav = page.getByRole('navigation');
+  check(await nav.getByRole('link', { name: 'インシデント', exact: true }).isVisible(), 'incidents in the handler\'s navigation');
+  check((await nav.getByRole('link', { name: '管理', exact: true }).count()) === 0, 'no 管理 in the handler\'s navigation');
+  check((await nav.getByRole('link', { name: '準拠状況報告', exact: true }).count()) === 0, 'no compliance report in the handler\'s navigation');
+  await page.evaluate(() => { location.hash = '#/admin'; });
+  await page.getByRole('heading', { level: 1, name: '管理' }).waitFor();
   const admin = await page.getByTestId('refusal').innerText();
   check(admin.includes('権限') && (await page.getByTestId('admin-note').innerText()).includes('システム管理者'), `administration refused: ${admin}`);
   check((await page.locator('form').count()) === 0, 'no administration form for a handler');
@@ -285,6 +293,12 @@ test('incidents: triaged by the SIRT, deadlines and the report form', async ({ p
   await page.getByRole('button', { name: '記録する' }).click();
   await page.getByTestId('incident-done').waitFor();
   await page.getByTestId('incident-state').filter({ hasText: '初動済み' }).waitFor();
+  // The investigation items as the investigation learns them (amend).
+  await page.getByLabel('原因 (コード)').fill('misdelivery');
+  await page.locator('select[name=amend-attack]').selectOption('false');
+  await page.getByRole('button', { name: '更新する' }).click();
+  await page.getByTestId('incident-amended').waitFor();
+  await page.getByTestId('incident').locator('tbody tr').filter({ hasText: 'amend' }).waitFor();
   const [form] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '速報', exact: true }).click()]);
   const file = path.join(outDir, 'incident-form.html');
   await form.saveAs(file);
@@ -496,6 +510,11 @@ test('daily lists: a list confirmed; findings reviewed and explained; rights: a 
   await page.getByRole('button', { name: '点検を記録' }).click();
   await page.getByTestId('entry-done').waitFor();
   await page.getByTestId('entry-checks').locator('tbody tr').filter({ hasText: 'present' }).waitFor();
+  // The entry changed (PATCH): its location; the versions say which field.
+  await page.getByTestId('entry-edit').locator('input[name=location]').fill('総務部 金庫');
+  await page.getByTestId('entry-edit').getByRole('button', { name: '変更する' }).click();
+  await page.getByTestId('entry-changed').waitFor();
+  await page.getByTestId('entry-versions').locator('tbody tr').filter({ hasText: 'change' }).filter({ hasText: 'location' }).waitFor();
   await axe(page, 'registers (media)');
   await printed(page, 'media-register');
   // Rights: the section manager requests a grant and may not approve it;
@@ -627,7 +646,11 @@ test('the CISO plans the self-inspection and an internal audit, assigns its audi
   // This fiscal year's self-inspection, answered by the auditor below.
   await page.getByTestId('governance-count').waitFor();
   await page.getByRole('button', { name: '点検計画を作成' }).last().click();
-  await page.getByTestId('governance-done').waitFor();
+  const inspection = (await page.getByTestId('governance-done').innerText()).replace(/^.*: /, '');
+  await page.locator(`select[name=row] option[value="${inspection}"]`).waitFor({ state: 'attached' });
+  await page.locator('select[name=row]').selectOption(inspection);
+  await page.getByRole('button', { name: '集計を表示' }).click();
+  await page.getByTestId('governance-view').waitFor();
   await page.getByRole('button', { name: '内部監査' }).click();
   await page.getByTestId('governance-audits').waitFor({ state: 'attached' });
   await page.getByLabel(/対象部署/).fill('総務部');
@@ -693,8 +716,18 @@ test('auditor: audit log (CSV), rights register (printed), registers and inspect
   await page.getByRole('button', { name: '内部監査' }).click();
   await page.locator(`select[name=row] option[value="${internalAudit}"]`).waitFor({ state: 'attached' });
   await page.locator('select[name=row]').selectOption(internalAudit);
+  await page.getByLabel(/根拠条項/).fill('003.II.5');
+  await page.getByLabel('指摘先の部署').fill('総務部');
+  await page.getByLabel(/重要度/).fill('minor');
+  await page.getByRole('button', { name: '指摘を記録' }).click();
+  const finding = (await page.getByTestId('governance-step-done').innerText()).replace(/^.*: /, '');
+  check(finding.length > 0, 'the finding named');
+  await page.getByLabel(/指摘ID/).fill(finding);
+  await page.getByLabel(/改善策/).fill('double_check');
+  await page.getByRole('button', { name: '改善計画を報告' }).click();
+  check(/[ぁ-んァ-ン一-龯]/.test(await page.getByTestId('refusal').innerText()), 'the improvement plan is the audited department\'s');
   await page.getByRole('button', { name: '監査報告を提出' }).click();
-  await page.getByTestId('governance-step-done').waitFor();
+  await page.getByTestId('governance-step-done').filter({ hasText: /^記録しました$/ }).waitFor();
   await axe(page, 'inspections, audits, training');
   // The log against the latest signed head: verified; the head altered: not.
   await goTo(page, '監査ログの検証');
@@ -746,6 +779,7 @@ test('TOTP: an administrator enrols, then logs on with the code; administration:
   // an approved request (refused alone); 融資部's handler disabled, and
   // enabling him again refused (it gives back rights: the rights register's
   // request); the terminals; the identity policy, changed by the CISO only.
+  check(await page.getByRole('navigation').getByRole('link', { name: '管理', exact: true }).isVisible(), '管理 in the administrator\'s navigation');
   await goTo(page, '管理');
   const user = page.getByTestId('users').locator('tr[data-id="ito_ken"]');
   await page.locator('select[name=user]').selectOption('ito_ken');
@@ -760,6 +794,15 @@ test('TOTP: an administrator enrols, then logs on with the code; administration:
   const enable = await page.getByTestId('refusal').filter({ hasText: 'アクセス権限管理簿' }).innerText();
   check(enable.includes('申請'), `enabling someone with rights refused, the request explained: ${enable}`);
   check((await user.getAttribute('data-state')) === 'disabled', 'ito_ken still disabled');
+  // His name changed (PATCH); the CISO's authenticator reset alone refused
+  // (she holds rights: the rights register's request is named).
+  await page.getByLabel('新しい氏名').fill('伊藤 健一');
+  await page.getByRole('button', { name: '変更する' }).click();
+  await user.filter({ hasText: '伊藤 健一' }).waitFor();
+  await page.locator('select[name=user]').selectOption('yamamoto_ciso');
+  await page.getByRole('button', { name: '再登録にする' }).click();
+  const totpReset = await page.getByTestId('refusal').innerText();
+  check(/[ぁ-んァ-ン一-龯]/.test(totpReset), `a TOTP reset alone refused: ${totpReset}`);
   await axe(page, 'administration (people)');
   await page.getByRole('button', { name: '端末' }).click();
   await page.getByTestId('terminals').locator('tbody tr').first().waitFor();

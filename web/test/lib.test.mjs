@@ -6,6 +6,8 @@ import { formatCivilDate, formatDateTime, formatNumber, jstDayAhead, toJst, ware
 import { displayValue } from '../build-unit/display.js';
 import { hiraganaToKatakana, isKana, normalizeKana, normalizeName } from '../build-unit/kana.js';
 import { characterClasses, checkPassword } from '../build-unit/password.js';
+import { administers, offers } from '../build-unit/nav.js';
+import { QUIET_ZONE, qrModules, qrPicture } from '../build-unit/qr.js';
 
 test('JST is UTC+9 across the date line', () => {
   assert.deepEqual(toJst(new Date('2026-12-07T15:30:05Z')), { year: 2026, month: 12, day: 8, hour: 0, minute: 30, second: 5 });
@@ -126,4 +128,47 @@ test('table cells: JST times, who and when, a right by its parts', () => {
   assert.equal(displayValue(['a', 'b'], 'wareki', 'ja'), 'a, b');
   assert.equal(displayValue(null, 'wareki', 'ja'), '');
   assert.equal(displayValue(false, 'wareki', 'ja'), 'false');
+});
+
+test('navigation: the screens offered follow the roles, administration not to a handler', () => {
+  assert.equal(offers('admin', ['handler']), false);
+  assert.equal(offers('admin', ['admin']), true);
+  assert.equal(offers('admin', ['section_manager', 'confirmer']), true); // reads the people
+  assert.equal(offers('records', ['handler']), true);
+  assert.equal(offers('incidents', ['handler']), true); // anyone reports one
+  assert.equal(offers('report', ['handler']), false);
+  assert.equal(offers('report', ['auditor']), true);
+  assert.equal(offers('inquiries', ['handler']), false);
+  assert.equal(offers('inquiries', ['handler', 'inquiry_operator']), true);
+  assert.equal(offers('lists', ['sirt']), false);
+  assert.equal(offers('findings', ['sirt']), true);
+  assert.equal(offers('admin', []), false);
+  assert.equal(offers('work', []), true);
+  assert.equal(administers(['section_manager']), false);
+  assert.equal(administers(['admin']), true);
+});
+
+test('QR code: the symbol of an otpauth URI, its finder and timing patterns, the path covering the dark modules', () => {
+  const uri = 'otpauth://totp/mamori:soumu_kanri?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=mamori&algorithm=SHA256&digits=6&period=30';
+  const m = qrModules(uri);
+  const n = m.length;
+  // 123 bytes at level M: version 8, 49 modules a side (version 7 holds 122).
+  assert.equal(n, 49);
+  assert.equal(qrModules(uri.slice(0, 122)).length, 45);
+  for (const [r0, c0] of [[0, 0], [0, n - 7], [n - 7, 0]]) {
+    for (let i = 0; i < 7; i++) {
+      assert.equal(m[r0][c0 + i], true, 'finder top edge');
+      assert.equal(m[r0 + 6][c0 + i], true, 'finder bottom edge');
+    }
+    assert.equal(m[r0 + 1][c0 + 1], false, 'finder ring');
+    assert.equal(m[r0 + 3][c0 + 3], true, 'finder centre');
+  }
+  for (let i = 8; i < n - 8; i++) assert.equal(m[6][i], i % 2 === 0, 'timing pattern');
+  const pic = qrPicture(uri);
+  assert.equal(pic.extent, n + 2 * QUIET_ZONE);
+  let covered = 0;
+  for (const [, w] of pic.path.matchAll(/h(\d+)v1/g)) covered += Number(w);
+  assert.equal(covered, m.flat().filter(Boolean).length);
+  assert.deepEqual(qrPicture(uri), pic, 'the same text, the same picture');
+  assert.notEqual(qrPicture(uri.replace('JBSW', 'KBSW')).path, pic.path);
 });

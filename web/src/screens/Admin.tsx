@@ -11,6 +11,9 @@ import { useSignal } from '../signal';
 import { Refusal, useApi, useRefusal } from './common';
 import { bodyOf, initial, Inputs, type Input } from './FormInputs';
 import { AdminRefusal, Users } from './AdminUsers';
+import { ServiceAccountSteps } from './AdminServiceAccounts';
+import { administers } from '../lib/nav';
+import { session } from '../session';
 import { useJsonText } from './JsonText';
 
 const PARTS: [string, Text][] = [
@@ -33,6 +36,7 @@ function Accounts({ path, label }: { path: 'terminals' | 'service-accounts'; lab
     }
   }
   const rows = rowsOf(data) as any[];
+  const admin = administers(useSignal(session)?.principal.roles ?? []);
   return (
     <>
       <AdminRefusal problem={problem} />
@@ -64,6 +68,7 @@ function Accounts({ path, label }: { path: 'terminals' | 'service-accounts'; lab
           </tbody>
         </table>
       )}
+      {data && path === 'service-accounts' && admin && <ServiceAccountSteps accounts={rows} onDone={reload} />}
       {data && <NewAccount path={path} onDone={reload} />}
     </>
   );

@@ -7,6 +7,9 @@
 import { useState } from 'preact/hooks';
 import { api, type Problem } from '../api';
 import { t, type Text } from '../i18n';
+import { administers } from '../lib/nav';
+import { session } from '../session';
+import { useSignal } from '../signal';
 import { Choice, Field, Refusal, useApi, useRefusal } from './common';
 
 const STATES: Record<string, Text> = {
@@ -37,6 +40,21 @@ export function AdminRefusal({ problem }: { problem: Problem | null }) {
       )}
     </>
   );
+}
+
+// The steps on one chosen person or account under `base` (users,
+// service-accounts): the server's refusal kept to show, what was done said.
+export function useAccountSteps(base: string, who: string, onDone: () => void) {
+  const { refused, attempt } = useRefusal();
+  const [done, setDone] = useState('');
+  async function step(what: Text, method: string, path: string, body?: unknown, query?: Record<string, string>) {
+    setDone('');
+    if ((await attempt(() => api(method, `${base}/${enc(who)}${path}`, body, query))) !== undefined) {
+      setDone(t(what));
+      onDone();
+    }
+  }
+  return { refused, done, step };
 }
 
 const list = (s: string) => s.split(/[,、\s]+/).filter(Boolean);
@@ -80,15 +98,12 @@ function UserSteps({ users, roles, onDone }: { users: any[]; roles: [string, str
   const [password, setPassword] = useState('');
   const [role, setRole] = useState('');
   const [position, setPosition] = useState('');
-  const { refused, attempt } = useRefusal();
-  const [done, setDone] = useState('');
-  async function step(what: Text, method: string, path: string, body?: unknown) {
-    setDone('');
-    if ((await attempt(() => api(method, `users/${enc(who)}${path}`, body))) !== undefined) {
-      setDone(t(what));
-      onDone();
-    }
-  }
+  const [change, setChange] = useState({ display_name: '', department: '', manager: '' });
+  const [request, setRequest] = useState('');
+  const admin = administers(useSignal(session)?.principal.roles ?? []);
+  const { refused, done, step: stepOn } = useAccountSteps('users', who, onDone);
+  const step = (what: Text, method: string, path: string, body?: unknown, request = '') =>
+    stepOn(what, method, path, body, { request });
   const none = !who;
   return (
     <form onSubmit={(e) => e.preventDefault()} aria-labelledby="user-steps-title">
@@ -128,6 +143,27 @@ function UserSteps({ users, roles, onDone }: { users: any[]; roles: [string, str
         <button type="button" disabled={none || !position}
           onClick={() => void step(['役職を外しました', 'Position removed'], 'DELETE', `/positions/${enc(position)}`)}>{t(['解除', 'Remove'])}</button>
       </fieldset>
+      {admin && (
+        <>
+          <fieldset>
+            <legend>{t(['氏名・部署・上司の変更 (入力した項目のみ)', 'Change the name, department or manager (the items filled in)'])}</legend>
+            <Field label={['新しい氏名', 'New name']} value={change.display_name} set={(v) => setChange({ ...change, display_name: v })} />
+            <Field label={['新しい所属部署', 'New department']} value={change.department} set={(v) => setChange({ ...change, department: v })} />
+            <Field label={['新しい上司 (利用者ID)', 'New manager (user ID)']} value={change.manager} set={(v) => setChange({ ...change, manager: v })} />
+            <button type="button" disabled={none || !Object.values(change).some(Boolean)}
+              onClick={() => void step(['変更しました (部署の変更は権限の見直しを始めます)', 'Changed (a change of department starts a review of rights)'],
+                'PATCH', '', Object.fromEntries(Object.entries(change).filter(([, v]) => v)))}>{t(['変更する', 'Change'])}</button>
+          </fieldset>
+          <fieldset>
+            <legend>{t(['ワンタイムパスワードの再登録', 'Reset the authenticator (TOTP)'])}</legend>
+            <Field label={['承認済みの権限申請ID (権限を持つ人の場合)', 'Approved rights request ID (for someone holding rights)']}
+              value={request} set={setRequest} />
+            <button type="button" disabled={none}
+              onClick={() => void step(['再登録としました (次回ログオン時に登録)', 'Reset (enrolled again at the next log-on)'],
+                'DELETE', '/totp', undefined, request)}>{t(['再登録にする', 'Reset'])}</button>
+          </fieldset>
+        </>
+      )}
       <Refusal problem={refused} />
       {done && <p role="status" data-testid="user-done">{done}</p>}
     </form>

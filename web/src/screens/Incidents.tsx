@@ -9,6 +9,7 @@ import { ApiError, api, download } from '../api';
 import { t, type Text } from '../i18n';
 import { jstDayAhead } from '../lib/dates';
 import { Choice, Day, Field, Refusal, useApi, useRefusal, When } from './common';
+import { IncidentAmend } from './IncidentAmend';
 
 const STEPS: [string, Text][] = [
   ['triage', ['受付・初動 (SIRT)', 'triage (SIRT)']],
@@ -71,13 +72,19 @@ function Incident({ id, onDone }: { id: string; onDone: () => void }) {
   const [step, setStep] = useState('');
   const [date, setDate] = useState(jstDayAhead(0));
   const [note, setNote] = useState('');
+  const [police, setPolice] = useState('');
+  const [reason, setReason] = useState('');
   const { refused, setRefused, attempt } = useRefusal();
   const [done, setDone] = useState('');
   async function take(e: Event) {
     e.preventDefault();
     setDone('');
     const body: Record<string, unknown> = { step };
-    if (step.endsWith('_report') || step === 'police') body['date'] = date;
+    if (step.endsWith('_report') || (step === 'police' && police === 'true')) body['date'] = date;
+    // The police step: reported (with its date) or not; an attack not
+    // reported needs the decision's reason code, as does no_report's.
+    if (step === 'police') body['reported'] = police === 'true';
+    if ((step === 'police' && police !== 'true') || step === 'no_report') if (reason) body['reason'] = reason;
     if (note) body['note'] = note;
     if ((await attempt(() => api('POST', `incidents/${encodeURIComponent(id)}/steps`, body))) !== undefined) {
       setDone(t(['記録しました', 'Recorded']));
@@ -121,9 +128,18 @@ function Incident({ id, onDone }: { id: string; onDone: () => void }) {
             <Choice label={['手順', 'Step']} name="step" value={step} set={setStep}
               options={STEPS.map(([v, x]) => [v, t(x)])} placeholder={['選択してください', 'Choose']} />
             <Field label={['提出日・届出日 (報告・届出の手順)', 'Filing date (reports, police)']} type="date" value={date} set={setDate} />
+            {step === 'police' && (
+              <Choice label={['警察への届出', 'Reported to the police']} name="police" value={police} set={setPolice}
+                options={[['true', t(['届け出た', 'reported'])], ['false', t(['届け出ない', 'not reported'])]]}
+                placeholder={['選択してください', 'Choose']} />
+            )}
+            {(step === 'no_report' || (step === 'police' && police === 'false')) && (
+              <Field label={['判断の理由 (コード、例: no_damage)', 'Reason for the decision (a code, e.g. no_damage)']} value={reason} set={setReason} />
+            )}
             <Field label={['メモ', 'Note']} value={note} set={setNote} />
-            <button type="submit" disabled={!step}>{t(['記録する', 'Record'])}</button>
+            <button type="submit" disabled={!step || (step === 'police' && !police)}>{t(['記録する', 'Record'])}</button>
           </form>
+          <IncidentAmend id={id} onDone={() => { reload(); onDone(); }} />
           <p>
             {t(['個人情報保護委員会への報告書様式 (HTML): ', "The Commission's report form (HTML): "])}
             <button type="button" onClick={() => void form('preliminary')}>{t(['速報', 'Preliminary'])}</button>{' '}

@@ -12,81 +12,9 @@ import { jstDayAhead } from '../lib/dates';
 import { useSignal } from '../signal';
 import { Choice, Day, Field, Refusal, useApi, useRefusal, When } from './common';
 import { PrintButton, PrintHeading } from './Print';
+import { EntryForm, type RegisterKind } from './RegisterEntryForm';
 
-interface FieldSpec { name: string; type: string; required: boolean; codes?: string[] }
-interface Kind {
-  kind: string; title_ja: string; title_en: string; fields: FieldSpec[];
-  check_days: number; check_results: string[]; approve_operation?: string;
-}
-type Values = Record<string, string | boolean | string[]>;
-
-function FieldInput({ f, value, set }: { f: FieldSpec; value: Values[string] | undefined; set: (v: Values[string]) => void }) {
-  const label: [string, string] = [`${f.name}${f.required ? ' (必須)' : ''}`, `${f.name}${f.required ? ' (required)' : ''}`];
-  if (f.type === 'bool') {
-    return (
-      <label>
-        <input type="checkbox" class="inline" name={f.name} checked={value === true} onChange={(e) => set(e.currentTarget.checked)} />{' '}
-        {f.name}
-      </label>
-    );
-  }
-  if (f.type === 'code') {
-    return <Choice label={label} name={f.name} value={(value as string) ?? ''} set={set}
-      options={(f.codes ?? []).map((c) => [c, c])} placeholder={['選択してください', 'Choose']} />;
-  }
-  if (f.type === 'codes') {
-    const chosen = (value as string[]) ?? [];
-    return (
-      <fieldset>
-        <legend>{t(label)}</legend>
-        {(f.codes ?? []).map((c) => (
-          <label key={c} class="inline-label">
-            <input type="checkbox" class="inline" name={`${f.name}.${c}`} checked={chosen.includes(c)}
-              onChange={(e) => set(e.currentTarget.checked ? [...chosen, c] : chosen.filter((x) => x !== c))} />{' '}{c}
-          </label>
-        ))}
-      </fieldset>
-    );
-  }
-  return <Field label={label} name={f.name} type={f.type === 'date' ? 'date' : 'text'} value={(value as string) ?? ''}
-    set={set} required={f.required} />;
-}
-
-function NewEntry({ kind, onDone }: { kind: Kind; onDone: () => void }) {
-  const [values, setValues] = useState<Values>({});
-  const { refused, attempt } = useRefusal();
-  const [done, setDone] = useState('');
-  async function add(e: Event) {
-    e.preventDefault();
-    setDone('');
-    const body: Values = {};
-    for (const f of kind.fields) {
-      const v = values[f.name];
-      if (f.type === 'bool') body[f.name] = v === true;
-      else if (v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0)) body[f.name] = v;
-    }
-    const r = await attempt(() => api<any>('POST', `registers/${kind.kind}`, body));
-    if (r) {
-      setDone(r.id);
-      setValues({});
-      onDone();
-    }
-  }
-  return (
-    // The server checks the entry against the kind's schema and says, in
-    // Japanese and English, which field is wrong (noValidate: its words,
-    // not the browser's).
-    <form onSubmit={(e) => void add(e)} aria-labelledby="entry-add-title" noValidate>
-      <h2 id="entry-add-title">{t(['登録', 'Register an entry'])}</h2>
-      {kind.fields.map((f) => (
-        <FieldInput key={f.name} f={f} value={values[f.name]} set={(v) => setValues({ ...values, [f.name]: v })} />
-      ))}
-      <button type="submit">{t(['登録する', 'Register'])}</button>
-      <Refusal problem={refused} />
-      {done && <p role="status" data-testid="entry-added">{t([`登録しました: ${done}`, `Registered: ${done}`])}</p>}
-    </form>
-  );
-}
+type Kind = RegisterKind;
 
 // The steps on one entry: a periodic check, retirement, approval.
 function EntrySteps({ kind, entries, onDone }: { kind: Kind; entries: any[]; onDone: () => void }) {
@@ -183,6 +111,7 @@ function Entries({ kind }: { kind: Kind }) {
   const [open, setOpen] = useState('');
   const [n, setN] = useState(0); // a step taken: the open entry is read again
   const shown = kind.fields.slice(0, 6);
+  const opened = entries.find((e) => e.id === open && !e.retired);
   const title: [string, string] = [kind.title_ja, kind.title_en];
   return (
     <>
@@ -220,7 +149,9 @@ function Entries({ kind }: { kind: Kind }) {
           <div class="no-print">
             {open && <Entry key={`${open}-${n}`} kind={kind} id={open} />}
             <EntrySteps kind={kind} entries={entries} onDone={() => { reload(); setN((x) => x + 1); }} />
-            <NewEntry kind={kind} onDone={reload} />
+            {opened && <EntryForm key={`edit-${open}-${JSON.stringify(opened.fields)}`} kind={kind} entry={opened}
+              onDone={() => { reload(); setN((x) => x + 1); }} />}
+            <EntryForm kind={kind} onDone={reload} />
           </div>
         </>
       )}

@@ -2,6 +2,7 @@
 // log-on, language, era, log-off), navigation, the idle warning.
 import type { ComponentChildren } from 'preact';
 import { era, lang, t, type Text } from '../i18n';
+import { offers } from '../lib/nav';
 import { end, idleWarning, session, stayLoggedOn } from '../session';
 import { useSignal } from '../signal';
 import { BROWSE } from './Browse';
@@ -70,9 +71,11 @@ export function Shell({ screen, children }: { screen: string; children: Componen
         </button>
         <button type="button" onClick={() => void end('logout')}>{t(['ログオフ', 'Log off'])}</button>
       </header>
+      {/* The screens this person's roles can use (lib/nav.ts); another one
+          reached by its URL shows the API's refusal, explained. */}
       <nav aria-label={t(['画面', 'Screens'])}>
         <ul>
-          {SCREENS.map((x) => (
+          {SCREENS.filter((x) => offers(x.id, s.principal.roles)).map((x) => (
             <li key={x.id}>
               <a href={`#/${x.id}`} aria-current={screen === x.id ? 'page' : undefined}>{t(x.label)}</a>
             </li>

@@ -7,6 +7,7 @@ import { lang, t } from '../i18n';
 import { session } from '../session';
 import { useSignal } from '../signal';
 import { Field, Refusal } from './common';
+import { QrCode } from './QrCode';
 
 export function TotpEnrol() {
   useSignal(lang);
@@ -46,7 +47,9 @@ export function TotpEnrol() {
       )}
       {secret && (
         <form onSubmit={confirm}>
-          <p>{t(['認証アプリに次の鍵を登録してください (この画面でのみ表示されます):', 'Add this key to your authenticator app (shown only here):'])}</p>
+          <p>{t(['認証アプリで次のQRコードを読み取るか、鍵を入力してください (この画面でのみ表示されます):',
+            'Scan this QR code with your authenticator app, or type the key (shown only here):'])}</p>
+          <QrCode text={secret.otpauth_uri} label={['認証アプリに登録するQRコード', 'QR code for your authenticator app']} />
           <p><code data-testid="totp-secret">{secret.secret}</code></p>
           <p class="help"><code>{secret.otpauth_uri}</code></p>
           <Field label={['認証アプリに表示された6桁のコード', 'The 6-digit code the app shows']} name="code"
