@@ -265,8 +265,12 @@ test('records: a refused purpose explained in Japanese; the dataset ledger refus
   check(admin.includes('権限') && (await page.getByTestId('admin-note').innerText()).includes('システム管理者'), `administration refused: ${admin}`);
   check((await page.locator('form').count()) === 0, 'no administration form for a handler');
   await axe(page, 'administration (handler refused)');
-  // The dataset ledger (with its counts) is not a handler's either.
-  await goTo(page, 'データセット台帳');
+  // The dataset ledger (with its counts) is not a handler's either: not in
+  // her navigation, and refused when reached by its URL.
+  check((await page.getByRole('navigation').getByRole('link', { name: 'データセット台帳', exact: true }).count()) === 0,
+    'no dataset ledger in the handler\'s navigation');
+  await page.evaluate(() => { location.hash = '#/ledger'; });
+  await page.getByRole('heading', { level: 1, name: 'データセット台帳' }).waitFor();
   await page.getByTestId('ledger-note').waitFor();
   check((await page.getByTestId('refusal').innerText()).includes('権限'), 'the ledger refused to a handler');
   check((await page.getByTestId('ledger').count()) === 0, 'no ledger shown to a handler');

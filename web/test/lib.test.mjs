@@ -136,6 +136,8 @@ test('navigation: the screens offered follow the roles, administration not to a 
   assert.equal(offers('admin', ['section_manager', 'confirmer']), true); // reads the people
   assert.equal(offers('records', ['handler']), true);
   assert.equal(offers('incidents', ['handler']), true); // anyone reports one
+  assert.equal(offers('ledger', ['handler']), false); // dataset.ledger
+  assert.equal(offers('ledger', ['auditor']), true);
   assert.equal(offers('report', ['handler']), false);
   assert.equal(offers('report', ['auditor']), true);
   assert.equal(offers('inquiries', ['handler']), false);

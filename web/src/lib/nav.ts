@@ -46,6 +46,8 @@ const SCREEN_ROLES: Record<string, readonly string[]> = {
   audit: [...AUDITORS, CISO, DEPUTY, CHIEF, SIRT],
   // rights.register
   rights: REGISTER_READERS,
+  // dataset.ledger (the same roles as the registers' readers)
+  ledger: REGISTER_READERS,
   // register.read, register.keep
   registers: [...REGISTER_READERS, CLOUD],
   // user.list, terminal.list, service.list
