@@ -135,6 +135,7 @@ test('navigation: the screens offered follow the roles, administration not to a 
   assert.equal(offers('admin', ['admin']), true);
   assert.equal(offers('admin', ['section_manager', 'confirmer']), true); // reads the people
   assert.equal(offers('records', ['handler']), true);
+  assert.equal(offers('rights-flow', ['handler']), true); // a use application is anyone's
   assert.equal(offers('incidents', ['handler']), true); // anyone reports one
   assert.equal(offers('ledger', ['handler']), false); // dataset.ledger
   assert.equal(offers('ledger', ['auditor']), true);

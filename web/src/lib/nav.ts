@@ -30,12 +30,11 @@ const REGISTER_READERS = [ADMIN, ...MANAGERS, ...AUDITORS];
 // Screen id → the roles that can use it; a screen not named here is for
 // everyone (my work, records — a data grant may name any role —, approvals,
 // exceptions, take-outs, incidents, the self-inspection and training of
-// one's own, the audit log's heads and proofs).
+// one's own, the audit log's heads and proofs, and the rights flow: anyone
+// applies for the use of a dataset there, rights.use_request).
 const SCREEN_ROLES: Record<string, readonly string[]> = {
   // inquiry.show
   inquiries: [OPERATOR, CONFIRMER, ...MANAGERS, ...AUDITORS],
-  // rights.request, rights.approve, rights.configure, rights.register
-  'rights-flow': REGISTER_READERS,
   // list.show
   lists: [CONFIRMER, ...MANAGERS, ...AUDITORS],
   // finding.list
