@@ -12,6 +12,7 @@
 #include "store/postgres/pg_connection.h"
 #include "store/postgres/pg_schema.h"
 #include "store/postgres/pg_txn.h"
+#include "store/reader_pool.h"
 
 namespace mamori::store {
 namespace {
@@ -72,7 +73,6 @@ class PostgresStorage final : public Storage, private internal::BatchRunner {
   // The writer connection, connected again if it broke.
   Status EnsureWriter();
   Status RunView(ViewFn& fn, bool share);
-  void ReleaseReader(std::unique_ptr<PgConnection> conn, bool reusable);
 
   PostgresOptions options_;
   // Used by one batch leader at a time, then by Close.
@@ -81,11 +81,8 @@ class PostgresStorage final : public Storage, private internal::BatchRunner {
   // Group commit in front of writer_; stopped by Close.
   internal::CommitQueue queue_;
 
-  std::mutex pool_mu_;
-  std::condition_variable pool_cv_;
-  std::vector<std::unique_ptr<PgConnection>> idle_readers_;  // guarded by pool_mu_
-  size_t active_views_ = 0;                                  // guarded by pool_mu_
-  bool pool_closed_ = false;                                 // guarded by pool_mu_
+  // The idle read connections and the views using one; drained by Close.
+  internal::ReaderPool<PgConnection> readers_{kMaxIdleReaders};
 
   std::mutex close_mu_;
   bool closed_ = false;  // guarded by close_mu_
@@ -208,20 +205,12 @@ Status PostgresStorage::RunView(ViewFn& fn, bool share) {
   if (queue_.InBatch()) return CalledFromUpdateFn("View");
   if (t_shared.store == this) return RunFn(fn, *t_shared.txn);
   std::unique_ptr<PgConnection> conn;
-  {
-    std::lock_guard lock(pool_mu_);
-    if (pool_closed_) return ClosedStore();
-    ++active_views_;
-    if (!idle_readers_.empty()) {
-      conn = std::move(idle_readers_.back());
-      idle_readers_.pop_back();
-    }
-  }
-  // From here every path ends in ReleaseReader, which Close waits for.
+  if (!readers_.Take(&conn)) return ClosedStore();
+  // From here every path ends in readers_.Give, which Close waits for.
   if (conn == nullptr || !conn->Healthy()) {
     auto opened = PgConnection::Open(options_.conninfo, /*prepare=*/true);
     if (!opened) {
-      ReleaseReader(nullptr, false);
+      readers_.Give(nullptr, false);
       return opened.error();
     }
     conn = std::move(*opened);
@@ -243,19 +232,8 @@ Status PostgresStorage::RunView(ViewFn& fn, bool share) {
     }
   }
   const bool reusable = healthy && conn->Healthy();
-  ReleaseReader(std::move(conn), reusable);
+  readers_.Give(std::move(conn), reusable);
   return status;
-}
-
-void PostgresStorage::ReleaseReader(std::unique_ptr<PgConnection> conn, bool reusable) {
-  std::unique_ptr<PgConnection> discard;  // closed after the lock is released
-  std::lock_guard lock(pool_mu_);
-  if (conn != nullptr && reusable && !pool_closed_ && idle_readers_.size() < kMaxIdleReaders) {
-    idle_readers_.push_back(std::move(conn));
-  } else {
-    discard = std::move(conn);
-  }
-  if (--active_views_ == 0) pool_cv_.notify_all();
 }
 
 Status PostgresStorage::Close() {
@@ -264,13 +242,7 @@ Status PostgresStorage::Close() {
   if (closed_) return Status::Ok();
   closed_ = true;
   queue_.Stop();
-  std::vector<std::unique_ptr<PgConnection>> readers;
-  {
-    std::unique_lock lock(pool_mu_);
-    pool_closed_ = true;
-    pool_cv_.wait(lock, [this] { return active_views_ == 0; });
-    readers.swap(idle_readers_);
-  }
+  std::vector<std::unique_ptr<PgConnection>> readers = readers_.Drain();
   readers.clear();
   writer_.reset();
   return Status::Ok();

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "store/commit_queue.h"
+#include "store/reader_pool.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/sqlite_txn.h"
 #include "store/sqlite/store_file.h"
@@ -72,7 +73,6 @@ class SqliteStorage final : public Storage, private internal::BatchRunner {
   void AbandonBatch() override {
     if (writer_->InTransaction()) (void)writer_->Run(Sql::kRollback);
   }
-  void ReleaseReader(std::unique_ptr<Connection> conn, bool reusable);
   // View's body; with `share`, this thread's Views on this store join its
   // snapshot while fn runs.
   Status RunView(ViewFn& fn, bool share);
@@ -107,11 +107,8 @@ class SqliteStorage final : public Storage, private internal::BatchRunner {
   // Group commit in front of writer_; stopped by Close.
   internal::CommitQueue queue_;
 
-  std::mutex pool_mu_;
-  std::condition_variable pool_cv_;
-  std::vector<std::unique_ptr<Connection>> idle_readers_;  // guarded by pool_mu_
-  size_t active_views_ = 0;                                // guarded by pool_mu_
-  bool pool_closed_ = false;                               // guarded by pool_mu_
+  // The idle read connections and the views using one; drained by Close.
+  internal::ReaderPool<Connection> readers_{kMaxIdleReaders};
 
   std::mutex close_mu_;
   bool closed_ = false;  // guarded by close_mu_
@@ -238,22 +235,14 @@ Status SqliteStorage::RunView(ViewFn& fn, bool share) {
   if (queue_.InBatch()) return CalledFromUpdateFn("View");
   if (t_shared.store == this) return RunFn(fn, *t_shared.txn);
   std::unique_ptr<Connection> conn;
-  {
-    std::lock_guard lock(pool_mu_);
-    if (pool_closed_) return ClosedStore();
-    ++active_views_;
-    if (!idle_readers_.empty()) {
-      conn = std::move(idle_readers_.back());
-      idle_readers_.pop_back();
-    }
-  }
-  // From here every path ends in ReleaseReader, which Close waits for.
+  if (!readers_.Take(&conn)) return ClosedStore();
+  // From here every path ends in readers_.Give, which Close waits for.
   if (conn == nullptr) {
     auto opened =
         Connection::Open(options_.path, Connection::Role::kReader, options_.busy_timeout_ms,
                          options_.secure_delete, options_.read_mmap_bytes);
     if (!opened) {
-      ReleaseReader(nullptr, false);
+      readers_.Give(nullptr, false);
       return opened.error();
     }
     conn = std::move(*opened);
@@ -275,19 +264,8 @@ Status SqliteStorage::RunView(ViewFn& fn, bool share) {
       if (status.ok()) status = std::move(end);
     }
   }
-  ReleaseReader(std::move(conn), healthy);
+  readers_.Give(std::move(conn), healthy);
   return status;
-}
-
-void SqliteStorage::ReleaseReader(std::unique_ptr<Connection> conn, bool reusable) {
-  std::unique_ptr<Connection> discard;  // closed after the lock is released
-  std::lock_guard lock(pool_mu_);
-  if (conn != nullptr && reusable && !pool_closed_ && idle_readers_.size() < kMaxIdleReaders) {
-    idle_readers_.push_back(std::move(conn));
-  } else {
-    discard = std::move(conn);
-  }
-  if (--active_views_ == 0) pool_cv_.notify_all();
 }
 
 Status SqliteStorage::Close() {
@@ -304,13 +282,7 @@ Status SqliteStorage::Close() {
   if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
   writer_->SetWalHook(nullptr, nullptr);
 
-  std::vector<std::unique_ptr<Connection>> readers;
-  {
-    std::unique_lock lock(pool_mu_);
-    pool_closed_ = true;
-    pool_cv_.wait(lock, [this] { return active_views_ == 0; });
-    readers.swap(idle_readers_);
-  }
+  std::vector<std::unique_ptr<Connection>> readers = readers_.Drain();
   Status status = checkpointer_->Close();
   for (auto& reader : readers) {
     Status closed = reader->Close();
