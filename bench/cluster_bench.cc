@@ -8,6 +8,19 @@
 //
 // The session token comes from a file (never argv): a logon of the demo's
 // handler made by the script. Prints one JSON line per operation.
+//
+// With --server-pids (the mamori servers) and --postmaster (the PostgreSQL
+// server's postmaster pid), each line also gives the CPU per operation of
+// each side: the servers, the PostgreSQL processes (the postmaster and all
+// its children: the backends serving the connections, the WAL writer, the
+// checkpointer ...), the load generator, and the whole machine (from
+// /proc/stat, which includes whatever else runs). Each is the CPU time over
+// the run (warm-up and measured window, the load being the same in both)
+// divided by the run's wall time, i.e. cores in use, over the measured rate.
+#include <dirent.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <mutex>
@@ -28,16 +41,96 @@ std::string Slurp(const std::string& path) {
   return ss.str();
 }
 
+// utime + stime of a process (all its threads), in seconds; 0 once gone.
+double ProcessCpu(uint64_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t close = text.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(text.substr(close + 2));
+  std::string f;
+  double ticks = 0;
+  // Fields 3.. after the name; utime and stime are fields 14 and 15.
+  for (int i = 3; i <= 15 && fields >> f; ++i) {
+    if (i >= 14) ticks += std::stod(f);
+  }
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+uint64_t ParentOf(uint64_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t close = text.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(text.substr(close + 2));
+  std::string state;
+  uint64_t ppid = 0;
+  fields >> state >> ppid;
+  return ppid;
+}
+
+// The postmaster and its children (a backend that ended inside the run is
+// missed: the connections here live as long as the servers).
+double PostgresCpu(uint64_t postmaster) {
+  if (postmaster == 0) return 0;
+  double total = ProcessCpu(postmaster);
+  DIR* proc = opendir("/proc");
+  if (proc == nullptr) return total;
+  while (dirent* e = readdir(proc)) {
+    char* end = nullptr;
+    const uint64_t pid = std::strtoull(e->d_name, &end, 10);
+    if (pid == 0 || *end != '\0') continue;
+    if (ParentOf(pid) == postmaster) total += ProcessCpu(pid);
+  }
+  closedir(proc);
+  return total;
+}
+
+// Busy seconds of all CPUs (/proc/stat: everything but idle and iowait).
+double MachineCpu() {
+  std::ifstream in("/proc/stat");
+  std::string cpu;
+  in >> cpu;
+  double busy = 0;
+  for (int i = 0; i < 10; ++i) {
+    double v = 0;
+    if (!(in >> v)) break;
+    if (i != 3 && i != 4 && i < 8) busy += v;  // idle, iowait; guest is in user
+  }
+  return busy / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// The processes whose CPU is reported (flags).
+std::vector<uint64_t> g_server_pids;
+uint64_t g_postmaster = 0;
+
+struct CpuSample {
+  double servers = 0, postgres = 0, client = 0, machine = 0;
+  std::chrono::steady_clock::time_point at;
+};
+
+CpuSample SampleCpu(const std::vector<uint64_t>& servers, uint64_t postmaster) {
+  CpuSample s;
+  for (uint64_t pid : servers) s.servers += ProcessCpu(pid);
+  s.postgres = PostgresCpu(postmaster);
+  s.client = ProcessCpu(static_cast<uint64_t>(getpid()));
+  s.machine = MachineCpu();
+  s.at = std::chrono::steady_clock::now();
+  return s;
+}
+
 struct Total {
   uint64_t requests = 0;
   double seconds = 0;
   std::vector<double> latency_us;
+  CpuSample before, after;
 };
 
 // One run: a RunLoad per server at once, summed.
 Total RunAll(const std::vector<uint64_t>& ports, const LoadOptions& base, int per_server,
              const std::function<LoadRequest(size_t server, int conn, uint64_t i)>& make,
              const std::function<bool(size_t server, int status, std::string_view)>& check) {
+  const CpuSample before = SampleCpu(g_server_pids, g_postmaster);
   std::vector<LoadResult> results(ports.size());
   std::vector<std::thread> threads;
   for (size_t s = 0; s < ports.size(); ++s) {
@@ -54,6 +147,8 @@ Total RunAll(const std::vector<uint64_t>& ports, const LoadOptions& base, int pe
   }
   for (auto& t : threads) t.join();
   Total total;
+  total.before = before;
+  total.after = SampleCpu(g_server_pids, g_postmaster);
   for (auto& r : results) {
     total.requests += r.requests;
     total.seconds = std::max(total.seconds, r.seconds);
@@ -64,11 +159,20 @@ Total RunAll(const std::vector<uint64_t>& ports, const LoadOptions& base, int pe
 
 void Print(const char* op, size_t servers, int connections, Total& t) {
   const double rate = t.seconds > 0 ? static_cast<double>(t.requests) / t.seconds : 0;
+  const double wall = std::chrono::duration<double>(t.after.at - t.before.at).count();
+  // CPU µs per operation: cores in use over the run, divided by the rate.
+  auto per_op = [&](double before, double after) {
+    return wall > 0 && rate > 0 ? 1e6 * (after - before) / wall / rate : 0;
+  };
   std::printf(
       "{\"op\":\"%s\",\"servers\":%zu,\"connections\":%d,\"requests\":%llu,\"seconds\":%.2f,"
-      "\"per_second\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f}\n",
+      "\"per_second\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"cpu_us_per_op\":{\"servers\":%.0f,"
+      "\"postgres\":%.0f,\"load_generator\":%.0f,\"machine\":%.0f},\"machine_busy_cores\":%.2f}\n",
       op, servers, connections, static_cast<unsigned long long>(t.requests), t.seconds, rate,
-      Percentile(t.latency_us, 50) / 1000, Percentile(t.latency_us, 99) / 1000);
+      Percentile(t.latency_us, 50) / 1000, Percentile(t.latency_us, 99) / 1000,
+      per_op(t.before.servers, t.after.servers), per_op(t.before.postgres, t.after.postgres),
+      per_op(t.before.client, t.after.client), per_op(t.before.machine, t.after.machine),
+      wall > 0 ? (t.after.machine - t.before.machine) / wall : 0);
   std::fflush(stdout);
 }
 
@@ -90,6 +194,10 @@ int main(int argc, char** argv) {
   const double warmup = flags.Num("warmup", 0.5, "uncounted seconds before each run");
   const uint64_t first = static_cast<uint64_t>(
       flags.Num("first", 0, "index of the first synthetic My Number (distinct per run)"));
+  const std::string ops = flags.Str("ops", "put,get", "put,get, or put alone");
+  g_server_pids = flags.List("server-pids", "", "the servers' pids (CPU per operation)");
+  g_postmaster =
+      static_cast<uint64_t>(flags.Num("postmaster", 0, "the PostgreSQL postmaster's pid (CPU)"));
   flags.Finish();
   if (ports.empty() || data.empty() || token_file.empty()) Die("--ports, --data, --token-file");
   std::string token = Slurp(token_file);
@@ -131,6 +239,8 @@ int main(int argc, char** argv) {
       });
   Print("put", ports.size(), per_server * static_cast<int>(ports.size()), put);
   if (ids.empty()) Die("no record written");
+  if (ops == "put") return 0;
+  if (ops != "put,get") Die("--ops: put,get or put");
 
   // Reads of what the run wrote, each through a server chosen by the
   // request, so most are read through a server that did not write them.
