@@ -86,6 +86,20 @@ void CommitQueue::WakeNextLeader() {
 
 Status CommitQueue::LeadBatch(std::unique_lock<std::mutex>& lock) {
   Writer& front = *writers_.front();
+  if (!front.compact) {
+    // The front is taken (no other leader starts on it) while the runner
+    // gets ready; whoever queues meanwhile joins the batch.
+    running_ = 1;
+    lock.unlock();
+    const CommitQueue* outer = std::exchange(t_batch_of, this);
+    try {
+      runner_.BeginBatch();
+    } catch (...) {
+      runner_.AbandonBatch();
+    }
+    t_batch_of = outer;
+    lock.lock();
+  }
   std::vector<Writer*> batch{&front};
   if (!front.compact) {
     for (auto it = writers_.begin() + 1;

@@ -48,6 +48,13 @@ class BatchRunner {
   virtual std::vector<Status> RunBatch(const std::vector<UpdateFn*>& fns) = 0;
   // The backend's Compact, alone, after every Update queued before it.
   virtual Status RunCompact() = 0;
+  // Called by the leader of the next batch before it picks the writers of
+  // that batch (it runs with the queue unlocked): a backend whose commit
+  // must wait for something outside the process (another server's writer
+  // lock) waits here, and the writers queued meanwhile join the batch
+  // instead of waiting for the one after. RunBatch follows on the same
+  // thread, or, should this throw, AbandonBatch. By default nothing.
+  virtual void BeginBatch() {}
   // RunBatch threw (allocation failure in the backend's machinery; the
   // functions' own exceptions never escape RunFn): end any transaction it
   // left open, so that nothing of the batch commits.

@@ -109,6 +109,125 @@ TEST(PostgresStorageTest, AFailedWriteQuotesNoKey) {
   EXPECT_EQ(GetOne(**store, "k"), "v");
 }
 
+// A key past the largest a btree index holds: the server refuses the row.
+// Incompressible, or the index would store it compressed and accept it.
+std::string OversizedKey() {
+  std::string key = "secret-key-";
+  uint32_t x = 2463534242u;
+  for (int i = 0; i < 10000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    key.push_back(static_cast<char>('a' + x % 26));
+  }
+  return key;
+}
+
+TEST(PostgresStorageTest, AWriteRefusedLaterFailsOnlyItsFunctionInASharedBatch) {
+  // The writer sends a function's writes without waiting for them (libpq's
+  // pipeline mode): the refusal of b's first write shows only when b ends,
+  // after b sent a second write. b alone fails with it; a's and c's writes
+  // commit, in one transaction with b's undone.
+  PgTestServer* server = PgTestServer::Shared();
+  ASSERT_NE(server, nullptr);
+  auto store = OpenPostgresAt(server->NewStore());
+  ASSERT_TRUE(store) << store.error().ToString();
+  const std::string key = OversizedKey();
+  std::optional<std::string> c_saw_a, c_saw_b;
+  std::vector<UpdateFn> fns = {
+      [](WriteTxn& txn) { return txn.Put("a", "from a"); },
+      [&](WriteTxn& txn) -> Status {
+        MAMORI_RETURN_IF_ERROR(txn.Put(key, "v"));
+        return txn.Put("b", "from b");
+      },
+      [&](WriteTxn& txn) -> Status {
+        MAMORI_ASSIGN_OR_RETURN(c_saw_a, txn.Get("a"));
+        MAMORI_ASSIGN_OR_RETURN(c_saw_b, txn.Get("b"));
+        return txn.Put("c", "from c");
+      },
+  };
+  std::optional<uint64_t> commits;
+  std::vector<Status> results = RunAsOneGroup(**store, true, fns, &commits);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_TRUE(results[0].ok()) << results[0].ToString();
+  EXPECT_EQ(results[1].code(), Code::kIoError) << results[1].ToString();
+  EXPECT_EQ(results[1].ToString().find("secret-key-"), std::string::npos) << results[1].ToString();
+  EXPECT_TRUE(results[2].ok()) << results[2].ToString();
+  EXPECT_EQ(commits, 1u);
+  EXPECT_EQ(c_saw_a, "from a");
+  EXPECT_EQ(c_saw_b, std::nullopt);
+  EXPECT_EQ(GetOne(**store, "a"), "from a");
+  EXPECT_EQ(GetOne(**store, "b"), std::nullopt);
+  EXPECT_EQ(GetOne(**store, "c"), "from c");
+}
+
+TEST(PostgresStorageTest, AReadAfterARefusedWriteReturnsTheRefusal) {
+  // A function's read of a key the batch has not read or written yet goes
+  // to the server and waits for the writes sent before it: the refusal of
+  // one reaches the function there, and the function that drops it and
+  // returns OK fails anyway. Nothing of it is written.
+  PgTestServer* server = PgTestServer::Shared();
+  ASSERT_NE(server, nullptr);
+  auto store = OpenPostgresAt(server->NewStore());
+  ASSERT_TRUE(store) << store.error().ToString();
+  const std::string key = OversizedKey();
+  Status read_status;
+  Status status = (*store)->Update([&](WriteTxn& txn) -> Status {
+    MAMORI_RETURN_IF_ERROR(txn.Put("before", "1"));
+    MAMORI_RETURN_IF_ERROR(txn.Put(key, "v"));
+    read_status = StatusOf(txn.Get("not-read-yet"));
+    return Status::Ok();  // drops the error
+  });
+  EXPECT_EQ(read_status.code(), Code::kIoError) << read_status.ToString();
+  EXPECT_EQ(status.code(), Code::kIoError) << status.ToString();
+  EXPECT_EQ(status.ToString().find("secret-key-"), std::string::npos);
+  EXPECT_EQ(GetOne(**store, "before"), std::nullopt);
+  // The writer is usable after it.
+  EXPECT_TRUE(PutOne(**store, "k", "v").ok());
+  EXPECT_EQ(GetOne(**store, "k"), "v");
+}
+
+TEST(PostgresStorageTest, TheBatchCacheForgetsTheWritesOfAFailedFunction) {
+  // The writer answers a Get of a key its batch already read or wrote from
+  // memory. A function that fails has its writes undone, and the functions
+  // after it in the batch must not see them from that memory either.
+  PgTestServer* server = PgTestServer::Shared();
+  ASSERT_NE(server, nullptr);
+  auto store = OpenPostgresAt(server->NewStore());
+  ASSERT_TRUE(store) << store.error().ToString();
+  ASSERT_TRUE(PutOne(**store, "k", "committed").ok());
+  std::optional<std::string> b_saw, c_saw, c_saw_gone;
+  std::vector<UpdateFn> fns = {
+      [&](WriteTxn& txn) -> Status {
+        MAMORI_RETURN_IF_ERROR(StatusOf(txn.Get("k")));  // now known to the batch
+        return txn.Put("k", "from a");
+      },
+      [&](WriteTxn& txn) -> Status {
+        MAMORI_ASSIGN_OR_RETURN(b_saw, txn.Get("k"));
+        MAMORI_RETURN_IF_ERROR(txn.Put("k", "from b"));
+        MAMORI_RETURN_IF_ERROR(txn.Put("gone", "from b"));
+        return Status::FailedPrecondition("b refuses", "b は拒否します");
+      },
+      [&](WriteTxn& txn) -> Status {
+        MAMORI_ASSIGN_OR_RETURN(c_saw, txn.Get("k"));
+        MAMORI_ASSIGN_OR_RETURN(c_saw_gone, txn.Get("gone"));
+        return Status::Ok();
+      },
+  };
+  std::optional<uint64_t> commits;
+  std::vector<Status> results = RunAsOneGroup(**store, true, fns, &commits);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_TRUE(results[0].ok()) << results[0].ToString();
+  EXPECT_EQ(results[1].code(), Code::kFailedPrecondition);
+  EXPECT_TRUE(results[2].ok()) << results[2].ToString();
+  EXPECT_EQ(commits, 1u);
+  EXPECT_EQ(b_saw, "from a");
+  EXPECT_EQ(c_saw, "from a");
+  EXPECT_EQ(c_saw_gone, std::nullopt);
+  EXPECT_EQ(GetOne(**store, "k"), "from a");
+  EXPECT_EQ(GetOne(**store, "gone"), std::nullopt);
+}
+
 TEST(PostgresStorageTest, TwoStoresOnOneDatabaseSerialiseTheirWrites) {
   // Two mamori servers on one database: read-modify-write from both at once
   // loses no increment, because every write transaction takes the store's

@@ -165,6 +165,101 @@ Result<PgResult> PgConnection::ExecRows(const char* sql, std::string_view what) 
   return Check(PQexec(conn_, sql), what);
 }
 
+Status PgConnection::EnterPipeline() {
+  if (PQenterPipelineMode(conn_) == 1) return Status::Ok();
+  return Healthy() ? Status::IoError("postgres: cannot enter pipeline mode",
+                                     "PostgreSQL のパイプラインモードに入れません")
+                   : ConnectionLost("pipeline");
+}
+
+Status PgConnection::LeavePipeline() {
+  if (!InPipeline()) return Status::Ok();
+  if (!pending_.empty()) (void)Sync();
+  if (PQexitPipelineMode(conn_) == 1) return Status::Ok();
+  return ConnectionLost("pipeline");
+}
+
+void PgConnection::Send(Stmt stmt, std::initializer_list<std::optional<std::string_view>> params,
+                        std::string_view what, Part part) {
+  std::array<const char*, 3> values{};
+  std::array<int, 3> lengths{};
+  std::array<int, 3> formats{1, 1, 1};
+  size_t i = 0;
+  for (const auto& p : params) {
+    if (p.has_value()) {
+      values[i] = p->data() != nullptr ? p->data() : "";
+      lengths[i] = static_cast<int>(p->size());
+    }
+    ++i;
+  }
+  const std::string name = "s" + std::to_string(static_cast<int>(stmt));
+  // libpq copies the parameters into its output buffer: nothing needs to
+  // outlive the call.
+  const int sent =
+      PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(),
+                          lengths.data(), formats.data(), /*resultFormat=*/1);
+  pending_.push_back({std::string(what), part, sent == 1});
+}
+
+void PgConnection::SendSql(const char* sql, std::string_view what, Part part) {
+  // PQsendQuery is not allowed in pipeline mode; the extended protocol is.
+  const int sent = PQsendQueryParams(conn_, sql, 0, nullptr, nullptr, nullptr, nullptr, 0);
+  pending_.push_back({std::string(what), part, sent == 1});
+}
+
+SyncOutcome PgConnection::Sync() {
+  SyncOutcome out;
+  auto note = [&](Part part, Status status) {
+    Status& slot = part == Part::kBatch      ? out.batch
+                   : part == Part::kFunction ? out.function
+                                             : out.commit;
+    if (slot.ok()) slot = std::move(status);
+  };
+  const bool synced = PQpipelineSync(conn_) == 1;
+  bool lost = !synced;
+  Status aborted;  // the failure that made the server skip what follows
+  while (!pending_.empty()) {
+    Sent cmd = std::move(pending_.front());
+    pending_.pop_front();
+    if (lost || !cmd.sent) {
+      lost = true;
+      note(cmd.part, ConnectionLost(cmd.what));
+      continue;
+    }
+    PGresult* raw = PQgetResult(conn_);
+    if (raw == nullptr) {
+      lost = true;
+      note(cmd.part, ConnectionLost(cmd.what));
+      continue;
+    }
+    // Each command's results end with a null.
+    for (PGresult* more; (more = PQgetResult(conn_)) != nullptr;) PQclear(more);
+    if (PQresultStatus(raw) == PGRES_PIPELINE_ABORTED) {
+      // Skipped after an earlier failure, which is noted in its own part:
+      // a COMMIT skipped because a function's write failed is that
+      // function's failure, not the batch's. Skipped with no failure before
+      // it cannot happen; taken as the connection's loss if it does.
+      PQclear(raw);
+      if (aborted.ok()) note(Part::kBatch, ConnectionLost(cmd.what));
+      continue;
+    }
+    Result<PgResult> checked = Check(raw, cmd.what);
+    if (!checked) {
+      if (aborted.ok()) aborted = checked.error();
+      note(cmd.part, checked.error());
+      continue;
+    }
+    if (pending_.empty()) out.last = std::move(*checked);
+  }
+  if (!lost) {
+    PGresult* sync = PQgetResult(conn_);
+    if (sync == nullptr || PQresultStatus(sync) != PGRES_PIPELINE_SYNC) lost = true;
+    PQclear(sync);
+  }
+  if (lost && out.ok()) out.batch = ConnectionLost("pipeline");
+  return out;
+}
+
 Result<PgResult> PgConnection::Run(Stmt stmt,
                                    std::initializer_list<std::optional<std::string_view>> params,
                                    std::string_view what) {

@@ -10,6 +10,7 @@
 #include <libpq-fe.h>
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +37,23 @@ struct ResultDeleter {
 };
 using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
 
+// What a command sent in pipeline mode belongs to, so that a failure is
+// told to the right party: the batch (its writer lock, a savepoint between
+// functions: every function of the batch fails), the function running (its
+// reads and writes, the release of its savepoint: it alone fails), or the
+// commit.
+enum class Part { kBatch, kFunction, kCommit };
+
+// The results of one Sync: the first failure of each part (OK when none),
+// and the last command's rows when it succeeded.
+struct SyncOutcome {
+  Status batch, function, commit;
+  PgResult last;
+  bool ok() const { return batch.ok() && function.ok() && commit.ok(); }
+  // The first failure, batch before function before commit.
+  Status first() const { return !batch.ok() ? batch : !function.ok() ? function : commit; }
+};
+
 class PgConnection {
  public:
   // Connects with `conninfo` (a libpq URI or key=value string, already
@@ -59,6 +77,28 @@ class PgConnection {
   Result<PgResult> Run(Stmt stmt, std::initializer_list<std::optional<std::string_view>> params,
                        std::string_view what);
 
+  // Pipeline mode, for the writer's batches (libpq's pipeline: commands
+  // are sent without waiting for their results, and the results of all of
+  // them are read at the next Sync, in one round trip). Exec, ExecRows and
+  // Run must not be called in it. EnterPipeline when outside a transaction
+  // or inside one begun by Exec; LeavePipeline reads whatever is pending
+  // and leaves it (kUnavailable when it cannot: the connection is then to
+  // be dropped).
+  Status EnterPipeline();
+  Status LeavePipeline();
+  bool InPipeline() const { return PQpipelineStatus(conn_) != PQ_PIPELINE_OFF; }
+  // Sends a prepared statement or parameterless SQL text; its result is
+  // read by the next Sync. A failure to send shows at that Sync.
+  void Send(Stmt stmt, std::initializer_list<std::optional<std::string_view>> params,
+            std::string_view what, Part part);
+  void SendSql(const char* sql, std::string_view what, Part part);
+  // Ends the commands sent so far with a sync point and reads their
+  // results. After a failed command the server skips the rest up to the
+  // sync (their part gets the failure too); an open transaction is then in
+  // the aborted state.
+  SyncOutcome Sync();
+  size_t Pending() const { return pending_.size(); }
+
   // Whether the connection still reaches its server.
   bool Healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
   bool InTransaction() const;
@@ -68,8 +108,15 @@ class PgConnection {
   PgConnection(PGconn* conn, std::string conninfo) : conn_(conn), conninfo_(std::move(conninfo)) {}
   Result<PgResult> Check(PGresult* result, std::string_view what);
 
+  struct Sent {
+    std::string what;
+    Part part;
+    bool sent;  // false: libpq refused it (the connection is gone)
+  };
+
   PGconn* conn_;
-  std::string conninfo_;  // to connect again; never put in a message
+  std::string conninfo_;      // to connect again; never put in a message
+  std::deque<Sent> pending_;  // sent in pipeline mode, results not read yet
 };
 
 // A LIMIT parameter: 8 bytes, big-endian (int8's binary form).

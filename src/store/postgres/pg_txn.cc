@@ -7,13 +7,26 @@ Status PgTxn::Note(Status status) {
   return status;
 }
 
+Result<PgResult> PgTxn::PipelinedRead(
+    Stmt stmt, std::initializer_list<std::optional<std::string_view>> params) {
+  conn_.Send(stmt, params, stmt == Stmt::kGet ? "get" : "scan", Part::kFunction);
+  SyncOutcome out = conn_.Sync();
+  if (!out.ok()) return Fail(out.first());
+  return std::move(out.last);
+}
+
 Result<std::optional<std::string>> PgTxn::Get(std::string_view key) {
-  auto rows = conn_.Run(Stmt::kGet, {key}, "get");
+  if (cache_ != nullptr && first_error_.ok()) {
+    if (const std::optional<std::string>* known = cache_->Find(key)) return *known;
+  }
+  auto rows = pipelined_ ? PipelinedRead(Stmt::kGet, {key}) : conn_.Run(Stmt::kGet, {key}, "get");
   if (!rows) return Fail(Note(rows.error()));
   PGresult* r = rows->get();
-  if (PQntuples(r) == 0) return std::optional<std::string>();
-  return std::optional<std::string>(
-      std::string(PQgetvalue(r, 0, 0), static_cast<size_t>(PQgetlength(r, 0, 0))));
+  std::optional<std::string> value;
+  if (PQntuples(r) != 0)
+    value.emplace(PQgetvalue(r, 0, 0), static_cast<size_t>(PQgetlength(r, 0, 0)));
+  if (cache_ != nullptr) cache_->Set(key, value);
+  return value;
 }
 
 Result<std::vector<KeyValue>> PgTxn::Scan(std::string_view begin, std::string_view end,
@@ -22,10 +35,13 @@ Result<std::vector<KeyValue>> PgTxn::Scan(std::string_view begin, std::string_vi
   const std::string limit_bytes = Limit(limit);
   std::optional<std::string_view> sql_limit;
   if (limit != 0) sql_limit = limit_bytes;
-  Result<PgResult> rows = end.empty() ? conn_.Run(reverse ? Stmt::kScanDesc : Stmt::kScanAsc,
-                                                  {begin, sql_limit}, "scan")
-                                      : conn_.Run(reverse ? Stmt::kScanDescTo : Stmt::kScanAscTo,
-                                                  {begin, end, sql_limit}, "scan");
+  const Stmt stmt = end.empty() ? (reverse ? Stmt::kScanDesc : Stmt::kScanAsc)
+                                : (reverse ? Stmt::kScanDescTo : Stmt::kScanAscTo);
+  Result<PgResult> rows = end.empty()
+                              ? (pipelined_ ? PipelinedRead(stmt, {begin, sql_limit})
+                                            : conn_.Run(stmt, {begin, sql_limit}, "scan"))
+                              : (pipelined_ ? PipelinedRead(stmt, {begin, end, sql_limit})
+                                            : conn_.Run(stmt, {begin, end, sql_limit}, "scan"));
   if (!rows) return Fail(Note(rows.error()));
   PGresult* r = rows->get();
   const int n = PQntuples(r);
@@ -39,10 +55,21 @@ Result<std::vector<KeyValue>> PgTxn::Scan(std::string_view begin, std::string_vi
 }
 
 Status PgTxn::Put(std::string_view key, std::string_view value) {
+  if (pipelined_) {
+    // Its result is read later; a failure then fails the function.
+    conn_.Send(Stmt::kPut, {key, value}, "put", Part::kFunction);
+    if (cache_ != nullptr) cache_->Set(key, std::string(value));
+    return first_error_;
+  }
   return Note(StatusOf(conn_.Run(Stmt::kPut, {key, value}, "put")));
 }
 
 Status PgTxn::Delete(std::string_view key) {
+  if (pipelined_) {
+    conn_.Send(Stmt::kDelete, {key}, "delete", Part::kFunction);
+    if (cache_ != nullptr) cache_->Set(key, std::nullopt);
+    return first_error_;
+  }
   return Note(StatusOf(conn_.Run(Stmt::kDelete, {key}, "delete")));
 }
 

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -21,9 +22,11 @@ using internal::CalledFromUpdateFn;
 using internal::ClosedStore;
 using internal::NoFunction;
 using internal::RunFn;
+using postgres::Part;
 using postgres::PgConnection;
 using postgres::PgTxn;
 using postgres::Stmt;
+using postgres::SyncOutcome;
 
 // Idle read connections kept for reuse (as many as the server's handler
 // threads); more are opened when more Views overlap, and closed after.
@@ -48,6 +51,17 @@ Status BeginOn(std::unique_ptr<PgConnection>& conn, const char* begin) {
   return conn->Exec(begin, "begin");
 }
 
+// A COMMIT that failed: when the connection broke, the server may have
+// committed before it did.
+Status CommitFailure(const Status& commit) {
+  if (commit.code() != Code::kUnavailable) return commit;
+  return Status::Unavailable(
+      "postgres commit: the connection to the database server broke during COMMIT; the "
+      "update may or may not have been applied",
+      "COMMIT 中に PostgreSQL "
+      "サーバーとの接続が切れました。更新が反映されたかどうかは不明です");
+}
+
 class PostgresStorage final : public Storage, private internal::BatchRunner {
  public:
   explicit PostgresStorage(const PostgresOptions& options)
@@ -67,16 +81,21 @@ class PostgresStorage final : public Storage, private internal::BatchRunner {
 
  private:
   // internal::BatchRunner, on the leader's thread (commit_queue.h).
+  void BeginBatch() override;
   std::vector<Status> RunBatch(const std::vector<UpdateFn*>& fns) override;
   void AbandonBatch() override;
   Status RunCompact() override;
   // The writer connection, connected again if it broke.
   Status EnsureWriter();
+  // BEGIN and the writer lock on the writer, left in pipeline mode.
+  Status Begin();
   Status RunView(ViewFn& fn, bool share);
 
   PostgresOptions options_;
   // Used by one batch leader at a time, then by Close.
   std::unique_ptr<PgConnection> writer_;
+  // BeginBatch's outcome, for the RunBatch that follows it.
+  std::optional<Status> begun_;
 
   // Group commit in front of writer_; stopped by Close.
   internal::CommitQueue queue_;
@@ -112,71 +131,136 @@ Status PostgresStorage::EnsureWriter() {
 }
 
 void PostgresStorage::AbandonBatch() {
-  if (writer_ != nullptr && writer_->InTransaction()) (void)writer_->Exec("ROLLBACK", "rollback");
+  begun_.reset();
+  if (writer_ == nullptr) return;
+  if (!writer_->LeavePipeline().ok()) {
+    writer_.reset();
+    return;
+  }
+  if (writer_->InTransaction()) (void)writer_->Exec("ROLLBACK", "rollback");
 }
 
+Status PostgresStorage::Begin() {
+  Status status;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    status = EnsureWriter();
+    if (!status.ok()) return status;
+    PgConnection& db = *writer_;
+    status = db.EnterPipeline();
+    if (status.ok()) {
+      db.SendSql("BEGIN ISOLATION LEVEL READ COMMITTED", "begin", Part::kBatch);
+      db.Send(Stmt::kWriterLock, {}, "writer lock", Part::kBatch);
+      status = db.Sync().first();
+    }
+    if (status.ok()) return status;
+    // Nothing ran: the transaction (if any) is dropped, and a connection
+    // found broken (the server restarted since its last use) is replaced
+    // and tried once more.
+    const bool left = db.LeavePipeline().ok();
+    if (left && db.Healthy()) {
+      if (db.InTransaction()) (void)db.Exec("ROLLBACK", "rollback");
+      return status;
+    }
+    writer_.reset();
+  }
+  return status;
+}
+
+void PostgresStorage::BeginBatch() { begun_ = Begin(); }
+
+// One transaction for the batch, in as few round trips as the functions'
+// reads allow (docs/PERFORMANCE.md, "Several servers on one PostgreSQL"):
+// BEGIN and the writer lock in one, before the batch is picked
+// (BeginBatch: what queues while another server holds the lock joins this
+// batch); then, in pipeline mode, the first savepoint goes out with the
+// first function's first read, a function's writes with its next read or
+// with its end, and its end (the release of its savepoint and the next
+// one, or COMMIT) is one round trip. Failures are told apart by
+// the part each command belongs to (Part): a function's own failure undoes
+// its writes alone, as before.
 std::vector<Status> PostgresStorage::RunBatch(const std::vector<UpdateFn*>& batch) {
   std::vector<Status> results(batch.size());
-  Status connected = EnsureWriter();
-  if (!connected.ok()) {
-    results.assign(batch.size(), connected);
+  // Begun by BeginBatch, before the batch was picked; or now, should that
+  // not have run.
+  std::optional<Status> begun = std::exchange(begun_, std::nullopt);
+  Status begin = begun.has_value() ? std::move(*begun) : Begin();
+  if (!begin.ok()) {
+    results.assign(batch.size(), begin);
     return results;
   }
-  // A connection found broken by BEGIN is replaced before anything runs.
-  Status begin = BeginOn(writer_, "BEGIN ISOLATION LEVEL READ COMMITTED");
   PgConnection& db = *writer_;
   auto fail_all = [&](const Status& error) {
-    if (db.Healthy() && db.InTransaction()) (void)db.Exec("ROLLBACK", "rollback");
+    // Whatever is pending is read and dropped; a connection that cannot
+    // leave pipeline mode is not used again.
+    if (!db.LeavePipeline().ok()) {
+      writer_.reset();
+    } else if (db.Healthy() && db.InTransaction()) {
+      (void)db.Exec("ROLLBACK", "rollback");
+    }
     results.assign(batch.size(), error);
     return results;
   };
-  if (begin.ok()) begin = StatusOf(db.Run(Stmt::kWriterLock, {}, "writer lock"));
-  if (!begin.ok()) return fail_all(begin);
   // A savepoint per function lets one fail without undoing the others; a
   // batch of one needs none (its failure rolls the transaction back).
   const bool shared = batch.size() > 1;
+  if (shared) db.SendSql("SAVEPOINT f", "savepoint", Part::kBatch);
+  // Keys read and written by this transaction (pg_txn.h).
+  postgres::BatchCache cache;
   for (size_t i = 0; i < batch.size(); ++i) {
-    if (shared) {
-      Status savepoint = db.Exec("SAVEPOINT f", "savepoint");
-      if (!savepoint.ok()) return fail_all(savepoint);
-    }
-    PgTxn txn(db);
+    const bool last = i + 1 == batch.size();
+    PgTxn txn(db, /*pipelined=*/true, &cache);
     ++updates_;
     Status status = RunFn(*batch[i], txn);
     if (!db.Healthy()) {
       // Every caller gets the connection error, never another caller's own.
       return fail_all(postgres::ConnectionLost("update"));
     }
-    if (!shared) {
-      if (!status.ok()) {
-        Status undo = db.Exec("ROLLBACK", "rollback");
-        if (!undo.ok()) return fail_all(undo);
-        results[i] = std::move(status);
-        return results;
+    // The function's end, in one round trip with its last writes.
+    if (status.ok()) {
+      if (shared) db.SendSql("RELEASE SAVEPOINT f", "release", Part::kFunction);
+      if (last) {
+        db.SendSql("COMMIT", "commit", Part::kCommit);
+      } else {
+        db.SendSql("SAVEPOINT f", "savepoint", Part::kBatch);
+      }
+    }
+    SyncOutcome out = db.Sync();
+    if (!out.batch.ok()) return fail_all(out.batch);
+    if (!db.Healthy()) return fail_all(postgres::ConnectionLost("update"));
+    if (status.ok() && !out.function.ok()) status = out.function;  // a write it sent failed
+    if (status.ok()) {
+      if (last) {
+        if (!out.commit.ok()) return fail_all(CommitFailure(out.commit));
+        ++commits_;
       }
       results[i] = std::move(status);
-      break;
+      continue;
     }
-    // A failed function's writes are undone (and a failed statement's
-    // aborted state cleared); the savepoint goes either way.
-    Status undo = status.ok() ? Status::Ok() : db.Exec("ROLLBACK TO SAVEPOINT f", "rollback to");
-    if (undo.ok()) undo = db.Exec("RELEASE SAVEPOINT f", "release");
-    if (!undo.ok()) return fail_all(undo);
+    // The function failed (its own error, or one of its statements): its
+    // writes are undone and the transaction is usable again, then the batch
+    // goes on as it would have. What the cache knows may include its writes.
+    cache.Clear();
+    if (!shared) {
+      db.SendSql("ROLLBACK", "rollback", Part::kBatch);
+    } else {
+      db.SendSql("ROLLBACK TO SAVEPOINT f", "rollback to", Part::kBatch);
+      db.SendSql("RELEASE SAVEPOINT f", "release", Part::kBatch);
+      if (last) {
+        db.SendSql("COMMIT", "commit", Part::kCommit);
+      } else {
+        db.SendSql("SAVEPOINT f", "savepoint", Part::kBatch);
+      }
+    }
+    SyncOutcome undo = db.Sync();
+    if (!undo.batch.ok()) return fail_all(undo.batch);
+    if (shared && last) {
+      if (!undo.commit.ok()) return fail_all(CommitFailure(undo.commit));
+      ++commits_;
+    }
     results[i] = std::move(status);
   }
-  Status commit = db.Exec("COMMIT", "commit");
-  if (!commit.ok()) {
-    if (commit.code() == Code::kUnavailable) {
-      // The server may have committed before the connection broke.
-      return fail_all(Status::Unavailable(
-          "postgres commit: the connection to the database server broke during COMMIT; the "
-          "update may or may not have been applied",
-          "COMMIT 中に PostgreSQL "
-          "サーバーとの接続が切れました。更新が反映されたかどうかは不明です"));
-    }
-    return fail_all(commit);
-  }
-  ++commits_;
+  Status left = db.LeavePipeline();
+  if (!left.ok()) writer_.reset();  // what ran is answered; the next batch reconnects
   return results;
 }
 
