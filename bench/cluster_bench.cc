@@ -42,7 +42,9 @@ std::string Slurp(const std::string& path) {
 }
 
 // utime + stime of a process (all its threads), in seconds; 0 once gone.
-double ProcessCpu(uint64_t pid) {
+// With `reaped`, also the CPU of its children that ended and were waited
+// for (cutime + cstime): a PostgreSQL backend whose connection closed.
+double ProcessCpu(uint64_t pid, bool reaped = false) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const size_t close = text.rfind(')');
@@ -50,8 +52,10 @@ double ProcessCpu(uint64_t pid) {
   std::istringstream fields(text.substr(close + 2));
   std::string f;
   double ticks = 0;
-  // Fields 3.. after the name; utime and stime are fields 14 and 15.
-  for (int i = 3; i <= 15 && fields >> f; ++i) {
+  // Fields 3.. after the name; utime and stime are fields 14 and 15,
+  // cutime and cstime 16 and 17.
+  const int last = reaped ? 17 : 15;
+  for (int i = 3; i <= last && fields >> f; ++i) {
     if (i >= 14) ticks += std::stod(f);
   }
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
@@ -69,11 +73,11 @@ uint64_t ParentOf(uint64_t pid) {
   return ppid;
 }
 
-// The postmaster and its children (a backend that ended inside the run is
-// missed: the connections here live as long as the servers).
+// The postmaster, its children, and those of its children that ended (a
+// connection closed: the postmaster waited for its backend).
 double PostgresCpu(uint64_t postmaster) {
   if (postmaster == 0) return 0;
-  double total = ProcessCpu(postmaster);
+  double total = ProcessCpu(postmaster, /*reaped=*/true);
   DIR* proc = opendir("/proc");
   if (proc == nullptr) return total;
   while (dirent* e = readdir(proc)) {
