@@ -44,9 +44,20 @@ std::string Slurp(const std::string& path) {
 // utime + stime of a process (all its threads), in seconds; 0 once gone.
 // With `reaped`, also the CPU of its children that ended and were waited
 // for (cutime + cstime): a PostgreSQL backend whose connection closed.
+// The text of /proc/PID/stat; empty when the process is gone (reading the
+// file of a process that ended meanwhile fails with ESRCH, which libstdc++
+// throws from the stream buffer).
+std::string ProcStat(uint64_t pid) {
+  try {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
 double ProcessCpu(uint64_t pid, bool reaped = false) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text = ProcStat(pid);
   const size_t close = text.rfind(')');
   if (close == std::string::npos) return 0;
   std::istringstream fields(text.substr(close + 2));
@@ -62,8 +73,7 @@ double ProcessCpu(uint64_t pid, bool reaped = false) {
 }
 
 uint64_t ParentOf(uint64_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text = ProcStat(pid);
   const size_t close = text.rfind(')');
   if (close == std::string::npos) return 0;
   std::istringstream fields(text.substr(close + 2));
