@@ -251,12 +251,11 @@ SyncOutcome PgConnection::Sync() {
     }
     if (pending_.empty()) out.last = std::move(*checked);
   }
-  if (!lost) {
-    PGresult* sync = PQgetResult(conn_);
-    if (sync == nullptr || PQresultStatus(sync) != PGRES_PIPELINE_SYNC) lost = true;
-    PQclear(sync);
-  }
-  if (lost && out.ok()) out.batch = ConnectionLost("pipeline");
+  // The sync point's own result (PGRES_PIPELINE_SYNC). Were it missing
+  // after every command was answered, what ran is reported as it ran; the
+  // connection's state shows at its next use (LeavePipeline fails, and the
+  // connection is dropped).
+  if (!lost) PQclear(PQgetResult(conn_));
   return out;
 }
 

@@ -62,6 +62,12 @@ Status CommitFailure(const Status& commit) {
       "サーバーとの接続が切れました。更新が反映されたかどうかは不明です");
 }
 
+// Whether a round trip that carried COMMIT lost its connection (the
+// COMMIT itself, or anything before it: the server may still have run it).
+bool OutcomeUnknown(const SyncOutcome& out) {
+  return !out.commit.ok() && out.commit.code() == Code::kUnavailable;
+}
+
 class PostgresStorage final : public Storage, private internal::BatchRunner {
  public:
   explicit PostgresStorage(const PostgresOptions& options)
@@ -225,6 +231,9 @@ std::vector<Status> PostgresStorage::RunBatch(const std::vector<UpdateFn*>& batc
       }
     }
     SyncOutcome out = db.Sync();
+    // A connection lost anywhere in a round trip that carried COMMIT: the
+    // server may have committed.
+    if (status.ok() && last && OutcomeUnknown(out)) return fail_all(CommitFailure(out.commit));
     if (!out.batch.ok()) return fail_all(out.batch);
     if (!db.Healthy()) return fail_all(postgres::ConnectionLost("update"));
     if (status.ok() && !out.function.ok()) status = out.function;  // a write it sent failed
@@ -252,6 +261,7 @@ std::vector<Status> PostgresStorage::RunBatch(const std::vector<UpdateFn*>& batc
       }
     }
     SyncOutcome undo = db.Sync();
+    if (shared && last && OutcomeUnknown(undo)) return fail_all(CommitFailure(undo.commit));
     if (!undo.batch.ok()) return fail_all(undo.batch);
     if (shared && last) {
       if (!undo.commit.ok()) return fail_all(CommitFailure(undo.commit));
