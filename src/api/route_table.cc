@@ -57,7 +57,10 @@ std::vector<RouteSpec> Build() {
           .Strict({{"user", K::kString, kRequired},
                    {"password", K::kString, kRequired, kSecret},
                    {"totp", K::kString, false, kSecret}}),
-      Session("POST", "/v1/auth/logout", "auth.logout"),
+      // {"everywhere": true} ends the person's other sessions too.
+      Session("POST", "/v1/auth/logout", "auth.logout")
+          .Strict({{"everywhere", K::kBool}})
+          .Optional(),
       Session("GET", "/v1/auth/session", "auth.session"),
       Session("POST", "/v1/auth/password", "auth.password")
           .Strict({{"current", K::kString, kRequired, kSecret},

@@ -101,10 +101,15 @@ Status AddAuthRoutes(Router& router, const RouteDeps& deps) {
        }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add({"POST", "/v1/auth/logout", [=](Call& call) -> HandlerResult {
-                                       Status s = id->authenticator().Logout(
-                                           BearerToken(call.request.info), call.Context(""));
-                                       if (!s.ok()) return std::unexpected(AuditedProblem(s));
-                                       return JsonResponse(200, {{"logged_out", true}});
+                                       const bool everywhere = call.body.value("everywhere", false);
+                                       auto others = id->authenticator().Logout(
+                                           BearerToken(call.request.info), call.Context(""),
+                                           everywhere);
+                                       if (!others)
+                                         return std::unexpected(AuditedProblem(others.error()));
+                                       nlohmann::json out = {{"logged_out", true}};
+                                       if (everywhere) out["other_sessions_ended"] = *others;
+                                       return JsonResponse(200, out);
                                      }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add(

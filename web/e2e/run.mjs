@@ -201,6 +201,24 @@ test('idle time-out: a warning, then re-authentication', async ({ page }) => {
   check((await page.getByTestId('end-reason').innerText()).includes('再度ログオン'), 're-authentication asked');
 });
 
+test('sessions on every terminal ended from one', async ({ page }) => {
+  // The same person on a second terminal (another browser context).
+  const other = await newPage();
+  try {
+    await logonReady(other.page, 'sato_hanako');
+    await logonReady(page, 'sato_hanako');
+    await page.getByRole('button', { name: '全端末のセッションを終了' }).click();
+    check((await page.getByTestId('end-reason').innerText()).includes('すべての端末'), 'said on this terminal');
+    // The other terminal's next request is refused: it is back at log-on.
+    await other.page.getByRole('navigation').getByRole('link', { name: 'インシデント', exact: true }).click();
+    await other.page.getByTestId('end-reason').waitFor();
+    check((await other.page.getByTestId('end-reason').innerText()).includes('再度ログオン'), 'the other terminal asked to log on again');
+    await axe(page, 'logged off everywhere');
+  } finally {
+    await other.context.close();
+  }
+});
+
 test('records: purpose first, hiragana finds a half-width-kana record, masked; handed to a take-out application', async ({ page }) => {
   await logonReady(page, 'sato_hanako');
   await goTo(page, '台帳・記録の検索');

@@ -29,8 +29,11 @@ export interface Session {
 }
 
 export const session = signal<Session | null>(null);
-// Why the user is at the log-on screen: '' (never logged on), 'idle', 'logout', 'expired'.
-export const endReason = signal<'' | 'idle' | 'logout' | 'expired'>('');
+// Why the user is at the log-on screen: '' (never logged on), 'idle',
+// 'logout', 'everywhere' (this and every other session of the person ended),
+// 'expired'.
+export type EndReason = 'idle' | 'logout' | 'everywhere' | 'expired';
+export const endReason = signal<'' | EndReason>('');
 export const idleWarning = signal(false);
 export const WARN_BEFORE_MS = 60_000;
 
@@ -82,12 +85,15 @@ export async function stayLoggedOn() {
   await api('GET', 'auth/session');
 }
 
-export async function end(reason: 'idle' | 'logout' | 'expired') {
+export async function end(reason: EndReason) {
   if (timer) clearInterval(timer);
   timer = null;
   if (session.value && reason !== 'expired') {
     try {
-      await api('POST', 'auth/logout');
+      // 'everywhere' also ends the person's sessions on other terminals
+      // (POST /v1/auth/logout {"everywhere": true}); they meet the log-on
+      // screen at their next request.
+      await api('POST', 'auth/logout', reason === 'everywhere' ? { everywhere: true } : undefined);
     } catch {
       // Already ended on the server (idle): nothing more to do.
     }

@@ -70,6 +70,9 @@ export function Shell({ screen, children }: { screen: string; children: Componen
           {era.value === 'wareki' ? t(['西暦で表示', 'Show Gregorian years']) : t(['和暦で表示', 'Show Japanese eras'])}
         </button>
         <button type="button" onClick={() => void end('logout')}>{t(['ログオフ', 'Log off'])}</button>
+        <button type="button" onClick={() => void end('everywhere')}>
+          {t(['全端末のセッションを終了', 'End sessions on all terminals'])}
+        </button>
       </header>
       {/* The screens this person's roles can use (lib/nav.ts); another one
           reached by its URL shows the API's refusal, explained. */}
