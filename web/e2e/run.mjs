@@ -219,6 +219,72 @@ test('sessions on every terminal ended from one', async ({ page }) => {
   }
 });
 
+// The element that has the focus: its tag, name, label text and whether
+// the focus is drawn (an outline that is not 'none').
+async function focused(page) {
+  return page.evaluate(() => {
+    const e = document.activeElement;
+    return { tag: e?.tagName ?? '', name: e?.getAttribute('name') ?? '', id: e?.id ?? '',
+      text: (e?.textContent ?? '').trim(), value: /** @type {any} */ (e)?.value ?? '',
+      outline: e ? getComputedStyle(e).outlineStyle : 'none' };
+  });
+}
+
+// Presses Tab until `want(focused)` (at most `limit` times), checking that
+// every control reached shows where the focus is.
+async function tabTo(page, want, what, limit = 40) {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    const f = await focused(page);
+    if (f.tag !== 'BODY' && f.tag !== 'MAIN') check(f.outline !== 'none', `the focus drawn on ${f.tag} ${f.name || f.text}`);
+    if (want(f)) return f;
+  }
+  throw new Error(`Tab never reached ${what}`);
+}
+
+test('keyboard only: log on, skip link, navigation, a search; the focus always drawn', async ({ page }) => {
+  await page.goto(server.consoleUrl);
+  await page.getByRole('button', { name: 'ログオン' }).waitFor();
+  await tabTo(page, (f) => f.name === 'user', 'the user ID');
+  await page.keyboard.type('sato_hanako');
+  await tabTo(page, (f) => f.name === 'password', 'the password', 1);
+  await page.keyboard.type(changed.has('sato_hanako') ? NEW_PASSWORD : server.password);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('last-logon').or(page.getByRole('heading', { name: 'パスワードの変更' })).first().waitFor();
+  check(changed.has('sato_hanako'), 'the person has changed her first password (an earlier test)');
+  // The skip link comes first and moves the focus to the content, staying
+  // on the screen (the screens are hash routes).
+  await page.evaluate(() => { location.hash = '#/records'; });
+  await page.getByRole('heading', { level: 1, name: '台帳・記録の検索' }).waitFor();
+  await page.locator('body').focus();
+  const skip = await tabTo(page, () => true, 'anything', 1);
+  check(skip.text === '本文へ移動', `the skip link first: ${skip.text}`);
+  await page.keyboard.press('Enter');
+  check((await focused(page)).id === 'main', 'the content focused');
+  check((await page.evaluate(() => location.hash)) === '#/records', 'still on the records screen');
+  // The navigation by Tab and Enter.
+  await page.evaluate(() => { location.hash = '#/work'; });
+  await page.getByRole('heading', { level: 1, name: 'わたしの作業' }).waitFor();
+  await page.locator('body').focus();
+  await tabTo(page, (f) => f.tag === 'A' && f.text === '台帳・記録の検索', 'the records link');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: '台帳・記録の検索' }).waitFor();
+  // A search: the dataset and the purpose chosen with the arrow keys, the
+  // name typed, Enter.
+  await page.getByLabel('データセット').locator('option[value="employee_my_number"]').waitFor({ state: 'attached' });
+  await tabTo(page, (f) => f.name === 'dataset' || f.tag === 'SELECT', 'the dataset');
+  for (let i = 0; i < 10 && (await focused(page)).value !== 'employee_my_number'; i++) await page.keyboard.press('ArrowDown');
+  check((await focused(page)).value === 'employee_my_number', 'the dataset chosen with the arrow keys');
+  await tabTo(page, (f) => f.tag === 'SELECT', 'the purpose');
+  for (let i = 0; i < 10 && (await focused(page)).value !== 'withholding'; i++) await page.keyboard.press('ArrowDown');
+  check((await focused(page)).value === 'withholding', 'the purpose chosen with the arrow keys');
+  await tabTo(page, (f) => f.tag === 'INPUT', 'the name');
+  await page.keyboard.type('やまだ　たろう');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('results').waitFor();
+  check((await page.getByTestId('results').innerText()).includes('山田'), 'found by keyboard alone');
+});
+
 test('records: purpose first, hiragana finds a half-width-kana record, masked; handed to a take-out application', async ({ page }) => {
   await logonReady(page, 'sato_hanako');
   await goTo(page, '台帳・記録の検索');

@@ -43,7 +43,14 @@ export function Shell({ screen, children }: { screen: string; children: Componen
   const last = s.lastLogon;
   return (
     <div class="shell">
-      <a class="skip" href="#main">{t(['本文へ移動', 'Skip to content'])}</a>
+      {/* The screens are hash routes (#/records): following "#main" would
+          change the hash and leave the screen for "my work". The link moves
+          the focus to the content instead, and keeps its href for what a
+          link is expected to be. */}
+      <a class="skip" href="#main" onClick={(e) => {
+        e.preventDefault();
+        document.getElementById('main')?.focus();
+      }}>{t(['本文へ移動', 'Skip to content'])}</a>
       <header>
         <span class="brand">mamori</span>
         <span data-testid="who">
