@@ -10,6 +10,7 @@ import { api } from '../api';
 import { t, type Text } from '../i18n';
 import { signal } from '../signal';
 import { Field, Refusal, showValue, useApi, useRefusal, When } from './common';
+import { InquiryBranches } from './InquiryBranches';
 
 const STATES: Record<string, Text> = {
   applied: ['申請中', 'applied'],
@@ -27,13 +28,15 @@ function Apply({ onDone }: { onDone: (id: string) => void }) {
   const [f, setF] = useState(() => {
     const from = inquiryDraft.value;
     inquiryDraft.value = null;
-    return { dataset: from?.dataset ?? '', record: from?.record ?? '', purpose: from?.purpose ?? '', consent: '' };
+    return { dataset: from?.dataset ?? '', record: from?.record ?? '', purpose: from?.purpose ?? '', consent: '', branch_request: '' };
   });
   const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v });
   const { refused, attempt } = useRefusal();
   async function submit(e: Event) {
     e.preventDefault();
-    const q = await attempt(() => api<any>('POST', 'inquiries', f));
+    // branch_request only when the inquiry answers a branch's request.
+    const { branch_request, ...rest } = f;
+    const q = await attempt(() => api<any>('POST', 'inquiries', branch_request ? f : rest));
     if (q) onDone(q.id);
   }
   return (
@@ -44,6 +47,8 @@ function Apply({ onDone }: { onDone: (id: string) => void }) {
       <Field label={['利用目的ID', 'Purpose ID']} name="purpose" required value={f.purpose} set={set('purpose')} />
       <Field label={['同意書の番号 (文書番号またはSHA-256)', 'Consent document reference (number or SHA-256)']}
         name="consent" required value={f.consent} set={set('consent')} />
+      <Field label={['照会依頼ID (営業店の依頼による場合)', 'Branch request ID (when a branch requested it)']}
+        name="branch_request" value={f.branch_request} set={set('branch_request')} />
       <button type="submit">{t(['申請する', 'Apply'])}</button>
       <Refusal problem={refused} />
     </form>
@@ -133,6 +138,7 @@ export function Inquiries() {
         </dl>
       )}
       <Apply onDone={(id) => { setApplied(id); reload(); }} />
+      <InquiryBranches />
     </section>
   );
 }
