@@ -9,6 +9,7 @@ import { api } from '../api';
 import { t, type Text } from '../i18n';
 import { jstDayAhead } from '../lib/dates';
 import { Day, Field, Refusal, useApi, useRefusal, When } from './common';
+import { ExceptionReports } from './ExceptionReports';
 
 const STATES: Record<string, Text> = {
   pending: ['承認待ち', 'pending'],
@@ -101,6 +102,7 @@ export function Exceptions() {
         </table>
       )}
       <Apply onDone={(id) => { setApplied(id); reload(); }} />
+      <ExceptionReports />
     </section>
   );
 }
