@@ -10,7 +10,7 @@ import { api } from '../api';
 import { t, type Text } from '../i18n';
 import { signal } from '../signal';
 import { Field, Refusal, showValue, useApi, useRefusal, When } from './common';
-import { InquiryBranches } from './InquiryBranches';
+import { BRANCH_PARTS, InquiryBranches } from './InquiryBranches';
 
 const STATES: Record<string, Text> = {
   applied: ['申請中', 'applied'],
@@ -55,7 +55,24 @@ function Apply({ onDone }: { onDone: (id: string) => void }) {
   );
 }
 
+// The inquiries, or the branch requests and reconciliation, or the daily
+// inquiry lists: one part at a time, each asking the API only when shown.
 export function Inquiries() {
+  const [part, setPart] = useState('inquiries');
+  return (
+    <section aria-labelledby="inquiries-title">
+      <h1 id="inquiries-title">{t(['照会', 'Inquiries'])}</h1>
+      <p role="group" aria-label={t(['照会の表示', 'What to show'])}>
+        {BRANCH_PARTS.map(([id, label]) => (
+          <button key={id} type="button" class="tab" aria-pressed={part === id} onClick={() => setPart(id)}>{t(label)}</button>
+        ))}
+      </p>
+      {part === 'inquiries' ? <InquiryList /> : <InquiryBranches part={part} />}
+    </section>
+  );
+}
+
+function InquiryList() {
   const { data, problem, reload } = useApi<any>('inquiries');
   const { refused, attempt } = useRefusal();
   const [done, setDone] = useState('');
@@ -82,8 +99,7 @@ export function Inquiries() {
 
   const list: any[] = data?.inquiries ?? [];
   return (
-    <section aria-labelledby="inquiries-title">
-      <h1 id="inquiries-title">{t(['照会', 'Inquiries'])}</h1>
+    <>
       <p class="help">
         {t(['照会者が申請・実行し、同じ部署の確認者が承認します。照会者と確認者は同じ人にはなれません。',
           'The operator applies and runs; a confirmer of the same department approves. The operator can never be the confirmer.'])}
@@ -138,7 +154,6 @@ export function Inquiries() {
         </dl>
       )}
       <Apply onDone={(id) => { setApplied(id); reload(); }} />
-      <InquiryBranches />
-    </section>
+    </>
   );
 }

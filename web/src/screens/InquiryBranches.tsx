@@ -68,8 +68,8 @@ function Requests() {
         <h3 id="branch-request-title">{t(['本部への照会依頼の登録 (営業店)', 'Register a request to head office (branch)'])}</h3>
         <p class="help">{t(['依頼元の営業店は、あなたの所属部署です。同意書は営業店で確認したものの番号を記入します。',
           'The branch is your department. The consent reference is that of the document the branch checked.'])}</p>
-        <Field label={['データセット名', 'Dataset']} name="request-dataset" required value={f.dataset} set={(v) => setF({ ...f, dataset: v })} />
-        <Field label={['確認した同意書の番号', 'Consent document checked (reference)']} name="request-consent" required
+        <Field label={['依頼の対象データセット', 'Dataset of the request']} name="request-dataset" required value={f.dataset} set={(v) => setF({ ...f, dataset: v })} />
+        <Field label={['営業店で確認した同意書 (文書番号)', 'Consent document the branch checked (reference)']} name="request-consent" required
           value={f.consent} set={(v) => setF({ ...f, consent: v })} />
         <button type="submit">{t(['依頼を登録する', 'Register the request'])}</button>
         {done && <p role="status" data-testid="branch-request-done">{t(['登録しました', 'Registered'])}: {done}</p>}
@@ -188,12 +188,16 @@ function Lists() {
   );
 }
 
-export function InquiryBranches() {
-  return (
-    <>
-      <Requests />
-      <Reconciliation />
-      <Lists />
-    </>
-  );
+// The parts beside the inquiries themselves, one at a time (Inquiries.tsx
+// shows the tabs): branch requests with their reconciliation, or the lists.
+export const BRANCH_PARTS: [string, Text][] = [
+  ['inquiries', ['照会', 'Inquiries']],
+  ['requests', ['営業店からの依頼・突合', 'Branch requests, reconciliation']],
+  ['lists', ['照会のリスト (日次)', 'Daily inquiry lists']],
+];
+
+export function InquiryBranches({ part }: { part: string }) {
+  if (part === 'requests') return <><Requests /><Reconciliation /></>;
+  if (part === 'lists') return <Lists />;
+  return null;
 }

@@ -39,11 +39,11 @@ export function TerminalEdit({ terminals, onDone }: { terminals: any[]; onDone: 
       <h3 id="terminal-edit-title">{t(['端末情報の変更', 'Change a terminal\'s details'])}</h3>
       <p class="help">{t(['変更した項目だけを送ります。証明書を更新したときは新しい指紋を記入します。',
         'Only the items changed are sent. After a certificate renewal, enter the new fingerprint.'])}</p>
-      <Choice label={['端末', 'Terminal']} name="edit-terminal" value={id} set={pick}
+      <Choice label={['変更する端末', 'Terminal to change']} name="edit-terminal" value={id} set={pick}
         options={terminals.map((x) => [x.id, x.id])} placeholder={['— 選んでください —', '— choose —']} />
-      <Field label={['説明', 'Description']} name="edit-description" disabled={!id}
+      <Field label={['端末の説明', 'Terminal description']} name="edit-description" disabled={!id}
         value={f.description} set={(v) => setF({ ...f, description: v })} />
-      <Field label={['クライアント証明書の指紋 (SHA-256, 16進)', 'Client certificate fingerprint (SHA-256, hex)']} name="edit-fingerprint"
+      <Field label={['証明書の指紋 (更新時は新しい指紋、SHA-256, 16進)', 'Certificate fingerprint (the new one after a renewal; SHA-256, hex)']} name="edit-fingerprint"
         disabled={!id} autoComplete="off" value={f.fingerprint} set={(v) => setF({ ...f, fingerprint: v })} />
       <label>
         <input type="checkbox" class="inline" name="edit-controlled-area" disabled={!id} checked={f.controlled_area}
