@@ -71,7 +71,7 @@ export function registerConsole7({ test, check, axe, logonReady, logonWithTotp, 
 
     // 融資部's confirmer and section manager: a request of his branch
     // registered, reconciled as the server answers it (one request, no
-    // inquiry on it: 不一致, the request named); the inquiry lists; the
+    // inquiry on it: 不一致, the request named); an inquiry list confirmed; the
     // exception reports and trends read, a report and a designation refused
     // (the CISO line's).
     await logoff(page);
@@ -92,9 +92,18 @@ export function registerConsole7({ test, check, axe, logonReady, logonWithTotp, 
       `one request, no inquiry, unmatched, the request named: ${cells}`);
     check((await page.getByTestId('reconciliation-total').getAttribute('data-matches')) === 'false', 'the total unmatched');
     await axe(page, 'inquiries: reconciliation (confirmer)');
+    // The inquiry lists of the business days since the set-up (loan_customer
+    // under inquiry control): one confirmed by him (he made none of their
+    // inquiries), gone from the pending ones, among the confirmed.
     await tab(page, '照会のリスト (日次)');
-    await page.locator('select[name=inquiry-list-state]').selectOption('');
-    await page.getByTestId('inquiry-lists').waitFor();
+    const pending = page.getByTestId('inquiry-lists').locator('tbody tr[data-state="pending"]');
+    await pending.first().waitFor();
+    const list = await pending.first().getAttribute('data-id');
+    await pending.first().getByRole('button', { name: '確認' }).click();
+    await page.getByTestId('inquiry-list-done').waitFor();
+    await page.getByTestId('inquiry-lists').locator(`tr[data-id="${list}"]`).waitFor({ state: 'detached' });
+    await page.locator('select[name=inquiry-list-state]').selectOption('confirmed');
+    await page.getByTestId('inquiry-lists').locator(`tr[data-id="${list}"][data-state="confirmed"]`).waitFor();
     await axe(page, 'inquiries: daily lists (confirmer)');
     await goTo(page, '例外措置');
     await tab(page, '報告・傾向・許可権限者');
