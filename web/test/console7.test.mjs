@@ -67,3 +67,13 @@ test('a retention-sweep disposal has no approval item; decisions read from the a
   assert.deepEqual(decisionsOf(null), []);
   assert.deepEqual(decisionsOf({ decisions: 'x' }), []);
 });
+
+test('the disposal records are offered to the ledger\'s readers only (disposal.list)', async () => {
+  const { offers } = await import('../build-unit/nav.js');
+  for (const roles of [['admin'], ['section_manager'], ['department_officer'], ['chief_officer'], ['auditor']]) {
+    assert.ok(offers('disposals', roles), roles.join());
+  }
+  for (const roles of [['handler'], ['inquiry_operator'], ['sirt'], ['confirmer'], []]) {
+    assert.ok(!offers('disposals', roles), roles.join() || 'no role');
+  }
+});
