@@ -7,9 +7,10 @@
 // and one it refuses, axe-core on each new screen. One test, four log-ons
 // (each person once: a second TOTP log-on within the same 30-second step
 // would be a replay).
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export function registerConsole7({ test, check, axe, logonReady, logonWithTotp, goTo, printed, shots, incident }) {
+export function registerConsole7({ test, check, axe, logonReady, logonWithTotp, goTo, printed, shots, outDir, incident }) {
   const logoff = (page) => page.getByRole('button', { name: 'ログオフ' }).click();
   const tab = (page, name) => page.getByRole('button', { name, exact: true }).click();
   const byUrl = async (page, hash, heading) => {
@@ -157,6 +158,12 @@ export function registerConsole7({ test, check, axe, logonReady, logonWithTotp, 
     check(json.suggestedFilename().endsWith('.json'), `the form downloaded as JSON: ${json.suggestedFilename()}`);
     await page.getByTestId('report-form-items').locator('tbody tr').first().waitFor();
     await axe(page, 'incidents: report form as JSON');
+    await page.locator('select[name=form-format]').selectOption('text');
+    const [text] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '確報', exact: true }).click()]);
+    const textFile = path.join(outDir, 'incident-form.txt');
+    await text.saveAs(textFile);
+    const body = readFileSync(textFile, 'utf8');
+    check(text.suggestedFilename().endsWith('.txt') && body.length > 0 && !body.includes('<html'), 'the final form as text');
     await goTo(page, '管理');
     await page.getByRole('button', { name: '端末', exact: true }).click();
     const edit = page.getByTestId('terminal-edit');

@@ -826,7 +826,7 @@ test('TOTP: an administrator enrols, then logs on with the code; administration:
   await axe(page, 'administration (policy)');
 });
 
-registerConsole7({ test, check, axe, logonReady, logonWithTotp, goTo, printed, shots, incident: () => incident });
+registerConsole7({ test, check, axe, logonReady, logonWithTotp, goTo, printed, shots, outDir, incident: () => incident });
 
 let ok = 0;
 const failures = [];
