@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from './server.mjs';
+import { registerConsole7 } from './console7.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -908,6 +909,8 @@ test('TOTP: an administrator enrols, then logs on with the code; administration:
   check((await page.getByTestId('refusal').innerText()).includes('権限'), 'the policy changed by the CISO only');
   await axe(page, 'administration (policy)');
 });
+
+registerConsole7({ test, check, axe, logonReady, logonWithTotp, goTo, printed, shots, outDir, incident: () => incident });
 
 let ok = 0;
 const failures = [];

@@ -47,6 +47,8 @@ const SCREEN_ROLES: Record<string, readonly string[]> = {
   rights: REGISTER_READERS,
   // dataset.ledger (the same roles as the registers' readers)
   ledger: REGISTER_READERS,
+  // disposal.list (the ledger's readers)
+  disposals: REGISTER_READERS,
   // register.read, register.keep
   registers: [...REGISTER_READERS, CLOUD],
   // user.list, terminal.list, service.list

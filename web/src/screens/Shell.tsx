@@ -12,6 +12,7 @@ export const SCREENS: { id: string; label: Text }[] = [
   { id: 'work', label: ['わたしの作業', 'My work'] },
   { id: 'records', label: ['台帳・記録の検索', 'Records'] },
   { id: 'ledger', label: ['データセット台帳', 'Dataset ledger'] },
+  { id: 'disposals', label: ['削除・廃棄の記録', 'Disposal records'] },
   { id: 'approvals', label: ['承認', 'Approvals'] },
   { id: 'inquiries', label: ['照会', 'Inquiries'] },
   { id: 'exceptions', label: ['例外措置', 'Exceptions'] },
