@@ -208,7 +208,7 @@ test('sessions on every terminal ended from one', async ({ page }) => {
   try {
     await logonReady(other.page, 'sato_hanako');
     await logonReady(page, 'sato_hanako');
-    await page.getByRole('button', { name: '全端末のセッションを終了' }).click();
+    await page.getByRole('button', { name: 'すべてのセッションを終了' }).click();
     check((await page.getByTestId('end-reason').innerText()).includes('すべての端末'), 'said on this terminal');
     // The other terminal's next request is refused: it is back at log-on.
     await other.page.getByRole('navigation').getByRole('link', { name: 'インシデント', exact: true }).click();

@@ -79,7 +79,7 @@ export function Shell({ screen, children }: { screen: string; children: Componen
         </button>
         <button type="button" onClick={() => void end('logout')}>{t(['ログオフ', 'Log off'])}</button>
         <button type="button" onClick={() => void end('everywhere')}>
-          {t(['全端末のセッションを終了', 'End sessions on all terminals'])}
+          {t(['すべてのセッションを終了', 'End all my sessions'])}
         </button>
       </header>
       {/* The screens this person's roles can use (lib/nav.ts); another one
