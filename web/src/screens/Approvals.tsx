@@ -23,7 +23,7 @@ export function shredTarget(a: any): { dataset: string; id: string } | null {
 // approval being the applicant's own and for this record) and refuses,
 // explained, what it does not allow.
 function Dispose({ approval, target }: { approval: string; target: { dataset: string; id: string } }) {
-  const [reason, setReason] = useState('retention.early_disposal');
+  const [reason, setReason] = useState('purpose_ended');
   const [refused, setRefused] = useState<Problem | null>(null);
   const [disposed, setDisposed] = useState('');
   async function dispose() {
