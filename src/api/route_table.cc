@@ -76,6 +76,9 @@ std::vector<RouteSpec> Build() {
       System("POST", "/v1/datasets", "dataset.create").Json(),
       System("GET", "/v1/datasets/{ds}", "dataset.show"),
       System("GET", "/v1/datasets/{ds}/ledger", "dataset.ledger"),
+      // Every dataset's ledger entry summarised, each audited as its own
+      // dataset.ledger read (routes_datasets.cc).
+      System("GET", "/v1/ledger", "dataset.ledger"),
 
       // Records: every use names a registered purpose and needs a grant for it;
       // disposal needs a shred grant and is not a use of the data.

@@ -4,6 +4,7 @@
 // same time from its last answered request, warns a minute before, and at
 // the end forgets the token, logs out and asks for the password again.
 import { api, setHooks, setToken } from './api';
+import { operationsOf } from './lib/nav';
 import { signal } from './signal';
 
 export interface Principal {
@@ -22,6 +23,9 @@ export interface LastLogon {
 
 export interface Session {
   principal: Principal;
+  // The system operations the server allows this session now
+  // (GET /v1/auth/session), for the navigation (lib/nav.ts).
+  operations: string[];
   lastLogon: LastLogon;
   mustChangePassword: boolean;
   totpEnrolmentRequired: boolean;
@@ -70,6 +74,7 @@ export async function login(user: string, password: string, totp: string) {
   lastActivity = Date.now();
   session.value = {
     principal: r.principal,
+    operations: operationsOf(info),
     lastLogon: r.last_logon,
     mustChangePassword: !!r.must_change_password,
     totpEnrolmentRequired: !!r.totp_enrolment_required,
@@ -80,9 +85,19 @@ export async function login(user: string, password: string, totp: string) {
   timer = setInterval(tick, 1000);
 }
 
-// Refreshes the server's idle clock (any request does).
+// Reads the session again: the principal and the operations the server
+// allows it now (a lifted restriction, a role added or removed since the
+// log-on). Refreshes the server's idle clock too (any request does).
+export async function refreshSession() {
+  const info = await api('GET', 'auth/session');
+  const s = session.value;
+  if (s && info) {
+    session.value = { ...s, principal: info.principal ?? s.principal, operations: operationsOf(info) };
+  }
+}
+
 export async function stayLoggedOn() {
-  await api('GET', 'auth/session');
+  await refreshSession();
 }
 
 export async function end(reason: EndReason) {

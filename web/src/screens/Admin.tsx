@@ -37,7 +37,7 @@ function Accounts({ path, label }: { path: 'terminals' | 'service-accounts'; lab
     }
   }
   const rows = rowsOf(data) as any[];
-  const admin = administers(useSignal(session)?.principal.roles ?? []);
+  const admin = administers(useSignal(session)?.operations ?? []);
   return (
     <>
       <AdminRefusal problem={problem} />

@@ -82,11 +82,11 @@ export function Shell({ screen, children }: { screen: string; children: Componen
           {t(['すべてのセッションを終了', 'End all my sessions'])}
         </button>
       </header>
-      {/* The screens this person's roles can use (lib/nav.ts); another one
+      {/* The screens the server allows this session now (lib/nav.ts); another one
           reached by its URL shows the API's refusal, explained. */}
       <nav aria-label={t(['画面', 'Screens'])}>
         <ul>
-          {SCREENS.filter((x) => offers(x.id, s.principal.roles)).map((x) => (
+          {SCREENS.filter((x) => offers(x.id, s.operations)).map((x) => (
             <li key={x.id}>
               <a href={`#/${x.id}`} aria-current={screen === x.id ? 'page' : undefined}>{t(x.label)}</a>
             </li>
