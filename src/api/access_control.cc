@@ -302,6 +302,16 @@ Result<identity::Principal> SystemStanding(policy::Authorizer& policy,
 
 }  // namespace
 
+Result<std::vector<std::string>> AccessControl::SystemOperations(const identity::Principal& who) {
+  bool suspended = false;
+  MAMORI_ASSIGN_OR_RETURN(identity::Principal standing, SystemStanding(policy_, who, &suspended));
+  std::vector<std::string> allowed;
+  for (const policy::SystemRule& rule : policy::SystemRules()) {
+    if (policy::SystemAllows(standing, rule.operation)) allowed.emplace_back(rule.operation);
+  }
+  return allowed;
+}
+
 Status AccessControl::Authorize(const identity::Principal& who, const Action& action) {
   if (DataOperation(action.operation)) return AuthorizeData(who, action);
   // System operations are not uses of personal data: they carry no purpose.

@@ -71,6 +71,11 @@ class AccessControl final : public Authenticator, public Authorizer, public Requ
                           nlohmann::json values) override;
   void Refused(const RequestInfo& request, const identity::Principal* principal,
                const Problem& problem) override;
+  // Every rule of the system rights table that Authorize allows `principal`
+  // now: the same standing (a suspension by a leave review leaves what
+  // every role may do) and the same table; fails closed when the rules are
+  // unreadable.
+  Result<std::vector<std::string>> SystemOperations(const identity::Principal& principal) override;
 
  private:
   Status AuthorizeData(const identity::Principal& principal, const Action& action);

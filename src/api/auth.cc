@@ -22,6 +22,10 @@ nlohmann::json Authorizer::Disclose(const identity::Principal&, const Action&,
 
 Status Authorizer::CheckDeclaration(const RouteSpec&) const { return Status::Ok(); }
 
+Result<std::vector<std::string>> Authorizer::SystemOperations(const identity::Principal&) {
+  return std::vector<std::string>{};
+}
+
 std::string_view BearerToken(const RequestInfo& request) {
   auto header = request.Header("authorization");
   if (!header) return {};

@@ -13,6 +13,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -86,6 +87,14 @@ class Authorizer {
   // server then refuses to start. The default accepts every declaration
   // (authorizers for tests of the pipeline itself).
   virtual Status CheckDeclaration(const RouteSpec& spec) const;
+
+  // The system operations (the kSystem routes' operations) `principal` may
+  // perform now, in a stable order: each one exactly when Authorize would
+  // allow that operation to it, decided by the same code. Nothing is
+  // audited (GET /v1/auth/session answers it; the routes themselves audit
+  // their use). The default: none (an authorizer that does not decide
+  // system operations by a table offers none).
+  virtual Result<std::vector<std::string>> SystemOperations(const identity::Principal& principal);
 };
 
 // Records the requests that ended in a problem nobody else audited: no or

@@ -57,7 +57,10 @@ std::vector<RouteSpec> Build() {
           .Strict({{"user", K::kString, kRequired},
                    {"password", K::kString, kRequired, kSecret},
                    {"totp", K::kString, false, kSecret}}),
-      Session("POST", "/v1/auth/logout", "auth.logout"),
+      // {"everywhere": true} ends the person's other sessions too.
+      Session("POST", "/v1/auth/logout", "auth.logout")
+          .Strict({{"everywhere", K::kBool}})
+          .Optional(),
       Session("GET", "/v1/auth/session", "auth.session"),
       Session("POST", "/v1/auth/password", "auth.password")
           .Strict({{"current", K::kString, kRequired, kSecret},
@@ -73,6 +76,9 @@ std::vector<RouteSpec> Build() {
       System("POST", "/v1/datasets", "dataset.create").Json(),
       System("GET", "/v1/datasets/{ds}", "dataset.show"),
       System("GET", "/v1/datasets/{ds}/ledger", "dataset.ledger"),
+      // Every dataset's ledger entry summarised, each audited as its own
+      // dataset.ledger read (routes_datasets.cc).
+      System("GET", "/v1/ledger", "dataset.ledger"),
 
       // Records: every use names a registered purpose and needs a grant for it;
       // disposal needs a shred grant and is not a use of the data.

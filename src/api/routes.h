@@ -5,7 +5,7 @@
 //   operations (public)  GET /healthz, /readyz (every listener), /metrics (the
 //                        operations listener only: AddMetricsRoute)
 //   datasets (台帳)      GET|POST /v1/datasets (?searchable=true: what I may search),
-//                        GET /v1/datasets/{ds}, GET …/{ds}/ledger
+//                        GET /v1/datasets/{ds}, GET …/{ds}/ledger, GET /v1/ledger (all)
 //   records              POST|GET /v1/datasets/{ds}/records (put; find or list),
 //                        GET|PATCH|DELETE …/records/{id}, GET …/records/{id}/history
 //   audit                GET /v1/audit/head, /proof, /consistency, /events;

@@ -101,10 +101,15 @@ Status AddAuthRoutes(Router& router, const RouteDeps& deps) {
        }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add({"POST", "/v1/auth/logout", [=](Call& call) -> HandlerResult {
-                                       Status s = id->authenticator().Logout(
-                                           BearerToken(call.request.info), call.Context(""));
-                                       if (!s.ok()) return std::unexpected(AuditedProblem(s));
-                                       return JsonResponse(200, {{"logged_out", true}});
+                                       const bool everywhere = call.body.value("everywhere", false);
+                                       auto others = id->authenticator().Logout(
+                                           BearerToken(call.request.info), call.Context(""),
+                                           everywhere);
+                                       if (!others)
+                                         return std::unexpected(AuditedProblem(others.error()));
+                                       nlohmann::json out = {{"logged_out", true}};
+                                       if (everywhere) out["other_sessions_ended"] = *others;
+                                       return JsonResponse(200, out);
                                      }}));
 
   MAMORI_RETURN_IF_ERROR(router.Add(
@@ -112,7 +117,17 @@ Status AddAuthRoutes(Router& router, const RouteDeps& deps) {
          auto info = id->authenticator().Touch(BearerToken(call.request.info), nullptr,
                                                call.Context(""), /*allow_restricted=*/true);
          if (!info) return std::unexpected(AuditedProblem(info.error()));
+         // What the principal may do now, as the route table's authoriser
+         // decides it; nothing while the session is restricted (it reaches
+         // only /v1/auth until the password is changed or TOTP enrolled).
+         std::vector<std::string> operations;
+         if (!info->restricted() && deps.authorizer) {
+           auto allowed = deps.authorizer->SystemOperations(*call.principal);
+           if (!allowed) return std::unexpected(Problem::FromStatus(allowed.error()));
+           operations = std::move(*allowed);
+         }
          nlohmann::json out = {{"principal", PrincipalJson(*call.principal)},
+                               {"operations", std::move(operations)},
                                {"created_at", TimeJson(info->created_at)},
                                {"last_seen", TimeJson(info->last_seen)},
                                {"idle_expires_at", TimeJson(info->idle_expires_at)},

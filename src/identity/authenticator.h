@@ -143,7 +143,16 @@ class Authenticator {
                                            bool allow_restricted = false);
 
   // Ends the session ("identity.logout"). The same refusals as Touch.
-  Status Logout(std::string_view token, const engine::Context& ctx);
+  // With `everywhere`, every other active session of the same person ends
+  // with it, on whichever terminal and server it was opened (one event, its
+  // attrs naming "everywhere" and how many others ended) — for a person who
+  // left a session open elsewhere or fears a token was taken. Returns how
+  // many other sessions were ended (0 without `everywhere`).
+  Result<size_t> Logout(std::string_view token, const engine::Context& ctx, bool everywhere);
+  Status Logout(std::string_view token, const engine::Context& ctx) {
+    auto ended = Logout(token, ctx, /*everywhere=*/false);
+    return ended ? Status::Ok() : ended.error();
+  }
 
   // Marks every session past its idle or absolute limit as expired (one
   // "identity.session_expired" event each) and forgets sessions ended more

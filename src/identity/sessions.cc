@@ -198,26 +198,39 @@ Result<SessionInfo> Authenticator::TouchLoaded(Loaded l, const engine::Context& 
   return info;
 }
 
-Status Authenticator::Logout(std::string_view token, const engine::Context& ctx) {
+Result<size_t> Authenticator::Logout(std::string_view token, const engine::Context& ctx,
+                                     bool everywhere) {
   const TimeMicros now = internal::Now(ctx);
   MAMORI_ASSIGN_OR_RETURN(Loaded l, LoadSession(token, ctx, nullptr));
   const std::string handle = SessionHandle(l.session.token_hash);
-  return internal::RunAudited(dir_.storage(), [&](store::WriteTxn& txn, Status& refusal) -> Status {
-    audit::Event ev = internal::MakeEvent(ctx, "identity.logout", now);
-    ev.actor = l.user.id;
-    ev.terminal = internal::TerminalLabel(internal::SessionTerminal(l.session));
-    ev.attrs["session"] = handle;
-    MAMORI_ASSIGN_OR_RETURN(auto s, internal::LoadSession(txn, l.session.token_hash));
-    if (!s || s->state != SessionState::kActive) {
-      return internal::Refuse(
-          txn, ev, SessionError(SubjectForState(s ? s->state : SessionState::kActive)), refusal);
-    }
-    s->state = SessionState::kLoggedOut;
-    s->ended_at = now;
-    s->end_reason = "logout";
-    MAMORI_RETURN_IF_ERROR(internal::PutSession(txn, *s));
-    return internal::AppendEvent(txn, ev);
-  });
+  size_t others = 0;
+  MAMORI_RETURN_IF_ERROR(
+      internal::RunAudited(dir_.storage(), [&](store::WriteTxn& txn, Status& refusal) -> Status {
+        others = 0;
+        audit::Event ev = internal::MakeEvent(ctx, "identity.logout", now);
+        ev.actor = l.user.id;
+        ev.terminal = internal::TerminalLabel(internal::SessionTerminal(l.session));
+        ev.attrs["session"] = handle;
+        MAMORI_ASSIGN_OR_RETURN(auto s, internal::LoadSession(txn, l.session.token_hash));
+        if (!s || s->state != SessionState::kActive) {
+          return internal::Refuse(
+              txn, ev, SessionError(SubjectForState(s ? s->state : SessionState::kActive)),
+              refusal);
+        }
+        s->state = SessionState::kLoggedOut;
+        s->ended_at = now;
+        s->end_reason = "logout";
+        MAMORI_RETURN_IF_ERROR(internal::PutSession(txn, *s));
+        if (everywhere) {
+          MAMORI_ASSIGN_OR_RETURN(
+              others, internal::EndUserSessions(txn, l.user.id, now, SessionState::kLoggedOut,
+                                                "logout_everywhere", s->token_hash));
+          ev.attrs["everywhere"] = "true";
+          ev.attrs["other_sessions_ended"] = std::to_string(others);
+        }
+        return internal::AppendEvent(txn, ev);
+      }));
+  return others;
 }
 
 Result<size_t> Authenticator::ExpireSessions(const engine::Context& ctx) {

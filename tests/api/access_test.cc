@@ -127,6 +127,50 @@ TEST_F(AccessTest, TokenAfterLogoutIsRefused) {
   EXPECT_FALSE(EventsOf("identity.logout").empty());
 }
 
+TEST_F(AccessTest, LogoutEverywhereEndsThePersonsOtherSessionsOnly) {
+  const std::string here = Login("hana");
+  const std::string there = Login("hana");
+  const std::string kenjis = Login("kenji");
+  // Bodies that say something else are refused, naming the member, and end
+  // nothing: every session still answers.
+  for (const std::string body : {R"({"everywhere":"yes"})", R"({"everywhere":1})",
+                                 R"({"all":true})", R"([true])", "everywhere"}) {
+    auto r = Send(here, "POST", "/v1/auth/logout", body);
+    EXPECT_EQ(r.status, 400) << body << " " << r.body;
+  }
+  EXPECT_TRUE(EventsOf("identity.logout").empty());
+  for (const std::string& t : {here, there, kenjis}) {
+    EXPECT_EQ(Send(t, "GET", "/v1/auth/session").status, 200);
+  }
+  // Without a session nobody can end anyone's.
+  EXPECT_EQ(Send("", "POST", "/v1/auth/logout", R"({"everywhere":true})").status, 401);
+  EXPECT_EQ(Send("not-a-token", "POST", "/v1/auth/logout", R"({"everywhere":true})").status, 401);
+  EXPECT_EQ(Send(there, "GET", "/v1/auth/session").status, 200);
+
+  auto r = Send(here, "POST", "/v1/auth/logout", R"({"everywhere":true})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto answer = nlohmann::json::parse(r.body);
+  EXPECT_EQ(answer.at("logged_out"), true);
+  EXPECT_EQ(answer.at("other_sessions_ended"), 1);
+  for (const std::string& t : {here, there}) {
+    auto refused = Send(t, "GET", "/v1/datasets");
+    EXPECT_EQ(refused.status, 401);
+    EXPECT_NE(refused.body.find("session.logged_out"), std::string::npos) << refused.body;
+  }
+  EXPECT_EQ(Send(kenjis, "GET", "/v1/auth/session").status, 200);
+  const auto events = EventsOf("identity.logout");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].actor, "hana");
+  EXPECT_EQ(events[0].attrs.at("everywhere"), "true");
+  // {"everywhere": false} and {} are a plain log-off.
+  const std::string again = Login("hana");
+  const std::string plain = Login("hana");
+  auto p = Send(plain, "POST", "/v1/auth/logout", R"({"everywhere":false})");
+  ASSERT_EQ(p.status, 200) << p.body;
+  EXPECT_FALSE(nlohmann::json::parse(p.body).contains("other_sessions_ended"));
+  EXPECT_EQ(Send(again, "POST", "/v1/auth/logout", "{}").status, 200);
+}
+
 TEST_F(AccessTest, NothingIsAllowedUntilGranted) {
   const std::string token = Login("hana");
   auto r =

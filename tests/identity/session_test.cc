@@ -68,6 +68,42 @@ TEST_F(SessionTest, LogoutInvalidatesTheToken) {
   EXPECT_TRUE(TouchAt(other, kT0 + 4 * kMinute).has_value());
 }
 
+TEST_F(SessionTest, LogoutEverywhereEndsEveryOtherSessionOfThePersonOnly) {
+  const std::string here = LogOn();
+  const std::string there = LogOn(kT0 + kMinute);
+  const std::string third = LogOn(kT0 + 2 * kMinute);
+  AddUser("fujii");
+  auto someone_else = auth().Login(Req("fujii", kGoodPassword, kT0 + 2 * kMinute));
+  ASSERT_TRUE(someone_else.has_value()) << someone_else.error().ToString();
+  // One of endo's sessions already ended: it is not counted again.
+  ASSERT_TRUE(auth().Logout(third, At(kT0 + 3 * kMinute)).ok());
+
+  auto ended = auth().Logout(here, At(kT0 + 4 * kMinute), /*everywhere=*/true);
+  ASSERT_TRUE(ended.has_value()) << ended.error().ToString();
+  EXPECT_EQ(*ended, 1u);
+  EXPECT_EQ(TouchAt(here, kT0 + 5 * kMinute).error().subject(), "session.logged_out");
+  EXPECT_EQ(TouchAt(there, kT0 + 5 * kMinute).error().subject(), "session.logged_out");
+  EXPECT_TRUE(TouchAt(someone_else->token, kT0 + 5 * kMinute).has_value());
+  const audit::Event ev = LastEvent("identity.logout");
+  EXPECT_EQ(ev.result, "ok");
+  EXPECT_EQ(ev.actor, "endo");
+  EXPECT_EQ(ev.attrs.at("everywhere"), "true");
+  EXPECT_EQ(ev.attrs.at("other_sessions_ended"), "1");
+  // A token already ended cannot end the others again.
+  const std::string later = LogOn(kT0 + 6 * kMinute);
+  auto refused = auth().Logout(there, At(kT0 + 7 * kMinute), /*everywhere=*/true);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().subject(), "session.logged_out");
+  EXPECT_TRUE(TouchAt(later, kT0 + 8 * kMinute).has_value());
+  // A plain logout leaves the others alone and says so in no attribute.
+  const std::string plain = LogOn(kT0 + 9 * kMinute);
+  auto none = auth().Logout(plain, At(kT0 + 10 * kMinute), /*everywhere=*/false);
+  ASSERT_TRUE(none.has_value());
+  EXPECT_EQ(*none, 0u);
+  EXPECT_EQ(LastEvent("identity.logout").attrs.count("everywhere"), 0u);
+  EXPECT_TRUE(TouchAt(later, kT0 + 11 * kMinute).has_value());
+}
+
 TEST_F(SessionTest, UnknownAndMalformedTokensAreRefusedAndAudited) {
   auto random = NewSessionToken();
   ASSERT_TRUE(random.has_value());

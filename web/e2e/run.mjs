@@ -12,6 +12,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from './server.mjs';
+import { registerConsole7 } from './console7.mjs';
+import { console8Tests } from './console8.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -124,6 +126,7 @@ async function logonEnrolling(page, user, during = async () => {}) {
   const modules = Number(await page.getByTestId('qr-code').getAttribute('data-modules'));
   check(modules >= 21 && (modules - 17) % 4 === 0, `a QR code of the otpauth URI (${modules} modules a side)`);
   await during();
+  lastStep.set(user, Math.floor(Date.now() / 30000));
   await page.getByLabel(/6桁のコード/).fill(totp(secret));
   await page.getByRole('button', { name: '登録する' }).click();
   await page.getByTestId('last-logon').waitFor();
@@ -131,13 +134,21 @@ async function logonEnrolling(page, user, during = async () => {}) {
   return secret;
 }
 
-// The TOTP keys of the people enrolled so far in this run.
+// The TOTP keys of the people enrolled so far in this run, and the last
+// step each used (the server refuses a step already used).
 const enrolled = new Map();
+const lastStep = new Map();
 
 // A person whose roles need TOTP: enrolled at the first log-on of the run,
 // the code (the next step: the enrolment used this one) after that.
 async function logonWithTotp(page, user) {
   if (!enrolled.has(user)) return logonEnrolling(page, user);
+  // The next step must be a later one than the last used: within the same
+  // 30 seconds as that log-on, wait for the next step (a second log-on of
+  // the same person soon after, as console8.mjs's test makes).
+  const wait = ((lastStep.get(user) ?? 0) * 30000) - Date.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait + 100));
+  lastStep.set(user, Math.floor(Date.now() / 30000) + 1);
   await logon(page, user, NEW_PASSWORD, totp(enrolled.get(user), 1));
   await page.getByTestId('last-logon').waitFor();
 }
@@ -199,6 +210,90 @@ test('idle time-out: a warning, then re-authentication', async ({ page }) => {
   await page.clock.fastForward('01:00');
   await page.getByTestId('end-reason').waitFor();
   check((await page.getByTestId('end-reason').innerText()).includes('再度ログオン'), 're-authentication asked');
+});
+
+test('sessions on every terminal ended from one', async ({ page }) => {
+  // The same person on a second terminal (another browser context).
+  const other = await newPage();
+  try {
+    await logonReady(other.page, 'sato_hanako');
+    await logonReady(page, 'sato_hanako');
+    await page.getByRole('button', { name: 'すべてのセッションを終了' }).click();
+    check((await page.getByTestId('end-reason').innerText()).includes('すべての端末'), 'said on this terminal');
+    // The other terminal's next request is refused: it is back at log-on.
+    await other.page.getByRole('navigation').getByRole('link', { name: 'インシデント', exact: true }).click();
+    await other.page.getByTestId('end-reason').waitFor();
+    check((await other.page.getByTestId('end-reason').innerText()).includes('再度ログオン'), 'the other terminal asked to log on again');
+    await axe(page, 'logged off everywhere');
+  } finally {
+    await other.context.close();
+  }
+});
+
+// The element that has the focus: its tag, name, label text and whether
+// the focus is drawn (an outline that is not 'none').
+async function focused(page) {
+  return page.evaluate(() => {
+    const e = document.activeElement;
+    return { tag: e?.tagName ?? '', name: e?.getAttribute('name') ?? '', id: e?.id ?? '',
+      text: (e?.textContent ?? '').trim(), value: /** @type {any} */ (e)?.value ?? '',
+      outline: e ? getComputedStyle(e).outlineStyle : 'none' };
+  });
+}
+
+// Presses Tab until `want(focused)` (at most `limit` times), checking that
+// every control reached shows where the focus is.
+async function tabTo(page, want, what, limit = 40) {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    const f = await focused(page);
+    if (f.tag !== 'BODY' && f.tag !== 'MAIN') check(f.outline !== 'none', `the focus drawn on ${f.tag} ${f.name || f.text}`);
+    if (want(f)) return f;
+  }
+  throw new Error(`Tab never reached ${what}`);
+}
+
+test('keyboard only: log on, skip link, navigation, a search; the focus always drawn', async ({ page }) => {
+  await page.goto(server.consoleUrl);
+  await page.getByRole('button', { name: 'ログオン' }).waitFor();
+  await tabTo(page, (f) => f.name === 'user', 'the user ID');
+  await page.keyboard.type('sato_hanako');
+  await tabTo(page, (f) => f.name === 'password', 'the password', 1);
+  await page.keyboard.type(changed.has('sato_hanako') ? NEW_PASSWORD : server.password);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('last-logon').or(page.getByRole('heading', { name: 'パスワードの変更' })).first().waitFor();
+  check(changed.has('sato_hanako'), 'the person has changed her first password (an earlier test)');
+  // The skip link comes first and moves the focus to the content, staying
+  // on the screen (the screens are hash routes).
+  await page.evaluate(() => { location.hash = '#/records'; });
+  await page.getByRole('heading', { level: 1, name: '台帳・記録の検索' }).waitFor();
+  await page.locator('body').focus();
+  const skip = await tabTo(page, () => true, 'anything', 1);
+  check(skip.text === '本文へ移動', `the skip link first: ${skip.text}`);
+  await page.keyboard.press('Enter');
+  check((await focused(page)).id === 'main', 'the content focused');
+  check((await page.evaluate(() => location.hash)) === '#/records', 'still on the records screen');
+  // The navigation by Tab and Enter.
+  await page.evaluate(() => { location.hash = '#/work'; });
+  await page.getByRole('heading', { level: 1, name: 'わたしの作業' }).waitFor();
+  await page.locator('body').focus();
+  await tabTo(page, (f) => f.tag === 'A' && f.text === '台帳・記録の検索', 'the records link');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: '台帳・記録の検索' }).waitFor();
+  // A search: the dataset and the purpose chosen with the arrow keys, the
+  // name typed, Enter.
+  await page.getByLabel('データセット').locator('option[value="employee_my_number"]').waitFor({ state: 'attached' });
+  await tabTo(page, (f) => f.name === 'dataset' || f.tag === 'SELECT', 'the dataset');
+  for (let i = 0; i < 10 && (await focused(page)).value !== 'employee_my_number'; i++) await page.keyboard.press('ArrowDown');
+  check((await focused(page)).value === 'employee_my_number', 'the dataset chosen with the arrow keys');
+  await tabTo(page, (f) => f.tag === 'SELECT', 'the purpose');
+  for (let i = 0; i < 10 && (await focused(page)).value !== 'withholding'; i++) await page.keyboard.press('ArrowDown');
+  check((await focused(page)).value === 'withholding', 'the purpose chosen with the arrow keys');
+  await tabTo(page, (f) => f.tag === 'INPUT', 'the name');
+  await page.keyboard.type('やまだ　たろう');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('results').waitFor();
+  check((await page.getByTestId('results').innerText()).includes('山田'), 'found by keyboard alone');
 });
 
 test('records: purpose first, hiragana finds a half-width-kana record, masked; handed to a take-out application', async ({ page }) => {
@@ -824,6 +919,9 @@ test('TOTP: an administrator enrols, then logs on with the code; administration:
   check((await page.getByTestId('refusal').innerText()).includes('権限'), 'the policy changed by the CISO only');
   await axe(page, 'administration (policy)');
 });
+
+registerConsole7({ test, check, axe, logonReady, logonWithTotp, goTo, printed, shots, outDir, incident: () => incident });
+console8Tests({ test, check, axe, logonReady, logonWithTotp, goTo, newPage, incident: () => incident, shotsDir: shots });
 
 let ok = 0;
 const failures = [];

@@ -9,6 +9,7 @@ import { Admin } from './screens/Admin';
 import { Approvals } from './screens/Approvals';
 import { AuditVerify } from './screens/AuditVerify';
 import { Browse, BROWSE } from './screens/Browse';
+import { Disposals } from './screens/Disposals';
 import { Exceptions } from './screens/Exceptions';
 import { Findings } from './screens/Findings';
 import { Inquiries } from './screens/Inquiries';
@@ -33,6 +34,7 @@ const SCREENS: Record<string, () => preact.JSX.Element> = {
   work: MyWork,
   records: Records,
   ledger: Ledger,
+  disposals: Disposals,
   approvals: Approvals,
   inquiries: Inquiries,
   exceptions: Exceptions,

@@ -4,6 +4,7 @@
 // same time from its last answered request, warns a minute before, and at
 // the end forgets the token, logs out and asks for the password again.
 import { api, setHooks, setToken } from './api';
+import { operationsOf } from './lib/nav';
 import { signal } from './signal';
 
 export interface Principal {
@@ -22,6 +23,9 @@ export interface LastLogon {
 
 export interface Session {
   principal: Principal;
+  // The system operations the server allows this session now
+  // (GET /v1/auth/session), for the navigation (lib/nav.ts).
+  operations: string[];
   lastLogon: LastLogon;
   mustChangePassword: boolean;
   totpEnrolmentRequired: boolean;
@@ -29,8 +33,11 @@ export interface Session {
 }
 
 export const session = signal<Session | null>(null);
-// Why the user is at the log-on screen: '' (never logged on), 'idle', 'logout', 'expired'.
-export const endReason = signal<'' | 'idle' | 'logout' | 'expired'>('');
+// Why the user is at the log-on screen: '' (never logged on), 'idle',
+// 'logout', 'everywhere' (this and every other session of the person ended),
+// 'expired'.
+export type EndReason = 'idle' | 'logout' | 'everywhere' | 'expired';
+export const endReason = signal<'' | EndReason>('');
 export const idleWarning = signal(false);
 export const WARN_BEFORE_MS = 60_000;
 
@@ -67,6 +74,7 @@ export async function login(user: string, password: string, totp: string) {
   lastActivity = Date.now();
   session.value = {
     principal: r.principal,
+    operations: operationsOf(info),
     lastLogon: r.last_logon,
     mustChangePassword: !!r.must_change_password,
     totpEnrolmentRequired: !!r.totp_enrolment_required,
@@ -77,17 +85,30 @@ export async function login(user: string, password: string, totp: string) {
   timer = setInterval(tick, 1000);
 }
 
-// Refreshes the server's idle clock (any request does).
-export async function stayLoggedOn() {
-  await api('GET', 'auth/session');
+// Reads the session again: the principal and the operations the server
+// allows it now (a lifted restriction, a role added or removed since the
+// log-on). Refreshes the server's idle clock too (any request does).
+export async function refreshSession() {
+  const info = await api('GET', 'auth/session');
+  const s = session.value;
+  if (s && info) {
+    session.value = { ...s, principal: info.principal ?? s.principal, operations: operationsOf(info) };
+  }
 }
 
-export async function end(reason: 'idle' | 'logout' | 'expired') {
+export async function stayLoggedOn() {
+  await refreshSession();
+}
+
+export async function end(reason: EndReason) {
   if (timer) clearInterval(timer);
   timer = null;
   if (session.value && reason !== 'expired') {
     try {
-      await api('POST', 'auth/logout');
+      // 'everywhere' also ends the person's sessions on other terminals
+      // (POST /v1/auth/logout {"everywhere": true}); they meet the log-on
+      // screen at their next request.
+      await api('POST', 'auth/logout', reason === 'everywhere' ? { everywhere: true } : undefined);
     } catch {
       // Already ended on the server (idle): nothing more to do.
     }

@@ -6,7 +6,7 @@ import { formatCivilDate, formatDateTime, formatNumber, jstDayAhead, toJst, ware
 import { displayValue } from '../build-unit/display.js';
 import { hiraganaToKatakana, isKana, normalizeKana, normalizeName } from '../build-unit/kana.js';
 import { characterClasses, checkPassword } from '../build-unit/password.js';
-import { administers, offers } from '../build-unit/nav.js';
+import { ADMINISTRATION, SCREEN_OPERATIONS, administers, offers, operationsOf } from '../build-unit/nav.js';
 import { QUIET_ZONE, qrModules, qrPicture } from '../build-unit/qr.js';
 
 test('JST is UTC+9 across the date line', () => {
@@ -130,25 +130,48 @@ test('table cells: JST times, who and when, a right by its parts', () => {
   assert.equal(displayValue(false, 'wareki', 'ja'), 'false');
 });
 
-test('navigation: the screens offered follow the roles, administration not to a handler', () => {
-  assert.equal(offers('admin', ['handler']), false);
-  assert.equal(offers('admin', ['admin']), true);
-  assert.equal(offers('admin', ['section_manager', 'confirmer']), true); // reads the people
-  assert.equal(offers('records', ['handler']), true);
-  assert.equal(offers('rights-flow', ['handler']), true); // a use application is anyone's
-  assert.equal(offers('incidents', ['handler']), true); // anyone reports one
-  assert.equal(offers('ledger', ['handler']), false); // dataset.ledger
-  assert.equal(offers('ledger', ['auditor']), true);
-  assert.equal(offers('report', ['handler']), false);
-  assert.equal(offers('report', ['auditor']), true);
-  assert.equal(offers('inquiries', ['handler']), false);
-  assert.equal(offers('inquiries', ['handler', 'inquiry_operator']), true);
-  assert.equal(offers('lists', ['sirt']), false);
-  assert.equal(offers('findings', ['sirt']), true);
-  assert.equal(offers('admin', []), false);
-  assert.equal(offers('work', []), true);
-  assert.equal(administers(['section_manager']), false);
-  assert.equal(administers(['admin']), true);
+test('navigation: the screens offered follow the operations the server allows the session', () => {
+  // A handler's session as the server answers it (no ledger, people, log).
+  const handler = ['dataset.list', 'approval.submit', 'rights.use_request', 'incident.report', 'exception.apply'];
+  assert.equal(offers('admin', handler), false);
+  assert.equal(offers('ledger', handler), false);
+  assert.equal(offers('report', handler), false);
+  assert.equal(offers('inquiries', handler), false);
+  assert.equal(offers('audit', handler), false);
+  assert.equal(offers('rights', handler), false);
+  // The screens for everyone need no operation at all.
+  for (const id of ['work', 'records', 'approvals', 'exceptions', 'rights-flow', 'takeouts', 'incidents', 'governance', 'audit-verify']) {
+    assert.equal(offers(id, []), true, id);
+  }
+  // Each gated screen by one of its operations, and by no other.
+  for (const [id, ops] of Object.entries(SCREEN_OPERATIONS)) {
+    assert.equal(offers(id, []), false, id);
+    for (const op of ops) assert.equal(offers(id, [op]), true, `${id} by ${op}`);
+    assert.equal(offers(id, ['approval.submit', 'dataset.list']), false, id);
+  }
+  assert.equal(offers('admin', ['user.list']), true); // a manager reads the people
+  assert.equal(offers('admin', ['terminal.list']), true);
+  assert.equal(offers('ledger', ['dataset.ledger']), true);
+  assert.equal(offers('inquiries', ['inquiry.show']), true);
+  assert.equal(offers('registers', ['register.keep']), true);
+  // Roles are not operations: a role name offers nothing.
+  assert.equal(offers('admin', ['admin']), false);
+  assert.equal(offers('ledger', ['auditor']), false);
+});
+
+test('navigation: the administrator\'s forms for a session allowed one of those steps only', () => {
+  assert.equal(administers([]), false);
+  assert.equal(administers(['user.list', 'user.show', 'rights.approve']), false); // a manager
+  for (const op of ADMINISTRATION) assert.equal(administers([op]), true, op);
+  assert.equal(administers(['admin']), false, 'a role name is not an operation');
+});
+
+test('navigation: the operations of a session answer, none when absent or malformed', () => {
+  assert.deepEqual(operationsOf({ operations: ['user.list', 'dataset.ledger'] }), ['user.list', 'dataset.ledger']);
+  assert.deepEqual(operationsOf({ principal: { roles: ['admin'] } }), []);
+  assert.deepEqual(operationsOf({ operations: 'user.list' }), []);
+  assert.deepEqual(operationsOf({ operations: ['user.list', 3, null] }), ['user.list']);
+  assert.deepEqual(operationsOf(null), []);
 });
 
 test('QR code: the symbol of an otpauth URI, its finder and timing patterns, the path covering the dark modules', () => {

@@ -3,7 +3,7 @@
 // each kind sends only the members the server takes for it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { emptyRequestForm, endOfJstDay, KIND_INPUTS, listOf, requestBody, requestPath, withRight } from '../build-unit/rights.js';
+import { CREDENTIALS, emptyRequestForm, endOfJstDay, KIND_INPUTS, listOf, requestBody, requestPath, withRight } from '../build-unit/rights.js';
 import { selectionTerms, selectionText } from '../build-unit/takeout.js';
 
 const MEMBERS = {
@@ -15,6 +15,7 @@ const MEMBERS = {
   mask_rule: ['kind', 'mask_scope', 'mask_rule', 'reason'],
   role_add: ['kind', 'person', 'role', 'reason'],
   role_remove: ['kind', 'person', 'role', 'reason'],
+  credential_reset: ['kind', 'person', 'credential', 'reason'],
 };
 
 test('each kind of request sends only the members it takes', () => {
@@ -25,6 +26,17 @@ test('each kind of request sends only the members it takes', () => {
     assert.equal(body.kind, kind === 'use' ? undefined : kind);
     assert.equal(requestPath({ ...emptyRequestForm(kind) }), kind === 'use' ? 'rights/uses' : 'rights/requests');
   }
+});
+
+test('a credential reset names the person and the credential, nothing of a grant or role', () => {
+  for (const credential of CREDENTIALS) {
+    assert.deepEqual(
+      requestBody({ ...emptyRequestForm('credential_reset'), person: ' sato_hanako ', credential, grant: 'G1', role: 'admin',
+        dataset: 'd', terminals: 't1', reason: '認証アプリの紛失' }),
+      { kind: 'credential_reset', person: 'sato_hanako', credential, reason: '認証アプリの紛失' });
+  }
+  assert.deepEqual(CREDENTIALS, ['password', 'totp', 'certificate']); // the API's enum
+  assert.equal(requestPath(emptyRequestForm('credential_reset')), 'rights/requests');
 });
 
 test('a request without a reason sends none (the server decides whether it needs one)', () => {

@@ -5,10 +5,16 @@
 // grant exists, the person, the role) and explains a refusal.
 
 export type RequestKind =
-  | 'use' | 'change' | 'removal' | 'reinstate' | 'terminals' | 'mask_rule' | 'role_add' | 'role_remove';
+  | 'use' | 'change' | 'removal' | 'reinstate' | 'terminals' | 'mask_rule' | 'role_add' | 'role_remove'
+  | 'credential_reset';
 
 export const REQUEST_KINDS: readonly RequestKind[] =
-  ['use', 'change', 'removal', 'reinstate', 'terminals', 'mask_rule', 'role_add', 'role_remove'];
+  ['use', 'change', 'removal', 'reinstate', 'terminals', 'mask_rule', 'role_add', 'role_remove', 'credential_reset'];
+
+// What a credential_reset approves the reset of: a person's password or
+// authenticator (TOTP), or a service account's client certificate.
+export type Credential = 'password' | 'totp' | 'certificate';
+export const CREDENTIALS: readonly Credential[] = ['password', 'totp', 'certificate'];
 
 // The inputs each kind shows: a right (use, change), a grant, a person …
 export const KIND_INPUTS: Record<RequestKind, readonly string[]> = {
@@ -20,6 +26,9 @@ export const KIND_INPUTS: Record<RequestKind, readonly string[]> = {
   mask_rule: ['mask_scope', 'mask_rule'],
   role_add: ['person', 'role'],
   role_remove: ['person', 'role'],
+  // the second person for the reset of a rights holder's credential: the
+  // administrator's reset names the approved request (and configures it)
+  credential_reset: ['person', 'credential'],
 };
 
 export interface RequestForm {
@@ -28,6 +37,7 @@ export interface RequestForm {
   grant: string;
   person: string;
   role: string;
+  credential: Credential;
   dataset: string;
   terminals: string;
   // the right of a use application or a change
@@ -53,7 +63,7 @@ export interface RequestForm {
 
 export function emptyRequestForm(kind: RequestKind = 'change'): RequestForm {
   return {
-    kind, reason: '', grant: '', person: '', role: '', dataset: '', terminals: '',
+    kind, reason: '', grant: '', person: '', role: '', credential: 'totp', dataset: '', terminals: '',
     rightRole: 'handler', category: '', rightDataset: '', operation: 'read', purpose: '', department: '',
     persons: '', unmask: false, expires: '',
     scopeType: '', scopeDataset: '', scopeField: '', clearTo: 'readers', maskPurposes: '', otherwise: 'partial',
@@ -131,6 +141,7 @@ export function requestBody(f: RequestForm): Record<string, unknown> {
       case 'grant': body['grant'] = f.grant.trim(); break;
       case 'person': body['person'] = f.person.trim(); break;
       case 'role': body['role'] = f.role.trim(); break;
+      case 'credential': body['credential'] = f.credential; break;
       case 'dataset': body['dataset'] = f.dataset.trim(); break;
       case 'terminals': body['terminals'] = listOf(f.terminals); break;
       case 'mask_scope':

@@ -12,6 +12,7 @@ import { Refusal, useApi, useRefusal } from './common';
 import { bodyOf, initial, Inputs, type Input } from './FormInputs';
 import { AdminRefusal, Users } from './AdminUsers';
 import { ServiceAccountSteps } from './AdminServiceAccounts';
+import { TerminalEdit } from './TerminalEdit';
 import { administers } from '../lib/nav';
 import { session } from '../session';
 import { useJsonText } from './JsonText';
@@ -36,7 +37,7 @@ function Accounts({ path, label }: { path: 'terminals' | 'service-accounts'; lab
     }
   }
   const rows = rowsOf(data) as any[];
-  const admin = administers(useSignal(session)?.principal.roles ?? []);
+  const admin = administers(useSignal(session)?.operations ?? []);
   return (
     <>
       <AdminRefusal problem={problem} />
@@ -69,6 +70,7 @@ function Accounts({ path, label }: { path: 'terminals' | 'service-accounts'; lab
         </table>
       )}
       {data && path === 'service-accounts' && admin && <ServiceAccountSteps accounts={rows} onDone={reload} />}
+      {data && path === 'terminals' && <TerminalEdit terminals={rows} onDone={reload} />}
       {data && <NewAccount path={path} onDone={reload} />}
     </>
   );

@@ -5,7 +5,7 @@
 // each step and its refusal is shown as it words it.
 import { useState } from 'preact/hooks';
 import { t } from '../i18n';
-import { useAccountSteps } from './AdminUsers';
+import { CredentialResetHelp, useAccountSteps } from './AdminUsers';
 import { Choice, Field, Refusal } from './common';
 
 export function ServiceAccountSteps({ accounts, onDone }: { accounts: any[]; onDone: () => void }) {
@@ -24,13 +24,14 @@ export function ServiceAccountSteps({ accounts, onDone }: { accounts: any[]; onD
         <legend>{t(['クライアント証明書の更新', 'Replace the client certificate'])}</legend>
         <Field label={['新しい証明書の指紋 (SHA-256, 16進)', 'New certificate fingerprint (SHA-256, hex)']}
           value={fingerprint} set={setFingerprint} autoComplete="off" />
-        <Field label={['承認済みの権限申請ID (権限を持つアカウントの場合)', 'Approved rights request ID (for an account holding rights)']}
+        <Field label={['証明書更新の承認済み申請ID (権限を持つアカウントの場合)', 'Approved request ID for the certificate (for an account holding rights)']}
           value={request} set={setRequest} />
         <button type="button" disabled={none || !fingerprint}
           onClick={() => void step(['証明書を更新しました', 'Certificate replaced'], 'PUT', '/certificate',
-            request ? { cert_fingerprint: fingerprint, request } : { cert_fingerprint: fingerprint })}>
+            request.trim() ? { cert_fingerprint: fingerprint.trim(), request: request.trim() } : { cert_fingerprint: fingerprint.trim() })}>
           {t(['更新する', 'Replace'])}
         </button>
+        <CredentialResetHelp />
       </fieldset>
       <fieldset>
         <legend>{t(['ロール', 'Roles'])}</legend>

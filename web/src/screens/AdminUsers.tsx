@@ -92,6 +92,18 @@ function AddUser({ onAdded }: { onAdded: () => void }) {
 }
 
 // The steps on one chosen person.
+// Where the approved request of a rights holder's credential reset comes
+// from: the rights flow's credential_reset kind (RightsRequest.tsx),
+// requested by a manager and approved by someone other than this
+// administrator; the reset names it and so configures it.
+export function CredentialResetHelp() {
+  return (
+    <p class="help">{t(['権限を持つ人・アカウントの再設定には、「権限の申請・見直し」で「認証情報の再設定の承認」を申請し、管理者以外が承認した申請のIDが必要です。',
+      "Resetting a credential of someone (or an account) holding rights needs the ID of a \"credential reset\" request from Rights requests, approved by someone other than the administrator."])}{' '}
+      <a href="#/rights-flow">{t(['権限の申請・見直しへ', 'Go to Rights requests'])}</a></p>
+  );
+}
+
 function UserSteps({ users, roles, onDone }: { users: any[]; roles: [string, string][]; onDone: () => void }) {
   const [who, setWho] = useState('');
   const [reason, setReason] = useState('');
@@ -100,7 +112,8 @@ function UserSteps({ users, roles, onDone }: { users: any[]; roles: [string, str
   const [position, setPosition] = useState('');
   const [change, setChange] = useState({ display_name: '', department: '', manager: '' });
   const [request, setRequest] = useState('');
-  const admin = administers(useSignal(session)?.principal.roles ?? []);
+  const [passwordRequest, setPasswordRequest] = useState('');
+  const admin = administers(useSignal(session)?.operations ?? []);
   const { refused, done, step: stepOn } = useAccountSteps('users', who, onDone);
   const step = (what: Text, method: string, path: string, body?: unknown, request = '') =>
     stepOn(what, method, path, body, { request });
@@ -125,9 +138,12 @@ function UserSteps({ users, roles, onDone }: { users: any[]; roles: [string, str
         <legend>{t(['パスワードの再設定', 'Reset the password'])}</legend>
         <Field label={['仮パスワード', 'Temporary password']} type="password" value={password} set={setPassword}
           autoComplete="new-password" />
+        <Field label={['パスワード再設定の承認済み申請ID (権限を持つ人の場合)', 'Approved request ID for the password reset (for someone holding rights)']}
+          value={passwordRequest} set={setPasswordRequest} />
         <button type="button" disabled={none || !password}
           onClick={() => void step(['仮パスワードを設定しました (次回ログオン時に変更)', 'Temporary password set (changed at the next log-on)'],
-            'POST', '/password', { password })}>{t(['再設定する', 'Reset'])}</button>
+            'POST', '/password', passwordRequest.trim() ? { password, request: passwordRequest.trim() } : { password })}>{t(['再設定する', 'Reset'])}</button>
+        <CredentialResetHelp />
       </fieldset>
       <fieldset>
         <legend>{t(['ロール・役職', 'Roles and positions'])}</legend>
@@ -156,11 +172,12 @@ function UserSteps({ users, roles, onDone }: { users: any[]; roles: [string, str
           </fieldset>
           <fieldset>
             <legend>{t(['ワンタイムパスワードの再登録', 'Reset the authenticator (TOTP)'])}</legend>
-            <Field label={['承認済みの権限申請ID (権限を持つ人の場合)', 'Approved rights request ID (for someone holding rights)']}
+            <Field label={['再登録の承認済み申請ID (権限を持つ人の場合)', 'Approved request ID for the authenticator reset (for someone holding rights)']}
               value={request} set={setRequest} />
             <button type="button" disabled={none}
               onClick={() => void step(['再登録としました (次回ログオン時に登録)', 'Reset (enrolled again at the next log-on)'],
-                'DELETE', '/totp', undefined, request)}>{t(['再登録にする', 'Reset'])}</button>
+                'DELETE', '/totp', undefined, request.trim())}>{t(['再登録にする', 'Reset'])}</button>
+            <CredentialResetHelp />
           </fieldset>
         </>
       )}

@@ -1,10 +1,51 @@
 // Approvals: the requests this person may decide now, and their own. The
 // server refuses the applicant's decision of their own request
 // (approval.self_approval); the refusal is shown as the server words it.
+// An approved request of one's own to shred a record before its retention
+// ends carries the disposal itself (the record it names).
 import { useState } from 'preact/hooks';
 import { api, ApiError, type Problem } from '../api';
 import { t } from '../i18n';
 import { Field, Refusal, useApi, When } from './common';
+
+// The record an approved non-standard-work request of one's own to shred
+// names ("dataset/record"), or null: the disposal before the retention ends
+// starts from it, since its holder need not be able to search the record
+// (a shred grant is not a read grant).
+export function shredTarget(a: any): { dataset: string; id: string } | null {
+  if (a?.type !== 'non_standard_work' || a?.action !== 'record.shred' || a?.state !== 'approved') return null;
+  const m = /^([a-z0-9_]+)\/([0-9a-f]{32})$/.exec(String(a?.subject ?? ''));
+  return m ? { dataset: m[1]!, id: m[2]! } : null;
+}
+
+// The disposal of the record an approved request names: DELETE with the
+// approval and a reason code; the server decides (the shred grant, the
+// approval being the applicant's own and for this record) and refuses,
+// explained, what it does not allow.
+function Dispose({ approval, target }: { approval: string; target: { dataset: string; id: string } }) {
+  const [reason, setReason] = useState('purpose_ended');
+  const [refused, setRefused] = useState<Problem | null>(null);
+  const [disposed, setDisposed] = useState('');
+  async function dispose() {
+    setRefused(null);
+    try {
+      const r = await api<any>('DELETE', `datasets/${encodeURIComponent(target.dataset)}/records/${encodeURIComponent(target.id)}`,
+        undefined, { approval, reason });
+      setDisposed(r?.id ?? target.id);
+    } catch (err) {
+      if (err instanceof ApiError) setRefused(err.problem);
+    }
+  }
+  if (disposed) return <span role="status" data-testid="approval-disposed">{t(['廃棄しました', 'Disposed of'])}: {disposed}</span>;
+  return (
+    <>
+      <Field label={[`廃棄理由コード (${approval})`, `Reason code (${approval})`]} name={`dispose-reason-${approval}`} required
+        value={reason} set={setReason} />
+      <button type="button" onClick={() => void dispose()}>{t(['記録を廃棄する', 'Dispose of the record'])}</button>
+      <Refusal problem={refused} />
+    </>
+  );
+}
 
 function Table({ view }: { view: 'pending' | 'mine' }) {
   const { data, problem, reload } = useApi<any>('approvals', { view }, [view]);
@@ -39,6 +80,7 @@ function Table({ view }: { view: 'pending' | 'mine' }) {
               <td>{a.id}</td><td>{a.type}</td><td>{a.applicant}</td><td>{a.state}</td>
               <td><When value={a.created_at ?? a.applied_at} /></td>
               <td>
+                {view === 'mine' && shredTarget(a) && <Dispose approval={a.id} target={shredTarget(a)!} />}
                 {a.state === 'pending' && (
                   <>
                     <button type="button" onClick={() => void decide(a.id, 'approve')}>{t(['承認', 'Approve'])}</button>{' '}
@@ -74,7 +116,8 @@ function Apply({ onDone }: { onDone: () => void }) {
       if (err instanceof ApiError) setRefused(err.problem);
     }
   }
-  const code = '[a-z0-9._\\-]+';
+  // A subject may name a record ("dataset/record id"), as a disposal's does.
+  const code = '[a-z0-9._\\/\\-]+';
   return (
     <form onSubmit={submit} class="search" aria-labelledby="apply-title">
       <h2 id="apply-title">{t(['標準外作業の申請', 'Apply for non-standard work'])}</h2>

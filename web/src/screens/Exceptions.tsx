@@ -9,6 +9,7 @@ import { api } from '../api';
 import { t, type Text } from '../i18n';
 import { jstDayAhead } from '../lib/dates';
 import { Day, Field, Refusal, useApi, useRefusal, When } from './common';
+import { ExceptionReports } from './ExceptionReports';
 
 const STATES: Record<string, Text> = {
   pending: ['承認待ち', 'pending'],
@@ -47,7 +48,30 @@ function Apply({ onDone }: { onDone: (id: string) => void }) {
   );
 }
 
+// The ledger with the application form, or the reports, trends and the
+// approvers (ExceptionReports.tsx): one part at a time, each asking the
+// API only when shown.
+const PARTS: [string, Text][] = [
+  ['ledger', ['台帳・申請', 'Ledger, applications']],
+  ['reports', ['報告・傾向・許可権限者', 'Reports, trends, approvers']],
+];
+
 export function Exceptions() {
+  const [part, setPart] = useState('ledger');
+  return (
+    <section aria-labelledby="exceptions-title">
+      <h1 id="exceptions-title">{t(['例外措置', 'Exceptions'])}</h1>
+      <p role="group" aria-label={t(['例外措置の表示', 'What to show'])}>
+        {PARTS.map(([id, label]) => (
+          <button key={id} type="button" class="tab" aria-pressed={part === id} onClick={() => setPart(id)}>{t(label)}</button>
+        ))}
+      </p>
+      {part === 'ledger' ? <Ledger /> : <ExceptionReports />}
+    </section>
+  );
+}
+
+function Ledger() {
   const { data, problem, reload } = useApi<any>('exceptions');
   const { refused, attempt } = useRefusal();
   const [applied, setApplied] = useState('');
@@ -62,8 +86,7 @@ export function Exceptions() {
   }
   const list: any[] = data?.exceptions ?? [];
   return (
-    <section aria-labelledby="exceptions-title">
-      <h1 id="exceptions-title">{t(['例外措置', 'Exceptions'])}</h1>
+    <>
       {applied && (
         <p role="status" data-testid="exception-applied">
           {t(['申請しました (承認は「承認」画面で指定された承認者が行います)', 'Applied (the designated approvers decide it on the approvals screen)'])}: {applied}
@@ -101,6 +124,6 @@ export function Exceptions() {
         </table>
       )}
       <Apply onDone={(id) => { setApplied(id); reload(); }} />
-    </section>
+    </>
   );
 }

@@ -67,12 +67,35 @@ function ReportIncident({ onDone }: { onDone: () => void }) {
   );
 }
 
+type FormFormat = 'html' | 'text' | 'json';
+const FORM_EXT: Record<FormFormat, string> = { html: 'html', text: 'txt', json: 'json' };
+
+// The JSON form's items as the server fills them (未確定 where not known).
+function ReportFormItems({ form }: { form: any }) {
+  const items: any[] = Array.isArray(form?.items) ? form.items : [];
+  const unknown: string[] = Array.isArray(form?.unknown) ? form.unknown : [];
+  return (
+    <>
+      <table data-testid="report-form-items" data-complete={String(!!form?.complete)}>
+        <caption>{form?.title ?? ''} ({form?.complete ? t(['記入済み', 'complete']) : t(['未確定の項目あり', 'items not yet known'])})</caption>
+        <thead><tr><th scope="col">{t(['項目', 'Item'])}</th><th scope="col">{t(['内容', 'Value'])}</th></tr></thead>
+        <tbody>
+          {items.map((x) => <tr key={x.key} data-key={x.key}><th scope="row">{x.label}</th><td>{x.value}</td></tr>)}
+        </tbody>
+      </table>
+      {unknown.length > 0 && <p data-testid="report-form-unknown">{t(['未確定: ', 'Not yet known: '])}{unknown.join(', ')}</p>}
+    </>
+  );
+}
+
 function Incident({ id, onDone }: { id: string; onDone: () => void }) {
   const { data, problem, reload } = useApi<any>(`incidents/${encodeURIComponent(id)}`);
   const [step, setStep] = useState('');
   const [date, setDate] = useState(jstDayAhead(0));
   const [note, setNote] = useState('');
   const [police, setPolice] = useState('');
+  const [format, setFormat] = useState<FormFormat>('html');
+  const [shown, setShown] = useState<any>(null);
   const [reason, setReason] = useState('');
   const { refused, setRefused, attempt } = useRefusal();
   const [done, setDone] = useState('');
@@ -92,9 +115,14 @@ function Incident({ id, onDone }: { id: string; onDone: () => void }) {
       onDone();
     }
   }
+  // The Commission's form in the format chosen: HTML (one A4 page), text
+  // or JSON, downloaded; JSON is also shown (its items and those unknown).
   async function form(kind: 'preliminary' | 'final') {
+    setRefused(null);
+    setShown(null);
     try {
-      await download(`incidents/${encodeURIComponent(id)}/report-form`, { kind, format: 'html' }, `incident-${id}-${kind}.html`);
+      await download(`incidents/${encodeURIComponent(id)}/report-form`, { kind, format }, `incident-${id}-${kind}.${FORM_EXT[format]}`);
+      if (format === 'json') setShown(await api<any>('GET', `incidents/${encodeURIComponent(id)}/report-form`, undefined, { kind, format }));
     } catch (err) {
       if (err instanceof ApiError) setRefused(err.problem);
     }
@@ -141,10 +169,14 @@ function Incident({ id, onDone }: { id: string; onDone: () => void }) {
           </form>
           <IncidentAmend id={id} onDone={() => { reload(); onDone(); }} />
           <p>
-            {t(['個人情報保護委員会への報告書様式 (HTML): ', "The Commission's report form (HTML): "])}
+            <Choice label={['報告書様式の形式', 'Format of the report form']} name="form-format" value={format === 'html' ? '' : format}
+              set={(v) => setFormat((v || 'html') as FormFormat)} placeholder={['HTML (A4)', 'HTML (A4)']}
+              options={[['text', t(['テキスト', 'Text'])], ['json', 'JSON']]} />
+            {t(['個人情報保護委員会への報告書様式: ', "The Commission's report form: "])}
             <button type="button" onClick={() => void form('preliminary')}>{t(['速報', 'Preliminary'])}</button>{' '}
             <button type="button" onClick={() => void form('final')}>{t(['確報', 'Final'])}</button>
           </p>
+          {shown && <ReportFormItems form={shown} />}
           <Refusal problem={refused} />
           {done && <p role="status" data-testid="incident-done">{done}</p>}
         </>

@@ -10,6 +10,7 @@ import { api } from '../api';
 import { t, type Text } from '../i18n';
 import { signal } from '../signal';
 import { Field, Refusal, showValue, useApi, useRefusal, When } from './common';
+import { BRANCH_PARTS, InquiryBranches } from './InquiryBranches';
 
 const STATES: Record<string, Text> = {
   applied: ['申請中', 'applied'],
@@ -27,13 +28,15 @@ function Apply({ onDone }: { onDone: (id: string) => void }) {
   const [f, setF] = useState(() => {
     const from = inquiryDraft.value;
     inquiryDraft.value = null;
-    return { dataset: from?.dataset ?? '', record: from?.record ?? '', purpose: from?.purpose ?? '', consent: '' };
+    return { dataset: from?.dataset ?? '', record: from?.record ?? '', purpose: from?.purpose ?? '', consent: '', branch_request: '' };
   });
   const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v });
   const { refused, attempt } = useRefusal();
   async function submit(e: Event) {
     e.preventDefault();
-    const q = await attempt(() => api<any>('POST', 'inquiries', f));
+    // branch_request only when the inquiry answers a branch's request.
+    const { branch_request, ...rest } = f;
+    const q = await attempt(() => api<any>('POST', 'inquiries', branch_request ? f : rest));
     if (q) onDone(q.id);
   }
   return (
@@ -44,13 +47,32 @@ function Apply({ onDone }: { onDone: (id: string) => void }) {
       <Field label={['利用目的ID', 'Purpose ID']} name="purpose" required value={f.purpose} set={set('purpose')} />
       <Field label={['同意書の番号 (文書番号またはSHA-256)', 'Consent document reference (number or SHA-256)']}
         name="consent" required value={f.consent} set={set('consent')} />
+      <Field label={['照会依頼ID (営業店の依頼による場合)', 'Branch request ID (when a branch requested it)']}
+        name="branch_request" value={f.branch_request} set={set('branch_request')} />
       <button type="submit">{t(['申請する', 'Apply'])}</button>
       <Refusal problem={refused} />
     </form>
   );
 }
 
+// The inquiries, or the branch requests and reconciliation, or the daily
+// inquiry lists: one part at a time, each asking the API only when shown.
 export function Inquiries() {
+  const [part, setPart] = useState('inquiries');
+  return (
+    <section aria-labelledby="inquiries-title">
+      <h1 id="inquiries-title">{t(['照会', 'Inquiries'])}</h1>
+      <p role="group" aria-label={t(['照会の表示', 'What to show'])}>
+        {BRANCH_PARTS.map(([id, label]) => (
+          <button key={id} type="button" class="tab" aria-pressed={part === id} onClick={() => setPart(id)}>{t(label)}</button>
+        ))}
+      </p>
+      {part === 'inquiries' ? <InquiryList /> : <InquiryBranches part={part} />}
+    </section>
+  );
+}
+
+function InquiryList() {
   const { data, problem, reload } = useApi<any>('inquiries');
   const { refused, attempt } = useRefusal();
   const [done, setDone] = useState('');
@@ -77,8 +99,7 @@ export function Inquiries() {
 
   const list: any[] = data?.inquiries ?? [];
   return (
-    <section aria-labelledby="inquiries-title">
-      <h1 id="inquiries-title">{t(['照会', 'Inquiries'])}</h1>
+    <>
       <p class="help">
         {t(['照会者が申請・実行し、同じ部署の確認者が承認します。照会者と確認者は同じ人にはなれません。',
           'The operator applies and runs; a confirmer of the same department approves. The operator can never be the confirmer.'])}
@@ -133,6 +154,6 @@ export function Inquiries() {
         </dl>
       )}
       <Apply onDone={(id) => { setApplied(id); reload(); }} />
-    </section>
+    </>
   );
 }

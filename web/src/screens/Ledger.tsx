@@ -1,7 +1,8 @@
 // The dataset ledger (特定個人情報等の取扱台帳, [002 第13条], docs/REQUIREMENTS.md
-// §3): for each dataset the API's ledger entry (GET /v1/datasets/{ds}/ledger)
-// — department, category, classification, the records held and disposed of
-// now, counted by the server —, and one dataset's whole entry: items
+// §3): every dataset's ledger entry, summarised, in one answer (GET
+// /v1/ledger) — department, category, classification, the records held and disposed of
+// now, counted by the server —, and one dataset's whole entry (GET
+// /v1/datasets/{ds}/ledger, when opened): items
 // collected, purposes, retention, storage, handling and take-out rules.
 // Printable on A4. The ledger is for managers, administrators and
 // auditors: the server refuses it to others, and the refusal is shown.
@@ -80,30 +81,37 @@ function csvRow(l: any): Record<string, unknown> {
 }
 
 export function Ledger() {
-  const list = useApi<{ datasets: { name: string }[] }>('datasets');
-  const [ledgers, setLedgers] = useState<any[] | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
+  // Every dataset's entry summarised in one answer (GET /v1/ledger), each
+  // counted and audited by the server as a read of that dataset's ledger.
+  const summary = useApi<{ datasets: any[]; totals: { records?: number; disposals?: number } }>('ledger');
+  const ledgers = summary.data?.datasets ?? null;
+  const problem: Problem | null = summary.problem ?? null;
+  // One dataset's whole entry, asked for when opened.
   const [open, setOpen] = useState('');
-  const names = (list.data?.datasets ?? []).map((d) => d.name);
+  const [shown, setShown] = useState<any | null>(null);
+  const [entryProblem, setEntryProblem] = useState<Problem | null>(null);
   useEffect(() => {
-    if (!names.length) return;
+    setShown(null);
+    setEntryProblem(null);
+    if (!open) return;
     let live = true;
-    Promise.all(names.map((n) => api('GET', `datasets/${encodeURIComponent(n)}/ledger`))).then(
-      (ls) => live && setLedgers(ls),
-      (e) => live && e instanceof ApiError && setProblem(e.problem),
+    api('GET', `datasets/${encodeURIComponent(open)}/ledger`).then(
+      (l) => live && setShown(l),
+      (e) => live && e instanceof ApiError && setEntryProblem(e.problem),
     );
     return () => {
       live = false;
     };
-  }, [names.join(',')]);
-  const shown = ledgers?.find((l) => l.name === open);
-  const total = (k: string) =>
-    formatNumber((ledgers ?? []).reduce((s, l) => s + (typeof l[k] === 'number' ? l[k] : 0), 0), lang.value);
+  }, [open]);
+  const total = (k: 'records' | 'disposals') => {
+    const n = summary.data?.totals?.[k];
+    return formatNumber(typeof n === 'number' ? n : 0, lang.value);
+  };
   return (
     <section aria-labelledby="ledger-title">
       <h1 id="ledger-title">{t(['データセット台帳', 'Dataset ledger'])}</h1>
       <PrintHeading title={['データセット台帳 (取扱台帳)', 'Dataset ledger']} />
-      <Refusal problem={list.problem ?? problem} />
+      <Refusal problem={problem ?? entryProblem} />
       {problem?.status === 403 && (
         <p class="help" data-testid="ledger-note">{t(['台帳 (件数を含む) は、管理者・課長以上・監査担当が閲覧できます。',
           'The ledger (with its counts) is for administrators, managers and auditors.'])}</p>

@@ -11,6 +11,7 @@ import { Field } from './common';
 const REASONS = {
   idle: ['一定時間操作がなかったため、自動的にログオフしました。再度ログオンしてください。', 'You were logged off after a period without activity. Please log on again.'],
   logout: ['ログオフしました。', 'You have logged off.'],
+  everywhere: ['すべての端末のセッションを終了し、ログオフしました。', 'Your sessions on every terminal have ended; you are logged off.'],
   expired: ['セッションが終了しました。再度ログオンしてください。', 'The session has ended. Please log on again.'],
 } as const;
 

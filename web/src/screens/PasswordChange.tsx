@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import { lang, problemText, t } from '../i18n';
 import { checkPassword, type PasswordRules } from '../lib/password';
-import { session } from '../session';
+import { refreshSession, session } from '../session';
 import { useSignal } from '../signal';
 import { Field } from './common';
 
@@ -32,6 +32,9 @@ export function PasswordChange() {
     setError('');
     try {
       await api('POST', 'auth/password', { current, new: next });
+      // The restriction lifted, the session's operations as the server
+      // allows them now, before the shell shows the navigation.
+      await refreshSession().catch(() => undefined);
       const s = session.value;
       if (s) session.value = { ...s, mustChangePassword: false };
     } catch (err) {

@@ -1,15 +1,17 @@
 // The rights flow's requests other than a grant [003 II.5(4) 必須 A-B]: a
 // change, removal or reinstatement of a grant (picked from the grants the
 // register shows), the terminals of a dataset, a mask rule, a role added
-// or removed, and a use application (利用申請: named persons until a day,
-// approved by the section manager). Each goes request → approve →
+// or removed, the approval of a rights holder's credential reset (the
+// administrator's reset then names it: AdminUsers.tsx,
+// AdminServiceAccounts.tsx), and a use application (利用申請: named persons
+// until a day, approved by the section manager). Each goes request → approve →
 // configure like a grant; the server decides who may request which kind
 // and refuses, explained, what it does not allow.
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { t, type Text } from '../i18n';
 import { jstDayAhead } from '../lib/dates';
-import { emptyRequestForm, KIND_INPUTS, requestBody, requestPath, withRight, type RequestForm, type RequestKind } from '../lib/rights';
+import { CREDENTIALS, emptyRequestForm, KIND_INPUTS, requestBody, requestPath, withRight, type Credential, type RequestForm, type RequestKind } from '../lib/rights';
 import { Choice, Field, Refusal, useApi, useRefusal } from './common';
 
 export const KIND_LABELS: Record<RequestKind, Text> = {
@@ -21,6 +23,13 @@ export const KIND_LABELS: Record<RequestKind, Text> = {
   mask_rule: ['マスク規則', 'Mask rule'],
   role_add: ['ロールの追加', 'Role added'],
   role_remove: ['ロールの削除', 'Role removed'],
+  credential_reset: ['認証情報の再設定の承認 (権限保有者)', 'Credential reset of a rights holder'],
+};
+
+export const CREDENTIAL_LABELS: Record<Credential, Text> = {
+  password: ['パスワード', 'Password'],
+  totp: ['ワンタイムパスワード (認証アプリ)', 'Authenticator (TOTP)'],
+  certificate: ['サービスアカウントのクライアント証明書', "A service account's client certificate"],
 };
 
 export const CATEGORIES: [string, Text][] = [
@@ -124,8 +133,8 @@ export function RightsRequest({ onDone }: { onDone: () => void }) {
   return (
     <form onSubmit={submit} class="search" aria-labelledby="rights-other-title" data-testid="rights-other">
       <h2 id="rights-other-title">{t(['権限の変更・削除・その他の申請', 'Other rights requests'])}</h2>
-      <p class="help">{t(['変更・削除・再付与・端末・マスク規則・ロールは部門責任者等が申請し、承認・設定を経て反映されます。利用申請は誰でも行え、所属課長が承認します。',
-        "Changes, removals, reinstatements, terminals, mask rules and roles are requested by managers, then approved and configured; anyone may apply for a use, which their section manager approves."])}</p>
+      <p class="help">{t(['変更・削除・再付与・端末・マスク規則・ロールは部門責任者等が申請し、承認・設定を経て反映されます。権限保有者の認証情報の再設定は、承認された申請の番号を管理者が再設定のときに指定します。利用申請は誰でも行え、所属課長が承認します。',
+        "Changes, removals, reinstatements, terminals, mask rules and roles are requested by managers, then approved and configured; a rights holder's credential reset, once approved, is named by the administrator in the reset itself; anyone may apply for a use, which their section manager approves."])}</p>
       <Choice label={['申請の種類', 'Kind of request']} name="kind" value={f.kind} set={kind}
         placeholder={['選択してください', 'Choose']} options={Object.entries(KIND_LABELS).map(([k, l]) => [k, t(l)])} />
       {inputs.includes('grant') && (
@@ -137,6 +146,11 @@ export function RightsRequest({ onDone }: { onDone: () => void }) {
       )}
       {inputs.includes('person') && <Field label={['対象者ID', 'Person id']} name="person" required value={f.person} set={set('person')} />}
       {inputs.includes('role') && <Field label={['ロール名', 'Role name']} name="role-name" required value={f.role} set={set('role')} />}
+      {inputs.includes('credential') && (
+        <Choice label={['再設定する認証情報', 'Credential to reset']} name="credential" value={f.credential}
+          set={(v) => setF({ ...f, credential: v as Credential })} placeholder={['選択してください', 'Choose']}
+          options={CREDENTIALS.map((c) => [c, t(CREDENTIAL_LABELS[c])])} />
+      )}
       {inputs.includes('dataset') && <Field label={['データセット名', 'Dataset name']} name="dataset" required value={f.dataset} set={set('dataset')} />}
       {inputs.includes('terminals') && (
         <Field label={['端末ID (カンマ区切り)', 'Terminal ids (comma-separated)']} name="terminals" required value={f.terminals} set={set('terminals')} />

@@ -12,6 +12,7 @@ export const SCREENS: { id: string; label: Text }[] = [
   { id: 'work', label: ['わたしの作業', 'My work'] },
   { id: 'records', label: ['台帳・記録の検索', 'Records'] },
   { id: 'ledger', label: ['データセット台帳', 'Dataset ledger'] },
+  { id: 'disposals', label: ['削除・廃棄の記録', 'Disposal records'] },
   { id: 'approvals', label: ['承認', 'Approvals'] },
   { id: 'inquiries', label: ['照会', 'Inquiries'] },
   { id: 'exceptions', label: ['例外措置', 'Exceptions'] },
@@ -43,7 +44,14 @@ export function Shell({ screen, children }: { screen: string; children: Componen
   const last = s.lastLogon;
   return (
     <div class="shell">
-      <a class="skip" href="#main">{t(['本文へ移動', 'Skip to content'])}</a>
+      {/* The screens are hash routes (#/records): following "#main" would
+          change the hash and leave the screen for "my work". The link moves
+          the focus to the content instead, and keeps its href for what a
+          link is expected to be. */}
+      <a class="skip" href="#main" onClick={(e) => {
+        e.preventDefault();
+        document.getElementById('main')?.focus();
+      }}>{t(['本文へ移動', 'Skip to content'])}</a>
       <header>
         <span class="brand">mamori</span>
         <span data-testid="who">
@@ -70,12 +78,15 @@ export function Shell({ screen, children }: { screen: string; children: Componen
           {era.value === 'wareki' ? t(['西暦で表示', 'Show Gregorian years']) : t(['和暦で表示', 'Show Japanese eras'])}
         </button>
         <button type="button" onClick={() => void end('logout')}>{t(['ログオフ', 'Log off'])}</button>
+        <button type="button" onClick={() => void end('everywhere')}>
+          {t(['すべてのセッションを終了', 'End all my sessions'])}
+        </button>
       </header>
-      {/* The screens this person's roles can use (lib/nav.ts); another one
+      {/* The screens the server allows this session now (lib/nav.ts); another one
           reached by its URL shows the API's refusal, explained. */}
       <nav aria-label={t(['画面', 'Screens'])}>
         <ul>
-          {SCREENS.filter((x) => offers(x.id, s.principal.roles)).map((x) => (
+          {SCREENS.filter((x) => offers(x.id, s.operations)).map((x) => (
             <li key={x.id}>
               <a href={`#/${x.id}`} aria-current={screen === x.id ? 'page' : undefined}>{t(x.label)}</a>
             </li>

@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, type Problem } from '../api';
 import { lang, t } from '../i18n';
-import { session } from '../session';
+import { refreshSession, session } from '../session';
 import { useSignal } from '../signal';
 import { Field, Refusal } from './common';
 import { QrCode } from './QrCode';
@@ -28,6 +28,7 @@ export function TotpEnrol() {
     e.preventDefault();
     void run(async () => {
       await api('POST', 'auth/totp/confirm', { code: code.trim() });
+      await refreshSession().catch(() => undefined);
       const s = session.value;
       if (s) session.value = { ...s, totpEnrolmentRequired: false };
     });
