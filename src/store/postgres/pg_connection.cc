@@ -1,6 +1,7 @@
 #include "store/postgres/pg_connection.h"
 
 #include <array>
+#include <cassert>
 #include <vector>
 
 namespace mamori::store::postgres {
@@ -57,6 +58,32 @@ std::string ConnectFailure(PGconn* conn) {
   }
   return message;
 }
+
+// A prepared statement's parameters as libpq takes them: binary values,
+// NULL for an empty optional. Three at most: the backend's statements take a
+// key, a value and a bound (pg_schema.cc); a fourth would be a programming
+// error, caught by the assertion in the debug and sanitizer builds.
+struct Params {
+  std::array<const char*, 3> values{};
+  std::array<int, 3> lengths{};
+  std::array<int, 3> formats{1, 1, 1};
+  int count = 0;
+
+  explicit Params(std::initializer_list<std::optional<std::string_view>> params) {
+    assert(params.size() <= values.size());
+    for (const auto& p : params) {
+      if (static_cast<size_t>(count) == values.size()) break;
+      if (p.has_value()) {
+        // libpq reads `lengths` bytes; an empty value still needs a non-null pointer.
+        values[count] = p->data() != nullptr ? p->data() : "";
+        lengths[count] = static_cast<int>(p->size());
+      }
+      ++count;
+    }
+  }
+};
+
+std::string StatementName(Stmt stmt) { return "s" + std::to_string(static_cast<int>(stmt)); }
 
 }  // namespace
 
@@ -181,23 +208,12 @@ Status PgConnection::LeavePipeline() {
 
 void PgConnection::Send(Stmt stmt, std::initializer_list<std::optional<std::string_view>> params,
                         std::string_view what, Part part) {
-  std::array<const char*, 3> values{};
-  std::array<int, 3> lengths{};
-  std::array<int, 3> formats{1, 1, 1};
-  size_t i = 0;
-  for (const auto& p : params) {
-    if (p.has_value()) {
-      values[i] = p->data() != nullptr ? p->data() : "";
-      lengths[i] = static_cast<int>(p->size());
-    }
-    ++i;
-  }
-  const std::string name = "s" + std::to_string(static_cast<int>(stmt));
+  const Params p(params);
   // libpq copies the parameters into its output buffer: nothing needs to
   // outlive the call.
-  const int sent =
-      PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(),
-                          lengths.data(), formats.data(), /*resultFormat=*/1);
+  const int sent = PQsendQueryPrepared(conn_, StatementName(stmt).c_str(), p.count, p.values.data(),
+                                       p.lengths.data(), p.formats.data(),
+                                       /*resultFormat=*/1);
   pending_.push_back({std::string(what), part, sent == 1});
 }
 
@@ -262,21 +278,9 @@ SyncOutcome PgConnection::Sync() {
 Result<PgResult> PgConnection::Run(Stmt stmt,
                                    std::initializer_list<std::optional<std::string_view>> params,
                                    std::string_view what) {
-  std::array<const char*, 3> values{};
-  std::array<int, 3> lengths{};
-  std::array<int, 3> formats{1, 1, 1};
-  size_t i = 0;
-  for (const auto& p : params) {
-    if (p.has_value()) {
-      // libpq reads `lengths` bytes; an empty value still needs a non-null pointer.
-      values[i] = p->data() != nullptr ? p->data() : "";
-      lengths[i] = static_cast<int>(p->size());
-    }
-    ++i;
-  }
-  const std::string name = "s" + std::to_string(static_cast<int>(stmt));
-  return Check(PQexecPrepared(conn_, name.c_str(), static_cast<int>(params.size()), values.data(),
-                              lengths.data(), formats.data(), /*resultFormat=*/1),
+  const Params p(params);
+  return Check(PQexecPrepared(conn_, StatementName(stmt).c_str(), p.count, p.values.data(),
+                              p.lengths.data(), p.formats.data(), /*resultFormat=*/1),
                what);
 }
 
