@@ -7,9 +7,11 @@ Status PgTxn::Note(Status status) {
   return status;
 }
 
-Result<PgResult> PgTxn::PipelinedRead(
-    Stmt stmt, std::initializer_list<std::optional<std::string_view>> params) {
-  conn_.Send(stmt, params, stmt == Stmt::kGet ? "get" : "scan", Part::kFunction);
+Result<PgResult> PgTxn::Read(Stmt stmt,
+                             std::initializer_list<std::optional<std::string_view>> params) {
+  const char* what = stmt == Stmt::kGet ? "get" : "scan";
+  if (!pipelined_) return conn_.Run(stmt, params, what);
+  conn_.Send(stmt, params, what, Part::kFunction);
   SyncOutcome out = conn_.Sync();
   if (!out.ok()) return Fail(out.first());
   return std::move(out.last);
@@ -19,7 +21,7 @@ Result<std::optional<std::string>> PgTxn::Get(std::string_view key) {
   if (cache_ != nullptr && first_error_.ok()) {
     if (const std::optional<std::string>* known = cache_->Find(key)) return *known;
   }
-  auto rows = pipelined_ ? PipelinedRead(Stmt::kGet, {key}) : conn_.Run(Stmt::kGet, {key}, "get");
+  auto rows = Read(Stmt::kGet, {key});
   if (!rows) return Fail(Note(rows.error()));
   PGresult* r = rows->get();
   std::optional<std::string> value;
@@ -37,11 +39,8 @@ Result<std::vector<KeyValue>> PgTxn::Scan(std::string_view begin, std::string_vi
   if (limit != 0) sql_limit = limit_bytes;
   const Stmt stmt = end.empty() ? (reverse ? Stmt::kScanDesc : Stmt::kScanAsc)
                                 : (reverse ? Stmt::kScanDescTo : Stmt::kScanAscTo);
-  Result<PgResult> rows = end.empty()
-                              ? (pipelined_ ? PipelinedRead(stmt, {begin, sql_limit})
-                                            : conn_.Run(stmt, {begin, sql_limit}, "scan"))
-                              : (pipelined_ ? PipelinedRead(stmt, {begin, end, sql_limit})
-                                            : conn_.Run(stmt, {begin, end, sql_limit}, "scan"));
+  Result<PgResult> rows =
+      end.empty() ? Read(stmt, {begin, sql_limit}) : Read(stmt, {begin, end, sql_limit});
   if (!rows) return Fail(Note(rows.error()));
   PGresult* r = rows->get();
   const int n = PQntuples(r);

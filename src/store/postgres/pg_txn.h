@@ -69,10 +69,9 @@ class PgTxn final : public WriteTxn {
 
  private:
   Status Note(Status status);
-  // A read in pipeline mode: `stmt` sent after whatever is pending, all of
-  // it synced; the read's rows, or the first failure among them.
-  Result<PgResult> PipelinedRead(Stmt stmt,
-                                 std::initializer_list<std::optional<std::string_view>> params);
+  // A read's rows. In pipeline mode `stmt` is sent after whatever is
+  // pending and all of it synced: the rows, or the first failure among them.
+  Result<PgResult> Read(Stmt stmt, std::initializer_list<std::optional<std::string_view>> params);
 
   PgConnection& conn_;
   const bool pipelined_;
