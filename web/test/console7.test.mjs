@@ -3,7 +3,8 @@
 // only, never the subject, src/lib/disposal.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { splitList, terminalDetails, terminalPatch } from '../build-unit/terminal.js';
+import { terminalDetails, terminalPatch } from '../build-unit/terminal.js';
+import { listOf } from '../build-unit/rights.js';
 import { certificateItems, decisionsOf } from '../build-unit/disposal.js';
 
 const FP = 'ab'.repeat(32);
@@ -35,8 +36,8 @@ test('an emptied description is sent (the server decides), an emptied fingerprin
 });
 
 test('approvers typed as lists', () => {
-  assert.deepEqual(splitList('ciso, deputy_ciso、chief_officer\u3000x'), ['ciso', 'deputy_ciso', 'chief_officer', 'x']);
-  assert.deepEqual(splitList(''), []);
+  assert.deepEqual(listOf('ciso, deputy_ciso、chief_officer\u3000x'), ['ciso', 'deputy_ciso', 'chief_officer', 'x']);
+  assert.deepEqual(listOf(''), []);
 });
 
 const DISPOSAL = {

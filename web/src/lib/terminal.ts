@@ -29,9 +29,3 @@ export function terminalPatch(original: TerminalDetails, edited: TerminalDetails
   if (edited.controlled_area !== original.controlled_area) body.controlled_area = edited.controlled_area;
   return body;
 }
-
-// A list typed with commas, 、 or spaces (full-width too), as rights.ts's
-// listOf (repeated: the unit build's ES modules take no extensionless import).
-export function splitList(text: string): string[] {
-  return text.split(/[,，、\s\u3000]+/).filter(Boolean);
-}

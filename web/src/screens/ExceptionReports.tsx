@@ -9,7 +9,7 @@ import { useState } from 'preact/hooks';
 import { api, type Problem } from '../api';
 import { t, type Text } from '../i18n';
 import { toJst } from '../lib/dates';
-import { splitList } from '../lib/terminal';
+import { listOf } from '../lib/rights';
 import { Field, Refusal, useApi, useRefusal, When } from './common';
 
 const CATEGORIES: [string, Text][] = [
@@ -170,7 +170,7 @@ function Approvers() {
   async function designate(e: Event) {
     e.preventDefault();
     setDone('');
-    const body = { roles: splitList(f.roles), persons: splitList(f.persons) };
+    const body = { roles: listOf(f.roles), persons: listOf(f.persons) };
     if ((await attempt(() => api('PUT', 'exceptions/approvers', body))) !== undefined) {
       setDone(t(['指定しました (以後の申請から適用)', 'Designated (for applications made from now on)']));
       reload();
