@@ -94,6 +94,9 @@ done
 "${C2[@]}" -X POST "$U/v1/auth/login" "${J[@]}" -d '{"user":"nobody","password":"Wrong#Guess-123"}' >"$T/unknown.json"
 check "locked ID answers like an unknown one" "$(json_get '["subject"], d["detail"]' <"$T/unknown.json")" "$(json_get '["subject"], d["detail"]' <"$T/locked.json")"
 check "out-of-range number: 400 naming the member" totp "$("${C2[@]}" -X POST "$U/v1/auth/login" "${J[@]}" -d '{"user":"nobody","password":"x","totp":1e400}' | json_get '["subject"]')"
+# A token taken to another terminal cannot end the person's sessions either.
+check "log off everywhere refused from another terminal" 401 "$("${C2[@]}" -o /dev/null -w '%{http_code}' -X POST "$U/v1/auth/logout" "${J[@]}" "${A[@]}" -d '{"everywhere":true}')"
+check "the session still valid after that refusal" 200 "$("${C[@]}" -o /dev/null -w '%{http_code}' "$U/v1/auth/session" "${A[@]}")"
 check "logout" 200 "$("${C[@]}" -o /dev/null -w '%{http_code}' -X POST "$U/v1/auth/logout" "${A[@]}")"
 check "token after logout" 401 "$("${C[@]}" -o /dev/null -w '%{http_code}' "$U/v1/datasets" "${A[@]}")"
 
